@@ -1,0 +1,40 @@
+# Two commands do all the set-up on a fresh machine with python3 >= 3.11: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test validate lint bench clean-venv browser
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/alliance-stats run analyses/confirmatory.yaml -o reports/demo --force
+
+# Headless Chromium for the report rendering test (Debian package), installed only when missing.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; } || \
+	  echo "chromium could not be installed: the browser test will be skipped"
+
+lint: $(STAMP)
+	$(BIN)/ruff check alliance_stats tests benchmarks
+
+test: $(STAMP) browser lint
+	$(BIN)/python -m pytest -n 2 -q
+
+validate: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -q -m validate -p no:cacheprovider
+
+bench: $(STAMP)
+	for f in benchmarks/bench_*.py; do $(BIN)/python $$f; done
+
+clean-venv:
+	rm -rf $(VENV)

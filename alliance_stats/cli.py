@@ -1,0 +1,259 @@
+"""The ``alliance-stats`` command line.
+
+Commands
+--------
+``run PLAN``            the main job: the confirmatory plan end to end, into a run folder.
+``simulate``            synthetic responses with known truth.
+``power PLAN``          simulation-based power and sample size for the whole plan.
+``survey export``       the instrument as XLSForm, LimeSurvey, HTML, Markdown, codebook or SPSS.
+``data check FILE``     validate a responses file against the instrument.
+
+User mistakes raise :class:`alliance_stats.errors.AllianceStatsError`; :func:`main` prints the message
+without a traceback and exits with status 2. This module and :mod:`alliance_stats.plan` are the only places
+that read or write files (besides the readers of :mod:`alliance_stats.data`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from alliance_stats import __version__
+from alliance_stats.errors import AllianceStatsError
+
+app = typer.Typer(
+    name="alliance-stats",
+    help="Test a typology of strategic alliances between very small firms in their start-up phase.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+survey_app = typer.Typer(help="The survey instrument: export it for survey tools.", no_args_is_help=True)
+data_app = typer.Typer(help="Responses: validate a file against the instrument.", no_args_is_help=True)
+app.add_typer(survey_app, name="survey")
+app.add_typer(data_app, name="data")
+
+err_console = Console(stderr=True)
+out_console = Console()
+
+DEFAULT_INSTRUMENT = Path("surveys/alliance_startup.yaml")
+
+
+class Lang(str, Enum):
+    fr = "fr"
+    en = "en"
+
+
+class ExportLang(str, Enum):
+    fr = "fr"
+    en = "en"
+    both = "both"
+
+
+class ExportFormat(str, Enum):
+    xlsform = "xlsform"
+    limesurvey = "limesurvey"
+    html = "html"
+    markdown = "markdown"
+    codebook_json = "codebook-json"
+    codebook_csv = "codebook-csv"
+    sav = "sav"
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"alliance-stats {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version_callback, is_eager=True, help="Show the version and exit."),
+    ] = False,
+) -> None:
+    """Test a typology of strategic alliances between very small firms in their start-up phase."""
+
+
+def write_bytes_atomic(path: Path, payload: bytes) -> None:
+    """Write ``payload`` to ``path`` through a temporary file in the same folder, then rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _load_instrument(path: Path | None):
+    from alliance_stats.instrument import load_instrument
+
+    return load_instrument(path or DEFAULT_INSTRUMENT)
+
+
+# --------------------------------------------------------------------------------------------- run
+
+
+@app.command()
+def run(
+    plan: Annotated[Path, typer.Argument(help="Analysis plan (YAML), e.g. analyses/confirmatory.yaml.")],
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Run folder (default: reports/<plan name>).")
+    ] = None,
+    lang: Annotated[Lang | None, typer.Option("--lang", help="Report language (default: the plan's).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing run folder.")] = False,
+    data: Annotated[
+        Path | None, typer.Option("--data", help="Run the plan on this responses file instead of the plan's.")
+    ] = None,
+) -> None:
+    """Run an analysis plan end to end and write the report into a run folder."""
+    from alliance_stats.plan import load_plan, run_plan
+
+    parsed = load_plan(plan)
+    folder = run_plan(
+        parsed,
+        output=output,
+        lang=None if lang is None else lang.value,
+        force=force,
+        data=data,
+        console=err_console,
+    )
+    out_console.print(f"Run folder: {folder}")
+
+
+# ---------------------------------------------------------------------------------------- simulate
+
+
+@app.command()
+def simulate(
+    n_dyads: Annotated[int, typer.Option("--n-dyads", min=1, help="Number of alliances (dyads).")] = 300,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 7,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Responses file to write (CSV).")] = Path(
+        "responses.csv"
+    ),
+    truth: Annotated[Path | None, typer.Option("--truth", help="Write the true parameters (JSON).")] = None,
+    params: Annotated[
+        Path | None, typer.Option("--params", help="Simulation parameters (YAML) overriding the defaults.")
+    ] = None,
+) -> None:
+    """Simulate survey responses with known truth (synthetic data)."""
+    from alliance_stats.simulate import SimulationParams, simulate_alliances
+
+    sim_params = None
+    if params is not None:
+        from alliance_stats.plan import read_yaml
+
+        sim_params = SimulationParams.model_validate(read_yaml(params))
+    result = simulate_alliances(n_dyads, params=sim_params, seed=seed)
+    write_bytes_atomic(output, result.responses.to_csv(index=False).encode("utf-8"))
+    if truth is not None:
+        write_bytes_atomic(truth, json.dumps(result.truth.to_dict(), indent=2, sort_keys=True).encode())
+    out_console.print(f"{len(result.responses)} responses from {n_dyads} dyads written to {output}")
+
+
+# ------------------------------------------------------------------------------------------- power
+
+
+@app.command()
+def power(
+    plan: Annotated[Path, typer.Argument(help="Power plan (YAML), e.g. analyses/power.yaml.")],
+    reps: Annotated[int | None, typer.Option("--reps", min=1, help="Replicates per N.")] = None,
+    jobs: Annotated[int, typer.Option("--jobs", min=1, help="Worker processes.")] = 1,
+    backend: Annotated[str, typer.Option("--backend", help="'local' (joblib) or 'dask'.")] = "local",
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="Dask scheduler address, e.g. tcp://HOST:8786.")
+    ] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Run folder.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing run folder.")] = False,
+) -> None:
+    """Simulation-based power and sample size for the confirmatory plan."""
+    from alliance_stats.plan import run_power_plan
+
+    folder = run_power_plan(
+        plan, reps=reps, jobs=jobs, backend=backend, scheduler=scheduler, output=output, force=force,
+        console=err_console,
+    )
+    out_console.print(f"Run folder: {folder}")
+
+
+# ------------------------------------------------------------------------------------------ survey
+
+
+@survey_app.command("export")
+def survey_export(
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="Export format.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="File to write.")],
+    lang: Annotated[ExportLang, typer.Option("--lang", help="Language(s).")] = ExportLang.both,
+    instrument: Annotated[
+        Path | None, typer.Option("--instrument", help="Instrument YAML (default: surveys/alliance_startup.yaml).")
+    ] = None,
+) -> None:
+    """Export the survey instrument for a survey tool, for print or as a codebook."""
+    from alliance_stats.instrument.export import export_instrument
+
+    inst = _load_instrument(instrument)
+    payload = export_instrument(inst, fmt.value, lang.value)
+    write_bytes_atomic(output, payload)
+    out_console.print(f"{fmt.value} ({lang.value}) written to {output}")
+
+
+# -------------------------------------------------------------------------------------------- data
+
+
+@data_app.command("check")
+def data_check(
+    file: Annotated[Path, typer.Argument(help="Responses file (CSV, XLSX, SAV, DTA, Kobo/ODK CSV).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
+    instrument: Annotated[Path | None, typer.Option("--instrument", help="Instrument YAML.")] = None,
+) -> None:
+    """Validate a responses file against the instrument; exit 2 when it has errors."""
+    from alliance_stats.data import check_responses, read_responses
+
+    inst = _load_instrument(instrument)
+    frame = read_responses(file, inst)
+    result = check_responses(frame, inst)
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        out_console.print(result.summary())
+    if not result.ok:
+        raise typer.Exit(code=2)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the app, turning user errors into a message and exit status 2."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except AllianceStatsError as exc:
+        err_console.print(f"Error: {exc}", highlight=False, markup=False, soft_wrap=True)
+        sys.exit(2)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        err_console.print("Aborted.")
+        sys.exit(1)
+    except Exception as exc:  # click usage errors
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(2)
+        raise
+    sys.exit(0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
