@@ -19,7 +19,7 @@ import json
 import os
 import sys
 import tempfile
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -47,18 +47,18 @@ out_console = Console()
 DEFAULT_INSTRUMENT = Path("surveys/alliance_startup.yaml")
 
 
-class Lang(str, Enum):
+class Lang(StrEnum):
     fr = "fr"
     en = "en"
 
 
-class ExportLang(str, Enum):
+class ExportLang(StrEnum):
     fr = "fr"
     en = "en"
     both = "both"
 
 
-class ExportFormat(str, Enum):
+class ExportFormat(StrEnum):
     xlsform = "xlsform"
     limesurvey = "limesurvey"
     html = "html"
