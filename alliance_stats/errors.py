@@ -36,6 +36,7 @@ __all__ = [
     "SparseDataWarning",
     "StabilityWarning",
     "DataQualityWarning",
+    "CollinearityWarning",
 ]
 
 
@@ -163,3 +164,7 @@ class StabilityWarning(AnalysisWarning):
 
 class DataQualityWarning(AnalysisWarning):
     """Careless responding, missing answers, questionable but admissible values."""
+
+
+class CollinearityWarning(AnalysisWarning):
+    """Strongly collinear predictors (variance inflation factor above 10)."""

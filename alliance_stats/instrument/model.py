@@ -26,6 +26,7 @@ tab-separated survey structure (LimeSurvey manual, "Tab Separated Value survey s
 
 from __future__ import annotations
 
+import warnings
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -217,48 +218,52 @@ def _normalise_condition(value: Any) -> Any:
     return value
 
 
-class Variable(_Model):
-    """One variable of the questionnaire (one column of the responses).
+with warnings.catch_warnings():
+    # the field ``construct`` (the contract's name) shadows pydantic's deprecated ``BaseModel.construct``
+    warnings.filterwarnings("ignore", message='Field name "construct"', category=UserWarning)
 
-    ``source`` says who provides the value: ``ask`` (the respondent answers), ``tool`` (the survey tool
-    fills it: pseudonymous response id, questionnaire language), ``invitation`` (given in the personal
-    invitation link, e.g. the dyad code; asked when the link does not carry it).
-    """
+    class Variable(_Model):
+        """One variable of the questionnaire (one column of the responses).
 
-    name: str = Field(pattern=NAME_PATTERN)
-    type: Literal["likert", "binary", "integer", "year", "date", "category", "multi", "text", "identifier"]
-    construct: str | None = None
-    text: dict[str, str]
-    hint: dict[str, str] | None = None
-    reverse: bool = False
-    scale: str | None = None
-    choices: str | None = None
-    min: int | None = None
-    max: int | None = None
-    missing_codes: list[int] = Field(default_factory=list)
-    personal: bool = False
-    required: bool = False
-    level: Literal["firm", "dyad", "respondent"] = "firm"
-    attention_expected: int | None = None
-    show_if: ConditionExpr | None = None
-    source: Literal["ask", "tool", "invitation"] = "ask"
-    format: Literal["email"] | None = None
-    section: str = ""
+        ``source`` says who provides the value: ``ask`` (the respondent answers), ``tool`` (the survey tool
+        fills it: pseudonymous response id, questionnaire language), ``invitation`` (given in the personal
+        invitation link, e.g. the dyad code; asked when the link does not carry it).
+        """
 
-    @field_validator("text", "hint", mode="before")
-    @classmethod
-    def _texts(cls, value: Any) -> Any:
-        return None if value is None else _check_text(value)
+        name: str = Field(pattern=NAME_PATTERN)
+        type: Literal["likert", "binary", "integer", "year", "date", "category", "multi", "text", "identifier"]
+        construct: str | None = None
+        text: dict[str, str]
+        hint: dict[str, str] | None = None
+        reverse: bool = False
+        scale: str | None = None
+        choices: str | None = None
+        min: int | None = None
+        max: int | None = None
+        missing_codes: list[int] = Field(default_factory=list)
+        personal: bool = False
+        required: bool = False
+        level: Literal["firm", "dyad", "respondent"] = "firm"
+        attention_expected: int | None = None
+        show_if: ConditionExpr | None = None
+        source: Literal["ask", "tool", "invitation"] = "ask"
+        format: Literal["email"] | None = None
+        section: str = ""
 
-    @field_validator("show_if", mode="before")
-    @classmethod
-    def _condition(cls, value: Any) -> Any:
-        return _normalise_condition(value)
+        @field_validator("text", "hint", mode="before")
+        @classmethod
+        def _texts(cls, value: Any) -> Any:
+            return None if value is None else _check_text(value)
 
-    @property
-    def is_item(self) -> bool:
-        """True for a Likert item of a construct."""
-        return self.type == "likert" and self.construct is not None
+        @field_validator("show_if", mode="before")
+        @classmethod
+        def _condition(cls, value: Any) -> Any:
+            return _normalise_condition(value)
+
+        @property
+        def is_item(self) -> bool:
+            """True for a Likert item of a construct."""
+            return self.type == "likert" and self.construct is not None
 
 
 class Section(_Model):

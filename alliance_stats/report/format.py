@@ -127,7 +127,7 @@ def cell_format(table: Table, column: Any, row_label: Any = None) -> str:
     """
     formats = table.formats
     if row_label is not None:
-        key = f"row:{_label_text(row_label)}"
+        key = row_format_key(row_label)
         if key in formats:
             return formats[key]
     if column in formats:
@@ -166,7 +166,14 @@ def format_p_inline(p: float, lang: str = "en") -> str:
     return f"p {text}" if text.startswith("<") else f"p = {text}"
 
 
-def _label_text(value: Any) -> str:
-    if isinstance(value, tuple):
-        return " / ".join(str(v) for v in value)
-    return str(value)
+def row_format_key(row_label: Any) -> str:
+    """Key of a whole-row format override in ``Table.formats``: ``"row:<label>"``.
+
+    A MultiIndex row label's levels are joined with ``" / "``.
+
+    >>> row_format_key("AIC")
+    'row:AIC'
+    """
+    if isinstance(row_label, tuple):
+        return "row:" + " / ".join(str(v) for v in row_label)
+    return f"row:{row_label}"

@@ -1,0 +1,486 @@
+"""Careless-responding indices per respondent and exclusion rules.
+
+Indices (conventions of R's careless 1.2.2, Yentes & Wilhelm; Curran 2016; Meade & Craig 2012), computed over
+the construct items (``instrument.likert_items()``) in questionnaire order. Declared missing codes (99 =
+"don't know"), out-of-scale codes and stray text count as missing answers.
+
+``longstring``
+    Longest run of identical consecutive answers (careless::longstring: ``max(rle(x)$lengths)``). A missing
+    answer breaks a run, as in careless (R's ``rle`` never joins NAs). A respondent with no answer gets NaN
+    (careless returns 1).
+``irv``
+    Intra-individual response variability: the standard deviation (n - 1 denominator) of the respondent's
+    answered items (careless::irv with ``na.rm = TRUE``; Dunn et al. 2018). Low values = little variability.
+``mahalanobis_d2``, ``mahalanobis_p``
+    Mahalanobis D2 as psych::outlier 2.2.9 computes it (careless::mahad calls it): items centred on their
+    column means, covariance from pairwise-complete observations (``cov(x, use = "pairwise")``), and missing
+    answers contribute a deviation of 0 (the quadratic form is summed over the answered items only, which
+    amounts to mean imputation). p = P(chi2 > D2) with df = number of items, as the brief and Meade & Craig
+    (2012) state. Note: careless::mahad's ``flag`` cut uses ``qchisq(confidence, length(D))`` (df = number of
+    *respondents*); we use the number of items. D2 is NaN (with a :class:`DataQualityWarning`) when there are
+    not more respondents than items or the covariance matrix is singular.
+``evenodd``
+    Even-odd consistency (Johnson 2005): within each construct, the mean of the items in odd positions and the
+    mean of those in even positions (reverse-keyed items reversed first, so both halves point the same way);
+    the respondent's correlation between odd-half and even-half means across constructs (pairwise complete),
+    Spearman-Brown corrected ``2r / (1 + r)`` and bounded below at -1. High = consistent. careless::evenodd
+    (since 1.2.0) returns the *negative* of this value (so that high = careless); we keep Johnson's sign.
+``attention_failed``
+    The instructed-response item(s) (``attention_expected``) answered with another code; NA when unanswered.
+``missing_share``
+    Share of construct items not answered (missing, declared missing, invalid).
+
+Why hand-written: careless is not packaged in Debian (``apt-cache policy r-cran-careless`` is empty) and has no
+Python port we can depend on; each index is a few lines. The fixture script
+``tests/fixtures/data/make_fixtures_careless.R`` recomputes them in R on ``psych::bfi`` (longstring with
+``rle``, irv with ``sd``, D2 with ``psych::outlier``, even-odd from its definition) and the tests compare to
+1e-10.
+
+Example
+-------
+>>> import numpy as np
+>>> longstring(np.array([[1, 1, 2, 2, 2, np.nan, 2]]))
+array([3.])
+>>> irv(np.array([[1.0, 3.0, 5.0]]))
+array([2.])
+
+Reference: careless 1.2.2 (CRAN, Yentes & Wilhelm 2023); psych 2.2.9 ``outlier``; Johnson, J. A. (2005),
+J. Research in Personality 39, 103-129; Meade, A. W. & Craig, S. B. (2012), Psychological Methods 17, 437-455;
+Curran, P. G. (2016), J. Experimental Social Psychology 66, 4-19; Dunn, A. M. et al. (2018), J. Business and
+Psychology 33, 105-121.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+from scipy import stats
+
+from alliance_stats.errors import DataQualityWarning
+from alliance_stats.instrument import Instrument
+
+__all__ = [
+    "longstring",
+    "irv",
+    "mahalanobis_d2",
+    "evenodd",
+    "item_matrix",
+    "careless_flags",
+    "ExclusionRules",
+    "screening_rules",
+    "apply_exclusions",
+]
+
+
+# ------------------------------------------------------------------------------------------ the indices
+
+
+def longstring(x: np.ndarray | pd.DataFrame) -> np.ndarray:
+    """Longest run of identical consecutive answers per row (careless::longstring; NaN breaks a run).
+
+    Parameters
+    ----------
+    x
+        Respondents x items, numeric, NaN for missing.
+
+    Returns
+    -------
+    numpy.ndarray
+        One float per row (NaN when the row has no answer).
+
+    Example
+    -------
+    >>> longstring(np.array([[4, 4, 4, 1], [np.nan, np.nan, 2, 2]]))
+    array([3., 2.])
+    """
+    arr = np.asarray(x, dtype=float)
+    out = np.full(arr.shape[0], np.nan)
+    for i, row in enumerate(arr):
+        best = run = 0
+        previous = np.nan
+        for value in row:
+            if np.isnan(value):
+                run = 0
+            elif run and value == previous:
+                run += 1
+            else:
+                run = 1
+            previous = value
+            best = max(best, run)
+        out[i] = best if best else np.nan
+    return out
+
+
+def irv(x: np.ndarray | pd.DataFrame) -> np.ndarray:
+    """Intra-individual response variability: per-row SD of the answered items (n - 1; careless::irv).
+
+    Example
+    -------
+    >>> irv(np.array([[2.0, 2.0, 2.0], [1.0, np.nan, 3.0]])).round(4).tolist()
+    [0.0, 1.4142]
+    """
+    arr = np.asarray(x, dtype=float)
+    n = (~np.isnan(arr)).sum(axis=1)
+    out = np.full(arr.shape[0], np.nan)
+    ok = n >= 2
+    if ok.any():
+        out[ok] = np.nanstd(arr[ok], axis=1, ddof=1)
+    return out
+
+
+def _pairwise_cov(arr: np.ndarray) -> np.ndarray:
+    """Covariance from pairwise-complete observations (R ``cov(x, use = "pairwise")``)."""
+    p = arr.shape[1]
+    cov = np.full((p, p), np.nan)
+    observed = ~np.isnan(arr)
+    for j in range(p):
+        for k in range(j, p):
+            both = observed[:, j] & observed[:, k]
+            if both.sum() >= 2:
+                a, b = arr[both, j], arr[both, k]
+                cov[j, k] = cov[k, j] = np.sum((a - a.mean()) * (b - b.mean())) / (both.sum() - 1)
+    return cov
+
+
+def mahalanobis_d2(x: np.ndarray | pd.DataFrame) -> tuple[np.ndarray, list[str]]:
+    """Mahalanobis D2 of each row as psych::outlier 2.2.9 computes it (missing answers contribute 0).
+
+    Returns
+    -------
+    (d2, notes)
+        ``d2`` one float per row (NaN when it cannot be computed), ``notes`` why not (empty when fine).
+
+    Example
+    -------
+    >>> rng = np.random.default_rng(1)
+    >>> d2, notes = mahalanobis_d2(rng.normal(size=(200, 3)))
+    >>> round(float(d2.mean()), 1), notes  # about the number of items
+    (3.0, [])
+    """
+    arr = np.asarray(x, dtype=float)
+    n, p = arr.shape
+    out = np.full(n, np.nan)
+    complete = int((~np.isnan(arr)).all(axis=1).sum())
+    if n <= p:
+        return out, [f"Mahalanobis D2 not computed: {n} respondents for {p} items (it needs more respondents "
+                     "than items)"]
+    cov = _pairwise_cov(arr)
+    if np.isnan(cov).any():
+        return out, ["Mahalanobis D2 not computed: some pairs of items are never answered together"]
+    eigen = np.linalg.eigvalsh(cov)
+    if eigen.min() <= 1e-10 * max(eigen.max(), 1e-300):
+        return out, [f"Mahalanobis D2 not computed: the item covariance matrix is singular ({complete} complete "
+                     f"respondents for {p} items; constant or collinear items?)"]
+    inverse = np.linalg.inv(cov)
+    centred = np.where(np.isnan(arr), 0.0, arr - np.nanmean(arr, axis=0))
+    out = np.einsum("ij,jk,ik->i", centred, inverse, centred)
+    out[np.isnan(arr).all(axis=1)] = np.nan  # careless::mahad: rows without any answer get NA
+    return out, []
+
+
+def evenodd(x: np.ndarray | pd.DataFrame, factors: Sequence[int]) -> np.ndarray:
+    """Even-odd consistency per row (Johnson 2005), Spearman-Brown corrected; high = consistent.
+
+    Parameters
+    ----------
+    x
+        Respondents x items, the items of each factor contiguous, scored in the same direction.
+    factors
+        Number of items of each factor, in column order (like careless::evenodd's ``factors``).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``2r / (1 + r)`` bounded below at -1, where r is the correlation across factors between the means of
+        the odd-position and even-position items; NaN when fewer than two factors have both halves or a half
+        has no variance. careless::evenodd 1.2.2 returns the negative of this value.
+
+    Example
+    -------
+    >>> x = np.array([[1, 1, 1, 4, 4, 4, 7, 7, 7.0], [1, 7, 1, 7, 1, 7, 1, 7, 4.0]])
+    >>> evenodd(x, [3, 3, 3]).round(3).tolist()
+    [1.0, -1.0]
+    """
+    arr = np.asarray(x, dtype=float)
+    if sum(factors) != arr.shape[1]:
+        raise ValueError(f"factors sum to {sum(factors)} but x has {arr.shape[1]} columns")
+    if len(factors) < 2:
+        raise ValueError("even-odd consistency needs at least two factors")
+    odd = np.full((arr.shape[0], len(factors)), np.nan)
+    even = np.full_like(odd, np.nan)
+    start = 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for f, size in enumerate(factors):
+            block = arr[:, start : start + size]
+            odd[:, f] = np.nanmean(block[:, 0::2], axis=1)
+            if size > 1:
+                even[:, f] = np.nanmean(block[:, 1::2], axis=1)
+            start += size
+    out = np.full(arr.shape[0], np.nan)
+    for i in range(arr.shape[0]):
+        both = ~np.isnan(odd[i]) & ~np.isnan(even[i])
+        if both.sum() < 2:
+            continue
+        a, b = odd[i, both], even[i, both]
+        if a.std() == 0 or b.std() == 0:
+            continue
+        r = float(np.corrcoef(a, b)[0, 1])
+        sb = 2 * r / (1 + r) if r > -1 else -1.0
+        out[i] = max(sb, -1.0)
+    return out
+
+
+# --------------------------------------------------------------------------------- frames and flags
+
+
+def item_matrix(df: pd.DataFrame, instrument: Instrument, *, reverse: bool = False) -> pd.DataFrame:
+    """The construct items as floats (declared missing, out-of-scale and text -> NaN), questionnaire order.
+
+    ``reverse=True`` scores reverse-keyed items as ``(min + max) - x``. Items absent from ``df`` are left out.
+    The input frame is not modified.
+    """
+    columns: dict[str, pd.Series] = {}
+    for var in instrument.likert_items():
+        if var.name not in df.columns:
+            continue
+        scale = instrument.scales[var.scale or ""]
+        values = pd.to_numeric(df[var.name], errors="coerce").astype(float)
+        valid = values.isin([float(p) for p in scale.points])
+        values = values.where(valid)
+        if reverse and var.reverse:
+            values = (scale.min + scale.max) - values
+        columns[var.name] = values.reset_index(drop=True)
+    return pd.DataFrame(columns, index=pd.RangeIndex(len(df)))
+
+
+def _respondent_index(df: pd.DataFrame) -> pd.Index:
+    if "resp_id" in df.columns:
+        return pd.Index(df["resp_id"].astype("str").to_numpy(), name="resp_id")
+    return pd.RangeIndex(1, len(df) + 1, name="row")
+
+
+def careless_flags(df: pd.DataFrame, instrument: Instrument | None = None) -> pd.DataFrame:
+    """Careless-responding indices per respondent (see the module docstring for each definition).
+
+    Parameters
+    ----------
+    df
+        Responses in the canonical layout (:func:`read_responses`); not modified.
+    instrument
+        The survey instrument (default: the bundled one).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``resp_id`` (or by the 1-based row when there is none), in the rows' order, with columns
+        ``row`` (1-based data row), ``n_answered``, ``missing_share``, ``longstring``, ``irv``,
+        ``mahalanobis_d2``, ``mahalanobis_p``, ``evenodd``, ``attention_failed`` (nullable boolean).
+        ``attrs["warnings"]`` lists what could not be computed (also issued as :class:`DataQualityWarning`);
+        ``attrs["n_items"]`` is the number of items used.
+
+    Example
+    -------
+    >>> from alliance_stats.instrument import default_instrument
+    >>> inst = default_instrument()
+    >>> row = {v.name: 4.0 for v in inst.likert_items()} | {"resp_id": "r1", "ATTN_1": 5.0}
+    >>> flags = careless_flags(pd.DataFrame([row]), inst)
+    >>> int(flags.loc["r1", "longstring"]), bool(flags.loc["r1", "attention_failed"])
+    (53, True)
+
+    Reference: careless 1.2.2; psych 2.2.9 ``outlier``; Johnson (2005); Meade & Craig (2012).
+    """
+    if instrument is None:
+        from alliance_stats.instrument import default_instrument
+
+        instrument = default_instrument()
+    raw = item_matrix(df, instrument)
+    n_items = raw.shape[1]
+    notes: list[str] = []
+    flags = pd.DataFrame(index=_respondent_index(df))
+    flags["row"] = np.arange(1, len(df) + 1)
+    answered = raw.notna().sum(axis=1).to_numpy()
+    flags["n_answered"] = answered
+    flags["missing_share"] = 1 - answered / n_items if n_items else np.nan
+    values = raw.to_numpy()
+    flags["longstring"] = longstring(values)
+    flags["irv"] = irv(values)
+    if n_items >= 2:
+        d2, more = mahalanobis_d2(values)
+        notes.extend(more)
+    else:
+        d2 = np.full(len(df), np.nan)
+    flags["mahalanobis_d2"] = d2
+    flags["mahalanobis_p"] = stats.chi2.sf(d2, df=max(n_items, 1))
+    scored = item_matrix(df, instrument, reverse=True)
+    groups = [[v.name for v in instrument.items(code) if v.name in scored.columns]
+              for code in instrument.construct_codes()]
+    groups = [g for g in groups if g]
+    if len(groups) >= 2:
+        ordered = scored[[name for g in groups for name in g]].to_numpy()
+        flags["evenodd"] = evenodd(ordered, [len(g) for g in groups])
+    else:
+        flags["evenodd"] = np.nan
+        notes.append("even-odd consistency not computed: it needs items of at least two constructs")
+    failed = pd.Series(pd.NA, index=range(len(df)), dtype="boolean")
+    for var in instrument.attention_items():
+        if var.name not in df.columns:
+            continue
+        given = pd.to_numeric(df[var.name], errors="coerce").reset_index(drop=True)
+        wrong = (given != float(var.attention_expected or 0)) & given.notna()
+        right = (given == float(var.attention_expected or 0))
+        failed = failed.mask(wrong, True).mask(right & failed.isna(), False)
+    if not instrument.attention_items() or not any(v.name in df.columns for v in instrument.attention_items()):
+        notes.append("no attention item in the data: attention_failed is NA")
+    flags["attention_failed"] = failed.to_numpy()
+    for note in notes:
+        warnings.warn(note, DataQualityWarning, stacklevel=2)
+    flags.attrs = {"warnings": notes, "n_items": n_items}
+    return flags
+
+
+# ----------------------------------------------------------------------------------------- exclusions
+
+
+class ExclusionRules(BaseModel):
+    """Which careless-responding flags exclude a respondent (each rule off when ``None``/``False``).
+
+    Attributes
+    ----------
+    max_longstring
+        Exclude when ``longstring > max_longstring``.
+    min_irv
+        Exclude when ``irv < min_irv``.
+    mahalanobis_p
+        Exclude when ``mahalanobis_p < mahalanobis_p`` (e.g. .001).
+    min_evenodd
+        Exclude when ``evenodd < min_evenodd`` (Johnson 2005 used .30).
+    fail_attention
+        Exclude when the attention item was failed.
+    max_missing_share
+        Exclude when more than this share of the items is missing.
+    exclude_dyad
+        Also exclude the partner of an excluded respondent (dyadic analyses need both).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    max_longstring: int | None = Field(default=None, ge=1)
+    min_irv: float | None = Field(default=None, ge=0)
+    mahalanobis_p: float | None = Field(default=None, gt=0, lt=1)
+    min_evenodd: float | None = Field(default=None, ge=-1, le=1)
+    fail_attention: bool = False
+    max_missing_share: float | None = Field(default=None, ge=0, le=1)
+    exclude_dyad: bool = False
+
+
+def screening_rules(instrument: Instrument) -> ExclusionRules:
+    """The thresholds :func:`check_responses` uses to *warn* about careless responding.
+
+    - longstring at least half the number of items (Curran 2016's rule of thumb: a run as long as half the
+      scale);
+    - Mahalanobis p < .001 (the usual multivariate-outlier criterion, Tabachnick & Fidell 2013);
+    - even-odd consistency < .30 (Johnson 2005);
+    - a failed attention item.
+
+    These are warnings only; which respondents are excluded is set in the analysis plan.
+
+    >>> from alliance_stats.instrument import default_instrument
+    >>> screening_rules(default_instrument()).max_longstring
+    26
+    """
+    n_items = len(instrument.likert_items())
+    return ExclusionRules(
+        max_longstring=max(math.ceil(n_items / 2) - 1, 1),
+        mahalanobis_p=0.001,
+        min_evenodd=0.30,
+        fail_attention=True,
+    )
+
+
+def _reasons(flags: pd.DataFrame, rules: ExclusionRules) -> list[list[tuple[str, str]]]:
+    """Per respondent: list of (rule id, reason text)."""
+    out: list[list[tuple[str, str]]] = [[] for _ in range(len(flags))]
+    for i, (_, f) in enumerate(flags.iterrows()):
+        if rules.max_longstring is not None and f["longstring"] > rules.max_longstring:
+            out[i].append(("longstring", f"longstring {f['longstring']:.0f} > {rules.max_longstring}"))
+        if rules.min_irv is not None and f["irv"] < rules.min_irv:
+            out[i].append(("irv", f"irv {f['irv']:.3f} < {rules.min_irv}"))
+        if rules.mahalanobis_p is not None and f["mahalanobis_p"] < rules.mahalanobis_p:
+            out[i].append(("mahalanobis", f"Mahalanobis D2 {f['mahalanobis_d2']:.1f}, p = {f['mahalanobis_p']:.2g} "
+                           f"< {rules.mahalanobis_p}"))
+        if rules.min_evenodd is not None and f["evenodd"] < rules.min_evenodd:
+            out[i].append(("evenodd", f"even-odd consistency {f['evenodd']:.2f} < {rules.min_evenodd}"))
+        if rules.fail_attention and not pd.isna(f["attention_failed"]) and bool(f["attention_failed"]):
+            out[i].append(("attention", "attention item failed"))
+        if rules.max_missing_share is not None and f["missing_share"] > rules.max_missing_share:
+            out[i].append(("missing", f"{f['missing_share']:.0%} of the items missing > "
+                           f"{rules.max_missing_share:.0%}"))
+    return out
+
+
+def apply_exclusions(
+    df: pd.DataFrame, flags: pd.DataFrame, rules: ExclusionRules
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split the responses into kept and excluded respondents by the careless-responding rules.
+
+    Parameters
+    ----------
+    df
+        Responses (canonical layout); not modified.
+    flags
+        :func:`careless_flags` of the same ``df`` (same rows, same order).
+    rules
+        The exclusion rules (from the analysis plan).
+
+    Returns
+    -------
+    (kept, excluded)
+        ``kept``: the rows of ``df`` not excluded (original index kept). ``excluded``: one row per excluded
+        respondent, indexed like ``flags`` (``resp_id``), with ``row`` (1-based), ``dyad_id`` (when
+        present), ``rules`` (the rule ids, comma-separated) and ``reasons`` (readable, ``"; "``-separated).
+
+    Example
+    -------
+    >>> from alliance_stats.instrument import default_instrument
+    >>> inst = default_instrument()
+    >>> row = {v.name: 4.0 for v in inst.likert_items()} | {"resp_id": "r1", "ATTN_1": 5.0}
+    >>> frame = pd.DataFrame([row])
+    >>> kept, excluded = apply_exclusions(frame, careless_flags(frame, inst), ExclusionRules(fail_attention=True))
+    >>> len(kept), excluded.loc["r1", "reasons"]
+    (0, 'attention item failed')
+    """
+    if len(flags) != len(df):
+        raise ValueError(f"flags have {len(flags)} rows but the responses have {len(df)}: compute "
+                         "careless_flags on the same frame")
+    reasons = _reasons(flags, rules)
+    excluded_pos = {i for i, r in enumerate(reasons) if r}
+    if rules.exclude_dyad and "dyad_id" in df.columns:
+        dyads = df["dyad_id"].reset_index(drop=True)
+        bad = {dyads[i] for i in excluded_pos if pd.notna(dyads[i])}
+        for i, dyad in enumerate(dyads):
+            if pd.notna(dyad) and dyad in bad and i not in excluded_pos:
+                reasons[i].append(("partner", "partner excluded (whole dyad excluded)"))
+                excluded_pos.add(i)
+    positions = sorted(excluded_pos)
+    excluded = pd.DataFrame(
+        {
+            "row": [i + 1 for i in positions],
+            "dyad_id": [df["dyad_id"].iloc[i] for i in positions] if "dyad_id" in df.columns else pd.NA,
+            "rules": [", ".join(rule for rule, _ in reasons[i]) for i in positions],
+            "reasons": ["; ".join(text for _, text in reasons[i]) for i in positions],
+        },
+        index=flags.index[positions],
+    )
+    if "dyad_id" not in df.columns:
+        excluded = excluded.drop(columns="dyad_id")
+    keep_mask = np.ones(len(df), dtype=bool)
+    keep_mask[positions] = False
+    kept = df.iloc[keep_mask].copy()
+    kept.attrs = dict(df.attrs)
+    return kept, excluded

@@ -1,0 +1,658 @@
+"""Numerical engine of :func:`alliance_stats.measurement.cfa`: parameter table, implied moments, ML and FIML.
+
+Internal module. The public entry point and the reasons for hand-writing the estimator are in
+:mod:`alliance_stats.measurement.cfa`.
+
+Model (LISREL all-y notation, one block per group ``g``)::
+
+    Sigma_g = Lambda_g Psi_g Lambda_g' + Theta_g        mu_g = nu_g + Lambda_g alpha_g
+
+Every matrix element is either fixed or mapped to one free parameter; equality constraints (labels,
+``group_equal``) map several elements to the same parameter, so no constraint Jacobian is needed and
+``npar`` is the number of distinct free parameters, as lavaan counts it.
+
+Objective: ``-2 log L`` of the multivariate normal (complete data: from the sample moments with divisor N;
+FIML: casewise by missingness pattern). Minimised by Fisher scoring (the expected information as metric)
+with step halving; the expected information at the optimum gives the standard errors for complete data
+(lavaan's ``information = "expected"``), the observed information (numerical derivative of the analytic
+gradient) for FIML (lavaan's default ``information = "observed"`` when ``missing = "ml"``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from alliance_stats.measurement.syntax import MeasurementModel, Modifier
+
+LOG_2PI = math.log(2.0 * math.pi)
+
+GROUP_EQUAL_KINDS = (
+    "loadings",
+    "intercepts",
+    "means",
+    "residuals",
+    "residual.covariances",
+    "lv.variances",
+    "lv.covariances",
+)
+
+
+# --------------------------------------------------------------------------------------------- data
+@dataclass
+class Pattern:
+    """Rows sharing one missingness pattern (FIML)."""
+
+    observed: np.ndarray  # integer indices of observed items
+    data: np.ndarray  # (n, p_o) observed values
+    n: int
+    mean: np.ndarray
+    cov: np.ndarray  # divisor n
+
+    @property
+    def block(self) -> tuple[np.ndarray, np.ndarray]:
+        """Index of the observed x observed block of a p x p matrix."""
+        return np.ix_(self.observed, self.observed)
+
+
+@dataclass
+class GroupData:
+    """Sample information of one group.
+
+    For complete data ``mean``/``cov`` are the sample moments (divisor N, lavaan's ``sampstat``); for FIML
+    they are the EM estimates of the saturated (H1) model, as lavaan stores them.
+    """
+
+    label: str
+    n: int
+    mean: np.ndarray
+    cov: np.ndarray
+    patterns: list[Pattern] | None = None
+    h1_iterations: int = 0
+
+
+def group_data_complete(label: str, values: np.ndarray) -> GroupData:
+    n = values.shape[0]
+    mean = values.mean(axis=0)
+    centred = values - mean
+    cov = centred.T @ centred / n
+    return GroupData(label=label, n=n, mean=mean, cov=cov)
+
+
+def group_data_missing(label: str, values: np.ndarray) -> GroupData:
+    """Missingness patterns and the EM estimate of the saturated model, as lavaan 0.6-14 computes it
+    (``lav_mvnorm_missing_h1_estimate_moments``: start at the available-case means and variances, stop when
+    no moment moves by more than 1e-5, at most 500 iterations)."""
+    observed_mask = ~np.isnan(values)
+    keys, inverse = np.unique(observed_mask, axis=0, return_inverse=True)
+    inverse = inverse.ravel()
+    patterns: list[Pattern] = []
+    for k, key in enumerate(keys):
+        rows = values[inverse == k][:, key]
+        n = rows.shape[0]
+        mean = rows.mean(axis=0)
+        centred = rows - mean
+        patterns.append(Pattern(np.flatnonzero(key), rows, n, mean, centred.T @ centred / n))
+    mu, sigma, iterations = em_saturated(values, patterns)
+    return GroupData(label, values.shape[0], mu, sigma, patterns, iterations)
+
+
+def em_saturated(values: np.ndarray, patterns: list[Pattern], max_iter: int = 500,
+                 tol: float = 1e-5) -> tuple[np.ndarray, np.ndarray, int]:
+    n, p = values.shape
+    mu0 = np.nanmean(values, axis=0)
+    var0 = np.nanmean((values - mu0) ** 2, axis=0)
+    var0[~np.isfinite(var0) | (var0 == 0)] = 1.0
+    sigma0 = np.diag(var0)
+    mu, sigma = mu0.copy(), sigma0.copy()
+    tri = np.tril_indices(p)
+    iterations = 0
+    for iterations in range(1, max_iter + 1):  # noqa: B007 - the count is returned
+        t1 = np.zeros(p)
+        t2 = np.zeros((p, p))
+        for pat in patterns:
+            o = pat.observed
+            if o.size == p:
+                t1 += pat.data.sum(axis=0)
+                t2 += pat.data.T @ pat.data
+                continue
+            m = np.setdiff1d(np.arange(p), o)
+            s_oo_inv = np.linalg.inv(sigma[np.ix_(o, o)])
+            beta = sigma[np.ix_(m, o)] @ s_oo_inv  # (m, o)
+            filled = np.empty((pat.n, p))
+            filled[:, o] = pat.data
+            filled[:, m] = mu[m] + (pat.data - mu[o]) @ beta.T
+            cond = sigma[np.ix_(m, m)] - beta @ sigma[np.ix_(o, m)]
+            t1 += filled.sum(axis=0)
+            t2 += filled.T @ filled
+            t2[np.ix_(m, m)] += pat.n * cond
+        mu = t1 / n
+        sigma = t2 / n - np.outer(mu, mu)
+        if np.any(np.linalg.eigvalsh(sigma) < 1e-6):
+            sigma[np.diag_indices(p)] += np.max(np.diag(sigma)) * 1e-8
+        delta = max(np.max(np.abs(mu - mu0)), np.max(np.abs(sigma[tri] - sigma0[tri])))
+        if delta < tol:
+            break
+        mu0, sigma0 = mu, sigma
+    return mu, sigma, iterations
+
+
+# ----------------------------------------------------------------------------- parameter table
+@dataclass
+class ParameterRow:
+    """One row of the parameter table (one matrix element of one group), lavaan's ``parTable`` style."""
+
+    lhs: str
+    op: str
+    rhs: str
+    group: int
+    matrix: str  # lambda, theta, psi, nu, alpha
+    row: int
+    col: int
+    free: int  # index into the free parameter vector, -1 when fixed
+    value: float  # fixed value (or start when free)
+    label: str = ""
+    user: bool = False
+
+
+@dataclass
+class ParameterTable:
+    rows: list[ParameterRow]
+    n_free: int
+    n_groups: int
+    items: tuple[str, ...]
+    factors: tuple[str, ...]
+    meanstructure: bool
+    free_rows: list[int] = field(default_factory=list)  # first row of each free parameter
+
+    def free_names(self) -> list[str]:
+        names = []
+        for r in self.free_rows:
+            row = self.rows[r]
+            suffix = f".g{row.group + 1}" if self.n_groups > 1 else ""
+            names.append(f"{row.lhs}{row.op}{row.rhs}{suffix}")
+        return names
+
+
+def build_parameter_table(model: MeasurementModel, n_groups: int, meanstructure: bool,
+                          group_equal: tuple[str, ...] = ()) -> ParameterTable:
+    """lavaan's ``cfa()`` defaults: marker loading fixed to 1, residual variances, factor variances and
+    factor covariances free, residual covariances only where written; with a mean structure, intercepts
+    free and latent means fixed to 0 (free in groups 2+ when intercepts are equal and means are not)."""
+    items = model.items
+    factors = model.factors
+    item_index = {name: i for i, name in enumerate(items)}
+    factor_index = {name: i for i, name in enumerate(factors)}
+    user_cov = {frozenset((c.lhs, c.rhs)): c for c in model.covariances}
+    marker_of = {f: model.items_of(f)[0] for f in factors}
+
+    specs: list[tuple[str, str, str, str, int, int, Modifier | None, bool, bool]] = []
+    # (lhs, op, rhs, matrix, row, col, modifier, default_free, user)
+    for ld in model.loadings:
+        default_free = ld.item != marker_of[ld.factor]
+        specs.append((ld.factor, "=~", ld.item, "lambda", item_index[ld.item], factor_index[ld.factor],
+                      ld.modifier, default_free, True))
+    for cv in model.covariances:
+        if cv.lhs == cv.rhs:
+            continue
+        if cv.lhs in item_index:
+            i, j = item_index[cv.lhs], item_index[cv.rhs]
+            specs.append((cv.lhs, "~~", cv.rhs, "theta", max(i, j), min(i, j), cv.modifier, True, True))
+    for name in items:
+        cv = user_cov.get(frozenset((name,)))
+        i = item_index[name]
+        specs.append((name, "~~", name, "theta", i, i, cv.modifier if cv else None, True, cv is not None))
+    for a, fa in enumerate(factors):
+        for b in range(a + 1):
+            fb = factors[b]
+            cv = user_cov.get(frozenset((fa, fb)))
+            lhs, rhs = (fb, fa) if a != b else (fa, fa)
+            if cv is not None:
+                lhs, rhs = cv.lhs, cv.rhs
+            specs.append((lhs, "~~", rhs, "psi", a, b, cv.modifier if cv else None, True, cv is not None))
+    if meanstructure:
+        for name in items:
+            specs.append((name, "~1", "", "nu", item_index[name], 0, None, True, False))
+        for f in factors:
+            specs.append((f, "~1", "", "alpha", factor_index[f], 0, None, False, False))
+
+    def equal_kind(matrix: str, lhs: str, rhs: str) -> str:
+        if matrix == "lambda":
+            return "loadings"
+        if matrix == "nu":
+            return "intercepts"
+        if matrix == "alpha":
+            return "means"
+        if matrix == "theta":
+            return "residuals" if lhs == rhs else "residual.covariances"
+        return "lv.variances" if lhs == rhs else "lv.covariances"
+
+    rows: list[ParameterRow] = []
+    free_keys: dict[str, int] = {}
+    free_rows: list[int] = []
+    for g in range(n_groups):
+        for lhs, op, rhs, matrix, r, c, modifier, default_free, user in specs:
+            free = default_free
+            value = 1.0 if matrix == "lambda" else 0.0
+            label = ""
+            if matrix == "alpha" and g > 0 and "intercepts" in group_equal and "means" not in group_equal:
+                free = True
+            if modifier is not None:
+                if modifier.kind == "fixed":
+                    free, value = False, float(modifier.value)  # type: ignore[arg-type]
+                elif modifier.kind == "free":
+                    free = True
+                else:
+                    label = modifier.label or ""
+            if not free:
+                rows.append(ParameterRow(lhs, op, rhs, g, matrix, r, c, -1, value, label, user))
+                continue
+            if label:
+                key = f"label:{label}"
+            elif n_groups > 1 and equal_kind(matrix, lhs, rhs) in group_equal:
+                key = f"eq:{matrix}:{r}:{c}"
+            else:
+                key = f"g{g}:{matrix}:{r}:{c}"
+            if key not in free_keys:
+                free_keys[key] = len(free_keys)
+                free_rows.append(len(rows))
+            rows.append(ParameterRow(lhs, op, rhs, g, matrix, r, c, free_keys[key], value, label, user))
+    return ParameterTable(rows, len(free_keys), n_groups, items, factors, meanstructure, free_rows)
+
+
+# ----------------------------------------------------------------------------------- the model
+class CFAModel:
+    """Implied moments, derivatives, objective, gradient and information of a parameter table."""
+
+    def __init__(self, table: ParameterTable, groups: list[GroupData]) -> None:
+        self.table = table
+        self.groups = groups
+        self.p = len(table.items)
+        self.m = len(table.factors)
+        self.k = table.n_free
+        self.n_total = sum(g.n for g in groups)
+        self.meanstructure = table.meanstructure
+        p, m, k = self.p, self.m, self.k
+        self._slots = []
+        for g in range(table.n_groups):
+            fixed = {
+                "lambda": np.zeros((p, m)),
+                "theta": np.zeros((p, p)),
+                "psi": np.zeros((m, m)),
+                "nu": np.zeros(p),
+                "alpha": np.zeros(m),
+            }
+            free: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+            for name in fixed:
+                rows = [r for r in table.rows if r.group == g and r.matrix == name]
+                for r in rows:
+                    if r.free < 0:
+                        if name in ("nu", "alpha"):
+                            fixed[name][r.row] = r.value
+                        else:
+                            fixed[name][r.row, r.col] = r.value
+                            if name in ("theta", "psi"):
+                                fixed[name][r.col, r.row] = r.value
+                fr = [r for r in rows if r.free >= 0]
+                free[name] = (
+                    np.array([r.free for r in fr], dtype=int),
+                    np.array([r.row for r in fr], dtype=int),
+                    np.array([r.col for r in fr], dtype=int),
+                )
+            # constant parts of the derivatives (theta in Sigma, nu in mu)
+            d_theta = np.zeros((k, p, p))
+            kk, rr, cc = free["theta"]
+            np.add.at(d_theta, (kk, rr, cc), 1.0)
+            off = rr != cc
+            np.add.at(d_theta, (kk[off], cc[off], rr[off]), 1.0)
+            d_nu = np.zeros((k, p))
+            kk, rr, _ = free["nu"]
+            np.add.at(d_nu, (kk, rr), 1.0)
+            self._slots.append((fixed, free, d_theta, d_nu))
+
+    # ------------------------------------------------------------------ matrices
+    def matrices(self, theta: np.ndarray, g: int) -> dict[str, np.ndarray]:
+        fixed, free, _, _ = self._slots[g]
+        out = {name: value.copy() for name, value in fixed.items()}
+        for name in ("lambda", "theta", "psi"):
+            kk, rr, cc = free[name]
+            if kk.size:
+                out[name][rr, cc] = theta[kk]
+                if name != "lambda":
+                    out[name][cc, rr] = theta[kk]
+        for name in ("nu", "alpha"):
+            kk, rr, _ = free[name]
+            if kk.size:
+                out[name][rr] = theta[kk]
+        return out
+
+    def implied(self, theta: np.ndarray, g: int) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+        mats = self.matrices(theta, g)
+        lam = mats["lambda"]
+        sigma = lam @ mats["psi"] @ lam.T + mats["theta"]
+        mu = mats["nu"] + lam @ mats["alpha"]
+        return sigma, mu, mats
+
+    def derivatives(self, mats: dict[str, np.ndarray], g: int) -> tuple[np.ndarray, np.ndarray]:
+        """d Sigma / d theta_k (k, p, p) and d mu / d theta_k (k, p)."""
+        _, free, d_theta, d_nu = self._slots[g]
+        k, p = self.k, self.p
+        lam, psi = mats["lambda"], mats["psi"]
+        d_sigma = d_theta.copy()
+        kk, rr, cc = free["lambda"]
+        if kk.size:
+            lp = lam @ psi  # (p, m)
+            half = np.zeros((k, p, p))
+            np.add.at(half, (kk, rr), lp[:, cc].T)
+            d_sigma += half + half.transpose(0, 2, 1)
+        kk, rr, cc = free["psi"]
+        if kk.size:
+            outer = lam[:, rr].T[:, :, None] * lam[:, cc].T[:, None, :]  # (n, p, p)
+            sym = outer + outer.transpose(0, 2, 1)
+            diag = rr == cc
+            sym[diag] = outer[diag]
+            np.add.at(d_sigma, kk, sym)
+        d_mu = d_nu.copy()
+        if self.meanstructure:
+            kk, rr, cc = free["alpha"]
+            if kk.size:
+                np.add.at(d_mu, kk, lam[:, rr].T)
+            kk, rr, cc = free["lambda"]
+            if kk.size:
+                np.add.at(d_mu, (kk, rr), mats["alpha"][cc])
+        return d_sigma, d_mu
+
+    # ------------------------------------------------------------------ objective
+    def minus2logl(self, theta: np.ndarray) -> float:
+        """-2 log L (inf when an implied covariance matrix is not positive definite)."""
+        total = 0.0
+        for g, data in enumerate(self.groups):
+            sigma, mu, _ = self.implied(theta, g)
+            if data.patterns is None:
+                chol = _cholesky(sigma)
+                if chol is None:
+                    return math.inf
+                logdet = 2.0 * np.sum(np.log(np.diag(chol)))
+                inv = _chol_inverse(chol)
+                value = logdet + np.sum(inv * data.cov) + self.p * LOG_2PI
+                if self.meanstructure:
+                    d = data.mean - mu
+                    value += d @ inv @ d
+                total += data.n * value
+            else:
+                for pat in data.patterns:
+                    o = pat.observed
+                    chol = _cholesky(sigma[np.ix_(o, o)])
+                    if chol is None:
+                        return math.inf
+                    inv = _chol_inverse(chol)
+                    d = pat.mean - mu[o]
+                    total += pat.n * (2.0 * np.sum(np.log(np.diag(chol))) + np.sum(inv * pat.cov)
+                                      + d @ inv @ d + o.size * LOG_2PI)
+        return float(total)
+
+    def gradient_information(self, theta: np.ndarray, with_information: bool = True,
+                             hessian: str = "expected") -> tuple[float, np.ndarray, np.ndarray | None]:
+        """-2 log L, its gradient and a Hessian: ``hessian="expected"`` the expected Hessian (2 x the
+        expected information), ``"observed"`` the exact Hessian (2 x the observed information)."""
+        k = self.k
+        observed = hessian == "observed"
+        value = 0.0
+        grad = np.zeros(k)
+        info = np.zeros((k, k)) if with_information else None
+        for g, data in enumerate(self.groups):
+            sigma, mu, mats = self.implied(theta, g)
+            d_sigma, d_mu = self.derivatives(mats, g)
+            if data.patterns is None:
+                chol = _cholesky(sigma)
+                if chol is None:
+                    return math.inf, grad, info
+                inv = _chol_inverse(chol)
+                d = data.mean - mu if self.meanstructure else np.zeros(self.p)
+                value += data.n * (2.0 * np.sum(np.log(np.diag(chol))) + np.sum(inv * data.cov)
+                                   + d @ inv @ d + self.p * LOG_2PI)
+                p_mat = inv @ (data.cov + np.outer(d, d)) @ inv
+                w = data.n * (inv - p_mat)
+                u = inv @ d
+                grad += np.einsum("ij,kij->k", w, d_sigma)
+                if self.meanstructure:
+                    grad -= 2.0 * data.n * (d_mu @ u)
+                if info is not None:
+                    info += self._hessian_first(data.n, inv, p_mat, u, d_sigma, d_mu, observed,
+                                                self.meanstructure)
+                    if observed:
+                        info += self._hessian_second(w, data.n * u, mats, g)
+            else:
+                w_full = np.zeros((self.p, self.p))
+                g_mu = np.zeros(self.p)
+                for pat in data.patterns:
+                    o = pat.observed
+                    chol = _cholesky(sigma[pat.block])
+                    if chol is None:
+                        return math.inf, grad, info
+                    inv = _chol_inverse(chol)
+                    d = pat.mean - mu[o]
+                    value += pat.n * (2.0 * np.sum(np.log(np.diag(chol))) + np.sum(inv * pat.cov)
+                                      + d @ inv @ d + o.size * LOG_2PI)
+                    p_mat = inv @ (pat.cov + np.outer(d, d)) @ inv
+                    u = inv @ d
+                    w_full[pat.block] += pat.n * (inv - p_mat)
+                    g_mu[o] += pat.n * u
+                    if info is not None:
+                        sub = d_sigma if o.size == self.p else d_sigma[:, o][:, :, o]
+                        info += self._hessian_first(pat.n, inv, p_mat, u, sub, d_mu[:, o], observed, True)
+                grad += np.einsum("ij,kij->k", w_full, d_sigma) - 2.0 * (d_mu @ g_mu)
+                if info is not None and observed:
+                    info += self._hessian_second(w_full, g_mu, mats, g)
+        return float(value), grad, info
+
+    @staticmethod
+    def _hessian_first(n: int, inv: np.ndarray, p_mat: np.ndarray, u: np.ndarray, d_sigma: np.ndarray,
+                       d_mu: np.ndarray, observed: bool, means: bool) -> np.ndarray:
+        """First-derivative part of the Hessian of n x (log|Sigma| + tr(Sigma^-1 C)), C = S + d d'.
+
+        Expected: n [tr(A_k A_l) + 2 m_k' Sigma^-1 m_l] with A_k = Sigma^-1 D_k. Observed (exact, with
+        P = Sigma^-1 C Sigma^-1 and u = Sigma^-1 d): n [2 tr(A_l P D_k) - tr(A_k A_l) + 2 u' D_k Sigma^-1 m_l
+        + 2 u' D_l Sigma^-1 m_k + 2 m_k' Sigma^-1 m_l]."""
+        a = inv @ d_sigma
+        if observed:
+            hess = n * (2.0 * np.einsum("lij,kji->kl", a, p_mat @ d_sigma) - np.einsum("kij,lji->kl", a, a))
+        else:
+            hess = n * np.einsum("kij,lji->kl", a, a)
+        if means:
+            hess += 2.0 * n * (d_mu @ inv @ d_mu.T)
+            if observed:
+                x = np.einsum("i,kij->kj", u, d_sigma) @ inv @ d_mu.T
+                hess += 2.0 * n * (x + x.T)
+        return hess
+
+    def _hessian_second(self, w: np.ndarray, nu: np.ndarray, mats: dict[str, np.ndarray], g: int) -> np.ndarray:
+        """Second-derivative part of the exact Hessian: tr(W D_kl) - 2 (N u)' m_kl, with W the weighted
+        gradient matrix and D_kl, m_kl the second derivatives of Sigma and mu (non-zero for loading-loading,
+        loading-factor (co)variance and loading-latent mean pairs)."""
+        _, free, _, _ = self._slots[g]
+        hess = np.zeros((self.k, self.k))
+        psi, lam = mats["psi"], mats["lambda"]
+        ka, ra, ca = free["lambda"]
+        if not ka.size:
+            return hess
+        block = 2.0 * psi[np.ix_(ca, ca)] * w[np.ix_(ra, ra)]
+        np.add.at(hess, (ka[:, None], ka[None, :]), block)
+        kb, gb, hb = free["psi"]
+        if kb.size:
+            wl = w @ lam
+            val = 2.0 * wl[np.ix_(ra, gb)] * (ca[:, None] == hb[None, :])
+            val += 2.0 * wl[np.ix_(ra, hb)] * ((ca[:, None] == gb[None, :]) & (gb != hb)[None, :])
+            np.add.at(hess, (ka[:, None], kb[None, :]), val)
+            np.add.at(hess, (kb[:, None], ka[None, :]), val.T)
+        if self.meanstructure:
+            kc, fc, _ = free["alpha"]
+            if kc.size:
+                val = -2.0 * nu[ra][:, None] * (ca[:, None] == fc[None, :])
+                np.add.at(hess, (ka[:, None], kc[None, :]), val)
+                np.add.at(hess, (kc[:, None], ka[None, :]), val.T)
+        return hess
+
+    def observed_information(self, theta: np.ndarray) -> np.ndarray:
+        """Exact Hessian of -2 log L (2 x the observed information), used for FIML standard errors."""
+        info = self.gradient_information(theta, hessian="observed")[2]
+        assert info is not None
+        return 0.5 * (info + info.T)
+
+    # ------------------------------------------------------------------ starting values
+    def start_values(self) -> np.ndarray:
+        """Starting values in the spirit of lavaan's ``start = "simple"``/fabin: loadings from covariance
+        ratios with the marker, factor variances from the marker's covariances, residual variances the
+        part of each item's variance left over (at least 10 %), factor covariances from the items'
+        covariances, residual covariances 0, intercepts the sample means, latent means 0."""
+        table = self.table
+        sums = np.zeros(self.k)
+        counts = np.zeros(self.k)
+        for g, data in enumerate(self.groups):
+            s = data.cov
+            fixed, free, _, _ = self._slots[g]
+            lam = fixed["lambda"].copy()
+            kk, rr, cc = free["lambda"]
+            lam_free = np.zeros((self.p, self.m), dtype=bool)
+            lam_free[rr, cc] = True
+            for f in range(self.m):
+                members = np.flatnonzero((lam[:, f] != 0) | lam_free[:, f])
+                fixed_members = [i for i in members if not lam_free[i, f] and lam[i, f] != 0]
+                ref = fixed_members[0] if fixed_members else None
+                for i in members:
+                    if not lam_free[i, f]:
+                        continue
+                    if ref is None:
+                        lam[i, f] = math.sqrt(max(s[i, i], 1e-8)) * 0.7
+                        continue
+                    others = [j for j in members if j not in (i, ref)]
+                    num = sum(s[i, j] for j in others)
+                    den = sum(s[ref, j] for j in others) / (lam[ref, f] if lam[ref, f] != 0 else 1.0)
+                    lam[i, f] = num / den if others and abs(den) > 1e-8 * s[ref, ref] else 1.0
+            psi = np.zeros((self.m, self.m))
+            for f in range(self.m):
+                members = np.flatnonzero(lam[:, f] != 0)
+                num = 0.0
+                den = 0.0
+                for a_i, i in enumerate(members):
+                    for j in members[a_i + 1:]:
+                        num += s[i, j] * lam[i, f] * lam[j, f]
+                        den += (lam[i, f] * lam[j, f]) ** 2
+                psi[f, f] = num / den if den > 0 and num > 0 else 0.05
+            for f in range(self.m):
+                for h in range(f):
+                    mi = np.flatnonzero(lam[:, f] != 0)
+                    mh = np.flatnonzero(lam[:, h] != 0)
+                    vals = [s[i, j] / (lam[i, f] * lam[j, h]) for i in mi for j in mh if i != j]
+                    cov = float(np.mean(vals)) if vals else 0.0
+                    bound = 0.9 * math.sqrt(psi[f, f] * psi[h, h])
+                    psi[f, h] = psi[h, f] = min(max(cov, -bound), bound)
+            common = np.einsum("if,fg,ig->i", lam, psi, lam)
+            resid = np.maximum(np.diag(s) - common, 0.1 * np.diag(s))
+            for name in ("lambda", "theta", "psi", "nu", "alpha"):
+                kk, rr, cc = free[name]
+                if name == "lambda":
+                    vals = lam[rr, cc]
+                elif name == "psi":
+                    vals = psi[rr, cc]
+                elif name == "theta":
+                    vals = np.where(rr == cc, resid[rr], 0.0)
+                elif name == "nu":
+                    vals = data.mean[rr]
+                else:
+                    vals = np.zeros(kk.size)
+                np.add.at(sums, kk, vals)
+                np.add.at(counts, kk, 1.0)
+        start = np.where(counts > 0, sums / np.maximum(counts, 1.0), 0.0)
+        # free markers (NA*) with a fixed factor variance: start loadings near the item's SD
+        for r in table.rows:
+            if r.free >= 0 and r.matrix == "lambda" and start[r.free] == 0.0:
+                start[r.free] = 0.7
+        return start
+
+
+def _cholesky(matrix: np.ndarray) -> np.ndarray | None:
+    try:
+        return np.linalg.cholesky(matrix)
+    except np.linalg.LinAlgError:
+        return None
+
+
+def _chol_inverse(chol: np.ndarray) -> np.ndarray:
+    inv_l = np.linalg.inv(chol)
+    return inv_l.T @ inv_l
+
+
+# ------------------------------------------------------------------------------------ optimizer
+@dataclass
+class FitOutcome:
+    theta: np.ndarray
+    minus2logl: float
+    gradient: np.ndarray
+    information: np.ndarray  # expected Hessian of -2 log L at the solution
+    converged: bool
+    iterations: int
+    message: str = ""
+
+
+def fisher_scoring(model: CFAModel, start: np.ndarray, max_iter: int = 500, tol: float = 1e-9) -> FitOutcome:
+    """Minimise -2 log L: Fisher scoring with step halving, then Newton steps with the exact Hessian once
+    the gradient is small.
+
+    Converged when the largest gradient of ``-2 log L / N`` falls below ``tol`` (lavaan's nlminb stops on
+    a relative change of the objective of 1e-10, which gives estimates of the same precision). The
+    returned ``information`` is the expected Hessian at the solution (for the standard errors)."""
+    theta = start.copy()
+    n = model.n_total
+    value, grad, info = model.gradient_information(theta)
+    if not math.isfinite(value):
+        return FitOutcome(theta, value, grad, info, False, 0, "the starting values give a non-positive-"
+                          "definite implied covariance matrix")
+    message = ""
+    iteration = 0
+    newton = False
+    for iteration in range(1, max_iter + 1):
+        if np.max(np.abs(grad)) / n < tol:
+            break
+        step = None
+        if newton:
+            chol = _cholesky(info)
+            if chol is not None:
+                step = np.linalg.solve(info, grad)
+        if step is None:
+            if newton:  # the exact Hessian is not positive definite here: fall back to the expected one
+                info = model.gradient_information(theta)[2]
+            try:
+                step = np.linalg.solve(info, grad)
+            except np.linalg.LinAlgError:
+                step = np.linalg.lstsq(info, grad, rcond=None)[0]
+        t = 1.0
+        accepted = False
+        for _ in range(40):
+            candidate = theta - t * step
+            new_value = model.minus2logl(candidate)
+            if math.isfinite(new_value) and new_value <= value + 1e-10 * abs(value):
+                accepted = True
+                break
+            t *= 0.5
+        if not accepted:
+            message = "no step decreases the objective"
+            break
+        theta = candidate
+        previous = value
+        newton = np.max(np.abs(grad)) / n < 1e-1
+        value, grad, info = model.gradient_information(theta, hessian="observed" if newton else "expected")
+        if abs(previous - value) < 1e-13 * abs(value) and np.max(np.abs(t * step)) < 1e-10:
+            break
+    else:
+        message = f"the maximum number of iterations ({max_iter}) was reached"
+    if newton:
+        value, grad, info = model.gradient_information(theta)
+    converged = np.max(np.abs(grad)) / n < 1e-6
+    if converged:
+        message = ""
+    elif not message:
+        message = "the objective stopped decreasing"
+    return FitOutcome(theta, value, grad, info, converged, iteration, message)

@@ -1,0 +1,180 @@
+"""Measurement invariance across groups: configural, metric, scalar (and strict) models.
+
+:func:`invariance` fits the same measurement model in every group with increasingly strict equality
+constraints, as ``lavaan::cfa(..., group = , group.equal = )`` does (lavaan 0.6-14):
+
+- configural: same pattern of loadings, every parameter free in each group (marker loadings fixed to 1,
+  intercepts free, latent means 0);
+- metric (weak): loadings equal across groups (``group.equal = "loadings"``);
+- scalar (strong): loadings and intercepts equal, latent means free in every group but the first
+  (``group.equal = c("loadings", "intercepts")``);
+- strict (optional): residual variances equal too (``"residuals"``).
+
+Each step is compared with the previous one by the standard chi-square difference test, as
+``lavTestLRT()`` does for ML (Delta chi-square = chisq_step - chisq_previous on Delta df), and by the change
+in CFI and RMSEA. Multi-group fit measures follow lavaan: chisq = sum over groups of N_g * F_g, RMSEA
+multiplied by sqrt(G), SRMR weighted by N_g / N. Usual reading (Chen 2007): invariance is tenable when
+CFI drops by no more than .010 and RMSEA rises by no more than .015.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import special
+
+from alliance_stats.errors import SpecificationError
+from alliance_stats.i18n import check_lang
+from alliance_stats.measurement.cfa import CFAResult, cfa
+from alliance_stats.measurement.syntax import MeasurementModel, parse_model
+from alliance_stats.report.table import Table
+
+__all__ = ["invariance", "InvarianceTable", "INVARIANCE_STEPS"]
+
+INVARIANCE_STEPS: dict[str, tuple[str, ...]] = {
+    "configural": (),
+    "metric": ("loadings",),
+    "scalar": ("loadings", "intercepts"),
+    "strict": ("loadings", "intercepts", "residuals"),
+}
+_FIT_COLUMNS = ("npar", "chisq", "df", "pvalue", "cfi", "tli", "rmsea", "rmsea.ci.lower", "rmsea.ci.upper",
+                "srmr", "aic", "bic")
+
+_TEXT = {
+    "title": {"en": "Measurement invariance across {group}", "fr": "Invariance de mesure selon {group}"},
+    "note": {
+        "en": "Multi-group CFA (ML). Each model is compared with the previous one: chi-square difference "
+              "test (lavTestLRT), change in CFI and RMSEA. Invariance is usually retained when CFI drops by "
+              "no more than .010 and RMSEA rises by no more than .015 (Chen, 2007).",
+        "fr": "AFC multigroupe (MV). Chaque modèle est comparé au précédent : test de différence du khi-deux "
+              "(lavTestLRT), variation du CFI et du RMSEA. L'invariance est en général retenue quand le CFI "
+              "baisse d'au plus ,010 et que le RMSEA augmente d'au plus ,015 (Chen, 2007).",
+    },
+    "model": {"en": "Model", "fr": "Modèle"},
+    "configural": {"en": "Configural", "fr": "Configurale"},
+    "metric": {"en": "Metric (loadings)", "fr": "Métrique (saturations)"},
+    "scalar": {"en": "Scalar (loadings, intercepts)", "fr": "Scalaire (saturations, constantes)"},
+    "strict": {"en": "Strict (+ residual variances)", "fr": "Stricte (+ variances résiduelles)"},
+}
+
+
+class InvarianceTable(pd.DataFrame):
+    """Result of :func:`invariance`: one row per step, with ``fits`` (step -> :class:`CFAResult`),
+    ``warnings`` and ``group`` attributes and a ``to_table(lang)`` method."""
+
+    _metadata = ["fits", "warnings", "group"]
+
+    @property
+    def _constructor(self):  # noqa: ANN202 - pandas subclassing protocol
+        return InvarianceTable
+
+    def to_table(self, lang: str = "en") -> Table:
+        check_lang(lang)
+        cols = ["chisq", "df", "pvalue", "cfi", "rmsea", "srmr", "chisq_diff", "df_diff", "p_diff",
+                "delta_cfi", "delta_rmsea"]
+        frame = pd.DataFrame(self[cols].to_numpy(), columns=["chi2", "df", "p", "CFI", "RMSEA", "SRMR",
+                                                             "delta chi2", "delta df", "p (delta)",
+                                                             "delta CFI", "delta RMSEA"])
+        frame.index = pd.Index([_TEXT[s][lang] if s in _TEXT else s for s in self.index],
+                               name=_TEXT["model"][lang])
+        formats = {"chi2": "f2", "df": "int", "p": "p", "CFI": "r3", "RMSEA": "r3", "SRMR": "r3",
+                   "delta chi2": "f2", "delta df": "int", "p (delta)": "p", "delta CFI": "r3",
+                   "delta RMSEA": "r3"}
+        return Table(key="invariance", title=_TEXT["title"][lang].format(group=getattr(self, "group", "")),
+                     frame=frame, note=_TEXT["note"][lang], formats=formats, lang=lang)
+
+
+def invariance(
+    data: pd.DataFrame,
+    model: str | MeasurementModel,
+    group: str,
+    *,
+    missing: str = "listwise",
+    steps: Sequence[str] = ("configural", "metric", "scalar"),
+) -> InvarianceTable:
+    """Configural, metric and scalar invariance of a measurement model across groups.
+
+    Parameters
+    ----------
+    data
+        Responses with the model's items and the ``group`` column (not modified).
+    model
+        lavaan measurement syntax or a parsed :class:`MeasurementModel`.
+    group
+        Column defining the groups (for example the questionnaire language).
+    missing
+        ``"listwise"`` or ``"fiml"``, as in :func:`~alliance_stats.measurement.cfa`.
+    steps
+        Ordered subset of ``configural``, ``metric``, ``scalar``, ``strict``.
+
+    Returns
+    -------
+    InvarianceTable
+        Indexed by step; columns ``npar``, ``chisq``, ``df``, ``pvalue``, ``cfi``, ``tli``, ``rmsea``,
+        ``rmsea.ci.lower``, ``rmsea.ci.upper``, ``srmr``, ``aic``, ``bic`` (lavaan fitMeasures of the
+        multi-group model) and, against the previous step, ``chisq_diff``, ``df_diff``, ``p_diff``
+        (lavTestLRT), ``delta_cfi`` and ``delta_rmsea`` (step minus previous step). The fitted models are in
+        ``.fits``; warnings of every step in ``.warnings``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> hs = pd.read_csv("tests/fixtures/measurement/holzinger_swineford_1939.csv")
+    >>> tab = invariance(hs, "visual =~ x1 + x2 + x3\\ntextual =~ x4 + x5 + x6\\nspeed =~ x7 + x8 + x9",
+    ...                  group="school")
+    >>> tab[["chisq", "df", "chisq_diff", "df_diff"]].round(3)
+                  chisq    df  chisq_diff  df_diff
+    step
+    configural  115.851  48.0         NaN      NaN
+    metric      124.044  54.0       8.192      6.0
+    scalar      164.103  60.0      40.059      6.0
+
+    Reference: lavaan 0.6-14 ``cfa(group =, group.equal =)`` and ``lavTestLRT()``; Chen (2007), Structural
+    Equation Modeling 14(3), 464-504.
+    """
+    steps = tuple(steps)
+    unknown = [s for s in steps if s not in INVARIANCE_STEPS]
+    if unknown or not steps:
+        raise SpecificationError(f"unknown invariance step {unknown[0] if unknown else '(none)'}",
+                                 fix=f"use an ordered subset of {', '.join(INVARIANCE_STEPS)}")
+    order = list(INVARIANCE_STEPS)
+    if [order.index(s) for s in steps] != sorted(order.index(s) for s in steps) or len(set(steps)) != len(steps):
+        raise SpecificationError("invariance steps must be given once each, from the weakest to the strictest",
+                                 fix="for example steps=('configural', 'metric', 'scalar')")
+    parsed = model if isinstance(model, MeasurementModel) else parse_model(model)
+    fits: dict[str, CFAResult] = {}
+    messages: list[str] = []
+    rows = []
+    previous: dict[str, float] | None = None
+    for step in steps:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            result = cfa(data, parsed, missing=missing, group=group, group_equal=INVARIANCE_STEPS[step])
+        for w in caught:
+            warnings.warn_explicit(f"{step} model: {w.message}", w.category, w.filename, w.lineno)
+        messages.extend(f"{step} model: {m}" for m in result.warnings)
+        fits[step] = result
+        fit = result.fit
+        row = {c: fit[c] for c in _FIT_COLUMNS}
+        if previous is None:
+            row.update(chisq_diff=np.nan, df_diff=np.nan, p_diff=np.nan, delta_cfi=np.nan, delta_rmsea=np.nan)
+        else:
+            diff = fit["chisq"] - previous["chisq"]
+            ddf = fit["df"] - previous["df"]
+            row.update(
+                chisq_diff=diff,
+                df_diff=ddf,
+                p_diff=float(special.chdtrc(ddf, max(diff, 0.0))) if ddf > 0 else np.nan,
+                delta_cfi=fit["cfi"] - previous["cfi"],
+                delta_rmsea=fit["rmsea"] - previous["rmsea"],
+            )
+        rows.append(row)
+        previous = fit
+    table = InvarianceTable(pd.DataFrame(rows, index=pd.Index(list(steps), name="step")))
+    table.fits = fits
+    table.warnings = messages
+    table.group = group
+    return table

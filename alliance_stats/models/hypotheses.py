@@ -1,0 +1,420 @@
+"""Pre-registered hypotheses: estimates, one-sided tests, Holm correction, verdicts.
+
+A :class:`Hypothesis` targets one fitted model (by its key in the ``results`` mapping) and either
+
+- a **term**: one coefficient (``trust_shared``, ``configuration[entraide]``), or
+- a **contrast** between levels of a categorical predictor on the logit scale: the mean of the ``plus``
+  levels' log odds minus the mean of the ``minus`` levels' log odds, computed from the coefficient vector
+  (the reference level's coefficient is 0). H1 "social-link configurations have higher odds than
+  economic-link ones" is ``plus = [entraide, parrainage]``, ``minus = [survie, contre_nature]``.
+
+Inference per hypothesis (estimate ``L beta``):
+
+- ML models: Wald ``z = L beta / sqrt(L V L')`` with the model's covariance (dyad-clustered sandwich or GEE
+  robust when the model was fitted so); two-sided Wald interval.
+- Firth models: the signed root of the penalised likelihood-ratio statistic for ``L beta = 0`` (restricted
+  fit with the full model's penalty, logistf's nested convention) and the profile penalised-likelihood
+  interval of ``L beta``.
+
+A directional hypothesis (``greater``/``less``) gets the one-sided p value; ``two-sided`` the two-sided one.
+The confirmatory hypotheses form the family: their p values are adjusted with Holm's step-down procedure
+(statsmodels ``multipletests(method="holm")``; not statsmodels' default Holm-Sidak). A confirmatory
+hypothesis is "supported" when its adjusted p is below ``alpha`` and "not supported" otherwise -- never
+"proven". Exploratory hypotheses get estimates and unadjusted p values but no verdict.
+
+The intervals are two-sided ``1 - alpha`` intervals (as in the model tables); the verdict rests on the
+adjusted one-sided p value.
+
+Fast path (power analysis, issue 7): :func:`hypothesis_weights` gives the ``L`` vector once per design,
+:func:`wald_tests` tests many replicates at once and :func:`holm_adjust` adjusts a (replicates x hypotheses)
+array; they give the same numbers as :func:`test_hypotheses` for ML models.
+
+Reference: Holm S (1979) Scand J Stat 6:65-70; statsmodels 0.15 ``multipletests``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from scipy import stats
+
+from alliance_stats.errors import PlanError, SpecificationError
+from alliance_stats.i18n import check_lang, tr
+from alliance_stats.models import firth as _firth
+from alliance_stats.models.design import INTERCEPT, FactorCoding, level_text
+from alliance_stats.report.table import Table
+
+__all__ = [
+    "Contrast",
+    "Hypothesis",
+    "Statement",
+    "test_hypotheses",
+    "hypothesis_weights",
+    "wald_tests",
+    "directional_p",
+    "holm_adjust",
+    "hypotheses_table",
+]
+
+Direction = Literal["greater", "less", "two-sided"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Statement(_Strict):
+    fr: str
+    en: str
+
+
+class Contrast(_Strict):
+    """Levels whose mean log odds is compared: mean(plus) - mean(minus)."""
+
+    plus: list[str] = Field(min_length=1)
+    minus: list[str] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _disjoint(self) -> Contrast:
+        both = set(self.plus) & set(self.minus)
+        if both:
+            raise ValueError(f"level(s) {sorted(both)} on both sides of the contrast")
+        if len(set(self.plus)) != len(self.plus) or len(set(self.minus)) != len(self.minus):
+            raise ValueError("a level is repeated in the contrast")
+        return self
+
+
+class Hypothesis(_Strict):
+    """One pre-registered hypothesis.
+
+    Examples
+    --------
+    >>> h = Hypothesis(id="H1", statement={"fr": "Les configurations sociales ...", "en": "Social-link ..."},
+    ...                model="M1", contrast={"plus": ["entraide", "parrainage"],
+    ...                                      "minus": ["survie", "contre_nature"]},
+    ...                factor="configuration", direction="greater")
+    >>> h.confirmatory
+    True
+    """
+
+    id: str = Field(min_length=1)
+    statement: Statement
+    model: str
+    term: str | None = None
+    contrast: Contrast | None = None
+    factor: str | None = None
+    direction: Direction = "greater"
+    confirmatory: bool = True
+
+    @model_validator(mode="after")
+    def _one_target(self) -> Hypothesis:
+        if (self.term is None) == (self.contrast is None):
+            raise ValueError("give either 'term' (one coefficient) or 'contrast' (levels of a factor), not both")
+        if self.factor is not None and self.contrast is None:
+            raise ValueError("'factor' is only used with a contrast")
+        return self
+
+    def target(self) -> str:
+        """Readable description of what is tested."""
+        if self.term is not None:
+            return self.term
+        assert self.contrast is not None
+        return f"mean({', '.join(self.contrast.plus)}) - mean({', '.join(self.contrast.minus)})"
+
+
+# ------------------------------------------------------------------------------------------ fast path
+
+
+def hypothesis_weights(hypothesis: Hypothesis, columns: Sequence[str], factors: Mapping[str, FactorCoding]) -> np.ndarray:
+    """The vector ``L`` with ``L @ beta`` = the hypothesis' estimate on the logit scale.
+
+    Parameters
+    ----------
+    hypothesis
+        The hypothesis.
+    columns
+        Design columns of the model (``LogitResult.terms``), intercept first.
+    factors
+        Categorical predictors of the model (``LogitResult.design.factors``).
+
+    Raises
+    ------
+    PlanError
+        Unknown term, unknown factor or level; a categorical predictor given as a term.
+    """
+    columns = list(columns)
+    L = np.zeros(len(columns))
+    if hypothesis.term is not None:
+        term = hypothesis.term
+        if term in columns and term != INTERCEPT:
+            L[columns.index(term)] = 1.0
+            return L
+        if term in factors:
+            raise PlanError(f"hypothesis {hypothesis.id}: '{term}' is a categorical predictor with several "
+                            f"coefficients", value=term,
+                            fix="test one level (e.g. 'configuration[entraide]') or declare a contrast")
+        raise PlanError(f"hypothesis {hypothesis.id}: term '{term}' is not a coefficient of model "
+                        f"{hypothesis.model}", value=term,
+                        fix=f"choose one of: {', '.join(c for c in columns if c != INTERCEPT)}")
+    assert hypothesis.contrast is not None
+    factor = hypothesis.factor
+    if factor is None:
+        if len(factors) != 1:
+            raise PlanError(f"hypothesis {hypothesis.id}: say which categorical predictor the contrast is about",
+                            value=", ".join(factors) or "(none)", fix="add 'factor: configuration'")
+        factor = next(iter(factors))
+    if factor not in factors:
+        raise PlanError(f"hypothesis {hypothesis.id}: '{factor}' is not a categorical predictor of model "
+                        f"{hypothesis.model}", value=factor,
+                        fix=f"choose one of: {', '.join(factors) or '(none: add it to the model)'}")
+    coding = factors[factor]
+    known = [level_text(lv) for lv in coding.levels]
+    for side, weight in ((hypothesis.contrast.plus, 1.0), (hypothesis.contrast.minus, -1.0)):
+        for level in side:
+            if level_text(level) not in known:
+                raise PlanError(f"hypothesis {hypothesis.id}: '{level}' is not a level of '{factor}'", value=level,
+                                fix=f"choose among: {', '.join(known)}")
+            if level_text(level) == level_text(coding.reference):
+                continue  # the reference level's coefficient is 0
+            L[columns.index(coding.column(level))] += weight / len(side)
+    return L
+
+
+def directional_p(z: np.ndarray | float, direction: Direction) -> np.ndarray:
+    """p value of a z (or signed-root) statistic: one-sided for ``greater``/``less``, else two-sided."""
+    z = np.asarray(z, float)
+    if direction == "greater":
+        return stats.norm.sf(z)
+    if direction == "less":
+        return stats.norm.cdf(z)
+    return 2 * stats.norm.sf(np.abs(z))
+
+
+def wald_tests(coef: np.ndarray, cov: np.ndarray, L: np.ndarray, directions: Sequence[Direction]
+               ) -> dict[str, np.ndarray]:
+    """Wald tests of several hypotheses on many fits at once.
+
+    Parameters
+    ----------
+    coef
+        (replicates, p) coefficients (or (p,)).
+    cov
+        (replicates, p, p) covariances (or (p, p)).
+    L
+        (hypotheses, p) weights from :func:`hypothesis_weights`.
+    directions
+        One direction per hypothesis.
+
+    Returns
+    -------
+    dict with ``estimate``, ``se``, ``z``, ``p`` arrays of shape (replicates, hypotheses).
+
+    Examples
+    --------
+    >>> out = wald_tests(np.array([[0.0, 1.0]]), np.eye(2)[None] * 0.25, np.array([[0.0, 1.0]]), ["greater"])
+    >>> round(float(out["z"][0, 0]), 3), round(float(out["p"][0, 0]), 4)
+    (2.0, 0.0228)
+    """
+    coef = np.atleast_2d(np.asarray(coef, float))
+    cov = np.asarray(cov, float)
+    if cov.ndim == 2:
+        cov = cov[None]
+    L = np.atleast_2d(np.asarray(L, float))
+    est = coef @ L.T
+    var = np.einsum("hp,rpq,hq->rh", L, cov, L)
+    se = np.sqrt(np.clip(var, 0, None))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = est / se
+    p = np.column_stack([directional_p(z[:, h], d) for h, d in enumerate(directions)])
+    return {"estimate": est, "se": se, "z": z, "p": p}
+
+
+def holm_adjust(p: np.ndarray) -> np.ndarray:
+    """Holm step-down adjusted p values along the last axis (batched; NaN entries are left out).
+
+    Equal to statsmodels ``multipletests(p, method="holm")[1]`` for each row.
+
+    Examples
+    --------
+    >>> holm_adjust(np.array([0.01, 0.04, 0.03])).round(3).tolist()
+    [0.03, 0.06, 0.06]
+    """
+    p = np.asarray(p, float)
+    flat = p.reshape(-1, p.shape[-1])
+    out = np.full_like(flat, np.nan)
+    for r in range(flat.shape[0]):
+        row = flat[r]
+        ok = np.flatnonzero(np.isfinite(row))
+        m = len(ok)
+        if m == 0:
+            continue
+        order = ok[np.argsort(row[ok], kind="stable")]
+        adj = np.maximum.accumulate((m - np.arange(m)) * row[order])
+        out[r, order] = np.minimum(adj, 1.0)
+    return out.reshape(p.shape)
+
+
+# ------------------------------------------------------------------------------------------ main entry
+
+
+def test_hypotheses(
+    results: Mapping[str, Any],
+    hypotheses: Sequence[Hypothesis | Mapping[str, Any]],
+    alpha: float = 0.05,
+    correction: Literal["holm", "bonferroni", "none"] = "holm",
+) -> pd.DataFrame:
+    """Test pre-registered hypotheses on fitted models and give a verdict to the confirmatory ones.
+
+    Parameters
+    ----------
+    results
+        Model key -> :class:`~alliance_stats.models.logit.LogitResult` (``{"M1": ..., "M3": ...}``).
+    hypotheses
+        :class:`Hypothesis` objects (or mappings validated into them).
+    alpha
+        Significance level of the family (and ``1 - alpha`` intervals).
+    correction
+        ``"holm"`` (default), ``"bonferroni"`` or ``"none"`` over the confirmatory family.
+
+    Returns
+    -------
+    DataFrame indexed by hypothesis id with: statement_fr, statement_en, model, target, direction,
+    confirmatory, estimate (log odds), se, ci_low, ci_high, odds_ratio, or_ci_low, or_ci_high, test,
+    statistic, p (one-sided where directional), p_adjusted, verdict ("supported" / "not supported"; None for
+    exploratory), note.
+
+    Raises
+    ------
+    PlanError
+        Unknown model key, unknown term, factor or level, duplicated id.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> df = pd.DataFrame({"x": rng.normal(size=400)})
+    >>> df["y"] = (rng.uniform(size=400) < 1 / (1 + np.exp(-0.5 * df.x))).astype(int)
+    >>> from alliance_stats.models import fit_logit
+    >>> h = Hypothesis(id="H", statement={"fr": "x augmente y", "en": "x raises y"}, model="M", term="x")
+    >>> test_hypotheses({"M": fit_logit(df, "y", ["x"])}, [h]).loc["H", "verdict"]
+    'supported'
+    """
+    from statsmodels.stats.multitest import multipletests
+
+    if not 0 < alpha < 1:
+        raise SpecificationError("alpha must be between 0 and 1", value=alpha)
+    methods = {"holm": "holm", "bonferroni": "bonferroni", "none": None}
+    if correction not in methods:
+        raise SpecificationError("unknown multiplicity correction", value=correction,
+                                 fix="use 'holm', 'bonferroni' or 'none'")
+    parsed: list[Hypothesis] = []
+    for h in hypotheses:
+        try:
+            parsed.append(h if isinstance(h, Hypothesis) else Hypothesis.model_validate(dict(h)))
+        except ValueError as exc:  # pydantic ValidationError is a ValueError
+            ident = h.get("id") if isinstance(h, Mapping) else None
+            raise PlanError(f"hypothesis {ident or '?'} is malformed: {exc}".splitlines()[0],
+                            fix="see alliance_stats.models.hypotheses.Hypothesis") from None
+    ids = [h.id for h in parsed]
+    dup = {i for i in ids if ids.count(i) > 1}
+    if dup:
+        raise PlanError("hypothesis id used twice", value=sorted(dup)[0])
+
+    z_crit = float(stats.norm.ppf(1 - alpha / 2))
+    rows = []
+    for h in parsed:
+        if h.model not in results:
+            raise PlanError(f"hypothesis {h.id}: model '{h.model}' was not fitted", value=h.model,
+                            fix=f"choose one of: {', '.join(results) or '(no model)'}")
+        res = results[h.model]
+        L = hypothesis_weights(h, res.terms, res.design.factors)
+        beta = res.params.to_numpy()
+        V = res.cov.to_numpy()
+        est = float(L @ beta)
+        se = float(math.sqrt(max(L @ V @ L, 0.0)))
+        note = ""
+        involved = [c for c, w in zip(res.terms, L, strict=True) if w != 0]
+        if any(c in res.infinite_terms for c in involved):
+            est = se = lo = hi = stat = p = math.nan
+            test = "none"
+            note = "infinite ML estimate (separation): refit the model with method='firth'"
+        elif res.method == "firth":
+            X = res.design.X.to_numpy()
+            y = res.design.y.to_numpy()
+            chi2, _, _, ok = _firth.penalised_lr_test(X, y, res.firth_fit, L[None, :])
+            stat = math.copysign(math.sqrt(chi2), est)
+            p = float(directional_p(stat, h.direction))
+            if h.term is not None:
+                j = res.terms.index(h.term)
+                lo, hi = math.log(res.table["ci_low"].iloc[j]), math.log(res.table["ci_high"].iloc[j])
+            else:
+                lo, hi = _firth.profile_interval_linear(X, y, res.firth_fit, L, alpha)
+            test = "signed root of penalised LR"
+            if not ok:
+                note = "restricted penalised fit did not converge"
+        else:
+            stat = est / se if se > 0 else math.nan
+            p = float(directional_p(stat, h.direction))
+            lo, hi = est - z_crit * se, est + z_crit * se
+            test = {"cluster": "Wald z (cluster-robust)", "gee": "Wald z (GEE robust)"}.get(res.cov_type, "Wald z")
+        rows.append({
+            "id": h.id, "statement_fr": h.statement.fr, "statement_en": h.statement.en, "model": h.model,
+            "target": h.target(), "direction": h.direction, "confirmatory": h.confirmatory,
+            "estimate": est, "se": se, "ci_low": lo, "ci_high": hi,
+            "odds_ratio": math.exp(est) if np.isfinite(est) else math.nan,
+            "or_ci_low": math.exp(lo) if np.isfinite(lo) else (0.0 if lo == -math.inf else math.nan),
+            "or_ci_high": math.exp(hi) if np.isfinite(hi) else (math.inf if hi == math.inf else math.nan),
+            "test": test, "statistic": stat, "p": p, "note": note,
+        })
+    frame = pd.DataFrame(rows).set_index("id") if rows else pd.DataFrame(
+        columns=["statement_fr", "statement_en", "model", "target", "direction", "confirmatory", "estimate", "se",
+                 "ci_low", "ci_high", "odds_ratio", "or_ci_low", "or_ci_high", "test", "statistic", "p", "note"])
+    frame["p_adjusted"] = np.nan
+    frame["verdict"] = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    family = frame.index[frame["confirmatory"].astype(bool) & frame["p"].notna()] if len(frame) else []
+    if len(family):
+        pvals = frame.loc[family, "p"].to_numpy(float)
+        method = methods[correction]
+        adjusted = pvals if method is None else multipletests(pvals, alpha=alpha, method=method)[1]
+        frame.loc[family, "p_adjusted"] = adjusted
+    for ident in frame.index:
+        if bool(frame.at[ident, "confirmatory"]):
+            padj = frame.at[ident, "p_adjusted"]
+            frame.at[ident, "verdict"] = "supported" if np.isfinite(padj) and padj < alpha else "not supported"
+    frame.attrs.update(alpha=alpha, correction=correction)
+    order = ["statement_fr", "statement_en", "model", "target", "direction", "confirmatory", "estimate", "se",
+             "ci_low", "ci_high", "odds_ratio", "or_ci_low", "or_ci_high", "test", "statistic", "p", "p_adjusted",
+             "verdict", "note"]
+    return frame[order]
+
+
+def hypotheses_table(frame: pd.DataFrame, lang: str = "en", key: str = "hypotheses") -> Table:
+    """The hypotheses with their verdicts as a report table (odds ratio scale)."""
+    check_lang(lang)
+    alpha = frame.attrs.get("alpha", 0.05)
+    correction = frame.attrs.get("correction", "holm")
+    level = f"{100 * (1 - alpha):g}"
+    out = pd.DataFrame({
+        tr("models.hypothesis", lang): frame[f"statement_{lang}"],
+        tr("models.direction", lang): [tr(f"models.direction.{d}", lang) for d in frame["direction"]],
+        tr("models.or", lang): frame["odds_ratio"],
+        tr("models.ci_low", lang).format(level=level): frame["or_ci_low"],
+        tr("models.ci_high", lang).format(level=level): frame["or_ci_high"],
+        "p": frame["p"],
+        tr("models.p_adjusted", lang): frame["p_adjusted"],
+        tr("models.verdict", lang): [tr(v, lang) if isinstance(v, str) else tr("models.exploratory", lang)
+                                     for v in frame["verdict"]],
+    }, index=frame.index)
+    formats = dict(zip(out.columns, ["text", "text", "f2", "f2", "f2", "p", "p", "text"], strict=True))
+    note = tr("models.hypotheses_note", lang).format(correction=tr(f"models.correction.{correction}", lang),
+                                                     alpha=f"{alpha:g}".replace(".", "," if lang == "fr" else "."))
+    return Table(key=key, title=tr("models.hypotheses_title", lang), frame=out, note=note, formats=formats,
+                 lang=lang)
+
+
+# the name starts with "test_": tell pytest it is not a test when a test module imports it
+test_hypotheses.__test__ = False  # type: ignore[attr-defined]

@@ -1,0 +1,144 @@
+"""The report as data: sections holding paragraphs, tables, figures and warnings.
+
+The plan runner builds one :class:`Report`; :func:`~alliance_stats.report.html.render_html` and
+:func:`~alliance_stats.report.docx.render_docx` print it. Tables and figures are numbered in order of
+appearance across sections (``Table 1``, ``Table 2``... ``Figure 1``...), the same numbers in every output
+and in the file names of the run folder (:func:`alliance_stats.report.render_run`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from matplotlib.figure import Figure
+
+from alliance_stats.i18n import check_lang
+from alliance_stats.report.figures import FIGURE_DPI, figure_files
+from alliance_stats.report.table import Table
+
+
+@dataclass(eq=False)
+class ReportFigure:
+    """A figure with its caption (title, above the figure as in APA 7) and an optional note (below).
+
+    The PNG and SVG bytes are rendered once, on first use of :attr:`files`, and shared by the HTML report,
+    the Word report and the run folder.
+    """
+
+    key: str
+    figure: Figure
+    caption: str
+    note: str = ""
+
+    @cached_property
+    def files(self) -> dict[str, bytes]:
+        """``{"png": ..., "svg": ...}`` (PNG at 200 dpi), see :func:`~alliance_stats.report.figures.figure_files`."""
+        return figure_files(self.figure, dpi=FIGURE_DPI)
+
+
+@dataclass
+class Section:
+    """One part of the report (``h2`` in HTML, ``Heading 1`` in Word).
+
+    Parameters
+    ----------
+    id
+        Stable identifier (HTML anchor): ``"sample"``, ``"measurement"``...
+    title
+        Heading in the report language.
+    paragraphs
+        Plain-text paragraphs printed before the tables.
+    tables
+        :class:`~alliance_stats.report.table.Table` objects, in order.
+    figures
+        :class:`ReportFigure` objects, printed after the tables.
+    warnings
+        Statistical warnings raised by this section's stages (printed in the section and in the report's
+        warnings section).
+    """
+
+    id: str
+    title: str
+    paragraphs: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    figures: list[ReportFigure] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    """A whole report.
+
+    Parameters
+    ----------
+    title
+        Report title.
+    lang
+        ``"fr"`` or ``"en"`` (fixed texts, captions and numbers follow it).
+    synthetic
+        True when the data are simulated: every output then carries a prominent banner.
+    sections
+        The sections in order.
+    warnings
+        Run-level warnings (data checks, exclusions) printed in the warnings section with those of every
+        section.
+    provenance
+        Versions, input SHA-256, plan, seed, time: printed at the end (nested values as JSON).
+    subtitle
+        Optional line under the title (data file, date).
+
+    Examples
+    --------
+    >>> report = Report("Alliances", "en", synthetic=True, sections=[Section("sample", "Sample")])
+    >>> report.table_numbers()
+    {}
+    """
+
+    title: str
+    lang: str
+    synthetic: bool
+    sections: list[Section] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    provenance: dict[str, Any] = field(default_factory=dict)
+    subtitle: str = ""
+
+    def __post_init__(self) -> None:
+        check_lang(self.lang)
+        seen: set[str] = set()
+        for section in self.sections:
+            if section.id in seen:
+                raise ValueError(f"two report sections have the id {section.id!r}")
+            seen.add(section.id)
+
+    def numbered_tables(self) -> list[tuple[int, Section, Table]]:
+        """``(number, section, table)`` for every table, numbered from 1 in order of appearance."""
+        tables = [(section, table) for section in self.sections for table in section.tables]
+        return [(number, section, table) for number, (section, table) in enumerate(tables, start=1)]
+
+    def numbered_figures(self) -> list[tuple[int, Section, ReportFigure]]:
+        """``(number, section, figure)`` for every figure, numbered from 1 in order of appearance."""
+        figures = [(section, figure) for section in self.sections for figure in section.figures]
+        return [(number, section, figure) for number, (section, figure) in enumerate(figures, start=1)]
+
+    def table_numbers(self) -> dict[str, int]:
+        """Table key -> number (keys should be unique; a repeated key keeps its first number)."""
+        numbers: dict[str, int] = {}
+        for number, _, table in self.numbered_tables():
+            numbers.setdefault(table.key, number)
+        return numbers
+
+    def figure_numbers(self) -> dict[str, int]:
+        """Figure key -> number."""
+        numbers: dict[str, int] = {}
+        for number, _, figure in self.numbered_figures():
+            numbers.setdefault(figure.key, number)
+        return numbers
+
+    def all_warnings(self) -> list[tuple[str, str]]:
+        """``(origin, message)`` pairs: run-level warnings (origin ``""``) then each section's, in order,
+        without exact duplicates."""
+        pairs: list[tuple[str, str]] = [("", message) for message in self.warnings]
+        pairs += [(section.title, message) for section in self.sections for message in section.warnings]
+        return list(dict.fromkeys(pairs))

@@ -1,0 +1,1027 @@
+"""Synthetic alliances with known truth: the demo data and the test oracle of the data layer.
+
+:func:`simulate_alliances` draws ``n_dyads`` alliances between very small firms and the answers both leaders
+would give to the instrument. Every step is vectorised over dyads (a 300-dyad draw takes a few milliseconds)
+because the power analysis calls it thousands of times.
+
+Generative model (every number is a field of :class:`SimulationParams`; "latent" = the continuous scale on
+which items load; the 1-7 midpoint 4 corresponds to latent 0)
+---------------------------------------------------------------------------------------------------------
+1. **Configuration and axes.** ``structure="clusters"``: each dyad's configuration is drawn with ``shares``;
+   its latent link ``L`` and symmetry ``S`` are normal around the configuration's centre
+   ``(+-c, +-c)`` with ``c = separation * spread / 2`` (social/symmetric = +) and SD ``spread``, so
+   ``separation`` is the distance between high and low centres in within-configuration SDs.
+   ``structure="none"``: one bivariate normal cloud centred at 0 with the same marginal variance
+   (``spread^2 + c^2``), no clusters; ``structure="continuous"``: uniform on a square with that marginal
+   variance. In both, the dyad's configuration is the quadrant of its latent ``(L, S)``.
+2. **Trust.** ``TRS = trs_on_link * L + e``; ``TRC = trc_on_link * L - trc_on_asymmetry * S + e``, with
+   ``e ~ N(0, trust_resid_sd)`` (shared trust in social alliances, constrained trust in economic and
+   asymmetric ones).
+3. **Dependence** (firm level). Dyad mean ``mu ~ N(0, dep_mean_sd)``; gap ``g = dep_gap * expit(-dep_gap_slope
+   * S)`` (near 0 in symmetric dyads, near ``dep_gap`` in asymmetric ones); the more dependent firm (the
+   start-up firm with probability ``startup_more_dependent`` when only one firm is a start-up, else either)
+   gets ``mu + g/2``, the other ``mu - g/2``, each plus ``N(0, dep_sd)``.
+4. **Process constructs** (firm level: STRUCT, REFLEX, LEARN, AWARE, TRANSF, SAT and any other construct):
+   ``P = a * L + b * TRS + c * TRC + N(0, process_resid_sd)`` with ``(a, b, c)`` from ``process_paths``.
+5. **Partners.** On a dyad-level construct (LINK, SYM, TRS, TRC) each partner answers from the dyad's latent
+   value plus an own deviation ``N(0, partner_sd)``; on firm-level constructs from the firm's latent value.
+6. **Items.** ``y* = loading * eta + N(0, residual_variance)`` (``residual_variance`` defaults to
+   ``1 - loading^2``), cut into the response scale by ``thresholds`` (for a scale with other than 7 points,
+   equally spaced thresholds over the same range). Reverse-keyed items are then written reversed,
+   ``(min + max) - x``.
+7. **Firms and facts.** In a share ``both_startup_share`` of dyads both firms were in their start-up phase
+   when the alliance began (``STARTUP_AT_ALLIANCE = 1``), otherwise exactly one. The alliance began 1-6
+   years before ``survey_year``. A start-up firm got its first order 0-2 years before the alliance and was
+   founded that year or the year before; an established firm was founded 4-20 years before the alliance
+   and got its first order within a year. So ``FOUNDING_YEAR <= FIRST_ORDER_YEAR <= ALLIANCE_START_YEAR``.
+   Employees (people, the leader included): start-up ``1 + Binomial(4, .3)``, established
+   ``1 + Binomial(9, .4)`` (always <= 10). Founder age ``N(42, 9)`` rounded to 22-70; prior experience
+   ``Poisson(8)``, at most age - 16. ``STRAT_1..4`` are yes with ``strat_probs``, and one random criterion is
+   set to yes when none is. Alliance facts are shared by the partners (written contract more likely in
+   economic-link alliances; joint brand, shared premises, joint bids more likely in social ones).
+   ``SAT_RESOURCE`` lists one to three bottleneck resources. ``LANG`` is per dyad (French with probability
+   ``lang_fr_share``). Identifiers are clearly fake: ``Firme 0001``, ``Répondant 0001``,
+   ``r0001@example.org``; ``resp_id`` ``R0001``, ``dyad_id`` ``D0001``.
+8. **Outcome.** For each firm at risk (``STARTUP_AT_ALLIANCE = 1``) the true probability of crossing is
+   ``logit p = logit(base_probability) + log OR[configuration] + log OR_trs * TRS + log OR_trc * TRC +
+   sum_k log OR_k * (control_k - reference_k)`` (configuration reference ``survie``; trust per latent unit,
+   about 1.1 scale points; controls firm age at alliance start, employees, founder experience, centred at the
+   means of the start-up firms' distributions given in ``Truth.control_reference``). The latent crossing
+   ``C ~ Bernoulli(p)``.
+9. **Making the definition recover C** (``crossed`` of ``params.crossed``, default Sammut with cuts 5.0).
+   With ``h`` the latent value at which the expected AWARE (TRANSF) score equals its cut:
+
+   * ``C = 1``: ``BREAKEVEN = 1``; AWARE and TRANSF latents are drawn from their process distribution
+     truncated to ``>= h + cut_margin``;
+   * ``C = 0``: ``BREAKEVEN = 1`` with probability ``breakeven_if_not_crossed``; then (AWARE ok, TRANSF ok)
+     is drawn from its conditional distribution given "not both ok" (probabilities from the process
+     distribution), and each latent from the matching truncated part (``>= h + cut_margin`` or
+     ``< h - cut_margin``); with ``BREAKEVEN = 0`` both latents keep their process distribution.
+   * After the items are drawn (and answers removed as missing), a firm whose answered items still miss the
+     required side of the cut has its keyed answers on that construct moved one scale point at a time
+     toward it (at most ``n_options - 1`` steps), so the definition applied to careful respondents' scores
+     recovers ``C`` exactly whenever the scores exist (``min_share`` answered). Careless respondents'
+     answers replace theirs, so for them it need not.
+
+   ``kind="breakeven"``: ``BREAKEVEN = C`` and AWARE/TRANSF keep their process distribution. Firms not at
+   risk broke even with probability ``established_breakeven``. ``BREAKEVEN_YEAR`` lies between the
+   alliance start and ``survey_year`` (start-ups) or within three years of the first order (others).
+10. **Careless respondents and missing answers.** A share ``straightliner_share`` answer every Likert
+    item (attention item included) with one value; ``random_share`` answer uniformly at random; the others
+    answer the attention item as instructed. Then each Likert answer of careful respondents is missing with
+    probability ``missing_rate`` (``MCAR``), or with log-odds ``logit(missing_rate) + mar_strength * z``
+    where ``z`` is the standardised founder age (``MAR``: depends on an observed variable). A share
+    ``dont_know_share`` of missing answers is recorded as the item's declared missing code (99).
+
+Randomness: one ``numpy.random.SeedSequence`` per call, spawned into independent streams for each step
+(configurations, latents, items, careless, missing, facts, outcome), so changing one step's parameters
+(say ``missing_rate``) leaves the other steps' draws unchanged. Same seed, same output.
+
+Reference: DESIGN.md sections 2-4 (constructs, data model); Jaouen's typology (seed paper, Figure 2);
+Sammut (1995) for the end of the start-up phase; Meade and Craig (2012) for careless-responding patterns.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from scipy.optimize import brentq
+from scipy.special import expit, logit, ndtr, ndtri
+
+from alliance_stats.data.scoring import CrossedDefinition
+from alliance_stats.i18n import tr
+from alliance_stats.report.table import Table
+
+if TYPE_CHECKING:
+    from alliance_stats.instrument import Instrument
+
+__all__ = [
+    "CONFIGURATIONS",
+    "ProcessPath",
+    "SimulationParams",
+    "Truth",
+    "Simulated",
+    "simulate_alliances",
+    "latent_cut",
+]
+
+#: The four configurations (same order and codes as ``alliance_stats.typology.CONFIGURATIONS``).
+CONFIGURATIONS: tuple[str, ...] = ("entraide", "parrainage", "survie", "contre_nature")
+#: (link sign, symmetry sign) of each configuration: social/symmetric = +1.
+_SIGNS = np.array([[1, 1], [1, -1], [-1, 1], [-1, -1]], dtype=float)
+_DYAD_LATENT = {"LINK": "link", "SYM": "symmetry", "TRS": "trust_shared", "TRC": "trust_constrained"}
+
+# Distributions of the firm facts (module docstring, step 7).
+_STARTUP_EMPLOYEES = (4, 0.3)  # 1 + Binomial(n, p)
+_ESTABLISHED_EMPLOYEES = (9, 0.4)
+_STARTUP_FIRST_ORDER_LAG = (0, 2)  # years between first order and alliance start (uniform, inclusive)
+_STARTUP_FOUNDING_LAG_P = 0.3  # P(founded the year before the first order)
+_ESTABLISHED_AGE = (4, 20)
+_ALLIANCE_AGE = (1, 6)  # years between alliance start and survey
+_EXPERIENCE_MEAN = 8.0
+
+
+def _control_reference() -> dict[str, float]:
+    """Means of the controls among start-up firms (the centring of the outcome model)."""
+    low, high = _STARTUP_FIRST_ORDER_LAG
+    return {
+        "firm_age": (low + high) / 2 + _STARTUP_FOUNDING_LAG_P,
+        "EMPLOYEES": 1 + _STARTUP_EMPLOYEES[0] * _STARTUP_EMPLOYEES[1],
+        "FOUNDER_EXPERIENCE": _EXPERIENCE_MEAN,
+    }
+
+
+class ProcessPath(BaseModel):
+    """Coefficients of a firm-level construct's latent on the dyad's link and trusts (step 4)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    link: float = Field(0.0, description="coefficient on the dyad's latent link")
+    trust_shared: float = Field(0.0, description="coefficient on the dyad's latent shared trust")
+    trust_constrained: float = Field(0.0, description="coefficient on the dyad's latent constrained trust")
+
+
+def _default_process_paths() -> dict[str, ProcessPath]:
+    return {
+        "SAT": ProcessPath(link=0.0, trust_shared=0.1, trust_constrained=0.2),
+        "STRUCT": ProcessPath(link=0.2, trust_shared=0.3, trust_constrained=-0.1),
+        "REFLEX": ProcessPath(link=0.2, trust_shared=0.3, trust_constrained=-0.1),
+        "LEARN": ProcessPath(link=0.3, trust_shared=0.5, trust_constrained=-0.2),
+        "AWARE": ProcessPath(link=0.2, trust_shared=0.3, trust_constrained=-0.1),
+        "TRANSF": ProcessPath(link=0.2, trust_shared=0.3, trust_constrained=-0.1),
+    }
+
+
+class SimulationParams(BaseModel):
+    """Every parameter of the generative model (see the module docstring for where each one acts).
+
+    Load from YAML with ``SimulationParams.model_validate(data)``; unknown keys are rejected.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    # 1. configurations and axes
+    shares: dict[str, float] = Field(
+        default_factory=lambda: dict.fromkeys(CONFIGURATIONS, 0.25),
+        description="share of dyads in each configuration (entraide, parrainage, survie, contre_nature); sum 1",
+    )
+    structure: Literal["clusters", "none", "continuous"] = Field(
+        "clusters", description="'clusters' around configuration centres, 'none' (one normal cloud) or "
+        "'continuous' (uniform square); same marginal variance",
+    )
+    separation: float = Field(
+        4.0, ge=0, description="distance between low and high centres on each axis, in within-configuration SDs",
+    )
+    spread: float = Field(0.5, gt=0, description="within-configuration SD of the latent link and symmetry")
+    partner_sd: float = Field(0.35, ge=0, description="SD of a partner's own deviation on dyad-level constructs")
+    # 2. trust
+    trs_on_link: float = Field(0.8, description="slope of latent shared trust on latent link")
+    trc_on_link: float = Field(-0.6, description="slope of latent constrained trust on latent link")
+    trc_on_asymmetry: float = Field(0.3, description="slope of latent constrained trust on asymmetry (-symmetry)")
+    trust_resid_sd: float = Field(0.5, ge=0, description="residual SD of the latent trusts")
+    # 3. dependence
+    dep_mean_sd: float = Field(0.5, ge=0, description="SD of a dyad's mean latent dependence")
+    dep_gap: float = Field(2.0, ge=0, description="gap between the partners' dependence in an asymmetric dyad")
+    dep_gap_slope: float = Field(3.0, ge=0, description="steepness of the gap's decrease with symmetry")
+    dep_sd: float = Field(0.35, ge=0, description="SD of a firm's own deviation in dependence")
+    startup_more_dependent: float = Field(
+        0.75, ge=0, le=1, description="P(the start-up firm is the more dependent one when only one firm is)",
+    )
+    # 4. process constructs
+    process_paths: dict[str, ProcessPath] = Field(
+        default_factory=_default_process_paths,
+        description="per firm-level construct code: coefficients on link, shared trust, constrained trust",
+    )
+    process_resid_sd: float = Field(0.8, gt=0, description="residual SD of the firm-level construct latents")
+    # 6. measurement
+    loading: float = Field(0.8, gt=0, lt=1.5, description="item loading on its construct's latent")
+    loadings: dict[str, float] = Field(
+        default_factory=dict, description="per construct code: a loading overriding `loading`",
+    )
+    residual_variance: float | None = Field(
+        None, gt=0, description="item residual variance; default 1 - loading^2 (standardised items)",
+    )
+    thresholds: list[float] = Field(
+        default_factory=lambda: [-1.75, -1.05, -0.35, 0.35, 1.05, 1.75],
+        description="cut points of y* into the response scale (increasing; n_options - 1 of them)",
+    )
+    # 7. firms and facts
+    both_startup_share: float = Field(
+        0.3, ge=0, le=1, description="share of dyads where both firms were in their start-up phase",
+    )
+    survey_year: int = Field(2025, ge=1960, le=2200, description="year of the survey")
+    lang_fr_share: float = Field(0.8, ge=0, le=1, description="share of dyads answering in French")
+    strat_probs: list[float] = Field(
+        default_factory=lambda: [0.6, 0.5, 0.35, 0.4], description="P(yes) of STRAT_1..STRAT_4",
+    )
+    # 8. outcome
+    crossed: CrossedDefinition = Field(
+        default_factory=CrossedDefinition, description="definition of crossed the simulated answers must obey",
+    )
+    base_probability: float = Field(
+        0.3, gt=0, lt=1, description="P(crossing) in survie, latent trusts 0, controls at their reference",
+    )
+    odds_ratios: dict[str, float] = Field(
+        default_factory=lambda: {"entraide": 3.0, "parrainage": 2.0, "survie": 1.0, "contre_nature": 1.2},
+        description="odds ratio of crossing per configuration, reference survie (= 1)",
+    )
+    or_trust_shared: float = Field(1.5, gt=0, description="odds ratio per latent unit of shared trust")
+    or_trust_constrained: float = Field(0.75, gt=0, description="odds ratio per latent unit of constrained trust")
+    or_firm_age: float = Field(1.1, gt=0, description="odds ratio per year of firm age at alliance start")
+    or_employees: float = Field(1.1, gt=0, description="odds ratio per employee")
+    or_founder_experience: float = Field(1.03, gt=0, description="odds ratio per year of founder experience")
+    breakeven_if_not_crossed: float = Field(
+        0.5, ge=0, le=1, description="P(BREAKEVEN = 1) for an at-risk firm that did not cross (sammut)",
+    )
+    established_breakeven: float = Field(0.9, ge=0, le=1, description="P(BREAKEVEN = 1) for firms not at risk")
+    cut_margin: float = Field(
+        0.25, ge=0, description="latent margin around the AWARE/TRANSF cut when conditioning on crossing",
+    )
+    # 10. careless respondents and missing answers
+    straightliner_share: float = Field(0.02, ge=0, le=1, description="share of straight-lining respondents")
+    random_share: float = Field(0.02, ge=0, le=1, description="share of respondents answering at random")
+    missing_rate: float = Field(0.02, ge=0, lt=1, description="probability that a Likert answer is missing")
+    missing_mechanism: Literal["MCAR", "MAR"] = Field("MCAR", description="MCAR, or MAR on founder age")
+    mar_strength: float = Field(1.0, description="MAR: log-odds of missingness per SD of founder age")
+    dont_know_share: float = Field(
+        0.0, ge=0, le=1, description="share of missing Likert answers recorded as the declared code (99)",
+    )
+
+    @field_validator("shares")
+    @classmethod
+    def _check_shares(cls, value: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(value) - set(CONFIGURATIONS))
+        if unknown:
+            raise ValueError(f"unknown configuration(s) {unknown}; use {', '.join(CONFIGURATIONS)}")
+        full = {name: float(value.get(name, 0.0)) for name in CONFIGURATIONS}
+        if any(v < 0 for v in full.values()):
+            raise ValueError("shares must be >= 0")
+        if abs(sum(full.values()) - 1.0) > 1e-6:
+            raise ValueError(f"shares must sum to 1, they sum to {sum(full.values()):.6g}")
+        return full
+
+    @field_validator("odds_ratios")
+    @classmethod
+    def _check_odds_ratios(cls, value: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(value) - set(CONFIGURATIONS))
+        if unknown:
+            raise ValueError(f"unknown configuration(s) {unknown}; use {', '.join(CONFIGURATIONS)}")
+        full = {name: float(value.get(name, 1.0)) for name in CONFIGURATIONS}
+        if any(v <= 0 for v in full.values()):
+            raise ValueError("odds ratios must be > 0")
+        if full["survie"] != 1.0:
+            raise ValueError("survie is the reference configuration: its odds ratio must be 1")
+        return full
+
+    @field_validator("thresholds")
+    @classmethod
+    def _check_thresholds(cls, value: list[float]) -> list[float]:
+        if len(value) < 1 or any(b <= a for a, b in zip(value, value[1:], strict=False)):
+            raise ValueError("thresholds must be strictly increasing")
+        return value
+
+    @field_validator("strat_probs")
+    @classmethod
+    def _check_strat(cls, value: list[float]) -> list[float]:
+        if any(not 0 <= v <= 1 for v in value):
+            raise ValueError("strat_probs must be probabilities")
+        return value
+
+    @model_validator(mode="after")
+    def _check_careless(self) -> SimulationParams:
+        if self.straightliner_share + self.random_share > 1:
+            raise ValueError("straightliner_share + random_share must not exceed 1")
+        if self.residual_variance is None and max([self.loading, *self.loadings.values()]) >= 1:
+            raise ValueError("a loading >= 1 needs an explicit residual_variance")
+        return self
+
+    def centre_offset(self) -> float:
+        """Distance ``c`` of each configuration centre from the origin on each axis (latent units)."""
+        return self.separation * self.spread / 2
+
+    def loading_of(self, code: str) -> float:
+        """Loading of the items of construct ``code``."""
+        return float(self.loadings.get(code, self.loading))
+
+    def residual_variance_of(self, code: str) -> float:
+        """Residual variance of the items of construct ``code``."""
+        if self.residual_variance is not None:
+            return float(self.residual_variance)
+        return 1.0 - self.loading_of(code) ** 2
+
+
+# ------------------------------------------------------------------------------------------ results
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    out = []
+    for row in frame.to_dict(orient="records"):
+        clean = {}
+        for key, value in row.items():
+            if isinstance(value, float) and math.isnan(value):
+                clean[key] = None
+            elif isinstance(value, np.integer):
+                clean[key] = int(value)
+            elif isinstance(value, np.floating):
+                clean[key] = float(value)
+            elif isinstance(value, np.bool_):
+                clean[key] = bool(value)
+            else:
+                clean[key] = value
+        out.append(clean)
+    return out
+
+
+@dataclass
+class Truth:
+    """What the simulator knows and the analysis must recover.
+
+    Attributes
+    ----------
+    params
+        The parameters used.
+    seed
+        Entropy of the seed sequence (``None`` when a spawned SeedSequence was passed; see ``spawn_key``).
+    spawn_key
+        Spawn key of the seed sequence (empty for a plain integer seed).
+    n_dyads
+        Number of dyads.
+    dyads
+        One row per dyad: ``dyad_id``, ``configuration`` (true), ``quadrant`` (configuration of the latent
+        point, equal to ``configuration`` for ``structure="clusters"`` unless the draw crossed an axis),
+        latent ``link``, ``symmetry``, ``trust_shared``, ``trust_constrained``, ``dep_gap``,
+        ``both_startup``, ``more_dependent`` (role).
+    firms
+        One row per firm (= respondent): ``resp_id``, ``dyad_id``, ``role``, ``startup`` (at risk),
+        ``careless`` (``none``/``straightliner``/``random``), ``p_cross`` and ``crossed`` (at-risk firms; NaN
+        otherwise), ``breakeven``, and the respondent's latent value of every construct (column = code).
+    configuration_centres
+        Latent (link, symmetry) centre of each configuration.
+    intercept
+        Intercept of the outcome model (log-odds).
+    control_reference
+        Values at which the controls are centred in the outcome model.
+    latent_cuts
+        Latent value ``h`` where the expected AWARE / TRANSF score equals its cut (step 9).
+    """
+
+    params: SimulationParams
+    seed: int | None
+    spawn_key: tuple[int, ...]
+    n_dyads: int
+    dyads: pd.DataFrame
+    firms: pd.DataFrame
+    configuration_centres: dict[str, tuple[float, float]]
+    intercept: float
+    control_reference: dict[str, float]
+    latent_cuts: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Everything as JSON-able Python objects (NaN as ``None``)."""
+        return {
+            "synthetic": True,
+            "generator": "alliance_stats.simulate.simulate_alliances",
+            "seed": self.seed,
+            "spawn_key": list(self.spawn_key),
+            "n_dyads": self.n_dyads,
+            "params": self.params.model_dump(mode="json"),
+            "configuration_centres": {k: list(v) for k, v in self.configuration_centres.items()},
+            "intercept": self.intercept,
+            "control_reference": self.control_reference,
+            "latent_cuts": self.latent_cuts,
+            "dyads": _records(self.dyads),
+            "firms": _records(self.firms),
+        }
+
+
+@dataclass
+class Simulated:
+    """Output of :func:`simulate_alliances`: the responses (canonical layout) and the truth."""
+
+    responses: pd.DataFrame
+    truth: Truth
+
+    @property
+    def dyads(self) -> pd.DataFrame:
+        """The true dyads (``truth.dyads``)."""
+        return self.truth.dyads
+
+    @property
+    def firms(self) -> pd.DataFrame:
+        """The true firms (``truth.firms``)."""
+        return self.truth.firms
+
+    def summary(self) -> pd.DataFrame:
+        """Per true configuration: dyads, share, firms at risk, true crossings, mean true probability."""
+        dyads = self.truth.dyads
+        firms = self.truth.firms.merge(dyads[["dyad_id", "configuration"]], on="dyad_id")
+        at_risk = firms[firms["startup"] == 1]
+        rows = []
+        for name in CONFIGURATIONS:
+            sub = at_risk[at_risk["configuration"] == name]
+            n_dyads = int((dyads["configuration"] == name).sum())
+            rows.append({
+                "configuration": name,
+                "n_dyads": n_dyads,
+                "share": n_dyads / max(len(dyads), 1),
+                "n_at_risk": len(sub),
+                "n_crossed": int(sub["crossed"].sum()),
+                "crossed_share": float(sub["crossed"].mean()) if len(sub) else np.nan,
+                "mean_p_cross": float(sub["p_cross"].mean()) if len(sub) else np.nan,
+            })
+        return pd.DataFrame(rows).set_index("configuration")
+
+    def to_table(self, lang: str = "en") -> Table:
+        """The simulated population per true configuration, as a report table."""
+        frame = self.summary()
+        frame.index = [tr(name, lang) for name in frame.index]
+        frame.index.name = tr("configuration", lang)
+        frame.columns = [tr(f"sim.{c}", lang) for c in frame.columns]
+        formats = dict(zip(frame.columns, ["int", "pct", "int", "int", "pct", "r2"], strict=True))
+        note = tr("sim.note", lang).format(n=self.truth.n_dyads, seed=self.truth.seed)
+        return Table(key="simulated_population", title=tr("sim.title", lang), frame=frame, note=note,
+                     formats=formats, lang=lang)
+
+
+# ------------------------------------------------------------------------------------------- layout
+
+
+@dataclass
+class _Layout:
+    """What the simulator needs from the instrument, computed once per instrument."""
+
+    scale_min: int
+    scale_max: int
+    n_options: int
+    constructs: list[str]
+    levels: dict[str, str]
+    items: dict[str, list[str]]
+    reverse: dict[str, np.ndarray]
+    missing_code: dict[str, int | None]
+    attention: list[tuple[str, int]]
+    likert_all: list[str]  # construct items + attention items, questionnaire order
+
+
+def _layout(instrument: Instrument) -> _Layout:
+    items = {code: [v.name for v in instrument.items(code)] for code in instrument.construct_codes()}
+    items = {code: names for code, names in items.items() if names}
+    first = instrument.likert_items()[0]
+    scale = instrument.scales[first.scale]
+    return _Layout(
+        scale_min=scale.min,
+        scale_max=scale.max,
+        n_options=scale.n_options,
+        constructs=list(items),
+        levels={code: instrument.constructs[code].level for code in items},
+        items=items,
+        reverse={code: np.array([instrument.variable(n).reverse for n in names]) for code, names in items.items()},
+        missing_code={
+            v.name: (v.missing_codes[0] if v.missing_codes else None) for v in instrument.likert_items()
+        },
+        attention=[(v.name, int(v.attention_expected)) for v in instrument.attention_items()],
+        likert_all=[v.name for v in instrument.variables if v.type == "likert"],
+    )
+
+
+@lru_cache(maxsize=1)
+def _default_instrument() -> Instrument:
+    from alliance_stats.instrument import default_instrument
+
+    return default_instrument()
+
+
+def _thresholds(params: SimulationParams, n_options: int) -> np.ndarray:
+    given = np.asarray(params.thresholds, dtype=float)
+    if given.size == n_options - 1:
+        return given
+    return np.linspace(given[0], given[-1], n_options - 1)
+
+
+def _expected_score(eta: float, loadings: np.ndarray, resid_sd: np.ndarray, thresholds: np.ndarray,
+                    scale_min: int) -> float:
+    z = (loadings[:, None] * eta - thresholds[None, :]) / resid_sd[:, None]
+    return float(np.mean(scale_min + ndtr(z).sum(axis=1)))
+
+
+def latent_cut(params: SimulationParams, code: str, n_items: int, cut: float, scale_min: int = 1,
+               scale_max: int = 7) -> float:
+    """Latent value at which the expected score of construct ``code`` equals ``cut`` (step 9).
+
+    >>> round(latent_cut(SimulationParams(), "AWARE", 5, 4.0), 6)
+    0.0
+    """
+    if not scale_min < cut < scale_max:
+        raise ValueError(f"a score cut must lie strictly inside the scale ({scale_min}-{scale_max}), got {cut}")
+    thresholds = _thresholds(params, scale_max - scale_min + 1)
+    loadings = np.full(n_items, params.loading_of(code))
+    resid_sd = np.full(n_items, math.sqrt(params.residual_variance_of(code)))
+    return float(brentq(lambda e: _expected_score(e, loadings, resid_sd, thresholds, scale_min) - cut, -50, 50,
+                        xtol=1e-10))
+
+
+# ----------------------------------------------------------------------------------------- sampling
+
+
+def _truncated_normal(rng: np.random.Generator, mean: np.ndarray, sd: float, bound: np.ndarray,
+                      upper: np.ndarray) -> np.ndarray:
+    """Draw N(mean, sd) truncated to ``>= bound`` where ``upper`` else ``< bound`` (inverse CDF, stable tails)."""
+    a = np.clip((bound - mean) / sd, -30, 30)
+    u = rng.uniform(size=mean.shape)
+    u = np.where(u <= 0, np.finfo(float).tiny, u)
+    # upper tail: P(Z >= z) = Phi(-a) * u ;  lower tail: P(Z < z) = Phi(a) * u
+    z_upper = -ndtri(ndtr(-a) * u)
+    z_lower = ndtri(ndtr(a) * u)
+    z = np.where(upper, np.maximum(z_upper, a), np.minimum(z_lower, a))
+    return mean + sd * z
+
+
+def _seed_sequence(seed: int | np.random.SeedSequence | None) -> np.random.SeedSequence:
+    if isinstance(seed, np.random.SeedSequence):
+        return seed
+    if seed is None:
+        raise ValueError("a seed is required (an int or a numpy.random.SeedSequence)")
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    return np.random.SeedSequence(int(seed))
+
+
+_STREAMS = ("configuration", "latent", "facts", "outcome", "items", "missing", "careless")
+
+
+def _fake_ids(prefix: str, n: int, width: int, suffix: str = "") -> np.ndarray:
+    return np.array([f"{prefix}{i:0{width}d}{suffix}" for i in range(1, n + 1)], dtype=object)
+
+
+def simulate_alliances(
+    n_dyads: int,
+    params: SimulationParams | None = None,
+    seed: int | np.random.SeedSequence = 7,
+    instrument: Instrument | None = None,
+) -> Simulated:
+    """Simulate the answers of both leaders of ``n_dyads`` alliances, with known truth.
+
+    Parameters
+    ----------
+    n_dyads
+        Number of alliances (dyads); each gives two respondents (roles ``a`` and ``b``).
+    params
+        :class:`SimulationParams`; default ``SimulationParams()``.
+    seed
+        Non-negative integer or a ``numpy.random.SeedSequence`` (e.g. a spawned child in a power analysis).
+        Same seed, same output.
+    instrument
+        The instrument whose variables are produced (one column each); default the project's instrument.
+
+    Returns
+    -------
+    Simulated
+        ``.responses``: one row per respondent in the canonical layout (instrument variables in questionnaire
+        order; integer codes as pandas ``Int64`` with missing values; text codes as strings);
+        ``.truth``: :class:`Truth`.
+
+    Example
+    -------
+    >>> sim = simulate_alliances(10, seed=7)
+    >>> sim.responses.shape[0], sim.truth.dyads.shape[0]
+    (20, 10)
+    >>> bool((sim.responses["EMPLOYEES"] <= 10).all())
+    True
+
+    Reference: the generative model in the module docstring.
+    """
+    if isinstance(n_dyads, bool) or not isinstance(n_dyads, int | np.integer) or n_dyads < 1:
+        raise ValueError(f"n_dyads must be a positive integer, got {n_dyads!r}")
+    n = int(n_dyads)
+    p = params if params is not None else SimulationParams()
+    inst = instrument if instrument is not None else _default_instrument()
+    lay = _layout(inst)
+    seq = _seed_sequence(seed)
+    streams = dict(zip(_STREAMS, (np.random.default_rng(s) for s in seq.spawn(len(_STREAMS))), strict=True))
+    m = 2 * n
+    dyad_of = np.repeat(np.arange(n), 2)
+    role_b = np.tile([False, True], n)
+
+    # 1. configurations and axes --------------------------------------------------------------------
+    rng = streams["configuration"]
+    shares = np.array([p.shares[c] for c in CONFIGURATIONS])
+    c_off = p.centre_offset()
+    total_sd = math.sqrt(p.spread**2 + c_off**2)
+    if p.structure == "clusters":
+        config = rng.choice(len(CONFIGURATIONS), size=n, p=shares)
+        axes = _SIGNS[config] * c_off + rng.normal(0.0, p.spread, size=(n, 2))
+    elif p.structure == "none":
+        axes = rng.normal(0.0, total_sd, size=(n, 2))
+        config = None
+    else:
+        half = math.sqrt(3.0) * total_sd
+        axes = rng.uniform(-half, half, size=(n, 2))
+        config = None
+    link, sym = axes[:, 0], axes[:, 1]
+    quadrant = np.where(link >= 0, np.where(sym >= 0, 0, 1), np.where(sym >= 0, 2, 3))
+    if config is None:
+        config = quadrant
+
+    # 2-3. trust, dependence, start-up status --------------------------------------------------------
+    rng = streams["latent"]
+    trs = p.trs_on_link * link + rng.normal(0.0, p.trust_resid_sd, n)
+    trc = p.trc_on_link * link - p.trc_on_asymmetry * sym + rng.normal(0.0, p.trust_resid_sd, n)
+    both_startup = rng.uniform(size=n) < p.both_startup_share
+    startup_is_b = rng.uniform(size=n) < 0.5
+    startup = np.where(role_b, both_startup[dyad_of] | startup_is_b[dyad_of],
+                       both_startup[dyad_of] | ~startup_is_b[dyad_of])
+    dep_mean = rng.normal(0.0, p.dep_mean_sd, n)
+    dep_gap = p.dep_gap * expit(-p.dep_gap_slope * sym)
+    pick_startup = rng.uniform(size=n) < p.startup_more_dependent
+    coin = rng.uniform(size=n) < 0.5
+    # more dependent partner is b when: one start-up -> (start-up is b) == pick_startup; both -> coin
+    more_dep_b = np.where(both_startup, coin, startup_is_b == pick_startup)
+    more_dep = role_b == more_dep_b[dyad_of]
+    dep = dep_mean[dyad_of] + np.where(more_dep, 0.5, -0.5) * dep_gap[dyad_of] + rng.normal(0.0, p.dep_sd, m)
+    dyad_latent = {"LINK": link, "SYM": sym, "TRS": trs, "TRC": trc}
+    process_mean: dict[str, np.ndarray] = {}
+    latent: dict[str, np.ndarray] = {}
+    for code in lay.constructs:
+        if code in dyad_latent:
+            latent[code] = dyad_latent[code][dyad_of] + rng.normal(0.0, p.partner_sd, m)
+        elif code == "DEP":
+            latent[code] = dep
+        else:
+            path = p.process_paths.get(code, ProcessPath())
+            mean = path.link * link + path.trust_shared * trs + path.trust_constrained * trc
+            process_mean[code] = mean[dyad_of]
+            if lay.levels[code] == "dyad":  # an unknown dyad-level construct: shared part + partner deviation
+                shared = mean + rng.normal(0.0, p.process_resid_sd, n)
+                latent[code] = shared[dyad_of] + rng.normal(0.0, p.partner_sd, m)
+                process_mean.pop(code)
+            else:
+                latent[code] = process_mean[code] + rng.normal(0.0, p.process_resid_sd, m)
+
+    # 7. firm facts ------------------------------------------------------------------------------------
+    rng = streams["facts"]
+    alliance_year = p.survey_year - rng.integers(_ALLIANCE_AGE[0], _ALLIANCE_AGE[1] + 1, size=n)
+    alliance_year_r = alliance_year[dyad_of]
+    lag_order = rng.integers(_STARTUP_FIRST_ORDER_LAG[0], _STARTUP_FIRST_ORDER_LAG[1] + 1, size=m)
+    lag_found = (rng.uniform(size=m) < _STARTUP_FOUNDING_LAG_P).astype(int)
+    est_age = rng.integers(_ESTABLISHED_AGE[0], _ESTABLISHED_AGE[1] + 1, size=m)
+    est_order_lag = rng.integers(0, 2, size=m)
+    first_order = np.where(startup, alliance_year_r - lag_order, alliance_year_r - est_age + est_order_lag)
+    founding = np.where(startup, first_order - lag_found, alliance_year_r - est_age)
+    employees = 1 + np.where(startup, rng.binomial(*_STARTUP_EMPLOYEES, size=m),
+                             rng.binomial(*_ESTABLISHED_EMPLOYEES, size=m))
+    founder_age = np.clip(np.rint(rng.normal(42.0, 9.0, size=m)), 22, 70).astype(int)
+    experience = np.minimum(rng.poisson(_EXPERIENCE_MEAN, size=m), founder_age - 16)
+    strat = (rng.uniform(size=(m, len(p.strat_probs))) < np.asarray(p.strat_probs)).astype(int)
+    none_yes = strat.sum(axis=1) == 0
+    forced = rng.integers(0, strat.shape[1], size=m)
+    strat[none_yes, forced[none_yes]] = 1
+    contract = (rng.uniform(size=n) < expit(-0.3 - 0.8 * link)).astype(int)
+    joint_brand = (rng.uniform(size=n) < expit(-1.0 + 0.6 * link)).astype(int)
+    shared_premises = (rng.uniform(size=n) < expit(-1.2 + 0.5 * link)).astype(int)
+    joint_bids = (rng.uniform(size=n) < expit(-0.5 + 0.3 * link)).astype(int)
+    lang_fr = rng.uniform(size=n) < p.lang_fr_share
+    same_sector = rng.uniform(size=n) < 0.5
+    sector_draw = rng.integers(0, 10_000, size=m)
+    sector_draw[role_b & same_sector[dyad_of]] = sector_draw[~role_b & same_sector[dyad_of]]
+    resource_u = rng.uniform(size=(m, 6))
+    resource_count = 1 + rng.binomial(2, expit(latent.get("SAT", np.zeros(m)) * 0.8) * 0.5 + 0.1)
+
+    # 8-9. outcome ------------------------------------------------------------------------------------
+    rng = streams["outcome"]
+    controls = _control_reference()
+    log_or = np.log([p.odds_ratios[c] for c in CONFIGURATIONS])
+    intercept = float(logit(p.base_probability))
+    firm_age = alliance_year_r - founding
+    eta = (
+        intercept
+        + log_or[config][dyad_of]
+        + math.log(p.or_trust_shared) * trs[dyad_of]
+        + math.log(p.or_trust_constrained) * trc[dyad_of]
+        + math.log(p.or_firm_age) * (firm_age - controls["firm_age"])
+        + math.log(p.or_employees) * (employees - controls["EMPLOYEES"])
+        + math.log(p.or_founder_experience) * (experience - controls["FOUNDER_EXPERIENCE"])
+    )
+    p_cross = np.where(startup, expit(eta), np.nan)
+    u_cross = rng.uniform(size=m)
+    crossed = np.where(startup, (u_cross < np.nan_to_num(p_cross)).astype(float), np.nan)
+    is_crossed = crossed == 1
+    not_crossed = startup & ~is_crossed
+    u_be = rng.uniform(size=m)
+    breakeven = np.where(startup, 0, (u_be < p.established_breakeven).astype(int))
+    definition = p.crossed
+    cut_codes = [c for c in ("AWARE", "TRANSF") if c in process_mean]
+    cuts = {"AWARE": definition.aware_cut, "TRANSF": definition.transf_cut}
+    latent_cuts: dict[str, float] = {}
+    # per firm: +1 = answers must reach the cut, -1 = must stay below it, 0 = free
+    force: dict[str, np.ndarray] = {code: np.zeros(m, dtype=int) for code in cut_codes}
+    if definition.kind == "breakeven":
+        breakeven = np.where(startup, is_crossed.astype(int), breakeven)
+    else:
+        breakeven = np.where(is_crossed, 1, breakeven)
+        be_not_crossed = not_crossed & (u_be < p.breakeven_if_not_crossed)
+        breakeven = np.where(be_not_crossed, 1, breakeven)
+        if len(cut_codes) == 2:
+            ok_prob = {}
+            for code in cut_codes:
+                h = latent_cut(p, code, len(lay.items[code]), cuts[code], lay.scale_min, lay.scale_max)
+                latent_cuts[code] = h
+                ok_prob[code] = 1.0 - ndtr((h + p.cut_margin - process_mean[code]) / p.process_resid_sd)
+            pa, pt = ok_prob["AWARE"], ok_prob["TRANSF"]
+            # not crossed but broke even: (A ok, T ok) given not both ok
+            w = np.stack([(1 - pa) * (1 - pt), (1 - pa) * pt, pa * (1 - pt)], axis=1)
+            w_sum = w.sum(axis=1, keepdims=True)
+            w = np.where(w_sum > 0, w / np.where(w_sum > 0, w_sum, 1), 1 / 3)
+            pattern = (rng.uniform(size=(m, 1)) > np.cumsum(w, axis=1)).sum(axis=1)  # 0: both fail, 1: A fails, 2: T
+            a_ok = np.where(be_not_crossed, pattern == 2, True)
+            t_ok = np.where(be_not_crossed, pattern == 1, True)
+            for code, ok in (("AWARE", a_ok), ("TRANSF", t_ok)):
+                h = latent_cuts[code]
+                bound = np.where(ok, h + p.cut_margin, h - p.cut_margin)
+                draw = _truncated_normal(rng, process_mean[code], p.process_resid_sd, bound, ok)
+                constrained = is_crossed | be_not_crossed
+                latent[code] = np.where(constrained, draw, latent[code])
+                force[code] = np.where(is_crossed, 1, np.where(be_not_crossed & ~ok, -1, 0))
+    # start-ups broke even after the alliance began; established firms within three years of the first order
+    be_span = np.where(startup, p.survey_year - alliance_year_r, 3)
+    be_year = np.where(startup, alliance_year_r, first_order) + np.floor(rng.uniform(size=m) * (be_span + 1))
+    be_year = np.minimum(be_year.astype(int), p.survey_year)
+
+    # 6. items ----------------------------------------------------------------------------------------
+    rng = streams["items"]
+    thresholds = _thresholds(p, lay.n_options)
+    keyed: dict[str, np.ndarray] = {}
+    for code in lay.constructs:
+        n_items = len(lay.items[code])
+        ystar = p.loading_of(code) * latent[code][:, None] + math.sqrt(p.residual_variance_of(code)) * \
+            rng.standard_normal((m, n_items))
+        keyed[code] = (lay.scale_min + np.searchsorted(thresholds, ystar)).astype(float)
+
+    # 10a. missing answers (careful respondents; careless ones answer everything) -----------------------
+    rng = streams["missing"]
+    missing_u = {code: rng.uniform(size=(m, len(lay.items[code]))) for code in lay.constructs}
+    dont_know_u = {code: rng.uniform(size=(m, len(lay.items[code]))) for code in lay.constructs}
+    if p.missing_mechanism == "MAR":
+        z_age = (founder_age - founder_age.mean()) / (founder_age.std() or 1.0)
+        p_missing = expit(logit(p.missing_rate) + p.mar_strength * z_age) if p.missing_rate > 0 else np.zeros(m)
+    else:
+        p_missing = np.full(m, p.missing_rate)
+    missing = {code: missing_u[code] < p_missing[:, None] for code in lay.constructs}
+    for code in lay.constructs:
+        keyed[code][missing[code]] = np.nan
+
+    # 9b. item-level fix so the definition recovers the latent crossing ---------------------------------
+    for code, direction in force.items():
+        cut = cuts[code]
+        block = keyed[code]
+        for _ in range(lay.n_options - 1):
+            with np.errstate(invalid="ignore"):
+                mean = np.nanmean(block, axis=1) if block.size else np.zeros(m)
+            need_up = (direction == 1) & (mean < cut)
+            need_down = (direction == -1) & (mean >= cut)
+            if not (need_up.any() or need_down.any()):
+                break
+            block[need_up] = np.minimum(block[need_up] + 1, lay.scale_max)
+            block[need_down] = np.maximum(block[need_down] - 1, lay.scale_min)
+
+    # reverse-keyed items are written reversed ----------------------------------------------------------
+    answers: dict[str, np.ndarray] = {}
+    for code in lay.constructs:
+        block = keyed[code]
+        recorded = np.where(lay.reverse[code][None, :], (lay.scale_min + lay.scale_max) - block, block)
+        for j, name in enumerate(lay.items[code]):
+            answers[name] = recorded[:, j]
+    for name, expected in lay.attention:
+        answers[name] = np.full(m, float(expected))
+
+    # 10b. careless respondents -------------------------------------------------------------------------
+    rng = streams["careless"]
+    u_careless = rng.uniform(size=m)
+    straight = u_careless < p.straightliner_share
+    random_resp = (~straight) & (u_careless < p.straightliner_share + p.random_share)
+    straight_value = rng.integers(lay.scale_min, lay.scale_max + 1, size=m).astype(float)
+    random_values = rng.integers(lay.scale_min, lay.scale_max + 1, size=(m, len(lay.likert_all))).astype(float)
+    for j, name in enumerate(lay.likert_all):
+        values = answers[name]
+        values = np.where(straight, straight_value, values)
+        answers[name] = np.where(random_resp, random_values[:, j], values)
+    careless = np.where(straight, "straightliner", np.where(random_resp, "random", "none"))
+    # don't-know codes on a share of the careful respondents' missing answers
+    if p.dont_know_share > 0:
+        for code in lay.constructs:
+            for j, name in enumerate(lay.items[code]):
+                miss_code = lay.missing_code.get(name)
+                if miss_code is None:
+                    continue
+                dk = np.isnan(answers[name]) & (dont_know_u[code][:, j] < p.dont_know_share)
+                answers[name] = np.where(dk, float(miss_code), answers[name])
+
+    # assemble the responses -------------------------------------------------------------------------
+    width = max(4, len(str(m)))
+    resp_id = _fake_ids("R", m, width)
+    dyad_ids = _fake_ids("D", n, max(4, len(str(n))))
+    number = np.arange(1, m + 1)
+    facts: dict[str, Any] = {
+        "resp_id": resp_id,
+        "dyad_id": dyad_ids[dyad_of],
+        "role": np.where(role_b, "b", "a").astype(object),
+        "LANG": np.where(lang_fr[dyad_of], "fr", "en").astype(object),
+        "EMPLOYEES": employees,
+        "FOUNDING_YEAR": founding,
+        "FIRST_ORDER_YEAR": first_order,
+        "STARTUP_AT_ALLIANCE": startup.astype(int),
+        "ALLIANCE_START_YEAR": alliance_year_r,
+        "CONTRACT": contract[dyad_of],
+        "JOINT_BRAND": joint_brand[dyad_of],
+        "SHARED_PREMISES": shared_premises[dyad_of],
+        "JOINT_BIDS": joint_bids[dyad_of],
+        "FOUNDER_AGE": founder_age,
+        "FOUNDER_EXPERIENCE": experience,
+        "BREAKEVEN": breakeven,
+        "BREAKEVEN_YEAR": np.where(breakeven == 1, be_year, np.nan),
+        "FIRM_NAME": np.array([f"Firme {i:0{width}d}" for i in number], dtype=object),
+        "RESP_NAME": np.array([f"Répondant {i:0{width}d}" for i in number], dtype=object),
+        "RESP_EMAIL": np.array([f"r{i:0{width}d}@example.org" for i in number], dtype=object),
+    }
+    for j in range(strat.shape[1]):
+        facts[f"STRAT_{j + 1}"] = strat[:, j]
+    responses = _assemble(inst, answers, facts, m, sector_draw, resource_u, resource_count, streams["facts"],
+                          p.survey_year)
+
+    # truth ---------------------------------------------------------------------------------------------
+    config_names = np.array(CONFIGURATIONS, dtype=object)
+    dyads = pd.DataFrame({
+        "dyad_id": dyad_ids,
+        "configuration": config_names[config],
+        "quadrant": config_names[quadrant],
+        "link": link,
+        "symmetry": sym,
+        "trust_shared": trs,
+        "trust_constrained": trc,
+        "dep_gap": dep_gap,
+        "both_startup": both_startup.astype(int),
+        "more_dependent": np.where(more_dep_b, "b", "a"),
+    })
+    firms = pd.DataFrame({
+        "resp_id": resp_id,
+        "dyad_id": dyad_ids[dyad_of],
+        "role": np.where(role_b, "b", "a"),
+        "startup": startup.astype(int),
+        "careless": careless,
+        "p_cross": p_cross,
+        "crossed": crossed,
+        "breakeven": breakeven,
+        **{code: latent[code] for code in lay.constructs},
+    })
+    centres = {name: (float(_SIGNS[i, 0] * c_off), float(_SIGNS[i, 1] * c_off))
+               for i, name in enumerate(CONFIGURATIONS)}
+    truth = Truth(
+        params=p, seed=int(seq.entropy) if not seq.spawn_key and isinstance(seq.entropy, int) else None,
+        spawn_key=tuple(int(k) for k in seq.spawn_key), n_dyads=n, dyads=dyads, firms=firms,
+        configuration_centres=centres, intercept=intercept, control_reference=controls,
+        latent_cuts=latent_cuts,
+    )
+    return Simulated(responses=responses, truth=truth)
+
+
+# ------------------------------------------------------------------------------------------ assembly
+
+
+def _choice_codes(inst: Instrument, var: Any) -> list[str]:
+    return [choice.code for choice in inst.choices[var.choices]] if var.choices else []
+
+
+def _is_int_codes(codes: list[str]) -> bool:
+    return bool(codes) and all(code.lstrip("-").isdigit() for code in codes)
+
+
+def _generic_values(var: Any, inst: Instrument, m: int, rng: np.random.Generator, survey_year: int) -> np.ndarray:
+    """Plausible answers for a variable the generative model does not know (kept for instrument changes)."""
+    if var.type in ("binary", "category"):
+        codes = _choice_codes(inst, var)
+        return np.array(codes, dtype=object)[rng.integers(0, len(codes), size=m)]
+    if var.type == "multi":
+        codes = np.array(_choice_codes(inst, var), dtype=object)
+        return np.array([" ".join(codes[rng.uniform(size=len(codes)) < 0.3][:3]) or codes[0] for _ in range(m)],
+                        dtype=object)
+    if var.type == "integer":
+        low = var.min if var.min is not None else 0
+        high = var.max if var.max is not None else low + 10
+        return rng.integers(low, high + 1, size=m)
+    if var.type == "year":
+        low = var.min if var.min is not None else survey_year - 30
+        return np.maximum(low, survey_year - rng.integers(0, 11, size=m))
+    if var.type == "date":
+        return np.array([f"{survey_year}-{1 + k % 12:02d}-15" for k in rng.integers(0, 12, size=m)], dtype=object)
+    if var.type == "likert":
+        scale = inst.scales[var.scale]
+        return rng.integers(scale.min, scale.max + 1, size=m).astype(float)
+    return np.full(m, np.nan, dtype=object)  # free text and unknown identifiers: unanswered
+
+
+def _sector(var: Any, inst: Instrument, draw: np.ndarray) -> np.ndarray:
+    codes = np.array(_choice_codes(inst, var), dtype=object)
+    return codes[draw % len(codes)]
+
+
+def _resources(var: Any, inst: Instrument, u: np.ndarray, count: np.ndarray) -> np.ndarray:
+    codes = np.array(_choice_codes(inst, var), dtype=object)
+    k = min(len(codes), u.shape[1])
+    order = np.argsort(u[:, :k], axis=1)
+    out = np.empty(u.shape[0], dtype=object)
+    for i in range(u.shape[0]):
+        picked = np.sort(order[i, : max(1, min(int(count[i]), k))])
+        out[i] = " ".join(codes[picked])
+    return out
+
+
+def _condition_mask(cond: Any, inst: Instrument, frame: dict[str, Any], m: int,
+                    memo: dict[int, np.ndarray] | None = None) -> np.ndarray:
+    """Evaluate a skip condition (data, never code) on the generated columns; missing values fail it."""
+    from alliance_stats.instrument import AllOf, AnyOf, Condition, ConditionRef, NotOf
+
+    memo = {} if memo is None else memo
+    key = id(cond)
+    if key in memo:
+        return memo[key]
+    if isinstance(cond, ConditionRef):
+        result = _condition_mask(inst.conditions[cond.ref], inst, frame, m, memo)
+    elif isinstance(cond, AllOf):
+        result = np.logical_and.reduce([_condition_mask(c, inst, frame, m, memo) for c in cond.all])
+    elif isinstance(cond, AnyOf):
+        result = np.logical_or.reduce([_condition_mask(c, inst, frame, m, memo) for c in cond.any])
+    elif isinstance(cond, NotOf):
+        result = ~_condition_mask(cond.not_, inst, frame, m, memo)
+    elif isinstance(cond, Condition) and cond.variable in frame:
+        values = np.asarray(frame[cond.variable])
+        if cond.op == "selected":
+            result = np.array([isinstance(v, str) and str(cond.value) in v.split() for v in values])
+        else:
+            ops = {"==": np.equal, "!=": np.not_equal, "<": np.less, "<=": np.less_equal, ">": np.greater,
+                   ">=": np.greater_equal}
+            try:
+                numeric = values.astype(float)
+                target = float(cond.value)
+                with np.errstate(invalid="ignore"):
+                    result = ops[cond.op](numeric, target) & ~np.isnan(numeric)
+            except (TypeError, ValueError):
+                text = np.array([None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
+                                 for v in values], dtype=object)
+                known = text != None  # noqa: E711 - elementwise comparison
+                result = known & np.array([ops[cond.op](t, str(cond.value)) if t is not None else False
+                                           for t in text], dtype=bool)
+    else:
+        result = np.ones(m, dtype=bool)
+    memo[key] = np.asarray(result, dtype=bool)
+    return memo[key]
+
+
+def _assemble(inst: Instrument, answers: dict[str, np.ndarray], facts: dict[str, Any], m: int,
+              sector_draw: np.ndarray, resource_u: np.ndarray, resource_count: np.ndarray,
+              rng: np.random.Generator, survey_year: int) -> pd.DataFrame:
+    raw: dict[str, Any] = {}
+    for var in inst.variables:
+        if var.name in answers:
+            raw[var.name] = answers[var.name]
+        elif var.name in facts:
+            raw[var.name] = facts[var.name]
+        elif var.name == "SECTOR":
+            raw[var.name] = _sector(var, inst, sector_draw)
+        elif var.name == "SAT_RESOURCE":
+            raw[var.name] = _resources(var, inst, resource_u, resource_count)
+        else:
+            raw[var.name] = _generic_values(var, inst, m, rng, survey_year)
+    # skip logic: a question not shown is unanswered
+    section_of = {name: sec for sec in inst.sections for name in sec.variables}
+    memo: dict[int, np.ndarray] = {}
+    for var in inst.variables:
+        conditions = [c for c in (var.show_if, getattr(section_of.get(var.name), "show_if", None)) if c is not None]
+        if var.name in ("resp_id", "dyad_id", "role"):
+            continue
+        for cond in conditions:
+            shown = _condition_mask(cond, inst, raw, m, memo)
+            if not shown.all():
+                values = np.asarray(raw[var.name], dtype=object if var.type in ("multi", "text", "identifier",
+                                                                                 "category") else float)
+                values = values.copy()
+                values[~shown] = np.nan if values.dtype == float else None
+                raw[var.name] = values
+    columns: dict[str, Any] = {}
+    for var in inst.variables:
+        values = raw[var.name]
+        if var.type in ("likert", "binary", "integer", "year") or (
+            var.type == "category" and _is_int_codes(_choice_codes(inst, var))
+        ):
+            arr = np.asarray(values)
+            if arr.dtype.kind in "biuf":
+                numeric = arr.astype(float)
+            else:
+                numeric = pd.to_numeric(pd.Series(arr, dtype=object), errors="coerce").to_numpy(dtype=float)
+            columns[var.name] = pd.arrays.IntegerArray(np.nan_to_num(numeric).astype(np.int64), np.isnan(numeric))
+        else:
+            columns[var.name] = pd.array(np.asarray(values, dtype=object), dtype="str")
+    return pd.DataFrame(columns)
