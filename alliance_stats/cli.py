@@ -154,11 +154,22 @@ def simulate(
 
     sim_params = None
     if params is not None:
+        from pydantic import ValidationError
+
+        from alliance_stats.errors import PlanError
         from alliance_stats.plan import read_yaml
 
-        sim_params = SimulationParams.model_validate(read_yaml(params))
+        try:
+            sim_params = SimulationParams.model_validate(read_yaml(params) or {})
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(part) for part in first["loc"]) or "(top level)"
+            raise PlanError(f"simulation parameter {where}: {first['msg']}", file=str(params),
+                            value=first.get("input"),
+                            fix="see the fields of alliance_stats.simulate.SimulationParams") from None
     result = simulate_alliances(n_dyads, params=sim_params, seed=seed)
-    write_bytes_atomic(output, result.responses.to_csv(index=False).encode("utf-8"))
+    # codes are floats in memory (NaN = missing); "%.15g" writes 5.0 as 5 and keeps any decimal
+    write_bytes_atomic(output, result.responses.to_csv(index=False, float_format="%.15g").encode("utf-8"))
     if truth is not None:
         write_bytes_atomic(truth, json.dumps(result.truth.to_dict(), indent=2, sort_keys=True).encode())
     out_console.print(f"{len(result.responses)} responses from {n_dyads} dyads written to {output}")
@@ -222,13 +233,18 @@ def data_check(
     """Validate a responses file against the instrument; exit 2 when it has errors."""
     from alliance_stats.data import check_responses, read_responses
 
-    inst = _load_instrument(instrument)
+    if instrument is None:  # the bundled instrument, wherever the command is run from
+        from alliance_stats.instrument import default_instrument
+
+        inst = default_instrument()
+    else:
+        inst = _load_instrument(instrument)
     frame = read_responses(file, inst)
-    result = check_responses(frame, inst)
+    result = check_responses(frame, inst, file=str(file))
     if as_json:
         typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
-        out_console.print(result.summary())
+        out_console.print(result.summary(), markup=False, highlight=False, soft_wrap=True)
     if not result.ok:
         raise typer.Exit(code=2)
 
@@ -236,7 +252,8 @@ def data_check(
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app, turning user errors into a message and exit status 2."""
     try:
-        app(args=argv, standalone_mode=False)
+        # with standalone_mode=False click returns the code of a typer.Exit instead of raising it
+        status = app(args=argv, standalone_mode=False)
     except AllianceStatsError as exc:
         err_console.print(f"Error: {exc}", highlight=False, markup=False, soft_wrap=True)
         sys.exit(2)
@@ -248,11 +265,18 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:  # click usage errors
         import click
 
-        if isinstance(exc, click.exceptions.ClickException):
+        usage_errors: tuple[type[BaseException], ...] = (click.exceptions.ClickException,)
+        try:  # typer >= 0.20 raises its vendored click's exceptions
+            from typer._click.exceptions import ClickException as TyperClickException
+
+            usage_errors += (TyperClickException,)
+        except ImportError:  # pragma: no cover - older typer uses click itself
+            pass
+        if isinstance(exc, usage_errors):
             exc.show()
             sys.exit(2)
         raise
-    sys.exit(0)
+    sys.exit(status if isinstance(status, int) else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -106,7 +106,11 @@ LABELS: dict[str, dict[str, str]] = {
     "models.stat.gee_alpha": {"fr": "Corrélation intra-dyade (GEE)", "en": "Within-dyad correlation (GEE)"},
     "models.probability": {"fr": "Probabilité prédite", "en": "Predicted probability"},
     "models.observed": {"fr": "Proportion observée", "en": "Observed share"},
-    "models.predicted_title": {"fr": "Probabilité prédite de franchir le démarrage selon la {factor}",
+    "models.fit_note": {"fr": "Log-vraisemblance, déviance, AIC et BIC non pénalisés ; Hosmer-Lemeshow en "
+                              "10 groupes de probabilités prédites (quantiles, ddl = groupes - 2).",
+                        "en": "Unpenalised log-likelihood, deviance, AIC and BIC; Hosmer-Lemeshow with 10 groups of "
+                              "predicted probabilities (quantiles, df = groups - 2)."},
+    "models.predicted_title": {"fr": "Probabilité prédite de franchir le démarrage, par modalité de {factor}",
                                "en": "Predicted probability of crossing the start-up phase by {factor}"},
     "models.predicted_note": {
         "fr": "Probabilités moyennes prédites en attribuant chaque niveau à toutes les entreprises de "
@@ -147,6 +151,49 @@ LABELS: dict[str, dict[str, str]] = {
     "models.short.ml.cluster": {"fr": "MV, ET robustes (dyades)", "en": "ML, dyad-robust SE"},
     "models.short.ml.gee": {"fr": "GEE échangeable", "en": "GEE exchangeable"},
     "models.short.firth.model": {"fr": "Firth", "en": "Firth"},
+    "models.hypothesis": {"fr": "Hypothèse", "en": "Hypothesis"},
+    "models.hypotheses_title": {"fr": "Hypothèses confirmatoires et exploratoires",
+                                "en": "Confirmatory and exploratory hypotheses"},
+    "models.direction": {"fr": "Sens attendu", "en": "Expected direction"},
+    "models.direction.greater": {"fr": "positif", "en": "positive"},
+    "models.direction.less": {"fr": "négatif", "en": "negative"},
+    "models.direction.two-sided": {"fr": "bilatéral", "en": "two-sided"},
+    "models.p_adjusted": {"fr": "p ajusté", "en": "Adjusted p"},
+    "models.verdict": {"fr": "Verdict", "en": "Verdict"},
+    "models.exploratory": {"fr": "exploratoire", "en": "exploratory"},
+    "models.correction.holm": {"fr": "Holm", "en": "Holm"},
+    "models.correction.bonferroni": {"fr": "Bonferroni", "en": "Bonferroni"},
+    "models.correction.none": {"fr": "aucune correction", "en": "no correction"},
+    "models.hypotheses_note": {
+        "fr": "Rapports de cotes (contrastes : moyenne des log-cotes des configurations comparées). p unilatéral "
+              "pour une hypothèse orientée ; p ajusté ({correction}) sur la famille confirmatoire ; « soutenue » "
+              "si p ajusté < {alpha}. Les hypothèses exploratoires n'ont pas de verdict.",
+        "en": "Odds ratios (contrasts: mean log odds of the compared configurations). One-sided p for a "
+              "directional hypothesis; p adjusted ({correction}) over the confirmatory family; \"supported\" when "
+              "the adjusted p < {alpha}. Exploratory hypotheses get no verdict."},
+    "models.estimate": {"fr": "Estimation", "en": "Estimate"},
+    "models.scale": {"fr": "Échelle", "en": "Scale"},
+    "models.scale.mediator": {"fr": "unités du médiateur", "en": "mediator units"},
+    "models.scale.log-odds": {"fr": "log-cote", "en": "log odds"},
+    "models.scale.mixed": {"fr": "mixte (voir note)", "en": "mixed (see note)"},
+    "models.path.a": {"fr": "a (X → médiateur)", "en": "a (X → mediator)"},
+    "models.path.b": {"fr": "b (médiateur → Y)", "en": "b (mediator → Y)"},
+    "models.path.indirect": {"fr": "Effet indirect a × b", "en": "Indirect effect a × b"},
+    "models.path.direct": {"fr": "Effet direct c'", "en": "Direct effect c'"},
+    "models.path.total": {"fr": "Effet total c", "en": "Total effect c"},
+    "models.by_cluster": {"fr": "rééchantillonnage par", "en": "resampling by"},
+    "models.mediation_title": {"fr": "Médiation exploratoire par {m}", "en": "Exploratory mediation through {m}"},
+    "models.mediation_note": {
+        "fr": "X = {x}, médiateur = {m}, Y = {y}. a : régression linéaire du médiateur ; b, c' et c : régressions "
+              "logistiques. Intervalles percentiles bootstrap ({b} rééchantillons{cluster}). a est sur l'échelle "
+              "du médiateur et b sur l'échelle des log-cotes : le produit a × b est sur une échelle mixte et ne "
+              "se compare pas à l'effet total c (non-collapsibilité du modèle logistique ; VanderWeele et "
+              "Vansteelandt, 2010 ; MacKinnon, 2008).",
+        "en": "X = {x}, mediator = {m}, Y = {y}. a: linear regression of the mediator; b, c' and c: logistic "
+              "regressions. Bootstrap percentile intervals ({b} resamples{cluster}). a is on the mediator's scale "
+              "and b on the log-odds scale: the product a × b is on a mixed scale and is not comparable to the "
+              "total effect c (logistic coefficients are not collapsible; VanderWeele and Vansteelandt 2010; "
+              "MacKinnon 2008)."},
 }
 
 

@@ -28,6 +28,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from alliance_stats.data.quality import ExclusionRules
 from alliance_stats.errors import AllianceStatsError, AnalysisWarning, PlanError
 from alliance_stats.yamlio import LineMap, line_of, load_yaml_file
 
@@ -43,14 +44,8 @@ class Bilingual(_Strict):
     en: str
 
 
-class ExclusionRules(_Strict):
-    """Which careless respondents are excluded before scoring (each rule may be switched off with null)."""
-
-    fail_attention: bool = True
-    max_longstring: int | None = Field(12, ge=2, description="exclude when the longest identical run exceeds this")
-    min_irv: float | None = Field(None, ge=0, description="exclude when the within-person SD is below this")
-    mahalanobis_p: float | None = Field(0.001, gt=0, lt=1, description="exclude when the D2 p value is below")
-    max_missing_share: float | None = Field(0.5, gt=0, le=1, description="exclude above this share of missing")
+def _default_exclusions() -> ExclusionRules:
+    return ExclusionRules(fail_attention=True, max_longstring=20, mahalanobis_p=0.001, max_missing_share=0.5)
 
 
 class OutcomeSpec(_Strict):
@@ -129,7 +124,7 @@ class Plan(_Strict):
                                        "sav"])
     )
     min_share: float = Field(2 / 3, gt=0, le=1, description="share of answered items needed for a score")
-    exclusions: ExclusionRules = Field(default_factory=ExclusionRules)
+    exclusions: ExclusionRules = Field(default_factory=_default_exclusions)
     outcome: OutcomeSpec = Field(default_factory=OutcomeSpec)
     measurement: MeasurementSpec = Field(default_factory=MeasurementSpec)
     typology: TypologySpec = Field(default_factory=TypologySpec)
@@ -197,6 +192,23 @@ def _validation_to_plan_error(exc: ValidationError, file: str, lines: LineMap) -
     return PlanError(f"{where}: {msg}", file=file, line=line_of(lines, loc), value=value, fix=fix)
 
 
+def load_validated(path: str | Path, model: type[BaseModel]) -> tuple[Any, dict[str, int]]:
+    """Load a YAML file and validate it with a pydantic ``model``; errors are :class:`PlanError` with the line.
+
+    Returns the validated object and a map ``"key/path" -> line`` for later checks.
+    """
+    path = Path(path)
+    data, lines = load_yaml_file(path, PlanError)
+    if not isinstance(data, dict):
+        raise PlanError("a plan must be a mapping of keys", file=str(path), line=1,
+                        fix="start from the plans in analyses/")
+    try:
+        obj = model.model_validate(data)
+    except ValidationError as exc:
+        raise _validation_to_plan_error(exc, str(path), lines) from None
+    return obj, {"/".join(str(p) for p in key): line for key, line in lines.items() if key}
+
+
 def load_plan(path: str | Path) -> Plan:
     """Load and validate an analysis plan; errors are :class:`PlanError` with the line.
 
@@ -211,16 +223,9 @@ def load_plan(path: str | Path) -> Plan:
         The validated plan, with ``path`` set so that relative paths resolve against its folder.
     """
     path = Path(path)
-    data, lines = load_yaml_file(path, PlanError)
-    if not isinstance(data, dict):
-        raise PlanError("a plan must be a mapping of keys (title, data, models, ...)", file=str(path), line=1,
-                        fix="start from analyses/confirmatory.yaml")
-    try:
-        plan = Plan.model_validate(data)
-    except ValidationError as exc:
-        raise _validation_to_plan_error(exc, str(path), lines) from None
+    plan, lines = load_validated(path, Plan)
     plan.path = path.resolve()
-    plan.lines = {"/".join(str(p) for p in key): line for key, line in lines.items() if key}
+    plan.lines = lines
     return plan
 
 
@@ -330,3 +335,769 @@ def json_default(obj: Any) -> Any:
 
 def now_utc() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+# ------------------------------------------------------------------------------------ plan checks
+
+#: Columns the runner derives per firm at risk or per dyad (besides instrument variables and construct codes).
+DERIVED_COLUMNS = {"link", "symmetry", "trust_shared", "trust_constrained", "dep_asymmetry", "configuration",
+                   "firm_age", "dyad_id", "crossed"}
+
+
+def check_plan(plan: Plan, instrument: Any) -> None:
+    """Check a plan against the instrument before any computation; raise :class:`PlanError` with the line.
+
+    Checks: model predictors are known variables, construct codes or derived columns; ``crossed`` is not
+    explained by the constructs that define it (AWARE, TRANSF under the Sammut definition); categorical
+    predictors and their reference levels exist; interaction terms are predictors; hypotheses name an
+    existing model, a predictor of it or levels of its factor; cuts lie on the scale; cluster variables are
+    dyad columns; measurement constructs exist.
+    """
+    from alliance_stats.typology import CONFIGURATIONS
+
+    codes = set(instrument.constructs)
+    numeric_types = {"likert", "binary", "integer", "year"}
+    variables = {v.name for v in instrument.variables if v.type in numeric_types and not v.personal}
+    known = DERIVED_COLUMNS | codes | variables
+    defining = {"AWARE", "TRANSF"} if plan.outcome.kind == "sammut" else set()
+    scale = next(iter(instrument.scales.values()))
+    for key, model in plan.models.items():
+        if model.outcome != "crossed":
+            raise plan.error(f"model {key}: the outcome must be 'crossed'", "models", key, "outcome",
+                             value=model.outcome, fix="the crossing models explain crossed (DESIGN.md section 3)")
+        for predictor in model.predictors:
+            if predictor not in known:
+                raise plan.error(f"model {key}: unknown predictor '{predictor}'", "models", key, "predictors",
+                                 value=predictor,
+                                 fix=f"use a construct code ({', '.join(sorted(codes))}), a numeric instrument "
+                                     f"variable or one of {', '.join(sorted(DERIVED_COLUMNS - {'crossed'}))}")
+            if predictor in defining or predictor == "crossed":
+                raise plan.error(f"model {key}: '{predictor}' defines the outcome crossed and cannot predict it",
+                                 "models", key, "predictors", value=predictor,
+                                 fix="remove it, or define crossed as break-even only (outcome: kind: breakeven)")
+        if len(set(model.predictors)) != len(model.predictors):
+            raise plan.error(f"model {key}: a predictor is listed twice", "models", key, "predictors")
+        for factor, reference in model.categorical.items():
+            if factor not in model.predictors:
+                raise plan.error(f"model {key}: categorical '{factor}' is not a predictor", "models", key,
+                                 "categorical", value=factor, fix="add it to predictors or remove it here")
+            if factor == "configuration" and reference not in CONFIGURATIONS:
+                raise plan.error(f"model {key}: unknown reference level '{reference}' of configuration",
+                                 "models", key, "categorical", value=reference,
+                                 fix=f"use one of {', '.join(CONFIGURATIONS)}")
+        if "configuration" in model.predictors and "configuration" not in model.categorical:
+            raise plan.error(f"model {key}: configuration needs a reference level", "models", key, "predictors",
+                             fix="add `categorical: {configuration: survie}`")
+        for pair in model.interactions:
+            for term in pair:
+                if term not in model.predictors:
+                    raise plan.error(f"model {key}: interaction term '{term}' is not a predictor", "models", key,
+                                     "interactions", value=term, fix="interact two listed predictors")
+        for term in model.standardize:
+            if term not in model.predictors or term in model.categorical:
+                raise plan.error(f"model {key}: cannot standardise '{term}'", "models", key, "standardize",
+                                 value=term, fix="standardise continuous predictors of the model only")
+        if model.cluster not in (None, "dyad_id"):
+            raise plan.error(f"model {key}: unknown cluster '{model.cluster}'", "models", key, "cluster",
+                             value=model.cluster, fix="use dyad_id or null")
+    for i, hyp in enumerate(plan.hypotheses):
+        targets = [hyp.term is not None, hyp.contrast is not None, hyp.mediation is not None]
+        if sum(targets) != 1:
+            raise plan.error(f"hypothesis {hyp.id}: give exactly one of term, contrast or mediation",
+                             "hypotheses", i, fix="see the examples in analyses/confirmatory.yaml")
+        if hyp.model not in plan.models:
+            raise plan.error(f"hypothesis {hyp.id}: unknown model '{hyp.model}'", "hypotheses", i, "model",
+                             value=hyp.model, fix=f"use one of {', '.join(plan.models)}")
+        model = plan.models[hyp.model]
+        if hyp.term is not None:
+            interactions = {f"{a}:{b}" for a, b in model.interactions} | {f"{b}:{a}" for a, b in model.interactions}
+            if hyp.term not in model.predictors and hyp.term not in interactions:
+                raise plan.error(f"hypothesis {hyp.id}: '{hyp.term}' is not a term of model {hyp.model}",
+                                 "hypotheses", i, "term", value=hyp.term,
+                                 fix=f"use one of {', '.join(model.predictors)}")
+            if hyp.term in model.categorical:
+                raise plan.error(f"hypothesis {hyp.id}: '{hyp.term}' is a factor: test it with a contrast",
+                                 "hypotheses", i, "term", value=hyp.term,
+                                 fix="write contrast: {plus: [levels], minus: [levels]} and factor: " + hyp.term)
+        if hyp.contrast is not None:
+            factor = hyp.factor or "configuration"
+            if factor not in model.categorical:
+                raise plan.error(f"hypothesis {hyp.id}: '{factor}' is not a factor of model {hyp.model}",
+                                 "hypotheses", i, "factor", value=factor)
+            if set(hyp.contrast) != {"plus", "minus"}:
+                raise plan.error(f"hypothesis {hyp.id}: a contrast has exactly the keys plus and minus",
+                                 "hypotheses", i, "contrast")
+            for side in ("plus", "minus"):
+                for level in hyp.contrast[side]:
+                    if factor == "configuration" and level not in CONFIGURATIONS:
+                        raise plan.error(f"hypothesis {hyp.id}: unknown level '{level}'", "hypotheses", i,
+                                         "contrast", value=level, fix=f"use one of {', '.join(CONFIGURATIONS)}")
+        if hyp.mediation is not None:
+            if hyp.confirmatory:
+                raise plan.error(f"hypothesis {hyp.id}: mediation is exploratory here", "hypotheses", i,
+                                 fix="set confirmatory: false")
+            if set(hyp.mediation) != {"x", "mediator", "outcome"}:
+                raise plan.error(f"hypothesis {hyp.id}: mediation needs exactly x, mediator and outcome",
+                                 "hypotheses", i, "mediation")
+            for role in ("x", "mediator"):
+                name = hyp.mediation[role]
+                if name not in known or name in defining or name == "crossed":
+                    raise plan.error(f"hypothesis {hyp.id}: '{name}' cannot be the {role} of crossed",
+                                     "hypotheses", i, "mediation", value=name,
+                                     fix="use a construct or derived score other than AWARE and TRANSF")
+            if hyp.mediation["outcome"] != "crossed":
+                raise plan.error(f"hypothesis {hyp.id}: the mediation outcome must be crossed", "hypotheses", i,
+                                 "mediation", value=hyp.mediation["outcome"])
+    cut = plan.typology.cut
+    if isinstance(cut, float | int) and not scale.min < cut < scale.max:
+        raise plan.error(f"typology cut {cut} is not inside the {scale.min}-{scale.max} scale", "typology", "cut",
+                         value=cut, fix="use midpoint, median or a number strictly inside the scale")
+    for name in plan.typology.cluster.variables:
+        if name not in {"link", "symmetry", "trust_shared", "trust_constrained", "dep_asymmetry"}:
+            raise plan.error(f"unknown cluster variable '{name}'", "typology", "cluster", "variables", value=name,
+                             fix="use dyad scores: link, symmetry, trust_shared, trust_constrained, dep_asymmetry")
+    if plan.typology.cluster.k > plan.typology.cluster.k_max:
+        raise plan.error("cluster k is above k_max", "typology", "cluster", "k", value=plan.typology.cluster.k)
+    for code in plan.measurement.cfa_constructs or []:
+        if code not in codes:
+            raise plan.error(f"unknown construct '{code}'", "measurement", "cfa_constructs", value=code,
+                             fix=f"use one of {', '.join(sorted(codes))}")
+    for key in ("aware_cut", "transf_cut"):
+        value = getattr(plan.outcome, key)
+        if not scale.min <= value <= scale.max:
+            raise plan.error(f"outcome {key} {value} is outside the {scale.min}-{scale.max} scale", "outcome", key,
+                             value=value)
+
+
+# ------------------------------------------------------------------------------------------ runner
+
+EXPORT_EXTENSIONS = {"xlsform": "xlsx", "limesurvey": "txt", "html": "html", "markdown": "md",
+                     "codebook-json": "json", "codebook-csv": "csv", "sav": "sav"}
+
+
+class RunContext:
+    """State shared by the sections of one run: plan, language, instrument, warnings and numbers."""
+
+    def __init__(self, plan: Plan, lang: str, instrument: Any) -> None:
+        import numpy as np
+
+        self.plan = plan
+        self.lang = lang
+        self.instrument = instrument
+        self.log = WarningLog()
+        self.values: dict[str, Any] = {}
+        self.tables: dict[str, Any] = {}
+        seeds = np.random.SeedSequence(plan.seed).generate_state(8)
+        self.seeds = {name: int(seeds[i]) for i, name in
+                      enumerate(["alpha", "parallel", "cluster", "mediation", "efa", "spare1", "spare2", "spare3"])}
+
+    def t(self, fr: str, en: str) -> str:
+        return fr if self.lang == "fr" else en
+
+    def section(self, sid: str, fr: str, en: str) -> Any:
+        from alliance_stats.report import Section
+
+        return Section(id=sid, title=self.t(fr, en))
+
+    def add_table(self, section: Any, table: Any) -> None:
+        section.tables.append(table)
+        self.tables[table.key] = table
+
+    def stage_warnings(self, section: Any, stage: str) -> None:
+        section.warnings.extend(w["message"] for w in self.log.items if w["stage"] == stage)
+
+
+def _figure(ctx: RunContext, section: Any, key: str, fig: Any, fr: str, en: str, note: str = "") -> None:
+    import matplotlib.pyplot as plt
+
+    from alliance_stats.report import ReportFigure
+
+    figure = ReportFigure(key=key, figure=fig, caption=ctx.t(fr, en), note=note)
+    _ = figure.files  # render now, then free the matplotlib figure
+    plt.close(fig)
+    section.figures.append(figure)
+
+
+def run_plan(
+    plan: Plan,
+    output: str | Path | None = None,
+    lang: str | None = None,
+    force: bool = False,
+    data: str | Path | None = None,
+    console: Any = None,
+) -> Path:
+    """Run the confirmatory plan end to end and write the run folder.
+
+    read -> check (stop on errors) -> exclusions -> scoring and dyads -> measurement -> typology -> crossing
+    models -> hypotheses -> report. Everything is computed in memory first; the folder is then written
+    atomically (:func:`run_folder`).
+
+    Parameters
+    ----------
+    plan
+        A plan from :func:`load_plan`.
+    output
+        Run folder (default ``reports/<plan file stem>``).
+    lang
+        ``"fr"`` or ``"en"``; default the plan's ``language``.
+    force
+        Replace an existing run folder.
+    data
+        A responses file to use instead of the plan's ``data`` (any format the readers take).
+    console
+        A rich console for progress messages (optional).
+
+    Returns
+    -------
+    Path
+        The run folder.
+    """
+    from alliance_stats.data import read_responses
+    from alliance_stats.instrument import load_instrument
+
+    lang = lang or plan.language
+    target = Path(output) if output is not None else Path("reports") / (plan.path.stem if plan.path else "run")
+    if target.exists() and not force:
+        raise AllianceStatsError("the run folder already exists", file=str(target),
+                                 fix="choose another folder with -o, or pass --force to replace it")
+    instrument = load_instrument(plan.resolve(plan.instrument))
+    check_plan(plan, instrument)
+    data_path = Path(data).resolve() if data is not None else plan.resolve(plan.data)
+    synthetic = plan.synthetic and data is None
+
+    def say(message: str) -> None:
+        if console is not None:
+            console.print(message, highlight=False)
+
+    ctx = RunContext(plan, lang, instrument)
+    say(f"Reading {data_path}")
+    responses = read_responses(data_path, instrument)
+    prepared = _prepare(ctx, responses, data_path)
+    say("Measurement")
+    sections = [prepared.pop("section")]
+    sections.append(_section_measurement(ctx, prepared))
+    say("Typology")
+    sections.append(_section_typology(ctx, prepared))
+    say("Crossing models")
+    sections.append(_section_models(ctx, prepared))
+    sections.append(_section_hypotheses(ctx, prepared))
+    sections.append(_section_instrument(ctx))
+    say("Report")
+    files = _render(ctx, sections, synthetic, data_path, plan)
+    with run_folder(target, force) as tmp:
+        for relative, payload in sorted(files.items()):
+            path = tmp / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(payload)
+    return target
+
+
+def _table(key: str, title: str, frame: Any, note: str, formats: dict[str, str], lang: str,
+           show_index: bool = True) -> Any:
+    from alliance_stats.report.table import Table
+
+    return Table(key=key, title=title, frame=frame, note=note, formats=formats, lang=lang, show_index=show_index)
+
+
+def _prepare(ctx: RunContext, responses: Any, data_path: Path) -> dict[str, Any]:
+    """Check, exclusions, scoring, dyads, firms at risk, classification; the sample section."""
+    import pandas as pd
+
+    from alliance_stats.data import build_dyads, check_responses, firms_at_risk, score_responses
+    from alliance_stats.data.quality import apply_exclusions, careless_flags
+    from alliance_stats.data.scoring import CrossedDefinition, clean_items, reverse_items
+    from alliance_stats.errors import DataError
+    from alliance_stats.typology import classify
+
+    plan, inst, lang = ctx.plan, ctx.instrument, ctx.lang
+    check = check_responses(responses, inst, file=str(data_path))
+    if not check.ok:
+        first = check.errors[0]
+        more = len(check.errors) - 1
+        raise DataError(
+            first.message + (f" ({more} more error{'s' if more > 1 else ''}: run `alliance-stats data check "
+                             f"{data_path}` for the list)" if more else ""),
+            file=str(data_path), row=first.row, column=first.column, value=first.value,
+            fix="correct the responses file; nothing was computed",
+        )
+    for finding in check.warnings:
+        ctx.log.add("data", finding.line() if hasattr(finding, "line") else finding.message, "DataQualityWarning")
+    flags = ctx.log.run("exclusions", careless_flags, responses, inst)
+    kept, excluded = apply_exclusions(responses, flags, plan.exclusions)
+    if len(kept) == 0:
+        raise DataError("every respondent was excluded by the plan's exclusion rules", file=str(data_path),
+                        fix="check the exclusions section of the plan")
+    scores = ctx.log.run("scoring", score_responses, kept, inst, plan.min_share)
+    dyads = ctx.log.run("dyads", build_dyads, scores, inst, kept)
+    definition = CrossedDefinition(kind=plan.outcome.kind, aware_cut=plan.outcome.aware_cut,
+                                   transf_cut=plan.outcome.transf_cut)
+    firms = ctx.log.run("dyads", firms_at_risk, scores, dyads, definition)
+    table = dyads.table.copy()
+    cut = plan.typology.cut
+    configuration = ctx.log.run("typology", classify, table, cut=cut, asymmetry=plan.typology.asymmetry)
+    table["configuration"] = configuration
+    firms["configuration"] = configuration.reindex(firms["dyad_id"].to_numpy()).to_numpy()
+    items = reverse_items(clean_items(kept, inst), inst)
+
+    # ---- sample section
+    section = ctx.section("sample", "Échantillon", "Sample")
+    n_resp = len(responses)
+    complete = int((table["n_partners"] == 2).sum()) if "n_partners" in table else len(table)
+    events = firms["crossed"]
+    rows = [
+        ("respondents", ctx.t("Répondants (fichier)", "Respondents (file)"), n_resp),
+        ("excluded", ctx.t("Répondants exclus (réponses négligentes)", "Respondents excluded (careless)"),
+         len(excluded)),
+        ("kept", ctx.t("Répondants retenus", "Respondents kept"), len(kept)),
+        ("dyads", ctx.t("Dyades (alliances)", "Dyads (alliances)"), len(table)),
+        ("dyads_complete", ctx.t("Dyades avec les deux partenaires", "Dyads with both partners"), complete),
+        ("firms_at_risk", ctx.t("Entreprises en démarrage au début de l'alliance",
+                                "Firms in their start-up phase when the alliance began"), len(firms)),
+        ("crossed", ctx.t("dont cap du démarrage franchi", "of which crossed the start-up phase"),
+         int((events == 1).sum())),
+        ("crossed_unknown", ctx.t("dont franchissement indéterminé (réponses manquantes)",
+                                  "of which crossing undetermined (missing answers)"), int(events.isna().sum())),
+    ]
+    frame = pd.DataFrame({ctx.t("n", "n"): [r[2] for r in rows]}, index=[r[1] for r in rows])
+    frame.index.name = ""
+    ctx.values["sample"] = {r[0]: r[2] for r in rows}
+    note = ctx.t(
+        f"Règles d'exclusion du plan : {_rules_text(plan.exclusions, 'fr')}. Le franchissement suit la définition "
+        f"« {plan.outcome.kind} » (seuils AWARE {plan.outcome.aware_cut}, TRANSF {plan.outcome.transf_cut}).",
+        f"Exclusion rules of the plan: {_rules_text(plan.exclusions, 'en')}. Crossing follows the "
+        f"'{plan.outcome.kind}' definition (cuts AWARE {plan.outcome.aware_cut}, TRANSF {plan.outcome.transf_cut}).",
+    )
+    ctx.add_table(section, _table("sample", ctx.t("Échantillon", "Sample"), frame, note,
+                                  {frame.columns[0]: "int"}, lang))
+    if len(excluded):
+        reasons = excluded[["reasons"]].copy()
+        reasons.columns = [ctx.t("Motifs", "Reasons")]
+        reasons.index.name = "resp_id"
+        ctx.add_table(section, _table("exclusions", ctx.t("Répondants exclus et motifs", "Excluded respondents "
+                                      "and reasons"), reasons, ctx.t("resp_id : identifiant pseudonyme.",
+                                      "resp_id: pseudonymous identifier."), {reasons.columns[0]: "text"}, lang))
+    for stage in ("data", "exclusions", "scoring", "dyads"):
+        ctx.stage_warnings(section, stage)
+    return {"section": section, "responses": kept, "items": items, "scores": scores, "dyads": dyads,
+            "dyad_table": table, "firms": firms, "check": check}
+
+
+def _rules_text(rules: ExclusionRules, lang: str) -> str:
+    parts = []
+    if rules.fail_attention:
+        parts.append("item d'attention échoué" if lang == "fr" else "failed attention item")
+    if rules.max_longstring is not None:
+        parts.append(f"longstring > {rules.max_longstring}")
+    if rules.min_irv is not None:
+        parts.append(f"IRV < {rules.min_irv}")
+    if rules.mahalanobis_p is not None:
+        parts.append(f"Mahalanobis p < {rules.mahalanobis_p}".replace(".", "," if lang == "fr" else "."))
+    if rules.min_evenodd is not None:
+        parts.append(f"even-odd < {rules.min_evenodd}")
+    if rules.max_missing_share is not None:
+        share = f"{rules.max_missing_share:.0%}"
+        parts.append(f"> {share} d'items manquants" if lang == "fr" else f"> {share} of items missing")
+    return ", ".join(parts) if parts else ("aucune" if lang == "fr" else "none")
+
+
+def _cfa_syntax(instrument: Any, codes: list[str]) -> str:
+    return "\n".join(f"{code} =~ " + " + ".join(v.name for v in instrument.items(code)) for code in codes)
+
+
+def _section_measurement(ctx: RunContext, prep: dict[str, Any]) -> Any:
+    """Item statistics, reliability, EFA diagnostics, CFA, discriminant validity, agreement."""
+    import numpy as np
+    import pandas as pd
+
+    from alliance_stats.measurement import (
+        bartlett_sphericity,
+        cfa,
+        cronbach_alpha,
+        fornell_larcker,
+        htmt,
+        item_analysis,
+        kmo,
+        parallel_analysis,
+    )
+    from alliance_stats.report import likert_diverging_bars, scree_plot
+
+    plan, inst, lang = ctx.plan, ctx.instrument, ctx.lang
+    items: pd.DataFrame = prep["items"]
+    section = ctx.section("measurement", "Validation des échelles", "Scale validation")
+    codes = list(plan.measurement.cfa_constructs or inst.construct_codes())
+
+    # item statistics (reverse-keyed items already reversed)
+    frames = []
+    for code in codes:
+        names = [v.name for v in inst.items(code)]
+        stats_ = ctx.log.run("measurement", item_analysis, items[names])
+        stats_.insert(0, "construct", code)
+        frames.append(stats_)
+    item_stats = pd.concat(frames)
+    item_stats.index.name = "item"
+    reversed_names = set(inst.reverse_items())
+    item_stats.insert(1, "reverse", [("R" if name in reversed_names else "") for name in item_stats.index])
+    headers = {"construct": ctx.t("Construit", "Construct"), "reverse": ctx.t("Inversé", "Reversed"),
+               "n": "n", "mean": ctx.t("Moyenne", "Mean"), "sd": ctx.t("É.-T.", "SD"), "skew": ctx.t("Asymétrie",
+               "Skew"), "kurtosis": ctx.t("Aplatissement", "Kurtosis"), "floor": ctx.t("% plancher", "% floor"),
+               "ceiling": ctx.t("% plafond", "% ceiling"), "r_drop": "r(drop)",
+               "alpha_if_dropped": ctx.t("α si supprimé", "α if dropped")}
+    fmt = {"construct": "text", "reverse": "text", "n": "int", "mean": "f2", "sd": "f2", "skew": "f2",
+           "kurtosis": "f2", "floor": "pct", "ceiling": "pct", "r_drop": "r2", "alpha_if_dropped": "r2"}
+    cols = [c for c in headers if c in item_stats.columns]
+    shown = item_stats[cols].rename(columns=headers)
+    ctx.add_table(section, _table(
+        "item_statistics", ctx.t("Statistiques des items", "Item statistics"), shown,
+        ctx.t("Items inversés (R) recodés (min + max) - x avant calcul. r(drop) : corrélation item-total corrigée. "
+              "Asymétrie et aplatissement : type 3 de psych::describe.",
+              "Reverse-keyed items (R) recoded as (min + max) - x first. r(drop): corrected item-total "
+              "correlation. Skew and kurtosis: psych::describe type 3."),
+        {headers[c]: fmt[c] for c in cols}, lang))
+
+    # reliability
+    alphas = {}
+    for code in codes:
+        names = [v.name for v in inst.items(code)]
+        alphas[code] = ctx.log.run("measurement", cronbach_alpha, items[names], ci=plan.measurement.alpha_ci,
+                                   n_boot=plan.measurement.n_boot, seed=ctx.seeds["alpha"])
+    model = _cfa_syntax(inst, codes)
+    missing = "fiml" if items[[v.name for c in codes for v in inst.items(c)]].isna().any().any() else "listwise"
+    fit = ctx.log.run("measurement", cfa, items, model, missing=missing)
+    ctx.values["cfa_missing"] = missing
+    loadings = fit.loadings
+    rel = fit.reliability
+    rows = []
+    for code in codes:
+        a = alphas[code]
+        lam = loadings.loc[loadings["factor"] == code, "std_est"].to_numpy(dtype=float)
+        cr = float(lam.sum() ** 2 / (lam.sum() ** 2 + np.sum(1 - lam**2)))
+        rows.append({"k": a.k, "n": a.n, "alpha": a.alpha, "alpha_low": a.ci[0] if a.ci else np.nan,
+                     "alpha_high": a.ci[1] if a.ci else np.nan, "omega": float(rel.loc[code, "omega"]),
+                     "cr": cr, "ave": float(rel.loc[code, "ave"])})
+    reliability = pd.DataFrame(rows, index=pd.Index([inst.constructs[c].label[lang] for c in codes]))
+    reliability.index.name = ctx.t("Construit", "Construct")
+    rel_headers = {"k": "k", "n": "n", "alpha": "α", "alpha_low": ctx.t("IC 95 % bas", "95% CI low"),
+                   "alpha_high": ctx.t("IC 95 % haut", "95% CI high"), "omega": "ω", "cr": "CR", "ave": "AVE"}
+    shown = reliability.rename(columns=rel_headers)
+    ctx.add_table(section, _table(
+        "reliability", ctx.t("Fiabilité et validité convergente", "Reliability and convergent validity"), shown,
+        ctx.t(f"α : alpha de Cronbach brut (psych::alpha), IC {plan.measurement.alpha_ci}. ω : semTools::compRelSEM "
+              "(variance observée). CR : fiabilité composite à partir des saturations standardisées. AVE : "
+              "semTools::AVE. Seuils usuels : α et CR ≥ ,70 ; AVE ≥ ,50.",
+              f"α: raw Cronbach's alpha (psych::alpha), {plan.measurement.alpha_ci} CI. ω: semTools::compRelSEM "
+              "(observed variance). CR: composite reliability from the standardised loadings. AVE: semTools::AVE. "
+              "Usual thresholds: α and CR ≥ .70; AVE ≥ .50."),
+        {rel_headers["k"]: "int", rel_headers["n"]: "int", "α": "r2", rel_headers["alpha_low"]: "r2",
+         rel_headers["alpha_high"]: "r2", "ω": "r2", "CR": "r2", "AVE": "r2"}, lang))
+
+    # EFA diagnostics on all construct items
+    all_items = items[[v.name for c in codes for v in inst.items(c)]].dropna()
+    k_res = ctx.log.run("measurement", kmo, all_items)
+    b_res = ctx.log.run("measurement", bartlett_sphericity, all_items)
+    pa = ctx.log.run("measurement", parallel_analysis, all_items, n_iter=plan.measurement.parallel_iter,
+                     seed=ctx.seeds["parallel"])
+    diag = pd.DataFrame({ctx.t("Valeur", "Value"): [k_res.msa, b_res.chisq, b_res.df, b_res.p,
+                                                     pa.n_factors, len(codes), len(all_items)]},
+                        index=["KMO (MSA)", ctx.t("Bartlett χ²", "Bartlett χ²"), ctx.t("Bartlett ddl", "Bartlett df"),
+                               ctx.t("Bartlett p", "Bartlett p"),
+                               ctx.t("Facteurs suggérés (analyse parallèle)", "Factors suggested (parallel analysis)"),
+                               ctx.t("Construits du modèle", "Constructs in the model"),
+                               ctx.t("n (réponses complètes)", "n (complete answers)")])
+    diag.index.name = ""
+    col = diag.columns[0]
+    formats = {col: "f2", "row:" + diag.index[2]: "int", "row:" + diag.index[3]: "p", "row:" + diag.index[0]: "r2",
+               "row:" + diag.index[4]: "int", "row:" + diag.index[5]: "int", "row:" + diag.index[6]: "int"}
+    ctx.add_table(section, _table(
+        "efa_diagnostics", ctx.t("Factorisabilité et analyse parallèle", "Factorability and parallel analysis"),
+        diag, ctx.t("KMO et Bartlett : psych::KMO et psych::cortest.bartlett. Analyse parallèle de Horn "
+                    f"({plan.measurement.parallel_iter} tirages, 95e centile).",
+                    "KMO and Bartlett: psych::KMO and psych::cortest.bartlett. Horn's parallel analysis "
+                    f"({plan.measurement.parallel_iter} draws, 95th percentile)."), formats, lang))
+
+    # CFA tables
+    cfa_tables = fit.to_table(lang)
+    for key in ("cfa_fit", "cfa_loadings"):
+        if key in cfa_tables:
+            ctx.add_table(section, cfa_tables[key])
+    fl = ctx.log.run("measurement", fornell_larcker, fit)
+    ht = ctx.log.run("measurement", htmt, items, model)
+    for tab in (fl.to_table(lang), ht.to_table(lang)):
+        ctx.add_table(section, tab)
+    ctx.add_table(section, prep["dyads"].to_table(lang, inst))
+
+    # figures
+    for group in (codes[:6], codes[6:]):
+        if group:
+            fig = likert_diverging_bars(prep["responses"], inst, lang, constructs=group)
+            _figure(ctx, section, f"likert_{group[0].lower()}", fig,
+                    "Réponses aux items de Likert par construit", "Likert answers per construct")
+    eig = pa.eigenvalues if hasattr(pa, "eigenvalues") else pa.table
+    _figure(ctx, section, "scree", scree_plot(eig, lang, n_retained=pa.n_factors),
+            "Éboulis des valeurs propres et analyse parallèle", "Scree plot and parallel analysis")
+    ctx.values["cfa_fit"] = dict(fit.fit)
+    ctx.stage_warnings(section, "measurement")
+    prep["cfa"] = fit
+    return section
+
+
+def _section_typology(ctx: RunContext, prep: dict[str, Any]) -> Any:
+    """Crisp and fuzzy configuration counts, sufficiency, cluster check, typology map."""
+    from alliance_stats.report import k_selection_plot
+    from alliance_stats.typology import cluster_check, fuzzy_membership, sufficiency, typology_counts, typology_map
+
+    plan, lang = ctx.plan, ctx.lang
+    spec = plan.typology
+    table = prep["dyad_table"]
+    firms = prep["firms"]
+    section = ctx.section("typology", "Les quatre configurations", "The four configurations")
+    fuzzy = ctx.log.run("typology", fuzzy_membership, table, asymmetry=spec.asymmetry)
+    counts = ctx.log.run("typology", typology_counts, table["configuration"], fuzzy)
+    ctx.add_table(section, counts.to_table(lang))
+    known = firms["crossed"].notna()
+    suff = ctx.log.run("typology", sufficiency, fuzzy, firms.loc[known, "crossed"],
+                       dyad_id=firms.loc[known, "dyad_id"])
+    ctx.add_table(section, suff.to_table(lang))
+    check = ctx.log.run(
+        "typology", cluster_check, table, variables=tuple(spec.cluster.variables), k=spec.cluster.k,
+        methods=tuple(spec.cluster.methods), k_range=range(1, spec.cluster.k_max + 1), n_boot=spec.cluster.n_boot,
+        n_perm=spec.cluster.n_perm, theory=table["configuration"] if tuple(spec.cluster.variables) != (
+            "link", "symmetry") else None, seed=ctx.seeds["cluster"], cut=spec.cut, asymmetry=spec.asymmetry,
+    )
+    tables = check.to_table(lang)
+    for key in ("cluster_verdict", "cluster_k_picks", "cluster_k_selection", "cluster_agreement", "cluster_crosstab",
+                "cluster_stability", "cluster_centroids"):
+        if key in tables:
+            ctx.add_table(section, tables[key])
+    ctx.values["cluster_verdict"] = check.verdict
+    ctx.values["cluster_ari"] = dict(check.ari)
+    if tuple(spec.cluster.variables) == ("link", "symmetry"):
+        _figure(ctx, section, "typology_map", typology_map(table, check, lang),
+                "Carte de la typologie : dyades dans le plan lien x symétrie",
+                "Typology map: dyads in the link x symmetry plane")
+    _figure(ctx, section, "k_selection", k_selection_plot(check.k_selection, lang),
+            "Choix du nombre de groupes", "Choosing the number of clusters")
+    ctx.stage_warnings(section, "typology")
+    prep["fuzzy"] = fuzzy
+    prep["cluster"] = check
+    return section
+
+
+def _section_models(ctx: RunContext, prep: dict[str, Any]) -> Any:
+    """Crossing models M1-M3 side by side, LR tests, predicted probabilities, forest plot."""
+    import pandas as pd
+
+    from alliance_stats.models import fit_logit, models_side_by_side
+    from alliance_stats.report import forest_plot, predicted_probabilities_plot
+
+    plan, lang = ctx.plan, ctx.lang
+    firms = prep["firms"]
+    section = ctx.section("models", "Franchissement du cap du démarrage", "Crossing the start-up phase")
+    results = {}
+    for key, spec in plan.models.items():
+        stage = f"model {key}"
+        results[key] = ctx.log.run(
+            stage, fit_logit, firms, spec.outcome, spec.predictors, categorical=dict(spec.categorical),
+            interactions=[tuple(p) for p in spec.interactions], method=spec.method, cluster=spec.cluster,
+            gee=spec.gee, standardize=list(spec.standardize),
+        )
+        ctx.values[f"model_{key}_method"] = {"method": results[key].method, "reason": results[key].method_reason}
+    if results:
+        ctx.add_table(section, models_side_by_side(results, lang))
+    lr_frames = []
+    for key, res in results.items():
+        if len(res.lr_tests):
+            frame = res.lr_tests.copy()
+            frame.insert(0, ctx.t("Modèle", "Model"), key)
+            lr_frames.append(frame)
+    if lr_frames:
+        lr = pd.concat(lr_frames)
+        formats = {c: ("p" if c.lower().startswith("p") else "f2") for c in lr.columns}
+        formats[ctx.t("Modèle", "Model")] = "text"
+        for c in lr.columns:
+            if c in ("df", "ddl"):
+                formats[c] = "int"
+        ctx.add_table(section, _table("lr_tests", ctx.t("Tests du rapport de vraisemblance des facteurs",
+                                      "Likelihood-ratio tests of the factors"), lr,
+                                      ctx.t("Test de chaque facteur dans son ensemble (configuration : 3 ddl).",
+                                            "Each factor tested as a whole (configuration: 3 df)."), formats, lang))
+    pred_frames = []
+    for key, spec in plan.models.items():
+        if "configuration" in spec.predictors:
+            pred = results[key].predict_by("configuration")
+            pred_frames.append((key, pred))
+    if pred_frames:
+        key, pred = pred_frames[0]
+        shown = pred.copy()
+        ctx.add_table(section, _predicted_table(ctx, shown, key))
+        plot_df = shown.reset_index().rename(columns={shown.index.name or "index": "level"})
+        if "level" not in plot_df.columns:
+            plot_df = plot_df.rename(columns={plot_df.columns[0]: "level"})
+        plot_df["level"] = [_config_label(x, lang) for x in plot_df["level"]]
+        _figure(ctx, section, "predicted", predicted_probabilities_plot(plot_df, lang),
+                "Probabilité prédite de franchir le cap du démarrage par configuration",
+                "Predicted probability of crossing the start-up phase by configuration")
+    forest = []
+    for key, res in results.items():
+        t = res.table.copy()
+        t["model"] = key
+        forest.append(t)
+    if forest:
+        _figure(ctx, section, "forest", forest_plot(pd.concat(forest), lang),
+                "Rapports de cotes et intervalles de confiance à 95 %", "Odds ratios with 95% confidence intervals")
+    for key in results:
+        ctx.stage_warnings(section, f"model {key}")
+    prep["models"] = results
+    return section
+
+
+def _config_label(level: Any, lang: str) -> str:
+    from alliance_stats.i18n import tr
+
+    return tr(str(level), lang)
+
+
+def _predicted_table(ctx: RunContext, pred: Any, key: str) -> Any:
+    frame = pred.copy()
+    frame.index = [_config_label(i, ctx.lang) for i in frame.index]
+    frame.index.name = ctx.t("Configuration", "Configuration")
+    formats = {c: ("int" if c in ("n",) else "r3") for c in frame.columns}
+    return _table("predicted", ctx.t(f"Probabilité prédite de franchissement par configuration ({key})",
+                                     f"Predicted probability of crossing by configuration ({key})"), frame,
+                  ctx.t("Probabilité moyenne prédite sur l'échantillon en fixant la configuration (standardisation), "
+                        "IC 95 % par la méthode delta.",
+                        "Probability averaged over the sample with the configuration set to each level "
+                        "(standardisation), 95% CI by the delta method."), formats, ctx.lang)
+
+
+def _section_hypotheses(ctx: RunContext, prep: dict[str, Any]) -> Any:
+    """Pre-registered hypotheses with Holm-adjusted p values and verdicts; exploratory mediation."""
+    from alliance_stats.models import hypotheses_table, mediation, test_hypotheses
+
+    plan, lang = ctx.plan, ctx.lang
+    section = ctx.section("hypotheses", "Hypothèses", "Hypotheses")
+    tested = [h.model_dump(exclude={"mediation"}, exclude_none=True) for h in plan.hypotheses if h.mediation is None]
+    if tested:
+        frame = ctx.log.run("hypotheses", test_hypotheses, prep["models"], tested, alpha=0.05, correction="holm")
+        ctx.add_table(section, hypotheses_table(frame, lang))
+        ctx.values["verdicts"] = {str(k): v for k, v in frame["verdict"].items()}
+    med_rows = []
+    for hyp in plan.hypotheses:
+        if hyp.mediation is None:
+            continue
+        spec = plan.models[hyp.model]
+        covariates = [p for p in spec.predictors if p not in (hyp.mediation["x"], hyp.mediation["mediator"])
+                      and p not in spec.categorical]
+        res = ctx.log.run("hypotheses", mediation, prep["firms"], hyp.mediation["x"], hyp.mediation["mediator"],
+                          hyp.mediation["outcome"], covariates=covariates, seed=ctx.seeds["mediation"],
+                          cluster=spec.cluster)
+        tab = res.to_table(lang)
+        tab.key = f"mediation_{hyp.id.lower()}"
+        tab.title = f"{hyp.id}. {tab.title}"
+        ctx.add_table(section, tab)
+        med_rows.append(hyp.id)
+    ctx.values["mediation"] = med_rows
+    ctx.stage_warnings(section, "hypotheses")
+    return section
+
+
+def _section_instrument(ctx: RunContext) -> Any:
+    """The paper's four cases classified by the crisp rule; the instrument's constructs."""
+    import pandas as pd
+
+    from alliance_stats.i18n import tr
+    from alliance_stats.typology import classify, fuzzy_membership
+
+    plan, inst, lang = ctx.plan, ctx.instrument, ctx.lang
+    section = ctx.section("instrument", "Instrument et cas de l'article", "Instrument and the paper's cases")
+    rows = []
+    for code in inst.construct_codes():
+        c = inst.constructs[code]
+        n_items = len(inst.items(code))
+        rows.append({"code": code, "label": c.label[lang], "level": c.level, "items": n_items,
+                     "reverse": sum(1 for v in inst.items(code) if v.reverse)})
+    frame = pd.DataFrame(rows).set_index("code")
+    headers = {"label": ctx.t("Construit", "Construct"), "level": ctx.t("Niveau", "Level"),
+               "items": ctx.t("Items", "Items"), "reverse": ctx.t("Items inversés", "Reverse-keyed items")}
+    frame = frame.rename(columns=headers)
+    frame.index.name = "Code"
+    ctx.add_table(section, _table("constructs", ctx.t("Construits de l'instrument", "Constructs of the instrument"),
+                                  frame, ctx.t("Échelle de réponse en 7 points, libellée en français et en anglais.",
+                                               "7-point response scale labelled in French and English."),
+                                  {headers["label"]: "text", headers["level"]: "text", headers["items"]: "int",
+                                   headers["reverse"]: "int"}, lang))
+    if plan.seed_cases:
+        path = plan.resolve(plan.seed_cases)
+        cases = pd.read_csv(path)
+        dyad_cases = cases.drop_duplicates("dyad_id").set_index("dyad_id")
+        crisp = classify(dyad_cases, cut="midpoint")
+        fuzzy = fuzzy_membership(dyad_cases)
+        out = pd.DataFrame({
+            ctx.t("Configuration selon l'article", "Configuration in the paper"):
+                [tr(str(x), lang) for x in dyad_cases["configuration"]],
+            ctx.t("Règle nette", "Crisp rule"): [tr(str(x), lang) for x in crisp],
+            ctx.t("Appartenance floue maximale", "Highest fuzzy membership"):
+                [tr(str(fuzzy.loc[i, ["entraide", "parrainage", "survie", "contre_nature"]].astype(float).idxmax()),
+                    lang) for i in dyad_cases.index],
+        }, index=dyad_cases.index)
+        out.index.name = ctx.t("Cas", "Case")
+        ctx.values["seed_cases"] = {str(i): str(c) for i, c in zip(dyad_cases.index, crisp, strict=True)}
+        ctx.values["seed_cases_match"] = bool((crisp.astype(str).to_numpy()
+                                               == dyad_cases["configuration"].astype(str).to_numpy()).all())
+        ctx.add_table(section, _table(
+            "seed_cases", ctx.t("Les quatre cas de l'article classés par la règle", "The paper's four cases "
+                                "classified by the rule"), out,
+            ctx.t("Codage qualitatif de l'article porté sur l'échelle 1-7 (voir surveys/seed_cases.md).",
+                  "The paper's qualitative coding placed on the 1-7 scale (see surveys/seed_cases.md)."),
+            {c: "text" for c in out.columns}, lang))
+    return section
+
+
+def _instrument_files(ctx: RunContext) -> dict[str, bytes]:
+    from alliance_stats.instrument.export import export_instrument
+
+    files = {}
+    stem = "alliance_startup"
+    for fmt in ctx.plan.exports:
+        lang = "both" if fmt not in ("html", "markdown") else ctx.lang
+        files[f"instrument/{stem}_{fmt}.{EXPORT_EXTENSIONS[fmt]}"] = export_instrument(ctx.instrument, fmt, lang)
+    return files
+
+
+def _render(ctx: RunContext, sections: list[Any], synthetic: bool, data_path: Path, plan: Plan) -> dict[str, bytes]:
+    from alliance_stats.report import Report, render_run
+
+    provenance = {
+        "versions": dependency_versions(),
+        "inputs": {
+            "data": {"file": data_path.name, "sha256": sha256_file(data_path)},
+            "plan": {"file": plan.path.name if plan.path else None,
+                     "sha256": sha256_file(plan.path) if plan.path else None},
+            "instrument": {"file": plan.resolve(plan.instrument).name,
+                           "sha256": sha256_file(plan.resolve(plan.instrument))},
+        },
+        "seed": plan.seed,
+        "language": ctx.lang,
+        "synthetic": synthetic,
+        "time": now_utc(),
+        "plan": plan.model_dump(mode="json", exclude={"path", "lines"}),
+    }
+    title = plan.title.fr if ctx.lang == "fr" else plan.title.en
+    report = Report(title=title, lang=ctx.lang, synthetic=synthetic, sections=sections,
+                    warnings=[], provenance=provenance,
+                    subtitle=ctx.t(f"Données : {data_path.name}", f"Data: {data_path.name}"))
+    files = render_run(report)
+    files.update(_instrument_files(ctx))
+    results = {
+        "synthetic": synthetic,
+        "language": ctx.lang,
+        "seed": plan.seed,
+        "values": ctx.values,
+        "tables": {key: {"title": t.title, "frame": t.frame} for key, t in ctx.tables.items()},
+        "warnings": ctx.log.items,
+    }
+    files["results.json"] = json.dumps(results, default=json_default, sort_keys=True, indent=1,
+                                       ensure_ascii=False).encode("utf-8")
+    files["provenance.json"] = json.dumps(provenance, default=json_default, sort_keys=True, indent=1,
+                                          ensure_ascii=False).encode("utf-8")
+    files["warnings.txt"] = ctx.log.text().encode("utf-8")
+    return files

@@ -140,7 +140,7 @@ def icc_bliese(values: np.ndarray | pd.Series, groups: np.ndarray | pd.Series) -
     -------
     >>> icc1, icc2 = icc_bliese([1, 2, 5, 6, 3, 3], ["d1", "d1", "d2", "d2", "d3", "d3"])
     >>> round(icc1, 4), round(icc2, 4)
-    (0.9286, 0.963)
+    (0.9216, 0.9592)
 
     Reference: Bliese (2000); R multilevel 2.7 ``ICC1``/``ICC2`` (``aov`` one-way ANOVA); equal to psych 2.2.9
     ``ICC(...)$results`` rows ``ICC1`` and ``ICC1k`` for complete groups of equal size.
@@ -207,7 +207,7 @@ def dyad_agreement(df: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
     >>> from alliance_stats.simulate import simulate_alliances
     >>> inst = default_instrument()
     >>> sim = simulate_alliances(50, seed=1, instrument=inst)
-    >>> dyad_agreement(sim.responses, inst).loc["LINK", "rwg_mean"] > 0.7
+    >>> bool(dyad_agreement(sim.responses, inst).loc["LINK", "rwg_mean"] > 0.7)
     True
 
     Reference: James, Demaree and Wolf (1984); Bliese (2000); see the module docstring.

@@ -78,8 +78,8 @@ class Dyads:
         frame = frame[keys]
         frame.columns = [tr(f"data.agr_{k}", lang) for k in keys]
         formats = {tr(f"data.agr_{k}", lang): formats_by_key[k] for k in keys}
-        return Table(key="dyad_agreement", title=tr("data.agr_title", lang), frame=frame, note=tr("data.agr_note", lang),
-                     formats=formats, lang=lang)
+        return Table(key="dyad_agreement", title=tr("data.agr_title", lang), frame=frame,
+                     note=tr("data.agr_note", lang), formats=formats, lang=lang)
 
 
 def _check_roles(scores: pd.DataFrame) -> None:
@@ -235,7 +235,7 @@ def firms_at_risk(scores: pd.DataFrame, dyads: Dyads, definition: Any = None) ->
     >>> inst = default_instrument()
     >>> sim = simulate_alliances(30, seed=2, instrument=inst)
     >>> scores = score_responses(sim.responses, inst)
-    >>> risk = firms_at_risk(scores, build_dyads(scores, inst))
+    >>> risk = firms_at_risk(scores, build_dyads(scores, inst, responses=sim.responses))
     >>> bool((scores.loc[risk.index, "STARTUP_AT_ALLIANCE"] == 1).all())
     True
 

@@ -173,14 +173,20 @@ def mahalanobis_d2(x: np.ndarray | pd.DataFrame) -> tuple[np.ndarray, list[str]]
     if np.isnan(cov).any():
         return out, ["Mahalanobis D2 not computed: some pairs of items are never answered together"]
     eigen = np.linalg.eigvalsh(cov)
-    if eigen.min() <= 1e-10 * max(eigen.max(), 1e-300):
+    size = np.abs(eigen)
+    if size.min() <= 1e-10 * max(size.max(), 1e-300):
         return out, [f"Mahalanobis D2 not computed: the item covariance matrix is singular ({complete} complete "
                      f"respondents for {p} items; constant or collinear items?)"]
+    notes = []
+    if eigen.min() < 0:  # pairwise-complete covariances need not be positive definite; psych::outlier goes on
+        notes.append("Mahalanobis D2: the pairwise-complete item covariance matrix is not positive definite "
+                     f"(missing answers; {complete} complete respondents for {p} items): D2 computed as "
+                     "psych::outlier does, but treat it with caution")
     inverse = np.linalg.inv(cov)
     centred = np.where(np.isnan(arr), 0.0, arr - np.nanmean(arr, axis=0))
     out = np.einsum("ij,jk,ik->i", centred, inverse, centred)
     out[np.isnan(arr).all(axis=1)] = np.nan  # careless::mahad: rows without any answer get NA
-    return out, []
+    return out, notes
 
 
 def evenodd(x: np.ndarray | pd.DataFrame, factors: Sequence[int]) -> np.ndarray:

@@ -182,7 +182,7 @@ def _rows_to_table(rows: list[list[Any]], file: str, info: dict[str, Any]) -> _R
     delimiter = info.get("delimiter")
     for i, row in enumerate(data, start=1):
         if len(row) > width and not blank_row(row[width:]):
-            extra = next(c for c in row[width:] if not _is_blank(c))
+            # no cell value in this message: the shifted cells may be names or e-mail addresses
             fix = "remove the stray values or add a header for that column"
             if delimiter == ",":
                 fix = (
@@ -191,7 +191,7 @@ def _rows_to_table(rows: list[list[Any]], file: str, info: dict[str, Any]) -> _R
                 )
             raise ReadError(
                 f"this data row has {len(row)} values but the header has {width} columns", file=file, row=i,
-                value=extra, fix=fix,
+                fix=fix,
             )
         if 0 < len(row) < width and not blank_row(row) and info.get("format") == "csv":
             raise ReadError(
@@ -208,7 +208,7 @@ def _rows_to_table(rows: list[list[Any]], file: str, info: dict[str, Any]) -> _R
             if first is not None:
                 raise ReadError(
                     f"column {j + 1} has values but no name in the header row", file=file, row=first,
-                    value=values[first - 1], fix="give the column its variable name or delete it",
+                    fix="give the column its variable name or delete it",
                 )
             continue
         key = name.casefold()
@@ -429,14 +429,15 @@ class _HeaderResolver:
         label = self.by_label.get(_norm_label(h))
         if label is not None:
             return "variable", label, None
-        slash = [p for p in h.split("/") if p.strip()]
-        if len(slash) > 1:
-            label = self.by_label.get(_norm_label(slash[-1]))
+        slash = h.split("/")
+        for k in range(1, len(slash)):  # "group label/question label" (a label may itself hold a '/')
+            label = self.by_label.get(_norm_label("/".join(slash[k:])))
             if label is not None:
                 return "variable", label, None
-            found = self._option(slash[-2], slash[-1])
-            if found is not None:
-                return "option", found[0], found[1]
+            for m in range(k + 1, len(slash)):  # "group label/question label/option label"
+                found = self._option("/".join(slash[k:m]), "/".join(slash[m:]))
+                if found is not None:
+                    return "option", found[0], found[1]
         last = parts[-1] if parts else h
         if h.casefold() in TOOL_METADATA or last.casefold() in TOOL_METADATA or h.startswith("_"):
             return "metadata", None, None

@@ -135,6 +135,20 @@ def _row_label(df: pd.DataFrame, pos: int) -> Any:
     return df["resp_id"].iloc[pos] if "resp_id" in df.columns else df.index[pos]
 
 
+def _numeric_column(df: pd.DataFrame, name: str, instrument: Instrument) -> np.ndarray:
+    raw = df[name]
+    values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
+    text = np.isnan(values) & raw.notna().to_numpy()
+    if text.any():
+        pos = int(np.flatnonzero(text)[0])
+        low, high, _ = _likert_bounds(instrument, name)
+        raise DataError(
+            "an item answer is not a number", row=pos + 1, column=name, value=raw.iloc[pos],
+            fix=f"answers are codes {low}-{high}; run alliance-stats data check to list every problem",
+        )
+    return values
+
+
 def clean_items(df: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
     """The Likert items of every construct as floats, missing codes as NaN, reverse-keyed items reversed.
 
@@ -164,32 +178,32 @@ def clean_items(df: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
             column=missing_columns[0],
             fix="check the file against the instrument (alliance-stats data check FILE)",
         )
-    out: dict[str, np.ndarray] = {}
-    for var in items:
-        low, high, codes = _likert_bounds(instrument, var.name)
-        raw = df[var.name]
-        values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
-        text = np.isnan(values) & raw.notna().to_numpy()
-        if text.any():
-            pos = int(np.flatnonzero(text)[0])
-            raise DataError(
-                "an item answer is not a number", row=pos + 1, column=var.name, value=raw.iloc[pos],
-                fix=f"answers are codes {low}-{high}; run alliance-stats data check to list every problem",
-            )
-        if codes:
-            values = np.where(np.isin(values, codes), np.nan, values)
+    names = [var.name for var in items]
+    bounds = np.array([_likert_bounds(instrument, name)[:2] for name in names], dtype=float).reshape(-1, 2)
+    try:
+        values = np.array(df[names].to_numpy(dtype=float), copy=True)  # fast path (Int64 NA -> NaN)
+    except (TypeError, ValueError):
+        values = np.column_stack([_numeric_column(df, name, instrument) for name in names]) if names else \
+            np.empty((len(df), 0))
+    for j, var in enumerate(items):
+        if var.missing_codes:
+            column = values[:, j]
+            column[np.isin(column, var.missing_codes)] = np.nan
+    low, high = bounds[:, 0], bounds[:, 1]
+    with np.errstate(invalid="ignore"):
         bad = ~np.isnan(values) & ((values < low) | (values > high) | (values != np.round(values)))
-        if bad.any():
-            pos = int(np.flatnonzero(bad)[0])
-            raise DataError(
-                f"code {raw.iloc[pos]} is outside the {low}-{high} scale (respondent {_row_label(df, pos)})",
-                row=pos + 1, column=var.name, value=raw.iloc[pos],
-                fix="recode the answer or declare the code as a missing-value code in the instrument",
-            )
-        if var.reverse:
-            values = (low + high) - values
-        out[var.name] = values
-    return pd.DataFrame(out, index=df.index)
+    if bad.any():
+        pos, j = (int(k[0]) for k in np.nonzero(bad))
+        name = names[j]
+        raise DataError(
+            f"code {df[name].iloc[pos]} is outside the {int(low[j])}-{int(high[j])} scale "
+            f"(respondent {_row_label(df, pos)})",
+            row=pos + 1, column=name, value=df[name].iloc[pos],
+            fix="recode the answer or declare the code as a missing-value code in the instrument",
+        )
+    reverse = np.array([var.reverse for var in items], dtype=bool)
+    values[:, reverse] = (low + high)[reverse] - values[:, reverse]
+    return pd.DataFrame(values, index=df.index, columns=names)
 
 
 def _required_answers(n_items: int, min_share: float) -> int:

@@ -523,7 +523,7 @@ def _ls_question(instrument: Instrument, layout: Any, var: Variable, lang: str, 
 
 def _export_limesurvey(instrument: Instrument, langs: list[str]) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter="\t", quotechar='"', lineterminator="\n")
+    writer = csv.writer(buffer, delimiter="\t", quotechar='"', lineterminator="\r\n")
     writer.writerow(_LS_COLUMNS)
     for row in _ls_rows(instrument, langs):
         writer.writerow([neutralise_cell(row.get(column, "")) for column in _LS_COLUMNS])
@@ -788,7 +788,7 @@ def _csv_cell(value: Any) -> str:
 
 def _export_codebook_csv(instrument: Instrument) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator="\r\n")  # \r\n so that a \r inside a label is quoted
     writer.writerow(CODEBOOK_COLUMNS)
     for record in codebook_records(instrument):
         writer.writerow([neutralise_cell(_csv_cell(record[column])) for column in CODEBOOK_COLUMNS])

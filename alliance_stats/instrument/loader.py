@@ -66,6 +66,8 @@ Path_ = tuple[Any, ...]
 _TOP_KEYS = ("instrument", "scales", "choices", "constructs", "conditions", "sections")
 _SECTION_DEFAULT_KEYS = ("type", "construct", "required", "level", "source", "personal")
 _NUMERIC_TYPES = ("likert", "binary", "integer", "year")
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
 
 
 # ----------------------------------------------------------------------------------------- YAML + lines
@@ -92,6 +94,11 @@ class _Located:
 
 
 def _build(loader: yaml.SafeLoader, node: yaml.Node, path: Path_, loc: _Located) -> Any:
+    if isinstance(node, yaml.CollectionNode) and node.tag not in (_MAP_TAG, _SEQ_TAG):
+        raise InstrumentError(
+            f"not valid YAML for an instrument: unsupported tag {node.tag!r}",
+            file=loc.file, line=node.start_mark.line + 1, fix="remove the tag (only plain YAML is accepted)",
+        )
     if isinstance(node, yaml.MappingNode):
         loader.flatten_mapping(node)
         result: dict[Any, Any] = {}

@@ -29,7 +29,7 @@ from __future__ import annotations
 import warnings
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from alliance_stats.errors import InstrumentError
 
@@ -88,8 +88,8 @@ def _check_text(value: Any) -> dict[str, str]:
     return {lang: value[lang] for lang in LANGS}
 
 
-#: A text in French and English, e.g. ``{"fr": "Oui", "en": "Yes"}``.
-Text = Annotated[dict[str, str], Field(json_schema_extra={"languages": list(LANGS)})]
+#: A text in French and English, e.g. ``{"fr": "Oui", "en": "Yes"}`` (checked by :func:`_check_text`).
+Text = Annotated[dict[str, str], BeforeValidator(_check_text)]
 
 
 class _Model(BaseModel):
@@ -106,15 +106,8 @@ class Scale(_Model):
     id: str
     min: int
     max: int
-    labels: dict[int, dict[str, str]]
-    missing: dict[int, dict[str, str]] = Field(default_factory=dict)
-
-    @field_validator("labels", "missing", mode="before")
-    @classmethod
-    def _texts(cls, value: Any) -> Any:
-        if isinstance(value, dict):
-            return {key: _check_text(text) for key, text in value.items()}
-        return value
+    labels: dict[int, Text]
+    missing: dict[int, Text] = Field(default_factory=dict)
 
     @property
     def n_options(self) -> int:
@@ -136,34 +129,24 @@ class Choice(_Model):
     """One answer option of a choice list; ``code`` is text (``"1"``, ``"a"``, ``"skills"``)."""
 
     code: str = Field(pattern=CODE_PATTERN)
-    label: dict[str, str]
+    label: Text
 
     @field_validator("code", mode="before")
     @classmethod
     def _code_as_text(cls, value: Any) -> Any:
         return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
-    @field_validator("label", mode="before")
-    @classmethod
-    def _texts(cls, value: Any) -> Any:
-        return _check_text(value)
-
 
 class Construct(_Model):
     """A measured construct (DESIGN.md section 3)."""
 
     code: str = Field(pattern=r"^[A-Z][A-Z0-9]*$")
-    label: dict[str, str]
-    definition: dict[str, str] | None = None
+    label: Text
+    definition: Text | None = None
     level: Literal["dyad", "firm"]
     answered_by: Literal["both", "each"]
     min_items: int = Field(ge=1)
     scale: str
-
-    @field_validator("label", "definition", mode="before")
-    @classmethod
-    def _texts(cls, value: Any) -> Any:
-        return None if value is None else _check_text(value)
 
 
 class Condition(_Model):
@@ -233,8 +216,8 @@ with warnings.catch_warnings():
         name: str = Field(pattern=NAME_PATTERN)
         type: Literal["likert", "binary", "integer", "year", "date", "category", "multi", "text", "identifier"]
         construct: str | None = None
-        text: dict[str, str]
-        hint: dict[str, str] | None = None
+        text: Text
+        hint: Text | None = None
         reverse: bool = False
         scale: str | None = None
         choices: str | None = None
@@ -250,10 +233,6 @@ with warnings.catch_warnings():
         format: Literal["email"] | None = None
         section: str = ""
 
-        @field_validator("text", "hint", mode="before")
-        @classmethod
-        def _texts(cls, value: Any) -> Any:
-            return None if value is None else _check_text(value)
 
         @field_validator("show_if", mode="before")
         @classmethod
@@ -270,15 +249,10 @@ class Section(_Model):
     """A page / group of the questionnaire: a title, an optional introduction, its variables."""
 
     id: str = Field(pattern=NAME_PATTERN)
-    title: dict[str, str]
-    intro: dict[str, str] | None = None
+    title: Text
+    intro: Text | None = None
     show_if: ConditionExpr | None = None
     variables: list[str] = Field(default_factory=list)
-
-    @field_validator("title", "intro", mode="before")
-    @classmethod
-    def _texts(cls, value: Any) -> Any:
-        return None if value is None else _check_text(value)
 
     @field_validator("show_if", mode="before")
     @classmethod
@@ -291,19 +265,14 @@ class InstrumentMeta(_Model):
 
     id: str = Field(pattern=NAME_PATTERN)
     version: str
-    title: dict[str, str]
-    description: dict[str, str] | None = None
+    title: Text
+    description: Text | None = None
     default_language: Literal["fr", "en"] = "fr"
 
     @field_validator("version", mode="before")
     @classmethod
     def _version_text(cls, value: Any) -> Any:
         return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
-
-    @field_validator("title", "description", mode="before")
-    @classmethod
-    def _texts(cls, value: Any) -> Any:
-        return None if value is None else _check_text(value)
 
 
 class UnknownVariableError(InstrumentError, KeyError):

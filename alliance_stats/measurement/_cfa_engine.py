@@ -613,7 +613,7 @@ def fisher_scoring(model: CFAModel, start: np.ndarray, max_iter: int = 500, tol:
     message = ""
     iteration = 0
     newton = False
-    for iteration in range(1, max_iter + 1):
+    for iteration in range(1, max_iter + 1):  # noqa: B007 - the count is reported
         if np.max(np.abs(grad)) / n < tol:
             break
         step = None
@@ -642,7 +642,7 @@ def fisher_scoring(model: CFAModel, start: np.ndarray, max_iter: int = 500, tol:
             break
         theta = candidate
         previous = value
-        newton = np.max(np.abs(grad)) / n < 1e-1
+        newton = np.max(np.abs(grad)) / n < 1e-2
         value, grad, info = model.gradient_information(theta, hessian="observed" if newton else "expected")
         if abs(previous - value) < 1e-13 * abs(value) and np.max(np.abs(t * step)) < 1e-10:
             break

@@ -317,19 +317,24 @@ def _check_group_sample(values: np.ndarray, items: tuple[str, ...], label: str, 
         )
 
 
-def _prepare(data: pd.DataFrame, model: MeasurementModel, missing: str, group: str | None
-             ) -> tuple[list[engine.GroupData], tuple[str, ...], int]:
+def _prepare(data: pd.DataFrame, model: MeasurementModel, missing: str, group: str | None,
+             messages: list[str]) -> tuple[list[engine.GroupData], tuple[str, ...], int]:
     values = _numeric_items(data, model)
     if group is not None:
         labels_all = data[group]
         keep = labels_all.notna().to_numpy()
+        if not keep.all():
+            _warn(messages, f"{int((~keep).sum())} row(s) with no value in the group column {group!r} were "
+                  "dropped", DataQualityWarning)
     else:
         labels_all = None
         keep = np.ones(len(data), dtype=bool)
-    if missing == "listwise":
-        keep = keep & ~np.isnan(values).any(axis=1)
-    else:
-        keep = keep & ~np.isnan(values).all(axis=1)
+    # listwise: rows with any missing item go; FIML: only rows with every item missing (as lavaan)
+    usable = ~np.isnan(values).any(axis=1) if missing == "listwise" else ~np.isnan(values).all(axis=1)
+    if missing != "listwise" and not usable.all():
+        _warn(messages, f"{int((~usable).sum())} row(s) with every item missing were dropped (lavaan does "
+              "the same)", DataQualityWarning)
+    keep = keep & usable
     n_dropped = int(len(data) - keep.sum())
     values = values[keep]
     if group is None:
@@ -494,7 +499,7 @@ def _fit_measures(model: engine.CFAModel, outcome: engine.FitOutcome, groups: li
     fit["rmsea.ci.lower"], fit["rmsea.ci.upper"] = _rmsea_ci(chisq, df, n_total, n_groups)
     fit["rmsea.pvalue"] = (1.0 - _pchisq(chisq, df, n_total * df * 0.05**2 / n_groups)) if df > 0 else math.nan
     fit["srmr"] = _srmr(groups, implied, model.meanstructure, n_total)
-    return fit
+    return {key: float(value) for key, value in fit.items()}
 
 
 # ------------------------------------------------------------------------------------------ cfa
@@ -585,10 +590,7 @@ def cfa(
                                      line=parsed.line_of(group), fix="group by a column that is not an item")
 
     messages: list[str] = []
-    groups, group_labels, n_dropped = _prepare(data, parsed, missing_key, group)
-    if missing_key == "fiml" and n_dropped and group is None:
-        _warn(messages, f"{n_dropped} row(s) with every item missing were dropped (lavaan does the same)",
-              DataQualityWarning)
+    groups, group_labels, n_dropped = _prepare(data, parsed, missing_key, group, messages)
     meanstructure = group is not None or missing_key == "fiml"
     table = engine.build_parameter_table(parsed, len(groups), meanstructure, tuple(group_equal))
     cfa_model = engine.CFAModel(table, groups)
@@ -613,10 +615,9 @@ def cfa(
         _warn(messages, f"the CFA did not converge after {outcome.iterations} iterations "
               f"({outcome.message}); results are not trustworthy", ConvergenceWarning)
 
-    if missing_key == "fiml":
-        information = cfa_model.observed_information(outcome.theta)
-    else:
-        information = outcome.information
+    # lavaan's defaults: expected information for complete data, observed information for FIML
+    fiml = missing_key == "fiml"
+    information = cfa_model.observed_information(outcome.theta) if fiml else outcome.information
     vcov, vcov_ok = _vcov(information)
     if not vcov_ok:
         _warn(messages, "the information matrix is singular or not positive definite: standard errors "
@@ -643,7 +644,7 @@ def cfa(
     factors = list(parsed.factors)
     corr_frames = []
     rel_frames = []
-    for g, label in enumerate(group_labels):
+    for g in range(len(group_labels)):
         psi = mats[g]["psi"]
         sd = np.sqrt(np.where(np.diag(psi) > 0, np.diag(psi), np.nan))
         corr = psi / np.outer(sd, sd)

@@ -125,7 +125,7 @@ def invariance(
     >>> hs = pd.read_csv("tests/fixtures/measurement/holzinger_swineford_1939.csv")
     >>> tab = invariance(hs, "visual =~ x1 + x2 + x3\\ntextual =~ x4 + x5 + x6\\nspeed =~ x7 + x8 + x9",
     ...                  group="school")
-    >>> tab[["chisq", "df", "chisq_diff", "df_diff"]].round(3)
+    >>> tab[["chisq", "df", "chisq_diff", "df_diff"]].round(3)  # doctest: +NORMALIZE_WHITESPACE
                   chisq    df  chisq_diff  df_diff
     step
     configural  115.851  48.0         NaN      NaN

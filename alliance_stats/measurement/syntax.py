@@ -210,6 +210,10 @@ def _statements(model: str) -> list[tuple[int, str]]:
     for lineno, raw_line in enumerate(model.splitlines(), start=1):
         code = re.split(r"[#!]", raw_line, maxsplit=1)[0]
         for piece in code.split(";"):
+            gap = re.search(r"([A-Za-z0-9_.]+)\s+([A-Za-z0-9_.]+)", piece)
+            if gap:  # lavaan would silently glue "b c" into "bc"
+                raise _error(f"'{gap.group(1)}' and '{gap.group(2)}' are separated by a space", lineno, piece,
+                             "separate terms with '+' (f =~ a + b + c); names cannot contain spaces")
             compact = re.sub(r"\s+", "", piece)
             if not compact:
                 continue

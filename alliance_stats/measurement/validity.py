@@ -115,9 +115,10 @@ def composite_reliability(lam: np.ndarray, psi: np.ndarray, sample_cov: np.ndarr
     >>> lam = np.array([[1.0], [0.8], [0.6]])
     >>> s = lam @ lam.T + np.diag([0.5, 0.5, 0.5])
     >>> composite_reliability(lam, np.eye(1), s, ["a", "b", "c"], ["f"]).round(4)
+    ... # doctest: +NORMALIZE_WHITESPACE
             omega     ave
     factor
-    f       0.8153  0.5618
+    f       0.7934  0.5714
 
     Reference: semTools 0.5-6 ``compRelSEM(obs.var = TRUE)`` and ``AVE(obs.var = TRUE)``.
     """
@@ -199,6 +200,7 @@ def htmt(data: pd.DataFrame, model: str | MeasurementModel, missing: str = "list
     >>> import pandas as pd
     >>> hs = pd.read_csv("tests/fixtures/measurement/holzinger_swineford_1939.csv")
     >>> htmt(hs, "visual =~ x1 + x2 + x3\\ntextual =~ x4 + x5 + x6\\nspeed =~ x7 + x8 + x9").round(3)
+    ... # doctest: +NORMALIZE_WHITESPACE
              visual  textual  speed
     factor
     visual    1.000    0.384  0.387

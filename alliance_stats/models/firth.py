@@ -104,7 +104,7 @@ def fit_firth(X: np.ndarray, y: np.ndarray, *, max_iter: int = 200) -> FirthFit:
     --------
     >>> X = np.column_stack([np.ones(6), [0, 0, 0, 1, 1, 1]])
     >>> round(float(fit_firth(X, np.array([0, 0, 1, 1, 1, 1.])).coef[1]), 4)
-    2.3026
+    2.4567
     """
     from firthmodels import FirthLogisticRegression
     from sklearn.exceptions import ConvergenceWarning as SkConvergenceWarning

@@ -130,7 +130,9 @@ class Hypothesis(_Strict):
 # ------------------------------------------------------------------------------------------ fast path
 
 
-def hypothesis_weights(hypothesis: Hypothesis, columns: Sequence[str], factors: Mapping[str, FactorCoding]) -> np.ndarray:
+def hypothesis_weights(
+    hypothesis: Hypothesis, columns: Sequence[str], factors: Mapping[str, FactorCoding]
+) -> np.ndarray:
     """The vector ``L`` with ``L @ beta`` = the hypothesis' estimate on the logit scale.
 
     Parameters

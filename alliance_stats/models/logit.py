@@ -407,16 +407,19 @@ class LogitResult:
         tests = self.lr_tests
         frame = pd.DataFrame({
             tr("models.test", lang): [tr(f"models.test.{t}", lang) for t in tests["test"]],
-            tr("models.statistic", lang): tests["statistic"],
-            "df": tests["df"],
-            "p": tests["p"],
+            tr("models.statistic", lang): tests["statistic"].to_numpy(float),
+            "df": tests["df"].to_numpy(int),
+            "p": tests["p"].to_numpy(float),
         }, index=[term_label(term, self.design, lang) for term in tests.index])
         out["tests"] = Table(key=f"{key}_tests", title=tr("models.tests_title", lang), frame=frame,
                              formats=dict(zip(frame.columns, ["text", "f2", "int", "p"], strict=True)), lang=lang)
-        stats_frame = pd.DataFrame({tr("models.value", lang): self.fit_stats})
-        stats_frame.index = [tr(f"models.stat.{k}", lang) for k in self.fit_stats.index]
+        shown = [k for k, v in self.fit_stats.items() if np.isfinite(v)]
+        stats_frame = pd.DataFrame(
+            {tr("models.value", lang): [fmt_number(self.fit_stats[k], _STAT_FORMATS.get(k, "f2"), lang)
+                                        for k in shown]},
+            index=[tr(f"models.stat.{k}", lang) for k in shown])
         out["fit"] = Table(key=f"{key}_fit", title=tr("models.fit_title", lang), frame=stats_frame,
-                           formats={tr("models.value", lang): "f3"}, lang=lang)
+                           note=tr("models.fit_note", lang), formats={tr("models.value", lang): "text"}, lang=lang)
         for factor in self.design.factors:
             pred = self.predict_by(factor)
             level = _ci_level(self.alpha)
@@ -460,6 +463,11 @@ class LogitResult:
         warnings.warn(message, category, stacklevel=3)
         if message not in self.warnings:
             self.warnings.append(message)
+
+
+_STAT_FORMATS = {"n": "int", "events": "int", "non_events": "int", "n_parameters": "int", "n_clusters": "int",
+                 "n_dropped_missing": "int", "hl_df": "int", "hl_groups": "int", "events_per_parameter": "f1",
+                 "mcfadden_r2": "r3", "tjur_r2": "r3", "auc": "r3", "hl_p": "p", "gee_alpha": "r3"}
 
 
 def _ci_level(alpha: float) -> str:
@@ -624,7 +632,7 @@ def fit_logit(
     >>> df["y"] = (rng.uniform(size=300) < 1 / (1 + np.exp(-df.x))).astype(int)
     >>> res = fit_logit(df, "y", ["x"])
     >>> res.method, round(float(res.table.loc["x", "odds_ratio"]), 2)
-    ('ml', 2.71)
+    ('ml', 2.67)
 
     Reference: R 4.2.2 ``glm(family = binomial)``; sandwich 3.0-2 ``vcovCL(type = "HC1")``; geepack 1.3.9
     ``geeglm``; logistf 1.26 / brglm2 0.9 for Firth.

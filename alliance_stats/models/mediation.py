@@ -75,7 +75,7 @@ def logit_newton(X: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None
     >>> X = np.column_stack([np.ones(8), [0, 1, 2, 3, 4, 5, 6, 7.]])
     >>> coef, ok = logit_newton(X, np.array([0, 0, 1, 0, 1, 0, 1, 1.]))
     >>> bool(ok[0]), round(float(coef[0, 1]), 4)
-    (True, 0.5052)
+    (True, 0.5941)
     """
     X = np.asarray(X, float)
     y = np.asarray(y, float)
@@ -161,7 +161,7 @@ class MediationResult:
         frame.index = [tr(f"models.path.{p}", lang) for p in t.index]
         note = tr("models.mediation_note", lang).format(
             x=tr(self.x, lang), m=tr(self.mediator, lang), y=tr(self.outcome, lang), b=self.n_boot_used,
-            cluster=f" ({tr('models.by_cluster', lang)} {self.cluster})" if self.cluster else "")
+            cluster=f", {tr('models.by_cluster', lang)} {self.cluster}" if self.cluster else "")
         return Table(key=key, title=tr("models.mediation_title", lang).format(m=tr(self.mediator, lang)),
                      frame=frame, note=note,
                      formats=dict(zip(frame.columns, ["f3", "f3", "f3", "text"], strict=True)), lang=lang)
@@ -335,6 +335,7 @@ def mediation(
     for column in ("estimate", "se", "boot_se", "ci_low", "ci_high"):
         table[column] = table[column].astype(float)
     table["p_normal"] = 2 * stats.norm.sf(np.abs(table["estimate"] / table["se"]))
+    table.loc["indirect", "p_normal"] = np.nan  # judged by its bootstrap interval only
     table.index.name = "path"
     return MediationResult(x=x, mediator=mediator, outcome=outcome, covariates=covariates, cluster=cluster, n=n,
                            n_boot=n_boot, n_boot_used=n_used, seed=seed, alpha=alpha, table=table,

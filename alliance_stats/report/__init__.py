@@ -8,33 +8,50 @@ bytes; writing files is the runner's job.
 
 from __future__ import annotations
 
-from alliance_stats.report.docx import render_docx
-from alliance_stats.report.figures import (
-    figure_files,
-    forest_plot,
-    k_selection_plot,
-    likert_diverging_bars,
-    power_curves_plot,
-    predicted_probabilities_plot,
-    scree_plot,
-)
-from alliance_stats.report.format import format_cell, format_interval, format_p_inline
-from alliance_stats.report.html import render_html
-from alliance_stats.report.labels import label
-from alliance_stats.report.model import Report, ReportFigure, Section
-from alliance_stats.report.table import Table
-from alliance_stats.report.tables import slug, table_file_stem, table_files
+import importlib
+from typing import TYPE_CHECKING, Any
 
-__all__ = [
-    "Report", "ReportFigure", "Section", "Table", "figure_file_stem", "figure_files", "forest_plot",
-    "format_cell", "format_interval", "format_p_inline", "k_selection_plot", "label", "likert_diverging_bars",
-    "power_curves_plot", "predicted_probabilities_plot", "render_docx", "render_html", "render_run",
-    "scree_plot", "table_file_stem", "table_files",
-]
+# Stages import ``alliance_stats.report.table`` for the Table class; the names below are loaded lazily so that
+# this does not pull in matplotlib, python-docx and jinja2.
+_LAZY = {
+    "render_docx": "alliance_stats.report.docx",
+    "figure_files": "alliance_stats.report.figures",
+    "forest_plot": "alliance_stats.report.figures",
+    "k_selection_plot": "alliance_stats.report.figures",
+    "likert_diverging_bars": "alliance_stats.report.figures",
+    "power_curves_plot": "alliance_stats.report.figures",
+    "predicted_probabilities_plot": "alliance_stats.report.figures",
+    "scree_plot": "alliance_stats.report.figures",
+    "format_cell": "alliance_stats.report.format",
+    "format_interval": "alliance_stats.report.format",
+    "format_p_inline": "alliance_stats.report.format",
+    "render_html": "alliance_stats.report.html",
+    "label": "alliance_stats.report.labels",
+    "Report": "alliance_stats.report.model",
+    "ReportFigure": "alliance_stats.report.model",
+    "Section": "alliance_stats.report.model",
+    "Table": "alliance_stats.report.table",
+    "slug": "alliance_stats.report.tables",
+    "table_file_stem": "alliance_stats.report.tables",
+    "table_files": "alliance_stats.report.tables",
+}
+
+if TYPE_CHECKING:
+    from alliance_stats.report.model import Report, ReportFigure
+
+__all__ = sorted([*_LAZY, "figure_file_stem", "render_run"])
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'alliance_stats.report' has no attribute {name!r}")
 
 
 def figure_file_stem(figure: ReportFigure, number: int) -> str:
     """File name (without extension) of a figure in a run folder: ``figure01_scree``."""
+    from alliance_stats.report.tables import slug
+
     return f"figure{number:02d}_{slug(figure.key)}"
 
 
@@ -56,11 +73,16 @@ def render_run(report: Report) -> dict[str, bytes]:
     Examples
     --------
     >>> import pandas as pd
+    >>> from alliance_stats.report import Report, Section, Table
     >>> table = Table("sample", "Sample", pd.DataFrame({"n": [300]}, index=["dyads"]))
     >>> files = render_run(Report("Demo", "en", True, [Section("s", "Sample", tables=[table])]))
     >>> sorted(files)[:3]
     ['report.docx', 'report.html', 'tables/table01_sample.csv']
     """
+    from alliance_stats.report.docx import render_docx
+    from alliance_stats.report.html import render_html
+    from alliance_stats.report.tables import table_file_stem, table_files
+
     files: dict[str, bytes] = {
         "report.html": render_html(report).encode("utf-8"),
         "report.docx": render_docx(report),

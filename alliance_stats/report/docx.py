@@ -34,6 +34,7 @@ from alliance_stats.report.tables import TableLayout, table_layout
 FIXED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 MAX_FIGURE_WIDTH_INCHES = 6.0
+MAX_FIGURE_HEIGHT_INCHES = 8.5  # a tall figure (Likert bars of every construct) is scaled to fit a page
 WORD_LANGUAGE = {"fr": "fr-FR", "en": "en-GB"}
 SEQ_NAME = {("table", "fr"): "Tableau", ("table", "en"): "Table", ("figure", "fr"): "Figure",
             ("figure", "en"): "Figure"}
@@ -216,7 +217,8 @@ def _table(document, layout: TableLayout) -> None:
 
 def _figure(document, number: int, figure: ReportFigure, lang: str) -> None:
     _caption(document, "figure", number, figure.caption, lang)
-    width = min(float(figure.figure.get_size_inches()[0]), MAX_FIGURE_WIDTH_INCHES)
+    width_inches, height_inches = (float(v) for v in figure.figure.get_size_inches())
+    width = min(width_inches, MAX_FIGURE_WIDTH_INCHES, MAX_FIGURE_HEIGHT_INCHES * width_inches / height_inches)
     document.add_picture(io.BytesIO(figure.files["png"]), width=Inches(width))
     document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
     _note(document, figure.note, lang)
@@ -345,7 +347,8 @@ def render_docx(report: Report) -> bytes:
     document.add_heading(label("warnings", lang), level=1)
     warnings = report.all_warnings()
     if warnings:
-        _bullets(document, [f"{origin}: {message}" if origin else message for origin, message in warnings])
+        colon = label("colon", lang)
+        _bullets(document, [f"{origin}{colon}{message}" if origin else message for origin, message in warnings])
     else:
         document.add_paragraph(label("no_warnings", lang))
 
@@ -353,7 +356,7 @@ def render_docx(report: Report) -> bytes:
     for key, text in provenance_items(report.provenance):
         paragraph = document.add_paragraph()
         _compact(paragraph)
-        paragraph.add_run(f"{key}: ").bold = True
+        paragraph.add_run(f"{key}{label('colon', lang)}").bold = True
         for index, line in enumerate(text.splitlines() or [""]):
             if index:
                 paragraph.add_run().add_break(WD_BREAK.LINE)

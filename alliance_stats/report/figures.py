@@ -231,7 +231,7 @@ def likert_diverging_bars(
     instrument: Any,
     lang: str = "en",
     constructs: Sequence[str] | None = None,
-    wording_chars: int = 48,
+    wording_chars: int = 40,
 ) -> Figure:
     """Diverging stacked bars of the Likert answers, one panel per construct.
 
@@ -249,7 +249,8 @@ def likert_diverging_bars(
         Language of labels, scale points and numbers.
     constructs
         Construct codes to draw (default: every construct with items in ``responses``, instrument order).
-        Pass one code to get one figure per construct.
+        Pass one code to get one figure per construct (all eleven constructs in one figure make a figure
+        about 18 inches tall: group them, e.g. dyad-level and firm-level constructs).
     wording_chars
         Item wording is shortened to this many characters on the axis.
 
@@ -325,7 +326,8 @@ def likert_diverging_bars(
             ax.set_title(f"{construct.label.get(lang, code)} ({code})", loc="left")
             ax.spines["left"].set_visible(False)
             ax.set_ylim(-0.6, len(distribution) - 0.4)
-        axes[-1].xaxis.set_major_locator(MultipleLocator(25))
+        axes[-1].xaxis.set_major_locator(MultipleLocator(50))
+        axes[-1].xaxis.set_minor_locator(MultipleLocator(25))
         _format_axis(axes[-1].xaxis, lang, percent=True, absolute=True)
         axes[-1].set_xlabel(label("percent_of_answers", lang))
         figure.legend(

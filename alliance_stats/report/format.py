@@ -120,10 +120,11 @@ def format_cell(value: Any, spec: str = "f2", lang: str = "en") -> str:
     return str(value)
 
 
-def cell_format(table: Table, column: Any, row_label: Any = None) -> str:
+def cell_format(table: Table, column: Any, row_label: Any = None, values: pd.Series | None = None) -> str:
     """Format code for the cell of ``table`` at ``row_label`` (index label) and ``column``.
 
-    See the module docstring for the lookup order.
+    See the module docstring for the lookup order; ``values`` (the column's values) is used for the dtype
+    guess when given (needed when column names repeat).
     """
     formats = table.formats
     if row_label is not None:
@@ -139,7 +140,7 @@ def cell_format(table: Table, column: Any, row_label: Any = None) -> str:
         joined = " / ".join(str(level) for level in column)
         if joined in formats:
             return formats[joined]
-    return guess_format(table.frame[column])
+    return guess_format(table.frame[column] if values is None else values)
 
 
 def format_interval(low: Any, high: Any, spec: str = "f2", lang: str = "en") -> str:

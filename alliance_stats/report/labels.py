@@ -28,6 +28,7 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "be cited as empirical findings.",
     },
     "section_warnings": {"fr": "Avertissements de cette section", "en": "Warnings for this section"},
+    "colon": {"fr": "\u00a0: ", "en": ": "},  # French typography: (no-break) space before a colon
     "generated_by": {"fr": "Produit par alliance-stats", "en": "Produced by alliance-stats"},
     "reversed_item": {"fr": "(I)", "en": "(R)"},
     "reversed_item_note": {"fr": "(I) item inversé", "en": "(R) reverse-keyed item"},

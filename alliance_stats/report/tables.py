@@ -21,7 +21,12 @@ from typing import Any
 import pandas as pd
 
 from alliance_stats.i18n import check_lang
-from alliance_stats.report.format import NUMERIC_FORMATS, cell_format, format_cell, row_format_key
+from alliance_stats.report.format import (
+    NUMERIC_FORMATS,
+    cell_format,
+    format_cell,
+    row_format_key,
+)
 from alliance_stats.report.labels import label
 from alliance_stats.report.table import Table
 from alliance_stats.report.templates import CSS, ENVIRONMENT
@@ -147,7 +152,7 @@ def table_layout(table: Table, number: int = 1) -> TableLayout:
     columns = list(frame.columns)
     n_levels = frame.columns.nlevels
     stub = frame.index.nlevels if table.show_index else 0
-    specs = [cell_format(table, column) for column in columns]
+    specs = [cell_format(table, column, values=frame.iloc[:, position]) for position, column in enumerate(columns)]
     numeric = tuple([False] * stub + [spec in NUMERIC_FORMATS for spec in specs])
 
     header_rows: list[tuple[HeaderCell, ...]] = []

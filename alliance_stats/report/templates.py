@@ -28,7 +28,8 @@ table.apa caption .number { display: block; font-weight: bold; }
 table.apa caption .title { display: block; font-style: italic; }
 table.apa thead { border-top: 1.5px solid var(--rule); }
 table.apa thead tr:last-child th { border-bottom: 1px solid var(--rule); }
-table.apa thead th.spanner { border-bottom: 1px solid var(--rule); }
+table.apa thead th.spanner { background: linear-gradient(var(--rule), var(--rule)) center bottom
+       / calc(100% - .8rem) 1px no-repeat; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 table.apa tbody { border-bottom: 1.5px solid var(--rule); }
 table.apa th, table.apa td { padding: .2rem .6rem; vertical-align: top; }
 table.apa th { font-weight: normal; text-align: center; }
@@ -146,7 +147,8 @@ REPORT_PAGE = """<!DOCTYPE html>
 <section class="warnings" id="warnings">
 <h2>{{ text.warnings }}</h2>
 {% if all_warnings %}<ul>
-{% for origin, message in all_warnings %}<li>{% if origin %}<strong>{{ origin }}</strong>: {% endif %}{{ message }}</li>
+{% for origin, message in all_warnings -%}
+<li>{% if origin %}<strong>{{ origin }}</strong>{{ text.colon }}{% endif %}{{ message }}</li>
 {% endfor %}</ul>{% else %}<p>{{ text.no_warnings }}</p>{% endif %}
 </section>
 <section class="provenance" id="provenance">

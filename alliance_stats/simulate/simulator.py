@@ -328,8 +328,8 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
                 clean[key] = None
             elif isinstance(value, np.integer):
                 clean[key] = int(value)
-            elif isinstance(value, np.floating):
-                clean[key] = float(value)
+            elif isinstance(value, float | np.floating):
+                clean[key] = round(float(value), 6)
             elif isinstance(value, np.bool_):
                 clean[key] = bool(value)
             else:
@@ -383,7 +383,8 @@ class Truth:
     latent_cuts: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        """Everything as JSON-able Python objects (NaN as ``None``)."""
+        """Everything as JSON-able Python objects (NaN as ``None``; per-dyad and per-firm values rounded to
+        6 decimals)."""
         return {
             "synthetic": True,
             "generator": "alliance_stats.simulate.simulate_alliances",
@@ -543,7 +544,8 @@ def _truncated_normal(rng: np.random.Generator, mean: np.ndarray, sd: float, bou
 
 def _seed_sequence(seed: int | np.random.SeedSequence | None) -> np.random.SeedSequence:
     if isinstance(seed, np.random.SeedSequence):
-        return seed
+        # a fresh copy: spawning mutates a SeedSequence, and the output must depend only on entropy + spawn key
+        return np.random.SeedSequence(seed.entropy, spawn_key=seed.spawn_key, pool_size=seed.pool_size)
     if seed is None:
         raise ValueError("a seed is required (an int or a numpy.random.SeedSequence)")
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
@@ -581,8 +583,10 @@ def simulate_alliances(
     Returns
     -------
     Simulated
-        ``.responses``: one row per respondent in the canonical layout (instrument variables in questionnaire
-        order; integer codes as pandas ``Int64`` with missing values; text codes as strings);
+        ``.responses``: one row per respondent in the canonical layout of
+        :func:`alliance_stats.data.read_responses` (instrument variables in questionnaire order; numeric codes
+        as ``float64`` with NaN for a missing answer; text codes, multiple choices (codes separated by a
+        space) and identifiers as strings; the identifiers are the fake names described above);
         ``.truth``: :class:`Truth`.
 
     Example
@@ -779,9 +783,10 @@ def simulate_alliances(
         cut = cuts[code]
         block = keyed[code]
         for _ in range(lay.n_options - 1):
-            with np.errstate(invalid="ignore"):
-                mean = np.nanmean(block, axis=1) if block.size else np.zeros(m)
-            need_up = (direction == 1) & (mean < cut)
+            answered = (~np.isnan(block)).sum(axis=1)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                mean = np.where(answered > 0, np.nansum(block, axis=1) / answered, np.nan)
+            need_up = (direction == 1) & (mean < cut)  # NaN (nothing answered) compares False: left alone
             need_down = (direction == -1) & (mean >= cut)
             if not (need_up.any() or need_down.any()):
                 break
@@ -1021,7 +1026,7 @@ def _assemble(inst: Instrument, answers: dict[str, np.ndarray], facts: dict[str,
                 numeric = arr.astype(float)
             else:
                 numeric = pd.to_numeric(pd.Series(arr, dtype=object), errors="coerce").to_numpy(dtype=float)
-            columns[var.name] = pd.arrays.IntegerArray(np.nan_to_num(numeric).astype(np.int64), np.isnan(numeric))
+            columns[var.name] = numeric
         else:
             columns[var.name] = pd.array(np.asarray(values, dtype=object), dtype="str")
     return pd.DataFrame(columns)

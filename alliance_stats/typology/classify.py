@@ -47,7 +47,7 @@ import pandas as pd
 from alliance_stats.errors import DataQualityWarning, SpecificationError
 from alliance_stats.i18n import check_lang, tr
 from alliance_stats.report.table import Table
-from alliance_stats.typology.definition import CONFIGURATIONS
+from alliance_stats.typology.definition import CONFIGURATIONS, QUADRANTS, scale_midpoint
 
 __all__ = [
     "classify",
@@ -121,7 +121,7 @@ def _check_scale(scale: Sequence[float]) -> tuple[float, float]:
 def _resolve_one(cut: Cut, values: pd.Series, low: float, high: float, column: str) -> float:
     if isinstance(cut, str):
         if cut == "midpoint":
-            return (low + high) / 2.0
+            return scale_midpoint(low, high)
         if cut == "median":
             if values.notna().sum() == 0:
                 raise SpecificationError(f"cannot take the median of {column}: no score", column=column)
@@ -190,8 +190,8 @@ def configuration_of(social: np.ndarray, symmetric: np.ndarray) -> np.ndarray:
     symmetric = np.asarray(symmetric, dtype=bool)
     return np.where(
         social,
-        np.where(symmetric, "entraide", "parrainage"),
-        np.where(symmetric, "survie", "contre_nature"),
+        np.where(symmetric, QUADRANTS[(True, True)], QUADRANTS[(True, False)]),
+        np.where(symmetric, QUADRANTS[(False, True)], QUADRANTS[(False, False)]),
     ).astype(object)
 
 

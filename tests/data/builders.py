@@ -75,3 +75,73 @@ def valid_responses(instrument: Instrument, n_dyads: int = 40, seed: int = 3) ->
     for name in ("resp_id", "LANG", "dyad_id", "role", "SAT_RESOURCE", "FIRM_NAME", "RESP_NAME", "RESP_EMAIL"):
         frame[name] = frame[name].astype("str")
     return frame
+
+
+KOBO_META = ["start", "end", "_id", "_uuid", "_submission_time", "_validation_status", "_index", "__version__"]
+
+
+def to_kobo_csv(
+    frame: pd.DataFrame, instrument: Instrument, *, values: str = "codes", headers: str = "names", lang: str = "fr"
+) -> bytes:
+    """The CSV KoboToolbox exports from our XLSForm: ``;``, UTF-8 with BOM, ``group/question`` headers, tool
+    metadata, select_multiple as a summary column plus one 0/1 column per option.
+
+    ``values="labels"`` writes answer labels in ``lang`` instead of codes; ``headers="labels"`` writes
+    ``group label/question label`` headers (Kobo's "labels" export).
+    """
+    section_of = {name: sec for sec in instrument.sections for name in sec.variables}
+    out: dict[str, list[str]] = {"start": [], "end": []}
+    n = len(frame)
+    out["start"] = ["2025-03-01T10:00:00.000+01:00"] * n
+    out["end"] = ["2025-03-01T10:20:00.000+01:00"] * n
+
+    def head(name: str, option: str | None = None) -> str:
+        sec = section_of[name]
+        var = instrument.variable(name)
+        if headers == "labels":
+            parts = [sec.title[lang], var.text[lang]]
+            if option is not None:
+                choice = next(c for c in instrument.choices[var.choices or ""] if c.code == option)
+                parts.append(choice.label[lang])
+        else:
+            parts = [sec.id, name] + ([option] if option is not None else [])
+        return "/".join(parts)
+
+    def cell(value: object) -> str:
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value)
+
+    for var in instrument.variables:
+        if var.name not in frame.columns:
+            continue
+        column = frame[var.name].tolist()
+        labels = instrument.value_labels(var.name)
+        if var.type == "multi":
+            order = [c.code for c in instrument.choices[var.choices or ""]]
+            summary = []
+            for value in column:
+                text = cell(value)
+                if values == "labels" and text:
+                    text = " ".join(labels[c][lang] for c in text.split())
+                summary.append(text)
+            out[head(var.name)] = summary
+            for code in order:
+                out[head(var.name, code)] = [
+                    "" if not cell(v) else ("1" if code in cell(v).split() else "0") for v in column
+                ]
+            continue
+        texts = [cell(v) for v in column]
+        if values == "labels" and labels and var.type in ("likert", "binary", "category"):
+            texts = [labels[t][lang] if t in labels else t for t in texts]
+        out[head(var.name)] = texts
+    out["_id"] = [str(1000 + i) for i in range(n)]
+    out["_uuid"] = [f"00000000-0000-4000-8000-{i:012d}" for i in range(n)]
+    out["_submission_time"] = ["2025-03-01T09:20:00"] * n
+    out["_validation_status"] = [""] * n
+    out["_index"] = [str(i + 1) for i in range(n)]
+    out["__version__"] = ["vAbCdEf"] * n
+    kobo = pd.DataFrame(out)
+    return kobo.to_csv(sep=";", index=False).encode("utf-8-sig")

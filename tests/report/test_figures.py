@@ -231,3 +231,19 @@ def test_tick_formatting_helpers():
     assert DecimalFormatter("fr", each=True).format_ticks([0.2, 1.0, 5.0]) == ["0,2", "1", "5"]
     assert DecimalFormatter("en", percent=True, absolute=True).format_ticks([-50, 0, 50]) == ["50%", "0%", "50%"]
     assert term_label("link:symmetry", "fr") == "Lien × Symétrie de l'intérêt"
+
+
+def test_likert_bars_with_the_bundled_instrument():
+    from alliance_stats.instrument import default_instrument
+
+    instrument = default_instrument()
+    items = instrument.items("TRS")
+    rng = np.random.default_rng(3)
+    responses = pd.DataFrame({item.name: rng.integers(1, 8, size=30).astype(float) for item in items})
+    figure = likert_diverging_bars(responses, instrument, "fr", constructs=["TRS"])
+    texts = figure_texts(figure)
+    assert f"{instrument.constructs['TRS'].label['fr']} (TRS)" in texts
+    labels = [t.get_text() for t in figure.axes[0].get_yticklabels()]
+    assert [label.split()[0] for label in labels] == [item.name for item in items]
+    reversed_names = {item.name for item in items if item.reverse}
+    assert {label.split()[0] for label in labels if "(I)" in label} == reversed_names

@@ -100,7 +100,7 @@ def test_banner_warnings_and_provenance(report_fr, page_fr):
     assert 'class="synthetic-banner"' in page_fr and "Données synthétiques" in page_fr
     warnings_part = page_fr.split('id="warnings"')[1].split('id="provenance"')[0]
     assert "2 respondents excluded (attention check)." in warnings_part
-    assert "<strong>Mesure</strong>: Heywood case in CFA" in warnings_part
+    assert "<strong>Mesure</strong>\u00a0: Heywood case in CFA" in warnings_part
     provenance_part = page_fr.split('id="provenance"')[1]
     assert "ab" * 32 in provenance_part and "&#34;alliance_stats&#34;: &#34;0.1.0&#34;" in provenance_part
     assert page_fr.index('id="provenance"') > page_fr.index('id="warnings"') > page_fr.index("Tableau 3")

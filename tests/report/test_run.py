@@ -23,7 +23,7 @@ def test_run_files_share_the_reports_numbering():
         "tables/table02_models.tex",
     ]
     assert files["tables/table02_models.md"] == table_files(models_table("fr"), 2)["md"]
-    assert files["tables/table02_models.md"].startswith("**Tableau 2**".encode())
+    assert files["tables/table02_models.md"].startswith(b"**Tableau 2**")
     figure = report.sections[1].figures[0]
     assert files["figures/figure01_scree.svg"] == figure_files(figure.figure)["svg"]
     assert report.table_numbers() == {"reliability": 1, "models": 2}

@@ -193,3 +193,12 @@ def test_file_stem():
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_table_files_are_deterministic(lang):
     assert table_files(models_table(lang), 1) == table_files(models_table(lang), 1)
+
+
+def test_repeated_column_names_and_empty_tables():
+    frame = pd.DataFrame([[1, 0.5, "x"]], columns=["a", "a", "b"])
+    layout = table_layout(Table("t", "T", frame, formats={"a": "r2"}, show_index=False))
+    assert layout.body == (("1.00", ".50", "x"),)
+    empty = Table("e", "Empty", pd.DataFrame({"alpha": pd.Series([], dtype=float)}), lang="fr")
+    files = table_files(empty, 1)
+    assert b"\\toprule" in files["tex"] and b"| alpha |" in files["md"]

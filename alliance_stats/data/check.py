@@ -1,0 +1,759 @@
+"""Validate responses against the instrument: errors that block the analysis and warnings to read.
+
+:func:`check_responses` returns a :class:`DataCheck` whose findings each name the data row (1-based, header
+excluded, as a spreadsheet user counts it), the ``resp_id``, the column, the value, the rule and a message.
+
+Errors (the analysis must not run until they are fixed)
+
+=========================  ================================================================================
+``unknown_column``         a column the instrument does not define (often a renamed or misspelt variable,
+                           whose answers would otherwise be silently ignored).
+``missing_column``         a required variable, a construct item or the attention item is absent.
+``missing_key``            ``resp_id``, ``dyad_id`` or ``role`` is empty: the row cannot be placed in a dyad.
+``non_numeric``            text in a numeric variable (``"quatre"``, ``"4 ou 5"``).
+``out_of_range``           a code outside the scale (8 on a 1-7 item) that is not a declared missing code, a
+                           number outside the variable's bounds (age 12, year 1900).
+``invalid_code``           a value that is not one of the variable's codes (2 on a yes/no item, sector 12,
+                           4.5 on an integer item, an unknown option of a multiple choice).
+``duplicate_id``           two rows share a ``resp_id``.
+``invalid_role``           ``role`` is not ``a`` or ``b``.
+``dyad_size``              a ``dyad_id`` held by one respondent or by more than two. Dyad scores, agreement
+                           and dependence asymmetry need both partners; a lone partner is not an error of
+                           typing but must be removed (or its partner's answers added) in the analysed file.
+``dyad_roles``             the two partners of a dyad are not one ``a`` and one ``b``.
+``date_order``             an impossible sequence: first order before founding, break-even before the first
+                           order or before founding.
+``future_year``            a year after the current year.
+``not_tpe``                more than 10 people in the firm (the ``small_firm`` condition of the instrument).
+                           Eligibility is part of the population definition (alliances between two TPE): a
+                           larger firm is either a typing error (12 for 1,2?) or out of scope, and the
+                           researcher must decide which; an analysis that silently kept or silently dropped it
+                           would be wrong either way. Hence an error, not a warning with automatic exclusion.
+``no_strategic_criterion`` an alliance for which no partner answered yes to any of ``STRAT_1..STRAT_4``: by
+                           definition not a strategic alliance (DESIGN.md section 2), so out of scope; judged
+                           per dyad because a criterion that holds for one firm makes the alliance strategic.
+=========================  ================================================================================
+
+Warnings (admissible data the researcher should know about)
+
+===========================  ==============================================================================
+``missing_optional_column``  a non-required variable is absent (personal identifiers may be absent silently).
+``declared_missing``         a declared missing code (99 = "don't know") in an item: counted, scored as
+                             missing.
+``missing_answer``           a required non-item variable left empty where the questionnaire asked it.
+``skip_logic``               an answer given where the questionnaire's skip logic did not ask the question
+                             (e.g. a break-even year although break-even is "no").
+``respondent_missing_share`` more than ``max_missing_share`` of a respondent's construct items unanswered.
+``item_missing_share``       more than ``max_missing_share`` of the respondents left an item unanswered.
+``alliance_before_founding`` the alliance began before the firm was founded (possible for a project carried
+                             before registration, hence a warning).
+``no_startup_firm``          neither partner was in its start-up phase when the alliance began: the dyad
+                             stays in the measurement and typology analyses but has no firm at risk in the
+                             crossing models.
+``partner_disagreement``     the partners report different alliance facts (contract, joint brand, ...) or
+                             start years two or more years apart (a one-year gap is usual recall noise).
+``careless_longstring``,     careless-responding indices beyond :func:`screening_rules` (longstring at least
+``careless_mahalanobis``,    half the items, Mahalanobis p < .001, even-odd consistency < .30), and a failed
+``careless_evenodd``,        attention item. Exclusions are decided in the analysis plan
+``attention_failed``         (:func:`apply_exclusions`), not here.
+===========================  ==============================================================================
+
+Example
+-------
+>>> import pandas as pd
+>>> from alliance_stats.instrument import default_instrument
+>>> inst = default_instrument()
+>>> result = check_responses(pd.DataFrame({"resp_id": ["r1"], "LINK_1": [8.0]}), inst)
+>>> result.ok
+False
+>>> [f.rule for f in result.errors if f.column == "LINK_1"]
+['out_of_range']
+
+Reference: DESIGN.md sections 2-4 and 7; Sammut (1995) and Jaouen's definitions of TPE, start-up phase and
+strategic alliance; careless-responding thresholds in :mod:`alliance_stats.data.quality`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import warnings
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from alliance_stats.data.quality import ExclusionRules, careless_flags, screening_rules
+from alliance_stats.data.readers import is_numeric_variable
+from alliance_stats.instrument import AllOf, AnyOf, Condition, ConditionRef, Instrument, NotOf, Variable
+from alliance_stats.report.table import Table
+
+__all__ = ["Finding", "DataCheck", "check_responses", "RULES", "TPE_MAX_EMPLOYEES"]
+
+TPE_MAX_EMPLOYEES = 10
+KEY_COLUMNS = ("resp_id", "dyad_id", "role")
+
+#: rule id -> (severity, {"en": description, "fr": description})
+RULES: dict[str, tuple[str, dict[str, str]]] = {
+    "unknown_column": ("error", {"en": "column not in the instrument", "fr": "colonne absente de l'instrument"}),
+    "missing_column": ("error", {"en": "required column missing", "fr": "colonne obligatoire manquante"}),
+    "missing_key": ("error", {"en": "empty resp_id, dyad_id or role", "fr": "resp_id, dyad_id ou role vide"}),
+    "non_numeric": ("error", {"en": "text in a numeric variable", "fr": "texte dans une variable numérique"}),
+    "out_of_range": ("error", {"en": "value out of range", "fr": "valeur hors limites"}),
+    "invalid_code": ("error", {"en": "not a valid code", "fr": "code non valide"}),
+    "duplicate_id": ("error", {"en": "duplicate resp_id", "fr": "resp_id en double"}),
+    "invalid_role": ("error", {"en": "role is not a or b", "fr": "role différent de a ou b"}),
+    "dyad_size": ("error", {"en": "dyad without exactly two respondents",
+                            "fr": "dyade sans exactement deux répondants"}),
+    "dyad_roles": ("error", {"en": "partners are not one a and one b", "fr": "partenaires autres que a et b"}),
+    "date_order": ("error", {"en": "impossible order of dates", "fr": "ordre des dates impossible"}),
+    "future_year": ("error", {"en": "year in the future", "fr": "année future"}),
+    "not_tpe": ("error", {"en": "more than 10 people (not a TPE)", "fr": "plus de 10 personnes (pas une TPE)"}),
+    "no_strategic_criterion": ("error", {"en": "alliance meets no strategic criterion",
+                                         "fr": "alliance sans critère stratégique"}),
+    "missing_optional_column": ("warning", {"en": "optional column missing", "fr": "colonne facultative manquante"}),
+    "declared_missing": ("warning", {"en": "declared missing code (e.g. 99)",
+                                     "fr": "code de non-réponse déclaré (ex. 99)"}),
+    "missing_answer": ("warning", {"en": "required answer empty", "fr": "réponse obligatoire vide"}),
+    "skip_logic": ("warning", {"en": "answer where the question was skipped",
+                               "fr": "réponse à une question non posée"}),
+    "respondent_missing_share": ("warning", {"en": "respondent with many missing items",
+                                             "fr": "répondant avec beaucoup d'items manquants"}),
+    "item_missing_share": ("warning", {"en": "item with many missing answers",
+                                       "fr": "item avec beaucoup de non-réponses"}),
+    "alliance_before_founding": ("warning", {"en": "alliance began before founding",
+                                             "fr": "alliance antérieure à la création"}),
+    "no_startup_firm": ("warning", {"en": "no partner in its start-up phase",
+                                    "fr": "aucun partenaire en phase de démarrage"}),
+    "partner_disagreement": ("warning", {"en": "partners disagree on an alliance fact",
+                                         "fr": "désaccord des partenaires sur un fait"}),
+    "careless_longstring": ("warning", {"en": "long string of identical answers",
+                                        "fr": "longue suite de réponses identiques"}),
+    "careless_irv": ("warning", {"en": "low response variability", "fr": "faible variabilité des réponses"}),
+    "careless_mahalanobis": ("warning", {"en": "multivariate outlier (Mahalanobis)",
+                                         "fr": "profil atypique (Mahalanobis)"}),
+    "careless_evenodd": ("warning", {"en": "low even-odd consistency", "fr": "faible cohérence pair-impair"}),
+    "attention_failed": ("warning", {"en": "attention item failed", "fr": "item d'attention échoué"}),
+}
+
+_TEXT = {
+    "title": {"en": "Data check", "fr": "Contrôle des données"},
+    "rows": {"en": "rows", "fr": "lignes"},
+    "columns": {"en": "columns", "fr": "colonnes"},
+    "errors": {"en": "Errors", "fr": "Erreurs"},
+    "warnings": {"en": "Warnings", "fr": "Avertissements"},
+    "ok": {"en": "OK: no error; the data can be analysed.", "fr": "OK : aucune erreur ; les données peuvent être "
+           "analysées."},
+    "failed": {"en": "FAILED: fix the errors before any analysis (exit status 2).",
+               "fr": "ÉCHEC : corrigez les erreurs avant toute analyse (code de sortie 2)."},
+    "more": {"en": "... and {n} more", "fr": "... et {n} de plus"},
+    "notes": {"en": "Notes", "fr": "Remarques"},
+    "rule": {"en": "Rule", "fr": "Règle"},
+    "severity": {"en": "Severity", "fr": "Gravité"},
+    "count": {"en": "Findings", "fr": "Constats"},
+    "description": {"en": "Description", "fr": "Description"},
+    "error": {"en": "error", "fr": "erreur"},
+    "warning": {"en": "warning", "fr": "avertissement"},
+    "table_note": {"en": "Errors block the analysis; warnings are reported. Rows are 1-based data rows.",
+                   "fr": "Les erreurs bloquent l'analyse ; les avertissements sont signalés. Les lignes sont "
+                   "numérotées à partir de 1 (en-tête exclu)."},
+}
+
+
+def _json_value(value: Any) -> Any:
+    """A JSON-able scalar: None for missing, int for whole floats, str for everything else non-numeric."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float | np.floating):
+        if math.isnan(value):
+            return None
+        return int(value) if float(value).is_integer() else float(value)
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | np.integer):
+        return int(value)
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem in the responses.
+
+    ``row`` is the 1-based data row (``None`` for a whole column), ``resp_id`` the respondent's id when known,
+    ``value`` the offending value (JSON-able), ``rule`` an id of :data:`RULES`.
+    """
+
+    row: int | None
+    resp_id: str | None
+    column: str | None
+    value: Any
+    rule: str
+    message: str
+    severity: str = "error"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"severity": self.severity, "rule": self.rule, "row": self.row, "resp_id": self.resp_id,
+                "column": self.column, "value": self.value, "message": self.message}
+
+    def line(self) -> str:
+        where = []
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.resp_id is not None:
+            where.append(f"resp_id {self.resp_id}")
+        if self.column is not None:
+            where.append(f"column {self.column}")
+        if self.value is not None:
+            where.append(f"value {self.value!r}" if isinstance(self.value, str) else f"value {self.value}")
+        prefix = ", ".join(where)
+        return f"{prefix}: {self.message}" if prefix else self.message
+
+
+@dataclass
+class DataCheck:
+    """Result of :func:`check_responses`.
+
+    Attributes
+    ----------
+    errors, warnings
+        Lists of :class:`Finding`.
+    file
+        The checked file's name, when given.
+    n_rows, n_columns
+        Size of the checked frame.
+    notes
+        What could not be checked and why (e.g. Mahalanobis D2 with fewer respondents than items).
+    careless
+        The :func:`careless_flags` table used for the careless-responding warnings (or ``None``).
+    """
+
+    errors: list[Finding] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)
+    file: str | None = None
+    n_rows: int = 0
+    n_columns: int = 0
+    notes: list[str] = field(default_factory=list)
+    careless: pd.DataFrame | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when there is no error (warnings allowed)."""
+        return not self.errors
+
+    def counts(self) -> dict[str, int]:
+        """Number of findings per rule, in the order of :data:`RULES`."""
+        found: dict[str, int] = {}
+        for finding in self.errors + self.warnings:
+            found[finding.rule] = found.get(finding.rule, 0) + 1
+        return {rule: found[rule] for rule in RULES if rule in found}
+
+    def to_frame(self) -> pd.DataFrame:
+        """Every finding, errors first: severity, rule, row, resp_id, column, value, message."""
+        rows = [f.to_dict() for f in self.errors + self.warnings]
+        columns = ["severity", "rule", "row", "resp_id", "column", "value", "message"]
+        frame = pd.DataFrame(rows, columns=columns)
+        frame["row"] = frame["row"].astype("Int64")
+        frame["value"] = frame["value"].map(lambda v: None if v is None else str(v)).astype(object)
+        return frame
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able summary and every finding (what ``alliance-stats data check --json`` prints)."""
+        return {
+            "file": self.file,
+            "ok": self.ok,
+            "n_rows": self.n_rows,
+            "n_columns": self.n_columns,
+            "n_errors": len(self.errors),
+            "n_warnings": len(self.warnings),
+            "counts": self.counts(),
+            "errors": [f.to_dict() for f in self.errors],
+            "warnings": [f.to_dict() for f in self.warnings],
+            "notes": list(self.notes),
+        }
+
+    def summary(self, lang: str = "en", max_per_rule: int = 5) -> str:
+        """Human-readable report: totals, then up to ``max_per_rule`` findings per rule (fr or en)."""
+        if lang not in ("en", "fr"):
+            raise ValueError(f"lang must be 'en' or 'fr', got {lang!r}")
+        t = {key: value[lang] for key, value in _TEXT.items()}
+        head = f"{t['title']}" + (f" — {self.file}" if self.file else "")
+        lines = [head, f"{self.n_rows} {t['rows']}, {self.n_columns} {t['columns']}; "
+                 f"{len(self.errors)} {t['errors'].lower()}, {len(self.warnings)} {t['warnings'].lower()}."]
+        for title, findings in ((t["errors"], self.errors), (t["warnings"], self.warnings)):
+            if not findings:
+                continue
+            lines.append("")
+            lines.append(f"{title}:")
+            by_rule: dict[str, list[Finding]] = {}
+            for finding in findings:
+                by_rule.setdefault(finding.rule, []).append(finding)
+            for rule in RULES:
+                if rule not in by_rule:
+                    continue
+                group = by_rule[rule]
+                lines.append(f"  {rule} ({len(group)}): {RULES[rule][1][lang]}")
+                for finding in group[:max_per_rule]:
+                    lines.append(f"    - {finding.line()}")
+                if len(group) > max_per_rule:
+                    lines.append("      " + t["more"].format(n=len(group) - max_per_rule))
+        if self.notes:
+            lines.append("")
+            lines.append(f"{t['notes']}:")
+            lines.extend(f"  - {note}" for note in self.notes)
+        lines.append("")
+        lines.append(t["ok"] if self.ok else t["failed"])
+        return "\n".join(lines)
+
+    def to_table(self, lang: str = "en") -> Table:
+        """Counts of findings per rule, for the report."""
+        t = {key: value[lang] for key, value in _TEXT.items()}
+        counts = self.counts()
+        frame = pd.DataFrame(
+            {
+                t["rule"]: list(counts),
+                t["severity"]: [t[RULES[r][0]] for r in counts],
+                t["description"]: [RULES[r][1][lang] for r in counts],
+                t["count"]: list(counts.values()),
+            }
+        )
+        return Table(key="data_check", title=t["title"], frame=frame, note=t["table_note"],
+                     formats={t["rule"]: "text", t["severity"]: "text", t["description"]: "text", t["count"]: "int"},
+                     lang=lang, show_index=False)
+
+
+# --------------------------------------------------------------------------------------- the checker
+
+
+class _Checker:
+    def __init__(self, df: pd.DataFrame, instrument: Instrument, max_missing_share: float,
+                 careless_rules: ExclusionRules | None) -> None:
+        self.df = df.reset_index(drop=True)
+        self.inst = instrument
+        self.max_missing_share = max_missing_share
+        self.careless_rules = careless_rules
+        self.findings: list[Finding] = []
+        self.notes: list[str] = []
+        self.careless: pd.DataFrame | None = None
+        self.n = len(self.df)
+        if "resp_id" in self.df.columns:
+            self.rids = [None if _json_value(v) is None else str(_json_value(v)) for v in self.df["resp_id"]]
+        else:
+            self.rids = [None] * self.n
+        self.names = set(instrument.variable_names())
+        self.numbers: dict[str, pd.Series] = {}
+        self.texts: dict[str, list[str | None]] = {}
+
+    # -- helpers
+    def add(self, rule: str, message: str, *, row: int | None = None, column: str | None = None,
+            value: Any = None) -> None:
+        rid = self.rids[row] if row is not None else None
+        self.findings.append(Finding(row=None if row is None else row + 1, resp_id=rid, column=column,
+                                     value=_json_value(value), rule=rule, message=message,
+                                     severity=RULES[rule][0]))
+
+    def number(self, name: str) -> pd.Series:
+        """The column as floats (text and missing -> NaN)."""
+        if name not in self.numbers:
+            if name in self.df.columns:
+                self.numbers[name] = pd.to_numeric(self.df[name], errors="coerce").astype(float)
+            else:
+                self.numbers[name] = pd.Series(np.nan, index=self.df.index)
+        return self.numbers[name]
+
+    def text(self, name: str) -> list[str | None]:
+        """The column as stripped text (whole numbers without '.0'; missing and blank -> None), cached."""
+        if name not in self.texts:
+            out: list[str | None] = []
+            for v in self.df[name]:
+                j = _json_value(v)
+                out.append(None if j is None or (isinstance(j, str) and not j.strip()) else str(j).strip())
+            self.texts[name] = out
+        return self.texts[name]
+
+    # -- columns
+    def columns(self) -> None:
+        unknown = [c for c in self.df.columns if str(c) not in self.names]
+        unknown += [c for c in self.df.attrs.get("unknown_columns", []) if c not in unknown]
+        for col in unknown:
+            close = difflib.get_close_matches(str(col), sorted(self.names), n=1, cutoff=0.75)
+            hint = f"; did you mean {close[0]}?" if close else ""
+            self.add("unknown_column", f"the instrument has no variable {col!r}{hint} Rename the column to its "
+                     "variable name or delete it", column=str(col), value=str(col))
+        for var in self.inst.variables:
+            if var.name in self.df.columns or var.personal:
+                continue
+            if var.required or var.is_item or var.attention_expected is not None or var.name in KEY_COLUMNS:
+                self.add("missing_column", f"required variable {var.name} ({var.text['en']}) is absent; add the "
+                         "column (empty cells are allowed for unanswered questions)", column=var.name)
+            else:
+                self.add("missing_optional_column", f"optional variable {var.name} is absent", column=var.name)
+
+    # -- values
+    def values(self) -> None:
+        for var in self.inst.variables:
+            if var.name not in self.df.columns or var.personal:
+                continue
+            if is_numeric_variable(var, self.inst):
+                self.numeric(var)
+            elif var.type == "category" and var.name != "role":
+                codes = {c.code for c in self.inst.choices[var.choices or ""]}
+                for i, v in enumerate(self.text(var.name)):
+                    if v is not None and v not in codes:
+                        self.add("invalid_code", f"{v!r} is not a code of {var.name} (codes: "
+                                 f"{', '.join(sorted(codes))})", row=i, column=var.name, value=v)
+            elif var.type == "multi":
+                codes = {c.code for c in self.inst.choices[var.choices or ""]}
+                for i, v in enumerate(self.text(var.name)):
+                    bad = [t for t in (v or "").split() if t not in codes]
+                    if bad:
+                        self.add("invalid_code", f"option(s) {', '.join(bad)} not in the list of {var.name} "
+                                 f"({', '.join(c.code for c in self.inst.choices[var.choices or ''])})", row=i,
+                                 column=var.name, value=v)
+
+    def numeric(self, var: Variable) -> None:
+        this_year = date.today().year
+        for i, raw in enumerate(self.df[var.name].tolist()):
+            j = _json_value(raw)
+            if j is None or (isinstance(j, str) and not j.strip()):
+                continue
+            if isinstance(j, str):
+                try:
+                    x = float(j.replace(",", "."))
+                except ValueError:
+                    self.add("non_numeric", f"text in numeric variable {var.name} ({var.type}); write the code "
+                             "(a number) or leave the cell empty", row=i, column=var.name, value=j)
+                    continue
+            else:
+                x = float(j)
+            if var.type == "likert":
+                scale = self.inst.scales[var.scale or ""]
+                if x in var.missing_codes:
+                    label = scale.missing.get(int(x), {}).get("en", "missing")
+                    self.add("declared_missing", f"declared missing code {int(x)} ({label}); scored as missing",
+                             row=i, column=var.name, value=x)
+                elif not x.is_integer():
+                    self.add("invalid_code", f"{j} is not a point of the {scale.min}-{scale.max} scale", row=i,
+                             column=var.name, value=x)
+                elif not scale.min <= x <= scale.max:
+                    declared = ", ".join(str(c) for c in var.missing_codes) or "none"
+                    self.add("out_of_range", f"code {int(x)} is outside the {scale.min}-{scale.max} scale of "
+                             f"{var.name} (declared missing codes: {declared}); recode the answer or leave it "
+                             "empty", row=i, column=var.name, value=x)
+            elif var.type in ("binary", "category"):
+                codes = {float(c.code) for c in self.inst.choices[var.choices or ""]}
+                if x not in codes:
+                    shown = ", ".join(c.code for c in self.inst.choices[var.choices or ""])
+                    self.add("invalid_code", f"{j} is not a code of {var.name} (codes: {shown})", row=i,
+                             column=var.name, value=x)
+            else:  # integer, year
+                if not x.is_integer():
+                    self.add("invalid_code", f"{var.name} must be a whole number", row=i, column=var.name, value=x)
+                    continue
+                if var.min is not None and x < var.min:
+                    self.add("out_of_range", f"{int(x)} is below the minimum {var.min} of {var.name}", row=i,
+                             column=var.name, value=x)
+                elif var.max is not None and x > var.max:
+                    self.add("out_of_range", f"{int(x)} is above the maximum {var.max} of {var.name}", row=i,
+                             column=var.name, value=x)
+                elif var.type == "year" and x > this_year:
+                    self.add("future_year", f"{int(x)} is after the current year {this_year}", row=i,
+                             column=var.name, value=x)
+
+    # -- identifiers and dyads
+    def keys(self) -> None:
+        for name in KEY_COLUMNS:
+            if name not in self.df.columns:
+                continue
+            for i, v in enumerate(self.text(name)):
+                if v is None:
+                    self.add("missing_key", f"{name} is empty: every row needs resp_id, dyad_id and role", row=i,
+                             column=name)
+        if "resp_id" in self.df.columns:
+            positions: dict[str, list[int]] = {}
+            for i, v in enumerate(self.text("resp_id")):
+                if v is not None:
+                    positions.setdefault(v, []).append(i)
+            for rid, rows in positions.items():
+                if len(rows) > 1:
+                    listed = ", ".join(str(r + 1) for r in rows)
+                    for i in rows:
+                        self.add("duplicate_id", f"resp_id {rid} is used by rows {listed}; each respondent needs "
+                                 "a unique id (remove the duplicate submission)", row=i, column="resp_id", value=rid)
+        roles = self.text("role") if "role" in self.df.columns else [None] * self.n
+        for i, v in enumerate(roles):
+            if v is not None and v not in ("a", "b"):
+                self.add("invalid_role", "role must be 'a' or 'b' (the partner letter of the invitation)", row=i,
+                         column="role", value=v)
+        if "dyad_id" not in self.df.columns:
+            return
+        for dyad, rows in self.dyads().items():
+            listed = ", ".join(str(r + 1) for r in rows)
+            if len(rows) != 2:
+                fix = ("add the partner's response or remove this respondent from the analysed file"
+                       if len(rows) == 1 else "check the dyad codes: at most two respondents per alliance")
+                for i in rows:
+                    self.add("dyad_size", f"dyad {dyad} has {len(rows)} respondent(s) (rows {listed}); a dyad needs "
+                             f"exactly two: {fix}", row=i, column="dyad_id", value=dyad)
+            elif sorted(str(roles[i]) for i in rows) != ["a", "b"] and all(roles[i] in ("a", "b") for i in rows):
+                for i in rows:
+                    self.add("dyad_roles", f"the two partners of dyad {dyad} (rows {listed}) both have role "
+                             f"{roles[i]}; one must be 'a' and the other 'b'", row=i, column="role", value=roles[i])
+
+    def dyads(self) -> dict[str, list[int]]:
+        groups: dict[str, list[int]] = {}
+        if "dyad_id" in self.df.columns:
+            for i, v in enumerate(self.text("dyad_id")):
+                if v is not None:
+                    groups.setdefault(v, []).append(i)
+        return groups
+
+    def units(self) -> list[list[int]]:
+        """Dyads (rows sharing a dyad_id) plus single rows without a dyad_id."""
+        groups = list(self.dyads().values())
+        placed = {i for g in groups for i in g}
+        return groups + [[i] for i in range(self.n) if i not in placed]
+
+    # -- facts and eligibility
+    def facts(self) -> None:
+        founding = self.number("FOUNDING_YEAR")
+        first = self.number("FIRST_ORDER_YEAR")
+        start = self.number("ALLIANCE_START_YEAR")
+        breakeven_year = self.number("BREAKEVEN_YEAR")
+        for i in range(self.n):
+            if first[i] < founding[i]:
+                self.add("date_order", f"first order in {first[i]:.0f} before the firm was founded in "
+                         f"{founding[i]:.0f}; correct one of the two years", row=i, column="FIRST_ORDER_YEAR",
+                         value=first[i])
+            if breakeven_year[i] < first[i]:
+                self.add("date_order", f"break-even in {breakeven_year[i]:.0f} before the first order in "
+                         f"{first[i]:.0f}", row=i, column="BREAKEVEN_YEAR", value=breakeven_year[i])
+            elif breakeven_year[i] < founding[i]:
+                self.add("date_order", f"break-even in {breakeven_year[i]:.0f} before the firm was founded in "
+                         f"{founding[i]:.0f}", row=i, column="BREAKEVEN_YEAR", value=breakeven_year[i])
+            if start[i] < founding[i]:
+                self.add("alliance_before_founding", f"the alliance began in {start[i]:.0f}, before the firm was "
+                         f"founded in {founding[i]:.0f}", row=i, column="ALLIANCE_START_YEAR", value=start[i])
+        limit = self.tpe_limit()
+        employees = self.number("EMPLOYEES")
+        for i in range(self.n):
+            if employees[i] > limit:
+                self.add("not_tpe", f"{employees[i]:.0f} people: a TPE has at most {limit}; correct a typing error, "
+                         "otherwise remove the alliance from the analysed file (out of the study population)",
+                         row=i, column="EMPLOYEES", value=employees[i])
+        strat_names = [f"STRAT_{k}" for k in range(1, 5) if f"STRAT_{k}" in self.df.columns]
+        has_startup = "STARTUP_AT_ALLIANCE" in self.df.columns
+        startup = self.number("STARTUP_AT_ALLIANCE")
+        for unit in self.units():
+            if strat_names:
+                block = np.array([[self.number(s)[i] for s in strat_names] for i in unit])
+                if not (block == 1).any() and not np.isnan(block).any() and len(strat_names) == 4:
+                    for i in unit:
+                        self.add("no_strategic_criterion", "no partner answered yes to any of STRAT_1..STRAT_4: "
+                                 "the alliance is not strategic by definition; remove it from the analysed file "
+                                 "or correct the answers", row=i, column="STRAT_1", value=0)
+            if has_startup:
+                values = [startup[i] for i in unit]
+                if all(v == 0 for v in values) and len(unit) == 2:
+                    for i in unit:
+                        self.add("no_startup_firm", "neither partner was in its start-up phase when the alliance "
+                                 "began: no firm of this dyad enters the crossing models", row=i,
+                                 column="STARTUP_AT_ALLIANCE", value=0)
+
+    def tpe_limit(self) -> float:
+        condition = self.inst.conditions.get("small_firm")
+        if isinstance(condition, Condition) and condition.variable == "EMPLOYEES" and condition.op in ("<=", "<"):
+            return float(condition.value) - (1 if condition.op == "<" else 0)
+        return float(TPE_MAX_EMPLOYEES)
+
+    def partners(self) -> None:
+        for var in self.inst.variables:
+            if var.level != "dyad" or var.name not in self.df.columns or var.type not in ("binary", "year",
+                                                                                          "integer", "category"):
+                continue
+            if var.type == "category" and not is_numeric_variable(var, self.inst):
+                continue
+            values = self.number(var.name)
+            for rows in self.dyads().values():
+                if len(rows) != 2:
+                    continue
+                a, b = values[rows[0]], values[rows[1]]
+                if np.isnan(a) or np.isnan(b):
+                    continue
+                gap = abs(a - b)
+                if (var.type == "year" and gap >= 2) or (var.type != "year" and gap > 0):
+                    for i, other in ((rows[0], b), (rows[1], a)):
+                        self.add("partner_disagreement", f"{var.name}: this partner answered {values[i]:.0f}, the "
+                                 f"other partner {other:.0f}", row=i, column=var.name, value=values[i])
+
+    # -- skip logic and missing answers
+    def holds(self, condition: Any, i: int) -> bool | None:
+        """Truth of a skip condition for row i (None when it depends on a missing answer)."""
+        if condition is None:
+            return True
+        if isinstance(condition, ConditionRef):
+            return self.holds(self.inst.conditions.get(condition.ref), i)
+        if isinstance(condition, AllOf):
+            results = [self.holds(c, i) for c in condition.all]
+            if any(r is False for r in results):
+                return False
+            return None if any(r is None for r in results) else True
+        if isinstance(condition, AnyOf):
+            results = [self.holds(c, i) for c in condition.any]
+            if any(r is True for r in results):
+                return True
+            return None if any(r is None for r in results) else False
+        if isinstance(condition, NotOf):
+            inner = self.holds(condition.not_, i)
+            return None if inner is None else not inner
+        if isinstance(condition, Condition):
+            if condition.variable not in self.df.columns:
+                return None
+            var = self.inst.variable(condition.variable)
+            if condition.op == "selected":
+                text = self.text(condition.variable)[i]
+                return None if text is None else str(condition.value) in text.split()
+            if is_numeric_variable(var, self.inst):
+                x = float(self.number(condition.variable)[i])
+                if np.isnan(x) or x in var.missing_codes:
+                    return None
+                y = float(condition.value)
+            else:
+                x = self.text(condition.variable)[i]
+                if x is None:
+                    return None
+                y = str(condition.value)
+            return bool({"==": x == y, "!=": x != y, "<": x < y, "<=": x <= y, ">": x > y, ">=": x >= y}[condition.op])
+        return None
+
+    def skips(self) -> None:
+        section_of = {name: sec for sec in self.inst.sections for name in sec.variables}
+        for var in self.inst.variables:
+            if var.name not in self.df.columns or var.personal or var.source != "ask":
+                continue
+            section = section_of.get(var.name)
+            texts = self.text(var.name)
+            for i in range(self.n):
+                own = self.holds(var.show_if, i)
+                answered = texts[i] is not None
+                if answered and own is False:
+                    self.add("skip_logic", f"{var.name} is answered although the questionnaire skips it here",
+                             row=i, column=var.name, value=self.df[var.name].iloc[i])
+                if (not answered and var.required and not var.is_item and own is True
+                        and self.holds(section.show_if if section else None, i) is True):
+                    self.add("missing_answer", f"required answer {var.name} is empty", row=i, column=var.name)
+
+    # -- missing shares and careless responding
+    def quality(self) -> None:
+        items = [v for v in self.inst.likert_items() if v.name in self.df.columns]
+        if not items:
+            return
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            flags = careless_flags(self.df, self.inst)
+        self.notes.extend(str(w.message) for w in caught)
+        self.careless = flags
+        limit = self.max_missing_share
+        for i, share in enumerate(flags["missing_share"]):
+            if share > limit:
+                self.add("respondent_missing_share", f"{share:.0%} of the {len(items)} construct items are "
+                         f"unanswered (more than {limit:.0%})", row=i, value=round(float(share), 3))
+        for var in items:
+            missing = 1 - float(self._answered(var).mean())
+            if missing > limit:
+                self.add("item_missing_share", f"{missing:.0%} of the respondents left {var.name} unanswered "
+                         f"(more than {limit:.0%})", column=var.name, value=round(float(missing), 3))
+        rules = self.careless_rules or screening_rules(self.inst)
+        for i, (_, f) in enumerate(flags.iterrows()):
+            if rules.max_longstring is not None and f["longstring"] > rules.max_longstring:
+                self.add("careless_longstring", f"{f['longstring']:.0f} identical answers in a row (flagged above "
+                         f"{rules.max_longstring})", row=i, value=f["longstring"])
+            if rules.min_irv is not None and f["irv"] < rules.min_irv:
+                self.add("careless_irv", f"response SD {f['irv']:.2f} below {rules.min_irv}", row=i, value=f["irv"])
+            if rules.mahalanobis_p is not None and f["mahalanobis_p"] < rules.mahalanobis_p:
+                self.add("careless_mahalanobis", f"Mahalanobis D2 = {f['mahalanobis_d2']:.1f}, p = "
+                         f"{f['mahalanobis_p']:.2g} < {rules.mahalanobis_p}", row=i,
+                         value=round(float(f["mahalanobis_d2"]), 3))
+            if rules.min_evenodd is not None and f["evenodd"] < rules.min_evenodd:
+                self.add("careless_evenodd", f"even-odd consistency {f['evenodd']:.2f} below {rules.min_evenodd}",
+                         row=i, value=round(float(f["evenodd"]), 3))
+            if rules.fail_attention and not pd.isna(f["attention_failed"]) and bool(f["attention_failed"]):
+                names = [v.name for v in self.inst.attention_items() if v.name in self.df.columns]
+                expected = ", ".join(f"{v.name} = {v.attention_expected}" for v in self.inst.attention_items())
+                self.add("attention_failed", f"attention item answered otherwise than instructed ({expected})",
+                         row=i, column=names[0] if names else None,
+                         value=self.df[names[0]].iloc[i] if names else None)
+
+    def _answered(self, var: Variable) -> pd.Series:
+        scale = self.inst.scales[var.scale or ""]
+        return self.number(var.name).isin([float(p) for p in scale.points])
+
+    def run(self) -> list[Finding]:
+        self.columns()
+        self.values()
+        self.keys()
+        self.facts()
+        self.partners()
+        self.skips()
+        self.quality()
+        return self.findings
+
+
+def check_responses(
+    df: pd.DataFrame,
+    instrument: Instrument | None = None,
+    *,
+    file: str | None = None,
+    max_missing_share: float = 0.2,
+    careless_rules: ExclusionRules | None = None,
+) -> DataCheck:
+    """Check responses against the instrument's codebook and the study's definitions.
+
+    Parameters
+    ----------
+    df
+        Responses in the canonical layout (:func:`read_responses`); not modified. Unknown columns the reader
+        dropped (``df.attrs["unknown_columns"]``) are reported too.
+    instrument
+        The survey instrument (default: the bundled one).
+    file
+        Name shown in the summary (default: the reader's ``attrs["source"]["file"]``).
+    max_missing_share
+        Share of unanswered construct items above which a respondent or an item gets a warning (default .20).
+    careless_rules
+        Thresholds of the careless-responding warnings (default :func:`screening_rules`).
+
+    Returns
+    -------
+    DataCheck
+        ``.errors`` and ``.warnings`` (lists of :class:`Finding`), ``.ok``, ``.to_frame()``, ``.to_dict()``,
+        ``.summary(lang)``, ``.to_table(lang)``. Rules and their severity: module docstring.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> from alliance_stats.instrument import default_instrument
+    >>> check = check_responses(pd.DataFrame({"resp_id": ["r1", "r1"]}), default_instrument())
+    >>> sorted({f.rule for f in check.errors})[:2]
+    ['duplicate_id', 'missing_column']
+
+    Reference: see the module docstring.
+    """
+    if instrument is None:
+        from alliance_stats.instrument import default_instrument
+
+        instrument = default_instrument()
+    if file is None:
+        file = (df.attrs.get("source") or {}).get("file")
+    checker = _Checker(df, instrument, max_missing_share, careless_rules)
+    findings = checker.run()
+    order = {name: k for k, name in enumerate(instrument.variable_names())}
+
+    def key(f: Finding) -> tuple[int, int, int]:
+        return (f.row or 0, order.get(f.column or "", -1), list(RULES).index(f.rule))
+
+    errors = sorted((f for f in findings if f.severity == "error"), key=key)
+    warns = sorted((f for f in findings if f.severity == "warning"), key=key)
+    return DataCheck(errors=errors, warnings=warns, file=None if file is None else str(file), n_rows=len(df),
+                     n_columns=df.shape[1], notes=checker.notes, careless=checker.careless)

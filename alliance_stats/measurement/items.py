@@ -1,0 +1,132 @@
+"""Item statistics of a scale: distribution, floor and ceiling effects, corrected item-total correlation.
+
+Definitions (psych 2.2.9, the Debian reference):
+
+- ``n``, ``mean``, ``sd`` (divisor n - 1), ``skew`` and ``kurtosis`` over each item's answers, as
+  ``psych::describe`` with its default ``type = 3``: ``skew = sum((x - m)^3) / (n sd^3)`` and
+  ``kurtosis = sum((x - m)^4) / (n sd^4) - 3`` (excess kurtosis; both with the n - 1 standard deviation,
+  the ``b1`` and ``b2 - 3`` of Joanes & Gill 1998);
+- ``floor`` and ``ceiling``: share of an item's answers at the lowest and highest point of the response
+  scale: ``scale=(1, 7)`` when given, else the lowest and highest value observed over all the items (one
+  item that nobody answers with 1 then still has its floor at the scale's observed minimum);
+- ``r_drop`` and ``alpha_if_dropped``: psych's ``r.drop`` and ``alpha.drop$raw_alpha`` from
+  :func:`~alliance_stats.measurement.reliability.cronbach_alpha` (pairwise covariances).
+
+Reverse-keyed items (``reverse``) are reversed before everything, as in ``psych::alpha(keys=)``: with
+``scale`` as ``(lo + hi) - x``, otherwise with the observed extremes over all items.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from alliance_stats.errors import DataQualityWarning
+from alliance_stats.i18n import check_lang, tr
+from alliance_stats.measurement._itemdata import as_item_frame
+from alliance_stats.measurement.reliability import _check_scale, cronbach_alpha, reverse_items
+from alliance_stats.report.table import Table
+
+__all__ = ["item_analysis", "item_analysis_table", "ITEM_COLUMNS"]
+
+ITEM_COLUMNS = ("n", "mean", "sd", "skew", "kurtosis", "floor", "ceiling", "r_drop", "alpha_if_dropped")
+
+
+def item_analysis(items: pd.DataFrame, scale: tuple[float, float] | None = None,
+                  reverse: Sequence[str] = ()) -> pd.DataFrame:
+    """Descriptive statistics and item-total statistics of each item of a scale.
+
+    Parameters
+    ----------
+    items
+        One column per item, one row per respondent (missing values allowed).
+    scale
+        ``(lowest, highest)`` point of the response scale for the floor and ceiling shares and for reverse
+        keying; default: the observed minimum and maximum over all the items.
+    reverse
+        Items to reverse-key first.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by item, columns ``n mean sd skew kurtosis floor ceiling r_drop alpha_if_dropped``
+        (:data:`ITEM_COLUMNS`). ``frame.attrs`` holds ``scale`` (the floor and ceiling values used),
+        ``reverse`` and ``warnings``.
+
+    Raises
+    ------
+    SpecificationError
+        Fewer than two items, a text or constant item, a value outside ``scale``.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> items = pd.DataFrame({"a": [1, 2, 3, 4, 5, 5], "b": [2, 2, 3, 5, 4, 5], "c": [1, 3, 3, 4, 4, 5]})
+    >>> table = item_analysis(items, scale=(1, 5))
+    >>> table.loc["a", ["n", "ceiling"]].tolist()
+    [6.0, 0.3333333333333333]
+
+    Reference: ``psych::describe`` (type 3) and ``psych::alpha`` (psych 2.2.9).
+    """
+    frame = as_item_frame(items, min_items=2, what="item analysis")
+    if scale is not None:
+        scale = _check_scale(frame, scale)
+    reverse = tuple(str(r) for r in reverse)
+    keyed = reverse_items(frame, reverse, scale)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        alpha = cronbach_alpha(frame, reverse=reverse, ci=None, scale=scale)
+    for warning in caught:
+        warnings.warn(warning.message, warning.category, stacklevel=2)
+
+    X = keyed.to_numpy()
+    observed = ~np.isnan(X)
+    n = observed.sum(axis=0).astype(float)
+    mean = np.nanmean(X, axis=0)
+    sd = np.nanstd(X, axis=0, ddof=1)
+    deviation = np.where(observed, X - mean, 0.0)
+    skew = (deviation ** 3).sum(axis=0) / (n * sd ** 3)
+    kurtosis = (deviation ** 4).sum(axis=0) / (n * sd ** 4) - 3.0
+    low, high = scale if scale is not None else (float(np.nanmin(X)), float(np.nanmax(X)))
+    floor = np.where(observed, X == low, False).sum(axis=0) / n
+    ceiling = np.where(observed, X == high, False).sum(axis=0) / n
+
+    result = pd.DataFrame(
+        {
+            "n": n, "mean": mean, "sd": sd, "skew": skew, "kurtosis": kurtosis, "floor": floor,
+            "ceiling": ceiling, "r_drop": alpha.items["r_drop"].to_numpy(),
+            "alpha_if_dropped": alpha.items["alpha_if_dropped"].to_numpy(),
+        },
+        index=pd.Index(list(frame.columns), name="item"),
+    )
+    messages = list(alpha.warnings)
+    for name, f, c in zip(result.index, floor, ceiling, strict=True):
+        if max(f, c) > 0.15:
+            text = (f"item {name}: {100 * max(f, c):.0f}% of answers at the scale's "
+                    f"{'floor' if f >= c else 'ceiling'} (above 15%)")
+            messages.append(text)
+            warnings.warn(text, DataQualityWarning, stacklevel=2)
+    result.attrs.update({"scale": (low, high), "reverse": reverse, "warnings": messages})
+    return result
+
+
+def item_analysis_table(frame: pd.DataFrame, lang: str = "en") -> Table:
+    """Report table of :func:`item_analysis` (reverse-keyed items marked ``(R)``)."""
+    check_lang(lang)
+    reverse = set(frame.attrs.get("reverse", ()))
+    names = {c: tr(f"measurement.{c}", lang) for c in ITEM_COLUMNS}
+    out = frame.loc[:, list(ITEM_COLUMNS)].rename(columns=names)
+    out.index = pd.Index([f"{i} (R)" if i in reverse else str(i) for i in frame.index],
+                         name=tr("measurement.item", lang))
+    formats = {names["n"]: "int", names["mean"]: "f2", names["sd"]: "f2", names["skew"]: "f2",
+               names["kurtosis"]: "f2", names["floor"]: "pct", names["ceiling"]: "pct", names["r_drop"]: "r2",
+               names["alpha_if_dropped"]: "r2"}
+    low, high = frame.attrs.get("scale", (np.nan, np.nan))
+    note = tr("measurement.items_note", lang).format(low=f"{low:g}", high=f"{high:g}")
+    if reverse:
+        note += " " + tr("measurement.reversed_note", lang)
+    return Table(key="item_analysis", title=tr("measurement.items_title", lang), frame=out, note=note,
+                 formats=formats, lang=lang, show_index=True)

@@ -1,0 +1,101 @@
+"""Design matrices from declared names, and typed errors on bad input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from alliance_stats.errors import SpecificationError
+from alliance_stats.models import build_design, fit_logit
+from tests.models.simulated import simulate_firms
+
+
+@pytest.fixture()
+def firms() -> pd.DataFrame:
+    return simulate_firms(120, np.random.default_rng(11), model="M1")
+
+
+def test_treatment_coding_with_stated_reference(firms):
+    design = build_design(firms, "crossed", ["configuration", "firm_age"], {"configuration": "survie"})
+    assert design.columns == ["(Intercept)", "configuration[entraide]", "configuration[parrainage]",
+                              "configuration[contre_nature]", "firm_age"]
+    X = design.X
+    survie = (firms["configuration"] == "survie").to_numpy()
+    assert np.all(X.loc[survie, design.terms["configuration"]].to_numpy() == 0)
+    assert np.all(X["configuration[entraide]"].to_numpy() == (firms["configuration"] == "entraide").to_numpy())
+    assert design.factors["configuration"].reference == "survie"
+
+
+def test_interaction_columns_are_products(firms):
+    design = build_design(firms, "crossed", ["trust_shared", "trust_constrained"],
+                          interactions=[("trust_shared", "trust_constrained")], standardize=["trust_shared"])
+    X = design.X
+    z = (firms["trust_shared"] - firms["trust_shared"].mean()) / firms["trust_shared"].std(ddof=1)
+    np.testing.assert_allclose(X["trust_shared"], z)
+    np.testing.assert_allclose(X["trust_shared:trust_constrained"], z * firms["trust_constrained"])
+
+
+def test_inputs_are_not_modified(firms):
+    before = firms.copy()
+    firms.loc[3, "firm_age"] = np.nan
+    before.loc[3, "firm_age"] = np.nan
+    res = fit_logit(firms, "crossed", ["configuration", "firm_age"], categorical={"configuration": "survie"},
+                    cluster="dyad_id")
+    res.marginal_effects()
+    res.predict_by("configuration")
+    pd.testing.assert_frame_equal(firms, before)
+
+
+def test_missing_values_listwise_with_count(firms):
+    df = firms.copy()
+    df.loc[[0, 5, 9], "firm_age"] = np.nan
+    df.loc[[5, 12], "crossed"] = np.nan
+    res = fit_logit(df, "crossed", ["configuration", "firm_age"], categorical={"configuration": "survie"})
+    assert res.fit_stats["n"] == len(df) - 4
+    assert res.fit_stats["n_dropped_missing"] == 4
+    assert any("4 of" in w and "missing" in w for w in res.warnings)
+
+
+@pytest.mark.parametrize(
+    ("mutate", "kwargs", "needle"),
+    [
+        (lambda d: d.assign(crossed=d["crossed"] * 2), {}, "0/1"),
+        (lambda d: d.assign(crossed=np.where(d.index == 4, 3, d["crossed"])), {}, "value 3"),
+        (lambda d: d.assign(crossed=0), {}, "constant"),
+        (lambda d: d.assign(firm_age=5.0), {}, "firm_age"),
+        (lambda d: d.assign(firm_age=np.nan), {}, "missing for every row"),
+        (lambda d: d[d["configuration"] != "parrainage"], {}, "parrainage"),
+        (lambda d: d, {"categorical": {"configuration": "solidarite"}}, "solidarite"),
+        (lambda d: d, {"predictors": ["configuration", "AGE"]}, "AGE"),
+        (lambda d: d, {"categorical": {}}, "configuration"),
+        (lambda d: d, {"interactions": [("configuration", "trust_shared")]}, "trust_shared"),
+        (lambda d: d.assign(AWARE=1.0), {"predictors": ["configuration", "AWARE"]}, "AWARE"),
+        (lambda d: d.assign(age2=d["firm_age"] * 2), {"predictors": ["configuration", "firm_age", "age2"]},
+         "collinear"),
+        (lambda d: d, {"cluster": "dyad"}, "dyad"),
+        (lambda d: d, {"gee": True}, "cluster"),
+    ],
+)
+def test_bad_input_raises_typed_error_naming_it(firms, mutate, kwargs, needle):
+    df = mutate(firms.copy())
+    args = {"predictors": ["configuration", "firm_age"], "categorical": {"configuration": "survie"}}
+    args.update(kwargs)
+    with pytest.raises(SpecificationError) as info:
+        fit_logit(df, "crossed", **args)
+    assert needle in str(info.value)
+
+
+def test_empty_level_of_a_declared_categorical():
+    df = pd.DataFrame({"y": [0, 1] * 10, "sector": pd.Categorical(["a", "b"] * 10, categories=["a", "b", "c"]),
+                       "x": np.arange(20.0)})
+    with pytest.raises(SpecificationError, match="'c'"):
+        fit_logit(df, "y", ["sector", "x"], categorical={"sector": "a"})
+
+
+def test_numeric_coded_categorical_levels():
+    rng = np.random.default_rng(2)
+    df = pd.DataFrame({"y": rng.integers(0, 2, 200), "sector": rng.integers(1, 4, 200).astype(float)})
+    df.loc[0, "sector"] = np.nan
+    res = fit_logit(df, "y", ["sector"], categorical={"sector": 2})
+    assert list(res.table.index) == ["(Intercept)", "sector[1]", "sector[3]"]
