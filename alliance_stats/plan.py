@@ -607,7 +607,7 @@ def _prepare(ctx: RunContext, responses: Any, data_path: Path) -> dict[str, Any]
     from alliance_stats.data.quality import apply_exclusions, careless_flags
     from alliance_stats.data.scoring import CrossedDefinition, clean_items, reverse_items
     from alliance_stats.errors import DataError
-    from alliance_stats.typology import classify
+    from alliance_stats.typology.classify import classify
 
     plan, inst, lang = ctx.plan, ctx.instrument, ctx.lang
     check = check_responses(responses, inst, file=str(data_path))
@@ -1005,7 +1005,8 @@ def _section_instrument(ctx: RunContext) -> Any:
     import pandas as pd
 
     from alliance_stats.i18n import tr
-    from alliance_stats.typology import classify, fuzzy_membership
+    from alliance_stats.typology.classify import classify
+    from alliance_stats.typology.fuzzy import fuzzy_membership
 
     plan, inst, lang = ctx.plan, ctx.instrument, ctx.lang
     section = ctx.section("instrument", "Instrument et cas de l'article", "Instrument and the paper's cases")

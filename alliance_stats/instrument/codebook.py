@@ -25,8 +25,9 @@ Example
 -------
 >>> from alliance_stats.instrument import default_instrument
 >>> book = codebook(default_instrument())
->>> book.set_index("name").loc["LINK_4", ["construct", "reverse", "scale_min", "scale_max"]].tolist()
-['LINK', True, 1, 7]
+>>> row = book.set_index("name").loc["LINK_4"]
+>>> row["construct"], bool(row["reverse"]), int(row["scale_min"]), int(row["scale_max"])
+('LINK', True, 1, 7)
 """
 
 from __future__ import annotations

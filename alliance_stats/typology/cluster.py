@@ -306,29 +306,46 @@ def _kmeans_pp(data: np.ndarray, weights: np.ndarray, k: int, rng: np.random.Gen
     return centres
 
 
+def _squared_distances(data: np.ndarray, centres: np.ndarray) -> np.ndarray:
+    """(R, n, p) points and (R, k, p) centres -> (R, n, k) squared distances (broadcast per dimension: faster
+    than batched matrix products for the few dimensions of a typology)."""
+    distances = (data[:, :, 0, None] - centres[:, None, :, 0]) ** 2
+    for d in range(1, data.shape[2]):
+        distances += (data[:, :, d, None] - centres[:, None, :, d]) ** 2
+    return distances
+
+
 def _lloyd(data: np.ndarray, weights: np.ndarray, centres: np.ndarray, max_iter: int) -> tuple[np.ndarray, np.ndarray]:
-    """Lloyd iterations of many runs at once; returns (labels (R, n), inertia (R,))."""
+    """Lloyd iterations of many runs at once; returns (labels (R, n), inertia (R,)).
+
+    A run stops when its labels no longer change (a fixed point of Lloyd's algorithm); only the runs still
+    moving are iterated.
+    """
     runs, n, p = data.shape
     k = centres.shape[1]
-    squared_norms = (data**2).sum(axis=2)
-    offsets = (np.arange(runs) * k)[:, None]
-    labels = np.full((runs, n), -1)
+    centres = centres.copy()
+    labels = _squared_distances(data, centres).argmin(axis=2)
+    active = np.arange(runs)
     for _ in range(max_iter):
-        distances = squared_norms[:, :, None] - 2.0 * data @ centres.transpose(0, 2, 1) + (centres**2).sum(axis=2)[:, None, :]
-        new_labels = distances.argmin(axis=2)
-        if np.array_equal(new_labels, labels):
+        if len(active) == 0:
             break
-        labels = new_labels
-        flat = (labels + offsets).ravel()
-        counts = np.bincount(flat, weights=weights.ravel(), minlength=runs * k).reshape(runs, k)
+        sub_data, sub_weights, sub_labels = data[active], weights[active], labels[active]
+        flat = (sub_labels + (np.arange(len(active)) * k)[:, None]).ravel()
+        counts = np.bincount(flat, weights=sub_weights.ravel(), minlength=len(active) * k).reshape(-1, k)
         sums = np.stack(
-            [np.bincount(flat, weights=(weights * data[:, :, d]).ravel(), minlength=runs * k).reshape(runs, k)
-             for d in range(p)], axis=2)
+            [np.bincount(flat, weights=(sub_weights * sub_data[:, :, d]).ravel(), minlength=len(active) * k)
+             .reshape(-1, k) for d in range(p)], axis=2)
         occupied = counts > 0
-        centres = np.where(occupied[:, :, None], sums / np.where(occupied, counts, 1.0)[:, :, None], centres)
-    distances = squared_norms[:, :, None] - 2.0 * data @ centres.transpose(0, 2, 1) + (centres**2).sum(axis=2)[:, None, :]
+        sub_centres = np.where(occupied[:, :, None], sums / np.where(occupied, counts, 1.0)[:, :, None],
+                               centres[active])
+        centres[active] = sub_centres
+        new_labels = _squared_distances(sub_data, sub_centres).argmin(axis=2)
+        moved = (new_labels != sub_labels).any(axis=1)
+        labels[active] = new_labels
+        active = active[moved]
+    distances = _squared_distances(data, centres)
     labels = distances.argmin(axis=2)
-    inertia = (np.maximum(np.take_along_axis(distances, labels[:, :, None], axis=2)[:, :, 0], 0.0) * weights).sum(axis=1)
+    inertia = (np.take_along_axis(distances, labels[:, :, None], axis=2)[:, :, 0] * weights).sum(axis=1)
     return labels, inertia
 
 
@@ -1114,7 +1131,7 @@ def cluster_check(
     gmm_n_init: int = 5,
     covariance_types: Sequence[str] = COVARIANCE_TYPES,
     gap_b: int = 100,
-    gap_n_init: int = 20,
+    gap_n_init: int = 10,
     conf_level: float = 0.95,
 ) -> ClusterCheck:
     """Do the dyads show the theory's configurations? k selection, agreement, stability, centroids, verdict.

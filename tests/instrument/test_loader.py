@@ -220,8 +220,8 @@ def test_rejects_an_unknown_named_condition(tmp_path, yaml_text):
 def test_rejects_a_key_given_twice(tmp_path, yaml_text):
     old = "  TRS:\n    label:"
     path, text = variant(tmp_path, yaml_text, old, "  TRS:\n    level: dyad\n    label:")
-    _rejects(path, line_of(text, "    level: dyad\n    answered_by: both\n    min_items: 4\n    scale: agree7\n  TRC:")
-, "key 'level' is given twice")
+    original = "    level: dyad\n    answered_by: both\n    min_items: 4\n    scale: agree7\n  TRC:"
+    _rejects(path, line_of(text, original), "key 'level' is given twice")
 
 
 def test_rejects_invalid_yaml_with_its_line(tmp_path, yaml_text):

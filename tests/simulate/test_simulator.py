@@ -367,3 +367,22 @@ def test_bundled_demo_data_is_reproducible():
     assert path.read_text(encoding="utf-8") == expected
     truth = json.loads((ROOT / "analyses" / "data" / "synthetic_truth.json").read_text())
     assert truth == json.loads(json.dumps(DEFAULT.truth.to_dict(), sort_keys=True))
+
+
+@pytest.mark.validate
+def test_recovery_holds_across_many_seeds():
+    """Recovery study (make validate): 200 draws of 300 dyads at the default parameters."""
+    hits, worst_r = [], 1.0
+    for seed in range(200):
+        sim = simulate_alliances(300, seed=1000 + seed, instrument=INSTRUMENT)
+        scores, dyads = _scores_and_dyads(sim)
+        truth = sim.truth.dyads.set_index("dyad_id").reindex(dyads.table.index)
+        quadrant = _quadrant(dyads.table["link"].to_numpy(), dyads.table["symmetry"].to_numpy())
+        hits.append(np.mean(quadrant == truth["configuration"].to_numpy()))
+        latent = sim.truth.firms.set_index("resp_id").reindex(scores.index)
+        for code in INSTRUMENT.construct_codes():
+            both = scores[code].notna()
+            worst_r = min(worst_r, np.corrcoef(scores.loc[both, code], latent.loc[both, code])[0, 1])
+    hits = np.array(hits)
+    assert hits.mean() >= 0.88 and np.quantile(hits, 0.05) >= 0.85
+    assert worst_r >= 0.80
