@@ -87,6 +87,7 @@ import pandas as pd
 
 from alliance_stats.data.quality import ExclusionRules, careless_flags, screening_rules
 from alliance_stats.data.readers import is_numeric_variable
+from alliance_stats.errors import DataError
 from alliance_stats.instrument import AllOf, AnyOf, Condition, ConditionRef, Instrument, NotOf, Variable
 from alliance_stats.report.table import Table
 
@@ -241,6 +242,22 @@ class DataCheck:
     def ok(self) -> bool:
         """True when there is no error (warnings allowed)."""
         return not self.errors
+
+    def raise_if_errors(self) -> None:
+        """Raise :class:`DataError` naming the first error (and how many there are) when the check failed.
+
+        For pipelines (the plan runner): errors block the analysis.
+        """
+        if self.ok:
+            return
+        first = self.errors[0]
+        more = f" ({len(self.errors) - 1} more error(s))" if len(self.errors) > 1 else ""
+        raise DataError(
+            f"{first.message} [rule {first.rule}]{more}", file=self.file, row=first.row, column=first.column,
+            value=first.value,
+            fix=f"run 'alliance-stats data check {self.file or 'FILE'}' to list every error, fix them in a copy "
+            "of the responses file and run again",
+        )
 
     def counts(self) -> dict[str, int]:
         """Number of findings per rule, in the order of :data:`RULES`."""
@@ -629,6 +646,8 @@ class _Checker:
 
     def skips(self) -> None:
         section_of = {name: sec for sec in self.inst.sections for name in sec.variables}
+        # rows already reported as out of the population: their skipped questions would only repeat that
+        screened = {f.row - 1 for f in self.findings if f.rule == "not_tpe" and f.row is not None}
         for var in self.inst.variables:
             if var.name not in self.df.columns or var.personal or var.source != "ask":
                 continue
@@ -637,7 +656,7 @@ class _Checker:
             for i in range(self.n):
                 own = self.holds(var.show_if, i)
                 answered = texts[i] is not None
-                if answered and own is False:
+                if answered and own is False and i not in screened:
                     self.add("skip_logic", f"{var.name} is answered although the questionnaire skips it here",
                              row=i, column=var.name, value=self.df[var.name].iloc[i])
                 if (not answered and var.required and not var.is_item and own is True

@@ -25,3 +25,33 @@ __all__ = [
     "fornell_larcker",
     "htmt",
 ]
+
+# Item analysis, reliability and EFA (psych 2.2.9 / GPArotation 2022.10-2 conventions)
+from alliance_stats.measurement.efa import (  # noqa: E402
+    BartlettResult,
+    EFAResult,
+    KMOResult,
+    ParallelAnalysisResult,
+    bartlett_sphericity,
+    efa,
+    kmo,
+    parallel_analysis,
+)
+from alliance_stats.measurement.items import item_analysis, item_analysis_table  # noqa: E402
+from alliance_stats.measurement.reliability import AlphaResult, cronbach_alpha, reliability_table  # noqa: E402
+
+__all__ += [
+    "item_analysis",
+    "item_analysis_table",
+    "AlphaResult",
+    "cronbach_alpha",
+    "reliability_table",
+    "KMOResult",
+    "kmo",
+    "BartlettResult",
+    "bartlett_sphericity",
+    "ParallelAnalysisResult",
+    "parallel_analysis",
+    "EFAResult",
+    "efa",
+]

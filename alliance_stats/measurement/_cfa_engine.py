@@ -24,6 +24,7 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy import optimize
 
 from alliance_stats.measurement.syntax import MeasurementModel, Modifier
 
@@ -55,6 +56,11 @@ class Pattern:
     def block(self) -> tuple[np.ndarray, np.ndarray]:
         """Index of the observed x observed block of a p x p matrix."""
         return np.ix_(self.observed, self.observed)
+
+    def flat_block(self, p: int) -> tuple[np.ndarray, np.ndarray]:
+        """Index of the (observed pairs) x (observed pairs) block of a p^2 x p^2 matrix (row-major pairs)."""
+        pairs = (self.observed[:, None] * p + self.observed[None, :]).ravel()
+        return np.ix_(pairs, pairs)
 
 
 @dataclass
@@ -396,7 +402,8 @@ class CFAModel:
     def gradient_information(self, theta: np.ndarray, with_information: bool = True,
                              hessian: str = "expected") -> tuple[float, np.ndarray, np.ndarray | None]:
         """-2 log L, its gradient and a Hessian: ``hessian="expected"`` the expected Hessian (2 x the
-        expected information), ``"observed"`` the exact Hessian (2 x the observed information)."""
+        expected information; for FIML groups the complete-data one, used only as a scoring metric),
+        ``"observed"`` the exact Hessian (2 x the observed information)."""
         k = self.k
         observed = hessian == "observed"
         value = 0.0
@@ -425,8 +432,15 @@ class CFAModel:
                     if observed:
                         info += self._hessian_second(w, data.n * u, mats, g)
             else:
-                w_full = np.zeros((self.p, self.p))
-                g_mu = np.zeros(self.p)
+                p = self.p
+                w_full = np.zeros((p, p))
+                g_mu = np.zeros(p)
+                if observed and info is not None:
+                    # accumulate the pattern-specific parts in moment space (p^2 x p^2), project once
+                    kron_ee = np.zeros((p * p, p * p))
+                    kron_ep = np.zeros((p * p, p * p))
+                    u_e = np.zeros((p, p, p))
+                    e_sum = np.zeros((p, p))
                 for pat in data.patterns:
                     o = pat.observed
                     chol = _cholesky(sigma[pat.block])
@@ -440,12 +454,28 @@ class CFAModel:
                     u = inv @ d
                     w_full[pat.block] += pat.n * (inv - p_mat)
                     g_mu[o] += pat.n * u
-                    if info is not None:
-                        sub = d_sigma if o.size == self.p else d_sigma[:, o][:, :, o]
-                        info += self._hessian_first(pat.n, inv, p_mat, u, sub, d_mu[:, o], observed, True)
+                    if observed and info is not None:
+                        flat = pat.flat_block(p)
+                        kron_ee[flat] += pat.n * np.kron(inv, inv)
+                        kron_ep[flat] += pat.n * np.kron(inv, p_mat)
+                        u_e[np.ix_(o, o, o)] += pat.n * u[:, None, None] * inv[None, :, :]
+                        e_sum[pat.block] += pat.n * inv
                 grad += np.einsum("ij,kij->k", w_full, d_sigma) - 2.0 * (d_mu @ g_mu)
-                if info is not None and observed:
-                    info += self._hessian_second(w_full, g_mu, mats, g)
+                if info is None:
+                    continue
+                if observed:
+                    # exact: sum over patterns of n [2 tr(A_l P D_k) - tr(A_k A_l) + 2 u' D_k E m_l
+                    # + 2 u' D_l E m_k + 2 m_k' E m_l] (E = Sigma_oo^-1 embedded), with
+                    # tr(E D_k E D_l) = vec(D_k)' (E x E) vec(D_l) and tr(E D_l P D_k) = vec(D_l)' (E x P) vec(D_k)
+                    flat_d = d_sigma.reshape(self.k, p * p)
+                    x = flat_d @ u_e.reshape(p * p, p) @ d_mu.T
+                    hess = (2.0 * (flat_d @ kron_ep.T @ flat_d.T) - flat_d @ kron_ee @ flat_d.T
+                            + 2.0 * (x + x.T) + 2.0 * (d_mu @ e_sum @ d_mu.T))
+                    info += 0.5 * (hess + hess.T) + self._hessian_second(w_full, g_mu, mats, g)
+                else:
+                    # scoring metric only: the complete-data expected information at Sigma(theta)
+                    inv = _chol_inverse(_cholesky(sigma))
+                    info += self._hessian_first(data.n, inv, inv, np.zeros(p), d_sigma, d_mu, False, True)
         return float(value), grad, info
 
     @staticmethod
@@ -527,10 +557,13 @@ class CFAModel:
                     if ref is None:
                         lam[i, f] = math.sqrt(max(s[i, i], 1e-8)) * 0.7
                         continue
+                    # s_ij = (lambda_i / lambda_ref) s_ref,j for every other item j: least squares over j
+                    # (sign-safe with reverse-keyed items, unlike a ratio of sums)
                     others = [j for j in members if j not in (i, ref)]
-                    num = sum(s[i, j] for j in others)
-                    den = sum(s[ref, j] for j in others) / (lam[ref, f] if lam[ref, f] != 0 else 1.0)
-                    lam[i, f] = num / den if others and abs(den) > 1e-8 * s[ref, ref] else 1.0
+                    s_ref = s[ref, others]
+                    den = float(s_ref @ s_ref)
+                    ratio = float(s[i, others] @ s_ref) / den if others and den > 1e-12 * s[ref, ref] ** 2 else 1.0
+                    lam[i, f] = ratio * lam[ref, f]
             psi = np.zeros((self.m, self.m))
             for f in range(self.m):
                 members = np.flatnonzero(lam[:, f] != 0)
@@ -606,6 +639,9 @@ def fisher_scoring(model: CFAModel, start: np.ndarray, max_iter: int = 500, tol:
     returned ``information`` is the expected Hessian at the solution (for the standard errors)."""
     theta = start.copy()
     n = model.n_total
+    # FIML scores with an approximate (complete-data) information, so it switches to exact Newton steps
+    # later: each exact Hessian costs a pass over the missingness patterns in moment space
+    newton_threshold = 1e-2 if all(g.patterns is None for g in model.groups) else 1e-5
     value, grad, info = model.gradient_information(theta)
     if not math.isfinite(value):
         return FitOutcome(theta, value, grad, info, False, 0, "the starting values give a non-positive-"
@@ -642,7 +678,7 @@ def fisher_scoring(model: CFAModel, start: np.ndarray, max_iter: int = 500, tol:
             break
         theta = candidate
         previous = value
-        newton = np.max(np.abs(grad)) / n < 1e-2
+        newton = np.max(np.abs(grad)) / n < newton_threshold
         value, grad, info = model.gradient_information(theta, hessian="observed" if newton else "expected")
         if abs(previous - value) < 1e-13 * abs(value) and np.max(np.abs(t * step)) < 1e-10:
             break
@@ -656,3 +692,26 @@ def fisher_scoring(model: CFAModel, start: np.ndarray, max_iter: int = 500, tol:
     elif not message:
         message = "the objective stopped decreasing"
     return FitOutcome(theta, value, grad, info, converged, iteration, message)
+
+
+def fit(model: CFAModel, start: np.ndarray) -> FitOutcome:
+    """Fisher scoring/Newton from ``start``; if that does not converge, BFGS on the analytic gradient from
+    the best point reached, then Fisher scoring/Newton again to polish (and to get the information)."""
+    outcome = fisher_scoring(model, start)
+    if outcome.converged:
+        return outcome
+    n = model.n_total
+    origin = outcome.theta if math.isfinite(outcome.minus2logl) else start
+
+    def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        value, grad, _ = model.gradient_information(theta, with_information=False)
+        if not math.isfinite(value):
+            return 1e300, np.zeros_like(theta)
+        return value / n, grad / n
+
+    result = optimize.minimize(objective, origin, jac=True, method="BFGS",
+                               options={"gtol": 1e-7, "maxiter": 5000})
+    polished = fisher_scoring(model, result.x)
+    best = min((outcome, polished), key=lambda o: (not o.converged, o.minus2logl))
+    best.iterations = outcome.iterations + int(result.nit) + polished.iterations
+    return best

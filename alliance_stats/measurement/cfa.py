@@ -610,7 +610,7 @@ def cfa(
         _warn(messages, f"{n_total} observations for {table.n_free} free parameters: fewer than 5 per "
               "parameter, estimates and fit indices may be unstable", SparseDataWarning)
 
-    outcome = engine.fisher_scoring(cfa_model, start)
+    outcome = engine.fit(cfa_model, start)
     if not outcome.converged:
         _warn(messages, f"the CFA did not converge after {outcome.iterations} iterations "
               f"({outcome.message}); results are not trustworthy", ConvergenceWarning)

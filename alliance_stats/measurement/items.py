@@ -12,6 +12,9 @@ Definitions (psych 2.2.9, the Debian reference):
 - ``r_drop`` and ``alpha_if_dropped``: psych's ``r.drop`` and ``alpha.drop$raw_alpha`` from
   :func:`~alliance_stats.measurement.reliability.cronbach_alpha` (pairwise covariances).
 
+A floor or ceiling share above 15% is reported as a :class:`~alliance_stats.errors.DataQualityWarning`
+(the criterion of Terwee et al. 2007, *Journal of Clinical Epidemiology*, 60, 34-42).
+
 Reverse-keyed items (``reverse``) are reversed before everything, as in ``psych::alpha(keys=)``: with
 ``scale`` as ``(lo + hi) - x``, otherwise with the observed extremes over all items.
 """
@@ -65,9 +68,9 @@ def item_analysis(items: pd.DataFrame, scale: tuple[float, float] | None = None,
     -------
     >>> import pandas as pd
     >>> items = pd.DataFrame({"a": [1, 2, 3, 4, 5, 5], "b": [2, 2, 3, 5, 4, 5], "c": [1, 3, 3, 4, 4, 5]})
-    >>> table = item_analysis(items, scale=(1, 5))
-    >>> table.loc["a", ["n", "ceiling"]].tolist()
-    [6.0, 0.3333333333333333]
+    >>> table = item_analysis(items, scale=(0, 6))
+    >>> table.loc["a", ["n", "mean", "floor"]].round(2).tolist()
+    [6.0, 3.33, 0.0]
 
     Reference: ``psych::describe`` (type 3) and ``psych::alpha`` (psych 2.2.9).
     """
@@ -91,8 +94,10 @@ def item_analysis(items: pd.DataFrame, scale: tuple[float, float] | None = None,
     skew = (deviation ** 3).sum(axis=0) / (n * sd ** 3)
     kurtosis = (deviation ** 4).sum(axis=0) / (n * sd ** 4) - 3.0
     low, high = scale if scale is not None else (float(np.nanmin(X)), float(np.nanmax(X)))
-    floor = np.where(observed, X == low, False).sum(axis=0) / n
-    ceiling = np.where(observed, X == high, False).sum(axis=0) / n
+    at_floor = observed & np.equal(X, low)
+    at_ceiling = observed & np.equal(X, high)
+    floor = at_floor.sum(axis=0) / n
+    ceiling = at_ceiling.sum(axis=0) / n
 
     result = pd.DataFrame(
         {

@@ -319,7 +319,7 @@ class TypologyCounts:
         """The counts table, labelled in ``lang``."""
         check_lang(lang)
         frame = self.table.copy()
-        frame.index = [tr(str(key), lang) for key in frame.index]
+        frame.index = [tr(key if key in CONFIGURATIONS else f"typology.{key}", lang) for key in frame.index]
         headers = {
             "n_crisp": {"fr": "n (règle nette)", "en": "n (crisp rule)"},
             "pct_crisp": {"fr": "% (règle nette)", "en": "% (crisp rule)"},

@@ -58,6 +58,9 @@ Hand-written parts and why
   k-means++ seeding, keeping the higher likelihood: the warm start finds the resample's version of the same
   solution cheaply, the fresh start lets the resample find a different one, which instability requires.
   The covariance type is the one chosen on the data.
+- scikit-learn's OpenMP and BLAS thread pools are limited to one thread during the check
+  (``threadpoolctl``): on data this small, threads cost far more than they save (a 4-cluster ``KMeans`` fit
+  ran 100 times slower with the default pools on a busy 2-core machine).
 - The input rows are put in a canonical order (sorted by their values) before any random step, so results
   do not depend on the row order; cluster numbers are assigned after matching (cluster 1 is the cluster
   matched to the first configuration), so they do not depend on the algorithms' arbitrary numbering.
@@ -107,6 +110,7 @@ from sklearn.cluster import KMeans
 from sklearn.exceptions import ConvergenceWarning as SklearnConvergenceWarning
 from sklearn.metrics import calinski_harabasz_score, silhouette_score
 from sklearn.mixture import GaussianMixture
+from threadpoolctl import threadpool_limits
 
 from alliance_stats.errors import (
     ConvergenceWarning,
@@ -502,12 +506,13 @@ def gmm_bic(
     matrix = np.asarray(data, dtype=float)
     seeds = np.random.SeedSequence(seed).generate_state(len(covariance_types) * 64)
     rows = {}
-    for k in k_range:
-        row = {}
-        for position, covariance_type in enumerate(covariance_types):
-            model, _ = _fit_gmm(matrix, int(k), covariance_type, n_init, int(seeds[position * 64 + int(k) % 64]))
-            row[covariance_type] = model.bic(matrix) if model is not None else np.nan
-        rows[int(k)] = row
+    with threadpool_limits(limits=1):
+        for k in k_range:
+            row = {}
+            for position, covariance_type in enumerate(covariance_types):
+                model, _ = _fit_gmm(matrix, int(k), covariance_type, n_init, int(seeds[position * 64 + int(k) % 64]))
+                row[covariance_type] = model.bic(matrix) if model is not None else np.nan
+            rows[int(k)] = row
     frame = pd.DataFrame.from_dict(rows, orient="index")
     frame.index.name = "k"
     return frame
@@ -608,8 +613,9 @@ def gap_statistic(
                 reference_log_w[b, position] = math.log(0.5 * _within_ss(references[b], _ward_labels(tree, k)))
     e_log_w = reference_log_w.mean(axis=0)
     gap = e_log_w - log_w
-    gap_se = np.sqrt((1.0 + 1.0 / n_refs) * reference_log_w.var(axis=0, ddof=1)) if n_refs > 1 else np.full(len(ks), np.nan)
-    frame = pd.DataFrame({"log_w": log_w, "e_log_w": e_log_w, "gap": gap, "gap_se": gap_se}, index=pd.Index(ks, name="k"))
+    gap_se = np.sqrt((1.0 + 1.0 / n_refs) * reference_log_w.var(axis=0, ddof=1))
+    frame = pd.DataFrame({"log_w": log_w, "e_log_w": e_log_w, "gap": gap, "gap_se": gap_se},
+                         index=pd.Index(ks, name="k"))
     frame.attrs["k_tibshirani"] = max_se(gap, gap_se, "Tibs2001SEmax")
     frame.attrs["k_first_se_max"] = max_se(gap, gap_se, "firstSEmax")
     frame.attrs["n_refs"] = n_refs
@@ -747,7 +753,7 @@ def partition_agreement(
 # ------------------------------------------------------------------------------------- the result
 
 
-_METHOD_LABELS = {"kmeans": "cluster_kmeans", "ward": "cluster_ward", "gmm": "cluster_gmm"}
+_METHOD_LABELS = {"kmeans": "typology.kmeans", "ward": "typology.ward", "gmm": "typology.gmm"}
 
 
 def _method_label(method: str, lang: str) -> str:
@@ -1011,7 +1017,8 @@ def _fit_methods(
         for position, k in enumerate(ks):
             best: tuple[float, str, Any] | None = None
             for t, covariance_type in enumerate(covariance_types):
-                model, notes = _fit_gmm(z, k, covariance_type, gmm_n_init, int(states[position * len(covariance_types) + t]))
+                state = int(states[position * len(covariance_types) + t])
+                model, notes = _fit_gmm(z, k, covariance_type, gmm_n_init, state)
                 failures.extend(notes)
                 if model is None:
                     continue
@@ -1210,6 +1217,19 @@ def cluster_check(
     Reference: Hennig (2007), fpc::clusterboot; Tibshirani et al. (2001), cluster::clusGap; mclust 6.0.0
     mclustBIC; Steinley (2004).
     """
+    with threadpool_limits(limits=1):
+        return _cluster_check(
+            dyads, variables, k, methods, k_range, n_boot, n_perm, theory, seed, link, symmetry, cut, scale,
+            asymmetry, dep_asymmetry, dep_cut, standardize, kmeans_n_init, gmm_n_init, covariance_types, gap_b,
+            gap_n_init, conf_level)
+
+
+def _cluster_check(
+    dyads: Any, variables: Sequence[str], k: int, methods: Sequence[str], k_range: Iterable[int], n_boot: int,
+    n_perm: int, theory: Any, seed: int, link: str, symmetry: str, cut: Any, scale: tuple[float, float],
+    asymmetry: str, dep_asymmetry: str, dep_cut: Any, standardize: bool, kmeans_n_init: int, gmm_n_init: int,
+    covariance_types: Sequence[str], gap_b: int, gap_n_init: int, conf_level: float,
+) -> ClusterCheck:
     messages: list[str] = []
     frame = dyad_frame(dyads)
     variables = tuple(variables)
@@ -1260,7 +1280,8 @@ def cluster_check(
                             "measures (they are still clustered)", DataQualityWarning)
         if n_no_theory == n:
             theory_series, theory_codes_original, categories = None, None, []
-    centroid_check_possible = rule_available and theory_series is not None and all(c in CONFIGURATIONS for c in categories)
+    centroid_check_possible = (rule_available and theory_series is not None
+                               and all(c in CONFIGURATIONS for c in categories))
 
     # canonical order: results do not depend on the input row order
     x_original = used[list(variables)].to_numpy(dtype=float)
@@ -1270,10 +1291,7 @@ def cluster_check(
     order = np.lexsort(sort_keys)
     x = x_original[order]
     theory_codes = theory_codes_original[order] if theory_codes_original is not None else None
-    if standardize:
-        z = (x - x.mean(axis=0)) / x.std(axis=0, ddof=1)
-    else:
-        z = x
+    z = (x - x.mean(axis=0)) / x.std(axis=0, ddof=1) if standardize else x
     names = ("kmeans", "gmm", "gap", "boot", "boot_kmeans", "boot_gmm", "perm", "silhouette")
     streams = dict(zip(names, np.random.SeedSequence(seed).spawn(len(names)), strict=True))
 
@@ -1299,7 +1317,8 @@ def cluster_check(
                 "bic": bics[method][kk],
                 "covariance_type": mixtures[kk]["covariance_type"] if method == "gmm" else "",
                 "silhouette": _silhouette(distances, z, labels_k, silhouette_seed),
-                "calinski_harabasz": float(calinski_harabasz_score(z, labels_k)) if len(np.unique(labels_k)) > 1 else np.nan,
+                "calinski_harabasz": (float(calinski_harabasz_score(z, labels_k))
+                                      if len(np.unique(labels_k)) > 1 else np.nan),
                 "gap": float(gap_row["gap"]) if gap_row is not None else np.nan,
                 "gap_se": float(gap_row["gap_se"]) if gap_row is not None else np.nan,
             })
@@ -1492,9 +1511,7 @@ def _verdict(
     beyond_chance = any(ari_p[m] < ALPHA for m in methods) if has_theory else None
     n_passed = int(sum(1 for m in methods if rows[m]["all_passed"]))
     needed = math.ceil(len(methods) / 2)
-    if no_structure:
-        verdict = "not supported"
-    elif has_theory and not beyond_chance:
+    if no_structure or has_theory and not beyond_chance:
         verdict = "not supported"
     elif n_passed >= needed:
         verdict = "supported"
@@ -1536,16 +1553,16 @@ def _verdict(
                 own = centroids[centroids["method"] == m]
                 bad = own[~own["in_quadrant"].eq(True)]
                 if len(own) != k:
-                    parts.append((f"{_method_label(m, lang)}: {len(own)} clusters found" if lang == "en" else
-                                  f"{_method_label(m, lang)} : {len(own)} groupes trouvés"))
+                    parts.append(f"{_method_label(m, lang)}: {len(own)} clusters found" if lang == "en" else
+                                  f"{_method_label(m, lang)} : {len(own)} groupes trouvés")
                 for _, row in bad.iterrows():
                     matched = tr(row["configuration"], lang) if row["configuration"] else (
                         "no configuration" if lang == "en" else "aucune configuration")
                     where = tr(str(row["quadrant"]), lang)
+                    name = _method_label(m, lang)
                     parts.append(
-                        f"{_method_label(m, lang)}: cluster {row['cluster']} ({matched}) lies in the {where} quadrant"
-                        if lang == "en" else
-                        f"{_method_label(m, lang)} : le groupe {row['cluster']} ({matched}) est dans le quadrant {where}")
+                        f"{name}: cluster {row['cluster']} ({matched}) lies in the {where} quadrant" if lang == "en"
+                        else f"{name} : le groupe {row['cluster']} ({matched}) est dans le quadrant {where}")
             if parts:
                 out.append(("Centroid pattern: " if lang == "en" else "Position des centres : ") + _join(parts, lang))
             else:

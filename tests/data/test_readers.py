@@ -70,8 +70,8 @@ def test_csv_round_trip(tmp_path, frame, sep, encoding, decimal):
     pd.testing.assert_frame_equal(got, expected(frame))
     source = got.attrs["source"]
     assert source["delimiter"] == sep and source["format"] == "csv"
-    assert source["encoding"] == {"latin-1": "cp1252", "utf-8-sig": "utf-8-sig", "utf-16": "utf-16"}.get(
-        encoding, "utf-8")
+    detected = {"latin-1": "cp1252", "cp1252": "cp1252", "utf-8-sig": "utf-8-sig", "utf-16": "utf-16"}
+    assert source["encoding"] == detected.get(encoding, "utf-8")
     assert source["sha256"] == sha(path)
 
 
@@ -248,7 +248,7 @@ def test_blank_file_and_single_column(tmp_path):
     path.write_bytes(b"\r\n  \n")
     with pytest.raises(ReadError, match="empty"):
         read_unchanged(path)
-    path.write_bytes("resp_id\nr1\n".encode())
+    path.write_bytes(b"resp_id\nr1\n")
     with pytest.raises(ReadError, match="single column"):
         read_unchanged(path)
 

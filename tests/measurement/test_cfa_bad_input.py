@@ -19,6 +19,7 @@ from alliance_stats.errors import (
 )
 from alliance_stats.measurement import _cfa_engine as engine
 from alliance_stats.measurement import cfa, fornell_larcker, htmt, invariance
+from alliance_stats.measurement.syntax import parse_model
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "measurement"
 HS_MODEL = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9"
@@ -144,12 +145,30 @@ def test_non_positive_definite_factor_covariance_warns() -> None:
 
 
 def test_non_convergence_warns(hs: pd.DataFrame, monkeypatch: pytest.MonkeyPatch) -> None:
-    original = engine.fisher_scoring
-    monkeypatch.setattr(engine, "fisher_scoring", lambda model, start: original(model, start, max_iter=1))
+    monkeypatch.setattr(engine, "fit", lambda model, start: engine.fisher_scoring(model, start, max_iter=1))
     with pytest.warns(ConvergenceWarning):
         res = cfa(hs, HS_MODEL)
     assert not res.converged
     assert any("did not converge" in w for w in res.warnings)
+
+
+def test_fallback_optimizer_recovers_from_a_failed_start(hs: pd.DataFrame,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    model = engine.CFAModel(engine.build_parameter_table(parse_model(HS_MODEL), 1, False),
+                            [engine.group_data_complete("all", hs[[f"x{i}" for i in range(1, 10)]].to_numpy(float))])
+    start = model.start_values()
+    assert not engine.fisher_scoring(model, start, max_iter=2).converged
+    original = engine.fisher_scoring
+    calls = []
+
+    def first_call_fails(m: engine.CFAModel, s: np.ndarray, max_iter: int = 500) -> engine.FitOutcome:
+        calls.append(1)
+        return original(m, s, max_iter=2 if len(calls) == 1 else max_iter)
+
+    monkeypatch.setattr(engine, "fisher_scoring", first_call_fails)
+    outcome = engine.fit(model, start)
+    assert outcome.converged and len(calls) == 2
+    assert -0.5 * outcome.minus2logl == pytest.approx(-3737.745, abs=1e-3)  # lavaan's logl
 
 
 def test_mixed_sign_loadings_warn() -> None:

@@ -49,7 +49,8 @@ def test_estimates_one_sided_p_and_holm(results):
     out = models.test_hypotheses(results, [H1, H2, H3, H4, H5])
     m1, m3 = results["M1"], results["M3"]
     b, V = m1.params, m1.cov
-    est = 0.5 * (b["configuration[entraide]"] + b["configuration[parrainage]"]) - 0.5 * b["configuration[contre_nature]"]
+    social = 0.5 * (b["configuration[entraide]"] + b["configuration[parrainage]"])
+    est = social - 0.5 * b["configuration[contre_nature]"]  # survie: reference, 0
     L = hypothesis_weights(Hypothesis(**H1), m1.terms, m1.design.factors)
     se = np.sqrt(L @ V.to_numpy() @ L)
     assert out.loc["H1", "estimate"] == pytest.approx(est)
