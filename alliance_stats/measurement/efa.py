@@ -170,7 +170,14 @@ def kmo(data: pd.DataFrame) -> KMOResult:
     """
     frame, R = _correlations(data, "KMO")
     names = list(frame.columns)
-    _require_nonsingular(R, names, "KMO")
+    messages: list[str] = []
+    eigenvalues = np.linalg.eigvalsh(R)
+    if np.min(np.abs(eigenvalues)) > 1e-10 * eigenvalues[-1] and eigenvalues[0] < 0:
+        # invertible but indefinite (pairwise deletion): psych computes KMO all the same
+        _warn(messages, "KMO: the pairwise correlation matrix is not positive definite (items "
+                        f"{', '.join(singular_items(R, names) or names)})", HeywoodWarning)
+    else:
+        _require_nonsingular(R, names, "KMO")
     Q = np.linalg.inv(R)
     d = np.sqrt(np.diag(Q))
     partial = Q / np.outer(d, d)
@@ -179,7 +186,8 @@ def kmo(data: pd.DataFrame) -> KMOResult:
     np.fill_diagonal(r, 0.0)
     r2, q2 = (r ** 2).sum(axis=0), (partial ** 2).sum(axis=0)
     msa = float(r2.sum() / (r2.sum() + q2.sum()))
-    result = KMOResult(msa=msa, msa_items=pd.Series(r2 / (r2 + q2), index=pd.Index(names, name="item"), name="msa"))
+    result = KMOResult(msa=msa, msa_items=pd.Series(r2 / (r2 + q2), index=pd.Index(names, name="item"), name="msa"),
+                       warnings=messages)
     low = [name for name, v in result.msa_items.items() if v < 0.5]
     if msa < 0.5:
         _warn(result.warnings, f"overall KMO is {msa:.2f} (< .50): the correlations are unsuitable for factor "

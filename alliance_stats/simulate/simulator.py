@@ -161,7 +161,8 @@ def _default_process_paths() -> dict[str, ProcessPath]:
 class SimulationParams(BaseModel):
     """Every parameter of the generative model (see the module docstring for where each one acts).
 
-    Load from YAML with ``SimulationParams.model_validate(data)``; unknown keys are rejected.
+    Load from YAML with ``SimulationParams.model_validate(data)``; unknown keys are rejected. A configuration
+    left out of ``shares`` gets share 0, one left out of ``odds_ratios`` gets odds ratio 1.
     """
 
     model_config = ConfigDict(extra="forbid")

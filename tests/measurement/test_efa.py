@@ -197,3 +197,22 @@ def test_tables(lang):
         assert isinstance(out, Table) and out.lang == lang and out.title and out.note
         assert set(out.formats) <= set(out.frame.columns)
     assert kmo(data).to_table(lang).frame.shape == (10, 1)
+
+
+def test_indefinite_pairwise_matrix():
+    rng = np.random.default_rng(8)
+    x = rng.normal(size=(3, 50))
+    noise = 0.2 * rng.normal(size=(3, 50))
+    nan = np.full(50, np.nan)
+    data = pd.DataFrame({
+        "a": np.concatenate([x[0] + noise[0], nan, x[2]]),
+        "b": np.concatenate([x[0], x[1], nan]),
+        "c": np.concatenate([nan, x[1] + noise[1], -x[2] + noise[2]]),
+    })
+    with pytest.warns(HeywoodWarning, match="not positive definite"):
+        res = kmo(data)
+    assert np.isfinite(res.msa) and res.warnings
+    with pytest.raises(SpecificationError, match="not positive definite"):
+        bartlett_sphericity(data)
+    with pytest.raises(SpecificationError, match="not positive definite"):
+        efa(data, 1, method="ml")
