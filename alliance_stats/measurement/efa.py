@@ -179,6 +179,12 @@ def kmo(data: pd.DataFrame) -> KMOResult:
     else:
         _require_nonsingular(R, names, "KMO")
     Q = np.linalg.inv(R)
+    if np.any(np.diag(Q) <= 0):
+        bad = [name for name, q in zip(names, np.diag(Q), strict=True) if q <= 0]
+        raise SpecificationError(
+            f"KMO: the pairwise correlation matrix is not positive definite and items {', '.join(bad)} have no "
+            "anti-image correlation", column=bad[0],
+            fix="use more complete responses or drop items answered by few respondents")
     d = np.sqrt(np.diag(Q))
     partial = Q / np.outer(d, d)
     np.fill_diagonal(partial, 0.0)

@@ -209,9 +209,9 @@ def test_indefinite_pairwise_matrix():
         "b": np.concatenate([x[0], x[1], nan]),
         "c": np.concatenate([nan, x[1] + noise[1], -x[2] + noise[2]]),
     })
-    with pytest.warns(HeywoodWarning, match="not positive definite"):
-        res = kmo(data)
-    assert np.isfinite(res.msa) and res.warnings
+    with pytest.warns(HeywoodWarning, match="not positive definite"), \
+            pytest.raises(SpecificationError, match="no anti-image correlation"):
+        kmo(data)
     with pytest.raises(SpecificationError, match="not positive definite"):
         bartlett_sphericity(data)
     with pytest.raises(SpecificationError, match="not positive definite"):
