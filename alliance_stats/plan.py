@@ -18,6 +18,7 @@ import os
 import platform
 import shutil
 import tempfile
+import time
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -568,9 +569,11 @@ def run_plan(
     data_path = Path(data).resolve() if data is not None else plan.resolve(plan.data)
     synthetic = plan.synthetic and data is None
 
+    started = time.perf_counter()
+
     def say(message: str) -> None:
         if console is not None:
-            console.print(message, highlight=False)
+            console.print(f"[{time.perf_counter() - started:6.1f} s] {message}", highlight=False, markup=False)
 
     ctx = RunContext(plan, lang, instrument)
     say(f"Reading {data_path}")
@@ -834,7 +837,8 @@ def _section_measurement(ctx: RunContext, prep: dict[str, Any]) -> Any:
             fig = likert_diverging_bars(prep["responses"], inst, lang, constructs=group)
             _figure(ctx, section, f"likert_{group[0].lower()}", fig,
                     "Réponses aux items de Likert par construit", "Likert answers per construct")
-    eig = pa.eigenvalues if hasattr(pa, "eigenvalues") else pa.table
+    eig = pa.eigenvalues.rename(columns={"fa_observed": "observed", "fa_simulated": "simulated"})[
+        ["observed", "simulated"]]
     _figure(ctx, section, "scree", scree_plot(eig, lang, n_retained=pa.n_factors),
             "Éboulis des valeurs propres et analyse parallèle", "Scree plot and parallel analysis")
     ctx.values["cfa_fit"] = dict(fit.fit)
@@ -936,6 +940,7 @@ def _section_models(ctx: RunContext, prep: dict[str, Any]) -> Any:
         if "level" not in plot_df.columns:
             plot_df = plot_df.rename(columns={plot_df.columns[0]: "level"})
         plot_df["level"] = [_config_label(x, lang) for x in plot_df["level"]]
+        plot_df = plot_df.rename(columns={"probability": "prob"})
         _figure(ctx, section, "predicted", predicted_probabilities_plot(plot_df, lang),
                 "Probabilité prédite de franchir le cap du démarrage par configuration",
                 "Predicted probability of crossing the start-up phase by configuration")

@@ -13,9 +13,11 @@ Every matrix element is either fixed or mapped to one free parameter; equality c
 
 Objective: ``-2 log L`` of the multivariate normal (complete data: from the sample moments with divisor N;
 FIML: casewise by missingness pattern). Minimised by Fisher scoring (the expected information as metric)
-with step halving; the expected information at the optimum gives the standard errors for complete data
-(lavaan's ``information = "expected"``), the observed information (numerical derivative of the analytic
-gradient) for FIML (lavaan's default ``information = "observed"`` when ``missing = "ml"``).
+with step halving, then Newton steps with the exact (analytic) Hessian near the optimum, with a BFGS
+fallback; the expected information at the optimum gives the standard errors for complete data (lavaan's
+``information = "expected"``), the exact observed information for FIML (lavaan's default
+``information = "observed"`` when ``missing = "ml"``). Derivatives of Sigma are kept as sums of
+symmetric rank-2 terms, so gradient and information reduce to small matrix products.
 """
 
 from __future__ import annotations
@@ -269,6 +271,24 @@ def build_parameter_table(model: MeasurementModel, n_groups: int, meanstructure:
 
 
 # ----------------------------------------------------------------------------------- the model
+@dataclass
+class _GroupSlots:
+    """Fixed values and free-element positions of one group's matrices.
+
+    Every derivative of Sigma is a sum of symmetric rank-2 terms ``x y' + y x'`` ("slots"): a loading
+    lambda_if gives x = e_i, y = (Lambda Psi)[:, f]; a factor covariance psi_fh gives x = Lambda[:, f],
+    y = Lambda[:, h] (half of it for a variance); a residual covariance theta_ij gives x = e_i, y = e_j
+    (half for a variance). ``incidence`` (k x slots) sums slots into parameters (equality constraints)."""
+
+    fixed: dict[str, np.ndarray]
+    free: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]
+    slot_param: np.ndarray
+    incidence: np.ndarray
+    x_const: np.ndarray  # rows of X that do not depend on theta (loadings and residual slots)
+    y_theta: np.ndarray  # rows of Y for residual slots
+    d_nu: np.ndarray
+
+
 class CFAModel:
     """Implied moments, derivatives, objective, gradient and information of a parameter table."""
 
@@ -281,7 +301,8 @@ class CFAModel:
         self.n_total = sum(g.n for g in groups)
         self.meanstructure = table.meanstructure
         p, m, k = self.p, self.m, self.k
-        self._slots = []
+        identity = np.eye(p)
+        self._slots: list[_GroupSlots] = []
         for g in range(table.n_groups):
             fixed = {
                 "lambda": np.zeros((p, m)),
@@ -307,29 +328,31 @@ class CFAModel:
                     np.array([r.row for r in fr], dtype=int),
                     np.array([r.col for r in fr], dtype=int),
                 )
-            # constant parts of the derivatives (theta in Sigma, nu in mu)
-            d_theta = np.zeros((k, p, p))
-            kk, rr, cc = free["theta"]
-            np.add.at(d_theta, (kk, rr, cc), 1.0)
-            off = rr != cc
-            np.add.at(d_theta, (kk[off], cc[off], rr[off]), 1.0)
+            k_lam, r_lam, _ = free["lambda"]
+            k_psi = free["psi"][0]
+            k_th, r_th, c_th = free["theta"]
+            slot_param = np.concatenate([k_lam, k_psi, k_th])
+            incidence = np.zeros((k, slot_param.size))
+            incidence[slot_param, np.arange(slot_param.size)] = 1.0
+            x_const = identity[np.concatenate([r_lam, r_th])]
+            y_theta = identity[c_th] * np.where(r_th == c_th, 0.5, 1.0)[:, None]
             d_nu = np.zeros((k, p))
             kk, rr, _ = free["nu"]
             np.add.at(d_nu, (kk, rr), 1.0)
-            self._slots.append((fixed, free, d_theta, d_nu))
+            self._slots.append(_GroupSlots(fixed, free, slot_param, incidence, x_const, y_theta, d_nu))
 
     # ------------------------------------------------------------------ matrices
     def matrices(self, theta: np.ndarray, g: int) -> dict[str, np.ndarray]:
-        fixed, free, _, _ = self._slots[g]
-        out = {name: value.copy() for name, value in fixed.items()}
+        slots = self._slots[g]
+        out = {name: value.copy() for name, value in slots.fixed.items()}
         for name in ("lambda", "theta", "psi"):
-            kk, rr, cc = free[name]
+            kk, rr, cc = slots.free[name]
             if kk.size:
                 out[name][rr, cc] = theta[kk]
                 if name != "lambda":
                     out[name][cc, rr] = theta[kk]
         for name in ("nu", "alpha"):
-            kk, rr, _ = free[name]
+            kk, rr, _ = slots.free[name]
             if kk.size:
                 out[name][rr] = theta[kk]
         return out
@@ -341,34 +364,33 @@ class CFAModel:
         mu = mats["nu"] + lam @ mats["alpha"]
         return sigma, mu, mats
 
-    def derivatives(self, mats: dict[str, np.ndarray], g: int) -> tuple[np.ndarray, np.ndarray]:
-        """d Sigma / d theta_k (k, p, p) and d mu / d theta_k (k, p)."""
-        _, free, d_theta, d_nu = self._slots[g]
-        k, p = self.k, self.p
+    def derivatives(self, mats: dict[str, np.ndarray], g: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Slot vectors X, Y (slots x p; d Sigma / d theta = incidence @ (x y' + y x')) and
+        d mu / d theta (k x p)."""
+        slots = self._slots[g]
         lam, psi = mats["lambda"], mats["psi"]
-        d_sigma = d_theta.copy()
-        kk, rr, cc = free["lambda"]
-        if kk.size:
-            lp = lam @ psi  # (p, m)
-            half = np.zeros((k, p, p))
-            np.add.at(half, (kk, rr), lp[:, cc].T)
-            d_sigma += half + half.transpose(0, 2, 1)
-        kk, rr, cc = free["psi"]
-        if kk.size:
-            outer = lam[:, rr].T[:, :, None] * lam[:, cc].T[:, None, :]  # (n, p, p)
-            sym = outer + outer.transpose(0, 2, 1)
-            diag = rr == cc
-            sym[diag] = outer[diag]
-            np.add.at(d_sigma, kk, sym)
-        d_mu = d_nu.copy()
+        _, _, c_lam = slots.free["lambda"]
+        _, r_psi, c_psi = slots.free["psi"]
+        n_lam = c_lam.size
+        x = np.concatenate([slots.x_const[:n_lam], lam[:, r_psi].T, slots.x_const[n_lam:]])
+        y_psi = lam[:, c_psi].T * np.where(r_psi == c_psi, 0.5, 1.0)[:, None]
+        y = np.concatenate([(lam @ psi)[:, c_lam].T, y_psi, slots.y_theta])
+        d_mu = slots.d_nu.copy()
         if self.meanstructure:
-            kk, rr, cc = free["alpha"]
+            kk, rr, _ = slots.free["alpha"]
             if kk.size:
                 np.add.at(d_mu, kk, lam[:, rr].T)
-            kk, rr, cc = free["lambda"]
+            kk, rr, cc = slots.free["lambda"]
             if kk.size:
                 np.add.at(d_mu, (kk, rr), mats["alpha"][cc])
-        return d_sigma, d_mu
+        return x, y, d_mu
+
+    def d_sigma(self, theta: np.ndarray, g: int) -> np.ndarray:
+        """d Sigma / d theta_k as a (k, p, p) array (for tests and diagnostics)."""
+        x, y, _ = self.derivatives(self.matrices(theta, g), g)
+        per_slot = x[:, :, None] * y[:, None, :]
+        per_slot = per_slot + per_slot.transpose(0, 2, 1)
+        return np.einsum("ks,sij->kij", self._slots[g].incidence, per_slot)
 
     # ------------------------------------------------------------------ objective
     def minus2logl(self, theta: np.ndarray) -> float:
@@ -390,7 +412,7 @@ class CFAModel:
             else:
                 for pat in data.patterns:
                     o = pat.observed
-                    chol = _cholesky(sigma[np.ix_(o, o)])
+                    chol = _cholesky(sigma[pat.block])
                     if chol is None:
                         return math.inf
                     inv = _chol_inverse(chol)
@@ -402,16 +424,19 @@ class CFAModel:
     def gradient_information(self, theta: np.ndarray, with_information: bool = True,
                              hessian: str = "expected") -> tuple[float, np.ndarray, np.ndarray | None]:
         """-2 log L, its gradient and a Hessian: ``hessian="expected"`` the expected Hessian (2 x the
-        expected information; for FIML groups the complete-data one, used only as a scoring metric),
-        ``"observed"`` the exact Hessian (2 x the observed information)."""
+        expected information; for FIML groups the complete-data one at Sigma(theta), used only as a
+        scoring metric), ``"observed"`` the exact Hessian (2 x the observed information)."""
         k = self.k
         observed = hessian == "observed"
         value = 0.0
         grad = np.zeros(k)
         info = np.zeros((k, k)) if with_information else None
         for g, data in enumerate(self.groups):
+            slots = self._slots[g]
             sigma, mu, mats = self.implied(theta, g)
-            d_sigma, d_mu = self.derivatives(mats, g)
+            x, y, d_mu = self.derivatives(mats, g)
+            n_slots = slots.slot_param.size
+            acc = _HessianParts(n_slots, k) if info is not None else None
             if data.patterns is None:
                 chol = _cholesky(sigma)
                 if chol is None:
@@ -422,25 +447,13 @@ class CFAModel:
                                    + d @ inv @ d + self.p * LOG_2PI)
                 p_mat = inv @ (data.cov + np.outer(d, d)) @ inv
                 w = data.n * (inv - p_mat)
-                u = inv @ d
-                grad += np.einsum("ij,kij->k", w, d_sigma)
-                if self.meanstructure:
-                    grad -= 2.0 * data.n * (d_mu @ u)
-                if info is not None:
-                    info += self._hessian_first(data.n, inv, p_mat, u, d_sigma, d_mu, observed,
-                                                self.meanstructure)
-                    if observed:
-                        info += self._hessian_second(w, data.n * u, mats, g)
+                nu = data.n * (inv @ d)
+                if acc is not None:
+                    acc.add(data.n, inv, p_mat, inv @ d, x, y, d_mu, observed, self.meanstructure)
             else:
                 p = self.p
-                w_full = np.zeros((p, p))
-                g_mu = np.zeros(p)
-                if observed and info is not None:
-                    # accumulate the pattern-specific parts in moment space (p^2 x p^2), project once
-                    kron_ee = np.zeros((p * p, p * p))
-                    kron_ep = np.zeros((p * p, p * p))
-                    u_e = np.zeros((p, p, p))
-                    e_sum = np.zeros((p, p))
+                w = np.zeros((p, p))
+                nu = np.zeros(p)
                 for pat in data.patterns:
                     o = pat.observed
                     chol = _cholesky(sigma[pat.block])
@@ -452,57 +465,30 @@ class CFAModel:
                                       + d @ inv @ d + o.size * LOG_2PI)
                     p_mat = inv @ (pat.cov + np.outer(d, d)) @ inv
                     u = inv @ d
-                    w_full[pat.block] += pat.n * (inv - p_mat)
-                    g_mu[o] += pat.n * u
-                    if observed and info is not None:
-                        flat = pat.flat_block(p)
-                        kron_ee[flat] += pat.n * np.kron(inv, inv)
-                        kron_ep[flat] += pat.n * np.kron(inv, p_mat)
-                        u_e[np.ix_(o, o, o)] += pat.n * u[:, None, None] * inv[None, :, :]
-                        e_sum[pat.block] += pat.n * inv
-                grad += np.einsum("ij,kij->k", w_full, d_sigma) - 2.0 * (d_mu @ g_mu)
-                if info is None:
-                    continue
-                if observed:
-                    # exact: sum over patterns of n [2 tr(A_l P D_k) - tr(A_k A_l) + 2 u' D_k E m_l
-                    # + 2 u' D_l E m_k + 2 m_k' E m_l] (E = Sigma_oo^-1 embedded), with
-                    # tr(E D_k E D_l) = vec(D_k)' (E x E) vec(D_l) and tr(E D_l P D_k) = vec(D_l)' (E x P) vec(D_k)
-                    flat_d = d_sigma.reshape(self.k, p * p)
-                    x = flat_d @ u_e.reshape(p * p, p) @ d_mu.T
-                    hess = (2.0 * (flat_d @ kron_ep.T @ flat_d.T) - flat_d @ kron_ee @ flat_d.T
-                            + 2.0 * (x + x.T) + 2.0 * (d_mu @ e_sum @ d_mu.T))
-                    info += 0.5 * (hess + hess.T) + self._hessian_second(w_full, g_mu, mats, g)
-                else:
-                    # scoring metric only: the complete-data expected information at Sigma(theta)
+                    w[pat.block] += pat.n * (inv - p_mat)
+                    nu[o] += pat.n * u
+                    if acc is not None and observed:
+                        full = o.size == p
+                        acc.add(pat.n, inv, p_mat, u, x if full else x[:, o], y if full else y[:, o],
+                                d_mu if full else d_mu[:, o], True, True)
+                if acc is not None and not observed:
                     inv = _chol_inverse(_cholesky(sigma))
-                    info += self._hessian_first(data.n, inv, inv, np.zeros(p), d_sigma, d_mu, False, True)
+                    acc.add(data.n, inv, inv, np.zeros(p), x, y, d_mu, False, True)
+            # gradient: d/d theta_k of -2 log L = sum over slots of 2 x' W y, minus 2 (N u)' d mu
+            grad += slots.incidence @ (2.0 * np.sum((x @ w) * y, axis=1))
+            if self.meanstructure:
+                grad -= 2.0 * (d_mu @ nu)
+            if acc is not None and info is not None:
+                info += acc.total(slots.incidence)
+                if observed:
+                    info += self._hessian_second(w, nu, mats, g)
         return float(value), grad, info
-
-    @staticmethod
-    def _hessian_first(n: int, inv: np.ndarray, p_mat: np.ndarray, u: np.ndarray, d_sigma: np.ndarray,
-                       d_mu: np.ndarray, observed: bool, means: bool) -> np.ndarray:
-        """First-derivative part of the Hessian of n x (log|Sigma| + tr(Sigma^-1 C)), C = S + d d'.
-
-        Expected: n [tr(A_k A_l) + 2 m_k' Sigma^-1 m_l] with A_k = Sigma^-1 D_k. Observed (exact, with
-        P = Sigma^-1 C Sigma^-1 and u = Sigma^-1 d): n [2 tr(A_l P D_k) - tr(A_k A_l) + 2 u' D_k Sigma^-1 m_l
-        + 2 u' D_l Sigma^-1 m_k + 2 m_k' Sigma^-1 m_l]."""
-        a = inv @ d_sigma
-        if observed:
-            hess = n * (2.0 * np.einsum("lij,kji->kl", a, p_mat @ d_sigma) - np.einsum("kij,lji->kl", a, a))
-        else:
-            hess = n * np.einsum("kij,lji->kl", a, a)
-        if means:
-            hess += 2.0 * n * (d_mu @ inv @ d_mu.T)
-            if observed:
-                x = np.einsum("i,kij->kj", u, d_sigma) @ inv @ d_mu.T
-                hess += 2.0 * n * (x + x.T)
-        return hess
 
     def _hessian_second(self, w: np.ndarray, nu: np.ndarray, mats: dict[str, np.ndarray], g: int) -> np.ndarray:
         """Second-derivative part of the exact Hessian: tr(W D_kl) - 2 (N u)' m_kl, with W the weighted
         gradient matrix and D_kl, m_kl the second derivatives of Sigma and mu (non-zero for loading-loading,
         loading-factor (co)variance and loading-latent mean pairs)."""
-        _, free, _, _ = self._slots[g]
+        free = self._slots[g].free
         hess = np.zeros((self.k, self.k))
         psi, lam = mats["psi"], mats["lambda"]
         ka, ra, ca = free["lambda"]
@@ -542,7 +528,7 @@ class CFAModel:
         counts = np.zeros(self.k)
         for g, data in enumerate(self.groups):
             s = data.cov
-            fixed, free, _, _ = self._slots[g]
+            fixed, free = self._slots[g].fixed, self._slots[g].free
             lam = fixed["lambda"].copy()
             kk, rr, cc = free["lambda"]
             lam_free = np.zeros((self.p, self.m), dtype=bool)
@@ -604,6 +590,45 @@ class CFAModel:
             if r.free >= 0 and r.matrix == "lambda" and start[r.free] == 0.0:
                 start[r.free] = 0.7
         return start
+
+
+class _HessianParts:
+    """Accumulates, over groups' data or missingness patterns, the first-derivative part of the Hessian of
+    -2 log L in slot space.
+
+    For slots s = (x, y), t = (z, w) with D_s = x y' + y x', E = Sigma^-1 (of the observed block) and
+    P = E C E (C = S + d d'), the traces reduce to products of small matrices:
+    tr(E D_s E D_t) = 2 [(x'Ez)(y'Ew) + (x'Ew)(y'Ez)] and
+    tr(E D_t P D_s) = (x'Pw)(y'Ez) + (y'Pw)(x'Ez) + (x'Pz)(y'Ew) + (y'Pz)(x'Ew).
+    Expected Hessian: n tr(E D_s E D_t) + 2 n m_k' E m_l. Observed (exact) first-derivative part:
+    n [2 tr(E D_t P D_s) - tr(E D_s E D_t)] + 2 n (u' D_s E m_l + u' D_l E m_s) + 2 n m_k' E m_l, u = E d."""
+
+    def __init__(self, n_slots: int, k: int) -> None:
+        self.slots = np.zeros((n_slots, n_slots))
+        self.cross = np.zeros((n_slots, k))
+        self.means = np.zeros((k, k))
+
+    def add(self, n: int, e: np.ndarray, p_mat: np.ndarray, u: np.ndarray, x: np.ndarray, y: np.ndarray,
+            d_mu: np.ndarray, observed: bool, means: bool) -> None:
+        xe, ye = x @ e, y @ e
+        xex, xey, yey = xe @ x.T, xe @ y.T, ye @ y.T
+        t1 = 2.0 * (xex * yey + xey * xey.T)
+        if observed:
+            xp, yp = x @ p_mat, y @ p_mat
+            xpx, xpy, ypy = xp @ x.T, xp @ y.T, yp @ y.T
+            t2 = xpy * xey.T + ypy * xex + xpx * yey + xpy.T * xey
+            self.slots += n * (2.0 * t2 - t1)
+        else:
+            self.slots += n * t1
+        if means:
+            dm_e = d_mu @ e
+            self.means += 2.0 * n * (dm_e @ d_mu.T)
+            if observed:
+                self.cross += 2.0 * n * ((x @ u)[:, None] * (ye @ d_mu.T) + (y @ u)[:, None] * (xe @ d_mu.T))
+
+    def total(self, incidence: np.ndarray) -> np.ndarray:
+        cross = incidence @ self.cross
+        return incidence @ self.slots @ incidence.T + cross + cross.T + self.means
 
 
 def _cholesky(matrix: np.ndarray) -> np.ndarray | None:

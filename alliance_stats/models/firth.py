@@ -1,12 +1,12 @@
 """Firth's penalised-likelihood logistic regression, with logistf's inference.
 
-Estimation, profile penalised-likelihood intervals and 1-df penalised likelihood-ratio tests come from
-firthmodels 0.8.2 (``FirthLogisticRegression``, ``conf_int(method="pl")``, ``lrt()``), run with tight
-tolerances (gradient and step 1e-10, relaxed to 1e-8 when float64 cannot reach it) on our own design matrix (intercept column included,
+Estimation and profile penalised-likelihood intervals come from firthmodels 0.8.2
+(``FirthLogisticRegression``, ``conf_int(method="pl")``), run with tight tolerances (gradient and step 1e-10,
+relaxed to 1e-8 when float64 cannot reach it) on our own design matrix (intercept column included,
 ``fit_intercept=False``). Checked against R (tests/fixtures/models/make_fixtures_glm.R): coefficients equal
 brglm2 0.9 ``brglmFit(type = "AS_mean")`` on ``brglm2::endometrial`` to 1e-6, and the profile intervals and
 penalised LR p values equal logistf's definitions (computed by hand in R, logistf is not packaged in Debian)
-to 1e-5.
+to 1e-5 (and the published logistf values of Heinze and Schemper 2002).
 
 Written here, because firthmodels does not provide them:
 
@@ -14,12 +14,13 @@ Written here, because firthmodels does not provide them:
   ``X' diag((1 + h) w) X``. logistf (``fit$var``) and brglm2 (``vcov``) report the inverse of the ordinary
   Fisher information ``X' W X`` evaluated at the penalised estimates; we follow logistf and brglm2 and
   match brglm2's standard errors to 1e-6.
-- **penalised likelihood-ratio tests of several coefficients at once** (a categorical factor, a contrast
-  between configurations): the restricted fit keeps the penalty of the full model (``1/2 log|X'WX|`` with the
-  full ``X``), logistf's ``anova(..., method = "nested")`` and ``drop1`` convention. The restricted maximum is
-  found by Fisher scoring with the modified score ``X'(y - p + h (1/2 - p))`` and step halving (Heinze and
-  Schemper 2002), in the parametrisation ``beta = beta_0 + N gamma`` with ``N`` a basis of the null space of
-  the constraints ``L beta = c``.
+- **penalised likelihood-ratio tests**, of one coefficient or of several at once (a categorical factor, a
+  contrast between configurations). firthmodels' ``lrt()`` is 1-df only and did not converge for ``EH`` on
+  endometrial (``max_iter``), so all penalised LR tests use our restricted fit, which keeps the penalty of
+  the full model (``1/2 log|X'WX|`` with the full ``X``), logistf's ``anova(..., method = "nested")`` and
+  ``drop1`` convention. The restricted maximum is found by Fisher scoring with the modified score
+  ``X'(y - p + h (1/2 - p))`` and step halving (Heinze and Schemper 2002), in the parametrisation
+  ``beta = beta_0 + N gamma`` with ``N`` a basis of the null space of the constraints ``L beta = c``.
 - a fallback profile interval (root finding on restricted fits) used only when firthmodels'
   Venzon-Moolgavkar iterations do not converge.
 

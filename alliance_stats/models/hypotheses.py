@@ -40,7 +40,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from scipy import stats
 
 from alliance_stats.errors import PlanError, SpecificationError
@@ -110,9 +110,19 @@ class Hypothesis(_Strict):
     factor: str | None = None
     direction: Direction = "greater"
     confirmatory: bool = True
+    mediation: dict[str, str] | None = None
 
     @model_validator(mode="after")
     def _one_target(self) -> Hypothesis:
+        if self.mediation is not None:
+            if self.term is not None or self.contrast is not None:
+                raise ValueError("a mediation hypothesis has no 'term' or 'contrast'")
+            if self.confirmatory:
+                raise ValueError("a mediation hypothesis is exploratory: set 'confirmatory: false'")
+            missing = {"x", "mediator"} - set(self.mediation)
+            if missing:
+                raise ValueError(f"mediation needs {sorted(missing)}")
+            return self
         if (self.term is None) == (self.contrast is None):
             raise ValueError("give either 'term' (one coefficient) or 'contrast' (levels of a factor), not both")
         if self.factor is not None and self.contrast is None:
@@ -123,6 +133,8 @@ class Hypothesis(_Strict):
         """Readable description of what is tested."""
         if self.term is not None:
             return self.term
+        if self.mediation is not None:
+            return f"{self.mediation['x']} -> {self.mediation['mediator']} -> outcome (a x b)"
         assert self.contrast is not None
         return f"mean({', '.join(self.contrast.plus)}) - mean({', '.join(self.contrast.minus)})"
 
@@ -317,9 +329,11 @@ def test_hypotheses(
     for h in hypotheses:
         try:
             parsed.append(h if isinstance(h, Hypothesis) else Hypothesis.model_validate(dict(h)))
-        except ValueError as exc:  # pydantic ValidationError is a ValueError
+        except ValidationError as exc:
             ident = h.get("id") if isinstance(h, Mapping) else None
-            raise PlanError(f"hypothesis {ident or '?'} is malformed: {exc}".splitlines()[0],
+            first = exc.errors()[0]
+            where = ".".join(str(part) for part in first["loc"])
+            raise PlanError(f"hypothesis {ident or '?'} is malformed: {where + ': ' if where else ''}{first['msg']}",
                             fix="see alliance_stats.models.hypotheses.Hypothesis") from None
     ids = [h.id for h in parsed]
     dup = {i for i in ids if ids.count(i) > 1}
@@ -329,6 +343,9 @@ def test_hypotheses(
     z_crit = float(stats.norm.ppf(1 - alpha / 2))
     rows = []
     for h in parsed:
+        if h.mediation is not None:
+            rows.append(_mediation_row(h, results))
+            continue
         if h.model not in results:
             raise PlanError(f"hypothesis {h.id}: model '{h.model}' was not fitted", value=h.model,
                             fix=f"choose one of: {', '.join(results) or '(no model)'}")
@@ -392,6 +409,29 @@ def test_hypotheses(
              "ci_low", "ci_high", "odds_ratio", "or_ci_low", "or_ci_high", "test", "statistic", "p", "p_adjusted",
              "verdict", "note"]
     return frame[order]
+
+
+def _mediation_row(h: Hypothesis, results: Mapping[str, Any]) -> dict[str, Any]:
+    """Row of an exploratory mediation hypothesis from the MediationResult stored under its id."""
+    from alliance_stats.models.mediation import MediationResult
+
+    med = results.get(h.id)
+    if not isinstance(med, MediationResult):
+        raise PlanError(f"hypothesis {h.id} is a mediation hypothesis: pass its mediation() result as "
+                        f"results['{h.id}']", value=h.id,
+                        fix="run alliance_stats.models.mediation(...) and add it to the results mapping")
+    if med.x != h.mediation["x"] or med.mediator != h.mediation["mediator"]:
+        raise PlanError(f"hypothesis {h.id}: the mediation result is {med.x} -> {med.mediator}, the plan says "
+                        f"{h.mediation['x']} -> {h.mediation['mediator']}", value=h.id)
+    row = med.table.loc["indirect"]
+    return {
+        "id": h.id, "statement_fr": h.statement.fr, "statement_en": h.statement.en, "model": h.model,
+        "target": h.target(), "direction": h.direction, "confirmatory": False,
+        "estimate": float(row["estimate"]), "se": float(row["boot_se"]), "ci_low": float(row["ci_low"]),
+        "ci_high": float(row["ci_high"]), "odds_ratio": math.nan, "or_ci_low": math.nan, "or_ci_high": math.nan,
+        "test": "bootstrap percentile interval", "statistic": math.nan, "p": math.nan,
+        "note": "indirect effect a x b on a mixed scale (mediator units x log odds); see the mediation table",
+    }
 
 
 def hypotheses_table(frame: pd.DataFrame, lang: str = "en", key: str = "hypotheses") -> Table:

@@ -97,7 +97,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, field_validator
 from scipy import stats
-from scipy.special import expit, logit, logsumexp
+from scipy.special import expit, logit
 
 from alliance_stats.errors import AllianceStatsError, AnalysisWarning, PlanError, SpecificationError
 from alliance_stats.i18n import check_lang, fmt_number, tr
@@ -509,20 +509,54 @@ def _mahalanobis_p(values: np.ndarray) -> np.ndarray:
     return stats.chi2.sf(d2, df=p)
 
 
+def _evenodd(scored: np.ndarray, sizes: list[int]) -> np.ndarray:
+    """Even-odd consistency per row (Johnson 2005, Spearman-Brown corrected), vectorised over rows."""
+    m = scored.shape[0]
+    odd = np.full((m, len(sizes)), np.nan)
+    even = np.full_like(odd, np.nan)
+    start = 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for f, size in enumerate(sizes):
+            block = scored[:, start : start + size]
+            odd[:, f] = np.nanmean(block[:, 0::2], axis=1)
+            if size > 1:
+                even[:, f] = np.nanmean(block[:, 1::2], axis=1)
+            start += size
+    both = ~np.isnan(odd) & ~np.isnan(even)
+    count = both.sum(axis=1)
+    a = np.where(both, odd, 0.0)
+    b = np.where(both, even, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        da = np.where(both, a - a.sum(axis=1, keepdims=True) / count[:, None], 0.0)
+        db = np.where(both, b - b.sum(axis=1, keepdims=True) / count[:, None], 0.0)
+        va, vb = (da * da).sum(axis=1), (db * db).sum(axis=1)
+        r = (da * db).sum(axis=1) / np.sqrt(va * vb)
+        sb = np.where(r > -1, 2 * r / (1 + r), -1.0)
+    out = np.maximum(sb, -1.0)
+    return np.where((count >= 2) & (va > 0) & (vb > 0), out, np.nan)
+
+
 def careless_exclusions(responses: pd.DataFrame, instrument: Instrument, rules: Any) -> np.ndarray:
-    """Boolean mask of the respondents the plan's careless-responding rules exclude (vectorised).
+    """Boolean mask of the respondents that the plan's careless-responding rules exclude (vectorised).
 
     Same indices and rules as :func:`alliance_stats.data.careless_flags` followed by
-    :func:`alliance_stats.data.apply_exclusions` (without ``exclude_dyad``), for the rules a plan can set:
-    ``fail_attention``, ``max_longstring``, ``min_irv``, ``mahalanobis_p``, ``max_missing_share``.
+    :func:`alliance_stats.data.apply_exclusions` (``rules``: :class:`alliance_stats.data.ExclusionRules`):
+    ``fail_attention``, ``max_longstring``, ``min_irv``, ``mahalanobis_p``, ``min_evenodd``,
+    ``max_missing_share`` and ``exclude_dyad``. The tests check that both exclude the same respondents.
     """
     items = instrument.likert_items()
     names = [v.name for v in items if v.name in responses.columns]
-    values = responses[names].to_numpy(dtype=float, na_value=np.nan).copy()
+    values = np.array(responses[names].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float, na_value=np.nan))
+    reverse = np.zeros(len(names), dtype=bool)
+    bounds = np.zeros(len(names))
     for j, name in enumerate(names):
         var = instrument.variable(name)
-        points = np.asarray([float(x) for x in instrument.scales[var.scale or ""].points])
+        scale = instrument.scales[var.scale or ""]
+        points = np.asarray([float(x) for x in scale.points])
         values[~np.isin(values[:, j], points), j] = np.nan
+        reverse[j] = bool(var.reverse)
+        bounds[j] = scale.min + scale.max
     n_items = values.shape[1]
     excluded = np.zeros(len(responses), dtype=bool)
     answered = (~np.isnan(values)).sum(axis=1)
@@ -540,12 +574,26 @@ def careless_exclusions(responses: pd.DataFrame, instrument: Instrument, rules: 
     if rules.mahalanobis_p is not None and n_items >= 2:
         with np.errstate(invalid="ignore"):
             excluded |= _mahalanobis_p(values) < rules.mahalanobis_p
+    if getattr(rules, "min_evenodd", None) is not None:
+        scored = np.where(reverse[None, :], bounds[None, :] - values, values)
+        position = {name: j for j, name in enumerate(names)}
+        groups = [[position[v.name] for v in instrument.items(code) if v.name in position]
+                  for code in instrument.construct_codes()]
+        groups = [g for g in groups if g]
+        if len(groups) >= 2:
+            order = [j for g in groups for j in g]
+            with np.errstate(invalid="ignore"):
+                excluded |= _evenodd(scored[:, order], [len(g) for g in groups]) < rules.min_evenodd
     if rules.fail_attention:
         for var in instrument.attention_items():
             if var.name in responses.columns:
                 given = pd.to_numeric(responses[var.name], errors="coerce").to_numpy(dtype=float)
                 with np.errstate(invalid="ignore"):
                     excluded |= (given != float(var.attention_expected or 0)) & ~np.isnan(given)
+    if getattr(rules, "exclude_dyad", False) and "dyad_id" in responses.columns:
+        dyad = responses["dyad_id"].to_numpy()
+        bad = set(dyad[excluded & pd.notna(dyad)])
+        excluded |= np.isin(dyad, list(bad)) & pd.notna(dyad)
     return excluded
 
 
@@ -555,55 +603,74 @@ def careless_exclusions(responses: pd.DataFrame, instrument: Instrument, rules: 
 def _gmm_m_step(x: np.ndarray, w: np.ndarray, resp: np.ndarray, covariance_type: str, reg: float
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Weights, means and covariances from responsibilities (scikit-learn's estimators, with case weights)."""
-    _, _, d = x.shape
-    rw = resp * w[..., None]  # (R, n, k)
-    nk = rw.sum(axis=1) + 10 * np.finfo(float).eps  # (R, k)
-    means = np.einsum("rnk,rnd->rkd", rw, x) / nk[..., None]
+    d = x.shape[2]
+    rw = np.swapaxes(resp * w[..., None], 1, 2)  # (R, k, n)
+    nk = rw.sum(axis=2) + 10 * np.finfo(float).eps  # (R, k)
+    means = (rw @ x) / nk[..., None]  # (R, k, d)
     eye = np.eye(d)
     if covariance_type == "full":
         diff = x[:, None, :, :] - means[:, :, None, :]  # (R, k, n, d)
-        cov = np.einsum("rnk,rkni,rknj->rkij", rw, diff, diff) / nk[..., None, None] + reg * eye
+        cov = np.swapaxes(diff * rw[..., None], -1, -2) @ diff / nk[..., None, None] + reg * eye
     elif covariance_type == "tied":
-        avg_x2 = np.einsum("rn,rni,rnj->rij", w, x, x)
-        avg_means2 = np.einsum("rk,rki,rkj->rij", nk, means, means)
+        avg_x2 = np.swapaxes(x * w[..., None], 1, 2) @ x
+        avg_means2 = np.swapaxes(means * nk[..., None], 1, 2) @ means
         cov = (avg_x2 - avg_means2) / nk.sum(axis=1)[:, None, None] + reg * eye
     else:
-        avg_x2 = np.einsum("rnk,rnd->rkd", rw, x * x) / nk[..., None]
-        cov = avg_x2 - means**2 + reg
+        cov = (rw @ (x * x)) / nk[..., None] - means**2 + reg
         if covariance_type == "spherical":
             cov = cov.mean(axis=2)
     weights = nk / w.sum(axis=1, keepdims=True)
     return weights, means, cov
 
 
+def _cholesky(stack: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Cholesky factors of a stack of matrices (R, k, d, d); non positive-definite ones flagged (identity)."""
+    try:
+        return np.linalg.cholesky(stack), np.ones(stack.shape[:-2], dtype=bool)
+    except np.linalg.LinAlgError:
+        flat = stack.reshape(-1, *stack.shape[-2:])
+        out = np.empty_like(flat)
+        good = np.ones(len(flat), dtype=bool)
+        for i, matrix in enumerate(flat):
+            try:
+                out[i] = np.linalg.cholesky(matrix)
+            except np.linalg.LinAlgError:
+                out[i] = np.eye(matrix.shape[0])
+                good[i] = False
+        return out.reshape(stack.shape), good.reshape(stack.shape[:-2])
+
+
 def _gmm_log_prob(x: np.ndarray, means: np.ndarray, cov: np.ndarray, covariance_type: str) -> np.ndarray:
     """log N(x | mean_k, cov_k) for every point and component: (R, n, k); NaN where a covariance is not PD."""
     R, n, d = x.shape
     k = means.shape[1]
+    diff = x[:, None, :, :] - means[:, :, None, :]  # (R, k, n, d)
     if covariance_type in ("full", "tied"):
         stack = cov if covariance_type == "full" else np.broadcast_to(cov[:, None], (R, k, d, d))
-        good = np.linalg.eigvalsh(stack).min(axis=-1) > 0
-        safe = np.where(good[..., None, None], stack, np.eye(d))
-        chol = np.linalg.cholesky(safe)
+        chol, good = _cholesky(stack)
         precision_chol = np.swapaxes(np.linalg.inv(chol), -1, -2)  # scikit-learn's precisions_cholesky_
         log_det = np.log(np.diagonal(precision_chol, axis1=-2, axis2=-1)).sum(axis=-1)  # (R, k)
-        y = np.einsum("rnd,rkde->rkne", x, precision_chol) - np.einsum("rkd,rkde->rke", means,
-                                                                        precision_chol)[:, :, None, :]
-        log_prob = (y**2).sum(axis=-1).transpose(0, 2, 1)  # (R, n, k)
-        out = -0.5 * (d * np.log(2 * np.pi) + log_prob) + log_det[:, None, :]
-        return np.where(good[:, None, :], out, np.nan)
-    if covariance_type == "diag":
+        y = diff @ precision_chol
+        log_prob = (y * y).sum(axis=-1)  # (R, k, n)
+    elif covariance_type == "diag":
         good = (cov > 0).all(axis=-1)
         precision = 1.0 / np.where(cov > 0, cov, 1.0)  # (R, k, d)
         log_det = 0.5 * np.log(precision).sum(axis=-1)
-        log_prob = np.einsum("rnkd,rkd->rnk", (x[:, :, None, :] - means[:, None, :, :]) ** 2, precision)
+        log_prob = (diff * diff) @ precision[..., None]
+        log_prob = log_prob[..., 0]
     else:
         good = cov > 0
         precision = 1.0 / np.where(cov > 0, cov, 1.0)  # (R, k)
         log_det = 0.5 * d * np.log(precision)
-        log_prob = ((x[:, :, None, :] - means[:, None, :, :]) ** 2).sum(axis=-1) * precision[:, None, :]
-    out = -0.5 * (d * np.log(2 * np.pi) + log_prob) + log_det[:, None, :]
-    return np.where(good[:, None, :], out, np.nan)
+        log_prob = (diff * diff).sum(axis=-1) * precision[..., None]
+    out = -0.5 * (d * np.log(2 * np.pi) + log_prob) + log_det[..., None]
+    out = np.where(good[..., None], out, np.nan)
+    return np.swapaxes(out, 1, 2)
+
+
+def _logsumexp(a: np.ndarray) -> np.ndarray:
+    top = a.max(axis=-1, keepdims=True)
+    return (top + np.log(np.exp(a - top).sum(axis=-1, keepdims=True)))[..., 0]
 
 
 def _gmm_parameters(k: int, d: int, covariance_type: str) -> int:
@@ -655,7 +722,7 @@ def gmm_bic_batch(data: np.ndarray, weights: np.ndarray, init_labels: np.ndarray
             np.log(params[0][idx])[:, None, :]
         bad = ~np.isfinite(weighted).all(axis=(1, 2)) & (wa > 0).any(axis=1)
         weighted = np.where(np.isfinite(weighted), weighted, -1e300)
-        norm = logsumexp(weighted, axis=2)
+        norm = _logsumexp(weighted)
         new_lower = (norm * wa).sum(axis=1) / total[idx]
         resp_a = np.exp(weighted - norm[..., None])
         new = _gmm_m_step(xa, wa, resp_a, covariance_type, reg_covar)
@@ -670,7 +737,7 @@ def gmm_bic_batch(data: np.ndarray, weights: np.ndarray, init_labels: np.ndarray
     weighted = _gmm_log_prob(x, params[1], params[2], covariance_type) + np.log(params[0])[:, None, :]
     failed |= ~np.isfinite(weighted).all(axis=(1, 2))
     weighted = np.where(np.isfinite(weighted), weighted, -1e300)
-    norm = logsumexp(weighted, axis=2)
+    norm = _logsumexp(weighted)
     labels = weighted.argmax(axis=2)
     loglik = (norm * w).sum(axis=1)
     bic = -2.0 * loglik + _gmm_parameters(k, d, covariance_type) * np.log(np.maximum(total, 1.0))
@@ -777,8 +844,7 @@ def _model_frame(ctx: _Context, sim_seed: np.random.SeedSequence, n_dyads: int) 
     dyads = build_dyads(scores, ctx.instrument)
     configuration = classify(dyads, cut=ctx.cut, scale=ctx.scale, asymmetry=ctx.asymmetry)
     firms = firms_at_risk(scores, dyads, ctx.outcome)
-    firms["configuration"] = pd.Categorical(configuration.reindex(firms["dyad_id"].to_numpy()).to_numpy(),
-                                            categories=list(CONFIGURATIONS))
+    firms["configuration"] = configuration.reindex(firms["dyad_id"].to_numpy()).to_numpy()
     table = dyads.table.copy()
     table["configuration"] = configuration
     return {"firms": firms, "dyads": table, "kept": len(kept)}
@@ -788,9 +854,7 @@ def _design_arrays(firms: pd.DataFrame, spec: Any) -> tuple[np.ndarray, np.ndarr
                                                              dict[str, Any], bool]:
     from alliance_stats.models import build_design
 
-    categorical = dict(spec.categorical) if spec.categorical else None
-    if categorical is None:
-        categorical = {"configuration": "survie"} if "configuration" in spec.predictors else {}
+    categorical = dict(spec.categorical)  # as the plan runner passes it to fit_logit
     design = build_design(firms, spec.outcome, spec.predictors, categorical, [tuple(p) for p in spec.interactions],
                           spec.standardize, spec.cluster)
     groups = None

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from alliance_stats.errors import (
+    AnalysisWarning,
     ConvergenceWarning,
     DataQualityWarning,
     HeywoodWarning,
@@ -218,3 +219,11 @@ def test_warnings_are_not_raised_on_a_clean_fit(hs: pd.DataFrame) -> None:
         warnings.simplefilter("error")
         res = cfa(hs, HS_MODEL)
     assert res.warnings == []
+
+
+def test_just_identified_model_warns(hs: pd.DataFrame) -> None:
+    with pytest.warns(AnalysisWarning):
+        res = cfa(hs, "f =~ x1 + x2 + x3")
+    assert res.fit["df"] == 0 and res.fit["chisq"] == pytest.approx(0.0, abs=1e-8)
+    assert res.fit["cfi"] == 1.0 and res.fit["rmsea"] == 0.0
+    assert any("just-identified" in w for w in res.warnings)

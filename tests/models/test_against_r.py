@@ -169,3 +169,23 @@ def test_separation_lp_finds_complete_separation():
     assert check.kind == "complete" and check.directions["x"] == 1
     check = detect_separation(X, np.array([0, 1, 0, 1, 0, 1]))
     assert check.kind == "none"
+
+
+def test_fallback_profile_interval_equals_r(r_values, datasets):
+    """The root-finding profile interval (used when firthmodels' iterations fail) gives the same bounds."""
+    import dataclasses
+
+    from alliance_stats.models.firth import fit_firth, profile_interval, profile_interval_linear
+
+    ref = r_values["endometrial"]
+    df = datasets["endometrial"]
+    X = np.column_stack([np.ones(len(df)), df[["NV", "PI", "EH"]].to_numpy(float)])
+    y = df["HG"].to_numpy(float)
+    fit = dataclasses.replace(fit_firth(X, y), estimator=None)
+    for j, name in enumerate(ref["coef"]):
+        lo, hi, source = profile_interval(X, y, fit, j)
+        assert source == "root finding"
+        assert lo == pytest.approx(ref["profile_ci_low"][name], abs=1e-6)
+        assert hi == pytest.approx(ref["profile_ci_high"][name], abs=1e-6)
+    lo, hi = profile_interval_linear(X, y, fit, np.array([0.0, 1.0, 0.0, 0.0]))
+    assert (lo, hi) == pytest.approx((ref["profile_ci_low"]["NV"], ref["profile_ci_high"]["NV"]), abs=1e-6)

@@ -141,3 +141,22 @@ def test_hypotheses_table_localised(results):
     verdicts = set(fr.frame["Verdict"])
     assert verdicts <= {"soutenue", "non soutenue", "exploratoire"} and "exploratoire" in verdicts
     assert "Holm" in fr.note
+
+
+def test_mediation_hypothesis_reported_without_verdict(results):
+    from alliance_stats.models import mediation
+
+    m3 = results["M3"]
+    data = m3.design.frame.assign(crossed=m3.design.y)
+    data["LEARN"] = 0.5 * data["trust_shared"] + np.random.default_rng(1).normal(size=len(data))
+    med = mediation(data, "trust_shared", "LEARN", "crossed", n_boot=200, seed=1)
+    h5 = {"id": "H5", "statement": S, "model": "M3", "confirmatory": False, "direction": "two-sided",
+          "mediation": {"x": "trust_shared", "mediator": "LEARN", "outcome": "crossed"}}
+    out = models.test_hypotheses({**results, "H5": med}, [H3, h5])
+    assert out.loc["H5", "estimate"] == pytest.approx(med.indirect)
+    assert out.loc["H5", "verdict"] is None and np.isnan(out.loc["H5", "p_adjusted"])
+    assert out.loc["H3", "p_adjusted"] == pytest.approx(out.loc["H3", "p"])  # family of one
+    with pytest.raises(PlanError, match="H5"):
+        models.test_hypotheses(results, [h5])
+    with pytest.raises(PlanError, match="exploratory"):
+        models.test_hypotheses(results, [dict(h5, confirmatory=True)])

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from alliance_stats.models import fit_logit
 from tests.models.simulated import CONFIGS, simulate_firms
 
-SETTINGS = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 PREDICTORS = ["configuration", "trust_shared", "firm_age"]
 
 
