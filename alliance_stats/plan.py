@@ -290,9 +290,13 @@ class WarningLog:
         self.items: list[dict[str, str]] = []
 
     def add(self, stage: str, message: str, kind: str = "AnalysisWarning") -> None:
-        entry = {"stage": stage, "kind": kind, "message": str(message)}
-        if entry not in self.items:
-            self.items.append(entry)
+        message = str(message)
+        for entry in self.items:
+            if entry["stage"] == stage and entry["message"] == message:
+                if entry["kind"] == "AnalysisWarning":  # keep the most specific category
+                    entry["kind"] = kind
+                return
+        self.items.append({"stage": stage, "kind": kind, "message": message})
 
     def run(self, stage: str, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Call ``func`` and record the analysis warnings it raises and its result's ``.warnings``."""
@@ -611,7 +615,7 @@ def _prepare(ctx: RunContext, responses: Any, data_path: Path) -> dict[str, Any]
 
     from alliance_stats.data import build_dyads, check_responses, firms_at_risk, score_responses
     from alliance_stats.data.quality import apply_exclusions, careless_flags
-    from alliance_stats.data.scoring import CrossedDefinition, clean_items, reverse_items
+    from alliance_stats.data.scoring import CrossedDefinition, clean_items
     from alliance_stats.errors import DataError
     from alliance_stats.typology.classify import classify
 
@@ -626,8 +630,14 @@ def _prepare(ctx: RunContext, responses: Any, data_path: Path) -> dict[str, Any]
             file=str(data_path), row=first.row, column=first.column, value=first.value,
             fix="correct the responses file; nothing was computed",
         )
+    by_rule: dict[str, list[Any]] = {}
     for finding in check.warnings:
-        ctx.log.add("data", finding.line() if hasattr(finding, "line") else finding.message, "DataQualityWarning")
+        by_rule.setdefault(finding.rule, []).append(finding)
+    for rule, findings in by_rule.items():
+        rows = ", ".join(str(f.row) for f in findings[:12] if f.row is not None)
+        more = "" if len(findings) <= 12 else ", ..."
+        ctx.log.add("data", f"{rule}: {len(findings)} finding(s) in rows {rows}{more}; first: {findings[0].message}"
+                    " (`alliance-stats data check` lists them all)", "DataQualityWarning")
     flags = ctx.log.run("exclusions", careless_flags, responses, inst)
     kept, excluded = apply_exclusions(responses, flags, plan.exclusions)
     if len(kept) == 0:
@@ -643,7 +653,7 @@ def _prepare(ctx: RunContext, responses: Any, data_path: Path) -> dict[str, Any]
     configuration = ctx.log.run("typology", classify, table, cut=cut, asymmetry=plan.typology.asymmetry)
     table["configuration"] = configuration
     firms["configuration"] = configuration.reindex(firms["dyad_id"].to_numpy()).to_numpy()
-    items = reverse_items(clean_items(kept, inst), inst)
+    items = clean_items(kept, inst)  # floats, missing codes as NaN, reverse-keyed items reversed
 
     # ---- sample section
     section = ctx.section("sample", "Échantillon", "Sample")

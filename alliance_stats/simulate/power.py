@@ -482,7 +482,13 @@ def _longstring(values: np.ndarray) -> np.ndarray:
 
 
 def _mahalanobis_p(values: np.ndarray) -> np.ndarray:
-    """psych::outlier's D2 (pairwise-complete covariance, missing answers contribute 0) and its chi2 p value."""
+    """p value of psych::outlier's D2 as :func:`alliance_stats.data.quality.mahalanobis_d2` computes it.
+
+    The pairwise-complete covariance is formed with matrix products instead of a loop over item pairs; when it
+    is not positive definite or is ill-conditioned (condition number above 1e8, where rounding differences of
+    the two formulas could change D2), the data module's own function is called so that exactly the same
+    respondents are excluded.
+    """
     n, p = values.shape
     out = np.full(n, np.nan)
     if n <= p:
@@ -495,11 +501,20 @@ def _mahalanobis_p(values: np.ndarray) -> np.ndarray:
     cross = filled.T @ filled
     with np.errstate(invalid="ignore", divide="ignore"):
         cov = (cross - sums * sums.T / pairs) / (pairs - 1.0)
+    cov[pairs < 2] = np.nan
     if not np.isfinite(cov).all():
         return out
     eigen = np.linalg.eigvalsh(cov)
-    if eigen.min() <= 1e-10 * max(eigen.max(), 1e-300):
+    size = np.abs(eigen)
+    if size.min() <= 1e-10 * max(size.max(), 1e-300):
         return out
+    if eigen.min() <= 1e-8 * eigen.max():
+        from alliance_stats.data.quality import mahalanobis_d2
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            d2, _ = mahalanobis_d2(values)
+        return stats.chi2.sf(d2, df=p)
     inverse = np.linalg.inv(cov)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)

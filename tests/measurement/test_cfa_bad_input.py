@@ -124,6 +124,7 @@ def test_bad_options(hs: pd.DataFrame) -> None:
         cfa(hs.to_numpy(), HS_MODEL)  # type: ignore[arg-type]
 
 
+@pytest.mark.filterwarnings("ignore:the model is just-identified")
 def test_heywood_case_warns_and_is_reported() -> None:
     # one factor, three items with r12 = r13 = .8 and r23 = .55: lambda1^2 = .8 * .8 / .55 > 1
     corr = np.array([[1.0, 0.8, 0.8], [0.8, 1.0, 0.55], [0.8, 0.55, 1.0]])
