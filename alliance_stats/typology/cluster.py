@@ -49,8 +49,12 @@ Hand-written parts and why
 - The resampling k-means (stability) and the k-means of the gap reference sets use a batched Lloyd
   algorithm in numpy (k-means++ seeding, all starts and resamples of a chunk iterated together), because
   refitting scikit-learn's ``KMeans`` 200 times with 50 starts dominates the run time
-  (``benchmarks/bench_typology.py`` prints the ratio). The same number of starts is used on resamples as on
-  the data; the tests check that it reaches scikit-learn's inertia.
+  (``benchmarks/bench_typology.py`` prints the ratio); the tests check that it reaches scikit-learn's inertia.
+  On each resample k-means starts from the full-data centres (warm start) and from ``boot_n_init`` (10)
+  fresh k-means++ seedings, keeping the lowest inertia: the warm start finds the resample's version of the
+  data's solution, the fresh starts let the resample find another optimum (which instability requires);
+  with four clusters in two dimensions ten fresh starts find the best of 50 (checked against
+  fpc::clusterboot with 50 starts per fit, tests/typology/test_cluster_r.py).
 - The ARI of the permutation test is computed from contingency tables of all permutations at once (row and
   column totals are fixed under permutation, so only ``sum C(n_ij, 2)`` changes); it equals scikit-learn's
   ``adjusted_rand_score``.
@@ -369,6 +373,7 @@ def kmeans_batch(
     weights: np.ndarray | None = None,
     max_iter: int = 300,
     chunk_elements: int = 2_000_000,
+    init_centres: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """k-means (Lloyd, k-means++ seeding, ``n_init`` starts) of many data sets at once.
 
@@ -388,6 +393,8 @@ def kmeans_batch(
         Lloyd iterations at most.
     chunk_elements
         Memory bound: runs are processed in chunks of about this many ``run x point x cluster`` cells.
+    init_centres
+        ``(k, p)`` or ``(B, k, p)``: one more start per data set from these centres (a warm start).
 
     Returns
     -------
@@ -411,19 +418,26 @@ def kmeans_batch(
     else:
         w = np.asarray(weights, dtype=float)
         w = np.broadcast_to(w[None] if w.ndim == 1 else w, (n_sets, n))
+    warm = None
+    if init_centres is not None:
+        warm = np.asarray(init_centres, dtype=float)
+        warm = np.broadcast_to(warm[None] if warm.ndim == 2 else warm, (n_sets, k, batch.shape[2]))
+    starts = n_init + (warm is not None)
     best_labels = np.empty((n_sets, n), dtype=int)
     best_inertia = np.empty(n_sets)
-    sets_per_chunk = max(1, int(chunk_elements // max(1, n_init * n * k)))
+    sets_per_chunk = max(1, int(chunk_elements // max(1, starts * n * k)))
     for start in range(0, n_sets, sets_per_chunk):
         stop = min(n_sets, start + sets_per_chunk)
-        chunk = np.repeat(batch[start:stop], n_init, axis=0)
-        chunk_w = np.repeat(w[start:stop], n_init, axis=0)
+        chunk = np.repeat(batch[start:stop], starts, axis=0)
+        chunk_w = np.repeat(w[start:stop], starts, axis=0)
         centres = _kmeans_pp(chunk, chunk_w, k, rng)
+        if warm is not None:
+            centres[starts - 1 :: starts] = warm[start:stop]
         labels, inertia = _lloyd(chunk, chunk_w, centres, max_iter)
-        inertia = inertia.reshape(stop - start, n_init)
+        inertia = inertia.reshape(stop - start, starts)
         best = inertia.argmin(axis=1)
         best_inertia[start:stop] = inertia[np.arange(stop - start), best]
-        best_labels[start:stop] = labels.reshape(stop - start, n_init, n)[np.arange(stop - start), best]
+        best_labels[start:stop] = labels.reshape(stop - start, starts, n)[np.arange(stop - start), best]
     if single:
         return best_labels[0], best_inertia[0]
     return best_labels, best_inertia
@@ -895,7 +909,7 @@ def _validate_request(
         raise SpecificationError(f"n_boot must be >= 10 and n_perm >= 19 (got {n_boot}, {n_perm})",
                                  fix="use n_boot=200 and n_perm=999 (the defaults)")
     if kmeans_n_init < 1 or gmm_n_init < 1 or gap_b < 2:
-        raise SpecificationError("kmeans_n_init, gmm_n_init must be >= 1 and gap_b >= 2",
+        raise SpecificationError("kmeans_n_init and gmm_n_init must be >= 1, gap_b >= 2",
                                  fix="keep the defaults (50, 5, 100)")
     bad_types = [c for c in covariance_types if c not in COVARIANCE_TYPES]
     if bad_types or not covariance_types:
@@ -1056,7 +1070,7 @@ def _bootstrap(
     theory_codes: np.ndarray | None,
     n_categories: int,
     n_boot: int,
-    kmeans_n_init: int,
+    boot_n_init: int,
     streams: dict[str, np.random.SeedSequence],
     messages: list[str],
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
@@ -1074,8 +1088,9 @@ def _bootstrap(
             padded[b, : len(sample)] = z[sample]
             padded[b, len(sample):] = z[sample[0]]
             weights[b, : len(sample)] = 1.0
-        labels, _ = kmeans_batch(padded, k, n_init=kmeans_n_init, seed=np.random.default_rng(streams["boot_kmeans"]),
-                                 weights=weights)
+        centres = np.vstack([z[final["kmeans"] == c].mean(axis=0) for c in range(n_clusters["kmeans"])])
+        labels, _ = kmeans_batch(padded, n_clusters["kmeans"], n_init=boot_n_init, weights=weights,
+                                 seed=np.random.default_rng(streams["boot_kmeans"]), init_centres=centres)
         boot_labels["kmeans"] = [labels[b, : len(s)] for b, s in enumerate(samples)]
     if "ward" in methods:
         boot_labels["ward"] = [_ward_labels(linkage(z[s], method="ward"), k) for s in samples]
@@ -1147,6 +1162,7 @@ def cluster_check(
     covariance_types: Sequence[str] = COVARIANCE_TYPES,
     gap_b: int = 100,
     gap_n_init: int = 10,
+    boot_n_init: int = 10,
     conf_level: float = 0.95,
 ) -> ClusterCheck:
     """Do the dyads show the theory's configurations? k selection, agreement, stability, centroids, verdict.
@@ -1180,7 +1196,9 @@ def cluster_check(
         Cluster on z-scores (for variables on different scales); link and symmetry share the 1-7 scale, so
         the default clusters on raw scores. Centroids are always on the original scale.
     kmeans_n_init
-        k-means starts on the data and on every resample (>= 50 by default).
+        k-means starts on the data at every k (>= 50 by default).
+    boot_n_init
+        Fresh k-means++ starts on each resample, in addition to the warm start from the data's centres.
     gmm_n_init
         Initialisations per mixture fit on the data (each covariance type, each k).
     covariance_types
@@ -1229,14 +1247,14 @@ def cluster_check(
         return _cluster_check(
             dyads, variables, k, methods, k_range, n_boot, n_perm, theory, seed, link, symmetry, cut, scale,
             asymmetry, dep_asymmetry, dep_cut, standardize, kmeans_n_init, gmm_n_init, covariance_types, gap_b,
-            gap_n_init, conf_level)
+            gap_n_init, boot_n_init, conf_level)
 
 
 def _cluster_check(
     dyads: Any, variables: Sequence[str], k: int, methods: Sequence[str], k_range: Iterable[int], n_boot: int,
     n_perm: int, theory: Any, seed: int, link: str, symmetry: str, cut: Any, scale: tuple[float, float],
     asymmetry: str, dep_asymmetry: str, dep_cut: Any, standardize: bool, kmeans_n_init: int, gmm_n_init: int,
-    covariance_types: Sequence[str], gap_b: int, gap_n_init: int, conf_level: float,
+    covariance_types: Sequence[str], gap_b: int, gap_n_init: int, boot_n_init: int, conf_level: float,
 ) -> ClusterCheck:
     messages: list[str] = []
     frame = dyad_frame(dyads)
@@ -1246,6 +1264,8 @@ def _cluster_check(
                                  fix='use e.g. variables=("link", "symmetry")')
     methods, ks = _validate_request(methods, k, k_range, n_boot, n_perm, kmeans_n_init, gmm_n_init, gap_b,
                                     covariance_types)
+    if boot_n_init < 0 or gap_n_init < 1:
+        raise SpecificationError("boot_n_init must be >= 0 and gap_n_init >= 1", fix="keep the defaults (10, 10)")
     if asymmetry not in ASYMMETRY_MEASURES:
         raise SpecificationError(f"unknown asymmetry measure {asymmetry!r}", value=asymmetry,
                                  fix=f"use one of {', '.join(ASYMMETRY_MEASURES)}")
@@ -1398,7 +1418,7 @@ def _cluster_check(
 
     # 3. stability (and the ARI bootstrap interval) on the same resamples
     jaccard, boot_ari = _bootstrap(z, k, methods, final, n_clusters, mixtures.get(k), theory_codes, n_categories,
-                                   n_boot, kmeans_n_init, streams, messages)
+                                   n_boot, boot_n_init, streams, messages)
     tail = (1.0 - conf_level) / 2.0
     ari_ci = {m: (float(np.quantile(v, tail)), float(np.quantile(v, 1.0 - tail))) for m, v in boot_ari.items()}
     stability_rows = []
@@ -1457,6 +1477,7 @@ def _cluster_check(
         "kmeans_n_init": kmeans_n_init, "gmm_n_init": gmm_n_init, "covariance_types": list(covariance_types),
         "gmm_covariance_type": mixtures[k]["covariance_type"] if "gmm" in methods else None,
         "gap_b": gap_b, "gap_n_init": gap_n_init, "gap_d_power": 2, "gap_space": "scaledPCA",
+        "boot_n_init": boot_n_init,
         "standardize": standardize, "cuts": cuts, "asymmetry": asymmetry, "conf_level": conf_level,
         "theory": ("classify" if theory is None and theory_series is not None else
                    ("none" if theory_series is None else "given")),
