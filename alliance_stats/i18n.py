@@ -63,6 +63,24 @@ LABELS: dict[str, dict[str, str]] = {
               "grille. AFC : N analytique exact (semTools::findRMSEAsamplesize) converti en dyades.",
         "en": "Smallest N of the grid ({grid}) whose power reaches {target}; blank: not reached within the grid. "
               "CFA: exact analytic N (semTools::findRMSEAsamplesize) converted to dyads."},
+    "power.title.details": {"fr": "Échantillons simulés : moyennes par nombre de dyades",
+                            "en": "Simulated samples: means by number of dyads"},
+    "power.col.n_dyads": {"fr": "Dyades (N)", "en": "Dyads (N)"},
+    "power.col.respondents_kept": {"fr": "Répondants retenus", "en": "Respondents kept"},
+    "power.col.excluded_share": {"fr": "Répondants exclus (%)", "en": "Respondents excluded (%)"},
+    "power.col.firms_at_risk": {"fr": "Entreprises en démarrage", "en": "Firms at risk"},
+    "power.col.crossed_share": {"fr": "Cap franchi (%)", "en": "Crossed (%)"},
+    "power.col.firth_share": {"fr": "Firth ({model}) (%)", "en": "Firth ({model}) (%)"},
+    "power.col.failed_share": {"fr": "Échecs ({model}) (%)", "en": "Failed ({model}) (%)"},
+    "power.col.cluster_k_share": {"fr": "k = {k} choisi (%)", "en": "k = {k} chosen (%)"},
+    "power.col.cluster_ari_mean": {"fr": "ARI moyen", "en": "Mean ARI"},
+    "power.note.details": {
+        "fr": "Moyennes sur les réplications. Firth : part des ajustements par vraisemblance pénalisée (moins de "
+              "10 événements par paramètre ou séparation, règle « auto » du plan). Échecs : modèle non estimable "
+              "(configuration sans entreprise, non-convergence), compté comme hypothèse non soutenue.",
+        "en": "Means over the replicates. Firth: share of penalised-likelihood fits (fewer than 10 events per "
+              "parameter or separation, the plan's 'auto' rule). Failed: model not estimable (a configuration "
+              "without firms, non-convergence), counted as a hypothesis not supported."},
     # --- typology: classification, cluster check, map (issue 5) ---
     "typology.kmeans": {"fr": "k-moyennes", "en": "k-means"},
     "typology.ward": {"fr": "Ward", "en": "Ward"},

@@ -1242,7 +1242,36 @@ class PowerResult:
                                           target=fmt_number(self.settings["target_power"], "f2", lang),
                                           grid="; ".join(map(str, grid))),
                                       formats=formats, lang=lang)
+        details = self.details.set_index("n_dyads")
+        columns_spec: list[tuple[str, str, str]] = [
+            ("respondents_kept", tr("power.col.respondents_kept", lang), "f1"),
+            ("excluded_share", tr("power.col.excluded_share", lang), "pct"),
+            ("firms_at_risk", tr("power.col.firms_at_risk", lang), "f1"),
+            ("crossed_share", tr("power.col.crossed_share", lang), "pct"),
+        ]
+        for key in self.settings["models"]:
+            columns_spec.append((f"firth_share_{key}", tr("power.col.firth_share", lang).format(model=key), "pct"))
+            columns_spec.append((f"failed_share_{key}", tr("power.col.failed_share", lang).format(model=key), "pct"))
+        columns_spec += [
+            ("cluster_k_share", tr("power.col.cluster_k_share", lang).format(k=self.settings["k"]), "pct"),
+            ("cluster_ari_mean", tr("power.col.cluster_ari_mean", lang), "r2"),
+        ]
+        frame = pd.DataFrame({label: details[key] for key, label, _ in columns_spec})
+        frame.index.name = tr("power.col.n_dyads", lang)
+        tables["power_details"] = Table(key="power_details", title=tr("power.title.details", lang), frame=frame,
+                                        note=tr("power.note.details", lang),
+                                        formats={label: spec for _, label, spec in columns_spec}, lang=lang)
         return tables
+
+    def rejection_rates(self, adjusted: bool = True) -> pd.DataFrame:
+        """Share of replicates rejecting each confirmatory hypothesis per N (rows), with the adjusted p values
+        (the plan's verdicts) or the unadjusted ones (each test's own rejection rate, e.g. its type I error
+        under a null population)."""
+        column = "p_adjusted_{}" if adjusted else "p_{}"
+        alpha = self.settings["alpha"]
+        frame = pd.DataFrame({h["id"]: (self.replicates[column.format(h["id"])] < alpha) for h in self.hypotheses})
+        frame["n_dyads"] = self.replicates["n_dyads"].to_numpy()
+        return frame.groupby("n_dyads").mean()
 
     def figure(self, lang: str = "en") -> Figure:
         """Power curves (:func:`alliance_stats.report.figures.power_curves_plot`), one per target."""
@@ -1383,6 +1412,7 @@ def _summarise(plan: PowerPlan, confirmatory: Plan, instrument: Instrument, ctx:
         cfa_power = rmsea_power(cfa_df, max(cfa_n, 2), plan.cfa.rmsea0, plan.cfa.rmsea_a, plan.alpha)
         power_rows.append({"n_dyads": n, "target": "cfa", "kind": "cfa", "power": cfa_power})
         detail: dict[str, Any] = {"n_dyads": n, "reps": count, "respondents_kept": kept_mean,
+                                  "excluded_share": 1.0 - kept_mean / (2.0 * n),
                                   "firms_at_risk": float(sub["at_risk"].mean()),
                                   "crossed_share": float(sub["crossed_share"].mean()),
                                   "cluster_k_share": float((sub["cluster_k"] == ctx.k_target).mean()),
@@ -1399,6 +1429,12 @@ def _summarise(plan: PowerPlan, confirmatory: Plan, instrument: Instrument, ctx:
             failure_counts[(chunk["n_dyads"], message)] += count
     for (n, message), count in sorted(failure_counts.items()):
         warnings_out.append(f"N = {n}: {message} in {count} of {reps} replicates (counted as not supported)")
+    for detail in detail_rows:
+        if detail["excluded_share"] > 0.10:
+            warnings_out.append(
+                f"N = {detail['n_dyads']}: the careless-responding rules exclude {detail['excluded_share']:.0%} of "
+                "the respondents on average (with few respondents per item the Mahalanobis D2 rule excludes many "
+                "careful respondents; consider switching it off for small samples)")
     power = pd.DataFrame(power_rows)
     power["reps"] = np.where(power["kind"] == "cfa", 0, reps)
     power["mcse"] = np.where(power["kind"] == "cfa", 0.0, _mcse(power["power"].to_numpy(), float(reps)))
@@ -1420,6 +1456,11 @@ def _summarise(plan: PowerPlan, confirmatory: Plan, instrument: Instrument, ctx:
     cfa = {"df": cfa_df, "items": n_items, "factors": n_factors, "rmsea0": plan.cfa.rmsea0,
            "rmsea_a": plan.cfa.rmsea_a, "alpha": plan.alpha, "respondents_per_dyad": per_dyad,
            "n_respondents_needed": cfa_needed, "n_dyads_needed": int(math.ceil(cfa_needed / per_dyad))}
+    if cfa_needed < n_items:
+        warnings_out.append(
+            f"CFA: the analytic RMSEA sample size ({cfa_needed} respondents, df = {cfa_df}) is below the number of "
+            f"items ({n_items}); a CFA needs more respondents than items to be estimable (and commonly several per "
+            "free parameter), so read the CFA row as a lower bound, not as a sufficient sample")
     hypotheses = [{"id": h.id, "model": h.model, "target": h.target(), "direction": h.direction,
                    "statement_fr": h.statement.fr, "statement_en": h.statement.en} for h in ctx.hypotheses]
     settings = {"reps": reps, "n_dyads": list(plan.n_dyads), "target_power": plan.target_power,

@@ -13,7 +13,10 @@ Algorithms and conventions
   cut with ``fcluster(criterion="maxclust")``; deterministic.
 - **Gaussian mixture**: scikit-learn ``GaussianMixture`` with every covariance type (spherical = mclust VII,
   diag = VVI, tied = EEE, full = VVV), ``gmm_n_init`` k-means initialisations each; at each k the type with
-  the lowest BIC is kept. Clusters are the components of highest posterior probability.
+  the lowest BIC is kept. Clusters are the components of highest posterior probability. Component
+  variances are floored at ``h^2 / 12`` for data recorded in steps of ``h`` (Sheppard's correction;
+  :func:`resolution_variance`: 1/1200 for means of ten 1-7 answers), so that no component can sit on a few
+  tied dyads with a spuriously high likelihood (scikit-learn's ``reg_covar``; 1e-6 for continuous data).
 - **BIC** is reported with scikit-learn's sign: ``-2 logL + npar log n``, **lower is better** (mclust reports
   ``2 logL - npar log n``, larger is better: the same number with the opposite sign). For k-means and Ward
   the BIC is the classification BIC of the partition under a spherical Gaussian model with one common
@@ -145,6 +148,7 @@ __all__ = [
     "max_se",
     "kmeans_batch",
     "clusterwise_jaccard",
+    "resolution_variance",
     "hennig_reading",
     "METHODS",
     "COVARIANCE_TYPES",
@@ -472,12 +476,33 @@ def _ward_labels(tree: np.ndarray, k: int) -> np.ndarray:
     return fcluster(tree, t=k, criterion="maxclust").astype(int) - 1
 
 
+def resolution_variance(data: np.ndarray, floor: float = 1e-6) -> float:
+    """Variance floor for mixture components: ``h^2 / 12`` for data recorded in steps of ``h``.
+
+    ``h`` is the smallest positive gap between distinct values of any column (0.1 for the mean of ten
+    1-7 answers). A component cannot be narrower than the rounding of its data (Sheppard's correction:
+    rounding to steps of h adds h^2/12 to a variance); without this floor a mixture can put a component
+    on a few tied dyads and reach a spuriously high likelihood. Continuous data get ``floor``
+    (scikit-learn's default ``reg_covar``).
+
+    >>> round(resolution_variance(np.array([[1.0, 2.0], [1.1, 2.5], [1.3, 2.0]])), 6)
+    0.000833
+    """
+    gaps = []
+    for column in np.asarray(data, dtype=float).T:
+        distinct = np.unique(column[np.isfinite(column)])
+        if len(distinct) > 1:
+            gaps.append(float(np.diff(distinct).min()))
+    return max(floor, min(gaps) ** 2 / 12.0) if gaps else floor
+
+
 def _fit_gmm(
-    data: np.ndarray, k: int, covariance_type: str, n_init: int, random_state: int, **init: Any
+    data: np.ndarray, k: int, covariance_type: str, n_init: int, random_state: int, reg_covar: float = 1e-6,
+    **init: Any,
 ) -> tuple[GaussianMixture | None, list[str]]:
     notes: list[str] = []
     model = GaussianMixture(n_components=k, covariance_type=covariance_type, n_init=n_init,
-                            random_state=random_state, max_iter=500, reg_covar=1e-6, **init)
+                            random_state=random_state, max_iter=500, reg_covar=reg_covar, **init)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -1012,6 +1037,7 @@ def _fit_methods(
     """Fit every method at every k. Returns labels, mixture models, mixture BIC table and method BICs."""
     labels: dict[str, dict[int, np.ndarray]] = {m: {} for m in methods}
     bics: dict[str, dict[int, float]] = {m: {} for m in methods}
+    reg_covar = resolution_variance(z)
     mixtures: dict[int, dict[str, Any]] = {}
     gmm_table = pd.DataFrame(index=pd.Index(ks, name="k"), columns=list(covariance_types), dtype=float)
     if "kmeans" in methods:
@@ -1040,7 +1066,7 @@ def _fit_methods(
             best: tuple[float, str, Any] | None = None
             for t, covariance_type in enumerate(covariance_types):
                 state = int(states[position * len(covariance_types) + t])
-                model, notes = _fit_gmm(z, k, covariance_type, gmm_n_init, state)
+                model, notes = _fit_gmm(z, k, covariance_type, gmm_n_init, state, reg_covar)
                 failures.extend(notes)
                 if model is None:
                     continue
@@ -1051,7 +1077,7 @@ def _fit_methods(
             if best is None:
                 raise SpecificationError(f"no Gaussian mixture with k = {k} could be fitted",
                                          fix="drop 'gmm' from the methods or check the data")
-            mixtures[k] = {"covariance_type": best[1], "model": best[2]}
+            mixtures[k] = {"covariance_type": best[1], "model": best[2], "reg_covar": reg_covar}
             labels["gmm"][k] = best[2].predict(z).astype(int)
             bics["gmm"][k] = best[0]
         if failures:
@@ -1105,7 +1131,7 @@ def _bootstrap(
             for init in ({"means_init": model.means_, "weights_init": model.weights_,
                           "precisions_init": model.precisions_},
                          {"init_params": "k-means++"}):
-                fitted, notes = _fit_gmm(data, k, covariance_type, 1, int(states[b]), **init)
+                fitted, notes = _fit_gmm(data, k, covariance_type, 1, int(states[b]), mixture["reg_covar"], **init)
                 if fitted is not None:
                     candidates.append((float(fitted.score(data)), fitted))
             if not candidates:
@@ -1476,6 +1502,7 @@ def _cluster_check(
         "k": k, "k_range": ks, "methods": list(methods), "n_boot": n_boot, "n_perm": n_perm, "seed": seed,
         "kmeans_n_init": kmeans_n_init, "gmm_n_init": gmm_n_init, "covariance_types": list(covariance_types),
         "gmm_covariance_type": mixtures[k]["covariance_type"] if "gmm" in methods else None,
+        "gmm_reg_covar": mixtures[k]["reg_covar"] if "gmm" in methods else None,
         "gap_b": gap_b, "gap_n_init": gap_n_init, "gap_d_power": 2, "gap_space": "scaledPCA",
         "boot_n_init": boot_n_init,
         "standardize": standardize, "cuts": cuts, "asymmetry": asymmetry, "conf_level": conf_level,
