@@ -807,7 +807,8 @@ def _section_measurement(ctx: RunContext, prep: dict[str, Any]) -> Any:
          rel_headers["alpha_high"]: "r2", "ω": "r2", "CR": "r2", "AVE": "r2"}, lang))
 
     # EFA diagnostics on all construct items
-    all_items = items[[v.name for c in codes for v in inst.items(c)]].dropna()
+    # pairwise correlations (psych's default): rows with a missing answer still count
+    all_items = items[[v.name for c in codes for v in inst.items(c)]].dropna(how="all")
     k_res = ctx.log.run("measurement", kmo, all_items)
     b_res = ctx.log.run("measurement", bartlett_sphericity, all_items)
     pa = ctx.log.run("measurement", parallel_analysis, all_items, n_iter=plan.measurement.parallel_iter,
@@ -818,7 +819,8 @@ def _section_measurement(ctx: RunContext, prep: dict[str, Any]) -> Any:
                                ctx.t("Bartlett p", "Bartlett p"),
                                ctx.t("Facteurs suggérés (analyse parallèle)", "Factors suggested (parallel analysis)"),
                                ctx.t("Construits du modèle", "Constructs in the model"),
-                               ctx.t("n (réponses complètes)", "n (complete answers)")])
+                               ctx.t("n (répondants, corrélations par paires)",
+                                     "n (respondents, pairwise correlations)")])
     diag.index.name = ""
     col = diag.columns[0]
     formats = {col: "f2", "row:" + diag.index[2]: "int", "row:" + diag.index[3]: "p", "row:" + diag.index[0]: "r2",

@@ -1,0 +1,427 @@
+"""Power analysis: batched fits equal the reference fits, the pipeline equals the plan's own analysis, results
+do not depend on workers or backend, simulated power agrees with analytic power, null populations keep their
+level, bad plans name their line, and the CLI writes a complete run folder."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+from scipy import stats
+from scipy.special import expit, logit
+
+from alliance_stats.errors import PlanError
+from alliance_stats.simulate import power as P
+from alliance_stats.simulate.power import (
+    firth_batch,
+    gmm_bic_batch,
+    load_power_plan,
+    logit_batch,
+    power_analysis,
+    wald_power_binary,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+POWER_PLAN = ROOT / "analyses" / "power.yaml"
+CONFIRMATORY = ROOT / "analyses" / "confirmatory.yaml"
+
+
+@pytest.fixture(scope="module")
+def plans():
+    return load_power_plan(POWER_PLAN)
+
+
+def _small(plan, n_dyads, chunk_size=3, population=None):
+    update = {"n_dyads": list(n_dyads), "chunk_size": chunk_size}
+    if population is not None:
+        update["population"] = P.SimulationParams.model_validate({**plan.population.model_dump(), **population})
+    return plan.model_copy(update=update)
+
+
+def _quiet(func, *args, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return func(*args, **kwargs)
+
+
+# ------------------------------------------------------------------------------ batched fits vs references
+
+
+def _dyadic_replicates(R, n_dyads, seed):
+    rng = np.random.default_rng(seed)
+    n = 2 * n_dyads
+    groups = np.repeat(np.arange(n_dyads), 2)[None].repeat(R, axis=0)
+    shared = rng.normal(size=(R, n_dyads)).repeat(2, axis=1)
+    x = rng.normal(size=(R, n)) + shared
+    level = rng.integers(0, 3, size=(R, n))
+    X = np.stack([np.ones((R, n)), x, level == 1, level == 2], axis=2).astype(float)
+    y = (rng.random((R, n)) < expit(-0.3 + 0.5 * x + 0.8 * shared - 0.4 * (level == 2))).astype(float)
+    return X, y, groups
+
+
+def test_clustered_se_equals_statsmodels_on_every_replicate():
+    X, y, groups = _dyadic_replicates(250, 60, seed=3)
+    fit = logit_batch(X, y, groups=groups)
+    checked = 0
+    for r in range(len(X)):
+        if fit.separated[r]:
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ref = sm.Logit(y[r], X[r]).fit(disp=0, method="newton", maxiter=100, tol=1e-12, cov_type="cluster",
+                                           cov_kwds={"groups": groups[r]})
+        np.testing.assert_allclose(fit.coef[r], ref.params, atol=1e-6, rtol=0)
+        np.testing.assert_allclose(fit.se[r], ref.bse, atol=1e-6, rtol=0)
+        np.testing.assert_allclose(fit.cov[r], ref.cov_params(), atol=1e-6, rtol=0)
+        checked += 1
+    assert checked >= 245
+
+
+def test_padded_replicates_equal_statsmodels_on_their_own_rows():
+    X, y, groups = _dyadic_replicates(200, 60, seed=4)
+    rng = np.random.default_rng(5)
+    sizes = rng.integers(70, 121, size=len(X))
+    weights = (np.arange(X.shape[1])[None] < sizes[:, None]).astype(float)
+    garbage = rng.normal(size=X.shape) * 100  # padded rows hold anything: weight 0 must ignore them
+    Xp = np.where(weights[..., None] > 0, X, garbage)
+    plain = logit_batch(Xp, y, weights=weights)
+    clustered = logit_batch(Xp, y, weights=weights, groups=groups)
+    for r in range(len(X)):
+        if plain.separated[r]:
+            continue
+        k = sizes[r]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ref = sm.Logit(y[r, :k], X[r, :k]).fit(disp=0, method="newton", maxiter=100, tol=1e-12)
+            ref_cl = sm.Logit(y[r, :k], X[r, :k]).fit(disp=0, method="newton", maxiter=100, tol=1e-12,
+                                                       cov_type="cluster", cov_kwds={"groups": groups[r, :k]})
+        np.testing.assert_allclose(plain.coef[r], ref.params, atol=1e-6, rtol=0)
+        np.testing.assert_allclose(plain.se[r], ref.bse, atol=1e-6, rtol=0)
+        np.testing.assert_allclose(plain.loglik[r], ref.llf, atol=1e-6)
+        np.testing.assert_allclose(clustered.se[r], ref_cl.bse, atol=1e-6, rtol=0)
+
+
+def test_grouped_binomial_equals_ungrouped_fit():
+    rng = np.random.default_rng(6)
+    R, n = 200, 150
+    level = rng.integers(0, 4, size=(R, n))
+    X = np.stack([np.ones((R, n))] + [(level == j) for j in (1, 2, 3)], axis=2).astype(float)
+    y = (rng.random((R, n)) < expit(-0.5 + 0.4 * level)).astype(float)
+    full = logit_batch(X, y)
+    Xg = np.broadcast_to(np.vstack([np.ones(4), np.eye(4)[1:]]).T, (R, 4, 4)).copy()
+    counts = np.stack([(level == j).sum(axis=1) for j in range(4)], axis=1).astype(float)
+    events = np.stack([(y * (level == j)).sum(axis=1) for j in range(4)], axis=1)
+    grouped = logit_batch(Xg, events / counts, weights=counts)
+    ok = ~full.separated
+    np.testing.assert_allclose(grouped.coef[ok], full.coef[ok], atol=1e-8)
+    np.testing.assert_allclose(grouped.se[ok], full.se[ok], atol=1e-8)
+    np.testing.assert_allclose(grouped.loglik[ok], full.loglik[ok], atol=1e-8)
+    firth_full = firth_batch(X[:50], y[:50])
+    firth_grouped = firth_batch(Xg[:50], events[:50] / counts[:50], weights=counts[:50])
+    np.testing.assert_allclose(firth_grouped.coef, firth_full.coef, atol=1e-8)
+    np.testing.assert_allclose(firth_grouped.loglik_penalised, firth_full.loglik_penalised, atol=1e-8)
+
+
+def test_firth_batch_equals_the_models_firth_path():
+    from alliance_stats.models import firth as reference
+
+    rng = np.random.default_rng(7)
+    R, n = 40, 45
+    x = rng.normal(size=(R, n))
+    g = rng.integers(0, 2, size=(R, n))
+    X = np.stack([np.ones((R, n)), x, g], axis=2).astype(float)
+    y = (rng.random((R, n)) < expit(-0.2 + 1.2 * x + 0.6 * g)).astype(float)
+    y[0] = (x[0] > 0).astype(float)  # a separated replicate: Firth stays finite
+    L = np.array([[0.0, 1.0, -0.5]])
+    full = firth_batch(X, y)
+    restricted = firth_batch(X, y, constraints=L, start=full.coef)
+    assert full.converged.all() and restricted.converged.all()
+    for r in range(R):
+        ref = reference.fit_firth(X[r], y[r])
+        np.testing.assert_allclose(full.coef[r], ref.coef, atol=1e-6)
+        np.testing.assert_allclose(full.se[r], np.sqrt(np.diag(ref.cov)), atol=1e-6)
+        statistic, _, _, ok = reference.penalised_lr_test(X[r], y[r], ref, L)
+        assert ok
+        ours = max(0.0, 2 * (full.loglik_penalised[r] - restricted.loglik_penalised[r]))
+        assert ours == pytest.approx(statistic, abs=1e-6)
+        np.testing.assert_allclose(L @ restricted.coef[r], 0.0, atol=1e-10)
+
+
+def test_batched_mixture_equals_scikit_learn_from_the_same_start():
+    from sklearn.mixture import GaussianMixture
+
+    from alliance_stats.typology.cluster import kmeans_batch
+
+    rng = np.random.default_rng(8)
+    centres = np.array([[5.5, 5.5], [5.5, 2.5], [2.5, 5.5], [2.5, 2.5]])
+    sizes = rng.integers(50, 90, size=6)
+    data = [centres[np.arange(n) % 4] + rng.normal(0, 0.7, (n, 2)) for n in sizes]
+    x = np.zeros((6, sizes.max(), 2))
+    w = np.zeros((6, sizes.max()))
+    for r, z in enumerate(data):
+        x[r, : len(z)], w[r, : len(z)] = z, 1.0
+    for k in (1, 3, 4):
+        init = np.zeros(w.shape, dtype=int) if k == 1 else kmeans_batch(x, k, n_init=1, seed=2, weights=w)[0]
+        for covariance_type in P.COVARIANCE_TYPES:
+            bic, labels, converged = gmm_bic_batch(x, w, init, k, covariance_type)
+            assert converged.all()
+            for r, z in enumerate(data):
+                n = len(z)
+                resp = np.eye(k)[init[r, :n]][None]
+                weights, means, cov = (a[0] for a in P._gmm_m_step(z[None], np.ones((1, n)), resp, covariance_type,
+                                                                   1e-6))
+                precision = np.linalg.inv(cov) if covariance_type in ("full", "tied") else 1.0 / cov
+                ref = GaussianMixture(k, covariance_type=covariance_type, weights_init=weights / weights.sum(),
+                                      means_init=means, precisions_init=precision, reg_covar=1e-6, tol=1e-3,
+                                      max_iter=500).fit(z)
+                assert bic[r] == pytest.approx(ref.bic(z), rel=1e-9)
+                assert (labels[r, :n] == ref.predict(z)).all()
+
+
+# ------------------------------------------------------------------------ the pipeline mirrors the plan
+
+
+def test_careless_exclusions_equal_the_data_module():
+    from alliance_stats.data import ExclusionRules, apply_exclusions, careless_flags
+    from alliance_stats.instrument import default_instrument
+    from alliance_stats.simulate import SimulationParams, simulate_alliances
+
+    inst = default_instrument()
+    params = SimulationParams(straightliner_share=0.05, random_share=0.05, missing_rate=0.1, dont_know_share=0.5)
+    rule_sets = [ExclusionRules(fail_attention=True, max_longstring=20, mahalanobis_p=0.001, max_missing_share=0.5),
+                 ExclusionRules(min_irv=0.8, min_evenodd=0.3, max_missing_share=0.1, exclude_dyad=True),
+                 ExclusionRules(max_longstring=8, mahalanobis_p=0.05)]
+    for seed, n in ((1, 30), (2, 30), (3, 150)):
+        responses = simulate_alliances(n, params, seed=seed, instrument=inst).responses
+        before = responses.copy()
+        flags = _quiet(careless_flags, responses, inst)
+        for rules in rule_sets:
+            kept, _ = apply_exclusions(responses, flags, rules)
+            ours = P.careless_exclusions(responses, inst, rules)
+            assert (ours == ~responses.index.isin(kept.index)).all(), (seed, n, rules)
+        pd.testing.assert_frame_equal(responses, before)
+
+
+def test_pipeline_equals_fit_logit_and_test_hypotheses(plans):
+    """Batched ML (clustered), Firth and the auto rule give the plan's own p values and verdicts."""
+    from alliance_stats.instrument import default_instrument
+    from alliance_stats.models import fit_logit, test_hypotheses
+
+    plan, confirmatory = plans
+    ctx = P._context(plan, confirmatory, default_instrument())
+    methods_seen = set()
+    for n in (40, 120):
+        task = P._Task(n_index=0, n_dyads=n, chunk_index=0, first=0, size=4, seed=11, context=ctx)
+        chunk = P._run_chunk(task)
+        children = np.random.SeedSequence(11, spawn_key=(0, 0)).spawn(5)
+        for r in range(4):
+            firms = _quiet(P._model_frame, ctx, children[r], n)["firms"]
+            fits = {key: _quiet(fit_logit, firms, spec.outcome, spec.predictors, categorical=dict(spec.categorical),
+                                interactions=[tuple(p) for p in spec.interactions], method=spec.method,
+                                cluster=spec.cluster, gee=spec.gee, standardize=list(spec.standardize))
+                    for key, spec in ctx.models.items()}
+            methods_seen |= {fit.method for fit in fits.values()}
+            table = _quiet(test_hypotheses, fits, ctx.hypotheses, alpha=0.05, correction="holm")
+            np.testing.assert_allclose(chunk["p"][r], table["p"].to_numpy(float), atol=1e-8)
+            np.testing.assert_allclose(chunk["p_adjusted"][r], table["p_adjusted"].to_numpy(float), atol=1e-8)
+            assert chunk["rejected"][r].tolist() == (table["verdict"] == "supported").tolist()
+    assert methods_seen == {"ml", "firth"}
+
+
+# ------------------------------------------------------------------------------ seeds, workers, backends
+
+
+def test_results_identical_whatever_the_number_of_workers(plans):
+    plan, confirmatory = plans
+    small = _small(plan, [40, 120])
+    one = _quiet(power_analysis, small, confirmatory, reps=6, jobs=1)
+    calls = []
+    two = _quiet(power_analysis, small, confirmatory, reps=6, jobs=2, progress=lambda a, t: calls.append((a, t)))
+    pd.testing.assert_frame_equal(one.replicates, two.replicates, check_exact=True)
+    pd.testing.assert_frame_equal(one.power, two.power, check_exact=True)
+    assert sum(a for a, _ in calls) == 12 and {t for _, t in calls} == {12}
+    # the first replicates do not depend on how many are asked for
+    fewer = _quiet(power_analysis, small, confirmatory, reps=3, jobs=1)
+    pd.testing.assert_frame_equal(fewer.replicates, one.replicates[one.replicates["replicate"] < 3]
+                                  .reset_index(drop=True), check_exact=True)
+
+
+def test_dask_local_cluster_equals_local_run(plans):
+    distributed = pytest.importorskip("distributed")
+    plan, confirmatory = plans
+    small = _small(plan, [40, 80])
+    local = _quiet(power_analysis, small, confirmatory, reps=4, jobs=1)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) \
+            as cluster:
+        remote = _quiet(power_analysis, small, confirmatory, reps=4, backend="dask",
+                        scheduler=cluster.scheduler_address)
+    pd.testing.assert_frame_equal(local.replicates, remote.replicates, check_exact=True)
+
+
+# --------------------------------------------------------------------------------- against known values
+
+
+@pytest.mark.parametrize("n, exposed, p0, odds_ratio", [(300, 0.5, 0.3, 1.8), (500, 0.5, 0.1, 1.6),
+                                                        (400, 0.4, 0.3, 1.5)])
+def test_single_binary_predictor_power_matches_demidenko(n, exposed, p0, odds_ratio):
+    """Batched Wald tests of a binary predictor reject as often as Demidenko's (2007) formula says."""
+    R = 20_000
+    rng = np.random.default_rng(n)
+    n1 = round(n * exposed)
+    n0 = n - n1
+    p1 = expit(logit(p0) + np.log(odds_ratio))
+    events = np.stack([rng.binomial(n0, p0, R), rng.binomial(n1, p1, R)], axis=1)
+    X = np.broadcast_to(np.array([[1.0, 0.0], [1.0, 1.0]]), (R, 2, 2)).copy()
+    counts = np.broadcast_to(np.array([n0, n1], float), (R, 2)).copy()
+    fit = logit_batch(X, events / counts, weights=counts)  # grouped-binomial sufficient statistics
+    z = fit.coef[:, 1] / fit.se[:, 1]
+    simulated = float(np.mean(np.where(np.isfinite(z), np.abs(z) > stats.norm.isf(0.025), False)))
+    analytic = wald_power_binary(n, exposed, p0, odds_ratio)
+    mcse = np.sqrt(analytic * (1 - analytic) / R)
+    assert abs(simulated - analytic) < 2 * mcse, (simulated, analytic, mcse)
+
+
+def test_analytic_power_formulas():
+    # Demidenko (2007): power rises with n and the effect, equals alpha at OR = 1
+    assert wald_power_binary(100, 0.5, 0.3, 1.0) == pytest.approx(0.05)
+    assert wald_power_binary(400, 0.5, 0.3, 1.5) > wald_power_binary(200, 0.5, 0.3, 1.5)
+    # Hsieh et al. (1998) eq. (2): back-solving the sample size of a 0.80 design gives 0.80
+    B, P1, P2, z = 0.5, 0.3, float(expit(logit(0.3) + np.log(2.0))), stats.norm.isf(0.025)
+    pooled = (1 - B) * P1 + B * P2
+    n = ((z * np.sqrt(pooled * (1 - pooled) / B) + stats.norm.isf(0.2) *
+          np.sqrt(P1 * (1 - P1) + P2 * (1 - P2) * (1 - B) / B)) ** 2 / ((P1 - P2) ** 2 * (1 - B)))
+    assert P.hsieh_power_binary(n, B, P1, 2.0) == pytest.approx(0.8, abs=1e-9)
+
+
+def test_cfa_degrees_of_freedom_by_hand():
+    from alliance_stats.instrument import default_instrument
+
+    inst = default_instrument()
+    df, p, F = P.cfa_degrees_of_freedom(inst)
+    assert p == len(inst.likert_items()) and F == len([c for c in inst.construct_codes() if inst.items(c)])
+    assert df == p * (p + 1) // 2 - (2 * p + F * (F - 1) // 2)
+    assert P.cfa_degrees_of_freedom(inst, ["LINK"])[0] == 7 * 8 // 2 - 14  # one factor, 7 items: 14 df
+
+
+def test_null_population_keeps_the_level_small(plans):
+    """All odds ratios 1: each test rejects at about alpha; Holm keeps the family-wise rate at most alpha."""
+    plan, confirmatory = plans
+    null = {"odds_ratios": dict.fromkeys(P.CONFIGURATIONS, 1.0), "or_trust_shared": 1.0,
+            "or_trust_constrained": 1.0}
+    small = _small(plan, [150], chunk_size=30, population=null)
+    result = _quiet(power_analysis, small, confirmatory, reps=120, jobs=2)
+    _check_null(result, 120)
+
+
+@pytest.mark.validate
+def test_null_population_keeps_the_level(plans):
+    plan, confirmatory = plans
+    null = {"odds_ratios": dict.fromkeys(P.CONFIGURATIONS, 1.0), "or_trust_shared": 1.0,
+            "or_trust_constrained": 1.0}
+    small = _small(plan, [150], chunk_size=25, population=null)
+    result = _quiet(power_analysis, small, confirmatory, reps=1000, jobs=2)
+    _check_null(result, 1000)
+
+
+def _check_null(result, reps):
+    mcse = np.sqrt(0.05 * 0.95 / reps)
+    unadjusted = result.rejection_rates(adjusted=False).iloc[0]
+    for hid, rate in unadjusted.items():
+        assert abs(rate - 0.05) <= 2 * mcse, (hid, rate)
+    anywise = float(result.power.query("target == 'any'")["power"].iloc[0])
+    assert anywise <= 0.05 + 2 * mcse
+    assert (result.rejection_rates(adjusted=True) <= unadjusted + 1e-12).all(axis=None)
+
+
+# ------------------------------------------------------------------------------------------- bad plans
+
+
+def _write(tmp_path, text):
+    path = tmp_path / "power.yaml"
+    path.write_text(f"confirmatory: {CONFIRMATORY}\n" + text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("text, line, words", [
+    ("n_dyads: [40,\n  12, 80]\n", 3, "too small to form dyads of every configuration"),
+    ("population:\n  odds_ratios: {entraide: -1.0, survie: 1.0}\n", 3, "odds ratios must be > 0"),
+    ("population:\n  shares:\n    entraide: 0.5\n    survie: 0.25\n", 3, "sum to 1"),
+    ("effects:\n  H2: 3.0\n  H9: 2.0\n", 4, "unknown hypothesis id 'H9'"),
+    ("effects:\n  H1: 2.0\n", 3, "does not map"),
+    ("effects:\n  H3: 0\n", 3, "greater than 0"),
+    ("reps: 100\nrepz: 5\n", 3, "unknown key 'repz'"),
+    ("population:\n  shares: {entraide: 0.5, parrainage: 0.5, survie: 0.0, contre_nature: 0.0}\n", 3, "share 0"),
+])
+def test_bad_power_plans_name_the_line(tmp_path, text, line, words):
+    path = _write(tmp_path, text)
+    with pytest.raises(PlanError) as info:
+        load_power_plan(path)
+    assert info.value.line == line, str(info.value)
+    assert words in str(info.value)
+    assert str(path) in str(info.value)
+
+
+def test_missing_confirmatory_plan_names_the_line(tmp_path):
+    path = tmp_path / "power.yaml"
+    path.write_text("reps: 10\nconfirmatory: nowhere.yaml\n", encoding="utf-8")
+    with pytest.raises(PlanError) as info:
+        load_power_plan(path)
+    assert info.value.line == 2
+
+
+def test_effects_and_outcome_reach_the_population(tmp_path):
+    path = _write(tmp_path, "effects:\n  H2: 4.0\n  H3: 2.0\n  H4: 0.5\n")
+    plan, confirmatory = load_power_plan(path)
+    assert plan.population.odds_ratios["entraide"] == 4.0
+    assert plan.population.or_trust_shared == 2.0 and plan.population.or_trust_constrained == 0.5
+    assert plan.population.crossed.aware_cut == confirmatory.outcome.aware_cut
+
+
+# -------------------------------------------------------------------------------------- tables and CLI
+
+
+def test_tables_and_figure_in_both_languages(plans):
+    plan, confirmatory = plans
+    result = _quiet(power_analysis, _small(plan, [40, 80]), confirmatory, reps=3)
+    for lang in ("fr", "en"):
+        tables = result.to_table(lang)
+        assert set(tables) == {"power", "power_mcse", "sample_size", "power_details"}
+        assert list(tables["power"].frame.columns) == ["N = 40", "N = 80"]
+        assert len(tables["power"].frame) == len(result.hypotheses) + 3
+        assert result.figure(lang) is not None
+    assert "Toutes les hypothèses" in result.to_table("fr")["power"].frame.index[len(result.hypotheses)]
+    values = result.power.set_index(["n_dyads", "target"])
+    assert ((values["mcse"] - np.sqrt(values["power"] * (1 - values["power"]) / 3)).abs()[
+        values["kind"] != "cfa"] < 1e-12).all()
+    json.dumps(result.to_dict())
+
+
+def test_cli_power_end_to_end(tmp_path):
+    out = tmp_path / "run"
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "COLUMNS": "160"}
+    proc = subprocess.run([sys.executable, "-m", "alliance_stats.cli", "power", str(POWER_PLAN), "--reps", "20",
+                           "--jobs", "2", "-o", str(out)], capture_output=True, text=True, cwd=tmp_path, env=env,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "120/120" in proc.stderr and "ETA" in proc.stderr
+    for name in ("report.html", "report.docx", "results.json", "provenance.json", "warnings.txt"):
+        assert (out / name).is_file(), name
+    assert sorted(p.suffix for p in (out / "figures").iterdir()) == [".png", ".svg"]
+    assert len(list((out / "tables").glob("*.csv"))) == 4
+    results = json.loads((out / "results.json").read_text())
+    assert {row["target"] for row in results["power"]["power"]} >= {"H1", "H2", "H3", "H4", "familywise", "cfa"}
+    provenance = json.loads((out / "provenance.json").read_text())
+    assert provenance["seed"] == 20261127 and provenance["reps"] == 20
+    assert len(provenance["inputs"]["power_plan"]["sha256"]) == 64
+    assert not list(tmp_path.glob(".run.*"))  # no temporary folder left behind
+    again = subprocess.run([sys.executable, "-m", "alliance_stats.cli", "power", str(POWER_PLAN), "--reps", "2",
+                            "-o", str(out)], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300)
+    assert again.returncode == 2 and "already exists" in again.stderr
