@@ -347,6 +347,8 @@ def _effect_target(hyp: Any, model: Any, params: SimulationParams) -> tuple[str,
     """(SimulationParams field, configuration level or None) that an effect on ``hyp`` sets, or raise."""
     controls = {"firm_age": "or_firm_age", "EMPLOYEES": "or_employees", "FOUNDER_EXPERIENCE": "or_founder_experience",
                 "trust_shared": "or_trust_shared", "trust_constrained": "or_trust_constrained"}
+    if model is None:
+        raise ValueError("the hypothesis' model is not declared")
     reference = (model.categorical or {}).get("configuration", "survie")
     if hyp.term is not None:
         if hyp.term in controls:
@@ -1007,7 +1009,6 @@ def _run_chunk(task: _Task) -> dict[str, Any]:
         meta: dict[str, tuple[list[str], dict[str, Any], bool]] = {}
         cluster_data: list[np.ndarray] = []
         theory: list[np.ndarray] = []
-        cluster_rows: list[int] = []
         for r in range(R):
             frames = _model_frame(ctx, children[r], task.n_dyads)
             firms = frames["firms"]
@@ -1033,7 +1034,6 @@ def _run_chunk(task: _Task) -> dict[str, Any]:
             codes = pd.Categorical(table["configuration"], categories=list(CONFIGURATIONS)).codes
             cluster_data.append(values[complete])
             theory.append(np.asarray(codes)[complete])
-            cluster_rows.append(r)
         for m, key in enumerate(model_keys):
             if not blocks[key]:
                 continue
@@ -1290,7 +1290,8 @@ class PowerResult:
         """Summary as JSON-able objects (replicate-level values excluded)."""
         def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
             out = []
-            for row in frame.reset_index().to_dict(orient="records"):
+            flat = frame.reset_index() if frame.index.name is not None else frame
+            for row in flat.to_dict(orient="records"):
                 out.append({k: (None if isinstance(v, float) and math.isnan(v) else
                                 v.item() if isinstance(v, np.generic) else v) for k, v in row.items()})
             return out

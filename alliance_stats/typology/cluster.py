@@ -50,7 +50,8 @@ Algorithms and conventions
 Hand-written parts and why
 --------------------------
 - The resampling k-means (stability) and the k-means of the gap reference sets use a batched Lloyd
-  algorithm in numpy (k-means++ seeding, all starts and resamples of a chunk iterated together), because
+  algorithm in numpy (greedy k-means++ seeding as scikit-learn's; all starts and resamples of a chunk
+  iterated together), because
   refitting scikit-learn's ``KMeans`` 200 times with 50 starts dominates the run time
   (``benchmarks/bench_typology.py`` prints the ratio); the tests check that it reaches scikit-learn's inertia.
   On each resample k-means starts from the full-data centres (warm start) and from ``boot_n_init`` (10)
@@ -83,13 +84,14 @@ For each method, four checks at the requested k:
 4. *centroid pattern*: the k clusters are matched to k different configurations and every centroid lies in
    the quadrant of its configuration.
 
-Verdict:
+Verdict (the first rule that applies):
 
-- **"supported"** when at least half of the methods (rounded up: 2 of 3) pass all four checks;
-- **"not supported"** when the data show no cluster structure (most of the picks that can choose a single
-  cluster, i.e. the BIC of every method and the gap of k-means and Ward, choose k = 1), or when no method
-  agrees with the theory beyond chance (every permutation p >= .05);
-- **"partly supported"** otherwise.
+1. **"not supported"** when the data show no cluster structure (more than half of the picks that can choose
+   a single cluster, i.e. the BIC of every method and the gap of k-means and Ward, choose k = 1), or when no
+   method agrees with the theory beyond chance (every permutation p >= .05);
+2. **"supported"** when at least half of the methods (rounded up: 2 of 3) pass all four checks;
+3. **"partly supported"** otherwise (for example three clear clusters where the theory has four, or four
+   clusters of which one is unstable or off its quadrant).
 
 A check that cannot be made (no theory labels; variables without link and symmetry, so no quadrant) counts
 as not passed, so such a run is at most "partly supported"; the reasons say which checks failed.
@@ -293,28 +295,35 @@ def clusterwise_jaccard(original: np.ndarray, resample: np.ndarray, n_original: 
 
 
 def _kmeans_pp(data: np.ndarray, weights: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
-    """k-means++ seeding of many runs at once. data (R, n, p), weights (R, n) -> centres (R, k, p)."""
+    """Greedy k-means++ seeding of many runs at once (as scikit-learn: 2 + log k candidates per centre, the one
+    that lowers the potential most is kept). data (R, n, p), weights (R, n) -> centres (R, k, p)."""
     runs, n, p = data.shape
     rows = np.arange(runs)
+    trials = 2 + int(np.log(k))
     centres = np.empty((runs, k, p))
-    cumulative = np.cumsum(weights, axis=1)
-    draw = rng.random(runs) * cumulative[:, -1]
-    first = np.minimum((cumulative < draw[:, None]).sum(axis=1), n - 1)
+
+    def draw(mass: np.ndarray, size: int) -> np.ndarray:
+        """``size`` indices per run, drawn with probability proportional to ``mass`` (one sorted search)."""
+        cumulative = np.cumsum(mass, axis=1)
+        empty = cumulative[:, -1] <= 0
+        if empty.any():  # every point sits on a centre: draw among the real points
+            cumulative[empty] = np.cumsum(weights[empty], axis=1)
+        cumulative = cumulative / cumulative[:, -1:] + rows[:, None]  # row r spans (r, r + 1]
+        targets = rng.random((runs, size)) + rows[:, None]
+        found = np.searchsorted(cumulative.ravel(), targets.ravel(), side="left").reshape(runs, size)
+        return np.clip(found - rows[:, None] * n, 0, n - 1)
+
+    first = draw(weights, 1)[:, 0]
     centres[:, 0] = data[rows, first]
     closest = ((data - centres[:, 0][:, None, :]) ** 2).sum(axis=2)
     for j in range(1, k):
-        mass = closest * weights
-        cumulative = np.cumsum(mass, axis=1)
-        total = cumulative[:, -1]
-        draw = rng.random(runs) * total
-        chosen = np.minimum((cumulative < draw[:, None]).sum(axis=1), n - 1)
-        degenerate = total <= 0
-        if degenerate.any():  # all points coincide with the centres: pick any real point
-            cumulative_w = np.cumsum(weights[degenerate], axis=1)
-            draw_w = rng.random(int(degenerate.sum())) * cumulative_w[:, -1]
-            chosen[degenerate] = np.minimum((cumulative_w < draw_w[:, None]).sum(axis=1), n - 1)
-        centres[:, j] = data[rows, chosen]
-        closest = np.minimum(closest, ((data - centres[:, j][:, None, :]) ** 2).sum(axis=2))
+        candidates = draw(closest * weights, trials)  # (R, trials)
+        points = data[rows[:, None], candidates]  # (R, trials, p)
+        distance = ((data[:, None, :, :] - points[:, :, None, :]) ** 2).sum(axis=3)  # (R, trials, n)
+        updated = np.minimum(closest[:, None, :], distance)
+        best = (updated * weights[:, None, :]).sum(axis=2).argmin(axis=1)
+        centres[:, j] = points[rows, best]
+        closest = updated[rows, best]
     return centres
 
 
@@ -379,7 +388,7 @@ def kmeans_batch(
     chunk_elements: int = 2_000_000,
     init_centres: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """k-means (Lloyd, k-means++ seeding, ``n_init`` starts) of many data sets at once.
+    """k-means (Lloyd, greedy k-means++ seeding, ``n_init`` starts) of many data sets at once.
 
     Parameters
     ----------
@@ -1251,9 +1260,9 @@ def cluster_check(
     -----
     The verdict rule (module docstring): each method passes or fails four checks at k (k selection by BIC
     or gap; ARI >= .65 with p < .05; every cluster's mean Jaccard >= .75; one configuration per cluster
-    with every centroid in its quadrant). "supported": at least half the methods (2 of 3) pass all four.
-    "not supported": most BIC/gap picks say k = 1, or no method agrees with the theory beyond chance.
-    "partly supported": anything else.
+    with every centroid in its quadrant). "not supported" (checked first): more than half of the BIC/gap
+    picks say k = 1, or no method agrees with the theory beyond chance. "supported": at least half the
+    methods (2 of 3) pass all four. "partly supported": anything else. ``.reasons`` lists the evidence.
 
     Examples
     --------

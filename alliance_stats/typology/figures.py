@@ -109,9 +109,10 @@ def typology_map(
                                      fix=f"use one of {', '.join(check.methods)}")
         cluster_labels = check.labels[method].reindex(frame.index)
 
-    figure = Figure(figsize=(width, width * 0.8), layout="constrained")
+    figure = Figure(figsize=(width, width * 0.62), layout="constrained")
     FigureCanvasAgg(figure)
-    ax = figure.add_subplot()
+    ax, legend_ax = figure.subplots(1, 2, width_ratios=(2.2, 1.0))
+    legend_ax.axis("off")
     x_all = frame[link].to_numpy(dtype=float)
     y_all = frame[symmetry].to_numpy(dtype=float)
     present = ~(np.isnan(x_all) | np.isnan(y_all))
@@ -184,8 +185,8 @@ def typology_map(
                          if key in ("link", "symmetry"))
     handles.append(Line2D([], [], color="0.2", linestyle="--", linewidth=0.8,
                           label=f"{tr('typology.cut', lang)} ({cut_text})"))
-    ax.legend(handles=handles, title=legend_title, loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=7,
-              title_fontsize=7.5, frameon=False, alignment="left")
+    legend_ax.legend(handles=handles, title=legend_title, loc="upper left", fontsize=7, title_fontsize=7.5,
+                     frameon=False, alignment="left", borderaxespad=0.0)
     ax.set_xlim(low - 0.3, high + 0.3)
     ax.set_ylim(low - 0.3, high + 0.3)
     ax.xaxis.set_major_locator(MultipleLocator(1.0))

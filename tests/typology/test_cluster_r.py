@@ -106,7 +106,7 @@ def test_clusterwise_jaccard_agrees_with_fpc_clusterboot(case: str) -> None:
 def test_gap_statistic_agrees_with_clusgap(method: str) -> None:
     reference = FIXTURES["clusgap"][f"faithful_{method}"]
     n_refs = 200
-    ours = gap_statistic(scaled(FAITHFUL).to_numpy(), method, k_max=8, n_refs=n_refs, seed=11, ref_n_init=20)
+    ours = gap_statistic(scaled(FAITHFUL).to_numpy(), method, k_max=8, n_refs=n_refs, seed=11, ref_n_init=10)
     log_w = np.array(reference["logW"])
     assert ours["log_w"].to_numpy() == pytest.approx(log_w, abs=1e-9 if method == "ward" else 2e-3)
     se_sim = np.array(reference["SE.sim"]) / np.sqrt(1 + 1 / reference["B"])
