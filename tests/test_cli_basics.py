@@ -1,0 +1,55 @@
+"""The command line: --version, --help on every command, user errors exit 2 without a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from alliance_stats import __version__
+from alliance_stats.cli import main
+
+COMMANDS = [[], ["run"], ["simulate"], ["power"], ["survey"], ["survey", "export"], ["data"], ["data", "check"]]
+
+
+def _run(args: list[str], capsys) -> tuple[int, str]:
+    with pytest.raises(SystemExit) as info:
+        main(args)
+    captured = capsys.readouterr()
+    return info.value.code, captured.out + captured.err
+
+
+def test_version(capsys):
+    code, out = _run(["--version"], capsys)
+    assert code == 0
+    assert out.strip() == f"alliance-stats {__version__}"
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "root")
+def test_help_on_every_command(command, capsys):
+    code, out = _run([*command, "--help"], capsys)
+    assert code == 0
+    assert "Usage" in out
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["run", "no/such/plan.yaml"],
+        ["data", "check", "no/such/file.csv"],
+        ["power", "no/such/power.yaml"],
+    ],
+)
+def test_missing_input_exits_2_without_traceback(args, capsys):
+    code, out = _run(args, capsys)
+    assert code == 2
+    assert "Traceback" not in out
+    assert "no/such" in out
+
+
+def test_console_script_is_installed():
+    result = subprocess.run([sys.executable, "-m", "alliance_stats.cli", "--version"], capture_output=True,
+                            text=True, check=False)
+    assert result.returncode == 0
+    assert __version__ in result.stdout
