@@ -70,8 +70,8 @@ LABELS: dict[str, dict[str, str]] = {
     "power.col.excluded_share": {"fr": "Répondants exclus (%)", "en": "Respondents excluded (%)"},
     "power.col.firms_at_risk": {"fr": "Entreprises en démarrage", "en": "Firms at risk"},
     "power.col.crossed_share": {"fr": "Cap franchi (%)", "en": "Crossed (%)"},
-    "power.col.firth_share": {"fr": "Firth ({model}) (%)", "en": "Firth ({model}) (%)"},
-    "power.col.failed_share": {"fr": "Échecs ({model}) (%)", "en": "Failed ({model}) (%)"},
+    "power.col.firth_share": {"fr": "Firth, {model} (%)", "en": "Firth, {model} (%)"},
+    "power.col.failed_share": {"fr": "Échecs, {model} (%)", "en": "Failed, {model} (%)"},
     "power.col.cluster_k_share": {"fr": "k = {k} choisi (%)", "en": "k = {k} chosen (%)"},
     "power.col.cluster_ari_mean": {"fr": "ARI moyen", "en": "Mean ARI"},
     "power.note.details": {

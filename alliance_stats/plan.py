@@ -560,6 +560,8 @@ def run_plan(
     Path
         The run folder.
     """
+    from threadpoolctl import threadpool_limits
+
     from alliance_stats.data import read_responses
     from alliance_stats.instrument import load_instrument
 
@@ -580,25 +582,29 @@ def run_plan(
             console.print(f"[{time.perf_counter() - started:6.1f} s] {message}", highlight=False, markup=False)
 
     ctx = RunContext(plan, lang, instrument)
-    say(f"Reading {data_path}")
-    responses = read_responses(data_path, instrument)
-    prepared = _prepare(ctx, responses, data_path)
-    say("Measurement")
-    sections = [prepared.pop("section")]
-    sections.append(_section_measurement(ctx, prepared))
-    say("Typology")
-    sections.append(_section_typology(ctx, prepared))
-    say("Crossing models")
-    sections.append(_section_models(ctx, prepared))
-    sections.append(_section_hypotheses(ctx, prepared))
-    sections.append(_section_instrument(ctx))
-    say("Report")
-    files = _render(ctx, sections, synthetic, data_path, plan)
+    # One BLAS/OpenMP thread: the matrices are small (tens of items), and threaded OpenBLAS on stacks of them
+    # (parallel analysis) ran 100 times slower on a busy 2-core machine. The libraries are loaded by now.
+    with threadpool_limits(limits=1):
+        say(f"Reading {data_path}")
+        responses = read_responses(data_path, instrument)
+        prepared = _prepare(ctx, responses, data_path)
+        say("Measurement")
+        sections = [prepared.pop("section")]
+        sections.append(_section_measurement(ctx, prepared))
+        say("Typology")
+        sections.append(_section_typology(ctx, prepared))
+        say("Crossing models")
+        sections.append(_section_models(ctx, prepared))
+        sections.append(_section_hypotheses(ctx, prepared))
+        sections.append(_section_instrument(ctx))
+        say("Report")
+        files = _render(ctx, sections, synthetic, data_path, plan)
     with run_folder(target, force) as tmp:
         for relative, payload in sorted(files.items()):
             path = tmp / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(payload)
+    say(f"Done: {len(files)} files written to {target}")
     return target
 
 
@@ -859,6 +865,66 @@ def _section_measurement(ctx: RunContext, prep: dict[str, Any]) -> Any:
     return section
 
 
+def suppress_small_counts(table: Any, below: int | None) -> Any:
+    """A copy of a crosstab ``table`` whose counts from 1 to ``below - 1`` read ``"< below"`` (disclosure control).
+
+    Count columns are those formatted ``int``; a percentage column (``pct``) right after a count column loses
+    the cells of the suppressed counts too (shown as an en dash), since it would give the count back. Zeros
+    and counts of ``below`` or more are kept. The suppressed cells are strings in the frame, so ``results.json``
+    and the CSV files do not hold the small counts either. ``below=None`` returns ``table`` unchanged.
+
+    Parameters
+    ----------
+    table
+        A :class:`~alliance_stats.report.table.Table` of counts (cluster-theory crosstab, configuration counts).
+    below
+        The plan's ``report.suppress_below`` (``k``); ``None``: no suppression.
+
+    Returns
+    -------
+    Table
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> from alliance_stats.report.table import Table
+    >>> t = Table("x", "X", pd.DataFrame({"n": [0, 2, 7], "%": [0.0, 0.2, 0.7]}), formats={"n": "int", "%": "pct"})
+    >>> suppress_small_counts(t, 5).frame.to_dict("list")
+    {'n': [0, '< 5', 7], '%': [0.0, '–', 0.7]}
+
+    Reference: Statistics Canada (2020), threshold rule for frequency tables (primary suppression only).
+    """
+    import dataclasses
+    import numbers
+
+    if below is None:
+        return table
+    frame = table.frame.copy()
+    columns = list(frame.columns)
+    changed = 0
+    for position, column in enumerate(columns):
+        if table.formats.get(column) != "int":
+            continue
+        values = frame.iloc[:, position]
+        small = values.map(lambda v: isinstance(v, numbers.Real) and not isinstance(v, bool) and 0 < v < below)
+        small = small.fillna(False).astype(bool).to_numpy()
+        if not small.any():
+            continue
+        changed += int(small.sum())
+        shown = values.astype(object)
+        shown[small] = f"< {below}"
+        frame.isetitem(position, shown)
+        if position + 1 < len(columns) and table.formats.get(columns[position + 1]) == "pct":
+            pct = frame.iloc[:, position + 1].astype(object)
+            pct[small] = "–"
+            frame.isetitem(position + 1, pct)
+    if not changed:
+        return table
+    note = (f"Effectifs de 1 à {below - 1} masqués (< {below})." if table.lang == "fr"
+            else f"Counts from 1 to {below - 1} are suppressed (< {below}).")
+    return dataclasses.replace(table, frame=frame, note=f"{table.note} {note}".strip())
+
+
 def _section_typology(ctx: RunContext, prep: dict[str, Any]) -> Any:
     """Crisp and fuzzy configuration counts, sufficiency, cluster check, typology map."""
     from alliance_stats.report import k_selection_plot
@@ -871,7 +937,7 @@ def _section_typology(ctx: RunContext, prep: dict[str, Any]) -> Any:
     section = ctx.section("typology", "Les quatre configurations", "The four configurations")
     fuzzy = ctx.log.run("typology", fuzzy_membership, table, asymmetry=spec.asymmetry)
     counts = ctx.log.run("typology", typology_counts, table["configuration"], fuzzy)
-    ctx.add_table(section, counts.to_table(lang))
+    ctx.add_table(section, suppress_small_counts(counts.to_table(lang), plan.report.suppress_below))
     known = firms["crossed"].notna()
     suff = ctx.log.run("typology", sufficiency, fuzzy, firms.loc[known, "crossed"],
                        dyad_id=firms.loc[known, "dyad_id"])
@@ -883,6 +949,8 @@ def _section_typology(ctx: RunContext, prep: dict[str, Any]) -> Any:
             "link", "symmetry") else None, seed=ctx.seeds["cluster"], cut=spec.cut, asymmetry=spec.asymmetry,
     )
     tables = check.to_table(lang)
+    if "cluster_crosstab" in tables:
+        tables["cluster_crosstab"] = suppress_small_counts(tables["cluster_crosstab"], plan.report.suppress_below)
     for key in ("cluster_verdict", "cluster_k_picks", "cluster_k_selection", "cluster_agreement", "cluster_crosstab",
                 "cluster_stability", "cluster_centroids"):
         if key in tables:

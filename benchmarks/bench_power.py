@@ -1,6 +1,7 @@
 """Benchmark of the power analysis (issue 7).
 
-1. Batched fitting versus a loop of reference fits on the *same* replicates, in one process and one thread:
+1. Batched fitting (in batches of the plan's ``chunk_size``, 25 replicates, as the power analysis fits them)
+   versus a loop of reference fits on the *same* replicates, in one process and one thread:
    the confirmatory plan's models M1 (configuration + controls) and M3 (trusts + controls) on replicates of the
    default power population at N = 200 dyads (maximum likelihood with dyad-clustered standard errors:
    :func:`logit_batch` versus ``statsmodels`` ``Logit(...).fit(cov_type="cluster")``, what ``fit_logit`` runs),
@@ -115,15 +116,20 @@ def _designs(n_dyads: int, reps: int) -> dict[str, list[tuple[np.ndarray, np.nda
     return out
 
 
+CHUNK = 25  # replicates per batch, the chunk_size of analyses/power.yaml (as the power analysis fits them)
+
+
 def bench_ml(blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray]], label: str) -> float:
     import statsmodels.api as sm
 
     from alliance_stats.simulate.power import _pad, logit_batch
 
-    X, y, w, g = _pad(blocks)
+    parts = [_pad(blocks[i:i + CHUNK]) for i in range(0, len(blocks), CHUNK)]
     start = time.perf_counter()
-    fit = logit_batch(X, y, weights=w, groups=g)
+    fits = [logit_batch(X, y, weights=w, groups=g) for X, y, w, g in parts]
     batched = time.perf_counter() - start
+    fit = type(fits[0])(**{name: np.concatenate([getattr(f, name) for f in fits])
+                           for name in ("coef", "se", "converged", "separated", "n_iter", "loglik")})
     start = time.perf_counter()
     reference = []
     with warnings.catch_warnings():
@@ -145,10 +151,12 @@ def bench_firth(blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray]], label: 
     from alliance_stats.models.firth import fit_firth
     from alliance_stats.simulate.power import _pad, firth_batch
 
-    X, y, w, _ = _pad(blocks)
+    parts = [_pad(blocks[i:i + CHUNK]) for i in range(0, len(blocks), CHUNK)]
     start = time.perf_counter()
-    fit = firth_batch(X, y, weights=w)
+    fits = [firth_batch(X, y, weights=w) for X, y, w, _ in parts]
     batched = time.perf_counter() - start
+    fit = type(fits[0])(**{name: np.concatenate([getattr(f, name) for f in fits])
+                           for name in ("coef", "cov", "loglik_penalised", "loglik", "converged", "n_iter")})
     start = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -208,10 +208,11 @@ def _table(document, layout: TableLayout) -> None:
             if last or (cell_spec.spanner and cell_spec.text):
                 _cell_bottom_rule(cell, RULE_LIGHT)
             position += cell_spec.span
-    for body_index, row in enumerate(layout.body):
-        for column, text in enumerate(row):
-            align = WD_ALIGN_PARAGRAPH.RIGHT if layout.numeric[column] else WD_ALIGN_PARAGRAPH.LEFT
-            _write_cell(table.cell(n_header + body_index, column), text, align)
+    # one pass over each body row: Table.cell(r, c) rebuilds the whole cell grid on every call (quadratic)
+    for word_row, row in zip(table.rows[n_header:], layout.body, strict=True):
+        for cell, is_numeric, text in zip(word_row.cells, layout.numeric, row, strict=True):
+            align = WD_ALIGN_PARAGRAPH.RIGHT if is_numeric else WD_ALIGN_PARAGRAPH.LEFT
+            _write_cell(cell, text, align)
     _note(document, layout.note, layout.lang)
 
 

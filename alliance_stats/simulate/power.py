@@ -47,15 +47,17 @@ Estimation, as the plan's :func:`~alliance_stats.models.fit_logit` does it
 
 Deviations from the confirmatory run (each one documented, none changes what is tested)
 -------------------------------------------------------------------------------------------
-- *Careless-responding exclusions* are recomputed here with vectorised versions of the indices of
-  :func:`~alliance_stats.data.careless_flags` (the only ones the plan's rules use: attention, longstring, irv,
-  Mahalanobis D2 with pairwise-complete covariance, share missing) because ``careless_flags`` (a Python loop per
-  respondent) would cost more than everything else; the tests check that the same respondents are excluded.
-  The data check (:func:`check_responses`) is not run: simulated answers obey the codebook by construction.
+- *Careless-responding exclusions* are recomputed with vectorised versions of the indices of
+  :func:`~alliance_stats.data.careless_flags` that the plan's rules use (attention, longstring, irv, Mahalanobis
+  D2 with pairwise-complete covariance, even-odd consistency, share missing, whole dyad), because
+  ``careless_flags`` (loops over respondents and item pairs) would cost more than everything else; when the item
+  covariance is not positive definite or is ill-conditioned the data module's own ``mahalanobis_d2`` is called.
+  The tests check that both exclude the same respondents. The data check (:func:`check_responses`) is not run:
+  simulated answers obey the codebook by construction.
 - *Separation* under ``auto`` is detected by :func:`logit_batch`'s flag (fitted probabilities within 1e-10 of
-  0/1 with diverging coefficients) rather than the linear program of ``detect_separation``; the two agree on
-  complete and quasi-complete separation in the tests of :mod:`.batch`, and with >= 10 events per parameter
-  (the only case where ML is tried) separation is rare. Under ``method: ml`` a separated replicate's
+  0/1 with diverging coefficients; it catches complete and quasi-complete separation in the tests of
+  :mod:`.batch`) rather than the linear program of ``detect_separation``; with >= 10 events per parameter (the
+  only case where ML is tried) separation is rare. Under ``method: ml`` a separated replicate's
   hypotheses count as not supported (the plan reports no estimate for an infinite coefficient).
 - ``gee: true`` is replaced by the dyad-clustered sandwich (same clusters; GEE's exchangeable working
   correlation changes the estimates little when clusters have at most two firms); a warning says so.
@@ -74,8 +76,8 @@ The replicates of each N are split into chunks of ``chunk_size``; chunk ``j`` of
 ``numpy.random.SeedSequence(seed, spawn_key=(i, j))`` (the ``j``-th child of the ``i``-th child of the plan's
 seed), each replicate from its own child of that sequence. A chunk is a pure function of its task, computed
 with one BLAS thread, so results are identical bit for bit whatever the number of workers (``jobs``: joblib
-processes) or the backend (``backend="dask"``: the same chunks on a Dask distributed cluster), and the first R
-replicates are the same whatever the total number asked.
+processes) or the backend (``backend="dask"``: the same chunks on a Dask distributed cluster), and, for a given
+``chunk_size``, the first R replicates are the same whatever the total number asked.
 
 References: MacCallum, Browne & Sugawara (1996), Psychological Methods 1, 130-149 (semTools 0.5-6); Demidenko
 (2007), Statistics in Medicine 26, 3385-3397; Hsieh, Bloch & Larsen (1998), Statistics in Medicine 17,

@@ -106,6 +106,11 @@ def test_same_seed_same_result_and_input_untouched() -> None:
     pd.testing.assert_frame_equal(first.stability, second.stability)
     assert first.ari_p == second.ari_p and first.ari_ci == second.ari_ci
     np.testing.assert_array_equal(first.boot_jaccard["kmeans"], second.boot_jaccard["kmeans"])
+    sequence = np.random.SeedSequence(11).spawn(2)[1]
+    third = run(dyads, methods=("kmeans",), seed=sequence)
+    fourth = run(dyads, methods=("kmeans",), seed=sequence)
+    assert third.ari_p == fourth.ari_p and third.settings["seed"]["spawn_key"] == [1]
+    np.testing.assert_array_equal(third.boot_jaccard["kmeans"], fourth.boot_jaccard["kmeans"])
 
 
 def test_theory_given_as_a_column_and_without_theory() -> None:
