@@ -692,16 +692,50 @@ def _prepare(ctx: RunContext, responses: Any, data_path: Path) -> dict[str, Any]
     ctx.add_table(section, _table("sample", ctx.t("Échantillon", "Sample"), frame, note,
                                   {frame.columns[0]: "int"}, lang))
     if len(excluded):
-        reasons = excluded[["reasons"]].copy()
-        reasons.columns = [ctx.t("Motifs", "Reasons")]
-        reasons.index.name = "resp_id"
-        ctx.add_table(section, _table("exclusions", ctx.t("Répondants exclus et motifs", "Excluded respondents "
-                                      "and reasons"), reasons, ctx.t("resp_id : identifiant pseudonyme.",
-                                      "resp_id: pseudonymous identifier."), {reasons.columns[0]: "text"}, lang))
+        ctx.add_table(section, _exclusions_table(ctx, excluded, flags))
     for stage in ("data", "exclusions", "scoring", "dyads"):
         ctx.stage_warnings(section, stage)
     return {"section": section, "responses": kept, "items": items, "scores": scores, "dyads": dyads,
             "dyad_table": table, "firms": firms, "check": check}
+
+
+#: Labels of the exclusion rule ids of :func:`alliance_stats.data.quality.apply_exclusions` (fr, en).
+EXCLUSION_RULE_LABELS = {
+    "longstring": ("longstring", "longstring"), "irv": ("IRV", "IRV"), "mahalanobis": ("Mahalanobis", "Mahalanobis"),
+    "evenodd": ("cohérence pair-impair", "even-odd consistency"),
+    "attention": ("item d'attention échoué", "attention item failed"),
+    "missing": ("items manquants", "items missing"), "partner": ("partenaire exclu", "partner excluded"),
+}
+
+
+def _exclusions_table(ctx: RunContext, excluded: Any, flags: Any) -> Any:
+    """Excluded respondents: data row, the rules they broke (in the report language) and the indices as numbers,
+    so that the report layer formats them (decimal comma in French) instead of an English sentence."""
+    import pandas as pd
+
+    rules = ctx.plan.exclusions
+    frame = pd.DataFrame(index=excluded.index)
+    frame.index.name = "resp_id"
+    row, reasons = ctx.t("Ligne", "Row"), ctx.t("Motifs", "Reasons")
+    frame[row] = excluded["row"].astype(int)
+    language = 0 if ctx.lang == "fr" else 1
+    frame[reasons] = [", ".join(EXCLUSION_RULE_LABELS.get(rule.strip(), (rule.strip(),) * 2)[language]
+                                for rule in str(ids).split(",") if rule.strip()) for ids in excluded["rules"]]
+    formats = {row: "int", reasons: "text"}
+    shown = flags.reindex(excluded.index)
+    columns = [("max_longstring", "longstring", "Longstring", "Longstring", "int"),
+               ("min_irv", "irv", "IRV", "IRV", "f2"),
+               ("mahalanobis_p", "mahalanobis_d2", "Mahalanobis D²", "Mahalanobis D²", "f1"),
+               ("mahalanobis_p", "mahalanobis_p", "p (Mahalanobis)", "p (Mahalanobis)", "p"),
+               ("min_evenodd", "evenodd", "Pair-impair", "Even-odd", "f2"),
+               ("max_missing_share", "missing_share", "% manquants", "% missing", "pct")]
+    for rule, column, fr, en, spec in columns:
+        if getattr(rules, rule) is not None and column in shown.columns:
+            frame[ctx.t(fr, en)] = pd.to_numeric(shown[column], errors="coerce").to_numpy(dtype=float)
+            formats[ctx.t(fr, en)] = spec
+    return _table("exclusions", ctx.t("Répondants exclus et motifs", "Excluded respondents and reasons"), frame,
+                  ctx.t(f"resp_id : identifiant pseudonyme. Règles : {_rules_text(rules, 'fr')}.",
+                        f"resp_id: pseudonymous identifier. Rules: {_rules_text(rules, 'en')}."), formats, ctx.lang)
 
 
 def _rules_text(rules: ExclusionRules, lang: str) -> str:
