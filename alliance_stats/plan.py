@@ -132,6 +132,8 @@ class Plan(_Strict):
     models: dict[str, ModelSpec] = Field(default_factory=dict)
     hypotheses: list[HypothesisSpec] = Field(default_factory=list)
     report: ReportSpec = Field(default_factory=ReportSpec)
+    power_run: str | None = Field(
+        None, description="folder of an `alliance-stats power` run whose power curves the report includes")
 
     # set by load_plan, not by the YAML
     path: Path | None = Field(None, exclude=True)
@@ -470,6 +472,9 @@ def check_plan(plan: Plan, instrument: Any) -> None:
         if code not in codes:
             raise plan.error(f"unknown construct '{code}'", "measurement", "cfa_constructs", value=code,
                              fix=f"use one of {', '.join(sorted(codes))}")
+    if plan.power_run is not None and not (plan.resolve(plan.power_run) / "results.json").is_file():
+        raise plan.error("power_run has no results.json", "power_run", value=plan.power_run,
+                         fix="run `alliance-stats power analyses/power.yaml -o FOLDER` first, or remove power_run")
     for key in ("aware_cut", "transf_cut"):
         value = getattr(plan.outcome, key)
         if not scale.min <= value <= scale.max:
@@ -597,6 +602,8 @@ def run_plan(
         sections.append(_section_models(ctx, prepared))
         sections.append(_section_hypotheses(ctx, prepared))
         sections.append(_section_instrument(ctx))
+    if plan.power_run is not None:
+        sections.append(_section_power(ctx, plan.resolve(plan.power_run)))
         say("Report")
         files = _render(ctx, sections, synthetic, data_path, plan)
     with run_folder(target, force) as tmp:
@@ -995,7 +1002,8 @@ def _section_typology(ctx: RunContext, prep: dict[str, Any]) -> Any:
         _figure(ctx, section, "typology_map", typology_map(table, check, lang),
                 "Carte de la typologie : dyades dans le plan lien x symétrie",
                 "Typology map: dyads in the link x symmetry plane")
-    _figure(ctx, section, "k_selection", k_selection_plot(check.k_selection, lang),
+    curves = check.k_selection[["method", "k", "bic", "silhouette", "calinski_harabasz", "gap"]]
+    _figure(ctx, section, "k_selection", k_selection_plot(curves, lang),
             "Choix du nombre de groupes", "Choosing the number of clusters")
     ctx.stage_warnings(section, "typology")
     prep["fuzzy"] = fuzzy
@@ -1172,6 +1180,55 @@ def _section_instrument(ctx: RunContext) -> Any:
             ctx.t("Codage qualitatif de l'article porté sur l'échelle 1-7 (voir surveys/seed_cases.md).",
                   "The paper's qualitative coding placed on the 1-7 scale (see surveys/seed_cases.md)."),
             {c: "text" for c in out.columns}, lang))
+    return section
+
+
+def _section_power(ctx: RunContext, folder: Path) -> Any:
+    """Power curves and sample sizes of an earlier ``alliance-stats power`` run (its ``results.json``)."""
+    import pandas as pd
+
+    from alliance_stats.i18n import fmt_number, tr
+    from alliance_stats.report import power_curves_plot
+
+    path = folder / "results.json"
+    if not path.is_file():
+        raise ctx.plan.error("power_run has no results.json", "power_run", value=str(folder),
+                             fix="run `alliance-stats power analyses/power.yaml -o FOLDER` first, or remove power_run")
+    try:
+        results = json.loads(path.read_text(encoding="utf-8"))
+        records = pd.DataFrame(results["power"]["power"])
+        settings = results["power"]["settings"]
+        sample = results["tables"]["sample_size"]["frame"]
+    except (KeyError, ValueError, TypeError) as exc:
+        raise ctx.plan.error(f"power_run: {path} is not the results.json of a power run ({exc})", "power_run",
+                             fix="point power_run to a folder written by `alliance-stats power`") from None
+    section = ctx.section("power", "Puissance et taille d'échantillon", "Power and sample size")
+    hypothesis_ids = [h["id"] for h in results["power"].get("hypotheses", [])]
+    order = hypothesis_ids + ["familywise", "cluster", "cfa"]
+    records = records[records["target"].isin(order)].copy()
+
+    def label(target: str) -> str:
+        if target in ("familywise", "cluster", "cfa"):
+            return tr(f"power.target.{target}", ctx.lang).format(
+                k=settings.get("k", 4), ari=fmt_number(settings.get("ari_threshold", 0.65), "r2", ctx.lang))
+        return target
+
+    records["order"] = records["target"].map({t: i for i, t in enumerate(order)})
+    records = records.sort_values(["order", "n_dyads"])
+    curves = pd.DataFrame({"n": records["n_dyads"].to_numpy(), "target": [label(t) for t in records["target"]],
+                           "power": records["power"].to_numpy(), "mcse": records["mcse"].to_numpy()})
+    frame = pd.DataFrame(sample["data"], index=sample["index"], columns=sample["columns"])
+    formats = dict(zip(frame.columns, ["int", "r2", "int"], strict=False))
+    ctx.add_table(section, _table(
+        "power_sample_size", results["tables"]["sample_size"]["title"], frame,
+        ctx.t(f"Puissance simulée ({settings.get('reps', '?')} réplications par N) de l'analyse "
+              f"{folder.name} ; voir son rapport pour le détail.",
+              f"Simulated power ({settings.get('reps', '?')} replicates per N) from the run {folder.name}; see "
+              "its report for details."), formats, ctx.lang))
+    _figure(ctx, section, "power_curves",
+            power_curves_plot(curves, ctx.lang, target_power=settings.get("target_power", 0.8)),
+            "Courbes de puissance selon le nombre de dyades", "Power curves by number of dyads")
+    ctx.values["power_run"] = {"folder": folder.name, "sha256": sha256_file(path)}
     return section
 
 

@@ -69,3 +69,41 @@ def test_yaml_python_tags_are_not_executed(tmp_path):
     text = "title: !!python/object/apply:os.system ['echo pwned']\ndata: x.csv\n"
     with pytest.raises(PlanError):
         load_plan(_write(tmp_path, text))
+
+
+def _checked(tmp_path: Path, extra: str, replace: tuple[str, str] | None = None) -> None:
+    from alliance_stats.instrument import default_instrument
+    from alliance_stats.plan import check_plan
+
+    text = PLAN.read_text(encoding="utf-8")
+    if replace is not None:
+        assert replace[0] in text
+        text = text.replace(replace[0], replace[1])
+    path = tmp_path / "plan.yaml"
+    path.write_text(text + extra, encoding="utf-8")
+    check_plan(load_plan(path), default_instrument())
+
+
+@pytest.mark.parametrize(
+    ("extra", "replace", "needle"),
+    [
+        ("power_run: no_such_run\n", None, "power_run has no results.json"),
+        ("", ("predictors: [trust_shared, trust_constrained,", "predictors: [AWARE, trust_constrained,"),
+         "'AWARE' defines the outcome"),
+        ("", ("categorical: {configuration: survie}", "categorical: {configuration: survival}"),
+         "unknown reference level 'survival'"),
+        ("", ("term: trust_shared", "term: trust_sharing"), "'trust_sharing' is not a term of model M3"),
+        ("", ("predictors: [link, symmetry,", "predictors: [lnk, symmetry,"), "unknown predictor 'lnk'"),
+        ("", ("cut: midpoint ", "cut: 9.5 "), "not inside the 1-7 scale"),
+        ("", ("mediator: LEARN", "mediator: TRANSF"), "cannot be the mediator of crossed"),
+    ],
+)
+def test_plan_checked_against_the_instrument_names_the_line(tmp_path, extra, replace, needle):
+    with pytest.raises(PlanError) as info:
+        _checked(tmp_path, extra, replace)
+    assert needle in str(info.value)
+    assert info.value.line is not None
+
+
+def test_default_plan_passes_the_instrument_checks(tmp_path):
+    _checked(tmp_path, "")

@@ -674,7 +674,8 @@ def power_curves_plot(power: pd.DataFrame, lang: str = "en", target_power: float
     check_lang(lang)
     _require_columns(power, ["n", "target", "power", "mcse"], "power_curves_plot")
     targets = _ordered_unique(power["target"])
-    figure = _new_figure(4.8, 3.2)
+    many = len(targets) > 4  # the legend goes beside the plot so that it never hides a curve
+    figure = _new_figure(7.2 if many else 4.8, 3.2)
     with matplotlib.rc_context(STYLE):
         ax = figure.subplots()
         for position, target in enumerate(targets):
@@ -695,7 +696,11 @@ def power_curves_plot(power: pd.DataFrame, lang: str = "en", target_power: float
         ax.set_ylabel(label("power", lang))
         ax.grid(axis="y", color="0.85", linewidth=0.5)
         ax.set_axisbelow(True)
-        ax.legend(loc="lower right")
+        if many:
+            handles, labels = ax.get_legend_handles_labels()
+            figure.legend(handles, labels, loc="outside right center", frameon=False)
+        else:
+            ax.legend(loc="lower right")
     return figure
 
 

@@ -1,0 +1,337 @@
+"""The whole run (issue 8): `alliance-stats run PLAN` on 100 simulated dyads, checked file by file.
+
+The module-scoped fixture runs the command line four times on one small data set (cheap settings: 20
+bootstrap draws, 99 permutations, 20 parallel-analysis draws): the plan in English; the same plan again with
+``--force`` over a stale folder (byte-identical results); in French with ``report.suppress_below: 5``; and on
+an XLSX copy of the responses with ``--data``. The responses hold a planted name and e-mail address that must
+reach no file of any run folder. The tests share the four folders, so xdist keeps them on one worker
+(``xdist_group``, ``make test`` uses ``--dist loadgroup``).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+import time
+from pathlib import Path
+
+import docx
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from alliance_stats.plan import EXPORT_EXTENSIONS, load_plan, suppress_small_counts
+from alliance_stats.report.format import format_cell
+from alliance_stats.report.table import FORMAT_CODES, Table
+from alliance_stats.report.tables import slug
+from alliance_stats.simulate import simulate_alliances
+from tests.report.test_html import PROBE, chromium_dom
+from tests.run_helpers import (
+    DECIMAL_COMMA,
+    DECIMAL_POINT,
+    cli,
+    find_needles,
+    plan_text,
+    read_report_tables,
+    svg_texts,
+)
+
+pytestmark = pytest.mark.xdist_group("run_folder")
+
+N_DYADS = 100
+SEED = 11
+PLANTED = {"FIRM_NAME": "Zoé Quintal-Brisebois", "RESP_NAME": "Zoé Quintal-Brisebois",
+           "RESP_EMAIL": "zoe.quintal@example.org"}
+#: Needles that must appear in no file of a run folder: the planted identity and the simulator's fake ones.
+PERSONAL = ["Quintal-Brisebois", "Quintal", "zoe.quintal@example.org", "@example.org", "Répondant 00", "Firme 00"]
+SUPPRESS_BELOW = 5
+
+
+def responses_frame() -> pd.DataFrame:
+    responses = simulate_alliances(N_DYADS, seed=SEED).responses.copy()
+    for column, value in PLANTED.items():
+        responses[column] = responses[column].astype(object)
+        responses.loc[responses.index[0], column] = value
+    return responses
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory) -> dict[str, Path]:
+    """Four run folders of one plan (see the module docstring), and the timings of the runs."""
+    root = tmp_path_factory.mktemp("run")
+    responses = responses_frame()
+    (root / "responses.csv").write_bytes(responses.to_csv(index=False, float_format="%.15g").encode("utf-8"))
+    responses.to_excel(root / "responses.xlsx", index=False)
+    (root / "plan.yaml").write_text(plan_text(), encoding="utf-8")
+    (root / "plan_suppress.yaml").write_text(
+        plan_text(**{"suppress_below: null": f"suppress_below: {SUPPRESS_BELOW}"}), encoding="utf-8")
+    folders = {name: root / name for name in ("en", "again", "fr", "xlsx")}
+    commands = {
+        "en": ["run", root / "plan.yaml", "-o", folders["en"]],
+        "again": ["run", root / "plan.yaml", "-o", folders["again"], "--force"],
+        "fr": ["run", root / "plan_suppress.yaml", "-o", folders["fr"], "--lang", "fr"],
+        "xlsx": ["run", root / "plan.yaml", "-o", folders["xlsx"], "--data", root / "responses.xlsx"],
+    }
+    timings = {}
+    for name, command in commands.items():
+        if name == "again":  # --force replaces a stale folder holding a file the run does not write
+            shutil.copytree(folders["en"], folders["again"])
+            (folders["again"] / "stale.txt").write_text("from an older run")
+        started = time.perf_counter()
+        code, _ = cli(command)
+        timings[name] = time.perf_counter() - started
+        assert code == 0, f"run {name} failed"
+    return {**folders, "root": root, "timings": timings}
+
+
+def results(folder: Path) -> dict:
+    return json.loads((folder / "results.json").read_text(encoding="utf-8"))
+
+
+# ------------------------------------------------------------------------------------------- files
+
+
+def test_run_folder_holds_every_file(runs):
+    folder = runs["en"]
+    page = read_report_tables(folder / "report.html")
+    keys = [table.key for table in page.tables]
+    assert len(keys) == len(set(keys)) >= 20
+    assert set(keys) == set(results(folder)["tables"])
+    expected = {"report.html", "report.docx", "results.json", "provenance.json", "warnings.txt"}
+    for number, key in enumerate(keys, start=1):
+        expected |= {f"tables/table{number:02d}_{slug(key)}.{ext}" for ext in ("csv", "md", "html", "tex")}
+    figure_stems = sorted(path.stem for path in (folder / "figures").glob("*.png"))
+    assert len(figure_stems) == len(page.images) >= 7
+    assert figure_stems == [f"figure{n:02d}_{stem.split('_', 1)[1]}" for n, stem in enumerate(figure_stems, 1)]
+    expected |= {f"figures/{stem}.{ext}" for stem in figure_stems for ext in ("png", "svg")}
+    plan = load_plan(runs["root"] / "plan.yaml")
+    expected |= {f"instrument/alliance_startup_{fmt}.{EXPORT_EXTENSIONS[fmt]}" for fmt in plan.exports}
+    written = {str(path.relative_to(folder)) for path in folder.rglob("*") if path.is_file()}
+    assert written == expected
+    assert all((folder / name).stat().st_size > 0 for name in written)
+    for stem in figure_stems:
+        assert (folder / "figures" / f"{stem}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert b"<svg" in (folder / "figures" / f"{stem}.svg").read_bytes()[:2000]
+    tex = (folder / "tables" / "table01_sample.tex").read_text(encoding="utf-8")
+    assert r"\toprule" in tex and r"\bottomrule" in tex
+    provenance = json.loads((folder / "provenance.json").read_text(encoding="utf-8"))
+    assert provenance["inputs"]["data"]["file"] == "responses.csv" and len(provenance["inputs"]["data"]["sha256"]) == 64
+    assert provenance["seed"] == plan.seed and provenance["versions"]["numpy"] == np.__version__
+    assert (folder / "warnings.txt").read_text(encoding="utf-8").strip()
+    assert not list(runs["root"].glob(".*.tmp")), "a temporary run folder was left behind"
+
+
+# --------------------------------------------------------------------------- report.html = results.json
+
+
+def shown_as(value, text: str, lang: str) -> bool:
+    """True when ``text`` is how the report prints ``value`` (a JSON value) under some format code."""
+    if value is None:
+        return text == ""
+    if isinstance(value, str | bool):
+        return text == format_cell(value, "text", lang)
+    return any(format_cell(value, spec, lang) == text for spec in FORMAT_CODES)
+
+
+def table_mismatches(key: str, html, frame: dict, lang: str) -> list[str]:
+    problems = []
+    if len(html.body) != len(frame["data"]):
+        return [f"{key}: {len(html.body)} rows in the report, {len(frame['data'])} in results.json"]
+    last_header = [text for text, _ in html.header[-1]]
+    stub = sum(1 for is_th, _ in html.body[0] if is_th) if html.body else 0
+    columns = [c[-1] if isinstance(c, list) else c for c in frame["columns"]]
+    if last_header[stub:] != [format_cell(c, "text", lang) for c in columns]:
+        problems.append(f"{key}: headers {last_header[stub:]} against {columns}")
+    for row_label, values, cells in zip(frame["index"], frame["data"], html.body, strict=True):
+        stubs = [text for is_th, text in cells if is_th]
+        shown = [text for is_th, text in cells if not is_th]
+        labels = row_label if isinstance(row_label, list) else [row_label]
+        if stubs and stubs != [format_cell(label, "text", lang) for label in labels]:
+            problems.append(f"{key}: row label {stubs} against {labels}")
+        if len(shown) != len(values):
+            problems.append(f"{key}: row {labels} has {len(shown)} cells, results.json {len(values)}")
+            continue
+        for column, value, text in zip(columns, values, shown, strict=True):
+            if not shown_as(value, text, lang):
+                problems.append(f"{key}: row {labels}, column {column}: report {text!r}, results.json {value!r}")
+    return problems
+
+
+@pytest.mark.parametrize("name", ["en", "fr"])
+def test_every_number_in_report_html_equals_results_json(runs, name):
+    folder = runs[name]
+    lang = "fr" if name == "fr" else "en"
+    tables = results(folder)["tables"]
+    page = read_report_tables(folder / "report.html")
+    n_cells = 0
+    problems: list[str] = []
+    for table in page.tables:
+        problems += table_mismatches(table.key, table, tables[table.key]["frame"], lang)
+        assert table.caption.endswith(tables[table.key]["title"])
+        n_cells += sum(len(row) for row in table.body)
+    assert problems == []
+    assert n_cells > 1000
+
+
+def test_shown_as_fails_on_a_wrong_number():
+    assert shown_as(0.8234, ".82", "en") and shown_as(0.8234, ",82", "fr") and shown_as(12, "12", "en")
+    assert not shown_as(0.8234, ".83", "en") and not shown_as(0.8234, ".82", "fr") and not shown_as(None, "0", "en")
+
+
+def test_word_tables_hold_the_cells_of_the_html_tables(runs):
+    folder = runs["en"]
+    page = read_report_tables(folder / "report.html")
+    document = docx.Document(io.BytesIO((folder / "report.docx").read_bytes()))
+    assert len(document.tables) == len(page.tables)
+    for word, html in zip(document.tables, page.tables, strict=True):
+        rows = [[cell.text for cell in row.cells] for row in word.rows]
+        n_header = len(html.header)
+        assert rows[:n_header] == html.header_grid(), html.key
+        assert rows[n_header:] == html.body_texts(), html.key
+    captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
+    assert sum(1 for text in captions if text.startswith("Table ")) == len(page.tables)
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed (make browser)")
+def test_report_html_renders_in_headless_chromium(runs, tmp_path):
+    page = (runs["en"] / "report.html").read_text(encoding="utf-8")
+    probed = page.replace("<head>", "<head>\n" + PROBE, 1)
+    assert probed != page
+    path = tmp_path / "report.html"
+    path.write_text(probed, encoding="utf-8")
+    dom = chromium_dom(path, tmp_path / "profile")
+    match = re.search(r'<div id="__probe"([^>]*)>', dom)
+    assert match, "the probe did not run: " + dom[-500:]
+    attributes = dict(re.findall(r'(data-[a-z-]+)="([^"]*)"', match.group(1)))
+    assert json.loads(attributes["data-errors"].replace("&quot;", '"')) == []
+    n_tables = len(results(runs["en"])["tables"])
+    n_figures = len(list((runs["en"] / "figures").glob("*.png")))
+    assert attributes["data-tables"] == attributes["data-tables-rendered"] == str(n_tables)
+    assert attributes["data-images"] == attributes["data-images-loaded"] == str(n_figures)
+
+
+# ------------------------------------------------------------------------------- reproducibility
+
+
+def test_same_plan_twice_gives_identical_files_and_force_replaces_the_folder(runs):
+    first, second = runs["en"], runs["again"]
+    assert not (second / "stale.txt").exists()
+    assert (first / "results.json").read_bytes() == (second / "results.json").read_bytes()
+    differing = []
+    for path in sorted(first.rglob("*")):
+        relative = path.relative_to(first)
+        if path.is_file() and path.read_bytes() != (second / relative).read_bytes():
+            differing.append(str(relative))
+    # provenance carries the time of the run (also printed in the reports); the instrument's XLSForm and
+    # SPSS exports carry their own creation time
+    allowed = {"provenance.json", "report.html", "report.docx", "instrument/alliance_startup_xlsform.xlsx",
+               "instrument/alliance_startup_sav.sav"}
+    assert set(differing) <= allowed
+    assert not [name for name in differing if name.startswith(("tables/", "figures/"))]
+    html = [(folder / "report.html").read_text(encoding="utf-8") for folder in (first, second)]
+    times = re.compile(r"<dt>time</dt><dd>[^<]*</dd>")
+    assert times.sub("", html[0]) == times.sub("", html[1])
+
+
+def test_data_from_xlsx_gives_the_same_numbers_as_csv(runs):
+    csv, xlsx = results(runs["en"]), results(runs["xlsx"])
+    assert csv["tables"] == xlsx["tables"]
+    assert csv["values"] == xlsx["values"]
+    assert csv["synthetic"] is True and xlsx["synthetic"] is False  # --data: the plan's data are not used
+    provenance = json.loads((runs["xlsx"] / "provenance.json").read_text(encoding="utf-8"))
+    assert provenance["inputs"]["data"]["file"] == "responses.xlsx"
+
+
+# ------------------------------------------------------------------------------------------ French
+
+
+def test_french_report_has_french_labels_and_decimal_commas(runs):
+    en_page = read_report_tables(runs["en"] / "report.html")
+    fr_page = read_report_tables(runs["fr"] / "report.html")
+    cells = [text for table in fr_page.tables for row in table.body for _, text in row]
+    assert [cell for cell in cells if DECIMAL_POINT.search(cell)] == []
+    assert sum(1 for cell in cells if DECIMAL_COMMA.search(cell)) > 200
+    assert sum(1 for table in en_page.tables for row in table.body for _, text in row if DECIMAL_POINT.search(text))
+    assert all(table.caption.startswith("Tableau ") for table in fr_page.tables)
+    en_titles = {table.key: table.caption for table in en_page.tables}
+    assert all(table.caption.split(maxsplit=2)[2:] != en_titles[table.key].split(maxsplit=2)[2:]
+               for table in fr_page.tables if table.key not in ("htmt",))
+    html = (runs["fr"] / "report.html").read_text(encoding="utf-8")
+    assert '<html lang="fr">' in html and "Données synthétiques" in html
+    for svg in sorted((runs["fr"] / "figures").glob("*.svg")):
+        texts = svg_texts(svg)
+        en_texts = svg_texts(runs["en"] / "figures" / svg.name)
+        assert [text for text in texts if DECIMAL_POINT.search(text)] == [], svg.name
+        words = {text for text in texts if re.search(r"[A-Za-zÀ-ÿ]{3}", text)}
+        en_words = {text for text in en_texts if re.search(r"[A-Za-zÀ-ÿ]{3}", text)}
+        assert words and words != en_words, svg.name
+    fr_svgs = [text for svg in (runs["fr"] / "figures").glob("*.svg") for text in svg_texts(svg)]
+    en_svgs = [text for svg in (runs["en"] / "figures").glob("*.svg") for text in svg_texts(svg)]
+    assert any(DECIMAL_COMMA.search(text) for text in fr_svgs) and any(DECIMAL_POINT.search(t) for t in en_svgs)
+
+
+# ------------------------------------------------------------------------------ personal data
+
+
+def test_planted_name_and_email_reach_no_file_of_any_run_folder(runs):
+    root = runs["root"]
+    # the scanner finds them in the inputs (CSV bytes, inflated XLSX), so finding none below means something
+    assert {needle for _, needle in find_needles(root, PERSONAL) if _ in ("responses.csv", "responses.xlsx")} == \
+        set(PERSONAL)
+    for name in ("en", "again", "fr", "xlsx"):
+        assert find_needles(runs[name], PERSONAL) == [], name
+
+
+# -------------------------------------------------------------------------------- small cells
+
+
+def test_small_crosstab_cells_are_suppressed_when_the_plan_asks(runs):
+    en, fr = results(runs["en"])["tables"], results(runs["fr"])["tables"]
+    label = f"< {SUPPRESS_BELOW}"
+    page = {table.key: table for table in read_report_tables(runs["fr"] / "report.html").tables}
+    n_suppressed = 0
+    for key in ("cluster_crosstab", "typology_counts"):
+        plain, hidden = en[key]["frame"]["data"], fr[key]["frame"]["data"]
+        shown = [[text for is_th, text in row if not is_th] for row in page[key].body]
+        for plain_row, hidden_row, shown_row in zip(plain, hidden, shown, strict=True):
+            for value, masked, text in zip(plain_row, hidden_row, shown_row, strict=True):
+                small = isinstance(value, int | float) and not isinstance(value, bool) and 0 < value < SUPPRESS_BELOW
+                if small and key == "cluster_crosstab" or small and masked == label:
+                    assert masked == label and text == label
+                    n_suppressed += 1
+                elif masked != "–":
+                    assert masked == value
+    assert n_suppressed >= 2  # the data set has small cells, so the test means something
+    assert [v for row in en["cluster_crosstab"]["frame"]["data"] for v in row if v == label] == []
+    assert any(DECIMAL_COMMA.search(text) or text.isdigit() for row in page["cluster_crosstab"].body
+               for _, text in row)
+    assert f"(< {SUPPRESS_BELOW})" in (runs["fr"] / "report.html").read_text(encoding="utf-8")
+    csv = next((runs["fr"] / "tables").glob("*_cluster_crosstab.csv")).read_text(encoding="utf-8")
+    assert label in csv
+
+
+def test_suppress_small_counts_keeps_zeros_and_large_counts():
+    frame = pd.DataFrame({"n": [0, 1, 4, 5, 30], "%": [0.0, 0.01, 0.04, 0.05, 0.3], "mean": [1.0, 2.0, 3, 4, 5]},
+                         index=list("abcde"))
+    table = Table("counts", "Counts", frame, "Note.", {"n": "int", "%": "pct", "mean": "f2"}, "en")
+    out = suppress_small_counts(table, 5)
+    assert out.frame["n"].tolist() == [0, "< 5", "< 5", 5, 30]
+    assert out.frame["%"].tolist() == [0.0, "–", "–", 0.05, 0.3]
+    assert out.frame["mean"].tolist() == frame["mean"].tolist()
+    assert out.note == "Note. Counts from 1 to 4 are suppressed (< 5)."
+    assert table.frame["n"].tolist() == [0, 1, 4, 5, 30] and table.note == "Note."  # input not modified
+    assert suppress_small_counts(table, None) is table
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.integers(0, 40), min_size=1, max_size=12), st.integers(1, 12))
+def test_suppressed_counts_never_show_a_count_below_the_threshold(counts, below):
+    table = Table("counts", "Counts", pd.DataFrame({"n": counts}), formats={"n": "int"}, lang="fr")
+    shown = suppress_small_counts(table, below).frame["n"].tolist()
+    for count, cell in zip(counts, shown, strict=True):
+        assert cell == (f"< {below}" if 0 < count < below else count)
