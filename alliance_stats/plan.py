@@ -259,11 +259,7 @@ def dependency_versions() -> dict[str, str]:
 def run_folder(target: Path, force: bool) -> Iterator[Path]:
     """Yield a temporary folder that becomes ``target`` when the block succeeds (atomic publication)."""
     target = Path(target)
-    if target.exists() and not force:
-        raise AllianceStatsError(
-            "the run folder already exists", file=str(target),
-            fix="choose another folder with -o, or pass --force to replace it",
-        )
+    refuse_existing(target, force)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"))
     umask = os.umask(0)
@@ -283,6 +279,27 @@ def run_folder(target: Path, force: bool) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def refuse_existing(target: Path, force: bool) -> None:
+    """Raise before any computation when ``target`` exists and ``force`` is not set."""
+    if Path(target).exists() and not force:
+        raise AllianceStatsError("the run folder already exists", file=str(target),
+                                 fix="choose another folder with -o, or pass --force to replace it")
+
+
+def write_run(target: Path, force: bool, files: dict[str, bytes]) -> None:
+    """Write ``files`` (relative path -> bytes) as the run folder ``target``, atomically."""
+    with run_folder(target, force) as tmp:
+        for relative, payload in sorted(files.items()):
+            path = tmp / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(payload)
+
+
+def json_bytes(obj: Any) -> bytes:
+    """Deterministic JSON (sorted keys, full float precision) for results.json and provenance.json."""
+    return json.dumps(obj, default=json_default, sort_keys=True, indent=1, ensure_ascii=False).encode("utf-8")
 
 
 class WarningLog:
@@ -572,9 +589,7 @@ def run_plan(
 
     lang = lang or plan.language
     target = Path(output) if output is not None else Path("reports") / (plan.path.stem if plan.path else "run")
-    if target.exists() and not force:
-        raise AllianceStatsError("the run folder already exists", file=str(target),
-                                 fix="choose another folder with -o, or pass --force to replace it")
+    refuse_existing(target, force)
     instrument = load_instrument(plan.resolve(plan.instrument))
     check_plan(plan, instrument)
     data_path = Path(data).resolve() if data is not None else plan.resolve(plan.data)
@@ -602,15 +617,11 @@ def run_plan(
         sections.append(_section_models(ctx, prepared))
         sections.append(_section_hypotheses(ctx, prepared))
         sections.append(_section_instrument(ctx))
-    if plan.power_run is not None:
-        sections.append(_section_power(ctx, plan.resolve(plan.power_run)))
+        if plan.power_run is not None:
+            sections.append(_section_power(ctx, plan.resolve(plan.power_run)))
         say("Report")
         files = _render(ctx, sections, synthetic, data_path, plan)
-    with run_folder(target, force) as tmp:
-        for relative, payload in sorted(files.items()):
-            path = tmp / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(payload)
+    write_run(target, force, files)
     say(f"Done: {len(files)} files written to {target}")
     return target
 
@@ -1030,6 +1041,9 @@ def _section_models(ctx: RunContext, prep: dict[str, Any]) -> Any:
             gee=spec.gee, standardize=list(spec.standardize),
         )
         ctx.values[f"model_{key}_method"] = {"method": results[key].method, "reason": results[key].method_reason}
+        # the side-by-side table prints text cells: its numbers, machine-readable, for results.json
+        ctx.values[f"model_{key}_coefficients"] = results[key].table
+        ctx.values[f"model_{key}_fit"] = results[key].fit_stats
     if results:
         ctx.add_table(section, models_side_by_side(results, lang))
     lr_frames = []
@@ -1275,10 +1289,8 @@ def _render(ctx: RunContext, sections: list[Any], synthetic: bool, data_path: Pa
         "tables": {key: {"title": t.title, "frame": t.frame} for key, t in ctx.tables.items()},
         "warnings": ctx.log.items,
     }
-    files["results.json"] = json.dumps(results, default=json_default, sort_keys=True, indent=1,
-                                       ensure_ascii=False).encode("utf-8")
-    files["provenance.json"] = json.dumps(provenance, default=json_default, sort_keys=True, indent=1,
-                                          ensure_ascii=False).encode("utf-8")
+    files["results.json"] = json_bytes(results)
+    files["provenance.json"] = json_bytes(provenance)
     files["warnings.txt"] = ctx.log.text().encode("utf-8")
     return files
 
@@ -1336,9 +1348,7 @@ def run_power_plan(
     power_plan, confirmatory = load_power_plan(plan_path)
     lang = power_plan.language or confirmatory.language
     target = Path(output) if output is not None else Path("reports") / plan_path.stem
-    if target.exists() and not force:
-        raise AllianceStatsError("the run folder already exists", file=str(target),
-                                 fix="choose another folder with -o, or pass --force to replace it")
+    refuse_existing(target, force)
     n_reps = power_plan.reps if reps is None else int(reps)
     log = WarningLog()
     started = now_utc()
@@ -1431,14 +1441,8 @@ def run_power_plan(
         "tables": {key: {"title": table.title, "frame": table.frame} for key, table in tables.items()},
         "warnings": log.items,
     }
-    files["results.json"] = json.dumps(results, default=json_default, sort_keys=True, indent=1,
-                                       ensure_ascii=False).encode("utf-8")
-    files["provenance.json"] = json.dumps(provenance, default=json_default, sort_keys=True, indent=1,
-                                          ensure_ascii=False).encode("utf-8")
+    files["results.json"] = json_bytes(results)
+    files["provenance.json"] = json_bytes(provenance)
     files["warnings.txt"] = log.text().encode("utf-8")
-    with run_folder(target, force) as tmp:
-        for relative, payload in sorted(files.items()):
-            path = tmp / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(payload)
+    write_run(target, force, files)
     return target
