@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from alliance_stats.data.quality import ExclusionRules
 from alliance_stats.errors import AllianceStatsError, AnalysisWarning, PlanError
-from alliance_stats.yamlio import LineMap, line_of, load_yaml_file
+from alliance_stats.yamlio import LineMap, LocatedModel, line_of, load_yaml_file
 
 # ------------------------------------------------------------------------------------------ schema
 
@@ -110,7 +110,7 @@ class ReportSpec(_Strict):
     suppress_below: int | None = Field(None, ge=1, description="crosstab cells below this are shown as '< k'")
 
 
-class Plan(_Strict):
+class Plan(LocatedModel):
     """An analysis plan. Paths are relative to the plan file."""
 
     title: Bilingual
@@ -135,10 +135,6 @@ class Plan(_Strict):
     power_run: str | None = Field(
         None, description="folder of an `alliance-stats power` run whose power curves the report includes")
 
-    # set by load_plan, not by the YAML
-    path: Path | None = Field(None, exclude=True)
-    lines: dict[str, int] = Field(default_factory=dict, exclude=True)
-
     @field_validator("hypotheses")
     @classmethod
     def _unique_ids(cls, value: list[HypothesisSpec]) -> list[HypothesisSpec]:
@@ -148,24 +144,6 @@ class Plan(_Strict):
                 raise ValueError(f"hypothesis id {hyp.id!r} is used twice")
             seen.add(hyp.id)
         return value
-
-    def resolve(self, relative: str) -> Path:
-        """A path of the plan, resolved against the plan file's folder."""
-        base = self.path.parent if self.path is not None else Path.cwd()
-        return (base / relative).resolve()
-
-    def line(self, *loc: Any) -> int | None:
-        """Line in the plan file of a key path (``plan.line("models", "M1", "categorical")``)."""
-        key = "/".join(str(part) for part in loc)
-        while key:
-            if key in self.lines:
-                return self.lines[key]
-            key = key.rpartition("/")[0]
-        return None
-
-    def error(self, message: str, *loc: Any, value: Any = None, fix: str | None = None) -> PlanError:
-        return PlanError(message, file=str(self.path) if self.path else None, line=self.line(*loc), value=value,
-                         fix=fix)
 
 
 def read_yaml(path: str | Path) -> Any:

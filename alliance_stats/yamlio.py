@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import BaseModel, ConfigDict, Field
 
-from alliance_stats.errors import AllianceStatsError
+from alliance_stats.errors import AllianceStatsError, PlanError
 
 LineMap = dict[tuple[Any, ...], int]
 
@@ -84,3 +85,36 @@ def line_of(lines: LineMap, loc: tuple[Any, ...]) -> int | None:
             return lines[loc]
         loc = loc[:-1]
     return lines.get(())
+
+
+class LocatedModel(BaseModel):
+    """A strict pydantic model loaded from a YAML file that remembers the file and the line of every key.
+
+    ``path`` and ``lines`` are set by the loader (not by the YAML); :meth:`error` builds a
+    :class:`~alliance_stats.errors.PlanError` pointing at a key path, and :meth:`resolve` resolves a path
+    written in the file against the file's folder.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    path: Path | None = Field(None, exclude=True)
+    lines: dict[str, int] = Field(default_factory=dict, exclude=True)
+
+    def resolve(self, relative: str) -> Path:
+        """A path of the file, resolved against the file's folder."""
+        base = self.path.parent if self.path is not None else Path.cwd()
+        return (base / relative).resolve()
+
+    def line(self, *loc: Any) -> int | None:
+        """Line in the file of a key path (``plan.line("models", "M1", "categorical")``)."""
+        key = "/".join(str(part) for part in loc)
+        while key:
+            if key in self.lines:
+                return self.lines[key]
+            key = key.rpartition("/")[0]
+        return None
+
+    def error(self, message: str, *loc: Any, value: Any = None, fix: str | None = None) -> PlanError:
+        """A :class:`PlanError` naming this file and the line of the key path ``loc``."""
+        return PlanError(message, file=str(self.path) if self.path else None, line=self.line(*loc), value=value,
+                         fix=fix)

@@ -161,11 +161,35 @@ def table_mismatches(key: str, html, frame: dict, lang: str) -> list[str]:
     return problems
 
 
+def model_cell_mismatches(html, values: dict, lang: str) -> list[str]:
+    """The side-by-side models table prints text ("OR [low, high]", fit statistics): each number must be a
+    number of ``values["model_<name>_coefficients"]`` or ``values["model_<name>_fit"]`` once formatted."""
+    problems = []
+    names = [text for text, _ in html.header[-1]][1:]
+    interval = re.compile(r"^(\S+) \[(\S+)(?:, | ; )(\S+)\]$")
+    for row in html.body:
+        label, cells = row[0][1], [text for _, text in row[1:]]
+        for name, text in zip(names, cells, strict=True):
+            coefficients = values[f"model_{name}_coefficients"]
+            columns = coefficients["columns"]
+            triples = {tuple(format_cell(r[columns.index(c)], "f2", lang) for c in ("odds_ratio", "ci_low", "ci_high"))
+                       for r in coefficients["data"]}
+            match = interval.match(text)
+            if match:
+                if match.groups() not in triples:
+                    problems.append(f"models: {label} / {name}: {text!r} is no odds ratio of results.json")
+            elif re.search(r"\d", text) and not any(shown_as(value, text, lang)
+                                                    for value in values[f"model_{name}_fit"]["data"]):
+                problems.append(f"models: {label} / {name}: {text!r} is no fit statistic of results.json")
+    return problems
+
+
 @pytest.mark.parametrize("name", ["en", "fr"])
 def test_every_number_in_report_html_equals_results_json(runs, name):
     folder = runs[name]
     lang = "fr" if name == "fr" else "en"
-    tables = results(folder)["tables"]
+    saved = results(folder)
+    tables = saved["tables"]
     page = read_report_tables(folder / "report.html")
     n_cells = 0
     problems: list[str] = []
@@ -173,6 +197,12 @@ def test_every_number_in_report_html_equals_results_json(runs, name):
         problems += table_mismatches(table.key, table, tables[table.key]["frame"], lang)
         assert table.caption.endswith(tables[table.key]["title"])
         n_cells += sum(len(row) for row in table.body)
+        if table.key == "models":
+            problems += model_cell_mismatches(table, saved["values"], lang)
+        else:  # numbers are numbers in results.json, not text
+            frame = tables[table.key]["frame"]
+            problems += [f"{table.key}: number as text {v!r}" for row in frame["data"] for v in row
+                         if isinstance(v, str) and (DECIMAL_POINT.search(v) or DECIMAL_COMMA.search(v))]
     assert problems == []
     assert n_cells > 1000
 
@@ -192,8 +222,10 @@ def test_word_tables_hold_the_cells_of_the_html_tables(runs):
         n_header = len(html.header)
         assert rows[:n_header] == html.header_grid(), html.key
         assert rows[n_header:] == html.body_texts(), html.key
-    captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
-    assert sum(1 for text in captions if text.startswith("Table ")) == len(page.tables)
+    captions = [p.text for p in document.paragraphs if p.style.name == "Caption" and p.text.startswith("Table ")]
+    titles = results(folder)["tables"]
+    assert captions == [f"Table {number}\n{titles[table.key]['title']}" for number, table in
+                        enumerate(page.tables, start=1)]
 
 
 @pytest.mark.browser
@@ -258,9 +290,11 @@ def test_french_report_has_french_labels_and_decimal_commas(runs):
     assert sum(1 for cell in cells if DECIMAL_COMMA.search(cell)) > 200
     assert sum(1 for table in en_page.tables for row in table.body for _, text in row if DECIMAL_POINT.search(text))
     assert all(table.caption.startswith("Tableau ") for table in fr_page.tables)
-    en_titles = {table.key: table.caption for table in en_page.tables}
-    assert all(table.caption.split(maxsplit=2)[2:] != en_titles[table.key].split(maxsplit=2)[2:]
-               for table in fr_page.tables if table.key not in ("htmt",))
+    en_titles = {key: table["title"] for key, table in results(runs["en"])["tables"].items()}
+    fr_titles = {key: table["title"] for key, table in results(runs["fr"])["tables"].items()}
+    assert [key for key in fr_titles if fr_titles[key] == en_titles[key]] == []
+    en_headers = {table.key: table.header[-1] for table in en_page.tables}
+    assert sum(1 for table in fr_page.tables if table.header[-1] != en_headers[table.key]) >= 20
     html = (runs["fr"] / "report.html").read_text(encoding="utf-8")
     assert '<html lang="fr">' in html and "Données synthétiques" in html
     for svg in sorted((runs["fr"] / "figures").glob("*.svg")):
@@ -298,18 +332,22 @@ def test_small_crosstab_cells_are_suppressed_when_the_plan_asks(runs):
     for key in ("cluster_crosstab", "typology_counts"):
         plain, hidden = en[key]["frame"]["data"], fr[key]["frame"]["data"]
         shown = [[text for is_th, text in row if not is_th] for row in page[key].body]
-        for plain_row, hidden_row, shown_row in zip(plain, hidden, shown, strict=True):
-            for value, masked, text in zip(plain_row, hidden_row, shown_row, strict=True):
-                small = isinstance(value, int | float) and not isinstance(value, bool) and 0 < value < SUPPRESS_BELOW
-                if small and key == "cluster_crosstab" or small and masked == label:
-                    assert masked == label and text == label
+        # count columns: whole numbers, not all 0 or 1 (percentages are fractions)
+        counts = [j for j in range(len(plain[0]))
+                  if all(isinstance(r[j], int | float) and float(r[j]).is_integer() for r in plain)
+                  and max(r[j] for r in plain) > 1]
+        assert counts
+        for i, row in enumerate(plain):
+            for j, value in enumerate(row):
+                if j in counts and 0 < value < SUPPRESS_BELOW:
+                    assert hidden[i][j] == label and shown[i][j] == label, (key, i, j)
                     n_suppressed += 1
-                elif masked != "–":
-                    assert masked == value
+                elif hidden[i][j] == "–":  # the percentage of a suppressed count
+                    assert j - 1 in counts and hidden[i][j - 1] == label and shown[i][j] == "–"
+                else:
+                    assert hidden[i][j] == value, (key, i, j)
     assert n_suppressed >= 2  # the data set has small cells, so the test means something
-    assert [v for row in en["cluster_crosstab"]["frame"]["data"] for v in row if v == label] == []
-    assert any(DECIMAL_COMMA.search(text) or text.isdigit() for row in page["cluster_crosstab"].body
-               for _, text in row)
+    assert label not in json.dumps(en)  # off by default
     assert f"(< {SUPPRESS_BELOW})" in (runs["fr"] / "report.html").read_text(encoding="utf-8")
     csv = next((runs["fr"] / "tables").glob("*_cluster_crosstab.csv")).read_text(encoding="utf-8")
     assert label in csv

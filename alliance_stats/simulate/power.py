@@ -113,6 +113,7 @@ from alliance_stats.simulate.batch import (
     rmsea_sample_size,
 )
 from alliance_stats.simulate.simulator import CONFIGURATIONS, SimulationParams, simulate_alliances
+from alliance_stats.yamlio import LocatedModel
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -279,7 +280,7 @@ class CFAPower(_Strict):
     rmsea_a: float = Field(0.08, gt=0, lt=1, description="RMSEA under the alternative")
 
 
-class PowerPlan(_Strict):
+class PowerPlan(LocatedModel):
     """A power plan (``analyses/power.yaml``). Paths are relative to the plan file; unknown keys are rejected.
 
     Attributes
@@ -314,10 +315,6 @@ class PowerPlan(_Strict):
     cluster: ClusterCriterion = Field(default_factory=ClusterCriterion)
     cfa: CFAPower = Field(default_factory=CFAPower)
 
-    # set by load_power_plan, not by the YAML
-    path: Path | None = Field(None, exclude=True)
-    lines: dict[str, int] = Field(default_factory=dict, exclude=True)
-
     @field_validator("n_dyads")
     @classmethod
     def _grid(cls, value: list[int]) -> list[int]:
@@ -328,21 +325,6 @@ class PowerPlan(_Strict):
             raise ValueError("a number of dyads is listed twice")
         return value
 
-    def line(self, *loc: Any) -> int | None:
-        key = "/".join(str(part) for part in loc)
-        while key:
-            if key in self.lines:
-                return self.lines[key]
-            key = key.rpartition("/")[0]
-        return None
-
-    def error(self, message: str, *loc: Any, value: Any = None, fix: str | None = None) -> PlanError:
-        return PlanError(message, file=str(self.path) if self.path else None, line=self.line(*loc), value=value,
-                         fix=fix)
-
-    def resolve(self, relative: str) -> Path:
-        base = self.path.parent if self.path is not None else Path.cwd()
-        return (base / relative).resolve()
 
 
 def _effect_target(hyp: Any, model: Any, params: SimulationParams) -> tuple[str, str | None]:
