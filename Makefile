@@ -28,7 +28,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check alliance_stats tests benchmarks
 
 test: $(STAMP) browser lint
-	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
 validate: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q -m validate -p no:cacheprovider

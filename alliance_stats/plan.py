@@ -652,7 +652,8 @@ def _prepare(ctx: RunContext, responses: Any, data_path: Path) -> dict[str, Any]
     firms = ctx.log.run("dyads", firms_at_risk, scores, dyads, definition)
     table = dyads.table.copy()
     cut = plan.typology.cut
-    configuration = ctx.log.run("typology", classify, table, cut=cut, asymmetry=plan.typology.asymmetry)
+    configuration = ctx.log.run("typology", classify, table, cut=cut, scale=_link_scale(inst),
+                                asymmetry=plan.typology.asymmetry)
     table["configuration"] = configuration
     firms["configuration"] = configuration.reindex(firms["dyad_id"].to_numpy()).to_numpy()
     items = clean_items(kept, inst)  # floats, missing codes as NaN, reverse-keyed items reversed
@@ -679,9 +680,12 @@ def _prepare(ctx: RunContext, responses: Any, data_path: Path) -> dict[str, Any]
     frame = pd.DataFrame({ctx.t("n", "n"): [r[2] for r in rows]}, index=[r[1] for r in rows])
     frame.index.name = ""
     ctx.values["sample"] = {r[0]: r[2] for r in rows}
+    from alliance_stats.i18n import fmt_number
+
     note = ctx.t(
         f"Règles d'exclusion du plan : {_rules_text(plan.exclusions, 'fr')}. Le franchissement suit la définition "
-        f"« {plan.outcome.kind} » (seuils AWARE {plan.outcome.aware_cut}, TRANSF {plan.outcome.transf_cut}).",
+        f"« {plan.outcome.kind} » (seuils AWARE {fmt_number(plan.outcome.aware_cut, 'f1', 'fr')}, "
+        f"TRANSF {fmt_number(plan.outcome.transf_cut, 'f1', 'fr')}).",
         f"Exclusion rules of the plan: {_rules_text(plan.exclusions, 'en')}. Crossing follows the "
         f"'{plan.outcome.kind}' definition (cuts AWARE {plan.outcome.aware_cut}, TRANSF {plan.outcome.transf_cut}).",
     )
@@ -741,11 +745,12 @@ def _rules_text(rules: ExclusionRules, lang: str) -> str:
     if rules.max_longstring is not None:
         parts.append(f"longstring > {rules.max_longstring}")
     if rules.min_irv is not None:
-        parts.append(f"IRV < {rules.min_irv}")
+        parts.append(f"IRV < {rules.min_irv}".replace(".", "," if lang == "fr" else "."))
     if rules.mahalanobis_p is not None:
         parts.append(f"Mahalanobis p < {rules.mahalanobis_p}".replace(".", "," if lang == "fr" else "."))
     if rules.min_evenodd is not None:
-        parts.append(f"even-odd < {rules.min_evenodd}")
+        parts.append(f"cohérence pair-impair < {str(rules.min_evenodd).replace('.', ',')}" if lang == "fr"
+                     else f"even-odd < {rules.min_evenodd}")
     if rules.max_missing_share is not None:
         share = f"{rules.max_missing_share:.0%}"
         parts.append(f"> {share} d'items manquants" if lang == "fr" else f"> {share} of items missing")
@@ -955,17 +960,35 @@ def suppress_small_counts(table: Any, below: int | None) -> Any:
     return dataclasses.replace(table, frame=frame, note=f"{table.note} {note}".strip())
 
 
+def _link_scale(instrument: Any) -> tuple[float, float]:
+    """The response scale (min, max) of the link items: the scale of the typology's cuts and anchors."""
+    scale = instrument.scales[instrument.items("LINK")[0].scale]
+    return (float(scale.min), float(scale.max))
+
+
 def _section_typology(ctx: RunContext, prep: dict[str, Any]) -> Any:
     """Crisp and fuzzy configuration counts, sufficiency, cluster check, typology map."""
     from alliance_stats.report import k_selection_plot
-    from alliance_stats.typology import cluster_check, fuzzy_membership, sufficiency, typology_counts, typology_map
+    from alliance_stats.typology import (
+        cluster_check,
+        fuzzy_membership,
+        resolve_cuts,
+        sufficiency,
+        typology_counts,
+        typology_map,
+    )
+    from alliance_stats.typology.fuzzy import anchors_at_cuts
 
     plan, lang = ctx.plan, ctx.lang
     spec = plan.typology
     table = prep["dyad_table"]
     firms = prep["firms"]
     section = ctx.section("typology", "Les quatre configurations", "The four configurations")
-    fuzzy = ctx.log.run("typology", fuzzy_membership, table, asymmetry=spec.asymmetry)
+    # the fuzzy crossovers are the crisp cuts (also for cut: median or a number), on the instrument's scale
+    scale = _link_scale(ctx.instrument)
+    cuts = resolve_cuts(table, cut=spec.cut, scale=scale, asymmetry=spec.asymmetry)
+    fuzzy = ctx.log.run("typology", fuzzy_membership, table, anchors=anchors_at_cuts(cuts, scale), scale=scale,
+                        asymmetry=spec.asymmetry)
     counts = ctx.log.run("typology", typology_counts, table["configuration"], fuzzy)
     ctx.add_table(section, suppress_small_counts(counts.to_table(lang), plan.report.suppress_below))
     known = firms["crossed"].notna()
@@ -976,7 +999,8 @@ def _section_typology(ctx: RunContext, prep: dict[str, Any]) -> Any:
         "typology", cluster_check, table, variables=tuple(spec.cluster.variables), k=spec.cluster.k,
         methods=tuple(spec.cluster.methods), k_range=range(1, spec.cluster.k_max + 1), n_boot=spec.cluster.n_boot,
         n_perm=spec.cluster.n_perm, theory=table["configuration"] if tuple(spec.cluster.variables) != (
-            "link", "symmetry") else None, seed=ctx.seeds["cluster"], cut=spec.cut, asymmetry=spec.asymmetry,
+            "link", "symmetry") else None, seed=ctx.seeds["cluster"], cut=spec.cut, scale=scale,
+        asymmetry=spec.asymmetry,
     )
     tables = check.to_table(lang)
     if "cluster_crosstab" in tables:
@@ -1027,20 +1051,26 @@ def _section_models(ctx: RunContext, prep: dict[str, Any]) -> Any:
     lr_frames = []
     for key, res in results.items():
         if len(res.lr_tests):
-            frame = res.lr_tests.copy()
+            # the model's own localised term-test table (labels, test actually used per row)
+            tests_table = res.to_tables(lang)["tests"]
+            frame = tests_table.frame.copy()
             frame.insert(0, ctx.t("Modèle", "Model"), key)
-            lr_frames.append(frame)
+            lr_frames.append((frame, tests_table.formats))
     if lr_frames:
-        lr = pd.concat(lr_frames)
-        formats = {c: ("p" if c.lower().startswith("p") else "f2") for c in lr.columns}
-        formats[ctx.t("Modèle", "Model")] = "text"
-        for c in lr.columns:
-            if c in ("df", "ddl"):
-                formats[c] = "int"
-        ctx.add_table(section, _table("lr_tests", ctx.t("Tests du rapport de vraisemblance des facteurs",
-                                      "Likelihood-ratio tests of the factors"), lr,
-                                      ctx.t("Test de chaque facteur dans son ensemble (configuration : 3 ddl).",
-                                            "Each factor tested as a whole (configuration: 3 df)."), formats, lang))
+        lr = pd.concat([frame for frame, _ in lr_frames])
+        lr.index.name = ctx.t("Terme", "Term")
+        formats = {ctx.t("Modèle", "Model"): "text", **lr_frames[0][1]}
+        title = ctx.t("Tests de chaque terme des modèles", "Tests of the model terms")
+        ctx.add_table(section, _table("lr_tests", title,
+                                      lr, ctx.t(
+                                          "Chaque facteur est testé dans son ensemble (configuration : 3 ddl). Avec "
+                                          "des erreurs types robustes par dyade, test de Wald robuste (un test du "
+                                          "rapport de vraisemblance supposerait des entreprises indépendantes) ; "
+                                          "sinon rapport de vraisemblance (pénalisé pour Firth).",
+                                          "Each factor is tested as a whole (configuration: 3 df). With dyad-robust "
+                                          "standard errors, cluster-robust Wald test (a likelihood-ratio test would "
+                                          "assume independent firms); otherwise likelihood ratio (penalised for "
+                                          "Firth)."), formats, lang))
     pred_frames = []
     for key, spec in plan.models.items():
         if "configuration" in spec.predictors:
@@ -1082,13 +1112,20 @@ def _predicted_table(ctx: RunContext, pred: Any, key: str) -> Any:
     frame = pred.copy()
     frame.index = [_config_label(i, ctx.lang) for i in frame.index]
     frame.index.name = ctx.t("Configuration", "Configuration")
-    formats = {c: ("int" if c in ("n",) else "r3") for c in frame.columns}
+    from alliance_stats.i18n import tr
+
+    headers = {"probability": tr("models.probability", ctx.lang), "se": tr("models.se", ctx.lang),
+               "ci_low": tr("models.ci_low", ctx.lang).format(level=95),
+               "ci_high": tr("models.ci_high", ctx.lang).format(level=95), "n": "n",
+               "observed": tr("models.observed", ctx.lang)}
+    frame = frame.rename(columns=headers)
+    formats = {c: ("int" if c == "n" else "r3") for c in frame.columns}
     return _table("predicted", ctx.t(f"Probabilité prédite de franchissement par configuration ({key})",
                                      f"Predicted probability of crossing by configuration ({key})"), frame,
                   ctx.t("Probabilité moyenne prédite sur l'échantillon en fixant la configuration (standardisation), "
-                        "IC 95 % par la méthode delta.",
+                        "IC 95 % calculé sur l'échelle logit (méthode delta).",
                         "Probability averaged over the sample with the configuration set to each level "
-                        "(standardisation), 95% CI by the delta method."), formats, ctx.lang)
+                        "(standardisation), 95% CI computed on the logit scale (delta method)."), formats, ctx.lang)
 
 
 def _section_hypotheses(ctx: RunContext, prep: dict[str, Any]) -> Any:
@@ -1136,7 +1173,8 @@ def _section_instrument(ctx: RunContext) -> Any:
     for code in inst.construct_codes():
         c = inst.constructs[code]
         n_items = len(inst.items(code))
-        rows.append({"code": code, "label": c.label[lang], "level": c.level, "items": n_items,
+        level = {"dyad": ctx.t("dyade", "dyad"), "firm": ctx.t("entreprise", "firm")}.get(c.level, c.level)
+        rows.append({"code": code, "label": c.label[lang], "level": level, "items": n_items,
                      "reverse": sum(1 for v in inst.items(code) if v.reverse)})
     frame = pd.DataFrame(rows).set_index("code")
     headers = {"label": ctx.t("Construit", "Construct"), "level": ctx.t("Niveau", "Level"),

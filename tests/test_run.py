@@ -348,7 +348,7 @@ def test_small_crosstab_cells_are_suppressed_when_the_plan_asks(runs):
                     assert hidden[i][j] == value, (key, i, j)
     assert n_suppressed >= 2  # the data set has small cells, so the test means something
     assert label not in json.dumps(en)  # off by default
-    assert f"(< {SUPPRESS_BELOW})" in (runs["fr"] / "report.html").read_text(encoding="utf-8")
+    assert f"masqués (&lt; {SUPPRESS_BELOW})." in (runs["fr"] / "report.html").read_text(encoding="utf-8")
     csv = next((runs["fr"] / "tables").glob("*_cluster_crosstab.csv")).read_text(encoding="utf-8")
     assert label in csv
 

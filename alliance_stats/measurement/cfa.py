@@ -210,8 +210,8 @@ class CFAResult:
         fit_frame = pd.DataFrame(
             {
                 _t("n", lang): [int(f["ntotal"])],
-                "chi2": [f["chisq"]],
-                "df": [int(f["df"])],
+                "χ²": [f["chisq"]],
+                ("ddl" if lang == "fr" else "df"): [int(f["df"])],
                 _t("p", lang): [f["pvalue"]],
                 "CFI": [f["cfi"]],
                 "TLI": [f["tli"]],
@@ -225,7 +225,8 @@ class CFAResult:
             index=pd.Index(["ML"], name="model"),
         )
         fit_formats = {
-            _t("n", lang): "int", "chi2": "f2", "df": "int", _t("p", lang): "p", "CFI": "r3", "TLI": "r3",
+            _t("n", lang): "int", "χ²": "f2", ("ddl" if lang == "fr" else "df"): "int", _t("p", lang): "p",
+            "CFI": "r3", "TLI": "r3",
             "RMSEA": "r3", _t("ci_low", lang): "r3", _t("ci_high", lang): "r3", "SRMR": "r3", "AIC": "f1",
             "BIC": "f1",
         }

@@ -408,7 +408,7 @@ class LogitResult:
         frame = pd.DataFrame({
             tr("models.test", lang): [tr(f"models.test.{t}", lang) for t in tests["test"]],
             tr("models.statistic", lang): tests["statistic"].to_numpy(float),
-            "df": tests["df"].to_numpy(int),
+            tr("measurement.df", lang): tests["df"].to_numpy(int),
             "p": tests["p"].to_numpy(float),
         }, index=[term_label(term, self.design, lang) for term in tests.index])
         out["tests"] = Table(key=f"{key}_tests", title=tr("models.tests_title", lang), frame=frame,

@@ -57,6 +57,7 @@ from alliance_stats.typology.definition import CONFIGURATIONS
 __all__ = [
     "direct_calibration",
     "default_anchors",
+    "anchors_at_cuts",
     "fuzzy_membership",
     "sufficiency",
     "Sufficiency",
@@ -75,6 +76,50 @@ def default_anchors(scale: tuple[float, float] = (1, 7)) -> dict[str, tuple[floa
     span = high - low
     dimension = (low + span / 6.0, (low + high) / 2.0, high - span / 6.0)
     return {"link": dimension, "symmetry": dimension, "dep_asymmetry": (2.0, 1.0, 0.0)}
+
+
+def anchors_at_cuts(cuts: Mapping[str, float], scale: tuple[float, float] = (1, 7)
+                    ) -> dict[str, tuple[float, float, float]]:
+    """Anchors whose crossovers are the crisp rule's cuts, so both rules split the plane at the same place.
+
+    Use it whenever the crisp cut is not the scale midpoint (``cut="median"`` or a number): the default
+    anchors put the crossover at the midpoint, and the fuzzy and crisp rules would then disagree by
+    construction. The distance from the crossover to each outer anchor stays that of the defaults
+    (a third of the scale's span; one point for the dependence gap).
+
+    Parameters
+    ----------
+    cuts
+        ``{"link": ..., "symmetry": ..., "dep_asymmetry": ...}`` as returned by
+        :func:`~alliance_stats.typology.resolve_cuts` (missing keys keep the defaults).
+    scale
+        Response scale of link and symmetry.
+
+    Returns
+    -------
+    dict
+        Anchors for :func:`fuzzy_membership` (``anchors=``).
+
+    Examples
+    --------
+    >>> anchors_at_cuts({"link": 4.5, "symmetry": 4.0})["link"]
+    (2.5, 4.5, 6.5)
+    >>> anchors_at_cuts({"link": 4.0, "symmetry": 4.0}) == default_anchors((1, 7))
+    True
+
+    Reference: Ragin (2008), ch. 5 (the crossover is the point of maximal ambiguity, here the crisp cut).
+    """
+    low, high = _check_scale(scale)
+    half = (high - low) / 3.0
+    anchors = default_anchors(scale)
+    for role in ("link", "symmetry"):
+        if role in cuts:
+            c = float(cuts[role])
+            anchors[role] = (c - half, c, c + half)
+    if "dep_asymmetry" in cuts:
+        c = float(cuts["dep_asymmetry"])
+        anchors["dep_asymmetry"] = (c + 1.0, c, c - 1.0)
+    return anchors
 
 
 def _check_anchors(anchors: Sequence[float], name: str) -> tuple[float, float, float]:

@@ -33,7 +33,9 @@ def test_cfa_tables(lang: str) -> None:
         assert table.key == key
         _check(table, lang)
     fit = tables["cfa_fit"].frame
-    assert fit["CFI"].iloc[0] == res.fit["cfi"] and fit["df"].iloc[0] == 24
+    df_header = "ddl" if lang == "fr" else "df"
+    assert fit["CFI"].iloc[0] == res.fit["cfi"] and fit[df_header].iloc[0] == 24
+    assert fit["χ²"].iloc[0] == res.fit["chisq"] and "chi2" not in fit.columns
     loadings = tables["cfa_loadings"].frame
     assert len(loadings) == 9
     assert loadings.iloc[0].isna().sum() >= 1  # the marker has no SE

@@ -1,0 +1,111 @@
+"""`alliance-stats run` on bad input: a plan error or a data error stops the run before any computation,
+with the plan's line or the data's row and column, exit status 2 and no traceback; an existing run folder is
+kept unless --force; no run folder (not even a temporary one) is left behind by a failed run."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import alliance_stats.data
+from alliance_stats.simulate import simulate_alliances
+from tests.run_helpers import cli, line_of, plan_text, replace_once
+
+#: (id, text of the plan to replace, replacement, what the message must name)
+PLAN_ERRORS = [
+    ("unknown variable", "predictors: [configuration, firm_age, EMPLOYEES, FOUNDER_EXPERIENCE]",
+     "predictors: [configuration, firm_age, EMPLOYEES, FOUNDER_EXPERIENCES]", "FOUNDER_EXPERIENCES"),
+    ("bad cut", "cut: midpoint ", "cut: 9 ", "typology cut 9"),
+    ("unknown reference level", "categorical: {configuration: survie}", "categorical: {configuration: survival}",
+     "survival"),
+    ("unknown hypothesis term", "term: trust_shared", "term: trust_shard", "trust_shard"),
+    ("AWARE as predictor", "predictors: [trust_shared, trust_constrained, firm_age,",
+     "predictors: [trust_shared, trust_constrained, AWARE, firm_age,", "AWARE"),
+    ("unknown key", "n_perm: 99", "n_perms: 99", "n_perms"),
+    ("unknown configuration in a contrast", "contrast: {plus: [entraide], minus: [survie]}",
+     "contrast: {plus: [entraide], minus: [survival]}", "survival"),
+]
+
+
+@pytest.fixture
+def no_computation(monkeypatch):
+    """Fail the test if the run reads the responses (the first step of the computation)."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the run started reading the data")
+
+    monkeypatch.setattr(alliance_stats.data, "read_responses", refuse)
+
+
+@pytest.fixture(scope="module")
+def responses() -> pd.DataFrame:
+    return simulate_alliances(30, seed=5).responses
+
+
+def write_responses(frame: pd.DataFrame, path) -> None:
+    path.write_bytes(frame.to_csv(index=False, float_format="%.15g").encode("utf-8"))
+
+
+@pytest.mark.parametrize(("old", "new", "named"), [case[1:] for case in PLAN_ERRORS],
+                         ids=[case[0] for case in PLAN_ERRORS])
+def test_plan_error_stops_before_any_computation_with_the_line(old, new, named, tmp_path, capsys, no_computation):
+    text = plan_text(**{old: new})
+    (tmp_path / "plan.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "responses.csv").write_text("not read\n")
+    code, out = cli(["run", tmp_path / "plan.yaml", "-o", tmp_path / "out"], capsys)
+    assert code == 2
+    assert "Traceback" not in out
+    assert out.startswith("Error: ") and "plan.yaml" in out
+    assert f"line {line_of(text, new.strip())}" in out
+    assert named in out
+    assert "Fix:" in out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.yaml", "responses.csv"]
+
+
+def test_the_confirmatory_plan_itself_passes_the_checks(tmp_path, capsys, no_computation):
+    (tmp_path / "plan.yaml").write_text(plan_text(), encoding="utf-8")
+    (tmp_path / "responses.csv").write_text("")
+    with pytest.raises(AssertionError, match="started reading the data"):
+        cli(["run", tmp_path / "plan.yaml", "-o", tmp_path / "out"], capsys)
+
+
+def test_code_8_on_a_1_to_7_item_stops_with_row_and_column(responses, tmp_path, capsys):
+    bad = responses.copy()
+    bad.loc[bad.index[6], "LINK_3"] = 8
+    write_responses(bad, tmp_path / "responses.csv")
+    (tmp_path / "plan.yaml").write_text(plan_text(), encoding="utf-8")
+    code, out = cli(["run", tmp_path / "plan.yaml", "-o", tmp_path / "out"], capsys)
+    assert code == 2
+    assert "Traceback" not in out
+    assert "row 7" in out and "column LINK_3" in out and "value 8" in out
+    assert "nothing was computed" in out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.yaml", "responses.csv"]
+
+
+def test_missing_data_file_given_with_data_exits_2(tmp_path, capsys):
+    (tmp_path / "plan.yaml").write_text(plan_text(), encoding="utf-8")
+    code, out = cli(["run", tmp_path / "plan.yaml", "-o", tmp_path / "out", "--data", tmp_path / "nope.xlsx"],
+                    capsys)
+    assert code == 2 and "Traceback" not in out and "nope.xlsx" in out
+    assert not (tmp_path / "out").exists()
+
+
+def test_existing_folder_is_kept_without_force(tmp_path, capsys, no_computation):
+    (tmp_path / "plan.yaml").write_text(plan_text(), encoding="utf-8")
+    existing = tmp_path / "out"
+    existing.mkdir()
+    (existing / "results.json").write_text("{}")
+    code, out = cli(["run", tmp_path / "plan.yaml", "-o", existing], capsys)
+    assert code == 2 and "Traceback" not in out
+    assert "already exists" in out and "--force" in out
+    assert [p.name for p in existing.iterdir()] == ["results.json"]
+    assert (existing / "results.json").read_text() == "{}"
+
+
+def test_plan_error_message_points_at_the_line_of_a_nested_entry(tmp_path, capsys, no_computation):
+    text = plan_text()
+    text = replace_once(text, "    cluster: dyad_id\n  M3:", "    cluster: firm\n  M3:")
+    (tmp_path / "plan.yaml").write_text(text, encoding="utf-8")
+    code, out = cli(["run", tmp_path / "plan.yaml", "-o", tmp_path / "out"], capsys)
+    assert code == 2
+    assert f"line {line_of(text, 'cluster: firm')}" in out and "model M2" in out
