@@ -373,3 +373,29 @@ def test_suppressed_counts_never_show_a_count_below_the_threshold(counts, below)
     shown = suppress_small_counts(table, below).frame["n"].tolist()
     for count, cell in zip(counts, shown, strict=True):
         assert cell == (f"< {below}" if 0 < count < below else count)
+
+
+def test_term_tests_predictions_and_constructs_tables_are_labelled_for_readers(runs):
+    # Regression: the term-test table was titled "likelihood-ratio tests" while its p values came from the
+    # cluster-robust Wald test, and it and the predictions table showed raw column and variable names
+    # (lr_statistic, wald_p, ci_low, firm_age, ...) in both languages; the constructs' level stayed English.
+    raw = {"term", "test", "statistic", "lr_statistic", "lr_p", "wald_statistic", "wald_p", "df", "probability",
+           "se", "ci_low", "ci_high", "observed"}
+    for name, lang in (("en", "en"), ("fr", "fr")):
+        tables = results(runs[name])["tables"]
+        for key in ("lr_tests", "predicted"):
+            frame = tables[key]["frame"]
+            assert not raw & set(frame["columns"]) - ({"df"} if lang == "en" else set()), (lang, key)
+        tests = tables["lr_tests"]["frame"]
+        assert "firm_age" not in tests["index"] and "EMPLOYEES" not in tests["index"]
+        test_column = tests["columns"].index("Test")
+        shown = {row[test_column] for row in tests["data"]}
+        assert shown and shown <= ({"Wald (cluster-robust)", "penalised LR", "LR"} if lang == "en"
+                                   else {"Wald (robuste, grappes)", "RV pénalisé", "RV"})
+        assert "likelihood" not in tables["lr_tests"]["title"].lower()
+        assert "vraisemblance" not in tables["lr_tests"]["title"].lower()
+    fr = results(runs["fr"])["tables"]
+    assert {row[1] for row in fr["constructs"]["frame"]["data"]} == {"dyade", "entreprise"}
+    assert "ddl" in fr["cfa_fit"]["frame"]["columns"] and "chi2" not in fr["cfa_fit"]["frame"]["columns"]
+    sample = (runs["fr"] / "tables" / "table01_sample.md").read_text(encoding="utf-8")
+    assert "AWARE 5,0" in sample and "AWARE 5.0" not in sample

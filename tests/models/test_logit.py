@@ -139,6 +139,9 @@ def test_tables_in_french_and_english(m1):
     assert set(en) == {"coefficients", "tests", "fit", "predicted_configuration"}
     assert en["tests"].frame.loc["Configuration", "df"] == 3
     assert np.isfinite(en["tests"].frame.loc["Configuration", "p"])
+    tests_fr = m1.to_tables("fr")["tests"].frame
+    assert list(tests_fr.columns) == ["Test", "Khi-deux", "ddl", "p"]  # no English "df" in French tables
+    assert tests_fr.loc["Configuration", "ddl"] == 3
     fit_fr = m1.to_tables("fr")["fit"].frame
     assert fit_fr.loc["N"].iloc[0] == str(int(m1.fit_stats["n"]))
     assert "," in fit_fr.loc["AIC"].iloc[0]

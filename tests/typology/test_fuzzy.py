@@ -18,8 +18,10 @@ from alliance_stats.typology import (
     default_anchors,
     direct_calibration,
     fuzzy_membership,
+    resolve_cuts,
     sufficiency,
 )
+from alliance_stats.typology.fuzzy import anchors_at_cuts
 
 
 def logistic(log_odds: float) -> float:
@@ -137,3 +139,27 @@ def test_sufficiency_warns_when_no_member_or_no_outcome() -> None:
         result = sufficiency(m, pd.Series([0, 0]))
     assert result.coverage.isna().all()
     assert len(result.warnings) == 5
+
+
+def test_anchors_at_cuts_reproduce_the_defaults_at_the_midpoint() -> None:
+    assert anchors_at_cuts({"link": 4.0, "symmetry": 4.0, "dep_asymmetry": 1.0}) == default_anchors((1, 7))
+    on_five = anchors_at_cuts({"link": 3.0, "symmetry": 3.0}, scale=(1, 5))
+    for key, triple in default_anchors((1, 5)).items():
+        assert on_five[key] == pytest.approx(triple, abs=1e-12)
+    assert anchors_at_cuts({"link": 4.5, "dep_asymmetry": 0.5}) == {
+        "link": (2.5, 4.5, 6.5), "symmetry": (2.0, 4.0, 6.0), "dep_asymmetry": (1.5, 0.5, -0.5)}
+
+
+@settings(max_examples=40, deadline=None)
+@given(points=st.lists(st.tuples(st.floats(1, 7), st.floats(1, 7)), min_size=5, max_size=40),
+       cut=st.one_of(st.just("median"), st.floats(1.5, 6.5)))
+def test_fuzzy_rule_agrees_with_the_crisp_rule_at_any_cut(points: list[tuple[float, float]], cut) -> None:
+    # Regression: the run used the default anchors (crossover at the midpoint) whatever the plan's cut, so
+    # with cut: median or a number the fuzzy and the crisp rules disagreed by construction.
+    dyads = pd.DataFrame(points, columns=["link", "symmetry"])
+    cuts = resolve_cuts(dyads, cut=cut)
+    crisp = classify(dyads, cut=cut)
+    fuzzy = fuzzy_membership(dyads, anchors=anchors_at_cuts(cuts))
+    off_cut = ~(np.isclose(dyads["link"], cuts["link"]) | np.isclose(dyads["symmetry"], cuts["symmetry"]))
+    fuzzy_config = fuzzy[list(CONFIGURATIONS)].idxmax(axis=1)
+    assert (fuzzy_config[off_cut] == crisp[off_cut].astype(str)).all()
