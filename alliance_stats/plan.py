@@ -880,6 +880,8 @@ def _section_measurement(ctx: RunContext, prep: dict[str, Any]) -> Any:
             ctx.add_table(section, cfa_tables[key])
     fl = ctx.log.run("measurement", fornell_larcker, fit)
     ht = ctx.log.run("measurement", htmt, items, model)
+    for message in discriminant_validity_warnings(fl, ht):
+        ctx.log.add("measurement", message, "AnalysisWarning")
     for tab in (fl.to_table(lang), ht.to_table(lang)):
         ctx.add_table(section, tab)
     ctx.add_table(section, prep["dyads"].to_table(lang, inst))
@@ -1159,6 +1161,42 @@ def _section_hypotheses(ctx: RunContext, prep: dict[str, Any]) -> Any:
     return section
 
 
+def discriminant_validity_warnings(fornell_larcker: Any, htmt: Any, htmt_cut: float = 0.85) -> list[str]:
+    """Messages for each pair of factors failing the Fornell-Larcker criterion or above the HTMT cut.
+
+    Fornell and Larcker (1981): sqrt(AVE) of each factor must exceed its correlations with the others;
+    Henseler, Ringle and Sarstedt (2015): HTMT below .85 (strict) or .90.
+
+    >>> import pandas as pd
+    >>> fl = pd.DataFrame([[0.8, None], [0.85, 0.9]], index=["A", "B"], columns=["A", "B"])
+    >>> ht = pd.DataFrame([[1, None], [0.5, 1]], index=["A", "B"], columns=["A", "B"])
+    >>> discriminant_validity_warnings(fl, ht)
+    ['Fornell-Larcker: the correlation of A and B (0.85) exceeds sqrt(AVE) of A (0.80)']
+    """
+    import numpy as np
+
+    messages = []
+    names = list(fornell_larcker.index)
+    values = np.asarray(fornell_larcker, dtype=float)
+    for i, a in enumerate(names):
+        for j in range(i):
+            b = names[j]
+            r = values[i, j] if np.isfinite(values[i, j]) else values[j, i]
+            low = [(name, values[k, k]) for name, k in ((b, j), (a, i)) if abs(r) > values[k, k]]
+            for name, root in low:
+                messages.append(f"Fornell-Larcker: the correlation of {b} and {a} ({abs(r):.2f}) exceeds "
+                                f"sqrt(AVE) of {name} ({root:.2f})")
+    ht = np.asarray(htmt, dtype=float)
+    hnames = list(htmt.index)
+    for i, a in enumerate(hnames):
+        for j in range(i):
+            value = ht[i, j] if np.isfinite(ht[i, j]) else ht[j, i]
+            if value >= htmt_cut:
+                messages.append(f"HTMT of {hnames[j]} and {a} is {value:.2f} (>= {htmt_cut:.2f}): discriminant "
+                                "validity is doubtful")
+    return messages
+
+
 def _section_instrument(ctx: RunContext) -> Any:
     """The paper's four cases classified by the crisp rule; the instrument's constructs."""
     import pandas as pd
@@ -1169,6 +1207,7 @@ def _section_instrument(ctx: RunContext) -> Any:
 
     plan, inst, lang = ctx.plan, ctx.instrument, ctx.lang
     section = ctx.section("instrument", "Instrument et cas de l'article", "Instrument and the paper's cases")
+    scale = inst.scales[inst.constructs[inst.construct_codes()[0]].scale]
     rows = []
     for code in inst.construct_codes():
         c = inst.constructs[code]
@@ -1182,8 +1221,10 @@ def _section_instrument(ctx: RunContext) -> Any:
     frame = frame.rename(columns=headers)
     frame.index.name = "Code"
     ctx.add_table(section, _table("constructs", ctx.t("Construits de l'instrument", "Constructs of the instrument"),
-                                  frame, ctx.t("Échelle de réponse en 7 points, libellée en français et en anglais.",
-                                               "7-point response scale labelled in French and English."),
+                                  frame, ctx.t(f"Échelle de réponse en {scale.n_options} points, libellée en "
+                                               "français et en anglais.",
+                                               f"{scale.n_options}-point response scale labelled in French and "
+                                               "English."),
                                   {headers["label"]: "text", headers["level"]: "text", headers["items"]: "int",
                                    headers["reverse"]: "int"}, lang))
     if plan.seed_cases:

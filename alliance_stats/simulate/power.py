@@ -174,7 +174,7 @@ def wald_power_binary(n: int, exposed_share: float, p_unexposed: float, odds_rat
     Examples
     --------
     >>> round(wald_power_binary(200, 0.5, 0.3, 2.0), 3)
-    0.579
+    0.647
 
     References
     ----------
@@ -203,7 +203,7 @@ def hsieh_power_binary(n: int, exposed_share: float, p_unexposed: float, odds_ra
     Examples
     --------
     >>> round(hsieh_power_binary(200, 0.5, 0.3, 2.0), 3)
-    0.597
+    0.655
 
     References
     ----------
