@@ -13,7 +13,6 @@ Example
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -25,41 +24,76 @@ from alliance_stats.errors import AllianceStatsError, PlanError
 LineMap = dict[tuple[Any, ...], int]
 
 
-def _walk(node: yaml.Node, path: tuple[Any, ...], lines: LineMap) -> None:
-    lines[path] = node.start_mark.line + 1
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+
+
+def _build(loader: yaml.SafeLoader, node: yaml.Node, path: tuple[Any, ...], lines: LineMap, file: str,
+           error: type[AllianceStatsError]) -> Any:
+    """Python data from a composed node, recording the line of every key and item.
+
+    Stricter than ``yaml.safe_load``: a key given twice in one mapping is an error (PyYAML would silently keep
+    the last one), tags other than plain mappings and sequences are refused, and YAML 1.1's yes/no/on/off stay
+    text instead of turning into booleans.
+    """
+    if isinstance(node, yaml.CollectionNode) and node.tag not in (_MAP_TAG, _SEQ_TAG):
+        raise error(f"not valid YAML here: unsupported tag {node.tag!r}", file=file, line=node.start_mark.line + 1,
+                    fix="remove the tag (only plain YAML is accepted)")
     if isinstance(node, yaml.MappingNode):
+        loader.flatten_mapping(node)
+        result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key: Any = key_node.value
-            if isinstance(key_node, yaml.ScalarNode) and key_node.tag.endswith(":int"):
-                with contextlib.suppress(ValueError):
-                    key = int(key)
-            _walk(value_node, path + (key,), lines)
-            lines[path + (key,)] = key_node.start_mark.line + 1  # the key's line, not its value's
-    elif isinstance(node, yaml.SequenceNode):
+            key = _build(loader, key_node, path + ("<key>",), lines, file, error)
+            if isinstance(key, dict | list):
+                raise error("a mapping key must be a plain value", file=file, line=key_node.start_mark.line + 1)
+            if key in result:
+                raise error(
+                    f"key {key!r} is given twice in the same block (the first one, line "
+                    f"{lines.get(path + (key,), '?')}, would be silently replaced)",
+                    file=file, line=key_node.start_mark.line + 1, value=key,
+                    fix="remove or rename one of the two entries",
+                )
+            lines[path + (key,)] = key_node.start_mark.line + 1
+            result[key] = _build(loader, value_node, path + (key,), lines, file, error)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        items = []
         for index, item in enumerate(node.value):
-            _walk(item, path + (index,), lines)
+            lines[path + (index,)] = item.start_mark.line + 1
+            items.append(_build(loader, item, path + (index,), lines, file, error))
+        return items
+    value = loader.construct_object(node, deep=True)
+    if isinstance(value, bool) and node.value.lower() not in ("true", "false"):
+        return node.value  # YAML 1.1 yes/no/on/off: keep the text
+    return value
 
 
-def load_yaml_text(text: str, file: str, error: type[AllianceStatsError] = AllianceStatsError) -> tuple[Any, LineMap]:
-    """Parse YAML ``text`` safely; return the data and a map from key path to line number."""
+def load_yaml_text(text: str, file: str, error: type[AllianceStatsError] = AllianceStatsError
+                   ) -> tuple[Any, LineMap]:
+    """Parse YAML ``text`` safely; return the data (None for an empty document) and a map from key path to
+    line number. Errors are ``error`` instances naming ``file`` and the line."""
+    lines: LineMap = {}
+    loader = yaml.SafeLoader(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506 - SafeLoader
+        node = loader.get_single_node()
+        if node is None:
+            return None, lines
+        lines[()] = node.start_mark.line + 1
+        data = _build(loader, node, (), lines, file, error)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
-        if exc.context_mark is not None and "stream end" in str(exc.problem):
+        if exc.context_mark is not None and (mark is None or "stream end" in str(exc.problem)):
             mark = exc.context_mark  # an unclosed bracket or quote: point at where it was opened
         raise error(
-            f"not valid YAML ({exc.problem})",
+            f"not valid YAML: {exc.problem or exc.context}",
             file=file,
             line=None if mark is None else mark.line + 1,
             fix="check indentation, colons and quotes around this line",
         ) from None
     except yaml.YAMLError as exc:
-        raise error(f"not valid YAML ({exc})", file=file, fix="check the file's syntax") from None
-    lines: LineMap = {}
-    if node is not None:
-        _walk(node, (), lines)
+        raise error(f"not valid YAML: {exc}", file=file, fix="check the file's syntax") from None
+    finally:
+        loader.dispose()
     return data, lines
 
 

@@ -36,6 +36,7 @@ def _write(tmp_path: Path, text: str) -> Path:
         ("title: {fr: a}\ndata: x.csv\n", 1, "title.en"),
         ("title: {fr: a, en: b}\ndata: x.csv\nmodels:\n  M1:\n    predictors: [a]\n    method: bayes\n", 6, "method"),
         ("title: {fr: a, en: b}\ndata: [x.csv\n", 2, "not valid YAML"),
+        ("title: {fr: a, en: b}\ndata: x.csv\nseed: 1\nseed: 2\n", 4, "given twice"),
     ],
 )
 def test_plan_errors_name_the_line(tmp_path, text, line, needle):

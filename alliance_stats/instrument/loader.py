@@ -35,7 +35,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from alliance_stats.errors import InstrumentError
@@ -56,6 +55,7 @@ from alliance_stats.instrument.model import (
     Section,
     Variable,
 )
+from alliance_stats.yamlio import load_yaml_text
 
 __all__ = ["load_instrument", "parse_instrument", "default_instrument", "DEFAULT_INSTRUMENT_PATH"]
 
@@ -66,8 +66,6 @@ Path_ = tuple[Any, ...]
 _TOP_KEYS = ("instrument", "scales", "choices", "constructs", "conditions", "sections")
 _SECTION_DEFAULT_KEYS = ("type", "construct", "required", "level", "source", "personal")
 _NUMERIC_TYPES = ("likert", "binary", "integer", "year")
-_MAP_TAG = "tag:yaml.org,2002:map"
-_SEQ_TAG = "tag:yaml.org,2002:seq"
 
 
 # ----------------------------------------------------------------------------------------- YAML + lines
@@ -93,67 +91,13 @@ class _Located:
         return InstrumentError(message, file=self.file, line=self.line(path), value=value, fix=fix)
 
 
-def _build(loader: yaml.SafeLoader, node: yaml.Node, path: Path_, loc: _Located) -> Any:
-    if isinstance(node, yaml.CollectionNode) and node.tag not in (_MAP_TAG, _SEQ_TAG):
-        raise InstrumentError(
-            f"not valid YAML for an instrument: unsupported tag {node.tag!r}",
-            file=loc.file, line=node.start_mark.line + 1, fix="remove the tag (only plain YAML is accepted)",
-        )
-    if isinstance(node, yaml.MappingNode):
-        loader.flatten_mapping(node)
-        result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = _build(loader, key_node, path + ("<key>",), loc)
-            if isinstance(key, dict | list):
-                raise InstrumentError(
-                    "a mapping key must be a plain value", file=loc.file, line=key_node.start_mark.line + 1
-                )
-            if key in result:
-                raise InstrumentError(
-                    f"key {key!r} is given twice in the same block (the first one, line "
-                    f"{loc.lines.get(path + (key,), '?')}, would be silently replaced)",
-                    file=loc.file,
-                    line=key_node.start_mark.line + 1,
-                    value=key,
-                    fix="remove or rename one of the two entries",
-                )
-            loc.lines[path + (key,)] = key_node.start_mark.line + 1
-            result[key] = _build(loader, value_node, path + (key,), loc)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        items = []
-        for index, item in enumerate(node.value):
-            loc.lines[path + (index,)] = item.start_mark.line + 1
-            items.append(_build(loader, item, path + (index,), loc))
-        return items
-    value = loader.construct_object(node, deep=True)
-    if isinstance(value, bool) and node.value.lower() not in ("true", "false"):
-        return node.value  # YAML 1.1 yes/no/on/off: keep the text
-    return value
-
-
 def _read_yaml(text: str, file: str) -> tuple[Any, _Located]:
+    data, lines = load_yaml_text(text, file, InstrumentError)
+    if data is None:
+        raise InstrumentError("the instrument file is empty", file=file, line=1,
+                              fix="start from surveys/alliance_startup.yaml")
     loc = _Located(file)
-    loader = yaml.SafeLoader(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            raise InstrumentError("the instrument file is empty", file=file, line=1,
-                                  fix="start from surveys/alliance_startup.yaml")
-        loc.lines[()] = node.start_mark.line + 1
-        data = _build(loader, node, (), loc)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise InstrumentError(
-            f"not valid YAML: {exc.problem or exc.context}",
-            file=file,
-            line=None if mark is None else mark.line + 1,
-            fix="check the indentation and quoting around this line",
-        ) from None
-    except yaml.YAMLError as exc:
-        raise InstrumentError(f"not valid YAML: {exc}", file=file) from None
-    finally:
-        loader.dispose()
+    loc.lines = lines
     return data, loc
 
 
