@@ -134,7 +134,7 @@ _UI: dict[str, dict[str, str]] = {
         "fr": "Entrez une année entre {lo} et l'année en cours.",
         "en": "Enter a year between {lo} and the current year.",
     },
-    "email": {"fr": "Entrez une adresse e-mail valide.", "en": "Enter a valid e-mail address."},
+    "email": {"fr": "Entrez une adresse électronique valide.", "en": "Enter a valid e-mail address."},
     "end": {"fr": "Merci pour votre participation.", "en": "Thank you for taking part."},
 }
 

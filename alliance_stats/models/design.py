@@ -237,7 +237,8 @@ def build_design(
         raise SpecificationError("the outcome column is not in the data", column=outcome,
                                  fix="check the model's outcome name against the data columns")
     if not predictors:
-        raise SpecificationError("a model needs at least one predictor", column=outcome)
+        raise SpecificationError("a model needs at least one predictor", column=outcome,
+                                 fix="list the predictor columns, e.g. ['link', 'symmetry']")
     seen: set[str] = set()
     for name in predictors:
         if not isinstance(name, str):
@@ -246,7 +247,8 @@ def build_design(
             raise SpecificationError("a predictor is listed twice", column=name, fix="list it once")
         seen.add(name)
         if name == outcome:
-            raise SpecificationError("the outcome cannot also be a predictor", column=name)
+            raise SpecificationError("the outcome cannot also be a predictor", column=name,
+                                     fix="remove it from the predictors")
         if name not in data.columns:
             raise SpecificationError("predictor not in the data", column=name,
                                      fix=f"choose among the data columns ({', '.join(map(str, data.columns[:12]))}"
@@ -265,7 +267,8 @@ def build_design(
             raise SpecificationError("a standardised variable is not a predictor", column=name,
                                      fix="add it to the predictors or remove it from 'standardize'")
         if name in categorical:
-            raise SpecificationError("a categorical predictor cannot be standardised", column=name)
+            raise SpecificationError("a categorical predictor cannot be standardised", column=name,
+                                     fix="remove it from 'standardize'")
     for pair in pairs:
         if len(pair) != 2 or pair[0] == pair[1]:
             raise SpecificationError("an interaction is a pair of two different predictors", value=list(pair))
@@ -290,7 +293,9 @@ def build_design(
                                      fix=f"declare it in 'categorical' with a reference level, e.g. "
                                          f"{{'{name}': '{col.dropna().iloc[0]}'}}")
     if data[outcome].isna().all():
-        raise SpecificationError("the outcome is missing for every row", column=outcome)
+        raise SpecificationError("the outcome is missing for every row", column=outcome,
+                                 fix="fill the outcome with 0/1 values (crossed is missing when the scores it is "
+                                     "derived from are missing)")
 
     used = [outcome, *predictors] + ([cluster] if cluster is not None and cluster not in predictors else [])
     raw = data[used]
@@ -328,6 +333,13 @@ def build_design(
             reference = categorical[name]
             levels = _level_order(name, values, data[name])
             text_levels = [level_text(level) for level in levels]
+            if len(levels) < 2:
+                raise SpecificationError("categorical predictor has a single level (constant)", column=name,
+                                         value=levels[0] if levels else None, fix="remove it from the model")
+            if reference is None:
+                raise SpecificationError(f"no reference level is given for the categorical predictor '{name}'",
+                                         column=name, fix=f"give one of: {', '.join(text_levels)}, e.g. "
+                                                          f"{{'{name}': '{text_levels[0]}'}}")
             if level_text(reference) not in text_levels:
                 raise SpecificationError("the reference level does not exist", column=name, value=reference,
                                          fix=f"choose one of: {', '.join(text_levels)}")

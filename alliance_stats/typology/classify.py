@@ -124,7 +124,8 @@ def _resolve_one(cut: Cut, values: pd.Series, low: float, high: float, column: s
             return scale_midpoint(low, high)
         if cut == "median":
             if values.notna().sum() == 0:
-                raise SpecificationError(f"cannot take the median of {column}: no score", column=column)
+                raise SpecificationError(f"cannot take the median of {column}: no score", column=column,
+                                         fix='score the dyads first, or use cut="midpoint" or a number')
             return float(values.median())
         raise SpecificationError(
             f"unknown cut {cut!r}", value=cut, fix='use "midpoint", "median" or a number on the scale'

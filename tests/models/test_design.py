@@ -86,6 +86,37 @@ def test_bad_input_raises_typed_error_naming_it(firms, mutate, kwargs, needle):
     assert needle in str(info.value)
 
 
+def test_single_level_categorical_is_reported_as_constant_whatever_the_reference():
+    df = pd.DataFrame({"y": [0, 1] * 10, "sector": ["1"] * 20, "x": np.arange(20.0)})
+    for reference in (None, "1", "2"):
+        with pytest.raises(SpecificationError, match="single level") as info:
+            fit_logit(df, "y", ["sector", "x"], categorical={"sector": reference})
+        assert info.value.column == "sector" and info.value.fix == "remove it from the model"
+
+
+def test_missing_reference_level_says_so_and_lists_the_levels():
+    df = pd.DataFrame({"y": [0, 1] * 10, "sector": list("ab") * 10, "x": np.arange(20.0)})
+    with pytest.raises(SpecificationError, match="no reference level") as info:
+        fit_logit(df, "y", ["sector", "x"], categorical={"sector": None})
+    assert info.value.column == "sector" and "a, b" in info.value.fix
+
+
+@pytest.mark.parametrize(
+    ("outcome", "predictors", "kwargs"),
+    [
+        ("y", [], {}),
+        ("y", ["x", "y"], {}),
+        ("y", ["g", "x"], {"categorical": {"g": "a"}, "standardize": ["g"]}),
+        ("z", ["x"], {}),
+    ],
+)
+def test_specification_errors_carry_a_column_and_a_fix(outcome, predictors, kwargs):
+    df = pd.DataFrame({"y": [0, 1] * 10, "z": np.nan, "g": list("ab") * 10, "x": np.arange(20.0) % 7})
+    with pytest.raises(SpecificationError) as info:
+        fit_logit(df, outcome, predictors, **kwargs)
+    assert info.value.column is not None and info.value.fix
+
+
 def test_empty_level_of_a_declared_categorical():
     df = pd.DataFrame({"y": [0, 1] * 10, "sector": pd.Categorical(["a", "b"] * 10, categories=["a", "b", "c"]),
                        "x": np.arange(20.0)})

@@ -38,6 +38,13 @@ def test_quadrants_match_the_definition() -> None:
     assert result.attrs["cuts"] == {"link": 4.0, "symmetry": 4.0}
 
 
+def test_median_cut_without_any_score_names_the_column_and_the_fix() -> None:
+    d = pd.DataFrame({"link": [np.nan, np.nan], "symmetry": [3.0, 5.0]})
+    with pytest.raises(SpecificationError, match="median of link") as info:
+        classify(d, cut="median")
+    assert info.value.column == "link" and "midpoint" in info.value.fix
+
+
 def test_median_and_numeric_cuts() -> None:
     d = pd.DataFrame({"link": [1.0, 2.0, 3.0, 5.0, 6.0], "symmetry": [2.0, 2.0, 2.0, 3.0, 3.0]})
     # medians: link 3, symmetry 2 -> at the median counts as high
