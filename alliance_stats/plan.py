@@ -831,6 +831,9 @@ def _section_measurement(ctx: RunContext, prep: dict[str, Any]) -> Any:
         rows.append({"k": a.k, "n": a.n, "alpha": a.alpha, "alpha_low": a.ci[0] if a.ci else np.nan,
                      "alpha_high": a.ci[1] if a.ci else np.nan, "omega": float(rel.loc[code, "omega"]),
                      "cr": cr, "ave": float(rel.loc[code, "ave"])})
+    for code, row in zip(codes, rows, strict=True):
+        for message in convergent_validity_warnings(code, row):
+            ctx.log.add("measurement", message, "AnalysisWarning")
     reliability = pd.DataFrame(rows, index=pd.Index([inst.constructs[c].label[lang] for c in codes]))
     reliability.index.name = ctx.t("Construit", "Construct")
     rel_headers = {"k": "k", "n": "n", "alpha": "α", "alpha_low": ctx.t("IC 95 % bas", "95% CI low"),
@@ -1159,6 +1162,21 @@ def _section_hypotheses(ctx: RunContext, prep: dict[str, Any]) -> Any:
     ctx.values["mediation"] = med_rows
     ctx.stage_warnings(section, "hypotheses")
     return section
+
+
+def convergent_validity_warnings(code: str, row: dict[str, float]) -> list[str]:
+    """Messages for a construct below the usual thresholds: alpha and CR >= .70, AVE >= .50 (Fornell and
+    Larcker 1981; Nunnally 1978).
+
+    >>> convergent_validity_warnings("LINK", {"alpha": 0.65, "cr": 0.81, "ave": 0.45})
+    ['LINK: alpha = 0.65 is below .70', 'LINK: AVE = 0.45 is below .50']
+    """
+    messages = []
+    for key, label, cut in (("alpha", "alpha", 0.70), ("cr", "CR", 0.70), ("ave", "AVE", 0.50)):
+        value = row.get(key)
+        if value is not None and value == value and value < cut:
+            messages.append(f"{code}: {label} = {value:.2f} is below {f'{cut:.2f}'.lstrip('0')}")
+    return messages
 
 
 def discriminant_validity_warnings(fornell_larcker: Any, htmt: Any, htmt_cut: float = 0.85) -> list[str]:
