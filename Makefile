@@ -33,8 +33,12 @@ test: $(STAMP) browser lint
 validate: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q -m validate -p no:cacheprovider
 
+# bench_measurement.py also runs bench_measurement_alpha.py; bench_power.py's grid (6 N x 1,000 replicates)
+# takes several minutes.
+BENCHES := bench_measurement bench_typology bench_models bench_simulate bench_power
+
 bench: $(STAMP)
-	for f in benchmarks/bench_*.py; do $(BIN)/python $$f; done
+	for b in $(BENCHES); do $(BIN)/python benchmarks/$$b.py || exit 1; done
 
 clean-venv:
 	rm -rf $(VENV)
