@@ -905,13 +905,40 @@ def _section_measurement(ctx: RunContext, prep: dict[str, Any]) -> Any:
     return section
 
 
-def suppress_small_counts(table: Any, below: int | None) -> Any:
-    """A copy of a crosstab ``table`` whose counts from 1 to ``below - 1`` read ``"< below"`` (disclosure control).
+_TOTAL_LABELS = {"total", "ensemble"}
 
-    Count columns are those formatted ``int``; a percentage column (``pct``) right after a count column loses
-    the cells of the suppressed counts too (shown as an en dash), since it would give the count back. Zeros
-    and counts of ``below`` or more are kept. The suppressed cells are strings in the frame, so ``results.json``
-    and the CSV files do not hold the small counts either. ``below=None`` returns ``table`` unchanged.
+
+def _suppression_lines(frame: Any, count_columns: list[int], rows_add_up: bool) -> list[list[tuple[int, int]]]:
+    """Sets of cells whose sum is printed or derivable (a column within a block, a row of a crosstab)."""
+    import pandas as pd
+
+    labels = [str(key[-1] if isinstance(key, tuple) else key).strip().lower() for key in frame.index]
+    totals = {i for i, label in enumerate(labels) if label in _TOTAL_LABELS}
+    block_of = [key[0] for key in frame.index] if isinstance(frame.index, pd.MultiIndex) else [0] * len(frame)
+    blocks: dict[Any, list[int]] = {}
+    for i, block in enumerate(block_of):
+        if i not in totals:
+            blocks.setdefault(block, []).append(i)
+    lines = [[(i, j) for i in rows] for rows in blocks.values() for j in count_columns]
+    if rows_add_up:
+        lines += [[(i, j) for j in count_columns] for i in range(len(frame)) if i not in totals]
+    return [line for line in lines if len(line) > 1]
+
+
+def suppress_small_counts(table: Any, below: int | None, rows_add_up: bool = False) -> Any:
+    """A copy of a table of counts whose counts from 1 to ``below - 1`` read ``"< below"`` (disclosure control),
+    with complementary suppression so that no hidden count can be derived from a total.
+
+    Count columns are those formatted ``int``. *Primary suppression*: counts from 1 to ``below - 1`` read
+    ``"< below"``. *Complementary suppression*: the counts of a column (within each block of a two-level
+    index, total rows excluded) add up to a total that is printed or derivable elsewhere in the report, and so
+    do the counts of a row when ``rows_add_up`` (a crosstab, whose rows add up to the cluster sizes); a line
+    with exactly one hidden cell would give it back by subtraction, so its smallest other cell is hidden too
+    (shown ``"x"``), zeros only when no other cell is left, until every line has none or at least two hidden
+    cells (the usual heuristic of statistical offices; Statistics Canada 2020). A percentage column (``pct``)
+    right after a count column loses the cells of the hidden counts (en dash). Zeros and counts of ``below``
+    or more that are not needed for protection are kept. Hidden cells are strings in the frame, so
+    ``results.json`` and the CSV files do not hold them either. ``below=None`` returns ``table`` unchanged.
 
     Parameters
     ----------
@@ -919,6 +946,8 @@ def suppress_small_counts(table: Any, below: int | None) -> Any:
         A :class:`~alliance_stats.report.table.Table` of counts (cluster-theory crosstab, configuration counts).
     below
         The plan's ``report.suppress_below`` (``k``); ``None``: no suppression.
+    rows_add_up
+        Also protect the rows (a crosstab whose row totals are known).
 
     Returns
     -------
@@ -928,11 +957,13 @@ def suppress_small_counts(table: Any, below: int | None) -> Any:
     -------
     >>> import pandas as pd
     >>> from alliance_stats.report.table import Table
-    >>> t = Table("x", "X", pd.DataFrame({"n": [0, 2, 7], "%": [0.0, 0.2, 0.7]}), formats={"n": "int", "%": "pct"})
+    >>> t = Table("x", "X", pd.DataFrame({"n": [0, 2, 7, 12], "%": [0.0, 0.1, 0.33, 0.57]}, index=list("abcd")),
+    ...           formats={"n": "int", "%": "pct"})
     >>> suppress_small_counts(t, 5).frame.to_dict("list")
-    {'n': [0, '< 5', 7], '%': [0.0, '–', 0.7]}
+    {'n': [0, '< 5', 'x', 12], '%': [0.0, '–', '–', 0.57]}
 
-    Reference: Statistics Canada (2020), threshold rule for frequency tables (primary suppression only).
+    Reference: Statistics Canada (2020). *Disclosure control for frequency tables*: threshold rule (primary
+    suppression) and complementary suppression so that suppressed cells cannot be derived from totals.
     """
     import dataclasses
     import numbers
@@ -941,27 +972,48 @@ def suppress_small_counts(table: Any, below: int | None) -> Any:
         return table
     frame = table.frame.copy()
     columns = list(frame.columns)
-    changed = 0
-    for position, column in enumerate(columns):
-        if table.formats.get(column) != "int":
-            continue
-        values = frame.iloc[:, position]
-        small = values.map(lambda v: isinstance(v, numbers.Real) and not isinstance(v, bool) and 0 < v < below)
-        small = small.fillna(False).astype(bool).to_numpy()
-        if not small.any():
-            continue
-        changed += int(small.sum())
-        shown = values.astype(object)
-        shown[small] = f"< {below}"
-        frame.isetitem(position, shown)
-        if position + 1 < len(columns) and table.formats.get(columns[position + 1]) == "pct":
-            pct = frame.iloc[:, position + 1].astype(object)
-            pct[small] = "–"
-            frame.isetitem(position + 1, pct)
-    if not changed:
+    count_columns = [j for j, column in enumerate(columns) if table.formats.get(column) == "int"]
+
+    def value(i: int, j: int) -> float | None:
+        v = frame.iat[i, j]
+        if isinstance(v, numbers.Real) and not isinstance(v, bool) and v == v:  # not NaN
+            return float(v)
+        return None
+
+    primary = {(i, j) for j in count_columns for i in range(len(frame))
+               if (v := value(i, j)) is not None and 0 < v < below}
+    if not primary:
         return table
-    note = (f"Effectifs de 1 à {below - 1} masqués (< {below})." if table.lang == "fr"
+    hidden = set(primary)
+    lines = _suppression_lines(frame, count_columns, rows_add_up)
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            if sum(cell in hidden for cell in line) != 1:
+                continue
+            candidates = [(value(*cell), cell) for cell in line if cell not in hidden and value(*cell) is not None]
+            positive = [c for c in candidates if c[0] > 0]
+            pool = positive or candidates
+            if not pool:
+                continue
+            hidden.add(min(pool)[1])
+            changed = True
+    for i, j in sorted(hidden):
+        cell = f"< {below}" if (i, j) in primary else "x"
+        column = frame.iloc[:, j].astype(object)
+        column.iat[i] = cell
+        frame.isetitem(j, column)
+        if j + 1 < len(columns) and table.formats.get(columns[j + 1]) == "pct":
+            pct = frame.iloc[:, j + 1].astype(object)
+            pct.iat[i] = "–"
+            frame.isetitem(j + 1, pct)
+    fr = table.lang == "fr"
+    note = (f"Effectifs de 1 à {below - 1} masqués (< {below})." if fr
             else f"Counts from 1 to {below - 1} are suppressed (< {below}).")
+    if len(hidden) > len(primary):
+        note += (" x : effectif masqué pour qu'un petit effectif ne puisse pas être retrouvé à partir des totaux."
+                 if fr else " x: count suppressed so that a small count cannot be derived from the totals.")
     return dataclasses.replace(table, frame=frame, note=f"{table.note} {note}".strip())
 
 
@@ -1009,7 +1061,8 @@ def _section_typology(ctx: RunContext, prep: dict[str, Any]) -> Any:
     )
     tables = check.to_table(lang)
     if "cluster_crosstab" in tables:
-        tables["cluster_crosstab"] = suppress_small_counts(tables["cluster_crosstab"], plan.report.suppress_below)
+        tables["cluster_crosstab"] = suppress_small_counts(tables["cluster_crosstab"], plan.report.suppress_below,
+                                                            rows_add_up=True)
     for key in ("cluster_verdict", "cluster_k_picks", "cluster_k_selection", "cluster_agreement", "cluster_crosstab",
                 "cluster_stability", "cluster_centroids"):
         if key in tables:

@@ -328,7 +328,7 @@ def test_small_crosstab_cells_are_suppressed_when_the_plan_asks(runs):
     en, fr = results(runs["en"])["tables"], results(runs["fr"])["tables"]
     label = f"< {SUPPRESS_BELOW}"
     page = {table.key: table for table in read_report_tables(runs["fr"] / "report.html").tables}
-    n_suppressed = 0
+    n_suppressed = n_complementary = 0
     for key in ("cluster_crosstab", "typology_counts"):
         plain, hidden = en[key]["frame"]["data"], fr[key]["frame"]["data"]
         shown = [[text for is_th, text in row if not is_th] for row in page[key].body]
@@ -342,11 +342,26 @@ def test_small_crosstab_cells_are_suppressed_when_the_plan_asks(runs):
                 if j in counts and 0 < value < SUPPRESS_BELOW:
                     assert hidden[i][j] == label and shown[i][j] == label, (key, i, j)
                     n_suppressed += 1
+                elif j in counts and hidden[i][j] == "x":  # complementary suppression of a larger count or 0
+                    assert shown[i][j] == "x"
+                    n_complementary += 1
                 elif hidden[i][j] == "–":  # the percentage of a suppressed count
-                    assert j - 1 in counts and hidden[i][j - 1] == label and shown[i][j] == "–"
+                    assert j - 1 in counts and hidden[i][j - 1] in (label, "x") and shown[i][j] == "–"
                 else:
                     assert hidden[i][j] == value, (key, i, j)
+        # no column (within a clustering method) and no crosstab row holds exactly one hidden count
+        index = fr[key]["frame"]["index"]
+        block = [str(ix[0]) if isinstance(ix, list) and key == "cluster_crosstab" else "" for ix in index]
+        total = [str(ix[-1] if isinstance(ix, list) else ix).lower() == "total" for ix in index]
+        for j in counts:
+            for b in set(block):
+                column = [hidden[i][j] for i in range(len(hidden)) if block[i] == b and not total[i]]
+                assert sum(isinstance(c, str) for c in column) != 1, (key, b, j)
+        if key == "cluster_crosstab":
+            for row in hidden:
+                assert sum(isinstance(row[j], str) for j in counts) != 1, (key, row)
     assert n_suppressed >= 2  # the data set has small cells, so the test means something
+    assert n_complementary >= 1  # and needs complementary suppression
     assert label not in json.dumps(en)  # off by default
     assert f"masqués (&lt; {SUPPRESS_BELOW})." in (runs["fr"] / "report.html").read_text(encoding="utf-8")
     csv = next((runs["fr"] / "tables").glob("*_cluster_crosstab.csv")).read_text(encoding="utf-8")
@@ -366,13 +381,53 @@ def test_suppress_small_counts_keeps_zeros_and_large_counts():
     assert suppress_small_counts(table, None) is table
 
 
-@settings(max_examples=50, deadline=None)
+def _hidden_per_line(shown: pd.DataFrame, lines: list[list[tuple[int, int]]]) -> list[int]:
+    return [sum(isinstance(shown.iat[i, j], str) for i, j in line) for line in lines]
+
+
+@settings(max_examples=60, deadline=None)
 @given(st.lists(st.integers(0, 40), min_size=1, max_size=12), st.integers(1, 12))
-def test_suppressed_counts_never_show_a_count_below_the_threshold(counts, below):
+def test_suppressed_counts_cannot_be_derived_from_the_column_total(counts, below):
     table = Table("counts", "Counts", pd.DataFrame({"n": counts}), formats={"n": "int"}, lang="fr")
     shown = suppress_small_counts(table, below).frame["n"].tolist()
     for count, cell in zip(counts, shown, strict=True):
-        assert cell == (f"< {below}" if 0 < count < below else count)
+        if 0 < count < below:
+            assert cell == f"< {below}"
+        else:
+            assert cell in (count, "x")
+    hidden = sum(isinstance(cell, str) for cell in shown)
+    assert hidden != 1 or len(counts) == 1  # one hidden cell in a column would be its total minus the rest
+    if not any(0 < c < below for c in counts):
+        assert shown == counts  # nothing to protect: nothing hidden
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 3), st.integers(2, 4), st.integers(2, 5), st.integers(2, 8), st.data())
+def test_crosstab_suppression_protects_every_row_and_column_of_every_block(n_blocks, n_rows, n_cols, below, data):
+    values = data.draw(st.lists(st.integers(0, 15), min_size=n_blocks * n_rows * n_cols,
+                                max_size=n_blocks * n_rows * n_cols))
+    index = pd.MultiIndex.from_product([[f"m{b}" for b in range(n_blocks)], range(n_rows)])
+    frame = pd.DataFrame(np.array(values).reshape(-1, n_cols), index=index, columns=[f"c{j}" for j in range(n_cols)])
+    table = Table("cluster_crosstab", "X", frame, formats={c: "int" for c in frame.columns}, lang="en")
+    shown = suppress_small_counts(table, below, rows_add_up=True).frame
+    for i in range(len(frame)):
+        for j in range(n_cols):
+            count, cell = frame.iat[i, j], shown.iat[i, j]
+            assert cell == (f"< {below}" if 0 < count < below else cell if cell == "x" else count)
+    rows = [[(i, j) for j in range(n_cols)] for i in range(len(frame))]
+    columns = [[(b * n_rows + i, j) for i in range(n_rows)] for b in range(n_blocks) for j in range(n_cols)]
+    assert 1 not in _hidden_per_line(shown, rows + columns)
+    assert frame.equals(table.frame)  # the input is not modified
+
+
+def test_complementary_suppression_skips_total_rows_and_says_so():
+    frame = pd.DataFrame({"n": [3, 20, 30, 53], "%": [0.06, 0.38, 0.57, 1.0]},
+                         index=["entraide", "survie", "parrainage", "Total"])
+    table = Table("typology_counts", "Counts", frame, "Note.", {"n": "int", "%": "pct"}, "en")
+    out = suppress_small_counts(table, 5).frame
+    assert out["n"].tolist() == ["< 5", "x", 30, 53]  # 53 - 30 - 20 would give the 3 back
+    assert out["%"].tolist() == ["–", "–", 0.57, 1.0]
+    assert "cannot be derived from the totals" in suppress_small_counts(table, 5).note
 
 
 def test_term_tests_predictions_and_constructs_tables_are_labelled_for_readers(runs):
