@@ -7,6 +7,15 @@ here all replicates of one sample size are fitted at once by Newton-Raphson on s
 and standard errors are the maximum-likelihood ones statsmodels' ``Logit`` returns (checked to 1e-6 in the
 tests on hundreds of replicates); the information matrix is the observed (= expected, canonical link) one.
 
+Speed (``benchmarks/bench_power.py``: 200 replicates of the plan's models at N = 200 dyads, about 270 firms and
+7 coefficients, dyad-clustered SE): about 75 microseconds per replicate against 0.7 ms for a
+``statsmodels.Logit(...).fit(cov_type="cluster")`` loop, 9-11x. The floor is arithmetic, not Python: about six
+Newton iterations, each with ``exp``/``log1p`` of every row and an ``n x p x p`` information matrix. A fused
+compiled kernel (numba 0.68, one pass per replicate and iteration, tried on 2026-11-27) took 68 microseconds per
+replicate, no faster than numpy's vectorised ``exp``/``log`` and batched ``matmul``, so no compiler dependency
+was added. In the power analysis the fits are about 1 % of the time of a replicate (simulation, scoring, design
+matrices and the cluster check take the rest).
+
 Separation: under complete or quasi-complete separation the likelihood has no maximum and Newton's steps let
 some linear predictors run off to infinity. A replicate is flagged ``separated`` when, at the last iterate,
 some fitted probability lies within 1e-10 of 0 or 1 (|eta| > 23) while the coefficients are still moving or
@@ -40,7 +49,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+from scipy import sparse, stats
 from scipy.special import expit
 
 __all__ = ["BatchFit", "FirthBatchFit", "firth_batch", "logit_batch", "rmsea_power", "rmsea_sample_size"]
@@ -157,13 +166,11 @@ def cluster_sandwich(X: np.ndarray, resid: np.ndarray, bread: np.ndarray, groups
             slot[r, real[r]] = np.unique(codes[r, real[r]], return_inverse=True)[1].ravel()
         span = int(slot.max()) + 1
     key = (np.arange(R)[:, None] * span + slot).ravel()
-    # per-row scores w * (y - p) * x, one contiguous row per coefficient; padding rows contribute 0
-    scores = (np.swapaxes(X, 1, 2) * (w * resid)[:, None, :]).transpose(1, 0, 2).reshape(p, R * n)
-    sums = np.empty((p, R * span))
-    for j in range(p):
-        sums[j] = np.bincount(key, weights=scores[j], minlength=R * span)
-    per_replicate = np.swapaxes(sums.reshape(p, R, span), 0, 1)  # (R, p, span): cluster score sums
-    meat = np.matmul(per_replicate, np.swapaxes(per_replicate, 1, 2))
+    # cluster score sums s_g = sum over the rows of g of w * (y - p) * x, for every replicate at once: one sparse
+    # (replicate-cluster x row) matrix of the weighted residuals times the stacked design (padding rows add 0)
+    aggregate = sparse.csr_matrix(((w * resid).ravel(), (key, np.arange(R * n))), shape=(R * span, R * n))
+    sums = np.asarray(aggregate @ X.reshape(R * n, p)).reshape(R, span, p)
+    meat = np.matmul(np.swapaxes(sums, 1, 2), sums)
     G = (np.bincount(key, weights=real.ravel().astype(float), minlength=R * span).reshape(R, span) > 0).sum(axis=1)
     G = G.astype(float)
     n_obs = w.sum(axis=1)
