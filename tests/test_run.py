@@ -68,7 +68,8 @@ def runs(tmp_path_factory) -> dict[str, Path]:
     responses.to_excel(root / "responses.xlsx", index=False)
     (root / "plan.yaml").write_text(plan_text(), encoding="utf-8")
     (root / "plan_suppress.yaml").write_text(
-        plan_text(**{"suppress_below: null": f"suppress_below: {SUPPRESS_BELOW}"}), encoding="utf-8")
+        plan_text(**{"suppress_below: null": f"suppress_below: {SUPPRESS_BELOW}", "estimator: ML": "estimator: MLM"}),
+        encoding="utf-8")
     folders = {name: root / name for name in ("en", "again", "fr", "xlsx")}
     commands = {
         "en": ["run", root / "plan.yaml", "-o", folders["en"]],
@@ -428,6 +429,20 @@ def test_complementary_suppression_skips_total_rows_and_says_so():
     assert out["n"].tolist() == ["< 5", "x", 30, 53]  # 53 - 30 - 20 would give the 3 back
     assert out["%"].tolist() == ["–", "–", 0.57, 1.0]
     assert "cannot be derived from the totals" in suppress_small_counts(table, 5).note
+
+
+def test_plan_estimator_mlm_adds_the_satorra_bentler_row_on_complete_cases(runs):
+    # the French run's plan sets measurement.estimator: MLM; the English one keeps ML (full information)
+    en, fr = results(runs["en"]), results(runs["fr"])
+    assert "chisq.scaled" not in en["values"]["cfa_fit"] and len(en["tables"]["cfa_fit"]["frame"]["data"]) == 1
+    scaled = fr["values"]["cfa_fit"]
+    assert scaled["chisq.scaled"] == pytest.approx(scaled["chisq"] / scaled["chisq.scaling.factor"])
+    rows = fr["tables"]["cfa_fit"]["frame"]["data"]
+    assert [row[0] for row in rows] == ["MV (théorie normale)", "Satorra-Bentler (corrigé)"]
+    assert en["values"]["cfa_missing"] == "fiml" and fr["values"]["cfa_missing"] == "listwise"
+    assert scaled["ntotal"] < en["values"]["cfa_fit"]["ntotal"]  # complete cases only, and the report says so
+    warnings_txt = (runs["fr"] / "warnings.txt").read_text(encoding="utf-8")
+    assert "dropped (listwise deletion" in warnings_txt
 
 
 def test_term_tests_predictions_and_constructs_tables_are_labelled_for_readers(runs):

@@ -79,6 +79,7 @@ class GroupData:
     cov: np.ndarray
     patterns: list[Pattern] | None = None
     h1_iterations: int = 0
+    values: np.ndarray | None = None  # the complete rows (complete data only; robust MLM needs them)
 
 
 def group_data_complete(label: str, values: np.ndarray) -> GroupData:
@@ -86,7 +87,7 @@ def group_data_complete(label: str, values: np.ndarray) -> GroupData:
     mean = values.mean(axis=0)
     centred = values - mean
     cov = centred.T @ centred / n
-    return GroupData(label=label, n=n, mean=mean, cov=cov)
+    return GroupData(label=label, n=n, mean=mean, cov=cov, values=values)
 
 
 def group_data_missing(label: str, values: np.ndarray) -> GroupData:

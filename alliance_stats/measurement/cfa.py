@@ -64,8 +64,10 @@ from alliance_stats.errors import (
 )
 from alliance_stats.i18n import check_lang
 from alliance_stats.measurement import _cfa_engine as engine
+from alliance_stats.measurement import _robust
 from alliance_stats.measurement.syntax import MeasurementModel, parse_model
 from alliance_stats.measurement.validity import composite_reliability
+from alliance_stats.report.format import format_cell
 from alliance_stats.report.table import Table
 
 __all__ = ["CFAResult", "cfa", "FIT_MEASURES"]
@@ -105,6 +107,18 @@ _TEXT: dict[str, dict[str, str]] = {
               "fitMeasures de lavaan 0.6-14. Seuils usuels : CFI et TLI >= ,95, RMSEA <= ,06, SRMR <= ,08 "
               "(Hu et Bentler, 1999).",
     },
+    "mlm_note": {
+        "en": " Satorra-Bentler row (estimator MLM, as lavaan's estimator = \"MLM\"): the same estimates with "
+              "chi-square divided by the scaling factor c = {c} (c > 1: the items have heavier tails than "
+              "the normal), scaled CFI, TLI and RMSEA, and robust standard errors in the loadings table.",
+        "fr": " Ligne Satorra-Bentler (estimateur MLM, comme estimator = \"MLM\" de lavaan) : les mêmes "
+              "estimations, khi-deux divisé par le facteur d'échelle c = {c} (c > 1 : les items ont des "
+              "queues plus épaisses que la loi normale), CFI, TLI et RMSEA corrigés, et erreurs types "
+              "robustes dans le tableau des saturations.",
+    },
+    "estimator": {"en": "Test", "fr": "Test"},
+    "ml_row": {"en": "ML (normal theory)", "fr": "MV (théorie normale)"},
+    "mlm_row": {"en": "Satorra-Bentler (scaled)", "fr": "Satorra-Bentler (corrigé)"},
     "listwise": {"en": "listwise deletion", "fr": "suppression par liste"},
     "fiml": {"en": "full information, missing answers kept", "fr": "information complète, réponses manquantes "
              "conservées"},
@@ -230,9 +244,18 @@ class CFAResult:
             "RMSEA": "r3", _t("ci_low", lang): "r3", _t("ci_high", lang): "r3", "SRMR": "r3", "AIC": "f1",
             "BIC": "f1",
         }
+        note = _TEXT["fit_note"][lang].format(missing=_t(self.missing, lang))
+        if self.estimator == "MLM":
+            scaled = dict(zip(fit_frame.columns, [
+                int(f["ntotal"]), f["chisq.scaled"], int(f["df"]), f["pvalue.scaled"], f["cfi.scaled"],
+                f["tli.scaled"], f["rmsea.scaled"], f["rmsea.ci.lower.scaled"], f["rmsea.ci.upper.scaled"],
+                np.nan, np.nan, np.nan], strict=True))
+            fit_frame = pd.concat([fit_frame, pd.DataFrame(scaled, index=pd.Index(["MLM"], name="model"))])
+            fit_frame.insert(0, _t("estimator", lang), [_t("ml_row", lang), _t("mlm_row", lang)])
+            fit_formats[_t("estimator", lang)] = "text"
+            note += _TEXT["mlm_note"][lang].format(c=format_cell(f["chisq.scaling.factor"], "f3", lang))
         fit_table = Table(
-            key="cfa_fit", title=_t("fit_title", lang), frame=fit_frame,
-            note=_TEXT["fit_note"][lang].format(missing=_t(self.missing, lang)), formats=fit_formats,
+            key="cfa_fit", title=_t("fit_title", lang), frame=fit_frame, note=note, formats=fit_formats,
             lang=lang, show_index=False,
         )
         cols = (["group"] if "group" in self.loadings.columns else []) + ["factor", "item", "est", "se",
@@ -360,6 +383,9 @@ def _prepare(data: pd.DataFrame, model: MeasurementModel, missing: str, group: s
     if missing != "listwise" and not usable.all():
         _warn(messages, f"{int((~usable).sum())} row(s) with every item missing were dropped (lavaan does "
               "the same)", DataQualityWarning)
+    if missing == "listwise" and not (usable | ~keep).all():
+        _warn(messages, f"{int((~usable & keep).sum())} of {int(keep.sum())} row(s) with a missing answer were "
+              "dropped (listwise deletion; missing='fiml' keeps them)", DataQualityWarning)
     keep = keep & usable
     n_dropped = int(len(data) - keep.sum())
     values = values[keep]
@@ -597,13 +623,19 @@ def _cfa(data: pd.DataFrame, model: str | MeasurementModel, estimator: str, miss
     if not isinstance(data, pd.DataFrame):
         raise SpecificationError(f"data must be a pandas DataFrame, got {type(data).__name__}",
                                  fix="pass the scored responses as a DataFrame")
-    if str(estimator).upper() != "ML":
+    estimator_key = str(estimator).upper()
+    if estimator_key not in ("ML", "MLM"):
         raise SpecificationError(f"estimator {estimator!r} is not available", value=estimator,
-                                 fix="use estimator='ML' (robust or categorical estimators are not implemented)")
+                                 fix="use estimator='ML' or 'MLM' (Satorra-Bentler robust ML; MLR and "
+                                     "categorical estimators are not implemented)")
     missing_key = {"listwise": "listwise", "fiml": "fiml", "ml": "fiml"}.get(str(missing).lower())
     if missing_key is None:
         raise SpecificationError(f"missing={missing!r} is not one of 'listwise', 'fiml'", value=missing,
                                  fix="use missing='listwise' or missing='fiml'")
+    if estimator_key == "MLM" and (missing_key == "fiml" or group is not None):
+        raise SpecificationError("estimator='MLM' (Satorra-Bentler) needs complete data in a single group",
+                                 value=estimator, fix="use missing='listwise' and group=None with MLM, or "
+                                                      "estimator='ML'")
     unknown = [g for g in group_equal if g not in engine.GROUP_EQUAL_KINDS]
     if unknown:
         raise SpecificationError(f"group_equal has unknown constraint {unknown[0]!r}", value=unknown[0],
@@ -657,8 +689,6 @@ def _cfa(data: pd.DataFrame, model: str | MeasurementModel, estimator: str, miss
     if not vcov_ok:
         _warn(messages, "the information matrix is singular or not positive definite: standard errors "
               "could not be computed (the model may not be identified)", ConvergenceWarning)
-    se_free = np.sqrt(np.clip(np.diag(vcov), 0.0, None)) if vcov_ok else np.full(table.n_free, np.nan)
-
     implied = []
     mats = []
     for g in range(len(groups)):
@@ -666,6 +696,9 @@ def _cfa(data: pd.DataFrame, model: str | MeasurementModel, estimator: str, miss
         implied.append((sigma, mu))
         mats.append(mg)
     fit = _fit_measures(cfa_model, outcome, groups, implied)
+    if estimator_key == "MLM" and vcov_ok:
+        vcov = _satorra_bentler(cfa_model, outcome.theta, groups[0], implied[0][0], fit)
+    se_free = np.sqrt(np.clip(np.diag(vcov), 0.0, None)) if vcov_ok else np.full(table.n_free, np.nan)
     params = _parameter_frame(table, outcome.theta, se_free, mats, implied, group_labels)
     multi = group is not None
     _check_solution(mats, table, group_labels, messages, multi)
@@ -717,10 +750,47 @@ def _cfa(data: pd.DataFrame, model: str | MeasurementModel, estimator: str, miss
         model=parsed, fit=fit, loadings=loadings, factor_corr=factor_corr, reliability=reliability,
         params=params, warnings=messages, groups=group_labels,
         n_obs={label: groups[g].n for g, label in enumerate(group_labels)}, n_dropped=n_dropped,
-        converged=outcome.converged, iterations=outcome.iterations, estimator="ML", missing=missing_key,
+        converged=outcome.converged, iterations=outcome.iterations, estimator=estimator_key, missing=missing_key,
         group=group, group_equal=tuple(group_equal), implied=implied_out, sample=sample_out,
         vcov=pd.DataFrame(vcov, index=names, columns=names),
     )
+
+
+def _satorra_bentler(model: engine.CFAModel, theta: np.ndarray, data: engine.GroupData, sigma: np.ndarray,
+                     fit: dict[str, float]) -> np.ndarray:
+    """Robust covariance of the estimates (``robust.sem``) and, added to ``fit``, lavaan's Satorra-Bentler
+    scaled statistics (see :mod:`alliance_stats.measurement._robust`)."""
+    assert data.values is not None
+    n = data.n
+    gamma = _robust.gamma_adf(data.values)
+    rows, cols = _robust.vech_indices(model.p)
+    delta = model.d_sigma(theta, 0)[:, rows, cols].T
+    vcov, trace = _robust.robust_vcov(delta, _robust.normal_weight(sigma), gamma, n)
+    df, base_df = fit["df"], fit["baseline.df"]
+    trace = trace if df > 0 else 0.0
+    c = trace / df if df > 0 else math.nan
+    c_base = _robust.baseline_trace(data.cov, gamma) / base_df
+    chisq = fit["chisq"] / c if df > 0 else 0.0
+    base_chisq = fit["baseline.chisq"] / c_base
+    fit.update({
+        "chisq.scaled": chisq, "df.scaled": df,
+        "pvalue.scaled": float(special.chdtrc(df, chisq)) if df > 0 else math.nan,
+        "chisq.scaling.factor": c,
+        "baseline.chisq.scaled": base_chisq, "baseline.df.scaled": base_df,
+        "baseline.pvalue.scaled": float(special.chdtrc(base_df, base_chisq)),
+        "baseline.chisq.scaling.factor": c_base,
+    })
+    t1 = max(chisq - df, 0.0)
+    t2 = max(chisq - df, base_chisq - base_df, 0.0)
+    fit["cfi.scaled"] = 1.0 if (abs(t1) < 1.5e-8 and abs(t2) < 1.5e-8) else 1.0 - t1 / t2
+    tt2 = (base_chisq - base_df) * df
+    fit["tli.scaled"] = 1.0 - (chisq - df) * base_df / tt2 if (df > 0 and abs(tt2) > 0) else 1.0
+    # lavaan 0.6 (lav_fit_rmsea_lavobject, Satorra-Bentler): the unscaled statistic on df2 = tr(U Gamma)
+    # degrees of freedom; the point estimate equals the one from the scaled statistic on df
+    fit["rmsea.scaled"] = _rmsea(fit["chisq"], trace, n, 1) if df > 0 else 0.0
+    fit["rmsea.ci.lower.scaled"], fit["rmsea.ci.upper.scaled"] = (
+        _rmsea_ci(fit["chisq"], trace, n, 1) if df > 0 else (0.0, 0.0))
+    return vcov
 
 
 def _check_identified(info: np.ndarray | None, table: engine.ParameterTable) -> None:

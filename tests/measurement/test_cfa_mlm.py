@@ -1,0 +1,154 @@
+"""cfa(estimator="MLM"): Satorra-Bentler scaled test and robust standard errors against lavaan 0.6-14.
+
+Reference values: tests/fixtures/measurement/mlm_fixtures.json, written by make_fixtures_mlm.R (Holzinger and
+Swineford's three factors, Bollen's Political Democracy with residual covariances, and the LINK and SYM items
+of the bundled synthetic responses). Tolerance |ours - lavaan| <= 1e-4 * max(1, |lavaan|), as the ML checks.
+Known truth: with multivariate normal items the scaling factor is 1 up to sampling error and the robust SEs
+equal the ML ones; with heavy-tailed items the factor exceeds 1 and the scaled test rejects a true model at
+about the nominal rate where the ML test over-rejects.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from alliance_stats.errors import SpecificationError
+from alliance_stats.measurement import cfa
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "measurement"
+REFERENCE = json.loads((FIXTURES / "mlm_fixtures.json").read_text())
+FILES = {"hs3": "holzinger_swineford_1939.csv", "poldem": "political_democracy.csv",
+         "synthetic": "synthetic_items.csv"}
+TOL = 1e-4
+
+
+def _close(ours: float, ref: float) -> bool:
+    return abs(ours - ref) <= TOL * max(1.0, abs(ref))
+
+
+@pytest.fixture(scope="module")
+def fitted() -> dict[str, object]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Political Democracy has 75 rows for 31 parameters
+        return {key: cfa(pd.read_csv(FIXTURES / FILES[key]), REFERENCE[key]["model"], estimator="MLM")
+                for key in FILES}
+
+
+def test_reference_is_lavaan_0_6_14() -> None:
+    assert REFERENCE["versions"]["lavaan"] == "0.6.14"
+
+
+@pytest.mark.parametrize("key", list(FILES))
+def test_scaled_fit_measures_match_lavaan(fitted: dict, key: str) -> None:
+    res = fitted[key]
+    assert res.estimator == "MLM" and res.n_obs["all"] == REFERENCE[key]["n"]
+    for name, ref in REFERENCE[key]["fit"].items():
+        assert _close(res.fit[name], ref), (key, name, res.fit[name], ref)
+    assert res.fit["chisq.scaling.factor"] != pytest.approx(1.0, abs=1e-3)  # the correction does something
+
+
+@pytest.mark.parametrize("key", list(FILES))
+def test_robust_standard_errors_and_estimates_match_lavaan(fitted: dict, key: str) -> None:
+    ref = pd.DataFrame(REFERENCE[key]["params"])
+    ours = fitted[key].params
+    merged = ref.merge(ours, on=["lhs", "op", "rhs"], suffixes=("_r", ""), validate="one_to_one")
+    assert len(merged) == len(ref)
+    for column in ("est", "se", "std_all"):
+        diff = np.abs(merged[f"{column}_r"] - merged[column]) / np.maximum(1.0, np.abs(merged[f"{column}_r"]))
+        assert np.nanmax(diff) <= TOL, (key, column)
+
+
+def _one_factor(rng: np.random.Generator, n: int, heavy: bool) -> pd.DataFrame:
+    """Six items of one factor; ``heavy``: multivariate t with 8 df (elliptical, unit variances, kurtosis
+    parameter 2 / (8 - 4) = 0.5), where the normal-theory chi-square is inflated by about 1.5. (Independent
+    non-normal factor and errors would not do: there the ML test stays valid, by asymptotic robustness.)"""
+    loadings = np.array([0.8, 0.7, 0.6, 0.7, 0.5, 0.6])
+    f = rng.normal(size=n)
+    e = rng.normal(size=(n, 6))
+    x = f[:, None] * loadings + e * np.sqrt(1 - loadings**2)
+    if heavy:
+        nu = 8
+        x = x * np.sqrt((nu - 2) / rng.chisquare(nu, size=n))[:, None]
+    return pd.DataFrame(x, columns=[f"x{i}" for i in range(1, 7)])
+
+
+MODEL = "f =~ x1 + x2 + x3 + x4 + x5 + x6"
+
+
+def test_normal_data_give_a_scaling_factor_near_one_and_ml_standard_errors() -> None:
+    data = _one_factor(np.random.default_rng(1), 4000, heavy=False)
+    ml, mlm = cfa(data, MODEL), cfa(data, MODEL, estimator="MLM")
+    assert mlm.fit["chisq.scaling.factor"] == pytest.approx(1.0, abs=0.08)
+    np.testing.assert_allclose(mlm.loadings["est"], ml.loadings["est"], atol=1e-10)  # same estimates
+    free = ~ml.loadings["fixed"].to_numpy()
+    ratio = mlm.loadings["se"].to_numpy()[free] / ml.loadings["se"].to_numpy()[free]
+    assert np.all(np.abs(ratio - 1) < 0.1)
+
+
+def test_heavy_tails_raise_the_factor_and_the_robust_standard_errors() -> None:
+    data = _one_factor(np.random.default_rng(2), 4000, heavy=True)
+    ml, mlm = cfa(data, MODEL), cfa(data, MODEL, estimator="MLM")
+    assert mlm.fit["chisq.scaling.factor"] > 1.3
+    assert mlm.fit["chisq.scaled"] < ml.fit["chisq"]
+    free = ~ml.loadings["fixed"].to_numpy()
+    assert np.all(mlm.loadings["se"].to_numpy()[free] > 1.1 * ml.loadings["se"].to_numpy()[free])
+
+
+def _rejection_rates(seed: int, reps: int, n: int) -> tuple[float, float]:
+    rng = np.random.default_rng(seed)
+    ml = mlm = 0
+    for _ in range(reps):
+        fit = cfa(_one_factor(rng, n, heavy=True), MODEL, estimator="MLM").fit
+        ml += fit["pvalue"] < 0.05
+        mlm += fit["pvalue.scaled"] < 0.05
+    return ml / reps, mlm / reps
+
+
+def test_scaled_test_keeps_its_level_where_the_ml_test_over_rejects() -> None:
+    # fast version of the type I error study below; expected rates about .23 (ML) and .05 (MLM), Monte Carlo
+    # SE .034 and .018 for 150 samples: both bounds are more than 2 SE away
+    ml, mlm = _rejection_rates(3, 150, 500)
+    assert ml > 0.14  # the normal-theory chi-square is too liberal under kurtosis
+    assert mlm < 0.11
+
+
+@pytest.mark.validate
+def test_scaled_test_type_one_error_over_1000_samples() -> None:
+    ml, mlm = _rejection_rates(4, 1000, 500)
+    se = np.sqrt(0.05 * 0.95 / 1000)
+    print(f"type I error at .05, multivariate t(8), N = 500: ML {ml:.3f}, Satorra-Bentler {mlm:.3f}")
+    assert ml > 0.15
+    assert abs(mlm - 0.05) < 3 * se + 0.01  # the scaled test is a first-order correction: allow .01 of bias
+
+
+def test_mlm_table_has_a_scaled_row_and_says_what_it_is(fitted: dict) -> None:
+    table = fitted["hs3"].to_table("fr")["cfa_fit"]
+    assert list(table.frame["Test"]) == ["MV (théorie normale)", "Satorra-Bentler (corrigé)"]
+    assert table.frame["χ²"].iloc[1] == pytest.approx(REFERENCE["hs3"]["fit"]["chisq.scaled"], rel=1e-6)
+    assert "c = 1,055" in table.note
+    ml_table = cfa(pd.read_csv(FIXTURES / FILES["hs3"]), REFERENCE["hs3"]["model"]).to_table("en")["cfa_fit"]
+    assert len(ml_table.frame) == 1 and "Satorra" not in ml_table.note
+
+
+def test_mlm_refuses_missing_answers_kept_and_groups() -> None:
+    data = pd.read_csv(FIXTURES / FILES["hs3"])
+    with pytest.raises(SpecificationError, match="complete data in a single group"):
+        cfa(data, REFERENCE["hs3"]["model"], estimator="MLM", missing="fiml")
+    with pytest.raises(SpecificationError, match="complete data in a single group"):
+        cfa(data, REFERENCE["hs3"]["model"], estimator="MLM", group="school")
+    with pytest.raises(SpecificationError, match="MLR and categorical estimators are not implemented"):
+        cfa(data, REFERENCE["hs3"]["model"], estimator="WLSMV")
+
+
+def test_listwise_deletion_says_how_many_rows_it_dropped() -> None:
+    data = pd.read_csv(FIXTURES / FILES["hs3"])
+    data.loc[[3, 10, 20], "x5"] = np.nan
+    with pytest.warns(Warning, match="3 of 301 row"):
+        res = cfa(data, REFERENCE["hs3"]["model"], estimator="MLM")
+    assert res.n_obs["all"] == 298 and any("listwise" in m for m in res.warnings)
