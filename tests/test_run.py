@@ -438,7 +438,7 @@ def test_plan_estimator_mlm_adds_the_satorra_bentler_row_on_complete_cases(runs)
     scaled = fr["values"]["cfa_fit"]
     assert scaled["chisq.scaled"] == pytest.approx(scaled["chisq"] / scaled["chisq.scaling.factor"])
     rows = fr["tables"]["cfa_fit"]["frame"]["data"]
-    assert [row[0] for row in rows] == ["MV (théorie normale)", "Satorra-Bentler (corrigé)"]
+    assert [row[0] for row in rows] == ["MV (théorie normale)", "Satorra-Bentler (corrigé)", "Indices robustes"]
     assert en["values"]["cfa_missing"] == "fiml" and fr["values"]["cfa_missing"] == "listwise"
     assert scaled["ntotal"] < en["values"]["cfa_fit"]["ntotal"]  # complete cases only, and the report says so
     warnings_txt = (runs["fr"] / "warnings.txt").read_text(encoding="utf-8")

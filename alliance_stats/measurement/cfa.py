@@ -29,7 +29,10 @@ step by step:
   (Bentler's, means included when the model has a mean structure, groups weighted by N_g / N);
 - FIML (``missing="fiml"``): casewise likelihood by missingness pattern; the saturated model by lavaan's
   EM algorithm (same start, same 1e-5 stopping rule), which also supplies the "sample" moments used by
-  SRMR, compRelSEM and AVE; rows with every item missing are dropped, as lavaan does.
+  SRMR, compRelSEM and AVE; rows with every item missing are dropped, as lavaan does;
+- ``estimator="MLM"`` (complete data, one group): the same estimates, robust (``robust.sem``) standard
+  errors, the Satorra-Bentler scaled test with lavaan's scaled and robust CFI/TLI/RMSEA
+  (:mod:`alliance_stats.measurement._robust`; checked by ``make_fixtures_mlm.R``).
 
 Every number is checked against lavaan 0.6-14 / semTools 0.5-6 in ``tests/measurement`` (fixtures made by
 ``tests/fixtures/measurement/make_fixtures_lavaan.R``; all agree to 1e-4 or better). Speed: Fisher scoring
@@ -110,15 +113,20 @@ _TEXT: dict[str, dict[str, str]] = {
     "mlm_note": {
         "en": " Satorra-Bentler row (estimator MLM, as lavaan's estimator = \"MLM\"): the same estimates with "
               "chi-square divided by the scaling factor c = {c} (c > 1: the items have heavier tails than "
-              "the normal), scaled CFI, TLI and RMSEA, and robust standard errors in the loadings table.",
+              "the normal), scaled CFI, TLI and RMSEA, and robust standard errors in the loadings table. Robust "
+              "indices: CFI, TLI and RMSEA of Brosseau-Liard, Savalei and Li (2012, 2014), lavaan's *.robust, "
+              "which estimate the population values consistently under non-normality: report these.",
         "fr": " Ligne Satorra-Bentler (estimateur MLM, comme estimator = \"MLM\" de lavaan) : les mêmes "
               "estimations, khi-deux divisé par le facteur d'échelle c = {c} (c > 1 : les items ont des "
               "queues plus épaisses que la loi normale), CFI, TLI et RMSEA corrigés, et erreurs types "
-              "robustes dans le tableau des saturations.",
+              "robustes dans le tableau des saturations. Indices robustes : CFI, TLI et RMSEA de Brosseau-Liard, "
+              "Savalei et Li (2012, 2014), *.robust de lavaan, qui estiment sans biais les valeurs de la "
+              "population hors normalité : ce sont eux à rapporter.",
     },
     "estimator": {"en": "Test", "fr": "Test"},
     "ml_row": {"en": "ML (normal theory)", "fr": "MV (théorie normale)"},
     "mlm_row": {"en": "Satorra-Bentler (scaled)", "fr": "Satorra-Bentler (corrigé)"},
+    "robust_row": {"en": "Robust indices", "fr": "Indices robustes"},
     "listwise": {"en": "listwise deletion", "fr": "suppression par liste"},
     "fiml": {"en": "full information, missing answers kept", "fr": "information complète, réponses manquantes "
              "conservées"},
@@ -250,8 +258,13 @@ class CFAResult:
                 int(f["ntotal"]), f["chisq.scaled"], int(f["df"]), f["pvalue.scaled"], f["cfi.scaled"],
                 f["tli.scaled"], f["rmsea.scaled"], f["rmsea.ci.lower.scaled"], f["rmsea.ci.upper.scaled"],
                 np.nan, np.nan, np.nan], strict=True))
-            fit_frame = pd.concat([fit_frame, pd.DataFrame(scaled, index=pd.Index(["MLM"], name="model"))])
-            fit_frame.insert(0, _t("estimator", lang), [_t("ml_row", lang), _t("mlm_row", lang)])
+            robust = dict(zip(fit_frame.columns, [
+                int(f["ntotal"]), np.nan, np.nan, np.nan, f["cfi.robust"], f["tli.robust"], f["rmsea.robust"],
+                f["rmsea.ci.lower.robust"], f["rmsea.ci.upper.robust"], np.nan, np.nan, np.nan], strict=True))
+            fit_frame = pd.concat([fit_frame, pd.DataFrame([scaled, robust],
+                                                           index=pd.Index(["MLM", "robust"], name="model"))])
+            fit_frame.insert(0, _t("estimator", lang), [_t("ml_row", lang), _t("mlm_row", lang),
+                                                        _t("robust_row", lang)])
             fit_formats[_t("estimator", lang)] = "text"
             note += _TEXT["mlm_note"][lang].format(c=format_cell(f["chisq.scaling.factor"], "f3", lang))
         fit_table = Table(
@@ -432,9 +445,10 @@ def _pchisq(x: float, df: float, ncp: float) -> float:
     return float(special.chdtr(df, x) if ncp <= 0 else special.chndtr(x, df, ncp))
 
 
-def _rmsea_ci(chisq: float, df: float, n: float, g: int, level: float = 0.90) -> tuple[float, float]:
+def _rmsea_ci(chisq: float, df: float, n: float, g: int, level: float = 0.90,
+              c_hat: float = 1.0) -> tuple[float, float]:
     """lavaan's ``lav_fit_rmsea_ci``: noncentrality parameters where the noncentral chi-square puts
-    ``chisq`` at the 95th and 5th percentiles."""
+    ``chisq`` at the 95th and 5th percentiles (times ``c_hat`` for the robust RMSEA)."""
     if df < 1 or not math.isfinite(chisq):
         return 0.0, 0.0
     upper_p, lower_p = 1 - (1 - level) / 2, (1 - level) / 2
@@ -442,13 +456,13 @@ def _rmsea_ci(chisq: float, df: float, n: float, g: int, level: float = 0.90) ->
         lower = 0.0
     else:
         lam = optimize.brentq(lambda x: _pchisq(chisq, df, x) - upper_p, 0.0, chisq, xtol=1e-12)
-        lower = math.sqrt(lam / (n * df)) * math.sqrt(g)
+        lower = math.sqrt(c_hat * lam / (n * df)) * math.sqrt(g)
     n_rmsea = max(n, chisq * 4)
     if _pchisq(chisq, df, n_rmsea) - lower_p > 0 or _pchisq(chisq, df, 0.0) - lower_p < 0:
         upper = 0.0
     else:
         lam = optimize.brentq(lambda x: _pchisq(chisq, df, x) - lower_p, 0.0, n_rmsea, xtol=1e-12)
-        upper = math.sqrt(lam / (n * df)) * math.sqrt(g)
+        upper = math.sqrt(c_hat * lam / (n * df)) * math.sqrt(g)
     return lower, upper
 
 
@@ -575,7 +589,12 @@ def cfa(
         lavaan measurement syntax (``f =~ a + b + c``, ``a ~~ b``; see
         :mod:`alliance_stats.measurement.syntax`) or a parsed :class:`MeasurementModel`.
     estimator
-        ``"ML"`` (the only one available).
+        ``"ML"`` (normal-theory maximum likelihood) or ``"MLM"`` (lavaan's ``estimator = "MLM"``: the ML
+        estimates with robust ``robust.sem`` standard errors and the Satorra-Bentler scaled test, for
+        complete data in one group). MLM adds to ``.fit`` lavaan's ``chisq.scaled``, ``pvalue.scaled``,
+        ``chisq.scaling.factor``, ``baseline.chisq.scaled``, ``cfi.scaled``, ``tli.scaled``,
+        ``rmsea.scaled`` (and CI), and the robust ``cfi.robust``, ``tli.robust``, ``rmsea.robust`` (and CI)
+        of Brosseau-Liard and Savalei, which are the ones to report for skewed Likert items.
     missing
         ``"listwise"`` (lavaan's default: rows with a missing item are dropped) or ``"fiml"`` (``"ml"``
         is accepted as lavaan's name): full-information ML using every answer.
@@ -790,6 +809,21 @@ def _satorra_bentler(model: engine.CFAModel, theta: np.ndarray, data: engine.Gro
     fit["rmsea.scaled"] = _rmsea(fit["chisq"], trace, n, 1) if df > 0 else 0.0
     fit["rmsea.ci.lower.scaled"], fit["rmsea.ci.upper.scaled"] = (
         _rmsea_ci(fit["chisq"], trace, n, 1) if df > 0 else (0.0, 0.0))
+    # robust CFI, TLI and RMSEA (Brosseau-Liard, Savalei and Li 2012; Brosseau-Liard and Savalei 2014), as
+    # lavaan's lav_fit_cfi / lav_fit_tli / lav_fit_rmsea with c.hat: population values of the fit indices
+    # estimated consistently under non-normality, unlike the "scaled" ones
+    x2, x2_base = fit["chisq"], fit["baseline.chisq"]
+    if df > 0:
+        t1 = max(x2 - c * df, 0.0)
+        t2 = max(x2 - c * df, x2_base - c_base * base_df, 0.0)
+        fit["cfi.robust"] = 1.0 if (abs(t1) < 1.5e-8 and abs(t2) < 1.5e-8) else 1.0 - t1 / t2
+        tt2 = (x2_base - c_base * base_df) * df
+        fit["tli.robust"] = 1.0 - (x2 - c * df) * base_df / tt2 if abs(tt2) > 0 else 1.0
+        fit["rmsea.robust"] = math.sqrt(max(x2 / n / df - c / n, 0.0))
+        fit["rmsea.ci.lower.robust"], fit["rmsea.ci.upper.robust"] = _rmsea_ci(chisq, df, n, 1, c_hat=c)
+    else:
+        fit.update({"cfi.robust": 1.0, "tli.robust": 1.0, "rmsea.robust": 0.0, "rmsea.ci.lower.robust": 0.0,
+                    "rmsea.ci.upper.robust": 0.0})
     return vcov
 
 

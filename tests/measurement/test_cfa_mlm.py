@@ -129,8 +129,10 @@ def test_scaled_test_type_one_error_over_1000_samples() -> None:
 
 def test_mlm_table_has_a_scaled_row_and_says_what_it_is(fitted: dict) -> None:
     table = fitted["hs3"].to_table("fr")["cfa_fit"]
-    assert list(table.frame["Test"]) == ["MV (théorie normale)", "Satorra-Bentler (corrigé)"]
+    assert list(table.frame["Test"]) == ["MV (théorie normale)", "Satorra-Bentler (corrigé)", "Indices robustes"]
     assert table.frame["χ²"].iloc[1] == pytest.approx(REFERENCE["hs3"]["fit"]["chisq.scaled"], rel=1e-6)
+    assert table.frame["CFI"].iloc[2] == pytest.approx(REFERENCE["hs3"]["fit"]["cfi.robust"], rel=1e-6)
+    assert table.frame["RMSEA"].iloc[2] == pytest.approx(REFERENCE["hs3"]["fit"]["rmsea.robust"], rel=1e-6)
     assert "c = 1,055" in table.note
     ml_table = cfa(pd.read_csv(FIXTURES / FILES["hs3"]), REFERENCE["hs3"]["model"]).to_table("en")["cfa_fit"]
     assert len(ml_table.frame) == 1 and "Satorra" not in ml_table.note
