@@ -44,7 +44,6 @@ app.add_typer(data_app, name="data")
 err_console = Console(stderr=True)
 out_console = Console()
 
-DEFAULT_INSTRUMENT = Path("surveys/alliance_startup.yaml")
 
 
 class Lang(StrEnum):
@@ -102,9 +101,10 @@ def write_bytes_atomic(path: Path, payload: bytes) -> None:
 
 
 def _load_instrument(path: Path | None):
-    from alliance_stats.instrument import load_instrument
+    """The instrument at ``path``; without one, the project's instrument wherever the command is run from."""
+    from alliance_stats.instrument import default_instrument, load_instrument
 
-    return load_instrument(path or DEFAULT_INSTRUMENT)
+    return default_instrument() if path is None else load_instrument(path)
 
 
 # --------------------------------------------------------------------------------------------- run

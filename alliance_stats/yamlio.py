@@ -100,6 +100,9 @@ def load_yaml_text(text: str, file: str, error: type[AllianceStatsError] = Allia
 def load_yaml_file(path: str | Path, error: type[AllianceStatsError] = AllianceStatsError) -> tuple[Any, LineMap]:
     """Read and parse a YAML file (UTF-8); errors name the file and line."""
     path = Path(path)
+    if path.is_dir():
+        raise error("this is a folder, not a YAML file", file=str(path),
+                    fix="give the path of the YAML file itself, e.g. analyses/confirmatory.yaml")
     if not path.is_file():
         raise error("file not found", file=str(path), fix="check the path (it is relative to the current folder)")
     try:

@@ -53,3 +53,15 @@ def test_console_script_is_installed():
                             text=True, check=False)
     assert result.returncode == 0
     assert __version__ in result.stdout
+
+
+def test_a_folder_given_as_plan_is_named_as_such(tmp_path, capsys):
+    code, out = _run(["run", str(tmp_path)], capsys)
+    assert code == 2 and "this is a folder, not a YAML file" in out and "Traceback" not in out
+
+
+def test_survey_export_finds_the_project_instrument_from_any_folder(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)  # no surveys/ folder here
+    code, out = _run(["survey", "export", "--format", "codebook-csv", "-o", "codebook.csv"], capsys)
+    assert code == 0, out
+    assert "LINK_1" in (tmp_path / "codebook.csv").read_text(encoding="utf-8")
