@@ -298,6 +298,20 @@ class WarningLog:
                 return
         self.items.append({"stage": stage, "kind": kind, "message": message})
 
+    def attempt(self, stage: str, what: str, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """:meth:`run`, except that an analysis the data cannot support (a :class:`SpecificationError`, e.g. a
+        CFA of 53 items on 60 pilot respondents) is recorded as a warning and gives ``None``: the rest of the
+        run goes on and the report says what was not computed and why."""
+        from alliance_stats.errors import SpecificationError
+
+        try:
+            return self.run(stage, func, *args, **kwargs)
+        except SpecificationError as exc:
+            where = f" ({exc.location()})" if exc.location() else ""
+            fix = f" {exc.fix[:1].upper()}{exc.fix[1:].rstrip('.')}." if exc.fix else ""
+            self.add(stage, f"{what} not computed: {exc.message.rstrip('.')}{where}.{fix}", "AnalysisWarning")
+            return None
+
     def run(self, stage: str, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Call ``func`` and record the analysis warnings it raises and its result's ``.warnings``."""
         with warnings.catch_warnings(record=True) as caught:
@@ -824,18 +838,19 @@ def _section_measurement(ctx: RunContext, prep: dict[str, Any]) -> Any:
     has_missing = items[[v.name for c in codes for v in inst.items(c)]].isna().any().any()
     # ML: full information when answers are missing; MLM (Satorra-Bentler) is defined for complete cases only
     missing = "fiml" if has_missing and plan.measurement.estimator == "ML" else "listwise"
-    fit = ctx.log.run("measurement", cfa, items, model, missing=missing, estimator=plan.measurement.estimator)
+    fit = ctx.log.attempt("measurement", ctx.t("AFC", "CFA"), cfa, items, model, missing=missing,
+                          estimator=plan.measurement.estimator)
     ctx.values["cfa_missing"] = missing
-    loadings = fit.loadings
-    rel = fit.reliability
     rows = []
     for code in codes:
         a = alphas[code]
-        lam = loadings.loc[loadings["factor"] == code, "std_est"].to_numpy(dtype=float)
-        cr = float(lam.sum() ** 2 / (lam.sum() ** 2 + np.sum(1 - lam**2)))
+        omega = cr = ave = np.nan  # from the CFA, when it could be estimated
+        if fit is not None:
+            lam = fit.loadings.loc[fit.loadings["factor"] == code, "std_est"].to_numpy(dtype=float)
+            cr = float(lam.sum() ** 2 / (lam.sum() ** 2 + np.sum(1 - lam**2)))
+            omega, ave = float(fit.reliability.loc[code, "omega"]), float(fit.reliability.loc[code, "ave"])
         rows.append({"k": a.k, "n": a.n, "alpha": a.alpha, "alpha_low": a.ci[0] if a.ci else np.nan,
-                     "alpha_high": a.ci[1] if a.ci else np.nan, "omega": float(rel.loc[code, "omega"]),
-                     "cr": cr, "ave": float(rel.loc[code, "ave"])})
+                     "alpha_high": a.ci[1] if a.ci else np.nan, "omega": omega, "cr": cr, "ave": ave})
     for code, row in zip(codes, rows, strict=True):
         for message in convergent_validity_warnings(code, row):
             ctx.log.add("measurement", message, "AnalysisWarning")
@@ -858,12 +873,14 @@ def _section_measurement(ctx: RunContext, prep: dict[str, Any]) -> Any:
     # EFA diagnostics on all construct items
     # pairwise correlations (psych's default): rows with a missing answer still count
     all_items = items[[v.name for c in codes for v in inst.items(c)]].dropna(how="all")
-    k_res = ctx.log.run("measurement", kmo, all_items)
-    b_res = ctx.log.run("measurement", bartlett_sphericity, all_items)
-    pa = ctx.log.run("measurement", parallel_analysis, all_items, n_iter=plan.measurement.parallel_iter,
-                     seed=ctx.seeds["parallel"])
-    diag = pd.DataFrame({ctx.t("Valeur", "Value"): [k_res.msa, b_res.chisq, b_res.df, b_res.p,
-                                                     pa.n_factors, len(codes), len(all_items)]},
+    k_res = ctx.log.attempt("measurement", "KMO", kmo, all_items)
+    b_res = ctx.log.attempt("measurement", ctx.t("Test de Bartlett", "Bartlett's test"), bartlett_sphericity,
+                            all_items)
+    pa = ctx.log.attempt("measurement", ctx.t("Analyse parallèle", "Parallel analysis"), parallel_analysis,
+                         all_items, n_iter=plan.measurement.parallel_iter, seed=ctx.seeds["parallel"])
+    diag = pd.DataFrame({ctx.t("Valeur", "Value"): [
+        k_res.msa if k_res else np.nan, b_res.chisq if b_res else np.nan, b_res.df if b_res else np.nan,
+        b_res.p if b_res else np.nan, pa.n_factors if pa else np.nan, len(codes), len(all_items)]},
                         index=["KMO (MSA)", ctx.t("Bartlett χ²", "Bartlett χ²"), ctx.t("Bartlett ddl", "Bartlett df"),
                                ctx.t("Bartlett p", "Bartlett p"),
                                ctx.t("Facteurs suggérés (analyse parallèle)", "Factors suggested (parallel analysis)"),
@@ -882,16 +899,20 @@ def _section_measurement(ctx: RunContext, prep: dict[str, Any]) -> Any:
                     f"({plan.measurement.parallel_iter} draws, 95th percentile)."), formats, lang))
 
     # CFA tables
-    cfa_tables = fit.to_table(lang)
-    for key in ("cfa_fit", "cfa_loadings"):
-        if key in cfa_tables:
-            ctx.add_table(section, cfa_tables[key])
-    fl = ctx.log.run("measurement", fornell_larcker, fit)
-    ht = ctx.log.run("measurement", htmt, items, model)
-    for message in discriminant_validity_warnings(fl, ht):
-        ctx.log.add("measurement", message, "AnalysisWarning")
-    for tab in (fl.to_table(lang), ht.to_table(lang)):
-        ctx.add_table(section, tab)
+    fl = None
+    if fit is not None:
+        cfa_tables = fit.to_table(lang)
+        for key in ("cfa_fit", "cfa_loadings"):
+            if key in cfa_tables:
+                ctx.add_table(section, cfa_tables[key])
+        fl = ctx.log.run("measurement", fornell_larcker, fit)
+    ht = ctx.log.attempt("measurement", "HTMT", htmt, items, model)
+    if fl is not None and ht is not None:
+        for message in discriminant_validity_warnings(fl, ht):
+            ctx.log.add("measurement", message, "AnalysisWarning")
+    for result in (fl, ht):
+        if result is not None:
+            ctx.add_table(section, result.to_table(lang))
     ctx.add_table(section, prep["dyads"].to_table(lang, inst))
 
     # figures
@@ -900,11 +921,12 @@ def _section_measurement(ctx: RunContext, prep: dict[str, Any]) -> Any:
             fig = likert_diverging_bars(prep["responses"], inst, lang, constructs=group)
             _figure(ctx, section, f"likert_{group[0].lower()}", fig,
                     "Réponses aux items de Likert par construit", "Likert answers per construct")
-    eig = pa.eigenvalues.rename(columns={"fa_observed": "observed", "fa_simulated": "simulated"})[
-        ["observed", "simulated"]]
-    _figure(ctx, section, "scree", scree_plot(eig, lang, n_retained=pa.n_factors),
-            "Éboulis des valeurs propres et analyse parallèle", "Scree plot and parallel analysis")
-    ctx.values["cfa_fit"] = dict(fit.fit)
+    if pa is not None:
+        eig = pa.eigenvalues.rename(columns={"fa_observed": "observed", "fa_simulated": "simulated"})[
+            ["observed", "simulated"]]
+        _figure(ctx, section, "scree", scree_plot(eig, lang, n_retained=pa.n_factors),
+                "Éboulis des valeurs propres et analyse parallèle", "Scree plot and parallel analysis")
+    ctx.values["cfa_fit"] = dict(fit.fit) if fit is not None else None
     ctx.stage_warnings(section, "measurement")
     prep["cfa"] = fit
     return section
@@ -1057,30 +1079,32 @@ def _section_typology(ctx: RunContext, prep: dict[str, Any]) -> Any:
     suff = ctx.log.run("typology", sufficiency, fuzzy, firms.loc[known, "crossed"],
                        dyad_id=firms.loc[known, "dyad_id"])
     ctx.add_table(section, suff.to_table(lang))
-    check = ctx.log.run(
-        "typology", cluster_check, table, variables=tuple(spec.cluster.variables), k=spec.cluster.k,
+    check = ctx.log.attempt(
+        "typology", ctx.t("Vérification par classification", "Cluster check"), cluster_check, table,
+        variables=tuple(spec.cluster.variables), k=spec.cluster.k,
         methods=tuple(spec.cluster.methods), k_range=range(1, spec.cluster.k_max + 1), n_boot=spec.cluster.n_boot,
         n_perm=spec.cluster.n_perm, theory=table["configuration"] if tuple(spec.cluster.variables) != (
             "link", "symmetry") else None, seed=ctx.seeds["cluster"], cut=spec.cut, scale=scale,
         asymmetry=spec.asymmetry,
     )
-    tables = check.to_table(lang)
-    if "cluster_crosstab" in tables:
-        tables["cluster_crosstab"] = suppress_small_counts(tables["cluster_crosstab"], plan.report.suppress_below,
-                                                            rows_add_up=True)
-    for key in ("cluster_verdict", "cluster_k_picks", "cluster_k_selection", "cluster_agreement", "cluster_crosstab",
-                "cluster_stability", "cluster_centroids"):
-        if key in tables:
-            ctx.add_table(section, tables[key])
-    ctx.values["cluster_verdict"] = check.verdict
-    ctx.values["cluster_ari"] = dict(check.ari)
-    if tuple(spec.cluster.variables) == ("link", "symmetry"):
-        _figure(ctx, section, "typology_map", typology_map(table, check, lang),
-                "Carte de la typologie : dyades dans le plan lien x symétrie",
-                "Typology map: dyads in the link x symmetry plane")
-    curves = check.k_selection[["method", "k", "bic", "silhouette", "calinski_harabasz", "gap"]]
-    _figure(ctx, section, "k_selection", k_selection_plot(curves, lang),
-            "Choix du nombre de groupes", "Choosing the number of clusters")
+    ctx.values["cluster_verdict"] = None if check is None else check.verdict
+    ctx.values["cluster_ari"] = None if check is None else dict(check.ari)
+    if check is not None:
+        tables = check.to_table(lang)
+        if "cluster_crosstab" in tables:
+            tables["cluster_crosstab"] = suppress_small_counts(tables["cluster_crosstab"],
+                                                                plan.report.suppress_below, rows_add_up=True)
+        for key in ("cluster_verdict", "cluster_k_picks", "cluster_k_selection", "cluster_agreement",
+                    "cluster_crosstab", "cluster_stability", "cluster_centroids"):
+            if key in tables:
+                ctx.add_table(section, tables[key])
+        if tuple(spec.cluster.variables) == ("link", "symmetry"):
+            _figure(ctx, section, "typology_map", typology_map(table, check, lang),
+                    "Carte de la typologie : dyades dans le plan lien x symétrie",
+                    "Typology map: dyads in the link x symmetry plane")
+        curves = check.k_selection[["method", "k", "bic", "silhouette", "calinski_harabasz", "gap"]]
+        _figure(ctx, section, "k_selection", k_selection_plot(curves, lang),
+                "Choix du nombre de groupes", "Choosing the number of clusters")
     ctx.stage_warnings(section, "typology")
     prep["fuzzy"] = fuzzy
     prep["cluster"] = check
@@ -1209,9 +1233,12 @@ def _section_hypotheses(ctx: RunContext, prep: dict[str, Any]) -> Any:
         spec = plan.models[hyp.model]
         covariates = [p for p in spec.predictors if p not in (hyp.mediation["x"], hyp.mediation["mediator"])
                       and p not in spec.categorical]
-        res = ctx.log.run("hypotheses", mediation, prep["firms"], hyp.mediation["x"], hyp.mediation["mediator"],
-                          hyp.mediation["outcome"], covariates=covariates, seed=ctx.seeds["mediation"],
-                          cluster=spec.cluster)
+        res = ctx.log.attempt("hypotheses", f"{hyp.id} ({ctx.t('médiation exploratoire', 'exploratory mediation')})",
+                              mediation, prep["firms"], hyp.mediation["x"], hyp.mediation["mediator"],
+                              hyp.mediation["outcome"], covariates=covariates, seed=ctx.seeds["mediation"],
+                              cluster=spec.cluster)
+        if res is None:
+            continue
         tab = res.to_table(lang)
         tab.key = f"mediation_{hyp.id.lower()}"
         tab.title = f"{hyp.id}. {tab.title}"

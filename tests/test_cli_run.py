@@ -4,6 +4,9 @@ kept unless --force; no run folder (not even a temporary one) is left behind by 
 
 from __future__ import annotations
 
+import json
+import re
+
 import pandas as pd
 import pytest
 
@@ -109,3 +112,23 @@ def test_plan_error_message_points_at_the_line_of_a_nested_entry(tmp_path, capsy
     code, out = cli(["run", tmp_path / "plan.yaml", "-o", tmp_path / "out"], capsys)
     assert code == 2
     assert f"line {line_of(text, 'cluster: firm')}" in out and "model M2" in out
+
+
+def test_a_pilot_too_small_for_some_analyses_still_gets_a_report_saying_what_was_not_computed(tmp_path, capsys):
+    # 12 dyads: about 24 respondents for 53 items (no CFA, KMO or Bartlett), fewer than 20 dyads for four clusters,
+    # mediation bootstrap unstable; the rest of the plan (scores, reliability, models, hypotheses) still runs
+    data = tmp_path / "pilot.csv"
+    write_responses(simulate_alliances(12, seed=5).responses, data)
+    (tmp_path / "plan.yaml").write_text(plan_text(), encoding="utf-8")
+    code, out = cli(["run", tmp_path / "plan.yaml", "--data", data, "-o", tmp_path / "run"], capsys)
+    assert code == 0, out
+    warnings_txt = (tmp_path / "run" / "warnings.txt").read_text(encoding="utf-8")
+    assert re.search(r"CFA not computed: the EM estimate of the items' covariance matrix is singular \(2\d "
+                     r"respondents for 53 items\)\. Collect more responses", warnings_txt)
+    assert "Cluster check not computed: 12 complete dyads for k = 4 clusters" in warnings_txt
+    results = json.loads((tmp_path / "run" / "results.json").read_text(encoding="utf-8"))
+    assert results["values"]["cfa_fit"] is None and results["values"]["cluster_verdict"] is None
+    assert {"reliability", "models", "hypotheses"} <= set(results["tables"])
+    assert "cfa_fit" not in results["tables"] and "cluster_crosstab" not in results["tables"]
+    html = (tmp_path / "run" / "report.html").read_text(encoding="utf-8")
+    assert "Cluster check not computed" in html

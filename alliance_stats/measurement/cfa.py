@@ -423,10 +423,13 @@ def _prepare(data: pd.DataFrame, model: MeasurementModel, missing: str, group: s
         else:
             gd = engine.group_data_missing(label, block)
             if np.linalg.eigvalsh(gd.cov)[0] < 1e-8 * np.max(np.diag(gd.cov)):
+                few = block.shape[0] <= block.shape[1]
                 raise SpecificationError(
                     "the EM estimate of the items' covariance matrix"
-                    + (f" in group {label!r}" if group is not None else "") + " is singular",
-                    fix="drop an item that duplicates another one or collect more responses",
+                    + (f" in group {label!r}" if group is not None else "") + " is singular"
+                    + (f" ({block.shape[0]} respondents for {block.shape[1]} items)" if few else ""),
+                    fix="collect more responses than there are items, or fit fewer constructs at a time" if few
+                    else "drop an item that duplicates another one or collect more responses",
                 )
             groups.append(gd)
     return groups, group_labels, n_dropped
