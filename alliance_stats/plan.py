@@ -1124,11 +1124,16 @@ def _section_models(ctx: RunContext, prep: dict[str, Any]) -> Any:
     results = {}
     for key, spec in plan.models.items():
         stage = f"model {key}"
-        results[key] = ctx.log.run(
-            stage, fit_logit, firms, spec.outcome, spec.predictors, categorical=dict(spec.categorical),
-            interactions=[tuple(p) for p in spec.interactions], method=spec.method, cluster=spec.cluster,
-            gee=spec.gee, standardize=list(spec.standardize),
-        )
+        try:
+            results[key] = ctx.log.run(
+                stage, fit_logit, firms, spec.outcome, spec.predictors, categorical=dict(spec.categorical),
+                interactions=[tuple(p) for p in spec.interactions], method=spec.method, cluster=spec.cluster,
+                gee=spec.gee, standardize=list(spec.standardize),
+            )
+        except AllianceStatsError as exc:  # say which confirmatory model the data cannot support
+            exc.message = f"model {key}: {exc.message}"
+            exc.args = (str(exc),)
+            raise
         ctx.values[f"model_{key}_method"] = {"method": results[key].method, "reason": results[key].method_reason}
         # the side-by-side table prints text cells: its numbers, machine-readable, for results.json
         ctx.values[f"model_{key}_coefficients"] = results[key].table

@@ -132,3 +132,15 @@ def test_a_pilot_too_small_for_some_analyses_still_gets_a_report_saying_what_was
     assert "cfa_fit" not in results["tables"] and "cluster_crosstab" not in results["tables"]
     html = (tmp_path / "run" / "report.html").read_text(encoding="utf-8")
     assert "Cluster check not computed" in html
+
+
+def test_a_model_the_data_cannot_support_stops_the_run_naming_the_model(responses, tmp_path, capsys):
+    nobody = responses.copy()
+    nobody["BREAKEVEN"] = 0  # no firm reached break-even: crossing is 0 for every firm
+    write_responses(nobody, tmp_path / "responses.csv")
+    (tmp_path / "plan.yaml").write_text(plan_text(), encoding="utf-8")
+    code, out = cli(["run", tmp_path / "plan.yaml", "--data", tmp_path / "responses.csv", "-o", tmp_path / "run"],
+                    capsys)
+    assert code == 2 and "Traceback" not in out
+    assert "model M1: the outcome is constant (all 0)" in out
+    assert not (tmp_path / "run").exists()
