@@ -77,9 +77,9 @@ class MeasurementSpec(_Strict):
     n_boot: int = Field(2000, ge=100)
     cfa_constructs: list[str] | None = Field(None, description="construct codes in the CFA (default: all)")
     parallel_iter: int = Field(100, ge=20)
-    estimator: Literal["ML", "MLM"] = Field(
-        "ML", description="CFA estimator: ML (full-information ML when answers are missing) or MLM "
-                          "(Satorra-Bentler scaled test and robust SE, complete cases only)")
+    estimator: Literal["ML", "MLM", "MLR"] = Field(
+        "ML", description="CFA estimator: ML, MLR (Huber-White SE and Yuan-Bentler test; both use full "
+                          "information when answers are missing) or MLM (Satorra-Bentler, complete cases only)")
 
 
 class ModelSpec(_Strict):
@@ -836,8 +836,8 @@ def _section_measurement(ctx: RunContext, prep: dict[str, Any]) -> Any:
                                    n_boot=plan.measurement.n_boot, seed=ctx.seeds["alpha"])
     model = _cfa_syntax(inst, codes)
     has_missing = items[[v.name for c in codes for v in inst.items(c)]].isna().any().any()
-    # ML: full information when answers are missing; MLM (Satorra-Bentler) is defined for complete cases only
-    missing = "fiml" if has_missing and plan.measurement.estimator == "ML" else "listwise"
+    # ML and MLR: full information when answers are missing; MLM (Satorra-Bentler) needs complete cases
+    missing = "fiml" if has_missing and plan.measurement.estimator != "MLM" else "listwise"
     fit = ctx.log.attempt("measurement", ctx.t("AFC", "CFA"), cfa, items, model, missing=missing,
                           estimator=plan.measurement.estimator)
     ctx.values["cfa_missing"] = missing

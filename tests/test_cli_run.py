@@ -144,3 +144,18 @@ def test_a_model_the_data_cannot_support_stops_the_run_naming_the_model(response
     assert code == 2 and "Traceback" not in out
     assert "model M1: the outcome is constant (all 0)" in out
     assert not (tmp_path / "run").exists()
+
+
+def test_plan_estimator_mlr_keeps_missing_answers_and_adds_the_yuan_bentler_row(tmp_path, capsys):
+    write_responses(simulate_alliances(100, seed=11).responses, tmp_path / "responses.csv")
+    (tmp_path / "plan.yaml").write_text(plan_text(**{"estimator: ML ": "estimator: MLR "}), encoding="utf-8")
+    code, out = cli(["run", tmp_path / "plan.yaml", "--data", tmp_path / "responses.csv", "-o", tmp_path / "run"],
+                    capsys)
+    assert code == 0, out
+    results = json.loads((tmp_path / "run" / "results.json").read_text(encoding="utf-8"))
+    fit = results["values"]["cfa_fit"]
+    assert results["values"]["cfa_missing"] == "fiml"  # full information: no respondent dropped
+    assert fit["chisq.scaled"] == pytest.approx(fit["chisq"] / fit["chisq.scaling.factor"])
+    assert "cfi.robust" not in fit  # lavaan's FIML robust indices use another correction: not reported
+    rows = results["tables"]["cfa_fit"]["frame"]["data"]
+    assert [row[0] for row in rows] == ["ML (normal theory)", "Yuan-Bentler (scaled)"]

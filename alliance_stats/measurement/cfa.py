@@ -31,8 +31,10 @@ step by step:
   EM algorithm (same start, same 1e-5 stopping rule), which also supplies the "sample" moments used by
   SRMR, compRelSEM and AVE; rows with every item missing are dropped, as lavaan does;
 - ``estimator="MLM"`` (complete data, one group): the same estimates, robust (``robust.sem``) standard
-  errors, the Satorra-Bentler scaled test with lavaan's scaled and robust CFI/TLI/RMSEA
-  (:mod:`alliance_stats.measurement._robust`; checked by ``make_fixtures_mlm.R``).
+  errors, the Satorra-Bentler scaled test with lavaan's scaled and robust CFI/TLI/RMSEA;
+  ``estimator="MLR"`` (complete data or FIML, one group): observed information, Huber-White standard
+  errors from the casewise scores and the Yuan-Bentler T2* test (lavaan's ``yuan.bentler.mplus``)
+  (:mod:`alliance_stats.measurement._robust`; both checked by ``make_fixtures_mlm.R``).
 
 Every number is checked against lavaan 0.6-14 / semTools 0.5-6 in ``tests/measurement`` (fixtures made by
 ``tests/fixtures/measurement/make_fixtures_lavaan.R``; all agree to 1e-4 or better). Speed: Fisher scoring
@@ -113,19 +115,33 @@ _TEXT: dict[str, dict[str, str]] = {
     "mlm_note": {
         "en": " Satorra-Bentler row (estimator MLM, as lavaan's estimator = \"MLM\"): the same estimates with "
               "chi-square divided by the scaling factor c = {c} (c > 1: the items have heavier tails than "
-              "the normal), scaled CFI, TLI and RMSEA, and robust standard errors in the loadings table. Robust "
-              "indices: CFI, TLI and RMSEA of Brosseau-Liard, Savalei and Li (2012, 2014), lavaan's *.robust, "
-              "which estimate the population values consistently under non-normality: report these.",
+              "the normal), scaled CFI, TLI and RMSEA, and robust standard errors in the loadings table.",
         "fr": " Ligne Satorra-Bentler (estimateur MLM, comme estimator = \"MLM\" de lavaan) : les mêmes "
               "estimations, khi-deux divisé par le facteur d'échelle c = {c} (c > 1 : les items ont des "
               "queues plus épaisses que la loi normale), CFI, TLI et RMSEA corrigés, et erreurs types "
-              "robustes dans le tableau des saturations. Indices robustes : CFI, TLI et RMSEA de Brosseau-Liard, "
-              "Savalei et Li (2012, 2014), *.robust de lavaan, qui estiment sans biais les valeurs de la "
-              "population hors normalité : ce sont eux à rapporter.",
+              "robustes dans le tableau des saturations.",
+    },
+    "mlr_note": {
+        "en": " Yuan-Bentler row (estimator MLR, as lavaan's estimator = \"MLR\", test yuan.bentler.mplus): the "
+              "same estimates with chi-square divided by the scaling factor c = {c} (c > 1: heavier tails than "
+              "the normal), scaled CFI, TLI and RMSEA, and Huber-White robust standard errors in the loadings "
+              "table.",
+        "fr": " Ligne Yuan-Bentler (estimateur MLR, comme estimator = \"MLR\" de lavaan, test "
+              "yuan.bentler.mplus) : les mêmes estimations, khi-deux divisé par le facteur d'échelle c = {c} "
+              "(c > 1 : queues plus épaisses que la loi normale), CFI, TLI et RMSEA corrigés, et erreurs types "
+              "robustes de Huber-White dans le tableau des saturations.",
+    },
+    "robust_note": {
+        "en": " Robust indices: CFI, TLI and RMSEA of Brosseau-Liard, Savalei and Li (2012, 2014), lavaan's "
+              "*.robust, which estimate the population values consistently under non-normality: report these.",
+        "fr": " Indices robustes : CFI, TLI et RMSEA de Brosseau-Liard, Savalei et Li (2012, 2014), *.robust de "
+              "lavaan, qui estiment sans biais les valeurs de la population hors normalité : ce sont eux à "
+              "rapporter.",
     },
     "estimator": {"en": "Test", "fr": "Test"},
     "ml_row": {"en": "ML (normal theory)", "fr": "MV (théorie normale)"},
     "mlm_row": {"en": "Satorra-Bentler (scaled)", "fr": "Satorra-Bentler (corrigé)"},
+    "mlr_row": {"en": "Yuan-Bentler (scaled)", "fr": "Yuan-Bentler (corrigé)"},
     "robust_row": {"en": "Robust indices", "fr": "Indices robustes"},
     "listwise": {"en": "listwise deletion", "fr": "suppression par liste"},
     "fiml": {"en": "full information, missing answers kept", "fr": "information complète, réponses manquantes "
@@ -253,20 +269,25 @@ class CFAResult:
             "BIC": "f1",
         }
         note = _TEXT["fit_note"][lang].format(missing=_t(self.missing, lang))
-        if self.estimator == "MLM":
+        if self.estimator in ("MLM", "MLR"):
             scaled = dict(zip(fit_frame.columns, [
                 int(f["ntotal"]), f["chisq.scaled"], int(f["df"]), f["pvalue.scaled"], f["cfi.scaled"],
                 f["tli.scaled"], f["rmsea.scaled"], f["rmsea.ci.lower.scaled"], f["rmsea.ci.upper.scaled"],
                 np.nan, np.nan, np.nan], strict=True))
-            robust = dict(zip(fit_frame.columns, [
-                int(f["ntotal"]), np.nan, np.nan, np.nan, f["cfi.robust"], f["tli.robust"], f["rmsea.robust"],
-                f["rmsea.ci.lower.robust"], f["rmsea.ci.upper.robust"], np.nan, np.nan, np.nan], strict=True))
-            fit_frame = pd.concat([fit_frame, pd.DataFrame([scaled, robust],
-                                                           index=pd.Index(["MLM", "robust"], name="model"))])
-            fit_frame.insert(0, _t("estimator", lang), [_t("ml_row", lang), _t("mlm_row", lang),
-                                                        _t("robust_row", lang)])
+            rows, labels = [scaled], [_t("ml_row", lang), _t(f"{self.estimator.lower()}_row", lang)]
+            if "cfi.robust" in f:  # not under FIML (lavaan's needs Savalei's 2021 correction there)
+                rows.append(dict(zip(fit_frame.columns, [
+                    int(f["ntotal"]), np.nan, np.nan, np.nan, f["cfi.robust"], f["tli.robust"], f["rmsea.robust"],
+                    f["rmsea.ci.lower.robust"], f["rmsea.ci.upper.robust"], np.nan, np.nan, np.nan], strict=True)))
+                labels.append(_t("robust_row", lang))
+            fit_frame = pd.concat([fit_frame, pd.DataFrame(
+                rows, index=pd.Index([self.estimator, "robust"][: len(rows)], name="model"))])
+            fit_frame.insert(0, _t("estimator", lang), labels)
             fit_formats[_t("estimator", lang)] = "text"
-            note += _TEXT["mlm_note"][lang].format(c=format_cell(f["chisq.scaling.factor"], "f3", lang))
+            note += _TEXT[f"{self.estimator.lower()}_note"][lang].format(
+                c=format_cell(f["chisq.scaling.factor"], "f3", lang))
+            if "cfi.robust" in f:
+                note += _TEXT["robust_note"][lang]
         fit_table = Table(
             key="cfa_fit", title=_t("fit_title", lang), frame=fit_frame, note=note, formats=fit_formats,
             lang=lang, show_index=False,
@@ -592,12 +613,15 @@ def cfa(
         lavaan measurement syntax (``f =~ a + b + c``, ``a ~~ b``; see
         :mod:`alliance_stats.measurement.syntax`) or a parsed :class:`MeasurementModel`.
     estimator
-        ``"ML"`` (normal-theory maximum likelihood) or ``"MLM"`` (lavaan's ``estimator = "MLM"``: the ML
-        estimates with robust ``robust.sem`` standard errors and the Satorra-Bentler scaled test, for
-        complete data in one group). MLM adds to ``.fit`` lavaan's ``chisq.scaled``, ``pvalue.scaled``,
-        ``chisq.scaling.factor``, ``baseline.chisq.scaled``, ``cfi.scaled``, ``tli.scaled``,
-        ``rmsea.scaled`` (and CI), and the robust ``cfi.robust``, ``tli.robust``, ``rmsea.robust`` (and CI)
-        of Brosseau-Liard and Savalei, which are the ones to report for skewed Likert items.
+        ``"ML"`` (normal-theory maximum likelihood); ``"MLM"`` (lavaan's ``estimator = "MLM"``: the ML
+        estimates with ``robust.sem`` standard errors and the Satorra-Bentler scaled test; complete data,
+        one group); ``"MLR"`` (lavaan's ``estimator = "MLR"``: Huber-White standard errors and the
+        Yuan-Bentler T2* scaled test, ``yuan.bentler.mplus``; complete data or ``missing="fiml"``, one
+        group). Both add to ``.fit`` lavaan's ``chisq.scaled``, ``pvalue.scaled``, ``chisq.scaling.factor``,
+        ``baseline.chisq.scaled``, ``cfi.scaled``, ``tli.scaled``, ``rmsea.scaled`` (and CI) and, for
+        complete data, the robust ``cfi.robust``, ``tli.robust``, ``rmsea.robust`` (and CI) of
+        Brosseau-Liard and Savalei, the ones to report for skewed Likert items. (Under FIML lavaan's robust
+        indices use Savalei's 2021 correction, not implemented: they are left out rather than approximated.)
     missing
         ``"listwise"`` (lavaan's default: rows with a missing item are dropped) or ``"fiml"`` (``"ml"``
         is accepted as lavaan's name): full-information ML using every answer.
@@ -646,18 +670,21 @@ def _cfa(data: pd.DataFrame, model: str | MeasurementModel, estimator: str, miss
         raise SpecificationError(f"data must be a pandas DataFrame, got {type(data).__name__}",
                                  fix="pass the scored responses as a DataFrame")
     estimator_key = str(estimator).upper()
-    if estimator_key not in ("ML", "MLM"):
+    if estimator_key not in ("ML", "MLM", "MLR"):
         raise SpecificationError(f"estimator {estimator!r} is not available", value=estimator,
-                                 fix="use estimator='ML' or 'MLM' (Satorra-Bentler robust ML; MLR and "
-                                     "categorical estimators are not implemented)")
+                                 fix="use estimator='ML', 'MLM' (Satorra-Bentler) or 'MLR' (Huber-White and "
+                                     "Yuan-Bentler); categorical estimators (WLSMV) are not implemented")
     missing_key = {"listwise": "listwise", "fiml": "fiml", "ml": "fiml"}.get(str(missing).lower())
     if missing_key is None:
         raise SpecificationError(f"missing={missing!r} is not one of 'listwise', 'fiml'", value=missing,
                                  fix="use missing='listwise' or missing='fiml'")
     if estimator_key == "MLM" and (missing_key == "fiml" or group is not None):
         raise SpecificationError("estimator='MLM' (Satorra-Bentler) needs complete data in a single group",
-                                 value=estimator, fix="use missing='listwise' and group=None with MLM, or "
-                                                      "estimator='ML'")
+                                 value=estimator, fix="use estimator='MLR' with missing answers, missing='listwise' "
+                                                      "and group=None with MLM, or estimator='ML'")
+    if estimator_key == "MLR" and group is not None:
+        raise SpecificationError("estimator='MLR' is available for a single group only", value=estimator,
+                                 fix="fit each group separately, or use estimator='ML' for a multi-group model")
     unknown = [g for g in group_equal if g not in engine.GROUP_EQUAL_KINDS]
     if unknown:
         raise SpecificationError(f"group_equal has unknown constraint {unknown[0]!r}", value=unknown[0],
@@ -677,7 +704,7 @@ def _cfa(data: pd.DataFrame, model: str | MeasurementModel, estimator: str, miss
 
     messages: list[str] = []
     groups, group_labels, n_dropped = _prepare(data, parsed, missing_key, group, messages)
-    meanstructure = group is not None or missing_key == "fiml"
+    meanstructure = group is not None or missing_key == "fiml"  # lavaan's defaults, also for MLM and MLR
     table = engine.build_parameter_table(parsed, len(groups), meanstructure, tuple(group_equal))
     cfa_model = engine.CFAModel(table, groups)
     p = len(parsed.items)
@@ -704,9 +731,9 @@ def _cfa(data: pd.DataFrame, model: str | MeasurementModel, estimator: str, miss
         _warn(messages, f"the CFA did not converge after {outcome.iterations} iterations "
               f"({outcome.message}); results are not trustworthy", ConvergenceWarning)
 
-    # lavaan's defaults: expected information for complete data, observed information for FIML
-    fiml = missing_key == "fiml"
-    information = cfa_model.observed_information(outcome.theta) if fiml else outcome.information
+    # lavaan's defaults: expected information for complete data, observed information for FIML and MLR
+    observed = missing_key == "fiml" or estimator_key == "MLR"
+    information = cfa_model.observed_information(outcome.theta) if observed else outcome.information
     vcov, vcov_ok = _vcov(information)
     if not vcov_ok:
         _warn(messages, "the information matrix is singular or not positive definite: standard errors "
@@ -720,6 +747,8 @@ def _cfa(data: pd.DataFrame, model: str | MeasurementModel, estimator: str, miss
     fit = _fit_measures(cfa_model, outcome, groups, implied)
     if estimator_key == "MLM" and vcov_ok:
         vcov = _satorra_bentler(cfa_model, outcome.theta, groups[0], implied[0][0], fit)
+    if estimator_key == "MLR" and vcov_ok:
+        vcov = _yuan_bentler(cfa_model, outcome.theta, groups[0], implied[0], information, fit)
     se_free = np.sqrt(np.clip(np.diag(vcov), 0.0, None)) if vcov_ok else np.full(table.n_free, np.nan)
     params = _parameter_frame(table, outcome.theta, se_free, mats, implied, group_labels)
     multi = group is not None
@@ -783,15 +812,67 @@ def _satorra_bentler(model: engine.CFAModel, theta: np.ndarray, data: engine.Gro
     """Robust covariance of the estimates (``robust.sem``) and, added to ``fit``, lavaan's Satorra-Bentler
     scaled statistics (see :mod:`alliance_stats.measurement._robust`)."""
     assert data.values is not None
-    n = data.n
     gamma = _robust.gamma_adf(data.values)
     rows, cols = _robust.vech_indices(model.p)
     delta = model.d_sigma(theta, 0)[:, rows, cols].T
-    vcov, trace = _robust.robust_vcov(delta, _robust.normal_weight(sigma), gamma, n)
+    vcov, trace = _robust.robust_vcov(delta, _robust.normal_weight(sigma), gamma, data.n)
+    _scaled_fit(fit, trace, _robust.baseline_trace(data.cov, gamma), data.n, robust=True)
+    return vcov
+
+
+def _yuan_bentler(model: engine.CFAModel, theta: np.ndarray, data: engine.GroupData,
+                  implied: tuple[np.ndarray, np.ndarray], information: np.ndarray,
+                  fit: dict[str, float]) -> np.ndarray:
+    """Huber-White robust covariance of the estimates (``robust.huber.white``) and, added to ``fit``, lavaan's
+    Yuan-Bentler scaled statistics (``yuan.bentler.mplus``, T2*), for complete or missing data (see
+    :mod:`alliance_stats.measurement._robust`)."""
+    p, n = model.p, data.n
+    patterns = data.patterns or [engine.Pattern(np.arange(p), data.values, n, data.mean, data.cov)]
+    # h1: the saturated model at its estimates (EM moments under FIML, sample moments for complete data)
+    # without a mean structure (complete data), lavaan's h1 and baseline parameters are the covariances only
+    keep = slice(0, None) if model.meanstructure else slice(p, None)
+    scores_h1 = _robust.casewise_scores(patterns, data.mean, data.cov)[:, keep]
+    a1 = _robust.observed_information_h1(patterns, data.mean, data.cov)[keep, keep] / n
+    b1 = scores_h1.T @ scores_h1 / n
+    trace_h1 = _robust.trace_solve(a1, b1)
+    # h0: the fitted model (observed information, casewise scores at the implied moments)
+    sigma, mu = implied
+    if not model.meanstructure:  # the means are then the sample means (saturated), as lavaan's implied means
+        mu = data.mean
+    rows, cols = _robust.vech_indices(p)
+    _, _, d_mu = model.derivatives(model.matrices(theta, 0), 0)
+    delta = np.hstack([d_mu, model.d_sigma(theta, 0)[:, rows, cols]]).T
+    scores_h0 = _robust.casewise_scores(patterns, mu, sigma) @ delta
+    a0_inv = np.linalg.inv(0.5 * (information + information.T) / (2.0 * n))
+    b0 = scores_h0.T @ scores_h0 / n
+    vcov = a0_inv @ b0 @ a0_inv / n
+    # baseline (independence) model: free means and variances, at their (available-case) estimates
+    base_mu, base_var = _available_case_moments(patterns, p)
+    trace_base = trace_h1 - _robust.baseline_trace_casewise(patterns, base_mu, base_var, model.meanstructure)
+    _scaled_fit(fit, trace_h1 - float(np.sum(b0 * a0_inv)), trace_base, n, robust=data.patterns is None)
+    return vcov
+
+
+def _available_case_moments(patterns: list[engine.Pattern], p: int) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and variance (divisor n) of each item over the rows that answered it: the ML estimates of the
+    independence model under FIML (its likelihood factorises by item)."""
+    total, square, count = np.zeros(p), np.zeros(p), np.zeros(p)
+    for pat in patterns:
+        total[pat.observed] += pat.data.sum(axis=0)
+        count[pat.observed] += pat.n
+    mean = total / count
+    for pat in patterns:
+        square[pat.observed] += ((pat.data - mean[pat.observed]) ** 2).sum(axis=0)
+    return mean, square / count
+
+
+def _scaled_fit(fit: dict[str, float], trace: float, trace_base: float, n: int, robust: bool) -> None:
+    """Add lavaan's scaled (and, when ``robust``, Brosseau-Liard and Savalei's robust) test and fit indices to
+    ``fit`` from ``tr(U Gamma)`` of the model and of the baseline model."""
     df, base_df = fit["df"], fit["baseline.df"]
     trace = trace if df > 0 else 0.0
     c = trace / df if df > 0 else math.nan
-    c_base = _robust.baseline_trace(data.cov, gamma) / base_df
+    c_base = trace_base / base_df
     chisq = fit["chisq"] / c if df > 0 else 0.0
     base_chisq = fit["baseline.chisq"] / c_base
     fit.update({
@@ -807,11 +888,13 @@ def _satorra_bentler(model: engine.CFAModel, theta: np.ndarray, data: engine.Gro
     fit["cfi.scaled"] = 1.0 if (abs(t1) < 1.5e-8 and abs(t2) < 1.5e-8) else 1.0 - t1 / t2
     tt2 = (base_chisq - base_df) * df
     fit["tli.scaled"] = 1.0 - (chisq - df) * base_df / tt2 if (df > 0 and abs(tt2) > 0) else 1.0
-    # lavaan 0.6 (lav_fit_rmsea_lavobject, Satorra-Bentler): the unscaled statistic on df2 = tr(U Gamma)
-    # degrees of freedom; the point estimate equals the one from the scaled statistic on df
+    # lavaan 0.6 (lav_fit_rmsea_lavobject, Satorra-Bentler and Yuan-Bentler): the unscaled statistic on
+    # df2 = tr(U Gamma) degrees of freedom; the point estimate equals the one from the scaled statistic on df
     fit["rmsea.scaled"] = _rmsea(fit["chisq"], trace, n, 1) if df > 0 else 0.0
     fit["rmsea.ci.lower.scaled"], fit["rmsea.ci.upper.scaled"] = (
         _rmsea_ci(fit["chisq"], trace, n, 1) if df > 0 else (0.0, 0.0))
+    if not robust:  # with missing data lavaan's robust indices need the FIML correction of Savalei (2021)
+        return
     # robust CFI, TLI and RMSEA (Brosseau-Liard, Savalei and Li 2012; Brosseau-Liard and Savalei 2014), as
     # lavaan's lav_fit_cfi / lav_fit_tli / lav_fit_rmsea with c.hat: population values of the fit indices
     # estimated consistently under non-normality, unlike the "scaled" ones
@@ -827,7 +910,6 @@ def _satorra_bentler(model: engine.CFAModel, theta: np.ndarray, data: engine.Gro
     else:
         fit.update({"cfi.robust": 1.0, "tli.robust": 1.0, "rmsea.robust": 0.0, "rmsea.ci.lower.robust": 0.0,
                     "rmsea.ci.upper.robust": 0.0})
-    return vcov
 
 
 def _check_identified(info: np.ndarray | None, table: engine.ParameterTable) -> None:
