@@ -32,7 +32,7 @@ step by step:
   SRMR, compRelSEM and AVE; rows with every item missing are dropped, as lavaan does;
 - ``estimator="MLM"`` (complete data, one group): the same estimates, robust (``robust.sem``) standard
   errors, the Satorra-Bentler scaled test with lavaan's scaled and robust CFI/TLI/RMSEA;
-  ``estimator="MLR"`` (complete data or FIML, one group): observed information, Huber-White standard
+  ``estimator="MLR"`` (complete data or FIML, any number of groups): observed information, Huber-White standard
   errors from the casewise scores and the Yuan-Bentler T2* test (lavaan's ``yuan.bentler.mplus``)
   (:mod:`alliance_stats.measurement._robust`; both checked by ``make_fixtures_mlm.R``).
 
@@ -616,8 +616,8 @@ def cfa(
         ``"ML"`` (normal-theory maximum likelihood); ``"MLM"`` (lavaan's ``estimator = "MLM"``: the ML
         estimates with ``robust.sem`` standard errors and the Satorra-Bentler scaled test; complete data,
         one group); ``"MLR"`` (lavaan's ``estimator = "MLR"``: Huber-White standard errors and the
-        Yuan-Bentler T2* scaled test, ``yuan.bentler.mplus``; complete data or ``missing="fiml"``, one
-        group). Both add to ``.fit`` lavaan's ``chisq.scaled``, ``pvalue.scaled``, ``chisq.scaling.factor``,
+        Yuan-Bentler T2* scaled test, ``yuan.bentler.mplus``; complete data or ``missing="fiml"``, one or
+        more groups). Both add to ``.fit`` lavaan's ``chisq.scaled``, ``pvalue.scaled``, ``chisq.scaling.factor``,
         ``baseline.chisq.scaled``, ``cfi.scaled``, ``tli.scaled``, ``rmsea.scaled`` (and CI) and, for
         complete data, the robust ``cfi.robust``, ``tli.robust``, ``rmsea.robust`` (and CI) of
         Brosseau-Liard and Savalei, the ones to report for skewed Likert items. (Under FIML lavaan's robust
@@ -682,9 +682,6 @@ def _cfa(data: pd.DataFrame, model: str | MeasurementModel, estimator: str, miss
         raise SpecificationError("estimator='MLM' (Satorra-Bentler) needs complete data in a single group",
                                  value=estimator, fix="use estimator='MLR' with missing answers, missing='listwise' "
                                                       "and group=None with MLM, or estimator='ML'")
-    if estimator_key == "MLR" and group is not None:
-        raise SpecificationError("estimator='MLR' is available for a single group only", value=estimator,
-                                 fix="fit each group separately, or use estimator='ML' for a multi-group model")
     unknown = [g for g in group_equal if g not in engine.GROUP_EQUAL_KINDS]
     if unknown:
         raise SpecificationError(f"group_equal has unknown constraint {unknown[0]!r}", value=unknown[0],
@@ -748,7 +745,7 @@ def _cfa(data: pd.DataFrame, model: str | MeasurementModel, estimator: str, miss
     if estimator_key == "MLM" and vcov_ok:
         vcov = _satorra_bentler(cfa_model, outcome.theta, groups[0], implied[0][0], fit)
     if estimator_key == "MLR" and vcov_ok:
-        vcov = _yuan_bentler(cfa_model, outcome.theta, groups[0], implied[0], information, fit)
+        vcov = _yuan_bentler(cfa_model, outcome.theta, groups, implied, information, fit)
     se_free = np.sqrt(np.clip(np.diag(vcov), 0.0, None)) if vcov_ok else np.full(table.n_free, np.nan)
     params = _parameter_frame(table, outcome.theta, se_free, mats, implied, group_labels)
     multi = group is not None
@@ -816,41 +813,47 @@ def _satorra_bentler(model: engine.CFAModel, theta: np.ndarray, data: engine.Gro
     rows, cols = _robust.vech_indices(model.p)
     delta = model.d_sigma(theta, 0)[:, rows, cols].T
     vcov, trace = _robust.robust_vcov(delta, _robust.normal_weight(sigma), gamma, data.n)
-    _scaled_fit(fit, trace, _robust.baseline_trace(data.cov, gamma), data.n, robust=True)
+    _scaled_fit(fit, trace, _robust.baseline_trace(data.cov, gamma), data.n, 1, robust=True)
     return vcov
 
 
-def _yuan_bentler(model: engine.CFAModel, theta: np.ndarray, data: engine.GroupData,
-                  implied: tuple[np.ndarray, np.ndarray], information: np.ndarray,
+def _yuan_bentler(model: engine.CFAModel, theta: np.ndarray, groups: list[engine.GroupData],
+                  implied: list[tuple[np.ndarray, np.ndarray]], information: np.ndarray,
                   fit: dict[str, float]) -> np.ndarray:
     """Huber-White robust covariance of the estimates (``robust.huber.white``) and, added to ``fit``, lavaan's
-    Yuan-Bentler scaled statistics (``yuan.bentler.mplus``, T2*), for complete or missing data (see
-    :mod:`alliance_stats.measurement._robust`)."""
-    p, n = model.p, data.n
-    patterns = data.patterns or [engine.Pattern(np.arange(p), data.values, n, data.mean, data.cov)]
-    # h1: the saturated model at its estimates (EM moments under FIML, sample moments for complete data)
-    # without a mean structure (complete data), lavaan's h1 and baseline parameters are the covariances only
-    keep = slice(0, None) if model.meanstructure else slice(p, None)
-    scores_h1 = _robust.casewise_scores(patterns, data.mean, data.cov)[:, keep]
-    a1 = _robust.observed_information_h1(patterns, data.mean, data.cov)[keep, keep] / n
-    b1 = scores_h1.T @ scores_h1 / n
-    trace_h1 = _robust.trace_solve(a1, b1)
-    # h0: the fitted model (observed information, casewise scores at the implied moments)
-    sigma, mu = implied
-    if not model.meanstructure:  # the means are then the sample means (saturated), as lavaan's implied means
-        mu = data.mean
+    Yuan-Bentler scaled statistics (``yuan.bentler.mplus``, T2*), for complete or missing data and any number
+    of groups (see :mod:`alliance_stats.measurement._robust`; groups weighted by N_g / N as lavaan's
+    ``lav_test_yuan_bentler_mplus_trace``)."""
+    p, n_total = model.p, model.n_total
+    a0_inv = np.linalg.inv(0.5 * (information + information.T) / (2.0 * n_total))  # per observation
+    b0 = np.zeros_like(a0_inv)
+    trace = trace_base = 0.0
     rows, cols = _robust.vech_indices(p)
-    _, _, d_mu = model.derivatives(model.matrices(theta, 0), 0)
-    delta = np.hstack([d_mu, model.d_sigma(theta, 0)[:, rows, cols]]).T
-    scores_h0 = _robust.casewise_scores(patterns, mu, sigma) @ delta
-    a0_inv = np.linalg.inv(0.5 * (information + information.T) / (2.0 * n))
-    b0 = scores_h0.T @ scores_h0 / n
-    vcov = a0_inv @ b0 @ a0_inv / n
-    # baseline (independence) model: free means and variances, at their (available-case) estimates
-    base_mu, base_var = _available_case_moments(patterns, p)
-    trace_base = trace_h1 - _robust.baseline_trace_casewise(patterns, base_mu, base_var, model.meanstructure)
-    _scaled_fit(fit, trace_h1 - float(np.sum(b0 * a0_inv)), trace_base, n, robust=data.patterns is None)
-    return vcov
+    # without a mean structure (complete data, one group), lavaan's h1 and baseline parameters are the
+    # covariances only
+    keep = slice(0, None) if model.meanstructure else slice(p, None)
+    for g, data in enumerate(groups):
+        n, share = data.n, data.n / n_total
+        patterns = data.patterns or [engine.Pattern(np.arange(p), data.values, n, data.mean, data.cov)]
+        # h1: the saturated model at its estimates (EM moments under FIML, sample moments for complete data)
+        scores_h1 = _robust.casewise_scores(patterns, data.mean, data.cov)[:, keep]
+        a1 = _robust.observed_information_h1(patterns, data.mean, data.cov)[keep, keep] / n
+        trace_h1 = _robust.trace_solve(a1, scores_h1.T @ scores_h1 / n)
+        # h0: the fitted model (observed information, casewise scores at the implied moments)
+        sigma, mu = implied[g]
+        if not model.meanstructure:  # the means are then the sample means, as lavaan's implied means
+            mu = data.mean
+        _, _, d_mu = model.derivatives(model.matrices(theta, g), g)
+        delta = np.hstack([d_mu, model.d_sigma(theta, g)[:, rows, cols]]).T
+        scores_h0 = _robust.casewise_scores(patterns, mu, sigma) @ delta
+        b0_group = scores_h0.T @ scores_h0 / n
+        b0 += share * b0_group
+        trace += trace_h1 - share * float(np.sum(b0_group * a0_inv))
+        # baseline (independence) model: free means and variances, at their (available-case) estimates
+        base_mu, base_var = _available_case_moments(patterns, p)
+        trace_base += trace_h1 - _robust.baseline_trace_casewise(patterns, base_mu, base_var, model.meanstructure)
+    _scaled_fit(fit, trace, trace_base, n_total, len(groups), robust=all(d.patterns is None for d in groups))
+    return a0_inv @ b0 @ a0_inv / n_total
 
 
 def _available_case_moments(patterns: list[engine.Pattern], p: int) -> tuple[np.ndarray, np.ndarray]:
@@ -866,7 +869,7 @@ def _available_case_moments(patterns: list[engine.Pattern], p: int) -> tuple[np.
     return mean, square / count
 
 
-def _scaled_fit(fit: dict[str, float], trace: float, trace_base: float, n: int, robust: bool) -> None:
+def _scaled_fit(fit: dict[str, float], trace: float, trace_base: float, n: int, g: int, robust: bool) -> None:
     """Add lavaan's scaled (and, when ``robust``, Brosseau-Liard and Savalei's robust) test and fit indices to
     ``fit`` from ``tr(U Gamma)`` of the model and of the baseline model."""
     df, base_df = fit["df"], fit["baseline.df"]
@@ -890,9 +893,9 @@ def _scaled_fit(fit: dict[str, float], trace: float, trace_base: float, n: int, 
     fit["tli.scaled"] = 1.0 - (chisq - df) * base_df / tt2 if (df > 0 and abs(tt2) > 0) else 1.0
     # lavaan 0.6 (lav_fit_rmsea_lavobject, Satorra-Bentler and Yuan-Bentler): the unscaled statistic on
     # df2 = tr(U Gamma) degrees of freedom; the point estimate equals the one from the scaled statistic on df
-    fit["rmsea.scaled"] = _rmsea(fit["chisq"], trace, n, 1) if df > 0 else 0.0
+    fit["rmsea.scaled"] = _rmsea(fit["chisq"], trace, n, g) if df > 0 else 0.0
     fit["rmsea.ci.lower.scaled"], fit["rmsea.ci.upper.scaled"] = (
-        _rmsea_ci(fit["chisq"], trace, n, 1) if df > 0 else (0.0, 0.0))
+        _rmsea_ci(fit["chisq"], trace, n, g) if df > 0 else (0.0, 0.0))
     if not robust:  # with missing data lavaan's robust indices need the FIML correction of Savalei (2021)
         return
     # robust CFI, TLI and RMSEA (Brosseau-Liard, Savalei and Li 2012; Brosseau-Liard and Savalei 2014), as
@@ -905,8 +908,8 @@ def _scaled_fit(fit: dict[str, float], trace: float, trace_base: float, n: int, 
         fit["cfi.robust"] = 1.0 if (abs(t1) < 1.5e-8 and abs(t2) < 1.5e-8) else 1.0 - t1 / t2
         tt2 = (x2_base - c_base * base_df) * df
         fit["tli.robust"] = 1.0 - (x2 - c * df) * base_df / tt2 if abs(tt2) > 0 else 1.0
-        fit["rmsea.robust"] = math.sqrt(max(x2 / n / df - c / n, 0.0))
-        fit["rmsea.ci.lower.robust"], fit["rmsea.ci.upper.robust"] = _rmsea_ci(chisq, df, n, 1, c_hat=c)
+        fit["rmsea.robust"] = math.sqrt(max(x2 / n / df - c / n, 0.0)) * math.sqrt(g)
+        fit["rmsea.ci.lower.robust"], fit["rmsea.ci.upper.robust"] = _rmsea_ci(chisq, df, n, g, c_hat=c)
     else:
         fit.update({"cfi.robust": 1.0, "tli.robust": 1.0, "rmsea.robust": 0.0, "rmsea.ci.lower.robust": 0.0,
                     "rmsea.ci.upper.robust": 0.0})

@@ -10,11 +10,13 @@ constraints, as ``lavaan::cfa(..., group = , group.equal = )`` does (lavaan 0.6-
   (``group.equal = c("loadings", "intercepts")``);
 - strict (optional): residual variances equal too (``"residuals"``).
 
-Each step is compared with the previous one by the standard chi-square difference test, as
+With ML each step is compared with the previous one by the standard chi-square difference test, as
 ``lavTestLRT()`` does for ML (Delta chi-square = chisq_step - chisq_previous on Delta df), and by the change
-in CFI and RMSEA. Multi-group fit measures follow lavaan: chisq = sum over groups of N_g * F_g, RMSEA
-multiplied by sqrt(G), SRMR weighted by N_g / N. Usual reading (Chen 2007): invariance is tenable when
-CFI drops by no more than .010 and RMSEA rises by no more than .015.
+in CFI and RMSEA. With ``estimator="MLR"`` every step is fitted by robust ML and compared by lavaan's scaled
+difference test (Satorra and Bentler 2001), as ``lavTestLRT()`` does for MLR, and by the change in the robust
+(complete data) or scaled (FIML) CFI and RMSEA. Multi-group fit measures follow lavaan: chisq = sum over
+groups of N_g * F_g, RMSEA multiplied by sqrt(G), SRMR weighted by N_g / N. Usual reading (Chen 2007):
+invariance is tenable when CFI drops by no more than .010 and RMSEA rises by no more than .015.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from alliance_stats.errors import SpecificationError
+from alliance_stats.errors import AnalysisWarning, SpecificationError
 from alliance_stats.i18n import check_lang
 from alliance_stats.measurement.cfa import CFAResult, cfa
 from alliance_stats.measurement.syntax import MeasurementModel, parse_model
@@ -53,6 +55,18 @@ _TEXT = {
               "(lavTestLRT), variation du CFI et du RMSEA. L'invariance est en général retenue quand le CFI "
               "baisse d'au plus ,010 et que le RMSEA augmente d'au plus ,015 (Chen, 2007).",
     },
+    "note_mlr": {
+        "en": "Multi-group CFA (MLR: Huber-White standard errors, Yuan-Bentler scaled chi-square). Each model is "
+              "compared with the previous one: Satorra-Bentler (2001) scaled chi-square difference (lavTestLRT's "
+              "default for MLR), change in the robust CFI and RMSEA (scaled ones under FIML). Invariance is "
+              "usually retained when CFI drops by no more than .010 and RMSEA rises by no more than .015 "
+              "(Chen, 2007).",
+        "fr": "AFC multigroupe (MLR : erreurs types de Huber-White, khi-deux corrigé de Yuan-Bentler). Chaque "
+              "modèle est comparé au précédent : différence de khi-deux corrigée de Satorra-Bentler (2001), par "
+              "défaut dans lavTestLRT pour MLR, variation du CFI et du RMSEA robustes (corrigés en FIML). "
+              "L'invariance est en général retenue quand le CFI baisse d'au plus ,010 et que le RMSEA augmente "
+              "d'au plus ,015 (Chen, 2007).",
+    },
     "model": {"en": "Model", "fr": "Modèle"},
     "configural": {"en": "Configural", "fr": "Configurale"},
     "metric": {"en": "Metric (loadings)", "fr": "Métrique (saturations)"},
@@ -65,7 +79,7 @@ class InvarianceTable(pd.DataFrame):
     """Result of :func:`invariance`: one row per step, with ``fits`` (step -> :class:`CFAResult`),
     ``warnings`` and ``group`` attributes and a ``to_table(lang)`` method."""
 
-    _metadata = ["fits", "warnings", "group"]
+    _metadata = ["fits", "warnings", "group", "estimator"]
 
     @property
     def _constructor(self):  # noqa: ANN202 - pandas subclassing protocol
@@ -73,8 +87,11 @@ class InvarianceTable(pd.DataFrame):
 
     def to_table(self, lang: str = "en") -> Table:
         check_lang(lang)
+        robust = getattr(self, "estimator", "ML") == "MLR"
         cols = ["chisq", "df", "pvalue", "cfi", "rmsea", "srmr", "chisq_diff", "df_diff", "p_diff",
                 "delta_cfi", "delta_rmsea"]
+        if robust:
+            cols = ["chisq.scaled", "df", "pvalue.scaled", "cfi_reported", "rmsea_reported", *cols[5:]]
         frame = pd.DataFrame(self[cols].to_numpy(), columns=["chi2", "df", "p", "CFI", "RMSEA", "SRMR",
                                                              "delta chi2", "delta df", "p (delta)",
                                                              "delta CFI", "delta RMSEA"])
@@ -83,8 +100,9 @@ class InvarianceTable(pd.DataFrame):
         formats = {"chi2": "f2", "df": "int", "p": "p", "CFI": "r3", "RMSEA": "r3", "SRMR": "r3",
                    "delta chi2": "f2", "delta df": "int", "p (delta)": "p", "delta CFI": "r3",
                    "delta RMSEA": "r3"}
+        note = _TEXT["note_mlr" if robust else "note"][lang]
         return Table(key="invariance", title=_TEXT["title"][lang].format(group=getattr(self, "group", "")),
-                     frame=frame, note=_TEXT["note"][lang], formats=formats, lang=lang)
+                     frame=frame, note=note, formats=formats, lang=lang)
 
 
 def invariance(
@@ -94,6 +112,7 @@ def invariance(
     *,
     missing: str = "listwise",
     steps: Sequence[str] = ("configural", "metric", "scalar"),
+    estimator: str = "ML",
 ) -> InvarianceTable:
     """Configural, metric and scalar invariance of a measurement model across groups.
 
@@ -109,6 +128,12 @@ def invariance(
         ``"listwise"`` or ``"fiml"``, as in :func:`~alliance_stats.measurement.cfa`.
     steps
         Ordered subset of ``configural``, ``metric``, ``scalar``, ``strict``.
+    estimator
+        ``"ML"`` or ``"MLR"`` (robust, for skewed Likert items): each step is then fitted with MLR, the
+        difference test is lavaan's scaled difference ``satorra.bentler.2001`` (``lavTestLRT``'s default for
+        MLR: ``(chisq - chisq_previous) / cd`` with ``cd = (df c - df_prev c_prev) / (df - df_prev)`` from the
+        unscaled statistics and scaling factors), and the changes in CFI and RMSEA use the robust indices
+        (complete data) or the scaled ones (FIML).
 
     Returns
     -------
@@ -116,8 +141,10 @@ def invariance(
         Indexed by step; columns ``npar``, ``chisq``, ``df``, ``pvalue``, ``cfi``, ``tli``, ``rmsea``,
         ``rmsea.ci.lower``, ``rmsea.ci.upper``, ``srmr``, ``aic``, ``bic`` (lavaan fitMeasures of the
         multi-group model) and, against the previous step, ``chisq_diff``, ``df_diff``, ``p_diff``
-        (lavTestLRT), ``delta_cfi`` and ``delta_rmsea`` (step minus previous step). The fitted models are in
-        ``.fits``; warnings of every step in ``.warnings``.
+        (lavTestLRT), ``delta_cfi`` and ``delta_rmsea`` (step minus previous step). With MLR also
+        ``chisq.scaled``, ``pvalue.scaled``, ``chisq.scaling.factor`` and ``cfi_reported``/``rmsea_reported``
+        (the robust or scaled index the deltas use). The fitted models are in ``.fits``; warnings of every
+        step in ``.warnings``; the estimator in ``.estimator``.
 
     Examples
     --------
@@ -144,37 +171,58 @@ def invariance(
     if [order.index(s) for s in steps] != sorted(order.index(s) for s in steps) or len(set(steps)) != len(steps):
         raise SpecificationError("invariance steps must be given once each, from the weakest to the strictest",
                                  fix="for example steps=('configural', 'metric', 'scalar')")
+    estimator = str(estimator).upper()
+    if estimator not in ("ML", "MLR"):
+        raise SpecificationError(f"invariance is tested with estimator 'ML' or 'MLR', not {estimator!r}",
+                                 value=estimator, fix="use estimator='MLR' for robust tests")
     parsed = model if isinstance(model, MeasurementModel) else parse_model(model)
     fits: dict[str, CFAResult] = {}
     messages: list[str] = []
     rows = []
     previous: dict[str, float] | None = None
+    previous_row: dict[str, float] = {}
     for step in steps:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            result = cfa(data, parsed, missing=missing, group=group, group_equal=INVARIANCE_STEPS[step])
+            result = cfa(data, parsed, missing=missing, group=group, group_equal=INVARIANCE_STEPS[step],
+                         estimator=estimator)
         for w in caught:
             warnings.warn_explicit(f"{step} model: {w.message}", w.category, w.filename, w.lineno)
         messages.extend(f"{step} model: {m}" for m in result.warnings)
         fits[step] = result
         fit = result.fit
         row = {c: fit[c] for c in _FIT_COLUMNS}
+        robust = estimator == "MLR"
+        if robust:
+            index = "robust" if "cfi.robust" in fit else "scaled"
+            row.update({c: fit[c] for c in ("chisq.scaled", "pvalue.scaled", "chisq.scaling.factor")})
+            row.update(cfi_reported=fit[f"cfi.{index}"], rmsea_reported=fit[f"rmsea.{index}"])
+        cfi_key, rmsea_key = ("cfi_reported", "rmsea_reported") if robust else ("cfi", "rmsea")
         if previous is None:
             row.update(chisq_diff=np.nan, df_diff=np.nan, p_diff=np.nan, delta_cfi=np.nan, delta_rmsea=np.nan)
         else:
             diff = fit["chisq"] - previous["chisq"]
             ddf = fit["df"] - previous["df"]
+            if robust and ddf > 0:  # lavaan's lav_test_diff_SatorraBentler2001
+                cd = (fit["df"] * fit["chisq.scaling.factor"]
+                      - previous["df"] * previous["chisq.scaling.factor"]) / ddf
+                if cd <= 0:
+                    messages.append(f"{step} model: the scaled difference test has a negative scaling "
+                                    f"correction ({cd:.3f}); its chi-square is not interpretable")
+                    warnings.warn(messages[-1], AnalysisWarning, stacklevel=2)
+                diff = diff / cd if cd > 0 else np.nan
             row.update(
                 chisq_diff=diff,
                 df_diff=ddf,
-                p_diff=float(special.chdtrc(ddf, max(diff, 0.0))) if ddf > 0 else np.nan,
-                delta_cfi=fit["cfi"] - previous["cfi"],
-                delta_rmsea=fit["rmsea"] - previous["rmsea"],
+                p_diff=float(special.chdtrc(ddf, max(diff, 0.0))) if ddf > 0 and diff == diff else np.nan,
+                delta_cfi=row[cfi_key] - previous_row[cfi_key],
+                delta_rmsea=row[rmsea_key] - previous_row[rmsea_key],
             )
         rows.append(row)
-        previous = fit
+        previous, previous_row = fit, row
     table = InvarianceTable(pd.DataFrame(rows, index=pd.Index(list(steps), name="step")))
     table.fits = fits
     table.warnings = messages
     table.group = group
+    table.estimator = estimator
     return table

@@ -22,7 +22,7 @@ import pandas as pd
 import pytest
 
 from alliance_stats.errors import SpecificationError
-from alliance_stats.measurement import cfa
+from alliance_stats.measurement import cfa, invariance
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "measurement"
 REFERENCE = json.loads((FIXTURES / "mlm_fixtures.json").read_text())
@@ -173,8 +173,8 @@ def test_mlm_refuses_missing_answers_kept_and_groups() -> None:
         cfa(data, REFERENCE["hs3"]["model"], estimator="MLM", group="school")
     with pytest.raises(SpecificationError, match=r"categorical estimators \(WLSMV\) are not implemented"):
         cfa(data, REFERENCE["hs3"]["model"], estimator="WLSMV")
-    with pytest.raises(SpecificationError, match="single group only"):
-        cfa(data, REFERENCE["hs3"]["model"], estimator="MLR", group="school")
+    with pytest.raises(SpecificationError, match="'ML' or 'MLR'"):
+        invariance(data, REFERENCE["hs3"]["model"], "school", estimator="MLM")
 
 
 def test_listwise_deletion_says_how_many_rows_it_dropped() -> None:
@@ -242,3 +242,53 @@ def test_mlr_keeps_the_rows_with_missing_answers_and_corrects_for_heavy_tails() 
     table = mlr.to_table("en")["cfa_fit"]
     assert list(table.frame["Test"]) == ["ML (normal theory)", "Yuan-Bentler (scaled)"]
     assert "Huber-White" in table.note
+
+
+# --------------------------------------------------------------------- multi-group MLR and invariance
+GROUP_FILES = {"hs_school": "holzinger_swineford_1939.csv", "bfi_gender": "bfi_acn.csv"}
+
+
+@pytest.fixture(scope="module")
+def invariance_mlr() -> dict[str, object]:
+    out = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for key, spec in REFERENCE["mlr_groups"].items():
+            missing = "fiml" if spec["missing"] == "ml" else "listwise"
+            out[key] = invariance(pd.read_csv(FIXTURES / GROUP_FILES[key]), spec["model"], spec["group"],
+                                  missing=missing, estimator="MLR")
+    return out
+
+
+@pytest.mark.parametrize("key", list(GROUP_FILES))
+def test_multigroup_mlr_fit_of_every_step_matches_lavaan(invariance_mlr: dict, key: str) -> None:
+    spec = REFERENCE["mlr_groups"][key]
+    for step, ref in spec["fit"].items():
+        res = invariance_mlr[key].fits[step]
+        for name, value in ref.items():
+            assert _close(res.fit[name], value), (key, step, name, res.fit[name], value)
+
+
+@pytest.mark.parametrize("key", list(GROUP_FILES))
+def test_multigroup_mlr_standard_errors_match_lavaan(invariance_mlr: dict, key: str) -> None:
+    ref = pd.DataFrame(REFERENCE["mlr_groups"][key]["params"])
+    ours = invariance_mlr[key].fits["configural"].params.copy()
+    labels = list(invariance_mlr[key].fits["configural"].groups)
+    ours["group"] = [labels.index(g) + 1 for g in ours["group"]]  # lavaan numbers groups by first appearance
+    merged = ref.merge(ours, on=["lhs", "op", "rhs", "group"], suffixes=("_r", ""), validate="one_to_one")
+    assert len(merged) == len(ref)
+    for column in ("est", "se"):
+        diff = np.abs(merged[f"{column}_r"] - merged[column]) / np.maximum(1.0, np.abs(merged[f"{column}_r"]))
+        assert np.nanmax(diff) <= TOL, (key, column)
+
+
+@pytest.mark.parametrize("key", list(GROUP_FILES))
+def test_invariance_with_mlr_uses_lavaans_scaled_difference_test(invariance_mlr: dict, key: str) -> None:
+    lrt = REFERENCE["mlr_groups"][key]["lrt"]
+    table = invariance_mlr[key]
+    for column in ("chisq_diff", "df_diff", "p_diff"):
+        for ours, ref in zip(table[column].iloc[1:], lrt[column], strict=True):
+            assert _close(ours, ref), (key, column, ours, ref)
+    shown = table.to_table("en")
+    assert "Satorra-Bentler (2001)" in shown.note
+    assert shown.frame["chi2"].iloc[0] == pytest.approx(table["chisq.scaled"].iloc[0])
