@@ -77,6 +77,8 @@ class MeasurementSpec(_Strict):
     n_boot: int = Field(2000, ge=100)
     cfa_constructs: list[str] | None = Field(None, description="construct codes in the CFA (default: all)")
     parallel_iter: int = Field(100, ge=20)
+    invariance_by: str | None = Field(
+        None, description="a category variable (e.g. LANG): configural, metric and scalar invariance across it")
     estimator: Literal["ML", "MLM", "MLR"] = Field(
         "ML", description="CFA estimator: ML, MLR (Huber-White SE and Yuan-Bentler test; both use full "
                           "information when answers are missing) or MLM (Satorra-Bentler, complete cases only)")
@@ -480,6 +482,10 @@ def check_plan(plan: Plan, instrument: Any) -> None:
                              fix="use dyad scores: link, symmetry, trust_shared, trust_constrained, dep_asymmetry")
     if plan.typology.cluster.k > plan.typology.cluster.k_max:
         raise plan.error("cluster k is above k_max", "typology", "cluster", "k", value=plan.typology.cluster.k)
+    by = plan.measurement.invariance_by
+    if by is not None and (by not in instrument.variable_names() or instrument.variable(by).type != "category"):
+        raise plan.error(f"invariance_by '{by}' is not a category variable of the instrument", "measurement",
+                         "invariance_by", value=by, fix="use a category variable such as LANG, or null")
     for code in plan.measurement.cfa_constructs or []:
         if code not in codes:
             raise plan.error(f"unknown construct '{code}'", "measurement", "cfa_constructs", value=code,
@@ -906,6 +912,8 @@ def _section_measurement(ctx: RunContext, prep: dict[str, Any]) -> Any:
             if key in cfa_tables:
                 ctx.add_table(section, cfa_tables[key])
         fl = ctx.log.run("measurement", fornell_larcker, fit)
+    if plan.measurement.invariance_by is not None and fit is not None:
+        _invariance_table(ctx, section, prep, model, has_missing)
     ht = ctx.log.attempt("measurement", "HTMT", htmt, items, model)
     if fl is not None and ht is not None:
         for message in discriminant_validity_warnings(fl, ht):
@@ -930,6 +938,32 @@ def _section_measurement(ctx: RunContext, prep: dict[str, Any]) -> Any:
     ctx.stage_warnings(section, "measurement")
     prep["cfa"] = fit
     return section
+
+
+def _invariance_table(ctx: RunContext, section: Any, prep: dict[str, Any], model: str, has_missing: bool) -> None:
+    """Configural, metric and scalar invariance of the CFA model across the plan's ``invariance_by`` variable
+    (ML, or MLR when the plan asks for a robust estimator), with a warning when a step loses more fit than
+    Chen's (2007) limits."""
+    from alliance_stats.measurement import invariance
+
+    plan, lang = ctx.plan, ctx.lang
+    by = str(plan.measurement.invariance_by)
+    data = prep["items"].copy()
+    data[by] = prep["responses"][by].to_numpy()
+    estimator = "ML" if plan.measurement.estimator == "ML" else "MLR"  # MLM has no multi-group version here
+    label = ctx.instrument.variable(by).text[lang].lower()
+    table = ctx.log.attempt("measurement", ctx.t(f"Invariance de mesure selon {by}", f"Measurement invariance "
+                                                 f"across {by}"), invariance, data, model, by,
+                            missing="fiml" if has_missing else "listwise", estimator=estimator)
+    if table is None:
+        return
+    table.group = label
+    ctx.add_table(section, table.to_table(lang))
+    for step in table.index[1:]:
+        d_cfi, d_rmsea = float(table.loc[step, "delta_cfi"]), float(table.loc[step, "delta_rmsea"])
+        if d_cfi < -0.010 or d_rmsea > 0.015:
+            ctx.log.add("measurement", f"{step} invariance across {by} is doubtful: CFI changes by {d_cfi:+.3f} "
+                                       f"(limit -.010), RMSEA by {d_rmsea:+.3f} (limit +.015) (Chen 2007)")
 
 
 _TOTAL_LABELS = {"total", "ensemble"}

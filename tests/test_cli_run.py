@@ -25,6 +25,7 @@ PLAN_ERRORS = [
     ("AWARE as predictor", "predictors: [trust_shared, trust_constrained, firm_age,",
      "predictors: [trust_shared, trust_constrained, AWARE, firm_age,", "AWARE"),
     ("unknown key", "n_perm: 99", "n_perms: 99", "n_perms"),
+    ("invariance variable not in the instrument", "invariance_by: LANG ", "invariance_by: LANGUE ", "LANGUE"),
     ("unknown configuration in a contrast", "contrast: {plus: [entraide], minus: [survie]}",
      "contrast: {plus: [entraide], minus: [survival]}", "survival"),
 ]

@@ -445,6 +445,19 @@ def test_plan_estimator_mlm_adds_the_satorra_bentler_row_on_complete_cases(runs)
     assert "dropped (listwise deletion" in warnings_txt
 
 
+def test_measurement_invariance_across_the_questionnaire_language_is_in_the_report(runs):
+    en, fr = results(runs["en"]), results(runs["fr"])
+    table = en["tables"]["invariance"]
+    assert table["title"] == "Measurement invariance across questionnaire language"
+    assert table["frame"]["index"] == ["Configural", "Metric (loadings)", "Scalar (loadings, intercepts)"]
+    assert fr["tables"]["invariance"]["title"] == "Invariance de mesure selon langue du questionnaire"
+    # the French plan asks for MLM: its invariance steps use MLR with the scaled difference test
+    assert "Satorra-Bentler (2001)" in (runs["fr"] / "report.html").read_text(encoding="utf-8")
+    # 100 simulated dyads: the English group is smaller than the 53 items, and the report says so
+    warnings_txt = (runs["en"] / "warnings.txt").read_text(encoding="utf-8")
+    assert re.search(r"configural model: group 'en' has \d+ respondents for 53 items", warnings_txt)
+
+
 def test_term_tests_predictions_and_constructs_tables_are_labelled_for_readers(runs):
     # Regression: the term-test table was titled "likelihood-ratio tests" while its p values came from the
     # cluster-robust Wald test, and it and the predictions table showed raw column and variable names

@@ -439,6 +439,11 @@ def _prepare(data: pd.DataFrame, model: MeasurementModel, missing: str, group: s
     groups = []
     for label, block in zip(group_labels, blocks, strict=True):
         _check_group_sample(block, model.items, label, model, group is not None)
+        if missing != "listwise" and block.shape[0] <= block.shape[1]:
+            where = f"group {label!r} has" if group is not None else "the data have"
+            _warn(messages, f"{where} {block.shape[0]} respondents for {block.shape[1]} items: fewer "
+                  "respondents than items, so its estimates and fit measures are not trustworthy",
+                  SparseDataWarning)
         if missing == "listwise":
             groups.append(engine.group_data_complete(label, block))
         else:

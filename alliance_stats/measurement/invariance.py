@@ -92,14 +92,12 @@ class InvarianceTable(pd.DataFrame):
                 "delta_cfi", "delta_rmsea"]
         if robust:
             cols = ["chisq.scaled", "df", "pvalue.scaled", "cfi_reported", "rmsea_reported", *cols[5:]]
-        frame = pd.DataFrame(self[cols].to_numpy(), columns=["chi2", "df", "p", "CFI", "RMSEA", "SRMR",
-                                                             "delta chi2", "delta df", "p (delta)",
-                                                             "delta CFI", "delta RMSEA"])
+        df = "ddl" if lang == "fr" else "df"
+        headers = ["χ²", df, "p", "CFI", "RMSEA", "SRMR", "Δχ²", f"Δ{df}", "p (Δχ²)", "ΔCFI", "ΔRMSEA"]
+        frame = pd.DataFrame(self[cols].to_numpy(), columns=headers)
         frame.index = pd.Index([_TEXT[s][lang] if s in _TEXT else s for s in self.index],
                                name=_TEXT["model"][lang])
-        formats = {"chi2": "f2", "df": "int", "p": "p", "CFI": "r3", "RMSEA": "r3", "SRMR": "r3",
-                   "delta chi2": "f2", "delta df": "int", "p (delta)": "p", "delta CFI": "r3",
-                   "delta RMSEA": "r3"}
+        formats = dict(zip(headers, ["f2", "int", "p", "r3", "r3", "r3", "f2", "int", "p", "r3", "r3"], strict=True))
         note = _TEXT["note_mlr" if robust else "note"][lang]
         return Table(key="invariance", title=_TEXT["title"][lang].format(group=getattr(self, "group", "")),
                      frame=frame, note=note, formats=formats, lang=lang)

@@ -291,4 +291,17 @@ def test_invariance_with_mlr_uses_lavaans_scaled_difference_test(invariance_mlr:
             assert _close(ours, ref), (key, column, ours, ref)
     shown = table.to_table("en")
     assert "Satorra-Bentler (2001)" in shown.note
-    assert shown.frame["chi2"].iloc[0] == pytest.approx(table["chisq.scaled"].iloc[0])
+    assert shown.frame["χ²"].iloc[0] == pytest.approx(table["chisq.scaled"].iloc[0])
+
+
+def test_invariance_detects_a_simulated_intercept_shift_and_not_an_absent_one() -> None:
+    # known truth: two groups of 400 with the same loadings; in the second, items x2 and x3 read 0.4 SD
+    # higher (an intercept shift): metric invariance holds, scalar invariance does not
+    rng = np.random.default_rng(11)
+    first, second = _one_factor(rng, 400, heavy=False), _one_factor(rng, 400, heavy=False)
+    second[["x2", "x3"]] += 0.4
+    data = pd.concat([first.assign(lang="fr"), second.assign(lang="en")], ignore_index=True)
+    for estimator in ("ML", "MLR"):
+        table = invariance(data, MODEL, "lang", estimator=estimator)
+        assert table.loc["metric", "p_diff"] > 0.01, estimator
+        assert table.loc["scalar", "p_diff"] < 0.001 and table.loc["scalar", "delta_cfi"] < -0.010, estimator
