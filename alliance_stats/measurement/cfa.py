@@ -56,7 +56,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, special
+from scipy import linalg, optimize, special
 from threadpoolctl import ThreadpoolController
 
 from alliance_stats.errors import (
@@ -275,7 +275,7 @@ class CFAResult:
                 f["tli.scaled"], f["rmsea.scaled"], f["rmsea.ci.lower.scaled"], f["rmsea.ci.upper.scaled"],
                 np.nan, np.nan, np.nan], strict=True))
             rows, labels = [scaled], [_t("ml_row", lang), _t(f"{self.estimator.lower()}_row", lang)]
-            if "cfi.robust" in f:  # not under FIML (lavaan's needs Savalei's 2021 correction there)
+            if "cfi.robust" in f:
                 rows.append(dict(zip(fit_frame.columns, [
                     int(f["ntotal"]), np.nan, np.nan, np.nan, f["cfi.robust"], f["tli.robust"], f["rmsea.robust"],
                     f["rmsea.ci.lower.robust"], f["rmsea.ci.upper.robust"], np.nan, np.nan, np.nan], strict=True)))
@@ -623,10 +623,10 @@ def cfa(
         one group); ``"MLR"`` (lavaan's ``estimator = "MLR"``: Huber-White standard errors and the
         Yuan-Bentler T2* scaled test, ``yuan.bentler.mplus``; complete data or ``missing="fiml"``, one or
         more groups). Both add to ``.fit`` lavaan's ``chisq.scaled``, ``pvalue.scaled``, ``chisq.scaling.factor``,
-        ``baseline.chisq.scaled``, ``cfi.scaled``, ``tli.scaled``, ``rmsea.scaled`` (and CI) and, for
-        complete data, the robust ``cfi.robust``, ``tli.robust``, ``rmsea.robust`` (and CI) of
-        Brosseau-Liard and Savalei, the ones to report for skewed Likert items. (Under FIML lavaan's robust
-        indices use Savalei's 2021 correction, not implemented: they are left out rather than approximated.)
+        ``baseline.chisq.scaled``, ``cfi.scaled``, ``tli.scaled``, ``rmsea.scaled`` (and CI) and the
+        robust ``cfi.robust``, ``tli.robust``, ``rmsea.robust`` (and CI) of Brosseau-Liard and Savalei (under
+        FIML with lavaan's FIML correction, ``lav_fit_fiml_corrected``), the ones to report for skewed Likert
+        items.
     missing
         ``"listwise"`` (lavaan's default: rows with a missing item are dropped) or ``"fiml"`` (``"ml"``
         is accepted as lavaan's name): full-information ML using every answer.
@@ -857,8 +857,79 @@ def _yuan_bentler(model: engine.CFAModel, theta: np.ndarray, groups: list[engine
         # baseline (independence) model: free means and variances, at their (available-case) estimates
         base_mu, base_var = _available_case_moments(patterns, p)
         trace_base += trace_h1 - _robust.baseline_trace_casewise(patterns, base_mu, base_var, model.meanstructure)
-    _scaled_fit(fit, trace, trace_base, n_total, len(groups), robust=all(d.patterns is None for d in groups))
+    complete = all(d.patterns is None for d in groups)
+    _scaled_fit(fit, trace, trace_base, n_total, len(groups), robust=complete)
+    if not complete:
+        _fiml_corrected_robust(model, theta, groups, implied, fit)
     return a0_inv @ b0 @ a0_inv / n_total
+
+
+def _fiml_corrected_robust(model: engine.CFAModel, theta: np.ndarray, groups: list[engine.GroupData],
+                           implied: list[tuple[np.ndarray, np.ndarray]], fit: dict[str, float]) -> None:
+    """lavaan's robust CFI, TLI and RMSEA under FIML (``lav_fit_fiml_corrected``, version V3 for a scaled
+    test; Zhang and Savalei 2023): the model's and the baseline's normal-theory statistics recomputed on the EM
+    moments at the FIML estimates, with a scaling factor built from the missing-data (``Wm``, ``Jm``) and
+    complete-data (``Wc``) saturated informations."""
+    p, n_total = model.p, model.n_total
+    rows, cols = _robust.vech_indices(p)
+    size = p + rows.size
+    blocks_wm, blocks_wc, blocks_wmi, blocks_gamma, deltas, base_deltas = [], [], [], [], [], []
+    xx3 = xx3_null = 0.0
+    for g, data in enumerate(groups):
+        share = data.n / n_total
+        wm = _robust.observed_information_h1(data.patterns, data.mean, data.cov) / data.n
+        scores = _robust.casewise_scores(data.patterns, data.mean, data.cov)
+        jm = scores.T @ scores / data.n
+        wc = np.zeros((size, size))
+        inv_em = np.linalg.inv(data.cov)
+        wc[:p, :p] = inv_em
+        wc[p:, p:] = _robust.normal_weight(data.cov)
+        wm_inv = np.linalg.inv(wm)
+        blocks_wm.append(share * wm)
+        blocks_wc.append(share * wc)
+        blocks_wmi.append(wm_inv / share)
+        blocks_gamma.append(wm_inv @ jm @ wm_inv / share)
+        _, _, d_mu = model.derivatives(model.matrices(theta, g), g)
+        deltas.append(np.hstack([d_mu, model.d_sigma(theta, g)[:, rows, cols]]).T)
+        select = np.zeros((size, 2 * p))
+        select[np.arange(p), np.arange(p)] = 1.0
+        select[p + np.flatnonzero(rows == cols), p + np.arange(p)] = 1.0
+        base_deltas.append(select)
+        sigma, mu = implied[g]
+        xx3 += _normal_discrepancy(sigma, mu, data.cov, data.mean, data.n)
+        base_mu, base_var = _available_case_moments(data.patterns, p)
+        xx3_null += _normal_discrepancy(np.diag(base_var), base_mu, data.cov, data.mean, data.n)
+    wm_all, wc_all = linalg.block_diag(*blocks_wm), linalg.block_diag(*blocks_wc)
+    wmi_all, gamma_all = linalg.block_diag(*blocks_wmi), linalg.block_diag(*blocks_gamma)
+    middle = wmi_all @ wc_all @ wmi_all
+
+    def trace(delta: np.ndarray) -> float:
+        wd = wm_all @ delta
+        u = wm_all - wd @ np.linalg.solve(delta.T @ wd, wd.T)
+        return float(np.sum((u @ middle @ u) * gamma_all.T))
+
+    df, base_df, g_count = fit["df"], fit["baseline.df"], len(groups)
+    if df <= 0:
+        return
+    c_hat = trace(np.vstack(deltas)) / df
+    c_null = trace(linalg.block_diag(*base_deltas)) / base_df
+    t1 = max(xx3 - c_hat * df, 0.0)
+    t2 = max(xx3 - c_hat * df, xx3_null - c_null * base_df, 0.0)
+    fit["cfi.robust"] = 1.0 if (abs(t1) < 1.5e-8 and abs(t2) < 1.5e-8) else 1.0 - t1 / t2
+    tt2 = (xx3_null - c_null * base_df) * df
+    fit["tli.robust"] = 1.0 - (xx3 - c_hat * df) * base_df / tt2 if abs(tt2) > 0 else 1.0
+    fit["rmsea.robust"] = math.sqrt(max(xx3 / n_total / df - c_hat / n_total, 0.0)) * math.sqrt(g_count)
+    fit["rmsea.ci.lower.robust"], fit["rmsea.ci.upper.robust"] = _rmsea_ci(xx3 / c_hat, df, n_total, g_count,
+                                                                            c_hat=c_hat)
+
+
+def _normal_discrepancy(sigma: np.ndarray, mu: np.ndarray, cov: np.ndarray, mean: np.ndarray, n: int) -> float:
+    """``N x (log|Sigma| - log|S| + tr(S Sigma^-1) - p + (m - mu)' Sigma^-1 (m - mu))``: the ML statistic of
+    implied moments against sample (here EM) moments."""
+    inv = np.linalg.inv(sigma)
+    d = mean - mu
+    return float(n * (np.linalg.slogdet(sigma)[1] - np.linalg.slogdet(cov)[1] + np.sum(cov * inv) - sigma.shape[0]
+                      + d @ inv @ d))
 
 
 def _available_case_moments(patterns: list[engine.Pattern], p: int) -> tuple[np.ndarray, np.ndarray]:
@@ -901,7 +972,7 @@ def _scaled_fit(fit: dict[str, float], trace: float, trace_base: float, n: int, 
     fit["rmsea.scaled"] = _rmsea(fit["chisq"], trace, n, g) if df > 0 else 0.0
     fit["rmsea.ci.lower.scaled"], fit["rmsea.ci.upper.scaled"] = (
         _rmsea_ci(fit["chisq"], trace, n, g) if df > 0 else (0.0, 0.0))
-    if not robust:  # with missing data lavaan's robust indices need the FIML correction of Savalei (2021)
+    if not robust:  # with missing data the robust indices come from _fiml_corrected_robust
         return
     # robust CFI, TLI and RMSEA (Brosseau-Liard, Savalei and Li 2012; Brosseau-Liard and Savalei 2014), as
     # lavaan's lav_fit_cfi / lav_fit_tli / lav_fit_rmsea with c.hat: population values of the fit indices

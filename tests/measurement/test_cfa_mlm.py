@@ -206,8 +206,7 @@ def test_mlr_scaled_fit_measures_match_lavaan(fitted_mlr: dict, key: str) -> Non
     assert res.estimator == "MLR" and res.n_obs["all"] == ref["n"]
     for name, value in ref["fit"].items():
         assert _close(res.fit[name], value), (key, name, res.fit[name], value)
-    # lavaan's robust CFI/RMSEA under FIML use another correction (Savalei 2021): not reported rather than wrong
-    assert ("cfi.robust" in res.fit) == (ref["missing"] != "ml")
+    assert "cfi.robust" in ref["fit"] and "rmsea.ci.upper.robust" in ref["fit"]  # also under FIML
 
 
 @pytest.mark.parametrize("key", list(MLR_FILES))
@@ -240,7 +239,7 @@ def test_mlr_keeps_the_rows_with_missing_answers_and_corrects_for_heavy_tails() 
     free = ~ml.loadings["fixed"].to_numpy()
     assert np.all(mlr.loadings["se"].to_numpy()[free] > 1.05 * ml.loadings["se"].to_numpy()[free])
     table = mlr.to_table("en")["cfa_fit"]
-    assert list(table.frame["Test"]) == ["ML (normal theory)", "Yuan-Bentler (scaled)"]
+    assert list(table.frame["Test"]) == ["ML (normal theory)", "Yuan-Bentler (scaled)", "Robust indices"]
     assert "Huber-White" in table.note
 
 
