@@ -844,8 +844,15 @@ def _section_measurement(ctx: RunContext, prep: dict[str, Any]) -> Any:
     has_missing = items[[v.name for c in codes for v in inst.items(c)]].isna().any().any()
     # ML and MLR: full information when answers are missing; MLM (Satorra-Bentler) needs complete cases
     missing = "fiml" if has_missing and plan.measurement.estimator != "MLM" else "listwise"
-    fit = ctx.log.attempt("measurement", ctx.t("AFC", "CFA"), cfa, items, model, missing=missing,
-                          estimator=plan.measurement.estimator)
+    fit = ctx.log.attempt("measurement", "CFA" + (
+        f" ({plan.measurement.estimator})" if plan.measurement.estimator != "ML" else ""), cfa, items, model,
+        missing=missing, estimator=plan.measurement.estimator)
+    if fit is None and plan.measurement.estimator != "ML":  # e.g. a pilot too small for MLR: show the ML CFA
+        missing = "fiml" if has_missing else "listwise"
+        fit = ctx.log.attempt("measurement", "CFA", cfa, items, model, missing=missing)
+        if fit is not None:
+            ctx.log.add("measurement", f"the CFA is shown with ML instead of {plan.measurement.estimator} "
+                                       "(see the previous warning)")
     ctx.values["cfa_missing"] = missing
     rows = []
     for code in codes:
@@ -880,9 +887,9 @@ def _section_measurement(ctx: RunContext, prep: dict[str, Any]) -> Any:
     # pairwise correlations (psych's default): rows with a missing answer still count
     all_items = items[[v.name for c in codes for v in inst.items(c)]].dropna(how="all")
     k_res = ctx.log.attempt("measurement", "KMO", kmo, all_items)
-    b_res = ctx.log.attempt("measurement", ctx.t("Test de Bartlett", "Bartlett's test"), bartlett_sphericity,
+    b_res = ctx.log.attempt("measurement", "Bartlett's test", bartlett_sphericity,
                             all_items)
-    pa = ctx.log.attempt("measurement", ctx.t("Analyse parallèle", "Parallel analysis"), parallel_analysis,
+    pa = ctx.log.attempt("measurement", "Parallel analysis", parallel_analysis,
                          all_items, n_iter=plan.measurement.parallel_iter, seed=ctx.seeds["parallel"])
     diag = pd.DataFrame({ctx.t("Valeur", "Value"): [
         k_res.msa if k_res else np.nan, b_res.chisq if b_res else np.nan, b_res.df if b_res else np.nan,
@@ -952,9 +959,15 @@ def _invariance_table(ctx: RunContext, section: Any, prep: dict[str, Any], model
     data[by] = prep["responses"][by].to_numpy()
     estimator = "ML" if plan.measurement.estimator == "ML" else "MLR"  # MLM has no multi-group version here
     label = ctx.instrument.variable(by).text[lang].lower()
-    table = ctx.log.attempt("measurement", ctx.t(f"Invariance de mesure selon {by}", f"Measurement invariance "
-                                                 f"across {by}"), invariance, data, model, by,
-                            missing="fiml" if has_missing else "listwise", estimator=estimator)
+    what = f"Measurement invariance across {by}"
+    missing = "fiml" if has_missing else "listwise"
+    table = ctx.log.attempt("measurement", what + (f" ({estimator})" if estimator != "ML" else ""), invariance,
+                            data, model, by, missing=missing, estimator=estimator)
+    if table is None and estimator != "ML":  # groups too small for MLR: the ML sequence, said so
+        table = ctx.log.attempt("measurement", what, invariance, data, model, by, missing=missing)
+        if table is not None:
+            ctx.log.add("measurement", f"measurement invariance across {by} is shown with ML instead of "
+                                       f"{estimator} (see the previous warning)")
     if table is None:
         return
     table.group = label
@@ -1114,7 +1127,7 @@ def _section_typology(ctx: RunContext, prep: dict[str, Any]) -> Any:
                        dyad_id=firms.loc[known, "dyad_id"])
     ctx.add_table(section, suff.to_table(lang))
     check = ctx.log.attempt(
-        "typology", ctx.t("Vérification par classification", "Cluster check"), cluster_check, table,
+        "typology", "Cluster check", cluster_check, table,
         variables=tuple(spec.cluster.variables), k=spec.cluster.k,
         methods=tuple(spec.cluster.methods), k_range=range(1, spec.cluster.k_max + 1), n_boot=spec.cluster.n_boot,
         n_perm=spec.cluster.n_perm, theory=table["configuration"] if tuple(spec.cluster.variables) != (
@@ -1272,7 +1285,7 @@ def _section_hypotheses(ctx: RunContext, prep: dict[str, Any]) -> Any:
         spec = plan.models[hyp.model]
         covariates = [p for p in spec.predictors if p not in (hyp.mediation["x"], hyp.mediation["mediator"])
                       and p not in spec.categorical]
-        res = ctx.log.attempt("hypotheses", f"{hyp.id} ({ctx.t('médiation exploratoire', 'exploratory mediation')})",
+        res = ctx.log.attempt("hypotheses", f"{hyp.id} (exploratory mediation)",
                               mediation, prep["firms"], hyp.mediation["x"], hyp.mediation["mediator"],
                               hyp.mediation["outcome"], covariates=covariates, seed=ctx.seeds["mediation"],
                               cluster=spec.cluster)

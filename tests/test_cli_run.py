@@ -148,7 +148,8 @@ def test_a_model_the_data_cannot_support_stops_the_run_naming_the_model(response
 
 
 def test_plan_estimator_mlr_keeps_missing_answers_and_adds_the_yuan_bentler_row(tmp_path, capsys):
-    write_responses(simulate_alliances(100, seed=11).responses, tmp_path / "responses.csv")
+    # 150 dyads: about 280 respondents, more than the 214 free parameters and 3 per item, as MLR requires
+    write_responses(simulate_alliances(150, seed=11).responses, tmp_path / "responses.csv")
     (tmp_path / "plan.yaml").write_text(plan_text(**{"estimator: ML ": "estimator: MLR "}), encoding="utf-8")
     code, out = cli(["run", tmp_path / "plan.yaml", "--data", tmp_path / "responses.csv", "-o", tmp_path / "run"],
                     capsys)
@@ -160,3 +161,19 @@ def test_plan_estimator_mlr_keeps_missing_answers_and_adds_the_yuan_bentler_row(
     assert 0 < fit["cfi.robust"] <= 1 and fit["rmsea.robust"] >= 0  # lavaan's FIML-corrected robust indices
     rows = results["tables"]["cfa_fit"]["frame"]["data"]
     assert [row[0] for row in rows] == ["ML (normal theory)", "Yuan-Bentler (scaled)", "Robust indices"]
+
+
+def test_a_pilot_too_small_for_mlr_gets_the_ml_cfa_and_says_why(responses, tmp_path, capsys):
+    # 30 dyads: about 55 respondents for 53 items and 214 parameters; MLR's corrections cannot be estimated
+    # (they gave a scaling factor of 132 and a TLI of 2.1 before this check): the report shows the ML CFA
+    write_responses(responses, tmp_path / "responses.csv")
+    (tmp_path / "plan.yaml").write_text(plan_text(**{"estimator: ML ": "estimator: MLR "}), encoding="utf-8")
+    code, out = cli(["run", tmp_path / "plan.yaml", "--data", tmp_path / "responses.csv", "-o", tmp_path / "run"],
+                    capsys)
+    assert code == 0, out
+    warnings_txt = (tmp_path / "run" / "warnings.txt").read_text(encoding="utf-8")
+    assert "CFA (MLR) not computed: estimator 'MLR' needs more respondents than free parameters" in warnings_txt
+    assert "the CFA is shown with ML instead of MLR" in warnings_txt
+    results = json.loads((tmp_path / "run" / "results.json").read_text(encoding="utf-8"))
+    assert "chisq.scaled" not in results["values"]["cfa_fit"]
+    assert len(results["tables"]["cfa_fit"]["frame"]["data"]) == 1

@@ -431,18 +431,18 @@ def test_complementary_suppression_skips_total_rows_and_says_so():
     assert "cannot be derived from the totals" in suppress_small_counts(table, 5).note
 
 
-def test_plan_estimator_mlm_adds_the_satorra_bentler_row_on_complete_cases(runs):
-    # the French run's plan sets measurement.estimator: MLM; the English one keeps ML (full information)
+def test_plan_estimator_mlm_on_data_too_small_for_it_falls_back_to_ml_and_says_why(runs):
+    # the French run's plan sets measurement.estimator: MLM; with 53 items and ~2 % missing answers per item,
+    # listwise deletion leaves far fewer complete respondents than the free parameters of the model, so MLM's
+    # corrections cannot be estimated: the report shows the ML CFA (full information) and the warnings say why
     en, fr = results(runs["en"]), results(runs["fr"])
     assert "chisq.scaled" not in en["values"]["cfa_fit"] and len(en["tables"]["cfa_fit"]["frame"]["data"]) == 1
-    scaled = fr["values"]["cfa_fit"]
-    assert scaled["chisq.scaled"] == pytest.approx(scaled["chisq"] / scaled["chisq.scaling.factor"])
-    rows = fr["tables"]["cfa_fit"]["frame"]["data"]
-    assert [row[0] for row in rows] == ["MV (théorie normale)", "Satorra-Bentler (corrigé)", "Indices robustes"]
-    assert en["values"]["cfa_missing"] == "fiml" and fr["values"]["cfa_missing"] == "listwise"
-    assert scaled["ntotal"] < en["values"]["cfa_fit"]["ntotal"]  # complete cases only, and the report says so
+    assert "chisq.scaled" not in fr["values"]["cfa_fit"] and len(fr["tables"]["cfa_fit"]["frame"]["data"]) == 1
+    assert fr["values"]["cfa_fit"]["chisq"] == pytest.approx(en["values"]["cfa_fit"]["chisq"], rel=1e-12)
     warnings_txt = (runs["fr"] / "warnings.txt").read_text(encoding="utf-8")
-    assert "dropped (listwise deletion" in warnings_txt
+    assert re.search(r"CFA \(MLM\) not computed: estimator 'MLM' needs more respondents than free parameters: "
+                     r"\d+ for \d+", warnings_txt)
+    assert "the CFA is shown with ML instead of MLM" in warnings_txt
 
 
 def test_measurement_invariance_across_the_questionnaire_language_is_in_the_report(runs):
@@ -451,8 +451,11 @@ def test_measurement_invariance_across_the_questionnaire_language_is_in_the_repo
     assert table["title"] == "Measurement invariance across questionnaire language"
     assert table["frame"]["index"] == ["Configural", "Metric (loadings)", "Scalar (loadings, intercepts)"]
     assert fr["tables"]["invariance"]["title"] == "Invariance de mesure selon langue du questionnaire"
-    # the French plan asks for MLM: its invariance steps use MLR with the scaled difference test
-    assert "Satorra-Bentler (2001)" in (runs["fr"] / "report.html").read_text(encoding="utf-8")
+    # the French plan asks for MLM, so invariance is tried with MLR; its English group is far too small for it
+    fr_warnings = (runs["fr"] / "warnings.txt").read_text(encoding="utf-8")
+    assert "Measurement invariance across LANG (MLR) not computed: estimator 'MLR' needs more respondents " \
+           "than free parameters" in fr_warnings
+    assert "measurement invariance across LANG is shown with ML instead of MLR" in fr_warnings
     # 100 simulated dyads: the English group is smaller than the 53 items, and the report says so
     warnings_txt = (runs["en"] / "warnings.txt").read_text(encoding="utf-8")
     assert re.search(r"configural model: group 'en' has \d+ respondents for 53 items", warnings_txt)

@@ -304,3 +304,17 @@ def test_invariance_detects_a_simulated_intercept_shift_and_not_an_absent_one() 
         table = invariance(data, MODEL, "lang", estimator=estimator)
         assert table.loc["metric", "p_diff"] > 0.01, estimator
         assert table.loc["scalar", "p_diff"] < 0.001 and table.loc["scalar", "delta_cfi"] < -0.010, estimator
+
+
+def test_robust_estimators_refuse_samples_too_small_for_their_corrections() -> None:
+    rng = np.random.default_rng(12)
+    small = _one_factor(rng, 15, heavy=False)  # 2.5 respondents per item
+    for estimator in ("MLM", "MLR"):
+        with pytest.raises(SpecificationError, match="at least 3 respondents per item: 15 for 6 items"):
+            cfa(small, MODEL, estimator=estimator)
+    cfa(small, MODEL)  # ML still runs (with its own small-sample warning)
+    wide = pd.DataFrame(rng.normal(size=(40, 12)), columns=[f"y{i}" for i in range(12)])
+    model = "f =~ y0 + y1 + y2 + y3 + y4 + y5\ng =~ y6 + y7 + y8 + y9 + y10 + y11\n" + "\n".join(
+        f"y{i} ~~ y{j}" for i in range(6) for j in range(i + 1, 6))  # 25 + 15 = 40 free parameters
+    with pytest.raises(SpecificationError, match="more respondents than free parameters: 40 for 40"):
+        cfa(wide, model, estimator="MLR")
