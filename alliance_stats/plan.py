@@ -318,12 +318,14 @@ class WarningLog:
         """Call ``func`` and record the analysis warnings it raises and its result's ``.warnings``."""
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            result = func(*args, **kwargs)
-        for w in caught:
-            if issubclass(w.category, AnalysisWarning | RuntimeWarning | UserWarning) and not issubclass(
-                w.category, DeprecationWarning | FutureWarning
-            ):
-                self.add(stage, str(w.message), w.category.__name__)
+            try:
+                result = func(*args, **kwargs)
+            finally:  # warnings raised before an error still reach the report (e.g. rows dropped, then refused)
+                for w in caught:
+                    if issubclass(w.category, AnalysisWarning | RuntimeWarning | UserWarning) and not issubclass(
+                        w.category, DeprecationWarning | FutureWarning
+                    ):
+                        self.add(stage, str(w.message), w.category.__name__)
         for message in getattr(result, "warnings", None) or []:
             self.add(stage, str(message))
         return result

@@ -443,6 +443,7 @@ def test_plan_estimator_mlm_on_data_too_small_for_it_falls_back_to_ml_and_says_w
     assert re.search(r"CFA \(MLM\) not computed: estimator 'MLM' needs more respondents than free parameters: "
                      r"\d+ for \d+", warnings_txt)
     assert "the CFA is shown with ML instead of MLM" in warnings_txt
+    assert "dropped (listwise deletion" in warnings_txt  # raised by the MLM attempt before it was refused
 
 
 def test_measurement_invariance_across_the_questionnaire_language_is_in_the_report(runs):
