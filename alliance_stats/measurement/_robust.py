@@ -196,3 +196,13 @@ def baseline_trace_casewise(patterns: list, mean: np.ndarray, var: np.ndarray, m
     keep = slice(0, None) if means else slice(p, None)
     scores, info = scores[:, keep], info[keep, keep]
     return float(np.trace(np.linalg.solve(info / n, scores.T @ scores / n)))
+
+
+def inverse_skipping_zero_rows(matrix: np.ndarray) -> np.ndarray:
+    """Inverse of a symmetric matrix whose all-zero rows and columns (pairs of items never answered together)
+    are left at zero, as lavaan's ``lav_matrix_symmetric_inverse``."""
+    zero = (matrix == 0).all(axis=0) & (matrix == 0).all(axis=1)
+    out = np.zeros_like(matrix)
+    keep = np.flatnonzero(~zero)
+    out[np.ix_(keep, keep)] = np.linalg.inv(matrix[np.ix_(keep, keep)])
+    return out

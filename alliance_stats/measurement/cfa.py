@@ -439,6 +439,15 @@ def _prepare(data: pd.DataFrame, model: MeasurementModel, missing: str, group: s
     groups = []
     for label, block in zip(group_labels, blocks, strict=True):
         _check_group_sample(block, model.items, label, model, group is not None)
+        if missing != "listwise":
+            seen = (~np.isnan(block)).astype(float)
+            never = np.argwhere(np.triu(seen.T @ seen == 0, k=1))
+            if never.size:
+                where = f" in group {label!r}" if group is not None else ""
+                pairs = ", ".join(f"{model.items[i]}-{model.items[j]}" for i, j in never[:5])
+                _warn(messages, f"{len(never)} pair(s) of items are never answered by the same respondent{where} "
+                      f"({pairs}{', ...' if len(never) > 5 else ''}): their covariance comes from the model alone "
+                      "(lavaan's 0% coverage warning)", DataQualityWarning)
         if missing != "listwise" and block.shape[0] <= block.shape[1]:
             where = f"group {label!r} has" if group is not None else "the data have"
             _warn(messages, f"{where} {block.shape[0]} respondents for {block.shape[1]} items: fewer "
@@ -749,10 +758,16 @@ def _cfa(data: pd.DataFrame, model: str | MeasurementModel, estimator: str, miss
         implied.append((sigma, mu))
         mats.append(mg)
     fit = _fit_measures(cfa_model, outcome, groups, implied)
-    if estimator_key == "MLM" and vcov_ok:
-        vcov = _satorra_bentler(cfa_model, outcome.theta, groups[0], implied[0][0], fit)
-    if estimator_key == "MLR" and vcov_ok:
-        vcov = _yuan_bentler(cfa_model, outcome.theta, groups, implied, information, fit)
+    try:
+        if estimator_key == "MLM" and vcov_ok:
+            vcov = _satorra_bentler(cfa_model, outcome.theta, groups[0], implied[0][0], fit)
+        if estimator_key == "MLR" and vcov_ok:
+            vcov = _yuan_bentler(cfa_model, outcome.theta, groups, implied, information, fit)
+    except np.linalg.LinAlgError:
+        raise SpecificationError(
+            f"estimator {estimator_key!r}: a matrix its robust corrections need is singular (for example two items "
+            "never answered by the same respondent, or too few respondents)", value=estimator_key,
+            fix="use estimator='ML', or collect answers to every pair of items") from None
     se_free = np.sqrt(np.clip(np.diag(vcov), 0.0, None)) if vcov_ok else np.full(table.n_free, np.nan)
     params = _parameter_frame(table, outcome.theta, se_free, mats, implied, group_labels)
     multi = group is not None
@@ -862,7 +877,12 @@ def _yuan_bentler(model: engine.CFAModel, theta: np.ndarray, groups: list[engine
     complete = all(d.patterns is None for d in groups)
     _scaled_fit(fit, trace, trace_base, n_total, len(groups), robust=complete)
     if not complete:
-        _fiml_corrected_robust(model, theta, groups, implied, fit)
+        try:
+            _fiml_corrected_robust(model, theta, groups, implied, fit)
+        except np.linalg.LinAlgError:  # a pair of items never answered together: the scaled test stays
+            warnings.warn("the robust CFI, TLI and RMSEA under FIML could not be computed (singular saturated "
+                          "information, e.g. two items never answered by the same respondent)",
+                          ConvergenceWarning, stacklevel=2)
     return a0_inv @ b0 @ a0_inv / n_total
 
 
@@ -886,7 +906,7 @@ def _fiml_corrected_robust(model: engine.CFAModel, theta: np.ndarray, groups: li
         inv_em = np.linalg.inv(data.cov)
         wc[:p, :p] = inv_em
         wc[p:, p:] = _robust.normal_weight(data.cov)
-        wm_inv = np.linalg.inv(wm)
+        wm_inv = _robust.inverse_skipping_zero_rows(wm)
         blocks_wm.append(share * wm)
         blocks_wc.append(share * wc)
         blocks_wmi.append(wm_inv / share)
