@@ -471,10 +471,26 @@ def _prepare(data: pd.DataFrame, model: MeasurementModel, missing: str, group: s
 
 
 # -------------------------------------------------------------------------------------- fit indices
-def _rmsea(chisq: float, df: float, n: float, g: int) -> float:
+def _rmsea(chisq: float, df: float, n: float, g: int, c_hat: float = 1.0) -> float:
+    """lavaan's ``lav_fit_rmsea`` (``c_hat``: the scaling factor of the robust RMSEA)."""
     if df <= 0:
         return 0.0
-    return math.sqrt(max(chisq / n / df - 1.0 / n, 0.0)) * math.sqrt(g)
+    return math.sqrt(max(chisq / n / df - c_hat / n, 0.0)) * math.sqrt(g)
+
+
+def _cfi(chisq: float, df: float, base_chisq: float, base_df: float, c_hat: float = 1.0,
+         c_base: float = 1.0) -> float:
+    """lavaan's ``lav_fit_cfi`` (``c_hat``, ``c_base``: scaling factors of the robust CFI)."""
+    t1 = max(chisq - c_hat * df, 0.0)
+    t2 = max(chisq - c_hat * df, base_chisq - c_base * base_df, 0.0)
+    return 1.0 if (abs(t1) < 1.5e-8 and abs(t2) < 1.5e-8) else 1.0 - t1 / t2
+
+
+def _tli(chisq: float, df: float, base_chisq: float, base_df: float, c_hat: float = 1.0,
+         c_base: float = 1.0) -> float:
+    """lavaan's ``lav_fit_tli`` (``c_hat``, ``c_base``: scaling factors of the robust TLI)."""
+    tt2 = (base_chisq - c_base * base_df) * df
+    return 1.0 - (chisq - c_hat * df) * base_df / tt2 if (df > 0 and abs(tt2) > 0) else 1.0
 
 
 def _pchisq(x: float, df: float, ncp: float) -> float:
@@ -587,12 +603,8 @@ def _fit_measures(model: engine.CFAModel, outcome: engine.FitOutcome, groups: li
         "baseline.df": float(base_df),
         "baseline.pvalue": float(special.chdtrc(base_df, base_chisq)),
     }
-    t1 = max(chisq - df, 0.0)
-    t2 = max(chisq - df, base_chisq - base_df, 0.0)
-    fit["cfi"] = 1.0 if (abs(t1) < 1.5e-8 and abs(t2) < 1.5e-8) else 1.0 - t1 / t2
-    tt1 = (chisq - df) * base_df
-    tt2 = (base_chisq - base_df) * df
-    fit["tli"] = 1.0 - tt1 / tt2 if (df > 0 and abs(tt2) > 0) else 1.0
+    fit["cfi"] = _cfi(chisq, df, base_chisq, base_df)
+    fit["tli"] = _tli(chisq, df, base_chisq, base_df)
     fit["logl"] = logl
     fit["unrestricted.logl"] = -0.5 * m2ll_h1
     fit["aic"] = -2.0 * logl + 2.0 * npar
@@ -832,11 +844,30 @@ def _satorra_bentler(model: engine.CFAModel, theta: np.ndarray, data: engine.Gro
     scaled statistics (see :mod:`alliance_stats.measurement._robust`)."""
     assert data.values is not None
     gamma = _robust.gamma_adf(data.values)
-    rows, cols = _robust.vech_indices(model.p)
-    delta = model.d_sigma(theta, 0)[:, rows, cols].T
+    delta = _moment_jacobian(model, theta, 0)[model.p:]  # no mean structure: the covariance rows
     vcov, trace = _robust.robust_vcov(delta, _robust.normal_weight(sigma), gamma, data.n)
     _scaled_fit(fit, trace, _robust.baseline_trace(data.cov, gamma), data.n, 1, robust=True)
     return vcov
+
+
+@dataclass
+class _SaturatedParts:
+    """One group's pieces shared by the Yuan-Bentler test and the FIML-corrected robust indices (per
+    observation, parameters (mu, vech Sigma) of the saturated model)."""
+
+    patterns: list[engine.Pattern]
+    a1: np.ndarray  # observed information of the saturated model at its estimates
+    b1: np.ndarray  # first-order information (mean outer product of the casewise scores) there
+    delta: np.ndarray  # d (mu, vech Sigma) / d theta' of the fitted model
+    base_mean: np.ndarray  # independence model's estimates (available-case means and variances)
+    base_var: np.ndarray
+
+
+def _moment_jacobian(model: engine.CFAModel, theta: np.ndarray, g: int) -> np.ndarray:
+    """``d (mu, vech Sigma) / d theta'`` of group ``g`` (means first, vech in lavaan's order)."""
+    rows, cols = _robust.vech_indices(model.p)
+    _, _, d_mu = model.derivatives(model.matrices(theta, g), g)
+    return np.hstack([d_mu, model.d_sigma(theta, g)[:, rows, cols]]).T
 
 
 def _yuan_bentler(model: engine.CFAModel, theta: np.ndarray, groups: list[engine.GroupData],
@@ -850,35 +881,36 @@ def _yuan_bentler(model: engine.CFAModel, theta: np.ndarray, groups: list[engine
     a0_inv = np.linalg.inv(0.5 * (information + information.T) / (2.0 * n_total))  # per observation
     b0 = np.zeros_like(a0_inv)
     trace = trace_base = 0.0
-    rows, cols = _robust.vech_indices(p)
     # without a mean structure (complete data, one group), lavaan's h1 and baseline parameters are the
     # covariances only
     keep = slice(0, None) if model.meanstructure else slice(p, None)
+    parts = []
     for g, data in enumerate(groups):
         n, share = data.n, data.n / n_total
         patterns = data.patterns or [engine.Pattern(np.arange(p), data.values, n, data.mean, data.cov)]
         # h1: the saturated model at its estimates (EM moments under FIML, sample moments for complete data)
-        scores_h1 = _robust.casewise_scores(patterns, data.mean, data.cov)[:, keep]
-        a1 = _robust.observed_information_h1(patterns, data.mean, data.cov)[keep, keep] / n
-        trace_h1 = _robust.trace_solve(a1, scores_h1.T @ scores_h1 / n)
+        scores_h1 = _robust.casewise_scores(patterns, data.mean, data.cov)
+        part = _SaturatedParts(patterns, _robust.observed_information_h1(patterns, data.mean, data.cov) / n,
+                               scores_h1.T @ scores_h1 / n, _moment_jacobian(model, theta, g),
+                               *_available_case_moments(patterns, p))
+        parts.append(part)
+        trace_h1 = _robust.trace_solve(part.a1[keep, keep], part.b1[keep, keep])
         # h0: the fitted model (observed information, casewise scores at the implied moments)
         sigma, mu = implied[g]
         if not model.meanstructure:  # the means are then the sample means, as lavaan's implied means
             mu = data.mean
-        _, _, d_mu = model.derivatives(model.matrices(theta, g), g)
-        delta = np.hstack([d_mu, model.d_sigma(theta, g)[:, rows, cols]]).T
-        scores_h0 = _robust.casewise_scores(patterns, mu, sigma) @ delta
+        scores_h0 = _robust.casewise_scores(patterns, mu, sigma) @ part.delta
         b0_group = scores_h0.T @ scores_h0 / n
         b0 += share * b0_group
         trace += trace_h1 - share * float(np.sum(b0_group * a0_inv))
         # baseline (independence) model: free means and variances, at their (available-case) estimates
-        base_mu, base_var = _available_case_moments(patterns, p)
-        trace_base += trace_h1 - _robust.baseline_trace_casewise(patterns, base_mu, base_var, model.meanstructure)
+        trace_base += trace_h1 - _robust.baseline_trace_casewise(patterns, part.base_mean, part.base_var,
+                                                                 model.meanstructure)
     complete = all(d.patterns is None for d in groups)
     _scaled_fit(fit, trace, trace_base, n_total, len(groups), robust=complete)
     if not complete:
         try:
-            _fiml_corrected_robust(model, theta, groups, implied, fit)
+            _fiml_corrected_robust(model, groups, implied, parts, fit)
         except np.linalg.LinAlgError:  # a pair of items never answered together: the scaled test stays
             warnings.warn("the robust CFI, TLI and RMSEA under FIML could not be computed (singular saturated "
                           "information, e.g. two items never answered by the same respondent)",
@@ -886,41 +918,34 @@ def _yuan_bentler(model: engine.CFAModel, theta: np.ndarray, groups: list[engine
     return a0_inv @ b0 @ a0_inv / n_total
 
 
-def _fiml_corrected_robust(model: engine.CFAModel, theta: np.ndarray, groups: list[engine.GroupData],
-                           implied: list[tuple[np.ndarray, np.ndarray]], fit: dict[str, float]) -> None:
+def _fiml_corrected_robust(model: engine.CFAModel, groups: list[engine.GroupData],
+                           implied: list[tuple[np.ndarray, np.ndarray]], parts: list[_SaturatedParts],
+                           fit: dict[str, float]) -> None:
     """lavaan's robust CFI, TLI and RMSEA under FIML (``lav_fit_fiml_corrected``, version V3 for a scaled
     test; Zhang and Savalei 2023): the model's and the baseline's normal-theory statistics recomputed on the EM
-    moments at the FIML estimates, with a scaling factor built from the missing-data (``Wm``, ``Jm``) and
-    complete-data (``Wc``) saturated informations."""
+    moments at the FIML estimates, with a scaling factor built from the missing-data (``Wm`` = ``a1``, ``Jm`` =
+    ``b1``) and complete-data (``Wc``) saturated informations."""
     p, n_total = model.p, model.n_total
     rows, cols = _robust.vech_indices(p)
     size = p + rows.size
-    blocks_wm, blocks_wc, blocks_wmi, blocks_gamma, deltas, base_deltas = [], [], [], [], [], []
+    select = np.zeros((size, 2 * p))  # the independence model's parameters: means and variances
+    select[np.arange(p), np.arange(p)] = 1.0
+    select[p + np.flatnonzero(rows == cols), p + np.arange(p)] = 1.0
+    blocks_wm, blocks_wc, blocks_wmi, blocks_gamma = [], [], [], []
     xx3 = xx3_null = 0.0
-    for g, data in enumerate(groups):
+    for g, (data, part) in enumerate(zip(groups, parts, strict=True)):
         share = data.n / n_total
-        wm = _robust.observed_information_h1(data.patterns, data.mean, data.cov) / data.n
-        scores = _robust.casewise_scores(data.patterns, data.mean, data.cov)
-        jm = scores.T @ scores / data.n
         wc = np.zeros((size, size))
-        inv_em = np.linalg.inv(data.cov)
-        wc[:p, :p] = inv_em
+        wc[:p, :p] = np.linalg.inv(data.cov)
         wc[p:, p:] = _robust.normal_weight(data.cov)
-        wm_inv = _robust.inverse_skipping_zero_rows(wm)
-        blocks_wm.append(share * wm)
+        wm_inv = _robust.inverse_skipping_zero_rows(part.a1)
+        blocks_wm.append(share * part.a1)
         blocks_wc.append(share * wc)
         blocks_wmi.append(wm_inv / share)
-        blocks_gamma.append(wm_inv @ jm @ wm_inv / share)
-        _, _, d_mu = model.derivatives(model.matrices(theta, g), g)
-        deltas.append(np.hstack([d_mu, model.d_sigma(theta, g)[:, rows, cols]]).T)
-        select = np.zeros((size, 2 * p))
-        select[np.arange(p), np.arange(p)] = 1.0
-        select[p + np.flatnonzero(rows == cols), p + np.arange(p)] = 1.0
-        base_deltas.append(select)
+        blocks_gamma.append(wm_inv @ part.b1 @ wm_inv / share)
         sigma, mu = implied[g]
         xx3 += _normal_discrepancy(sigma, mu, data.cov, data.mean, data.n)
-        base_mu, base_var = _available_case_moments(data.patterns, p)
-        xx3_null += _normal_discrepancy(np.diag(base_var), base_mu, data.cov, data.mean, data.n)
+        xx3_null += _normal_discrepancy(np.diag(part.base_var), part.base_mean, data.cov, data.mean, data.n)
     wm_all, wc_all = linalg.block_diag(*blocks_wm), linalg.block_diag(*blocks_wc)
     wmi_all, gamma_all = linalg.block_diag(*blocks_wmi), linalg.block_diag(*blocks_gamma)
     middle = wmi_all @ wc_all @ wmi_all
@@ -930,19 +955,12 @@ def _fiml_corrected_robust(model: engine.CFAModel, theta: np.ndarray, groups: li
         u = wm_all - wd @ np.linalg.solve(delta.T @ wd, wd.T)
         return float(np.sum((u @ middle @ u) * gamma_all.T))
 
-    df, base_df, g_count = fit["df"], fit["baseline.df"], len(groups)
+    df, base_df = fit["df"], fit["baseline.df"]
     if df <= 0:
         return
-    c_hat = trace(np.vstack(deltas)) / df
-    c_null = trace(linalg.block_diag(*base_deltas)) / base_df
-    t1 = max(xx3 - c_hat * df, 0.0)
-    t2 = max(xx3 - c_hat * df, xx3_null - c_null * base_df, 0.0)
-    fit["cfi.robust"] = 1.0 if (abs(t1) < 1.5e-8 and abs(t2) < 1.5e-8) else 1.0 - t1 / t2
-    tt2 = (xx3_null - c_null * base_df) * df
-    fit["tli.robust"] = 1.0 - (xx3 - c_hat * df) * base_df / tt2 if abs(tt2) > 0 else 1.0
-    fit["rmsea.robust"] = math.sqrt(max(xx3 / n_total / df - c_hat / n_total, 0.0)) * math.sqrt(g_count)
-    fit["rmsea.ci.lower.robust"], fit["rmsea.ci.upper.robust"] = _rmsea_ci(xx3 / c_hat, df, n_total, g_count,
-                                                                            c_hat=c_hat)
+    c_hat = trace(np.vstack([part.delta for part in parts])) / df
+    c_null = trace(linalg.block_diag(*[select] * len(groups))) / base_df
+    _robust_indices(fit, xx3, xx3_null, c_hat, c_null, n_total, len(groups))
 
 
 def _normal_discrepancy(sigma: np.ndarray, mu: np.ndarray, cov: np.ndarray, mean: np.ndarray, n: int) -> float:
@@ -984,11 +1002,8 @@ def _scaled_fit(fit: dict[str, float], trace: float, trace_base: float, n: int, 
         "baseline.pvalue.scaled": float(special.chdtrc(base_df, base_chisq)),
         "baseline.chisq.scaling.factor": c_base,
     })
-    t1 = max(chisq - df, 0.0)
-    t2 = max(chisq - df, base_chisq - base_df, 0.0)
-    fit["cfi.scaled"] = 1.0 if (abs(t1) < 1.5e-8 and abs(t2) < 1.5e-8) else 1.0 - t1 / t2
-    tt2 = (base_chisq - base_df) * df
-    fit["tli.scaled"] = 1.0 - (chisq - df) * base_df / tt2 if (df > 0 and abs(tt2) > 0) else 1.0
+    fit["cfi.scaled"] = _cfi(chisq, df, base_chisq, base_df)
+    fit["tli.scaled"] = _tli(chisq, df, base_chisq, base_df)
     # lavaan 0.6 (lav_fit_rmsea_lavobject, Satorra-Bentler and Yuan-Bentler): the unscaled statistic on
     # df2 = tr(U Gamma) degrees of freedom; the point estimate equals the one from the scaled statistic on df
     fit["rmsea.scaled"] = _rmsea(fit["chisq"], trace, n, g) if df > 0 else 0.0
@@ -999,18 +1014,22 @@ def _scaled_fit(fit: dict[str, float], trace: float, trace_base: float, n: int, 
     # robust CFI, TLI and RMSEA (Brosseau-Liard, Savalei and Li 2012; Brosseau-Liard and Savalei 2014), as
     # lavaan's lav_fit_cfi / lav_fit_tli / lav_fit_rmsea with c.hat: population values of the fit indices
     # estimated consistently under non-normality, unlike the "scaled" ones
-    x2, x2_base = fit["chisq"], fit["baseline.chisq"]
-    if df > 0:
-        t1 = max(x2 - c * df, 0.0)
-        t2 = max(x2 - c * df, x2_base - c_base * base_df, 0.0)
-        fit["cfi.robust"] = 1.0 if (abs(t1) < 1.5e-8 and abs(t2) < 1.5e-8) else 1.0 - t1 / t2
-        tt2 = (x2_base - c_base * base_df) * df
-        fit["tli.robust"] = 1.0 - (x2 - c * df) * base_df / tt2 if abs(tt2) > 0 else 1.0
-        fit["rmsea.robust"] = math.sqrt(max(x2 / n / df - c / n, 0.0)) * math.sqrt(g)
-        fit["rmsea.ci.lower.robust"], fit["rmsea.ci.upper.robust"] = _rmsea_ci(chisq, df, n, g, c_hat=c)
-    else:
+    _robust_indices(fit, fit["chisq"], fit["baseline.chisq"], c, c_base, n, g)
+
+
+def _robust_indices(fit: dict[str, float], chisq: float, base_chisq: float, c_hat: float, c_base: float, n: int,
+                    g: int) -> None:
+    """Add lavaan's robust CFI, TLI and RMSEA (with its interval) to ``fit`` from the model's and the baseline's
+    normal-theory statistics and scaling factors (lav_fit_cfi / lav_fit_tli / lav_fit_rmsea with c.hat)."""
+    df, base_df = fit["df"], fit["baseline.df"]
+    if df <= 0:
         fit.update({"cfi.robust": 1.0, "tli.robust": 1.0, "rmsea.robust": 0.0, "rmsea.ci.lower.robust": 0.0,
                     "rmsea.ci.upper.robust": 0.0})
+        return
+    fit["cfi.robust"] = _cfi(chisq, df, base_chisq, base_df, c_hat, c_base)
+    fit["tli.robust"] = _tli(chisq, df, base_chisq, base_df, c_hat, c_base)
+    fit["rmsea.robust"] = _rmsea(chisq, df, n, g, c_hat)
+    fit["rmsea.ci.lower.robust"], fit["rmsea.ci.upper.robust"] = _rmsea_ci(chisq / c_hat, df, n, g, c_hat=c_hat)
 
 
 #: Fewest respondents per item (per group) for MLM/MLR: below it the fourth-moment estimates behind the scaled
