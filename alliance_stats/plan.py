@@ -30,7 +30,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from alliance_stats.data.quality import ExclusionRules
-from alliance_stats.errors import AllianceStatsError, AnalysisWarning, PlanError
+from alliance_stats.errors import AllianceStatsError, AnalysisWarning, PlanError, SpecificationError
 from alliance_stats.yamlio import LineMap, LocatedModel, line_of, load_yaml_file
 
 # ------------------------------------------------------------------------------------------ schema
@@ -304,8 +304,6 @@ class WarningLog:
         """:meth:`run`, except that an analysis the data cannot support (a :class:`SpecificationError`, e.g. a
         CFA of 53 items on 60 pilot respondents) is recorded as a warning and gives ``None``: the rest of the
         run goes on and the report says what was not computed and why."""
-        from alliance_stats.errors import SpecificationError
-
         try:
             return self.run(stage, func, *args, **kwargs)
         except SpecificationError as exc:
@@ -844,18 +842,13 @@ def _section_measurement(ctx: RunContext, prep: dict[str, Any]) -> Any:
                                    n_boot=plan.measurement.n_boot, seed=ctx.seeds["alpha"])
     model = _cfa_syntax(inst, codes)
     has_missing = items[[v.name for c in codes for v in inst.items(c)]].isna().any().any()
-    # ML and MLR: full information when answers are missing; MLM (Satorra-Bentler) needs complete cases
-    missing = "fiml" if has_missing and plan.measurement.estimator != "MLM" else "listwise"
-    fit = ctx.log.attempt("measurement", "CFA" + (
-        f" ({plan.measurement.estimator})" if plan.measurement.estimator != "ML" else ""), cfa, items, model,
-        missing=missing, estimator=plan.measurement.estimator)
-    if fit is None and plan.measurement.estimator != "ML":  # e.g. a pilot too small for MLR: show the ML CFA
-        missing = "fiml" if has_missing else "listwise"
-        fit = ctx.log.attempt("measurement", "CFA", cfa, items, model, missing=missing)
-        if fit is not None:
-            ctx.log.add("measurement", f"the CFA is shown with ML instead of {plan.measurement.estimator} "
-                                       "(see the previous warning)")
-    ctx.values["cfa_missing"] = missing
+
+    def missing_for(estimator: str) -> str:  # ML and MLR: full information; MLM needs complete cases
+        return "fiml" if has_missing and estimator != "MLM" else "listwise"
+
+    fit = _with_ml_fallback(ctx, "CFA", "the CFA", plan.measurement.estimator,
+                            lambda estimator: cfa(items, model, missing=missing_for(estimator), estimator=estimator))
+    ctx.values["cfa_missing"] = fit.missing if fit is not None else missing_for("ML")
     rows = []
     for code in codes:
         a = alphas[code]
@@ -949,6 +942,17 @@ def _section_measurement(ctx: RunContext, prep: dict[str, Any]) -> Any:
     return section
 
 
+def _with_ml_fallback(ctx: RunContext, what: str, shown: str, estimator: str, fit: Callable[[str], Any]) -> Any:
+    """``fit(estimator)`` through :meth:`WarningLog.attempt`; when a robust estimator is refused (e.g. a pilot
+    too small for MLR), ``fit("ML")`` and a warning that says so. ``None`` when nothing could be computed."""
+    result = ctx.log.attempt("measurement", what + (f" ({estimator})" if estimator != "ML" else ""), fit, estimator)
+    if result is None and estimator != "ML":
+        result = ctx.log.attempt("measurement", what, fit, "ML")
+        if result is not None:
+            ctx.log.add("measurement", f"{shown} is shown with ML instead of {estimator} (see the previous warning)")
+    return result
+
+
 def _invariance_table(ctx: RunContext, section: Any, prep: dict[str, Any], model: str, has_missing: bool) -> None:
     """Configural, metric and scalar invariance of the CFA model across the plan's ``invariance_by`` variable
     (ML, or MLR when the plan asks for a robust estimator), with a warning when a step loses more fit than
@@ -961,15 +965,9 @@ def _invariance_table(ctx: RunContext, section: Any, prep: dict[str, Any], model
     data[by] = prep["responses"][by].to_numpy()
     estimator = "ML" if plan.measurement.estimator == "ML" else "MLR"  # MLM has no multi-group version here
     label = ctx.instrument.variable(by).text[lang].lower()
-    what = f"Measurement invariance across {by}"
     missing = "fiml" if has_missing else "listwise"
-    table = ctx.log.attempt("measurement", what + (f" ({estimator})" if estimator != "ML" else ""), invariance,
-                            data, model, by, missing=missing, estimator=estimator)
-    if table is None and estimator != "ML":  # groups too small for MLR: the ML sequence, said so
-        table = ctx.log.attempt("measurement", what, invariance, data, model, by, missing=missing)
-        if table is not None:
-            ctx.log.add("measurement", f"measurement invariance across {by} is shown with ML instead of "
-                                       f"{estimator} (see the previous warning)")
+    table = _with_ml_fallback(ctx, f"Measurement invariance across {by}", f"measurement invariance across {by}",
+                              estimator, lambda est: invariance(data, model, by, missing=missing, estimator=est))
     if table is None:
         return
     table.group = label
