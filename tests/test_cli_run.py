@@ -26,6 +26,8 @@ PLAN_ERRORS = [
      "predictors: [trust_shared, trust_constrained, AWARE, firm_age,", "AWARE"),
     ("unknown key", "n_perm: 99", "n_perms: 99", "n_perms"),
     ("invariance variable not in the instrument", "invariance_by: LANG ", "invariance_by: LANGUE ", "LANGUE"),
+    ("invariance variable not a category", "invariance_by: LANG ", "invariance_by: LINK_1 ", "LINK_1"),
+    ("unknown CFA estimator", "estimator: ML ", "estimator: WLS ", "WLS"),
     ("unknown configuration in a contrast", "contrast: {plus: [entraide], minus: [survie]}",
      "contrast: {plus: [entraide], minus: [survival]}", "survival"),
 ]
