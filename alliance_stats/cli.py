@@ -8,7 +8,7 @@ Commands
 ``survey export``       the instrument as XLSForm, LimeSurvey, HTML, Markdown, codebook or SPSS.
 ``data check FILE``     validate a responses file against the instrument.
 
-User mistakes raise :class:`alliance_stats.errors.AllianceStatsError`; :func:`main` prints the message
+User mistakes raise :class:`alliance_stats.core.errors.AllianceStatsError`; :func:`main` prints the message
 without a traceback and exits with status 2. This module and :mod:`alliance_stats.plan` are the only places
 that read or write files (besides the readers of :mod:`alliance_stats.data`).
 """
@@ -27,7 +27,7 @@ import typer
 from rich.console import Console
 
 from alliance_stats import __version__
-from alliance_stats.errors import AllianceStatsError
+from alliance_stats.core.errors import AllianceStatsError
 
 app = typer.Typer(
     name="alliance-stats",
@@ -159,7 +159,7 @@ def simulate(
     if params is not None:
         from pydantic import ValidationError
 
-        from alliance_stats.errors import PlanError
+        from alliance_stats.core.errors import PlanError
         from alliance_stats.plan import read_yaml
 
         try:
@@ -194,7 +194,7 @@ def power(
     force: Annotated[bool, typer.Option("--force", help="Replace an existing run folder.")] = False,
 ) -> None:
     """Simulation-based power and sample size for the confirmatory plan."""
-    from alliance_stats.plan import run_power_plan
+    from alliance_stats.power import run_power_plan
 
     folder = run_power_plan(
         plan, reps=reps, jobs=jobs, backend=backend, scheduler=scheduler, output=output, force=force,

@@ -35,10 +35,12 @@ ROOT = Path(__file__).resolve().parents[1]
 def _frames(n_dyads: int, reps: int) -> tuple[list, object]:
     """Firms-at-risk frames of ``reps`` replicates of the default power population, and the run context."""
     from alliance_stats.instrument import default_instrument
-    from alliance_stats.simulate import power as pw
+    from alliance_stats.power import execution as pw_exec
+    from alliance_stats.power import replicate as pw
+    from alliance_stats.power import schema as pw_schema
 
-    plan, confirmatory = pw.load_power_plan(ROOT / "analyses" / "power.yaml")
-    ctx = pw._context(plan, confirmatory, default_instrument())
+    plan, confirmatory = pw_schema.load_power_plan(ROOT / "analyses" / "power.yaml")
+    ctx = pw_exec._context(plan, confirmatory, default_instrument())
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         frames = [pw._model_frame(ctx, seq, n_dyads)["firms"] for seq in np.random.SeedSequence(7).spawn(reps)]
@@ -48,9 +50,9 @@ def _frames(n_dyads: int, reps: int) -> tuple[list, object]:
 def bench_fit_and_test(n_dyads: int, reps: int) -> float:
     """The whole per-replicate analysis step: the plan's fit_logit + test_hypotheses, one replicate at a time,
     versus the power module's batched path (designs, auto rule, batched ML/Firth, Wald/penalised LR, Holm)."""
-    from alliance_stats.errors import SpecificationError
+    from alliance_stats.core.errors import SpecificationError
     from alliance_stats.models import fit_logit, hypothesis_weights, test_hypotheses
-    from alliance_stats.simulate import power as pw
+    from alliance_stats.power import replicate as pw
 
     frames, ctx = _frames(n_dyads, reps)
     start = time.perf_counter()
@@ -95,12 +97,14 @@ def bench_fit_and_test(n_dyads: int, reps: int) -> float:
 
 
 def _designs(n_dyads: int, reps: int) -> dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarray]]]:
-    from alliance_stats.errors import SpecificationError
+    from alliance_stats.core.errors import SpecificationError
     from alliance_stats.instrument import default_instrument
-    from alliance_stats.simulate import power as pw
+    from alliance_stats.power import execution as pw_exec
+    from alliance_stats.power import replicate as pw
+    from alliance_stats.power import schema as pw_schema
 
-    plan, confirmatory = pw.load_power_plan(ROOT / "analyses" / "power.yaml")
-    ctx = pw._context(plan, confirmatory, default_instrument())
+    plan, confirmatory = pw_schema.load_power_plan(ROOT / "analyses" / "power.yaml")
+    ctx = pw_exec._context(plan, confirmatory, default_instrument())
     children = np.random.SeedSequence(2026).spawn(reps)
     out: dict[str, list] = {key: [] for key in ctx.models}
     with warnings.catch_warnings():
@@ -122,7 +126,8 @@ CHUNK = 25  # replicates per batch, the chunk_size of analyses/power.yaml (as th
 def bench_ml(blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray]], label: str) -> float:
     import statsmodels.api as sm
 
-    from alliance_stats.simulate.power import _pad, logit_batch
+    from alliance_stats.models.kernel import logit_batch
+    from alliance_stats.power.replicate import _pad
 
     parts = [_pad(blocks[i:i + CHUNK]) for i in range(0, len(blocks), CHUNK)]
     start = time.perf_counter()
@@ -149,7 +154,8 @@ def bench_ml(blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray]], label: str
 
 def bench_firth(blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray]], label: str) -> float:
     from alliance_stats.models.firth import fit_firth
-    from alliance_stats.simulate.power import _pad, firth_batch
+    from alliance_stats.models.kernel import firth_batch
+    from alliance_stats.power.replicate import _pad
 
     parts = [_pad(blocks[i:i + CHUNK]) for i in range(0, len(blocks), CHUNK)]
     start = time.perf_counter()
@@ -169,7 +175,7 @@ def bench_firth(blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray]], label: 
 
 
 def bench_grid(reps: int, jobs: int) -> float:
-    from alliance_stats.simulate.power import load_power_plan, power_analysis
+    from alliance_stats.power import load_power_plan, power_analysis
 
     plan, confirmatory = load_power_plan(ROOT / "analyses" / "power.yaml")
     done = [0]

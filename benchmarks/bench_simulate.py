@@ -11,8 +11,8 @@ import statistics
 import time
 import warnings
 
+from alliance_stats.core.errors import DataQualityWarning
 from alliance_stats.data import build_dyads, score_responses
-from alliance_stats.errors import DataQualityWarning
 from alliance_stats.instrument import default_instrument
 from alliance_stats.simulate import simulate_alliances
 

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from alliance_stats.errors import AllianceStatsError, DataError, PlanError
-from alliance_stats.i18n import fmt_number, tr
+from alliance_stats.core.errors import AllianceStatsError, DataError, PlanError
+from alliance_stats.core.i18n import fmt_number, tr
 
 
 def test_error_message_names_everything():

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from alliance_stats.errors import PlanError
+from alliance_stats.core.errors import PlanError
 from alliance_stats.plan import load_plan
 
 ROOT = Path(__file__).resolve().parents[1]

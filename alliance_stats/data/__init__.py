@@ -4,56 +4,35 @@ Readers, validation, quality flags and privacy: :mod:`.readers`, :mod:`.check`, 
 :mod:`.privacy`. Scoring, dyads and within-dyad agreement: :mod:`.scoring`, :mod:`.dyads`, :mod:`.agreement`.
 """
 
-from alliance_stats.data.agreement import dyad_agreement, icc_bliese, rwg_j
-from alliance_stats.data.check import RULES, DataCheck, Finding, check_responses
-from alliance_stats.data.dyads import Dyads, build_dyads, firms_at_risk
-from alliance_stats.data.privacy import pseudonymise, run_salt
-from alliance_stats.data.quality import (
-    ExclusionRules,
-    apply_exclusions,
-    careless_flags,
-    evenodd,
-    irv,
-    longstring,
-    mahalanobis_d2,
-    screening_rules,
-)
-from alliance_stats.data.readers import read_responses
-from alliance_stats.data.scoring import (
-    CrossedDefinition,
-    clean_items,
-    crossed_outcome,
-    reverse_items,
-    score_responses,
-)
+from alliance_stats.core.lazy import lazy_exports
 
-__all__ = [
-    # readers, validation, quality flags, privacy
-    "RULES",
-    "DataCheck",
-    "ExclusionRules",
-    "Finding",
-    "apply_exclusions",
-    "careless_flags",
-    "check_responses",
-    "evenodd",
-    "irv",
-    "longstring",
-    "mahalanobis_d2",
-    "pseudonymise",
-    "read_responses",
-    "run_salt",
-    "screening_rules",
-    # scoring, dyads, agreement
-    "CrossedDefinition",
-    "Dyads",
-    "build_dyads",
-    "clean_items",
-    "crossed_outcome",
-    "dyad_agreement",
-    "firms_at_risk",
-    "icc_bliese",
-    "reverse_items",
-    "rwg_j",
-    "score_responses",
-]
+_EXPORTS: dict[str, str] = {
+    "dyad_agreement": "alliance_stats.data.agreement",
+    "icc_bliese": "alliance_stats.data.agreement",
+    "rwg_j": "alliance_stats.data.agreement",
+    "RULES": "alliance_stats.data.check",
+    "DataCheck": "alliance_stats.data.check",
+    "Finding": "alliance_stats.data.check",
+    "check_responses": "alliance_stats.data.check",
+    "Dyads": "alliance_stats.data.dyads",
+    "build_dyads": "alliance_stats.data.dyads",
+    "firms_at_risk": "alliance_stats.data.dyads",
+    "pseudonymise": "alliance_stats.data.privacy",
+    "run_salt": "alliance_stats.data.privacy",
+    "ExclusionRules": "alliance_stats.data.quality",
+    "apply_exclusions": "alliance_stats.data.quality",
+    "careless_flags": "alliance_stats.data.quality",
+    "evenodd": "alliance_stats.data.quality",
+    "irv": "alliance_stats.data.quality",
+    "longstring": "alliance_stats.data.quality",
+    "mahalanobis_d2": "alliance_stats.data.quality",
+    "screening_rules": "alliance_stats.data.quality",
+    "read_responses": "alliance_stats.data.readers",
+    "CrossedDefinition": "alliance_stats.data.scoring",
+    "clean_items": "alliance_stats.data.scoring",
+    "crossed_outcome": "alliance_stats.data.scoring",
+    "reverse_items": "alliance_stats.data.scoring",
+    "score_responses": "alliance_stats.data.scoring",
+}
+__all__ = sorted(_EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from alliance_stats.errors import DataError
+from alliance_stats.core.errors import DataError
 
 if TYPE_CHECKING:
     from alliance_stats.instrument import Instrument

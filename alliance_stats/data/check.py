@@ -85,11 +85,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from alliance_stats.core.errors import DataError
+from alliance_stats.core.table import Table
 from alliance_stats.data.quality import ExclusionRules, careless_flags, screening_rules
 from alliance_stats.data.readers import is_numeric_variable
-from alliance_stats.errors import DataError
 from alliance_stats.instrument import AllOf, AnyOf, Condition, ConditionRef, Instrument, NotOf, Variable
-from alliance_stats.report.table import Table
 
 __all__ = ["Finding", "DataCheck", "check_responses", "RULES", "TPE_MAX_EMPLOYEES"]
 

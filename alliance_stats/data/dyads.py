@@ -25,11 +25,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from alliance_stats.core.errors import DataError, DataQualityWarning
+from alliance_stats.core.i18n import tr
+from alliance_stats.core.table import Table
 from alliance_stats.data.agreement import RWG_THRESHOLD, dyad_agreement, icc_bliese
 from alliance_stats.data.scoring import DYAD_COLUMNS, crossed_outcome
-from alliance_stats.errors import DataError, DataQualityWarning
-from alliance_stats.i18n import tr
-from alliance_stats.report.table import Table
 
 if TYPE_CHECKING:
     from alliance_stats.instrument import Instrument

@@ -55,14 +55,19 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 from scipy import stats
 
-from alliance_stats.errors import DataQualityWarning
+from alliance_stats.core.errors import DataQualityWarning
 from alliance_stats.instrument import Instrument
+
+if TYPE_CHECKING:
+
+    from alliance_stats.instrument import Instrument
 
 __all__ = [
     "longstring",
@@ -490,3 +495,151 @@ def apply_exclusions(
     kept = df.iloc[keep_mask].copy()
     kept.attrs = dict(df.attrs)
     return kept, excluded
+
+
+
+
+
+
+def _longstring(values: np.ndarray) -> np.ndarray:
+    """careless::longstring per row (NaN breaks a run; NaN when the row has no answer), vectorised."""
+    m, p = values.shape
+    run = np.where(np.isnan(values[:, 0]), 0, 1)
+    best = run.copy()
+    for j in range(1, p):
+        current = values[:, j]
+        same = current == values[:, j - 1]
+        run = np.where(np.isnan(current), 0, np.where(same & (run > 0), run + 1, 1))
+        best = np.maximum(best, run)
+    return np.where(best > 0, best, np.nan).astype(float)
+
+
+def _mahalanobis_p(values: np.ndarray) -> np.ndarray:
+    """p value of psych::outlier's D2 as :func:`alliance_stats.data.quality.mahalanobis_d2` computes it.
+
+    The pairwise-complete covariance is formed with matrix products instead of a loop over item pairs; when it
+    is not positive definite or is ill-conditioned (condition number above 1e8, where rounding differences of
+    the two formulas could change D2), the data module's own function is called so that exactly the same
+    respondents are excluded.
+    """
+    n, p = values.shape
+    out = np.full(n, np.nan)
+    if n <= p:
+        return out
+    observed = ~np.isnan(values)
+    filled = np.where(observed, values, 0.0)
+    o = observed.astype(float)
+    pairs = o.T @ o
+    sums = filled.T @ o  # [j, k]: sum of item j over rows where both j and k are answered
+    cross = filled.T @ filled
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cov = (cross - sums * sums.T / pairs) / (pairs - 1.0)
+    cov[pairs < 2] = np.nan
+    if not np.isfinite(cov).all():
+        return out
+    eigen = np.linalg.eigvalsh(cov)
+    size = np.abs(eigen)
+    if size.min() <= 1e-10 * max(size.max(), 1e-300):
+        return out
+    if eigen.min() <= 1e-8 * eigen.max():
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            d2, _ = mahalanobis_d2(values)
+        return stats.chi2.sf(d2, df=p)
+    inverse = np.linalg.inv(cov)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        centred = np.where(observed, values - np.nanmean(values, axis=0), 0.0)
+    d2 = np.einsum("ij,jk,ik->i", centred, inverse, centred)
+    d2[~observed.any(axis=1)] = np.nan
+    return stats.chi2.sf(d2, df=p)
+
+
+def _evenodd(scored: np.ndarray, sizes: list[int]) -> np.ndarray:
+    """Even-odd consistency per row (Johnson 2005, Spearman-Brown corrected), vectorised over rows."""
+    m = scored.shape[0]
+    odd = np.full((m, len(sizes)), np.nan)
+    even = np.full_like(odd, np.nan)
+    start = 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for f, size in enumerate(sizes):
+            block = scored[:, start : start + size]
+            odd[:, f] = np.nanmean(block[:, 0::2], axis=1)
+            if size > 1:
+                even[:, f] = np.nanmean(block[:, 1::2], axis=1)
+            start += size
+    both = ~np.isnan(odd) & ~np.isnan(even)
+    count = both.sum(axis=1)
+    a = np.where(both, odd, 0.0)
+    b = np.where(both, even, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        da = np.where(both, a - a.sum(axis=1, keepdims=True) / count[:, None], 0.0)
+        db = np.where(both, b - b.sum(axis=1, keepdims=True) / count[:, None], 0.0)
+        va, vb = (da * da).sum(axis=1), (db * db).sum(axis=1)
+        r = (da * db).sum(axis=1) / np.sqrt(va * vb)
+        sb = np.where(r > -1, 2 * r / (1 + r), -1.0)
+    out = np.maximum(sb, -1.0)
+    return np.where((count >= 2) & (va > 0) & (vb > 0), out, np.nan)
+
+
+def careless_exclusions(responses: pd.DataFrame, instrument: Instrument, rules: Any) -> np.ndarray:
+    """Boolean mask of the respondents that the plan's careless-responding rules exclude (vectorised).
+
+    Same indices and rules as :func:`alliance_stats.data.careless_flags` followed by
+    :func:`alliance_stats.data.apply_exclusions` (``rules``: :class:`alliance_stats.data.ExclusionRules`):
+    ``fail_attention``, ``max_longstring``, ``min_irv``, ``mahalanobis_p``, ``min_evenodd``,
+    ``max_missing_share`` and ``exclude_dyad``. The tests check that both exclude the same respondents.
+    """
+    items = instrument.likert_items()
+    names = [v.name for v in items if v.name in responses.columns]
+    values = np.array(responses[names].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float, na_value=np.nan))
+    reverse = np.zeros(len(names), dtype=bool)
+    bounds = np.zeros(len(names))
+    for j, name in enumerate(names):
+        var = instrument.variable(name)
+        scale = instrument.scales[var.scale or ""]
+        points = np.asarray([float(x) for x in scale.points])
+        values[~np.isin(values[:, j], points), j] = np.nan
+        reverse[j] = bool(var.reverse)
+        bounds[j] = scale.min + scale.max
+    n_items = values.shape[1]
+    excluded = np.zeros(len(responses), dtype=bool)
+    answered = (~np.isnan(values)).sum(axis=1)
+    if rules.max_missing_share is not None and n_items:
+        excluded |= (1 - answered / n_items) > rules.max_missing_share
+    if rules.max_longstring is not None:
+        with np.errstate(invalid="ignore"):
+            excluded |= _longstring(values) > rules.max_longstring
+    if rules.min_irv is not None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            spread = np.where(answered >= 2, np.nanstd(values, axis=1, ddof=1), np.nan)
+        with np.errstate(invalid="ignore"):
+            excluded |= spread < rules.min_irv
+    if rules.mahalanobis_p is not None and n_items >= 2:
+        with np.errstate(invalid="ignore"):
+            excluded |= _mahalanobis_p(values) < rules.mahalanobis_p
+    if getattr(rules, "min_evenodd", None) is not None:
+        scored = np.where(reverse[None, :], bounds[None, :] - values, values)
+        position = {name: j for j, name in enumerate(names)}
+        groups = [[position[v.name] for v in instrument.items(code) if v.name in position]
+                  for code in instrument.construct_codes()]
+        groups = [g for g in groups if g]
+        if len(groups) >= 2:
+            order = [j for g in groups for j in g]
+            with np.errstate(invalid="ignore"):
+                excluded |= _evenodd(scored[:, order], [len(g) for g in groups]) < rules.min_evenodd
+    if rules.fail_attention:
+        for var in instrument.attention_items():
+            if var.name in responses.columns:
+                given = pd.to_numeric(responses[var.name], errors="coerce").to_numpy(dtype=float)
+                with np.errstate(invalid="ignore"):
+                    excluded |= (given != float(var.attention_expected or 0)) & ~np.isnan(given)
+    if getattr(rules, "exclude_dyad", False) and "dyad_id" in responses.columns:
+        dyad = responses["dyad_id"].to_numpy()
+        bad = set(dyad[excluded & pd.notna(dyad)])
+        excluded |= np.isin(dyad, list(bad)) & pd.notna(dyad)
+    return excluded
+

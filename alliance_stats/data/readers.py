@@ -38,7 +38,7 @@ The canonical frame (every format gives the same frame for the same answers)
 
 The input file is only ever read (its bytes are read once; nothing is written).
 
-Errors: :class:`~alliance_stats.errors.ReadError` naming the file, the 1-based data row, the column, the value
+Errors: :class:`~alliance_stats.core.errors.ReadError` naming the file, the 1-based data row, the column, the value
 and the fix (file missing or empty, header only, undecodable bytes, unknown extension, missing sheet, a row
 with more values than the header, two columns holding the same variable, a 0/1 option column with another
 value).
@@ -78,8 +78,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from alliance_stats.core.errors import ReadError
 from alliance_stats.data.privacy import pseudonymise, scrub_emails
-from alliance_stats.errors import ReadError
 from alliance_stats.instrument import Instrument, Variable
 
 __all__ = ["read_responses", "SUPPORTED_EXTENSIONS", "NUMERIC_TYPES", "is_numeric_variable", "TOOL_METADATA"]
@@ -739,7 +739,7 @@ def read_responses(
     >>> from alliance_stats.instrument import default_instrument
     >>> read_responses("no/such/file.csv", default_instrument())  # doctest: +IGNORE_EXCEPTION_DETAIL
     Traceback (most recent call last):
-    alliance_stats.errors.ReadError: no/such/file.csv: the file does not exist.
+    alliance_stats.core.errors.ReadError: no/such/file.csv: the file does not exist.
 
     Reference: see the module docstring.
     """

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from alliance_stats.errors import DataError
+from alliance_stats.core.errors import DataError
 
 if TYPE_CHECKING:
     from alliance_stats.instrument import Instrument

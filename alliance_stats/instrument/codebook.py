@@ -38,7 +38,7 @@ from typing import Any
 
 import pandas as pd
 
-from alliance_stats.errors import InstrumentError
+from alliance_stats.core.errors import InstrumentError
 from alliance_stats.instrument.model import (
     AllOf,
     AnyOf,

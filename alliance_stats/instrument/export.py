@@ -64,7 +64,7 @@ from typing import Any
 
 import pandas as pd
 
-from alliance_stats.errors import InstrumentError
+from alliance_stats.core.errors import InstrumentError
 from alliance_stats.instrument.codebook import (
     CODEBOOK_COLUMNS,
     _alnum,

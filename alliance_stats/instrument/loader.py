@@ -2,7 +2,7 @@
 
 The file is parsed with PyYAML's *safe* loader (no Python object tags, nothing evaluated) through
 ``SafeLoader.get_single_node`` so that every mapping key and list entry keeps its line number; each
-problem is reported as :class:`alliance_stats.errors.InstrumentError` naming the file, the YAML line, what is
+problem is reported as :class:`alliance_stats.core.errors.InstrumentError` naming the file, the YAML line, what is
 wrong and how to fix it.
 
 Rejected (one error, the first found, in file order):
@@ -37,7 +37,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from alliance_stats.errors import InstrumentError
+from alliance_stats.core.errors import InstrumentError
+from alliance_stats.core.yamlio import load_yaml_text
 from alliance_stats.instrument.model import (
     OPERATORS,
     VARIABLE_TYPES,
@@ -55,7 +56,6 @@ from alliance_stats.instrument.model import (
     Section,
     Variable,
 )
-from alliance_stats.yamlio import load_yaml_text
 
 __all__ = ["load_instrument", "parse_instrument", "default_instrument", "DEFAULT_INSTRUMENT_PATH"]
 

@@ -31,7 +31,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-from alliance_stats.errors import InstrumentError
+from alliance_stats.core.errors import InstrumentError
 
 __all__ = [
     "LANGS",

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from alliance_stats.errors import SpecificationError
+from alliance_stats.core.errors import SpecificationError
 
 __all__ = [
     "as_item_frame",

@@ -59,8 +59,9 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from alliance_stats.errors import AnalysisWarning, ConvergenceWarning, HeywoodWarning, SpecificationError
-from alliance_stats.i18n import check_lang, tr
+from alliance_stats.core.errors import AnalysisWarning, ConvergenceWarning, HeywoodWarning, SpecificationError
+from alliance_stats.core.i18n import check_lang, tr
+from alliance_stats.core.table import Table
 from alliance_stats.measurement._itemdata import (
     as_item_frame,
     check_pairs,
@@ -68,7 +69,6 @@ from alliance_stats.measurement._itemdata import (
     singular_items,
     smc,
 )
-from alliance_stats.report.table import Table
 
 __all__ = [
     "KMOResult",

@@ -28,11 +28,11 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from alliance_stats.errors import AnalysisWarning, SpecificationError
-from alliance_stats.i18n import check_lang
+from alliance_stats.core.errors import AnalysisWarning, SpecificationError
+from alliance_stats.core.i18n import check_lang
+from alliance_stats.core.table import Table
 from alliance_stats.measurement.cfa import CFAResult, cfa
 from alliance_stats.measurement.syntax import MeasurementModel, parse_model
-from alliance_stats.report.table import Table
 
 __all__ = ["invariance", "InvarianceTable", "INVARIANCE_STEPS"]
 

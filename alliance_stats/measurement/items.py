@@ -12,7 +12,7 @@ Definitions (psych 2.2.9, the Debian reference):
 - ``r_drop`` and ``alpha_if_dropped``: psych's ``r.drop`` and ``alpha.drop$raw_alpha`` from
   :func:`~alliance_stats.measurement.reliability.cronbach_alpha` (pairwise covariances).
 
-A floor or ceiling share above 15% is reported as a :class:`~alliance_stats.errors.DataQualityWarning`
+A floor or ceiling share above 15% is reported as a :class:`~alliance_stats.core.errors.DataQualityWarning`
 (the criterion of Terwee et al. 2007, *Journal of Clinical Epidemiology*, 60, 34-42).
 
 Reverse-keyed items (``reverse``) are reversed before everything, as in ``psych::alpha(keys=)``: with
@@ -27,11 +27,11 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from alliance_stats.errors import DataQualityWarning
-from alliance_stats.i18n import check_lang, tr
+from alliance_stats.core.errors import DataQualityWarning
+from alliance_stats.core.i18n import check_lang, tr
+from alliance_stats.core.table import Table
 from alliance_stats.measurement._itemdata import as_item_frame
 from alliance_stats.measurement.reliability import _check_scale, cronbach_alpha, reverse_items
-from alliance_stats.report.table import Table
 
 __all__ = ["item_analysis", "item_analysis_table", "ITEM_COLUMNS"]
 

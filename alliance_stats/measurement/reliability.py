@@ -44,10 +44,10 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from alliance_stats.errors import AnalysisWarning, DataQualityWarning, SpecificationError
-from alliance_stats.i18n import check_lang, tr
+from alliance_stats.core.errors import AnalysisWarning, DataQualityWarning, SpecificationError
+from alliance_stats.core.i18n import check_lang, tr
+from alliance_stats.core.table import Table
 from alliance_stats.measurement._itemdata import as_item_frame, check_pairs, pairwise_cov
-from alliance_stats.report.table import Table
 
 __all__ = ["AlphaResult", "cronbach_alpha", "reliability_table", "reverse_items", "alpha_from_cov"]
 
@@ -149,7 +149,7 @@ class AlphaResult:
     n_boot, seed
         Bootstrap settings (``ci="bootstrap"``).
     warnings
-        Statistical warnings (also raised as :class:`~alliance_stats.errors.AnalysisWarning`).
+        Statistical warnings (also raised as :class:`~alliance_stats.core.errors.AnalysisWarning`).
     """
 
     alpha: float

@@ -17,7 +17,7 @@ What is accepted (as lavaan does)
   are constrained equal (across groups too, as in lavaan).
 - Comments start with ``#`` or ``!``; ``;`` separates formulas; blank lines are ignored.
 
-What is refused, with a :class:`~alliance_stats.errors.SpecificationError` naming the line
+What is refused, with a :class:`~alliance_stats.core.errors.SpecificationError` naming the line
 -----------------------------------------------------------------------------------------------
 - anything that is not ``name op terms`` with a known operator, a term that is not ``[modifier*]name``,
   a formula starting with ``+``;
@@ -55,7 +55,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from alliance_stats.errors import SpecificationError
+from alliance_stats.core.errors import SpecificationError
 
 __all__ = ["Modifier", "Loading", "Covariance", "MeasurementModel", "parse_model"]
 

@@ -24,10 +24,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from alliance_stats.errors import SpecificationError
-from alliance_stats.i18n import check_lang
+from alliance_stats.core.errors import SpecificationError
+from alliance_stats.core.i18n import check_lang
+from alliance_stats.core.table import Table
 from alliance_stats.measurement.syntax import MeasurementModel, parse_model
-from alliance_stats.report.table import Table
 
 if TYPE_CHECKING:
     from alliance_stats.measurement.cfa import CFAResult

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from alliance_stats.errors import SpecificationError
+from alliance_stats.core.errors import SpecificationError
 
 __all__ = ["Design", "FactorCoding", "build_design", "level_text", "CONFIGURATION_LEVELS", "INTERCEPT"]
 

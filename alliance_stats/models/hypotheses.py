@@ -43,11 +43,11 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from scipy import stats
 
-from alliance_stats.errors import PlanError, SpecificationError
-from alliance_stats.i18n import check_lang, tr
+from alliance_stats.core.errors import PlanError, SpecificationError
+from alliance_stats.core.i18n import check_lang, tr
+from alliance_stats.core.table import Table
 from alliance_stats.models import firth as _firth
 from alliance_stats.models.design import INTERCEPT, FactorCoding, level_text
-from alliance_stats.report.table import Table
 
 __all__ = [
     "Contrast",

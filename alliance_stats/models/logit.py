@@ -54,7 +54,7 @@ import pandas as pd
 from scipy import optimize, stats
 from scipy.special import expit
 
-from alliance_stats.errors import (
+from alliance_stats.core.errors import (
     AnalysisWarning,
     CollinearityWarning,
     ConvergenceWarning,
@@ -63,10 +63,10 @@ from alliance_stats.errors import (
     SparseDataWarning,
     SpecificationError,
 )
-from alliance_stats.i18n import check_lang, fmt_number, tr
+from alliance_stats.core.i18n import check_lang, fmt_number, tr
+from alliance_stats.core.table import Table
 from alliance_stats.models import firth as _firth
 from alliance_stats.models.design import INTERCEPT, Design, build_design, level_text
-from alliance_stats.report.table import Table
 
 __all__ = [
     "LogitResult",

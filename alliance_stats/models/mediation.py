@@ -42,9 +42,9 @@ import pandas as pd
 from scipy import stats
 from scipy.special import expit
 
-from alliance_stats.errors import ConvergenceWarning, DataQualityWarning, SpecificationError
-from alliance_stats.i18n import check_lang, tr
-from alliance_stats.report.table import Table
+from alliance_stats.core.errors import ConvergenceWarning, DataQualityWarning, SpecificationError
+from alliance_stats.core.i18n import check_lang, tr
+from alliance_stats.core.table import Table
 
 __all__ = ["MediationResult", "mediation", "logit_newton"]
 

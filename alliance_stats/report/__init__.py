@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-# Stages import ``alliance_stats.report.table`` for the Table class; the names below are loaded lazily so that
+# Stages import ``alliance_stats.core.table`` for the Table class; the names below are loaded lazily so that
 # this does not pull in matplotlib, python-docx and jinja2.
 _LAZY = {
     "render_docx": "alliance_stats.report.docx",
@@ -30,7 +30,7 @@ _LAZY = {
     "Report": "alliance_stats.report.model",
     "ReportFigure": "alliance_stats.report.model",
     "Section": "alliance_stats.report.model",
-    "Table": "alliance_stats.report.table",
+    "Table": "alliance_stats.core.table",
     "slug": "alliance_stats.report.tables",
     "table_file_stem": "alliance_stats.report.tables",
     "table_files": "alliance_stats.report.tables",

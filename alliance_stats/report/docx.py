@@ -283,7 +283,7 @@ def render_docx(report: Report) -> bytes:
     --------
     >>> import pandas as pd
     >>> from alliance_stats.report.model import Section
-    >>> from alliance_stats.report.table import Table
+    >>> from alliance_stats.core.table import Table
     >>> table = Table("n", "Sample", pd.DataFrame({"n": [300]}, index=["dyads"]))
     >>> data = render_docx(Report("Demo", "en", False, [Section("sample", "Sample", tables=[table])]))
     >>> Document(io.BytesIO(data)).tables[0].cell(1, 1).text

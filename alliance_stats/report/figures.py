@@ -35,7 +35,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, Formatter, MaxNLocator, MultipleLocator, NullFormatter
 
-from alliance_stats.i18n import check_lang
+from alliance_stats.core.i18n import check_lang
 from alliance_stats.report.labels import label
 
 FIGURE_DPI = 200

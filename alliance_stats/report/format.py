@@ -1,4 +1,4 @@
-"""APA number formatting for report cells, on top of :func:`alliance_stats.i18n.fmt_number`.
+"""APA number formatting for report cells, on top of :func:`alliance_stats.core.i18n.fmt_number`.
 
 Every renderer (CSV excepted, which keeps full precision) prints a cell through :func:`format_cell`, so
 a number reads the same in Markdown, HTML, LaTeX and Word: APA 7 style (no leading zero for quantities
@@ -24,8 +24,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from alliance_stats.i18n import check_lang, fmt_number
-from alliance_stats.report.table import FORMAT_CODES, Table
+from alliance_stats.core.i18n import check_lang, fmt_number
+from alliance_stats.core.table import FORMAT_CODES, Table
 
 NUMERIC_FORMATS = frozenset(FORMAT_CODES) - {"text"}
 
@@ -75,7 +75,7 @@ def format_cell(value: Any, spec: str = "f2", lang: str = "en") -> str:
     value
         A number, a string (returned unchanged), a boolean or a missing value (empty string).
     spec
-        A format code of :mod:`alliance_stats.report.table` (``int f1 f2 f3 r2 r3 p pct text``).
+        A format code of :mod:`alliance_stats.core.table` (``int f1 f2 f3 r2 r3 p pct text``).
     lang
         ``"fr"`` (decimal comma) or ``"en"``.
 

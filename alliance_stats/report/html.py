@@ -13,9 +13,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from alliance_stats.core.table import Table
 from alliance_stats.report.labels import REPORT_LABELS, label
 from alliance_stats.report.model import Report, ReportFigure, Section
-from alliance_stats.report.table import Table
 from alliance_stats.report.tables import TableLayout, slug, table_layout
 from alliance_stats.report.templates import CSS, ENVIRONMENT
 

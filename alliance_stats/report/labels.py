@@ -1,13 +1,13 @@
 """Fixed texts of the report layer in French and English.
 
 The report's own words (captions, banners, section names, axis titles) live here so that the shared
-:data:`alliance_stats.i18n.LABELS` keeps the domain vocabulary (configurations, constructs, verdicts).
-:func:`label` looks here first, then in :data:`~alliance_stats.i18n.LABELS`, then falls back to the key.
+:data:`alliance_stats.core.i18n.LABELS` keeps the domain vocabulary (configurations, constructs, verdicts).
+:func:`label` looks here first, then in :data:`~alliance_stats.core.i18n.LABELS`, then falls back to the key.
 """
 
 from __future__ import annotations
 
-from alliance_stats.i18n import LABELS, check_lang
+from alliance_stats.core.i18n import LABELS, check_lang
 
 REPORT_LABELS: dict[str, dict[str, str]] = {
     # captions and report structure

@@ -14,9 +14,9 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
-from alliance_stats.i18n import check_lang
+from alliance_stats.core.i18n import check_lang
+from alliance_stats.core.table import Table
 from alliance_stats.report.figures import FIGURE_DPI, figure_files
-from alliance_stats.report.table import Table
 
 
 @dataclass(eq=False)
@@ -51,7 +51,7 @@ class Section:
     paragraphs
         Plain-text paragraphs printed before the tables.
     tables
-        :class:`~alliance_stats.report.table.Table` objects, in order.
+        :class:`~alliance_stats.core.table.Table` objects, in order.
     figures
         :class:`ReportFigure` objects, printed after the tables.
     warnings

@@ -1,4 +1,4 @@
-"""Render one :class:`~alliance_stats.report.table.Table` as CSV, Markdown, HTML and LaTeX.
+"""Render one :class:`~alliance_stats.core.table.Table` as CSV, Markdown, HTML and LaTeX.
 
 :func:`table_files` returns the four files of a table, keyed by extension. CSV is for machines: numbers
 at full precision with a decimal point whatever the language, one header row (MultiIndex column levels
@@ -20,7 +20,8 @@ from typing import Any
 
 import pandas as pd
 
-from alliance_stats.i18n import check_lang
+from alliance_stats.core.i18n import check_lang
+from alliance_stats.core.table import Table
 from alliance_stats.report.format import (
     NUMERIC_FORMATS,
     cell_format,
@@ -28,7 +29,6 @@ from alliance_stats.report.format import (
     row_format_key,
 )
 from alliance_stats.report.labels import label
-from alliance_stats.report.table import Table
 from alliance_stats.report.templates import CSS, ENVIRONMENT
 
 

@@ -94,9 +94,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from scipy.optimize import brentq
 from scipy.special import expit, logit, ndtr, ndtri
 
+from alliance_stats.core.i18n import tr
+from alliance_stats.core.table import Table
 from alliance_stats.data.scoring import CrossedDefinition
-from alliance_stats.i18n import tr
-from alliance_stats.report.table import Table
 
 if TYPE_CHECKING:
     from alliance_stats.instrument import Instrument

@@ -1,73 +1,41 @@
-"""typology stage: the 2 x 2 definition (axes, configurations, labels), classification, cluster check."""
+"""typology stage: the 2 x 2 definition (axes, configurations, labels), classification, cluster check.
+"""
 
-from alliance_stats.typology.classify import TypologyCounts, classify, resolve_cuts, typology_counts
-from alliance_stats.typology.cluster import (
-    COVARIANCE_TYPES,
-    MCLUST_MODELS,
-    METHODS,
-    Agreement,
-    ClusterCheck,
-    cluster_check,
-    gap_statistic,
-    gmm_bic,
-    hennig_reading,
-    max_se,
-    partition_agreement,
-)
-from alliance_stats.typology.definition import (
-    AXES,
-    CONFIGURATION_POLES,
-    CONFIGURATIONS,
-    EXPECTED_TRUST,
-    QUADRANTS,
-    Axis,
-    configuration_label,
-    configuration_labels,
-    poles_of,
-    quadrant_of,
-    scale_midpoint,
-)
-from alliance_stats.typology.figures import typology_map
-from alliance_stats.typology.fuzzy import (
-    Sufficiency,
-    default_anchors,
-    direct_calibration,
-    fuzzy_membership,
-    sufficiency,
-)
+from alliance_stats.core.lazy import lazy_exports
 
-__all__ = [
-    "AXES",
-    "CONFIGURATION_POLES",
-    "CONFIGURATIONS",
-    "EXPECTED_TRUST",
-    "QUADRANTS",
-    "Axis",
-    "configuration_label",
-    "configuration_labels",
-    "poles_of",
-    "quadrant_of",
-    "scale_midpoint",
-    # classification, fuzzy sets, cluster check, map (issue 5)
-    "Agreement",
-    "COVARIANCE_TYPES",
-    "ClusterCheck",
-    "MCLUST_MODELS",
-    "METHODS",
-    "Sufficiency",
-    "TypologyCounts",
-    "classify",
-    "cluster_check",
-    "default_anchors",
-    "direct_calibration",
-    "fuzzy_membership",
-    "gap_statistic",
-    "gmm_bic",
-    "hennig_reading",
-    "max_se",
-    "partition_agreement",
-    "resolve_cuts",
-    "sufficiency",
-    "typology_counts",
-    "typology_map",
-]
+_EXPORTS: dict[str, str] = {
+    "TypologyCounts": "alliance_stats.typology.classification",
+    "classify": "alliance_stats.typology.classification",
+    "resolve_cuts": "alliance_stats.typology.classification",
+    "typology_counts": "alliance_stats.typology.classification",
+    "COVARIANCE_TYPES": "alliance_stats.typology.cluster",
+    "MCLUST_MODELS": "alliance_stats.typology.cluster",
+    "METHODS": "alliance_stats.typology.cluster",
+    "Agreement": "alliance_stats.typology.cluster",
+    "ClusterCheck": "alliance_stats.typology.cluster",
+    "cluster_check": "alliance_stats.typology.cluster",
+    "gap_statistic": "alliance_stats.typology.cluster",
+    "gmm_bic": "alliance_stats.typology.cluster",
+    "hennig_reading": "alliance_stats.typology.cluster",
+    "max_se": "alliance_stats.typology.cluster",
+    "partition_agreement": "alliance_stats.typology.cluster",
+    "AXES": "alliance_stats.core.typology",
+    "CONFIGURATION_POLES": "alliance_stats.core.typology",
+    "CONFIGURATIONS": "alliance_stats.core.typology",
+    "EXPECTED_TRUST": "alliance_stats.core.typology",
+    "QUADRANTS": "alliance_stats.core.typology",
+    "Axis": "alliance_stats.core.typology",
+    "configuration_label": "alliance_stats.core.typology",
+    "configuration_labels": "alliance_stats.core.typology",
+    "poles_of": "alliance_stats.core.typology",
+    "quadrant_of": "alliance_stats.core.typology",
+    "scale_midpoint": "alliance_stats.core.typology",
+    "typology_map": "alliance_stats.typology.figures",
+    "Sufficiency": "alliance_stats.typology.fuzzy",
+    "default_anchors": "alliance_stats.typology.fuzzy",
+    "direct_calibration": "alliance_stats.typology.fuzzy",
+    "fuzzy_membership": "alliance_stats.typology.fuzzy",
+    "sufficiency": "alliance_stats.typology.fuzzy",
+}
+__all__ = sorted(_EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

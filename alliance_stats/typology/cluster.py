@@ -45,7 +45,7 @@ Algorithms and conventions
   trustworthy, .60-.75 indicates a pattern, >= .75 stable, >= .85 highly stable; a cluster is "dissolved" in a
   resample when its Jaccard is <= .5 and "recovered" when > .75 (fpc's ``bootbrd``/``bootrecover``).
 - **Centroids** are cluster means on the original scale; each is placed in a quadrant with the crisp rule of
-  :func:`~alliance_stats.typology.classify` (same cut) and compared with its matched configuration.
+  :func:`~alliance_stats.typology.classification` (same cut) and compared with its matched configuration.
 
 Hand-written parts and why
 --------------------------
@@ -122,23 +122,23 @@ from sklearn.metrics import calinski_harabasz_score, silhouette_score
 from sklearn.mixture import GaussianMixture
 from threadpoolctl import threadpool_limits
 
-from alliance_stats.errors import (
+from alliance_stats.core.errors import (
     ConvergenceWarning,
     DataQualityWarning,
     SparseDataWarning,
     SpecificationError,
     StabilityWarning,
 )
-from alliance_stats.i18n import check_lang, fmt_number, tr
-from alliance_stats.report.table import Table
-from alliance_stats.typology.classify import (
+from alliance_stats.core.i18n import check_lang, fmt_number, tr
+from alliance_stats.core.table import Table
+from alliance_stats.core.typology import CONFIGURATIONS
+from alliance_stats.typology.classification import (
     ASYMMETRY_MEASURES,
     _classify_with_cuts,
     classify,
     dyad_frame,
     resolve_cuts,
 )
-from alliance_stats.typology.definition import CONFIGURATIONS
 
 __all__ = [
     "cluster_check",
@@ -1221,14 +1221,14 @@ def cluster_check(
     n_perm
         Permutations for the ARI p value.
     theory
-        Theory labels: ``None`` (default: :func:`~alliance_stats.typology.classify` with ``cut``, ``scale``,
+        Theory labels: ``None`` (default: :func:`~alliance_stats.typology.classification` with ``cut``, ``scale``,
         ``asymmetry`` when link and symmetry are among the variables; otherwise no comparison), a column name
         of ``dyads``, a Series indexed like ``dyads`` or a list in row order.
     seed
         Seed of every random step (k-means starts, mixture starts, gap references, resamples, permutations):
         an integer or a ``numpy.random.SeedSequence``.
     link, symmetry, cut, scale, asymmetry, dep_asymmetry, dep_cut
-        The crisp rule (:func:`~alliance_stats.typology.classify`) for the default theory and the centroid check.
+        The crisp rule (:func:`~alliance_stats.typology.classification`) for the default theory and the centroid check.
     standardize
         Cluster on z-scores (for variables on different scales); link and symmetry share the 1-7 scale, so
         the default clusters on raw scores. Centroids are always on the original scale.

@@ -4,7 +4,7 @@ Readable in greyscale: the theory configuration of a dyad is its **marker shape*
 diamond, in :data:`~alliance_stats.typology.CONFIGURATIONS` order); clusters are coloured with the viridis
 palette, whose lightness rises monotonically, so clusters stay distinguishable as grey levels; cluster
 centres are large crosses labelled with their number. Numbers on the axes use the decimal comma in French
-(:func:`alliance_stats.i18n.fmt_number`). The figure is built without pyplot (its own Agg canvas).
+(:func:`alliance_stats.core.i18n.fmt_number`). The figure is built without pyplot (its own Agg canvas).
 
 Reference: the plane and its quadrants are the paper's Figure 2 (Jaouen 2006).
 """
@@ -22,11 +22,11 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MultipleLocator
 
-from alliance_stats.errors import SpecificationError
-from alliance_stats.i18n import check_lang, fmt_number, tr
-from alliance_stats.typology.classify import classify, dyad_frame, resolve_cuts
+from alliance_stats.core.errors import SpecificationError
+from alliance_stats.core.i18n import check_lang, fmt_number, tr
+from alliance_stats.core.typology import CONFIGURATIONS, QUADRANTS
+from alliance_stats.typology.classification import classify, dyad_frame, resolve_cuts
 from alliance_stats.typology.cluster import ClusterCheck
-from alliance_stats.typology.definition import CONFIGURATIONS, QUADRANTS
 
 __all__ = ["typology_map", "CONFIGURATION_MARKERS"]
 

@@ -48,11 +48,11 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from alliance_stats.errors import DataQualityWarning, SparseDataWarning, SpecificationError
-from alliance_stats.i18n import check_lang, tr
-from alliance_stats.report.table import Table
-from alliance_stats.typology.classify import ASYMMETRY_MEASURES, _check_scale, _numeric_column, dyad_frame
-from alliance_stats.typology.definition import CONFIGURATIONS
+from alliance_stats.core.errors import DataQualityWarning, SparseDataWarning, SpecificationError
+from alliance_stats.core.i18n import check_lang, tr
+from alliance_stats.core.table import Table
+from alliance_stats.core.typology import CONFIGURATIONS
+from alliance_stats.typology.classification import ASYMMETRY_MEASURES, _check_scale, _numeric_column, dyad_frame
 
 __all__ = [
     "direct_calibration",
@@ -192,7 +192,7 @@ def fuzzy_membership(
     scale
         Response scale of link and symmetry, for the default anchors.
     asymmetry
-        ``"perceived"``, ``"dep_asymmetry"`` or ``"both"``, as in :func:`~alliance_stats.typology.classify`.
+        ``"perceived"``, ``"dep_asymmetry"`` or ``"both"``, as in :func:`~alliance_stats.typology.classification`.
 
     Returns
     -------

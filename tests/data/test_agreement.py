@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from alliance_stats.core.errors import DataError
 from alliance_stats.data.agreement import dyad_agreement, icc_bliese, rwg_j, uniform_null_variance
 from alliance_stats.data.scoring import clean_items
-from alliance_stats.errors import DataError
 from alliance_stats.instrument import default_instrument
 from alliance_stats.simulate import simulate_alliances
 

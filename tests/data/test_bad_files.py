@@ -13,8 +13,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from alliance_stats.core.errors import ReadError
 from alliance_stats.data import RULES, check_responses, read_responses
-from alliance_stats.errors import ReadError
 from alliance_stats.instrument import default_instrument
 
 BAD = Path(__file__).resolve().parent / "bad"

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from alliance_stats.core.errors import DataError
 from alliance_stats.data import RULES, DataCheck, ExclusionRules, Finding, check_responses
-from alliance_stats.errors import DataError
 from alliance_stats.instrument import default_instrument
 from tests.data.builders import valid_responses
 

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from alliance_stats.core.errors import DataError, DataQualityWarning
+from alliance_stats.core.table import Table
 from alliance_stats.data.dyads import build_dyads, firms_at_risk
 from alliance_stats.data.scoring import CrossedDefinition, crossed_outcome, score_responses
-from alliance_stats.errors import DataError, DataQualityWarning
 from alliance_stats.instrument import default_instrument
-from alliance_stats.report.table import Table
 from alliance_stats.simulate import simulate_alliances
 
 INSTRUMENT = default_instrument()

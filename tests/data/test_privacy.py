@@ -16,6 +16,7 @@ import pandas as pd
 import pyreadstat
 import pytest
 
+from alliance_stats.core.errors import ReadError
 from alliance_stats.data import (
     ExclusionRules,
     apply_exclusions,
@@ -27,7 +28,6 @@ from alliance_stats.data import (
     score_responses,
 )
 from alliance_stats.data.privacy import pseudonymise_value, scrub_emails
-from alliance_stats.errors import ReadError
 from alliance_stats.instrument import default_instrument
 from tests.data.builders import to_kobo_csv, valid_responses
 

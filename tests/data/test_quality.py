@@ -15,6 +15,7 @@ from hypothesis.extra.numpy import arrays
 from pydantic import ValidationError
 from scipy import stats
 
+from alliance_stats.core.errors import DataQualityWarning
 from alliance_stats.data import (
     ExclusionRules,
     apply_exclusions,
@@ -25,7 +26,6 @@ from alliance_stats.data import (
     mahalanobis_d2,
     screening_rules,
 )
-from alliance_stats.errors import DataQualityWarning
 from alliance_stats.instrument import default_instrument
 from tests.data.builders import valid_responses
 
@@ -198,7 +198,7 @@ def test_careless_flags_use_reversed_items_for_evenodd_only():
     np.testing.assert_allclose(flags["evenodd"], expected)
 
 
-@pytest.mark.filterwarnings("ignore::alliance_stats.errors.DataQualityWarning")
+@pytest.mark.filterwarnings("ignore::alliance_stats.core.errors.DataQualityWarning")
 def test_declared_missing_and_out_of_scale_codes_count_as_missing():
     frame = valid_responses(INST, n_dyads=30, seed=4)
     frame.loc[0, "LINK_1"] = 99.0

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from alliance_stats.core.errors import ReadError
 from alliance_stats.data import pseudonymise, read_responses
-from alliance_stats.errors import ReadError
 from alliance_stats.instrument import default_instrument
 from tests.data.builders import to_kobo_csv, valid_responses
 

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from alliance_stats.core.errors import DataError
 from alliance_stats.data.scoring import (
     CrossedDefinition,
     as_crossed_definition,
@@ -16,7 +17,6 @@ from alliance_stats.data.scoring import (
     reverse_items,
     score_responses,
 )
-from alliance_stats.errors import DataError
 from alliance_stats.instrument import default_instrument
 from alliance_stats.simulate import SimulationParams, simulate_alliances
 

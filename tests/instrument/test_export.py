@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pyxform.xls2xform import convert
 
-from alliance_stats.errors import InstrumentError
+from alliance_stats.core.errors import InstrumentError
 from alliance_stats.instrument import Instrument, default_instrument, parse_instrument
 from alliance_stats.instrument.codebook import CODEBOOK_COLUMNS, codebook, codebook_records, limesurvey_layout
 from alliance_stats.instrument.export import (

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from alliance_stats.errors import InstrumentError
+from alliance_stats.core.errors import InstrumentError
 from alliance_stats.instrument import (
     ConditionRef,
     UnknownVariableError,

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from alliance_stats.errors import (
+from alliance_stats.core.errors import (
     AnalysisWarning,
     ConvergenceWarning,
     DataQualityWarning,

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from alliance_stats.errors import SpecificationError
+from alliance_stats.core.errors import SpecificationError
 from alliance_stats.measurement import cfa, invariance
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "measurement"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from alliance_stats.errors import SpecificationError
+from alliance_stats.core.errors import SpecificationError
 from alliance_stats.measurement.syntax import Modifier, parse_model
 
 

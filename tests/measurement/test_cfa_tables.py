@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from alliance_stats.core.table import FORMAT_CODES, Table
 from alliance_stats.measurement import cfa, fornell_larcker, htmt, invariance
-from alliance_stats.report.table import FORMAT_CODES, Table
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "measurement"
 HS = pd.read_csv(FIXTURES / "holzinger_swineford_1939.csv")

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from alliance_stats.errors import AnalysisWarning, HeywoodWarning, SpecificationError
+from alliance_stats.core.errors import AnalysisWarning, HeywoodWarning, SpecificationError
+from alliance_stats.core.table import Table
 from alliance_stats.measurement import (
     BartlettResult,
     EFAResult,
@@ -19,7 +20,6 @@ from alliance_stats.measurement import (
     kmo,
     parallel_analysis,
 )
-from alliance_stats.report.table import Table
 from tests.measurement.psych_reference import dataset, match_columns, psych_fixtures
 
 

@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from alliance_stats.errors import AnalysisWarning, DataQualityWarning, SpecificationError
+from alliance_stats.core.errors import AnalysisWarning, DataQualityWarning, SpecificationError
+from alliance_stats.core.table import Table
 from alliance_stats.measurement import item_analysis, item_analysis_table
 from alliance_stats.measurement.items import ITEM_COLUMNS
-from alliance_stats.report.table import Table
 from tests.measurement.psych_reference import dataset, psych_fixtures
 
 

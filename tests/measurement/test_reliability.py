@@ -11,11 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from alliance_stats.errors import AnalysisWarning, DataQualityWarning, SpecificationError
+from alliance_stats.core.errors import AnalysisWarning, DataQualityWarning, SpecificationError
+from alliance_stats.core.table import Table
 from alliance_stats.measurement import AlphaResult, cronbach_alpha, reliability_table
 from alliance_stats.measurement._itemdata import pairwise_cov
 from alliance_stats.measurement.reliability import alpha_from_cov, bootstrap_alpha, reverse_items
-from alliance_stats.report.table import Table
 from tests.measurement.psych_reference import dataset, psych_fixtures
 
 ALPHA_CASES = sorted(psych_fixtures()["alpha"])

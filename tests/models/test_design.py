@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from alliance_stats.errors import SpecificationError
+from alliance_stats.core.errors import SpecificationError
 from alliance_stats.models import build_design, fit_logit
 from tests.models.simulated import simulate_firms
 

@@ -9,7 +9,7 @@ from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
 import alliance_stats.models as models
-from alliance_stats.errors import PlanError
+from alliance_stats.core.errors import PlanError
 from alliance_stats.models import Hypothesis, fit_logit, holm_adjust, hypotheses_table, hypothesis_weights, wald_tests
 from tests.models.simulated import simulate_firms
 

@@ -8,8 +8,8 @@ import pytest
 import statsmodels.api as sm
 from scipy.special import expit
 
+from alliance_stats.core.table import Table
 from alliance_stats.models import fit_logit, models_side_by_side
-from alliance_stats.report.table import Table
 from tests.models.simulated import simulate_firms
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from alliance_stats.errors import SpecificationError
+from alliance_stats.core.errors import SpecificationError
 from alliance_stats.models import logit_newton, mediation
 from tests.models.simulated import simulate_firms
 

@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from alliance_stats.core.table import Table
 from alliance_stats.report.model import Report, ReportFigure, Section
-from alliance_stats.report.table import Table
 
 AGREE7 = {
     1: {"fr": "Pas du tout d'accord", "en": "Strongly disagree"},

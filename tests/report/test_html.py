@@ -11,10 +11,10 @@ from html.parser import HTMLParser
 import pandas as pd
 import pytest
 
+from alliance_stats.core.table import Table
 from alliance_stats.report.figures import scree_plot
 from alliance_stats.report.html import render_html
 from alliance_stats.report.model import Report, ReportFigure, Section
-from alliance_stats.report.table import Table
 from alliance_stats.report.tables import table_layout
 from tests.report.conftest import reliability_table, small_report
 from tests.report.test_tables import CellCollector

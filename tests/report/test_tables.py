@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from alliance_stats.report.table import Table
+from alliance_stats.core.table import Table
 from alliance_stats.report.tables import (
     escape_latex,
     escape_markdown,

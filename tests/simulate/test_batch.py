@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.special import expit
 
-from alliance_stats.simulate.batch import logit_batch, rmsea_power, rmsea_sample_size
+from alliance_stats.models.kernel import logit_batch
+from alliance_stats.power import rmsea_power, rmsea_sample_size
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "simulate" / "rmsea_power.json"
 

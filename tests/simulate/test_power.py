@@ -18,16 +18,23 @@ import statsmodels.api as sm
 from scipy import stats
 from scipy.special import expit, logit
 
-from alliance_stats.errors import PlanError
-from alliance_stats.simulate import power as P  # noqa: N812
-from alliance_stats.simulate.power import (
-    firth_batch,
-    gmm_bic_batch,
+from alliance_stats.core.constants import COVARIANCE_TYPES
+from alliance_stats.core.errors import PlanError
+from alliance_stats.core.typology import CONFIGURATIONS
+from alliance_stats.data.quality import careless_exclusions
+from alliance_stats.models.kernel import firth_batch, logit_batch
+from alliance_stats.power import (
+    cfa_degrees_of_freedom,
+    hsieh_power_binary,
     load_power_plan,
-    logit_batch,
     power_analysis,
     wald_power_binary,
 )
+from alliance_stats.power import execution as E  # noqa: N812
+from alliance_stats.power import replicate as R  # noqa: N812
+from alliance_stats.simulate import SimulationParams
+from alliance_stats.typology import mixture as M  # noqa: N812
+from alliance_stats.typology.mixture import gmm_bic_batch
 
 ROOT = Path(__file__).resolve().parents[2]
 POWER_PLAN = ROOT / "analyses" / "power.yaml"
@@ -42,7 +49,7 @@ def plans():
 def _small(plan, n_dyads, chunk_size=3, population=None):
     update = {"n_dyads": list(n_dyads), "chunk_size": chunk_size}
     if population is not None:
-        update["population"] = P.SimulationParams.model_validate({**plan.population.model_dump(), **population})
+        update["population"] = SimulationParams.model_validate({**plan.population.model_dump(), **population})
     return plan.model_copy(update=update)
 
 
@@ -170,13 +177,13 @@ def test_batched_mixture_equals_scikit_learn_from_the_same_start():
         x[r, : len(z)], w[r, : len(z)] = z, 1.0
     for k in (1, 3, 4):
         init = np.zeros(w.shape, dtype=int) if k == 1 else kmeans_batch(x, k, n_init=1, seed=2, weights=w)[0]
-        for covariance_type in P.COVARIANCE_TYPES:
+        for covariance_type in COVARIANCE_TYPES:
             bic, labels, converged = gmm_bic_batch(x, w, init, k, covariance_type)
             assert converged.all()
             for r, z in enumerate(data):
                 n = len(z)
                 resp = np.eye(k)[init[r, :n]][None]
-                weights, means, cov = (a[0] for a in P._gmm_m_step(z[None], np.ones((1, n)), resp, covariance_type,
+                weights, means, cov = (a[0] for a in M._gmm_m_step(z[None], np.ones((1, n)), resp, covariance_type,
                                                                    1e-6))
                 precision = np.linalg.inv(cov) if covariance_type in ("full", "tied") else 1.0 / cov
                 ref = GaussianMixture(k, covariance_type=covariance_type, weights_init=weights / weights.sum(),
@@ -205,7 +212,7 @@ def test_careless_exclusions_equal_the_data_module():
         flags = _quiet(careless_flags, responses, inst)
         for rules in rule_sets:
             kept, _ = apply_exclusions(responses, flags, rules)
-            ours = P.careless_exclusions(responses, inst, rules)
+            ours = careless_exclusions(responses, inst, rules)
             assert (ours == ~responses.index.isin(kept.index)).all(), (seed, n, rules)
         pd.testing.assert_frame_equal(responses, before)
 
@@ -216,14 +223,14 @@ def test_pipeline_equals_fit_logit_and_test_hypotheses(plans):
     from alliance_stats.models import fit_logit, test_hypotheses
 
     plan, confirmatory = plans
-    ctx = P._context(plan, confirmatory, default_instrument())
+    ctx = E._context(plan, confirmatory, default_instrument())
     methods_seen = set()
     for n in (40, 120):
-        task = P._Task(n_index=0, n_dyads=n, chunk_index=0, first=0, size=4, seed=11, context=ctx)
-        chunk = P._run_chunk(task)
+        task = R._Task(n_index=0, n_dyads=n, chunk_index=0, first=0, size=4, seed=11, context=ctx)
+        chunk = R._run_chunk(task)
         children = np.random.SeedSequence(11, spawn_key=(0, 0)).spawn(5)
         for r in range(4):
-            firms = _quiet(P._model_frame, ctx, children[r], n)["firms"]
+            firms = _quiet(R._model_frame, ctx, children[r], n)["firms"]
             fits = {key: _quiet(fit_logit, firms, spec.outcome, spec.predictors, categorical=dict(spec.categorical),
                                 interactions=[tuple(p) for p in spec.interactions], method=spec.method,
                                 cluster=spec.cluster, gee=spec.gee, standardize=list(spec.standardize))
@@ -298,24 +305,24 @@ def test_analytic_power_formulas():
     pooled = (1 - B) * P1 + B * P2
     n = ((z * np.sqrt(pooled * (1 - pooled) / B) + stats.norm.isf(0.2) *
           np.sqrt(P1 * (1 - P1) + P2 * (1 - P2) * (1 - B) / B)) ** 2 / ((P1 - P2) ** 2 * (1 - B)))
-    assert P.hsieh_power_binary(n, B, P1, 2.0) == pytest.approx(0.8, abs=1e-9)
+    assert hsieh_power_binary(n, B, P1, 2.0) == pytest.approx(0.8, abs=1e-9)
 
 
 def test_cfa_degrees_of_freedom_by_hand():
     from alliance_stats.instrument import default_instrument
 
     inst = default_instrument()
-    df, p, F = P.cfa_degrees_of_freedom(inst)
+    df, p, F = cfa_degrees_of_freedom(inst)
     assert p == len(inst.likert_items())
     assert len([c for c in inst.construct_codes() if inst.items(c)]) == F
     assert df == p * (p + 1) // 2 - (2 * p + F * (F - 1) // 2)
-    assert P.cfa_degrees_of_freedom(inst, ["LINK"])[0] == 7 * 8 // 2 - 14  # one factor, 7 items: 14 df
+    assert cfa_degrees_of_freedom(inst, ["LINK"])[0] == 7 * 8 // 2 - 14  # one factor, 7 items: 14 df
 
 
 def test_null_population_keeps_the_level_small(plans):
     """All odds ratios 1: each test rejects at about alpha; Holm keeps the family-wise rate at most alpha."""
     plan, confirmatory = plans
-    null = {"odds_ratios": dict.fromkeys(P.CONFIGURATIONS, 1.0), "or_trust_shared": 1.0,
+    null = {"odds_ratios": dict.fromkeys(CONFIGURATIONS, 1.0), "or_trust_shared": 1.0,
             "or_trust_constrained": 1.0}
     small = _small(plan, [150], chunk_size=30, population=null)
     result = _quiet(power_analysis, small, confirmatory, reps=120, jobs=2)
@@ -326,7 +333,7 @@ def test_null_population_keeps_the_level_small(plans):
 @pytest.mark.validate
 def test_null_population_keeps_the_level(plans):
     plan, confirmatory = plans
-    null = {"odds_ratios": dict.fromkeys(P.CONFIGURATIONS, 1.0), "or_trust_shared": 1.0,
+    null = {"odds_ratios": dict.fromkeys(CONFIGURATIONS, 1.0), "or_trust_shared": 1.0,
             "or_trust_constrained": 1.0}
     small = _small(plan, [150], chunk_size=25, population=null)
     result = _quiet(power_analysis, small, confirmatory, reps=1000, jobs=2)

@@ -14,11 +14,11 @@ import pytest
 from pydantic import ValidationError
 from scipy.stats import gaussian_kde
 
+from alliance_stats.core.errors import DataQualityWarning
+from alliance_stats.core.table import Table
 from alliance_stats.data.dyads import build_dyads, firms_at_risk
 from alliance_stats.data.scoring import CrossedDefinition, score_responses
-from alliance_stats.errors import DataQualityWarning
 from alliance_stats.instrument import Variable, default_instrument
-from alliance_stats.report.table import Table
 from alliance_stats.simulate import CONFIGURATIONS, SimulationParams, simulate_alliances
 from alliance_stats.simulate.simulator import latent_cut
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from alliance_stats.errors import DataQualityWarning, SpecificationError
+from alliance_stats.core.errors import DataQualityWarning, SpecificationError
 from alliance_stats.typology import (
     CONFIGURATIONS,
     classify,

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from alliance_stats.i18n import LABELS
+from alliance_stats.core.i18n import LABELS
 from alliance_stats.instrument import default_instrument
 from alliance_stats.typology import (
     AXES,

@@ -11,7 +11,7 @@ import pytest
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
-from alliance_stats.errors import SpecificationError
+from alliance_stats.core.errors import SpecificationError
 from alliance_stats.typology import CONFIGURATIONS, cluster_check, typology_map
 from alliance_stats.typology.figures import CONFIGURATION_MARKERS
 

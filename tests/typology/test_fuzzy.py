@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from alliance_stats.errors import DataQualityWarning, SparseDataWarning, SpecificationError
+from alliance_stats.core.errors import DataQualityWarning, SparseDataWarning, SpecificationError
 from alliance_stats.typology import (
     CONFIGURATIONS,
     classify,

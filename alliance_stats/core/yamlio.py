@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from alliance_stats.errors import AllianceStatsError, PlanError
+from alliance_stats.core.errors import AllianceStatsError, PlanError
 
 LineMap = dict[tuple[Any, ...], int]
 
@@ -128,7 +128,7 @@ class LocatedModel(BaseModel):
     """A strict pydantic model loaded from a YAML file that remembers the file and the line of every key.
 
     ``path`` and ``lines`` are set by the loader (not by the YAML); :meth:`error` builds a
-    :class:`~alliance_stats.errors.PlanError` pointing at a key path, and :meth:`resolve` resolves a path
+    :class:`~alliance_stats.core.errors.PlanError` pointing at a key path, and :meth:`resolve` resolves a path
     written in the file against the file's folder.
     """
 

@@ -28,7 +28,7 @@ The crisp rule (:func:`classify`)
     ``dep_asymmetry <= dep_cut``); asymmetric as soon as either says asymmetric.
 
 - A dyad with a missing score on a dimension the rule needs gets no configuration (missing value); a
-  :class:`~alliance_stats.errors.DataQualityWarning` says how many.
+  :class:`~alliance_stats.core.errors.DataQualityWarning` says how many.
 
 Reference: Jaouen (2006), Figure 2 (the 2 x 2 typology); the cut and tie rule are this project's choice,
 stated in the analysis plan (``typology.cut``, ``typology.asymmetry``).
@@ -44,10 +44,10 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from alliance_stats.errors import DataQualityWarning, SpecificationError
-from alliance_stats.i18n import check_lang, tr
-from alliance_stats.report.table import Table
-from alliance_stats.typology.definition import CONFIGURATIONS, QUADRANTS, scale_midpoint
+from alliance_stats.core.errors import DataQualityWarning, SpecificationError
+from alliance_stats.core.i18n import check_lang, tr
+from alliance_stats.core.table import Table
+from alliance_stats.core.typology import CONFIGURATIONS, QUADRANTS, scale_midpoint
 
 __all__ = [
     "classify",

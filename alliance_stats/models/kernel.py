@@ -1,4 +1,4 @@
-"""Batched logistic regression and the analytic RMSEA power of MacCallum, Browne and Sugawara (1996).
+"""The batched Newton (maximum likelihood) and Firth kernels for logistic regression: many data sets at once.
 
 Why hand-written: a power analysis fits the same logistic model to thousands of simulated data sets. Fitting
 them one by one with statsmodels costs a Python-level model construction and a line search per replicate;
@@ -42,6 +42,7 @@ halving, as logistf (Heinze and Schemper 2002), optionally under linear constrai
 penalty of the *full* design (logistf's nested-model convention, used for penalised likelihood-ratio tests).
 Its covariance is ``(X' W X)^-1`` at the penalised estimates (logistf and brglm2 convention). Checked against
 :mod:`alliance_stats.models.firth` (firthmodels 0.8.2, itself checked against brglm2 0.9) in the tests.
+
 """
 
 from __future__ import annotations
@@ -49,10 +50,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import sparse, stats
+from scipy import sparse
 from scipy.special import expit
-
-__all__ = ["BatchFit", "FirthBatchFit", "firth_batch", "logit_batch", "rmsea_power", "rmsea_sample_size"]
 
 
 @dataclass
@@ -417,86 +416,3 @@ def firth_batch(X: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None,
     return FirthBatchFit(coef=beta, cov=cov, loglik_penalised=pll, loglik=_loglik(eta, y, w),
                          converged=converged, n_iter=n_iter)
 
-
-def rmsea_power(df: int, n: int, rmsea0: float = 0.05, rmsea_a: float = 0.08, alpha: float = 0.05) -> float:
-    """Power of the RMSEA test of close (or not-close) fit, MacCallum, Browne and Sugawara (1996).
-
-    The test statistic is noncentral chi-square with ``df`` degrees of freedom and noncentrality
-    ``(n - 1) * df * rmsea**2``, under the null (``rmsea0``) and the alternative (``rmsea_a``). With
-    ``rmsea0 < rmsea_a`` (test of close fit) the null is rejected in the upper tail; otherwise (test of
-    not-close fit) in the lower tail. Same computation as ``semTools::findRMSEApower`` (0.5-6, one group).
-
-    Parameters
-    ----------
-    df : int
-        Degrees of freedom of the model.
-    n : int
-        Sample size (respondents).
-    rmsea0, rmsea_a : float
-        RMSEA under the null and under the alternative.
-    alpha : float
-        Significance level.
-
-    Returns
-    -------
-    float
-        The power.
-
-    Examples
-    --------
-    >>> round(rmsea_power(24, 200), 4)
-    0.51
-
-    References
-    ----------
-    MacCallum, R. C., Browne, M. W., & Sugawara, H. M. (1996). Power analysis and determination of sample
-    size for covariance structure modeling. Psychological Methods, 1(2), 130-149.
-    """
-    if df < 1 or n < 2:
-        raise ValueError("df must be >= 1 and n >= 2")
-    ncp0 = (n - 1) * df * rmsea0**2
-    ncpa = (n - 1) * df * rmsea_a**2
-    if rmsea0 < rmsea_a:
-        crit = _ncx2_isf(alpha, df, ncp0)
-        return float(_ncx2_sf(crit, df, ncpa))
-    crit = _ncx2_isf(1 - alpha, df, ncp0)
-    return float(1.0 - _ncx2_sf(crit, df, ncpa))
-
-
-def _ncx2_isf(q: float, df: float, ncp: float) -> float:
-    return float(stats.chi2.isf(q, df) if ncp == 0 else stats.ncx2.isf(q, df, ncp))
-
-
-def _ncx2_sf(x: float, df: float, ncp: float) -> float:
-    return float(stats.chi2.sf(x, df) if ncp == 0 else stats.ncx2.sf(x, df, ncp))
-
-
-def rmsea_sample_size(df: int, power: float = 0.8, rmsea0: float = 0.05, rmsea_a: float = 0.08,
-                      alpha: float = 0.05) -> int:
-    """Smallest sample size whose RMSEA test power exceeds ``power`` (``semTools::findRMSEAsamplesize``).
-
-    As semTools, the search starts at n = 5 and returns the first n with power strictly above the target.
-
-    Examples
-    --------
-    >>> rmsea_sample_size(24)
-    375
-    """
-    if not 0 < power < 1:
-        raise ValueError("power must be in (0, 1)")
-    if rmsea0 == rmsea_a:
-        raise ValueError("rmsea0 and rmsea_a must differ")
-    if rmsea_power(df, 5, rmsea0, rmsea_a, alpha) > power:
-        return 5
-    lo, hi = 5, 10
-    while rmsea_power(df, hi, rmsea0, rmsea_a, alpha) <= power:
-        lo, hi = hi, hi * 2
-        if hi > 10_000_000:
-            raise ValueError("no sample size below 10 million reaches this power")
-    while hi - lo > 1:  # power increases with n: bisection on the first n above the target
-        mid = (lo + hi) // 2
-        if rmsea_power(df, mid, rmsea0, rmsea_a, alpha) > power:
-            hi = mid
-        else:
-            lo = mid
-    return hi

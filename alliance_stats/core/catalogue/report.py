@@ -1,0 +1,3 @@
+"""French and English labels: report rendering: headings, captions."""
+
+LABELS: dict[str, dict[str, str]] = {}

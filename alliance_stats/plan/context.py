@@ -1,0 +1,115 @@
+"""The state of one run: plan, instrument, language, warning log, report sections under construction.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+from alliance_stats.core.errors import AnalysisWarning, SpecificationError
+from alliance_stats.plan.schema import Plan
+
+
+class WarningLog:
+    """Collects the warnings of every stage (Python warnings and result ``.warnings``) for the report."""
+
+    def __init__(self) -> None:
+        self.items: list[dict[str, str]] = []
+
+    def add(self, stage: str, message: str, kind: str = "AnalysisWarning") -> None:
+        message = str(message)
+        for entry in self.items:
+            if entry["stage"] == stage and entry["message"] == message:
+                if entry["kind"] == "AnalysisWarning":  # keep the most specific category
+                    entry["kind"] = kind
+                return
+        self.items.append({"stage": stage, "kind": kind, "message": message})
+
+    def attempt(self, stage: str, what: str, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """:meth:`run`, except that an analysis the data cannot support (a :class:`SpecificationError`, e.g. a
+        CFA of 53 items on 60 pilot respondents) is recorded as a warning and gives ``None``: the rest of the
+        run goes on and the report says what was not computed and why."""
+        try:
+            return self.run(stage, func, *args, **kwargs)
+        except SpecificationError as exc:
+            where = f" ({exc.location()})" if exc.location() else ""
+            fix = f" {exc.fix[:1].upper()}{exc.fix[1:].rstrip('.')}." if exc.fix else ""
+            self.add(stage, f"{what} not computed: {exc.message.rstrip('.')}{where}.{fix}", "AnalysisWarning")
+            return None
+
+    def run(self, stage: str, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Call ``func`` and record the analysis warnings it raises and its result's ``.warnings``."""
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                result = func(*args, **kwargs)
+            finally:  # warnings raised before an error still reach the report (e.g. rows dropped, then refused)
+                for w in caught:
+                    if issubclass(w.category, AnalysisWarning | RuntimeWarning | UserWarning) and not issubclass(
+                        w.category, DeprecationWarning | FutureWarning
+                    ):
+                        self.add(stage, str(w.message), w.category.__name__)
+        for message in getattr(result, "warnings", None) or []:
+            self.add(stage, str(message))
+        return result
+
+    def text(self) -> str:
+        if not self.items:
+            return "No warnings.\n"
+        return "".join(f"[{w['stage']}] {w['kind']}: {w['message']}\n" for w in self.items)
+
+
+EXPORT_EXTENSIONS = {"xlsform": "xlsx", "limesurvey": "txt", "html": "html", "markdown": "md",
+                     "codebook-json": "json", "codebook-csv": "csv", "sav": "sav"}
+
+
+class RunContext:
+    """State shared by the sections of one run: plan, language, instrument, warnings and numbers."""
+
+    def __init__(self, plan: Plan, lang: str, instrument: Any) -> None:
+        import numpy as np
+
+        self.plan = plan
+        self.lang = lang
+        self.instrument = instrument
+        self.log = WarningLog()
+        self.values: dict[str, Any] = {}
+        self.tables: dict[str, Any] = {}
+        seeds = np.random.SeedSequence(plan.seed).generate_state(8)
+        self.seeds = {name: int(seeds[i]) for i, name in
+                      enumerate(["alpha", "parallel", "cluster", "mediation", "efa", "spare1", "spare2", "spare3"])}
+
+    def t(self, fr: str, en: str) -> str:
+        return fr if self.lang == "fr" else en
+
+    def section(self, sid: str, fr: str, en: str) -> Any:
+        from alliance_stats.report import Section
+
+        return Section(id=sid, title=self.t(fr, en))
+
+    def add_table(self, section: Any, table: Any) -> None:
+        section.tables.append(table)
+        self.tables[table.key] = table
+
+    def stage_warnings(self, section: Any, stage: str) -> None:
+        section.warnings.extend(w["message"] for w in self.log.items if w["stage"] == stage)
+
+
+def _figure(ctx: RunContext, section: Any, key: str, fig: Any, fr: str, en: str, note: str = "") -> None:
+    import matplotlib.pyplot as plt
+
+    from alliance_stats.report import ReportFigure
+
+    figure = ReportFigure(key=key, figure=fig, caption=ctx.t(fr, en), note=note)
+    _ = figure.files  # render now, then free the matplotlib figure
+    plt.close(fig)
+    section.figures.append(figure)
+
+
+def _table(key: str, title: str, frame: Any, note: str, formats: dict[str, str], lang: str,
+           show_index: bool = True) -> Any:
+    from alliance_stats.core.table import Table
+
+    return Table(key=key, title=title, frame=frame, note=note, formats=formats, lang=lang, show_index=show_index)
+

@@ -1,0 +1,144 @@
+"""The runner: reads the data, calls each report section in turn, renders and writes the run folder.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from alliance_stats.plan.checks import check_plan
+from alliance_stats.plan.context import RunContext
+from alliance_stats.plan.runfolder import (
+    dependency_versions,
+    json_bytes,
+    now_utc,
+    refuse_existing,
+    sha256_file,
+    write_run,
+)
+from alliance_stats.plan.schema import Plan
+from alliance_stats.plan.sections.hypotheses import _section_hypotheses
+from alliance_stats.plan.sections.instrument import _instrument_files, _section_instrument
+from alliance_stats.plan.sections.measurement import _section_measurement
+from alliance_stats.plan.sections.models import _section_models
+from alliance_stats.plan.sections.power import _section_power
+from alliance_stats.plan.sections.prepare import _prepare
+from alliance_stats.plan.sections.typology import _section_typology
+
+
+def run_plan(
+    plan: Plan,
+    output: str | Path | None = None,
+    lang: str | None = None,
+    force: bool = False,
+    data: str | Path | None = None,
+    console: Any = None,
+) -> Path:
+    """Run the confirmatory plan end to end and write the run folder.
+
+    read -> check (stop on errors) -> exclusions -> scoring and dyads -> measurement -> typology -> crossing
+    models -> hypotheses -> report. Everything is computed in memory first; the folder is then written
+    atomically (:func:`run_folder`).
+
+    Parameters
+    ----------
+    plan
+        A plan from :func:`load_plan`.
+    output
+        Run folder (default ``reports/<plan file stem>``).
+    lang
+        ``"fr"`` or ``"en"``; default the plan's ``language``.
+    force
+        Replace an existing run folder.
+    data
+        A responses file to use instead of the plan's ``data`` (any format the readers take).
+    console
+        A rich console for progress messages (optional).
+
+    Returns
+    -------
+    Path
+        The run folder.
+    """
+    from threadpoolctl import threadpool_limits
+
+    from alliance_stats.data import read_responses
+    from alliance_stats.instrument import load_instrument
+
+    lang = lang or plan.language
+    target = Path(output) if output is not None else Path("reports") / (plan.path.stem if plan.path else "run")
+    refuse_existing(target, force)
+    instrument = load_instrument(plan.resolve(plan.instrument))
+    check_plan(plan, instrument)
+    data_path = Path(data).resolve() if data is not None else plan.resolve(plan.data)
+    synthetic = plan.synthetic and data is None
+
+    started = time.perf_counter()
+
+    def say(message: str) -> None:
+        if console is not None:
+            console.print(f"[{time.perf_counter() - started:6.1f} s] {message}", highlight=False, markup=False)
+
+    ctx = RunContext(plan, lang, instrument)
+    # One BLAS/OpenMP thread: the matrices are small (tens of items), and threaded OpenBLAS on stacks of them
+    # (parallel analysis) ran 100 times slower on a busy 2-core machine. The libraries are loaded by now.
+    with threadpool_limits(limits=1):
+        say(f"Reading {data_path}")
+        responses = read_responses(data_path, instrument)
+        prepared = _prepare(ctx, responses, data_path)
+        say("Measurement")
+        sections = [prepared.pop("section")]
+        sections.append(_section_measurement(ctx, prepared))
+        say("Typology")
+        sections.append(_section_typology(ctx, prepared))
+        say("Crossing models")
+        sections.append(_section_models(ctx, prepared))
+        sections.append(_section_hypotheses(ctx, prepared))
+        sections.append(_section_instrument(ctx))
+        if plan.power_run is not None:
+            sections.append(_section_power(ctx, plan.resolve(plan.power_run)))
+        say("Report")
+        files = _render(ctx, sections, synthetic, data_path, plan)
+    write_run(target, force, files)
+    say(f"Done: {len(files)} files written to {target}")
+    return target
+
+
+def _render(ctx: RunContext, sections: list[Any], synthetic: bool, data_path: Path, plan: Plan) -> dict[str, bytes]:
+    from alliance_stats.report import Report, render_run
+
+    provenance = {
+        "versions": dependency_versions(),
+        "inputs": {
+            "data": {"file": data_path.name, "sha256": sha256_file(data_path)},
+            "plan": {"file": plan.path.name if plan.path else None,
+                     "sha256": sha256_file(plan.path) if plan.path else None},
+            "instrument": {"file": plan.resolve(plan.instrument).name,
+                           "sha256": sha256_file(plan.resolve(plan.instrument))},
+        },
+        "seed": plan.seed,
+        "language": ctx.lang,
+        "synthetic": synthetic,
+        "time": now_utc(),
+        "plan": plan.model_dump(mode="json", exclude={"path", "lines"}),
+    }
+    title = plan.title.fr if ctx.lang == "fr" else plan.title.en
+    report = Report(title=title, lang=ctx.lang, synthetic=synthetic, sections=sections,
+                    warnings=[], provenance=provenance,
+                    subtitle=ctx.t(f"Données : {data_path.name}", f"Data: {data_path.name}"))
+    files = render_run(report)
+    files.update(_instrument_files(ctx))
+    results = {
+        "synthetic": synthetic,
+        "language": ctx.lang,
+        "seed": plan.seed,
+        "values": ctx.values,
+        "tables": {key: {"title": t.title, "frame": t.frame} for key, t in ctx.tables.items()},
+        "warnings": ctx.log.items,
+    }
+    files["results.json"] = json_bytes(results)
+    files["provenance.json"] = json_bytes(provenance)
+    files["warnings.txt"] = ctx.log.text().encode("utf-8")
+    return files
+

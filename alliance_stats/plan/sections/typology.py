@@ -1,0 +1,77 @@
+"""Report section: the four configurations (classification, fuzzy sets, cluster check).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from alliance_stats.plan.context import RunContext, _figure
+from alliance_stats.plan.suppression import suppress_small_counts
+
+
+def _link_scale(instrument: Any) -> tuple[float, float]:
+    """The response scale (min, max) of the link items: the scale of the typology's cuts and anchors."""
+    scale = instrument.scales[instrument.items("LINK")[0].scale]
+    return (float(scale.min), float(scale.max))
+
+
+def _section_typology(ctx: RunContext, prep: dict[str, Any]) -> Any:
+    """Crisp and fuzzy configuration counts, sufficiency, cluster check, typology map."""
+    from alliance_stats.report import k_selection_plot
+    from alliance_stats.typology import (
+        cluster_check,
+        fuzzy_membership,
+        resolve_cuts,
+        sufficiency,
+        typology_counts,
+        typology_map,
+    )
+    from alliance_stats.typology.fuzzy import anchors_at_cuts
+
+    plan, lang = ctx.plan, ctx.lang
+    spec = plan.typology
+    table = prep["dyad_table"]
+    firms = prep["firms"]
+    section = ctx.section("typology", "Les quatre configurations", "The four configurations")
+    # the fuzzy crossovers are the crisp cuts (also for cut: median or a number), on the instrument's scale
+    scale = _link_scale(ctx.instrument)
+    cuts = resolve_cuts(table, cut=spec.cut, scale=scale, asymmetry=spec.asymmetry)
+    fuzzy = ctx.log.run("typology", fuzzy_membership, table, anchors=anchors_at_cuts(cuts, scale), scale=scale,
+                        asymmetry=spec.asymmetry)
+    counts = ctx.log.run("typology", typology_counts, table["configuration"], fuzzy)
+    ctx.add_table(section, suppress_small_counts(counts.to_table(lang), plan.report.suppress_below))
+    known = firms["crossed"].notna()
+    suff = ctx.log.run("typology", sufficiency, fuzzy, firms.loc[known, "crossed"],
+                       dyad_id=firms.loc[known, "dyad_id"])
+    ctx.add_table(section, suff.to_table(lang))
+    check = ctx.log.attempt(
+        "typology", "Cluster check", cluster_check, table,
+        variables=tuple(spec.cluster.variables), k=spec.cluster.k,
+        methods=tuple(spec.cluster.methods), k_range=range(1, spec.cluster.k_max + 1), n_boot=spec.cluster.n_boot,
+        n_perm=spec.cluster.n_perm, theory=table["configuration"] if tuple(spec.cluster.variables) != (
+            "link", "symmetry") else None, seed=ctx.seeds["cluster"], cut=spec.cut, scale=scale,
+        asymmetry=spec.asymmetry,
+    )
+    ctx.values["cluster_verdict"] = None if check is None else check.verdict
+    ctx.values["cluster_ari"] = None if check is None else dict(check.ari)
+    if check is not None:
+        tables = check.to_table(lang)
+        if "cluster_crosstab" in tables:
+            tables["cluster_crosstab"] = suppress_small_counts(tables["cluster_crosstab"],
+                                                                plan.report.suppress_below, rows_add_up=True)
+        for key in ("cluster_verdict", "cluster_k_picks", "cluster_k_selection", "cluster_agreement",
+                    "cluster_crosstab", "cluster_stability", "cluster_centroids"):
+            if key in tables:
+                ctx.add_table(section, tables[key])
+        if tuple(spec.cluster.variables) == ("link", "symmetry"):
+            _figure(ctx, section, "typology_map", typology_map(table, check, lang),
+                    "Carte de la typologie : dyades dans le plan lien x symétrie",
+                    "Typology map: dyads in the link x symmetry plane")
+        curves = check.k_selection[["method", "k", "bic", "silhouette", "calinski_harabasz", "gap"]]
+        _figure(ctx, section, "k_selection", k_selection_plot(curves, lang),
+                "Choix du nombre de groupes", "Choosing the number of clusters")
+    ctx.stage_warnings(section, "typology")
+    prep["fuzzy"] = fuzzy
+    prep["cluster"] = check
+    return section
+

@@ -1,0 +1,214 @@
+"""Analytic power: Wald and Hsieh power of a binary predictor in a logistic model, and the RMSEA close-fit power
+and sample size of MacCallum, Browne and Sugawara (1996), equal to semTools::findRMSEApower and
+findRMSEAsamplesize.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from scipy import stats
+from scipy.special import expit, logit
+
+if TYPE_CHECKING:
+
+    from alliance_stats.instrument import Instrument
+
+
+def rmsea_power(df: int, n: int, rmsea0: float = 0.05, rmsea_a: float = 0.08, alpha: float = 0.05) -> float:
+    """Power of the RMSEA test of close (or not-close) fit, MacCallum, Browne and Sugawara (1996).
+
+    The test statistic is noncentral chi-square with ``df`` degrees of freedom and noncentrality
+    ``(n - 1) * df * rmsea**2``, under the null (``rmsea0``) and the alternative (``rmsea_a``). With
+    ``rmsea0 < rmsea_a`` (test of close fit) the null is rejected in the upper tail; otherwise (test of
+    not-close fit) in the lower tail. Same computation as ``semTools::findRMSEApower`` (0.5-6, one group).
+
+    Parameters
+    ----------
+    df : int
+        Degrees of freedom of the model.
+    n : int
+        Sample size (respondents).
+    rmsea0, rmsea_a : float
+        RMSEA under the null and under the alternative.
+    alpha : float
+        Significance level.
+
+    Returns
+    -------
+    float
+        The power.
+
+    Examples
+    --------
+    >>> round(rmsea_power(24, 200), 4)
+    0.51
+
+    References
+    ----------
+    MacCallum, R. C., Browne, M. W., & Sugawara, H. M. (1996). Power analysis and determination of sample
+    size for covariance structure modeling. Psychological Methods, 1(2), 130-149.
+    """
+    if df < 1 or n < 2:
+        raise ValueError("df must be >= 1 and n >= 2")
+    ncp0 = (n - 1) * df * rmsea0**2
+    ncpa = (n - 1) * df * rmsea_a**2
+    if rmsea0 < rmsea_a:
+        crit = _ncx2_isf(alpha, df, ncp0)
+        return float(_ncx2_sf(crit, df, ncpa))
+    crit = _ncx2_isf(1 - alpha, df, ncp0)
+    return float(1.0 - _ncx2_sf(crit, df, ncpa))
+
+
+def _ncx2_isf(q: float, df: float, ncp: float) -> float:
+    return float(stats.chi2.isf(q, df) if ncp == 0 else stats.ncx2.isf(q, df, ncp))
+
+
+def _ncx2_sf(x: float, df: float, ncp: float) -> float:
+    return float(stats.chi2.sf(x, df) if ncp == 0 else stats.ncx2.sf(x, df, ncp))
+
+
+def rmsea_sample_size(df: int, power: float = 0.8, rmsea0: float = 0.05, rmsea_a: float = 0.08,
+                      alpha: float = 0.05) -> int:
+    """Smallest sample size whose RMSEA test power exceeds ``power`` (``semTools::findRMSEAsamplesize``).
+
+    As semTools, the search starts at n = 5 and returns the first n with power strictly above the target.
+
+    Examples
+    --------
+    >>> rmsea_sample_size(24)
+    375
+    """
+    if not 0 < power < 1:
+        raise ValueError("power must be in (0, 1)")
+    if rmsea0 == rmsea_a:
+        raise ValueError("rmsea0 and rmsea_a must differ")
+    if rmsea_power(df, 5, rmsea0, rmsea_a, alpha) > power:
+        return 5
+    lo, hi = 5, 10
+    while rmsea_power(df, hi, rmsea0, rmsea_a, alpha) <= power:
+        lo, hi = hi, hi * 2
+        if hi > 10_000_000:
+            raise ValueError("no sample size below 10 million reaches this power")
+    while hi - lo > 1:  # power increases with n: bisection on the first n above the target
+        mid = (lo + hi) // 2
+        if rmsea_power(df, mid, rmsea0, rmsea_a, alpha) > power:
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
+
+
+
+
+def wald_power_binary(n: int, exposed_share: float, p_unexposed: float, odds_ratio: float,
+                      alpha: float = 0.05) -> float:
+    """Power of the two-sided Wald test of a single binary predictor in a logistic regression.
+
+    Demidenko's (2007) formula: the Wald statistic uses the variance of the maximum-likelihood estimate at the
+    alternative, ``V = 1 / ((1 - B) w0) + 1 / (B w1)`` per observation with ``w = p (1 - p)`` in the unexposed
+    (``x = 0``) and exposed (``x = 1``) groups and ``B`` the share exposed, so
+    ``power = Phi(sqrt(n) |b1| / sqrt(V) - z) + Phi(-sqrt(n) |b1| / sqrt(V) - z)``, ``z = z_{1 - alpha/2}``.
+
+    Parameters
+    ----------
+    n
+        Sample size.
+    exposed_share
+        Share of the sample with ``x = 1`` (B).
+    p_unexposed
+        Event probability when ``x = 0``.
+    odds_ratio
+        Odds ratio of ``x`` (``exp(b1)``).
+    alpha
+        Two-sided significance level.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> round(wald_power_binary(200, 0.5, 0.3, 2.0), 3)
+    0.647
+
+    References
+    ----------
+    Demidenko, E. (2007). Sample size determination for logistic regression revisited. Statistics in Medicine
+    26, 3385-3397 (Wald test, variance at the alternative).
+    """
+    b1 = math.log(odds_ratio)
+    p0 = p_unexposed
+    p1 = float(expit(logit(p0) + b1))
+    variance = 1.0 / ((1.0 - exposed_share) * p0 * (1.0 - p0)) + 1.0 / (exposed_share * p1 * (1.0 - p1))
+    shift = math.sqrt(n) * abs(b1) / math.sqrt(variance)
+    z = float(stats.norm.isf(alpha / 2))
+    return float(stats.norm.cdf(shift - z) + stats.norm.cdf(-shift - z))
+
+
+def hsieh_power_binary(n: int, exposed_share: float, p_unexposed: float, odds_ratio: float,
+                       alpha: float = 0.05) -> float:
+    """Power for a binary predictor by Hsieh, Bloch and Larsen (1998), equation (2), solved for the power.
+
+    ``n = [z sqrt(P(1-P)/B) + z_power sqrt(P1(1-P1) + P2(1-P2)(1-B)/B)]^2 / ((P1 - P2)^2 (1 - B))`` with ``P1``
+    and ``P2`` the event probabilities at ``x = 0`` and ``x = 1``, ``B`` the share with ``x = 1`` and
+    ``P = (1 - B) P1 + B P2``: a test of two proportions (variance under the null for the critical value).
+    Demidenko (2007) shows it differs from the power of the Wald test that software reports
+    (:func:`wald_power_binary`); both are given for comparison.
+
+    Examples
+    --------
+    >>> round(hsieh_power_binary(200, 0.5, 0.3, 2.0), 3)
+    0.655
+
+    References
+    ----------
+    Hsieh, F. Y., Bloch, D. A., & Larsen, M. D. (1998). A simple method of sample size calculation for linear
+    and logistic regression. Statistics in Medicine 17, 1623-1634.
+    """
+    B = exposed_share
+    p1 = p_unexposed
+    p2 = float(expit(logit(p1) + math.log(odds_ratio)))
+    pooled = (1.0 - B) * p1 + B * p2
+    z = float(stats.norm.isf(alpha / 2))
+    numerator = math.sqrt(n * (p1 - p2) ** 2 * (1.0 - B)) - z * math.sqrt(pooled * (1.0 - pooled) / B)
+    z_power = numerator / math.sqrt(p1 * (1.0 - p1) + p2 * (1.0 - p2) * (1.0 - B) / B)
+    return float(stats.norm.cdf(z_power))
+
+
+def cfa_degrees_of_freedom(instrument: Instrument, constructs: Sequence[str] | None = None) -> tuple[int, int, int]:
+    """Degrees of freedom of the instrument's CFA: one factor per Likert construct, marker identification.
+
+    ``df = p (p + 1) / 2 - q`` with ``p`` items and ``q = (p - F)`` free loadings ``+ p`` residual variances
+    ``+ F`` factor variances ``+ F (F - 1) / 2`` factor covariances (lavaan's ``cfa()`` defaults, no mean
+    structure).
+
+    Parameters
+    ----------
+    instrument
+        The survey instrument.
+    constructs
+        Construct codes in the CFA (the plan's ``measurement.cfa_constructs``); default every construct with
+        Likert items.
+
+    Returns
+    -------
+    (df, p, F)
+
+    Examples
+    --------
+    >>> from alliance_stats.instrument import default_instrument
+    >>> cfa_degrees_of_freedom(default_instrument(), ["LINK", "SYM"])
+    (64, 13, 2)
+    """
+    codes = list(constructs) if constructs else list(instrument.construct_codes())
+    sizes = [len(instrument.items(code)) for code in codes]
+    sizes = [s for s in sizes if s > 0]
+    p, F = sum(sizes), len(sizes)
+    q = (p - F) + p + F + F * (F - 1) // 2
+    return p * (p + 1) // 2 - q, p, F
+

@@ -1,0 +1,291 @@
+"""Execution of the power analysis: chunks of replicates on joblib processes or a Dask cluster, then the summary.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections import Counter
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from alliance_stats.core.errors import AllianceStatsError, AnalysisWarning
+from alliance_stats.power.analytic import rmsea_power, rmsea_sample_size
+
+if TYPE_CHECKING:
+
+    from alliance_stats.instrument import Instrument
+    from alliance_stats.plan.schema import Plan
+from alliance_stats.power.analytic import cfa_degrees_of_freedom
+from alliance_stats.power.replicate import _Context, _run_chunk, _Task
+from alliance_stats.power.results import PowerResult
+from alliance_stats.power.schema import PowerPlan
+
+
+def _execute(tasks: list[_Task], jobs: int, backend: str, scheduler: Any,
+             progress: Callable[[int, int], Any] | None) -> list[dict[str, Any]]:
+    total = sum(t.size for t in tasks)
+    results: list[dict[str, Any]] = []
+
+    def done(result: dict[str, Any], size: int) -> None:
+        results.append(result)
+        if progress is not None:
+            progress(size, total)
+
+    if backend == "dask":
+        try:
+            from distributed import Client, as_completed
+        except ImportError:
+            raise AllianceStatsError("the dask backend needs dask[distributed]", value="dask",
+                                     fix="pip install 'alliance-stats[distributed]', or use --backend local") \
+                from None
+        if scheduler is None:
+            raise AllianceStatsError("the dask backend needs the scheduler's address", value="dask",
+                                     fix="pass --scheduler tcp://HOST:PORT (a running dask scheduler)")
+        own = not isinstance(scheduler, Client)
+        client = Client(scheduler) if own else scheduler
+        try:
+            sizes = {}
+            futures = []
+            for task in tasks:
+                future = client.submit(_run_chunk, task, pure=False)
+                sizes[future.key] = task.size
+                futures.append(future)
+            for future in as_completed(futures):
+                done(future.result(), sizes[future.key])
+        finally:
+            if own:
+                client.close()
+    elif backend == "local":
+        if jobs > 1:
+            from joblib import Parallel, delayed
+
+            runner = Parallel(n_jobs=jobs, backend="loky", return_as="generator_unordered")
+            for result in runner(delayed(_run_chunk)(task) for task in tasks):
+                done(result, len(result["kept"]))
+        else:
+            for task in tasks:
+                done(_run_chunk(task), task.size)
+    else:
+        raise AllianceStatsError("unknown backend", value=backend, fix="use 'local' or 'dask'")
+    return sorted(results, key=lambda res: res["key"])
+
+
+def _context(plan: PowerPlan, confirmatory: Plan, instrument: Instrument) -> _Context:
+    from alliance_stats.models import Hypothesis
+
+    hypotheses = []
+    for spec in confirmatory.hypotheses:
+        if not spec.confirmatory:
+            continue
+        try:
+            hypotheses.append(Hypothesis(id=spec.id, statement=spec.statement.model_dump(), model=spec.model,
+                                         term=spec.term, contrast=spec.contrast, factor=spec.factor,
+                                         direction=spec.direction, confirmatory=True))
+        except ValueError as exc:
+            index = confirmatory.hypotheses.index(spec)
+            raise confirmatory.error(f"hypothesis {spec.id}: {str(exc).splitlines()[-1].strip()}", "hypotheses",
+                                     index, fix="give either a term or a contrast") from None
+    models = {}
+    warnings_: list[str] = []
+    for hyp in hypotheses:
+        spec = confirmatory.models[hyp.model]
+        if spec.gee:
+            warnings_.append(f"model {hyp.model}: GEE is replaced by the dyad-clustered sandwich in the power "
+                             "simulation")
+            spec = spec.model_copy(update={"gee": False})
+        models.setdefault(hyp.model, spec)
+    first_item = instrument.items("LINK")[0] if instrument.items("LINK") else instrument.likert_items()[0]
+    scale = instrument.scales[first_item.scale]
+    typology = confirmatory.typology
+    ctx = _Context(
+        instrument=instrument, params=plan.population, exclusions=confirmatory.exclusions,
+        min_share=confirmatory.min_share, outcome=confirmatory.outcome, cut=typology.cut,
+        asymmetry=typology.asymmetry, scale=(float(scale.min), float(scale.max)),
+        cluster_variables=tuple(typology.cluster.variables), k_target=typology.cluster.k,
+        k_max=typology.cluster.k_max, cluster=plan.cluster, models=models, hypotheses=hypotheses,
+        alpha=plan.alpha, correction=plan.correction,
+    )
+    ctx.notes = warnings_  # type: ignore[attr-defined]
+    return ctx
+
+
+def _mcse(p: np.ndarray, reps: np.ndarray) -> np.ndarray:
+    return np.sqrt(p * (1.0 - p) / reps)
+
+
+def power_analysis(
+    plan: PowerPlan,
+    confirmatory: Plan,
+    *,
+    reps: int | None = None,
+    jobs: int = 1,
+    backend: Literal["local", "dask"] = "local",
+    scheduler: Any = None,
+    progress: Callable[[int, int], Any] | None = None,
+    instrument: Instrument | None = None,
+) -> PowerResult:
+    """Simulation-based power of every confirmatory hypothesis, of the whole plan, of the cluster check and of
+    the CFA, for each number of dyads of the grid.
+
+    Parameters
+    ----------
+    plan
+        The power plan (:func:`load_power_plan`).
+    confirmatory
+        The confirmatory plan it points to.
+    reps
+        Replicates per N (default ``plan.reps``).
+    jobs
+        Worker processes for ``backend="local"`` (joblib, loky); 1 runs in this process.
+    backend
+        ``"local"`` or ``"dask"`` (the chunks run on the Dask cluster of ``scheduler``).
+    scheduler
+        Dask scheduler address (``tcp://HOST:PORT``) or a ``distributed.Client``.
+    progress
+        Optional ``callable(advance, total)`` called after each chunk with its number of replicates and the
+        total number of replicates (the CLI binds it to a progress bar).
+    instrument
+        The survey instrument (default: the confirmatory plan's ``instrument``).
+
+    Returns
+    -------
+    PowerResult
+        Identical whatever ``jobs`` and ``backend`` (see the module docstring).
+
+    Examples
+    --------
+    >>> from alliance_stats.power import load_power_plan, power_analysis
+    >>> power_plan, confirmatory = load_power_plan("analyses/power.yaml")  # doctest: +SKIP
+    >>> result = power_analysis(power_plan, confirmatory, reps=20, jobs=2)  # doctest: +SKIP
+    >>> result.sample_size  # doctest: +SKIP
+
+    References: see the module docstring.
+    """
+    if instrument is None:
+        from alliance_stats.instrument import load_instrument
+
+        instrument = load_instrument(confirmatory.resolve(confirmatory.instrument))
+    reps = plan.reps if reps is None else int(reps)
+    if reps < 1:
+        raise AllianceStatsError("reps must be at least 1", value=reps)
+    if jobs < 1:
+        raise AllianceStatsError("jobs must be at least 1", value=jobs)
+    ctx = _context(plan, confirmatory, instrument)
+    tasks = []
+    for i, n in enumerate(plan.n_dyads):
+        for j, first in enumerate(range(0, reps, plan.chunk_size)):
+            tasks.append(_Task(n_index=i, n_dyads=int(n), chunk_index=j, first=first,
+                               size=min(plan.chunk_size, reps - first), seed=plan.seed, context=ctx))
+    chunks = _execute(tasks, jobs, backend, scheduler, progress)
+    return _summarise(plan, confirmatory, instrument, ctx, chunks, reps)
+
+
+def _summarise(plan: PowerPlan, confirmatory: Plan, instrument: Instrument, ctx: _Context,
+               chunks: list[dict[str, Any]], reps: int) -> PowerResult:
+    hyp_ids = [h.id for h in ctx.hypotheses]
+    model_keys = list(ctx.models)
+    rows = []
+    for chunk in chunks:
+        for r in range(len(chunk["kept"])):
+            row: dict[str, Any] = {"n_dyads": chunk["n_dyads"], "replicate": chunk["first"] + r}
+            for h, hid in enumerate(hyp_ids):
+                row[f"p_{hid}"] = chunk["p"][r, h]
+                row[f"p_adjusted_{hid}"] = chunk["p_adjusted"][r, h]
+                row[f"rejected_{hid}"] = bool(chunk["rejected"][r, h])
+            for m, key in enumerate(model_keys):
+                row[f"method_{key}"] = ("ml", "firth", "design failed", "estimation failed")[chunk["method"][r, m]]
+            row.update(familywise=bool(chunk["rejected"][r].all()), any=bool(chunk["rejected"][r].any()),
+                       cluster_k=int(chunk["cluster_k"][r]), cluster_ari=float(chunk["cluster_ari"][r]),
+                       cluster_met=bool(chunk["cluster_met"][r]), kept=int(chunk["kept"][r]),
+                       at_risk=int(chunk["at_risk"][r]), crossed_share=float(chunk["events"][r]))
+            rows.append(row)
+    replicates = pd.DataFrame(rows)
+    cfa_df, n_items, n_factors = cfa_degrees_of_freedom(instrument, confirmatory.measurement.cfa_constructs)
+    power_rows = []
+    detail_rows = []
+    warnings_out = list(getattr(ctx, "notes", []))
+    respondents_per_dyad = []
+    for n in plan.n_dyads:
+        sub = replicates[replicates["n_dyads"] == n]
+        count = len(sub)
+        for hid in hyp_ids:
+            power_rows.append({"n_dyads": n, "target": hid, "kind": "hypothesis",
+                               "power": float(sub[f"rejected_{hid}"].mean())})
+        power_rows.append({"n_dyads": n, "target": "familywise", "kind": "familywise",
+                           "power": float(sub["familywise"].mean())})
+        power_rows.append({"n_dyads": n, "target": "any", "kind": "any", "power": float(sub["any"].mean())})
+        power_rows.append({"n_dyads": n, "target": "cluster", "kind": "cluster",
+                           "power": float(sub["cluster_met"].mean())})
+        kept_mean = float(sub["kept"].mean())
+        respondents_per_dyad.append(kept_mean / n)
+        cfa_n = int(math.floor(kept_mean))
+        cfa_power = rmsea_power(cfa_df, max(cfa_n, 2), plan.cfa.rmsea0, plan.cfa.rmsea_a, plan.alpha)
+        power_rows.append({"n_dyads": n, "target": "cfa", "kind": "cfa", "power": cfa_power})
+        detail: dict[str, Any] = {"n_dyads": n, "reps": count, "respondents_kept": kept_mean,
+                                  "excluded_share": 1.0 - kept_mean / (2.0 * n),
+                                  "firms_at_risk": float(sub["at_risk"].mean()),
+                                  "crossed_share": float(sub["crossed_share"].mean()),
+                                  "cluster_k_share": float((sub["cluster_k"] == ctx.k_target).mean()),
+                                  "cluster_ari_mean": float(sub["cluster_ari"].mean()),
+                                  "cfa_respondents": cfa_n}
+        for key in model_keys:
+            used = sub[f"method_{key}"]
+            detail[f"firth_share_{key}"] = float((used == "firth").mean())
+            detail[f"failed_share_{key}"] = float(used.isin(["design failed", "estimation failed"]).mean())
+        detail_rows.append(detail)
+    failure_counts: Counter[tuple[int, str]] = Counter()
+    for chunk in chunks:
+        for message, count in chunk["failures"].items():
+            failure_counts[(chunk["n_dyads"], message)] += count
+    for (n, message), count in sorted(failure_counts.items()):
+        warnings_out.append(f"N = {n}: {message} in {count} of {reps} replicates (counted as not supported)")
+    for detail in detail_rows:
+        if detail["excluded_share"] > 0.10:
+            warnings_out.append(
+                f"N = {detail['n_dyads']}: the careless-responding rules exclude {detail['excluded_share']:.0%} of "
+                "the respondents on average (with few respondents per item the Mahalanobis D2 rule excludes many "
+                "careful respondents; consider switching it off for small samples)")
+    power = pd.DataFrame(power_rows)
+    power["reps"] = np.where(power["kind"] == "cfa", 0, reps)
+    power["mcse"] = np.where(power["kind"] == "cfa", 0.0, _mcse(power["power"].to_numpy(), float(reps)))
+    power = power[["n_dyads", "target", "kind", "power", "mcse", "reps"]]
+    per_dyad = float(np.mean(respondents_per_dyad)) if respondents_per_dyad else 2.0
+    cfa_needed = rmsea_sample_size(cfa_df, plan.target_power, plan.cfa.rmsea0, plan.cfa.rmsea_a, plan.alpha)
+    size_rows = []
+    for target in power["target"].unique():
+        rows_t = power[power["target"] == target].sort_values("n_dyads")
+        reached = rows_t[rows_t["power"] >= plan.target_power]
+        entry = {"target": target, "n_dyads": float(reached["n_dyads"].iloc[0]) if len(reached) else np.nan,
+                 "power": float(reached["power"].iloc[0]) if len(reached) else np.nan, "n_dyads_analytic": np.nan,
+                 "n_respondents_analytic": np.nan}
+        if target == "cfa":
+            entry["n_respondents_analytic"] = float(cfa_needed)
+            entry["n_dyads_analytic"] = float(math.ceil(cfa_needed / per_dyad))
+        size_rows.append(entry)
+    sample_size = pd.DataFrame(size_rows).set_index("target")
+    cfa = {"df": cfa_df, "items": n_items, "factors": n_factors, "rmsea0": plan.cfa.rmsea0,
+           "rmsea_a": plan.cfa.rmsea_a, "alpha": plan.alpha, "respondents_per_dyad": per_dyad,
+           "n_respondents_needed": cfa_needed, "n_dyads_needed": int(math.ceil(cfa_needed / per_dyad))}
+    if cfa_needed < n_items:
+        warnings_out.append(
+            f"CFA: the analytic RMSEA sample size ({cfa_needed} respondents, df = {cfa_df}) is below the number of "
+            f"items ({n_items}); a CFA needs more respondents than items to be estimable (and commonly several per "
+            "free parameter), so read the CFA row as a lower bound, not as a sufficient sample")
+    hypotheses = [{"id": h.id, "model": h.model, "target": h.target(), "direction": h.direction,
+                   "statement_fr": h.statement.fr, "statement_en": h.statement.en} for h in ctx.hypotheses]
+    settings = {"reps": reps, "n_dyads": list(plan.n_dyads), "target_power": plan.target_power,
+                "alpha": plan.alpha, "correction": plan.correction, "seed": plan.seed,
+                "chunk_size": plan.chunk_size, "k": ctx.k_target, "k_max": ctx.k_max,
+                "ari_threshold": plan.cluster.ari_threshold, "covariance_types": list(plan.cluster.covariance_types),
+                "models": {k: v.model_dump(mode="json") for k, v in ctx.models.items()},
+                "population": plan.population.model_dump(mode="json")}
+    for message in warnings_out:
+        warnings.warn(message, AnalysisWarning, stacklevel=3)
+    return PowerResult(power=power, sample_size=sample_size, details=pd.DataFrame(detail_rows),
+                       replicates=replicates, cfa=cfa, hypotheses=hypotheses, settings=settings,
+                       warnings=warnings_out)
+

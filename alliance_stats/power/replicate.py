@@ -1,0 +1,323 @@
+"""One chunk of replicates of the power analysis: simulate, exclude, score, classify, fit, test.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from alliance_stats.core.constants import EPV_THRESHOLD, MIN_PER_CLUSTER
+from alliance_stats.core.errors import SpecificationError
+from alliance_stats.models.kernel import firth_batch, logit_batch
+from alliance_stats.simulate.simulator import CONFIGURATIONS, SimulationParams, simulate_alliances
+
+if TYPE_CHECKING:
+
+    pass
+from alliance_stats.data.quality import careless_exclusions
+from alliance_stats.power.schema import ClusterCriterion
+from alliance_stats.typology.mixture import gmm_bic_batch
+
+
+def _cluster_criterion(data: list[np.ndarray], theory: list[np.ndarray], k_target: int, k_max: int,
+                       covariance_types: Sequence[str], ari_threshold: float, rng: np.random.Generator
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per data set: (k chosen by BIC, ARI of the k_target partition with the theory, criterion met)."""
+    from alliance_stats.typology.cluster import adjusted_rand_from_table, kmeans_batch
+
+    R = len(data)
+    chosen = np.zeros(R, dtype=int)
+    ari = np.full(R, np.nan)
+    if R == 0:
+        return chosen, ari, np.zeros(0, dtype=bool)
+    sizes = np.array([len(z) for z in data])
+    d = data[0].shape[1]
+    n_max = int(sizes.max())
+    x = np.zeros((R, n_max, d))
+    w = np.zeros((R, n_max))
+    t = np.full((R, n_max), -1)
+    for r, (z, lab) in enumerate(zip(data, theory, strict=True)):
+        x[r, : len(z)] = z
+        w[r, : len(z)] = 1.0
+        t[r, : len(z)] = lab
+    usable = sizes >= MIN_PER_CLUSTER * k_target
+    k_allowed = np.maximum(k_target, sizes // MIN_PER_CLUSTER)
+    ks = list(range(1, k_max + 1))
+    bic = np.full((R, len(ks)), np.inf)
+    labels_at_target = np.zeros((R, n_max), dtype=int)
+    best_at_target = np.full(R, np.inf)
+    for position, k in enumerate(ks):
+        init = np.zeros((R, n_max), dtype=int) if k == 1 else kmeans_batch(x, k, n_init=1, seed=rng, weights=w)[0]
+        for covariance_type in covariance_types:
+            value, labels, _ = gmm_bic_batch(x, w, init, k, covariance_type)
+            better = value < bic[:, position]
+            bic[better, position] = value[better]
+            if k == k_target:
+                improve = value < best_at_target
+                best_at_target[improve] = value[improve]
+                labels_at_target[improve] = labels[improve]
+        bic[k > k_allowed, position] = np.inf
+    chosen = np.array(ks)[np.argmin(bic, axis=1)]
+    n_theory = len(CONFIGURATIONS)
+    tables = np.zeros((R, k_target, n_theory))
+    for r in range(R):
+        keep = (w[r] > 0) & (t[r] >= 0)
+        flat = labels_at_target[r, keep] * n_theory + t[r, keep]
+        tables[r] = np.bincount(flat, minlength=k_target * n_theory).reshape(k_target, n_theory)
+    ari = np.asarray(adjusted_rand_from_table(tables), dtype=float)
+    ari[~usable] = np.nan
+    met = usable & (chosen == k_target) & (ari >= ari_threshold)
+    return chosen, ari, met
+
+
+@dataclass
+class _Context:
+    """Everything a chunk needs (picklable, shipped to the workers)."""
+
+    instrument: Any
+    params: SimulationParams
+    exclusions: Any
+    min_share: float
+    outcome: Any
+    cut: Any
+    asymmetry: str
+    scale: tuple[float, float]
+    cluster_variables: tuple[str, ...]
+    k_target: int
+    k_max: int
+    cluster: ClusterCriterion
+    models: dict[str, Any]  # model key -> ModelSpec (only the models the confirmatory hypotheses use)
+    hypotheses: list[Any]  # models.Hypothesis, confirmatory, in plan order
+    alpha: float
+    correction: str
+
+
+@dataclass
+class _Task:
+    n_index: int
+    n_dyads: int
+    chunk_index: int
+    first: int
+    size: int
+    seed: int
+    context: _Context
+
+
+def _model_frame(ctx: _Context, sim_seed: np.random.SeedSequence, n_dyads: int) -> dict[str, Any]:
+    """Simulate one replicate and run the data stages; returns the model data and the cluster data."""
+    from alliance_stats.data import build_dyads, firms_at_risk, score_responses
+    from alliance_stats.typology.classification import classify
+
+    sim = simulate_alliances(n_dyads, ctx.params, seed=sim_seed, instrument=ctx.instrument)
+    responses = sim.responses
+    kept = responses.loc[~careless_exclusions(responses, ctx.instrument, ctx.exclusions)]
+    scores = score_responses(kept, ctx.instrument, ctx.min_share)
+    dyads = build_dyads(scores, ctx.instrument)
+    configuration = classify(dyads, cut=ctx.cut, scale=ctx.scale, asymmetry=ctx.asymmetry)
+    firms = firms_at_risk(scores, dyads, ctx.outcome)
+    firms["configuration"] = configuration.reindex(firms["dyad_id"].to_numpy()).to_numpy()
+    table = dyads.table.copy()
+    table["configuration"] = configuration
+    return {"firms": firms, "dyads": table, "kept": len(kept)}
+
+
+def _design_arrays(firms: pd.DataFrame, spec: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, list[str],
+                                                             dict[str, Any], bool]:
+    from alliance_stats.models import build_design
+
+    categorical = dict(spec.categorical)  # as the plan runner passes it to fit_logit
+    design = build_design(firms, spec.outcome, spec.predictors, categorical, [tuple(p) for p in spec.interactions],
+                          spec.standardize, spec.cluster)
+    groups = None
+    if design.groups is not None:
+        groups = pd.factorize(design.groups.astype(object).map(str), sort=True)[0]
+    only_categorical = all(name in design.factors for name in design.predictors)
+    return (design.X.to_numpy(dtype=float), design.y.to_numpy(dtype=float), groups, list(design.X.columns),
+            dict(design.factors), only_categorical)
+
+
+def _pad(blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]]) -> tuple[np.ndarray, ...]:
+    R = len(blocks)
+    n_max = max(len(y) for _, y, _ in blocks)
+    p = blocks[0][0].shape[1]
+    X = np.zeros((R, n_max, p))
+    y = np.zeros((R, n_max))
+    w = np.zeros((R, n_max))
+    g = np.full((R, n_max), -1)
+    for r, (Xr, yr, wr_or_g) in enumerate(blocks):
+        n = len(yr)
+        X[r, :n], y[r, :n] = Xr, yr
+        w[r, :n] = 1.0
+        if wr_or_g is not None:
+            g[r, :n] = wr_or_g
+    return X, y, w, g
+
+
+def _grouped(blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]]) -> tuple[np.ndarray, ...]:
+    """Grouped-binomial sufficient statistics of each replicate, padded: (X, share of events, trials)."""
+    collapsed = []
+    for Xr, yr, _ in blocks:
+        rows, inverse, counts = np.unique(Xr, axis=0, return_inverse=True, return_counts=True)
+        events = np.bincount(inverse.ravel(), weights=yr, minlength=len(rows))
+        collapsed.append((rows, events / counts, counts.astype(float)))
+    R = len(collapsed)
+    n_max = max(len(c[0]) for c in collapsed)
+    p = collapsed[0][0].shape[1]
+    X = np.zeros((R, n_max, p))
+    y = np.zeros((R, n_max))
+    w = np.zeros((R, n_max))
+    for r, (rows, share, counts) in enumerate(collapsed):
+        X[r, : len(rows)], y[r, : len(rows)], w[r, : len(rows)] = rows, share, counts
+    return X, y, w
+
+
+def _test_model(blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]], spec: Any, L: np.ndarray,
+                directions: list[str], only_categorical: bool) -> tuple[np.ndarray, np.ndarray]:
+    """p values (R, H) of the model's hypotheses and the estimation method per replicate (0 ML, 1 Firth, 3 none)."""
+    from alliance_stats.models import directional_p, wald_tests
+
+    R = len(blocks)
+    H = L.shape[0]
+    pvalues = np.full((R, H), np.nan)
+    method = np.full(R, 3, dtype=np.int8)
+    p_cols = L.shape[1]
+    events = np.array([y.sum() for _, y, _ in blocks])
+    sizes = np.array([len(y) for _, y, _ in blocks])
+    epv = np.minimum(events, sizes - events) / max(p_cols - 1, 1)
+    if spec.method == "firth":
+        use_firth = np.ones(R, dtype=bool)
+    elif spec.method == "auto":
+        use_firth = epv < EPV_THRESHOLD
+    else:
+        use_firth = np.zeros(R, dtype=bool)
+    clustered = spec.cluster is not None
+    ml_rows = np.flatnonzero(~use_firth)
+    if ml_rows.size:
+        sub = [blocks[r] for r in ml_rows]
+        if only_categorical and not clustered:
+            X, y, w = _grouped(sub)
+            fit = logit_batch(X, y, weights=w)
+        else:
+            X, y, w, g = _pad(sub)
+            fit = logit_batch(X, y, weights=w, groups=g if clustered else None)
+        ok = fit.converged & ~fit.separated & np.isfinite(fit.cov).all(axis=(1, 2))
+        if ok.any():
+            tests = wald_tests(fit.coef[ok], fit.cov[ok], L, directions)
+            pvalues[ml_rows[ok]] = tests["p"]
+            method[ml_rows[ok]] = 0
+        if spec.method == "auto":
+            use_firth[ml_rows[fit.separated]] = True
+    firth_rows = np.flatnonzero(use_firth)
+    if firth_rows.size:
+        sub = [blocks[r] for r in firth_rows]
+        if only_categorical:
+            X, y, w = _grouped(sub)
+        else:
+            X, y, w, _ = _pad(sub)
+        full = firth_batch(X, y, weights=w)
+        estimate = full.coef @ L.T
+        for h in range(H):
+            restricted = firth_batch(X, y, weights=w, constraints=L[h][None, :], start=full.coef)
+            chi2 = np.maximum(0.0, 2.0 * (full.loglik_penalised - restricted.loglik_penalised))
+            signed = np.copysign(np.sqrt(chi2), estimate[:, h])
+            pvalues[firth_rows, h] = directional_p(signed, directions[h])
+        good = full.converged & np.isfinite(full.loglik_penalised)
+        pvalues[firth_rows[~good]] = np.nan
+        method[firth_rows[good]] = 1
+    return pvalues, method
+
+
+def _adjust(p: np.ndarray, correction: str) -> np.ndarray:
+    from alliance_stats.models import holm_adjust
+
+    if correction == "holm":
+        return holm_adjust(p)
+    if correction == "bonferroni":
+        m = np.isfinite(p).sum(axis=1, keepdims=True)
+        return np.minimum(p * m, 1.0)
+    return p.copy()
+
+
+def _run_chunk(task: _Task) -> dict[str, Any]:
+    """Simulate and analyse one chunk of replicates (a pure function of ``task``)."""
+    from threadpoolctl import threadpool_limits
+
+    from alliance_stats.models import hypothesis_weights
+
+    ctx = task.context
+    sequence = np.random.SeedSequence(task.seed, spawn_key=(task.n_index, task.chunk_index))
+    children = sequence.spawn(task.size + 1)
+    R = task.size
+    H = len(ctx.hypotheses)
+    model_keys = list(ctx.models)
+    failures: Counter[str] = Counter()
+    kept = np.zeros(R, dtype=int)
+    at_risk = np.zeros(R, dtype=int)
+    events = np.full(R, np.nan)
+    method = np.full((R, len(model_keys)), 2, dtype=np.int8)  # 2 = design could not be built
+    pvalues = np.full((R, H), np.nan)
+    with threadpool_limits(limits=1), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        blocks: dict[str, list[tuple[int, tuple[np.ndarray, np.ndarray, np.ndarray | None]]]] = {
+            key: [] for key in model_keys}
+        meta: dict[str, tuple[list[str], dict[str, Any], bool]] = {}
+        cluster_data: list[np.ndarray] = []
+        theory: list[np.ndarray] = []
+        for r in range(R):
+            frames = _model_frame(ctx, children[r], task.n_dyads)
+            firms = frames["firms"]
+            kept[r] = frames["kept"]
+            at_risk[r] = len(firms)
+            events[r] = float(np.nanmean(firms["crossed"])) if len(firms) else np.nan
+            for m, key in enumerate(model_keys):
+                try:
+                    X, y, g, columns, factors, only_cat = _design_arrays(firms, ctx.models[key])
+                except SpecificationError as exc:
+                    failures[f"model {key}: {exc.message}"] += 1
+                    continue
+                if key not in meta:
+                    meta[key] = (columns, factors, only_cat)
+                elif meta[key][0] != columns:
+                    failures[f"model {key}: design columns differ between replicates"] += 1
+                    continue
+                blocks[key].append((r, (X, y, g)))
+                method[r, m] = 3
+            table = frames["dyads"]
+            values = table[list(ctx.cluster_variables)].to_numpy(dtype=float)
+            complete = ~np.isnan(values).any(axis=1)
+            codes = pd.Categorical(table["configuration"], categories=list(CONFIGURATIONS)).codes
+            cluster_data.append(values[complete])
+            theory.append(np.asarray(codes)[complete])
+        for m, key in enumerate(model_keys):
+            if not blocks[key]:
+                continue
+            columns, factors, only_cat = meta[key]
+            positions = [h for h, hyp in enumerate(ctx.hypotheses) if hyp.model == key]
+            L = np.vstack([hypothesis_weights(ctx.hypotheses[h], columns, factors) for h in positions])
+            rows = np.array([r for r, _ in blocks[key]])
+            p, used = _test_model([b for _, b in blocks[key]], ctx.models[key], L,
+                                  [ctx.hypotheses[h].direction for h in positions], only_cat)
+            pvalues[np.ix_(rows, positions)] = p
+            method[rows, m] = used
+            not_tested = int((used == 3).sum())
+            if not_tested:
+                failures[f"model {key}: estimation failed (non-convergence or separation under ML)"] += not_tested
+        chosen, ari, met = _cluster_criterion(cluster_data, theory, ctx.k_target, ctx.k_max,
+                                              ctx.cluster.covariance_types, ctx.cluster.ari_threshold,
+                                              np.random.default_rng(children[R]))
+    adjusted = _adjust(pvalues, ctx.correction)
+    with np.errstate(invalid="ignore"):
+        rejected = np.where(np.isnan(adjusted), False, adjusted < ctx.alpha)
+    return {
+        "key": (task.n_index, task.chunk_index), "n_dyads": task.n_dyads, "first": task.first,
+        "p": pvalues, "p_adjusted": adjusted, "rejected": rejected, "method": method,
+        "cluster_k": chosen, "cluster_ari": ari, "cluster_met": met,
+        "kept": kept, "at_risk": at_risk, "events": events, "failures": dict(failures),
+    }
+

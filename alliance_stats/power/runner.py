@@ -1,0 +1,168 @@
+"""The run folder of ``alliance-stats power``: load, run with a progress bar, render, write.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alliance_stats.plan.context import WarningLog
+from alliance_stats.plan.runfolder import (
+    dependency_versions,
+    json_bytes,
+    now_utc,
+    refuse_existing,
+    sha256_file,
+    write_run,
+)
+
+
+def run_power_plan(
+    plan_path: str | Path,
+    reps: int | None = None,
+    jobs: int = 1,
+    backend: str = "local",
+    scheduler: str | None = None,
+    output: str | Path | None = None,
+    force: bool = False,
+    console: Any = None,
+) -> Path:
+    """Run a power plan (``analyses/power.yaml``) and write its run folder.
+
+    Loads and checks the power plan and its confirmatory plan (every mistake is a :class:`PlanError` with the
+    line, before any computation), runs :func:`alliance_stats.power.power_analysis` with a rich
+    progress bar (replicates done, elapsed time, ETA) on ``console``, and writes atomically ``report.html``,
+    ``report.docx``, ``tables/``, ``figures/`` (power curves), ``results.json``, ``provenance.json`` and
+    ``warnings.txt``.
+
+    Parameters
+    ----------
+    plan_path
+        The power plan's YAML file.
+    reps
+        Replicates per N (default: the plan's ``reps``).
+    jobs
+        Worker processes (joblib) for the local backend.
+    backend
+        ``"local"`` or ``"dask"``.
+    scheduler
+        Dask scheduler address (``tcp://HOST:PORT``) for the dask backend.
+    output
+        Run folder (default ``reports/<plan file stem>``).
+    force
+        Replace an existing run folder.
+    console
+        A rich console for the progress bar (none: no progress display).
+
+    Returns
+    -------
+    Path
+        The run folder.
+    """
+    from alliance_stats.core.i18n import tr
+    from alliance_stats.power import load_power_plan, power_analysis
+    from alliance_stats.report import Report, ReportFigure, Section, render_run
+
+    plan_path = Path(plan_path)
+    power_plan, confirmatory = load_power_plan(plan_path)
+    lang = power_plan.language or confirmatory.language
+    target = Path(output) if output is not None else Path("reports") / plan_path.stem
+    refuse_existing(target, force)
+    n_reps = power_plan.reps if reps is None else int(reps)
+    log = WarningLog()
+    started = now_utc()
+    if console is not None:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TaskProgressColumn,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        bar = Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), TaskProgressColumn(),
+                       MofNCompleteColumn(), TextColumn("elapsed"), TimeElapsedColumn(), TextColumn("ETA"),
+                       TimeRemainingColumn(), console=console)
+        with bar:
+            task = bar.add_task(f"Power: {len(power_plan.n_dyads)} N x {n_reps} replicates",
+                                total=len(power_plan.n_dyads) * n_reps)
+
+            def advance(step: int, total: int) -> None:
+                bar.update(task, advance=step, total=total)
+
+            result = log.run("power", power_analysis, power_plan, confirmatory, reps=n_reps, jobs=jobs,
+                             backend=backend, scheduler=scheduler, progress=advance)
+    else:
+        result = log.run("power", power_analysis, power_plan, confirmatory, reps=n_reps, jobs=jobs,
+                         backend=backend, scheduler=scheduler)
+
+    def t(fr: str, en: str) -> str:
+        return fr if lang == "fr" else en
+
+    tables = result.to_table(lang)
+    population = power_plan.population
+    shares = ", ".join(f"{tr(name, lang)} {value:.0%}" for name, value in population.shares.items())
+    odds = ", ".join(f"{tr(name, lang)} {value:g}" for name, value in population.odds_ratios.items())
+    paragraphs = [
+        t(f"Puissance simulée du plan confirmatoire « {confirmatory.path.name if confirmatory.path else ''} » : "
+          f"{n_reps} réplications par nombre de dyades, chacune simulée, nettoyée, classée, modélisée et testée "
+          f"comme le plan le fait (correction {power_plan.correction}, alpha {power_plan.alpha:g}).",
+          f"Simulated power of the confirmatory plan '{confirmatory.path.name if confirmatory.path else ''}': "
+          f"{n_reps} replicates per number of dyads, each simulated, cleaned, classified, modelled and tested as "
+          f"the plan does it ({power_plan.correction} correction, alpha {power_plan.alpha:g})."),
+        t(f"Population supposée : configurations {shares} ; rapports de cotes {odds} (référence survie) ; "
+          f"confiance partagée {population.or_trust_shared:g}, confiance contrainte "
+          f"{population.or_trust_constrained:g} par unité latente ; séparation {population.separation:g} ; "
+          f"saturations {population.loading:g}.",
+          f"Assumed population: configurations {shares}; odds ratios {odds} (reference survival); shared trust "
+          f"{population.or_trust_shared:g}, constrained trust {population.or_trust_constrained:g} per latent "
+          f"unit; separation {population.separation:g}; loadings {population.loading:g}."),
+    ]
+    caption = t("Courbes de puissance selon le nombre de dyades", "Power curves by number of dyads")
+    note = t("Barres : ± 1,96 erreur type Monte-Carlo. Ligne pointillée : puissance visée.",
+             "Bars: ± 1.96 Monte Carlo standard errors. Dashed line: target power.")
+    section = Section(
+        id="power", title=t("Puissance et taille d'échantillon", "Power and sample size"), paragraphs=paragraphs,
+        tables=[tables[key] for key in ("sample_size", "power", "power_mcse", "power_details")],
+        figures=[ReportFigure(key="power_curves", figure=result.figure(lang), caption=caption, note=note)],
+        warnings=list(result.warnings),
+    )
+    plan_files = {"power_plan": power_plan.path, "confirmatory_plan": confirmatory.path,
+                  "instrument": confirmatory.resolve(confirmatory.instrument)}
+    provenance = {
+        "versions": dependency_versions(),
+        "inputs": {key: {"file": path.name, "sha256": sha256_file(path)} for key, path in plan_files.items()
+                   if path is not None},
+        "seed": power_plan.seed,
+        "reps": n_reps,
+        "jobs": jobs,
+        "backend": backend,
+        "language": lang,
+        "synthetic": True,
+        "started": started,
+        "time": now_utc(),
+        "plan": power_plan.model_dump(mode="json", exclude={"path", "lines"}),
+    }
+    if power_plan.title is not None:
+        title = power_plan.title.fr if lang == "fr" else power_plan.title.en
+    else:
+        title = t("Puissance et taille d'échantillon", "Power and sample size")
+    report = Report(title=title, lang=lang, synthetic=True, sections=[section], warnings=[],
+                    provenance=provenance)
+    files = render_run(report)
+    results = {
+        "synthetic": True,
+        "language": lang,
+        "seed": power_plan.seed,
+        "power": result.to_dict(),
+        "tables": {key: {"title": table.title, "frame": table.frame} for key, table in tables.items()},
+        "warnings": log.items,
+    }
+    files["results.json"] = json_bytes(results)
+    files["provenance.json"] = json_bytes(provenance)
+    files["warnings.txt"] = log.text().encode("utf-8")
+    write_run(target, force, files)
+    return target
+
