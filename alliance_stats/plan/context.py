@@ -81,12 +81,20 @@ class RunContext:
                       enumerate(["alpha", "parallel", "cluster", "mediation", "efa", "spare1", "spare2", "spare3"])}
 
     def t(self, fr: str, en: str) -> str:
+        """Deprecated inside the package: text goes in ``core/catalogue``; use :meth:`tr`."""
         return fr if self.lang == "fr" else en
 
-    def section(self, sid: str, fr: str, en: str) -> Any:
+    def tr(self, key: str, **fields: Any) -> str:
+        """Catalogue text of ``key`` in the run's language, ``str.format``-ed with ``fields`` when given."""
+        from alliance_stats.core.i18n import tr
+
+        text = tr(key, self.lang)
+        return text.format(**fields) if fields else text
+
+    def section(self, sid: str, title: str) -> Any:
         from alliance_stats.report import Section
 
-        return Section(id=sid, title=self.t(fr, en))
+        return Section(id=sid, title=title)
 
     def add_table(self, section: Any, table: Any) -> None:
         section.tables.append(table)
@@ -96,12 +104,12 @@ class RunContext:
         section.warnings.extend(w["message"] for w in self.log.items if w["stage"] == stage)
 
 
-def _figure(ctx: RunContext, section: Any, key: str, fig: Any, fr: str, en: str, note: str = "") -> None:
+def _figure(ctx: RunContext, section: Any, key: str, fig: Any, caption: str, note: str = "") -> None:
     import matplotlib.pyplot as plt
 
     from alliance_stats.report import ReportFigure
 
-    figure = ReportFigure(key=key, figure=fig, caption=ctx.t(fr, en), note=note)
+    figure = ReportFigure(key=key, figure=fig, caption=caption, note=note)
     _ = figure.files  # render now, then free the matplotlib figure
     plt.close(fig)
     section.figures.append(figure)

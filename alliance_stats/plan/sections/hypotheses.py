@@ -13,7 +13,7 @@ def _section_hypotheses(ctx: RunContext, prep: dict[str, Any]) -> Any:
     from alliance_stats.models import hypotheses_table, mediation, test_hypotheses
 
     plan, lang = ctx.plan, ctx.lang
-    section = ctx.section("hypotheses", "Hypothèses", "Hypotheses")
+    section = ctx.section("hypotheses", ctx.t("Hypothèses", "Hypotheses"))
     tested = [h.model_dump(exclude={"mediation"}, exclude_none=True) for h in plan.hypotheses if h.mediation is None]
     if tested:
         frame = ctx.log.run("hypotheses", test_hypotheses, prep["models"], tested, alpha=0.05, correction="holm")

@@ -17,7 +17,7 @@ def _section_instrument(ctx: RunContext) -> Any:
     from alliance_stats.typology.fuzzy import fuzzy_membership
 
     plan, inst, lang = ctx.plan, ctx.instrument, ctx.lang
-    section = ctx.section("instrument", "Instrument et cas de l'article", "Instrument and the paper's cases")
+    section = ctx.section("instrument", ctx.t("Instrument et cas de l'article", "Instrument and the paper's cases"))
     scale = inst.scales[inst.constructs[inst.construct_codes()[0]].scale]
     rows = []
     for code in inst.construct_codes():

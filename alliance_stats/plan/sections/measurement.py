@@ -32,7 +32,7 @@ def _section_measurement(ctx: RunContext, prep: dict[str, Any]) -> Any:
 
     plan, inst, lang = ctx.plan, ctx.instrument, ctx.lang
     items: pd.DataFrame = prep["items"]
-    section = ctx.section("measurement", "Validation des échelles", "Scale validation")
+    section = ctx.section("measurement", ctx.t("Validation des échelles", "Scale validation"))
     codes = list(plan.measurement.cfa_constructs or inst.construct_codes())
 
     # item statistics (reverse-keyed items already reversed)
@@ -159,12 +159,12 @@ def _section_measurement(ctx: RunContext, prep: dict[str, Any]) -> Any:
         if group:
             fig = likert_diverging_bars(prep["responses"], inst, lang, constructs=group)
             _figure(ctx, section, f"likert_{group[0].lower()}", fig,
-                    "Réponses aux items de Likert par construit", "Likert answers per construct")
+                    ctx.t("Réponses aux items de Likert par construit", "Likert answers per construct"))
     if pa is not None:
         eig = pa.eigenvalues.rename(columns={"fa_observed": "observed", "fa_simulated": "simulated"})[
             ["observed", "simulated"]]
         _figure(ctx, section, "scree", scree_plot(eig, lang, n_retained=pa.n_factors),
-                "Éboulis des valeurs propres et analyse parallèle", "Scree plot and parallel analysis")
+                ctx.t("Éboulis des valeurs propres et analyse parallèle", "Scree plot and parallel analysis"))
     ctx.values["cfa_fit"] = dict(fit.fit) if fit is not None else None
     ctx.stage_warnings(section, "measurement")
     prep["cfa"] = fit

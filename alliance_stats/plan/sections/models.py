@@ -18,7 +18,7 @@ def _section_models(ctx: RunContext, prep: dict[str, Any]) -> Any:
 
     plan, lang = ctx.plan, ctx.lang
     firms = prep["firms"]
-    section = ctx.section("models", "Franchissement du cap du démarrage", "Crossing the start-up phase")
+    section = ctx.section("models", ctx.t("Franchissement du cap du démarrage", "Crossing the start-up phase"))
     results = {}
     for key, spec in plan.models.items():
         stage = f"model {key}"
@@ -76,8 +76,8 @@ def _section_models(ctx: RunContext, prep: dict[str, Any]) -> Any:
         plot_df["level"] = [_config_label(x, lang) for x in plot_df["level"]]
         plot_df = plot_df.rename(columns={"probability": "prob"})
         _figure(ctx, section, "predicted", predicted_probabilities_plot(plot_df, lang),
-                "Probabilité prédite de franchir le cap du démarrage par configuration",
-                "Predicted probability of crossing the start-up phase by configuration")
+                ctx.t("Probabilité prédite de franchir le cap du démarrage par configuration",
+                      "Predicted probability of crossing the start-up phase by configuration"))
     forest = []
     for key, res in results.items():
         t = res.table.copy()
@@ -85,7 +85,8 @@ def _section_models(ctx: RunContext, prep: dict[str, Any]) -> Any:
         forest.append(t)
     if forest:
         _figure(ctx, section, "forest", forest_plot(pd.concat(forest), lang),
-                "Rapports de cotes et intervalles de confiance à 95 %", "Odds ratios with 95% confidence intervals")
+                ctx.t("Rapports de cotes et intervalles de confiance à 95 %",
+                      "Odds ratios with 95% confidence intervals"))
     for key in results:
         ctx.stage_warnings(section, f"model {key}")
     prep["models"] = results

@@ -30,7 +30,7 @@ def _section_power(ctx: RunContext, folder: Path) -> Any:
     except (KeyError, ValueError, TypeError) as exc:
         raise ctx.plan.error(f"power_run: {path} is not the results.json of a power run ({exc})", "power_run",
                              fix="point power_run to a folder written by `alliance-stats power`") from None
-    section = ctx.section("power", "Puissance et taille d'échantillon", "Power and sample size")
+    section = ctx.section("power", ctx.t("Puissance et taille d'échantillon", "Power and sample size"))
     hypothesis_ids = [h["id"] for h in results["power"].get("hypotheses", [])]
     order = hypothesis_ids + ["familywise", "cluster", "cfa"]
     records = records[records["target"].isin(order)].copy()
@@ -55,7 +55,7 @@ def _section_power(ctx: RunContext, folder: Path) -> Any:
               "its report for details."), formats, ctx.lang))
     _figure(ctx, section, "power_curves",
             power_curves_plot(curves, ctx.lang, target_power=settings.get("target_power", 0.8)),
-            "Courbes de puissance selon le nombre de dyades", "Power curves by number of dyads")
+            ctx.t("Courbes de puissance selon le nombre de dyades", "Power curves by number of dyads"))
     ctx.values["power_run"] = {"folder": folder.name, "sha256": sha256_file(path)}
     return section
 

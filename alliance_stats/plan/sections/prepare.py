@@ -59,7 +59,7 @@ def _prepare(ctx: RunContext, responses: Any, data_path: Path) -> dict[str, Any]
     items = clean_items(kept, inst)  # floats, missing codes as NaN, reverse-keyed items reversed
 
     # ---- sample section
-    section = ctx.section("sample", "Échantillon", "Sample")
+    section = ctx.section("sample", ctx.t("Échantillon", "Sample"))
     n_resp = len(responses)
     complete = int((table["n_partners"] == 2).sum()) if "n_partners" in table else len(table)
     events = firms["crossed"]

@@ -32,7 +32,7 @@ def _section_typology(ctx: RunContext, prep: dict[str, Any]) -> Any:
     spec = plan.typology
     table = prep["dyad_table"]
     firms = prep["firms"]
-    section = ctx.section("typology", "Les quatre configurations", "The four configurations")
+    section = ctx.section("typology", ctx.t("Les quatre configurations", "The four configurations"))
     # the fuzzy crossovers are the crisp cuts (also for cut: median or a number), on the instrument's scale
     scale = _link_scale(ctx.instrument)
     cuts = resolve_cuts(table, cut=spec.cut, scale=scale, asymmetry=spec.asymmetry)
@@ -65,11 +65,11 @@ def _section_typology(ctx: RunContext, prep: dict[str, Any]) -> Any:
                 ctx.add_table(section, tables[key])
         if tuple(spec.cluster.variables) == ("link", "symmetry"):
             _figure(ctx, section, "typology_map", typology_map(table, check, lang),
-                    "Carte de la typologie : dyades dans le plan lien x symétrie",
-                    "Typology map: dyads in the link x symmetry plane")
+                    ctx.t("Carte de la typologie : dyades dans le plan lien x symétrie",
+                          "Typology map: dyads in the link x symmetry plane"))
         curves = check.k_selection[["method", "k", "bic", "silhouette", "calinski_harabasz", "gap"]]
         _figure(ctx, section, "k_selection", k_selection_plot(curves, lang),
-                "Choix du nombre de groupes", "Choosing the number of clusters")
+                ctx.t("Choix du nombre de groupes", "Choosing the number of clusters"))
     ctx.stage_warnings(section, "typology")
     prep["fuzzy"] = fuzzy
     prep["cluster"] = check
