@@ -24,9 +24,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from alliance_stats.core.format import format_cell
 from alliance_stats.core.table import FORMAT_CODES, Table
 from alliance_stats.plan import EXPORT_EXTENSIONS, load_plan, suppress_small_counts
-from alliance_stats.report.format import format_cell
 from alliance_stats.report.tables import slug
 from alliance_stats.simulate import simulate_alliances
 from tests.report.test_html import PROBE, chromium_dom

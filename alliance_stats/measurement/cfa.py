@@ -67,13 +67,13 @@ from alliance_stats.core.errors import (
     SparseDataWarning,
     SpecificationError,
 )
+from alliance_stats.core.format import format_cell
 from alliance_stats.core.i18n import check_lang
 from alliance_stats.core.table import Table
 from alliance_stats.measurement import _cfa_engine as engine
 from alliance_stats.measurement import _robust
 from alliance_stats.measurement.syntax import MeasurementModel, parse_model
 from alliance_stats.measurement.validity import composite_reliability
-from alliance_stats.report.format import format_cell
 
 __all__ = ["CFAResult", "cfa", "FIT_MEASURES"]
 

@@ -3,7 +3,7 @@
 :func:`table_files` returns the four files of a table, keyed by extension. CSV is for machines: numbers
 at full precision with a decimal point whatever the language, one header row (MultiIndex column levels
 joined with ``" / "``). Markdown, HTML and LaTeX are for people: APA-formatted cells
-(:func:`alliance_stats.report.format.format_cell`), the number and title above the table
+(:func:`alliance_stats.core.format.format_cell`), the number and title above the table
 (``Table 1`` / ``Tableau 1``), the note below (``Note.``), horizontal rules only (LaTeX ``booktabs``).
 
 All four renderers, the HTML report and the Word report print from the same :class:`TableLayout`, so a
@@ -20,14 +20,14 @@ from typing import Any
 
 import pandas as pd
 
-from alliance_stats.core.i18n import check_lang
-from alliance_stats.core.table import Table
-from alliance_stats.report.format import (
+from alliance_stats.core.format import (
     NUMERIC_FORMATS,
     cell_format,
     format_cell,
     row_format_key,
 )
+from alliance_stats.core.i18n import check_lang
+from alliance_stats.core.table import Table
 from alliance_stats.report.labels import label
 from alliance_stats.report.templates import CSS, ENVIRONMENT
 

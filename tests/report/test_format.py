@@ -1,4 +1,4 @@
-"""APA cell formatting (alliance_stats.report.format)."""
+"""APA cell formatting (alliance_stats.core.format)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from alliance_stats.core.table import Table
-from alliance_stats.report.format import (
+from alliance_stats.core.format import (
     cell_format,
     format_cell,
     format_interval,
@@ -20,6 +19,7 @@ from alliance_stats.report.format import (
     is_missing,
     row_format_key,
 )
+from alliance_stats.core.table import Table
 
 finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)
 unit = st.floats(min_value=-1, max_value=1, allow_nan=False)

@@ -14,7 +14,7 @@ from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score
 
 from alliance_stats.core.errors import AnalysisWarning, DataQualityWarning, SpecificationError
-from alliance_stats.report.format import format_cell
+from alliance_stats.core.format import format_cell
 from alliance_stats.typology import CONFIGURATIONS, ClusterCheck, cluster_check, hennig_reading, partition_agreement
 from alliance_stats.typology.cluster import (
     _permuted_ari,
