@@ -89,7 +89,8 @@ from alliance_stats.core.errors import DataError
 from alliance_stats.core.table import Table
 from alliance_stats.data.quality import ExclusionRules, careless_flags, screening_rules
 from alliance_stats.data.readers import is_numeric_variable
-from alliance_stats.instrument import AllOf, AnyOf, Condition, ConditionRef, Instrument, NotOf, Variable
+from alliance_stats.instrument import Condition, Instrument, Variable
+from alliance_stats.instrument.skiplogic import FALSE, TRUE, evaluate
 
 __all__ = ["Finding", "DataCheck", "check_responses", "RULES", "TPE_MAX_EMPLOYEES"]
 
@@ -361,6 +362,7 @@ class _Checker:
         self.names = set(instrument.variable_names())
         self.numbers: dict[str, pd.Series] = {}
         self.texts: dict[str, list[str | None]] = {}
+        self.memo: dict[int, np.ndarray] = {}
 
     # -- helpers
     def add(self, rule: str, message: str, *, row: int | None = None, column: str | None = None,
@@ -605,44 +607,9 @@ class _Checker:
                                  f"other partner {other:.0f}", row=i, column=var.name, value=values[i])
 
     # -- skip logic and missing answers
-    def holds(self, condition: Any, i: int) -> bool | None:
-        """Truth of a skip condition for row i (None when it depends on a missing answer)."""
-        if condition is None:
-            return True
-        if isinstance(condition, ConditionRef):
-            return self.holds(self.inst.conditions.get(condition.ref), i)
-        if isinstance(condition, AllOf):
-            results = [self.holds(c, i) for c in condition.all]
-            if any(r is False for r in results):
-                return False
-            return None if any(r is None for r in results) else True
-        if isinstance(condition, AnyOf):
-            results = [self.holds(c, i) for c in condition.any]
-            if any(r is True for r in results):
-                return True
-            return None if any(r is None for r in results) else False
-        if isinstance(condition, NotOf):
-            inner = self.holds(condition.not_, i)
-            return None if inner is None else not inner
-        if isinstance(condition, Condition):
-            if condition.variable not in self.df.columns:
-                return None
-            var = self.inst.variable(condition.variable)
-            if condition.op == "selected":
-                text = self.text(condition.variable)[i]
-                return None if text is None else str(condition.value) in text.split()
-            if is_numeric_variable(var, self.inst):
-                x = float(self.number(condition.variable)[i])
-                if np.isnan(x) or x in var.missing_codes:
-                    return None
-                y = float(condition.value)
-            else:
-                x = self.text(condition.variable)[i]
-                if x is None:
-                    return None
-                y = str(condition.value)
-            return bool({"==": x == y, "!=": x != y, "<": x < y, "<=": x <= y, ">": x > y, ">=": x >= y}[condition.op])
-        return None
+    def shown(self, condition: Any) -> np.ndarray:
+        """Three-valued truth of a skip condition per row (:func:`alliance_stats.instrument.skiplogic.evaluate`)."""
+        return evaluate(condition, self.df, self.n, self.inst, memo=self.memo)
 
     def skips(self) -> None:
         section_of = {name: sec for sec in self.inst.sections for name in sec.variables}
@@ -653,14 +620,15 @@ class _Checker:
                 continue
             section = section_of.get(var.name)
             texts = self.text(var.name)
+            own = self.shown(var.show_if)
+            in_section = self.shown(section.show_if if section else None)
             for i in range(self.n):
-                own = self.holds(var.show_if, i)
                 answered = texts[i] is not None
-                if answered and own is False and i not in screened:
+                if answered and own[i] == FALSE and i not in screened:
                     self.add("skip_logic", f"{var.name} is answered although the questionnaire skips it here",
                              row=i, column=var.name, value=self.df[var.name].iloc[i])
-                if (not answered and var.required and not var.is_item and own is True
-                        and self.holds(section.show_if if section else None, i) is True):
+                if (not answered and var.required and not var.is_item and own[i] == TRUE
+                        and in_section[i] == TRUE):
                     self.add("missing_answer", f"required answer {var.name} is empty", row=i, column=var.name)
 
     # -- missing shares and careless responding

@@ -81,6 +81,7 @@ import pandas as pd
 from alliance_stats.core.errors import ReadError
 from alliance_stats.data.privacy import pseudonymise, scrub_emails
 from alliance_stats.instrument import Instrument, Variable
+from alliance_stats.instrument.skiplogic import is_numeric_variable
 
 __all__ = ["read_responses", "SUPPORTED_EXTENSIONS", "NUMERIC_TYPES", "is_numeric_variable", "TOOL_METADATA"]
 
@@ -121,15 +122,6 @@ TOOL_METADATA = frozenset(
 )
 #: Metadata columns that can stand in for ``resp_id`` when the file has none (first found wins).
 _RESP_ID_FALLBACK = ("_uuid", "instanceid", "key", "_id", "id")
-
-
-def is_numeric_variable(var: Variable, instrument: Instrument) -> bool:
-    """True when the variable holds numeric codes (likert, binary, integer, year, numeric category)."""
-    if var.type in NUMERIC_TYPES:
-        return True
-    if var.type == "category" and var.choices is not None:
-        return all(re.fullmatch(r"-?\d+", c.code) for c in instrument.choices[var.choices])
-    return False
 
 
 def _norm_label(text: str) -> str:

@@ -97,6 +97,7 @@ from scipy.special import expit, logit, ndtr, ndtri
 from alliance_stats.core.i18n import tr
 from alliance_stats.core.table import Table
 from alliance_stats.data.scoring import CrossedDefinition
+from alliance_stats.instrument.skiplogic import TRUE, evaluate
 
 if TYPE_CHECKING:
     from alliance_stats.instrument import Instrument
@@ -947,43 +948,13 @@ def _resources(var: Any, inst: Instrument, u: np.ndarray, count: np.ndarray) -> 
 
 def _condition_mask(cond: Any, inst: Instrument, frame: dict[str, Any], m: int,
                     memo: dict[int, np.ndarray] | None = None) -> np.ndarray:
-    """Evaluate a skip condition (data, never code) on the generated columns; missing values fail it."""
-    from alliance_stats.instrument import AllOf, AnyOf, Condition, ConditionRef, NotOf
+    """Whether each respondent is shown a question with skip condition ``cond``: only where it is *true*.
 
-    memo = {} if memo is None else memo
-    key = id(cond)
-    if key in memo:
-        return memo[key]
-    if isinstance(cond, ConditionRef):
-        result = _condition_mask(inst.conditions[cond.ref], inst, frame, m, memo)
-    elif isinstance(cond, AllOf):
-        result = np.logical_and.reduce([_condition_mask(c, inst, frame, m, memo) for c in cond.all])
-    elif isinstance(cond, AnyOf):
-        result = np.logical_or.reduce([_condition_mask(c, inst, frame, m, memo) for c in cond.any])
-    elif isinstance(cond, NotOf):
-        result = ~_condition_mask(cond.not_, inst, frame, m, memo)
-    elif isinstance(cond, Condition) and cond.variable in frame:
-        values = np.asarray(frame[cond.variable])
-        if cond.op == "selected":
-            result = np.array([isinstance(v, str) and str(cond.value) in v.split() for v in values])
-        else:
-            ops = {"==": np.equal, "!=": np.not_equal, "<": np.less, "<=": np.less_equal, ">": np.greater,
-                   ">=": np.greater_equal}
-            try:
-                numeric = values.astype(float)
-                target = float(cond.value)
-                with np.errstate(invalid="ignore"):
-                    result = ops[cond.op](numeric, target) & ~np.isnan(numeric)
-            except (TypeError, ValueError):
-                text = np.array([None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
-                                 for v in values], dtype=object)
-                known = text != None  # noqa: E711 - elementwise comparison
-                result = known & np.array([ops[cond.op](t, str(cond.value)) if t is not None else False
-                                           for t in text], dtype=bool)
-    else:
-        result = np.ones(m, dtype=bool)
-    memo[key] = np.asarray(result, dtype=bool)
-    return memo[key]
+    The condition is evaluated by the one skip-logic evaluator (:func:`alliance_stats.instrument.skiplogic.
+    evaluate`, three-valued): where it is *unknown* (it depends on a missing answer) the question is not shown
+    and stays unanswered, as a survey tool does not ask a question whose relevance it cannot establish.
+    """
+    return evaluate(cond, frame, m, inst, memo=memo) == TRUE
 
 
 def _assemble(inst: Instrument, answers: dict[str, np.ndarray], facts: dict[str, Any], m: int,
