@@ -54,7 +54,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -79,6 +79,7 @@ __all__ = [
     "ExclusionRules",
     "screening_rules",
     "apply_exclusions",
+    "careless_exclusions",
 ]
 
 
@@ -104,21 +105,16 @@ def longstring(x: np.ndarray | pd.DataFrame) -> np.ndarray:
     array([3., 2.])
     """
     arr = np.asarray(x, dtype=float)
-    out = np.full(arr.shape[0], np.nan)
-    for i, row in enumerate(arr):
-        best = run = 0
-        previous = np.nan
-        for value in row:
-            if np.isnan(value):
-                run = 0
-            elif run and value == previous:
-                run += 1
-            else:
-                run = 1
-            previous = value
-            best = max(best, run)
-        out[i] = best if best else np.nan
-    return out
+    if arr.shape[1] == 0:
+        return np.full(arr.shape[0], np.nan)
+    run = np.where(np.isnan(arr[:, 0]), 0, 1)
+    best = run.copy()
+    for j in range(1, arr.shape[1]):  # vectorised over respondents: one pass over the items
+        current = arr[:, j]
+        same = current == arr[:, j - 1]
+        run = np.where(np.isnan(current), 0, np.where(same & (run > 0), run + 1, 1))
+        best = np.maximum(best, run)
+    return np.where(best > 0, best, np.nan).astype(float)
 
 
 def irv(x: np.ndarray | pd.DataFrame) -> np.ndarray:
@@ -139,16 +135,29 @@ def irv(x: np.ndarray | pd.DataFrame) -> np.ndarray:
 
 
 def _pairwise_cov(arr: np.ndarray) -> np.ndarray:
-    """Covariance from pairwise-complete observations (R ``cov(x, use = "pairwise")``)."""
+    """Covariance from pairwise-complete observations (R ``cov(x, use = "pairwise")``), two-pass.
+
+    Vectorised over the second item of each pair (one pass per item): each pair's means are taken over the
+    respondents who answered both, then the centred cross-products are summed. With complete data this is
+    bit for bit the loop over pairs ``np.sum((a - a.mean()) * (b - b.mean())) / (n - 1)``.
+    """
     p = arr.shape[1]
-    cov = np.full((p, p), np.nan)
     observed = ~np.isnan(arr)
+    values_t = np.ascontiguousarray(np.where(observed, arr, 0.0).T)  # items x respondents: sums along rows
+    observed_t = np.ascontiguousarray(observed.T)
+    cov = np.full((p, p), np.nan)
     for j in range(p):
-        for k in range(j, p):
-            both = observed[:, j] & observed[:, k]
-            if both.sum() >= 2:
-                a, b = arr[both, j], arr[both, k]
-                cov[j, k] = cov[k, j] = np.sum((a - a.mean()) * (b - b.mean())) / (both.sum() - 1)
+        both = observed_t[j][None, :] & observed_t[j:]
+        count = both.sum(axis=1)
+        a = np.where(both, values_t[j][None, :], 0.0)
+        b = np.where(both, values_t[j:], 0.0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean_a = a.sum(axis=1) / count
+            mean_b = b.sum(axis=1) / count
+            column = np.where(both, (a - mean_a[:, None]) * (b - mean_b[:, None]), 0.0).sum(axis=1) / (count - 1)
+        column[count < 2] = np.nan
+        cov[j, j:] = column
+        cov[j:, j] = column
     return cov
 
 
@@ -233,18 +242,19 @@ def evenodd(x: np.ndarray | pd.DataFrame, factors: Sequence[int]) -> np.ndarray:
             if size > 1:
                 even[:, f] = np.nanmean(block[:, 1::2], axis=1)
             start += size
-    out = np.full(arr.shape[0], np.nan)
-    for i in range(arr.shape[0]):
-        both = ~np.isnan(odd[i]) & ~np.isnan(even[i])
-        if both.sum() < 2:
-            continue
-        a, b = odd[i, both], even[i, both]
-        if a.std() == 0 or b.std() == 0:
-            continue
-        r = float(np.corrcoef(a, b)[0, 1])
-        sb = 2 * r / (1 + r) if r > -1 else -1.0
-        out[i] = max(sb, -1.0)
-    return out
+    # per respondent: Pearson correlation across the factors where both halves exist (vectorised over rows)
+    both = ~np.isnan(odd) & ~np.isnan(even)
+    count = both.sum(axis=1)
+    a = np.where(both, odd, 0.0)
+    b = np.where(both, even, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        da = np.where(both, a - a.sum(axis=1, keepdims=True) / count[:, None], 0.0)
+        db = np.where(both, b - b.sum(axis=1, keepdims=True) / count[:, None], 0.0)
+        va, vb = (da * da).sum(axis=1), (db * db).sum(axis=1)
+        r = (da * db).sum(axis=1) / np.sqrt(va * vb)
+        sb = np.where(r > -1, 2 * r / (1 + r), -1.0)
+    out = np.maximum(sb, -1.0)
+    return np.where((count >= 2) & (va > 0) & (vb > 0), out, np.nan)
 
 
 # --------------------------------------------------------------------------------- frames and flags
@@ -310,49 +320,94 @@ def careless_flags(df: pd.DataFrame, instrument: Instrument | None = None) -> pd
         from alliance_stats.instrument import default_instrument
 
         instrument = default_instrument()
-    raw = item_matrix(df, instrument)
-    n_items = raw.shape[1]
-    notes: list[str] = []
+    indices, notes = _indices(df, instrument, _ALL_INDICES)
     flags = pd.DataFrame(index=_respondent_index(df))
     flags["row"] = np.arange(1, len(df) + 1)
-    answered = raw.notna().sum(axis=1).to_numpy()
-    flags["n_answered"] = answered
-    flags["missing_share"] = 1 - answered / n_items if n_items else np.nan
-    values = raw.to_numpy()
-    flags["longstring"] = longstring(values)
-    flags["irv"] = irv(values)
-    if n_items >= 2:
-        d2, more = mahalanobis_d2(values)
-        notes.extend(more)
-    else:
-        d2 = np.full(len(df), np.nan)
-    flags["mahalanobis_d2"] = d2
-    flags["mahalanobis_p"] = stats.chi2.sf(d2, df=max(n_items, 1))
-    scored = item_matrix(df, instrument, reverse=True)
-    groups = [[v.name for v in instrument.items(code) if v.name in scored.columns]
+    for column in ("n_answered", "missing_share", "longstring", "irv", "mahalanobis_d2", "mahalanobis_p",
+                   "evenodd"):
+        flags[column] = indices[column]
+    flags["attention_failed"] = pd.array([pd.NA if np.isnan(v) else bool(v) for v in indices["attention_failed"]],
+                                         dtype="boolean")
+    for note in notes:
+        warnings.warn(note, DataQualityWarning, stacklevel=2)
+    flags.attrs = {"warnings": notes, "n_items": int(indices["n_items"])}
+    return flags
+
+
+_ALL_INDICES = frozenset({"longstring", "irv", "mahalanobis", "evenodd", "attention"})
+
+
+def _item_values(df: pd.DataFrame, instrument: Instrument) -> tuple[np.ndarray, list[Any]]:
+    """The construct items present in ``df`` as floats (declared missing, out-of-scale, text -> NaN)."""
+    items = [v for v in instrument.likert_items() if v.name in df.columns]
+    if not items:
+        return np.empty((len(df), 0)), items
+    values = np.array(df[[v.name for v in items]].apply(pd.to_numeric, errors="coerce")
+                      .to_numpy(dtype=float, na_value=np.nan))
+    for j, var in enumerate(items):
+        points = [float(x) for x in instrument.scales[var.scale or ""].points]
+        values[~np.isin(values[:, j], points), j] = np.nan
+    return values, items
+
+
+def _evenodd_of(values: np.ndarray, items: list[Any], instrument: Instrument) -> np.ndarray | None:
+    """Even-odd consistency over the constructs (reverse-keyed items reversed); ``None`` below two constructs."""
+    position = {var.name: j for j, var in enumerate(items)}
+    groups = [[position[v.name] for v in instrument.items(code) if v.name in position]
               for code in instrument.construct_codes()]
     groups = [g for g in groups if g]
-    if len(groups) >= 2:
-        ordered = scored[[name for g in groups for name in g]].to_numpy()
-        flags["evenodd"] = evenodd(ordered, [len(g) for g in groups])
-    else:
-        flags["evenodd"] = np.nan
-        notes.append("even-odd consistency not computed: it needs items of at least two constructs")
-    failed = pd.Series(pd.NA, index=range(len(df)), dtype="boolean")
+    if len(groups) < 2:
+        return None
+    bounds = np.array([float(sum((instrument.scales[v.scale or ""].min, instrument.scales[v.scale or ""].max)))
+                       for v in items])
+    reverse = np.array([bool(v.reverse) for v in items], dtype=bool)
+    scored = np.where(reverse[None, :], bounds[None, :] - values, values)
+    return evenodd(scored[:, [j for g in groups for j in g]], [len(g) for g in groups])
+
+
+def _attention_failed(df: pd.DataFrame, instrument: Instrument) -> np.ndarray:
+    """1 where an attention item was answered otherwise than instructed, 0 where as instructed, NaN else."""
+    failed = np.full(len(df), np.nan)
     for var in instrument.attention_items():
         if var.name not in df.columns:
             continue
-        given = pd.to_numeric(df[var.name], errors="coerce").reset_index(drop=True)
-        wrong = (given != float(var.attention_expected or 0)) & given.notna()
-        right = (given == float(var.attention_expected or 0))
-        failed = failed.mask(wrong, True).mask(right & failed.isna(), False)
-    if not instrument.attention_items() or not any(v.name in df.columns for v in instrument.attention_items()):
+        given = pd.to_numeric(df[var.name], errors="coerce").to_numpy(dtype=float)
+        expected = float(var.attention_expected or 0)
+        with np.errstate(invalid="ignore"):
+            failed[(given != expected) & ~np.isnan(given)] = 1.0
+            failed[(given == expected) & np.isnan(failed)] = 0.0
+    return failed
+
+
+def _indices(df: pd.DataFrame, instrument: Instrument, which: frozenset[str]) -> tuple[dict[str, Any], list[str]]:
+    """THE computation of the careless-responding indices, shared by :func:`careless_flags` (every index) and
+    :func:`careless_exclusions` (only the indices its rules use; the others are NaN)."""
+    values, items = _item_values(df, instrument)
+    n, n_items = values.shape
+    notes: list[str] = []
+    answered = (~np.isnan(values)).sum(axis=1)
+    nan = np.full(n, np.nan)
+    out: dict[str, Any] = {"n_items": n_items, "n_answered": answered,
+                           "missing_share": 1 - answered / n_items if n_items else nan}
+    out["longstring"] = longstring(values) if "longstring" in which else nan
+    out["irv"] = irv(values) if "irv" in which else nan
+    d2 = nan
+    if "mahalanobis" in which and n_items >= 2:
+        d2, more = mahalanobis_d2(values)
+        notes.extend(more)
+    out["mahalanobis_d2"] = d2
+    out["mahalanobis_p"] = stats.chi2.sf(d2, df=max(n_items, 1))
+    out["evenodd"] = nan
+    if "evenodd" in which:
+        consistency = _evenodd_of(values, items, instrument)
+        if consistency is None:
+            notes.append("even-odd consistency not computed: it needs items of at least two constructs")
+        else:
+            out["evenodd"] = consistency
+    out["attention_failed"] = _attention_failed(df, instrument) if "attention" in which else nan
+    if "attention" in which and not any(v.name in df.columns for v in instrument.attention_items()):
         notes.append("no attention item in the data: attention_failed is NA")
-    flags["attention_failed"] = failed.to_numpy()
-    for note in notes:
-        warnings.warn(note, DataQualityWarning, stacklevel=2)
-    flags.attrs = {"warnings": notes, "n_items": n_items}
-    return flags
+    return out, notes
 
 
 # ----------------------------------------------------------------------------------------- exclusions
@@ -414,25 +469,47 @@ def screening_rules(instrument: Instrument) -> ExclusionRules:
     )
 
 
+def _rule_masks(indices: Mapping[str, Any], rules: ExclusionRules) -> dict[str, np.ndarray]:
+    """THE exclusion rules: per rule id, which respondents break it (a NaN index breaks no rule)."""
+    def column(name: str) -> np.ndarray:
+        return np.asarray(indices[name], dtype=float)
+
+    masks: dict[str, np.ndarray] = {}
+    with np.errstate(invalid="ignore"):
+        if rules.max_longstring is not None:
+            masks["longstring"] = column("longstring") > rules.max_longstring
+        if rules.min_irv is not None:
+            masks["irv"] = column("irv") < rules.min_irv
+        if rules.mahalanobis_p is not None:
+            masks["mahalanobis"] = column("mahalanobis_p") < rules.mahalanobis_p
+        if rules.min_evenodd is not None:
+            masks["evenodd"] = column("evenodd") < rules.min_evenodd
+        if rules.fail_attention:
+            masks["attention"] = column("attention_failed") == 1
+        if rules.max_missing_share is not None:
+            masks["missing"] = column("missing_share") > rules.max_missing_share
+    return masks
+
+
 def _reasons(flags: pd.DataFrame, rules: ExclusionRules) -> list[list[tuple[str, str]]]:
     """Per respondent: list of (rule id, reason text)."""
+    indices = {name: flags[name].to_numpy(dtype=float, na_value=np.nan) for name in flags.columns if name != "row"}
+    masks = _rule_masks(indices, rules)
+    texts = {
+        "longstring": lambda f: f"longstring {f['longstring']:.0f} > {rules.max_longstring}",
+        "irv": lambda f: f"irv {f['irv']:.3f} < {rules.min_irv}",
+        "mahalanobis": lambda f: f"Mahalanobis D2 {f['mahalanobis_d2']:.1f}, p = {f['mahalanobis_p']:.2g} "
+                                 f"< {rules.mahalanobis_p}",
+        "evenodd": lambda f: f"even-odd consistency {f['evenodd']:.2f} < {rules.min_evenodd}",
+        "attention": lambda f: "attention item failed",
+        "missing": lambda f: f"{f['missing_share']:.0%} of the items missing > {rules.max_missing_share:.0%}",
+    }
     out: list[list[tuple[str, str]]] = [[] for _ in range(len(flags))]
-    for i, (_, f) in enumerate(flags.iterrows()):
-        if rules.max_longstring is not None and f["longstring"] > rules.max_longstring:
-            out[i].append(("longstring", f"longstring {f['longstring']:.0f} > {rules.max_longstring}"))
-        if rules.min_irv is not None and f["irv"] < rules.min_irv:
-            out[i].append(("irv", f"irv {f['irv']:.3f} < {rules.min_irv}"))
-        if rules.mahalanobis_p is not None and f["mahalanobis_p"] < rules.mahalanobis_p:
-            out[i].append(("mahalanobis", f"Mahalanobis D2 {f['mahalanobis_d2']:.1f}, p = {f['mahalanobis_p']:.2g} "
-                           f"< {rules.mahalanobis_p}"))
-        if rules.min_evenodd is not None and f["evenodd"] < rules.min_evenodd:
-            out[i].append(("evenodd", f"even-odd consistency {f['evenodd']:.2f} < {rules.min_evenodd}"))
-        if rules.fail_attention and not pd.isna(f["attention_failed"]) and bool(f["attention_failed"]):
-            out[i].append(("attention", "attention item failed"))
-        if rules.max_missing_share is not None and f["missing_share"] > rules.max_missing_share:
-            out[i].append(("missing", f"{f['missing_share']:.0%} of the items missing > "
-                           f"{rules.max_missing_share:.0%}"))
-    return out
+    for rule, mask in masks.items():
+        for i in np.flatnonzero(mask):
+            out[i].append((rule, texts[rule](flags.iloc[i])))
+    order = list(texts)
+    return [sorted(reasons, key=lambda r: order.index(r[0])) for reasons in out]
 
 
 def apply_exclusions(
@@ -498,148 +575,51 @@ def apply_exclusions(
 
 
 
+def careless_exclusions(responses: pd.DataFrame, instrument: Instrument, rules: ExclusionRules) -> np.ndarray:
+    """Boolean mask of the respondents that the careless-responding rules exclude (for the power analysis).
 
+    The same indices and rules as :func:`careless_flags` followed by :func:`apply_exclusions` (they share
+    ``_indices`` and ``_rule_masks``), without building the flags table or the reasons, and computing only the
+    indices the rules use.
 
+    Parameters
+    ----------
+    responses
+        Responses in the canonical layout; not modified.
+    instrument
+        The survey instrument.
+    rules
+        The exclusion rules (:class:`ExclusionRules`, from the analysis plan).
 
-def _longstring(values: np.ndarray) -> np.ndarray:
-    """careless::longstring per row (NaN breaks a run; NaN when the row has no answer), vectorised."""
-    m, p = values.shape
-    run = np.where(np.isnan(values[:, 0]), 0, 1)
-    best = run.copy()
-    for j in range(1, p):
-        current = values[:, j]
-        same = current == values[:, j - 1]
-        run = np.where(np.isnan(current), 0, np.where(same & (run > 0), run + 1, 1))
-        best = np.maximum(best, run)
-    return np.where(best > 0, best, np.nan).astype(float)
+    Returns
+    -------
+    numpy.ndarray
+        One boolean per row of ``responses``: ``True`` = excluded (with ``exclude_dyad``, the partner too).
 
+    References
+    ----------
+    careless 1.2.2 (Yentes & Wilhelm 2023); psych 2.2.9 ``outlier``; Johnson (2005); Meade & Craig (2012).
 
-def _mahalanobis_p(values: np.ndarray) -> np.ndarray:
-    """p value of psych::outlier's D2 as :func:`alliance_stats.data.quality.mahalanobis_d2` computes it.
-
-    The pairwise-complete covariance is formed with matrix products instead of a loop over item pairs; when it
-    is not positive definite or is ill-conditioned (condition number above 1e8, where rounding differences of
-    the two formulas could change D2), the data module's own function is called so that exactly the same
-    respondents are excluded.
+    Examples
+    --------
+    >>> from alliance_stats.instrument import default_instrument
+    >>> inst = default_instrument()
+    >>> row = {v.name: 4.0 for v in inst.likert_items()} | {"resp_id": "r1", "ATTN_1": 5.0}
+    >>> careless_exclusions(pd.DataFrame([row]), inst, ExclusionRules(fail_attention=True)).tolist()
+    [True]
     """
-    n, p = values.shape
-    out = np.full(n, np.nan)
-    if n <= p:
-        return out
-    observed = ~np.isnan(values)
-    filled = np.where(observed, values, 0.0)
-    o = observed.astype(float)
-    pairs = o.T @ o
-    sums = filled.T @ o  # [j, k]: sum of item j over rows where both j and k are answered
-    cross = filled.T @ filled
-    with np.errstate(invalid="ignore", divide="ignore"):
-        cov = (cross - sums * sums.T / pairs) / (pairs - 1.0)
-    cov[pairs < 2] = np.nan
-    if not np.isfinite(cov).all():
-        return out
-    eigen = np.linalg.eigvalsh(cov)
-    size = np.abs(eigen)
-    if size.min() <= 1e-10 * max(size.max(), 1e-300):
-        return out
-    if eigen.min() <= 1e-8 * eigen.max():
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            d2, _ = mahalanobis_d2(values)
-        return stats.chi2.sf(d2, df=p)
-    inverse = np.linalg.inv(cov)
+    which = {"longstring": rules.max_longstring is not None, "irv": rules.min_irv is not None,
+             "mahalanobis": rules.mahalanobis_p is not None, "evenodd": rules.min_evenodd is not None,
+             "attention": rules.fail_attention}
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        centred = np.where(observed, values - np.nanmean(values, axis=0), 0.0)
-    d2 = np.einsum("ij,jk,ik->i", centred, inverse, centred)
-    d2[~observed.any(axis=1)] = np.nan
-    return stats.chi2.sf(d2, df=p)
-
-
-def _evenodd(scored: np.ndarray, sizes: list[int]) -> np.ndarray:
-    """Even-odd consistency per row (Johnson 2005, Spearman-Brown corrected), vectorised over rows."""
-    m = scored.shape[0]
-    odd = np.full((m, len(sizes)), np.nan)
-    even = np.full_like(odd, np.nan)
-    start = 0
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        for f, size in enumerate(sizes):
-            block = scored[:, start : start + size]
-            odd[:, f] = np.nanmean(block[:, 0::2], axis=1)
-            if size > 1:
-                even[:, f] = np.nanmean(block[:, 1::2], axis=1)
-            start += size
-    both = ~np.isnan(odd) & ~np.isnan(even)
-    count = both.sum(axis=1)
-    a = np.where(both, odd, 0.0)
-    b = np.where(both, even, 0.0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        da = np.where(both, a - a.sum(axis=1, keepdims=True) / count[:, None], 0.0)
-        db = np.where(both, b - b.sum(axis=1, keepdims=True) / count[:, None], 0.0)
-        va, vb = (da * da).sum(axis=1), (db * db).sum(axis=1)
-        r = (da * db).sum(axis=1) / np.sqrt(va * vb)
-        sb = np.where(r > -1, 2 * r / (1 + r), -1.0)
-    out = np.maximum(sb, -1.0)
-    return np.where((count >= 2) & (va > 0) & (vb > 0), out, np.nan)
-
-
-def careless_exclusions(responses: pd.DataFrame, instrument: Instrument, rules: Any) -> np.ndarray:
-    """Boolean mask of the respondents that the plan's careless-responding rules exclude (vectorised).
-
-    Same indices and rules as :func:`alliance_stats.data.careless_flags` followed by
-    :func:`alliance_stats.data.apply_exclusions` (``rules``: :class:`alliance_stats.data.ExclusionRules`):
-    ``fail_attention``, ``max_longstring``, ``min_irv``, ``mahalanobis_p``, ``min_evenodd``,
-    ``max_missing_share`` and ``exclude_dyad``. The tests check that both exclude the same respondents.
-    """
-    items = instrument.likert_items()
-    names = [v.name for v in items if v.name in responses.columns]
-    values = np.array(responses[names].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float, na_value=np.nan))
-    reverse = np.zeros(len(names), dtype=bool)
-    bounds = np.zeros(len(names))
-    for j, name in enumerate(names):
-        var = instrument.variable(name)
-        scale = instrument.scales[var.scale or ""]
-        points = np.asarray([float(x) for x in scale.points])
-        values[~np.isin(values[:, j], points), j] = np.nan
-        reverse[j] = bool(var.reverse)
-        bounds[j] = scale.min + scale.max
-    n_items = values.shape[1]
+        warnings.simplefilter("ignore", DataQualityWarning)
+        indices, _ = _indices(responses, instrument, frozenset(k for k, used in which.items() if used))
     excluded = np.zeros(len(responses), dtype=bool)
-    answered = (~np.isnan(values)).sum(axis=1)
-    if rules.max_missing_share is not None and n_items:
-        excluded |= (1 - answered / n_items) > rules.max_missing_share
-    if rules.max_longstring is not None:
-        with np.errstate(invalid="ignore"):
-            excluded |= _longstring(values) > rules.max_longstring
-    if rules.min_irv is not None:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            spread = np.where(answered >= 2, np.nanstd(values, axis=1, ddof=1), np.nan)
-        with np.errstate(invalid="ignore"):
-            excluded |= spread < rules.min_irv
-    if rules.mahalanobis_p is not None and n_items >= 2:
-        with np.errstate(invalid="ignore"):
-            excluded |= _mahalanobis_p(values) < rules.mahalanobis_p
-    if getattr(rules, "min_evenodd", None) is not None:
-        scored = np.where(reverse[None, :], bounds[None, :] - values, values)
-        position = {name: j for j, name in enumerate(names)}
-        groups = [[position[v.name] for v in instrument.items(code) if v.name in position]
-                  for code in instrument.construct_codes()]
-        groups = [g for g in groups if g]
-        if len(groups) >= 2:
-            order = [j for g in groups for j in g]
-            with np.errstate(invalid="ignore"):
-                excluded |= _evenodd(scored[:, order], [len(g) for g in groups]) < rules.min_evenodd
-    if rules.fail_attention:
-        for var in instrument.attention_items():
-            if var.name in responses.columns:
-                given = pd.to_numeric(responses[var.name], errors="coerce").to_numpy(dtype=float)
-                with np.errstate(invalid="ignore"):
-                    excluded |= (given != float(var.attention_expected or 0)) & ~np.isnan(given)
-    if getattr(rules, "exclude_dyad", False) and "dyad_id" in responses.columns:
+    for mask in _rule_masks(indices, rules).values():
+        excluded |= mask
+    if rules.exclude_dyad and "dyad_id" in responses.columns:
         dyad = responses["dyad_id"].to_numpy()
-        bad = set(dyad[excluded & pd.notna(dyad)])
-        excluded |= np.isin(dyad, list(bad)) & pd.notna(dyad)
+        known = pd.notna(dyad)
+        bad = set(dyad[excluded & known])
+        excluded |= np.isin(dyad, list(bad)) & known
     return excluded
-
