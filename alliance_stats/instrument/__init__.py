@@ -9,6 +9,7 @@ from alliance_stats.core.lazy import lazy_exports
 
 _EXPORTS: dict[str, str] = {
     "DEFAULT_INSTRUMENT_PATH": "alliance_stats.instrument.loader",
+    "SEED_CASES_PATH": "alliance_stats.instrument.loader",
     "default_instrument": "alliance_stats.instrument.loader",
     "load_instrument": "alliance_stats.instrument.loader",
     "parse_instrument": "alliance_stats.instrument.loader",

@@ -32,6 +32,7 @@ Reference: PyYAML 6 ``SafeLoader``; DESIGN.md sections 3 and 7.
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -57,10 +58,17 @@ from alliance_stats.instrument.model import (
     Variable,
 )
 
-__all__ = ["load_instrument", "parse_instrument", "default_instrument", "DEFAULT_INSTRUMENT_PATH"]
+__all__ = [
+    "load_instrument", "parse_instrument", "default_instrument", "DEFAULT_INSTRUMENT_PATH", "SEED_CASES_PATH",
+]
 
-#: The project's instrument, resolved relative to the repository.
-DEFAULT_INSTRUMENT_PATH = Path(__file__).resolve().parents[2] / "surveys" / "alliance_startup.yaml"
+#: The package's data folder (installed with the wheel): the default instrument and the paper's four cases.
+PACKAGE_DATA = resources.files("alliance_stats.instrument") / "data"
+#: The default instrument shipped inside the package (``surveys/alliance_startup.yaml`` is the user's copy; a
+#: test keeps the two identical).
+DEFAULT_INSTRUMENT_PATH = Path(str(PACKAGE_DATA / "alliance_startup.yaml"))
+#: The paper's four cases (eight firms) shipped inside the package (copy of ``surveys/seed_cases.csv``).
+SEED_CASES_PATH = Path(str(PACKAGE_DATA / "seed_cases.csv"))
 
 Path_ = tuple[Any, ...]
 _TOP_KEYS = ("instrument", "scales", "choices", "constructs", "conditions", "sections")
@@ -567,5 +575,24 @@ def load_instrument(path: str | Path) -> Instrument:
 
 
 def default_instrument() -> Instrument:
-    """The project's instrument, ``surveys/alliance_startup.yaml`` (resolved relative to the repository)."""
-    return load_instrument(DEFAULT_INSTRUMENT_PATH)
+    """The project's instrument, shipped inside the package (:data:`DEFAULT_INSTRUMENT_PATH`).
+
+    Read with :mod:`importlib.resources`, so it works from a checkout and from an installed wheel alike;
+    ``surveys/alliance_startup.yaml`` at the top of the repository is the copy a user edits.
+
+    Returns
+    -------
+    Instrument
+        With ``source`` the packaged file's path.
+
+    References
+    ----------
+    DESIGN.md section 6 (the default instrument ships as package data).
+
+    Examples
+    --------
+    >>> default_instrument().meta.id
+    'alliance_startup'
+    """
+    text = (PACKAGE_DATA / "alliance_startup.yaml").read_text(encoding="utf-8")
+    return parse_instrument(text, file=str(DEFAULT_INSTRUMENT_PATH))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
 import openpyxl
 import pyreadstat
@@ -43,7 +44,7 @@ def test_survey_export_every_format(tmp_path, instrument, fmt):
 
 
 def test_survey_export_default_instrument_and_language(tmp_path, monkeypatch, instrument):
-    monkeypatch.chdir(DEFAULT_INSTRUMENT_PATH.parents[1])
+    monkeypatch.chdir(Path(__file__).resolve().parents[2])  # the repository (surveys/ here)
     out = tmp_path / "codebook.json"
     assert _run(["survey", "export", "--format", "codebook-json", "-o", str(out)]) == 0
     assert [v["name"] for v in json.loads(out.read_text("utf-8"))["variables"]] == instrument.variable_names()
