@@ -1,7 +1,8 @@
-"""simulate stage: synthetic alliances with known truth (and, in :mod:`.power`, power analysis).
+"""simulate stage: synthetic alliances with known truth (the generative model only; the power analysis is in
+:mod:`alliance_stats.power`).
 
-``simulate_alliances(n_dyads, params=None, seed=7, instrument=None) -> Simulated`` draws responses for the
-instrument from the documented generative model of :mod:`alliance_stats.simulate.simulator`.
+``simulate_alliances(n_dyads, params=None, seed=DEFAULT_SEED, instrument=None) -> Simulated`` draws responses
+for the instrument from the documented generative model of :mod:`alliance_stats.simulate.simulator`.
 """
 
 from alliance_stats.simulate.simulator import (

@@ -94,6 +94,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from scipy.optimize import brentq
 from scipy.special import expit, logit, ndtr, ndtri
 
+from alliance_stats.core.constants import DEFAULT_SEED
+from alliance_stats.core.errors import SpecificationError
 from alliance_stats.core.i18n import tr
 from alliance_stats.core.table import Table
 from alliance_stats.data.scoring import CrossedDefinition
@@ -549,9 +551,9 @@ def _seed_sequence(seed: int | np.random.SeedSequence | None) -> np.random.SeedS
         # a fresh copy: spawning mutates a SeedSequence, and the output must depend only on entropy + spawn key
         return np.random.SeedSequence(seed.entropy, spawn_key=seed.spawn_key, pool_size=seed.pool_size)
     if seed is None:
-        raise ValueError("a seed is required (an int or a numpy.random.SeedSequence)")
+        raise SpecificationError("a seed is required (an int or a numpy.random.SeedSequence)")
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+        raise SpecificationError(f"seed must be a non-negative integer, got {seed!r}", value=seed)
     return np.random.SeedSequence(int(seed))
 
 
@@ -562,13 +564,340 @@ def _fake_ids(prefix: str, n: int, width: int, suffix: str = "") -> np.ndarray:
     return np.array([f"{prefix}{i:0{width}d}{suffix}" for i in range(1, n + 1)], dtype=object)
 
 
+@dataclass
+class _Draw:
+    """The state of one simulation as its phases fill it in (dyad-level arrays have length ``n``, firm-level
+    ones length ``m = 2n``; firm ``k`` belongs to dyad ``dyad_of[k]`` and has role ``b`` when ``role_b[k]``)."""
+
+    n: int
+    dyad_of: np.ndarray
+    role_b: np.ndarray
+    config: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=int))
+    quadrant: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=int))
+    link: np.ndarray = field(default_factory=lambda: np.empty(0))
+    sym: np.ndarray = field(default_factory=lambda: np.empty(0))
+    trs: np.ndarray = field(default_factory=lambda: np.empty(0))
+    trc: np.ndarray = field(default_factory=lambda: np.empty(0))
+    both_startup: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=bool))
+    startup: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=bool))
+    dep_gap: np.ndarray = field(default_factory=lambda: np.empty(0))
+    more_dep_b: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=bool))
+    latent: dict[str, np.ndarray] = field(default_factory=dict)
+    process_mean: dict[str, np.ndarray] = field(default_factory=dict)
+    facts: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, np.ndarray] = field(default_factory=dict)  # draws used at assembly (sector, resources)
+    p_cross: np.ndarray = field(default_factory=lambda: np.empty(0))
+    crossed: np.ndarray = field(default_factory=lambda: np.empty(0))
+    breakeven: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=int))
+    force: dict[str, np.ndarray] = field(default_factory=dict)
+    cuts: dict[str, float] = field(default_factory=dict)
+    latent_cuts: dict[str, float] = field(default_factory=dict)
+    intercept: float = 0.0
+    keyed: dict[str, np.ndarray] = field(default_factory=dict)
+    answers: dict[str, np.ndarray] = field(default_factory=dict)
+    careless: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object))
+
+    @property
+    def m(self) -> int:
+        return 2 * self.n
+
+
+def _draw_axes(p: SimulationParams, d: _Draw, rng: np.random.Generator) -> None:
+    """Step 1: each dyad's configuration and latent link and symmetry."""
+    n = d.n
+    shares = np.array([p.shares[c] for c in CONFIGURATIONS])
+    c_off = p.centre_offset()
+    total_sd = math.sqrt(p.spread**2 + c_off**2)
+    config = None
+    if p.structure == "clusters":
+        config = rng.choice(len(CONFIGURATIONS), size=n, p=shares)
+        axes = _SIGNS[config] * c_off + rng.normal(0.0, p.spread, size=(n, 2))
+    elif p.structure == "none":
+        axes = rng.normal(0.0, total_sd, size=(n, 2))
+    else:
+        half = math.sqrt(3.0) * total_sd
+        axes = rng.uniform(-half, half, size=(n, 2))
+    d.link, d.sym = axes[:, 0], axes[:, 1]
+    d.quadrant = np.where(d.link >= 0, np.where(d.sym >= 0, 0, 1), np.where(d.sym >= 0, 2, 3))
+    d.config = d.quadrant if config is None else config
+
+
+def _draw_roles_and_latents(p: SimulationParams, lay: _Layout, d: _Draw, rng: np.random.Generator) -> None:
+    """Steps 2-5: trust, start-up status and roles, dependence, process constructs, partners' latents."""
+    n, m, dyad_of, role_b, link, sym = d.n, d.m, d.dyad_of, d.role_b, d.link, d.sym
+    d.trs = p.trs_on_link * link + rng.normal(0.0, p.trust_resid_sd, n)
+    d.trc = p.trc_on_link * link - p.trc_on_asymmetry * sym + rng.normal(0.0, p.trust_resid_sd, n)
+    d.both_startup = rng.uniform(size=n) < p.both_startup_share
+    startup_is_b = rng.uniform(size=n) < 0.5
+    d.startup = np.where(role_b, d.both_startup[dyad_of] | startup_is_b[dyad_of],
+                         d.both_startup[dyad_of] | ~startup_is_b[dyad_of])
+    dep_mean = rng.normal(0.0, p.dep_mean_sd, n)
+    d.dep_gap = p.dep_gap * expit(-p.dep_gap_slope * sym)
+    pick_startup = rng.uniform(size=n) < p.startup_more_dependent
+    coin = rng.uniform(size=n) < 0.5
+    # more dependent partner is b when: one start-up -> (start-up is b) == pick_startup; both -> coin
+    d.more_dep_b = np.where(d.both_startup, coin, startup_is_b == pick_startup)
+    more_dep = role_b == d.more_dep_b[dyad_of]
+    dep = dep_mean[dyad_of] + np.where(more_dep, 0.5, -0.5) * d.dep_gap[dyad_of] + rng.normal(0.0, p.dep_sd, m)
+    dyad_latent = {"LINK": link, "SYM": sym, "TRS": d.trs, "TRC": d.trc}
+    for code in lay.constructs:
+        if code in dyad_latent:
+            d.latent[code] = dyad_latent[code][dyad_of] + rng.normal(0.0, p.partner_sd, m)
+        elif code == "DEP":
+            d.latent[code] = dep
+        else:
+            path = p.process_paths.get(code, ProcessPath())
+            mean = path.link * link + path.trust_shared * d.trs + path.trust_constrained * d.trc
+            if lay.levels[code] == "dyad":  # an unknown dyad-level construct: shared part + partner deviation
+                shared = mean + rng.normal(0.0, p.process_resid_sd, n)
+                d.latent[code] = shared[dyad_of] + rng.normal(0.0, p.partner_sd, m)
+            else:
+                d.process_mean[code] = mean[dyad_of]
+                d.latent[code] = d.process_mean[code] + rng.normal(0.0, p.process_resid_sd, m)
+
+
+def _draw_facts(p: SimulationParams, d: _Draw, rng: np.random.Generator) -> None:
+    """Step 7: years, employees, founder, strategic criteria, alliance facts, language; draws for assembly."""
+    n, m, dyad_of, role_b, startup, link = d.n, d.m, d.dyad_of, d.role_b, d.startup, d.link
+    alliance_year = (p.survey_year - rng.integers(_ALLIANCE_AGE[0], _ALLIANCE_AGE[1] + 1, size=n))[dyad_of]
+    lag_order = rng.integers(_STARTUP_FIRST_ORDER_LAG[0], _STARTUP_FIRST_ORDER_LAG[1] + 1, size=m)
+    lag_found = (rng.uniform(size=m) < _STARTUP_FOUNDING_LAG_P).astype(int)
+    est_age = rng.integers(_ESTABLISHED_AGE[0], _ESTABLISHED_AGE[1] + 1, size=m)
+    est_order_lag = rng.integers(0, 2, size=m)
+    first_order = np.where(startup, alliance_year - lag_order, alliance_year - est_age + est_order_lag)
+    founding = np.where(startup, first_order - lag_found, alliance_year - est_age)
+    employees = 1 + np.where(startup, rng.binomial(*_STARTUP_EMPLOYEES, size=m),
+                             rng.binomial(*_ESTABLISHED_EMPLOYEES, size=m))
+    founder_age = np.clip(np.rint(rng.normal(42.0, 9.0, size=m)), 22, 70).astype(int)
+    experience = np.minimum(rng.poisson(_EXPERIENCE_MEAN, size=m), founder_age - 16)
+    strat = (rng.uniform(size=(m, len(p.strat_probs))) < np.asarray(p.strat_probs)).astype(int)
+    none_yes = strat.sum(axis=1) == 0
+    forced = rng.integers(0, strat.shape[1], size=m)
+    strat[none_yes, forced[none_yes]] = 1
+    shared = {name: (rng.uniform(size=n) < expit(a + b * link)).astype(int)[dyad_of]
+              for name, a, b in (("CONTRACT", -0.3, -0.8), ("JOINT_BRAND", -1.0, 0.6),
+                                 ("SHARED_PREMISES", -1.2, 0.5), ("JOINT_BIDS", -0.5, 0.3))}
+    lang_fr = rng.uniform(size=n) < p.lang_fr_share
+    same_sector = rng.uniform(size=n) < 0.5
+    sector_draw = rng.integers(0, 10_000, size=m)
+    sector_draw[role_b & same_sector[dyad_of]] = sector_draw[~role_b & same_sector[dyad_of]]
+    resource_u = rng.uniform(size=(m, 6))
+    resource_count = 1 + rng.binomial(2, expit(d.latent.get("SAT", np.zeros(m)) * 0.8) * 0.5 + 0.1)
+    d.extra = {"sector_draw": sector_draw, "resource_u": resource_u, "resource_count": resource_count}
+    d.facts = {
+        "LANG": np.where(lang_fr[dyad_of], "fr", "en").astype(object), "EMPLOYEES": employees,
+        "FOUNDING_YEAR": founding, "FIRST_ORDER_YEAR": first_order, "STARTUP_AT_ALLIANCE": startup.astype(int),
+        "ALLIANCE_START_YEAR": alliance_year, **shared, "FOUNDER_AGE": founder_age,
+        "FOUNDER_EXPERIENCE": experience,
+    }
+    for j in range(strat.shape[1]):
+        d.facts[f"STRAT_{j + 1}"] = strat[:, j]
+
+
+def _draw_outcome(p: SimulationParams, lay: _Layout, d: _Draw, rng: np.random.Generator) -> None:
+    """Steps 8-9: the true probability of crossing, the latent crossing, break-even and its year, and the
+    AWARE/TRANSF latents conditioned so that the definition of crossing recovers it."""
+    m, dyad_of, startup, facts = d.m, d.dyad_of, d.startup, d.facts
+    controls = _control_reference()
+    log_or = np.log([p.odds_ratios[c] for c in CONFIGURATIONS])
+    d.intercept = float(logit(p.base_probability))
+    alliance_year, founding = facts["ALLIANCE_START_YEAR"], facts["FOUNDING_YEAR"]
+    eta = (
+        d.intercept
+        + log_or[d.config][dyad_of]
+        + math.log(p.or_trust_shared) * d.trs[dyad_of]
+        + math.log(p.or_trust_constrained) * d.trc[dyad_of]
+        + math.log(p.or_firm_age) * ((alliance_year - founding) - controls["firm_age"])
+        + math.log(p.or_employees) * (facts["EMPLOYEES"] - controls["EMPLOYEES"])
+        + math.log(p.or_founder_experience) * (facts["FOUNDER_EXPERIENCE"] - controls["FOUNDER_EXPERIENCE"])
+    )
+    d.p_cross = np.where(startup, expit(eta), np.nan)
+    u_cross = rng.uniform(size=m)
+    d.crossed = np.where(startup, (u_cross < np.nan_to_num(d.p_cross)).astype(float), np.nan)
+    is_crossed = d.crossed == 1
+    u_be = rng.uniform(size=m)
+    breakeven = np.where(startup, 0, (u_be < p.established_breakeven).astype(int))
+    definition = p.crossed
+    cut_codes = [c for c in ("AWARE", "TRANSF") if c in d.process_mean]
+    d.cuts = {"AWARE": definition.aware_cut, "TRANSF": definition.transf_cut}
+    # per firm: +1 = answers must reach the cut, -1 = must stay below it, 0 = free
+    d.force = {code: np.zeros(m, dtype=int) for code in cut_codes}
+    if definition.kind == "breakeven":
+        breakeven = np.where(startup, is_crossed.astype(int), breakeven)
+    else:
+        breakeven = np.where(is_crossed, 1, breakeven)
+        be_not_crossed = (startup & ~is_crossed) & (u_be < p.breakeven_if_not_crossed)
+        breakeven = np.where(be_not_crossed, 1, breakeven)
+        if len(cut_codes) == 2:
+            _condition_on_crossing(p, lay, d, rng, is_crossed, be_not_crossed)
+    d.breakeven = breakeven
+    # start-ups broke even after the alliance began; established firms within three years of the first order
+    be_span = np.where(startup, p.survey_year - alliance_year, 3)
+    be_year = np.where(startup, alliance_year, facts["FIRST_ORDER_YEAR"]) + np.floor(
+        rng.uniform(size=m) * (be_span + 1))
+    be_year = np.minimum(be_year.astype(int), p.survey_year)
+    d.facts["BREAKEVEN"] = breakeven
+    d.facts["BREAKEVEN_YEAR"] = np.where(breakeven == 1, be_year, np.nan)
+
+
+def _condition_on_crossing(p: SimulationParams, lay: _Layout, d: _Draw, rng: np.random.Generator,
+                           is_crossed: np.ndarray, be_not_crossed: np.ndarray) -> None:
+    """Step 9 (``sammut``): AWARE and TRANSF latents drawn from their truncated process distributions."""
+    m = d.m
+    ok_prob = {}
+    for code in ("AWARE", "TRANSF"):
+        h = latent_cut(p, code, len(lay.items[code]), d.cuts[code], lay.scale_min, lay.scale_max)
+        d.latent_cuts[code] = h
+        ok_prob[code] = 1.0 - ndtr((h + p.cut_margin - d.process_mean[code]) / p.process_resid_sd)
+    pa, pt = ok_prob["AWARE"], ok_prob["TRANSF"]
+    # not crossed but broke even: (A ok, T ok) given not both ok
+    w = np.stack([(1 - pa) * (1 - pt), (1 - pa) * pt, pa * (1 - pt)], axis=1)
+    w_sum = w.sum(axis=1, keepdims=True)
+    w = np.where(w_sum > 0, w / np.where(w_sum > 0, w_sum, 1), 1 / 3)
+    pattern = (rng.uniform(size=(m, 1)) > np.cumsum(w, axis=1)).sum(axis=1)  # 0: both fail, 1: A fails, 2: T
+    a_ok = np.where(be_not_crossed, pattern == 2, True)
+    t_ok = np.where(be_not_crossed, pattern == 1, True)
+    for code, ok in (("AWARE", a_ok), ("TRANSF", t_ok)):
+        h = d.latent_cuts[code]
+        bound = np.where(ok, h + p.cut_margin, h - p.cut_margin)
+        draw = _truncated_normal(rng, d.process_mean[code], p.process_resid_sd, bound, ok)
+        constrained = is_crossed | be_not_crossed
+        d.latent[code] = np.where(constrained, draw, d.latent[code])
+        d.force[code] = np.where(is_crossed, 1, np.where(be_not_crossed & ~ok, -1, 0))
+
+
+def _draw_items(p: SimulationParams, lay: _Layout, d: _Draw, rng: np.random.Generator) -> None:
+    """Step 6: each item's answer, cut from ``loading * latent + error`` into the response scale (keyed)."""
+    thresholds = _thresholds(p, lay.n_options)
+    for code in lay.constructs:
+        n_items = len(lay.items[code])
+        ystar = p.loading_of(code) * d.latent[code][:, None] + math.sqrt(p.residual_variance_of(code)) * \
+            rng.standard_normal((d.m, n_items))
+        d.keyed[code] = (lay.scale_min + np.searchsorted(thresholds, ystar)).astype(float)
+
+
+def _remove_missing(p: SimulationParams, lay: _Layout, d: _Draw, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Step 10a: careful respondents' missing answers (MCAR or MAR on founder age); returns the uniforms that
+    later decide which missing answers are recorded as the declared "don't know" code."""
+    m = d.m
+    missing_u = {code: rng.uniform(size=(m, len(lay.items[code]))) for code in lay.constructs}
+    dont_know_u = {code: rng.uniform(size=(m, len(lay.items[code]))) for code in lay.constructs}
+    if p.missing_mechanism == "MAR":
+        founder_age = d.facts["FOUNDER_AGE"]
+        z_age = (founder_age - founder_age.mean()) / (founder_age.std() or 1.0)
+        p_missing = expit(logit(p.missing_rate) + p.mar_strength * z_age) if p.missing_rate > 0 else np.zeros(m)
+    else:
+        p_missing = np.full(m, p.missing_rate)
+    for code in lay.constructs:
+        d.keyed[code][missing_u[code] < p_missing[:, None]] = np.nan
+    return dont_know_u
+
+
+def _force_definition(lay: _Layout, d: _Draw) -> None:
+    """Step 9b: move keyed answers one point at a time until the definition recovers the latent crossing."""
+    for code, direction in d.force.items():
+        cut = d.cuts[code]
+        block = d.keyed[code]
+        for _ in range(lay.n_options - 1):
+            answered = (~np.isnan(block)).sum(axis=1)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                mean = np.where(answered > 0, np.nansum(block, axis=1) / answered, np.nan)
+            need_up = (direction == 1) & (mean < cut)  # NaN (nothing answered) compares False: left alone
+            need_down = (direction == -1) & (mean >= cut)
+            if not (need_up.any() or need_down.any()):
+                break
+            block[need_up] = np.minimum(block[need_up] + 1, lay.scale_max)
+            block[need_down] = np.maximum(block[need_down] - 1, lay.scale_min)
+
+
+def _record_answers(lay: _Layout, d: _Draw) -> None:
+    """Reverse-keyed items written reversed; attention items answered as instructed."""
+    for code in lay.constructs:
+        block = d.keyed[code]
+        recorded = np.where(lay.reverse[code][None, :], (lay.scale_min + lay.scale_max) - block, block)
+        for j, name in enumerate(lay.items[code]):
+            d.answers[name] = recorded[:, j]
+    for name, expected in lay.attention:
+        d.answers[name] = np.full(d.m, float(expected))
+
+
+def _screen(p: SimulationParams, lay: _Layout, d: _Draw, rng: np.random.Generator,
+            dont_know_u: dict[str, np.ndarray]) -> None:
+    """Step 10b: careless respondents (straight-lining, random) and "don't know" codes on missing answers."""
+    m = d.m
+    u_careless = rng.uniform(size=m)
+    straight = u_careless < p.straightliner_share
+    random_resp = (~straight) & (u_careless < p.straightliner_share + p.random_share)
+    straight_value = rng.integers(lay.scale_min, lay.scale_max + 1, size=m).astype(float)
+    random_values = rng.integers(lay.scale_min, lay.scale_max + 1, size=(m, len(lay.likert_all))).astype(float)
+    for j, name in enumerate(lay.likert_all):
+        values = np.where(straight, straight_value, d.answers[name])
+        d.answers[name] = np.where(random_resp, random_values[:, j], values)
+    d.careless = np.where(straight, "straightliner", np.where(random_resp, "random", "none"))
+    if p.dont_know_share > 0:
+        for code in lay.constructs:
+            for j, name in enumerate(lay.items[code]):
+                miss_code = lay.missing_code.get(name)
+                if miss_code is None:
+                    continue
+                dk = np.isnan(d.answers[name]) & (dont_know_u[code][:, j] < p.dont_know_share)
+                d.answers[name] = np.where(dk, float(miss_code), d.answers[name])
+
+
+def _identifiers(d: _Draw) -> dict[str, Any]:
+    """Fake identifiers (``R0001``, ``D0001``, ``Firme 0001``, ...) and roles."""
+    m, n = d.m, d.n
+    width = max(4, len(str(m)))
+    number = np.arange(1, m + 1)
+    return {
+        "resp_id": _fake_ids("R", m, width),
+        "dyad_id": _fake_ids("D", n, max(4, len(str(n))))[d.dyad_of],
+        "role": np.where(d.role_b, "b", "a").astype(object),
+        "FIRM_NAME": np.array([f"Firme {i:0{width}d}" for i in number], dtype=object),
+        "RESP_NAME": np.array([f"Répondant {i:0{width}d}" for i in number], dtype=object),
+        "RESP_EMAIL": np.array([f"r{i:0{width}d}@example.org" for i in number], dtype=object),
+    }
+
+
+def _truth(p: SimulationParams, lay: _Layout, d: _Draw, seq: np.random.SeedSequence, ids: dict[str, Any]) -> Truth:
+    """What the simulator knows (the dyads' and firms' latent values, the outcome model)."""
+    config_names = np.array(CONFIGURATIONS, dtype=object)
+    dyad_ids = _fake_ids("D", d.n, max(4, len(str(d.n))))
+    dyads = pd.DataFrame({
+        "dyad_id": dyad_ids, "configuration": config_names[d.config], "quadrant": config_names[d.quadrant],
+        "link": d.link, "symmetry": d.sym, "trust_shared": d.trs, "trust_constrained": d.trc,
+        "dep_gap": d.dep_gap, "both_startup": d.both_startup.astype(int),
+        "more_dependent": np.where(d.more_dep_b, "b", "a"),
+    })
+    firms = pd.DataFrame({
+        "resp_id": ids["resp_id"], "dyad_id": ids["dyad_id"], "role": np.where(d.role_b, "b", "a"),
+        "startup": d.startup.astype(int), "careless": d.careless, "p_cross": d.p_cross, "crossed": d.crossed,
+        "breakeven": d.breakeven, **{code: d.latent[code] for code in lay.constructs},
+    })
+    c_off = p.centre_offset()
+    centres = {name: (float(_SIGNS[i, 0] * c_off), float(_SIGNS[i, 1] * c_off))
+               for i, name in enumerate(CONFIGURATIONS)}
+    return Truth(
+        params=p, seed=int(seq.entropy) if not seq.spawn_key and isinstance(seq.entropy, int) else None,
+        spawn_key=tuple(int(k) for k in seq.spawn_key), n_dyads=d.n, dyads=dyads, firms=firms,
+        configuration_centres=centres, intercept=d.intercept, control_reference=_control_reference(),
+        latent_cuts=dict(d.latent_cuts),
+    )
+
+
 def simulate_alliances(
     n_dyads: int,
     params: SimulationParams | None = None,
-    seed: int | np.random.SeedSequence = 7,
+    seed: int | np.random.SeedSequence = DEFAULT_SEED,
     instrument: Instrument | None = None,
 ) -> Simulated:
     """Simulate the answers of both leaders of ``n_dyads`` alliances, with known truth.
+
+    The phases follow the generative model of the module docstring: population (configurations and axes),
+    dyads and roles (trust, start-up status, dependence, latent scores), firm facts, outcome, items, missing
+    answers, the fix that makes the definition of crossing recover the latent outcome, screening (careless
+    respondents, "don't know" codes), then assembly with the instrument's skip logic. Each phase draws from its
+    own random stream (module docstring, "Randomness").
 
     Parameters
     ----------
@@ -578,7 +907,8 @@ def simulate_alliances(
         :class:`SimulationParams`; default ``SimulationParams()``.
     seed
         Non-negative integer or a ``numpy.random.SeedSequence`` (e.g. a spawned child in a power analysis).
-        Same seed, same output.
+        Same seed, same output. Default :data:`alliance_stats.core.constants.DEFAULT_SEED` (the bundled
+        demo data were drawn with ``seed=7``, passed explicitly by ``alliance-stats simulate --seed 7``).
     instrument
         The instrument whose variables are produced (one column each); default the project's instrument.
 
@@ -591,308 +921,45 @@ def simulate_alliances(
         space) and identifiers as strings; the identifiers are the fake names described above);
         ``.truth``: :class:`Truth`.
 
-    Example
-    -------
+    Raises
+    ------
+    SpecificationError
+        ``n_dyads`` not a positive integer, or a bad seed.
+
+    References
+    ----------
+    The generative model in the module docstring; Jaouen's typology (seed paper, Figure 2); Sammut (1995);
+    Meade & Craig (2012) for the careless-responding patterns.
+
+    Examples
+    --------
     >>> sim = simulate_alliances(10, seed=7)
     >>> sim.responses.shape[0], sim.truth.dyads.shape[0]
     (20, 10)
     >>> bool((sim.responses["EMPLOYEES"] <= 10).all())
     True
-
-    Reference: the generative model in the module docstring.
     """
     if isinstance(n_dyads, bool) or not isinstance(n_dyads, int | np.integer) or n_dyads < 1:
-        raise ValueError(f"n_dyads must be a positive integer, got {n_dyads!r}")
+        raise SpecificationError(f"n_dyads must be a positive integer, got {n_dyads!r}", value=n_dyads)
     n = int(n_dyads)
     p = params if params is not None else SimulationParams()
     inst = instrument if instrument is not None else _default_instrument()
     lay = _layout(inst)
     seq = _seed_sequence(seed)
     streams = dict(zip(_STREAMS, (np.random.default_rng(s) for s in seq.spawn(len(_STREAMS))), strict=True))
-    m = 2 * n
-    dyad_of = np.repeat(np.arange(n), 2)
-    role_b = np.tile([False, True], n)
-
-    # 1. configurations and axes --------------------------------------------------------------------
-    rng = streams["configuration"]
-    shares = np.array([p.shares[c] for c in CONFIGURATIONS])
-    c_off = p.centre_offset()
-    total_sd = math.sqrt(p.spread**2 + c_off**2)
-    if p.structure == "clusters":
-        config = rng.choice(len(CONFIGURATIONS), size=n, p=shares)
-        axes = _SIGNS[config] * c_off + rng.normal(0.0, p.spread, size=(n, 2))
-    elif p.structure == "none":
-        axes = rng.normal(0.0, total_sd, size=(n, 2))
-        config = None
-    else:
-        half = math.sqrt(3.0) * total_sd
-        axes = rng.uniform(-half, half, size=(n, 2))
-        config = None
-    link, sym = axes[:, 0], axes[:, 1]
-    quadrant = np.where(link >= 0, np.where(sym >= 0, 0, 1), np.where(sym >= 0, 2, 3))
-    if config is None:
-        config = quadrant
-
-    # 2-3. trust, dependence, start-up status --------------------------------------------------------
-    rng = streams["latent"]
-    trs = p.trs_on_link * link + rng.normal(0.0, p.trust_resid_sd, n)
-    trc = p.trc_on_link * link - p.trc_on_asymmetry * sym + rng.normal(0.0, p.trust_resid_sd, n)
-    both_startup = rng.uniform(size=n) < p.both_startup_share
-    startup_is_b = rng.uniform(size=n) < 0.5
-    startup = np.where(role_b, both_startup[dyad_of] | startup_is_b[dyad_of],
-                       both_startup[dyad_of] | ~startup_is_b[dyad_of])
-    dep_mean = rng.normal(0.0, p.dep_mean_sd, n)
-    dep_gap = p.dep_gap * expit(-p.dep_gap_slope * sym)
-    pick_startup = rng.uniform(size=n) < p.startup_more_dependent
-    coin = rng.uniform(size=n) < 0.5
-    # more dependent partner is b when: one start-up -> (start-up is b) == pick_startup; both -> coin
-    more_dep_b = np.where(both_startup, coin, startup_is_b == pick_startup)
-    more_dep = role_b == more_dep_b[dyad_of]
-    dep = dep_mean[dyad_of] + np.where(more_dep, 0.5, -0.5) * dep_gap[dyad_of] + rng.normal(0.0, p.dep_sd, m)
-    dyad_latent = {"LINK": link, "SYM": sym, "TRS": trs, "TRC": trc}
-    process_mean: dict[str, np.ndarray] = {}
-    latent: dict[str, np.ndarray] = {}
-    for code in lay.constructs:
-        if code in dyad_latent:
-            latent[code] = dyad_latent[code][dyad_of] + rng.normal(0.0, p.partner_sd, m)
-        elif code == "DEP":
-            latent[code] = dep
-        else:
-            path = p.process_paths.get(code, ProcessPath())
-            mean = path.link * link + path.trust_shared * trs + path.trust_constrained * trc
-            process_mean[code] = mean[dyad_of]
-            if lay.levels[code] == "dyad":  # an unknown dyad-level construct: shared part + partner deviation
-                shared = mean + rng.normal(0.0, p.process_resid_sd, n)
-                latent[code] = shared[dyad_of] + rng.normal(0.0, p.partner_sd, m)
-                process_mean.pop(code)
-            else:
-                latent[code] = process_mean[code] + rng.normal(0.0, p.process_resid_sd, m)
-
-    # 7. firm facts ------------------------------------------------------------------------------------
-    rng = streams["facts"]
-    alliance_year = p.survey_year - rng.integers(_ALLIANCE_AGE[0], _ALLIANCE_AGE[1] + 1, size=n)
-    alliance_year_r = alliance_year[dyad_of]
-    lag_order = rng.integers(_STARTUP_FIRST_ORDER_LAG[0], _STARTUP_FIRST_ORDER_LAG[1] + 1, size=m)
-    lag_found = (rng.uniform(size=m) < _STARTUP_FOUNDING_LAG_P).astype(int)
-    est_age = rng.integers(_ESTABLISHED_AGE[0], _ESTABLISHED_AGE[1] + 1, size=m)
-    est_order_lag = rng.integers(0, 2, size=m)
-    first_order = np.where(startup, alliance_year_r - lag_order, alliance_year_r - est_age + est_order_lag)
-    founding = np.where(startup, first_order - lag_found, alliance_year_r - est_age)
-    employees = 1 + np.where(startup, rng.binomial(*_STARTUP_EMPLOYEES, size=m),
-                             rng.binomial(*_ESTABLISHED_EMPLOYEES, size=m))
-    founder_age = np.clip(np.rint(rng.normal(42.0, 9.0, size=m)), 22, 70).astype(int)
-    experience = np.minimum(rng.poisson(_EXPERIENCE_MEAN, size=m), founder_age - 16)
-    strat = (rng.uniform(size=(m, len(p.strat_probs))) < np.asarray(p.strat_probs)).astype(int)
-    none_yes = strat.sum(axis=1) == 0
-    forced = rng.integers(0, strat.shape[1], size=m)
-    strat[none_yes, forced[none_yes]] = 1
-    contract = (rng.uniform(size=n) < expit(-0.3 - 0.8 * link)).astype(int)
-    joint_brand = (rng.uniform(size=n) < expit(-1.0 + 0.6 * link)).astype(int)
-    shared_premises = (rng.uniform(size=n) < expit(-1.2 + 0.5 * link)).astype(int)
-    joint_bids = (rng.uniform(size=n) < expit(-0.5 + 0.3 * link)).astype(int)
-    lang_fr = rng.uniform(size=n) < p.lang_fr_share
-    same_sector = rng.uniform(size=n) < 0.5
-    sector_draw = rng.integers(0, 10_000, size=m)
-    sector_draw[role_b & same_sector[dyad_of]] = sector_draw[~role_b & same_sector[dyad_of]]
-    resource_u = rng.uniform(size=(m, 6))
-    resource_count = 1 + rng.binomial(2, expit(latent.get("SAT", np.zeros(m)) * 0.8) * 0.5 + 0.1)
-
-    # 8-9. outcome ------------------------------------------------------------------------------------
-    rng = streams["outcome"]
-    controls = _control_reference()
-    log_or = np.log([p.odds_ratios[c] for c in CONFIGURATIONS])
-    intercept = float(logit(p.base_probability))
-    firm_age = alliance_year_r - founding
-    eta = (
-        intercept
-        + log_or[config][dyad_of]
-        + math.log(p.or_trust_shared) * trs[dyad_of]
-        + math.log(p.or_trust_constrained) * trc[dyad_of]
-        + math.log(p.or_firm_age) * (firm_age - controls["firm_age"])
-        + math.log(p.or_employees) * (employees - controls["EMPLOYEES"])
-        + math.log(p.or_founder_experience) * (experience - controls["FOUNDER_EXPERIENCE"])
-    )
-    p_cross = np.where(startup, expit(eta), np.nan)
-    u_cross = rng.uniform(size=m)
-    crossed = np.where(startup, (u_cross < np.nan_to_num(p_cross)).astype(float), np.nan)
-    is_crossed = crossed == 1
-    not_crossed = startup & ~is_crossed
-    u_be = rng.uniform(size=m)
-    breakeven = np.where(startup, 0, (u_be < p.established_breakeven).astype(int))
-    definition = p.crossed
-    cut_codes = [c for c in ("AWARE", "TRANSF") if c in process_mean]
-    cuts = {"AWARE": definition.aware_cut, "TRANSF": definition.transf_cut}
-    latent_cuts: dict[str, float] = {}
-    # per firm: +1 = answers must reach the cut, -1 = must stay below it, 0 = free
-    force: dict[str, np.ndarray] = {code: np.zeros(m, dtype=int) for code in cut_codes}
-    if definition.kind == "breakeven":
-        breakeven = np.where(startup, is_crossed.astype(int), breakeven)
-    else:
-        breakeven = np.where(is_crossed, 1, breakeven)
-        be_not_crossed = not_crossed & (u_be < p.breakeven_if_not_crossed)
-        breakeven = np.where(be_not_crossed, 1, breakeven)
-        if len(cut_codes) == 2:
-            ok_prob = {}
-            for code in cut_codes:
-                h = latent_cut(p, code, len(lay.items[code]), cuts[code], lay.scale_min, lay.scale_max)
-                latent_cuts[code] = h
-                ok_prob[code] = 1.0 - ndtr((h + p.cut_margin - process_mean[code]) / p.process_resid_sd)
-            pa, pt = ok_prob["AWARE"], ok_prob["TRANSF"]
-            # not crossed but broke even: (A ok, T ok) given not both ok
-            w = np.stack([(1 - pa) * (1 - pt), (1 - pa) * pt, pa * (1 - pt)], axis=1)
-            w_sum = w.sum(axis=1, keepdims=True)
-            w = np.where(w_sum > 0, w / np.where(w_sum > 0, w_sum, 1), 1 / 3)
-            pattern = (rng.uniform(size=(m, 1)) > np.cumsum(w, axis=1)).sum(axis=1)  # 0: both fail, 1: A fails, 2: T
-            a_ok = np.where(be_not_crossed, pattern == 2, True)
-            t_ok = np.where(be_not_crossed, pattern == 1, True)
-            for code, ok in (("AWARE", a_ok), ("TRANSF", t_ok)):
-                h = latent_cuts[code]
-                bound = np.where(ok, h + p.cut_margin, h - p.cut_margin)
-                draw = _truncated_normal(rng, process_mean[code], p.process_resid_sd, bound, ok)
-                constrained = is_crossed | be_not_crossed
-                latent[code] = np.where(constrained, draw, latent[code])
-                force[code] = np.where(is_crossed, 1, np.where(be_not_crossed & ~ok, -1, 0))
-    # start-ups broke even after the alliance began; established firms within three years of the first order
-    be_span = np.where(startup, p.survey_year - alliance_year_r, 3)
-    be_year = np.where(startup, alliance_year_r, first_order) + np.floor(rng.uniform(size=m) * (be_span + 1))
-    be_year = np.minimum(be_year.astype(int), p.survey_year)
-
-    # 6. items ----------------------------------------------------------------------------------------
-    rng = streams["items"]
-    thresholds = _thresholds(p, lay.n_options)
-    keyed: dict[str, np.ndarray] = {}
-    for code in lay.constructs:
-        n_items = len(lay.items[code])
-        ystar = p.loading_of(code) * latent[code][:, None] + math.sqrt(p.residual_variance_of(code)) * \
-            rng.standard_normal((m, n_items))
-        keyed[code] = (lay.scale_min + np.searchsorted(thresholds, ystar)).astype(float)
-
-    # 10a. missing answers (careful respondents; careless ones answer everything) -----------------------
-    rng = streams["missing"]
-    missing_u = {code: rng.uniform(size=(m, len(lay.items[code]))) for code in lay.constructs}
-    dont_know_u = {code: rng.uniform(size=(m, len(lay.items[code]))) for code in lay.constructs}
-    if p.missing_mechanism == "MAR":
-        z_age = (founder_age - founder_age.mean()) / (founder_age.std() or 1.0)
-        p_missing = expit(logit(p.missing_rate) + p.mar_strength * z_age) if p.missing_rate > 0 else np.zeros(m)
-    else:
-        p_missing = np.full(m, p.missing_rate)
-    missing = {code: missing_u[code] < p_missing[:, None] for code in lay.constructs}
-    for code in lay.constructs:
-        keyed[code][missing[code]] = np.nan
-
-    # 9b. item-level fix so the definition recovers the latent crossing ---------------------------------
-    for code, direction in force.items():
-        cut = cuts[code]
-        block = keyed[code]
-        for _ in range(lay.n_options - 1):
-            answered = (~np.isnan(block)).sum(axis=1)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                mean = np.where(answered > 0, np.nansum(block, axis=1) / answered, np.nan)
-            need_up = (direction == 1) & (mean < cut)  # NaN (nothing answered) compares False: left alone
-            need_down = (direction == -1) & (mean >= cut)
-            if not (need_up.any() or need_down.any()):
-                break
-            block[need_up] = np.minimum(block[need_up] + 1, lay.scale_max)
-            block[need_down] = np.maximum(block[need_down] - 1, lay.scale_min)
-
-    # reverse-keyed items are written reversed ----------------------------------------------------------
-    answers: dict[str, np.ndarray] = {}
-    for code in lay.constructs:
-        block = keyed[code]
-        recorded = np.where(lay.reverse[code][None, :], (lay.scale_min + lay.scale_max) - block, block)
-        for j, name in enumerate(lay.items[code]):
-            answers[name] = recorded[:, j]
-    for name, expected in lay.attention:
-        answers[name] = np.full(m, float(expected))
-
-    # 10b. careless respondents -------------------------------------------------------------------------
-    rng = streams["careless"]
-    u_careless = rng.uniform(size=m)
-    straight = u_careless < p.straightliner_share
-    random_resp = (~straight) & (u_careless < p.straightliner_share + p.random_share)
-    straight_value = rng.integers(lay.scale_min, lay.scale_max + 1, size=m).astype(float)
-    random_values = rng.integers(lay.scale_min, lay.scale_max + 1, size=(m, len(lay.likert_all))).astype(float)
-    for j, name in enumerate(lay.likert_all):
-        values = answers[name]
-        values = np.where(straight, straight_value, values)
-        answers[name] = np.where(random_resp, random_values[:, j], values)
-    careless = np.where(straight, "straightliner", np.where(random_resp, "random", "none"))
-    # don't-know codes on a share of the careful respondents' missing answers
-    if p.dont_know_share > 0:
-        for code in lay.constructs:
-            for j, name in enumerate(lay.items[code]):
-                miss_code = lay.missing_code.get(name)
-                if miss_code is None:
-                    continue
-                dk = np.isnan(answers[name]) & (dont_know_u[code][:, j] < p.dont_know_share)
-                answers[name] = np.where(dk, float(miss_code), answers[name])
-
-    # assemble the responses -------------------------------------------------------------------------
-    width = max(4, len(str(m)))
-    resp_id = _fake_ids("R", m, width)
-    dyad_ids = _fake_ids("D", n, max(4, len(str(n))))
-    number = np.arange(1, m + 1)
-    facts: dict[str, Any] = {
-        "resp_id": resp_id,
-        "dyad_id": dyad_ids[dyad_of],
-        "role": np.where(role_b, "b", "a").astype(object),
-        "LANG": np.where(lang_fr[dyad_of], "fr", "en").astype(object),
-        "EMPLOYEES": employees,
-        "FOUNDING_YEAR": founding,
-        "FIRST_ORDER_YEAR": first_order,
-        "STARTUP_AT_ALLIANCE": startup.astype(int),
-        "ALLIANCE_START_YEAR": alliance_year_r,
-        "CONTRACT": contract[dyad_of],
-        "JOINT_BRAND": joint_brand[dyad_of],
-        "SHARED_PREMISES": shared_premises[dyad_of],
-        "JOINT_BIDS": joint_bids[dyad_of],
-        "FOUNDER_AGE": founder_age,
-        "FOUNDER_EXPERIENCE": experience,
-        "BREAKEVEN": breakeven,
-        "BREAKEVEN_YEAR": np.where(breakeven == 1, be_year, np.nan),
-        "FIRM_NAME": np.array([f"Firme {i:0{width}d}" for i in number], dtype=object),
-        "RESP_NAME": np.array([f"Répondant {i:0{width}d}" for i in number], dtype=object),
-        "RESP_EMAIL": np.array([f"r{i:0{width}d}@example.org" for i in number], dtype=object),
-    }
-    for j in range(strat.shape[1]):
-        facts[f"STRAT_{j + 1}"] = strat[:, j]
-    responses = _assemble(inst, answers, facts, m, sector_draw, resource_u, resource_count, streams["facts"],
-                          p.survey_year)
-
-    # truth ---------------------------------------------------------------------------------------------
-    config_names = np.array(CONFIGURATIONS, dtype=object)
-    dyads = pd.DataFrame({
-        "dyad_id": dyad_ids,
-        "configuration": config_names[config],
-        "quadrant": config_names[quadrant],
-        "link": link,
-        "symmetry": sym,
-        "trust_shared": trs,
-        "trust_constrained": trc,
-        "dep_gap": dep_gap,
-        "both_startup": both_startup.astype(int),
-        "more_dependent": np.where(more_dep_b, "b", "a"),
-    })
-    firms = pd.DataFrame({
-        "resp_id": resp_id,
-        "dyad_id": dyad_ids[dyad_of],
-        "role": np.where(role_b, "b", "a"),
-        "startup": startup.astype(int),
-        "careless": careless,
-        "p_cross": p_cross,
-        "crossed": crossed,
-        "breakeven": breakeven,
-        **{code: latent[code] for code in lay.constructs},
-    })
-    centres = {name: (float(_SIGNS[i, 0] * c_off), float(_SIGNS[i, 1] * c_off))
-               for i, name in enumerate(CONFIGURATIONS)}
-    truth = Truth(
-        params=p, seed=int(seq.entropy) if not seq.spawn_key and isinstance(seq.entropy, int) else None,
-        spawn_key=tuple(int(k) for k in seq.spawn_key), n_dyads=n, dyads=dyads, firms=firms,
-        configuration_centres=centres, intercept=intercept, control_reference=controls,
-        latent_cuts=latent_cuts,
-    )
-    return Simulated(responses=responses, truth=truth)
+    d = _Draw(n=n, dyad_of=np.repeat(np.arange(n), 2), role_b=np.tile([False, True], n))
+    _draw_axes(p, d, streams["configuration"])
+    _draw_roles_and_latents(p, lay, d, streams["latent"])
+    _draw_facts(p, d, streams["facts"])
+    _draw_outcome(p, lay, d, streams["outcome"])
+    _draw_items(p, lay, d, streams["items"])
+    dont_know_u = _remove_missing(p, lay, d, streams["missing"])
+    _force_definition(lay, d)
+    _record_answers(lay, d)
+    _screen(p, lay, d, streams["careless"], dont_know_u)
+    ids = _identifiers(d)
+    responses = _assemble(inst, d, ids, streams["facts"], p.survey_year)
+    return Simulated(responses=responses, truth=_truth(p, lay, d, seq, ids))
 
 
 # ------------------------------------------------------------------------------------------ assembly
@@ -957,21 +1024,29 @@ def _condition_mask(cond: Any, inst: Instrument, frame: dict[str, Any], m: int,
     return evaluate(cond, frame, m, inst, memo=memo) == TRUE
 
 
-def _assemble(inst: Instrument, answers: dict[str, np.ndarray], facts: dict[str, Any], m: int,
-              sector_draw: np.ndarray, resource_u: np.ndarray, resource_count: np.ndarray,
-              rng: np.random.Generator, survey_year: int) -> pd.DataFrame:
+def _assemble(inst: Instrument, d: _Draw, ids: dict[str, Any], rng: np.random.Generator,
+              survey_year: int) -> pd.DataFrame:
+    """One column per instrument variable (questionnaire order), skip logic applied, canonical dtypes."""
+    m = d.m
+    facts = {**ids, **d.facts}
     raw: dict[str, Any] = {}
     for var in inst.variables:
-        if var.name in answers:
-            raw[var.name] = answers[var.name]
+        if var.name in d.answers:
+            raw[var.name] = d.answers[var.name]
         elif var.name in facts:
             raw[var.name] = facts[var.name]
         elif var.name == "SECTOR":
-            raw[var.name] = _sector(var, inst, sector_draw)
+            raw[var.name] = _sector(var, inst, d.extra["sector_draw"])
         elif var.name == "SAT_RESOURCE":
-            raw[var.name] = _resources(var, inst, resource_u, resource_count)
+            raw[var.name] = _resources(var, inst, d.extra["resource_u"], d.extra["resource_count"])
         else:
             raw[var.name] = _generic_values(var, inst, m, rng, survey_year)
+    _apply_skip_logic(inst, raw, m)
+    return _canonical_columns(inst, raw)
+
+
+def _apply_skip_logic(inst: Instrument, raw: dict[str, Any], m: int) -> None:
+    """A question not shown (its own or its section's condition not *true*) is left unanswered."""
     # skip logic: a question not shown is unanswered
     section_of = {name: sec for sec in inst.sections for name in sec.variables}
     memo: dict[int, np.ndarray] = {}
@@ -987,6 +1062,10 @@ def _assemble(inst: Instrument, answers: dict[str, np.ndarray], facts: dict[str,
                 values = values.copy()
                 values[~shown] = np.nan if values.dtype == float else None
                 raw[var.name] = values
+
+
+def _canonical_columns(inst: Instrument, raw: dict[str, Any]) -> pd.DataFrame:
+    """Numeric codes as float64 (NaN missing), text codes and identifiers as strings."""
     columns: dict[str, Any] = {}
     for var in inst.variables:
         values = raw[var.name]
