@@ -32,6 +32,7 @@ Reference: PyYAML 6 ``SafeLoader``; DESIGN.md sections 3 and 7.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -280,6 +281,42 @@ def parse_instrument(text: str, file: str = "<string>") -> Instrument:
     """
     data, loc = _read_yaml(text, file)
     data = _require_mapping(data, (), loc, "the instrument file")
+    _check_top_level(data, loc)
+    meta = _pydantic(InstrumentMeta, _require_mapping(data["instrument"], ("instrument",), loc, "'instrument'"),
+                     ("instrument",), loc, "instrument")
+    parts = _Parts(scales=_parse_scales(data, loc), choices=_parse_choices(data, loc), loc=loc)
+    parts.constructs = _parse_constructs(data, loc, parts.scales)
+    for name, raw in _require_mapping(data.get("conditions") or {}, ("conditions",), loc, "'conditions'").items():
+        parts.conditions[str(name)] = _parse_condition(raw, ("conditions", name), loc)
+    for s_index, raw_section in enumerate(_require_list(data["sections"], ("sections",), loc, "'sections'")):
+        _parse_section(parts, s_index, raw_section)
+    _check_skip_logic(parts)
+    _check_constructs_have_items(parts)
+    return Instrument(
+        meta=meta, scales=parts.scales, choices=parts.choices, constructs=parts.constructs,
+        conditions=parts.conditions, sections=parts.sections, variables=parts.variables,
+        source=None if file == "<string>" else file,
+    )
+
+
+@dataclass
+class _Parts:
+    """What :func:`parse_instrument` has parsed so far (the blocks, then the sections one by one)."""
+
+    scales: dict[str, Scale]
+    choices: dict[str, list[Choice]]
+    loc: _Located
+    constructs: dict[str, Construct] = field(default_factory=dict)
+    conditions: dict[str, ConditionExpr] = field(default_factory=dict)
+    sections: list[Section] = field(default_factory=list)
+    variables: list[Variable] = field(default_factory=list)
+    var_paths: dict[str, Path_] = field(default_factory=dict)
+    known: dict[str, Variable] = field(default_factory=dict)
+    # (condition, YAML path, the variables asked before it, where) checked once every block is known
+    pending: list[tuple[ConditionExpr, Path_, dict[str, Variable], str]] = field(default_factory=list)
+
+
+def _check_top_level(data: dict[Any, Any], loc: _Located) -> None:
     for key in data:
         if key not in _TOP_KEYS:
             raise loc.error(f"unknown top-level block {key!r}", (key,), value=key,
@@ -288,16 +325,18 @@ def parse_instrument(text: str, file: str = "<string>") -> Instrument:
         if key not in data:
             raise loc.error(f"the '{key}' block is missing", (), fix=f"add a top-level '{key}:' block")
 
-    meta = _pydantic(InstrumentMeta, _require_mapping(data["instrument"], ("instrument",), loc, "'instrument'"),
-                     ("instrument",), loc, "instrument")
 
+def _parse_scales(data: dict[Any, Any], loc: _Located) -> dict[str, Scale]:
     scales: dict[str, Scale] = {}
     for sid, raw in _require_mapping(data["scales"], ("scales",), loc, "'scales'").items():
         raw = _require_mapping(raw, ("scales", sid), loc, f"scale {sid!r}")
         scale = _pydantic(Scale, {"id": str(sid), **raw}, ("scales", sid), loc, f"scale {sid!r}")
         _check_scale(scale, ("scales", sid), loc)
         scales[str(sid)] = scale
+    return scales
 
+
+def _parse_choices(data: dict[Any, Any], loc: _Located) -> dict[str, list[Choice]]:
     choices: dict[str, list[Choice]] = {}
     for lid, raw in _require_mapping(data.get("choices") or {}, ("choices",), loc, "'choices'").items():
         options = _require_list(raw, ("choices", lid), loc, f"choice list {lid!r}")
@@ -311,7 +350,10 @@ def parse_instrument(text: str, file: str = "<string>") -> Instrument:
         if not parsed:
             raise loc.error(f"choice list {lid!r} is empty", ("choices", lid))
         choices[str(lid)] = parsed
+    return choices
 
+
+def _parse_constructs(data: dict[Any, Any], loc: _Located, scales: dict[str, Scale]) -> dict[str, Construct]:
     constructs: dict[str, Construct] = {}
     for code, raw in _require_mapping(data["constructs"], ("constructs",), loc, "'constructs'").items():
         raw = _require_mapping(raw, ("constructs", code), loc, f"construct {code!r}")
@@ -322,97 +364,92 @@ def parse_instrument(text: str, file: str = "<string>") -> Instrument:
                             ("constructs", code, "scale"), value=construct.scale,
                             fix=f"use one of {', '.join(scales)}")
         constructs[str(code)] = construct
+    return constructs
 
-    conditions: dict[str, ConditionExpr] = {}
-    for name, raw in _require_mapping(data.get("conditions") or {}, ("conditions",), loc, "'conditions'").items():
-        conditions[str(name)] = _parse_condition(raw, ("conditions", name), loc)
 
-    sections: list[Section] = []
-    variables: list[Variable] = []
-    var_paths: dict[str, Path_] = {}
-    known: dict[str, Variable] = {}
-    pending_checks: list[tuple[ConditionExpr, Path_, dict[str, Variable], str]] = []
-    for s_index, raw_section in enumerate(_require_list(data["sections"], ("sections",), loc, "'sections'")):
-        s_path: Path_ = ("sections", s_index)
-        raw_section = dict(_require_mapping(raw_section, s_path, loc, "a section"))
-        defaults = _require_mapping(raw_section.pop("defaults", None) or {}, s_path + ("defaults",), loc,
-                                    "'defaults'")
-        for key in defaults:
-            if key not in _SECTION_DEFAULT_KEYS:
-                raise loc.error(f"unknown section default {key!r}", s_path + ("defaults", key), value=key,
-                                fix=f"defaults may set {', '.join(_SECTION_DEFAULT_KEYS)}")
-        raw_vars = _require_list(raw_section.pop("variables", None) or [], s_path + ("variables",), loc,
-                                 "'variables'")
-        show_if = raw_section.pop("show_if", None)
-        section = _pydantic(Section, raw_section, s_path, loc, f"section {raw_section.get('id', s_index)!r}")
-        if any(s.id == section.id for s in sections):
-            raise loc.error(f"section id {section.id!r} is used twice", s_path + ("id",), value=section.id)
-        if show_if is not None:
-            section.show_if = _parse_condition(show_if, s_path + ("show_if",), loc)
-            pending_checks.append((section.show_if, s_path + ("show_if",), dict(known), f"section {section.id}"))
-        for v_index, raw_var in enumerate(raw_vars):
-            v_path = s_path + ("variables", v_index)
-            raw_var = _require_mapping(raw_var, v_path, loc, "a variable")
-            merged = {**defaults, **raw_var}
-            name = merged.get("name")
-            vtype = merged.get("type")
-            if vtype is not None and vtype not in VARIABLE_TYPES:
-                raise loc.error(
-                    f"variable {name!r} has unknown type {vtype!r}", v_path + ("type",), value=vtype,
-                    fix=f"use one of {', '.join(VARIABLE_TYPES)}",
-                )
-            var_show_if = merged.pop("show_if", None)
-            var = _pydantic(Variable, {**merged, "section": section.id}, v_path, loc, f"variable {name!r}")
-            if var.name in var_paths:
-                raise loc.error(
-                    f"duplicate variable name {var.name!r} (first defined at line {loc.line(var_paths[var.name])})",
-                    v_path + ("name",), value=var.name, fix="give every variable a unique name",
-                )
-            _complete_variable(var, v_path, loc, scales, choices, constructs, defaults)
-            if var_show_if is not None:
-                var.show_if = _parse_condition(var_show_if, v_path + ("show_if",), loc)
-                pending_checks.append((var.show_if, v_path + ("show_if",), dict(known), f"variable {var.name}"))
-            var_paths[var.name] = v_path
-            known[var.name] = var
-            variables.append(var)
-            section.variables.append(var.name)
-        sections.append(section)
+def _parse_section(parts: _Parts, s_index: int, raw_section: Any) -> None:
+    """One section and its variables (section defaults applied), appended to ``parts``."""
+    loc = parts.loc
+    s_path: Path_ = ("sections", s_index)
+    raw_section = dict(_require_mapping(raw_section, s_path, loc, "a section"))
+    defaults = _require_mapping(raw_section.pop("defaults", None) or {}, s_path + ("defaults",), loc, "'defaults'")
+    for key in defaults:
+        if key not in _SECTION_DEFAULT_KEYS:
+            raise loc.error(f"unknown section default {key!r}", s_path + ("defaults", key), value=key,
+                            fix=f"defaults may set {', '.join(_SECTION_DEFAULT_KEYS)}")
+    raw_vars = _require_list(raw_section.pop("variables", None) or [], s_path + ("variables",), loc, "'variables'")
+    show_if = raw_section.pop("show_if", None)
+    section = _pydantic(Section, raw_section, s_path, loc, f"section {raw_section.get('id', s_index)!r}")
+    if any(s.id == section.id for s in parts.sections):
+        raise loc.error(f"section id {section.id!r} is used twice", s_path + ("id",), value=section.id)
+    if show_if is not None:
+        section.show_if = _parse_condition(show_if, s_path + ("show_if",), loc)
+        parts.pending.append((section.show_if, s_path + ("show_if",), dict(parts.known), f"section {section.id}"))
+    for v_index, raw_var in enumerate(raw_vars):
+        var = _parse_variable(parts, section, defaults, s_path + ("variables", v_index), raw_var)
+        parts.variables.append(var)
+        section.variables.append(var.name)
+    parts.sections.append(section)
 
+
+def _parse_variable(parts: _Parts, section: Section, defaults: dict[Any, Any], v_path: Path_,
+                    raw_var: Any) -> Variable:
+    loc = parts.loc
+    raw_var = _require_mapping(raw_var, v_path, loc, "a variable")
+    merged = {**defaults, **raw_var}
+    name = merged.get("name")
+    vtype = merged.get("type")
+    if vtype is not None and vtype not in VARIABLE_TYPES:
+        raise loc.error(
+            f"variable {name!r} has unknown type {vtype!r}", v_path + ("type",), value=vtype,
+            fix=f"use one of {', '.join(VARIABLE_TYPES)}",
+        )
+    var_show_if = merged.pop("show_if", None)
+    var = _pydantic(Variable, {**merged, "section": section.id}, v_path, loc, f"variable {name!r}")
+    if var.name in parts.var_paths:
+        raise loc.error(
+            f"duplicate variable name {var.name!r} (first defined at line {loc.line(parts.var_paths[var.name])})",
+            v_path + ("name",), value=var.name, fix="give every variable a unique name",
+        )
+    _complete_variable(var, v_path, loc, parts, defaults)
+    if var_show_if is not None:
+        var.show_if = _parse_condition(var_show_if, v_path + ("show_if",), loc)
+        parts.pending.append((var.show_if, v_path + ("show_if",), dict(parts.known), f"variable {var.name}"))
+    parts.var_paths[var.name] = v_path
+    parts.known[var.name] = var
+    return var
+
+
+def _check_skip_logic(parts: _Parts) -> None:
+    """Named conditions refer to known variables without cycles; each show_if only to questions asked before."""
+    loc, conditions = parts.loc, parts.conditions
     for name, cond in conditions.items():
-        _check_condition(cond, ("conditions", name), loc, known, choices, conditions, f"condition {name!r}")
+        _check_condition(cond, ("conditions", name), loc, parts.known, parts.choices, conditions,
+                         f"condition {name!r}")
         _check_no_cycle(name, conditions, loc)
-    for cond, path, known_before, where in pending_checks:
-        _check_condition(cond, path, loc, known_before, choices, conditions, where)
+    for cond, path, known_before, where in parts.pending:
+        _check_condition(cond, path, loc, known_before, parts.choices, conditions, where)
         _check_refs_asked_before(cond, path, loc, known_before, conditions, where)
 
-    for code, construct in constructs.items():
-        items = [v for v in variables if v.is_item and v.construct == code]
+
+def _check_constructs_have_items(parts: _Parts) -> None:
+    for code, construct in parts.constructs.items():
+        items = [v for v in parts.variables if v.is_item and v.construct == code]
         if len(items) < construct.min_items:
-            raise loc.error(
+            raise parts.loc.error(
                 f"construct {code} has {len(items)} Likert item(s); it needs at least {construct.min_items}",
                 ("constructs", code), value=code, fix=f"add items named {code}_<n> with construct: {code}",
             )
         if not any(v.reverse for v in items):
-            raise loc.error(
+            raise parts.loc.error(
                 f"construct {code} has no reverse-keyed item", ("constructs", code), value=code,
                 fix="word at least one item in the opposite direction and mark it 'reverse: true'",
             )
-    return Instrument(
-        meta=meta, scales=scales, choices=choices, constructs=constructs, conditions=conditions,
-        sections=sections, variables=variables, source=None if file == "<string>" else file,
-    )
 
 
-def _complete_variable(
-    var: Variable,
-    path: Path_,
-    loc: _Located,
-    scales: dict[str, Scale],
-    choices: dict[str, list[Choice]],
-    constructs: dict[str, Construct],
-    defaults: dict[str, Any],
-) -> None:
+def _complete_variable(var: Variable, path: Path_, loc: _Located, parts: _Parts, defaults: dict[str, Any]) -> None:
     """Fill scale/level/missing codes from the construct and scale; check cross-references."""
+    scales, choices, constructs = parts.scales, parts.choices, parts.constructs
     raw = {k for k in loc.lines if len(k) == len(path) + 1 and k[: len(path)] == path}
     given = {k[-1] for k in raw} | set(defaults)
     if var.construct is not None:
