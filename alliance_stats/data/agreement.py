@@ -38,8 +38,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from alliance_stats.core.errors import DataError
-
 if TYPE_CHECKING:
     from alliance_stats.instrument import Instrument
 
@@ -212,9 +210,9 @@ def dyad_agreement(df: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
 
     Reference: James, Demaree and Wolf (1984); Bliese (2000); see the module docstring.
     """
-    from alliance_stats.data.scoring import clean_items, score_responses
+    from alliance_stats.data.scoring import check_dyad_roles, clean_items, score_responses
 
-    _check_dyad_columns(df)
+    check_dyad_roles(df)
     clean = clean_items(df, instrument)
     scores = score_responses(df, instrument)
     rows = []
@@ -246,28 +244,3 @@ def dyad_agreement(df: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
         )
     columns = ["n_dyads", "n_items", "rwg_mean", "rwg_median", "rwg_share_70", "icc1", "icc2"]
     return pd.DataFrame(rows, columns=["construct", *columns]).set_index("construct")
-
-
-def _check_dyad_columns(df: pd.DataFrame) -> None:
-    for column in ("dyad_id", "role"):
-        if column not in df.columns:
-            raise DataError(
-                f"the responses have no {column!r} column", column=column,
-                fix="add the dyad identifier and the role (a/b) of each respondent",
-            )
-    roles = df["role"].astype(str)
-    bad = ~roles.isin(["a", "b"])
-    if bad.any():
-        pos = int(np.flatnonzero(bad.to_numpy())[0])
-        raise DataError(
-            "a role is neither 'a' nor 'b'", row=pos + 1, column="role", value=df["role"].iloc[pos],
-            fix="code the two partners of each dyad as a and b",
-        )
-    dup = pd.DataFrame({"d": df["dyad_id"].to_numpy(), "r": roles.to_numpy()}).duplicated()
-    if dup.any():
-        pos = int(np.flatnonzero(dup.to_numpy())[0])
-        raise DataError(
-            f"dyad {df['dyad_id'].iloc[pos]!r} has two respondents with role {roles.iloc[pos]!r}",
-            row=pos + 1, column="role", value=roles.iloc[pos],
-            fix="each dyad has exactly one respondent a and one respondent b",
-        )

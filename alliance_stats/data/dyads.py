@@ -29,7 +29,7 @@ from alliance_stats.core.errors import DataError, DataQualityWarning
 from alliance_stats.core.i18n import tr
 from alliance_stats.core.table import Table
 from alliance_stats.data.agreement import RWG_THRESHOLD, dyad_agreement, icc_bliese
-from alliance_stats.data.scoring import DYAD_COLUMNS, crossed_outcome
+from alliance_stats.data.scoring import DYAD_COLUMNS, check_dyad_roles, crossed_outcome
 
 if TYPE_CHECKING:
     from alliance_stats.instrument import Instrument
@@ -82,27 +82,6 @@ class Dyads:
                      note=tr("data.agr_note", lang), formats=formats, lang=lang)
 
 
-def _check_roles(scores: pd.DataFrame) -> None:
-    for column in ("dyad_id", "role"):
-        if column not in scores.columns:
-            raise DataError(f"the scores have no {column!r} column", column=column,
-                            fix="score the responses with score_responses first")
-    roles = scores["role"].astype(str)
-    bad = ~roles.isin(["a", "b"])
-    if bad.any():
-        pos = int(np.flatnonzero(bad.to_numpy())[0])
-        raise DataError("a role is neither 'a' nor 'b'", row=pos + 1, column="role", value=scores["role"].iloc[pos],
-                        fix="code the two partners of each dyad as a and b")
-    dup = pd.DataFrame({"d": scores["dyad_id"].to_numpy(), "r": roles.to_numpy()}).duplicated()
-    if dup.any():
-        pos = int(np.flatnonzero(dup.to_numpy())[0])
-        raise DataError(
-            f"dyad {scores['dyad_id'].iloc[pos]!r} has more than one respondent with role {roles.iloc[pos]!r}",
-            row=pos + 1, column="role", value=roles.iloc[pos],
-            fix="each dyad has exactly two respondents, one a and one b",
-        )
-
-
 def build_dyads(scores: pd.DataFrame, instrument: Instrument, responses: pd.DataFrame | None = None) -> Dyads:
     """Dyad scores, dependence asymmetry and within-dyad agreement.
 
@@ -139,7 +118,7 @@ def build_dyads(scores: pd.DataFrame, instrument: Instrument, responses: pd.Data
 
     Reference: DESIGN.md section 3 (dyad scores, ``dep_asymmetry``); Kenny, Kashy and Cook (2006).
     """
-    _check_roles(scores)
+    check_dyad_roles(scores, what="scores", fix_missing="score the responses with score_responses first")
     messages: list[str] = []
     roles = scores["role"].astype(str).to_numpy()
     dyad_codes, dyad_ids = pd.factorize(scores["dyad_id"].to_numpy(), sort=True)

@@ -32,6 +32,7 @@ __all__ = [
     "CrossedDefinition",
     "DYAD_COLUMNS",
     "reverse_items",
+    "check_dyad_roles",
     "clean_items",
     "score_responses",
     "crossed_outcome",
@@ -111,12 +112,12 @@ def reverse_items(df: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
     -------
     >>> from alliance_stats.instrument import default_instrument
     >>> inst = default_instrument()
-    >>> name = inst.reverse_items()[0]
+    >>> name = inst.reverse_keyed_items()[0]
     >>> reverse_items(pd.DataFrame({name: [1, 4, 7, 99]}), inst)[name].tolist()
     [7, 4, 1, 99]
     """
     out = df.copy()
-    for name in instrument.reverse_items():
+    for name in instrument.reverse_keyed_items():
         if name not in out.columns:
             continue
         low, high, _ = _likert_bounds(instrument, name)
@@ -129,6 +130,59 @@ def reverse_items(df: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
         else:
             out[name] = values.where(~in_scale, reversed_values)
     return out
+
+
+def check_dyad_roles(frame: pd.DataFrame, *, what: str = "responses",
+                     fix_missing: str = "add the dyad identifier and the role (a/b) of each respondent") -> None:
+    """THE validation of dyad membership: ``dyad_id`` and ``role`` present, roles ``a``/``b``, at most one
+    respondent per role in a dyad (used by :func:`dyad_agreement` and :func:`build_dyads`).
+
+    Parameters
+    ----------
+    frame
+        Responses or scores with ``dyad_id`` and ``role`` columns.
+    what
+        What ``frame`` is, for the message (``"responses"``, ``"scores"``).
+    fix_missing
+        How to fix a missing ``dyad_id``/``role`` column.
+
+    Returns
+    -------
+    None
+        Raises :class:`~alliance_stats.core.errors.DataError` naming the first bad row (1-based), column and
+        value.
+
+    References
+    ----------
+    Kenny, Kashy & Cook (2006), *Dyadic data analysis*, ch. 1 (distinguishable partners of a dyad).
+
+    Examples
+    --------
+    >>> check_dyad_roles(pd.DataFrame({"dyad_id": ["d1", "d1"], "role": ["a", "b"]}))
+    >>> from alliance_stats.core.errors import DataError
+    >>> try:
+    ...     check_dyad_roles(pd.DataFrame({"dyad_id": ["d1", "d1"], "role": ["a", "a"]}))
+    ... except DataError as exc:
+    ...     print(exc.message)
+    dyad 'd1' has more than one respondent with role 'a'
+    """
+    for column in ("dyad_id", "role"):
+        if column not in frame.columns:
+            raise DataError(f"the {what} have no {column!r} column", column=column, fix=fix_missing)
+    roles = frame["role"].astype(str)
+    bad = ~roles.isin(["a", "b"])
+    if bad.any():
+        pos = int(np.flatnonzero(bad.to_numpy())[0])
+        raise DataError("a role is neither 'a' nor 'b'", row=pos + 1, column="role", value=frame["role"].iloc[pos],
+                        fix="code the two partners of each dyad as a and b")
+    dup = pd.DataFrame({"d": frame["dyad_id"].to_numpy(), "r": roles.to_numpy()}).duplicated()
+    if dup.any():
+        pos = int(np.flatnonzero(dup.to_numpy())[0])
+        raise DataError(
+            f"dyad {frame['dyad_id'].iloc[pos]!r} has more than one respondent with role {roles.iloc[pos]!r}",
+            row=pos + 1, column="role", value=roles.iloc[pos],
+            fix="each dyad has exactly two respondents, one a and one b",
+        )
 
 
 def _row_label(df: pd.DataFrame, pos: int) -> Any:

@@ -191,7 +191,7 @@ def test_careless_flags_use_reversed_items_for_evenodd_only():
     np.testing.assert_allclose(flags["irv"], irv(raw))
     np.testing.assert_allclose(flags["mahalanobis_d2"], mahalanobis_d2(raw)[0])
     scored = frame[items].copy()
-    for name in INST.reverse_items():
+    for name in INST.reverse_keyed_items():
         scored[name] = 8 - scored[name]
     groups = [[v.name for v in INST.items(c)] for c in INST.construct_codes()]
     expected = evenodd(scored[[n for g in groups for n in g]].to_numpy(float), [len(g) for g in groups])

@@ -50,7 +50,7 @@ def test_reversing_twice_is_the_identity(data):
 
 
 def test_reverse_items_reverses_only_reverse_keyed_items_on_the_scale(instrument):
-    rev = instrument.reverse_items()[0]
+    rev = instrument.reverse_keyed_items()[0]
     plain = next(v.name for v in instrument.likert_items() if not v.reverse)
     frame = pd.DataFrame({rev: [1.0, 4.0, 7.0, 99.0, np.nan], plain: [1.0, 4.0, 7.0, 99.0, np.nan]})
     before = frame.copy()
