@@ -78,16 +78,18 @@ from __future__ import annotations
 import difflib
 import math
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from alliance_stats.core.errors import DataError
+from alliance_stats.core.errors import DataError, SpecificationError
+from alliance_stats.core.i18n import tr
+from alliance_stats.core.results import Result
 from alliance_stats.core.table import Table
-from alliance_stats.data.quality import ExclusionRules, careless_flags, screening_rules
+from alliance_stats.data.quality import ExclusionRules, _rule_masks, careless_flags, screening_rules
 from alliance_stats.data.readers import is_numeric_variable
 from alliance_stats.instrument import Condition, Instrument, Variable
 from alliance_stats.instrument.skiplogic import FALSE, TRUE, evaluate
@@ -97,70 +99,36 @@ __all__ = ["Finding", "DataCheck", "check_responses", "RULES", "TPE_MAX_EMPLOYEE
 TPE_MAX_EMPLOYEES = 10
 KEY_COLUMNS = ("resp_id", "dyad_id", "role")
 
-#: rule id -> (severity, {"en": description, "fr": description})
-RULES: dict[str, tuple[str, dict[str, str]]] = {
-    "unknown_column": ("error", {"en": "column not in the instrument", "fr": "colonne absente de l'instrument"}),
-    "missing_column": ("error", {"en": "required column missing", "fr": "colonne obligatoire manquante"}),
-    "missing_key": ("error", {"en": "empty resp_id, dyad_id or role", "fr": "resp_id, dyad_id ou role vide"}),
-    "non_numeric": ("error", {"en": "text in a numeric variable", "fr": "texte dans une variable numérique"}),
-    "out_of_range": ("error", {"en": "value out of range", "fr": "valeur hors limites"}),
-    "invalid_code": ("error", {"en": "not a valid code", "fr": "code non valide"}),
-    "duplicate_id": ("error", {"en": "duplicate resp_id", "fr": "resp_id en double"}),
-    "invalid_role": ("error", {"en": "role is not a or b", "fr": "role différent de a ou b"}),
-    "dyad_size": ("error", {"en": "dyad without exactly two respondents",
-                            "fr": "dyade sans exactement deux répondants"}),
-    "dyad_roles": ("error", {"en": "partners are not one a and one b", "fr": "partenaires autres que a et b"}),
-    "date_order": ("error", {"en": "impossible order of dates", "fr": "ordre des dates impossible"}),
-    "future_year": ("error", {"en": "year in the future", "fr": "année future"}),
-    "not_tpe": ("error", {"en": "more than 10 people (not a TPE)", "fr": "plus de 10 personnes (pas une TPE)"}),
-    "no_strategic_criterion": ("error", {"en": "alliance meets no strategic criterion",
-                                         "fr": "alliance sans critère stratégique"}),
-    "missing_optional_column": ("warning", {"en": "optional column missing", "fr": "colonne facultative manquante"}),
-    "declared_missing": ("warning", {"en": "declared missing code (e.g. 99)",
-                                     "fr": "code de non-réponse déclaré (ex. 99)"}),
-    "missing_answer": ("warning", {"en": "required answer empty", "fr": "réponse obligatoire vide"}),
-    "skip_logic": ("warning", {"en": "answer where the question was skipped",
-                               "fr": "réponse à une question non posée"}),
-    "respondent_missing_share": ("warning", {"en": "respondent with many missing items",
-                                             "fr": "répondant avec beaucoup d'items manquants"}),
-    "item_missing_share": ("warning", {"en": "item with many missing answers",
-                                       "fr": "item avec beaucoup de non-réponses"}),
-    "alliance_before_founding": ("warning", {"en": "alliance began before founding",
-                                             "fr": "alliance antérieure à la création"}),
-    "no_startup_firm": ("warning", {"en": "no partner in its start-up phase",
-                                    "fr": "aucun partenaire en phase de démarrage"}),
-    "partner_disagreement": ("warning", {"en": "partners disagree on an alliance fact",
-                                         "fr": "désaccord des partenaires sur un fait"}),
-    "careless_longstring": ("warning", {"en": "long string of identical answers",
-                                        "fr": "longue suite de réponses identiques"}),
-    "careless_irv": ("warning", {"en": "low response variability", "fr": "faible variabilité des réponses"}),
-    "careless_mahalanobis": ("warning", {"en": "multivariate outlier (Mahalanobis)",
-                                         "fr": "profil atypique (Mahalanobis)"}),
-    "careless_evenodd": ("warning", {"en": "low even-odd consistency", "fr": "faible cohérence pair-impair"}),
-    "attention_failed": ("warning", {"en": "attention item failed", "fr": "item d'attention échoué"}),
-}
-
-_TEXT = {
-    "title": {"en": "Data check", "fr": "Contrôle des données"},
-    "rows": {"en": "rows", "fr": "lignes"},
-    "columns": {"en": "columns", "fr": "colonnes"},
-    "errors": {"en": "Errors", "fr": "Erreurs"},
-    "warnings": {"en": "Warnings", "fr": "Avertissements"},
-    "ok": {"en": "OK: no error; the data can be analysed.", "fr": "OK : aucune erreur ; les données peuvent être "
-           "analysées."},
-    "failed": {"en": "FAILED: fix the errors before any analysis (exit status 2).",
-               "fr": "ÉCHEC : corrigez les erreurs avant toute analyse (code de sortie 2)."},
-    "more": {"en": "... and {n} more", "fr": "... et {n} de plus"},
-    "notes": {"en": "Notes", "fr": "Remarques"},
-    "rule": {"en": "Rule", "fr": "Règle"},
-    "severity": {"en": "Severity", "fr": "Gravité"},
-    "count": {"en": "Findings", "fr": "Constats"},
-    "description": {"en": "Description", "fr": "Description"},
-    "error": {"en": "error", "fr": "erreur"},
-    "warning": {"en": "warning", "fr": "avertissement"},
-    "table_note": {"en": "Errors block the analysis; warnings are reported. Rows are 1-based data rows.",
-                   "fr": "Les erreurs bloquent l'analyse ; les avertissements sont signalés. Les lignes sont "
-                   "numérotées à partir de 1 (en-tête exclu)."},
+#: rule id -> severity; each rule's description is the catalogue text ``data.rule.<rule id>`` (fr, en).
+RULES: dict[str, str] = {
+    "unknown_column": "error",
+    "missing_column": "error",
+    "missing_key": "error",
+    "non_numeric": "error",
+    "out_of_range": "error",
+    "invalid_code": "error",
+    "duplicate_id": "error",
+    "invalid_role": "error",
+    "dyad_size": "error",
+    "dyad_roles": "error",
+    "date_order": "error",
+    "future_year": "error",
+    "not_tpe": "error",
+    "no_strategic_criterion": "error",
+    "missing_optional_column": "warning",
+    "declared_missing": "warning",
+    "missing_answer": "warning",
+    "skip_logic": "warning",
+    "respondent_missing_share": "warning",
+    "item_missing_share": "warning",
+    "alliance_before_founding": "warning",
+    "no_startup_firm": "warning",
+    "partner_disagreement": "warning",
+    "careless_longstring": "warning",
+    "careless_irv": "warning",
+    "careless_mahalanobis": "warning",
+    "careless_evenodd": "warning",
+    "attention_failed": "warning",
 }
 
 
@@ -213,14 +181,16 @@ class Finding:
         return f"{prefix}: {self.message}" if prefix else self.message
 
 
-@dataclass
-class DataCheck:
+@dataclass(frozen=True)
+class DataCheck(Result):
     """Result of :func:`check_responses`.
 
     Attributes
     ----------
-    errors, warnings
-        Lists of :class:`Finding`.
+    errors
+        The findings that block the analysis (:class:`Finding`, severity ``error``).
+    warning_findings
+        The findings to read (:class:`Finding`, severity ``warning``): the structured form of ``warnings``.
     file
         The checked file's name, when given.
     n_rows, n_columns
@@ -229,20 +199,28 @@ class DataCheck:
         What could not be checked and why (e.g. Mahalanobis D2 with fewer respondents than items).
     careless
         The :func:`careless_flags` table used for the careless-responding warnings (or ``None``).
+    warnings
+        One line per warning finding (``"rule: row ..., column ...: message"``), the result protocol's strings.
     """
 
-    errors: list[Finding] = field(default_factory=list)
-    warnings: list[Finding] = field(default_factory=list)
+    errors: tuple[Finding, ...] = ()
+    warning_findings: tuple[Finding, ...] = ()
     file: str | None = None
     n_rows: int = 0
     n_columns: int = 0
-    notes: list[str] = field(default_factory=list)
+    notes: tuple[str, ...] = ()
     careless: pd.DataFrame | None = None
+    warnings: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
         """True when there is no error (warnings allowed)."""
         return not self.errors
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        """Every finding, errors first."""
+        return self.errors + self.warning_findings
 
     def raise_if_errors(self) -> None:
         """Raise :class:`DataError` naming the first error (and how many there are) when the check failed.
@@ -263,13 +241,13 @@ class DataCheck:
     def counts(self) -> dict[str, int]:
         """Number of findings per rule, in the order of :data:`RULES`."""
         found: dict[str, int] = {}
-        for finding in self.errors + self.warnings:
+        for finding in self.findings:
             found[finding.rule] = found.get(finding.rule, 0) + 1
         return {rule: found[rule] for rule in RULES if rule in found}
 
     def to_frame(self) -> pd.DataFrame:
         """Every finding, errors first: severity, rule, row, resp_id, column, value, message."""
-        rows = [f.to_dict() for f in self.errors + self.warnings]
+        rows = [f.to_dict() for f in self.findings]
         columns = ["severity", "rule", "row", "resp_id", "column", "value", "message"]
         frame = pd.DataFrame(rows, columns=columns)
         frame["row"] = frame["row"].astype("Int64")
@@ -277,68 +255,76 @@ class DataCheck:
         return frame
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-able summary and every finding (what ``alliance-stats data check --json`` prints)."""
+        """JSON-able summary and every finding (what ``alliance-stats data check --json`` prints): ``errors``
+        and ``warnings`` as finding records, ``warning_messages`` the result protocol's strings."""
         return {
             "file": self.file,
             "ok": self.ok,
             "n_rows": self.n_rows,
             "n_columns": self.n_columns,
             "n_errors": len(self.errors),
-            "n_warnings": len(self.warnings),
+            "n_warnings": len(self.warning_findings),
             "counts": self.counts(),
             "errors": [f.to_dict() for f in self.errors],
-            "warnings": [f.to_dict() for f in self.warnings],
+            "warnings": [f.to_dict() for f in self.warning_findings],
+            "warning_messages": list(self.warnings),
             "notes": list(self.notes),
         }
 
     def summary(self, lang: str = "en", max_per_rule: int = 5) -> str:
         """Human-readable report: totals, then up to ``max_per_rule`` findings per rule (fr or en)."""
         if lang not in ("en", "fr"):
-            raise ValueError(f"lang must be 'en' or 'fr', got {lang!r}")
-        t = {key: value[lang] for key, value in _TEXT.items()}
-        head = f"{t['title']}" + (f" — {self.file}" if self.file else "")
-        lines = [head, f"{self.n_rows} {t['rows']}, {self.n_columns} {t['columns']}; "
-                 f"{len(self.errors)} {t['errors'].lower()}, {len(self.warnings)} {t['warnings'].lower()}."]
-        for title, findings in ((t["errors"], self.errors), (t["warnings"], self.warnings)):
-            if not findings:
-                continue
-            lines.append("")
-            lines.append(f"{title}:")
-            by_rule: dict[str, list[Finding]] = {}
-            for finding in findings:
-                by_rule.setdefault(finding.rule, []).append(finding)
-            for rule in RULES:
-                if rule not in by_rule:
-                    continue
-                group = by_rule[rule]
-                lines.append(f"  {rule} ({len(group)}): {RULES[rule][1][lang]}")
-                for finding in group[:max_per_rule]:
-                    lines.append(f"    - {finding.line()}")
-                if len(group) > max_per_rule:
-                    lines.append("      " + t["more"].format(n=len(group) - max_per_rule))
+            raise SpecificationError(f"lang must be 'en' or 'fr', got {lang!r}", value=lang)
+
+        def t(key: str) -> str:
+            return tr(f"data.check.{key}", lang)
+
+        head = t("title") + (f" — {self.file}" if self.file else "")
+        lines = [head, f"{self.n_rows} {t('rows')}, {self.n_columns} {t('columns')}; "
+                 f"{len(self.errors)} {t('errors').lower()}, {len(self.warning_findings)} {t('warnings').lower()}."]
+        for title, findings in ((t("errors"), self.errors), (t("warnings"), self.warning_findings)):
+            if findings:
+                lines += ["", f"{title}:", *_rule_lines(findings, lang, max_per_rule)]
         if self.notes:
-            lines.append("")
-            lines.append(f"{t['notes']}:")
-            lines.extend(f"  - {note}" for note in self.notes)
-        lines.append("")
-        lines.append(t["ok"] if self.ok else t["failed"])
+            lines += ["", f"{t('notes')}:", *(f"  - {note}" for note in self.notes)]
+        lines += ["", t("ok") if self.ok else t("failed")]
         return "\n".join(lines)
 
-    def to_table(self, lang: str = "en") -> Table:
-        """Counts of findings per rule, for the report."""
-        t = {key: value[lang] for key, value in _TEXT.items()}
+    def to_tables(self, lang: str = "en") -> dict[str, Table]:
+        """``data_check``: counts of findings per rule, for the report."""
+        def t(key: str) -> str:
+            return tr(f"data.check.{key}", lang)
+
         counts = self.counts()
         frame = pd.DataFrame(
             {
-                t["rule"]: list(counts),
-                t["severity"]: [t[RULES[r][0]] for r in counts],
-                t["description"]: [RULES[r][1][lang] for r in counts],
-                t["count"]: list(counts.values()),
+                t("rule"): list(counts),
+                t("severity"): [t(RULES[r]) for r in counts],
+                t("description"): [tr(f"data.rule.{r}", lang) for r in counts],
+                t("count"): list(counts.values()),
             }
         )
-        return Table(key="data_check", title=t["title"], frame=frame, note=t["table_note"],
-                     formats={t["rule"]: "text", t["severity"]: "text", t["description"]: "text", t["count"]: "int"},
-                     lang=lang, show_index=False)
+        table = Table(key="data_check", title=t("title"), frame=frame, note=t("table_note"),
+                      formats={t("rule"): "text", t("severity"): "text", t("description"): "text", t("count"): "int"},
+                      lang=lang, show_index=False)
+        return {"data_check": table}
+
+
+def _rule_lines(findings: tuple[Finding, ...], lang: str, max_per_rule: int) -> list[str]:
+    """Summary lines of one severity: per rule, its count and description, then up to ``max_per_rule`` findings."""
+    by_rule: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_rule.setdefault(finding.rule, []).append(finding)
+    lines = []
+    for rule in RULES:
+        group = by_rule.get(rule)
+        if not group:
+            continue
+        lines.append(f"  {rule} ({len(group)}): {tr(f'data.rule.{rule}', lang)}")
+        lines.extend(f"    - {finding.line()}" for finding in group[:max_per_rule])
+        if len(group) > max_per_rule:
+            lines.append("      " + tr("data.check.more", lang).format(n=len(group) - max_per_rule))
+    return lines
 
 
 # --------------------------------------------------------------------------------------- the checker
@@ -370,7 +356,7 @@ class _Checker:
         rid = self.rids[row] if row is not None else None
         self.findings.append(Finding(row=None if row is None else row + 1, resp_id=rid, column=column,
                                      value=_json_value(value), rule=rule, message=message,
-                                     severity=RULES[rule][0]))
+                                     severity=RULES[rule]))
 
     def number(self, name: str) -> pd.Series:
         """The column as floats (text and missing -> NaN)."""
@@ -651,23 +637,29 @@ class _Checker:
             if missing > limit:
                 self.add("item_missing_share", f"{missing:.0%} of the respondents left {var.name} unanswered "
                          f"(more than {limit:.0%})", column=var.name, value=round(float(missing), 3))
+        self.careless_warnings(flags)
+
+    def careless_warnings(self, flags: pd.DataFrame) -> None:
+        """A warning per careless-responding rule broken (the rules of :func:`apply_exclusions`, one code)."""
         rules = self.careless_rules or screening_rules(self.inst)
+        indices = {name: flags[name].to_numpy(dtype=float, na_value=np.nan) for name in flags.columns if name != "row"}
+        masks = _rule_masks(indices, rules.model_copy(update={"max_missing_share": None}))
+        names = [v.name for v in self.inst.attention_items() if v.name in self.df.columns]
+        expected = ", ".join(f"{v.name} = {v.attention_expected}" for v in self.inst.attention_items())
         for i, (_, f) in enumerate(flags.iterrows()):
-            if rules.max_longstring is not None and f["longstring"] > rules.max_longstring:
+            if "longstring" in masks and masks["longstring"][i]:
                 self.add("careless_longstring", f"{f['longstring']:.0f} identical answers in a row (flagged above "
                          f"{rules.max_longstring})", row=i, value=f["longstring"])
-            if rules.min_irv is not None and f["irv"] < rules.min_irv:
+            if "irv" in masks and masks["irv"][i]:
                 self.add("careless_irv", f"response SD {f['irv']:.2f} below {rules.min_irv}", row=i, value=f["irv"])
-            if rules.mahalanobis_p is not None and f["mahalanobis_p"] < rules.mahalanobis_p:
+            if "mahalanobis" in masks and masks["mahalanobis"][i]:
                 self.add("careless_mahalanobis", f"Mahalanobis D2 = {f['mahalanobis_d2']:.1f}, p = "
                          f"{f['mahalanobis_p']:.2g} < {rules.mahalanobis_p}", row=i,
                          value=round(float(f["mahalanobis_d2"]), 3))
-            if rules.min_evenodd is not None and f["evenodd"] < rules.min_evenodd:
+            if "evenodd" in masks and masks["evenodd"][i]:
                 self.add("careless_evenodd", f"even-odd consistency {f['evenodd']:.2f} below {rules.min_evenodd}",
                          row=i, value=round(float(f["evenodd"]), 3))
-            if rules.fail_attention and not pd.isna(f["attention_failed"]) and bool(f["attention_failed"]):
-                names = [v.name for v in self.inst.attention_items() if v.name in self.df.columns]
-                expected = ", ".join(f"{v.name} = {v.attention_expected}" for v in self.inst.attention_items())
+            if "attention" in masks and masks["attention"][i]:
                 self.add("attention_failed", f"attention item answered otherwise than instructed ({expected})",
                          row=i, column=names[0] if names else None,
                          value=self.df[names[0]].iloc[i] if names else None)
@@ -740,7 +732,8 @@ def check_responses(
     def key(f: Finding) -> tuple[int, int, int]:
         return (f.row or 0, order.get(f.column or "", -1), list(RULES).index(f.rule))
 
-    errors = sorted((f for f in findings if f.severity == "error"), key=key)
-    warns = sorted((f for f in findings if f.severity == "warning"), key=key)
-    return DataCheck(errors=errors, warnings=warns, file=None if file is None else str(file), n_rows=len(df),
-                     n_columns=df.shape[1], notes=checker.notes, careless=checker.careless)
+    errors = tuple(sorted((f for f in findings if f.severity == "error"), key=key))
+    warns = tuple(sorted((f for f in findings if f.severity == "warning"), key=key))
+    return DataCheck(errors=errors, warning_findings=warns, file=None if file is None else str(file),
+                     n_rows=len(df), n_columns=df.shape[1], notes=tuple(checker.notes), careless=checker.careless,
+                     warnings=tuple(f"{f.rule}: {f.line()}" for f in warns))

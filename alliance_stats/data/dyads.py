@@ -27,6 +27,7 @@ import pandas as pd
 
 from alliance_stats.core.errors import DataError, DataQualityWarning
 from alliance_stats.core.i18n import tr
+from alliance_stats.core.results import Result, warn
 from alliance_stats.core.table import Table
 from alliance_stats.data.agreement import RWG_THRESHOLD, dyad_agreement, icc_bliese
 from alliance_stats.data.scoring import DYAD_COLUMNS, check_dyad_roles, crossed_outcome
@@ -45,8 +46,8 @@ def dyad_column(code: str) -> str:
     return DYAD_COLUMNS.get(code, code.lower())
 
 
-@dataclass
-class Dyads:
+@dataclass(frozen=True)
+class Dyads(Result):
     """Output of :func:`build_dyads`.
 
     Attributes
@@ -58,28 +59,36 @@ class Dyads:
     agreement
         One row per dyad-level construct: ``n_dyads``, ``n_items``, ``rwg_mean``, ``rwg_median``,
         ``rwg_share_70``, ``icc1``, ``icc2`` (see :func:`alliance_stats.data.agreement.dyad_agreement`).
+    construct_labels
+        The instrument's label of each construct (``{code: {"fr": ..., "en": ...}}``), for the tables.
     warnings
         Data-quality messages (dyads scored from one partner, agreement below .70, ...).
     """
 
-    table: pd.DataFrame
-    agreement: pd.DataFrame
-    warnings: list[str] = field(default_factory=list)
+    # ``table`` is the dyad table (README API), so the protocol's ``table(key, lang)`` accessor is not available
+    # on Dyads: use ``to_tables(lang)[key]``. ``field()`` keeps the inherited method from becoming a default.
+    table: pd.DataFrame = field()
+    agreement: pd.DataFrame = field()
+    construct_labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
 
-    def to_table(self, lang: str = "en", instrument: Instrument | None = None) -> Table:
-        """Within-dyad agreement per dyad-level construct, as a report table."""
+    def to_tables(self, lang: str = "en") -> dict[str, Table]:
+        """``dyad_agreement``: within-dyad agreement per dyad-level construct."""
         frame = self.agreement.copy()
-        if instrument is not None:
-            frame.index = [instrument.constructs[c].label[lang] if c in instrument.constructs else c
-                           for c in frame.index]
+        frame.index = [self.construct_labels[c][lang] if c in self.construct_labels else c for c in frame.index]
         frame.index.name = tr("data.construct", lang)
         keys = ["n_dyads", "n_items", "rwg_mean", "rwg_median", "rwg_share_70", "icc1", "icc2"]
         formats_by_key = dict(zip(keys, ["int", "int", "r2", "r2", "pct", "r2", "r2"], strict=True))
         frame = frame[keys]
         frame.columns = [tr(f"data.agr_{k}", lang) for k in keys]
         formats = {tr(f"data.agr_{k}", lang): formats_by_key[k] for k in keys}
-        return Table(key="dyad_agreement", title=tr("data.agr_title", lang), frame=frame,
-                     note=tr("data.agr_note", lang), formats=formats, lang=lang)
+        table = Table(key="dyad_agreement", title=tr("data.agr_title", lang), frame=frame,
+                      note=tr("data.agr_note", lang), formats=formats, lang=lang)
+        return {"dyad_agreement": table}
+
+    def to_table(self, lang: str = "en", instrument: Instrument | None = None) -> Table:
+        """Deprecated: ``to_tables(lang)["dyad_agreement"]`` (kept until plan/sections/measurement.py switches)."""
+        return self.to_tables(lang)["dyad_agreement"]
 
 
 def build_dyads(scores: pd.DataFrame, instrument: Instrument, responses: pd.DataFrame | None = None) -> Dyads:
@@ -166,9 +175,11 @@ def build_dyads(scores: pd.DataFrame, instrument: Instrument, responses: pd.Data
         if np.isfinite(row["rwg_mean"]) and row["rwg_mean"] < RWG_THRESHOLD:
             messages.append(f"mean within-dyad agreement on {code} is {row['rwg_mean']:.2f} (< .70): partners "
                             "disagree, so the dyad mean may not represent the alliance")
+    issued: list[str] = []
     for message in messages:
-        warnings.warn(message, DataQualityWarning, stacklevel=2)
-    return Dyads(table=table, agreement=agreement, warnings=messages)
+        warn(issued, message, DataQualityWarning)
+    labels = {code: dict(c.label) for code, c in instrument.constructs.items()}
+    return Dyads(table=table, agreement=agreement, construct_labels=labels, warnings=tuple(issued))
 
 
 def _icc_only(scores: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:

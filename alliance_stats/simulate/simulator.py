@@ -97,6 +97,7 @@ from scipy.special import expit, logit, ndtr, ndtri
 from alliance_stats.core.constants import DEFAULT_SEED
 from alliance_stats.core.errors import SpecificationError
 from alliance_stats.core.i18n import tr
+from alliance_stats.core.results import Result
 from alliance_stats.core.table import Table
 from alliance_stats.data.scoring import CrossedDefinition
 from alliance_stats.instrument.skiplogic import TRUE, evaluate
@@ -342,8 +343,8 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return out
 
 
-@dataclass
-class Truth:
+@dataclass(frozen=True)
+class Truth(Result):
     """What the simulator knows and the analysis must recover.
 
     Attributes
@@ -373,6 +374,8 @@ class Truth:
         Values at which the controls are centred in the outcome model.
     latent_cuts
         Latent value ``h`` where the expected AWARE / TRANSF score equals its cut (step 9).
+    warnings
+        Always empty (the generative model has no statistical trouble to report); the result protocol's field.
     """
 
     params: SimulationParams
@@ -385,6 +388,7 @@ class Truth:
     intercept: float
     control_reference: dict[str, float]
     latent_cuts: dict[str, float] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Everything as JSON-able Python objects (NaN as ``None``; per-dyad and per-firm values rounded to
@@ -405,27 +409,10 @@ class Truth:
         }
 
 
-@dataclass
-class Simulated:
-    """Output of :func:`simulate_alliances`: the responses (canonical layout) and the truth."""
-
-    responses: pd.DataFrame
-    truth: Truth
-
-    @property
-    def dyads(self) -> pd.DataFrame:
-        """The true dyads (``truth.dyads``)."""
-        return self.truth.dyads
-
-    @property
-    def firms(self) -> pd.DataFrame:
-        """The true firms (``truth.firms``)."""
-        return self.truth.firms
-
     def summary(self) -> pd.DataFrame:
         """Per true configuration: dyads, share, firms at risk, true crossings, mean true probability."""
-        dyads = self.truth.dyads
-        firms = self.truth.firms.merge(dyads[["dyad_id", "configuration"]], on="dyad_id")
+        dyads = self.dyads
+        firms = self.firms.merge(dyads[["dyad_id", "configuration"]], on="dyad_id")
         at_risk = firms[firms["startup"] == 1]
         rows = []
         for name in CONFIGURATIONS:
@@ -442,16 +429,44 @@ class Simulated:
             })
         return pd.DataFrame(rows).set_index("configuration")
 
-    def to_table(self, lang: str = "en") -> Table:
-        """The simulated population per true configuration, as a report table."""
+    def to_tables(self, lang: str = "en") -> dict[str, Table]:
+        """``simulated_population``: the simulated population per true configuration."""
         frame = self.summary()
         frame.index = [tr(name, lang) for name in frame.index]
         frame.index.name = tr("configuration", lang)
-        frame.columns = [tr(f"sim.{c}", lang) for c in frame.columns]
+        frame.columns = [tr(f"data.sim.{c}", lang) for c in frame.columns]
         formats = dict(zip(frame.columns, ["int", "pct", "int", "int", "pct", "r2"], strict=True))
-        note = tr("sim.note", lang).format(n=self.truth.n_dyads, seed=self.truth.seed)
-        return Table(key="simulated_population", title=tr("sim.title", lang), frame=frame, note=note,
-                     formats=formats, lang=lang)
+        note = tr("data.sim.note", lang).format(n=self.n_dyads, seed=self.seed)
+        table = Table(key="simulated_population", title=tr("data.sim.title", lang), frame=frame, note=note,
+                      formats=formats, lang=lang)
+        return {"simulated_population": table}
+
+
+@dataclass(frozen=True)
+class Simulated(Result):
+    """Output of :func:`simulate_alliances`: the responses (canonical layout) and the truth."""
+
+    responses: pd.DataFrame
+    truth: Truth
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def dyads(self) -> pd.DataFrame:
+        """The true dyads (``truth.dyads``)."""
+        return self.truth.dyads
+
+    @property
+    def firms(self) -> pd.DataFrame:
+        """The true firms (``truth.firms``)."""
+        return self.truth.firms
+
+    def summary(self) -> pd.DataFrame:
+        """Per true configuration: dyads, share, firms at risk, true crossings, mean true probability."""
+        return self.truth.summary()
+
+    def to_tables(self, lang: str = "en") -> dict[str, Table]:
+        """``simulated_population``: the simulated population per true configuration (:meth:`Truth.to_tables`)."""
+        return self.truth.to_tables(lang)
 
 
 # ------------------------------------------------------------------------------------------- layout

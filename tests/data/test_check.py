@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from alliance_stats.core.errors import DataError
+from alliance_stats.core.i18n import tr
 from alliance_stats.data import RULES, DataCheck, ExclusionRules, Finding, check_responses
 from alliance_stats.instrument import default_instrument
 from tests.data.builders import valid_responses
@@ -22,7 +23,7 @@ def frame() -> pd.DataFrame:
 
 
 def findings(result: DataCheck, rule: str) -> list[Finding]:
-    return [f for f in result.errors + result.warnings if f.rule == rule]
+    return [f for f in result.findings if f.rule == rule]
 
 
 def only(result: DataCheck, rule: str) -> Finding:
@@ -43,14 +44,14 @@ def test_valid_frame_passes_and_is_not_modified(frame):
     before = frame.copy(deep=True)
     result = check_responses(frame, INST)
     pd.testing.assert_frame_equal(frame, before)
-    assert result.ok and result.errors == [] and result.warnings == []
+    assert result.ok and result.errors == () and result.warning_findings == () and result.warnings == ()
     assert (result.n_rows, result.n_columns) == (60, 80)
 
 
 def test_every_rule_has_a_severity_and_two_languages():
-    for rule, (severity, text) in RULES.items():
+    for rule, severity in RULES.items():
         assert severity in ("error", "warning"), rule
-        assert set(text) == {"en", "fr"} and all(text.values()), rule
+        assert all(tr(f"data.rule.{rule}", lang) != f"data.rule.{rule}" for lang in ("fr", "en")), rule
 
 
 @pytest.mark.parametrize(
@@ -234,7 +235,7 @@ def test_result_views(frame):
     assert "Erreurs" in french and "valeur hors limites" in french and "ÉCHEC" in french
     with pytest.raises(ValueError):
         result.summary(lang="de")
-    report = result.to_table("fr")
+    report = result.table("data_check", "fr")
     assert report.key == "data_check" and report.frame["Constats"].tolist() == [1, 1]
     assert report.frame["Gravité"].tolist() == ["erreur", "avertissement"]
 
@@ -268,6 +269,6 @@ def test_simulated_responses_have_no_errors():
     sim = simulate_alliances(120, seed=3)
     result = check_responses(sim.responses, INST)
     assert result.ok, result.summary()
-    assert {f.rule for f in result.warnings} <= {"careless_longstring", "careless_mahalanobis", "careless_evenodd",
-                                                 "attention_failed", "respondent_missing_share", "declared_missing",
-                                                 "no_startup_firm", "item_missing_share"}
+    assert {f.rule for f in result.warning_findings} <= {
+        "careless_longstring", "careless_mahalanobis", "careless_evenodd", "attention_failed",
+        "respondent_missing_share", "declared_missing", "no_startup_firm", "item_missing_share"}

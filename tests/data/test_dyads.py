@@ -109,7 +109,7 @@ def test_firms_at_risk():
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_agreement_table(lang):
     dyads = _quiet_build(SCORES, SIM.responses)
-    table = dyads.to_table(lang, instrument=INSTRUMENT)
+    table = dyads.to_tables(lang)["dyad_agreement"]
     assert isinstance(table, Table) and table.key == "dyad_agreement" and table.lang == lang
     assert table.frame.shape == (4, 7)
     assert table.frame.index[0] == INSTRUMENT.constructs["LINK"].label[lang]

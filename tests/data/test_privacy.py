@@ -97,7 +97,7 @@ def test_planted_name_appears_in_no_output(tmp_path, fmt):
     outputs["check summary"] = result.summary() + result.summary(lang="fr")
     outputs["check dict"] = json.dumps(result.to_dict(), ensure_ascii=False)
     outputs["check frame"] = result.to_frame().to_csv()
-    outputs["check table"] = result.to_table().frame.to_csv()
+    outputs["check table"] = result.table("data_check").frame.to_csv()
     outputs["flags"] = flags.to_csv()
     kept, excluded = apply_exclusions(frame, flags, ExclusionRules(fail_attention=True, exclude_dyad=True))
     outputs["kept"] = kept.to_csv()

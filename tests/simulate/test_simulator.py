@@ -331,7 +331,7 @@ def test_truth_is_json_and_table():
     assert len(data["firms"]) == 600 and len(data["dyads"]) == 300
     assert set(data["firms"][0]) >= {"resp_id", "p_cross", "crossed", "careless", "LINK", "AWARE"}
     for lang in ("fr", "en"):
-        table = DEFAULT.to_table(lang)
+        table = DEFAULT.table("simulated_population", lang)
         assert isinstance(table, Table) and table.frame.shape == (4, 6)
         assert ("synthétiques" in table.note) == (lang == "fr")
     summary = DEFAULT.summary()

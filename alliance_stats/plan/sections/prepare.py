@@ -33,7 +33,7 @@ def _prepare(ctx: RunContext, responses: Any, data_path: Path) -> dict[str, Any]
             fix="correct the responses file; nothing was computed",
         )
     by_rule: dict[str, list[Any]] = {}
-    for finding in check.warnings:
+    for finding in check.warning_findings:
         by_rule.setdefault(finding.rule, []).append(finding)
     for rule, findings in by_rule.items():
         rows = ", ".join(str(f.row) for f in findings[:12] if f.row is not None)

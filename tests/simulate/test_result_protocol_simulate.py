@@ -1,0 +1,29 @@
+"""The simulator's results (Simulated, Truth) follow the result protocol (core.results.check_result)."""
+
+from __future__ import annotations
+
+import pytest
+
+from alliance_stats.core.results import Result, check_result
+from alliance_stats.simulate import Simulated, Truth, simulate_alliances
+
+SIM = simulate_alliances(15, seed=2)
+
+
+@pytest.mark.parametrize("result", [SIM, SIM.truth], ids=lambda r: type(r).__name__)
+def test_result_protocol(result: Result) -> None:
+    check_result(result)
+
+
+def test_every_result_class_of_the_stage_is_covered() -> None:
+    import alliance_stats.simulate as stage
+
+    classes = [getattr(stage, name) for name in stage.__all__]
+    assert {c for c in classes if isinstance(c, type) and issubclass(c, Result)} == {Simulated, Truth}
+
+
+def test_tables_are_the_same_from_the_result_and_its_truth() -> None:
+    for lang in ("fr", "en"):
+        a = SIM.table("simulated_population", lang)
+        b = SIM.truth.table("simulated_population", lang)
+        assert a.frame.equals(b.frame) and a.note == b.note and a.title == b.title
