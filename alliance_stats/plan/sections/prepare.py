@@ -59,37 +59,25 @@ def _prepare(ctx: RunContext, responses: Any, data_path: Path) -> dict[str, Any]
     items = clean_items(kept, inst)  # floats, missing codes as NaN, reverse-keyed items reversed
 
     # ---- sample section
-    section = ctx.section("sample", ctx.t("Échantillon", "Sample"))
+    section = ctx.section("sample", ctx.tr("data.sample.title"))
     n_resp = len(responses)
     complete = int((table["n_partners"] == 2).sum()) if "n_partners" in table else len(table)
     events = firms["crossed"]
-    rows = [
-        ("respondents", ctx.t("Répondants (fichier)", "Respondents (file)"), n_resp),
-        ("excluded", ctx.t("Répondants exclus (réponses négligentes)", "Respondents excluded (careless)"),
-         len(excluded)),
-        ("kept", ctx.t("Répondants retenus", "Respondents kept"), len(kept)),
-        ("dyads", ctx.t("Dyades (alliances)", "Dyads (alliances)"), len(table)),
-        ("dyads_complete", ctx.t("Dyades avec les deux partenaires", "Dyads with both partners"), complete),
-        ("firms_at_risk", ctx.t("Entreprises en démarrage au début de l'alliance",
-                                "Firms in their start-up phase when the alliance began"), len(firms)),
-        ("crossed", ctx.t("dont cap du démarrage franchi", "of which crossed the start-up phase"),
-         int((events == 1).sum())),
-        ("crossed_unknown", ctx.t("dont franchissement indéterminé (réponses manquantes)",
-                                  "of which crossing undetermined (missing answers)"), int(events.isna().sum())),
-    ]
-    frame = pd.DataFrame({ctx.t("n", "n"): [r[2] for r in rows]}, index=[r[1] for r in rows])
+    counts = {"respondents": n_resp, "excluded": len(excluded), "kept": len(kept), "dyads": len(table),
+              "dyads_complete": complete, "firms_at_risk": len(firms), "crossed": int((events == 1).sum()),
+              "crossed_unknown": int(events.isna().sum())}
+    frame = pd.DataFrame({ctx.tr("data.sample.n"): list(counts.values())},
+                         index=[ctx.tr(f"data.sample.{key}") for key in counts])
     frame.index.name = ""
-    ctx.values["sample"] = {r[0]: r[2] for r in rows}
+    ctx.values["sample"] = dict(counts)
     from alliance_stats.core.i18n import fmt_number
 
-    note = ctx.t(
-        f"Règles d'exclusion du plan : {_rules_text(plan.exclusions, 'fr')}. Le franchissement suit la définition "
-        f"« {plan.outcome.kind} » (seuils AWARE {fmt_number(plan.outcome.aware_cut, 'f1', 'fr')}, "
-        f"TRANSF {fmt_number(plan.outcome.transf_cut, 'f1', 'fr')}).",
-        f"Exclusion rules of the plan: {_rules_text(plan.exclusions, 'en')}. Crossing follows the "
-        f"'{plan.outcome.kind}' definition (cuts AWARE {plan.outcome.aware_cut}, TRANSF {plan.outcome.transf_cut}).",
-    )
-    ctx.add_table(section, _table("sample", ctx.t("Échantillon", "Sample"), frame, note,
+    def cut(value: float) -> str:  # French: decimal comma; English: the plan's number as written
+        return fmt_number(value, "f1", "fr") if lang == "fr" else str(value)
+
+    note = ctx.tr("data.sample.note", rules=_rules_text(plan.exclusions, lang), kind=plan.outcome.kind,
+                  aware=cut(plan.outcome.aware_cut), transf=cut(plan.outcome.transf_cut))
+    ctx.add_table(section, _table("sample", ctx.tr("data.sample.title"), frame, note,
                                   {frame.columns[0]: "int"}, lang))
     if len(excluded):
         ctx.add_table(section, _exclusions_table(ctx, excluded, flags))
@@ -97,15 +85,6 @@ def _prepare(ctx: RunContext, responses: Any, data_path: Path) -> dict[str, Any]
         ctx.stage_warnings(section, stage)
     return {"section": section, "responses": kept, "items": items, "scores": scores, "dyads": dyads,
             "dyad_table": table, "firms": firms, "check": check}
-
-
-#: Labels of the exclusion rule ids of :func:`alliance_stats.data.quality.apply_exclusions` (fr, en).
-EXCLUSION_RULE_LABELS = {
-    "longstring": ("longstring", "longstring"), "irv": ("IRV", "IRV"), "mahalanobis": ("Mahalanobis", "Mahalanobis"),
-    "evenodd": ("cohérence pair-impair", "even-odd consistency"),
-    "attention": ("item d'attention échoué", "attention item failed"),
-    "missing": ("items manquants", "items missing"), "partner": ("partenaire exclu", "partner excluded"),
-}
 
 
 def _exclusions_table(ctx: RunContext, excluded: Any, flags: Any) -> Any:
@@ -116,32 +95,37 @@ def _exclusions_table(ctx: RunContext, excluded: Any, flags: Any) -> Any:
     rules = ctx.plan.exclusions
     frame = pd.DataFrame(index=excluded.index)
     frame.index.name = "resp_id"
-    row, reasons = ctx.t("Ligne", "Row"), ctx.t("Motifs", "Reasons")
+    row, reasons = ctx.tr("data.exclusion.row"), ctx.tr("data.exclusion.reasons")
     frame[row] = excluded["row"].astype(int)
-    language = 0 if ctx.lang == "fr" else 1
-    frame[reasons] = [", ".join(EXCLUSION_RULE_LABELS.get(rule.strip(), (rule.strip(),) * 2)[language]
-                                for rule in str(ids).split(",") if rule.strip()) for ids in excluded["rules"]]
+    frame[reasons] = [", ".join(ctx.tr(f"data.exclusion.rule.{rule.strip()}") if _known_rule(rule.strip())
+                                else rule.strip() for rule in str(ids).split(",") if rule.strip())
+                      for ids in excluded["rules"]]
     formats = {row: "int", reasons: "text"}
     shown = flags.reindex(excluded.index)
-    columns = [("max_longstring", "longstring", "Longstring", "Longstring", "int"),
-               ("min_irv", "irv", "IRV", "IRV", "f2"),
-               ("mahalanobis_p", "mahalanobis_d2", "Mahalanobis D²", "Mahalanobis D²", "f1"),
-               ("mahalanobis_p", "mahalanobis_p", "p (Mahalanobis)", "p (Mahalanobis)", "p"),
-               ("min_evenodd", "evenodd", "Pair-impair", "Even-odd", "f2"),
-               ("max_missing_share", "missing_share", "% manquants", "% missing", "pct")]
-    for rule, column, fr, en, spec in columns:
+    columns = [("max_longstring", "longstring", "int"), ("min_irv", "irv", "f2"),
+               ("mahalanobis_p", "mahalanobis_d2", "f1"), ("mahalanobis_p", "mahalanobis_p", "p"),
+               ("min_evenodd", "evenodd", "f2"), ("max_missing_share", "missing_share", "pct")]
+    for rule, column, spec in columns:
         if getattr(rules, rule) is not None and column in shown.columns:
-            frame[ctx.t(fr, en)] = pd.to_numeric(shown[column], errors="coerce").to_numpy(dtype=float)
-            formats[ctx.t(fr, en)] = spec
-    return _table("exclusions", ctx.t("Répondants exclus et motifs", "Excluded respondents and reasons"), frame,
-                  ctx.t(f"resp_id : identifiant pseudonyme. Règles : {_rules_text(rules, 'fr')}.",
-                        f"resp_id: pseudonymous identifier. Rules: {_rules_text(rules, 'en')}."), formats, ctx.lang)
+            header = ctx.tr(f"data.exclusion.col.{column}")
+            frame[header] = pd.to_numeric(shown[column], errors="coerce").to_numpy(dtype=float)
+            formats[header] = spec
+    return _table("exclusions", ctx.tr("data.exclusion.title"), frame,
+                  ctx.tr("data.exclusion.note", rules=_rules_text(rules, ctx.lang)), formats, ctx.lang)
+
+
+def _known_rule(rule: str) -> bool:
+    from alliance_stats.core.i18n import LABELS
+
+    return f"data.exclusion.rule.{rule}" in LABELS
 
 
 def _rules_text(rules: ExclusionRules, lang: str) -> str:
+    from alliance_stats.core.i18n import tr
+
     parts = []
     if rules.fail_attention:
-        parts.append("item d'attention échoué" if lang == "fr" else "failed attention item")
+        parts.append(tr("data.rules_text.attention", lang))
     if rules.max_longstring is not None:
         parts.append(f"longstring > {rules.max_longstring}")
     if rules.min_irv is not None:
@@ -149,10 +133,8 @@ def _rules_text(rules: ExclusionRules, lang: str) -> str:
     if rules.mahalanobis_p is not None:
         parts.append(f"Mahalanobis p < {rules.mahalanobis_p}".replace(".", "," if lang == "fr" else "."))
     if rules.min_evenodd is not None:
-        parts.append(f"cohérence pair-impair < {str(rules.min_evenodd).replace('.', ',')}" if lang == "fr"
-                     else f"even-odd < {rules.min_evenodd}")
+        value = str(rules.min_evenodd).replace(".", ",") if lang == "fr" else str(rules.min_evenodd)
+        parts.append(tr("data.rules_text.evenodd", lang).format(value=value))
     if rules.max_missing_share is not None:
-        share = f"{rules.max_missing_share:.0%}"
-        parts.append(f"> {share} d'items manquants" if lang == "fr" else f"> {share} of items missing")
-    return ", ".join(parts) if parts else ("aucune" if lang == "fr" else "none")
-
+        parts.append(tr("data.rules_text.missing", lang).format(share=f"{rules.max_missing_share:.0%}"))
+    return ", ".join(parts) if parts else tr("data.rules_text.none", lang)
