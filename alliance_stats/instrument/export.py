@@ -108,35 +108,16 @@ LANGUAGE_NAMES: dict[str, str] = {"fr": "Français (fr)", "en": "English (en)"}
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 _ILLEGAL_XLSX = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
-_UI: dict[str, dict[str, str]] = {
-    "agree_instruction": {
-        "fr": "Dites à quel point vous êtes d'accord avec chaque phrase.",
-        "en": "Say how much you agree with each statement.",
-    },
-    "only_if": {"fr": "seulement si", "en": "only if"},
-    "and": {"fr": "et", "en": "and"},
-    "or": {"fr": "ou", "en": "or"},
-    "not": {"fr": "non", "en": "not"},
-    "ticked": {"fr": "cochée", "en": "ticked"},
-    "several": {"fr": "plusieurs réponses possibles", "en": "tick all that apply"},
-    "year": {"fr": "année", "en": "year"},
-    "number": {"fr": "nombre", "en": "number"},
-    "statement": {"fr": "Affirmation", "en": "Statement"},
-    "int_range": {
-        "fr": "Entrez un nombre entier entre {lo} et {hi}.",
-        "en": "Enter a whole number between {lo} and {hi}.",
-    },
-    "int_min": {
-        "fr": "Entrez un nombre entier supérieur ou égal à {lo}.",
-        "en": "Enter a whole number of at least {lo}.",
-    },
-    "year_range": {
-        "fr": "Entrez une année entre {lo} et l'année en cours.",
-        "en": "Enter a year between {lo} and the current year.",
-    },
-    "email": {"fr": "Entrez une adresse électronique valide.", "en": "Enter a valid e-mail address."},
-    "end": {"fr": "Merci pour votre participation.", "en": "Thank you for taking part."},
-}
+class _Catalogue:
+    """``_UI[key][lang]``: the catalogue text ``instrument.export.<key>`` (core/catalogue/instrument.py)."""
+
+    def __getitem__(self, key: str) -> dict[str, str]:
+        from alliance_stats.core.i18n import LANGS, tr
+
+        return {lang: tr(f"instrument.export.{key}", lang) for lang in LANGS}
+
+
+_UI = _Catalogue()
 
 
 # ----------------------------------------------------------------------------------------- utilities

@@ -25,4 +25,32 @@ LABELS: dict[str, dict[str, str]] = {
         "fr": "Codage qualitatif de l'article porté sur l'échelle 1-7 (voir surveys/seed_cases.md).",
         "en": "The paper's qualitative coding placed on the 1-7 scale (see surveys/seed_cases.md).",
     },
+    # ---- survey exports (instrument/export.py)
+    "instrument.export.agree_instruction": {
+        "fr": "Dites à quel point vous êtes d'accord avec chaque phrase.",
+        "en": "Say how much you agree with each statement.",
+    },
+    "instrument.export.only_if": {"fr": "seulement si", "en": "only if"},
+    "instrument.export.and": {"fr": "et", "en": "and"},
+    "instrument.export.or": {"fr": "ou", "en": "or"},
+    "instrument.export.not": {"fr": "non", "en": "not"},
+    "instrument.export.ticked": {"fr": "cochée", "en": "ticked"},
+    "instrument.export.several": {"fr": "plusieurs réponses possibles", "en": "tick all that apply"},
+    "instrument.export.year": {"fr": "année", "en": "year"},
+    "instrument.export.number": {"fr": "nombre", "en": "number"},
+    "instrument.export.statement": {"fr": "Affirmation", "en": "Statement"},
+    "instrument.export.int_range": {
+        "fr": "Entrez un nombre entier entre {lo} et {hi}.",
+        "en": "Enter a whole number between {lo} and {hi}.",
+    },
+    "instrument.export.int_min": {
+        "fr": "Entrez un nombre entier supérieur ou égal à {lo}.",
+        "en": "Enter a whole number of at least {lo}.",
+    },
+    "instrument.export.year_range": {
+        "fr": "Entrez une année entre {lo} et l'année en cours.",
+        "en": "Enter a year between {lo} and the current year.",
+    },
+    "instrument.export.email": {"fr": "Entrez une adresse électronique valide.", "en": "Enter a valid e-mail address."},
+    "instrument.export.end": {"fr": "Merci pour votre participation.", "en": "Thank you for taking part."},
 }
