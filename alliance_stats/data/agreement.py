@@ -38,6 +38,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from alliance_stats.core.errors import SpecificationError
+
 if TYPE_CHECKING:
     from alliance_stats.instrument import Instrument
 
@@ -54,7 +56,7 @@ def uniform_null_variance(n_options: int) -> float:
     (2.0, 4.0)
     """
     if n_options < 2:
-        raise ValueError(f"a response scale needs at least 2 options, got {n_options}")
+        raise SpecificationError(f"a response scale needs at least 2 options, got {n_options}")
     return (n_options**2 - 1) / 12.0
 
 
@@ -96,7 +98,7 @@ def rwg_j(items_within_dyad: np.ndarray | pd.DataFrame, n_options: int) -> np.nd
     if single:
         arr = arr[None, :, :]
     if arr.ndim != 3:
-        raise ValueError("items_within_dyad must be 2-D (raters x items) or 3-D (groups x raters x items)")
+        raise SpecificationError("items_within_dyad must be 2-D (raters x items) or 3-D (groups x raters x items)")
     e2 = uniform_null_variance(n_options)
     answered = ~np.isnan(arr)
     n_raters = answered.sum(axis=1)  # (groups, items)
@@ -146,7 +148,7 @@ def icc_bliese(values: np.ndarray | pd.Series, groups: np.ndarray | pd.Series) -
     y = np.asarray(values, dtype=float)
     g = np.asarray(groups)
     if y.shape != g.shape:
-        raise ValueError(f"values and groups must have the same length ({y.shape} vs {g.shape})")
+        raise SpecificationError(f"values and groups must have the same length ({y.shape} vs {g.shape})")
     keep = ~np.isnan(y)
     y, g = y[keep], g[keep]
     codes, _ = pd.factorize(g)

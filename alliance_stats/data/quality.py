@@ -62,7 +62,8 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 from scipy import stats
 
-from alliance_stats.core.errors import DataQualityWarning
+from alliance_stats.core.errors import DataQualityWarning, SpecificationError
+from alliance_stats.core.results import warn
 from alliance_stats.instrument import Instrument
 
 if TYPE_CHECKING:
@@ -228,9 +229,9 @@ def evenodd(x: np.ndarray | pd.DataFrame, factors: Sequence[int]) -> np.ndarray:
     """
     arr = np.asarray(x, dtype=float)
     if sum(factors) != arr.shape[1]:
-        raise ValueError(f"factors sum to {sum(factors)} but x has {arr.shape[1]} columns")
+        raise SpecificationError(f"factors sum to {sum(factors)} but x has {arr.shape[1]} columns")
     if len(factors) < 2:
-        raise ValueError("even-odd consistency needs at least two factors")
+        raise SpecificationError("even-odd consistency needs at least two factors")
     odd = np.full((arr.shape[0], len(factors)), np.nan)
     even = np.full_like(odd, np.nan)
     start = 0
@@ -329,7 +330,7 @@ def careless_flags(df: pd.DataFrame, instrument: Instrument | None = None) -> pd
     flags["attention_failed"] = pd.array([pd.NA if np.isnan(v) else bool(v) for v in indices["attention_failed"]],
                                          dtype="boolean")
     for note in notes:
-        warnings.warn(note, DataQualityWarning, stacklevel=2)
+        warn(None, note, DataQualityWarning)
     flags.attrs = {"warnings": notes, "n_items": int(indices["n_items"])}
     return flags
 
@@ -544,7 +545,7 @@ def apply_exclusions(
     (0, 'attention item failed')
     """
     if len(flags) != len(df):
-        raise ValueError(f"flags have {len(flags)} rows but the responses have {len(df)}: compute "
+        raise SpecificationError(f"flags have {len(flags)} rows but the responses have {len(df)}: compute "
                          "careless_flags on the same frame")
     reasons = _reasons(flags, rules)
     excluded_pos = {i for i, r in enumerate(reasons) if r}

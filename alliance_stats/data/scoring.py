@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from alliance_stats.core.errors import DataError
+from alliance_stats.core.errors import DataError, SpecificationError
 
 if TYPE_CHECKING:
     from alliance_stats.instrument import Instrument
@@ -314,7 +314,7 @@ def score_responses(df: pd.DataFrame, instrument: Instrument, min_share: float =
     Reference: DESIGN.md section 3 (scores are item means on the 1-7 scale).
     """
     if not 0 < min_share <= 1:
-        raise ValueError(f"min_share must be in (0, 1], got {min_share}")
+        raise SpecificationError(f"min_share must be in (0, 1], got {min_share}")
     for column in ("resp_id", "dyad_id", "role"):
         if column not in df.columns:
             raise DataError(f"the responses have no {column!r} column", column=column,

@@ -537,7 +537,8 @@ def latent_cut(params: SimulationParams, code: str, n_items: int, cut: float, sc
     0.0
     """
     if not scale_min < cut < scale_max:
-        raise ValueError(f"a score cut must lie strictly inside the scale ({scale_min}-{scale_max}), got {cut}")
+        raise SpecificationError(f"a score cut must lie strictly inside the scale ({scale_min}-{scale_max}), got {cut}",
+                                 value=cut)
     thresholds = _thresholds(params, scale_max - scale_min + 1)
     loadings = np.full(n_items, params.loading_of(code))
     resid_sd = np.full(n_items, math.sqrt(params.residual_variance_of(code)))
