@@ -52,6 +52,22 @@ RWG_THRESHOLD = 0.70
 def uniform_null_variance(n_options: int) -> float:
     """Variance of a discrete uniform distribution on ``n_options`` points, ``(A^2 - 1) / 12``.
 
+    Parameters
+    ----------
+    n_options
+        Number of response options ``A`` (at least 2).
+
+    Returns
+    -------
+    float
+        The expected variance ``sigma_EU^2`` of rwg under no agreement.
+
+    References
+    ----------
+    James, L. R., Demaree, R. G., & Wolf, G. (1984), Journal of Applied Psychology 69, 85-98.
+
+    Examples
+    --------
     >>> uniform_null_variance(5), uniform_null_variance(7)
     (2.0, 4.0)
     """
@@ -84,14 +100,16 @@ def rwg_j(items_within_dyad: np.ndarray | pd.DataFrame, n_options: int) -> np.nd
     ``s2`` is capped at ``e2`` so that the index is 0 under more disagreement than chance, as
     ``multilevel::rwg.j``.
 
-    Example
-    -------
+    References
+    ----------
+    James, Demaree and Wolf (1984), equation for r_WG(J); R multilevel 2.7 ``rwg.j``.
+
+    Examples
+    --------
     Two partners answering four items on a 1-7 scale:
 
     >>> round(rwg_j(np.array([[6, 7, 5, 6], [5, 7, 6, 6]]), 7), 6)  # = 60/61
     0.983607
-
-    Reference: James, Demaree and Wolf (1984), equation for r_WG(J); R multilevel 2.7 ``rwg.j``.
     """
     arr = np.asarray(items_within_dyad, dtype=float)
     single = arr.ndim == 2
@@ -136,14 +154,16 @@ def icc_bliese(values: np.ndarray | pd.Series, groups: np.ndarray | pd.Series) -
         of individuals / number of groups (the mean group size, as R ``multilevel::ICC1``). NaN when there are
         fewer than two groups or no within-group degrees of freedom.
 
-    Example
-    -------
+    References
+    ----------
+    Bliese (2000); R multilevel 2.7 ``ICC1``/``ICC2`` (``aov`` one-way ANOVA); equal to psych 2.2.9
+    ``ICC(...)$results`` rows ``ICC1`` and ``ICC1k`` for complete groups of equal size.
+
+    Examples
+    --------
     >>> icc1, icc2 = icc_bliese([1, 2, 5, 6, 3, 3], ["d1", "d1", "d2", "d2", "d3", "d3"])
     >>> round(icc1, 4), round(icc2, 4)
     (0.9216, 0.9592)
-
-    Reference: Bliese (2000); R multilevel 2.7 ``ICC1``/``ICC2`` (``aov`` one-way ANOVA); equal to psych 2.2.9
-    ``ICC(...)$results`` rows ``ICC1`` and ``ICC1k`` for complete groups of equal size.
     """
     y = np.asarray(values, dtype=float)
     g = np.asarray(groups)
@@ -201,16 +221,18 @@ def dyad_agreement(df: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
         both partners' scores), ``n_items``, ``rwg_mean``, ``rwg_median``, ``rwg_share_70`` (share of dyads
         with rwg(j) >= .70), ``icc1``, ``icc2``.
 
-    Example
-    -------
+    References
+    ----------
+    James, Demaree and Wolf (1984); Bliese (2000); see the module docstring.
+
+    Examples
+    --------
     >>> from alliance_stats.instrument import default_instrument
     >>> from alliance_stats.simulate import simulate_alliances
     >>> inst = default_instrument()
     >>> sim = simulate_alliances(50, seed=1, instrument=inst)
     >>> bool(dyad_agreement(sim.responses, inst).loc["LINK", "rwg_mean"] > 0.7)
     True
-
-    Reference: James, Demaree and Wolf (1984); Bliese (2000); see the module docstring.
     """
     from alliance_stats.data.scoring import check_dyad_roles, clean_items, score_responses
 

@@ -709,15 +709,18 @@ def check_responses(
         ``.errors`` and ``.warnings`` (lists of :class:`Finding`), ``.ok``, ``.to_frame()``, ``.to_dict()``,
         ``.summary(lang)``, ``.to_table(lang)``. Rules and their severity: module docstring.
 
-    Example
-    -------
+    References
+    ----------
+    DESIGN.md sections 2-4 and 7; Sammut (1995) and Jaouen's definitions of TPE, start-up phase and strategic
+    alliance; careless-responding thresholds: Curran (2016), Johnson (2005), Meade & Craig (2012).
+
+    Examples
+    --------
     >>> import pandas as pd
     >>> from alliance_stats.instrument import default_instrument
     >>> check = check_responses(pd.DataFrame({"resp_id": ["r1", "r1"]}), default_instrument())
     >>> sorted({f.rule for f in check.errors})[:2]
     ['duplicate_id', 'missing_column']
-
-    Reference: see the module docstring.
     """
     if instrument is None:
         from alliance_stats.instrument import default_instrument

@@ -42,7 +42,27 @@ _DYAD_EXTRA = ("dep_asymmetry", "n_partners")
 
 
 def dyad_column(code: str) -> str:
-    """Name of the dyad-score column of a dyad-level construct (``LINK`` -> ``link``, ``XYZ`` -> ``xyz``)."""
+    """Name of the dyad-score column of a dyad-level construct (``LINK`` -> ``link``, ``XYZ`` -> ``xyz``).
+
+    Parameters
+    ----------
+    code
+        A construct code of the instrument.
+
+    Returns
+    -------
+    str
+        The column of :attr:`Dyads.table` holding the dyad score.
+
+    References
+    ----------
+    DESIGN.md section 3 (dyad scores).
+
+    Examples
+    --------
+    >>> dyad_column("LINK"), dyad_column("XYZ")
+    ('link', 'xyz')
+    """
     return DYAD_COLUMNS.get(code, code.lower())
 
 
@@ -114,8 +134,12 @@ def build_dyads(scores: pd.DataFrame, instrument: Instrument, responses: pd.Data
     DataError
         A role other than ``a``/``b``, or two respondents with the same role in a dyad.
 
-    Example
-    -------
+    References
+    ----------
+    DESIGN.md section 3 (dyad scores, ``dep_asymmetry``); Kenny, Kashy and Cook (2006).
+
+    Examples
+    --------
     >>> from alliance_stats.instrument import default_instrument
     >>> from alliance_stats.simulate import simulate_alliances
     >>> from alliance_stats.data.scoring import score_responses
@@ -124,8 +148,6 @@ def build_dyads(scores: pd.DataFrame, instrument: Instrument, responses: pd.Data
     >>> dyads = build_dyads(score_responses(sim.responses, inst), inst, responses=sim.responses)
     >>> len(dyads.table), list(dyads.table.columns[3:7])
     (30, ['link', 'symmetry', 'trust_shared', 'trust_constrained'])
-
-    Reference: DESIGN.md section 3 (dyad scores, ``dep_asymmetry``); Kenny, Kashy and Cook (2006).
     """
     check_dyad_roles(scores, what="scores", fix_missing="score the responses with score_responses first")
     messages: list[str] = []
@@ -217,8 +239,12 @@ def firms_at_risk(scores: pd.DataFrame, dyads: Dyads, definition: Any = None) ->
         ...), and its dyad's ``link``, ``symmetry``, ``trust_shared``, ``trust_constrained`` (and other dyad
         scores), ``dep_asymmetry``, ``n_partners``. Only rows with ``STARTUP_AT_ALLIANCE == 1``.
 
-    Example
-    -------
+    References
+    ----------
+    DESIGN.md sections 3-4; Sammut (1995).
+
+    Examples
+    --------
     >>> from alliance_stats.instrument import default_instrument
     >>> from alliance_stats.simulate import simulate_alliances
     >>> from alliance_stats.data.scoring import score_responses
@@ -228,8 +254,6 @@ def firms_at_risk(scores: pd.DataFrame, dyads: Dyads, definition: Any = None) ->
     >>> risk = firms_at_risk(scores, build_dyads(scores, inst, responses=sim.responses))
     >>> bool((scores.loc[risk.index, "STARTUP_AT_ALLIANCE"] == 1).all())
     True
-
-    Reference: DESIGN.md sections 3-4; Sammut (1995).
     """
     if "STARTUP_AT_ALLIANCE" not in scores.columns:
         raise DataError("the scores have no STARTUP_AT_ALLIANCE column", column="STARTUP_AT_ALLIANCE",

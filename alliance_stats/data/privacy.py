@@ -56,6 +56,21 @@ EMAIL_PATTERN = re.compile(r"[A-Za-z0-9._%+\-']+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-
 def run_salt() -> str:
     """The random salt of this run (drawn once per process with :func:`secrets.token_hex`, never stored).
 
+    Parameters
+    ----------
+    None
+
+    Returns
+    -------
+    str
+        32 hexadecimal characters, the same for every call in this process.
+
+    References
+    ----------
+    Python :mod:`secrets`; RFC 2104 (HMAC keys).
+
+    Examples
+    --------
     >>> run_salt() == run_salt()
     True
     """
@@ -81,6 +96,24 @@ def _is_missing(value: Any) -> bool:
 def pseudonymise_value(value: Any, salt: str | bytes) -> str | float:
     """Pseudonym of one value (``nan`` for a missing or blank value).
 
+    Parameters
+    ----------
+    value
+        A name, e-mail or identifier (compared after Unicode NFC, whitespace and case folding).
+    salt
+        The HMAC key (see :func:`run_salt`).
+
+    Returns
+    -------
+    str or float
+        ``ps_`` followed by the first hexadecimal digits of HMAC-SHA-256; ``nan`` for a missing value.
+
+    References
+    ----------
+    RFC 2104 (HMAC); EU GDPR art. 4(5) (pseudonymisation).
+
+    Examples
+    --------
     >>> pseudonymise_value("a@b.org", "s") == pseudonymise_value(" A@B.org", "s")
     True
     """
@@ -108,8 +141,12 @@ def pseudonymise(values: pd.Series, salt: str | bytes | None = None) -> pd.Serie
     pandas.Series
         Same index and name, dtype ``str``: ``"ps_"`` + 16 hexadecimal digits, ``nan`` where missing.
 
-    Example
-    -------
+    References
+    ----------
+    RFC 2104 (HMAC); EU GDPR art. 4(5) (pseudonymisation); DESIGN.md section 7.
+
+    Examples
+    --------
     >>> import pandas as pd
     >>> pseudonymise(pd.Series(["Jean"]), salt="k").str.len().tolist()
     [19]
@@ -122,6 +159,24 @@ def pseudonymise(values: pd.Series, salt: str | bytes | None = None) -> pd.Serie
 def scrub_emails(text: Any, salt: str | bytes | None = None) -> Any:
     """Replace every e-mail address inside ``text`` by ``<email ps_...>``; other values pass unchanged.
 
+    Parameters
+    ----------
+    text
+        Any value; only strings are scrubbed.
+    salt
+        The HMAC key (default :func:`run_salt`).
+
+    Returns
+    -------
+    Any
+        ``text`` with each address replaced by its pseudonym.
+
+    References
+    ----------
+    RFC 5322 (address syntax, simplified); EU GDPR art. 4(5).
+
+    Examples
+    --------
     >>> scrub_emails("write to zoe@example.org please", salt="k").startswith("write to <email ps_")
     True
     >>> scrub_emails(3.0)

@@ -100,8 +100,13 @@ def longstring(x: np.ndarray | pd.DataFrame) -> np.ndarray:
     numpy.ndarray
         One float per row (NaN when the row has no answer).
 
-    Example
-    -------
+    References
+    ----------
+    careless 1.2.2 ``longstring`` (Yentes & Wilhelm 2023); Curran, P. G. (2016), J. Experimental Social Psychology
+    66, 4-19.
+
+    Examples
+    --------
     >>> longstring(np.array([[4, 4, 4, 1], [np.nan, np.nan, 2, 2]]))
     array([3., 2.])
     """
@@ -121,8 +126,22 @@ def longstring(x: np.ndarray | pd.DataFrame) -> np.ndarray:
 def irv(x: np.ndarray | pd.DataFrame) -> np.ndarray:
     """Intra-individual response variability: per-row SD of the answered items (n - 1; careless::irv).
 
-    Example
+    Parameters
+    ----------
+    x
+        Respondents x items, numeric, NaN for missing.
+
+    Returns
     -------
+    numpy.ndarray
+        One float per row (NaN with fewer than two answers).
+
+    References
+    ----------
+    careless 1.2.2 ``irv``; Dunn, A. M. et al. (2018), J. Business and Psychology 33, 105-121.
+
+    Examples
+    --------
     >>> irv(np.array([[2.0, 2.0, 2.0], [1.0, np.nan, 3.0]])).round(4).tolist()
     [0.0, 1.4142]
     """
@@ -165,13 +184,23 @@ def _pairwise_cov(arr: np.ndarray) -> np.ndarray:
 def mahalanobis_d2(x: np.ndarray | pd.DataFrame) -> tuple[np.ndarray, list[str]]:
     """Mahalanobis D2 of each row as psych::outlier 2.2.9 computes it (missing answers contribute 0).
 
+    Parameters
+    ----------
+    x
+        Respondents x items, numeric, NaN for missing; the covariance is pairwise-complete (two-pass).
+
     Returns
     -------
     (d2, notes)
         ``d2`` one float per row (NaN when it cannot be computed), ``notes`` why not (empty when fine).
 
-    Example
-    -------
+    References
+    ----------
+    psych 2.2.9 ``outlier`` (Revelle); careless 1.2.2 ``mahad``; Meade & Craig (2012), Psychological Methods 17,
+    437-455.
+
+    Examples
+    --------
     >>> rng = np.random.default_rng(1)
     >>> d2, notes = mahalanobis_d2(rng.normal(size=(200, 3)))
     >>> round(float(d2.mean()), 1), notes  # about the number of items
@@ -221,8 +250,12 @@ def evenodd(x: np.ndarray | pd.DataFrame, factors: Sequence[int]) -> np.ndarray:
         the odd-position and even-position items; NaN when fewer than two factors have both halves or a half
         has no variance. careless::evenodd 1.2.2 returns the negative of this value.
 
-    Example
-    -------
+    References
+    ----------
+    Johnson, J. A. (2005), J. Research in Personality 39, 103-129; careless 1.2.2 ``evenodd``.
+
+    Examples
+    --------
     >>> x = np.array([[1, 1, 1, 4, 4, 4, 7, 7, 7.0], [1, 7, 1, 7, 1, 7, 1, 7, 4.0]])
     >>> evenodd(x, [3, 3, 3]).round(3).tolist()
     [1.0, -1.0]
@@ -264,8 +297,30 @@ def evenodd(x: np.ndarray | pd.DataFrame, factors: Sequence[int]) -> np.ndarray:
 def item_matrix(df: pd.DataFrame, instrument: Instrument, *, reverse: bool = False) -> pd.DataFrame:
     """The construct items as floats (declared missing, out-of-scale and text -> NaN), questionnaire order.
 
-    ``reverse=True`` scores reverse-keyed items as ``(min + max) - x``. Items absent from ``df`` are left out.
-    The input frame is not modified.
+    Parameters
+    ----------
+    df
+        Responses in the canonical layout; not modified.
+    instrument
+        The survey instrument (items, scales, reverse keys).
+    reverse
+        Score reverse-keyed items as ``(min + max) - x``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One column per construct item present in ``df`` (items absent are left out), a ``RangeIndex``.
+
+    References
+    ----------
+    careless 1.2.2 (indices computed on the raw answers; even-odd on the keyed answers).
+
+    Examples
+    --------
+    >>> from alliance_stats.instrument import default_instrument
+    >>> inst = default_instrument()
+    >>> item_matrix(pd.DataFrame({"LINK_1": [4, 99, "x"]}), inst)["LINK_1"].tolist()
+    [4.0, nan, nan]
     """
     columns: dict[str, pd.Series] = {}
     for var in instrument.likert_items():
@@ -306,16 +361,18 @@ def careless_flags(df: pd.DataFrame, instrument: Instrument | None = None) -> pd
         ``attrs["warnings"]`` lists what could not be computed (also issued as :class:`DataQualityWarning`);
         ``attrs["n_items"]`` is the number of items used.
 
-    Example
-    -------
+    References
+    ----------
+    careless 1.2.2; psych 2.2.9 ``outlier``; Johnson (2005); Meade & Craig (2012).
+
+    Examples
+    --------
     >>> from alliance_stats.instrument import default_instrument
     >>> inst = default_instrument()
     >>> row = {v.name: 4.0 for v in inst.likert_items()} | {"resp_id": "r1", "ATTN_1": 5.0}
     >>> flags = careless_flags(pd.DataFrame([row]), inst)
     >>> int(flags.loc["r1", "longstring"]), bool(flags.loc["r1", "attention_failed"])
     (53, True)
-
-    Reference: careless 1.2.2; psych 2.2.9 ``outlier``; Johnson (2005); Meade & Craig (2012).
     """
     if instrument is None:
         from alliance_stats.instrument import default_instrument
@@ -457,6 +514,21 @@ def screening_rules(instrument: Instrument) -> ExclusionRules:
 
     These are warnings only; which respondents are excluded is set in the analysis plan.
 
+    Parameters
+    ----------
+    instrument
+        The survey instrument (its number of construct items sets the longstring threshold).
+
+    Returns
+    -------
+    ExclusionRules
+
+    References
+    ----------
+    Curran (2016); Johnson (2005); Tabachnick, B. G. & Fidell, L. S. (2013), Using multivariate statistics, 6th ed.
+
+    Examples
+    --------
     >>> from alliance_stats.instrument import default_instrument
     >>> screening_rules(default_instrument()).max_longstring
     26
@@ -534,8 +606,12 @@ def apply_exclusions(
         respondent, indexed like ``flags`` (``resp_id``), with ``row`` (1-based), ``dyad_id`` (when
         present), ``rules`` (the rule ids, comma-separated) and ``reasons`` (readable, ``"; "``-separated).
 
-    Example
-    -------
+    References
+    ----------
+    Meade & Craig (2012); Curran (2016); careless 1.2.2.
+
+    Examples
+    --------
     >>> from alliance_stats.instrument import default_instrument
     >>> inst = default_instrument()
     >>> row = {v.name: 4.0 for v in inst.likert_items()} | {"resp_id": "r1", "ATTN_1": 5.0}

@@ -726,14 +726,17 @@ def read_responses(
     ReadError
         The file cannot be read; the message names the file, row, column, value and the fix.
 
-    Example
-    -------
+    References
+    ----------
+    pandas I/O conventions; openpyxl 3.1 (read-only mode); pyreadstat 1.3 (``read_sav``, ``read_dta``); XLSForm /
+    Kobo / ODK export layouts.
+
+    Examples
+    --------
     >>> from alliance_stats.instrument import default_instrument
     >>> read_responses("no/such/file.csv", default_instrument())  # doctest: +IGNORE_EXCEPTION_DETAIL
     Traceback (most recent call last):
     alliance_stats.core.errors.ReadError: no/such/file.csv: the file does not exist.
-
-    Reference: see the module docstring.
     """
     if instrument is None:
         from alliance_stats.instrument import default_instrument

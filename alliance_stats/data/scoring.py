@@ -72,7 +72,26 @@ class CrossedDefinition(BaseModel):
 
 def as_crossed_definition(definition: Any) -> CrossedDefinition:
     """A :class:`CrossedDefinition` from itself, a mapping, or any pydantic model with the same fields
-    (such as the plan's ``outcome`` section); ``None`` gives the default."""
+    (such as the plan's ``outcome`` section); ``None`` gives the default.
+
+    Parameters
+    ----------
+    definition
+        ``None``, a :class:`CrossedDefinition`, a mapping or a pydantic model with its fields.
+
+    Returns
+    -------
+    CrossedDefinition
+
+    References
+    ----------
+    Sammut (1995) for the end of the start-up phase; DESIGN.md section 3.
+
+    Examples
+    --------
+    >>> as_crossed_definition({"kind": "breakeven"}).kind
+    'breakeven'
+    """
     if definition is None:
         return CrossedDefinition()
     if isinstance(definition, CrossedDefinition):
@@ -108,8 +127,12 @@ def reverse_items(df: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
         A copy with the reverse-keyed items reversed. Values outside the scale (declared missing codes such
         as 99, stray codes) and missing values are left as they are, so reversing twice is the identity.
 
-    Example
-    -------
+    References
+    ----------
+    DESIGN.md section 3 (reverse-keyed items scored ``(min + max) - x``).
+
+    Examples
+    --------
     >>> from alliance_stats.instrument import default_instrument
     >>> inst = default_instrument()
     >>> name = inst.reverse_keyed_items()[0]
@@ -223,6 +246,19 @@ def clean_items(df: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
     DataError
         An item column is missing, holds text, or holds a code that is neither on the scale nor a declared
         missing code (the message names the row, ``resp_id``, column and value).
+
+    References
+    ----------
+    DESIGN.md section 3 (declared missing codes are missing answers).
+
+    Examples
+    --------
+    >>> from alliance_stats.instrument import default_instrument
+    >>> from alliance_stats.simulate import simulate_alliances
+    >>> inst = default_instrument()
+    >>> items = clean_items(simulate_alliances(5, seed=1, instrument=inst).responses, inst)
+    >>> items.shape == (10, len(inst.likert_items())), bool(items.max().max() <= 7)
+    (True, True)
     """
     items = instrument.likert_items()
     missing_columns = [var.name for var in items if var.name not in df.columns]
@@ -302,16 +338,18 @@ def score_responses(df: pd.DataFrame, instrument: Instrument, min_share: float =
         Missing ``resp_id``/``dyad_id``/``role`` column, duplicated ``resp_id``, or a bad item answer (see
         :func:`clean_items`).
 
-    Example
-    -------
+    References
+    ----------
+    DESIGN.md section 3 (scores are item means on the 1-7 scale).
+
+    Examples
+    --------
     >>> from alliance_stats.instrument import default_instrument
     >>> from alliance_stats.simulate import simulate_alliances
     >>> inst = default_instrument()
     >>> scores = score_responses(simulate_alliances(20, seed=3, instrument=inst).responses, inst)
     >>> list(scores.columns[:2]), scores.index.name
     (['dyad_id', 'role'], 'resp_id')
-
-    Reference: DESIGN.md section 3 (scores are item means on the 1-7 scale).
     """
     if not 0 < min_share <= 1:
         raise SpecificationError(f"min_share must be in (0, 1], got {min_share}")
@@ -369,14 +407,16 @@ def crossed_outcome(scores: pd.DataFrame, definition: Any = None) -> pd.Series:
         Three-valued logic: a firm fails as soon as one known condition fails (e.g. ``BREAKEVEN == 0`` with
         AWARE missing gives 0); it crosses when every condition is known and holds; otherwise NaN.
 
-    Example
-    -------
+    References
+    ----------
+    Sammut (1995); DESIGN.md section 3.
+
+    Examples
+    --------
     >>> s = pd.DataFrame({"BREAKEVEN": [1, 1, 0, 1], "AWARE": [6.0, 4.5, 6.0, np.nan],
     ...                   "TRANSF": [5.0, 6.0, 6.0, 6.0]})
     >>> crossed_outcome(s).tolist()
     [1.0, 0.0, 0.0, nan]
-
-    Reference: Sammut (1995); DESIGN.md section 3.
     """
     spec = as_crossed_definition(definition)
     needed = ["BREAKEVEN"] + (["AWARE", "TRANSF"] if spec.kind == "sammut" else [])

@@ -95,6 +95,23 @@ def _alnum(text: str) -> str:
 def condition_text(instrument: Instrument, condition: ConditionExpr | None) -> str:
     """A skip condition as plain text (named conditions expanded), e.g. ``EMPLOYEES <= 10``.
 
+    Parameters
+    ----------
+    instrument
+        The instrument (resolves named conditions).
+    condition
+        A skip condition, or ``None`` (empty text).
+
+    Returns
+    -------
+    str
+
+    References
+    ----------
+    XLSForm specification, ``relevant`` column (https://xlsform.org).
+
+    Examples
+    --------
     >>> from alliance_stats.instrument import default_instrument
     >>> inst = default_instrument()
     >>> condition_text(inst, inst.conditions["small_firm"])
@@ -206,7 +223,29 @@ class LimeSurveyLayout:
 
 
 def limesurvey_layout(instrument: Instrument) -> LimeSurveyLayout:
-    """The LimeSurvey question layout of ``instrument`` (see :class:`LimeSurveyLayout`)."""
+    """The LimeSurvey question layout of ``instrument`` (see :class:`LimeSurveyLayout`).
+
+    Parameters
+    ----------
+    instrument
+        A loaded instrument.
+
+    Returns
+    -------
+    LimeSurveyLayout
+        Question codes and response columns as LimeSurvey names them.
+
+    References
+    ----------
+    LimeSurvey manual, "Tab Separated Value import and export of survey structure".
+
+    Examples
+    --------
+    >>> from alliance_stats.instrument import default_instrument
+    >>> inst = default_instrument()
+    >>> isinstance(limesurvey_layout(inst).column(inst.variable("EMPLOYEES")), str)
+    True
+    """
     return LimeSurveyLayout(instrument)
 
 
@@ -218,7 +257,28 @@ def _range(instrument: Instrument, var: Variable) -> tuple[int | None, int | Non
 
 
 def codebook_records(instrument: Instrument) -> list[dict[str, Any]]:
-    """The codebook as a list of dicts (JSON-ready), one per variable, keys :data:`CODEBOOK_COLUMNS`."""
+    """The codebook as a list of dicts (JSON-ready), one per variable, keys :data:`CODEBOOK_COLUMNS`.
+
+    Parameters
+    ----------
+    instrument
+        A loaded instrument.
+
+    Returns
+    -------
+    list of dict
+        One record per variable, in questionnaire order.
+
+    References
+    ----------
+    DESIGN.md section 3 (the codebook); XLSForm specification (https://xlsform.org).
+
+    Examples
+    --------
+    >>> from alliance_stats.instrument import default_instrument
+    >>> codebook_records(default_instrument())[0]["name"]
+    'resp_id'
+    """
     layout = limesurvey_layout(instrument)
     records: list[dict[str, Any]] = []
     for position, var in enumerate(instrument.variables, start=1):
@@ -272,8 +332,12 @@ def codebook(instrument: Instrument) -> pd.DataFrame:
         ``scale_min``/``scale_max``/``attention_expected`` are nullable integers (``Int64``); value labels are
         dicts and missing codes lists (object columns).
 
-    Example
-    -------
+    References
+    ----------
+    DESIGN.md section 3 (the codebook); XLSForm specification (https://xlsform.org).
+
+    Examples
+    --------
     >>> from alliance_stats.instrument import default_instrument
     >>> book = codebook(default_instrument())
     >>> int(book["personal"].sum())

@@ -129,6 +129,22 @@ def neutralise_cell(text: str) -> str:
     A text whose first character after any leading apostrophes is ``=``, ``+``, ``-``, ``@``, a tab or a
     carriage return gets one more leading apostrophe, so that no spreadsheet evaluates it.
 
+    Parameters
+    ----------
+    text
+        One cell's text.
+
+    Returns
+    -------
+    str
+        The text, prefixed by an apostrophe when a spreadsheet could read it as a formula.
+
+    References
+    ----------
+    OWASP, "CSV Injection" (https://owasp.org/www-community/attacks/CSV_Injection); DESIGN.md section 7.
+
+    Examples
+    --------
     >>> neutralise_cell("=HYPERLINK(\\"http://x\\")")
     '\\'=HYPERLINK("http://x")'
     >>> neutralise_cell("Oui")
@@ -141,7 +157,27 @@ def neutralise_cell(text: str) -> str:
 
 
 def restore_cell(text: str) -> str:
-    """Undo :func:`neutralise_cell` (exact inverse)."""
+    """Undo :func:`neutralise_cell` (exact inverse).
+
+    Parameters
+    ----------
+    text
+        A cell text written by :func:`neutralise_cell`.
+
+    Returns
+    -------
+    str
+        The original text.
+
+    References
+    ----------
+    OWASP, "CSV Injection"; DESIGN.md section 7.
+
+    Examples
+    --------
+    >>> restore_cell(neutralise_cell("=1+1")), restore_cell("'ok")
+    ('=1+1', "'ok")
+    """
     stripped = text.lstrip("'")
     if text.startswith("'") and stripped[:1] in _DANGEROUS and stripped:
         return text[1:]
@@ -790,6 +826,18 @@ def read_codebook(payload: bytes, fmt: str) -> list[dict[str, Any]]:
     -------
     list of dict
         Equal to :func:`alliance_stats.instrument.codebook.codebook_records` of the exported instrument.
+
+    References
+    ----------
+    DESIGN.md section 3 (the codebook); the ``codebook-json`` export of :func:`export_instrument`.
+
+    Examples
+    --------
+    >>> from alliance_stats.instrument import default_instrument
+    >>> from alliance_stats.instrument.codebook import codebook_records
+    >>> inst = default_instrument()
+    >>> read_codebook(export_instrument(inst, "codebook-json"), "codebook-json") == codebook_records(inst)
+    True
     """
     if fmt == "codebook-json":
         return list(json.loads(payload.decode("utf-8"))["variables"])
@@ -904,8 +952,13 @@ def export_instrument(instrument: Instrument, fmt: str, lang: str = "both") -> b
     InstrumentError
         Unknown format or language, or an instrument that a tool's naming rules cannot represent.
 
-    Example
-    -------
+    References
+    ----------
+    XLSForm specification (https://xlsform.org) and pyxform 4.5; LimeSurvey manual, "Tab Separated Value import and
+    export of survey structure"; IBM SPSS Statistics ``.sav`` format via pyreadstat 1.3.
+
+    Examples
+    --------
     >>> from alliance_stats.instrument import default_instrument
     >>> xlsx = export_instrument(default_instrument(), "xlsform", "both")
     >>> xlsx[:2]

@@ -278,6 +278,16 @@ def parse_instrument(text: str, file: str = "<string>") -> Instrument:
     ------
     InstrumentError
         The first problem found, with file and YAML line.
+
+    References
+    ----------
+    PyYAML 6 ``SafeLoader``; DESIGN.md sections 3 and 7.
+
+    Examples
+    --------
+    >>> inst = parse_instrument(DEFAULT_INSTRUMENT_PATH.read_text(encoding="utf-8"))
+    >>> inst.source is None, len(inst.construct_codes()) > 0
+    (True, True)
     """
     data, loc = _read_yaml(text, file)
     data = _require_mapping(data, (), loc, "the instrument file")
@@ -590,8 +600,12 @@ def load_instrument(path: str | Path) -> Instrument:
         File missing or unreadable, or any of the problems listed in the module docstring, with the file
         and the YAML line.
 
-    Example
-    -------
+    References
+    ----------
+    PyYAML 6 ``SafeLoader``; DESIGN.md sections 3 and 7.
+
+    Examples
+    --------
     >>> inst = load_instrument(DEFAULT_INSTRUMENT_PATH)
     >>> inst.variable("EMPLOYEES").type
     'integer'
@@ -616,6 +630,10 @@ def default_instrument() -> Instrument:
 
     Read with :mod:`importlib.resources`, so it works from a checkout and from an installed wheel alike;
     ``surveys/alliance_startup.yaml`` at the top of the repository is the copy a user edits.
+
+    Parameters
+    ----------
+    None
 
     Returns
     -------

@@ -85,6 +85,10 @@ def is_numeric_variable(var: Any, instrument: Instrument | None) -> bool:
     -------
     bool
 
+    References
+    ----------
+    DESIGN.md section 3 (variable types); XLSForm specification, ``select_one`` with numeric codes.
+
     Examples
     --------
     >>> from alliance_stats.instrument import default_instrument
@@ -249,6 +253,10 @@ def to_labels(truth: np.ndarray) -> list[str]:
     Returns
     -------
     list of str
+
+    References
+    ----------
+    Kleene (1952), strong three-valued logic.
 
     Examples
     --------

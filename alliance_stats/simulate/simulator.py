@@ -533,6 +533,30 @@ def latent_cut(params: SimulationParams, code: str, n_items: int, cut: float, sc
                scale_max: int = 7) -> float:
     """Latent value at which the expected score of construct ``code`` equals ``cut`` (step 9).
 
+    Parameters
+    ----------
+    params
+        The simulation parameters (loading, residual variance, thresholds).
+    code
+        The construct code.
+    n_items
+        Number of items of the construct.
+    cut
+        The score cut (strictly inside the scale).
+    scale_min, scale_max
+        The response scale.
+
+    Returns
+    -------
+    float
+        The latent value ``h`` (Brent's root of expected score minus cut).
+
+    References
+    ----------
+    Module docstring, step 9; Sammut (1995) for the AWARE/TRANSF cuts.
+
+    Examples
+    --------
     >>> round(latent_cut(SimulationParams(), "AWARE", 5, 4.0), 6)
     0.0
     """
