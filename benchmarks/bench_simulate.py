@@ -12,7 +12,8 @@ import time
 import warnings
 
 from alliance_stats.core.errors import DataQualityWarning
-from alliance_stats.data import build_dyads, score_responses
+from alliance_stats.data import ExclusionRules, build_dyads, careless_flags, score_responses
+from alliance_stats.data.quality import careless_exclusions
 from alliance_stats.instrument import default_instrument
 from alliance_stats.simulate import simulate_alliances
 
@@ -39,7 +40,14 @@ def main() -> None:
         warnings.simplefilter("ignore", DataQualityWarning)
         dyad_ms = median_ms(lambda k: build_dyads(scores[k], inst))
         agree_ms = median_ms(lambda k: build_dyads(scores[k], inst, responses=sims[k].responses))
+    rules = ExclusionRules(fail_attention=True, max_longstring=20, mahalanobis_p=0.001, max_missing_share=0.5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataQualityWarning)
+        flags_ms = median_ms(lambda k: careless_flags(sims[k].responses, inst), repeats=10)
+        excl_ms = median_ms(lambda k: careless_exclusions(sims[k].responses, inst, rules))
     print(f"simulate_alliances(300 dyads): {sim_ms:6.1f} ms  ({sim_ms / BUDGET_MS:.2f} x the 50 ms budget)")
+    print(f"careless_flags(600 respondents, every index): {flags_ms:6.1f} ms;  careless_exclusions (the plan's "
+          f"rules, as the power analysis calls it): {excl_ms:6.1f} ms")
     print(f"score_responses(600 respondents): {score_ms:6.1f} ms")
     print(f"build_dyads (ICC only): {dyad_ms:6.1f} ms;  with rwg(j) from the items: {agree_ms:6.1f} ms")
 

@@ -386,3 +386,16 @@ def test_recovery_holds_across_many_seeds():
     hits = np.array(hits)
     assert hits.mean() >= 0.88 and np.quantile(hits, 0.05) >= 0.85
     assert worst_r >= 0.80
+
+
+def test_a_question_whose_condition_is_unknown_is_not_shown():
+    """The simulator and the data check share the three-valued evaluator: a condition on a missing answer is
+    unknown, its negation too, and the simulator shows a question only where its condition is true."""
+    from alliance_stats.instrument import Condition, NotOf
+    from alliance_stats.simulate.simulator import _condition_mask
+
+    answered = Condition(variable="BREAKEVEN", op="==", value=1)
+    frame = {"BREAKEVEN": np.array([1.0, 0.0, np.nan])}
+    assert _condition_mask(answered, INSTRUMENT, frame, 3).tolist() == [True, False, False]
+    assert _condition_mask(NotOf(**{"not": answered}), INSTRUMENT, frame, 3).tolist() == [False, True, False]
+    assert _condition_mask(answered, INSTRUMENT, {}, 3).tolist() == [False, False, False]  # variable absent
