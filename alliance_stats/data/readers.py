@@ -81,6 +81,7 @@ import pandas as pd
 from alliance_stats.core.errors import ReadError
 from alliance_stats.data.privacy import pseudonymise, scrub_emails
 from alliance_stats.instrument import Instrument, Variable
+from alliance_stats.instrument.skiplogic import is_blank as _is_blank
 from alliance_stats.instrument.skiplogic import is_numeric_variable
 
 __all__ = ["read_responses", "SUPPORTED_EXTENSIONS", "NUMERIC_TYPES", "is_numeric_variable", "TOOL_METADATA"]
@@ -127,14 +128,6 @@ _RESP_ID_FALLBACK = ("_uuid", "instanceid", "key", "_id", "id")
 def _norm_label(text: str) -> str:
     text = unicodedata.normalize("NFC", str(text)).replace("\u2019", "'").replace("\u00a0", " ")
     return " ".join(text.split()).casefold()
-
-
-def _is_blank(value: Any) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    if isinstance(value, float | np.floating) and math.isnan(value):
-        return True
-    return isinstance(value, str) and not value.strip()
 
 
 # ------------------------------------------------------------------------------------------ raw tables

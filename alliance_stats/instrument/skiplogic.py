@@ -60,7 +60,7 @@ from alliance_stats.core.errors import SpecificationError
 if TYPE_CHECKING:
     from alliance_stats.instrument.model import ConditionExpr, Instrument
 
-__all__ = ["FALSE", "UNKNOWN", "TRUE", "evaluate", "to_labels", "is_numeric_variable"]
+__all__ = ["FALSE", "UNKNOWN", "TRUE", "evaluate", "to_labels", "is_numeric_variable", "is_blank"]
 
 #: Truth values (int8), ordered so that "and" is the minimum and "or" the maximum.
 FALSE, UNKNOWN, TRUE = np.int8(0), np.int8(1), np.int8(2)
@@ -103,7 +103,27 @@ def is_numeric_variable(var: Any, instrument: Instrument | None) -> bool:
     return False
 
 
-def _is_missing(value: Any) -> bool:
+def is_blank(value: Any) -> bool:
+    """True for a missing answer: ``None``, ``pd.NA``, ``NaT``, NaN or a blank string (used by the readers too).
+
+    Parameters
+    ----------
+    value
+        One cell.
+
+    Returns
+    -------
+    bool
+
+    References
+    ----------
+    pandas missing-data conventions (``None``, ``NaN``, ``pd.NA``, ``NaT``).
+
+    Examples
+    --------
+    >>> [is_blank(v) for v in (None, float("nan"), "  ", "0", 0)]
+    [True, True, True, False, False]
+    """
     if value is None or value is pd.NA or value is pd.NaT:
         return True
     if isinstance(value, float | np.floating) and math.isnan(value):
@@ -113,7 +133,7 @@ def _is_missing(value: Any) -> bool:
 
 def _as_text(value: Any) -> str | None:
     """A cell as stripped text (whole numbers without ``.0``); ``None`` when missing or blank."""
-    if _is_missing(value):
+    if is_blank(value):
         return None
     if isinstance(value, float | np.floating) and float(value).is_integer():
         return str(int(value))
@@ -163,7 +183,7 @@ def _looks_numeric(values: np.ndarray, target: Any) -> bool:
         float(target)
     except (TypeError, ValueError):
         return False
-    answered = [v for v in values if not _is_missing(v)]
+    answered = [v for v in values if not is_blank(v)]
     return bool(np.isnan(_numeric(answered)).sum() == 0)
 
 
