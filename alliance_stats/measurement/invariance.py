@@ -132,8 +132,8 @@ def invariance(
     -------
     InvarianceTable
         ``.steps``: a DataFrame indexed by step; columns ``npar``, ``chisq``, ``df``, ``pvalue``, ``cfi``,
-        ``tli``, ``rmsea``, ``rmsea.ci.lower``, ``rmsea.ci.upper``, ``srmr``, ``aic``, ``bic`` (lavaan fitMeasures of the
-        multi-group model) and, against the previous step, ``chisq_diff``, ``df_diff``, ``p_diff``
+        ``tli``, ``rmsea``, ``rmsea.ci.lower``, ``rmsea.ci.upper``, ``srmr``, ``aic``, ``bic`` (lavaan
+        fitMeasures of the multi-group model) and, against the previous step, ``chisq_diff``, ``df_diff``, ``p_diff``
         (lavTestLRT), ``delta_cfi`` and ``delta_rmsea`` (step minus previous step). With MLR also
         ``chisq.scaled``, ``pvalue.scaled``, ``chisq.scaling.factor`` and ``cfi_reported``/``rmsea_reported``
         (the robust or scaled index the deltas use). The fitted models are in ``.fits``; warnings of every

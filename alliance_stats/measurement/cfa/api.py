@@ -62,7 +62,6 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import ThreadpoolController
 
-import alliance_stats.measurement.cfa.engine as engine
 from alliance_stats.core.errors import (
     AnalysisWarning,
     ConvergenceWarning,
@@ -71,7 +70,7 @@ from alliance_stats.core.errors import (
     SpecificationError,
 )
 from alliance_stats.core.results import warn
-from alliance_stats.measurement.cfa import robust
+from alliance_stats.measurement.cfa import engine, robust
 from alliance_stats.measurement.cfa.fit import fit_measures
 from alliance_stats.measurement.cfa.results import SINGLE_GROUP, CFAResult
 from alliance_stats.measurement.cfa.solution import (

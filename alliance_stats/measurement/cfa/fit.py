@@ -15,7 +15,7 @@ import math
 import numpy as np
 from scipy import optimize, special
 
-import alliance_stats.measurement.cfa.engine as engine
+from alliance_stats.measurement.cfa import engine
 
 __all__ = ["FIT_MEASURES", "cfi", "fit_measures", "rmsea", "rmsea_ci", "robust_indices", "scaled_fit", "srmr",
            "tli"]

@@ -2,9 +2,9 @@
 
 Internal module of :func:`alliance_stats.measurement.cfa` (the matrix algebra first, then the estimators that
 use it: :func:`satorra_bentler`, :func:`yuan_bentler` and lavaan's FIML-corrected robust indices). Likert items
-are bounded and often skewed, so the normal-theory chi-square and standard errors of ML are too optimistic; ``MLM`` keeps the ML estimates and
-corrects both with the fourth moments of the data (Satorra and Bentler 1994), as lavaan 0.6 does for complete
-data in one group (``se = "robust.sem"``, ``test = "satorra.bentler"``):
+are bounded and often skewed, so the normal-theory chi-square and standard errors of ML are too optimistic;
+``MLM`` keeps the ML estimates and corrects both with the fourth moments of the data (Satorra and Bentler
+1994), as lavaan 0.6 does for complete data in one group (``se = "robust.sem"``, ``test = "satorra.bentler"``):
 
 - ``Gamma``: asymptotic covariance of ``vech(S)``, the covariance (divisor N) of ``vech((x_i - xbar)(x_i -
   xbar)')`` over the rows (``lav_samplestats_Gamma``, no mean structure);
@@ -36,9 +36,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import linalg
 
-import alliance_stats.measurement.cfa.engine as engine
 from alliance_stats.core.errors import ConvergenceWarning, SpecificationError
 from alliance_stats.core.results import warn
+from alliance_stats.measurement.cfa import engine
 from alliance_stats.measurement.cfa.fit import robust_indices, scaled_fit
 
 

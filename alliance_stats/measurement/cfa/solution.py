@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-import alliance_stats.measurement.cfa.engine as engine
 from alliance_stats.core.errors import HeywoodWarning, SpecificationError
 from alliance_stats.core.results import warn
+from alliance_stats.measurement.cfa import engine
 
 __all__ = ["check_identified", "check_solution", "parameter_frame", "vcov_of_information"]
 
