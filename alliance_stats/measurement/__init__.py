@@ -21,7 +21,13 @@ from alliance_stats.measurement.invariance import InvarianceTable, invariance
 from alliance_stats.measurement.items import ItemAnalysisResult, item_analysis, item_analysis_table
 from alliance_stats.measurement.reliability import AlphaResult, cronbach_alpha, reliability_table
 from alliance_stats.measurement.syntax import MeasurementModel, parse_model
-from alliance_stats.measurement.tables import construct_item_table, reliability_validity_table
+from alliance_stats.measurement.tables import (
+    construct_item_table,
+    convergent_validity_frame,
+    factorability_table,
+    reliability_validity_table,
+    standardized_composite_reliability,
+)
 from alliance_stats.measurement.validity import (
     FornellLarckerMatrix,
     HTMTMatrix,
@@ -54,7 +60,10 @@ __all__ = [
     "item_analysis",
     "item_analysis_table",
     "construct_item_table",
+    "convergent_validity_frame",
+    "factorability_table",
     "reliability_validity_table",
+    "standardized_composite_reliability",
     "AlphaResult",
     "cronbach_alpha",
     "reliability_table",
