@@ -429,7 +429,7 @@ def cronbach_alpha(
     >>> round(res.alpha, 2), res.k, res.n
     (0.74, 4, 300)
     >>> [round(x, 3) for x in res.ci]
-    [0.694, 0.781]
+    [0.692, 0.788]
     """
     frame = as_item_frame(items, min_items=2, what="Cronbach's alpha")
     names = list(frame.columns)
