@@ -163,6 +163,10 @@ def item_analysis_table(result: ItemAnalysisResult, lang: str = "en") -> Table:
     Table
         Key ``item_analysis``.
 
+    References
+    ----------
+    Revelle, W. (2022). psych 2.2.9, ``describe`` and ``alpha``.
+
     Examples
     --------
     >>> import pandas as pd

@@ -512,7 +512,33 @@ def cronbach_alpha(
 
 def reliability_table(results: Mapping[str, AlphaResult], lang: str = "en") -> Table:
     """One row per scale: items, respondents, alpha with its interval, standardised alpha, mean inter-item
-    correlation (the reliability table of a validation paper)."""
+    correlation (the reliability table of a validation paper).
+
+    Parameters
+    ----------
+    results
+        Scale name -> :func:`cronbach_alpha` result.
+    lang
+        ``"en"`` or ``"fr"``.
+
+    Returns
+    -------
+    Table
+        Key ``reliability``.
+
+    References
+    ----------
+    Revelle, W. (2022). psych 2.2.9, ``alpha`` (``raw_alpha``, ``std.alpha``, ``average_r``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(1)
+    >>> f = rng.normal(size=200)
+    >>> items = pd.DataFrame({f"i{j}": f + rng.normal(size=200) for j in range(3)})
+    >>> reliability_table({"S": cronbach_alpha(items)}).frame.columns.tolist()
+    ['Items', 'n', 'alpha', 'CI lower', 'CI upper', 'Standardised alpha', 'Mean inter-item r']
+    """
     check_lang(lang)
     rows = {name: res.summary() for name, res in results.items()}
     frame = pd.DataFrame.from_dict(rows, orient="index")

@@ -53,6 +53,10 @@ def construct_item_table(results: Mapping[str, ItemAnalysisResult], reversed_ite
     Table
         One row per item: construct, reversed mark, then :data:`~alliance_stats.measurement.items.ITEM_COLUMNS`.
 
+    References
+    ----------
+    Revelle, W. (2022). psych 2.2.9, ``describe`` (type 3) and ``alpha`` (``r.drop``, ``alpha.drop``).
+
     Examples
     --------
     >>> import pandas as pd
@@ -109,8 +113,33 @@ def standardized_composite_reliability(std_loadings: np.ndarray) -> float:
 def convergent_validity_frame(alphas: Mapping[str, AlphaResult], fit: CFAResult | None) -> pd.DataFrame:
     """Alpha with its interval, and omega, CR and AVE from the CFA (NaN without one), one row per construct.
 
-    Columns ``k``, ``n``, ``alpha``, ``alpha_low``, ``alpha_high``, ``omega``, ``cr``, ``ave``; indexed by
-    construct code (the keys of ``alphas``, which name the CFA's factors).
+    Parameters
+    ----------
+    alphas
+        Construct code -> :func:`cronbach_alpha` result; the codes name the CFA's factors.
+    fit
+        The :func:`cfa` result of all constructs, or ``None`` when it could not be estimated.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``k``, ``n``, ``alpha``, ``alpha_low``, ``alpha_high``, ``omega`` (compRelSEM), ``cr`` (from
+        the standardized loadings), ``ave``; indexed by construct code.
+
+    References
+    ----------
+    Cronbach (1951); semTools 0.5-6 ``compRelSEM()`` and ``AVE()``; Fornell & Larcker (1981).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from alliance_stats.measurement import cfa, cronbach_alpha
+    >>> hs = pd.read_csv("tests/fixtures/measurement/holzinger_swineford_1939.csv")
+    >>> model = "visual =~ x1 + x2 + x3\\ntextual =~ x4 + x5 + x6"
+    >>> alphas = {"visual": cronbach_alpha(hs[["x1", "x2", "x3"]]), "textual": cronbach_alpha(hs[["x4", "x5", "x6"]])}
+    >>> frame = convergent_validity_frame(alphas, cfa(hs, model))
+    >>> frame[["alpha", "omega", "ave"]].round(3).loc["textual"].tolist()
+    [0.883, 0.885, 0.721]
     """
     rows = []
     for code, a in alphas.items():
@@ -128,7 +157,31 @@ def reliability_validity_table(frame: pd.DataFrame, labels: Mapping[str, str], c
                                lang: str = "en") -> Table:
     """Reliability and convergent validity table (key ``reliability``) of :func:`convergent_validity_frame`.
 
-    ``labels`` maps construct codes to the names shown; ``ci_method`` names alpha's interval in the note.
+    Parameters
+    ----------
+    frame
+        Result of :func:`convergent_validity_frame`.
+    labels
+        Construct code -> the name shown.
+    ci_method
+        Name of alpha's interval method (``"feldt"`` or ``"bootstrap"``), quoted in the note.
+    lang
+        ``"en"`` or ``"fr"``.
+
+    Returns
+    -------
+    Table
+
+    References
+    ----------
+    Nunnally (1978) and Fornell & Larcker (1981) for the thresholds quoted in the note.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"k": [3], "n": [100], "alpha": [0.8], "alpha_low": [0.7], "alpha_high": [0.85],
+    ...                       "omega": [0.81], "cr": [0.8], "ave": [0.6]}, index=["F"])
+    >>> reliability_validity_table(frame, {"F": "Trust"}, "feldt").frame.columns.tolist()
+    ['k', 'n', 'α', '95% CI low', '95% CI high', 'ω', 'CR', 'AVE']
     """
     check_lang(lang)
     reliability = frame.set_axis(pd.Index([labels[c] for c in frame.index]), axis=0)
@@ -147,8 +200,39 @@ def reliability_validity_table(frame: pd.DataFrame, labels: Mapping[str, str], c
 def factorability_table(kmo: KMOResult | None, bartlett: BartlettResult | None,
                         parallel: ParallelAnalysisResult | None, *, n_constructs: int, n_obs: int, n_iter: int,
                         lang: str = "en") -> Table:
-    """KMO, Bartlett's test and the parallel analysis's suggestion in one column (key ``efa_diagnostics``);
-    a diagnostic that could not be computed (``None``) shows as missing."""
+    """KMO, Bartlett's test and the parallel analysis's suggestion in one column (key ``efa_diagnostics``).
+
+    Parameters
+    ----------
+    kmo, bartlett, parallel
+        Results of :func:`kmo`, :func:`bartlett_sphericity` and :func:`parallel_analysis`; ``None`` for a
+        diagnostic that could not be computed (shown as missing).
+    n_constructs
+        Number of constructs in the CFA model (shown beside the suggested number of factors).
+    n_obs
+        Respondents behind the pairwise correlations.
+    n_iter
+        Simulated data sets of the parallel analysis (quoted in the note).
+    lang
+        ``"en"`` or ``"fr"``.
+
+    Returns
+    -------
+    Table
+
+    References
+    ----------
+    Kaiser (1974); Bartlett (1951); Horn (1965); psych 2.2.9 ``KMO``, ``cortest.bartlett``, ``fa.parallel``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from alliance_stats.measurement import bartlett_sphericity, kmo
+    >>> hs = pd.read_csv("tests/fixtures/measurement/holzinger_swineford_1939.csv")[[f"x{j}" for j in range(1, 10)]]
+    >>> table = factorability_table(kmo(hs), bartlett_sphericity(hs), None, n_constructs=3, n_obs=301, n_iter=100)
+    >>> table.frame["Value"].round(3).tolist()[:3]
+    [0.752, 904.097, 36.0]
+    """
     check_lang(lang)
     values = [kmo.msa if kmo else np.nan, bartlett.chisq if bartlett else np.nan,
               bartlett.df if bartlett else np.nan, bartlett.p if bartlett else np.nan,

@@ -296,6 +296,20 @@ def cfa(
     ConvergenceWarning, HeywoodWarning, SparseDataWarning, DataQualityWarning
         Also listed in ``result.warnings``.
 
+    References
+    ----------
+    Rosseel, Y. (2012). lavaan: An R package for structural equation modeling. *Journal of Statistical
+    Software*, 48(2), 1-36 (lavaan 0.6-14 ``cfa()``, ``fitMeasures()``, ``parameterEstimates()``,
+    ``standardizedSolution()``); semTools 0.5-6 ``compRelSEM()`` and ``AVE()``.
+    Satorra, A., & Bentler, P. M. (1994). Corrections to test statistics and standard errors in covariance
+    structure analysis. In *Latent variables analysis* (pp. 399-419). Sage (MLM).
+    Yuan, K.-H., & Bentler, P. M. (2000). Three likelihood-based methods for mean and covariance structure
+    analysis with nonnormal missing data. *Sociological Methodology*, 30, 165-200 (MLR).
+    Brosseau-Liard, P. E., & Savalei, V. (2014). Adjusting incremental fit indices for nonnormality.
+    *Multivariate Behavioral Research*, 49(5), 460-470 (robust CFI and TLI).
+    Hu, L., & Bentler, P. M. (1999). Cutoff criteria for fit indexes in covariance structure analysis.
+    *Structural Equation Modeling*, 6(1), 1-55.
+
     Examples
     --------
     >>> import pandas as pd
@@ -303,9 +317,8 @@ def cfa(
     >>> res = cfa(hs, "visual =~ x1 + x2 + x3\\ntextual =~ x4 + x5 + x6\\nspeed =~ x7 + x8 + x9")
     >>> round(res.fit["chisq"], 3), int(res.fit["df"]), round(res.fit["rmsea"], 3)
     (85.306, 24, 0.092)
-
-    Reference: lavaan 0.6-14 ``cfa()``, ``fitMeasures()``, ``parameterEstimates()``,
-    ``standardizedSolution()``; semTools 0.5-6 ``compRelSEM()`` and ``AVE()``.
+    >>> sorted(res.to_tables())
+    ['cfa_factor_corr', 'cfa_fit', 'cfa_loadings', 'cfa_reliability']
     """
     settings = _check_options(estimator, missing, group, tuple(group_equal))
     with _single_threaded_blas():
