@@ -130,7 +130,7 @@ def fornell_larcker(cfa_result: CFAResult) -> FornellLarckerMatrix:
                                              columns=list(cfa_result.factor_corr.columns)))
 
 
-def htmt(data: pd.DataFrame, model: str | MeasurementModel, missing: str = "listwise") -> HTMTMatrix:
+def htmt(data: pd.DataFrame, model: str | MeasurementModel, *, missing: str = "listwise") -> HTMTMatrix:
     """Heterotrait-monotrait ratio of correlations, as semTools 0.5-6 ``htmt()`` with its defaults.
 
     Parameters

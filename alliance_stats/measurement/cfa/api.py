@@ -243,10 +243,10 @@ def _prepare(data: pd.DataFrame, model: MeasurementModel, missing: str, group: s
 def cfa(
     data: pd.DataFrame,
     model: str | MeasurementModel,
+    *,
     estimator: str = "ML",
     missing: str = "listwise",
     group: str | None = None,
-    *,
     group_equal: Sequence[str] = (),
     allow_cross_loadings: bool = False,
 ) -> CFAResult:
