@@ -87,7 +87,7 @@ class InvarianceTable(Result):
                 "delta_cfi", "delta_rmsea"]
         if robust:
             cols = ["chisq.scaled", "df", "pvalue.scaled", "cfi_reported", "rmsea_reported", *cols[5:]]
-        df = "ddl" if lang == "fr" else "df"
+        df = tr("measurement.df", lang)
         headers = ["χ²", df, "p", "CFI", "RMSEA", "SRMR", "Δχ²", f"Δ{df}", "p (Δχ²)", "ΔCFI", "ΔRMSEA"]
         frame = pd.DataFrame(self.steps[cols].to_numpy(), columns=headers)
         frame.index = pd.Index([_t(s, lang) if s in INVARIANCE_STEPS else s for s in self.steps.index],

@@ -254,9 +254,9 @@ def _alpha_note(result: AlphaResult, lang: str) -> str:
     return " ".join(parts)
 
 
-def _feldt(alpha: float, n: int, k: int, level: float) -> tuple[float, float]:
+def _feldt(alpha: float, n: int, k: int, conf_level: float) -> tuple[float, float]:
     """``psych::alpha.ci``: F-distribution interval of Feldt, Woodruff & Salih (1987)."""
-    tail = (1.0 - level) / 2.0
+    tail = (1.0 - conf_level) / 2.0
     df1, df2 = n - 1, (n - 1) * (k - 1)
     low = 1.0 - (1.0 - alpha) * stats.f.ppf(1.0 - tail, df1, df2)
     high = 1.0 - (1.0 - alpha) * stats.f.ppf(tail, df1, df2)
@@ -349,7 +349,7 @@ def bootstrap_alpha(X: np.ndarray, n_boot: int, seed: int | np.random.Generator 
     return boot, jack
 
 
-def bca_interval(estimate: float, boot: np.ndarray, jack: np.ndarray, level: float = 0.95
+def bca_interval(estimate: float, boot: np.ndarray, jack: np.ndarray, conf_level: float = DEFAULT_CONF_LEVEL
                  ) -> tuple[float, float]:
     """BCa interval from a bootstrap and a jackknife distribution, as ``scipy.stats.bootstrap``:
     ``z0`` from the share of resamples below the estimate (ties count half), acceleration
@@ -361,7 +361,7 @@ def bca_interval(estimate: float, boot: np.ndarray, jack: np.ndarray, level: flo
     U = (n - 1) * (jack.mean() - jack)
     with np.errstate(invalid="ignore", divide="ignore"):
         a = (np.sum(U ** 3) / n ** 3) / (6.0 * (np.sum(U ** 2) / n ** 2) ** 1.5)
-    tail = (1.0 - level) / 2.0
+    tail = (1.0 - conf_level) / 2.0
     z_low, z_high = special.ndtri(tail), special.ndtri(1.0 - tail)
     p_low = special.ndtr(z0 + (z0 + z_low) / (1.0 - a * (z0 + z_low)))
     p_high = special.ndtr(z0 + (z0 + z_high) / (1.0 - a * (z0 + z_high)))

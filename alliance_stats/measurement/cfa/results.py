@@ -89,7 +89,7 @@ class CFAResult(Result):
 
     def _fit_table(self, lang: str) -> Table:
         f = self.fit
-        df = "ddl" if lang == "fr" else "df"
+        df = tr("measurement.df", lang)
         fit_frame = pd.DataFrame(
             {
                 _t("n", lang): [int(f["ntotal"])],
