@@ -51,16 +51,17 @@ Revelle, W. (2022). psych 2.2.9: ``fa``, ``fa.parallel``, ``KMO``, ``cortest.bar
 from __future__ import annotations
 
 import math
-import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
+from alliance_stats.core.constants import DEFAULT_SEED
 from alliance_stats.core.errors import AnalysisWarning, ConvergenceWarning, HeywoodWarning, SpecificationError
 from alliance_stats.core.i18n import check_lang, tr
+from alliance_stats.core.results import Result, warn
 from alliance_stats.core.table import Table
 from alliance_stats.measurement._itemdata import (
     as_item_frame,
@@ -88,11 +89,6 @@ LOWER_PSI = 0.005  # psych's lower bound for uniquenesses
 _SIM_BATCH_CELLS = 4_000_000
 
 
-def _warn(messages: list[str], text: str, category: type[Warning]) -> None:
-    messages.append(text)
-    warnings.warn(text, category, stacklevel=3)
-
-
 def _correlations(data: pd.DataFrame, what: str, min_items: int = 2) -> tuple[pd.DataFrame, np.ndarray]:
     frame = as_item_frame(data, min_items=min_items, what=what)
     R, _ = pairwise_corr(frame.to_numpy())
@@ -115,25 +111,27 @@ def _require_nonsingular(R: np.ndarray, names: list[str], what: str) -> None:
 # KMO and Bartlett
 # ----------------------------------------------------------------------------------------------------------
 
-@dataclass
-class KMOResult:
+@dataclass(frozen=True)
+class KMOResult(Result):
     """Kaiser-Meyer-Olkin measure of sampling adequacy (``psych::KMO``).
 
     ``msa`` is the overall value, ``msa_items`` a Series by item."""
 
     msa: float
     msa_items: pd.Series
-    warnings: list[str] = field(default_factory=list)
+    warnings: tuple[str, ...] = ()
 
-    def to_table(self, lang: str = "en") -> Table:
+    def to_tables(self, lang: str = "en") -> dict[str, Table]:
+        """``kmo``: the MSA of each item and the overall MSA."""
         check_lang(lang)
         label = tr("measurement.msa", lang)
         frame = pd.DataFrame({label: self.msa_items.to_numpy()},
                              index=pd.Index(list(self.msa_items.index), name=tr("measurement.item", lang)))
         overall = tr("measurement.overall", lang)
         frame.loc[overall] = self.msa
-        return Table(key="kmo", title=tr("measurement.kmo_title", lang), frame=frame,
-                     note=tr("measurement.kmo_note", lang), formats={label: "r2"}, lang=lang, show_index=True)
+        return {"kmo": Table(key="kmo", title=tr("measurement.kmo_title", lang), frame=frame,
+                             note=tr("measurement.kmo_note", lang), formats={label: "r2"}, lang=lang,
+                             show_index=True)}
 
 
 def kmo(data: pd.DataFrame) -> KMOResult:
@@ -157,16 +155,19 @@ def kmo(data: pd.DataFrame) -> KMOResult:
         Fewer than two items, a text or constant item, a singular correlation matrix (the error names the
         dependent items: psych falls back to an arbitrary value there).
 
-    Example
-    -------
+    References
+    ----------
+    Kaiser, H. F. (1974). An index of factorial simplicity. *Psychometrika*, 39, 31-36.
+    Revelle, W. (2022). psych 2.2.9, ``KMO``.
+
+    Examples
+    --------
     >>> import numpy as np, pandas as pd
     >>> rng = np.random.default_rng(0)
     >>> f = rng.normal(size=(500, 1))
     >>> data = pd.DataFrame(f + rng.normal(size=(500, 4)), columns=list("abcd"))
     >>> round(kmo(data).msa, 2)
     0.8
-
-    Reference: Kaiser (1974); ``psych::KMO``.
     """
     frame, R = _correlations(data, "KMO")
     names = list(frame.columns)
@@ -174,7 +175,7 @@ def kmo(data: pd.DataFrame) -> KMOResult:
     eigenvalues = np.linalg.eigvalsh(R)
     if np.min(np.abs(eigenvalues)) > 1e-10 * eigenvalues[-1] and eigenvalues[0] < 0:
         # invertible but indefinite (pairwise deletion): psych computes KMO all the same
-        _warn(messages, "KMO: the pairwise correlation matrix is not positive definite (items "
+        warn(messages, "KMO: the pairwise correlation matrix is not positive definite (items "
                         f"{', '.join(singular_items(R, names) or names)})", HeywoodWarning)
     else:
         _require_nonsingular(R, names, "KMO")
@@ -192,40 +193,40 @@ def kmo(data: pd.DataFrame) -> KMOResult:
     np.fill_diagonal(r, 0.0)
     r2, q2 = (r ** 2).sum(axis=0), (partial ** 2).sum(axis=0)
     msa = float(r2.sum() / (r2.sum() + q2.sum()))
-    result = KMOResult(msa=msa, msa_items=pd.Series(r2 / (r2 + q2), index=pd.Index(names, name="item"), name="msa"),
-                       warnings=messages)
-    low = [name for name, v in result.msa_items.items() if v < 0.5]
+    msa_items = pd.Series(r2 / (r2 + q2), index=pd.Index(names, name="item"), name="msa")
+    low = [name for name, v in msa_items.items() if v < 0.5]
     if msa < 0.5:
-        _warn(result.warnings, f"overall KMO is {msa:.2f} (< .50): the correlations are unsuitable for factor "
-                               "analysis", AnalysisWarning)
+        warn(messages, f"overall KMO is {msa:.2f} (< .50): the correlations are unsuitable for factor "
+             "analysis", AnalysisWarning)
     if low:
-        _warn(result.warnings, f"item(s) {', '.join(low)} have an individual KMO below .50",
-              AnalysisWarning)
-    return result
+        warn(messages, f"item(s) {', '.join(low)} have an individual KMO below .50", AnalysisWarning)
+    return KMOResult(msa=msa, msa_items=msa_items, warnings=tuple(messages))
 
 
-@dataclass
-class BartlettResult:
+@dataclass(frozen=True)
+class BartlettResult(Result):
     """Bartlett's test of sphericity (``psych::cortest.bartlett``)."""
 
     chisq: float
     df: int
     p: float
     n: int
-    warnings: list[str] = field(default_factory=list)
+    warnings: tuple[str, ...] = ()
 
-    def to_table(self, lang: str = "en") -> Table:
+    def to_tables(self, lang: str = "en") -> dict[str, Table]:
+        """``bartlett``: the statistic, its degrees of freedom, p value and n."""
         check_lang(lang)
         frame = pd.DataFrame({"chi2": [self.chisq], tr("measurement.df", lang): [self.df],
                               tr("measurement.p", lang): [self.p], tr("measurement.n", lang): [self.n]},
                              index=pd.Index([tr("measurement.bartlett", lang)], name=tr("measurement.test", lang)))
         formats = {"chi2": "f2", tr("measurement.df", lang): "int", tr("measurement.p", lang): "p",
                    tr("measurement.n", lang): "int"}
-        return Table(key="bartlett", title=tr("measurement.bartlett_title", lang), frame=frame,
-                     note=tr("measurement.bartlett_note", lang), formats=formats, lang=lang, show_index=True)
+        return {"bartlett": Table(key="bartlett", title=tr("measurement.bartlett_title", lang), frame=frame,
+                                  note=tr("measurement.bartlett_note", lang), formats=formats, lang=lang,
+                                  show_index=True)}
 
 
-def bartlett_sphericity(data: pd.DataFrame, n: int | None = None) -> BartlettResult:
+def bartlett_sphericity(data: pd.DataFrame, *, n: int | None = None) -> BartlettResult:
     """Bartlett's test that the correlation matrix is an identity matrix.
 
     ``chisq = -log|R| (n - 1 - (2p + 5) / 6)`` with ``df = p (p - 1) / 2``, as
@@ -247,16 +248,20 @@ def bartlett_sphericity(data: pd.DataFrame, n: int | None = None) -> BartlettRes
     SpecificationError
         Fewer than two items, a text or constant item, a singular correlation matrix (log|R| is infinite).
 
-    Example
-    -------
+    References
+    ----------
+    Bartlett, M. S. (1951). The effect of standardization on a chi-square approximation in factor analysis.
+    *Biometrika*, 38, 337-344.
+    Revelle, W. (2022). psych 2.2.9, ``cortest.bartlett``.
+
+    Examples
+    --------
     >>> import numpy as np, pandas as pd
     >>> rng = np.random.default_rng(0)
     >>> data = pd.DataFrame(rng.normal(size=(200, 3)) + rng.normal(size=(200, 1)), columns=list("abc"))
     >>> res = bartlett_sphericity(data)
     >>> res.df, res.p < 0.001
     (3, True)
-
-    Reference: Bartlett (1951); ``psych::cortest.bartlett``.
     """
     frame, R = _correlations(data, "Bartlett's test")
     names = list(frame.columns)
@@ -417,8 +422,8 @@ def oblimin(A: np.ndarray, eps: float = 1e-5, maxit: int = 1000) -> tuple[np.nda
 # EFA
 # ----------------------------------------------------------------------------------------------------------
 
-@dataclass
-class EFAResult:
+@dataclass(frozen=True)
+class EFAResult(Result):
     """An exploratory factor solution.
 
     Attributes
@@ -452,7 +457,7 @@ class EFAResult:
     n_obs: int
     dof: int
     converged: bool
-    warnings: list[str] = field(default_factory=list)
+    warnings: tuple[str, ...] = ()
 
     @property
     def structure(self) -> pd.DataFrame:
@@ -461,8 +466,17 @@ class EFAResult:
             return self.loadings.copy()
         return self.loadings @ self.phi
 
-    def to_table(self, lang: str = "en") -> Table:
-        """Loadings with communalities (h2) and uniquenesses (u2), then the variance explained rows."""
+    def to_tables(self, lang: str = "en") -> dict[str, Table]:
+        """``efa_loadings`` (loadings with communalities h2, uniquenesses u2 and the variance explained rows)
+        and, for an oblique rotation, ``efa_factor_corr``."""
+        tables = {"efa_loadings": self._loadings_table(lang)}
+        if self.phi is not None:
+            tables["efa_factor_corr"] = Table(
+                key="efa_factor_corr", title=tr("measurement.phi_title", lang), frame=self.phi.copy(), note="",
+                formats={c: "r2" for c in self.phi.columns}, lang=lang, show_index=True)
+        return tables
+
+    def _loadings_table(self, lang: str) -> Table:
         check_lang(lang)
         frame = self.loadings.copy()
         frame["h2"] = self.communalities
@@ -481,20 +495,11 @@ class EFAResult:
         return Table(key="efa_loadings", title=tr("measurement.efa_title", lang), frame=frame, note=note,
                      formats=formats, lang=lang, show_index=True)
 
-    def phi_table(self, lang: str = "en") -> Table | None:
-        """Factor correlations (oblique rotations only)."""
-        check_lang(lang)
-        if self.phi is None:
-            return None
-        return Table(key="efa_factor_corr", title=tr("measurement.phi_title", lang), frame=self.phi.copy(),
-                     note="", formats={c: "r2" for c in self.phi.columns}, lang=lang, show_index=True)
-
-
 def _factor_prefix(method: str) -> str:
     return {"minres": "MR", "ml": "ML"}[method]
 
 
-def efa(data: pd.DataFrame, n_factors: int, method: Method = "minres",
+def efa(data: pd.DataFrame, n_factors: int, *, method: Method = "minres",
         rotation: Rotation | None = "oblimin") -> EFAResult:
     """Exploratory factor analysis on pairwise correlations, as ``psych::fa`` (psych 2.2.9).
 
@@ -520,8 +525,8 @@ def efa(data: pd.DataFrame, n_factors: int, method: Method = "minres",
         Fewer than three items, a text or constant item, too many factors for the items, an unknown method
         or rotation, a singular correlation matrix with ``method="ml"`` (minres goes on with a warning).
 
-    Example
-    -------
+    Examples
+    --------
     >>> import numpy as np, pandas as pd
     >>> rng = np.random.default_rng(0)
     >>> f = rng.normal(size=(400, 2))
@@ -531,18 +536,15 @@ def efa(data: pd.DataFrame, n_factors: int, method: Method = "minres",
     >>> (res.loadings.abs() > .4).sum().tolist()
     [3, 3]
 
-    Reference: ``psych::fa`` (psych 2.2.9), ``GPArotation::oblimin`` (2022.10-2), ``stats::varimax``.
+    References
+    ----------
+    Revelle, W. (2022). psych 2.2.9, ``fa``; Bernaards, C. A., & Jennrich, R. I. (2005). Gradient projection
+    algorithms and software for arbitrary rotation criteria in factor analysis. *Educational and Psychological
+    Measurement*, 65, 676-696 (GPArotation 2022.10-2 ``oblimin``); Kaiser, H. F. (1958). The varimax criterion
+    for analytic rotation in factor analysis. *Psychometrika*, 23, 187-200; Hendrickson, A. E., & White, P. O.
+    (1964). Promax. *British Journal of Statistical Psychology*, 17, 65-70.
     """
-    if method not in ("minres", "ml"):
-        raise SpecificationError(f"unknown factoring method {method!r}", value=method, fix="use 'minres' or 'ml'")
-    rotation_name = "none" if rotation is None else str(rotation)
-    if rotation_name not in ("oblimin", "promax", "varimax", "none"):
-        raise SpecificationError(f"unknown rotation {rotation!r}", value=rotation,
-                                 fix="use 'oblimin', 'promax', 'varimax' or None")
-    if isinstance(n_factors, bool) or not isinstance(n_factors, int | np.integer) or n_factors < 1:
-        raise SpecificationError(f"n_factors must be a positive integer, got {n_factors!r}", value=n_factors,
-                                 fix="ask for 1 or more factors")
-    nf = int(n_factors)
+    rotation_name, nf = _check_efa_request(method, rotation, n_factors)
     frame, R = _correlations(data, "EFA", min_items=3)
     names = list(frame.columns)
     p = len(names)
@@ -562,47 +564,23 @@ def efa(data: pd.DataFrame, n_factors: int, method: Method = "minres",
         if method == "ml":
             raise SpecificationError(text, column=involved[0],
                                      fix="drop one of the dependent items, or use method='minres'")
-        _warn(messages, text + "; squared multiple correlations use a pseudo-inverse", HeywoodWarning)
+        warn(messages, text + "; squared multiple correlations use a pseudo-inverse", HeywoodWarning)
 
     psi, converged, message = _fit_psi(R, nf, method)
     if not converged:
-        _warn(messages, f"EFA ({method}) did not converge: {message}", ConvergenceWarning)
+        warn(messages, f"EFA ({method}) did not converge: {message}", ConvergenceWarning)
     L = _loadings_from_psi(psi, R, nf, method)
     signs = np.sign(L.sum(axis=0))
     signs[signs == 0] = 1.0
     L = L * signs
-    model = L @ L.T
-    h2 = np.diag(model).copy()
-    phi: np.ndarray | None = None
-    if nf > 1 and rotation_name != "none":
-        L = np.where(L == 0, 1e-15, L)
-        if rotation_name == "varimax":
-            L, _ = varimax(L)
-        elif rotation_name == "promax":
-            L, phi, notes = promax_kaiser(L)
-            for note in notes:
-                _warn(messages, note, ConvergenceWarning)
-        else:
-            L, phi, rotated = oblimin(L)
-            if not rotated:
-                converged = False
-                _warn(messages, "oblimin rotation did not converge in 1000 iterations", ConvergenceWarning)
-    signs = np.sign(L.sum(axis=0))
-    signs[signs == 0] = 1.0
-    L = L * signs
-    if phi is not None:
-        phi = phi * np.outer(signs, signs)
-    explained = np.diag(phi @ L.T @ L) if phi is not None else np.sum(L ** 2, axis=0)
-    if nf > 1:
-        order = np.argsort(-explained, kind="stable")
-        L, explained = L[:, order], explained[order]
-        if phi is not None:
-            phi = phi[np.ix_(order, order)]
+    h2 = np.diag(L @ L.T).copy()
+    L, phi, explained, rotated = _rotate(L, nf, rotation_name, messages)
+    converged = converged and rotated
     factors = [f"{_factor_prefix(method)}{j + 1}" for j in range(nf)]
     heywood = [name for name, v, u in zip(names, h2, psi, strict=True) if v >= 1.0 or u <= LOWER_PSI + 1e-8]
     if heywood:
-        _warn(messages, f"Heywood case: item(s) {', '.join(heywood)} have a communality at or above 1 (uniqueness "
-                        f"at psych's bound {LOWER_PSI})", HeywoodWarning)
+        warn(messages, f"Heywood case: item(s) {', '.join(heywood)} have a communality at or above 1 (uniqueness "
+             f"at psych's bound {LOWER_PSI})", HeywoodWarning)
     total = float(p)  # sum of communalities and uniquenesses of a correlation matrix
     variance = pd.DataFrame(
         [explained, explained / total, np.cumsum(explained) / total, explained / explained.sum(),
@@ -619,16 +597,62 @@ def efa(data: pd.DataFrame, n_factors: int, method: Method = "minres",
         variance=variance,
         eigenvalues=np.linalg.eigvalsh(R)[::-1].copy(),
         method=method, rotation=rotation_name, n_factors=nf, n_obs=len(frame), dof=int(dof),
-        converged=converged, warnings=messages,
+        converged=converged, warnings=tuple(messages),
     )
+
+
+def _check_efa_request(method: str, rotation: str | None, n_factors: int) -> tuple[str, int]:
+    if method not in ("minres", "ml"):
+        raise SpecificationError(f"unknown factoring method {method!r}", value=method, fix="use 'minres' or 'ml'")
+    rotation_name = "none" if rotation is None else str(rotation)
+    if rotation_name not in ("oblimin", "promax", "varimax", "none"):
+        raise SpecificationError(f"unknown rotation {rotation!r}", value=rotation,
+                                 fix="use 'oblimin', 'promax', 'varimax' or None")
+    if isinstance(n_factors, bool) or not isinstance(n_factors, int | np.integer) or n_factors < 1:
+        raise SpecificationError(f"n_factors must be a positive integer, got {n_factors!r}", value=n_factors,
+                                 fix="ask for 1 or more factors")
+    return rotation_name, int(n_factors)
+
+
+def _rotate(L: np.ndarray, nf: int, rotation_name: str, messages: list[str]
+            ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray, bool]:
+    """Rotate, reflect factors to positive loading sums and order them by variance explained (psych's
+    order). Returns ``(loadings, phi or None, variance explained by each factor, rotation converged)``."""
+    phi: np.ndarray | None = None
+    converged = True
+    if nf > 1 and rotation_name != "none":
+        L = np.where(L == 0, 1e-15, L)
+        if rotation_name == "varimax":
+            L, _ = varimax(L)
+        elif rotation_name == "promax":
+            L, phi, notes = promax_kaiser(L)
+            for note in notes:
+                warn(messages, note, ConvergenceWarning)
+        else:
+            L, phi, rotated = oblimin(L)
+            if not rotated:
+                converged = False
+                warn(messages, "oblimin rotation did not converge in 1000 iterations", ConvergenceWarning)
+    signs = np.sign(L.sum(axis=0))
+    signs[signs == 0] = 1.0
+    L = L * signs
+    if phi is not None:
+        phi = phi * np.outer(signs, signs)
+    explained = np.diag(phi @ L.T @ L) if phi is not None else np.sum(L ** 2, axis=0)
+    if nf > 1:
+        order = np.argsort(-explained, kind="stable")
+        L, explained = L[:, order], explained[order]
+        if phi is not None:
+            phi = phi[np.ix_(order, order)]
+    return L, phi, explained, converged
 
 
 # ----------------------------------------------------------------------------------------------------------
 # parallel analysis
 # ----------------------------------------------------------------------------------------------------------
 
-@dataclass
-class ParallelAnalysisResult:
+@dataclass(frozen=True)
+class ParallelAnalysisResult(Result):
     """Horn's parallel analysis.
 
     ``eigenvalues`` is indexed 1..p with columns ``pc_observed``, ``pc_simulated`` (the ``quantile`` of the
@@ -643,9 +667,10 @@ class ParallelAnalysisResult:
     factor_method: str
     n_obs: int
     seed: int | None
-    warnings: list[str] = field(default_factory=list)
+    warnings: tuple[str, ...] = ()
 
-    def to_table(self, lang: str = "en") -> Table:
+    def to_tables(self, lang: str = "en") -> dict[str, Table]:
+        """``parallel_analysis``: observed and simulated eigenvalues of components and factors."""
         check_lang(lang)
         columns = ["pc_observed", "pc_simulated", "fa_observed", "fa_simulated"]
         names = {c: tr(f"measurement.{c}", lang) for c in columns}
@@ -655,8 +680,9 @@ class ParallelAnalysisResult:
             n_iter=self.n_iter, q=int(round(100 * self.quantile)), n=self.n_obs,
             fa=tr(f"measurement.parallel_fa.{self.factor_method}", lang), n_factors=self.n_factors,
             n_components=self.n_components)
-        return Table(key="parallel_analysis", title=tr("measurement.parallel_title", lang), frame=frame,
-                     note=note, formats={v: "f2" for v in names.values()}, lang=lang, show_index=True)
+        return {"parallel_analysis": Table(
+            key="parallel_analysis", title=tr("measurement.parallel_title", lang), frame=frame, note=note,
+            formats={v: "f2" for v in names.values()}, lang=lang, show_index=True)}
 
 
 def _minres_values(R: np.ndarray) -> np.ndarray:
@@ -691,8 +717,9 @@ def _leading_above(observed: np.ndarray, threshold: np.ndarray) -> int:
     return int(below[0]) if below.size else int(observed.size)
 
 
-def parallel_analysis(data: pd.DataFrame, n_iter: int = 100, seed: int | None = None, quantile: float = 0.95,
-                      factor_method: Literal["smc", "minres"] = "smc") -> ParallelAnalysisResult:
+def parallel_analysis(data: pd.DataFrame, *, n_iter: int = 100, seed: int | None = DEFAULT_SEED,
+                      quantile: float = 0.95, factor_method: Literal["smc", "minres"] = "smc"
+                      ) -> ParallelAnalysisResult:
     """Horn's parallel analysis for the number of factors and of components.
 
     Observed eigenvalues (of the pairwise correlation matrix for components, of the reduced matrix for
@@ -706,7 +733,8 @@ def parallel_analysis(data: pd.DataFrame, n_iter: int = 100, seed: int | None = 
     n_iter
         Simulated data sets (at least 20).
     seed
-        Seed of the simulation; the same seed gives the same result.
+        Seed of the simulation; the same seed gives the same result (default
+        :data:`~alliance_stats.core.constants.DEFAULT_SEED`; ``None``: fresh entropy).
     quantile
         Percentile of the simulated eigenvalues used as the threshold (0.95, psych's ``quant``).
     factor_method
@@ -718,8 +746,14 @@ def parallel_analysis(data: pd.DataFrame, n_iter: int = 100, seed: int | None = 
     -------
     ParallelAnalysisResult
 
-    Example
-    -------
+    References
+    ----------
+    Horn, J. L. (1965). A rationale and test for the number of factors in factor analysis. *Psychometrika*,
+    30, 179-185.
+    Revelle, W. (2022). psych 2.2.9, ``fa.parallel``.
+
+    Examples
+    --------
     >>> import numpy as np, pandas as pd
     >>> rng = np.random.default_rng(0)
     >>> f = rng.normal(size=(500, 2))
@@ -728,8 +762,6 @@ def parallel_analysis(data: pd.DataFrame, n_iter: int = 100, seed: int | None = 
     >>> res = parallel_analysis(data, n_iter=50, seed=1)
     >>> res.n_factors, res.n_components
     (2, 2)
-
-    Reference: Horn (1965); ``psych::fa.parallel`` (psych 2.2.9).
     """
     if factor_method not in ("smc", "minres"):
         raise SpecificationError(f"unknown factor_method {factor_method!r}", value=factor_method,
@@ -745,7 +777,7 @@ def parallel_analysis(data: pd.DataFrame, n_iter: int = 100, seed: int | None = 
     messages: list[str] = []
     involved = singular_items(R, names)
     if involved is not None:
-        _warn(messages, f"parallel analysis: the correlation matrix is singular (items {', '.join(involved)})",
+        warn(messages, f"parallel analysis: the correlation matrix is singular (items {', '.join(involved)})",
               HeywoodWarning)
     pc_observed = np.linalg.eigvalsh(R)[::-1]
     fa_observed = _smc_values(R) if factor_method == "smc" else _minres_values(R)
@@ -778,5 +810,5 @@ def parallel_analysis(data: pd.DataFrame, n_iter: int = 100, seed: int | None = 
     return ParallelAnalysisResult(
         eigenvalues=eigenvalues, n_factors=_leading_above(fa_observed, fa_threshold),
         n_components=_leading_above(pc_observed, pc_threshold), n_iter=n_iter, quantile=float(quantile),
-        factor_method=factor_method, n_obs=n, seed=seed, warnings=messages,
+        factor_method=factor_method, n_obs=n, seed=seed, warnings=tuple(messages),
     )

@@ -23,15 +23,18 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy import special
 
 from alliance_stats.core.errors import AnalysisWarning, SpecificationError
-from alliance_stats.core.i18n import check_lang
+from alliance_stats.core.i18n import check_lang, tr
+from alliance_stats.core.results import Result, warn
 from alliance_stats.core.table import Table
-from alliance_stats.measurement.cfa import CFAResult, cfa
+from alliance_stats.measurement.cfa.api import cfa
+from alliance_stats.measurement.cfa.results import CFAResult
 from alliance_stats.measurement.syntax import MeasurementModel, parse_model
 
 __all__ = ["invariance", "InvarianceTable", "INVARIANCE_STEPS"]
@@ -45,62 +48,54 @@ INVARIANCE_STEPS: dict[str, tuple[str, ...]] = {
 _FIT_COLUMNS = ("npar", "chisq", "df", "pvalue", "cfi", "tli", "rmsea", "rmsea.ci.lower", "rmsea.ci.upper",
                 "srmr", "aic", "bic")
 
-_TEXT = {
-    "title": {"en": "Measurement invariance across {group}", "fr": "Invariance de mesure selon {group}"},
-    "note": {
-        "en": "Multi-group CFA (ML). Each model is compared with the previous one: chi-square difference "
-              "test (lavTestLRT), change in CFI and RMSEA. Invariance is usually retained when CFI drops by "
-              "no more than .010 and RMSEA rises by no more than .015 (Chen, 2007).",
-        "fr": "AFC multigroupe (MV). Chaque modèle est comparé au précédent : test de différence du khi-deux "
-              "(lavTestLRT), variation du CFI et du RMSEA. L'invariance est en général retenue quand le CFI "
-              "baisse d'au plus ,010 et que le RMSEA augmente d'au plus ,015 (Chen, 2007).",
-    },
-    "note_mlr": {
-        "en": "Multi-group CFA (MLR: Huber-White standard errors, Yuan-Bentler scaled chi-square). Each model is "
-              "compared with the previous one: Satorra-Bentler (2001) scaled chi-square difference (lavTestLRT's "
-              "default for MLR), change in the robust CFI and RMSEA (scaled ones under FIML). Invariance is "
-              "usually retained when CFI drops by no more than .010 and RMSEA rises by no more than .015 "
-              "(Chen, 2007).",
-        "fr": "AFC multigroupe (MLR : erreurs types de Huber-White, khi-deux corrigé de Yuan-Bentler). Chaque "
-              "modèle est comparé au précédent : différence de khi-deux corrigée de Satorra-Bentler (2001), par "
-              "défaut dans lavTestLRT pour MLR, variation du CFI et du RMSEA robustes (corrigés en FIML). "
-              "L'invariance est en général retenue quand le CFI baisse d'au plus ,010 et que le RMSEA augmente "
-              "d'au plus ,015 (Chen, 2007).",
-    },
-    "model": {"en": "Model", "fr": "Modèle"},
-    "configural": {"en": "Configural", "fr": "Configurale"},
-    "metric": {"en": "Metric (loadings)", "fr": "Métrique (saturations)"},
-    "scalar": {"en": "Scalar (loadings, intercepts)", "fr": "Scalaire (saturations, constantes)"},
-    "strict": {"en": "Strict (+ residual variances)", "fr": "Stricte (+ variances résiduelles)"},
-}
 
 
-class InvarianceTable(pd.DataFrame):
-    """Result of :func:`invariance`: one row per step, with ``fits`` (step -> :class:`CFAResult`),
-    ``warnings`` and ``group`` attributes and a ``to_table(lang)`` method."""
+def _t(key: str, lang: str) -> str:
+    return tr(f"measurement.invariance.{key}", check_lang(lang))
 
-    _metadata = ["fits", "warnings", "group", "estimator"]
 
-    @property
-    def _constructor(self):  # noqa: ANN202 - pandas subclassing protocol
-        return InvarianceTable
+@dataclass(frozen=True)
+class InvarianceTable(Result):
+    """Result of :func:`invariance`.
 
-    def to_table(self, lang: str = "en") -> Table:
+    Attributes
+    ----------
+    steps
+        One row per step (configural, metric, ...), columns as described in :func:`invariance`.
+    fits
+        Step -> :class:`~alliance_stats.measurement.CFAResult` of the multi-group model.
+    group
+        The grouping column; ``group_label`` the text shown in the table title (default: ``group``).
+    estimator
+        ``"ML"`` or ``"MLR"``.
+    warnings
+        Warnings of every step, each prefixed by the step's name.
+    """
+
+    steps: pd.DataFrame
+    fits: dict[str, CFAResult]
+    group: str
+    estimator: str = "ML"
+    warnings: tuple[str, ...] = ()
+    group_label: str | None = None
+
+    def to_tables(self, lang: str = "en") -> dict[str, Table]:
+        """``invariance``: fit of each step and its change from the previous step."""
         check_lang(lang)
-        robust = getattr(self, "estimator", "ML") == "MLR"
+        robust = self.estimator == "MLR"
         cols = ["chisq", "df", "pvalue", "cfi", "rmsea", "srmr", "chisq_diff", "df_diff", "p_diff",
                 "delta_cfi", "delta_rmsea"]
         if robust:
             cols = ["chisq.scaled", "df", "pvalue.scaled", "cfi_reported", "rmsea_reported", *cols[5:]]
-        df = "ddl" if lang == "fr" else "df"
+        df = tr("measurement.df", lang)
         headers = ["χ²", df, "p", "CFI", "RMSEA", "SRMR", "Δχ²", f"Δ{df}", "p (Δχ²)", "ΔCFI", "ΔRMSEA"]
-        frame = pd.DataFrame(self[cols].to_numpy(), columns=headers)
-        frame.index = pd.Index([_TEXT[s][lang] if s in _TEXT else s for s in self.index],
-                               name=_TEXT["model"][lang])
+        frame = pd.DataFrame(self.steps[cols].to_numpy(), columns=headers)
+        frame.index = pd.Index([_t(s, lang) if s in INVARIANCE_STEPS else s for s in self.steps.index],
+                               name=_t("model", lang))
         formats = dict(zip(headers, ["f2", "int", "p", "r3", "r3", "r3", "f2", "int", "p", "r3", "r3"], strict=True))
-        note = _TEXT["note_mlr" if robust else "note"][lang]
-        return Table(key="invariance", title=_TEXT["title"][lang].format(group=getattr(self, "group", "")),
-                     frame=frame, note=note, formats=formats, lang=lang)
+        label = self.group_label if self.group_label is not None else self.group
+        return {"invariance": Table(key="invariance", title=_t("title", lang).format(group=label), frame=frame,
+                                    note=_t("note_mlr" if robust else "note", lang), formats=formats, lang=lang)}
 
 
 def invariance(
@@ -136,9 +131,9 @@ def invariance(
     Returns
     -------
     InvarianceTable
-        Indexed by step; columns ``npar``, ``chisq``, ``df``, ``pvalue``, ``cfi``, ``tli``, ``rmsea``,
-        ``rmsea.ci.lower``, ``rmsea.ci.upper``, ``srmr``, ``aic``, ``bic`` (lavaan fitMeasures of the
-        multi-group model) and, against the previous step, ``chisq_diff``, ``df_diff``, ``p_diff``
+        ``.steps``: a DataFrame indexed by step; columns ``npar``, ``chisq``, ``df``, ``pvalue``, ``cfi``,
+        ``tli``, ``rmsea``, ``rmsea.ci.lower``, ``rmsea.ci.upper``, ``srmr``, ``aic``, ``bic`` (lavaan
+        fitMeasures of the multi-group model) and, against the previous step, ``chisq_diff``, ``df_diff``, ``p_diff``
         (lavTestLRT), ``delta_cfi`` and ``delta_rmsea`` (step minus previous step). With MLR also
         ``chisq.scaled``, ``pvalue.scaled``, ``chisq.scaling.factor`` and ``cfi_reported``/``rmsea_reported``
         (the robust or scaled index the deltas use). The fitted models are in ``.fits``; warnings of every
@@ -150,15 +145,20 @@ def invariance(
     >>> hs = pd.read_csv("tests/fixtures/measurement/holzinger_swineford_1939.csv")
     >>> tab = invariance(hs, "visual =~ x1 + x2 + x3\\ntextual =~ x4 + x5 + x6\\nspeed =~ x7 + x8 + x9",
     ...                  group="school")
-    >>> tab[["chisq", "df", "chisq_diff", "df_diff"]].round(3)  # doctest: +NORMALIZE_WHITESPACE
+    >>> tab.steps[["chisq", "df", "chisq_diff", "df_diff"]].round(3)  # doctest: +NORMALIZE_WHITESPACE
                   chisq    df  chisq_diff  df_diff
     step
     configural  115.851  48.0         NaN      NaN
     metric      124.044  54.0       8.192      6.0
     scalar      164.103  60.0      40.059      6.0
 
-    Reference: lavaan 0.6-14 ``cfa(group =, group.equal =)`` and ``lavTestLRT()``; Chen (2007), Structural
-    Equation Modeling 14(3), 464-504.
+    References
+    ----------
+    lavaan 0.6-14 ``cfa(group =, group.equal =)`` and ``lavTestLRT()``.
+    Chen, F. F. (2007). Sensitivity of goodness of fit indexes to lack of measurement invariance. *Structural
+    Equation Modeling*, 14(3), 464-504.
+    Satorra, A., & Bentler, P. M. (2001). A scaled difference chi-square test statistic for moment structure
+    analysis. *Psychometrika*, 66(4), 507-514.
     """
     steps = tuple(steps)
     unknown = [s for s in steps if s not in INVARIANCE_STEPS]
@@ -205,9 +205,8 @@ def invariance(
                 cd = (fit["df"] * fit["chisq.scaling.factor"]
                       - previous["df"] * previous["chisq.scaling.factor"]) / ddf
                 if cd <= 0:
-                    messages.append(f"{step} model: the scaled difference test has a negative scaling "
-                                    f"correction ({cd:.3f}); its chi-square is not interpretable")
-                    warnings.warn(messages[-1], AnalysisWarning, stacklevel=2)
+                    warn(messages, f"{step} model: the scaled difference test has a negative scaling "
+                         f"correction ({cd:.3f}); its chi-square is not interpretable", AnalysisWarning)
                 diff = diff / cd if cd > 0 else np.nan
             row.update(
                 chisq_diff=diff,
@@ -218,9 +217,5 @@ def invariance(
             )
         rows.append(row)
         previous, previous_row = fit, row
-    table = InvarianceTable(pd.DataFrame(rows, index=pd.Index(list(steps), name="step")))
-    table.fits = fits
-    table.warnings = messages
-    table.group = group
-    table.estimator = estimator
-    return table
+    return InvarianceTable(steps=pd.DataFrame(rows, index=pd.Index(list(steps), name="step")), fits=fits,
+                           group=group, estimator=estimator, warnings=tuple(messages))

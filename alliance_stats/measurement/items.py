@@ -23,23 +23,51 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from alliance_stats.core.errors import DataQualityWarning
 from alliance_stats.core.i18n import check_lang, tr
+from alliance_stats.core.results import Result, warn
 from alliance_stats.core.table import Table
 from alliance_stats.measurement._itemdata import as_item_frame
-from alliance_stats.measurement.reliability import _check_scale, cronbach_alpha, reverse_items
+from alliance_stats.measurement.reliability import check_scale, cronbach_alpha, reverse_key_items
 
-__all__ = ["item_analysis", "item_analysis_table", "ITEM_COLUMNS"]
+__all__ = ["ItemAnalysisResult", "item_analysis", "item_analysis_table", "ITEM_COLUMNS"]
 
 ITEM_COLUMNS = ("n", "mean", "sd", "skew", "kurtosis", "floor", "ceiling", "r_drop", "alpha_if_dropped")
 
 
-def item_analysis(items: pd.DataFrame, scale: tuple[float, float] | None = None,
-                  reverse: Sequence[str] = ()) -> pd.DataFrame:
+@dataclass(frozen=True)
+class ItemAnalysisResult(Result):
+    """Result of :func:`item_analysis`.
+
+    Attributes
+    ----------
+    items
+        Indexed by item, columns :data:`ITEM_COLUMNS` (after reverse keying).
+    scale
+        The floor and ceiling values used (the declared scale, else the observed extremes).
+    reverse
+        The reverse-keyed items.
+    warnings
+        Floor or ceiling shares above 15 %, and the warnings of the underlying :func:`cronbach_alpha`.
+    """
+
+    items: pd.DataFrame
+    scale: tuple[float, float]
+    reverse: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    def to_tables(self, lang: str = "en") -> dict[str, Table]:
+        """``item_analysis``: one row per item (reverse-keyed items marked ``(R)``)."""
+        return {"item_analysis": item_analysis_table(self, lang)}
+
+
+def item_analysis(items: pd.DataFrame, *, scale: tuple[float, float] | None = None,
+                  reverse: Sequence[str] = ()) -> ItemAnalysisResult:
     """Descriptive statistics and item-total statistics of each item of a scale.
 
     Parameters
@@ -54,31 +82,36 @@ def item_analysis(items: pd.DataFrame, scale: tuple[float, float] | None = None,
 
     Returns
     -------
-    DataFrame
-        Indexed by item, columns ``n mean sd skew kurtosis floor ceiling r_drop alpha_if_dropped``
-        (:data:`ITEM_COLUMNS`). ``frame.attrs`` holds ``scale`` (the floor and ceiling values used),
-        ``reverse`` and ``warnings``.
+    ItemAnalysisResult
+        ``.items`` indexed by item, columns ``n mean sd skew kurtosis floor ceiling r_drop alpha_if_dropped``
+        (:data:`ITEM_COLUMNS`); ``.scale`` (the floor and ceiling values used), ``.reverse`` and ``.warnings``.
 
     Raises
     ------
     SpecificationError
         Fewer than two items, a text or constant item, a value outside ``scale``.
 
-    Example
-    -------
+    References
+    ----------
+    Revelle, W. (2022). psych 2.2.9: ``describe`` (type 3) and ``alpha``.
+    Joanes, D. N., & Gill, C. A. (1998). Comparing measures of sample skewness and kurtosis. *The
+    Statistician*, 47(1), 183-189.
+    Terwee, C. B., et al. (2007). Quality criteria were proposed for measurement properties of health status
+    questionnaires. *Journal of Clinical Epidemiology*, 60, 34-42 (floor and ceiling above 15 %).
+
+    Examples
+    --------
     >>> import pandas as pd
     >>> items = pd.DataFrame({"a": [1, 2, 3, 4, 5, 5], "b": [2, 2, 3, 5, 4, 5], "c": [1, 3, 3, 4, 4, 5]})
-    >>> table = item_analysis(items, scale=(0, 6))
-    >>> table.loc["a", ["n", "mean", "floor"]].round(2).tolist()
+    >>> res = item_analysis(items, scale=(0, 6))
+    >>> res.items.loc["a", ["n", "mean", "floor"]].round(2).tolist()
     [6.0, 3.33, 0.0]
-
-    Reference: ``psych::describe`` (type 3) and ``psych::alpha`` (psych 2.2.9).
     """
     frame = as_item_frame(items, min_items=2, what="item analysis")
     if scale is not None:
-        scale = _check_scale(frame, scale)
+        scale = check_scale(frame, scale)
     reverse = tuple(str(r) for r in reverse)
-    keyed = reverse_items(frame, reverse, scale)
+    keyed = reverse_key_items(frame, reverse, scale=scale)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         alpha = cronbach_alpha(frame, reverse=reverse, ci=None, scale=scale)
@@ -110,18 +143,40 @@ def item_analysis(items: pd.DataFrame, scale: tuple[float, float] | None = None,
     messages = list(alpha.warnings)
     for name, f, c in zip(result.index, floor, ceiling, strict=True):
         if max(f, c) > 0.15:
-            text = (f"item {name}: {100 * max(f, c):.0f}% of answers at the scale's "
-                    f"{'floor' if f >= c else 'ceiling'} (above 15%)")
-            messages.append(text)
-            warnings.warn(text, DataQualityWarning, stacklevel=2)
-    result.attrs.update({"scale": (low, high), "reverse": reverse, "warnings": messages})
-    return result
+            warn(messages, f"item {name}: {100 * max(f, c):.0f}% of answers at the scale's "
+                 f"{'floor' if f >= c else 'ceiling'} (above 15%)", DataQualityWarning)
+    return ItemAnalysisResult(items=result, scale=(low, high), reverse=reverse, warnings=tuple(messages))
 
 
-def item_analysis_table(frame: pd.DataFrame, lang: str = "en") -> Table:
-    """Report table of :func:`item_analysis` (reverse-keyed items marked ``(R)``)."""
+def item_analysis_table(result: ItemAnalysisResult, lang: str = "en") -> Table:
+    """Report table of :func:`item_analysis` (reverse-keyed items marked ``(R)``).
+
+    Parameters
+    ----------
+    result
+        Result of :func:`item_analysis`.
+    lang
+        ``"en"`` or ``"fr"``.
+
+    Returns
+    -------
+    Table
+        Key ``item_analysis``.
+
+    References
+    ----------
+    Revelle, W. (2022). psych 2.2.9, ``describe`` and ``alpha``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> items = pd.DataFrame({"a": [1, 2, 3, 4, 5, 5], "b": [2, 2, 3, 5, 4, 5], "c": [1, 3, 3, 4, 4, 5]})
+    >>> item_analysis_table(item_analysis(items, scale=(0, 6)), "fr").frame.columns[:3].tolist()
+    ['n', 'Moyenne', 'É.-T.']
+    """
     check_lang(lang)
-    reverse = set(frame.attrs.get("reverse", ()))
+    frame = result.items
+    reverse = set(result.reverse)
     names = {c: tr(f"measurement.{c}", lang) for c in ITEM_COLUMNS}
     out = frame.loc[:, list(ITEM_COLUMNS)].rename(columns=names)
     out.index = pd.Index([f"{i} (R)" if i in reverse else str(i) for i in frame.index],
@@ -129,7 +184,7 @@ def item_analysis_table(frame: pd.DataFrame, lang: str = "en") -> Table:
     formats = {names["n"]: "int", names["mean"]: "f2", names["sd"]: "f2", names["skew"]: "f2",
                names["kurtosis"]: "f2", names["floor"]: "pct", names["ceiling"]: "pct", names["r_drop"]: "r2",
                names["alpha_if_dropped"]: "r2"}
-    low, high = frame.attrs.get("scale", (np.nan, np.nan))
+    low, high = result.scale
     note = tr("measurement.items_note", lang).format(low=f"{low:g}", high=f"{high:g}")
     if reverse:
         note += " " + tr("measurement.reversed_note", lang)

@@ -35,21 +35,23 @@ Revelle, W. (2022). psych: Procedures for Psychological, Psychometric, and Perso
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from alliance_stats.core.errors import AnalysisWarning, DataQualityWarning, SpecificationError
+from alliance_stats.core.constants import DEFAULT_CONF_LEVEL, DEFAULT_SEED
+from alliance_stats.core.errors import DataQualityWarning, SpecificationError
 from alliance_stats.core.i18n import check_lang, tr
+from alliance_stats.core.results import Result, warn
 from alliance_stats.core.table import Table
 from alliance_stats.measurement._itemdata import as_item_frame, check_pairs, pairwise_cov
 
-__all__ = ["AlphaResult", "cronbach_alpha", "reliability_table", "reverse_items", "alpha_from_cov"]
+__all__ = ["AlphaResult", "cronbach_alpha", "reliability_table", "reverse_key_items", "reflect_on_scale",
+           "alpha_from_cov", "check_scale"]
 
 CIMethod = Literal["feldt", "bootstrap"]
 
@@ -71,16 +73,47 @@ def _cov2cor(C: np.ndarray) -> np.ndarray:
     return C / np.outer(d, d)
 
 
-def reverse_items(items: pd.DataFrame, reverse: Sequence[str], scale: tuple[float, float] | None = None
-                  ) -> pd.DataFrame:
+def reflect_on_scale(values: pd.Series, low: float, high: float) -> pd.Series:
+    """``(low + high) - x``: an answer reflected on a response scale from ``low`` to ``high``.
+
+    The one reversal operation of this stage (the data stage's ``reverse_items`` applies the same rule to
+    the instrument's reverse-keyed items, skipping out-of-scale codes).
+
+    >>> reflect_on_scale(pd.Series([1.0, 4.0, 7.0]), 1, 7).tolist()
+    [7.0, 4.0, 1.0]
+    """
+    return (low + high) - values
+
+
+def reverse_key_items(items: pd.DataFrame, reverse: Sequence[str], *, scale: tuple[float, float] | None = None
+                      ) -> pd.DataFrame:
     """Reverse-key ``reverse`` as ``psych::alpha`` with ``keys`` does: ``(max + min) - x`` with the
     observed maximum and minimum over *all* items, or ``(lo + hi) - x`` when ``scale=(lo, hi)`` is given.
-    Returns a new frame; the input is not modified.
 
+    Parameters
+    ----------
+    items
+        One column per item (not modified).
+    reverse
+        Names of the items to reverse-key.
+    scale
+        ``(lowest, highest)`` of the response scale; default the observed extremes over all items (psych).
+
+    Returns
+    -------
+    DataFrame
+        A copy with the ``reverse`` items reflected.
+
+    References
+    ----------
+    Revelle, W. (2022). psych 2.2.9, ``alpha(keys = )`` and ``reverse.code``.
+
+    Examples
+    --------
     >>> frame = pd.DataFrame({"a": [1, 2, 5], "b": [2, 4, 4]})
-    >>> reverse_items(frame, ["b"])["b"].tolist()
+    >>> reverse_key_items(frame, ["b"])["b"].tolist()
     [4.0, 2.0, 2.0]
-    >>> reverse_items(frame, ["b"], scale=(1, 7))["b"].tolist()
+    >>> reverse_key_items(frame, ["b"], scale=(1, 7))["b"].tolist()
     [6.0, 4.0, 4.0]
     """
     names = [str(c) for c in items.columns]
@@ -93,17 +126,18 @@ def reverse_items(items: pd.DataFrame, reverse: Sequence[str], scale: tuple[floa
     if not reverse:
         return out
     if scale is not None:
-        low, high = _check_scale(items, scale)
-        constant = low + high
+        low, high = check_scale(items, scale)
     else:
         values = items.to_numpy(dtype=float)
-        constant = float(np.nanmax(values) + np.nanmin(values))
+        low, high = float(np.nanmin(values)), float(np.nanmax(values))
     for name in dict.fromkeys(reverse):
-        out[name] = constant - out[name]
+        out[name] = reflect_on_scale(out[name], low, high)
     return out
 
 
-def _check_scale(items: pd.DataFrame, scale: tuple[float, float]) -> tuple[float, float]:
+def check_scale(items: pd.DataFrame, scale: tuple[float, float]) -> tuple[float, float]:
+    """The declared response scale as ``(low, high)`` floats; raises if it is not an increasing pair or if a
+    value of ``items`` lies outside it."""
     try:
         low, high = (float(v) for v in scale)
     except (TypeError, ValueError):
@@ -123,8 +157,8 @@ def _check_scale(items: pd.DataFrame, scale: tuple[float, float]) -> tuple[float
     return low, high
 
 
-@dataclass
-class AlphaResult:
+@dataclass(frozen=True)
+class AlphaResult(Result):
     """Cronbach's alpha of one scale.
 
     Attributes
@@ -135,8 +169,8 @@ class AlphaResult:
         Standardised alpha (psych's ``std.alpha``), from the correlation matrix.
     ci
         ``(low, high)`` confidence interval or ``None`` (``ci=None``).
-    ci_method, ci_level
-        ``"feldt"`` or ``"bootstrap"`` (BCa), and the coverage (0.95).
+    ci_method, conf_level
+        ``"feldt"`` or ``"bootstrap"`` (BCa), and the confidence level (0.95).
     n, k
         Respondents (rows with at least one answer) and items.
     average_r
@@ -156,7 +190,7 @@ class AlphaResult:
     std_alpha: float
     ci: tuple[float, float] | None
     ci_method: str | None
-    ci_level: float
+    conf_level: float
     n: int
     k: int
     average_r: float
@@ -165,7 +199,7 @@ class AlphaResult:
     scale: tuple[float, float] | None = None
     n_boot: int | None = None
     seed: int | None = None
-    warnings: list[str] = field(default_factory=list)
+    warnings: tuple[str, ...] = ()
 
     def summary(self) -> dict[str, float | int | None]:
         """The one-row figures of the scale (for :func:`reliability_table`)."""
@@ -173,9 +207,9 @@ class AlphaResult:
         return {"k": self.k, "n": self.n, "alpha": self.alpha, "ci_low": low, "ci_high": high,
                 "std_alpha": self.std_alpha, "average_r": self.average_r}
 
-    def to_table(self, lang: str = "en") -> Table:
-        """Item table (corrected item-total correlation, alpha if the item is dropped); alpha, its interval
-        and the standardised alpha are in the note."""
+    def to_tables(self, lang: str = "en") -> dict[str, Table]:
+        """``reliability_items``: item table (corrected item-total correlation, alpha if the item is dropped);
+        alpha, its interval and the standardised alpha are in the note."""
         check_lang(lang)
         frame = pd.DataFrame(
             {
@@ -192,8 +226,9 @@ class AlphaResult:
         formats = {tr("measurement.n", lang): "int", tr("measurement.mean", lang): "f2",
                    tr("measurement.sd", lang): "f2", tr("measurement.r_drop", lang): "r2",
                    tr("measurement.alpha_if_dropped", lang): "r2"}
-        return Table(key="reliability_items", title=tr("measurement.alpha_title", lang), frame=frame,
-                     note=_alpha_note(self, lang), formats=formats, lang=lang, show_index=True)
+        return {"reliability_items": Table(key="reliability_items", title=tr("measurement.alpha_title", lang),
+                                           frame=frame, note=_alpha_note(self, lang), formats=formats, lang=lang,
+                                           show_index=True)}
 
 
 def _num(x: float, lang: str, digits: int = 2) -> str:
@@ -212,16 +247,16 @@ def _alpha_note(result: AlphaResult, lang: str) -> str:
         method = tr(f"measurement.ci.{result.ci_method}", lang)
         sep = " ; " if lang == "fr" else ", "
         parts.append(tr("measurement.alpha_ci_note", lang).format(
-            level=int(round(100 * result.ci_level)), method=method,
+            level=int(round(100 * result.conf_level)), method=method,
             interval=f"[{_num(result.ci[0], lang)}{sep}{_num(result.ci[1], lang)}]"))
     if result.reverse:
         parts.append(tr("measurement.reversed_note", lang))
     return " ".join(parts)
 
 
-def _feldt(alpha: float, n: int, k: int, level: float) -> tuple[float, float]:
+def _feldt(alpha: float, n: int, k: int, conf_level: float) -> tuple[float, float]:
     """``psych::alpha.ci``: F-distribution interval of Feldt, Woodruff & Salih (1987)."""
-    tail = (1.0 - level) / 2.0
+    tail = (1.0 - conf_level) / 2.0
     df1, df2 = n - 1, (n - 1) * (k - 1)
     low = 1.0 - (1.0 - alpha) * stats.f.ppf(1.0 - tail, df1, df2)
     high = 1.0 - (1.0 - alpha) * stats.f.ppf(tail, df1, df2)
@@ -314,7 +349,7 @@ def bootstrap_alpha(X: np.ndarray, n_boot: int, seed: int | np.random.Generator 
     return boot, jack
 
 
-def bca_interval(estimate: float, boot: np.ndarray, jack: np.ndarray, level: float = 0.95
+def bca_interval(estimate: float, boot: np.ndarray, jack: np.ndarray, conf_level: float = DEFAULT_CONF_LEVEL
                  ) -> tuple[float, float]:
     """BCa interval from a bootstrap and a jackknife distribution, as ``scipy.stats.bootstrap``:
     ``z0`` from the share of resamples below the estimate (ties count half), acceleration
@@ -326,7 +361,7 @@ def bca_interval(estimate: float, boot: np.ndarray, jack: np.ndarray, level: flo
     U = (n - 1) * (jack.mean() - jack)
     with np.errstate(invalid="ignore", divide="ignore"):
         a = (np.sum(U ** 3) / n ** 3) / (6.0 * (np.sum(U ** 2) / n ** 2) ** 1.5)
-    tail = (1.0 - level) / 2.0
+    tail = (1.0 - conf_level) / 2.0
     z_low, z_high = special.ndtri(tail), special.ndtri(1.0 - tail)
     p_low = special.ndtr(z0 + (z0 + z_low) / (1.0 - a * (z0 + z_low)))
     p_high = special.ndtr(z0 + (z0 + z_high) / (1.0 - a * (z0 + z_high)))
@@ -336,19 +371,15 @@ def bca_interval(estimate: float, boot: np.ndarray, jack: np.ndarray, level: flo
     return float(low), float(high)
 
 
-def _warn(messages: list[str], text: str, category: type[Warning] = AnalysisWarning) -> None:
-    messages.append(text)
-    warnings.warn(text, category, stacklevel=3)
-
-
 def cronbach_alpha(
     items: pd.DataFrame,
+    *,
     reverse: Sequence[str] = (),
     ci: CIMethod | None = "feldt",
     n_boot: int = 2000,
-    seed: int | None = None,
+    seed: int | None = DEFAULT_SEED,
     scale: tuple[float, float] | None = None,
-    ci_level: float = 0.95,
+    conf_level: float = DEFAULT_CONF_LEVEL,
 ) -> AlphaResult:
     """Cronbach's alpha of a scale, as ``psych::alpha`` (psych 2.2.9).
 
@@ -361,12 +392,13 @@ def cronbach_alpha(
     ci
         ``"feldt"`` (``psych::alpha.ci``), ``"bootstrap"`` (BCa over respondents) or ``None``.
     n_boot, seed
-        Bootstrap resamples and seed (``ci="bootstrap"``); the same seed gives the same interval.
+        Bootstrap resamples and seed (``ci="bootstrap"``); the same seed gives the same interval (default
+        :data:`~alliance_stats.core.constants.DEFAULT_SEED`; ``None``: fresh entropy).
     scale
         ``(lowest, highest)`` of the response scale: reversal then uses ``(lowest + highest) - x`` instead of
         the observed extremes (this changes the reversed items' means, not alpha).
-    ci_level
-        Coverage of the interval.
+    conf_level
+        Confidence level of the interval.
 
     Returns
     -------
@@ -378,8 +410,17 @@ def cronbach_alpha(
         Fewer than two items, a text or constant item, an unknown item in ``reverse``, a value outside
         ``scale``, or two items never answered together.
 
-    Example
-    -------
+    References
+    ----------
+    Cronbach, L. J. (1951). Coefficient alpha and the internal structure of tests. *Psychometrika*, 16,
+    297-334.
+    Feldt, L. S., Woodruff, D. J., & Salih, F. A. (1987). Statistical inference for coefficient alpha.
+    *Applied Psychological Measurement*, 11, 93-103.
+    Efron, B., & Tibshirani, R. J. (1993). *An introduction to the bootstrap*. Chapman & Hall (BCa).
+    Revelle, W. (2022). psych 2.2.9, ``alpha`` and ``alpha.ci``; pingouin's ``cronbach_alpha``.
+
+    Examples
+    --------
     >>> import numpy as np, pandas as pd
     >>> rng = np.random.default_rng(1)
     >>> f = rng.normal(size=300)
@@ -387,20 +428,20 @@ def cronbach_alpha(
     >>> res = cronbach_alpha(items)
     >>> round(res.alpha, 2), res.k, res.n
     (0.74, 4, 300)
-
-    Reference: ``psych::alpha`` and ``psych::alpha.ci`` (psych 2.2.9); Efron & Tibshirani (1993) for BCa.
+    >>> [round(x, 3) for x in res.ci]
+    [0.692, 0.788]
     """
     frame = as_item_frame(items, min_items=2, what="Cronbach's alpha")
     names = list(frame.columns)
     reverse = tuple(str(r) for r in reverse)
     if ci not in (None, "feldt", "bootstrap"):
         raise SpecificationError(f"unknown interval method {ci!r}", value=ci, fix="use 'feldt', 'bootstrap' or None")
-    if not 0 < ci_level < 1:
-        raise SpecificationError(f"ci_level must be between 0 and 1, got {ci_level}", value=ci_level,
+    if not 0 < conf_level < 1:
+        raise SpecificationError(f"conf_level must be between 0 and 1, got {conf_level}", value=conf_level,
                                  fix="pass for example 0.95")
     if scale is not None:
-        scale = _check_scale(frame, scale)
-    keyed = reverse_items(frame, reverse, scale)
+        scale = check_scale(frame, scale)
+    keyed = reverse_key_items(frame, reverse, scale=scale)
     messages: list[str] = []
     k = len(names)
     n = len(frame)
@@ -422,7 +463,7 @@ def cronbach_alpha(
         if k > 2:
             alpha_drop[i] = alpha_from_cov(C[np.ix_(rest, rest)])
     if k == 2:
-        _warn(messages, "alpha if an item is dropped is undefined with two items (one item would remain)")
+        warn(messages, "alpha if an item is dropped is undefined with two items (one item would remain)")
 
     values = keyed.to_numpy()
     items_frame = pd.DataFrame(
@@ -438,15 +479,15 @@ def cronbach_alpha(
     )
     negative = [name for name, r in zip(names, r_drop, strict=True) if r < 0]
     if negative:
-        _warn(messages, f"item(s) {', '.join(negative)} correlate negatively with the rest of the scale: "
+        warn(messages, f"item(s) {', '.join(negative)} correlate negatively with the rest of the scale: "
                         "check whether they should be reverse-keyed", DataQualityWarning)
     if alpha < 0:
-        _warn(messages, f"alpha is negative ({alpha:.3f}): the items do not covary positively on average",
+        warn(messages, f"alpha is negative ({alpha:.3f}): the items do not covary positively on average",
               DataQualityWarning)
 
     interval: tuple[float, float] | None = None
     if ci == "feldt":
-        interval = _feldt(alpha, n, k, ci_level)
+        interval = _feldt(alpha, n, k, conf_level)
     elif ci == "bootstrap":
         if int(n_boot) < 100:
             raise SpecificationError(f"n_boot must be at least 100 for a BCa interval, got {n_boot}", value=n_boot,
@@ -455,23 +496,49 @@ def cronbach_alpha(
         boot, jack = bootstrap_alpha(frame.to_numpy(), int(n_boot), seed, signs)
         bad = int(np.count_nonzero(~np.isfinite(boot)))
         if bad:
-            _warn(messages, f"{bad} bootstrap resample(s) left alpha undefined (an item without variance or two "
+            warn(messages, f"{bad} bootstrap resample(s) left alpha undefined (an item without variance or two "
                             "items never answered together) and were discarded")
             boot = boot[np.isfinite(boot)]
         jack = jack[np.isfinite(jack)]
-        interval = bca_interval(alpha, boot, jack, ci_level)
+        interval = bca_interval(alpha, boot, jack, conf_level)
         if not np.isfinite(interval).all():
-            _warn(messages, "the BCa interval cannot be computed (degenerate bootstrap distribution)")
+            warn(messages, "the BCa interval cannot be computed (degenerate bootstrap distribution)")
             interval = None
     return AlphaResult(alpha=alpha, std_alpha=std_alpha, ci=interval, ci_method=ci if interval else None,
-                       ci_level=ci_level, n=n, k=k, average_r=average_r, items=items_frame, reverse=reverse,
+                       conf_level=conf_level, n=n, k=k, average_r=average_r, items=items_frame, reverse=reverse,
                        scale=scale, n_boot=int(n_boot) if ci == "bootstrap" else None,
-                       seed=seed if ci == "bootstrap" else None, warnings=messages)
+                       seed=seed if ci == "bootstrap" else None, warnings=tuple(messages))
 
 
 def reliability_table(results: Mapping[str, AlphaResult], lang: str = "en") -> Table:
     """One row per scale: items, respondents, alpha with its interval, standardised alpha, mean inter-item
-    correlation (the reliability table of a validation paper)."""
+    correlation (the reliability table of a validation paper).
+
+    Parameters
+    ----------
+    results
+        Scale name -> :func:`cronbach_alpha` result.
+    lang
+        ``"en"`` or ``"fr"``.
+
+    Returns
+    -------
+    Table
+        Key ``reliability``.
+
+    References
+    ----------
+    Revelle, W. (2022). psych 2.2.9, ``alpha`` (``raw_alpha``, ``std.alpha``, ``average_r``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(1)
+    >>> f = rng.normal(size=200)
+    >>> items = pd.DataFrame({f"i{j}": f + rng.normal(size=200) for j in range(3)})
+    >>> reliability_table({"S": cronbach_alpha(items)}).frame.columns.tolist()
+    ['Items', 'n', 'alpha', 'CI lower', 'CI upper', 'Standardised alpha', 'Mean inter-item r']
+    """
     check_lang(lang)
     rows = {name: res.summary() for name, res in results.items()}
     frame = pd.DataFrame.from_dict(rows, orient="index")

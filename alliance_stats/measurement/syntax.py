@@ -273,7 +273,10 @@ def parse_model(
     >>> parse_model("f =~ NA*a + b + c; f ~~ 1*f").loadings[0].modifier
     Modifier(kind='free', value=None, label=None)
 
-    Reference: lavaan 0.6-14 ``lavParseModelString`` and ``lavaanify`` (defaults of ``cfa()``).
+    References
+    ----------
+    Rosseel, Y. (2012). lavaan: An R package for structural equation modeling. *Journal of Statistical
+    Software*, 48(2), 1-36; lavaan 0.6-14 ``lavParseModelString`` and ``lavaanify`` (defaults of ``cfa()``).
     """
     if not isinstance(model, str):
         raise SpecificationError(
@@ -283,9 +286,34 @@ def parse_model(
     statements = _statements(model)
     if not statements:
         raise SpecificationError("the model syntax is empty", fix="write at least one line 'f =~ a + b + c'")
+    loadings, raw_covariances, factor_lines = _read_statements(statements)
+    factors = tuple(factor_lines)
+    items = _check_loadings(loadings, factor_lines, allow_cross_loadings)
+    if not factors:
+        raise SpecificationError("the model has no '=~' line", line=statements[0][0],
+                                 fix="define at least one factor: f =~ a + b + c")
+    covariances = _check_covariances(raw_covariances, set(items), set(factors))
+    result = MeasurementModel(
+        factors=factors,
+        items=tuple(items),
+        loadings=tuple(loadings),
+        covariances=tuple(covariances),
+        text=model,
+        factor_lines=factor_lines,
+    )
+    if columns is not None:
+        result.check_columns(columns)
+    return result
 
+
+_RawCovariance = tuple[str, str, "Modifier | None", int, str]
+
+
+def _read_statements(statements: list[tuple[int, str]]
+                     ) -> tuple[list[Loading], list[_RawCovariance], dict[str, int]]:
+    """Each statement's operator and terms: loadings, raw covariances and the line defining each factor."""
     loadings: list[Loading] = []
-    raw_covariances: list[tuple[str, str, Modifier | None, int, str]] = []
+    raw_covariances: list[_RawCovariance] = []
     factor_lines: dict[str, int] = {}
     for lineno, formula in statements:
         op = _operator(formula)
@@ -320,9 +348,13 @@ def parse_model(
         else:
             for name, modifier in terms:
                 raw_covariances.append((lhs, name, modifier, lineno, formula))
+    return loadings, raw_covariances, factor_lines
 
-    factors = tuple(factor_lines)
-    factor_set = set(factors)
+
+def _check_loadings(loadings: list[Loading], factor_lines: dict[str, int], allow_cross_loadings: bool
+                    ) -> list[str]:
+    """First-order factors with two items or more, cross-loadings only when allowed; the items in order."""
+    factor_set = set(factor_lines)
     for ld in loadings:
         if ld.item in factor_set:
             raise SpecificationError(
@@ -344,7 +376,7 @@ def parse_model(
         owner.setdefault(ld.item, ld.factor)
         if ld.item not in items:
             items.append(ld.item)
-    for factor in factors:
+    for factor in factor_lines:
         n_items = sum(1 for ld in loadings if ld.factor == factor)
         if n_items < 2:
             raise SpecificationError(
@@ -353,13 +385,14 @@ def parse_model(
                 line=factor_lines[factor],
                 fix=f"add items to {factor!r} or drop the factor",
             )
-    if not factors:
-        raise SpecificationError("the model has no '=~' line", line=statements[0][0],
-                                 fix="define at least one factor: f =~ a + b + c")
+    return items
 
+
+def _check_covariances(raw_covariances: list[_RawCovariance], item_set: set[str], factor_set: set[str]
+                       ) -> list[Covariance]:
+    """``~~`` lines between two known items or two factors, each pair once."""
     covariances: list[Covariance] = []
     seen_pairs: set[frozenset[str]] = set()
-    item_set = set(items)
     for lhs, rhs, modifier, lineno, formula in raw_covariances:
         for name in (lhs, rhs):
             if name not in item_set and name not in factor_set:
@@ -373,15 +406,4 @@ def parse_model(
             raise _error(f"'{lhs} ~~ {rhs}' is specified twice", lineno, formula, "keep one of the two lines")
         seen_pairs.add(pair)
         covariances.append(Covariance(lhs, rhs, modifier, lineno))
-
-    result = MeasurementModel(
-        factors=factors,
-        items=tuple(items),
-        loadings=tuple(loadings),
-        covariances=tuple(covariances),
-        text=model,
-        factor_lines=factor_lines,
-    )
-    if columns is not None:
-        result.check_columns(columns)
-    return result
+    return covariances

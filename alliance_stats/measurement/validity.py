@@ -1,12 +1,7 @@
 """Convergent and discriminant validity: composite reliability (omega), AVE, Fornell-Larcker, HTMT.
 
-- :func:`composite_reliability`: semTools 0.5-6 ``compRelSEM()`` with its defaults (``obs.var = TRUE``,
-  ``tau.eq = FALSE``): for factor f with items I_f,
-  ``omega_f = (sum_i lambda_if)^2 * psi_ff / (1' S_If 1)``, ``S`` the sample covariance matrix (divisor N;
-  the EM estimate under FIML), so residual covariances enter through the observed variance of the sum
-  score. ``AVE_f = sum_i lambda_if^2 * psi_ff / sum_i s_ii`` as semTools ``AVE()`` (``obs.var = TRUE``),
-  undefined (NaN) when an item of f loads on another factor. Version matters: semTools 0.5-8 rewrote
-  compRelSEM.
+- :func:`composite_reliability` (re-exported from :mod:`alliance_stats.measurement.composite`): semTools
+  0.5-6 ``compRelSEM()`` and ``AVE()``.
 - :func:`fornell_larcker`: sqrt(AVE) on the diagonal, factor correlations off it (Fornell & Larcker 1981);
   discriminant validity holds for a factor when its sqrt(AVE) exceeds its correlations.
 - :func:`htmt`: semTools 0.5-6 ``htmt()`` defaults (``absolute = TRUE``, ``htmt2 = TRUE``): with R the item
@@ -14,129 +9,85 @@
   by the square root of the product of the geometric means of |r| within i and within j (Roemer, Schuberth
   & Henseler 2021). Thresholds: < .85 (strict) or < .90 (Henseler, Ringle & Sarstedt 2015).
 
-The results of :func:`htmt` and :func:`fornell_larcker` are DataFrames (subclasses adding ``to_table``).
+The results of :func:`htmt` and :func:`fornell_larcker` are frozen results holding the factor x factor
+DataFrame in ``.matrix``. :func:`convergent_validity_warnings` and :func:`discriminant_validity_warnings` apply
+the usual thresholds and return the messages the report lists. Hand-written because each is a few lines on the
+CFA's estimates or the item correlations; the numbers are checked against semTools in ``tests/measurement``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from alliance_stats.core.errors import SpecificationError
-from alliance_stats.core.i18n import check_lang
+from alliance_stats.core.i18n import check_lang, tr
+from alliance_stats.core.results import Result
 from alliance_stats.core.table import Table
+from alliance_stats.measurement.composite import composite_reliability
 from alliance_stats.measurement.syntax import MeasurementModel, parse_model
 
 if TYPE_CHECKING:
-    from alliance_stats.measurement.cfa import CFAResult
+    from alliance_stats.measurement.cfa.results import CFAResult
 
-__all__ = ["composite_reliability", "htmt", "fornell_larcker", "HTMTMatrix", "FornellLarckerMatrix"]
-
-_TEXT = {
-    "htmt_title": {"en": "Heterotrait-monotrait ratios (HTMT2)", "fr": "Ratios hétérotrait-monotrait (HTMT2)"},
-    "htmt_note": {
-        "en": "HTMT2 as semTools 0.5-6 htmt() (geometric means of absolute item correlations). Discriminant "
-              "validity: HTMT < .85 (strict) or < .90.",
-        "fr": "HTMT2 comme htmt() de semTools 0.5-6 (moyennes géométriques des corrélations absolues entre "
-              "items). Validité discriminante : HTMT < ,85 (strict) ou < ,90.",
-    },
-    "fl_title": {"en": "Fornell-Larcker criterion", "fr": "Critère de Fornell et Larcker"},
-    "fl_note": {
-        "en": "Diagonal: square root of the AVE; below: factor correlations. Discriminant validity holds when "
-              "each diagonal value exceeds the correlations in its row and column.",
-        "fr": "Diagonale : racine carrée de la VME ; dessous : corrélations entre facteurs. La validité "
-              "discriminante est établie quand chaque valeur diagonale dépasse les corrélations de sa ligne "
-              "et de sa colonne.",
-    },
-    "factor": {"en": "Factor", "fr": "Facteur"},
-}
+__all__ = ["composite_reliability", "htmt", "fornell_larcker", "HTMTMatrix", "FornellLarckerMatrix",
+           "convergent_validity_warnings", "discriminant_validity_warnings"]
 
 
-class _TableFrame(pd.DataFrame):
-    """A DataFrame that knows how to become a report table."""
-
-    _metadata = ["table_key"]
-    _title_key = ""
-    _note_key = ""
-
-    @property
-    def _constructor(self):  # noqa: ANN202 - pandas subclassing protocol
-        return type(self)
-
-    def to_table(self, lang: str = "en") -> Table:
-        """Lower triangle with the diagonal, values as ``r2`` (APA, no leading zero)."""
-        check_lang(lang)
-        values = self.to_numpy(dtype=float).copy()
-        values[np.triu_indices_from(values, k=1)] = np.nan
-        frame = pd.DataFrame(values, index=pd.Index(self.index, name=_TEXT["factor"][lang]),
-                             columns=list(self.columns))
-        return Table(key=self.table_key, title=_TEXT[self._title_key][lang], frame=frame,
-                     note=_TEXT[self._note_key][lang], formats={c: "r2" for c in frame.columns}, lang=lang)
+def _lower_table(matrix: pd.DataFrame, key: str, lang: str) -> Table:
+    """Lower triangle with the diagonal, values as ``r2`` (APA, no leading zero)."""
+    check_lang(lang)
+    values = matrix.to_numpy(dtype=float).copy()
+    values[np.triu_indices_from(values, k=1)] = np.nan
+    frame = pd.DataFrame(values, index=pd.Index(matrix.index, name=tr("measurement.validity.factor", lang)),
+                         columns=list(matrix.columns))
+    return Table(key=key, title=tr(f"measurement.validity.{key}_title", lang), frame=frame,
+                 note=tr(f"measurement.validity.{key}_note", lang), formats={c: "r2" for c in frame.columns},
+                 lang=lang)
 
 
-class HTMTMatrix(_TableFrame):
-    """Result of :func:`htmt`: a symmetric factor x factor DataFrame with ones on the diagonal."""
+@dataclass(frozen=True)
+class HTMTMatrix(Result):
+    """Result of :func:`htmt`.
 
-    _title_key = "htmt_title"
-    _note_key = "htmt_note"
-
-
-class FornellLarckerMatrix(_TableFrame):
-    """Result of :func:`fornell_larcker`: sqrt(AVE) on the diagonal, factor correlations elsewhere."""
-
-    _title_key = "fl_title"
-    _note_key = "fl_note"
-
-
-def composite_reliability(lam: np.ndarray, psi: np.ndarray, sample_cov: np.ndarray, items: tuple[str, ...]
-                          | list[str], factors: list[str] | tuple[str, ...]) -> pd.DataFrame:
-    """Omega (compRelSEM) and AVE per factor from one group's estimates.
-
-    Parameters
+    Attributes
     ----------
-    lam
-        Loadings (items x factors).
-    psi
-        Factor covariance matrix.
-    sample_cov
-        Sample covariance matrix of the items (divisor N, lavaan's ``sampstat``).
-    items, factors
-        Names of the rows/columns of ``lam``.
-
-    Returns
-    -------
-    DataFrame indexed by factor with columns ``omega`` and ``ave``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> lam = np.array([[1.0], [0.8], [0.6]])
-    >>> s = lam @ lam.T + np.diag([0.5, 0.5, 0.5])
-    >>> composite_reliability(lam, np.eye(1), s, ["a", "b", "c"], ["f"]).round(4)
-    ... # doctest: +NORMALIZE_WHITESPACE
-            omega     ave
-    factor
-    f       0.7934  0.5714
-
-    Reference: semTools 0.5-6 ``compRelSEM(obs.var = TRUE)`` and ``AVE(obs.var = TRUE)``.
+    matrix
+        Symmetric factor x factor DataFrame of HTMT2 ratios, ones on the diagonal.
+    warnings
+        Statistical warnings (none today; kept for the result protocol).
     """
-    nonzero = lam != 0
-    cross = nonzero.sum(axis=1) > 1
-    omega = []
-    ave = []
-    for f, _ in enumerate(factors):
-        idx = np.flatnonzero(nonzero[:, f])
-        if idx.size < 2:  # dropSingle = TRUE
-            omega.append(np.nan)
-            ave.append(np.nan)
-            continue
-        loadings = lam[idx, f]
-        total = sample_cov[np.ix_(idx, idx)]
-        omega.append(float(np.sum(np.outer(loadings, loadings)) * psi[f, f] / np.sum(total)))
-        ave.append(np.nan if cross[idx].any() else float(np.sum(loadings**2) * psi[f, f] / np.trace(total)))
-    return pd.DataFrame({"omega": omega, "ave": ave}, index=pd.Index(list(factors), name="factor"))
+
+    matrix: pd.DataFrame
+    warnings: tuple[str, ...] = ()
+
+    def to_tables(self, lang: str = "en") -> dict[str, Table]:
+        """``htmt``: the lower triangle with the diagonal."""
+        return {"htmt": _lower_table(self.matrix, "htmt", lang)}
+
+
+@dataclass(frozen=True)
+class FornellLarckerMatrix(Result):
+    """Result of :func:`fornell_larcker`.
+
+    Attributes
+    ----------
+    matrix
+        Factor x factor DataFrame: sqrt(AVE) on the diagonal, factor correlations off it.
+    warnings
+        Statistical warnings (none today; kept for the result protocol).
+    """
+
+    matrix: pd.DataFrame
+    warnings: tuple[str, ...] = ()
+
+    def to_tables(self, lang: str = "en") -> dict[str, Table]:
+        """``fornell_larcker``: the lower triangle with the diagonal."""
+        return {"fornell_larcker": _lower_table(self.matrix, "fornell_larcker", lang)}
 
 
 def fornell_larcker(cfa_result: CFAResult) -> FornellLarckerMatrix:
@@ -150,7 +101,7 @@ def fornell_larcker(cfa_result: CFAResult) -> FornellLarckerMatrix:
     Returns
     -------
     FornellLarckerMatrix
-        factor x factor DataFrame: sqrt(AVE) on the diagonal, factor correlations off it.
+        ``.matrix``: factor x factor DataFrame, sqrt(AVE) on the diagonal, factor correlations off it.
 
     Examples
     --------
@@ -158,10 +109,13 @@ def fornell_larcker(cfa_result: CFAResult) -> FornellLarckerMatrix:
     >>> from alliance_stats.measurement.cfa import cfa
     >>> hs = pd.read_csv("tests/fixtures/measurement/holzinger_swineford_1939.csv")
     >>> res = cfa(hs, "visual =~ x1 + x2 + x3\\ntextual =~ x4 + x5 + x6\\nspeed =~ x7 + x8 + x9")
-    >>> fornell_larcker(res).round(3).loc["visual"].tolist()
+    >>> fornell_larcker(res).matrix.round(3).loc["visual"].tolist()
     [0.609, 0.459, 0.471]
 
-    Reference: Fornell & Larcker (1981), J. Marketing Research 18(1), 39-50; AVE as semTools 0.5-6.
+    References
+    ----------
+    Fornell, C., & Larcker, D. F. (1981). Evaluating structural equation models with unobservable variables
+    and measurement error. *Journal of Marketing Research*, 18(1), 39-50. AVE as semTools 0.5-6 ``AVE()``.
     """
     if cfa_result.group is not None:
         raise SpecificationError(
@@ -172,13 +126,11 @@ def fornell_larcker(cfa_result: CFAResult) -> FornellLarckerMatrix:
     ave = cfa_result.reliability["ave"].reindex(cfa_result.factor_corr.index).to_numpy(dtype=float)
     with np.errstate(invalid="ignore"):
         np.fill_diagonal(corr, np.sqrt(ave))
-    out = FornellLarckerMatrix(corr, index=cfa_result.factor_corr.index.copy(),
-                               columns=list(cfa_result.factor_corr.columns))
-    out.table_key = "fornell_larcker"
-    return out
+    return FornellLarckerMatrix(pd.DataFrame(corr, index=cfa_result.factor_corr.index.copy(),
+                                             columns=list(cfa_result.factor_corr.columns)))
 
 
-def htmt(data: pd.DataFrame, model: str | MeasurementModel, missing: str = "listwise") -> HTMTMatrix:
+def htmt(data: pd.DataFrame, model: str | MeasurementModel, *, missing: str = "listwise") -> HTMTMatrix:
     """Heterotrait-monotrait ratio of correlations, as semTools 0.5-6 ``htmt()`` with its defaults.
 
     Parameters
@@ -193,13 +145,13 @@ def htmt(data: pd.DataFrame, model: str | MeasurementModel, missing: str = "list
     Returns
     -------
     HTMTMatrix
-        factor x factor DataFrame, ones on the diagonal.
+        ``.matrix``: factor x factor DataFrame, ones on the diagonal.
 
     Examples
     --------
     >>> import pandas as pd
     >>> hs = pd.read_csv("tests/fixtures/measurement/holzinger_swineford_1939.csv")
-    >>> htmt(hs, "visual =~ x1 + x2 + x3\\ntextual =~ x4 + x5 + x6\\nspeed =~ x7 + x8 + x9").round(3)
+    >>> htmt(hs, "visual =~ x1 + x2 + x3\\ntextual =~ x4 + x5 + x6\\nspeed =~ x7 + x8 + x9").matrix.round(3)
     ... # doctest: +NORMALIZE_WHITESPACE
              visual  textual  speed
     factor
@@ -207,8 +159,13 @@ def htmt(data: pd.DataFrame, model: str | MeasurementModel, missing: str = "list
     textual   0.384    1.000  0.280
     speed     0.387    0.280  1.000
 
-    Reference: semTools 0.5-6 ``htmt(model, data, missing = "listwise", absolute = TRUE, htmt2 = TRUE)``;
-    Roemer, Schuberth & Henseler (2021), Industrial Management & Data Systems 121(12), 2637-2650.
+    References
+    ----------
+    semTools 0.5-6 ``htmt(model, data, missing = "listwise", absolute = TRUE, htmt2 = TRUE)``.
+    Roemer, E., Schuberth, F., & Henseler, J. (2021). HTMT2: an improved criterion for assessing discriminant
+    validity in structural equation modeling. *Industrial Management & Data Systems*, 121(12), 2637-2650.
+    Henseler, J., Ringle, C. M., & Sarstedt, M. (2015). A new criterion for assessing discriminant validity in
+    variance-based structural equation modeling. *Journal of the Academy of Marketing Science*, 43, 115-135.
     """
     if missing != "listwise":
         raise SpecificationError(f"missing={missing!r} is not available for htmt()", value=missing,
@@ -258,6 +215,102 @@ def htmt(data: pd.DataFrame, model: str | MeasurementModel, missing: str = "list
         for b in range(nf):
             if a != b:
                 out[a, b] = geo_mean(members[a], members[b]) / np.sqrt(within[a] * within[b])
-    result = HTMTMatrix(out, index=pd.Index(list(parsed.factors), name="factor"), columns=list(parsed.factors))
-    result.table_key = "htmt"
-    return result
+    return HTMTMatrix(pd.DataFrame(out, index=pd.Index(list(parsed.factors), name="factor"),
+                                   columns=list(parsed.factors)))
+
+
+#: Usual thresholds of convergent validity: alpha and composite reliability >= .70, AVE >= .50.
+CONVERGENT_CUTS: tuple[tuple[str, str, float], ...] = (("alpha", "alpha", 0.70), ("cr", "CR", 0.70),
+                                                       ("ave", "AVE", 0.50))
+
+
+def convergent_validity_warnings(code: str, row: Mapping[str, float]) -> list[str]:
+    """Messages for a construct below the usual thresholds of convergent validity.
+
+    Parameters
+    ----------
+    code
+        The construct's name, first word of each message.
+    row
+        ``alpha``, ``cr`` and ``ave`` of the construct (a missing or NaN value is skipped).
+
+    Returns
+    -------
+    list of str
+        One message per figure below its threshold: alpha and CR >= .70, AVE >= .50.
+
+    References
+    ----------
+    Nunnally, J. C. (1978). *Psychometric theory* (2nd ed.). McGraw-Hill.
+    Fornell, C., & Larcker, D. F. (1981). *Journal of Marketing Research*, 18(1), 39-50.
+
+    Examples
+    --------
+    >>> convergent_validity_warnings("LINK", {"alpha": 0.65, "cr": 0.81, "ave": 0.45})
+    ['LINK: alpha = 0.65 is below .70', 'LINK: AVE = 0.45 is below .50']
+    """
+    messages = []
+    for key, label, cut in CONVERGENT_CUTS:
+        value = row.get(key)
+        if value is not None and value == value and value < cut:
+            messages.append(f"{code}: {label} = {value:.2f} is below {f'{cut:.2f}'.lstrip('0')}")
+    return messages
+
+
+def _matrix(value: FornellLarckerMatrix | HTMTMatrix | pd.DataFrame) -> pd.DataFrame:
+    return value.matrix if isinstance(value, FornellLarckerMatrix | HTMTMatrix) else value
+
+
+def discriminant_validity_warnings(fornell_larcker: FornellLarckerMatrix | pd.DataFrame,
+                                   htmt: HTMTMatrix | pd.DataFrame, htmt_cut: float = 0.85) -> list[str]:
+    """Messages for each pair of factors failing the Fornell-Larcker criterion or above the HTMT cut.
+
+    Parameters
+    ----------
+    fornell_larcker
+        Result of :func:`fornell_larcker` (or its matrix): sqrt(AVE) on the diagonal, correlations off it.
+    htmt
+        Result of :func:`htmt` (or its matrix).
+    htmt_cut
+        HTMT at or above which discriminant validity is doubtful (.85 strict, .90 lenient).
+
+    Returns
+    -------
+    list of str
+        Fornell-Larcker messages first (each factor of a pair whose correlation exceeds its sqrt(AVE)), then
+        HTMT messages.
+
+    References
+    ----------
+    Fornell, C., & Larcker, D. F. (1981). *Journal of Marketing Research*, 18(1), 39-50.
+    Henseler, J., Ringle, C. M., & Sarstedt, M. (2015). *Journal of the Academy of Marketing Science*, 43,
+    115-135.
+
+    Examples
+    --------
+    >>> fl = pd.DataFrame([[0.8, None], [0.85, 0.9]], index=["A", "B"], columns=["A", "B"])
+    >>> ht = pd.DataFrame([[1, None], [0.5, 1]], index=["A", "B"], columns=["A", "B"])
+    >>> discriminant_validity_warnings(fl, ht)
+    ['Fornell-Larcker: the correlation of A and B (0.85) exceeds sqrt(AVE) of A (0.80)']
+    """
+    fl_frame, ht_frame = _matrix(fornell_larcker), _matrix(htmt)
+    messages = []
+    names = list(fl_frame.index)
+    values = np.asarray(fl_frame, dtype=float)
+    for i, a in enumerate(names):
+        for j in range(i):
+            b = names[j]
+            r = values[i, j] if np.isfinite(values[i, j]) else values[j, i]
+            low = [(name, values[k, k]) for name, k in ((b, j), (a, i)) if abs(r) > values[k, k]]
+            for name, root in low:
+                messages.append(f"Fornell-Larcker: the correlation of {b} and {a} ({abs(r):.2f}) exceeds "
+                                f"sqrt(AVE) of {name} ({root:.2f})")
+    ht = np.asarray(ht_frame, dtype=float)
+    hnames = list(ht_frame.index)
+    for i, a in enumerate(hnames):
+        for j in range(i):
+            value = ht[i, j] if np.isfinite(ht[i, j]) else ht[j, i]
+            if value >= htmt_cut:
+                messages.append(f"HTMT of {hnames[j]} and {a} is {value:.2f} (>= {htmt_cut:.2f}): discriminant "
+                                "validity is doubtful")
+    return messages

@@ -91,7 +91,7 @@ def test_cfa_matches_lavaan_and_semtools(missing):
 
 
 def test_htmt_matches_semtools():
-    ours = htmt(ITEMS, MODEL)
+    ours = htmt(ITEMS, MODEL).matrix
     ref = pd.DataFrame(REF["htmt"]["values"], index=REF["htmt"]["factors"], columns=REF["htmt"]["factors"])
     for i, a in enumerate(ref.index):
         for b in ref.index[:i]:

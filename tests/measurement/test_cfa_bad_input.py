@@ -18,8 +18,8 @@ from alliance_stats.core.errors import (
     SparseDataWarning,
     SpecificationError,
 )
-from alliance_stats.measurement import _cfa_engine as engine
 from alliance_stats.measurement import cfa, fornell_larcker, htmt, invariance
+from alliance_stats.measurement.cfa import engine
 from alliance_stats.measurement.syntax import parse_model
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "measurement"
@@ -219,7 +219,7 @@ def test_warnings_are_not_raised_on_a_clean_fit(hs: pd.DataFrame) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         res = cfa(hs, HS_MODEL)
-    assert res.warnings == []
+    assert res.warnings == ()
 
 
 def test_just_identified_model_warns(hs: pd.DataFrame) -> None:

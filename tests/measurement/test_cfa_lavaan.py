@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from alliance_stats.measurement import cfa, fornell_larcker, htmt, invariance
+from alliance_stats.measurement import InvarianceTable, cfa, fornell_larcker, htmt, invariance
 from alliance_stats.measurement.cfa import FIT_MEASURES
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "measurement"
@@ -134,43 +134,44 @@ def test_factor_correlations_match_std_all(fitted: dict) -> None:
 def test_htmt_matches_semtools(key: str) -> None:
     spec = REFERENCE["models"][key]
     ref = REFERENCE["htmt"][key]
-    ours = htmt(_data(spec["data"]), spec["model"])
+    ours = htmt(_data(spec["data"]), spec["model"]).matrix
     assert list(ours.index) == ref["factors"] and list(ours.columns) == ref["factors"]
     np.testing.assert_allclose(ours.to_numpy(), np.array(ref["values"]), rtol=0, atol=TOL)
 
 
 def test_fornell_larcker_uses_sqrt_ave_and_factor_correlations(fitted: dict) -> None:
     res = fitted["hs3"]
-    fl = fornell_larcker(res)
+    result = fornell_larcker(res)
+    fl = result.matrix
     ave = REFERENCE["models"]["hs3"]["ave"]
     for factor in res.model.factors:
         assert _close(fl.loc[factor, factor], math.sqrt(ave[factor]))
     assert _close(fl.loc["visual", "textual"], res.factor_corr.loc["visual", "textual"], 1e-12)
-    table = fl.to_table("fr")
+    table = result.table("fornell_larcker", "fr")
     assert table.key == "fornell_larcker"
     assert np.isnan(table.frame.iloc[0, 1]) and not np.isnan(table.frame.iloc[1, 0])
 
 
 @pytest.fixture(scope="module")
-def invariance_table() -> pd.DataFrame:
+def invariance_table() -> InvarianceTable:
     spec = REFERENCE["invariance"]
     return invariance(_data("holzinger_swineford_1939"), spec["model"], spec["group"])
 
 
 @pytest.mark.parametrize("step", ["configural", "metric", "scalar"])
-def test_invariance_fit_measures_match_lavaan(invariance_table: pd.DataFrame, step: str) -> None:
+def test_invariance_fit_measures_match_lavaan(invariance_table: InvarianceTable, step: str) -> None:
     ref = REFERENCE["invariance"]["steps"][step]
     res = invariance_table.fits[step]
     assert res.groups == tuple(ref["options"]["group_label"])
     assert [res.n_obs[g] for g in res.groups] == ref["options"]["nobs"]
     for name in FIT_MEASURES:
         assert _close(res.fit[name], ref["fit"][name]), (step, name, res.fit[name], ref["fit"][name])
-        if name in invariance_table.columns:
-            assert invariance_table.loc[step, name] == res.fit[name]
+        if name in invariance_table.steps.columns:
+            assert invariance_table.steps.loc[step, name] == res.fit[name]
 
 
 @pytest.mark.parametrize("step", ["configural", "metric", "scalar"])
-def test_invariance_parameters_match_lavaan(invariance_table: pd.DataFrame, step: str) -> None:
+def test_invariance_parameters_match_lavaan(invariance_table: InvarianceTable, step: str) -> None:
     ref = REFERENCE["invariance"]["steps"][step]
     labels = ref["options"]["group_label"]
     ours = invariance_table.fits[step].params.set_index(["lhs", "op", "rhs", "group"])
@@ -184,7 +185,7 @@ def test_invariance_parameters_match_lavaan(invariance_table: pd.DataFrame, step
 
 
 @pytest.mark.parametrize("step", ["configural", "metric", "scalar"])
-def test_invariance_reliability_per_group_matches_semtools(invariance_table: pd.DataFrame, step: str) -> None:
+def test_invariance_reliability_per_group_matches_semtools(invariance_table: InvarianceTable, step: str) -> None:
     ref = REFERENCE["invariance"]["steps"][step]
     rel = invariance_table.fits[step].reliability
     for omega_row, ave_row in zip(ref["comp_rel_sem"], ref["ave"], strict=True):
@@ -194,22 +195,22 @@ def test_invariance_reliability_per_group_matches_semtools(invariance_table: pd.
             assert _close(rel.loc[(group, factor), "ave"], ave_row[factor])
 
 
-def test_invariance_difference_tests_match_lavtestlrt(invariance_table: pd.DataFrame) -> None:
+def test_invariance_difference_tests_match_lavtestlrt(invariance_table: InvarianceTable) -> None:
     lrt = REFERENCE["invariance"]["lrt"]
     steps = ["configural", "metric", "scalar"]
     for step, row in zip(steps, lrt, strict=True):
-        assert _close(invariance_table.loc[step, "chisq"], row["chisq"])
-        assert invariance_table.loc[step, "df"] == row["df"]
+        assert _close(invariance_table.steps.loc[step, "chisq"], row["chisq"])
+        assert invariance_table.steps.loc[step, "df"] == row["df"]
         if row["chisq_diff"] is None:
-            assert np.isnan(invariance_table.loc[step, "chisq_diff"])
+            assert np.isnan(invariance_table.steps.loc[step, "chisq_diff"])
             continue
-        assert _close(invariance_table.loc[step, "chisq_diff"], row["chisq_diff"])
-        assert invariance_table.loc[step, "df_diff"] == row["df_diff"]
-        assert _close(invariance_table.loc[step, "p_diff"], row["p"])
+        assert _close(invariance_table.steps.loc[step, "chisq_diff"], row["chisq_diff"])
+        assert invariance_table.steps.loc[step, "df_diff"] == row["df_diff"]
+        assert _close(invariance_table.steps.loc[step, "p_diff"], row["p"])
     fits = REFERENCE["invariance"]["steps"]
-    assert _close(invariance_table.loc["metric", "delta_cfi"],
+    assert _close(invariance_table.steps.loc["metric", "delta_cfi"],
                   fits["metric"]["fit"]["cfi"] - fits["configural"]["fit"]["cfi"])
-    assert _close(invariance_table.loc["scalar", "delta_rmsea"],
+    assert _close(invariance_table.steps.loc["scalar", "delta_rmsea"],
                   fits["scalar"]["fit"]["rmsea"] - fits["metric"]["fit"]["rmsea"])
 
 

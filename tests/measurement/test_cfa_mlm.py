@@ -155,13 +155,13 @@ def test_scaled_test_type_one_error_over_1000_samples() -> None:
 
 
 def test_mlm_table_has_a_scaled_row_and_says_what_it_is(fitted: dict) -> None:
-    table = fitted["hs3"].to_table("fr")["cfa_fit"]
+    table = fitted["hs3"].to_tables("fr")["cfa_fit"]
     assert list(table.frame["Test"]) == ["MV (théorie normale)", "Satorra-Bentler (corrigé)", "Indices robustes"]
     assert table.frame["χ²"].iloc[1] == pytest.approx(REFERENCE["hs3"]["fit"]["chisq.scaled"], rel=1e-6)
     assert table.frame["CFI"].iloc[2] == pytest.approx(REFERENCE["hs3"]["fit"]["cfi.robust"], rel=1e-6)
     assert table.frame["RMSEA"].iloc[2] == pytest.approx(REFERENCE["hs3"]["fit"]["rmsea.robust"], rel=1e-6)
     assert "c = 1,055" in table.note
-    ml_table = cfa(pd.read_csv(FIXTURES / FILES["hs3"]), REFERENCE["hs3"]["model"]).to_table("en")["cfa_fit"]
+    ml_table = cfa(pd.read_csv(FIXTURES / FILES["hs3"]), REFERENCE["hs3"]["model"]).to_tables("en")["cfa_fit"]
     assert len(ml_table.frame) == 1 and "Satorra" not in ml_table.note
 
 
@@ -239,7 +239,7 @@ def test_mlr_keeps_the_rows_with_missing_answers_and_corrects_for_heavy_tails() 
     assert mlr.fit["chisq.scaling.factor"] > 1.2
     free = ~ml.loadings["fixed"].to_numpy()
     assert np.all(mlr.loadings["se"].to_numpy()[free] > 1.05 * ml.loadings["se"].to_numpy()[free])
-    table = mlr.to_table("en")["cfa_fit"]
+    table = mlr.to_tables("en")["cfa_fit"]
     assert list(table.frame["Test"]) == ["ML (normal theory)", "Yuan-Bentler (scaled)", "Robust indices"]
     assert "Huber-White" in table.note
 
@@ -287,11 +287,11 @@ def test_invariance_with_mlr_uses_lavaans_scaled_difference_test(invariance_mlr:
     lrt = REFERENCE["mlr_groups"][key]["lrt"]
     table = invariance_mlr[key]
     for column in ("chisq_diff", "df_diff", "p_diff"):
-        for ours, ref in zip(table[column].iloc[1:], lrt[column], strict=True):
+        for ours, ref in zip(table.steps[column].iloc[1:], lrt[column], strict=True):
             assert _close(ours, ref), (key, column, ours, ref)
-    shown = table.to_table("en")
+    shown = table.table("invariance", "en")
     assert "Satorra-Bentler (2001)" in shown.note
-    assert shown.frame["χ²"].iloc[0] == pytest.approx(table["chisq.scaled"].iloc[0])
+    assert shown.frame["χ²"].iloc[0] == pytest.approx(table.steps["chisq.scaled"].iloc[0])
 
 
 def test_invariance_detects_a_simulated_intercept_shift_and_not_an_absent_one() -> None:
@@ -302,7 +302,7 @@ def test_invariance_detects_a_simulated_intercept_shift_and_not_an_absent_one() 
     second[["x2", "x3"]] += 0.4
     data = pd.concat([first.assign(lang="fr"), second.assign(lang="en")], ignore_index=True)
     for estimator in ("ML", "MLR"):
-        table = invariance(data, MODEL, "lang", estimator=estimator)
+        table = invariance(data, MODEL, "lang", estimator=estimator).steps
         assert table.loc["metric", "p_diff"] > 0.01, estimator
         assert table.loc["scalar", "p_diff"] < 0.001 and table.loc["scalar", "delta_cfi"] < -0.010, estimator
 

@@ -27,7 +27,7 @@ def _check(table: Table, lang: str) -> None:
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_cfa_tables(lang: str) -> None:
     res = cfa(HS, MODEL)
-    tables = res.to_table(lang)
+    tables = res.to_tables(lang)
     assert set(tables) == {"cfa_fit", "cfa_loadings", "cfa_reliability", "cfa_factor_corr"}
     for key, table in tables.items():
         assert table.key == key
@@ -45,12 +45,12 @@ def test_cfa_tables(lang: str) -> None:
     if lang == "fr":
         assert "Oméga" in rel.columns and "Facteur" in loadings.columns
     with pytest.raises(ValueError):
-        res.to_table("de")
+        res.to_tables("de")
 
 
 def test_multigroup_tables_keep_the_group() -> None:
     res = cfa(HS, MODEL, group="school")
-    tables = res.to_table("en")
+    tables = res.to_tables("en")
     assert "Group" in tables["cfa_loadings"].frame.columns
     assert tables["cfa_reliability"].frame.index.nlevels == 2
     assert res.loadings.columns[0] == "group" and len(res.loadings) == 18
@@ -58,13 +58,13 @@ def test_multigroup_tables_keep_the_group() -> None:
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_validity_and_invariance_tables(lang: str) -> None:
-    table = htmt(HS, MODEL).to_table(lang)
+    table = htmt(HS, MODEL).table("htmt", lang)
     _check(table, lang)
     assert table.key == "htmt" and np.isnan(table.frame.iloc[0, 2]) and table.frame.iloc[2, 0] > 0
-    _check(fornell_larcker(cfa(HS, MODEL)).to_table(lang), lang)
+    _check(fornell_larcker(cfa(HS, MODEL)).table("fornell_larcker", lang), lang)
     inv = invariance(HS, MODEL, "school")
-    table = inv.to_table(lang)
+    table = inv.table("invariance", lang)
     _check(table, lang)
     assert table.key == "invariance" and len(table.frame) == 3
     assert "school" in table.title
-    assert inv.warnings == [] and set(inv.fits) == {"configural", "metric", "scalar"}
+    assert inv.warnings == () and set(inv.fits) == {"configural", "metric", "scalar"}

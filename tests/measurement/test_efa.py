@@ -182,21 +182,22 @@ def test_heywood_case_is_warned(method):
 def test_tables(lang):
     data = dataset("hs")
     res = efa(data, 3, rotation="oblimin")
-    table = res.to_table(lang)
+    table = res.table("efa_loadings", lang)
     assert isinstance(table, Table) and table.lang == lang
     assert table.frame.shape == (9 + 3, 5)
     assert table.frame.loc["x4", "MR1"] == pytest.approx(res.loadings.loc["x4", "MR1"])
     ss = "SS loadings" if lang == "en" else "Somme des carrés des saturations"
     assert table.formats[f"row:{ss}"] == "f2"
     assert ("oblimin" in table.note) and ("n = 301" in table.note)
-    phi = res.phi_table(lang)
+    phi = res.table("efa_factor_corr", lang)
     assert isinstance(phi, Table) and phi.frame.shape == (3, 3)
-    assert efa(data, 3, rotation="varimax").phi_table(lang) is None
-    for result in (kmo(data), bartlett_sphericity(data), parallel_analysis(data, n_iter=20, seed=1)):
-        out = result.to_table(lang)
+    assert "efa_factor_corr" not in efa(data, 3, rotation="varimax").to_tables(lang)
+    for result, key in ((kmo(data), "kmo"), (bartlett_sphericity(data), "bartlett"),
+                        (parallel_analysis(data, n_iter=20, seed=1), "parallel_analysis")):
+        out = result.table(key, lang)
         assert isinstance(out, Table) and out.lang == lang and out.title and out.note
         assert set(out.formats) <= set(out.frame.columns)
-    assert kmo(data).to_table(lang).frame.shape == (10, 1)
+    assert kmo(data).table("kmo", lang).frame.shape == (10, 1)
 
 
 def test_indefinite_pairwise_matrix():

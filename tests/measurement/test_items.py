@@ -22,7 +22,7 @@ def test_descriptives_equal_psych_describe(name):
     before = data.copy()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", AnalysisWarning)
-        table = item_analysis(data)
+        table = item_analysis(data).items
     pd.testing.assert_frame_equal(data, before)
     assert list(table.columns) == list(ITEM_COLUMNS)
     assert list(table.index) == ref["items"]
@@ -37,22 +37,24 @@ def test_item_total_statistics_equal_psych_alpha(key):
     data = dataset("hs" if key.startswith("hs") else "bfi")[ref["items"]]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", AnalysisWarning)
-        table = item_analysis(data, reverse=ref["keys"])
+        result = item_analysis(data, reverse=ref["keys"])
+    table = result.items
     items = ref["items"]
     np.testing.assert_allclose(table["r_drop"], [ref["r_drop"][i] for i in items], atol=1e-6)
     np.testing.assert_allclose(table["alpha_if_dropped"], [ref["alpha_drop"][i] for i in items], atol=1e-6)
     np.testing.assert_allclose(table["mean"], [ref["item_mean"][i] for i in items], atol=1e-6)
-    assert table.attrs["reverse"] == tuple(ref["keys"])
+    assert result.reverse == tuple(ref["keys"])
 
 
 def test_floor_and_ceiling_on_declared_and_observed_scale():
     data = pd.DataFrame({"a": [2, 2, 3, 4, 6, np.nan], "b": [2, 3, 3, 5, 6, 6], "c": [3, 3, 4, 5, 5, 6]})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataQualityWarning)
-        observed = item_analysis(data)
-        declared = item_analysis(data, scale=(1, 7))
+        observed_result = item_analysis(data)
+        declared = item_analysis(data, scale=(1, 7)).items
+    observed = observed_result.items
     # observed scale: 2..6 over all items; the floor of c is 0 although c's own minimum is 3
-    assert observed.attrs["scale"] == (2.0, 6.0)
+    assert observed_result.scale == (2.0, 6.0)
     assert observed["floor"].tolist() == pytest.approx([2 / 5, 1 / 6, 0.0])
     assert observed["ceiling"].tolist() == pytest.approx([1 / 5, 2 / 6, 1 / 6])
     assert declared["floor"].tolist() == [0.0, 0.0, 0.0]
@@ -64,15 +66,15 @@ def test_floor_effect_is_warned():
     data = pd.DataFrame({"a": [1, 1, 1, 2, 3, 4, 5, 6], "b": [1, 2, 2, 3, 3, 4, 5, 6], "c": [2, 2, 3, 3, 4, 4, 5, 6]})
     with pytest.warns(DataQualityWarning, match="item a: 38% of answers at the scale's floor"):
         table = item_analysis(data, scale=(1, 7))
-    assert any("item a" in w for w in table.attrs["warnings"])
+    assert any("item a" in w for w in table.warnings)
 
 
 def test_reversal_with_declared_scale():
     data = pd.DataFrame({"a": [1, 2, 3, 4, 5, 5], "b": [5, 5, 4, 2, 2, 1], "c": [1, 3, 3, 4, 4, 5]})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataQualityWarning)
-        table = item_analysis(data, scale=(1, 7), reverse=["b"])
-        unreversed = item_analysis(data, scale=(1, 7))
+        table = item_analysis(data, scale=(1, 7), reverse=["b"]).items
+        unreversed = item_analysis(data, scale=(1, 7)).items
     assert table.loc["b", "mean"] == pytest.approx(8 - data["b"].mean())
     assert table.loc["b", "r_drop"] > 0.8 > -0.8 > unreversed.loc["b", "r_drop"]
     assert table.loc["b", "skew"] == pytest.approx(-unreversed.loc["b", "skew"])

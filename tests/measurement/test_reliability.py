@@ -15,7 +15,7 @@ from alliance_stats.core.errors import AnalysisWarning, DataQualityWarning, Spec
 from alliance_stats.core.table import Table
 from alliance_stats.measurement import AlphaResult, cronbach_alpha, reliability_table
 from alliance_stats.measurement._itemdata import pairwise_cov
-from alliance_stats.measurement.reliability import alpha_from_cov, bootstrap_alpha, reverse_items
+from alliance_stats.measurement.reliability import alpha_from_cov, bootstrap_alpha, reverse_key_items
 from tests.measurement.psych_reference import dataset, psych_fixtures
 
 ALPHA_CASES = sorted(psych_fixtures()["alpha"])
@@ -204,7 +204,7 @@ def test_reverse_keying_twice_gives_the_original_result(seed, item, declared):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", AnalysisWarning)
         base = cronbach_alpha(data, scale=scale)
-        twice = cronbach_alpha(reverse_items(data, [item], scale), reverse=[item], scale=scale)
+        twice = cronbach_alpha(reverse_key_items(data, [item], scale=scale), reverse=[item], scale=scale)
     assert twice.alpha == pytest.approx(base.alpha, abs=1e-12)
     assert twice.std_alpha == pytest.approx(base.std_alpha, abs=1e-12)
     np.testing.assert_allclose(twice.items["r_drop"], base.items["r_drop"], atol=1e-12)
@@ -252,7 +252,7 @@ def test_rows_without_any_answer_are_dropped():
 def test_tables_in_both_languages(lang):
     data, _ = _alpha_case("bfi_a_keyed")
     res = cronbach_alpha(data, reverse=["A1"])
-    table = res.to_table(lang)
+    table = res.table("reliability_items", lang)
     assert isinstance(table, Table) and table.lang == lang
     assert "A1 (R)" in table.frame.index
     assert table.frame.shape == (5, 5)

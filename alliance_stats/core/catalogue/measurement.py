@@ -83,4 +83,194 @@ LABELS: dict[str, dict[str, str]] = {
     "measurement.rotation.none": {"fr": "aucune", "en": "none"},
     "measurement.phi_title": {"fr": "Analyse factorielle exploratoire : corrélations entre facteurs",
                               "en": "Exploratory factor analysis: factor correlations"},
+    # cfa
+    "measurement.cfa.fit_title": {
+        "fr": 'Analyse factorielle confirmatoire : ajustement',
+        "en": 'Confirmatory factor analysis: fit',
+    },
+    "measurement.cfa.loadings_title": {
+        "fr": 'Analyse factorielle confirmatoire : saturations',
+        "en": 'Confirmatory factor analysis: loadings',
+    },
+    "measurement.cfa.reliability_title": {
+        "fr": 'Fiabilité composite et variance moyenne extraite',
+        "en": 'Composite reliability and average variance extracted',
+    },
+    "measurement.cfa.corr_title": {"fr": 'Corrélations entre facteurs', "en": 'Factor correlations'},
+    "measurement.cfa.group": {"fr": 'Groupe', "en": 'Group'},
+    "measurement.cfa.factor": {"fr": 'Facteur', "en": 'Factor'},
+    "measurement.cfa.item": {"fr": 'Item', "en": 'Item'},
+    "measurement.cfa.estimate": {"fr": 'Estimation', "en": 'Estimate'},
+    "measurement.cfa.se": {"fr": 'ET', "en": 'SE'},
+    "measurement.cfa.std": {"fr": 'Standardisée', "en": 'Standardized'},
+    "measurement.cfa.p": {"fr": 'p', "en": 'p'},
+    "measurement.cfa.n": {"fr": 'N', "en": 'N'},
+    "measurement.cfa.ci_low": {"fr": 'RMSEA IC 90 % bas', "en": 'RMSEA 90% CI low'},
+    "measurement.cfa.ci_high": {"fr": 'RMSEA IC 90 % haut', "en": 'RMSEA 90% CI high'},
+    "measurement.cfa.fit_note": {
+        "fr": 'Maximum de vraisemblance ({missing}) ; khi-deux = N x F_ML, RMSEA avec son intervalle de '
+              'confiance à 90 %, SRMR (Bentler), AIC et BIC issus de la log-vraisemblance, comme fitMeasures '
+              'de lavaan 0.6-14. Seuils usuels : CFI et TLI >= ,95, RMSEA <= ,06, SRMR <= ,08 (Hu et Bentler, '
+              '1999).',
+        "en": 'Maximum likelihood ({missing}); chi-square = N x F_ML, RMSEA with its 90% confidence interval, '
+              'SRMR (Bentler), AIC and BIC from the log-likelihood, as lavaan 0.6-14 fitMeasures. Usual '
+              'cut-offs: CFI and TLI >= .95, RMSEA <= .06, SRMR <= .08 (Hu & Bentler, 1999).',
+    },
+    "measurement.cfa.mlm_note": {
+        "fr": 'Ligne Satorra-Bentler (estimateur MLM, comme estimator = "MLM" de lavaan) : les mêmes '
+              "estimations, khi-deux divisé par le facteur d'échelle c = {c} (c > 1 : les items ont des queues "
+              'plus épaisses que la loi normale), CFI, TLI et RMSEA corrigés, et erreurs types robustes dans '
+              'le tableau des saturations.',
+        "en": 'Satorra-Bentler row (estimator MLM, as lavaan\'s estimator = "MLM"): the same estimates with '
+              'chi-square divided by the scaling factor c = {c} (c > 1: the items have heavier tails than the '
+              'normal), scaled CFI, TLI and RMSEA, and robust standard errors in the loadings table.',
+    },
+    "measurement.cfa.mlr_note": {
+        "fr": 'Ligne Yuan-Bentler (estimateur MLR, comme estimator = "MLR" de lavaan, test yuan.bentler.mplus) '
+              ": les mêmes estimations, khi-deux divisé par le facteur d'échelle c = {c} (c > 1 : queues plus "
+              'épaisses que la loi normale), CFI, TLI et RMSEA corrigés, et erreurs types robustes de '
+              'Huber-White dans le tableau des saturations.',
+        "en": 'Yuan-Bentler row (estimator MLR, as lavaan\'s estimator = "MLR", test yuan.bentler.mplus): the '
+              'same estimates with chi-square divided by the scaling factor c = {c} (c > 1: heavier tails than '
+              'the normal), scaled CFI, TLI and RMSEA, and Huber-White robust standard errors in the loadings '
+              'table.',
+    },
+    "measurement.cfa.robust_note": {
+        "fr": 'Indices robustes : CFI, TLI et RMSEA de Brosseau-Liard, Savalei et Li (2012, 2014), *.robust de '
+              'lavaan, qui estiment sans biais les valeurs de la population hors normalité : ce sont eux à '
+              'rapporter.',
+        "en": "Robust indices: CFI, TLI and RMSEA of Brosseau-Liard, Savalei and Li (2012, 2014), lavaan's "
+              '*.robust, which estimate the population values consistently under non-normality: report these.',
+    },
+    "measurement.cfa.estimator": {"fr": 'Test', "en": 'Test'},
+    "measurement.cfa.ml_row": {"fr": 'MV (théorie normale)', "en": 'ML (normal theory)'},
+    "measurement.cfa.mlm_row": {"fr": 'Satorra-Bentler (corrigé)', "en": 'Satorra-Bentler (scaled)'},
+    "measurement.cfa.mlr_row": {"fr": 'Yuan-Bentler (corrigé)', "en": 'Yuan-Bentler (scaled)'},
+    "measurement.cfa.robust_row": {"fr": 'Indices robustes', "en": 'Robust indices'},
+    "measurement.cfa.listwise": {"fr": 'suppression par liste', "en": 'listwise deletion'},
+    "measurement.cfa.fiml": {
+        "fr": 'information complète, réponses manquantes conservées',
+        "en": 'full information, missing answers kept',
+    },
+    "measurement.cfa.loadings_note": {
+        "fr": 'Estimations non standardisées avec erreurs types ; le premier item de chaque facteur sert de '
+              'marqueur (saturation fixée à 1, sans erreur type). Standardisée : std.all de lavaan.',
+        "en": 'Unstandardized estimates with standard errors; the first item of each factor is the marker '
+              "(loading fixed to 1, no SE). Standardized: lavaan's std.all.",
+    },
+    "measurement.cfa.reliability_note": {
+        "fr": 'Oméga : fiabilité composite comme compRelSEM de semTools 0.5-6 (variance observée du score '
+              'somme) ; VME comme AVE de semTools. Seuils usuels : oméga >= ,70, VME >= ,50.',
+        "en": 'Omega: composite reliability as semTools 0.5-6 compRelSEM (observed variance of the sum score); '
+              'AVE as semTools AVE. Usual thresholds: omega >= .70, AVE >= .50.',
+    },
+    "measurement.cfa.omega": {"fr": 'Oméga', "en": 'Omega'},
+    "measurement.cfa.ave": {"fr": 'VME', "en": 'AVE'},
+    "measurement.cfa.sqrt_ave": {"fr": 'racine(VME)', "en": 'sqrt(AVE)'},
+    "measurement.cfa.corr_note": {
+        "fr": 'Corrélations latentes (covariances factorielles standardisées).',
+        "en": 'Latent correlations (standardized factor covariances).',
+    },
+    # validity
+    "measurement.validity.htmt_title": {
+        "fr": 'Ratios hétérotrait-monotrait (HTMT2)',
+        "en": 'Heterotrait-monotrait ratios (HTMT2)',
+    },
+    "measurement.validity.htmt_note": {
+        "fr": 'HTMT2 comme htmt() de semTools 0.5-6 (moyennes géométriques des corrélations absolues entre '
+              'items). Validité discriminante : HTMT < ,85 (strict) ou < ,90.',
+        "en": 'HTMT2 as semTools 0.5-6 htmt() (geometric means of absolute item correlations). Discriminant '
+              'validity: HTMT < .85 (strict) or < .90.',
+    },
+    "measurement.validity.fornell_larcker_title": {"fr": "Critère de Fornell et Larcker",
+                                                   "en": "Fornell-Larcker criterion"},
+    "measurement.validity.fornell_larcker_note": {
+        "fr": 'Diagonale : racine carrée de la VME ; dessous : corrélations entre facteurs. La validité '
+              'discriminante est établie quand chaque valeur diagonale dépasse les corrélations de sa ligne et '
+              'de sa colonne.',
+        "en": 'Diagonal: square root of the AVE; below: factor correlations. Discriminant validity holds when '
+              'each diagonal value exceeds the correlations in its row and column.',
+    },
+    "measurement.validity.factor": {"fr": 'Facteur', "en": 'Factor'},
+    # invariance
+    "measurement.invariance.title": {
+        "fr": 'Invariance de mesure selon {group}',
+        "en": 'Measurement invariance across {group}',
+    },
+    "measurement.invariance.note": {
+        "fr": 'AFC multigroupe (MV). Chaque modèle est comparé au précédent : test de différence du khi-deux '
+              "(lavTestLRT), variation du CFI et du RMSEA. L'invariance est en général retenue quand le CFI "
+              "baisse d'au plus ,010 et que le RMSEA augmente d'au plus ,015 (Chen, 2007).",
+        "en": 'Multi-group CFA (ML). Each model is compared with the previous one: chi-square difference test '
+              '(lavTestLRT), change in CFI and RMSEA. Invariance is usually retained when CFI drops by no more '
+              'than .010 and RMSEA rises by no more than .015 (Chen, 2007).',
+    },
+    "measurement.invariance.note_mlr": {
+        "fr": 'AFC multigroupe (MLR : erreurs types de Huber-White, khi-deux corrigé de Yuan-Bentler). Chaque '
+              'modèle est comparé au précédent : différence de khi-deux corrigée de Satorra-Bentler (2001), '
+              'par défaut dans lavTestLRT pour MLR, variation du CFI et du RMSEA robustes (corrigés en FIML). '
+              "L'invariance est en général retenue quand le CFI baisse d'au plus ,010 et que le RMSEA augmente "
+              "d'au plus ,015 (Chen, 2007).",
+        "en": 'Multi-group CFA (MLR: Huber-White standard errors, Yuan-Bentler scaled chi-square). Each model '
+              'is compared with the previous one: Satorra-Bentler (2001) scaled chi-square difference '
+              "(lavTestLRT's default for MLR), change in the robust CFI and RMSEA (scaled ones under FIML). "
+              'Invariance is usually retained when CFI drops by no more than .010 and RMSEA rises by no more '
+              'than .015 (Chen, 2007).',
+    },
+    "measurement.invariance.model": {"fr": 'Modèle', "en": 'Model'},
+    "measurement.invariance.configural": {"fr": 'Configurale', "en": 'Configural'},
+    "measurement.invariance.metric": {"fr": 'Métrique (saturations)', "en": 'Metric (loadings)'},
+    "measurement.invariance.scalar": {
+        "fr": 'Scalaire (saturations, constantes)',
+        "en": 'Scalar (loadings, intercepts)',
+    },
+    "measurement.invariance.strict": {"fr": 'Stricte (+ variances résiduelles)', "en": 'Strict (+ residual variances)'},
+    # combined tables of the report's measurement section (measurement/tables.py)
+    "measurement.construct": {"fr": "Construit", "en": "Construct"},
+    "measurement.items_table.reverse": {"fr": "Inversé", "en": "Reversed"},
+    "measurement.items_table.skew": {"fr": "Asymétrie", "en": "Skew"},
+    "measurement.items_table.floor": {"fr": "% plancher", "en": "% floor"},
+    "measurement.items_table.ceiling": {"fr": "% plafond", "en": "% ceiling"},
+    "measurement.items_table.alpha_if_dropped": {"fr": "α si supprimé", "en": "α if dropped"},
+    "measurement.items_table.note": {
+        "fr": "Items inversés (R) recodés (min + max) - x avant calcul. r(drop) : corrélation item-total corrigée. "
+              "Asymétrie et aplatissement : type 3 de psych::describe.",
+        "en": "Reverse-keyed items (R) recoded as (min + max) - x first. r(drop): corrected item-total "
+              "correlation. Skew and kurtosis: psych::describe type 3.",
+    },
+    "measurement.reliability_table.title": {"fr": "Fiabilité et validité convergente",
+                                            "en": "Reliability and convergent validity"},
+    "measurement.reliability_table.ci_low": {"fr": "IC 95 % bas", "en": "95% CI low"},
+    "measurement.reliability_table.ci_high": {"fr": "IC 95 % haut", "en": "95% CI high"},
+    "measurement.reliability_table.note": {
+        "fr": "α : alpha de Cronbach brut (psych::alpha), IC {ci}. ω : semTools::compRelSEM (variance observée). "
+              "CR : fiabilité composite à partir des saturations standardisées. AVE : semTools::AVE. Seuils "
+              "usuels : α et CR ≥ ,70 ; AVE ≥ ,50.",
+        "en": "α: raw Cronbach's alpha (psych::alpha), {ci} CI. ω: semTools::compRelSEM (observed variance). CR: "
+              "composite reliability from the standardised loadings. AVE: semTools::AVE. Usual thresholds: α and "
+              "CR ≥ .70; AVE ≥ .50.",
+    },
+    "measurement.factorability.title": {"fr": "Factorisabilité et analyse parallèle",
+                                        "en": "Factorability and parallel analysis"},
+    "measurement.factorability.value": {"fr": "Valeur", "en": "Value"},
+    "measurement.factorability.bartlett_chisq": {"fr": "Bartlett χ²", "en": "Bartlett χ²"},
+    "measurement.factorability.bartlett_df": {"fr": "Bartlett ddl", "en": "Bartlett df"},
+    "measurement.factorability.bartlett_p": {"fr": "Bartlett p", "en": "Bartlett p"},
+    "measurement.factorability.n_factors": {"fr": "Facteurs suggérés (analyse parallèle)",
+                                            "en": "Factors suggested (parallel analysis)"},
+    "measurement.factorability.n_constructs": {"fr": "Construits du modèle", "en": "Constructs in the model"},
+    "measurement.factorability.n": {"fr": "n (répondants, corrélations par paires)",
+                                    "en": "n (respondents, pairwise correlations)"},
+    "measurement.factorability.note": {
+        "fr": "KMO et Bartlett : psych::KMO et psych::cortest.bartlett. Analyse parallèle de Horn ({n_iter} "
+              "tirages, 95e centile).",
+        "en": "KMO and Bartlett: psych::KMO and psych::cortest.bartlett. Horn's parallel analysis ({n_iter} "
+              "draws, 95th percentile).",
+    },
+    # the report's measurement section (plan/sections/measurement.py)
+    "measurement.section.title": {"fr": "Validation des échelles", "en": "Scale validation"},
+    "measurement.section.likert_caption": {"fr": "Réponses aux items de Likert par construit",
+                                           "en": "Likert answers per construct"},
+    "measurement.section.scree_caption": {"fr": "Éboulis des valeurs propres et analyse parallèle",
+                                          "en": "Scree plot and parallel analysis"},
 }

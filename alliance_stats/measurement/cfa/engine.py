@@ -1,7 +1,7 @@
 """Numerical engine of :func:`alliance_stats.measurement.cfa`: parameter table, implied moments, ML and FIML.
 
 Internal module. The public entry point and the reasons for hand-writing the estimator are in
-:mod:`alliance_stats.measurement.cfa`.
+:mod:`alliance_stats.measurement.cfa.api`.
 
 Model (LISREL all-y notation, one block per group ``g``)::
 
@@ -450,7 +450,7 @@ class CFAModel:
                 w = data.n * (inv - p_mat)
                 nu = data.n * (inv @ d)
                 if acc is not None:
-                    acc.add(data.n, inv, p_mat, inv @ d, x, y, d_mu, observed, self.meanstructure)
+                    acc.add(data.n, inv, p_mat, inv @ d, (x, y, d_mu), observed=observed, means=self.meanstructure)
             else:
                 p = self.p
                 w = np.zeros((p, p))
@@ -470,11 +470,11 @@ class CFAModel:
                     nu[o] += pat.n * u
                     if acc is not None and observed:
                         full = o.size == p
-                        acc.add(pat.n, inv, p_mat, u, x if full else x[:, o], y if full else y[:, o],
-                                d_mu if full else d_mu[:, o], True, True)
+                        block = (x, y, d_mu) if full else (x[:, o], y[:, o], d_mu[:, o])
+                        acc.add(pat.n, inv, p_mat, u, block, observed=True, means=True)
                 if acc is not None and not observed:
                     inv = _chol_inverse(_cholesky(sigma))
-                    acc.add(data.n, inv, inv, np.zeros(p), x, y, d_mu, False, True)
+                    acc.add(data.n, inv, inv, np.zeros(p), (x, y, d_mu), observed=False, means=True)
             # gradient: d/d theta_k of -2 log L = sum over slots of 2 x' W y, minus 2 (N u)' d mu
             grad += slots.incidence @ (2.0 * np.sum((x @ w) * y, axis=1))
             if self.meanstructure:
@@ -609,8 +609,10 @@ class _HessianParts:
         self.cross = np.zeros((n_slots, k))
         self.means = np.zeros((k, k))
 
-    def add(self, n: int, e: np.ndarray, p_mat: np.ndarray, u: np.ndarray, x: np.ndarray, y: np.ndarray,
-            d_mu: np.ndarray, observed: bool, means: bool) -> None:
+    def add(self, n: int, e: np.ndarray, p_mat: np.ndarray, u: np.ndarray,
+            derivs: tuple[np.ndarray, np.ndarray, np.ndarray], *, observed: bool, means: bool) -> None:
+        """Add one block's terms; ``derivs`` is ``(x, y, d_mu)`` restricted to the block's observed items."""
+        x, y, d_mu = derivs
         xe, ye = x @ e, y @ e
         xex, xey, yey = xe @ x.T, xe @ y.T, ye @ y.T
         t1 = 2.0 * (xex * yey + xey * xey.T)

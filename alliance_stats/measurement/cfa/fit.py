@@ -1,0 +1,221 @@
+"""Fit indices of a CFA as lavaan 0.6-14 ``fitMeasures`` computes them.
+
+Chi-square (``N x F_ML``, summed over groups) and its baseline (independence model), CFI, TLI, RMSEA with its
+90 % interval (``lav_fit_rmsea_ci``, inverting the noncentral chi-square), SRMR (Bentler's, means included
+with a mean structure), log-likelihoods, AIC, BIC and the sample-size adjusted BIC; the scaled (Satorra-Bentler,
+Yuan-Bentler) and robust (Brosseau-Liard, Savalei and Li 2012, 2014) variants from a scaling factor.
+Hand-written because they are lavaan's formulas applied to this package's own estimator (see
+:mod:`alliance_stats.measurement.cfa.api`); each is checked against lavaan in ``tests/measurement``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy import optimize, special
+
+from alliance_stats.measurement.cfa import engine
+
+__all__ = ["FIT_MEASURES", "cfi", "fit_measures", "rmsea", "rmsea_ci", "robust_indices", "scaled_fit", "srmr",
+           "tli"]
+
+FIT_MEASURES = (
+    "npar", "fmin", "chisq", "df", "pvalue", "baseline.chisq", "baseline.df", "baseline.pvalue", "cfi",
+    "tli", "logl", "unrestricted.logl", "aic", "bic", "ntotal", "bic2", "rmsea", "rmsea.ci.lower",
+    "rmsea.ci.upper", "rmsea.pvalue", "srmr",
+)
+
+
+def rmsea(chisq: float, df: float, n: float, g: int, c_hat: float = 1.0) -> float:
+    """lavaan's ``lav_fit_rmsea`` (``c_hat``: the scaling factor of the robust RMSEA)."""
+    if df <= 0:
+        return 0.0
+    return math.sqrt(max(chisq / n / df - c_hat / n, 0.0)) * math.sqrt(g)
+
+
+def cfi(chisq: float, df: float, base_chisq: float, base_df: float, c_hat: float = 1.0,
+         c_base: float = 1.0) -> float:
+    """lavaan's ``lav_fit_cfi`` (``c_hat``, ``c_base``: scaling factors of the robust CFI)."""
+    t1 = max(chisq - c_hat * df, 0.0)
+    t2 = max(chisq - c_hat * df, base_chisq - c_base * base_df, 0.0)
+    return 1.0 if (abs(t1) < 1.5e-8 and abs(t2) < 1.5e-8) else 1.0 - t1 / t2
+
+
+def tli(chisq: float, df: float, base_chisq: float, base_df: float, c_hat: float = 1.0,
+         c_base: float = 1.0) -> float:
+    """lavaan's ``lav_fit_tli`` (``c_hat``, ``c_base``: scaling factors of the robust TLI)."""
+    tt2 = (base_chisq - c_base * base_df) * df
+    return 1.0 - (chisq - c_hat * df) * base_df / tt2 if (df > 0 and abs(tt2) > 0) else 1.0
+
+
+def pchisq(x: float, df: float, ncp: float) -> float:
+    """R's ``pchisq(x, df, ncp)`` (scipy.special ufuncs: the same values as scipy.stats, without its
+    per-call overhead)."""
+    return float(special.chdtr(df, x) if ncp <= 0 else special.chndtr(x, df, ncp))
+
+
+def rmsea_ci(chisq: float, df: float, n: float, g: int, level: float = 0.90,
+              c_hat: float = 1.0) -> tuple[float, float]:
+    """lavaan's ``lav_fit_rmsea_ci``: noncentrality parameters where the noncentral chi-square puts
+    ``chisq`` at the 95th and 5th percentiles (times ``c_hat`` for the robust RMSEA)."""
+    if df < 1 or not math.isfinite(chisq):
+        return 0.0, 0.0
+    upper_p, lower_p = 1 - (1 - level) / 2, (1 - level) / 2
+    if pchisq(chisq, df, 0.0) - upper_p < 0:
+        lower = 0.0
+    else:
+        lam = optimize.brentq(lambda x: pchisq(chisq, df, x) - upper_p, 0.0, chisq, xtol=1e-12)
+        lower = math.sqrt(c_hat * lam / (n * df)) * math.sqrt(g)
+    n_rmsea = max(n, chisq * 4)
+    if pchisq(chisq, df, n_rmsea) - lower_p > 0 or pchisq(chisq, df, 0.0) - lower_p < 0:
+        upper = 0.0
+    else:
+        lam = optimize.brentq(lambda x: pchisq(chisq, df, x) - lower_p, 0.0, n_rmsea, xtol=1e-12)
+        upper = math.sqrt(c_hat * lam / (n * df)) * math.sqrt(g)
+    return lower, upper
+
+
+def srmr(groups: list[engine.GroupData], implied: list[tuple[np.ndarray, np.ndarray]], meanstructure: bool,
+          n_total: int) -> float:
+    """lavaan's ``srmr`` (``srmr_bentler``): residuals scaled by the observed standard deviations
+    (``lav_residuals_rescale``: residuals below 1e-5 left unscaled), root mean square over the
+    non-duplicated elements (and the means with a mean structure), groups weighted by N_g / N."""
+    total = 0.0
+    for data, (sigma, mu) in zip(groups, implied, strict=True):
+        s, m = data.cov, data.mean
+        sd = np.sqrt(np.diag(s))
+        resid = s - sigma
+        scale = 1.0 / np.outer(sd, sd)
+        scale[np.abs(resid) < 1e-5] = 1.0
+        r = (resid * scale)[np.tril_indices(len(sd))]
+        pieces = [r]
+        if meanstructure:
+            mres = m - mu
+            mscale = 1.0 / sd
+            mscale[np.abs(mres) < 1e-5] = 1.0
+            pieces.append(mres * mscale)
+        values = np.concatenate(pieces)
+        total += data.n / n_total * math.sqrt(np.sum(values**2) / values.size)
+    return total
+
+
+def baseline_minus2logl(groups: list[engine.GroupData]) -> float:
+    """-2 log L of lavaan's baseline (independence) model: free means and variances, no covariances.
+    Its ML estimates are the (available-case) means and variances of each item."""
+    total = 0.0
+    for data in groups:
+        if data.patterns is None:
+            total += data.n * (np.sum(np.log(np.diag(data.cov))) + data.cov.shape[0] * (1 + engine.LOG_2PI))
+            continue
+        p = data.cov.shape[0]
+        for j in range(p):
+            column = np.concatenate([pat.data[:, list(pat.observed).index(j)]
+                                     for pat in data.patterns if j in pat.observed])
+            total += column.size * (math.log(column.var()) + 1 + engine.LOG_2PI)
+    return total
+
+
+def saturated_minus2logl(groups: list[engine.GroupData]) -> float:
+    total = 0.0
+    for data in groups:
+        p = data.cov.shape[0]
+        if data.patterns is None:
+            sign, logdet = np.linalg.slogdet(data.cov)
+            total += data.n * (logdet + p + p * engine.LOG_2PI)
+            continue
+        for pat in data.patterns:
+            o = pat.observed
+            sub = data.cov[np.ix_(o, o)]
+            inv = np.linalg.inv(sub)
+            d = pat.mean - data.mean[o]
+            total += pat.n * (np.linalg.slogdet(sub)[1] + np.sum(inv * pat.cov) + d @ inv @ d
+                              + o.size * engine.LOG_2PI)
+    return total
+
+
+def fit_measures(model: engine.CFAModel, outcome: engine.FitOutcome, groups: list[engine.GroupData],
+                  implied: list[tuple[np.ndarray, np.ndarray]]) -> dict[str, float]:
+    p = model.p
+    n_groups = len(groups)
+    n_total = model.n_total
+    moments = n_groups * (p * (p + 1) // 2 + (p if model.meanstructure else 0))
+    npar = model.k
+    df = moments - npar
+    m2ll = outcome.minus2logl
+    m2ll_h1 = saturated_minus2logl(groups)
+    m2ll_base = baseline_minus2logl(groups)
+    chisq = max(m2ll - m2ll_h1, 0.0) if abs(m2ll - m2ll_h1) < 1e-9 * abs(m2ll_h1) else m2ll - m2ll_h1
+    base_chisq = m2ll_base - m2ll_h1
+    base_df = n_groups * (p * (p - 1) // 2)
+    logl = -0.5 * m2ll
+    fit: dict[str, float] = {
+        "npar": float(npar),
+        "fmin": chisq / (2.0 * n_total),
+        "chisq": chisq,
+        "df": float(df),
+        "pvalue": float(special.chdtrc(df, chisq)) if df > 0 else math.nan,
+        "baseline.chisq": base_chisq,
+        "baseline.df": float(base_df),
+        "baseline.pvalue": float(special.chdtrc(base_df, base_chisq)),
+    }
+    fit["cfi"] = cfi(chisq, df, base_chisq, base_df)
+    fit["tli"] = tli(chisq, df, base_chisq, base_df)
+    fit["logl"] = logl
+    fit["unrestricted.logl"] = -0.5 * m2ll_h1
+    fit["aic"] = -2.0 * logl + 2.0 * npar
+    fit["bic"] = -2.0 * logl + npar * math.log(n_total)
+    fit["ntotal"] = float(n_total)
+    fit["bic2"] = -2.0 * logl + npar * math.log((n_total + 2.0) / 24.0)
+    fit["rmsea"] = rmsea(chisq, df, n_total, n_groups)
+    fit["rmsea.ci.lower"], fit["rmsea.ci.upper"] = rmsea_ci(chisq, df, n_total, n_groups)
+    fit["rmsea.pvalue"] = (1.0 - pchisq(chisq, df, n_total * df * 0.05**2 / n_groups)) if df > 0 else math.nan
+    fit["srmr"] = srmr(groups, implied, model.meanstructure, n_total)
+    return {key: float(value) for key, value in fit.items()}
+
+
+def scaled_fit(fit: dict[str, float], trace: float, trace_base: float, n: int, g: int, robust: bool) -> None:
+    """Add lavaan's scaled (and, when ``robust``, Brosseau-Liard and Savalei's robust) test and fit indices to
+    ``fit`` from ``tr(U Gamma)`` of the model and of the baseline model."""
+    df, base_df = fit["df"], fit["baseline.df"]
+    trace = trace if df > 0 else 0.0
+    c = trace / df if df > 0 else math.nan
+    c_base = trace_base / base_df
+    chisq = fit["chisq"] / c if df > 0 else 0.0
+    base_chisq = fit["baseline.chisq"] / c_base
+    fit.update({
+        "chisq.scaled": chisq, "df.scaled": df,
+        "pvalue.scaled": float(special.chdtrc(df, chisq)) if df > 0 else math.nan,
+        "chisq.scaling.factor": c,
+        "baseline.chisq.scaled": base_chisq, "baseline.df.scaled": base_df,
+        "baseline.pvalue.scaled": float(special.chdtrc(base_df, base_chisq)),
+        "baseline.chisq.scaling.factor": c_base,
+    })
+    fit["cfi.scaled"] = cfi(chisq, df, base_chisq, base_df)
+    fit["tli.scaled"] = tli(chisq, df, base_chisq, base_df)
+    # lavaan 0.6 (lav_fit_rmsea_lavobject, Satorra-Bentler and Yuan-Bentler): the unscaled statistic on
+    # df2 = tr(U Gamma) degrees of freedom; the point estimate equals the one from the scaled statistic on df
+    fit["rmsea.scaled"] = rmsea(fit["chisq"], trace, n, g) if df > 0 else 0.0
+    fit["rmsea.ci.lower.scaled"], fit["rmsea.ci.upper.scaled"] = (
+        rmsea_ci(fit["chisq"], trace, n, g) if df > 0 else (0.0, 0.0))
+    if not robust:  # with missing data the robust indices come from _fiml_corrected_robust
+        return
+    # robust CFI, TLI and RMSEA (Brosseau-Liard, Savalei and Li 2012; Brosseau-Liard and Savalei 2014), as
+    # lavaan's lav_fit_cfi / lav_fit_tli / lav_fit_rmsea with c.hat: population values of the fit indices
+    # estimated consistently under non-normality, unlike the "scaled" ones
+    robust_indices(fit, fit["chisq"], fit["baseline.chisq"], c, c_base, n, g)
+
+
+def robust_indices(fit: dict[str, float], chisq: float, base_chisq: float, c_hat: float, c_base: float, n: int,
+                    g: int) -> None:
+    """Add lavaan's robust CFI, TLI and RMSEA (with its interval) to ``fit`` from the model's and the baseline's
+    normal-theory statistics and scaling factors (lav_fit_cfi / lav_fit_tli / lav_fit_rmsea with c.hat)."""
+    df, base_df = fit["df"], fit["baseline.df"]
+    if df <= 0:
+        fit.update({"cfi.robust": 1.0, "tli.robust": 1.0, "rmsea.robust": 0.0, "rmsea.ci.lower.robust": 0.0,
+                    "rmsea.ci.upper.robust": 0.0})
+        return
+    fit["cfi.robust"] = cfi(chisq, df, base_chisq, base_df, c_hat, c_base)
+    fit["tli.robust"] = tli(chisq, df, base_chisq, base_df, c_hat, c_base)
+    fit["rmsea.robust"] = rmsea(chisq, df, n, g, c_hat)
+    fit["rmsea.ci.lower.robust"], fit["rmsea.ci.upper.robust"] = rmsea_ci(chisq / c_hat, df, n, g, c_hat=c_hat)
