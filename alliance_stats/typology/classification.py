@@ -36,9 +36,8 @@ stated in the analysis plan (``typology.cut``, ``typology.asymmetry``).
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -46,6 +45,7 @@ import pandas as pd
 
 from alliance_stats.core.errors import DataQualityWarning, SpecificationError
 from alliance_stats.core.i18n import check_lang, tr
+from alliance_stats.core.results import Result, warn
 from alliance_stats.core.table import Table
 from alliance_stats.core.typology import CONFIGURATIONS, QUADRANTS, scale_midpoint
 
@@ -281,11 +281,8 @@ def classify(
     labels, complete = _classify_with_cuts(frame, cuts, link, symmetry, dep_asymmetry)
     n_missing = int((~complete).sum())
     if n_missing:
-        warnings.warn(
-            f"{n_missing} of {len(frame)} dyads have no configuration: a score the rule needs is missing",
-            DataQualityWarning,
-            stacklevel=2,
-        )
+        warn(None, f"{n_missing} of {len(frame)} dyads have no configuration: a score the rule needs is missing",
+             DataQualityWarning)
     result = pd.Series(pd.Categorical(labels, categories=list(CONFIGURATIONS)), index=frame.index,
                        name="configuration")
     result.attrs["cuts"] = dict(cuts)
@@ -296,55 +293,41 @@ def classify(
 # ------------------------------------------------------------------------------- configuration counts
 
 
-@dataclass
-class TypologyCounts:
+@dataclass(frozen=True)
+class TypologyCounts(Result):
     """Configuration counts under the crisp rule and the fuzzy-set rule.
 
     Attributes
     ----------
-    table
+    frame
         Index: the four configurations, then ``unclassified`` and ``total``. Columns: ``n_crisp`` and
         ``pct_crisp`` (crisp quadrant rule), ``n_fuzzy`` and ``pct_fuzzy`` (dyads with membership > .5 in
         the configuration: at most one configuration per dyad can exceed .5), ``sum_fuzzy`` (sum of the
         memberships: the fuzzy "size" of the set), ``n_agree`` (dyads placed in the configuration by both
         rules). Percentages are of all dyads.
+    n_dyads
+        Dyads counted.
     warnings
         Messages about the inputs.
     """
 
-    table: pd.DataFrame
+    frame: pd.DataFrame
     n_dyads: int
-    warnings: list[str] = field(default_factory=list)
+    warnings: tuple[str, ...] = ()
 
-    def to_table(self, lang: str = "en") -> Table:
-        """The counts table, labelled in ``lang``."""
+    def to_tables(self, lang: str = "en") -> dict[str, Table]:
+        """``typology_counts``: the counts table, labelled in ``lang``."""
         check_lang(lang)
-        frame = self.table.copy()
+        frame = self.frame.copy()
         frame.index = [tr(key if key in CONFIGURATIONS else f"typology.{key}", lang) for key in frame.index]
-        headers = {
-            "n_crisp": {"fr": "n (règle nette)", "en": "n (crisp rule)"},
-            "pct_crisp": {"fr": "% (règle nette)", "en": "% (crisp rule)"},
-            "n_fuzzy": {"fr": "n (appartenance floue > ,5)", "en": "n (fuzzy membership > .5)"},
-            "pct_fuzzy": {"fr": "% (floue)", "en": "% (fuzzy)"},
-            "sum_fuzzy": {"fr": "Somme des appartenances", "en": "Sum of memberships"},
-            "n_agree": {"fr": "n (deux règles)", "en": "n (both rules)"},
-        }
-        frame.columns = [headers[c][lang] for c in frame.columns]
-        formats = {headers[c][lang]: f for c, f in
+        headers = {c: tr(f"typology.counts.{c}", lang) for c in frame.columns}
+        frame.columns = [headers[c] for c in frame.columns]
+        formats = {headers[c]: f for c, f in
                    {"n_crisp": "int", "pct_crisp": "pct", "n_fuzzy": "int", "pct_fuzzy": "pct",
                     "sum_fuzzy": "f1", "n_agree": "int"}.items()}
-        note = {
-            "fr": "Règle nette : quadrant du plan lien x symétrie (un score égal au seuil compte comme élevé). "
-                  "Règle floue : calibrage direct de Ragin (2008) ; une dyade appartient à une configuration "
-                  "quand son appartenance dépasse ,5. Une dyade exactement au point de bascule (appartenance ,5) "
-                  "n'est classée par aucune règle floue.",
-            "en": "Crisp rule: quadrant of the link x symmetry plane (a score at the cut counts as high). Fuzzy "
-                  "rule: Ragin's (2008) direct calibration; a dyad belongs to a configuration when its membership "
-                  "exceeds .5. A dyad exactly at a crossover (membership .5) is placed by no fuzzy rule.",
-        }[lang]
-        title = {"fr": "Effectifs des configurations selon la règle nette et la règle floue",
-                 "en": "Configuration counts under the crisp and the fuzzy rule"}[lang]
-        return Table(key="typology_counts", title=title, frame=frame, note=note, formats=formats, lang=lang)
+        table = Table(key="typology_counts", title=tr("typology.counts.title", lang), frame=frame,
+                      note=tr("typology.counts.note", lang), formats=formats, lang=lang)
+        return {"typology_counts": table}
 
 
 def typology_counts(crisp: pd.Series, fuzzy: pd.DataFrame) -> TypologyCounts:
@@ -361,7 +344,7 @@ def typology_counts(crisp: pd.Series, fuzzy: pd.DataFrame) -> TypologyCounts:
     Returns
     -------
     TypologyCounts
-        ``.table`` with crisp counts, fuzzy counts (membership > .5), sums of memberships and agreement.
+        ``.frame`` with crisp counts, fuzzy counts (membership > .5), sums of memberships and agreement.
 
     Examples
     --------
@@ -369,7 +352,7 @@ def typology_counts(crisp: pd.Series, fuzzy: pd.DataFrame) -> TypologyCounts:
     >>> from alliance_stats.typology import classify, fuzzy_membership
     >>> d = pd.DataFrame({"link": [6.0, 6.5, 2.0, 4.0], "symmetry": [6.0, 2.0, 6.0, 4.0]})
     >>> counts = typology_counts(classify(d), fuzzy_membership(d))
-    >>> counts.table.loc["entraide", ["n_crisp", "n_fuzzy"]].tolist()
+    >>> counts.frame.loc["entraide", ["n_crisp", "n_fuzzy"]].tolist()
     [2.0, 1.0]
     """
     missing = [c for c in CONFIGURATIONS if c not in fuzzy.columns]
@@ -420,7 +403,6 @@ def typology_counts(crisp: pd.Series, fuzzy: pd.DataFrame) -> TypologyCounts:
     messages: list[str] = []
     n_no_membership = int(np.isnan(memberships).any(axis=1).sum())
     if n_no_membership:
-        message = f"{n_no_membership} of {n} dyads have no fuzzy membership (a score is missing)"
-        warnings.warn(message, DataQualityWarning, stacklevel=2)
-        messages.append(message)
-    return TypologyCounts(table=table, n_dyads=n, warnings=messages)
+        warn(messages, f"{n_no_membership} of {n} dyads have no fuzzy membership (a score is missing)",
+             DataQualityWarning)
+    return TypologyCounts(frame=table, n_dyads=n, warnings=tuple(messages))

@@ -26,7 +26,7 @@ from alliance_stats.core.errors import SpecificationError
 from alliance_stats.core.i18n import check_lang, fmt_number, tr
 from alliance_stats.core.typology import CONFIGURATIONS, QUADRANTS
 from alliance_stats.typology.classification import classify, dyad_frame, resolve_cuts
-from alliance_stats.typology.cluster import ClusterCheck
+from alliance_stats.typology.cluster.result import ClusterCheck
 
 __all__ = ["typology_map", "CONFIGURATION_MARKERS"]
 
