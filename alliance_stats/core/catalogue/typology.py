@@ -213,7 +213,6 @@ LABELS.update({
     },
     # report section
     "typology.section.title": {"fr": "Les quatre configurations", "en": "The four configurations"},
-    "typology.section.cluster_check": {"fr": "Vérification par les groupes", "en": "Cluster check"},
     "typology.section.map_caption": {"fr": "Carte de la typologie : dyades dans le plan lien x symétrie",
                                      "en": "Typology map: dyads in the link x symmetry plane"},
     "typology.section.k_selection_caption": {"fr": "Choix du nombre de groupes",
