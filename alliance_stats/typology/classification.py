@@ -152,11 +152,25 @@ def resolve_cuts(
 ) -> dict[str, float]:
     """The numeric cuts :func:`classify` uses on these dyads.
 
+    Parameters
+    ----------
+    dyads
+        One row per dyad (DataFrame or ``Dyads``).
+    link, symmetry, dep_asymmetry
+        Column names of the two dimensions and of the dependence gap.
+    cut, scale, asymmetry, dep_cut
+        The crisp rule's options, as in :func:`classify`.
+
     Returns
     -------
     dict
         ``{"link": ..., "symmetry": ...}`` (perceived), ``{"link": ..., "dep_asymmetry": ...}`` or all three
         (``asymmetry="both"``), keyed by the role (not the column name).
+
+    References
+    ----------
+    Jaouen, A. (2006), Figure 2 (the 2 x 2 typology of alliances between very small firms: link x interest);
+    the cut and the tie rule are this project's choice, stated in the analysis plan.
 
     Examples
     --------
@@ -184,6 +198,23 @@ def resolve_cuts(
 def configuration_of(social: np.ndarray, symmetric: np.ndarray) -> np.ndarray:
     """Configuration ids from two boolean arrays (vectorised quadrant rule).
 
+    Parameters
+    ----------
+    social, symmetric
+        Booleans: social link (else economic), symmetric interest (else asymmetric).
+
+    Returns
+    -------
+    numpy.ndarray
+        Object array of configuration ids.
+
+    References
+    ----------
+    Jaouen, A. (2006), Figure 2 (the 2 x 2 typology of alliances between very small firms: link x interest);
+    the cut and the tie rule are this project's choice, stated in the analysis plan.
+
+    Examples
+    --------
     >>> configuration_of(np.array([True, True, False, False]), np.array([True, False, True, False])).tolist()
     ['entraide', 'parrainage', 'survie', 'contre_nature']
     """
@@ -260,14 +291,17 @@ def classify(
         ``contre_nature``), same index as the dyads, name ``configuration``; missing where a needed score is
         missing. ``series.attrs["cuts"]`` holds the numeric cuts used.
 
+    References
+    ----------
+    Jaouen, A. (2006), Figure 2 (the 2 x 2 typology of alliances between very small firms: link x interest);
+    the cut and the tie rule are this project's choice, stated in the analysis plan.
+
     Examples
     --------
     >>> import pandas as pd
     >>> d = pd.DataFrame({"link": [6.0, 6.0, 2.0, 2.0, 4.0], "symmetry": [6.0, 2.0, 6.0, 2.0, 4.0]})
     >>> classify(d).tolist()
     ['entraide', 'parrainage', 'survie', 'contre_nature', 'entraide']
-
-    Reference: Jaouen (2006), Figure 2.
     """
     frame = dyad_frame(dyads)
     low, high = _check_scale(scale)
@@ -344,7 +378,20 @@ def typology_counts(crisp: pd.Series, fuzzy: pd.DataFrame) -> TypologyCounts:
     Returns
     -------
     TypologyCounts
-        ``.frame`` with crisp counts, fuzzy counts (membership > .5), sums of memberships and agreement.
+        ``.frame`` with crisp counts, fuzzy counts (membership > .5), sums of memberships and agreement;
+        ``to_tables(lang)`` gives the report table ``typology_counts``.
+
+    Raises
+    ------
+    SpecificationError
+        Memberships without the configuration columns, or about other dyads than ``crisp``.
+
+    References
+    ----------
+    Jaouen, A. (2006), Figure 2 (the 2 x 2 typology of alliances between very small firms: link x interest);
+    the cut and the tie rule are this project's choice, stated in the analysis plan.
+    Ragin, C. C. (2008), *Redesigning Social Inquiry: Fuzzy Sets and Beyond*, University of Chicago Press,
+    ch. 5 (the direct method of calibration): a case belongs to a fuzzy set when its membership exceeds .5.
 
     Examples
     --------

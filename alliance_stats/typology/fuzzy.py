@@ -69,6 +69,24 @@ LOG_ODDS = 3.0
 def default_anchors(scale: tuple[float, float] = (1, 7)) -> dict[str, tuple[float, float, float]]:
     """Default (full non-membership, crossover, full membership) anchors for a response scale.
 
+    Parameters
+    ----------
+    scale
+        Response scale ``(min, max)`` of link and symmetry.
+
+    Returns
+    -------
+    dict
+        ``{"link": (e, c, i), "symmetry": (e, c, i), "dep_asymmetry": (e, c, i)}``: ``min + span/6``, the
+        midpoint and ``max - span/6`` for link and symmetry; (2, 1, 0) scale points for the dependence gap.
+
+    References
+    ----------
+    Ragin, C. C. (2008), *Redesigning Social Inquiry: Fuzzy Sets and Beyond*, University of Chicago Press,
+    ch. 5 (the direct method of calibration).
+
+    Examples
+    --------
     >>> default_anchors((1, 7))
     {'link': (2.0, 4.0, 6.0), 'symmetry': (2.0, 4.0, 6.0), 'dep_asymmetry': (2.0, 1.0, 0.0)}
     """
@@ -100,14 +118,17 @@ def anchors_at_cuts(cuts: Mapping[str, float], scale: tuple[float, float] = (1, 
     dict
         Anchors for :func:`fuzzy_membership` (``anchors=``).
 
+    References
+    ----------
+    Ragin, C. C. (2008), *Redesigning Social Inquiry: Fuzzy Sets and Beyond*, University of Chicago Press,
+    ch. 5 (the direct method of calibration): the crossover is the point of maximal ambiguity, here the crisp cut.
+
     Examples
     --------
     >>> anchors_at_cuts({"link": 4.5, "symmetry": 4.0})["link"]
     (2.5, 4.5, 6.5)
     >>> anchors_at_cuts({"link": 4.0, "symmetry": 4.0}) == default_anchors((1, 7))
     True
-
-    Reference: Ragin (2008), ch. 5 (the crossover is the point of maximal ambiguity, here the crisp cut).
     """
     low, high = _check_scale(scale)
     half = (high - low) / 3.0
@@ -153,12 +174,16 @@ def direct_calibration(x: Any, anchors: Sequence[float]) -> np.ndarray:
     numpy.ndarray
         Memberships in (0, 1).
 
+    References
+    ----------
+    Ragin, C. C. (2008), *Redesigning Social Inquiry: Fuzzy Sets and Beyond*, University of Chicago Press,
+    ch. 5 (the direct method of calibration); same arithmetic as R QCA ``calibrate(type = "fuzzy",
+    logistic = TRUE)``.
+
     Examples
     --------
     >>> direct_calibration([2, 4, 6, 7], (2, 4, 6)).round(3).tolist()
     [0.047, 0.5, 0.953, 0.989]
-
-    Reference: Ragin (2008), ch. 5, the direct method.
     """
     e, c, i = _check_anchors(anchors, "the condition")
     values = np.asarray(x, dtype=float)
@@ -201,14 +226,18 @@ def fuzzy_membership(
         ``entraide``, ``parrainage``, ``survie``, ``contre_nature``; NaN where a needed score is missing.
         ``frame.attrs["anchors"]`` holds the anchors used.
 
+    References
+    ----------
+    Ragin, C. C. (2008), *Redesigning Social Inquiry: Fuzzy Sets and Beyond*, University of Chicago Press,
+    ch. 5 (the direct method of calibration); R QCA ``calibrate(logistic = TRUE)``. Fuzzy AND is the minimum,
+    NOT is ``1 - x`` (Zadeh 1965).
+
     Examples
     --------
     >>> import pandas as pd
     >>> d = pd.DataFrame({"link": [6.0, 2.0], "symmetry": [6.0, 2.0]})
     >>> fuzzy_membership(d)[["entraide", "contre_nature"]].round(3).values.tolist()
     [[0.953, 0.047], [0.047, 0.953]]
-
-    Reference: Ragin (2008), ch. 5; QCA::calibrate (R) with logistic = TRUE.
     """
     frame = dyad_frame(dyads)
     if asymmetry not in ASYMMETRY_MEASURES:
@@ -332,6 +361,11 @@ def sufficiency(
     Sufficiency
         ``.frame`` with ``n_members``, ``consistency``, ``coverage``, ``sum_membership``.
 
+    References
+    ----------
+    Ragin, C. C. (2006), Set relations in social research: evaluating their consistency and coverage,
+    Political Analysis 14(3), 291-310.
+
     Examples
     --------
     >>> import pandas as pd
@@ -339,8 +373,6 @@ def sufficiency(
     >>> s = sufficiency(m, pd.Series([1, 1, 0]), configurations=["entraide", "survie"])
     >>> s.consistency.round(3).tolist(), s.coverage.round(3).tolist()
     ([0.944, 0.25], [0.85, 0.15])
-
-    Reference: Ragin (2006), Political Analysis 14(3), 291-310.
     """
     missing = [c for c in configurations if c not in memberships.columns]
     if missing:

@@ -145,6 +145,12 @@ def kmeans_batch(
         ``(B, n)`` labels (padding points get the label of their nearest centre) and ``(B,)`` inertia; without
         the batch axis when ``data`` is 2-D.
 
+    References
+    ----------
+    Lloyd, S. (1982), Least squares quantization in PCM, IEEE Trans. Information Theory 28, 129-137;
+    Arthur, D. & Vassilvitskii, S. (2007), k-means++: the advantages of careful seeding, SODA; scikit-learn
+    ``KMeans`` (greedy k-means++ with ``2 + log k`` candidates).
+
     Examples
     --------
     >>> x = np.array([[0.0, 0], [0, 1], [10, 0], [10, 1]])
@@ -279,17 +285,36 @@ def gmm_bic_batch(data: np.ndarray, weights: np.ndarray, init_labels: np.ndarray
 
     Parameters
     ----------
-    data : (R, n, d)
-    weights : (R, n) 0/1
-    init_labels : (R, n) int in [0, k)
-    k, covariance_type : number of components and scikit-learn covariance type.
+    data
+        ``(R, n, d)``: R data sets.
+    weights
+        ``(R, n)`` 0/1 case weights (0 = padding).
+    init_labels
+        ``(R, n)`` starting labels in ``[0, k)``.
+    k, covariance_type
+        Number of components and scikit-learn covariance type.
+    reg_covar, tol, max_iter
+        scikit-learn's regularisation, convergence tolerance and iteration limit.
 
     Returns
     -------
-    (bic (R,), labels (R, n), converged (R,)) ; ``bic`` is ``inf`` where a covariance became singular.
+    tuple
+        ``bic`` (R,), ``labels`` (R, n) and ``converged`` (R,); ``bic`` is ``inf`` where a covariance became
+        singular.
 
-    Reference: scikit-learn 1.9 ``sklearn.mixture.GaussianMixture``; mclust 6.0.0 ``mclustBIC`` (models VII, VVI,
-    EEE, VVV).
+    References
+    ----------
+    scikit-learn 1.9 ``sklearn.mixture.GaussianMixture``; mclust 6.0.0 ``mclustBIC`` (models VII, VVI,
+    EEE, VVV); Dempster, Laird & Rubin (1977), the EM algorithm.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> x = np.concatenate([rng.normal(0, 1, (2, 30, 2)), rng.normal(6, 1, (2, 30, 2))], axis=1)
+    >>> init = np.repeat([[0] * 30 + [1] * 30], 2, axis=0)
+    >>> bic, labels, converged = gmm_bic_batch(x, np.ones((2, 60)), init, 2, "full")
+    >>> converged.tolist(), bool((labels == init).all())
+    ([True, True], True)
     """
     x = np.asarray(data, dtype=float)
     w = np.asarray(weights, dtype=float)

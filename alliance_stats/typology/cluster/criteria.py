@@ -153,19 +153,22 @@ def gmm_bic(
     pandas.DataFrame
         Index ``k``, one column per covariance type; NaN where the fit failed. ``-frame`` is mclust's BIC.
 
+    References
+    ----------
+    Fraley, C. & Raftery, A. E. (2002), Model-based clustering, discriminant analysis and density estimation,
+    JASA 97, 611-631; Scrucca, L. et al. (2016), mclust 5, The R Journal 8, 289-317 (R mclust 6.0.0
+    ``mclustBIC``, models VII, VVI, EEE, VVV); scikit-learn ``GaussianMixture.bic``.
+
     Examples
     --------
     >>> rng = np.random.default_rng(0)
     >>> x = np.vstack([rng.normal(0, 1, (50, 2)), rng.normal(8, 1, (50, 2))])
     >>> int(gmm_bic(x, range(1, 4), covariance_types=["full"]).idxmin().iloc[0])
     2
-
-    References
-    ----------
-    Fraley, C. & Raftery, A. E. (2002), Model-based clustering, discriminant analysis and density estimation,
-    JASA 97, 611-631; Scrucca, L. et al. (2016), mclust 5, The R Journal 8, 289-317 (R mclust 6.0.0
-    ``mclustBIC``, models VII, VVI, EEE, VVV); scikit-learn ``GaussianMixture.bic``.
     """
+    bad = [c for c in covariance_types if c not in COVARIANCE_TYPES]
+    if bad or not covariance_types:
+        raise SpecificationError(f"unknown covariance types {bad}", fix=f"use some of {COVARIANCE_TYPES}")
     matrix = np.asarray(data, dtype=float)
     seeds = np.random.SeedSequence(seed).generate_state(len(covariance_types) * 64)
     rows = {}
@@ -194,7 +197,8 @@ def _reference_sets(data: np.ndarray, n_refs: int, rng: np.random.Generator, spa
         rotation = np.eye(p)
         rotated = centred
     else:
-        raise ValueError(f"unknown reference space {space!r}")
+        raise SpecificationError(f"unknown reference space {space!r}", value=space,
+                                 fix="use 'scaledPCA' or 'original'")
     low, high = rotated.min(axis=0), rotated.max(axis=0)
     uniform = low + (high - low) * rng.random((n_refs, n, p))
     return uniform @ rotation.T + centre
@@ -237,17 +241,17 @@ def gap_statistic(
         (mean over the reference sets), ``gap`` and ``gap_se`` (sd * sqrt(1 + 1/B)). ``frame.attrs`` holds
         the picks ``k_tibshirani`` (Tibs2001SEmax) and ``k_first_se_max`` (firstSEmax).
 
+    References
+    ----------
+    Tibshirani, R., Walther, G. & Hastie, T. (2001), Estimating the number of clusters in a data set via the gap
+    statistic, JRSS-B 63, 411-423; R cluster 2.1.4 ``clusGap(d.power = 2)`` and ``maxSE``.
+
     Examples
     --------
     >>> rng = np.random.default_rng(3)
     >>> x = np.vstack([rng.normal(c, 0.3, (40, 2)) for c in ([0, 0], [4, 0], [0, 4])])
     >>> gap_statistic(x, "kmeans", k_max=5, n_refs=20, seed=1).attrs["k_tibshirani"]
     3
-
-    References
-    ----------
-    Tibshirani, R., Walther, G. & Hastie, T. (2001), Estimating the number of clusters in a data set via the gap
-    statistic, JRSS-B 63, 411-423; R cluster 2.1.4 ``clusGap(d.power = 2)`` and ``maxSE``.
     """
     if method not in ("kmeans", "ward"):
         raise SpecificationError(f"unknown gap method {method!r}", value=method, fix="use 'kmeans' or 'ward'")

@@ -47,6 +47,25 @@ def resolution_variance(data: np.ndarray, floor: float = 1e-6) -> float:
     on a few tied dyads and reach a spuriously high likelihood. Continuous data get ``floor``
     (scikit-learn's default ``reg_covar``).
 
+    Parameters
+    ----------
+    data
+        ``(n, p)`` data.
+    floor
+        Smallest value returned (continuous data).
+
+    Returns
+    -------
+    float
+        The variance floor, used as ``reg_covar`` of the mixtures.
+
+    References
+    ----------
+    Sheppard, W. F. (1898), On the calculation of the most probable values of frequency-constants, for data
+    arranged according to equidistant divisions of a scale, Proc. London Math. Soc. 29, 353-380.
+
+    Examples
+    --------
     >>> round(resolution_variance(np.array([[1.0, 2.0], [1.1, 2.5], [1.3, 2.0]])), 6)
     0.000833
     """

@@ -58,6 +58,24 @@ __all__ = ["clusterwise_jaccard", "hennig_reading"]
 def hennig_reading(jaccard: float) -> str:
     """Hennig's reading of a clusterwise mean Jaccard (fpc::clusterboot help page).
 
+    Parameters
+    ----------
+    jaccard
+        A cluster's mean Jaccard similarity over the resamples.
+
+    Returns
+    -------
+    str
+        ``"highly stable"`` (>= .85), ``"stable"`` (>= .75), ``"pattern"`` (>= .60), ``"not trustworthy"``
+        (< .60), or ``""`` for a missing value.
+
+    References
+    ----------
+    Hennig, C. (2007), Cluster-wise assessment of cluster stability, Computational Statistics & Data Analysis
+    52, 258-271; R fpc 2.2.10 ``clusterboot``.
+
+    Examples
+    --------
     >>> [hennig_reading(x) for x in (0.5, 0.7, 0.8, 0.9)]
     ['not trustworthy', 'pattern', 'stable', 'highly stable']
     """
@@ -80,10 +98,28 @@ def clusterwise_jaccard(original: np.ndarray, resample: np.ndarray, n_original: 
     full-data clustering (0..n_original-1), ``resample`` their labels when the resample is clustered.
     A cluster absent from the resample gets 0 (fpc ``clujaccard(zerobyzero = 0)``).
 
+    Parameters
+    ----------
+    original
+        Labels (0..n_original-1) of the resampled points in the full-data clustering.
+    resample
+        Labels of the same points when the resample is clustered (any integers).
+    n_original
+        Number of clusters of the full-data clustering.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n_original,)`` largest Jaccard similarity of each original cluster.
+
+    References
+    ----------
+    Hennig, C. (2007), CSDA 52, 258-271; R fpc 2.2.10, ``clusterboot`` and ``clujaccard``.
+
+    Examples
+    --------
     >>> clusterwise_jaccard(np.array([0, 0, 1, 1]), np.array([1, 1, 1, 0]), 2).round(3).tolist()
     [0.667, 0.5]
-
-    Reference: fpc 2.2.10, ``clusterboot`` and ``clujaccard``.
     """
     resample_ids = _first_appearance_ids(resample)
     n_resample = int(resample_ids.max()) + 1 if len(resample_ids) else 0
