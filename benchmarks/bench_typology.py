@@ -22,8 +22,9 @@ from threadpoolctl import threadpool_limits
 
 from alliance_stats.typology import ClusterSettings, cluster_check
 from alliance_stats.typology.cluster import clusterwise_jaccard
-from alliance_stats.typology.cluster.agreement import Solutions, _first_appearance_ids
+from alliance_stats.typology.cluster.agreement import _first_appearance_ids
 from alliance_stats.typology.cluster.prepare import prepare
+from alliance_stats.typology.cluster.solutions import Solutions
 from alliance_stats.typology.cluster.stability import bootstrap
 
 N_DYADS = 300

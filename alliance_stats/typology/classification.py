@@ -142,6 +142,7 @@ def _resolve_one(cut: Cut, values: pd.Series, low: float, high: float, column: s
 
 def resolve_cuts(
     dyads: Any,
+    *,
     link: str = "link",
     symmetry: str = "symmetry",
     cut: Cut = "midpoint",
@@ -254,6 +255,7 @@ def _classify_with_cuts(
 
 def classify(
     dyads: Any,
+    *,
     link: str = "link",
     symmetry: str = "symmetry",
     cut: Cut = "midpoint",
@@ -305,7 +307,8 @@ def classify(
     """
     frame = dyad_frame(dyads)
     low, high = _check_scale(scale)
-    cuts = resolve_cuts(frame, link, symmetry, cut, scale, asymmetry, dep_asymmetry, dep_cut)
+    cuts = resolve_cuts(frame, link=link, symmetry=symmetry, cut=cut, scale=scale, asymmetry=asymmetry,
+                        dep_asymmetry=dep_asymmetry, dep_cut=dep_cut)
     _check_range(_numeric_column(frame, link, "link"), link, low, high, "the scale")
     if "symmetry" in cuts:
         _check_range(_numeric_column(frame, symmetry, "symmetry"), symmetry, low, high, "the scale")

@@ -63,11 +63,11 @@ def _map_inputs(
             raise SpecificationError(f"the map needs the column {column!r}", column=column,
                                      fix="pass the dyad table with link and symmetry scores")
     cuts = (check.settings.get("cuts") if check is not None else None) or resolve_cuts(
-        frame, link, symmetry, cut, scale)
+        frame, link=link, symmetry=symmetry, cut=cut, scale=scale)
     if check is not None and check.theory is not None:
         theory = check.theory.reindex(frame.index)
     else:
-        theory = classify(frame, link, symmetry, cut, scale).astype(object)
+        theory = classify(frame, link=link, symmetry=symmetry, cut=cut, scale=scale).astype(object)
     if check is None:
         return cuts, theory, None, None
     method = method or check.methods[0]

@@ -195,6 +195,7 @@ def direct_calibration(x: Any, anchors: Sequence[float]) -> np.ndarray:
 
 def fuzzy_membership(
     dyads: Any,
+    *,
     anchors: Mapping[str, Sequence[float]] | Sequence[float] | None = None,
     link: str = "link",
     symmetry: str = "symmetry",
@@ -338,6 +339,7 @@ class Sufficiency(Result):
 def sufficiency(
     memberships: pd.DataFrame,
     outcome: pd.Series,
+    *,
     dyad_id: pd.Series | None = None,
     configurations: Sequence[str] = CONFIGURATIONS,
 ) -> Sufficiency:

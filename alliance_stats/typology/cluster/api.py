@@ -22,11 +22,11 @@ from threadpoolctl import threadpool_limits
 
 from alliance_stats.core.errors import SpecificationError
 from alliance_stats.typology.classification import _classify_with_cuts, dyad_frame
-from alliance_stats.typology.cluster.agreement import Solutions, match_solutions
 from alliance_stats.typology.cluster.criteria import KSelection, select_k
 from alliance_stats.typology.cluster.prepare import Prepared, prepare
 from alliance_stats.typology.cluster.result import ClusterCheck
 from alliance_stats.typology.cluster.settings import ClusterSettings
+from alliance_stats.typology.cluster.solutions import Solutions, match_solutions
 from alliance_stats.typology.cluster.stability import bootstrap, stability_table
 from alliance_stats.typology.cluster.verdict import Evidence, verdict
 

@@ -143,7 +143,8 @@ def _rule(used: pd.DataFrame, s: ClusterSettings) -> tuple[list[str], bool, dict
     rule_available = all(c in used.columns for c in rule_columns)
     cuts = None
     if rule_available:
-        cuts = resolve_cuts(used, s.link, s.symmetry, s.cut, s.scale, s.asymmetry, s.dep_asymmetry, s.dep_cut)
+        cuts = resolve_cuts(used, link=s.link, symmetry=s.symmetry, cut=s.cut, scale=s.scale, asymmetry=s.asymmetry,
+                            dep_asymmetry=s.dep_asymmetry, dep_cut=s.dep_cut)
     return rule_columns, rule_available, cuts
 
 
@@ -154,8 +155,8 @@ def _theory_labels(used: pd.DataFrame, given: pd.Series | None, s: ClusterSettin
     if s.link in s.variables and (s.symmetry in s.variables or s.asymmetry == "dep_asymmetry") and rule_available:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DataQualityWarning)
-            theory = classify(used, s.link, s.symmetry, s.cut, s.scale, s.asymmetry, s.dep_asymmetry,
-                              s.dep_cut).astype(object)
+            theory = classify(used, link=s.link, symmetry=s.symmetry, cut=s.cut, scale=s.scale,
+                              asymmetry=s.asymmetry, dep_asymmetry=s.dep_asymmetry, dep_cut=s.dep_cut).astype(object)
         return theory.where(theory.notna(), None)
     return None
 

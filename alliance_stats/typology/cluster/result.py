@@ -11,6 +11,7 @@ import pandas as pd
 from alliance_stats.core.i18n import check_lang
 from alliance_stats.core.results import Result
 from alliance_stats.core.table import Table
+from alliance_stats.typology.cluster.tables import cluster_tables
 
 __all__ = ["ClusterCheck"]
 
@@ -118,6 +119,4 @@ class ClusterCheck(Result):
         """The report tables: ``cluster_k_selection``, ``cluster_k_picks``, ``cluster_agreement``,
         ``cluster_crosstab`` (with theory labels), ``cluster_stability``, ``cluster_centroids`` and
         ``cluster_verdict``."""
-        from alliance_stats.typology.cluster.tables import cluster_tables
-
         return cluster_tables(self, check_lang(lang))

@@ -35,7 +35,6 @@ from scipy.cluster.hierarchy import linkage
 from alliance_stats.core.errors import ConvergenceWarning, StabilityWarning
 from alliance_stats.core.results import warn
 from alliance_stats.typology.cluster.agreement import (
-    Solutions,
     _contingency,
     _first_appearance_ids,
     adjusted_rand_from_table,
@@ -48,6 +47,7 @@ from alliance_stats.typology.cluster.settings import (
     PATTERN_JACCARD,
     STABLE_JACCARD,
 )
+from alliance_stats.typology.cluster.solutions import Solutions
 
 if TYPE_CHECKING:
     from alliance_stats.typology.cluster.prepare import Prepared

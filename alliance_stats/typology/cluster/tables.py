@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
@@ -12,8 +12,7 @@ from alliance_stats.core.typology import CONFIGURATIONS
 from alliance_stats.typology.cluster.agreement import _config_text
 from alliance_stats.typology.cluster.verdict import method_label
 
-if TYPE_CHECKING:
-    from alliance_stats.typology.cluster.result import ClusterCheck
+ClusterCheck = Any  # a typology.cluster.result.ClusterCheck (not imported: result imports this module)
 
 __all__ = ["cluster_tables"]
 
