@@ -7,6 +7,7 @@
 ``batch``       batched k-means and Gaussian mixtures (resamples, gap references, power replicates)
 ``criteria``    choice of k: BIC, gap statistic (:func:`gap_statistic`, :func:`max_se`), silhouette
 ``agreement``   ARI with permutation p, Hungarian matching (:func:`partition_agreement`)
+``solutions``   each method's solution at k, numbered after matching with the theory
 ``stability``   clusterwise Jaccard under resampling, as fpc::clusterboot (:func:`hennig_reading`)
 ``verdict``     four checks per method and the verdict with its reasons
 ``tables``      the report tables of :class:`ClusterCheck`
