@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from alliance_stats.core.constants import DEFAULT_SEED
+
 __all__ = ["gmm_bic_batch", "kmeans_batch"]
 
 
@@ -111,8 +113,9 @@ def _lloyd(data: np.ndarray, weights: np.ndarray, centres: np.ndarray, max_iter:
 def kmeans_batch(
     data: np.ndarray,
     k: int,
+    *,
     n_init: int = 50,
-    seed: int | np.random.Generator | np.random.SeedSequence | None = None,
+    seed: int | np.random.Generator | np.random.SeedSequence | None = DEFAULT_SEED,
     weights: np.ndarray | None = None,
     max_iter: int = 300,
     chunk_elements: int = 2_000_000,
@@ -129,7 +132,7 @@ def kmeans_batch(
     n_init
         Starts per data set; the start with the lowest inertia is kept.
     seed
-        Seed or generator.
+        Seed or generator (default ``DEFAULT_SEED``).
     weights
         ``(n,)`` or ``(B, n)`` case weights; weight 0 marks padding (a point that is ignored).
     max_iter
@@ -274,7 +277,7 @@ def _gmm_parameters(k: int, d: int, covariance_type: str) -> int:
 
 
 def gmm_bic_batch(data: np.ndarray, weights: np.ndarray, init_labels: np.ndarray, k: int, covariance_type: str,
-                  reg_covar: float = 1e-6, tol: float = 1e-3, max_iter: int = 500
+                  *, reg_covar: float = 1e-6, tol: float = 1e-3, max_iter: int = 500
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """EM for Gaussian mixtures of many data sets at once, started from given hard labels.
 
