@@ -20,8 +20,12 @@ import pandas as pd
 from sklearn.cluster import KMeans
 from threadpoolctl import threadpool_limits
 
-from alliance_stats.typology import cluster_check
-from alliance_stats.typology.cluster import _bootstrap, _first_appearance_ids, clusterwise_jaccard
+from alliance_stats.typology import ClusterSettings, cluster_check
+from alliance_stats.typology.cluster import clusterwise_jaccard
+from alliance_stats.typology.cluster.agreement import _first_appearance_ids
+from alliance_stats.typology.cluster.prepare import prepare
+from alliance_stats.typology.cluster.solutions import Solutions
+from alliance_stats.typology.cluster.stability import bootstrap
 
 N_DYADS = 300
 N_BOOT = 200
@@ -54,14 +58,16 @@ def main() -> None:
     print(f"cluster_check, {N_DYADS} dyads, defaults (B = {N_BOOT}, 999 permutations, 3 methods, k = 1..8): "
           f"{whole:.2f} s  (verdict: {check.verdict})")
 
-    z = data[["link", "symmetry"]].to_numpy()
+    prep = prepare(data, ClusterSettings(methods=("kmeans",), k=K, n_boot=N_BOOT, seed=SEED), theory=None)
+    prep.theory_codes = None  # stability only: no ARI of the resamples
+    z = prep.z
     with threadpool_limits(limits=1):
         original = _first_appearance_ids(KMeans(n_clusters=K, n_init=50, random_state=0).fit(z).labels_)
-    streams = dict(zip(("boot", "boot_kmeans", "boot_gmm"), np.random.SeedSequence(SEED).spawn(3), strict=True))
+    solutions = Solutions(final={"kmeans": original}, n_clusters={"kmeans": K})
+    streams = prep.streams
     start = time.perf_counter()
     with threadpool_limits(limits=1):
-        ours, _ = _bootstrap(z, K, ("kmeans",), {"kmeans": original}, {"kmeans": K}, None, None, 0, N_BOOT, 10,
-                             streams, [])
+        ours, _ = bootstrap(prep, solutions, None)
     ours_time = time.perf_counter() - start
 
     n = len(z)

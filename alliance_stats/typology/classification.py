@@ -36,9 +36,8 @@ stated in the analysis plan (``typology.cut``, ``typology.asymmetry``).
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -46,6 +45,7 @@ import pandas as pd
 
 from alliance_stats.core.errors import DataQualityWarning, SpecificationError
 from alliance_stats.core.i18n import check_lang, tr
+from alliance_stats.core.results import Result, warn
 from alliance_stats.core.table import Table
 from alliance_stats.core.typology import CONFIGURATIONS, QUADRANTS, scale_midpoint
 
@@ -142,6 +142,7 @@ def _resolve_one(cut: Cut, values: pd.Series, low: float, high: float, column: s
 
 def resolve_cuts(
     dyads: Any,
+    *,
     link: str = "link",
     symmetry: str = "symmetry",
     cut: Cut = "midpoint",
@@ -152,11 +153,25 @@ def resolve_cuts(
 ) -> dict[str, float]:
     """The numeric cuts :func:`classify` uses on these dyads.
 
+    Parameters
+    ----------
+    dyads
+        One row per dyad (DataFrame or ``Dyads``).
+    link, symmetry, dep_asymmetry
+        Column names of the two dimensions and of the dependence gap.
+    cut, scale, asymmetry, dep_cut
+        The crisp rule's options, as in :func:`classify`.
+
     Returns
     -------
     dict
         ``{"link": ..., "symmetry": ...}`` (perceived), ``{"link": ..., "dep_asymmetry": ...}`` or all three
         (``asymmetry="both"``), keyed by the role (not the column name).
+
+    References
+    ----------
+    Jaouen, A. (2006), Figure 2 (the 2 x 2 typology of alliances between very small firms: link x interest);
+    the cut and the tie rule are this project's choice, stated in the analysis plan.
 
     Examples
     --------
@@ -184,6 +199,23 @@ def resolve_cuts(
 def configuration_of(social: np.ndarray, symmetric: np.ndarray) -> np.ndarray:
     """Configuration ids from two boolean arrays (vectorised quadrant rule).
 
+    Parameters
+    ----------
+    social, symmetric
+        Booleans: social link (else economic), symmetric interest (else asymmetric).
+
+    Returns
+    -------
+    numpy.ndarray
+        Object array of configuration ids.
+
+    References
+    ----------
+    Jaouen, A. (2006), Figure 2 (the 2 x 2 typology of alliances between very small firms: link x interest);
+    the cut and the tie rule are this project's choice, stated in the analysis plan.
+
+    Examples
+    --------
     >>> configuration_of(np.array([True, True, False, False]), np.array([True, False, True, False])).tolist()
     ['entraide', 'parrainage', 'survie', 'contre_nature']
     """
@@ -223,6 +255,7 @@ def _classify_with_cuts(
 
 def classify(
     dyads: Any,
+    *,
     link: str = "link",
     symmetry: str = "symmetry",
     cut: Cut = "midpoint",
@@ -260,18 +293,22 @@ def classify(
         ``contre_nature``), same index as the dyads, name ``configuration``; missing where a needed score is
         missing. ``series.attrs["cuts"]`` holds the numeric cuts used.
 
+    References
+    ----------
+    Jaouen, A. (2006), Figure 2 (the 2 x 2 typology of alliances between very small firms: link x interest);
+    the cut and the tie rule are this project's choice, stated in the analysis plan.
+
     Examples
     --------
     >>> import pandas as pd
     >>> d = pd.DataFrame({"link": [6.0, 6.0, 2.0, 2.0, 4.0], "symmetry": [6.0, 2.0, 6.0, 2.0, 4.0]})
     >>> classify(d).tolist()
     ['entraide', 'parrainage', 'survie', 'contre_nature', 'entraide']
-
-    Reference: Jaouen (2006), Figure 2.
     """
     frame = dyad_frame(dyads)
     low, high = _check_scale(scale)
-    cuts = resolve_cuts(frame, link, symmetry, cut, scale, asymmetry, dep_asymmetry, dep_cut)
+    cuts = resolve_cuts(frame, link=link, symmetry=symmetry, cut=cut, scale=scale, asymmetry=asymmetry,
+                        dep_asymmetry=dep_asymmetry, dep_cut=dep_cut)
     _check_range(_numeric_column(frame, link, "link"), link, low, high, "the scale")
     if "symmetry" in cuts:
         _check_range(_numeric_column(frame, symmetry, "symmetry"), symmetry, low, high, "the scale")
@@ -281,11 +318,8 @@ def classify(
     labels, complete = _classify_with_cuts(frame, cuts, link, symmetry, dep_asymmetry)
     n_missing = int((~complete).sum())
     if n_missing:
-        warnings.warn(
-            f"{n_missing} of {len(frame)} dyads have no configuration: a score the rule needs is missing",
-            DataQualityWarning,
-            stacklevel=2,
-        )
+        warn(None, f"{n_missing} of {len(frame)} dyads have no configuration: a score the rule needs is missing",
+             DataQualityWarning)
     result = pd.Series(pd.Categorical(labels, categories=list(CONFIGURATIONS)), index=frame.index,
                        name="configuration")
     result.attrs["cuts"] = dict(cuts)
@@ -296,55 +330,41 @@ def classify(
 # ------------------------------------------------------------------------------- configuration counts
 
 
-@dataclass
-class TypologyCounts:
+@dataclass(frozen=True)
+class TypologyCounts(Result):
     """Configuration counts under the crisp rule and the fuzzy-set rule.
 
     Attributes
     ----------
-    table
+    frame
         Index: the four configurations, then ``unclassified`` and ``total``. Columns: ``n_crisp`` and
         ``pct_crisp`` (crisp quadrant rule), ``n_fuzzy`` and ``pct_fuzzy`` (dyads with membership > .5 in
         the configuration: at most one configuration per dyad can exceed .5), ``sum_fuzzy`` (sum of the
         memberships: the fuzzy "size" of the set), ``n_agree`` (dyads placed in the configuration by both
         rules). Percentages are of all dyads.
+    n_dyads
+        Dyads counted.
     warnings
         Messages about the inputs.
     """
 
-    table: pd.DataFrame
+    frame: pd.DataFrame
     n_dyads: int
-    warnings: list[str] = field(default_factory=list)
+    warnings: tuple[str, ...] = ()
 
-    def to_table(self, lang: str = "en") -> Table:
-        """The counts table, labelled in ``lang``."""
+    def to_tables(self, lang: str = "en") -> dict[str, Table]:
+        """``typology_counts``: the counts table, labelled in ``lang``."""
         check_lang(lang)
-        frame = self.table.copy()
+        frame = self.frame.copy()
         frame.index = [tr(key if key in CONFIGURATIONS else f"typology.{key}", lang) for key in frame.index]
-        headers = {
-            "n_crisp": {"fr": "n (règle nette)", "en": "n (crisp rule)"},
-            "pct_crisp": {"fr": "% (règle nette)", "en": "% (crisp rule)"},
-            "n_fuzzy": {"fr": "n (appartenance floue > ,5)", "en": "n (fuzzy membership > .5)"},
-            "pct_fuzzy": {"fr": "% (floue)", "en": "% (fuzzy)"},
-            "sum_fuzzy": {"fr": "Somme des appartenances", "en": "Sum of memberships"},
-            "n_agree": {"fr": "n (deux règles)", "en": "n (both rules)"},
-        }
-        frame.columns = [headers[c][lang] for c in frame.columns]
-        formats = {headers[c][lang]: f for c, f in
+        headers = {c: tr(f"typology.counts.{c}", lang) for c in frame.columns}
+        frame.columns = [headers[c] for c in frame.columns]
+        formats = {headers[c]: f for c, f in
                    {"n_crisp": "int", "pct_crisp": "pct", "n_fuzzy": "int", "pct_fuzzy": "pct",
                     "sum_fuzzy": "f1", "n_agree": "int"}.items()}
-        note = {
-            "fr": "Règle nette : quadrant du plan lien x symétrie (un score égal au seuil compte comme élevé). "
-                  "Règle floue : calibrage direct de Ragin (2008) ; une dyade appartient à une configuration "
-                  "quand son appartenance dépasse ,5. Une dyade exactement au point de bascule (appartenance ,5) "
-                  "n'est classée par aucune règle floue.",
-            "en": "Crisp rule: quadrant of the link x symmetry plane (a score at the cut counts as high). Fuzzy "
-                  "rule: Ragin's (2008) direct calibration; a dyad belongs to a configuration when its membership "
-                  "exceeds .5. A dyad exactly at a crossover (membership .5) is placed by no fuzzy rule.",
-        }[lang]
-        title = {"fr": "Effectifs des configurations selon la règle nette et la règle floue",
-                 "en": "Configuration counts under the crisp and the fuzzy rule"}[lang]
-        return Table(key="typology_counts", title=title, frame=frame, note=note, formats=formats, lang=lang)
+        table = Table(key="typology_counts", title=tr("typology.counts.title", lang), frame=frame,
+                      note=tr("typology.counts.note", lang), formats=formats, lang=lang)
+        return {"typology_counts": table}
 
 
 def typology_counts(crisp: pd.Series, fuzzy: pd.DataFrame) -> TypologyCounts:
@@ -361,7 +381,20 @@ def typology_counts(crisp: pd.Series, fuzzy: pd.DataFrame) -> TypologyCounts:
     Returns
     -------
     TypologyCounts
-        ``.table`` with crisp counts, fuzzy counts (membership > .5), sums of memberships and agreement.
+        ``.frame`` with crisp counts, fuzzy counts (membership > .5), sums of memberships and agreement;
+        ``to_tables(lang)`` gives the report table ``typology_counts``.
+
+    Raises
+    ------
+    SpecificationError
+        Memberships without the configuration columns, or about other dyads than ``crisp``.
+
+    References
+    ----------
+    Jaouen, A. (2006), Figure 2 (the 2 x 2 typology of alliances between very small firms: link x interest);
+    the cut and the tie rule are this project's choice, stated in the analysis plan.
+    Ragin, C. C. (2008), *Redesigning Social Inquiry: Fuzzy Sets and Beyond*, University of Chicago Press,
+    ch. 5 (the direct method of calibration): a case belongs to a fuzzy set when its membership exceeds .5.
 
     Examples
     --------
@@ -369,7 +402,7 @@ def typology_counts(crisp: pd.Series, fuzzy: pd.DataFrame) -> TypologyCounts:
     >>> from alliance_stats.typology import classify, fuzzy_membership
     >>> d = pd.DataFrame({"link": [6.0, 6.5, 2.0, 4.0], "symmetry": [6.0, 2.0, 6.0, 4.0]})
     >>> counts = typology_counts(classify(d), fuzzy_membership(d))
-    >>> counts.table.loc["entraide", ["n_crisp", "n_fuzzy"]].tolist()
+    >>> counts.frame.loc["entraide", ["n_crisp", "n_fuzzy"]].tolist()
     [2.0, 1.0]
     """
     missing = [c for c in CONFIGURATIONS if c not in fuzzy.columns]
@@ -420,7 +453,6 @@ def typology_counts(crisp: pd.Series, fuzzy: pd.DataFrame) -> TypologyCounts:
     messages: list[str] = []
     n_no_membership = int(np.isnan(memberships).any(axis=1).sum())
     if n_no_membership:
-        message = f"{n_no_membership} of {n} dyads have no fuzzy membership (a score is missing)"
-        warnings.warn(message, DataQualityWarning, stacklevel=2)
-        messages.append(message)
-    return TypologyCounts(table=table, n_dyads=n, warnings=messages)
+        warn(messages, f"{n_no_membership} of {n} dyads have no fuzzy membership (a score is missing)",
+             DataQualityWarning)
+    return TypologyCounts(frame=table, n_dyads=n, warnings=tuple(messages))

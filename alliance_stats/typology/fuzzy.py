@@ -40,9 +40,8 @@ Political Analysis 14(3). Same arithmetic as R QCA::calibrate(type = "fuzzy", lo
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -50,6 +49,7 @@ import pandas as pd
 
 from alliance_stats.core.errors import DataQualityWarning, SparseDataWarning, SpecificationError
 from alliance_stats.core.i18n import check_lang, tr
+from alliance_stats.core.results import Result, warn
 from alliance_stats.core.table import Table
 from alliance_stats.core.typology import CONFIGURATIONS
 from alliance_stats.typology.classification import ASYMMETRY_MEASURES, _check_scale, _numeric_column, dyad_frame
@@ -69,6 +69,24 @@ LOG_ODDS = 3.0
 def default_anchors(scale: tuple[float, float] = (1, 7)) -> dict[str, tuple[float, float, float]]:
     """Default (full non-membership, crossover, full membership) anchors for a response scale.
 
+    Parameters
+    ----------
+    scale
+        Response scale ``(min, max)`` of link and symmetry.
+
+    Returns
+    -------
+    dict
+        ``{"link": (e, c, i), "symmetry": (e, c, i), "dep_asymmetry": (e, c, i)}``: ``min + span/6``, the
+        midpoint and ``max - span/6`` for link and symmetry; (2, 1, 0) scale points for the dependence gap.
+
+    References
+    ----------
+    Ragin, C. C. (2008), *Redesigning Social Inquiry: Fuzzy Sets and Beyond*, University of Chicago Press,
+    ch. 5 (the direct method of calibration).
+
+    Examples
+    --------
     >>> default_anchors((1, 7))
     {'link': (2.0, 4.0, 6.0), 'symmetry': (2.0, 4.0, 6.0), 'dep_asymmetry': (2.0, 1.0, 0.0)}
     """
@@ -100,14 +118,17 @@ def anchors_at_cuts(cuts: Mapping[str, float], scale: tuple[float, float] = (1, 
     dict
         Anchors for :func:`fuzzy_membership` (``anchors=``).
 
+    References
+    ----------
+    Ragin, C. C. (2008), *Redesigning Social Inquiry: Fuzzy Sets and Beyond*, University of Chicago Press,
+    ch. 5 (the direct method of calibration): the crossover is the point of maximal ambiguity, here the crisp cut.
+
     Examples
     --------
     >>> anchors_at_cuts({"link": 4.5, "symmetry": 4.0})["link"]
     (2.5, 4.5, 6.5)
     >>> anchors_at_cuts({"link": 4.0, "symmetry": 4.0}) == default_anchors((1, 7))
     True
-
-    Reference: Ragin (2008), ch. 5 (the crossover is the point of maximal ambiguity, here the crisp cut).
     """
     low, high = _check_scale(scale)
     half = (high - low) / 3.0
@@ -153,12 +174,16 @@ def direct_calibration(x: Any, anchors: Sequence[float]) -> np.ndarray:
     numpy.ndarray
         Memberships in (0, 1).
 
+    References
+    ----------
+    Ragin, C. C. (2008), *Redesigning Social Inquiry: Fuzzy Sets and Beyond*, University of Chicago Press,
+    ch. 5 (the direct method of calibration); same arithmetic as R QCA ``calibrate(type = "fuzzy",
+    logistic = TRUE)``.
+
     Examples
     --------
     >>> direct_calibration([2, 4, 6, 7], (2, 4, 6)).round(3).tolist()
     [0.047, 0.5, 0.953, 0.989]
-
-    Reference: Ragin (2008), ch. 5, the direct method.
     """
     e, c, i = _check_anchors(anchors, "the condition")
     values = np.asarray(x, dtype=float)
@@ -170,6 +195,7 @@ def direct_calibration(x: Any, anchors: Sequence[float]) -> np.ndarray:
 
 def fuzzy_membership(
     dyads: Any,
+    *,
     anchors: Mapping[str, Sequence[float]] | Sequence[float] | None = None,
     link: str = "link",
     symmetry: str = "symmetry",
@@ -201,14 +227,18 @@ def fuzzy_membership(
         ``entraide``, ``parrainage``, ``survie``, ``contre_nature``; NaN where a needed score is missing.
         ``frame.attrs["anchors"]`` holds the anchors used.
 
+    References
+    ----------
+    Ragin, C. C. (2008), *Redesigning Social Inquiry: Fuzzy Sets and Beyond*, University of Chicago Press,
+    ch. 5 (the direct method of calibration); R QCA ``calibrate(logistic = TRUE)``. Fuzzy AND is the minimum,
+    NOT is ``1 - x`` (Zadeh 1965).
+
     Examples
     --------
     >>> import pandas as pd
     >>> d = pd.DataFrame({"link": [6.0, 2.0], "symmetry": [6.0, 2.0]})
     >>> fuzzy_membership(d)[["entraide", "contre_nature"]].round(3).values.tolist()
     [[0.953, 0.047], [0.047, 0.953]]
-
-    Reference: Ragin (2008), ch. 5; QCA::calibrate (R) with logistic = TRUE.
     """
     frame = dyad_frame(dyads)
     if asymmetry not in ASYMMETRY_MEASURES:
@@ -249,8 +279,8 @@ def fuzzy_membership(
     )
     n_missing = int(result["entraide"].isna().sum())
     if n_missing:
-        warnings.warn(f"{n_missing} of {len(frame)} dyads have no fuzzy membership: a score is missing",
-                      DataQualityWarning, stacklevel=2)
+        warn(None, f"{n_missing} of {len(frame)} dyads have no fuzzy membership: a score is missing",
+             DataQualityWarning)
     keys = ["link"] + (["symmetry"] if asymmetry != "dep_asymmetry" else []) + (
         ["dep_asymmetry"] if asymmetry != "perceived" else [])
     result.attrs["anchors"] = {key: tuple(used[key]) for key in keys}
@@ -258,13 +288,13 @@ def fuzzy_membership(
     return result
 
 
-@dataclass
-class Sufficiency:
+@dataclass(frozen=True)
+class Sufficiency(Result):
     """QCA sufficiency of each configuration for an outcome.
 
     Attributes
     ----------
-    table
+    frame
         Index: configurations. Columns: ``n_members`` (cases with membership > .5), ``consistency``
         (``sum(min(x, y)) / sum(x)``), ``coverage`` (``sum(min(x, y)) / sum(y)``), ``sum_membership``.
     outcome
@@ -275,51 +305,41 @@ class Sufficiency:
         Messages (dropped cases, empty configurations).
     """
 
-    table: pd.DataFrame
+    frame: pd.DataFrame
     outcome: str
     n: int
-    warnings: list[str] = field(default_factory=list)
+    warnings: tuple[str, ...] = ()
 
     @property
     def consistency(self) -> pd.Series:
         """Consistency of each configuration as a sufficient condition."""
-        return self.table["consistency"]
+        return self.frame["consistency"]
 
     @property
     def coverage(self) -> pd.Series:
         """Coverage of the outcome by each configuration."""
-        return self.table["coverage"]
+        return self.frame["coverage"]
 
-    def to_table(self, lang: str = "en") -> Table:
-        """Consistency and coverage table in ``lang``."""
+    def to_tables(self, lang: str = "en") -> dict[str, Table]:
+        """``typology_sufficiency``: consistency and coverage table in ``lang``."""
         check_lang(lang)
-        frame = self.table.copy()
+        frame = self.frame.copy()
         frame.index = [tr(str(key), lang) for key in frame.index]
-        headers = {
-            "n_members": {"fr": "n (appartenance > ,5)", "en": "n (membership > .5)"},
-            "sum_membership": {"fr": "Somme des appartenances", "en": "Sum of memberships"},
-            "consistency": {"fr": "Cohérence", "en": "Consistency"},
-            "coverage": {"fr": "Couverture", "en": "Coverage"},
-        }
-        frame.columns = [headers[c][lang] for c in frame.columns]
-        formats = {headers["n_members"][lang]: "int", headers["sum_membership"][lang]: "f1",
-                   headers["consistency"][lang]: "r3", headers["coverage"][lang]: "r3"}
-        outcome = tr(self.outcome, lang)
-        title = {"fr": f"Suffisance des configurations pour : {outcome}",
-                 "en": f"Sufficiency of the configurations for: {outcome}"}[lang]
-        note = {
-            "fr": f"N = {self.n}. Cohérence = somme des min(x, y) / somme des x ; couverture = somme des min(x, y) "
-                  "/ somme des y (Ragin, 2006). Une cohérence d'au moins ,80 est l'usage pour dire une "
-                  "configuration suffisante.",
-            "en": f"N = {self.n}. Consistency = sum of min(x, y) / sum of x; coverage = sum of min(x, y) / sum of "
-                  "y (Ragin, 2006). A consistency of at least .80 is the usual threshold for sufficiency.",
-        }[lang]
-        return Table(key="typology_sufficiency", title=title, frame=frame, note=note, formats=formats, lang=lang)
+        headers = {c: tr(f"typology.sufficiency.{c}", lang) for c in frame.columns}
+        frame.columns = [headers[c] for c in frame.columns]
+        formats = {headers["n_members"]: "int", headers["sum_membership"]: "f1",
+                   headers["consistency"]: "r3", headers["coverage"]: "r3"}
+        table = Table(key="typology_sufficiency",
+                      title=tr("typology.sufficiency.title", lang).format(outcome=tr(self.outcome, lang)),
+                      frame=frame, note=tr("typology.sufficiency.note", lang).format(n=self.n), formats=formats,
+                      lang=lang)
+        return {"typology_sufficiency": table}
 
 
 def sufficiency(
     memberships: pd.DataFrame,
     outcome: pd.Series,
+    *,
     dyad_id: pd.Series | None = None,
     configurations: Sequence[str] = CONFIGURATIONS,
 ) -> Sufficiency:
@@ -341,7 +361,12 @@ def sufficiency(
     Returns
     -------
     Sufficiency
-        ``.table`` with ``n_members``, ``consistency``, ``coverage``, ``sum_membership``.
+        ``.frame`` with ``n_members``, ``consistency``, ``coverage``, ``sum_membership``.
+
+    References
+    ----------
+    Ragin, C. C. (2006), Set relations in social research: evaluating their consistency and coverage,
+    Political Analysis 14(3), 291-310.
 
     Examples
     --------
@@ -350,8 +375,6 @@ def sufficiency(
     >>> s = sufficiency(m, pd.Series([1, 1, 0]), configurations=["entraide", "survie"])
     >>> s.consistency.round(3).tolist(), s.coverage.round(3).tolist()
     ([0.944, 0.25], [0.85, 0.15])
-
-    Reference: Ragin (2006), Political Analysis 14(3), 291-310.
     """
     missing = [c for c in configurations if c not in memberships.columns]
     if missing:
@@ -377,8 +400,7 @@ def sufficiency(
     if n_unknown or n_dropped:
         message = (f"{n_dropped} of {len(joined)} cases dropped from the sufficiency analysis: missing outcome, "
                    "missing membership or no matching dyad")
-        warnings.warn(message, DataQualityWarning, stacklevel=2)
-        messages.append(message)
+        warn(messages, message, DataQualityWarning)
     joined = joined[complete]
     yv = joined["__outcome__"].to_numpy(dtype=float)
     if len(yv) and (yv.min() < 0 or yv.max() > 1):
@@ -398,11 +420,9 @@ def sufficiency(
         }
         if (xv > 0.5).sum() == 0:
             message = f"no case has a membership above .5 in {config}: its consistency rests on partial members"
-            warnings.warn(message, SparseDataWarning, stacklevel=2)
-            messages.append(message)
+            warn(messages, message, SparseDataWarning)
     if len(yv) and yv.sum() == 0:
         message = f"no case has the outcome {name!r}: coverage is undefined"
-        warnings.warn(message, SparseDataWarning, stacklevel=2)
-        messages.append(message)
+        warn(messages, message, SparseDataWarning)
     table = pd.DataFrame.from_dict(rows, orient="index")[["n_members", "sum_membership", "consistency", "coverage"]]
-    return Sufficiency(table=table, outcome=name, n=len(yv), warnings=messages)
+    return Sufficiency(frame=table, outcome=name, n=len(yv), warnings=tuple(messages))

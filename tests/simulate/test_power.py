@@ -33,8 +33,8 @@ from alliance_stats.power import (
 from alliance_stats.power import execution as E  # noqa: N812
 from alliance_stats.power import replicate as R  # noqa: N812
 from alliance_stats.simulate import SimulationParams
-from alliance_stats.typology import mixture as M  # noqa: N812
-from alliance_stats.typology.mixture import gmm_bic_batch
+from alliance_stats.typology.cluster import batch as M  # noqa: N812
+from alliance_stats.typology.cluster.batch import gmm_bic_batch
 
 ROOT = Path(__file__).resolve().parents[2]
 POWER_PLAN = ROOT / "analyses" / "power.yaml"

@@ -130,7 +130,7 @@ def test_the_papers_four_cases_land_in_their_configurations() -> None:
     members = fuzzy[list(CONFIGURATIONS)]
     assert (members.max(axis=1) > 0.5).all()
     assert members.idxmax(axis=1).to_dict() == expected.to_dict()
-    counts = typology_counts(crisp, fuzzy).table
+    counts = typology_counts(crisp, fuzzy).frame
     assert counts.loc[list(CONFIGURATIONS), "n_crisp"].tolist() == [1.0] * 4
     assert counts.loc[list(CONFIGURATIONS), "n_fuzzy"].tolist() == [1.0] * 4
     assert counts.loc["total", "n_agree"] == 4
@@ -142,7 +142,7 @@ def test_typology_counts_table() -> None:
         warnings.simplefilter("ignore", DataQualityWarning)
         crisp, fuzzy = classify(d), fuzzy_membership(d)
         counts = typology_counts(crisp, fuzzy)
-    table = counts.table
+    table = counts.frame
     # dyad 4 (4, 4) is entraide by the crisp rule but at the crossover (membership .5) for the fuzzy rule
     assert table.loc["entraide", "n_crisp"] == 2 and table.loc["entraide", "n_fuzzy"] == 1
     assert table.loc["entraide", "n_agree"] == 1
@@ -152,9 +152,9 @@ def test_typology_counts_table() -> None:
     assert table.loc["entraide", "pct_crisp"] == pytest.approx(2 / 5)
     assert counts.warnings  # the dyad without a link score
     for lang, word in (("fr", "Entraide"), ("en", "Mutual aid")):
-        rendered = counts.to_table(lang)
+        rendered = counts.table("typology_counts", lang)
         assert rendered.frame.index[0] == word
         assert rendered.key == "typology_counts"
-    assert "Non classées" in counts.to_table("fr").frame.index
+    assert "Non classées" in counts.table("typology_counts", "fr").frame.index
     with pytest.raises(SpecificationError):
         typology_counts(crisp, fuzzy.drop(columns="survie"))

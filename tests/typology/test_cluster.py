@@ -17,12 +17,12 @@ from alliance_stats.core.errors import AnalysisWarning, DataQualityWarning, Spec
 from alliance_stats.core.format import format_cell
 from alliance_stats.typology import CONFIGURATIONS, ClusterCheck, cluster_check, hennig_reading, partition_agreement
 from alliance_stats.typology.cluster import (
-    _permuted_ari,
     adjusted_rand_from_table,
     clusterwise_jaccard,
     kmeans_batch,
     resolution_variance,
 )
+from alliance_stats.typology.cluster.agreement import _permuted_ari
 
 from .synthetic import four_blobs, three_blobs, unimodal_cloud
 
@@ -56,7 +56,7 @@ def test_well_separated_configurations_are_supported(seed: int) -> None:
     assert (check.k_picks["bic"] == 4).all()
     # clusters are numbered after matching: cluster j is matched to the j-th configuration
     assert check.matching["kmeans"] == {i + 1: c for i, c in enumerate(CONFIGURATIONS)}
-    assert check.warnings == []
+    assert check.warnings == ()
     assert check.n_used == 200 and check.n_dropped == 0
 
 
@@ -214,12 +214,12 @@ def test_k_range_is_trimmed_for_small_samples() -> None:
 def test_report_tables_in_both_languages() -> None:
     check = run(four_blobs(100, seed=8), seed=8)
     for lang in ("fr", "en"):
-        tables = check.to_table(lang)
+        tables = check.to_tables(lang)
         assert list(tables) == ["cluster_k_selection", "cluster_k_picks", "cluster_agreement", "cluster_crosstab",
                                 "cluster_stability", "cluster_centroids", "cluster_verdict"]
         for key, table in tables.items():
             assert table.key == key and table.lang == lang and len(table.frame)
-    en, fr = check.to_table("en"), check.to_table("fr")
+    en, fr = check.to_tables("en"), check.to_tables("fr")
     assert "lower is better" in en["cluster_k_selection"].note
     assert "plus petit = meilleur" in fr["cluster_k_selection"].note
     assert "optimistic" in en["cluster_agreement"].note and "optimistes" in fr["cluster_agreement"].note

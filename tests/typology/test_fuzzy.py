@@ -114,11 +114,11 @@ def test_sufficiency_by_hand() -> None:
     assert result.consistency["entraide"] == pytest.approx(overlap / 2.4)
     assert result.coverage["entraide"] == pytest.approx(overlap / 2.4)
     assert result.consistency["survie"] == pytest.approx((0.1 + 0.2 + 0.0 + 0.3) / 1.5)
-    assert result.table.loc["entraide", "n_members"] == 3
+    assert result.frame.loc["entraide", "n_members"] == 3
     assert result.n == 4
-    assert result.to_table("fr").frame.columns.tolist() == [
+    assert result.table("typology_sufficiency", "fr").frame.columns.tolist() == [
         "n (appartenance > ,5)", "Somme des appartenances", "Cohérence", "Couverture"]
-    assert "Cap du démarrage franchi" in result.to_table("fr").title
+    assert "Cap du démarrage franchi" in result.table("typology_sufficiency", "fr").title
 
 
 def test_sufficiency_for_firms_through_their_dyad() -> None:

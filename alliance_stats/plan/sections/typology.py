@@ -15,63 +15,69 @@ def _link_scale(instrument: Any) -> tuple[float, float]:
     return (float(scale.min), float(scale.max))
 
 
+def _cluster_settings(spec: Any, scale: tuple[float, float], seed: Any) -> Any:
+    """The plan's cluster options as the stage's settings object."""
+    from alliance_stats.typology import ClusterSettings
+
+    return ClusterSettings(
+        variables=tuple(spec.cluster.variables), k=spec.cluster.k, methods=tuple(spec.cluster.methods),
+        k_range=range(1, spec.cluster.k_max + 1), n_boot=spec.cluster.n_boot, n_perm=spec.cluster.n_perm,
+        seed=seed, cut=spec.cut, scale=scale, asymmetry=spec.asymmetry)
+
+
+_CLUSTER_TABLES = ("cluster_verdict", "cluster_k_picks", "cluster_k_selection", "cluster_agreement",
+                   "cluster_crosstab", "cluster_stability", "cluster_centroids")
+
+
+def _cluster_section(ctx: RunContext, section: Any, table: Any, check: Any) -> None:
+    """The cluster check's tables (small crosstab cells suppressed) and its two figures."""
+    from alliance_stats.report import k_selection_plot
+    from alliance_stats.typology import typology_map
+
+    plan, lang = ctx.plan, ctx.lang
+    tables = check.to_tables(lang)
+    if "cluster_crosstab" in tables:
+        tables["cluster_crosstab"] = suppress_small_counts(tables["cluster_crosstab"], plan.report.suppress_below,
+                                                            rows_add_up=True)
+    for key in _CLUSTER_TABLES:
+        if key in tables:
+            ctx.add_table(section, tables[key])
+    if tuple(plan.typology.cluster.variables) == ("link", "symmetry"):
+        _figure(ctx, section, "typology_map", typology_map(table, check, lang), ctx.tr("typology.section.map_caption"))
+    curves = check.k_selection[["method", "k", "bic", "silhouette", "calinski_harabasz", "gap"]]
+    _figure(ctx, section, "k_selection", k_selection_plot(curves, lang), ctx.tr("typology.section.k_selection_caption"))
+
+
 def _section_typology(ctx: RunContext, prep: dict[str, Any]) -> Any:
     """Crisp and fuzzy configuration counts, sufficiency, cluster check, typology map."""
-    from alliance_stats.report import k_selection_plot
-    from alliance_stats.typology import (
-        cluster_check,
-        fuzzy_membership,
-        resolve_cuts,
-        sufficiency,
-        typology_counts,
-        typology_map,
-    )
+    from alliance_stats.typology import cluster_check, fuzzy_membership, resolve_cuts, sufficiency, typology_counts
     from alliance_stats.typology.fuzzy import anchors_at_cuts
 
     plan, lang = ctx.plan, ctx.lang
     spec = plan.typology
     table = prep["dyad_table"]
     firms = prep["firms"]
-    section = ctx.section("typology", ctx.t("Les quatre configurations", "The four configurations"))
+    section = ctx.section("typology", ctx.tr("typology.section.title"))
     # the fuzzy crossovers are the crisp cuts (also for cut: median or a number), on the instrument's scale
     scale = _link_scale(ctx.instrument)
     cuts = resolve_cuts(table, cut=spec.cut, scale=scale, asymmetry=spec.asymmetry)
     fuzzy = ctx.log.run("typology", fuzzy_membership, table, anchors=anchors_at_cuts(cuts, scale), scale=scale,
                         asymmetry=spec.asymmetry)
     counts = ctx.log.run("typology", typology_counts, table["configuration"], fuzzy)
-    ctx.add_table(section, suppress_small_counts(counts.to_table(lang), plan.report.suppress_below))
+    ctx.add_table(section, suppress_small_counts(counts.table("typology_counts", lang), plan.report.suppress_below))
     known = firms["crossed"].notna()
     suff = ctx.log.run("typology", sufficiency, fuzzy, firms.loc[known, "crossed"],
                        dyad_id=firms.loc[known, "dyad_id"])
-    ctx.add_table(section, suff.to_table(lang))
+    ctx.add_table(section, suff.table("typology_sufficiency", lang))
+    theory = table["configuration"] if tuple(spec.cluster.variables) != ("link", "symmetry") else None
     check = ctx.log.attempt(
-        "typology", "Cluster check", cluster_check, table,
-        variables=tuple(spec.cluster.variables), k=spec.cluster.k,
-        methods=tuple(spec.cluster.methods), k_range=range(1, spec.cluster.k_max + 1), n_boot=spec.cluster.n_boot,
-        n_perm=spec.cluster.n_perm, theory=table["configuration"] if tuple(spec.cluster.variables) != (
-            "link", "symmetry") else None, seed=ctx.seeds["cluster"], cut=spec.cut, scale=scale,
-        asymmetry=spec.asymmetry,
-    )
+        "typology", "Cluster check",
+        lambda: cluster_check(table, settings=_cluster_settings(spec, scale, ctx.seeds["cluster"]), theory=theory))
     ctx.values["cluster_verdict"] = None if check is None else check.verdict
     ctx.values["cluster_ari"] = None if check is None else dict(check.ari)
     if check is not None:
-        tables = check.to_table(lang)
-        if "cluster_crosstab" in tables:
-            tables["cluster_crosstab"] = suppress_small_counts(tables["cluster_crosstab"],
-                                                                plan.report.suppress_below, rows_add_up=True)
-        for key in ("cluster_verdict", "cluster_k_picks", "cluster_k_selection", "cluster_agreement",
-                    "cluster_crosstab", "cluster_stability", "cluster_centroids"):
-            if key in tables:
-                ctx.add_table(section, tables[key])
-        if tuple(spec.cluster.variables) == ("link", "symmetry"):
-            _figure(ctx, section, "typology_map", typology_map(table, check, lang),
-                    ctx.t("Carte de la typologie : dyades dans le plan lien x symétrie",
-                          "Typology map: dyads in the link x symmetry plane"))
-        curves = check.k_selection[["method", "k", "bic", "silhouette", "calinski_harabasz", "gap"]]
-        _figure(ctx, section, "k_selection", k_selection_plot(curves, lang),
-                ctx.t("Choix du nombre de groupes", "Choosing the number of clusters"))
+        _cluster_section(ctx, section, table, check)
     ctx.stage_warnings(section, "typology")
     prep["fuzzy"] = fuzzy
     prep["cluster"] = check
     return section
-

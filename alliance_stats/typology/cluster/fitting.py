@@ -1,0 +1,165 @@
+"""The reference fits of the cluster check: k-means, Ward's method and Gaussian mixtures at every k.
+
+- **k-means**: scikit-learn ``KMeans`` (Lloyd, k-means++ seeding), ``kmeans_n_init`` >= 50 starts.
+- **Ward**: scipy's ``linkage(method="ward")`` on Euclidean distances (R ``hclust(method = "ward.D2")``),
+  cut with ``fcluster(criterion="maxclust")``; deterministic.
+- **Gaussian mixture**: scikit-learn ``GaussianMixture`` with every covariance type (spherical = mclust VII,
+  diag = VVI, tied = EEE, full = VVV), ``gmm_n_init`` k-means initialisations each; at each k the type with
+  the lowest BIC is kept. Clusters are the components of highest posterior probability. Component
+  variances are floored at ``h^2 / 12`` for data recorded in steps of ``h`` (Sheppard's correction;
+  :func:`resolution_variance`), so that no component can sit on a few tied dyads with a spuriously high
+  likelihood (scikit-learn's ``reg_covar``; 1e-6 for continuous data).
+
+The batched versions used on resamples and reference sets are in :mod:`.batch`, beside these.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from scipy.cluster.hierarchy import fcluster, linkage
+from sklearn.cluster import KMeans
+from sklearn.exceptions import ConvergenceWarning as SklearnConvergenceWarning
+from sklearn.mixture import GaussianMixture
+
+from alliance_stats.core.errors import ConvergenceWarning, SpecificationError
+from alliance_stats.core.results import warn
+
+if TYPE_CHECKING:
+    from alliance_stats.typology.cluster.prepare import Prepared
+
+__all__ = ["resolution_variance"]
+
+
+def _ward_labels(tree: np.ndarray, k: int) -> np.ndarray:
+    return fcluster(tree, t=k, criterion="maxclust").astype(int) - 1
+
+
+def resolution_variance(data: np.ndarray, floor: float = 1e-6) -> float:
+    """Variance floor for mixture components: ``h^2 / 12`` for data recorded in steps of ``h``.
+
+    ``h`` is the smallest positive gap between distinct values of any column (0.1 for the mean of ten
+    1-7 answers). A component cannot be narrower than the rounding of its data (Sheppard's correction:
+    rounding to steps of h adds h^2/12 to a variance); without this floor a mixture can put a component
+    on a few tied dyads and reach a spuriously high likelihood. Continuous data get ``floor``
+    (scikit-learn's default ``reg_covar``).
+
+    Parameters
+    ----------
+    data
+        ``(n, p)`` data.
+    floor
+        Smallest value returned (continuous data).
+
+    Returns
+    -------
+    float
+        The variance floor, used as ``reg_covar`` of the mixtures.
+
+    References
+    ----------
+    Sheppard, W. F. (1898), On the calculation of the most probable values of frequency-constants, for data
+    arranged according to equidistant divisions of a scale, Proc. London Math. Soc. 29, 353-380.
+
+    Examples
+    --------
+    >>> round(resolution_variance(np.array([[1.0, 2.0], [1.1, 2.5], [1.3, 2.0]])), 6)
+    0.000833
+    """
+    gaps = []
+    for column in np.asarray(data, dtype=float).T:
+        distinct = np.unique(column[np.isfinite(column)])
+        if len(distinct) > 1:
+            gaps.append(float(np.diff(distinct).min()))
+    return max(floor, min(gaps) ** 2 / 12.0) if gaps else floor
+
+
+def _fit_gmm(
+    data: np.ndarray, k: int, covariance_type: str, n_init: int, random_state: int, reg_covar: float = 1e-6,
+    **init: Any,
+) -> tuple[GaussianMixture | None, list[str]]:
+    notes: list[str] = []
+    model = GaussianMixture(n_components=k, covariance_type=covariance_type, n_init=n_init,
+                            random_state=random_state, max_iter=500, reg_covar=reg_covar, **init)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            model.fit(data)
+        except (ValueError, np.linalg.LinAlgError) as error:
+            return None, [f"Gaussian mixture ({covariance_type}, k = {k}) failed: {error}"]
+    if any(issubclass(w.category, SklearnConvergenceWarning) for w in caught) or not model.converged_:
+        notes.append(f"Gaussian mixture ({covariance_type}, k = {k}) did not converge in 500 EM iterations")
+    return model, notes
+
+
+
+
+def _fit_kmeans(prep: Prepared, labels: dict[int, np.ndarray]) -> None:
+    z, ks = prep.z, prep.ks
+    states = prep.streams["kmeans"].generate_state(len(ks))
+    for position, k in enumerate(ks):
+        if k == 1:
+            labels[k] = np.zeros(len(z), dtype=int)
+            continue
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            model = KMeans(n_clusters=k, n_init=prep.settings.kmeans_n_init, random_state=int(states[position])).fit(z)
+        if any(issubclass(w.category, SklearnConvergenceWarning) for w in caught):
+            warn(prep.messages, f"k-means with k = {k}: fewer distinct clusters than asked (duplicate points)",
+                 ConvergenceWarning)
+        labels[k] = model.labels_.astype(int)
+
+
+def _fit_ward(prep: Prepared, labels: dict[int, np.ndarray]) -> None:
+    tree = linkage(prep.z, method="ward")
+    for k in prep.ks:
+        labels[k] = _ward_labels(tree, k) if k > 1 else np.zeros(len(prep.z), dtype=int)
+
+
+def _fit_mixtures(prep: Prepared, labels: dict[int, np.ndarray], gmm_table: pd.DataFrame
+                  ) -> dict[int, dict[str, Any]]:
+    z, ks, covariance_types = prep.z, prep.ks, prep.settings.covariance_types
+    reg_covar = resolution_variance(z)
+    mixtures: dict[int, dict[str, Any]] = {}
+    states = prep.streams["gmm"].generate_state(len(ks) * len(covariance_types))
+    failures: list[str] = []
+    for position, k in enumerate(ks):
+        best: tuple[float, str, Any] | None = None
+        for t, covariance_type in enumerate(covariance_types):
+            state = int(states[position * len(covariance_types) + t])
+            model, notes = _fit_gmm(z, k, covariance_type, prep.settings.gmm_n_init, state, reg_covar)
+            failures.extend(notes)
+            if model is None:
+                continue
+            bic = float(model.bic(z))
+            gmm_table.loc[k, covariance_type] = bic
+            if best is None or bic < best[0]:
+                best = (bic, covariance_type, model)
+        if best is None:
+            raise SpecificationError(f"no Gaussian mixture with k = {k} could be fitted",
+                                     fix="drop 'gmm' from the methods or check the data")
+        mixtures[k] = {"covariance_type": best[1], "model": best[2], "reg_covar": reg_covar, "bic": best[0]}
+        labels[k] = best[2].predict(z).astype(int)
+    if failures:
+        warn(prep.messages, "; ".join(failures[:5]) + (f" (and {len(failures) - 5} more)" if len(failures) > 5 else ""),
+             ConvergenceWarning)
+    return mixtures
+
+
+def fit_methods(prep: Prepared) -> tuple[dict[str, dict[int, np.ndarray]], dict[int, dict[str, Any]], pd.DataFrame]:
+    """Fit every method at every k: labels per method and k, the chosen mixture per k, the mixture BIC table."""
+    methods = prep.settings.methods
+    labels: dict[str, dict[int, np.ndarray]] = {m: {} for m in methods}
+    gmm_table = pd.DataFrame(index=pd.Index(prep.ks, name="k"), columns=list(prep.settings.covariance_types),
+                             dtype=float)
+    mixtures: dict[int, dict[str, Any]] = {}
+    if "kmeans" in methods:
+        _fit_kmeans(prep, labels["kmeans"])
+    if "ward" in methods:
+        _fit_ward(prep, labels["ward"])
+    if "gmm" in methods:
+        mixtures = _fit_mixtures(prep, labels["gmm"], gmm_table)
+    return labels, mixtures, gmm_table
