@@ -288,6 +288,54 @@ def logit_batch(X: np.ndarray, y: np.ndarray, max_iter: int = 50, tol: float = 1
                     cov=cov)
 
 
+def logit_covariance(X: np.ndarray, y: np.ndarray, coef: np.ndarray, *, weights: np.ndarray | None = None,
+                     groups: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+    """Model-based and cluster-robust coefficient covariances of many logistic fits at given coefficients.
+
+    :func:`logit_batch` sets the covariance of separated fits to NaN; :func:`alliance_stats.models.fit_logit`
+    still reports the finite coefficients of a quasi-separated model, so it asks for them here.
+
+    Parameters
+    ----------
+    X : array of shape (replicates, n, p)
+        Design matrices.
+    y : array of shape (replicates, n)
+        Outcomes.
+    coef : array of shape (replicates, p)
+        Coefficients at which the information is evaluated.
+    weights : array of shape (replicates, n), optional
+        Frequency weights.
+    groups : array of shape (replicates, n), optional
+        Cluster codes: the second item is then the sandwich of :func:`cluster_sandwich`.
+
+    Returns
+    -------
+    (model, robust)
+        ``(X' W X)^-1`` of shape (replicates, p, p) (NaN when singular) and the cluster-robust covariance, or
+        ``None`` without ``groups``.
+
+    Examples
+    --------
+    >>> X = np.column_stack([np.ones(8), [0, 1, 2, 3, 4, 5, 6, 7.]])[None]
+    >>> y = np.array([[0, 0, 1, 0, 1, 0, 1, 1.]])
+    >>> model, robust = logit_covariance(X, y, logit_batch(X, y).coef)
+    >>> round(float(np.sqrt(model[0, 1, 1])), 4), robust is None
+    (0.4322, True)
+
+    References
+    ----------
+    Zeileis, A., Koell, S., & Graham, N. (2020). Various versatile variances: an object-oriented
+    implementation of clustered covariances in R. Journal of Statistical Software 95(1).
+    """
+    X, y, w = _check_inputs(X, y, weights)
+    _, mu = _evaluate(_lin(X, np.asarray(coef, dtype=float)), y, w)
+    v = mu * (1.0 - mu) if w is None else w * mu * (1.0 - mu)
+    model, _ = _batched_inverse(_cross(X, v))
+    if groups is None:
+        return model, None
+    return model, cluster_sandwich(X, y - mu, model, np.asarray(groups), w)
+
+
 @dataclass
 class FirthBatchFit:
     """Result of :func:`firth_batch`: arrays with one row per replicate."""
@@ -315,9 +363,26 @@ def _penalised(X: np.ndarray, y: np.ndarray, w: np.ndarray, beta: np.ndarray) ->
     return pll, mu, v, info
 
 
+def _constraint_basis(p: int, R: int, constraints: np.ndarray | None,
+                      values: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """``beta = offset + N gamma``: ``N`` a basis of the null space of ``L``, ``offset`` (R, p) solving ``L b = c``."""
+    if constraints is None:
+        return np.eye(p), np.zeros((R, p))
+    from scipy.linalg import null_space
+
+    L = np.atleast_2d(np.asarray(constraints, dtype=float))
+    N = null_space(L)
+    if values is None:
+        return N, np.zeros((R, p))
+    c = np.broadcast_to(np.asarray(values, dtype=float), (R, L.shape[0]))
+    offset = np.linalg.lstsq(L, c.T, rcond=None)[0].T
+    return N, np.ascontiguousarray(offset)
+
+
 def firth_batch(X: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None,
                 constraints: np.ndarray | None = None, start: np.ndarray | None = None,
-                max_iter: int = 200, tol: float = 1e-10) -> FirthBatchFit:
+                max_iter: int = 200, tol: float = 1e-10, *,
+                constraint_values: np.ndarray | None = None) -> FirthBatchFit:
     """Firth's penalised-likelihood logistic regression of many data sets at once.
 
     Parameters
@@ -335,6 +400,9 @@ def firth_batch(X: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None,
         Starting values (projected on the constraint set); default 0.
     max_iter, tol : int, float
         Fisher-scoring iterations; convergence when the largest step is below ``tol``.
+    constraint_values : array of shape (r,) or (replicates, r), optional
+        ``c``: maximise under ``L beta = c`` instead of ``L beta = 0`` (profile penalised-likelihood
+        intervals); default zeros.
 
     Returns
     -------
@@ -355,20 +423,15 @@ def firth_batch(X: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None,
     X, y, w = _check_inputs(X, y, weights)
     R, _, p = X.shape
     w = np.ones(y.shape) if w is None else w
-    if constraints is None:
-        N = np.eye(p)
-    else:
-        from scipy.linalg import null_space
-
-        N = null_space(np.atleast_2d(np.asarray(constraints, dtype=float)))
+    N, offset = _constraint_basis(p, R, constraints, constraint_values)
     q = N.shape[1]
-    gamma = np.zeros((R, q)) if start is None else np.asarray(start, dtype=float) @ N
-    beta = gamma @ N.T
+    gamma = np.zeros((R, q)) if start is None else (np.asarray(start, dtype=float) - offset) @ N
+    beta = offset + gamma @ N.T
     pll, mu, v, info = _penalised(X, y, w, beta)
     bad_start = ~np.isfinite(pll)
     if bad_start.any():  # a start outside the domain of the penalty: restart from 0
         gamma[bad_start] = 0.0
-        beta = gamma @ N.T
+        beta = offset + gamma @ N.T
         pll, mu, v, info = _penalised(X, y, w, beta)
     converged = np.zeros(R, dtype=bool)
     n_iter = np.zeros(R, dtype=int)
@@ -390,7 +453,7 @@ def firth_batch(X: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None,
         largest = np.max(np.abs(step), axis=1) if q else np.zeros(idx.size)
         step *= np.where(largest > 5.0, 5.0 / np.where(largest > 0, largest, 1.0), 1.0)[:, None]
         trial_gamma = gamma[idx] + step
-        trial = _penalised(Xa, ya, wa, trial_gamma @ N.T)
+        trial = _penalised(Xa, ya, wa, offset[idx] + trial_gamma @ N.T)
         factor = np.ones(idx.size)
         for _ in range(40):
             worse = ~(trial[0] >= pll[idx] - 1e-12 * np.maximum(1.0, np.abs(pll[idx])))
@@ -398,7 +461,7 @@ def firth_batch(X: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None,
                 break
             factor[worse] /= 2.0
             trial_gamma[worse] = gamma[idx][worse] + factor[worse, None] * step[worse]
-            redo = _penalised(Xa[worse], ya[worse], wa[worse], trial_gamma[worse] @ N.T)
+            redo = _penalised(Xa[worse], ya[worse], wa[worse], offset[idx][worse] + trial_gamma[worse] @ N.T)
             for part, new in zip(trial, redo, strict=True):
                 part[worse] = new
         accepted = trial[0] >= pll[idx] - 1e-12 * np.maximum(1.0, np.abs(pll[idx]))
@@ -410,7 +473,7 @@ def firth_batch(X: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None,
         done = accepted & (taken < tol)
         converged[idx[done]] = True
         active[idx[done | ~accepted]] = False
-    beta = gamma @ N.T
+    beta = offset + gamma @ N.T
     cov, _ = _batched_inverse(info)
     eta = _lin(X, beta)
     return FirthBatchFit(coef=beta, cov=cov, loglik_penalised=pll, loglik=_loglik(eta, y, w),
