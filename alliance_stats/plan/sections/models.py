@@ -117,5 +117,5 @@ def _predicted_table(ctx: RunContext, pred: Any, key: str) -> Any:
                "observed": tr("models.observed", ctx.lang)}
     frame = frame.rename(columns=headers)
     formats = {c: ("int" if c == "n" else "r3") for c in frame.columns}
-    return _table("predicted", ctx.tr("models.section.predicted_title", key=key), frame,
+    return _table("predicted", ctx.tr("models.section.predicted_title").format(key=key), frame,
                   ctx.tr("models.section.predicted_note"), formats, ctx.lang)
