@@ -160,8 +160,8 @@ class LogitSpec:
         categorical = self.categorical
         if categorical is None:
             categorical = {k: v for k, v in _DEFAULT_CATEGORICAL.items() if k in self.predictors}
-        return build_design(data, self.outcome, self.predictors, categorical, self.interactions, self.standardize,
-                            self.cluster)
+        return build_design(data, self.outcome, self.predictors, categorical=categorical,
+                            interactions=self.interactions, standardize=self.standardize, cluster=self.cluster)
 
 
 @dataclass(frozen=True)

@@ -7,22 +7,18 @@ import warnings
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from alliance_stats.core.constants import EPV_THRESHOLD, MIN_PER_CLUSTER
 from alliance_stats.core.errors import SpecificationError
+from alliance_stats.data.quality import careless_exclusions
 from alliance_stats.models.kernel import firth_batch, logit_batch
 from alliance_stats.models.multiplicity import adjust_pvalues
-from alliance_stats.simulate.simulator import CONFIGURATIONS, SimulationParams, simulate_alliances
-
-if TYPE_CHECKING:
-
-    pass
-from alliance_stats.data.quality import careless_exclusions
 from alliance_stats.power.schema import ClusterCriterion
+from alliance_stats.simulate.simulator import CONFIGURATIONS, SimulationParams, simulate_alliances
 from alliance_stats.typology.mixture import gmm_bic_batch
 
 
@@ -133,8 +129,9 @@ def _design_arrays(firms: pd.DataFrame, spec: Any) -> tuple[np.ndarray, np.ndarr
     from alliance_stats.models import build_design
 
     categorical = dict(spec.categorical)  # as the plan runner passes it to fit_logit
-    design = build_design(firms, spec.outcome, spec.predictors, categorical, [tuple(p) for p in spec.interactions],
-                          spec.standardize, spec.cluster)
+    design = build_design(firms, spec.outcome, spec.predictors, categorical=categorical,
+                          interactions=[tuple(p) for p in spec.interactions], standardize=spec.standardize,
+                          cluster=spec.cluster)
     groups = None
     if design.groups is not None:
         groups = pd.factorize(design.groups.astype(object).map(str), sort=True)[0]

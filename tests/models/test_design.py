@@ -17,7 +17,7 @@ def firms() -> pd.DataFrame:
 
 
 def test_treatment_coding_with_stated_reference(firms):
-    design = build_design(firms, "crossed", ["configuration", "firm_age"], {"configuration": "survie"})
+    design = build_design(firms, "crossed", ["configuration", "firm_age"], categorical={"configuration": "survie"})
     assert design.columns == ["(Intercept)", "configuration[entraide]", "configuration[parrainage]",
                               "configuration[contre_nature]", "firm_age"]
     X = design.X
