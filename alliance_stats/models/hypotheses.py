@@ -158,10 +158,30 @@ def hypothesis_weights(
     factors
         Categorical predictors of the model (``LogitResult.design.factors``).
 
+    Returns
+    -------
+    numpy.ndarray
+        ``L`` of length ``len(columns)``: 1 on a term's coefficient; for a contrast, ``+1/len(plus)`` on each
+        ``plus`` level and ``-1/len(minus)`` on each ``minus`` level (0 for the reference level).
+
     Raises
     ------
     PlanError
         Unknown term, unknown factor or level; a categorical predictor given as a term.
+
+    References
+    ----------
+    Hothorn, T., Bretz, F., & Westfall, P. (2008). Simultaneous inference in general parametric models.
+    Biometrical Journal 50, 346-363 (linear hypotheses ``L beta``).
+
+    Examples
+    --------
+    >>> from alliance_stats.models.design import FactorCoding
+    >>> coding = FactorCoding("configuration", ("survie", "entraide", "parrainage", "contre_nature"), "survie")
+    >>> h = Hypothesis(id="H1", statement={"fr": "...", "en": "..."}, model="M1", factor="configuration",
+    ...                contrast={"plus": ["entraide", "parrainage"], "minus": ["survie", "contre_nature"]})
+    >>> hypothesis_weights(h, ["(Intercept)", *coding.columns], {"configuration": coding}).tolist()
+    [0.0, 0.5, 0.5, -0.5]
     """
     columns = list(columns)
     L = np.zeros(len(columns))
@@ -228,7 +248,14 @@ def wald_tests(coef: np.ndarray, cov: np.ndarray, L: np.ndarray, directions: Seq
 
     Returns
     -------
-    dict with ``estimate``, ``se``, ``z``, ``p`` arrays of shape (replicates, hypotheses).
+    dict
+        ``estimate``, ``se``, ``z``, ``p`` arrays of shape (replicates, hypotheses); ``p`` one-sided for a
+        directional hypothesis (:func:`directional_p`).
+
+    References
+    ----------
+    Wald, A. (1943). Tests of statistical hypotheses concerning several parameters when the number of
+    observations is large. Transactions of the American Mathematical Society 54, 426-482.
 
     Examples
     --------

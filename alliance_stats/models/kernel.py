@@ -41,7 +41,12 @@ the modified score ``X' (w (y - p) + h (1/2 - p))`` (``h`` the diagonal of the w
 halving, as logistf (Heinze and Schemper 2002), optionally under linear constraints ``L beta = 0`` with the
 penalty of the *full* design (logistf's nested-model convention, used for penalised likelihood-ratio tests).
 Its covariance is ``(X' W X)^-1`` at the penalised estimates (logistf and brglm2 convention). Checked against
-:mod:`alliance_stats.models.firth` (firthmodels 0.8.2, itself checked against brglm2 0.9) in the tests.
+firthmodels 0.8.2 and a scipy-optimised nested fit in tests/models/test_kernel.py, and against brglm2 0.9 and
+logistf's definitions through :func:`alliance_stats.models.fit_logit` (tests/models/test_against_r.py).
+
+This is the package's one logistic fitter: :func:`alliance_stats.models.fit_logit` (a batch of one, ML and
+Firth), the mediation bootstrap (:func:`alliance_stats.models.mediation`, one batch of resamples) and the power
+analysis all call :func:`logit_batch` and :func:`firth_batch`.
 
 """
 
@@ -52,6 +57,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 from scipy.special import expit
+
+from alliance_stats.core.errors import SpecificationError
 
 
 @dataclass
@@ -87,14 +94,14 @@ def _check_inputs(X: np.ndarray, y: np.ndarray, weights: np.ndarray | None) -> t
     X = np.asarray(X, dtype=float)
     y = np.asarray(y, dtype=float)
     if X.ndim != 3 or y.ndim != 2 or X.shape[:2] != y.shape:
-        raise ValueError(f"X must be (replicates, n, p) and y (replicates, n); got {X.shape} and {y.shape}")
+        raise SpecificationError(f"X must be (replicates, n, p) and y (replicates, n); got {X.shape} and {y.shape}")
     if weights is None:
         return X, y, None
     w = np.asarray(weights, dtype=float)
     if w.shape != y.shape:
-        raise ValueError(f"weights must have the shape of y {y.shape}, got {w.shape}")
+        raise SpecificationError(f"weights must have the shape of y {y.shape}, got {w.shape}")
     if (w < 0).any() or not np.isfinite(w).all():
-        raise ValueError("weights must be finite and >= 0")
+        raise SpecificationError("weights must be finite and >= 0")
     return X, y, w
 
 
@@ -149,7 +156,25 @@ def cluster_sandwich(X: np.ndarray, resid: np.ndarray, bread: np.ndarray, groups
 
     Returns
     -------
-    (R, p, p) covariance ``c B M B`` with ``c = G/(G-1) (n-1)/(n-p)``.
+    numpy.ndarray
+        (R, p, p) covariance ``c B M B`` with ``c = G/(G-1) (n-1)/(n-p)``; NaN for a fit with fewer than two
+        clusters or no more rows than coefficients.
+
+    References
+    ----------
+    Zeileis, A., Koell, S., & Graham, N. (2020). Various versatile variances: an object-oriented
+    implementation of clustered covariances in R. Journal of Statistical Software 95(1) (``vcovCL``, HC1);
+    statsmodels ``cov_type="cluster"``.
+
+    Examples
+    --------
+    >>> X = np.column_stack([np.ones(8), [0, 1, 2, 3, 4, 5, 6, 7.]])[None]
+    >>> y = np.array([[0, 0, 1, 0, 1, 0, 1, 1.]])
+    >>> fit = logit_batch(X, y)
+    >>> resid = y - expit(X[0] @ fit.coef[0])[None]
+    >>> cov = cluster_sandwich(X, resid, fit.cov, np.array([[0, 0, 1, 1, 2, 2, 3, 3]]))
+    >>> cov.shape, bool(np.isfinite(cov).all())
+    ((1, 2, 2), True)
     """
     R, n, p = X.shape
     w = np.ones((R, n)) if weights is None else np.asarray(weights, dtype=float)

@@ -156,14 +156,28 @@ def power_analysis(
     PowerResult
         Identical whatever ``jobs`` and ``backend`` (see the module docstring).
 
+    Raises
+    ------
+    SpecificationError
+        ``reps`` or ``jobs`` below 1, unknown backend.
+
+    References
+    ----------
+    Arnold, B. F., Hogan, D. R., Colford, J. M., & Hubbard, A. E. (2011). Simulation methods to estimate design
+    power. BMC Medical Research Methodology 11, 94. Morris, T. P., White, I. R., & Crowther, M. J. (2019).
+    Using simulation studies to evaluate statistical methods. Statistics in Medicine 38, 2074-2102 (Monte
+    Carlo standard errors). See the package docstring for the estimation rules.
+
     Examples
     --------
-    >>> from alliance_stats.power import load_power_plan, power_analysis
-    >>> power_plan, confirmatory = load_power_plan("analyses/power.yaml")  # doctest: +SKIP
-    >>> result = power_analysis(power_plan, confirmatory, reps=20, jobs=2)  # doctest: +SKIP
-    >>> result.sample_size  # doctest: +SKIP
-
-    References: see the module docstring.
+    >>> from pathlib import Path
+    >>> import alliance_stats
+    >>> from alliance_stats.power import load_power_plan
+    >>> plan, confirmatory = load_power_plan(Path(alliance_stats.__file__).parents[1] / "analyses" / "power.yaml")
+    >>> tiny = plan.model_copy(update={"n_dyads": [40], "chunk_size": 2})
+    >>> result = power_analysis(tiny, confirmatory, reps=2)
+    >>> sorted(result.to_tables()), int(result.power["reps"].max())
+    (['power', 'power_details', 'power_mcse', 'sample_size'], 2)
     """
     if instrument is None:
         from alliance_stats.instrument import load_instrument
