@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, PositiveFloat, field_validator
 
-from alliance_stats.core.constants import COVARIANCE_TYPES
+from alliance_stats.core.constants import COVARIANCE_TYPES, DEFAULT_SEED
 from alliance_stats.core.errors import PlanError
 from alliance_stats.core.schema import Bilingual, Strict
 from alliance_stats.core.yamlio import LocatedModel
@@ -63,7 +63,7 @@ class PowerPlan(LocatedModel):
     target_power: float = Field(0.8, gt=0, lt=1)
     alpha: float = Field(0.05, gt=0, lt=1)
     correction: Literal["holm", "bonferroni", "none"] = "holm"
-    seed: int = Field(20261127, ge=0)
+    seed: int = Field(DEFAULT_SEED, ge=0)
     chunk_size: int = Field(25, ge=1, le=10_000)
     min_dyads_per_configuration: int = Field(
         5, ge=1, description="expected dyads of the rarest configuration needed at every N of the grid")
