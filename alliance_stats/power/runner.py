@@ -17,6 +17,37 @@ from alliance_stats.plan.runfolder import (
 )
 
 
+def _run_with_progress(log: WarningLog, power_plan: Any, confirmatory: Any, run: dict[str, Any],
+                       console: Any) -> Any:
+    """:func:`power_analysis` under the warning log, with a rich progress bar on ``console`` when given."""
+    from alliance_stats.power import power_analysis
+
+    options = {"reps": run["reps"], "jobs": run["jobs"], "backend": run["backend"], "scheduler": run["scheduler"]}
+    if console is None:
+        return log.run("power", power_analysis, power_plan, confirmatory, **options)
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    bar = Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), TaskProgressColumn(),
+                   MofNCompleteColumn(), TextColumn("elapsed"), TimeElapsedColumn(), TextColumn("ETA"),
+                   TimeRemainingColumn(), console=console)
+    with bar:
+        task = bar.add_task(f"Power: {len(power_plan.n_dyads)} N x {run['reps']} replicates",
+                            total=len(power_plan.n_dyads) * run["reps"])
+
+        def advance(step: int, total: int) -> None:
+            bar.update(task, advance=step, total=total)
+
+        return log.run("power", power_analysis, power_plan, confirmatory, progress=advance, **options)
+
+
 def run_power_plan(
     plan_path: str | Path,
     reps: int | None = None,
@@ -60,7 +91,7 @@ def run_power_plan(
         The run folder.
     """
     from alliance_stats.core.i18n import tr
-    from alliance_stats.power import load_power_plan, power_analysis
+    from alliance_stats.power import load_power_plan
     from alliance_stats.report import Report, ReportFigure, Section, render_run
 
     plan_path = Path(plan_path)
@@ -71,32 +102,8 @@ def run_power_plan(
     n_reps = power_plan.reps if reps is None else int(reps)
     log = WarningLog()
     started = now_utc()
-    if console is not None:
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TaskProgressColumn,
-            TextColumn,
-            TimeElapsedColumn,
-            TimeRemainingColumn,
-        )
-
-        bar = Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), TaskProgressColumn(),
-                       MofNCompleteColumn(), TextColumn("elapsed"), TimeElapsedColumn(), TextColumn("ETA"),
-                       TimeRemainingColumn(), console=console)
-        with bar:
-            task = bar.add_task(f"Power: {len(power_plan.n_dyads)} N x {n_reps} replicates",
-                                total=len(power_plan.n_dyads) * n_reps)
-
-            def advance(step: int, total: int) -> None:
-                bar.update(task, advance=step, total=total)
-
-            result = log.run("power", power_analysis, power_plan, confirmatory, reps=n_reps, jobs=jobs,
-                             backend=backend, scheduler=scheduler, progress=advance)
-    else:
-        result = log.run("power", power_analysis, power_plan, confirmatory, reps=n_reps, jobs=jobs,
-                         backend=backend, scheduler=scheduler)
+    run = {"reps": n_reps, "jobs": jobs, "backend": backend, "scheduler": scheduler}
+    result = _run_with_progress(log, power_plan, confirmatory, run, console)
 
     tables = result.to_tables(lang)
     population = power_plan.population
