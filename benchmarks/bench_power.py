@@ -5,7 +5,7 @@
    the confirmatory plan's models M1 (configuration + controls) and M3 (trusts + controls) on replicates of the
    default power population at N = 200 dyads (maximum likelihood with dyad-clustered standard errors:
    :func:`logit_batch` versus ``statsmodels`` ``Logit(...).fit(cov_type="cluster")``, what ``fit_logit`` runs),
-   and at N = 40 (Firth: :func:`firth_batch` versus ``alliance_stats.models.firth.fit_firth``, firthmodels).
+   and at N = 40 (Firth: :func:`firth_batch` versus a loop of firthmodels' ``FirthLogisticRegression``).
    The results are checked to agree before the times are printed.
 2. The whole grid of ``analyses/power.yaml`` (6 values of N) with ``--grid-reps`` replicates per N and
    ``--jobs`` worker processes: wall time, and the time per replicate.
@@ -51,7 +51,7 @@ def bench_fit_and_test(n_dyads: int, reps: int) -> float:
     """The whole per-replicate analysis step: the plan's fit_logit + test_hypotheses, one replicate at a time,
     versus the power module's batched path (designs, auto rule, batched ML/Firth, Wald/penalised LR, Holm)."""
     from alliance_stats.core.errors import SpecificationError
-    from alliance_stats.models import fit_logit, hypothesis_weights, test_hypotheses
+    from alliance_stats.models import LogitSettings, adjust_pvalues, fit_logit, hypothesis_weights, test_hypotheses
     from alliance_stats.power import replicate as pw
 
     frames, ctx = _frames(n_dyads, reps)
@@ -63,12 +63,13 @@ def bench_fit_and_test(n_dyads: int, reps: int) -> float:
             try:
                 fits = {key: fit_logit(firms, spec.outcome, spec.predictors, categorical=dict(spec.categorical),
                                        interactions=[tuple(p) for p in spec.interactions], method=spec.method,
-                                       cluster=spec.cluster, gee=spec.gee, standardize=list(spec.standardize))
+                                       cluster=spec.cluster,
+                                       settings=LogitSettings(gee=spec.gee, standardize=tuple(spec.standardize)))
                         for key, spec in ctx.models.items()}
             except SpecificationError:
                 loop_p.append(None)
                 continue
-            loop_p.append(test_hypotheses(fits, ctx.hypotheses)["p_adjusted"].to_numpy(float))
+            loop_p.append(test_hypotheses(fits, ctx.hypotheses).frame["p_adjusted"].to_numpy(float))
     loop = time.perf_counter() - start
     start = time.perf_counter()
     pvalues = np.full((len(frames), len(ctx.hypotheses)), np.nan)
@@ -87,7 +88,7 @@ def bench_fit_and_test(n_dyads: int, reps: int) -> float:
             L = np.vstack([hypothesis_weights(ctx.hypotheses[h], columns, factors) for h in positions])
             p, _ = pw._test_model(blocks, spec, L, [ctx.hypotheses[h].direction for h in positions], only_cat)
             pvalues[np.ix_(rows, positions)] = p
-        adjusted = pw._adjust(pvalues, "holm")
+        adjusted = adjust_pvalues(pvalues, "holm")
     batched = time.perf_counter() - start
     diff = max(float(np.nanmax(np.abs(adjusted[r] - ref))) for r, ref in enumerate(loop_p) if ref is not None)
     print(f"  fit + test both models, N = {n_dyads}: {reps} replicates, batched {batched:.3f} s, "
@@ -153,7 +154,8 @@ def bench_ml(blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray]], label: str
 
 
 def bench_firth(blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray]], label: str) -> float:
-    from alliance_stats.models.firth import fit_firth
+    from firthmodels import FirthLogisticRegression
+
     from alliance_stats.models.kernel import firth_batch
     from alliance_stats.power.replicate import _pad
 
@@ -166,7 +168,8 @@ def bench_firth(blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray]], label: 
     start = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        reference = [fit_firth(Xr, yr).coef for Xr, yr, _ in blocks]
+        reference = [FirthLogisticRegression(fit_intercept=False, max_iter=200, gtol=1e-10, xtol=1e-10,
+                                             backend="numpy").fit(Xr, yr).coef_ for Xr, yr, _ in blocks]
     loop = time.perf_counter() - start
     diff = max(float(np.max(np.abs(fit.coef[r] - b))) for r, b in enumerate(reference) if fit.converged[r])
     print(f"  {label}: {len(blocks)} replicates, batched {batched:.3f} s, firthmodels loop {loop:.3f} s, "

@@ -180,16 +180,191 @@ def _level_order(name: str, values: pd.Series, original: pd.Series) -> list[Any]
         return sorted(observed, key=str)
 
 
+def _check_names(data: pd.DataFrame, outcome: str, predictors: list[str]) -> None:
+    """The outcome and the predictors are distinct columns of the data, and may explain the outcome."""
+    if outcome not in data.columns:
+        raise SpecificationError("the outcome column is not in the data", column=outcome,
+                                 fix="check the model's outcome name against the data columns")
+    if not predictors:
+        raise SpecificationError("a model needs at least one predictor", column=outcome,
+                                 fix="list the predictor columns, e.g. ['link', 'symmetry']")
+    seen: set[str] = set()
+    for name in predictors:
+        if not isinstance(name, str):
+            raise SpecificationError("predictor names must be column names (text)", value=name)
+        if name in seen:
+            raise SpecificationError("a predictor is listed twice", column=name, fix="list it once")
+        seen.add(name)
+        if name == outcome:
+            raise SpecificationError("the outcome cannot also be a predictor", column=name,
+                                     fix="remove it from the predictors")
+        if name not in data.columns:
+            raise SpecificationError("predictor not in the data", column=name,
+                                     fix=f"choose among the data columns ({', '.join(map(str, data.columns[:12]))}"
+                                         f"{', ...' if len(data.columns) > 12 else ''})")
+    for name in _OUTCOME_COMPONENTS.get(outcome, ()):
+        if name in predictors:
+            raise SpecificationError(f"'{outcome}' is defined from {' and '.join(_OUTCOME_COMPONENTS[outcome])}, "
+                                     f"so {name} cannot be one of its predictors", column=name,
+                                     fix="remove it from the model")
+
+
+def _check_declaration(data: pd.DataFrame, predictors: list[str], categorical: dict[str, Any],
+                       standardize: list[str], pairs: list[tuple[str, ...]], cluster: str | None) -> None:
+    """Categorical, standardised and interacting variables are predictors; the cluster column exists."""
+    for name in categorical:
+        if name not in predictors:
+            raise SpecificationError("a categorical variable is declared but is not a predictor", column=name,
+                                     fix="add it to the predictors or remove it from 'categorical'")
+    for name in standardize:
+        if name not in predictors:
+            raise SpecificationError("a standardised variable is not a predictor", column=name,
+                                     fix="add it to the predictors or remove it from 'standardize'")
+        if name in categorical:
+            raise SpecificationError("a categorical predictor cannot be standardised", column=name,
+                                     fix="remove it from 'standardize'")
+    for pair in pairs:
+        if len(pair) != 2 or pair[0] == pair[1]:
+            raise SpecificationError("an interaction is a pair of two different predictors", value=list(pair))
+        for name in pair:
+            if name not in predictors:
+                raise SpecificationError("an interaction names a variable that is not a predictor", column=name,
+                                         fix="add it to the predictors (main effects are required)")
+    if len({frozenset(p) for p in pairs}) != len(pairs):
+        raise SpecificationError("an interaction is declared twice", value=[list(p) for p in pairs])
+    if cluster is not None and cluster not in data.columns:
+        raise SpecificationError("the cluster column is not in the data", column=cluster,
+                                 fix="pass cluster=None or the name of the dyad identifier column (dyad_id)")
+
+
+def _check_values(data: pd.DataFrame, outcome: str, predictors: list[str], categorical: dict[str, Any]) -> None:
+    """No variable is missing everywhere; a text predictor is declared categorical."""
+    for name in predictors:
+        col = data[name]
+        if col.isna().all():
+            raise SpecificationError("predictor is missing for every row", column=name,
+                                     fix="remove it from the model or check how it was computed")
+        if name not in categorical and not _is_numeric(col):
+            raise SpecificationError("predictor holds text but is not declared categorical", column=name,
+                                     value=col.dropna().iloc[0],
+                                     fix=f"declare it in 'categorical' with a reference level, e.g. "
+                                         f"{{'{name}': '{col.dropna().iloc[0]}'}}")
+    if data[outcome].isna().all():
+        raise SpecificationError("the outcome is missing for every row", column=outcome,
+                                 fix="fill the outcome with 0/1 values (crossed is missing when the scores it is "
+                                     "derived from are missing)")
+
+
+def _outcome_values(frame: pd.DataFrame, outcome: str) -> pd.Series:
+    """The 0/1 outcome as floats, with both values present."""
+    y_raw = frame[outcome]
+    if pd.api.types.is_bool_dtype(y_raw):
+        y = y_raw.astype(float)
+    else:
+        y_num = pd.to_numeric(y_raw, errors="coerce")
+        bad = y_num.isna() | ~y_num.isin([0, 1])
+        if bad.any():
+            first = bad.to_numpy().nonzero()[0][0]
+            raise SpecificationError("the outcome must be coded 0/1", column=outcome,
+                                     row=int(first) + 1, value=y_raw.iloc[first],
+                                     fix="recode the outcome as 1 = event (crossed), 0 = no event")
+        y = y_num.astype(float)
+    if y.nunique() < 2:
+        raise SpecificationError(f"the outcome is constant (all {int(y.iloc[0])}) among the {len(y)} complete rows",
+                                 column=outcome, fix="a logistic model needs both events and non-events")
+    return y
+
+
+def _factor_coding(name: str, values: pd.Series, original: pd.Series, reference: Any) -> FactorCoding:
+    """Treatment coding of a categorical predictor, reference first; every level present, no unknown value."""
+    levels = _level_order(name, values, original)
+    text_levels = [level_text(level) for level in levels]
+    if len(levels) < 2:
+        raise SpecificationError("categorical predictor has a single level (constant)", column=name,
+                                 value=levels[0] if levels else None, fix="remove it from the model")
+    if reference is None:
+        raise SpecificationError(f"no reference level is given for the categorical predictor '{name}'",
+                                 column=name, fix=f"give one of: {', '.join(text_levels)}, e.g. "
+                                                  f"{{'{name}': '{text_levels[0]}'}}")
+    if level_text(reference) not in text_levels:
+        raise SpecificationError("the reference level does not exist", column=name, value=reference,
+                                 fix=f"choose one of: {', '.join(text_levels)}")
+    counts = values.astype(object).map(level_text).value_counts()
+    empty = [level for level in levels if counts.get(level_text(level), 0) == 0]
+    if empty:
+        raise SpecificationError(f"level '{empty[0]}' of '{name}' has no row in the model data", column=name,
+                                 value=empty[0],
+                                 fix="collect data for it, merge it with a neighbouring level, or drop the "
+                                     "level from the variable's categories")
+    unknown = sorted(set(counts.index) - set(text_levels))
+    if unknown:
+        raise SpecificationError(f"value '{unknown[0]}' of '{name}' is not one of its levels", column=name,
+                                 value=unknown[0], fix=f"use one of: {', '.join(text_levels)}")
+    ref = levels[text_levels.index(level_text(reference))]
+    ordered = (ref, *[level for level in levels if level_text(level) != level_text(reference)])
+    return FactorCoding(name=name, levels=tuple(ordered), reference=ref)
+
+
+def _code_predictors(frame: pd.DataFrame, data: pd.DataFrame, predictors: list[str], categorical: dict[str, Any],
+                     standardize: list[str]) -> tuple[dict[str, FactorCoding], dict[str, tuple[float, float]],
+                                                      dict[str, list[str]]]:
+    """Factor codings, standardisation constants and the base design columns of each predictor."""
+    factors: dict[str, FactorCoding] = {}
+    scaling: dict[str, tuple[float, float]] = {}
+    base_cols: dict[str, list[str]] = {}
+    for name in predictors:
+        values = frame[name]
+        if name in categorical:
+            factors[name] = _factor_coding(name, values, data[name], categorical[name])
+            base_cols[name] = factors[name].columns
+            continue
+        x = pd.to_numeric(values, errors="coerce").astype(float)
+        if np.ptp(x.to_numpy()) == 0:
+            raise SpecificationError(f"predictor is constant ({x.iloc[0]:g}) among the complete rows", column=name,
+                                     value=x.iloc[0], fix="remove it from the model")
+        if name in standardize:
+            scaling[name] = (float(x.mean()), float(x.std(ddof=1)))
+        base_cols[name] = [name]
+    return factors, scaling, base_cols
+
+
+def _columns(predictors: list[str], pairs: list[tuple[str, ...]], base_cols: dict[str, list[str]]
+             ) -> tuple[list[str], dict[str, list[str]], dict[str, tuple[str, ...]]]:
+    """Design columns in order (intercept, main effects, interactions), the columns of each term, their parts."""
+    terms: dict[str, list[str]] = {}
+    column_parts: dict[str, tuple[str, ...]] = {}
+    columns = [INTERCEPT]
+    for name in predictors:
+        terms[name] = list(base_cols[name])
+        for col in base_cols[name]:
+            columns.append(col)
+            column_parts[col] = (col,)
+    for a, b in pairs:
+        term = f"{a}:{b}"
+        terms[term] = []
+        for ca in base_cols[a]:
+            for cb in base_cols[b]:
+                col = f"{ca}:{cb}"
+                terms[term].append(col)
+                columns.append(col)
+                column_parts[col] = (ca, cb)
+    return columns, terms, column_parts
+
+
 def build_design(
     data: pd.DataFrame,
     outcome: str,
     predictors: Sequence[str],
+    *,
     categorical: Mapping[str, Any] | None = None,
     interactions: Sequence[Sequence[str]] = (),
     standardize: Sequence[str] = (),
     cluster: str | None = None,
 ) -> Design:
     """Build a treatment-coded design matrix from declared column names.
+
+    Phases: check the declaration, keep the complete rows, code the outcome and the predictors, lay out the
+    columns (main effects, then interactions), fill the matrix and check its rank.
 
     Parameters
     ----------
@@ -218,13 +393,16 @@ def build_design(
         Unknown column, outcome not 0/1 or constant, predictor constant or missing everywhere, text predictor
         not declared categorical, unknown reference level, empty level, collinear columns.
 
+    References
+    ----------
+    R Core Team (2022). R 4.2: ``model.matrix`` with ``contr.treatment``; Chambers, J. M., & Hastie, T. J.
+    (1992). Statistical Models in S, ch. 2.
+
     Examples
     --------
     >>> df = pd.DataFrame({"y": [0, 1, 0, 1, 1, 0], "g": list("aabbcc"), "x": [1., 2, 3, 4, 5, 7]})
-    >>> build_design(df, "y", ["g", "x"], {"g": "a"}).columns
+    >>> build_design(df, "y", ["g", "x"], categorical={"g": "a"}).columns
     ['(Intercept)', 'g[b]', 'g[c]', 'x']
-
-    Reference: R ``model.matrix`` with ``contr.treatment`` (R 4.2).
     """
     if not isinstance(data, pd.DataFrame):
         raise SpecificationError("the model data must be a pandas DataFrame", value=type(data).__name__)
@@ -232,172 +410,31 @@ def build_design(
     predictors = list(predictors)
     standardize = list(standardize)
     pairs = [tuple(pair) for pair in interactions]
-
-    if outcome not in data.columns:
-        raise SpecificationError("the outcome column is not in the data", column=outcome,
-                                 fix="check the model's outcome name against the data columns")
-    if not predictors:
-        raise SpecificationError("a model needs at least one predictor", column=outcome,
-                                 fix="list the predictor columns, e.g. ['link', 'symmetry']")
-    seen: set[str] = set()
-    for name in predictors:
-        if not isinstance(name, str):
-            raise SpecificationError("predictor names must be column names (text)", value=name)
-        if name in seen:
-            raise SpecificationError("a predictor is listed twice", column=name, fix="list it once")
-        seen.add(name)
-        if name == outcome:
-            raise SpecificationError("the outcome cannot also be a predictor", column=name,
-                                     fix="remove it from the predictors")
-        if name not in data.columns:
-            raise SpecificationError("predictor not in the data", column=name,
-                                     fix=f"choose among the data columns ({', '.join(map(str, data.columns[:12]))}"
-                                         f"{', ...' if len(data.columns) > 12 else ''})")
-    for name in _OUTCOME_COMPONENTS.get(outcome, ()):
-        if name in predictors:
-            raise SpecificationError(f"'{outcome}' is defined from {' and '.join(_OUTCOME_COMPONENTS[outcome])}, "
-                                     f"so {name} cannot be one of its predictors", column=name,
-                                     fix="remove it from the model")
-    for name in categorical:
-        if name not in predictors:
-            raise SpecificationError("a categorical variable is declared but is not a predictor", column=name,
-                                     fix="add it to the predictors or remove it from 'categorical'")
-    for name in standardize:
-        if name not in predictors:
-            raise SpecificationError("a standardised variable is not a predictor", column=name,
-                                     fix="add it to the predictors or remove it from 'standardize'")
-        if name in categorical:
-            raise SpecificationError("a categorical predictor cannot be standardised", column=name,
-                                     fix="remove it from 'standardize'")
-    for pair in pairs:
-        if len(pair) != 2 or pair[0] == pair[1]:
-            raise SpecificationError("an interaction is a pair of two different predictors", value=list(pair))
-        for name in pair:
-            if name not in predictors:
-                raise SpecificationError("an interaction names a variable that is not a predictor", column=name,
-                                         fix="add it to the predictors (main effects are required)")
-    if len({frozenset(p) for p in pairs}) != len(pairs):
-        raise SpecificationError("an interaction is declared twice", value=[list(p) for p in pairs])
-    if cluster is not None and cluster not in data.columns:
-        raise SpecificationError("the cluster column is not in the data", column=cluster,
-                                 fix="pass cluster=None or the name of the dyad identifier column (dyad_id)")
-
-    for name in predictors:
-        col = data[name]
-        if col.isna().all():
-            raise SpecificationError("predictor is missing for every row", column=name,
-                                     fix="remove it from the model or check how it was computed")
-        if name not in categorical and not _is_numeric(col):
-            raise SpecificationError("predictor holds text but is not declared categorical", column=name,
-                                     value=col.dropna().iloc[0],
-                                     fix=f"declare it in 'categorical' with a reference level, e.g. "
-                                         f"{{'{name}': '{col.dropna().iloc[0]}'}}")
-    if data[outcome].isna().all():
-        raise SpecificationError("the outcome is missing for every row", column=outcome,
-                                 fix="fill the outcome with 0/1 values (crossed is missing when the scores it is "
-                                     "derived from are missing)")
+    _check_names(data, outcome, predictors)
+    _check_declaration(data, predictors, categorical, standardize, pairs, cluster)
+    _check_values(data, outcome, predictors, categorical)
 
     used = [outcome, *predictors] + ([cluster] if cluster is not None and cluster not in predictors else [])
     raw = data[used]
     missing = raw.isna()
     keep = ~missing.any(axis=1)
-    dropped_by_column = {c: int(missing[c].sum()) for c in used if missing[c].any()}
     frame = raw.loc[keep].copy()
     if frame.empty:
         raise SpecificationError("no row is complete on the model's variables", value=", ".join(used),
                                  fix="check the missing values of these columns")
-
-    # outcome: 0/1 only, both present
-    y_raw = frame[outcome]
-    if pd.api.types.is_bool_dtype(y_raw):
-        y = y_raw.astype(float)
-    else:
-        y_num = pd.to_numeric(y_raw, errors="coerce")
-        bad = y_num.isna() | ~y_num.isin([0, 1])
-        if bad.any():
-            first = bad.to_numpy().nonzero()[0][0]
-            raise SpecificationError("the outcome must be coded 0/1", column=outcome,
-                                     row=int(first) + 1, value=y_raw.iloc[first],
-                                     fix="recode the outcome as 1 = event (crossed), 0 = no event")
-        y = y_num.astype(float)
-    if y.nunique() < 2:
-        raise SpecificationError(f"the outcome is constant (all {int(y.iloc[0])}) among the {len(y)} complete rows",
-                                 column=outcome, fix="a logistic model needs both events and non-events")
-
-    factors: dict[str, FactorCoding] = {}
-    scaling: dict[str, tuple[float, float]] = {}
-    base_cols: dict[str, list[str]] = {}
-    for name in predictors:
-        values = frame[name]
-        if name in categorical:
-            reference = categorical[name]
-            levels = _level_order(name, values, data[name])
-            text_levels = [level_text(level) for level in levels]
-            if len(levels) < 2:
-                raise SpecificationError("categorical predictor has a single level (constant)", column=name,
-                                         value=levels[0] if levels else None, fix="remove it from the model")
-            if reference is None:
-                raise SpecificationError(f"no reference level is given for the categorical predictor '{name}'",
-                                         column=name, fix=f"give one of: {', '.join(text_levels)}, e.g. "
-                                                          f"{{'{name}': '{text_levels[0]}'}}")
-            if level_text(reference) not in text_levels:
-                raise SpecificationError("the reference level does not exist", column=name, value=reference,
-                                         fix=f"choose one of: {', '.join(text_levels)}")
-            counts = values.astype(object).map(level_text).value_counts()
-            empty = [level for level in levels if counts.get(level_text(level), 0) == 0]
-            if empty:
-                raise SpecificationError(f"level '{empty[0]}' of '{name}' has no row in the model data", column=name,
-                                         value=empty[0],
-                                         fix="collect data for it, merge it with a neighbouring level, or drop the "
-                                             "level from the variable's categories")
-            unknown = sorted(set(counts.index) - set(text_levels))
-            if unknown:
-                raise SpecificationError(f"value '{unknown[0]}' of '{name}' is not one of its levels", column=name,
-                                         value=unknown[0], fix=f"use one of: {', '.join(text_levels)}")
-            ref = levels[text_levels.index(level_text(reference))]
-            ordered = (ref, *[level for level in levels if level_text(level) != level_text(reference)])
-            if len(ordered) < 2:
-                raise SpecificationError("categorical predictor has a single level (constant)", column=name,
-                                         value=ordered[0], fix="remove it from the model")
-            factors[name] = FactorCoding(name=name, levels=tuple(ordered), reference=ref)
-            base_cols[name] = factors[name].columns
-        else:
-            x = pd.to_numeric(values, errors="coerce").astype(float)
-            if np.ptp(x.to_numpy()) == 0:
-                raise SpecificationError(f"predictor is constant ({x.iloc[0]:g}) among the complete rows", column=name,
-                                         value=x.iloc[0], fix="remove it from the model")
-            if name in standardize:
-                scaling[name] = (float(x.mean()), float(x.std(ddof=1)))
-            base_cols[name] = [name]
-
-    terms: dict[str, list[str]] = {}
-    column_parts: dict[str, tuple[str, ...]] = {}
-    columns = [INTERCEPT]
-    for name in predictors:
-        terms[name] = list(base_cols[name])
-        for col in base_cols[name]:
-            columns.append(col)
-            column_parts[col] = (col,)
-    for a, b in pairs:
-        term = f"{a}:{b}"
-        terms[term] = []
-        for ca in base_cols[a]:
-            for cb in base_cols[b]:
-                col = f"{ca}:{cb}"
-                terms[term].append(col)
-                columns.append(col)
-                column_parts[col] = (ca, cb)
-
+    y = _outcome_values(frame, outcome)
+    factors, scaling, base_cols = _code_predictors(frame, data, predictors, categorical, standardize)
+    columns, terms, column_parts = _columns(predictors, pairs, base_cols)
     design = Design(
         X=pd.DataFrame(index=frame.index), y=y.rename(outcome),
         groups=None if cluster is None else frame[cluster].copy(),
         frame=frame.drop(columns=[outcome]), outcome=outcome, predictors=tuple(predictors), terms=terms,
         factors=factors, scaling=scaling, interactions=tuple(pairs), column_parts=column_parts,
-        n_input=len(data), n_dropped=int((~keep).sum()), dropped_by_column=dropped_by_column,
+        n_input=len(data), n_dropped=int((~keep).sum()),
+        dropped_by_column={c: int(missing[c].sum()) for c in used if missing[c].any()},
     )
     design.X = pd.DataFrame(np.zeros((len(frame), len(columns))), index=frame.index, columns=columns)
-    design.X = pd.DataFrame(design.matrix(frame), index=frame.index, columns=columns)
-
+    design.X = pd.DataFrame(design.matrix(frame), index=frame.index, columns=columns)  # matrix() reads X's columns
     for col in columns[1:]:
         if np.ptp(design.X[col].to_numpy()) == 0:
             raise SpecificationError("a design column is constant (an interaction cell or level never varies)",

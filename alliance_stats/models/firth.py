@@ -1,28 +1,24 @@
-"""Firth's penalised-likelihood logistic regression, with logistf's inference.
+"""Firth's penalised-likelihood logistic regression of one data set, with logistf's inference.
 
-Estimation and profile penalised-likelihood intervals come from firthmodels 0.8.2
-(``FirthLogisticRegression``, ``conf_int(method="pl")``), run with tight tolerances (gradient and step 1e-10,
-relaxed to 1e-8 when float64 cannot reach it) on our own design matrix (intercept column included,
-``fit_intercept=False``). Checked against R (tests/fixtures/models/make_fixtures_glm.R): coefficients equal
-brglm2 0.9 ``brglmFit(type = "AS_mean")`` on ``brglm2::endometrial`` to 1e-6, and the profile intervals and
-penalised LR p values equal logistf's definitions (computed by hand in R, logistf is not packaged in Debian)
-to 1e-5 (and the published logistf values of Heinze and Schemper 2002).
+The fit itself is the batched kernel (:func:`alliance_stats.models.kernel.firth_batch`) with a batch of one:
+the power analysis and :func:`alliance_stats.models.fit_logit` use the same Fisher-scoring code. What is
+added here, for one data set:
 
-Written here, because firthmodels does not provide them:
-
-- **standard errors**: firthmodels' ``bse_`` inverts the Fisher information of the *penalised* likelihood,
-  ``X' diag((1 + h) w) X``. logistf (``fit$var``) and brglm2 (``vcov``) report the inverse of the ordinary
-  Fisher information ``X' W X`` evaluated at the penalised estimates; we follow logistf and brglm2 and
-  match brglm2's standard errors to 1e-6.
+- **standard errors**: the inverse of the ordinary Fisher information ``X' W X`` at the penalised estimates,
+  as logistf (``fit$var``) and brglm2 (``vcov``); they equal brglm2 0.9 on ``brglm2::endometrial`` to 1e-6.
 - **penalised likelihood-ratio tests**, of one coefficient or of several at once (a categorical factor, a
-  contrast between configurations). firthmodels' ``lrt()`` is 1-df only and did not converge for ``EH`` on
-  endometrial (``max_iter``), so all penalised LR tests use our restricted fit, which keeps the penalty of
-  the full model (``1/2 log|X'WX|`` with the full ``X``), logistf's ``anova(..., method = "nested")`` and
-  ``drop1`` convention. The restricted maximum is found by Fisher scoring with the modified score
-  ``X'(y - p + h (1/2 - p))`` and step halving (Heinze and Schemper 2002), in the parametrisation
-  ``beta = beta_0 + N gamma`` with ``N`` a basis of the null space of the constraints ``L beta = c``.
-- a fallback profile interval (root finding on restricted fits) used only when firthmodels'
-  Venzon-Moolgavkar iterations do not converge.
+  contrast between configurations): the restricted maximum keeps the penalty of the full model
+  (``1/2 log|X'WX|`` with the full ``X``), logistf's ``anova(..., method = "nested")`` and ``drop1``
+  convention; it is the kernel's constrained fit (``L beta = c``).
+- **profile penalised-likelihood intervals** (logistf's ``plconf``): the bounds are the values ``c`` where
+  ``2 (pl_max - pl(beta_j = c)) = chi2_1(conf_level)``, found by Brent's root finding on constrained kernel
+  fits. They equal logistf's definitions computed in R to 1e-6 (tests/models/test_against_r.py).
+
+Why hand-written: firthmodels (which the project used before) gives the estimates and Venzon-Moolgavkar
+intervals but no nested penalised LR test of several coefficients and a different covariance convention;
+one kernel for the single fit and the batched power analysis keeps one Firth fitter in the package.
+firthmodels remains only as the linear-programming separation detector of
+:func:`alliance_stats.models.detect_separation`.
 
 References: Firth D (1993) Biometrika 80:27-38; Heinze G, Schemper M (2002) Stat Med 21:2409-2419;
 logistf 1.26 (``logistf``, ``anova.logistf``); brglm2 0.9 (Kosmidis and Firth 2021).
@@ -31,31 +27,27 @@ logistf 1.26 (``logistf``, ``anova.logistf``); brglm2 0.9 (Kosmidis and Firth 20
 from __future__ import annotations
 
 import math
-import warnings
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
-import scipy.linalg
 from scipy import optimize, stats
 from scipy.special import expit
+
+from alliance_stats.models.kernel import firth_batch
 
 __all__ = [
     "FirthFit",
     "fit_firth",
-    "penalised_loglik",
-    "restricted_penalised_loglik",
     "penalised_lr_test",
     "profile_interval",
     "profile_interval_linear",
+    "restricted_penalised_loglik",
 ]
 
-_TOL = 1e-10
 
-
-@dataclass
+@dataclass(frozen=True)
 class FirthFit:
-    """A Firth fit: estimates, logistf-convention covariance and log-likelihoods."""
+    """A Firth fit of one data set: estimates, logistf-convention covariance and log-likelihoods."""
 
     coef: np.ndarray
     cov: np.ndarray
@@ -64,28 +56,10 @@ class FirthFit:
     fitted: np.ndarray
     converged: bool
     n_iter: int
-    estimator: Any = field(repr=False, default=None)
-    notes: list[str] = field(default_factory=list)
-
-
-def _loglik(X: np.ndarray, y: np.ndarray, beta: np.ndarray) -> float:
-    eta = X @ beta
-    return float(np.sum(y * eta - np.logaddexp(0.0, eta)))
-
-
-def penalised_loglik(X: np.ndarray, y: np.ndarray, beta: np.ndarray) -> float:
-    """``l(beta) + 1/2 log det(X' W(beta) X)`` (Firth 1993; logistf's ``loglik``)."""
-    eta = X @ beta
-    p = expit(eta)
-    w = p * (1.0 - p)
-    sign, logdet = np.linalg.slogdet(X.T @ (X * w[:, None]))
-    if sign <= 0:
-        return -math.inf
-    return float(np.sum(y * eta - np.logaddexp(0.0, eta)) + 0.5 * logdet)
 
 
 def fit_firth(X: np.ndarray, y: np.ndarray, *, max_iter: int = 200) -> FirthFit:
-    """Fit Firth's logistic regression with firthmodels (design ``X`` includes the intercept column).
+    """Fit Firth's logistic regression of one data set with the batched kernel (batch of one).
 
     Parameters
     ----------
@@ -94,7 +68,7 @@ def fit_firth(X: np.ndarray, y: np.ndarray, *, max_iter: int = 200) -> FirthFit:
     y
         0/1 outcome.
     max_iter
-        Newton-Raphson iterations.
+        Fisher-scoring iterations.
 
     Returns
     -------
@@ -106,46 +80,23 @@ def fit_firth(X: np.ndarray, y: np.ndarray, *, max_iter: int = 200) -> FirthFit:
     >>> X = np.column_stack([np.ones(6), [0, 0, 0, 1, 1, 1]])
     >>> round(float(fit_firth(X, np.array([0, 0, 1, 1, 1, 1.])).coef[1]), 4)
     2.4567
+
+    References
+    ----------
+    Firth, D. (1993). Bias reduction of maximum likelihood estimates. Biometrika 80, 27-38.
     """
-    from firthmodels import FirthLogisticRegression
-    from sklearn.exceptions import ConvergenceWarning as SkConvergenceWarning
-
-    notes: list[str] = []
-    # gradient and step tolerance 1e-10, relaxed to 1e-8 then 1e-6 when float64 cannot reach it
-    for tol in (_TOL, 1e-8, 1e-6):
-        model = FirthLogisticRegression(fit_intercept=False, max_iter=max_iter, gtol=tol, xtol=tol, backend="numpy")
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            model.fit(np.asarray(X, float), np.asarray(y, float))
-        if model.converged_:
-            break
-    for w in caught:
-        if issubclass(w.category, SkConvergenceWarning | RuntimeWarning):
-            notes.append(str(w.message))
-    beta = np.asarray(model.coef_, float)
-    cov = _inverse_information(X, beta)
-    return FirthFit(coef=beta, cov=cov, loglik_penalised=penalised_loglik(X, y, beta), loglik=_loglik(X, y, beta),
-                    fitted=expit(X @ beta), converged=bool(model.converged_), n_iter=int(model.n_iter_),
-                    estimator=model, notes=notes)
+    X = np.asarray(X, float)
+    y = np.asarray(y, float)
+    fit = firth_batch(X[None], y[None], max_iter=max_iter)
+    beta = fit.coef[0]
+    return FirthFit(coef=beta, cov=fit.cov[0], loglik_penalised=float(fit.loglik_penalised[0]),
+                    loglik=float(fit.loglik[0]), fitted=expit(X @ beta), converged=bool(fit.converged[0]),
+                    n_iter=int(fit.n_iter[0]))
 
 
-def _inverse_information(X: np.ndarray, beta: np.ndarray) -> np.ndarray:
-    p = expit(X @ beta)
-    info = X.T @ (X * (p * (1 - p))[:, None])
-    try:
-        return np.linalg.inv(info)
-    except np.linalg.LinAlgError:
-        return np.full(info.shape, np.nan)
-
-
-def restricted_penalised_loglik(
-    X: np.ndarray,
-    y: np.ndarray,
-    L: np.ndarray,
-    c: np.ndarray | None = None,
-    start: np.ndarray | None = None,
-    max_iter: int = 200,
-) -> tuple[float, np.ndarray, bool]:
+def restricted_penalised_loglik(X: np.ndarray, y: np.ndarray, L: np.ndarray, c: np.ndarray | None = None,
+                                start: np.ndarray | None = None,
+                                max_iter: int = 200) -> tuple[float, np.ndarray, bool]:
     """Maximum of the penalised log-likelihood under ``L beta = c``, penalty of the full design.
 
     Parameters
@@ -158,65 +109,22 @@ def restricted_penalised_loglik(
         Constraint values (default zeros).
     start
         Starting coefficients (projected on the constraint set).
+    max_iter
+        Fisher-scoring iterations.
 
     Returns
     -------
     (penalised log-likelihood, coefficients, converged)
     """
-    X = np.asarray(X, float)
-    y = np.asarray(y, float)
     L = np.atleast_2d(np.asarray(L, float))
-    c = np.zeros(L.shape[0]) if c is None else np.atleast_1d(np.asarray(c, float))
-    beta0 = np.linalg.lstsq(L, c, rcond=None)[0]
-    N = scipy.linalg.null_space(L)
-    if N.shape[1] == 0:
-        return penalised_loglik(X, y, beta0), beta0, True
-    gamma = np.zeros(N.shape[1]) if start is None else N.T @ (np.asarray(start, float) - beta0)
-    beta = beta0 + N @ gamma
-    ll = penalised_loglik(X, y, beta)
-    if not np.isfinite(ll):
-        gamma = np.zeros(N.shape[1])
-        beta = beta0 + N @ gamma
-        ll = penalised_loglik(X, y, beta)
-    converged = False
-    for _ in range(max_iter):
-        p = expit(X @ beta)
-        w = p * (1 - p)
-        info = X.T @ (X * w[:, None])
-        try:
-            info_inv = np.linalg.inv(info)
-        except np.linalg.LinAlgError:
-            break
-        h = np.einsum("ij,jk,ik->i", X, info_inv, X) * w
-        score = N.T @ (X.T @ (y - p + h * (0.5 - p)))
-        reduced = N.T @ info @ N
-        try:
-            step = np.linalg.solve(reduced, score)
-        except np.linalg.LinAlgError:
-            step = np.linalg.lstsq(reduced, score, rcond=None)[0]
-        largest = np.max(np.abs(step)) if step.size else 0.0
-        if largest > 5.0:
-            step = step * (5.0 / largest)
-        accepted = False
-        for half in range(40):
-            trial = gamma + step / 2**half
-            ll_trial = penalised_loglik(X, y, beta0 + N @ trial)
-            if ll_trial >= ll - 1e-12 * max(1.0, abs(ll)):
-                accepted = True
-                break
-        if not accepted:
-            break
-        gamma, ll_old, ll = trial, ll, ll_trial
-        beta = beta0 + N @ gamma
-        if np.max(np.abs(step)) < _TOL or (abs(ll - ll_old) < 1e-14 and np.max(np.abs(score)) < 1e-8):
-            converged = True
-            break
-    return ll, beta, converged
+    fit = firth_batch(np.asarray(X, float)[None], np.asarray(y, float)[None], constraints=L,
+                      start=None if start is None else np.asarray(start, float)[None], max_iter=max_iter,
+                      constraint_values=None if c is None else np.atleast_1d(np.asarray(c, float)))
+    return float(fit.loglik_penalised[0]), fit.coef[0], bool(fit.converged[0])
 
 
-def penalised_lr_test(
-    X: np.ndarray, y: np.ndarray, fit: FirthFit, L: np.ndarray, c: np.ndarray | None = None
-) -> tuple[float, int, float, bool]:
+def penalised_lr_test(X: np.ndarray, y: np.ndarray, fit: FirthFit, L: np.ndarray,
+                      c: np.ndarray | None = None) -> tuple[float, int, float, bool]:
     """Penalised likelihood-ratio test of ``L beta = c`` (logistf ``anova(method = "nested")``).
 
     Returns
@@ -230,67 +138,10 @@ def penalised_lr_test(
     return stat, df, float(stats.chi2.sf(stat, df)), ok
 
 
-def profile_interval(
-    X: np.ndarray, y: np.ndarray, fit: FirthFit, j: int, alpha: float = 0.05
-) -> tuple[float, float, str]:
-    """Profile penalised-likelihood interval of coefficient ``j`` (logistf's ``plconf``).
-
-    firthmodels' Venzon-Moolgavkar solver first; a bound it does not reach is found by root finding on
-    restricted fits. Returns ``(low, high, source)``.
-    """
-    from sklearn.exceptions import ConvergenceWarning as SkConvergenceWarning
-
-    source = "firthmodels"
-    ci = np.array([np.nan, np.nan])
-    if fit.estimator is not None and fit.converged:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", SkConvergenceWarning)
-            warnings.simplefilter("ignore", RuntimeWarning)
-            try:
-                ci = np.asarray(fit.estimator.conf_int(alpha=alpha, method="pl", features=j, max_iter=100,
-                                                       tol=1e-9)[j], float)
-            except (np.linalg.LinAlgError, scipy.linalg.LinAlgError, ValueError):
-                ci = np.array([np.nan, np.nan])
-    if np.all(np.isfinite(ci)):
-        return float(ci[0]), float(ci[1]), source
-    crit = float(stats.chi2.ppf(1 - alpha, 1))
-    e = np.zeros(len(fit.coef))
-    e[j] = 1.0
-
-    def gap(value: float) -> float:
-        ll, _, _ = restricted_penalised_loglik(X, y, e, np.array([value]), start=fit.coef)
-        return 2.0 * (fit.loglik_penalised - ll) - crit
-
-    bhat = float(fit.coef[j])
-    se = float(np.sqrt(fit.cov[j, j])) if np.isfinite(fit.cov[j, j]) else 1.0
-    out = []
-    for which, k in ((-1, 0), (1, 1)):
-        if np.isfinite(ci[k]):
-            out.append(float(ci[k]))
-            continue
-        width = max(se, 1e-3)
-        bound = math.nan
-        for _ in range(12):
-            other = bhat + which * width
-            if gap(other) > 0:
-                lo, hi = sorted((bhat, other))
-                bound = optimize.brentq(gap, lo, hi, xtol=1e-10)
-                break
-            width *= 2
-        out.append(bound if np.isfinite(bound) else which * math.inf)
-    return out[0], out[1], "root finding"
-
-
-def profile_interval_linear(
-    X: np.ndarray, y: np.ndarray, fit: FirthFit, L: np.ndarray, alpha: float = 0.05
-) -> tuple[float, float]:
-    """Profile penalised-likelihood interval of a linear combination ``L beta`` (one row).
-
-    The bounds are the values ``c`` where ``2 (pl_max - pl(L beta = c)) = chi2_1(1 - alpha)``, found by
-    root finding on restricted fits (penalty of the full model). Used for contrasts between configurations.
-    """
-    L = np.asarray(L, float).ravel()
-    crit = float(stats.chi2.ppf(1 - alpha, 1))
+def _profile_bounds(X: np.ndarray, y: np.ndarray, fit: FirthFit, L: np.ndarray,
+                    conf_level: float) -> tuple[float, float]:
+    """Both bounds of the profile interval of ``L beta`` (one row) by root finding on restricted fits."""
+    crit = float(stats.chi2.ppf(conf_level, 1))
 
     def gap(value: float) -> float:
         ll, _, _ = restricted_penalised_loglik(X, y, L[None, :], np.array([value]), start=fit.coef)
@@ -312,3 +163,25 @@ def profile_interval_linear(
             width *= 2
         out.append(bound)
     return out[0], out[1]
+
+
+def profile_interval(X: np.ndarray, y: np.ndarray, fit: FirthFit, j: int,
+                     conf_level: float = 0.95) -> tuple[float, float, str]:
+    """Profile penalised-likelihood interval of coefficient ``j`` (logistf's ``plconf``).
+
+    Returns ``(low, high, source)``; ``source`` is ``"root finding"`` (Brent on constrained kernel fits).
+    """
+    e = np.zeros(len(fit.coef))
+    e[j] = 1.0
+    low, high = _profile_bounds(np.asarray(X, float), np.asarray(y, float), fit, e, conf_level)
+    return low, high, "root finding"
+
+
+def profile_interval_linear(X: np.ndarray, y: np.ndarray, fit: FirthFit, L: np.ndarray,
+                            conf_level: float = 0.95) -> tuple[float, float]:
+    """Profile penalised-likelihood interval of a linear combination ``L beta`` (one row).
+
+    Used for contrasts between configurations; see :func:`profile_interval`.
+    """
+    return _profile_bounds(np.asarray(X, float), np.asarray(y, float), fit, np.asarray(L, float).ravel(),
+                           conf_level)

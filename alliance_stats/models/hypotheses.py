@@ -18,7 +18,8 @@ Inference per hypothesis (estimate ``L beta``):
 
 A directional hypothesis (``greater``/``less``) gets the one-sided p value; ``two-sided`` the two-sided one.
 The confirmatory hypotheses form the family: their p values are adjusted with Holm's step-down procedure
-(statsmodels ``multipletests(method="holm")``; not statsmodels' default Holm-Sidak). A confirmatory
+(:func:`alliance_stats.models.multiplicity.adjust_pvalues`, equal to statsmodels
+``multipletests(method="holm")``; not statsmodels' default Holm-Sidak). A confirmatory
 hypothesis is "supported" when its adjusted p is below ``alpha`` and "not supported" otherwise -- never
 "proven". Exploratory hypotheses get estimates and unadjusted p values but no verdict.
 
@@ -26,8 +27,8 @@ The intervals are two-sided ``1 - alpha`` intervals (as in the model tables); th
 adjusted one-sided p value.
 
 Fast path (power analysis, issue 7): :func:`hypothesis_weights` gives the ``L`` vector once per design,
-:func:`wald_tests` tests many replicates at once and :func:`holm_adjust` adjusts a (replicates x hypotheses)
-array; they give the same numbers as :func:`test_hypotheses` for ML models.
+:func:`wald_tests` tests many replicates at once and :func:`~alliance_stats.models.multiplicity.adjust_pvalues`
+adjusts a (replicates x hypotheses) array; they give the same numbers as :func:`test_hypotheses` for ML models.
 
 Reference: Holm S (1979) Scand J Stat 6:65-70; statsmodels 0.15 ``multipletests``.
 """
@@ -36,18 +37,22 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 from scipy import stats
 
 from alliance_stats.core.errors import PlanError, SpecificationError
 from alliance_stats.core.i18n import check_lang, tr
+from alliance_stats.core.results import Result, to_jsonable
+from alliance_stats.core.schema import Bilingual, FrozenStrict
 from alliance_stats.core.table import Table
 from alliance_stats.models import firth as _firth
 from alliance_stats.models.design import INTERCEPT, FactorCoding, level_text
+from alliance_stats.models.multiplicity import adjust_pvalues
 
 __all__ = [
     "Contrast",
@@ -57,23 +62,20 @@ __all__ = [
     "hypothesis_weights",
     "wald_tests",
     "directional_p",
-    "holm_adjust",
     "hypotheses_table",
+    "HypothesesResult",
 ]
 
 Direction = Literal["greater", "less", "two-sided"]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class Statement(Bilingual):
+    """The hypothesis as pre-registered, in French and English (immutable)."""
+
+    model_config = FrozenStrict.model_config
 
 
-class Statement(_Strict):
-    fr: str
-    en: str
-
-
-class Contrast(_Strict):
+class Contrast(FrozenStrict):
     """Levels whose mean log odds is compared: mean(plus) - mean(minus)."""
 
     plus: list[str] = Field(min_length=1)
@@ -89,7 +91,7 @@ class Contrast(_Strict):
         return self
 
 
-class Hypothesis(_Strict):
+class Hypothesis(FrozenStrict):
     """One pre-registered hypothesis.
 
     Examples
@@ -156,10 +158,30 @@ def hypothesis_weights(
     factors
         Categorical predictors of the model (``LogitResult.design.factors``).
 
+    Returns
+    -------
+    numpy.ndarray
+        ``L`` of length ``len(columns)``: 1 on a term's coefficient; for a contrast, ``+1/len(plus)`` on each
+        ``plus`` level and ``-1/len(minus)`` on each ``minus`` level (0 for the reference level).
+
     Raises
     ------
     PlanError
         Unknown term, unknown factor or level; a categorical predictor given as a term.
+
+    References
+    ----------
+    Hothorn, T., Bretz, F., & Westfall, P. (2008). Simultaneous inference in general parametric models.
+    Biometrical Journal 50, 346-363 (linear hypotheses ``L beta``).
+
+    Examples
+    --------
+    >>> from alliance_stats.models.design import FactorCoding
+    >>> coding = FactorCoding("configuration", ("survie", "entraide", "parrainage", "contre_nature"), "survie")
+    >>> h = Hypothesis(id="H1", statement={"fr": "...", "en": "..."}, model="M1", factor="configuration",
+    ...                contrast={"plus": ["entraide", "parrainage"], "minus": ["survie", "contre_nature"]})
+    >>> hypothesis_weights(h, ["(Intercept)", *coding.columns], {"configuration": coding}).tolist()
+    [0.0, 0.5, 0.5, -0.5]
     """
     columns = list(columns)
     L = np.zeros(len(columns))
@@ -226,7 +248,14 @@ def wald_tests(coef: np.ndarray, cov: np.ndarray, L: np.ndarray, directions: Seq
 
     Returns
     -------
-    dict with ``estimate``, ``se``, ``z``, ``p`` arrays of shape (replicates, hypotheses).
+    dict
+        ``estimate``, ``se``, ``z``, ``p`` arrays of shape (replicates, hypotheses); ``p`` one-sided for a
+        directional hypothesis (:func:`directional_p`).
+
+    References
+    ----------
+    Wald, A. (1943). Tests of statistical hypotheses concerning several parameters when the number of
+    observations is large. Transactions of the American Mathematical Society 54, 426-482.
 
     Examples
     --------
@@ -248,83 +277,41 @@ def wald_tests(coef: np.ndarray, cov: np.ndarray, L: np.ndarray, directions: Seq
     return {"estimate": est, "se": se, "z": z, "p": p}
 
 
-def holm_adjust(p: np.ndarray) -> np.ndarray:
-    """Holm step-down adjusted p values along the last axis (batched; NaN entries are left out).
-
-    Equal to statsmodels ``multipletests(p, method="holm")[1]`` for each row.
-
-    Examples
-    --------
-    >>> holm_adjust(np.array([0.01, 0.04, 0.03])).round(3).tolist()
-    [0.03, 0.06, 0.06]
-    """
-    p = np.asarray(p, float)
-    flat = p.reshape(-1, p.shape[-1])
-    out = np.full_like(flat, np.nan)
-    for r in range(flat.shape[0]):
-        row = flat[r]
-        ok = np.flatnonzero(np.isfinite(row))
-        m = len(ok)
-        if m == 0:
-            continue
-        order = ok[np.argsort(row[ok], kind="stable")]
-        adj = np.maximum.accumulate((m - np.arange(m)) * row[order])
-        out[r, order] = np.minimum(adj, 1.0)
-    return out.reshape(p.shape)
-
-
 # ------------------------------------------------------------------------------------------ main entry
 
 
-def test_hypotheses(
-    results: Mapping[str, Any],
-    hypotheses: Sequence[Hypothesis | Mapping[str, Any]],
-    alpha: float = 0.05,
-    correction: Literal["holm", "bonferroni", "none"] = "holm",
-) -> pd.DataFrame:
-    """Test pre-registered hypotheses on fitted models and give a verdict to the confirmatory ones.
+@dataclass(frozen=True, eq=False)
+class HypothesesResult(Result):
+    """The tested hypotheses: ``frame`` indexed by hypothesis id (see :func:`test_hypotheses`)."""
 
-    Parameters
-    ----------
-    results
-        Model key -> :class:`~alliance_stats.models.logit.LogitResult` (``{"M1": ..., "M3": ...}``).
-    hypotheses
-        :class:`Hypothesis` objects (or mappings validated into them).
-    alpha
-        Significance level of the family (and ``1 - alpha`` intervals).
-    correction
-        ``"holm"`` (default), ``"bonferroni"`` or ``"none"`` over the confirmatory family.
+    frame: pd.DataFrame
+    alpha: float
+    correction: str
+    warnings: tuple[str, ...] = ()
 
-    Returns
-    -------
-    DataFrame indexed by hypothesis id with: statement_fr, statement_en, model, target, direction,
-    confirmatory, estimate (log odds), se, ci_low, ci_high, odds_ratio, or_ci_low, or_ci_high, test,
-    statistic, p (one-sided where directional), p_adjusted, verdict ("supported" / "not supported"; None for
-    exploratory), note.
+    @property
+    def verdicts(self) -> dict[str, str | None]:
+        """Hypothesis id -> "supported" / "not supported" (None for exploratory hypotheses)."""
+        return {str(k): v for k, v in self.frame["verdict"].items()}
 
-    Raises
-    ------
-    PlanError
-        Unknown model key, unknown term, factor or level, duplicated id.
+    def to_tables(self, lang: str = "en") -> dict[str, Table]:
+        """The hypotheses with their verdicts (key ``hypotheses``)."""
+        return {"hypotheses": hypotheses_table(self, lang)}
 
-    Examples
-    --------
-    >>> rng = np.random.default_rng(0)
-    >>> df = pd.DataFrame({"x": rng.normal(size=400)})
-    >>> df["y"] = (rng.uniform(size=400) < 1 / (1 + np.exp(-0.5 * df.x))).astype(int)
-    >>> from alliance_stats.models import fit_logit
-    >>> h = Hypothesis(id="H", statement={"fr": "x augmente y", "en": "x raises y"}, model="M", term="x")
-    >>> test_hypotheses({"M": fit_logit(df, "y", ["x"])}, [h]).loc["H", "verdict"]
-    'supported'
-    """
-    from statsmodels.stats.multitest import multipletests
+    def to_dict(self) -> dict[str, Any]:
+        """The frame, the level and the correction, JSON-ready."""
+        return to_jsonable({"frame": self.frame, "alpha": self.alpha, "correction": self.correction,
+                            "warnings": list(self.warnings)})
 
-    if not 0 < alpha < 1:
-        raise SpecificationError("alpha must be between 0 and 1", value=alpha)
-    methods = {"holm": "holm", "bonferroni": "bonferroni", "none": None}
-    if correction not in methods:
-        raise SpecificationError("unknown multiplicity correction", value=correction,
-                                 fix="use 'holm', 'bonferroni' or 'none'")
+
+_COLUMNS = ["statement_fr", "statement_en", "model", "target", "direction", "confirmatory", "estimate", "se",
+            "ci_low", "ci_high", "odds_ratio", "or_ci_low", "or_ci_high", "test", "statistic", "p", "p_adjusted",
+            "verdict", "note"]
+_CORRECTIONS = {"holm": "holm", "bonferroni": "bonferroni", "none": "none"}
+
+
+def _parse(hypotheses: Sequence[Hypothesis | Mapping[str, Any]]) -> list[Hypothesis]:
+    """Validate the hypotheses (a malformed one or a repeated id is a :class:`PlanError`)."""
     parsed: list[Hypothesis] = []
     for h in hypotheses:
         try:
@@ -339,76 +326,132 @@ def test_hypotheses(
     dup = {i for i in ids if ids.count(i) > 1}
     if dup:
         raise PlanError("hypothesis id used twice", value=sorted(dup)[0])
+    return parsed
 
-    z_crit = float(stats.norm.ppf(1 - alpha / 2))
-    rows = []
-    for h in parsed:
-        if h.mediation is not None:
-            rows.append(_mediation_row(h, results))
-            continue
-        if h.model not in results:
-            raise PlanError(f"hypothesis {h.id}: model '{h.model}' was not fitted", value=h.model,
-                            fix=f"choose one of: {', '.join(results) or '(no model)'}")
-        res = results[h.model]
-        L = hypothesis_weights(h, res.terms, res.design.factors)
-        beta = res.params.to_numpy()
-        V = res.cov.to_numpy()
-        est = float(L @ beta)
-        se = float(math.sqrt(max(L @ V @ L, 0.0)))
-        note = ""
-        involved = [c for c, w in zip(res.terms, L, strict=True) if w != 0]
-        if any(c in res.infinite_terms for c in involved):
-            est = se = lo = hi = stat = p = math.nan
-            test = "none"
-            note = "infinite ML estimate (separation): refit the model with method='firth'"
-        elif res.method == "firth":
-            X = res.design.X.to_numpy()
-            y = res.design.y.to_numpy()
-            chi2, _, _, ok = _firth.penalised_lr_test(X, y, res.firth_fit, L[None, :])
-            stat = math.copysign(math.sqrt(chi2), est)
-            p = float(directional_p(stat, h.direction))
-            if h.term is not None:
-                j = res.terms.index(h.term)
-                lo, hi = math.log(res.table["ci_low"].iloc[j]), math.log(res.table["ci_high"].iloc[j])
-            else:
-                lo, hi = _firth.profile_interval_linear(X, y, res.firth_fit, L, alpha)
-            test = "signed root of penalised LR"
-            if not ok:
-                note = "restricted penalised fit did not converge"
-        else:
-            stat = est / se if se > 0 else math.nan
-            p = float(directional_p(stat, h.direction))
-            lo, hi = est - z_crit * se, est + z_crit * se
-            test = {"cluster": "Wald z (cluster-robust)", "gee": "Wald z (GEE robust)"}.get(res.cov_type, "Wald z")
-        rows.append({
-            "id": h.id, "statement_fr": h.statement.fr, "statement_en": h.statement.en, "model": h.model,
-            "target": h.target(), "direction": h.direction, "confirmatory": h.confirmatory,
-            "estimate": est, "se": se, "ci_low": lo, "ci_high": hi,
-            "odds_ratio": math.exp(est) if np.isfinite(est) else math.nan,
-            "or_ci_low": math.exp(lo) if np.isfinite(lo) else (0.0 if lo == -math.inf else math.nan),
-            "or_ci_high": math.exp(hi) if np.isfinite(hi) else (math.inf if hi == math.inf else math.nan),
-            "test": test, "statistic": stat, "p": p, "note": note,
-        })
-    frame = pd.DataFrame(rows).set_index("id") if rows else pd.DataFrame(
-        columns=["statement_fr", "statement_en", "model", "target", "direction", "confirmatory", "estimate", "se",
-                 "ci_low", "ci_high", "odds_ratio", "or_ci_low", "or_ci_high", "test", "statistic", "p", "note"])
+
+def _firth_test(h: Hypothesis, res: Any, L: np.ndarray, est: float, alpha: float) -> dict[str, Any]:
+    """Signed root of the penalised LR statistic and the profile interval of ``L beta`` (Firth models)."""
+    X = res.design.X.to_numpy()
+    y = res.design.y.to_numpy()
+    chi2, _, _, ok = _firth.penalised_lr_test(X, y, res.firth_fit, L[None, :])
+    stat = math.copysign(math.sqrt(chi2), est)
+    if h.term is not None:
+        j = res.terms.index(h.term)
+        lo, hi = math.log(res.coefficients["ci_low"].iloc[j]), math.log(res.coefficients["ci_high"].iloc[j])
+    else:
+        lo, hi = _firth.profile_interval_linear(X, y, res.firth_fit, L, 1 - alpha)
+    return {"ci_low": lo, "ci_high": hi, "test": "signed root of penalised LR", "statistic": stat,
+            "p": float(directional_p(stat, h.direction)),
+            "note": "" if ok else "restricted penalised fit did not converge"}
+
+
+def _model_row(h: Hypothesis, results: Mapping[str, Any], alpha: float) -> dict[str, Any]:
+    """Estimate, interval and p value of one hypothesis on its fitted model."""
+    if h.model not in results:
+        raise PlanError(f"hypothesis {h.id}: model '{h.model}' was not fitted", value=h.model,
+                        fix=f"choose one of: {', '.join(results) or '(no model)'}")
+    res = results[h.model]
+    L = hypothesis_weights(h, res.terms, res.design.factors)
+    est = float(L @ res.params.to_numpy())
+    se = float(math.sqrt(max(L @ res.cov.to_numpy() @ L, 0.0)))
+    involved = [c for c, w in zip(res.terms, L, strict=True) if w != 0]
+    if any(c in res.infinite_terms for c in involved):
+        est = se = math.nan
+        out = {"ci_low": math.nan, "ci_high": math.nan, "test": "none", "statistic": math.nan, "p": math.nan,
+               "note": "infinite ML estimate (separation): refit the model with method='firth'"}
+    elif res.method == "firth":
+        out = _firth_test(h, res, L, est, alpha)
+    else:
+        z_crit = float(stats.norm.ppf(1 - alpha / 2))
+        stat = est / se if se > 0 else math.nan
+        out = {"ci_low": est - z_crit * se, "ci_high": est + z_crit * se, "statistic": stat, "note": "",
+               "p": float(directional_p(stat, h.direction)),
+               "test": {"cluster": "Wald z (cluster-robust)", "gee": "Wald z (GEE robust)"}.get(res.cov_type, "Wald z")}
+    lo, hi = out["ci_low"], out["ci_high"]
+    return {
+        "id": h.id, "statement_fr": h.statement.fr, "statement_en": h.statement.en, "model": h.model,
+        "target": h.target(), "direction": h.direction, "confirmatory": h.confirmatory, "estimate": est, "se": se,
+        "odds_ratio": math.exp(est) if np.isfinite(est) else math.nan,
+        "or_ci_low": math.exp(lo) if np.isfinite(lo) else (0.0 if lo == -math.inf else math.nan),
+        "or_ci_high": math.exp(hi) if np.isfinite(hi) else (math.inf if hi == math.inf else math.nan), **out,
+    }
+
+
+def _verdicts(frame: pd.DataFrame, alpha: float, correction: str) -> pd.DataFrame:
+    """Adjust the confirmatory family's p values and give each confirmatory hypothesis its verdict."""
     frame["p_adjusted"] = np.nan
     frame["verdict"] = pd.Series([None] * len(frame), index=frame.index, dtype=object)
     family = frame.index[frame["confirmatory"].astype(bool) & frame["p"].notna()] if len(frame) else []
     if len(family):
-        pvals = frame.loc[family, "p"].to_numpy(float)
-        method = methods[correction]
-        adjusted = pvals if method is None else multipletests(pvals, alpha=alpha, method=method)[1]
-        frame.loc[family, "p_adjusted"] = adjusted
+        frame.loc[family, "p_adjusted"] = adjust_pvalues(frame.loc[family, "p"].to_numpy(float), correction)
     for ident in frame.index:
         if bool(frame.at[ident, "confirmatory"]):
             padj = frame.at[ident, "p_adjusted"]
             frame.at[ident, "verdict"] = "supported" if np.isfinite(padj) and padj < alpha else "not supported"
-    frame.attrs.update(alpha=alpha, correction=correction)
-    order = ["statement_fr", "statement_en", "model", "target", "direction", "confirmatory", "estimate", "se",
-             "ci_low", "ci_high", "odds_ratio", "or_ci_low", "or_ci_high", "test", "statistic", "p", "p_adjusted",
-             "verdict", "note"]
-    return frame[order]
+    return frame[_COLUMNS]
+
+
+def test_hypotheses(
+    results: Mapping[str, Any],
+    hypotheses: Sequence[Hypothesis | Mapping[str, Any]],
+    *,
+    alpha: float = 0.05,
+    correction: Literal["holm", "bonferroni", "none"] = "holm",
+) -> HypothesesResult:
+    """Test pre-registered hypotheses on fitted models and give a verdict to the confirmatory ones.
+
+    Parameters
+    ----------
+    results
+        Model key -> :class:`~alliance_stats.models.logit_result.LogitResult` (``{"M1": ..., "M3": ...}``);
+        a mediation hypothesis' :class:`~alliance_stats.models.mediation.MediationResult` under its id.
+    hypotheses
+        :class:`Hypothesis` objects (or mappings validated into them).
+    alpha
+        Significance level of the family (a test level, not a confidence level; the intervals are
+        ``1 - alpha``).
+    correction
+        ``"holm"`` (default), ``"bonferroni"`` or ``"none"`` over the confirmatory family.
+
+    Returns
+    -------
+    HypothesesResult
+        ``frame`` indexed by hypothesis id with: statement_fr, statement_en, model, target, direction,
+        confirmatory, estimate (log odds), se, ci_low, ci_high, odds_ratio, or_ci_low, or_ci_high, test,
+        statistic, p (one-sided where directional), p_adjusted, verdict ("supported" / "not supported"; None
+        for exploratory), note.
+
+    Raises
+    ------
+    PlanError
+        Unknown model key, unknown term, factor or level, duplicated id.
+    SpecificationError
+        ``alpha`` outside (0, 1), unknown correction.
+
+    References
+    ----------
+    Holm, S. (1979). A simple sequentially rejective multiple test procedure. Scandinavian Journal of
+    Statistics 6, 65-70. Heinze, G., & Schemper, M. (2002). Statistics in Medicine 21, 2409-2419.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> df = pd.DataFrame({"x": rng.normal(size=400)})
+    >>> df["y"] = (rng.uniform(size=400) < 1 / (1 + np.exp(-0.5 * df.x))).astype(int)
+    >>> from alliance_stats.models import fit_logit
+    >>> h = Hypothesis(id="H", statement={"fr": "x augmente y", "en": "x raises y"}, model="M", term="x")
+    >>> test_hypotheses({"M": fit_logit(df, "y", ["x"])}, [h]).verdicts
+    {'H': 'supported'}
+    """
+    if not 0 < alpha < 1:
+        raise SpecificationError("alpha must be between 0 and 1", value=alpha)
+    if correction not in _CORRECTIONS:
+        raise SpecificationError("unknown multiplicity correction", value=correction,
+                                 fix="use 'holm', 'bonferroni' or 'none'")
+    rows = [_mediation_row(h, results) if h.mediation is not None else _model_row(h, results, alpha)
+            for h in _parse(hypotheses)]
+    frame = pd.DataFrame(rows).set_index("id") if rows else pd.DataFrame(columns=_COLUMNS[:-3] + ["note"])
+    return HypothesesResult(frame=_verdicts(frame, alpha, correction), alpha=alpha, correction=correction)
 
 
 def _mediation_row(h: Hypothesis, results: Mapping[str, Any]) -> dict[str, Any]:
@@ -423,7 +466,7 @@ def _mediation_row(h: Hypothesis, results: Mapping[str, Any]) -> dict[str, Any]:
     if med.x != h.mediation["x"] or med.mediator != h.mediation["mediator"]:
         raise PlanError(f"hypothesis {h.id}: the mediation result is {med.x} -> {med.mediator}, the plan says "
                         f"{h.mediation['x']} -> {h.mediation['mediator']}", value=h.id)
-    row = med.table.loc["indirect"]
+    row = med.paths.loc["indirect"]
     return {
         "id": h.id, "statement_fr": h.statement.fr, "statement_en": h.statement.en, "model": h.model,
         "target": h.target(), "direction": h.direction, "confirmatory": False,
@@ -434,11 +477,17 @@ def _mediation_row(h: Hypothesis, results: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def hypotheses_table(frame: pd.DataFrame, lang: str = "en", key: str = "hypotheses") -> Table:
-    """The hypotheses with their verdicts as a report table (odds ratio scale)."""
+def hypotheses_table(result: HypothesesResult, lang: str = "en", key: str = "hypotheses") -> Table:
+    """The hypotheses with their verdicts as a report table (odds ratio scale).
+
+    Examples
+    --------
+    >>> empty = HypothesesResult(pd.DataFrame(columns=_COLUMNS), alpha=0.05, correction="holm")
+    >>> hypotheses_table(empty, "fr").key
+    'hypotheses'
+    """
     check_lang(lang)
-    alpha = frame.attrs.get("alpha", 0.05)
-    correction = frame.attrs.get("correction", "holm")
+    frame, alpha = result.frame, result.alpha
     level = f"{100 * (1 - alpha):g}"
     out = pd.DataFrame({
         tr("models.hypothesis", lang): frame[f"statement_{lang}"],
@@ -452,7 +501,7 @@ def hypotheses_table(frame: pd.DataFrame, lang: str = "en", key: str = "hypothes
                                      for v in frame["verdict"]],
     }, index=frame.index)
     formats = dict(zip(out.columns, ["text", "text", "f2", "f2", "f2", "p", "p", "text"], strict=True))
-    note = tr("models.hypotheses_note", lang).format(correction=tr(f"models.correction.{correction}", lang),
+    note = tr("models.hypotheses_note", lang).format(correction=tr(f"models.correction.{result.correction}", lang),
                                                      alpha=f"{alpha:g}".replace(".", "," if lang == "fr" else "."))
     return Table(key=key, title=tr("models.hypotheses_title", lang), frame=out, note=note, formats=formats,
                  lang=lang)

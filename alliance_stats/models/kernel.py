@@ -41,7 +41,12 @@ the modified score ``X' (w (y - p) + h (1/2 - p))`` (``h`` the diagonal of the w
 halving, as logistf (Heinze and Schemper 2002), optionally under linear constraints ``L beta = 0`` with the
 penalty of the *full* design (logistf's nested-model convention, used for penalised likelihood-ratio tests).
 Its covariance is ``(X' W X)^-1`` at the penalised estimates (logistf and brglm2 convention). Checked against
-:mod:`alliance_stats.models.firth` (firthmodels 0.8.2, itself checked against brglm2 0.9) in the tests.
+firthmodels 0.8.2 and a scipy-optimised nested fit in tests/models/test_kernel.py, and against brglm2 0.9 and
+logistf's definitions through :func:`alliance_stats.models.fit_logit` (tests/models/test_against_r.py).
+
+This is the package's one logistic fitter: :func:`alliance_stats.models.fit_logit` (a batch of one, ML and
+Firth), the mediation bootstrap (:func:`alliance_stats.models.mediation`, one batch of resamples) and the power
+analysis all call :func:`logit_batch` and :func:`firth_batch`.
 
 """
 
@@ -52,6 +57,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 from scipy.special import expit
+
+from alliance_stats.core.errors import SpecificationError
 
 
 @dataclass
@@ -87,14 +94,14 @@ def _check_inputs(X: np.ndarray, y: np.ndarray, weights: np.ndarray | None) -> t
     X = np.asarray(X, dtype=float)
     y = np.asarray(y, dtype=float)
     if X.ndim != 3 or y.ndim != 2 or X.shape[:2] != y.shape:
-        raise ValueError(f"X must be (replicates, n, p) and y (replicates, n); got {X.shape} and {y.shape}")
+        raise SpecificationError(f"X must be (replicates, n, p) and y (replicates, n); got {X.shape} and {y.shape}")
     if weights is None:
         return X, y, None
     w = np.asarray(weights, dtype=float)
     if w.shape != y.shape:
-        raise ValueError(f"weights must have the shape of y {y.shape}, got {w.shape}")
+        raise SpecificationError(f"weights must have the shape of y {y.shape}, got {w.shape}")
     if (w < 0).any() or not np.isfinite(w).all():
-        raise ValueError("weights must be finite and >= 0")
+        raise SpecificationError("weights must be finite and >= 0")
     return X, y, w
 
 
@@ -149,7 +156,25 @@ def cluster_sandwich(X: np.ndarray, resid: np.ndarray, bread: np.ndarray, groups
 
     Returns
     -------
-    (R, p, p) covariance ``c B M B`` with ``c = G/(G-1) (n-1)/(n-p)``.
+    numpy.ndarray
+        (R, p, p) covariance ``c B M B`` with ``c = G/(G-1) (n-1)/(n-p)``; NaN for a fit with fewer than two
+        clusters or no more rows than coefficients.
+
+    References
+    ----------
+    Zeileis, A., Koell, S., & Graham, N. (2020). Various versatile variances: an object-oriented
+    implementation of clustered covariances in R. Journal of Statistical Software 95(1) (``vcovCL``, HC1);
+    statsmodels ``cov_type="cluster"``.
+
+    Examples
+    --------
+    >>> X = np.column_stack([np.ones(8), [0, 1, 2, 3, 4, 5, 6, 7.]])[None]
+    >>> y = np.array([[0, 0, 1, 0, 1, 0, 1, 1.]])
+    >>> fit = logit_batch(X, y)
+    >>> resid = y - expit(X[0] @ fit.coef[0])[None]
+    >>> cov = cluster_sandwich(X, resid, fit.cov, np.array([[0, 0, 1, 1, 2, 2, 3, 3]]))
+    >>> cov.shape, bool(np.isfinite(cov).all())
+    ((1, 2, 2), True)
     """
     R, n, p = X.shape
     w = np.ones((R, n)) if weights is None else np.asarray(weights, dtype=float)
@@ -288,6 +313,54 @@ def logit_batch(X: np.ndarray, y: np.ndarray, max_iter: int = 50, tol: float = 1
                     cov=cov)
 
 
+def logit_covariance(X: np.ndarray, y: np.ndarray, coef: np.ndarray, *, weights: np.ndarray | None = None,
+                     groups: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+    """Model-based and cluster-robust coefficient covariances of many logistic fits at given coefficients.
+
+    :func:`logit_batch` sets the covariance of separated fits to NaN; :func:`alliance_stats.models.fit_logit`
+    still reports the finite coefficients of a quasi-separated model, so it asks for them here.
+
+    Parameters
+    ----------
+    X : array of shape (replicates, n, p)
+        Design matrices.
+    y : array of shape (replicates, n)
+        Outcomes.
+    coef : array of shape (replicates, p)
+        Coefficients at which the information is evaluated.
+    weights : array of shape (replicates, n), optional
+        Frequency weights.
+    groups : array of shape (replicates, n), optional
+        Cluster codes: the second item is then the sandwich of :func:`cluster_sandwich`.
+
+    Returns
+    -------
+    (model, robust)
+        ``(X' W X)^-1`` of shape (replicates, p, p) (NaN when singular) and the cluster-robust covariance, or
+        ``None`` without ``groups``.
+
+    Examples
+    --------
+    >>> X = np.column_stack([np.ones(8), [0, 1, 2, 3, 4, 5, 6, 7.]])[None]
+    >>> y = np.array([[0, 0, 1, 0, 1, 0, 1, 1.]])
+    >>> model, robust = logit_covariance(X, y, logit_batch(X, y).coef)
+    >>> round(float(np.sqrt(model[0, 1, 1])), 4), robust is None
+    (0.4322, True)
+
+    References
+    ----------
+    Zeileis, A., Koell, S., & Graham, N. (2020). Various versatile variances: an object-oriented
+    implementation of clustered covariances in R. Journal of Statistical Software 95(1).
+    """
+    X, y, w = _check_inputs(X, y, weights)
+    _, mu = _evaluate(_lin(X, np.asarray(coef, dtype=float)), y, w)
+    v = mu * (1.0 - mu) if w is None else w * mu * (1.0 - mu)
+    model, _ = _batched_inverse(_cross(X, v))
+    if groups is None:
+        return model, None
+    return model, cluster_sandwich(X, y - mu, model, np.asarray(groups), w)
+
+
 @dataclass
 class FirthBatchFit:
     """Result of :func:`firth_batch`: arrays with one row per replicate."""
@@ -315,9 +388,26 @@ def _penalised(X: np.ndarray, y: np.ndarray, w: np.ndarray, beta: np.ndarray) ->
     return pll, mu, v, info
 
 
+def _constraint_basis(p: int, R: int, constraints: np.ndarray | None,
+                      values: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """``beta = offset + N gamma``: ``N`` a basis of the null space of ``L``, ``offset`` (R, p) solving ``L b = c``."""
+    if constraints is None:
+        return np.eye(p), np.zeros((R, p))
+    from scipy.linalg import null_space
+
+    L = np.atleast_2d(np.asarray(constraints, dtype=float))
+    N = null_space(L)
+    if values is None:
+        return N, np.zeros((R, p))
+    c = np.broadcast_to(np.asarray(values, dtype=float), (R, L.shape[0]))
+    offset = np.linalg.lstsq(L, c.T, rcond=None)[0].T
+    return N, np.ascontiguousarray(offset)
+
+
 def firth_batch(X: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None,
                 constraints: np.ndarray | None = None, start: np.ndarray | None = None,
-                max_iter: int = 200, tol: float = 1e-10) -> FirthBatchFit:
+                max_iter: int = 200, tol: float = 1e-10, *,
+                constraint_values: np.ndarray | None = None) -> FirthBatchFit:
     """Firth's penalised-likelihood logistic regression of many data sets at once.
 
     Parameters
@@ -335,6 +425,9 @@ def firth_batch(X: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None,
         Starting values (projected on the constraint set); default 0.
     max_iter, tol : int, float
         Fisher-scoring iterations; convergence when the largest step is below ``tol``.
+    constraint_values : array of shape (r,) or (replicates, r), optional
+        ``c``: maximise under ``L beta = c`` instead of ``L beta = 0`` (profile penalised-likelihood
+        intervals); default zeros.
 
     Returns
     -------
@@ -355,20 +448,15 @@ def firth_batch(X: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None,
     X, y, w = _check_inputs(X, y, weights)
     R, _, p = X.shape
     w = np.ones(y.shape) if w is None else w
-    if constraints is None:
-        N = np.eye(p)
-    else:
-        from scipy.linalg import null_space
-
-        N = null_space(np.atleast_2d(np.asarray(constraints, dtype=float)))
+    N, offset = _constraint_basis(p, R, constraints, constraint_values)
     q = N.shape[1]
-    gamma = np.zeros((R, q)) if start is None else np.asarray(start, dtype=float) @ N
-    beta = gamma @ N.T
+    gamma = np.zeros((R, q)) if start is None else (np.asarray(start, dtype=float) - offset) @ N
+    beta = offset + gamma @ N.T
     pll, mu, v, info = _penalised(X, y, w, beta)
     bad_start = ~np.isfinite(pll)
     if bad_start.any():  # a start outside the domain of the penalty: restart from 0
         gamma[bad_start] = 0.0
-        beta = gamma @ N.T
+        beta = offset + gamma @ N.T
         pll, mu, v, info = _penalised(X, y, w, beta)
     converged = np.zeros(R, dtype=bool)
     n_iter = np.zeros(R, dtype=int)
@@ -390,7 +478,7 @@ def firth_batch(X: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None,
         largest = np.max(np.abs(step), axis=1) if q else np.zeros(idx.size)
         step *= np.where(largest > 5.0, 5.0 / np.where(largest > 0, largest, 1.0), 1.0)[:, None]
         trial_gamma = gamma[idx] + step
-        trial = _penalised(Xa, ya, wa, trial_gamma @ N.T)
+        trial = _penalised(Xa, ya, wa, offset[idx] + trial_gamma @ N.T)
         factor = np.ones(idx.size)
         for _ in range(40):
             worse = ~(trial[0] >= pll[idx] - 1e-12 * np.maximum(1.0, np.abs(pll[idx])))
@@ -398,7 +486,7 @@ def firth_batch(X: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None,
                 break
             factor[worse] /= 2.0
             trial_gamma[worse] = gamma[idx][worse] + factor[worse, None] * step[worse]
-            redo = _penalised(Xa[worse], ya[worse], wa[worse], trial_gamma[worse] @ N.T)
+            redo = _penalised(Xa[worse], ya[worse], wa[worse], offset[idx][worse] + trial_gamma[worse] @ N.T)
             for part, new in zip(trial, redo, strict=True):
                 part[worse] = new
         accepted = trial[0] >= pll[idx] - 1e-12 * np.maximum(1.0, np.abs(pll[idx]))
@@ -410,7 +498,7 @@ def firth_batch(X: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None,
         done = accepted & (taken < tol)
         converged[idx[done]] = True
         active[idx[done | ~accepted]] = False
-    beta = gamma @ N.T
+    beta = offset + gamma @ N.T
     cov, _ = _batched_inverse(info)
     eta = _lin(X, beta)
     return FirthBatchFit(coef=beta, cov=cov, loglik_penalised=pll, loglik=_loglik(eta, y, w),

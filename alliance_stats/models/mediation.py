@@ -10,9 +10,11 @@ Product of coefficients with a bootstrap percentile interval:
 
 The bootstrap refits both models on ``n_boot`` resamples (rows, or whole clusters when ``cluster`` is given
 so that both firms of a dyad stay together), all at once: a resample is a vector of frequency weights, the
-OLS fits are one batched solve and the logistic fits one batched Newton-Raphson in numpy (statsmodels in a
-loop would take ~100 times longer). The interval is the percentile interval (numpy's linear quantiles, R
-type 7) of the resampled products. Resamples whose logistic fit does not converge (separation) are dropped
+OLS fits are one batched solve and the logistic fits the package's one batched Newton-Raphson kernel
+(:func:`alliance_stats.models.kernel.logit_batch`, hand-written because statsmodels in a loop would take
+~100 times longer); the point estimates are the same kernel with a batch of one. The interval is the
+percentile interval (numpy's linear quantiles, R type 7) of the resampled products. Resamples whose
+logistic fit does not converge or separates (the kernel's ``converged`` and ``separated`` flags) are dropped
 and counted.
 
 Scale caveat
@@ -33,80 +35,49 @@ Journal of Epidemiology 172:1339-1348; VanderWeele TJ (2015) Explanation in Caus
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import stats
-from scipy.special import expit
 
+from alliance_stats.core.constants import DEFAULT_CONF_LEVEL, DEFAULT_SEED
 from alliance_stats.core.errors import ConvergenceWarning, DataQualityWarning, SpecificationError
 from alliance_stats.core.i18n import check_lang, tr
+from alliance_stats.core.results import Result, to_jsonable, warn
 from alliance_stats.core.table import Table
+from alliance_stats.models.kernel import logit_batch
 
-__all__ = ["MediationResult", "mediation", "logit_newton"]
+__all__ = ["MediationResult", "MediationSettings", "mediation"]
 
 _OUTCOME_COMPONENTS = {"crossed": ("AWARE", "TRANSF")}
+_CHUNK = 500
 
 
-def logit_newton(X: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None, max_iter: int = 50,
-                 tol: float = 1e-10) -> tuple[np.ndarray, np.ndarray]:
-    """Weighted logistic regressions sharing one design, fitted together by Newton-Raphson.
+@dataclass(frozen=True)
+class MediationSettings:
+    """Bootstrap settings of :func:`mediation`: resamples, seed and confidence level of the interval."""
 
-    Parameters
-    ----------
-    X
-        (n, p) design with the intercept column.
-    y
-        (n,) 0/1 outcome.
-    weights
-        (B, n) frequency weights, one row per fit (default: one unweighted fit).
-    max_iter, tol
-        Iterations and convergence tolerance on the largest coefficient change.
+    n_boot: int = 2000
+    seed: int | None = DEFAULT_SEED
+    conf_level: float = DEFAULT_CONF_LEVEL
 
-    Returns
-    -------
-    (coef of shape (B, p), converged of shape (B,))
+    def __post_init__(self) -> None:
+        if not isinstance(self.n_boot, int | np.integer) or self.n_boot < 100:
+            raise SpecificationError("the bootstrap needs at least 100 resamples", value=self.n_boot)
+        if not 0 < self.conf_level < 1:
+            raise SpecificationError("conf_level must be between 0 and 1", value=self.conf_level,
+                                     fix="give a confidence level such as 0.95")
 
-    Examples
-    --------
-    >>> X = np.column_stack([np.ones(8), [0, 1, 2, 3, 4, 5, 6, 7.]])
-    >>> coef, ok = logit_newton(X, np.array([0, 0, 1, 0, 1, 0, 1, 1.]))
-    >>> bool(ok[0]), round(float(coef[0, 1]), 4)
-    (True, 0.5941)
-    """
-    X = np.asarray(X, float)
-    y = np.asarray(y, float)
-    W = np.ones((1, len(y))) if weights is None else np.atleast_2d(np.asarray(weights, float))
-    B, p = W.shape[0], X.shape[1]
-    beta = np.zeros((B, p))
-    active = np.ones(B, bool)
-    converged = np.zeros(B, bool)
-    eye = np.eye(p)
-    for _ in range(max_iter):
-        idx = np.flatnonzero(active)
-        if idx.size == 0:
-            break
-        eta = beta[idx] @ X.T
-        prob = expit(eta)
-        w = W[idx] * prob * (1 - prob)
-        H = np.einsum("ni,bn,nj->bij", X, w, X, optimize=True)
-        g = np.einsum("ni,bn->bi", X, W[idx] * (y - prob), optimize=True)
-        try:
-            step = np.linalg.solve(H + 1e-12 * eye, g[..., None])[..., 0]
-        except np.linalg.LinAlgError:
-            step = np.stack([np.linalg.lstsq(H[i], g[i], rcond=None)[0] for i in range(len(idx))])
-        largest = np.max(np.abs(step), axis=1)
-        factor = np.where(largest > 10.0, 10.0 / np.maximum(largest, 1e-300), 1.0)
-        beta[idx] += step * factor[:, None]
-        done = largest < tol
-        converged[idx[done]] = True
-        active[idx[done]] = False
-    blown = np.any(np.abs(beta) > 30, axis=1) | ~np.all(np.isfinite(beta), axis=1)
-    converged &= ~blown
-    return beta, converged
+
+def _logit(X: np.ndarray, y: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted logistic fits sharing one design (the kernel): coefficients (B, p) and usable (B,)."""
+    B = weights.shape[0]
+    fit = logit_batch(np.broadcast_to(X, (B, *X.shape)), np.broadcast_to(y, (B, len(y))), weights=weights)
+    ok = fit.converged & ~fit.separated & np.all(np.isfinite(fit.coef), axis=1)
+    return fit.coef, ok
 
 
 def _ols(X: np.ndarray, m: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -120,11 +91,11 @@ def _ols(X: np.ndarray, m: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray,
     return coef, ok
 
 
-@dataclass
-class MediationResult:
+@dataclass(frozen=True, eq=False)
+class MediationResult(Result):
     """Product-of-coefficients mediation with a bootstrap percentile interval.
 
-    ``table`` has one row per path (``a``, ``b``, ``indirect``, ``direct``, ``total``) with estimate,
+    ``paths`` has one row per path (``a``, ``b``, ``indirect``, ``direct``, ``total``) with estimate,
     se (model-based for a, b, direct, total; bootstrap for indirect), boot_se, ci_low, ci_high (bootstrap
     percentile) and scale.
     """
@@ -138,20 +109,20 @@ class MediationResult:
     n_boot: int
     n_boot_used: int
     seed: int | None
-    alpha: float
-    table: pd.DataFrame
+    conf_level: float
+    paths: pd.DataFrame
     boot_indirect: np.ndarray = field(repr=False)
-    warnings: list[str] = field(default_factory=list)
+    warnings: tuple[str, ...] = ()
 
     @property
     def indirect(self) -> float:
-        return float(self.table.loc["indirect", "estimate"])
+        return float(self.paths.loc["indirect", "estimate"])
 
-    def to_table(self, lang: str = "en", key: str = "mediation") -> Table:
-        """The paths with bootstrap percentile intervals, localised; the note states the scale caveat."""
+    def to_tables(self, lang: str = "en") -> dict[str, Table]:
+        """The paths with bootstrap percentile intervals (key ``mediation``); the note states the scale caveat."""
         check_lang(lang)
-        level = f"{100 * (1 - self.alpha):g}"
-        t = self.table
+        level = f"{100 * self.conf_level:g}"
+        t = self.paths
         frame = pd.DataFrame({
             tr("models.estimate", lang): t["estimate"],
             tr("models.ci_low", lang).format(level=level): t["ci_low"],
@@ -162,9 +133,156 @@ class MediationResult:
         note = tr("models.mediation_note", lang).format(
             x=tr(self.x, lang), m=tr(self.mediator, lang), y=tr(self.outcome, lang), b=self.n_boot_used,
             cluster=f", {tr('models.by_cluster', lang)} {self.cluster}" if self.cluster else "")
-        return Table(key=key, title=tr("models.mediation_title", lang).format(m=tr(self.mediator, lang)),
-                     frame=frame, note=note,
-                     formats=dict(zip(frame.columns, ["f3", "f3", "f3", "text"], strict=True)), lang=lang)
+        table = Table(key="mediation", title=tr("models.mediation_title", lang).format(m=tr(self.mediator, lang)),
+                      frame=frame, note=note,
+                      formats=dict(zip(frame.columns, ["f3", "f3", "f3", "text"], strict=True)), lang=lang)
+        return {"mediation": table}
+
+    def to_dict(self) -> dict[str, Any]:
+        """The paths and the bootstrap summary, JSON-ready (the resampled products are left out)."""
+        return to_jsonable({"x": self.x, "mediator": self.mediator, "outcome": self.outcome,
+                            "covariates": list(self.covariates), "cluster": self.cluster, "n": self.n,
+                            "n_boot": self.n_boot, "n_boot_used": self.n_boot_used, "seed": self.seed,
+                            "conf_level": self.conf_level, "paths": self.paths, "warnings": list(self.warnings)})
+
+
+def _check_columns(data: pd.DataFrame, names: list[str], cluster: str | None, outcome: str) -> None:
+    """The columns exist, differ, are numeric and may explain the outcome."""
+    if not isinstance(data, pd.DataFrame):
+        raise SpecificationError("the data must be a pandas DataFrame", value=type(data).__name__)
+    if len(set(names)) != len(names):
+        raise SpecificationError("x, mediator, outcome and covariates must be different columns",
+                                 value=", ".join(names))
+    for name in [*names, *([cluster] if cluster else [])]:
+        if name not in data.columns:
+            raise SpecificationError("column not in the data", column=name)
+    explanatory = [n for n in names if n != outcome]
+    for name in _OUTCOME_COMPONENTS.get(outcome, ()):
+        if name in explanatory:
+            raise SpecificationError(f"'{outcome}' is defined from {' and '.join(_OUTCOME_COMPONENTS[outcome])}, so "
+                                     f"{name} cannot explain or mediate it", column=name,
+                                     fix="choose another mediator (e.g. LEARN)")
+    for name in explanatory:
+        col = data[name]
+        if col.isna().all():
+            raise SpecificationError("column is missing for every row", column=name)
+        if not (pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col)):
+            raise SpecificationError("mediation needs numeric variables", column=name, value=col.dropna().iloc[0],
+                                     fix="code a categorical covariate as 0/1 indicator columns")
+
+
+def _complete_rows(data: pd.DataFrame, names: list[str], cluster: str | None, outcome: str,
+                   notes: list[str]) -> tuple[pd.DataFrame, np.ndarray]:
+    """Listwise deletion (counted in ``notes``) and the 0/1 outcome; constant columns are refused."""
+    cols = [*names, *([cluster] if cluster and cluster not in names else [])]
+    frame = data[cols]
+    keep = ~frame.isna().any(axis=1)
+    if (~keep).sum():
+        warn(notes, f"mediation: {int((~keep).sum())} of {len(frame)} rows dropped for missing values (listwise)",
+             DataQualityWarning)
+    frame = frame.loc[keep]
+    y_num = pd.to_numeric(frame[outcome], errors="coerce")
+    if y_num.isna().any() or not y_num.isin([0, 1]).all():
+        bad = frame[outcome][~y_num.isin([0, 1])].iloc[0]
+        raise SpecificationError("the outcome must be coded 0/1", column=outcome, value=bad)
+    y = y_num.to_numpy(float)
+    if np.ptp(y) == 0:
+        raise SpecificationError("the outcome is constant", column=outcome, value=y[0])
+    for name in names:
+        if name != outcome and np.ptp(frame[name].to_numpy(float)) == 0:
+            raise SpecificationError("column is constant among the complete rows", column=name)
+    return frame, y
+
+
+@dataclass(frozen=True)
+class _Designs:
+    """The three models' designs: mediator (a), outcome (b, direct) and total effect (c)."""
+
+    X_a: np.ndarray
+    X_b: np.ndarray
+    X_c: np.ndarray
+    m: np.ndarray
+    y: np.ndarray
+
+    def fit(self, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Coefficients of the three models under each row of frequency weights, and which fits are usable."""
+        ca, oka = _ols(self.X_a, self.m, weights)
+        cb, okb = _logit(self.X_b, self.y, weights)
+        cc, okc = _logit(self.X_c, self.y, weights)
+        return ca, cb, cc, oka & okb & okc
+
+
+def _designs(frame: pd.DataFrame, x: str, mediator: str, covariates: tuple[str, ...], y: np.ndarray) -> _Designs:
+    n = len(frame)
+    ones = np.ones(n)
+    xv = frame[x].to_numpy(float)
+    mv = frame[mediator].to_numpy(float)
+    C = frame[list(covariates)].to_numpy(float) if covariates else np.empty((n, 0))
+    return _Designs(X_a=np.column_stack([ones, xv, C]), X_b=np.column_stack([ones, mv, xv, C]),
+                    X_c=np.column_stack([ones, xv, C]), m=mv, y=y)
+
+
+def _point_estimates(d: _Designs, outcome: str) -> tuple[np.ndarray, dict[str, float]]:
+    """Estimates of a, b, direct and total, and their model-based standard errors (kernel, batch of one)."""
+    n = len(d.y)
+    ca, _ = _ols(d.X_a, d.m, np.ones((1, n)))
+    fb = logit_batch(d.X_b[None], d.y[None], weights=np.ones((1, n)))
+    fc = logit_batch(d.X_c[None], d.y[None], weights=np.ones((1, n)))
+    if not (fb.converged[0] and fc.converged[0]) or fb.separated[0] or fc.separated[0]:
+        raise SpecificationError("the logistic model of the outcome does not converge (separation?)", column=outcome,
+                                 fix="check the outcome's distribution across the mediator and covariates")
+    resid = d.m - d.X_a @ ca[0]
+    sigma2 = resid @ resid / (n - d.X_a.shape[1])
+    estimates = np.array([ca[0, 1], fb.coef[0, 1], fb.coef[0, 2], fc.coef[0, 1]])
+    se = {"a": math.sqrt(sigma2 * np.linalg.inv(d.X_a.T @ d.X_a)[1, 1]), "b": float(fb.se[0, 1]),
+          "direct": float(fb.se[0, 2]), "total": float(fc.se[0, 1])}
+    return estimates, se
+
+
+def _resample(d: _Designs, frame: pd.DataFrame, cluster: str | None, settings: MediationSettings) -> np.ndarray:
+    """(n_boot, 4) bootstrap estimates of a, b, direct, total (NaN rows: unusable resamples)."""
+    n = len(d.y)
+    rng = np.random.default_rng(settings.seed)
+    if cluster:
+        codes, _ = pd.factorize(frame[cluster].astype(object).map(str))
+        G = int(codes.max()) + 1
+        weights = rng.multinomial(G, np.full(G, 1.0 / G), size=settings.n_boot)[:, codes].astype(float)
+    else:
+        weights = rng.multinomial(n, np.full(n, 1.0 / n), size=settings.n_boot).astype(float)
+    boot = np.full((settings.n_boot, 4), np.nan)
+    for start in range(0, settings.n_boot, _CHUNK):
+        ca, cb, cc, ok = d.fit(weights[start:start + _CHUNK])
+        part = np.column_stack([ca[:, 1], cb[:, 1], cb[:, 2], cc[:, 1]])
+        part[~ok] = np.nan
+        boot[start:start + _CHUNK] = part
+    return boot
+
+
+def _path_table(estimates: np.ndarray, se: dict[str, float], bs: np.ndarray, conf_level: float) -> pd.DataFrame:
+    """One row per path: estimate, se, bootstrap se, percentile interval, scale, normal-theory p."""
+    ind = bs[:, 0] * bs[:, 1]
+    alpha = round(1 - conf_level, 12)  # 0.05 exactly for 0.95
+    q = [alpha / 2, 1 - alpha / 2]
+
+    def row(est: float, s: float, sample: np.ndarray, scale: str) -> dict[str, float | str]:
+        lo, hi = np.quantile(sample, q)
+        return {"estimate": float(est), "se": float(s), "boot_se": float(np.std(sample, ddof=1)),
+                "ci_low": float(lo), "ci_high": float(hi), "scale": scale}
+
+    a, b, direct, total = estimates
+    table = pd.DataFrame({
+        "a": row(a, se["a"], bs[:, 0], "mediator"),
+        "b": row(b, se["b"], bs[:, 1], "log-odds"),
+        "indirect": row(a * b, float(np.std(ind, ddof=1)), ind, "mixed"),
+        "direct": row(direct, se["direct"], bs[:, 2], "log-odds"),
+        "total": row(total, se["total"], bs[:, 3], "log-odds"),
+    }).T
+    for column in ("estimate", "se", "boot_se", "ci_low", "ci_high"):
+        table[column] = table[column].astype(float)
+    table["p_normal"] = 2 * stats.norm.sf(np.abs(table["estimate"] / table["se"]))
+    table.loc["indirect", "p_normal"] = np.nan  # judged by its bootstrap interval only
+    table.index.name = "path"
+    return table
 
 
 def mediation(
@@ -172,11 +290,10 @@ def mediation(
     x: str,
     mediator: str,
     outcome: str,
+    *,
     covariates: Sequence[str] = (),
-    n_boot: int = 2000,
-    seed: int | None = 20261126,
     cluster: str | None = None,
-    alpha: float = 0.05,
+    settings: MediationSettings | None = None,
 ) -> MediationResult:
     """Indirect effect of ``x`` on a binary ``outcome`` through a continuous ``mediator``.
 
@@ -188,14 +305,11 @@ def mediation(
         Column names; ``outcome`` coded 0/1; ``x`` and ``mediator`` numeric.
     covariates
         Numeric control columns entered in both models.
-    n_boot
-        Bootstrap resamples (at least 100).
-    seed
-        Seed of the resampling (same seed, same interval).
     cluster
         Resample whole clusters (``"dyad_id"``) instead of rows.
-    alpha
-        1 - level of the percentile interval.
+    settings
+        :class:`MediationSettings`: ``n_boot`` resamples (at least 100; 2000), ``seed`` of the resampling
+        (same seed, same interval) and ``conf_level`` of the percentile interval (0.95).
 
     Returns
     -------
@@ -204,139 +318,40 @@ def mediation(
         log-odds scale, their product is on a mixed scale and is not comparable to the total effect
         (VanderWeele and Vansteelandt 2010; MacKinnon 2008).
 
+    References
+    ----------
+    MacKinnon, D. P. (2008). Introduction to Statistical Mediation Analysis, ch. 11. VanderWeele, T. J., &
+    Vansteelandt, S. (2010). American Journal of Epidemiology 172, 1339-1348.
+
     Examples
     --------
     >>> rng = np.random.default_rng(5)
     >>> df = pd.DataFrame({"t": rng.normal(size=400)})
     >>> df["m"] = 0.6 * df.t + rng.normal(size=400)
     >>> df["y"] = (rng.uniform(size=400) < 1 / (1 + np.exp(-(0.8 * df.m)))).astype(int)
-    >>> res = mediation(df, "t", "m", "y", n_boot=500, seed=1)
-    >>> bool(res.table.loc["indirect", "ci_low"] > 0)
+    >>> res = mediation(df, "t", "m", "y", settings=MediationSettings(n_boot=500, seed=1))
+    >>> bool(res.paths.loc["indirect", "ci_low"] > 0)
     True
     """
-    if not isinstance(data, pd.DataFrame):
-        raise SpecificationError("the data must be a pandas DataFrame", value=type(data).__name__)
+    settings = MediationSettings() if settings is None else settings
     covariates = tuple(covariates)
     names = [x, mediator, outcome, *covariates]
-    if len(set(names)) != len(names):
-        raise SpecificationError("x, mediator, outcome and covariates must be different columns",
-                                 value=", ".join(names))
-    for name in [*names, *([cluster] if cluster else [])]:
-        if name not in data.columns:
-            raise SpecificationError("column not in the data", column=name)
-    for name in _OUTCOME_COMPONENTS.get(outcome, ()):
-        if name in (x, mediator, *covariates):
-            raise SpecificationError(f"'{outcome}' is defined from {' and '.join(_OUTCOME_COMPONENTS[outcome])}, so "
-                                     f"{name} cannot explain or mediate it", column=name,
-                                     fix="choose another mediator (e.g. LEARN)")
-    if not isinstance(n_boot, int | np.integer) or n_boot < 100:
-        raise SpecificationError("the bootstrap needs at least 100 resamples", value=n_boot)
-    if not 0 < alpha < 1:
-        raise SpecificationError("alpha must be between 0 and 1", value=alpha)
-    for name in (x, mediator, *covariates):
-        col = data[name]
-        if col.isna().all():
-            raise SpecificationError("column is missing for every row", column=name)
-        if not (pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col)):
-            raise SpecificationError("mediation needs numeric variables", column=name, value=col.dropna().iloc[0],
-                                     fix="code a categorical covariate as 0/1 indicator columns")
-
+    _check_columns(data, names, cluster, outcome)
     notes: list[str] = []
-    cols = [*names, *([cluster] if cluster and cluster not in names else [])]
-    frame = data[cols]
-    keep = ~frame.isna().any(axis=1)
-    if (~keep).sum():
-        msg = f"mediation: {int((~keep).sum())} of {len(frame)} rows dropped for missing values (listwise)"
-        notes.append(msg)
-        warnings.warn(msg, DataQualityWarning, stacklevel=2)
-    frame = frame.loc[keep]
-    y_num = pd.to_numeric(frame[outcome], errors="coerce")
-    if y_num.isna().any() or not y_num.isin([0, 1]).all():
-        bad = frame[outcome][~y_num.isin([0, 1])].iloc[0]
-        raise SpecificationError("the outcome must be coded 0/1", column=outcome, value=bad)
-    y = y_num.to_numpy(float)
-    if np.ptp(y) == 0:
-        raise SpecificationError("the outcome is constant", column=outcome, value=y[0])
-    for name in (x, mediator, *covariates):
-        if np.ptp(frame[name].to_numpy(float)) == 0:
-            raise SpecificationError("column is constant among the complete rows", column=name)
-    n = len(frame)
-    ones = np.ones(n)
-    xv = frame[x].to_numpy(float)
-    mv = frame[mediator].to_numpy(float)
-    C = frame[list(covariates)].to_numpy(float) if covariates else np.empty((n, 0))
-    X_a = np.column_stack([ones, xv, C])  # mediator model
-    X_b = np.column_stack([ones, mv, xv, C])  # outcome model
-    X_c = np.column_stack([ones, xv, C])  # total effect
-
-    # point estimates
-    unit = np.ones((1, n))
-    a_coef, _ = _ols(X_a, mv, unit)
-    b_coef, b_ok = logit_newton(X_b, y, unit)
-    c_coef, c_ok = logit_newton(X_c, y, unit)
-    if not (b_ok[0] and c_ok[0]):
-        raise SpecificationError("the logistic model of the outcome does not converge (separation?)", column=outcome,
-                                 fix="check the outcome's distribution across the mediator and covariates")
-    a, b, direct, total = a_coef[0, 1], b_coef[0, 1], b_coef[0, 2], c_coef[0, 1]
-    resid = mv - X_a @ a_coef[0]
-    sigma2 = resid @ resid / (n - X_a.shape[1])
-    se_a = math.sqrt(sigma2 * np.linalg.inv(X_a.T @ X_a)[1, 1])
-    pb = expit(X_b @ b_coef[0])
-    cov_b = np.linalg.inv(X_b.T @ (X_b * (pb * (1 - pb))[:, None]))
-    pc = expit(X_c @ c_coef[0])
-    cov_c = np.linalg.inv(X_c.T @ (X_c * (pc * (1 - pc))[:, None]))
-
-    # bootstrap: frequency weights
-    rng = np.random.default_rng(seed)
-    if cluster:
-        codes, _ = pd.factorize(frame[cluster].astype(object).map(str))
-        G = int(codes.max()) + 1
-        counts = rng.multinomial(G, np.full(G, 1.0 / G), size=n_boot)
-        weights = counts[:, codes].astype(float)
-    else:
-        weights = rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot).astype(float)
-    boot = np.full((n_boot, 4), np.nan)
-    chunk = 500
-    for start in range(0, n_boot, chunk):
-        W = weights[start:start + chunk]
-        ca, oka = _ols(X_a, mv, W)
-        cb, okb = logit_newton(X_b, y, W)
-        cc, okc = logit_newton(X_c, y, W)
-        ok = oka & okb & okc
-        part = np.column_stack([ca[:, 1], cb[:, 1], cb[:, 2], cc[:, 1]])
-        part[~ok] = np.nan
-        boot[start:start + chunk] = part
+    frame, y = _complete_rows(data, names, cluster, outcome, notes)
+    d = _designs(frame, x, mediator, covariates, y)
+    estimates, se = _point_estimates(d, outcome)
+    boot = _resample(d, frame, cluster, settings)
     good = np.all(np.isfinite(boot), axis=1)
     n_used = int(good.sum())
-    if n_used < n_boot:
-        msg = (f"mediation: {n_boot - n_used} of {n_boot} bootstrap resamples dropped (logistic fit did not converge "
-               f"or a resample was degenerate)")
-        notes.append(msg)
-        warnings.warn(msg, ConvergenceWarning, stacklevel=2)
+    if n_used < settings.n_boot:
+        warn(notes, f"mediation: {settings.n_boot - n_used} of {settings.n_boot} bootstrap resamples dropped "
+             "(logistic fit did not converge or a resample was degenerate)", ConvergenceWarning)
     if n_used < 100:
         raise SpecificationError("too few usable bootstrap resamples", value=n_used,
                                  fix="the logistic model is unstable on these data (separation)")
     bs = boot[good]
-    ind = bs[:, 0] * bs[:, 1]
-    q = [alpha / 2, 1 - alpha / 2]
-
-    def row(est: float, se: float, sample: np.ndarray, scale: str) -> dict[str, float | str]:
-        lo, hi = np.quantile(sample, q)
-        return {"estimate": float(est), "se": float(se), "boot_se": float(np.std(sample, ddof=1)),
-                "ci_low": float(lo), "ci_high": float(hi), "scale": scale}
-
-    table = pd.DataFrame({
-        "a": row(a, se_a, bs[:, 0], "mediator"),
-        "b": row(b, math.sqrt(cov_b[1, 1]), bs[:, 1], "log-odds"),
-        "indirect": row(a * b, float(np.std(ind, ddof=1)), ind, "mixed"),
-        "direct": row(direct, math.sqrt(cov_b[2, 2]), bs[:, 2], "log-odds"),
-        "total": row(total, math.sqrt(cov_c[1, 1]), bs[:, 3], "log-odds"),
-    }).T
-    for column in ("estimate", "se", "boot_se", "ci_low", "ci_high"):
-        table[column] = table[column].astype(float)
-    table["p_normal"] = 2 * stats.norm.sf(np.abs(table["estimate"] / table["se"]))
-    table.loc["indirect", "p_normal"] = np.nan  # judged by its bootstrap interval only
-    table.index.name = "path"
-    return MediationResult(x=x, mediator=mediator, outcome=outcome, covariates=covariates, cluster=cluster, n=n,
-                           n_boot=n_boot, n_boot_used=n_used, seed=seed, alpha=alpha, table=table,
-                           boot_indirect=ind, warnings=notes)
+    return MediationResult(x=x, mediator=mediator, outcome=outcome, covariates=covariates, cluster=cluster,
+                           n=len(frame), n_boot=settings.n_boot, n_boot_used=n_used, seed=settings.seed,
+                           conf_level=settings.conf_level, paths=_path_table(estimates, se, bs, settings.conf_level),
+                           boot_indirect=bs[:, 0] * bs[:, 1], warnings=tuple(notes))

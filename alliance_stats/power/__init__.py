@@ -56,9 +56,9 @@ Deviations from the confirmatory run (each one documented, none changes what is 
   simulated answers obey the codebook by construction.
 - *Separation* under ``auto`` is detected by :func:`logit_batch`'s flag (fitted probabilities within 1e-10 of
   0/1 with diverging coefficients; it catches complete and quasi-complete separation in the tests of
-  :mod:`.batch`) rather than the linear program of ``detect_separation``; with >= 10 events per parameter (the
-  only case where ML is tried) separation is rare. Under ``method: ml`` a separated replicate's
-  hypotheses count as not supported (the plan reports no estimate for an infinite coefficient).
+  the kernel, tests/models/test_kernel.py) rather than the linear program of ``detect_separation``; with >= 10
+  events per parameter (the only case where ML is tried) separation is rare. Under ``method: ml`` a separated
+  replicate's hypotheses count as not supported (the plan reports no estimate for an infinite coefficient).
 - ``gee: true`` is replaced by the dyad-clustered sandwich (same clusters; GEE's exchangeable working
   correlation changes the estimates little when clusters have at most two firms); a warning says so.
 - Models that no confirmatory hypothesis uses (M2 in the default plan) and exploratory hypotheses (H5, the

@@ -1,6 +1,10 @@
 """Analytic power: Wald and Hsieh power of a binary predictor in a logistic model, and the RMSEA close-fit power
 and sample size of MacCallum, Browne and Sugawara (1996), equal to semTools::findRMSEApower and
 findRMSEAsamplesize.
+
+Why hand-written: statsmodels' power classes cover t, F, chi-square and normal tests but not the noncentral
+RMSEA test of a covariance structure model nor Demidenko's Wald power of a logistic slope; the formulas are
+short and are checked against semTools' values (tests/power/test_analytic.py).
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ from typing import TYPE_CHECKING
 
 from scipy import stats
 from scipy.special import expit, logit
+
+from alliance_stats.core.errors import SpecificationError
 
 if TYPE_CHECKING:
 
@@ -41,6 +47,11 @@ def rmsea_power(df: int, n: int, rmsea0: float = 0.05, rmsea_a: float = 0.08, al
     float
         The power.
 
+    Raises
+    ------
+    SpecificationError
+        ``df < 1`` or ``n < 2``.
+
     Examples
     --------
     >>> round(rmsea_power(24, 200), 4)
@@ -52,7 +63,7 @@ def rmsea_power(df: int, n: int, rmsea0: float = 0.05, rmsea_a: float = 0.08, al
     size for covariance structure modeling. Psychological Methods, 1(2), 130-149.
     """
     if df < 1 or n < 2:
-        raise ValueError("df must be >= 1 and n >= 2")
+        raise SpecificationError("df must be >= 1 and n >= 2", value=(df, n))
     ncp0 = (n - 1) * df * rmsea0**2
     ncpa = (n - 1) * df * rmsea_a**2
     if rmsea0 < rmsea_a:
@@ -74,7 +85,34 @@ def rmsea_sample_size(df: int, power: float = 0.8, rmsea0: float = 0.05, rmsea_a
                       alpha: float = 0.05) -> int:
     """Smallest sample size whose RMSEA test power exceeds ``power`` (``semTools::findRMSEAsamplesize``).
 
-    As semTools, the search starts at n = 5 and returns the first n with power strictly above the target.
+    As semTools, the search starts at n = 5 and returns the first n with power strictly above the target
+    (doubling, then bisection: the power of :func:`rmsea_power` increases with n).
+
+    Parameters
+    ----------
+    df : int
+        Degrees of freedom of the model.
+    power : float
+        Power aimed at, in (0, 1).
+    rmsea0, rmsea_a : float
+        RMSEA under the null and under the alternative (different).
+    alpha : float
+        Significance level.
+
+    Returns
+    -------
+    int
+        Respondents needed.
+
+    Raises
+    ------
+    SpecificationError
+        ``power`` outside (0, 1), equal RMSEAs, no n below 10 million.
+
+    References
+    ----------
+    MacCallum, R. C., Browne, M. W., & Sugawara, H. M. (1996). Psychological Methods, 1(2), 130-149;
+    semTools 0.5-6 ``findRMSEAsamplesize``.
 
     Examples
     --------
@@ -82,16 +120,16 @@ def rmsea_sample_size(df: int, power: float = 0.8, rmsea0: float = 0.05, rmsea_a
     375
     """
     if not 0 < power < 1:
-        raise ValueError("power must be in (0, 1)")
+        raise SpecificationError("power must be in (0, 1)", value=power)
     if rmsea0 == rmsea_a:
-        raise ValueError("rmsea0 and rmsea_a must differ")
+        raise SpecificationError("rmsea0 and rmsea_a must differ", value=rmsea0)
     if rmsea_power(df, 5, rmsea0, rmsea_a, alpha) > power:
         return 5
     lo, hi = 5, 10
     while rmsea_power(df, hi, rmsea0, rmsea_a, alpha) <= power:
         lo, hi = hi, hi * 2
         if hi > 10_000_000:
-            raise ValueError("no sample size below 10 million reaches this power")
+            raise SpecificationError("no sample size below 10 million reaches this power", value=power)
     while hi - lo > 1:  # power increases with n: bisection on the first n above the target
         mid = (lo + hi) // 2
         if rmsea_power(df, mid, rmsea0, rmsea_a, alpha) > power:
@@ -99,10 +137,6 @@ def rmsea_sample_size(df: int, power: float = 0.8, rmsea0: float = 0.05, rmsea_a
         else:
             lo = mid
     return hi
-
-
-
-
 
 
 def wald_power_binary(n: int, exposed_share: float, p_unexposed: float, odds_ratio: float,
@@ -160,6 +194,24 @@ def hsieh_power_binary(n: int, exposed_share: float, p_unexposed: float, odds_ra
     Demidenko (2007) shows it differs from the power of the Wald test that software reports
     (:func:`wald_power_binary`); both are given for comparison.
 
+    Parameters
+    ----------
+    n
+        Sample size.
+    exposed_share
+        Share of the sample with ``x = 1`` (B).
+    p_unexposed
+        Event probability when ``x = 0`` (P1).
+    odds_ratio
+        Odds ratio of ``x``.
+    alpha
+        Two-sided significance level.
+
+    Returns
+    -------
+    float
+        The power.
+
     Examples
     --------
     >>> round(hsieh_power_binary(200, 0.5, 0.3, 2.0), 3)
@@ -198,6 +250,12 @@ def cfa_degrees_of_freedom(instrument: Instrument, constructs: Sequence[str] | N
     Returns
     -------
     (df, p, F)
+        Degrees of freedom, number of items and number of factors.
+
+    References
+    ----------
+    Bollen, K. A. (1989). Structural Equations with Latent Variables, ch. 7 (counting rule); lavaan 0.6
+    ``cfa()`` defaults (Rosseel 2012, Journal of Statistical Software 48(2)).
 
     Examples
     --------

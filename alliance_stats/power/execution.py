@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import math
-import warnings
 from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal
@@ -12,7 +11,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from alliance_stats.core.errors import AllianceStatsError, AnalysisWarning
+from alliance_stats.core.errors import AllianceStatsError, AnalysisWarning, SpecificationError
+from alliance_stats.core.results import warn
 from alliance_stats.power.analytic import rmsea_power, rmsea_sample_size
 
 if TYPE_CHECKING:
@@ -70,7 +70,7 @@ def _execute(tasks: list[_Task], jobs: int, backend: str, scheduler: Any,
             for task in tasks:
                 done(_run_chunk(task), task.size)
     else:
-        raise AllianceStatsError("unknown backend", value=backend, fix="use 'local' or 'dask'")
+        raise SpecificationError("unknown backend", value=backend, fix="use 'local' or 'dask'")
     return sorted(results, key=lambda res: res["key"])
 
 
@@ -156,14 +156,28 @@ def power_analysis(
     PowerResult
         Identical whatever ``jobs`` and ``backend`` (see the module docstring).
 
+    Raises
+    ------
+    SpecificationError
+        ``reps`` or ``jobs`` below 1, unknown backend.
+
+    References
+    ----------
+    Arnold, B. F., Hogan, D. R., Colford, J. M., & Hubbard, A. E. (2011). Simulation methods to estimate design
+    power. BMC Medical Research Methodology 11, 94. Morris, T. P., White, I. R., & Crowther, M. J. (2019).
+    Using simulation studies to evaluate statistical methods. Statistics in Medicine 38, 2074-2102 (Monte
+    Carlo standard errors). See the package docstring for the estimation rules.
+
     Examples
     --------
-    >>> from alliance_stats.power import load_power_plan, power_analysis
-    >>> power_plan, confirmatory = load_power_plan("analyses/power.yaml")  # doctest: +SKIP
-    >>> result = power_analysis(power_plan, confirmatory, reps=20, jobs=2)  # doctest: +SKIP
-    >>> result.sample_size  # doctest: +SKIP
-
-    References: see the module docstring.
+    >>> from pathlib import Path
+    >>> import alliance_stats
+    >>> from alliance_stats.power import load_power_plan
+    >>> plan, confirmatory = load_power_plan(Path(alliance_stats.__file__).parents[1] / "analyses" / "power.yaml")
+    >>> tiny = plan.model_copy(update={"n_dyads": [40], "chunk_size": 2})
+    >>> result = power_analysis(tiny, confirmatory, reps=2)
+    >>> sorted(result.to_tables()), int(result.power["reps"].max())
+    (['power', 'power_details', 'power_mcse', 'sample_size'], 2)
     """
     if instrument is None:
         from alliance_stats.instrument import load_instrument
@@ -171,9 +185,9 @@ def power_analysis(
         instrument = load_instrument(confirmatory.resolve(confirmatory.instrument))
     reps = plan.reps if reps is None else int(reps)
     if reps < 1:
-        raise AllianceStatsError("reps must be at least 1", value=reps)
+        raise SpecificationError("reps must be at least 1", value=reps)
     if jobs < 1:
-        raise AllianceStatsError("jobs must be at least 1", value=jobs)
+        raise SpecificationError("jobs must be at least 1", value=jobs)
     ctx = _context(plan, confirmatory, instrument)
     tasks = []
     for i, n in enumerate(plan.n_dyads):
@@ -184,10 +198,8 @@ def power_analysis(
     return _summarise(plan, confirmatory, instrument, ctx, chunks, reps)
 
 
-def _summarise(plan: PowerPlan, confirmatory: Plan, instrument: Instrument, ctx: _Context,
-               chunks: list[dict[str, Any]], reps: int) -> PowerResult:
-    hyp_ids = [h.id for h in ctx.hypotheses]
-    model_keys = list(ctx.models)
+def _replicate_frame(chunks: list[dict[str, Any]], hyp_ids: list[str], model_keys: list[str]) -> pd.DataFrame:
+    """One row per replicate: p values, adjusted p values, rejections, methods, cluster check, counts."""
     rows = []
     for chunk in chunks:
         for r in range(len(chunk["kept"])):
@@ -203,62 +215,49 @@ def _summarise(plan: PowerPlan, confirmatory: Plan, instrument: Instrument, ctx:
                        cluster_met=bool(chunk["cluster_met"][r]), kept=int(chunk["kept"][r]),
                        at_risk=int(chunk["at_risk"][r]), crossed_share=float(chunk["events"][r]))
             rows.append(row)
-    replicates = pd.DataFrame(rows)
-    cfa_df, n_items, n_factors = cfa_degrees_of_freedom(instrument, confirmatory.measurement.cfa_constructs)
-    power_rows = []
-    detail_rows = []
-    warnings_out = list(getattr(ctx, "notes", []))
+    return pd.DataFrame(rows)
+
+
+def _per_n(plan: PowerPlan, ctx: _Context, replicates: pd.DataFrame,
+           cfa_df: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[float]]:
+    """Power rows (per N and target), detail rows (per N) and respondents kept per dyad."""
+    hyp_ids = [h.id for h in ctx.hypotheses]
+    power_rows: list[dict[str, Any]] = []
+    detail_rows: list[dict[str, Any]] = []
     respondents_per_dyad = []
     for n in plan.n_dyads:
         sub = replicates[replicates["n_dyads"] == n]
-        count = len(sub)
         for hid in hyp_ids:
             power_rows.append({"n_dyads": n, "target": hid, "kind": "hypothesis",
                                "power": float(sub[f"rejected_{hid}"].mean())})
-        power_rows.append({"n_dyads": n, "target": "familywise", "kind": "familywise",
-                           "power": float(sub["familywise"].mean())})
-        power_rows.append({"n_dyads": n, "target": "any", "kind": "any", "power": float(sub["any"].mean())})
-        power_rows.append({"n_dyads": n, "target": "cluster", "kind": "cluster",
-                           "power": float(sub["cluster_met"].mean())})
+        for target, column in (("familywise", "familywise"), ("any", "any"), ("cluster", "cluster_met")):
+            power_rows.append({"n_dyads": n, "target": target, "kind": target, "power": float(sub[column].mean())})
         kept_mean = float(sub["kept"].mean())
         respondents_per_dyad.append(kept_mean / n)
         cfa_n = int(math.floor(kept_mean))
         cfa_power = rmsea_power(cfa_df, max(cfa_n, 2), plan.cfa.rmsea0, plan.cfa.rmsea_a, plan.alpha)
         power_rows.append({"n_dyads": n, "target": "cfa", "kind": "cfa", "power": cfa_power})
-        detail: dict[str, Any] = {"n_dyads": n, "reps": count, "respondents_kept": kept_mean,
+        detail: dict[str, Any] = {"n_dyads": n, "reps": len(sub), "respondents_kept": kept_mean,
                                   "excluded_share": 1.0 - kept_mean / (2.0 * n),
                                   "firms_at_risk": float(sub["at_risk"].mean()),
                                   "crossed_share": float(sub["crossed_share"].mean()),
                                   "cluster_k_share": float((sub["cluster_k"] == ctx.k_target).mean()),
                                   "cluster_ari_mean": float(sub["cluster_ari"].mean()),
                                   "cfa_respondents": cfa_n}
-        for key in model_keys:
+        for key in ctx.models:
             used = sub[f"method_{key}"]
             detail[f"firth_share_{key}"] = float((used == "firth").mean())
             detail[f"failed_share_{key}"] = float(used.isin(["design failed", "estimation failed"]).mean())
         detail_rows.append(detail)
-    failure_counts: Counter[tuple[int, str]] = Counter()
-    for chunk in chunks:
-        for message, count in chunk["failures"].items():
-            failure_counts[(chunk["n_dyads"], message)] += count
-    for (n, message), count in sorted(failure_counts.items()):
-        warnings_out.append(f"N = {n}: {message} in {count} of {reps} replicates (counted as not supported)")
-    for detail in detail_rows:
-        if detail["excluded_share"] > 0.10:
-            warnings_out.append(
-                f"N = {detail['n_dyads']}: the careless-responding rules exclude {detail['excluded_share']:.0%} of "
-                "the respondents on average (with few respondents per item the Mahalanobis D2 rule excludes many "
-                "careful respondents; consider switching it off for small samples)")
-    power = pd.DataFrame(power_rows)
-    power["reps"] = np.where(power["kind"] == "cfa", 0, reps)
-    power["mcse"] = np.where(power["kind"] == "cfa", 0.0, _mcse(power["power"].to_numpy(), float(reps)))
-    power = power[["n_dyads", "target", "kind", "power", "mcse", "reps"]]
-    per_dyad = float(np.mean(respondents_per_dyad)) if respondents_per_dyad else 2.0
-    cfa_needed = rmsea_sample_size(cfa_df, plan.target_power, plan.cfa.rmsea0, plan.cfa.rmsea_a, plan.alpha)
+    return power_rows, detail_rows, respondents_per_dyad
+
+
+def _sample_sizes(power: pd.DataFrame, target_power: float, cfa_needed: int, per_dyad: float) -> pd.DataFrame:
+    """Smallest N of the grid reaching ``target_power`` per target; the analytic N for the CFA."""
     size_rows = []
     for target in power["target"].unique():
         rows_t = power[power["target"] == target].sort_values("n_dyads")
-        reached = rows_t[rows_t["power"] >= plan.target_power]
+        reached = rows_t[rows_t["power"] >= target_power]
         entry = {"target": target, "n_dyads": float(reached["n_dyads"].iloc[0]) if len(reached) else np.nan,
                  "power": float(reached["power"].iloc[0]) if len(reached) else np.nan, "n_dyads_analytic": np.nan,
                  "n_respondents_analytic": np.nan}
@@ -266,26 +265,63 @@ def _summarise(plan: PowerPlan, confirmatory: Plan, instrument: Instrument, ctx:
             entry["n_respondents_analytic"] = float(cfa_needed)
             entry["n_dyads_analytic"] = float(math.ceil(cfa_needed / per_dyad))
         size_rows.append(entry)
-    sample_size = pd.DataFrame(size_rows).set_index("target")
+    return pd.DataFrame(size_rows).set_index("target")
+
+
+def _run_warnings(chunks: list[dict[str, Any]], detail_rows: list[dict[str, Any]], reps: int,
+                  cfa: dict[str, Any]) -> list[str]:
+    """Failed analyses counted per N, heavy careless-responding exclusions, an under-sized CFA."""
+    out = []
+    failure_counts: Counter[tuple[int, str]] = Counter()
+    for chunk in chunks:
+        for message, count in chunk["failures"].items():
+            failure_counts[(chunk["n_dyads"], message)] += count
+    for (n, message), count in sorted(failure_counts.items()):
+        out.append(f"N = {n}: {message} in {count} of {reps} replicates (counted as not supported)")
+    for detail in detail_rows:
+        if detail["excluded_share"] > 0.10:
+            out.append(
+                f"N = {detail['n_dyads']}: the careless-responding rules exclude {detail['excluded_share']:.0%} of "
+                "the respondents on average (with few respondents per item the Mahalanobis D2 rule excludes many "
+                "careful respondents; consider switching it off for small samples)")
+    if cfa["n_respondents_needed"] < cfa["items"]:
+        out.append(
+            f"CFA: the analytic RMSEA sample size ({cfa['n_respondents_needed']} respondents, df = {cfa['df']}) is "
+            f"below the number of items ({cfa['items']}); a CFA needs more respondents than items to be estimable "
+            "(and commonly several per free parameter), so read the CFA row as a lower bound, not as a sufficient "
+            "sample")
+    return out
+
+
+def _settings(plan: PowerPlan, ctx: _Context, reps: int) -> dict[str, Any]:
+    return {"reps": reps, "n_dyads": list(plan.n_dyads), "target_power": plan.target_power,
+            "alpha": plan.alpha, "correction": plan.correction, "seed": plan.seed,
+            "chunk_size": plan.chunk_size, "k": ctx.k_target, "k_max": ctx.k_max,
+            "ari_threshold": plan.cluster.ari_threshold, "covariance_types": list(plan.cluster.covariance_types),
+            "models": {k: v.model_dump(mode="json") for k, v in ctx.models.items()},
+            "population": plan.population.model_dump(mode="json")}
+
+
+def _summarise(plan: PowerPlan, confirmatory: Plan, instrument: Instrument, ctx: _Context,
+               chunks: list[dict[str, Any]], reps: int) -> PowerResult:
+    """The power result from the chunks: replicate table, power per N, sample sizes, CFA, warnings."""
+    replicates = _replicate_frame(chunks, [h.id for h in ctx.hypotheses], list(ctx.models))
+    cfa_df, n_items, n_factors = cfa_degrees_of_freedom(instrument, confirmatory.measurement.cfa_constructs)
+    power_rows, detail_rows, respondents_per_dyad = _per_n(plan, ctx, replicates, cfa_df)
+    power = pd.DataFrame(power_rows)
+    power["reps"] = np.where(power["kind"] == "cfa", 0, reps)
+    power["mcse"] = np.where(power["kind"] == "cfa", 0.0, _mcse(power["power"].to_numpy(), float(reps)))
+    power = power[["n_dyads", "target", "kind", "power", "mcse", "reps"]]
+    per_dyad = float(np.mean(respondents_per_dyad)) if respondents_per_dyad else 2.0
+    cfa_needed = rmsea_sample_size(cfa_df, plan.target_power, plan.cfa.rmsea0, plan.cfa.rmsea_a, plan.alpha)
     cfa = {"df": cfa_df, "items": n_items, "factors": n_factors, "rmsea0": plan.cfa.rmsea0,
            "rmsea_a": plan.cfa.rmsea_a, "alpha": plan.alpha, "respondents_per_dyad": per_dyad,
            "n_respondents_needed": cfa_needed, "n_dyads_needed": int(math.ceil(cfa_needed / per_dyad))}
-    if cfa_needed < n_items:
-        warnings_out.append(
-            f"CFA: the analytic RMSEA sample size ({cfa_needed} respondents, df = {cfa_df}) is below the number of "
-            f"items ({n_items}); a CFA needs more respondents than items to be estimable (and commonly several per "
-            "free parameter), so read the CFA row as a lower bound, not as a sufficient sample")
-    hypotheses = [{"id": h.id, "model": h.model, "target": h.target(), "direction": h.direction,
-                   "statement_fr": h.statement.fr, "statement_en": h.statement.en} for h in ctx.hypotheses]
-    settings = {"reps": reps, "n_dyads": list(plan.n_dyads), "target_power": plan.target_power,
-                "alpha": plan.alpha, "correction": plan.correction, "seed": plan.seed,
-                "chunk_size": plan.chunk_size, "k": ctx.k_target, "k_max": ctx.k_max,
-                "ari_threshold": plan.cluster.ari_threshold, "covariance_types": list(plan.cluster.covariance_types),
-                "models": {k: v.model_dump(mode="json") for k, v in ctx.models.items()},
-                "population": plan.population.model_dump(mode="json")}
-    for message in warnings_out:
-        warnings.warn(message, AnalysisWarning, stacklevel=3)
-    return PowerResult(power=power, sample_size=sample_size, details=pd.DataFrame(detail_rows),
-                       replicates=replicates, cfa=cfa, hypotheses=hypotheses, settings=settings,
-                       warnings=warnings_out)
-
+    messages: list[str] = []
+    for message in [*getattr(ctx, "notes", []), *_run_warnings(chunks, detail_rows, reps, cfa)]:
+        warn(messages, message, AnalysisWarning)
+    hypotheses = tuple({"id": h.id, "model": h.model, "target": h.target(), "direction": h.direction,
+                        "statement_fr": h.statement.fr, "statement_en": h.statement.en} for h in ctx.hypotheses)
+    return PowerResult(power=power, sample_size=_sample_sizes(power, plan.target_power, cfa_needed, per_dyad),
+                       details=pd.DataFrame(detail_rows), replicates=replicates, cfa=cfa, hypotheses=hypotheses,
+                       settings=_settings(plan, ctx, reps), warnings=tuple(messages))

@@ -7,21 +7,18 @@ import warnings
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from alliance_stats.core.constants import EPV_THRESHOLD, MIN_PER_CLUSTER
 from alliance_stats.core.errors import SpecificationError
-from alliance_stats.models.kernel import firth_batch, logit_batch
-from alliance_stats.simulate.simulator import CONFIGURATIONS, SimulationParams, simulate_alliances
-
-if TYPE_CHECKING:
-
-    pass
 from alliance_stats.data.quality import careless_exclusions
+from alliance_stats.models.kernel import firth_batch, logit_batch
+from alliance_stats.models.multiplicity import adjust_pvalues
 from alliance_stats.power.schema import ClusterCriterion
+from alliance_stats.simulate.simulator import CONFIGURATIONS, SimulationParams, simulate_alliances
 from alliance_stats.typology.mixture import gmm_bic_batch
 
 
@@ -132,8 +129,9 @@ def _design_arrays(firms: pd.DataFrame, spec: Any) -> tuple[np.ndarray, np.ndarr
     from alliance_stats.models import build_design
 
     categorical = dict(spec.categorical)  # as the plan runner passes it to fit_logit
-    design = build_design(firms, spec.outcome, spec.predictors, categorical, [tuple(p) for p in spec.interactions],
-                          spec.standardize, spec.cluster)
+    design = build_design(firms, spec.outcome, spec.predictors, categorical=categorical,
+                          interactions=[tuple(p) for p in spec.interactions], standardize=spec.standardize,
+                          cluster=spec.cluster)
     groups = None
     if design.groups is not None:
         groups = pd.factorize(design.groups.astype(object).map(str), sort=True)[0]
@@ -233,91 +231,107 @@ def _test_model(blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]], 
     return pvalues, method
 
 
-def _adjust(p: np.ndarray, correction: str) -> np.ndarray:
-    from alliance_stats.models import holm_adjust
+@dataclass
+class _ChunkData:
+    """What the simulation of one chunk gives the analyses: design blocks per model, cluster data, counts."""
 
-    if correction == "holm":
-        return holm_adjust(p)
-    if correction == "bonferroni":
-        m = np.isfinite(p).sum(axis=1, keepdims=True)
-        return np.minimum(p * m, 1.0)
-    return p.copy()
+    R: int
+    model_keys: list[str]
+    failures: Counter[str]
+    kept: np.ndarray
+    at_risk: np.ndarray
+    events: np.ndarray
+    method: np.ndarray  # (R, models): 2 = design could not be built, 3 = not (yet) estimated
+    blocks: dict[str, list[tuple[int, tuple[np.ndarray, np.ndarray, np.ndarray | None]]]]
+    meta: dict[str, tuple[list[str], dict[str, Any], bool]]
+    cluster_data: list[np.ndarray]
+    theory: list[np.ndarray]
+
+
+def _add_designs(data: _ChunkData, r: int, firms: pd.DataFrame, ctx: _Context) -> None:
+    """Design arrays of every model for replicate ``r`` (a failure is counted, not raised)."""
+    for m, key in enumerate(data.model_keys):
+        try:
+            X, y, g, columns, factors, only_cat = _design_arrays(firms, ctx.models[key])
+        except SpecificationError as exc:
+            data.failures[f"model {key}: {exc.message}"] += 1
+            continue
+        if key not in data.meta:
+            data.meta[key] = (columns, factors, only_cat)
+        elif data.meta[key][0] != columns:
+            data.failures[f"model {key}: design columns differ between replicates"] += 1
+            continue
+        data.blocks[key].append((r, (X, y, g)))
+        data.method[r, m] = 3
+
+
+def _simulate_chunk(task: _Task, children: list[np.random.SeedSequence]) -> _ChunkData:
+    """Simulate, clean, score and classify each replicate of the chunk; collect designs and cluster data."""
+    ctx = task.context
+    R = task.size
+    model_keys = list(ctx.models)
+    data = _ChunkData(R=R, model_keys=model_keys, failures=Counter(), kept=np.zeros(R, dtype=int),
+                      at_risk=np.zeros(R, dtype=int), events=np.full(R, np.nan),
+                      method=np.full((R, len(model_keys)), 2, dtype=np.int8), blocks={key: [] for key in model_keys},
+                      meta={}, cluster_data=[], theory=[])
+    for r in range(R):
+        frames = _model_frame(ctx, children[r], task.n_dyads)
+        firms = frames["firms"]
+        data.kept[r] = frames["kept"]
+        data.at_risk[r] = len(firms)
+        data.events[r] = float(np.nanmean(firms["crossed"])) if len(firms) else np.nan
+        _add_designs(data, r, firms, ctx)
+        table = frames["dyads"]
+        values = table[list(ctx.cluster_variables)].to_numpy(dtype=float)
+        complete = ~np.isnan(values).any(axis=1)
+        codes = pd.Categorical(table["configuration"], categories=list(CONFIGURATIONS)).codes
+        data.cluster_data.append(values[complete])
+        data.theory.append(np.asarray(codes)[complete])
+    return data
+
+
+def _test_chunk(data: _ChunkData, ctx: _Context) -> np.ndarray:
+    """p values (R, H) of every hypothesis; fills ``data.method`` and counts failed estimations."""
+    from alliance_stats.models import hypothesis_weights
+
+    pvalues = np.full((data.R, len(ctx.hypotheses)), np.nan)
+    for m, key in enumerate(data.model_keys):
+        if not data.blocks[key]:
+            continue
+        columns, factors, only_cat = data.meta[key]
+        positions = [h for h, hyp in enumerate(ctx.hypotheses) if hyp.model == key]
+        L = np.vstack([hypothesis_weights(ctx.hypotheses[h], columns, factors) for h in positions])
+        rows = np.array([r for r, _ in data.blocks[key]])
+        p, used = _test_model([b for _, b in data.blocks[key]], ctx.models[key], L,
+                              [ctx.hypotheses[h].direction for h in positions], only_cat)
+        pvalues[np.ix_(rows, positions)] = p
+        data.method[rows, m] = used
+        not_tested = int((used == 3).sum())
+        if not_tested:
+            data.failures[f"model {key}: estimation failed (non-convergence or separation under ML)"] += not_tested
+    return pvalues
 
 
 def _run_chunk(task: _Task) -> dict[str, Any]:
     """Simulate and analyse one chunk of replicates (a pure function of ``task``)."""
     from threadpoolctl import threadpool_limits
 
-    from alliance_stats.models import hypothesis_weights
-
     ctx = task.context
     sequence = np.random.SeedSequence(task.seed, spawn_key=(task.n_index, task.chunk_index))
     children = sequence.spawn(task.size + 1)
-    R = task.size
-    H = len(ctx.hypotheses)
-    model_keys = list(ctx.models)
-    failures: Counter[str] = Counter()
-    kept = np.zeros(R, dtype=int)
-    at_risk = np.zeros(R, dtype=int)
-    events = np.full(R, np.nan)
-    method = np.full((R, len(model_keys)), 2, dtype=np.int8)  # 2 = design could not be built
-    pvalues = np.full((R, H), np.nan)
     with threadpool_limits(limits=1), warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        blocks: dict[str, list[tuple[int, tuple[np.ndarray, np.ndarray, np.ndarray | None]]]] = {
-            key: [] for key in model_keys}
-        meta: dict[str, tuple[list[str], dict[str, Any], bool]] = {}
-        cluster_data: list[np.ndarray] = []
-        theory: list[np.ndarray] = []
-        for r in range(R):
-            frames = _model_frame(ctx, children[r], task.n_dyads)
-            firms = frames["firms"]
-            kept[r] = frames["kept"]
-            at_risk[r] = len(firms)
-            events[r] = float(np.nanmean(firms["crossed"])) if len(firms) else np.nan
-            for m, key in enumerate(model_keys):
-                try:
-                    X, y, g, columns, factors, only_cat = _design_arrays(firms, ctx.models[key])
-                except SpecificationError as exc:
-                    failures[f"model {key}: {exc.message}"] += 1
-                    continue
-                if key not in meta:
-                    meta[key] = (columns, factors, only_cat)
-                elif meta[key][0] != columns:
-                    failures[f"model {key}: design columns differ between replicates"] += 1
-                    continue
-                blocks[key].append((r, (X, y, g)))
-                method[r, m] = 3
-            table = frames["dyads"]
-            values = table[list(ctx.cluster_variables)].to_numpy(dtype=float)
-            complete = ~np.isnan(values).any(axis=1)
-            codes = pd.Categorical(table["configuration"], categories=list(CONFIGURATIONS)).codes
-            cluster_data.append(values[complete])
-            theory.append(np.asarray(codes)[complete])
-        for m, key in enumerate(model_keys):
-            if not blocks[key]:
-                continue
-            columns, factors, only_cat = meta[key]
-            positions = [h for h, hyp in enumerate(ctx.hypotheses) if hyp.model == key]
-            L = np.vstack([hypothesis_weights(ctx.hypotheses[h], columns, factors) for h in positions])
-            rows = np.array([r for r, _ in blocks[key]])
-            p, used = _test_model([b for _, b in blocks[key]], ctx.models[key], L,
-                                  [ctx.hypotheses[h].direction for h in positions], only_cat)
-            pvalues[np.ix_(rows, positions)] = p
-            method[rows, m] = used
-            not_tested = int((used == 3).sum())
-            if not_tested:
-                failures[f"model {key}: estimation failed (non-convergence or separation under ML)"] += not_tested
-        chosen, ari, met = _cluster_criterion(cluster_data, theory, ctx.k_target, ctx.k_max,
+        data = _simulate_chunk(task, children)
+        pvalues = _test_chunk(data, ctx)
+        chosen, ari, met = _cluster_criterion(data.cluster_data, data.theory, ctx.k_target, ctx.k_max,
                                               ctx.cluster.covariance_types, ctx.cluster.ari_threshold,
-                                              np.random.default_rng(children[R]))
-    adjusted = _adjust(pvalues, ctx.correction)
+                                              np.random.default_rng(children[task.size]))
+    adjusted = adjust_pvalues(pvalues, ctx.correction)
     with np.errstate(invalid="ignore"):
         rejected = np.where(np.isnan(adjusted), False, adjusted < ctx.alpha)
     return {
         "key": (task.n_index, task.chunk_index), "n_dyads": task.n_dyads, "first": task.first,
-        "p": pvalues, "p_adjusted": adjusted, "rejected": rejected, "method": method,
+        "p": pvalues, "p_adjusted": adjusted, "rejected": rejected, "method": data.method,
         "cluster_k": chosen, "cluster_ari": ari, "cluster_met": met,
-        "kept": kept, "at_risk": at_risk, "events": events, "failures": dict(failures),
+        "kept": data.kept, "at_risk": data.at_risk, "events": data.events, "failures": dict(data.failures),
     }
-

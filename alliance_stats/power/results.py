@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from alliance_stats.core.i18n import check_lang, fmt_number, tr
+from alliance_stats.core.results import Result
 from alliance_stats.core.table import Table
 
 if TYPE_CHECKING:
@@ -18,8 +19,8 @@ if TYPE_CHECKING:
 
 
 
-@dataclass
-class PowerResult:
+@dataclass(frozen=True, eq=False)
+class PowerResult(Result):
     """Output of :func:`power_analysis`.
 
     Attributes
@@ -48,9 +49,9 @@ class PowerResult:
     details: pd.DataFrame
     replicates: pd.DataFrame
     cfa: dict[str, Any]
-    hypotheses: list[dict[str, Any]]
+    hypotheses: tuple[dict[str, Any], ...]
     settings: dict[str, Any]
-    warnings: list[str] = field(default_factory=list)
+    warnings: tuple[str, ...] = ()
 
     # -------------------------------------------------------------------------------------- labels
     def _target_label(self, target: str, lang: str) -> str:
@@ -65,41 +66,47 @@ class PowerResult:
         return [t for t in order if t in set(self.power["target"])]
 
     # -------------------------------------------------------------------------------------- tables
-    def to_table(self, lang: str = "en") -> dict[str, Table]:
-        """Report tables: ``power`` (power per target and N), ``power_mcse`` (its Monte Carlo SE) and
-        ``sample_size`` (smallest N reaching the target power)."""
+    def to_tables(self, lang: str = "en") -> dict[str, Table]:
+        """Report tables: ``power`` (power per target and N), ``power_mcse`` (its Monte Carlo SE),
+        ``sample_size`` (smallest N reaching the target power) and ``power_details`` (per N)."""
         check_lang(lang)
+        return {"power": self._wide_table("power", "power", "r2", lang),
+                "power_mcse": self._wide_table("power_mcse", "mcse", "r3", lang),
+                "sample_size": self._sample_size_table(lang), "power_details": self._details_table(lang)}
+
+    def _wide_table(self, key: str, value: str, spec: str, lang: str) -> Table:
         targets = self._targets()
         grid = sorted(self.power["n_dyads"].unique())
         columns = [f"N = {n}" for n in grid]
-        tables = {}
-        for key, value, spec in (("power", "power", "r2"), ("power_mcse", "mcse", "r3")):
-            wide = self.power.pivot(index="target", columns="n_dyads", values=value).reindex(index=targets,
-                                                                                              columns=grid)
-            wide.columns = columns
-            wide.index = [self._target_label(t, lang) for t in targets]
-            wide.index.name = tr("power.target", lang)
-            note = tr(f"power.note.{key}", lang).format(
-                reps=self.settings["reps"], alpha=fmt_number(self.settings["alpha"], "f2", lang),
-                correction=self.settings["correction"], seed=self.settings["seed"], df=self.cfa["df"],
-                rmsea0=fmt_number(self.cfa["rmsea0"], "f2", lang), rmsea_a=fmt_number(self.cfa["rmsea_a"], "f2", lang))
-            tables[key] = Table(key=key, title=tr(f"power.title.{key}", lang), frame=wide, note=note,
-                                formats=dict.fromkeys(columns, spec), lang=lang)
+        wide = self.power.pivot(index="target", columns="n_dyads", values=value).reindex(index=targets, columns=grid)
+        wide.columns = columns
+        wide.index = [self._target_label(t, lang) for t in targets]
+        wide.index.name = tr("power.target", lang)
+        note = tr(f"power.note.{key}", lang).format(
+            reps=self.settings["reps"], alpha=fmt_number(self.settings["alpha"], "f2", lang),
+            correction=self.settings["correction"], seed=self.settings["seed"], df=self.cfa["df"],
+            rmsea0=fmt_number(self.cfa["rmsea0"], "f2", lang), rmsea_a=fmt_number(self.cfa["rmsea_a"], "f2", lang))
+        return Table(key=key, title=tr(f"power.title.{key}", lang), frame=wide, note=note,
+                     formats=dict.fromkeys(columns, spec), lang=lang)
+
+    def _sample_size_table(self, lang: str) -> Table:
+        targets = self._targets()
+        grid = sorted(self.power["n_dyads"].unique())
         size = self.sample_size.reindex(targets).copy()
+        target_power = fmt_number(self.settings["target_power"], "f2", lang)
         frame = pd.DataFrame({
-            tr("power.col.n_reached", lang).format(target=fmt_number(self.settings["target_power"], "f2", lang)):
-                size["n_dyads"],
+            tr("power.col.n_reached", lang).format(target=target_power): size["n_dyads"],
             tr("power.col.power_there", lang): size["power"],
             tr("power.col.n_analytic", lang): size["n_dyads_analytic"],
         })
         frame.index = [self._target_label(t, lang) for t in targets]
         frame.index.name = tr("power.target", lang)
         formats = dict(zip(frame.columns, ["int", "r2", "int"], strict=True))
-        tables["sample_size"] = Table(key="sample_size", title=tr("power.title.sample_size", lang), frame=frame,
-                                      note=tr("power.note.sample_size", lang).format(
-                                          target=fmt_number(self.settings["target_power"], "f2", lang),
-                                          grid="; ".join(map(str, grid))),
-                                      formats=formats, lang=lang)
+        note = tr("power.note.sample_size", lang).format(target=target_power, grid="; ".join(map(str, grid)))
+        return Table(key="sample_size", title=tr("power.title.sample_size", lang), frame=frame, note=note,
+                     formats=formats, lang=lang)
+
+    def _details_table(self, lang: str) -> Table:
         details = self.details.set_index("n_dyads")
         columns_spec: list[tuple[str, str, str]] = [
             ("respondents_kept", tr("power.col.respondents_kept", lang), "f1"),
@@ -116,10 +123,9 @@ class PowerResult:
         ]
         frame = pd.DataFrame({label: details[key] for key, label, _ in columns_spec})
         frame.index.name = tr("power.col.n_dyads", lang)
-        tables["power_details"] = Table(key="power_details", title=tr("power.title.details", lang), frame=frame,
-                                        note=tr("power.note.details", lang),
-                                        formats={label: spec for _, label, spec in columns_spec}, lang=lang)
-        return tables
+        return Table(key="power_details", title=tr("power.title.details", lang), frame=frame,
+                     note=tr("power.note.details", lang), formats={label: spec for _, label, spec in columns_spec},
+                     lang=lang)
 
     def rejection_rates(self, adjusted: bool = True) -> pd.DataFrame:
         """Share of replicates rejecting each confirmatory hypothesis per N (rows), with the adjusted p values
@@ -155,6 +161,6 @@ class PowerResult:
             return out
 
         return {"power": records(self.power), "sample_size": records(self.sample_size),
-                "details": records(self.details), "cfa": self.cfa, "hypotheses": self.hypotheses,
+                "details": records(self.details), "cfa": self.cfa, "hypotheses": list(self.hypotheses),
                 "settings": self.settings, "warnings": list(self.warnings)}
 

@@ -17,6 +17,37 @@ from alliance_stats.plan.runfolder import (
 )
 
 
+def _run_with_progress(log: WarningLog, power_plan: Any, confirmatory: Any, run: dict[str, Any],
+                       console: Any) -> Any:
+    """:func:`power_analysis` under the warning log, with a rich progress bar on ``console`` when given."""
+    from alliance_stats.power import power_analysis
+
+    options = {"reps": run["reps"], "jobs": run["jobs"], "backend": run["backend"], "scheduler": run["scheduler"]}
+    if console is None:
+        return log.run("power", power_analysis, power_plan, confirmatory, **options)
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    bar = Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), TaskProgressColumn(),
+                   MofNCompleteColumn(), TextColumn("elapsed"), TimeElapsedColumn(), TextColumn("ETA"),
+                   TimeRemainingColumn(), console=console)
+    with bar:
+        task = bar.add_task(f"Power: {len(power_plan.n_dyads)} N x {run['reps']} replicates",
+                            total=len(power_plan.n_dyads) * run["reps"])
+
+        def advance(step: int, total: int) -> None:
+            bar.update(task, advance=step, total=total)
+
+        return log.run("power", power_analysis, power_plan, confirmatory, progress=advance, **options)
+
+
 def run_power_plan(
     plan_path: str | Path,
     reps: int | None = None,
@@ -60,7 +91,7 @@ def run_power_plan(
         The run folder.
     """
     from alliance_stats.core.i18n import tr
-    from alliance_stats.power import load_power_plan, power_analysis
+    from alliance_stats.power import load_power_plan
     from alliance_stats.report import Report, ReportFigure, Section, render_run
 
     plan_path = Path(plan_path)
@@ -71,62 +102,26 @@ def run_power_plan(
     n_reps = power_plan.reps if reps is None else int(reps)
     log = WarningLog()
     started = now_utc()
-    if console is not None:
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TaskProgressColumn,
-            TextColumn,
-            TimeElapsedColumn,
-            TimeRemainingColumn,
-        )
+    run = {"reps": n_reps, "jobs": jobs, "backend": backend, "scheduler": scheduler}
+    result = _run_with_progress(log, power_plan, confirmatory, run, console)
 
-        bar = Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), TaskProgressColumn(),
-                       MofNCompleteColumn(), TextColumn("elapsed"), TimeElapsedColumn(), TextColumn("ETA"),
-                       TimeRemainingColumn(), console=console)
-        with bar:
-            task = bar.add_task(f"Power: {len(power_plan.n_dyads)} N x {n_reps} replicates",
-                                total=len(power_plan.n_dyads) * n_reps)
-
-            def advance(step: int, total: int) -> None:
-                bar.update(task, advance=step, total=total)
-
-            result = log.run("power", power_analysis, power_plan, confirmatory, reps=n_reps, jobs=jobs,
-                             backend=backend, scheduler=scheduler, progress=advance)
-    else:
-        result = log.run("power", power_analysis, power_plan, confirmatory, reps=n_reps, jobs=jobs,
-                         backend=backend, scheduler=scheduler)
-
-    def t(fr: str, en: str) -> str:
-        return fr if lang == "fr" else en
-
-    tables = result.to_table(lang)
+    tables = result.to_tables(lang)
     population = power_plan.population
-    shares = ", ".join(f"{tr(name, lang)} {value:.0%}" for name, value in population.shares.items())
-    odds = ", ".join(f"{tr(name, lang)} {value:g}" for name, value in population.odds_ratios.items())
     paragraphs = [
-        t(f"Puissance simulée du plan confirmatoire « {confirmatory.path.name if confirmatory.path else ''} » : "
-          f"{n_reps} réplications par nombre de dyades, chacune simulée, nettoyée, classée, modélisée et testée "
-          f"comme le plan le fait (correction {power_plan.correction}, alpha {power_plan.alpha:g}).",
-          f"Simulated power of the confirmatory plan '{confirmatory.path.name if confirmatory.path else ''}': "
-          f"{n_reps} replicates per number of dyads, each simulated, cleaned, classified, modelled and tested as "
-          f"the plan does it ({power_plan.correction} correction, alpha {power_plan.alpha:g})."),
-        t(f"Population supposée : configurations {shares} ; rapports de cotes {odds} (référence survie) ; "
-          f"confiance partagée {population.or_trust_shared:g}, confiance contrainte "
-          f"{population.or_trust_constrained:g} par unité latente ; séparation {population.separation:g} ; "
-          f"saturations {population.loading:g}.",
-          f"Assumed population: configurations {shares}; odds ratios {odds} (reference survival); shared trust "
-          f"{population.or_trust_shared:g}, constrained trust {population.or_trust_constrained:g} per latent "
-          f"unit; separation {population.separation:g}; loadings {population.loading:g}."),
+        tr("power.report.intro", lang).format(plan=confirmatory.path.name if confirmatory.path else "", reps=n_reps,
+                                              correction=power_plan.correction, alpha=f"{power_plan.alpha:g}"),
+        tr("power.report.population", lang).format(
+            shares=", ".join(f"{tr(name, lang)} {value:.0%}" for name, value in population.shares.items()),
+            odds=", ".join(f"{tr(name, lang)} {value:g}" for name, value in population.odds_ratios.items()),
+            shared=f"{population.or_trust_shared:g}", constrained=f"{population.or_trust_constrained:g}",
+            separation=f"{population.separation:g}", loading=f"{population.loading:g}"),
     ]
-    caption = t("Courbes de puissance selon le nombre de dyades", "Power curves by number of dyads")
-    note = t("Barres : ± 1,96 erreur type Monte-Carlo. Ligne pointillée : puissance visée.",
-             "Bars: ± 1.96 Monte Carlo standard errors. Dashed line: target power.")
     section = Section(
-        id="power", title=t("Puissance et taille d'échantillon", "Power and sample size"), paragraphs=paragraphs,
+        id="power", title=tr("power.report.title", lang), paragraphs=paragraphs,
         tables=[tables[key] for key in ("sample_size", "power", "power_mcse", "power_details")],
-        figures=[ReportFigure(key="power_curves", figure=result.figure(lang), caption=caption, note=note)],
+        figures=[ReportFigure(key="power_curves", figure=result.figure(lang),
+                              caption=tr("power.report.curves_caption", lang),
+                              note=tr("power.report.curves_note", lang))],
         warnings=list(result.warnings),
     )
     plan_files = {"power_plan": power_plan.path, "confirmatory_plan": confirmatory.path,
@@ -148,7 +143,7 @@ def run_power_plan(
     if power_plan.title is not None:
         title = power_plan.title.fr if lang == "fr" else power_plan.title.en
     else:
-        title = t("Puissance et taille d'échantillon", "Power and sample size")
+        title = tr("power.report.title", lang)
     report = Report(title=title, lang=lang, synthetic=True, sections=[section], warnings=[],
                     provenance=provenance)
     files = render_run(report)

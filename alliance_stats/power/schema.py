@@ -7,10 +7,11 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, field_validator
+from pydantic import Field, PositiveFloat, field_validator
 
-from alliance_stats.core.constants import COVARIANCE_TYPES
+from alliance_stats.core.constants import COVARIANCE_TYPES, DEFAULT_SEED
 from alliance_stats.core.errors import PlanError
+from alliance_stats.core.schema import Bilingual, Strict
 from alliance_stats.core.yamlio import LocatedModel
 from alliance_stats.simulate.simulator import CONFIGURATIONS, SimulationParams
 
@@ -19,16 +20,7 @@ if TYPE_CHECKING:
     from alliance_stats.plan.schema import Plan
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class _Bilingual(_Strict):
-    fr: str
-    en: str
-
-
-class ClusterCriterion(_Strict):
+class ClusterCriterion(Strict):
     """The cheap cluster check of each replicate (see the module docstring)."""
 
     ari_threshold: float = Field(0.65, gt=0, le=1, description="ARI with the crisp classification needed")
@@ -36,7 +28,7 @@ class ClusterCriterion(_Strict):
         default_factory=lambda: list(COVARIANCE_TYPES), min_length=1)
 
 
-class CFAPower(_Strict):
+class CFAPower(Strict):
     """Close-fit RMSEA test of MacCallum, Browne and Sugawara (1996)."""
 
     rmsea0: float = Field(0.05, ge=0, lt=1, description="RMSEA under the null (close fit)")
@@ -61,7 +53,7 @@ class PowerPlan(LocatedModel):
         multiplicity correction, the seed and the replicates per work unit.
     """
 
-    title: _Bilingual | None = None
+    title: Bilingual | None = None
     confirmatory: str = "confirmatory.yaml"
     language: Literal["fr", "en"] | None = None
     population: SimulationParams = Field(default_factory=SimulationParams)
@@ -71,7 +63,7 @@ class PowerPlan(LocatedModel):
     target_power: float = Field(0.8, gt=0, lt=1)
     alpha: float = Field(0.05, gt=0, lt=1)
     correction: Literal["holm", "bonferroni", "none"] = "holm"
-    seed: int = Field(20261127, ge=0)
+    seed: int = Field(DEFAULT_SEED, ge=0)
     chunk_size: int = Field(25, ge=1, le=10_000)
     min_dyads_per_configuration: int = Field(
         5, ge=1, description="expected dyads of the rarest configuration needed at every N of the grid")

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from alliance_stats.core.errors import SpecificationError
-from alliance_stats.models import build_design, fit_logit
+from alliance_stats.models import LogitSettings, build_design, fit_logit
 from tests.models.simulated import simulate_firms
 
 
@@ -17,7 +17,7 @@ def firms() -> pd.DataFrame:
 
 
 def test_treatment_coding_with_stated_reference(firms):
-    design = build_design(firms, "crossed", ["configuration", "firm_age"], {"configuration": "survie"})
+    design = build_design(firms, "crossed", ["configuration", "firm_age"], categorical={"configuration": "survie"})
     assert design.columns == ["(Intercept)", "configuration[entraide]", "configuration[parrainage]",
                               "configuration[contre_nature]", "firm_age"]
     X = design.X
@@ -74,7 +74,7 @@ def test_missing_values_listwise_with_count(firms):
         (lambda d: d.assign(age2=d["firm_age"] * 2), {"predictors": ["configuration", "firm_age", "age2"]},
          "collinear"),
         (lambda d: d, {"cluster": "dyad"}, "dyad"),
-        (lambda d: d, {"gee": True}, "cluster"),
+        (lambda d: d, {"settings": LogitSettings(gee=True)}, "cluster"),
     ],
 )
 def test_bad_input_raises_typed_error_naming_it(firms, mutate, kwargs, needle):
@@ -106,7 +106,7 @@ def test_missing_reference_level_says_so_and_lists_the_levels():
     [
         ("y", [], {}),
         ("y", ["x", "y"], {}),
-        ("y", ["g", "x"], {"categorical": {"g": "a"}, "standardize": ["g"]}),
+        ("y", ["g", "x"], {"categorical": {"g": "a"}, "settings": LogitSettings(standardize=("g",))}),
         ("z", ["x"], {}),
     ],
 )
@@ -129,4 +129,4 @@ def test_numeric_coded_categorical_levels():
     df = pd.DataFrame({"y": rng.integers(0, 2, 200), "sector": rng.integers(1, 4, 200).astype(float)})
     df.loc[0, "sector"] = np.nan
     res = fit_logit(df, "y", ["sector"], categorical={"sector": 2})
-    assert list(res.table.index) == ["(Intercept)", "sector[1]", "sector[3]"]
+    assert list(res.coefficients.index) == ["(Intercept)", "sector[1]", "sector[3]"]

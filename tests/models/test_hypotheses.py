@@ -10,7 +10,15 @@ from statsmodels.stats.multitest import multipletests
 
 import alliance_stats.models as models
 from alliance_stats.core.errors import PlanError
-from alliance_stats.models import Hypothesis, fit_logit, holm_adjust, hypotheses_table, hypothesis_weights, wald_tests
+from alliance_stats.models import (
+    Hypothesis,
+    MediationSettings,
+    adjust_pvalues,
+    fit_logit,
+    hypotheses_table,
+    hypothesis_weights,
+    wald_tests,
+)
 from tests.models.simulated import simulate_firms
 
 S = {"fr": "énoncé", "en": "statement"}
@@ -46,7 +54,7 @@ def test_contrast_weights_include_the_reference_level(results):
 
 
 def test_estimates_one_sided_p_and_holm(results):
-    out = models.test_hypotheses(results, [H1, H2, H3, H4, H5])
+    out = models.test_hypotheses(results, [H1, H2, H3, H4, H5]).frame
     m1, m3 = results["M1"], results["M3"]
     b, V = m1.params, m1.cov
     social = 0.5 * (b["configuration[entraide]"] + b["configuration[parrainage]"])
@@ -57,10 +65,10 @@ def test_estimates_one_sided_p_and_holm(results):
     assert out.loc["H1", "se"] == pytest.approx(se)
     assert out.loc["H1", "p"] == pytest.approx(stats.norm.sf(est / se))
     assert out.loc["H1", "odds_ratio"] == pytest.approx(np.exp(est))
-    z4 = m3.table.loc["trust_constrained", "z"]
+    z4 = m3.coefficients.loc["trust_constrained", "z"]
     assert out.loc["H4", "p"] == pytest.approx(stats.norm.cdf(z4))  # "less": lower tail
-    assert out.loc["H3", "p"] == pytest.approx(m3.table.loc["trust_shared", "p"] / 2)
-    assert out.loc["H5", "p"] == pytest.approx(m3.table.loc["firm_age", "p"])  # two-sided
+    assert out.loc["H3", "p"] == pytest.approx(m3.coefficients.loc["trust_shared", "p"] / 2)
+    assert out.loc["H5", "p"] == pytest.approx(m3.coefficients.loc["firm_age", "p"])  # two-sided
     confirmatory = ["H1", "H2", "H3", "H4"]
     expected = multipletests(out.loc[confirmatory, "p"].to_numpy(float), method="holm")[1]
     np.testing.assert_allclose(out.loc[confirmatory, "p_adjusted"], expected)
@@ -74,7 +82,7 @@ def test_estimates_one_sided_p_and_holm(results):
 
 def test_firth_model_uses_signed_root_penalised_lr_and_profile_interval(results):
     h = dict(H2, model="M1f")
-    out = models.test_hypotheses(results, [h])
+    out = models.test_hypotheses(results, [h]).frame
     firth = results["M1f"]
     assert out.loc["H2", "test"] == "signed root of penalised LR"
     # entraide vs survie with contre_nature as the reference: difference of two coefficients
@@ -83,12 +91,12 @@ def test_firth_model_uses_signed_root_penalised_lr_and_profile_interval(results)
     assert out.loc["H2", "ci_low"] < est < out.loc["H2", "ci_high"]
     # a single coefficient: the model's penalised LR p halved in the hypothesised direction
     h_term = {"id": "T", "statement": S, "model": "M1f", "term": "configuration[entraide]"}
-    one = models.test_hypotheses(results, [h_term])
-    p_two = firth.table.loc["configuration[entraide]", "p"]
+    one = models.test_hypotheses(results, [h_term]).frame
+    p_two = firth.coefficients.loc["configuration[entraide]", "p"]
     sign = np.sign(firth.params["configuration[entraide]"])
     assert one.loc["T", "p"] == pytest.approx(p_two / 2 if sign > 0 else 1 - p_two / 2, rel=1e-6)
     assert np.log(one.loc["T", "or_ci_low"]) == pytest.approx(
-        np.log(firth.table.loc["configuration[entraide]", "ci_low"]))
+        np.log(firth.coefficients.loc["configuration[entraide]", "ci_low"]))
 
 
 def test_fast_path_equals_test_hypotheses(results):
@@ -96,16 +104,16 @@ def test_fast_path_equals_test_hypotheses(results):
     m3 = results["M3"]
     L = np.vstack([hypothesis_weights(h, m3.terms, m3.design.factors) for h in hyps])
     fast = wald_tests(m3.params.to_numpy(), m3.cov.to_numpy(), L, [h.direction for h in hyps])
-    slow = models.test_hypotheses(results, hyps)
+    slow = models.test_hypotheses(results, hyps).frame
     np.testing.assert_allclose(fast["p"][0], slow["p"])
     np.testing.assert_allclose(fast["estimate"][0], slow["estimate"])
 
 
-def test_holm_adjust_batched_equals_multipletests():
+def test_adjust_pvalues_batched_equals_multipletests():
     rng = np.random.default_rng(0)
     p = rng.uniform(size=(20, 5)) ** 3
     p[3, 2] = np.nan
-    adj = holm_adjust(p)
+    adj = adjust_pvalues(p, "holm")
     for r in range(20):
         ok = np.isfinite(p[r])
         np.testing.assert_allclose(adj[r, ok], multipletests(p[r, ok], method="holm")[1])
@@ -149,10 +157,10 @@ def test_mediation_hypothesis_reported_without_verdict(results):
     m3 = results["M3"]
     data = m3.design.frame.assign(crossed=m3.design.y)
     data["LEARN"] = 0.5 * data["trust_shared"] + np.random.default_rng(1).normal(size=len(data))
-    med = mediation(data, "trust_shared", "LEARN", "crossed", n_boot=200, seed=1)
+    med = mediation(data, "trust_shared", "LEARN", "crossed", settings=MediationSettings(n_boot=200, seed=1))
     h5 = {"id": "H5", "statement": S, "model": "M3", "confirmatory": False, "direction": "two-sided",
           "mediation": {"x": "trust_shared", "mediator": "LEARN", "outcome": "crossed"}}
-    out = models.test_hypotheses({**results, "H5": med}, [H3, h5])
+    out = models.test_hypotheses({**results, "H5": med}, [H3, h5]).frame
     assert out.loc["H5", "estimate"] == pytest.approx(med.indirect)
     assert out.loc["H5", "verdict"] is None and np.isnan(out.loc["H5", "p_adjusted"])
     assert out.loc["H3", "p_adjusted"] == pytest.approx(out.loc["H3", "p"])  # family of one

@@ -72,8 +72,8 @@ def test_predict_by_averages_counterfactual_probabilities(m1, m1_data):
 
 def test_clustered_standard_errors_differ_from_naive(m1_data, m1):
     naive = fit_logit(m1_data, "crossed", ["configuration", "firm_age"], categorical={"configuration": "survie"})
-    np.testing.assert_allclose(naive.table["coef"], m1.table["coef"], rtol=1e-10)
-    ratio = m1.table["se"] / naive.table["se"]
+    np.testing.assert_allclose(naive.coefficients["coef"], m1.coefficients["coef"], rtol=1e-10)
+    ratio = m1.coefficients["se"] / naive.coefficients["se"]
     assert not np.allclose(ratio, 1.0, atol=0.01)
     # dyad-level predictors shared by both firms: the naive SE understate the uncertainty
     assert ratio["configuration[entraide]"] > 1.05
@@ -116,33 +116,33 @@ def test_quasi_separation_by_a_configuration_under_ml_and_firth(m1_data):
     ml = fit_logit(df, "crossed", ["configuration", "firm_age"], categorical={"configuration": "survie"},
                    method="ml", cluster="dyad_id")
     assert ml.separation.directions == {"configuration[entraide]": 1}
-    assert np.isnan(ml.table.loc["configuration[entraide]", "odds_ratio"])
+    assert np.isnan(ml.coefficients.loc["configuration[entraide]", "odds_ratio"])
     assert any("configuration[entraide]" in w and "predictor 'configuration'" in w and "firth" in w
                for w in ml.warnings)
-    assert ml.to_table().frame.iloc[:, 0].max() < 1e3
+    assert ml.to_tables()["logit"].frame.iloc[:, 0].max() < 1e3
     side = models_side_by_side({"M1": ml}, "en")
     assert "\u2014" in side.frame["M1"].tolist()
     firth = fit_logit(df, "crossed", ["configuration", "firm_age"], categorical={"configuration": "survie"},
                       method="auto")
     assert firth.method == "firth"
-    assert 1 < firth.table.loc["configuration[entraide]", "odds_ratio"] < 1e3
-    assert np.isfinite(firth.table.loc["configuration[entraide]", "ci_low"])
+    assert 1 < firth.coefficients.loc["configuration[entraide]", "odds_ratio"] < 1e3
+    assert np.isfinite(firth.coefficients.loc["configuration[entraide]", "ci_low"])
 
 
 def test_tables_in_french_and_english(m1):
-    fr = m1.to_table("fr")
+    fr = m1.table("logit", "fr")
     assert isinstance(fr, Table) and fr.lang == "fr"
     assert "Configuration: Entraide (réf. Survie)" in fr.frame.index
     assert "RC" in fr.frame.columns and fr.formats["RC"] == "f2"
     assert "dyad_id" in fr.note and "Survie" in fr.note
     en = m1.to_tables("en")
-    assert set(en) == {"coefficients", "tests", "fit", "predicted_configuration"}
-    assert en["tests"].frame.loc["Configuration", "df"] == 3
-    assert np.isfinite(en["tests"].frame.loc["Configuration", "p"])
-    tests_fr = m1.to_tables("fr")["tests"].frame
+    assert set(en) == {"logit", "logit_tests", "logit_fit", "logit_predicted_configuration"}
+    assert en["logit_tests"].frame.loc["Configuration", "df"] == 3
+    assert np.isfinite(en["logit_tests"].frame.loc["Configuration", "p"])
+    tests_fr = m1.to_tables("fr")["logit_tests"].frame
     assert list(tests_fr.columns) == ["Test", "Khi-deux", "ddl", "p"]  # no English "df" in French tables
     assert tests_fr.loc["Configuration", "ddl"] == 3
-    fit_fr = m1.to_tables("fr")["fit"].frame
+    fit_fr = m1.to_tables("fr")["logit_fit"].frame
     assert fit_fr.loc["N"].iloc[0] == str(int(m1.fit_stats["n"]))
     assert "," in fit_fr.loc["AIC"].iloc[0]
 
@@ -152,7 +152,7 @@ def test_models_side_by_side(m1_data, m1):
     table = models_side_by_side({"M1": m1, "M3": m3}, "fr", stars=True)
     assert list(table.frame.columns) == ["M1", "M3"]
     cell = table.frame.loc["Confiance partagée", "M3"]
-    or_ = m3.table.loc["trust_shared", "odds_ratio"]
+    or_ = m3.coefficients.loc["trust_shared", "odds_ratio"]
     assert cell.startswith(f"{or_:.2f}".replace(".", ",")) and " ; " in cell
     assert table.frame.loc["Confiance partagée", "M1"] == ""
     assert table.frame.loc["N", "M1"] == str(len(m1_data))

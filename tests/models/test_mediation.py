@@ -1,8 +1,6 @@
-"""Mediation: point estimates equal statsmodels, bootstrap reproducible and quick, bad input typed."""
+"""Mediation: point estimates equal statsmodels, bootstrap reproducible, bad input typed."""
 
 from __future__ import annotations
-
-import time
 
 import numpy as np
 import pandas as pd
@@ -10,7 +8,8 @@ import pytest
 import statsmodels.api as sm
 
 from alliance_stats.core.errors import SpecificationError
-from alliance_stats.models import logit_newton, mediation
+from alliance_stats.core.results import check_result
+from alliance_stats.models import MediationSettings, logit_batch, mediation
 from tests.models.simulated import simulate_firms
 
 
@@ -23,11 +22,12 @@ def data() -> pd.DataFrame:
 
 
 def test_point_estimates_equal_statsmodels(data):
-    res = mediation(data, "trust_shared", "LEARN", "crossed", covariates=["firm_age"], n_boot=200, seed=1)
+    res = mediation(data, "trust_shared", "LEARN", "crossed", covariates=["firm_age"],
+                    settings=MediationSettings(n_boot=200, seed=1))
     a = sm.OLS(data["LEARN"], sm.add_constant(data[["trust_shared", "firm_age"]])).fit()
     b = sm.Logit(data["crossed"], sm.add_constant(data[["LEARN", "trust_shared", "firm_age"]])).fit(disp=0)
     c = sm.Logit(data["crossed"], sm.add_constant(data[["trust_shared", "firm_age"]])).fit(disp=0)
-    t = res.table
+    t = res.paths
     assert t.loc["a", "estimate"] == pytest.approx(a.params["trust_shared"], rel=1e-10)
     assert t.loc["a", "se"] == pytest.approx(a.bse["trust_shared"], rel=1e-8)
     assert t.loc["b", "estimate"] == pytest.approx(b.params["LEARN"], rel=1e-8)
@@ -43,24 +43,24 @@ def test_batched_newton_equals_statsmodels_on_weighted_fits(data):
     y = data["crossed"].to_numpy(float)
     rng = np.random.default_rng(3)
     W = rng.multinomial(len(y), np.full(len(y), 1 / len(y)), size=5).astype(float)
-    coef, ok = logit_newton(X, y, W)
-    assert ok.all()
+    fit = logit_batch(np.broadcast_to(X, (5, *X.shape)), np.broadcast_to(y, (5, len(y))), weights=W)
+    coef = fit.coef
+    assert fit.converged.all() and not fit.separated.any()
     for r in range(5):
         ref = sm.GLM(y, X, family=sm.families.Binomial(), freq_weights=W[r]).fit(tol=1e-12)
         np.testing.assert_allclose(coef[r], ref.params, rtol=1e-7, atol=1e-9)
 
 
-def test_bootstrap_is_reproducible_and_quick(data):
-    start = time.perf_counter()
-    one = mediation(data, "trust_shared", "LEARN", "crossed", n_boot=2000, seed=7, cluster="dyad_id")
-    elapsed = time.perf_counter() - start
-    two = mediation(data, "trust_shared", "LEARN", "crossed", n_boot=2000, seed=7, cluster="dyad_id")
-    three = mediation(data, "trust_shared", "LEARN", "crossed", n_boot=2000, seed=8, cluster="dyad_id")
-    pd.testing.assert_frame_equal(one.table, two.table)
-    assert not one.table.equals(three.table)
+def test_bootstrap_is_reproducible(data):
+    def run(seed: int) -> object:
+        return mediation(data, "trust_shared", "LEARN", "crossed", cluster="dyad_id",
+                         settings=MediationSettings(n_boot=2000, seed=seed))
+
+    one, two, three = run(7), run(7), run(8)
+    pd.testing.assert_frame_equal(one.paths, two.paths)
+    assert not one.paths.equals(three.paths)
     assert one.n_boot_used == 2000
-    assert elapsed < 10  # ~0.2 s alone; generous for a shared 2-core machine
-    lo, hi = one.table.loc["indirect", ["ci_low", "ci_high"]]
+    lo, hi = one.paths.loc["indirect", ["ci_low", "ci_high"]]
     assert lo < one.indirect < hi
     assert np.quantile(one.boot_indirect, 0.025) == pytest.approx(lo)
 
@@ -71,9 +71,10 @@ def test_percentile_interval_covers_a_true_indirect_effect():
     x = rng.normal(size=n)
     m = 0.5 * x + rng.normal(size=n)
     y = (rng.uniform(size=n) < 1 / (1 + np.exp(-(0.8 * m + 0.2 * x)))).astype(int)
-    res = mediation(pd.DataFrame({"x": x, "m": m, "y": y}), "x", "m", "y", n_boot=1000, seed=2)
-    assert res.table.loc["indirect", "ci_low"] < 0.4 < res.table.loc["indirect", "ci_high"]
-    assert res.table.loc["indirect", "ci_low"] > 0
+    res = mediation(pd.DataFrame({"x": x, "m": m, "y": y}), "x", "m", "y",
+                    settings=MediationSettings(n_boot=1000, seed=2))
+    assert res.paths.loc["indirect", "ci_low"] < 0.4 < res.paths.loc["indirect", "ci_high"]
+    assert res.paths.loc["indirect", "ci_low"] > 0
 
 
 def test_docstring_states_the_scale_caveat():
@@ -82,8 +83,9 @@ def test_docstring_states_the_scale_caveat():
 
 
 def test_table_localised(data):
-    res = mediation(data, "trust_shared", "LEARN", "crossed", n_boot=200, seed=1)
-    fr = res.to_table("fr")
+    res = mediation(data, "trust_shared", "LEARN", "crossed", settings=MediationSettings(n_boot=200, seed=1))
+    check_result(res)
+    fr = res.to_tables("fr")["mediation"]
     assert "échelle mixte" in fr.note and "Apprentissage" in fr.note
 
 
@@ -92,7 +94,7 @@ def test_table_localised(data):
     [
         ({"mediator": "AWARE"}, "AWARE"),
         ({"x": "nothere"}, "nothere"),
-        ({"n_boot": 10}, "100"),
+        ({"settings": "n_boot"}, "100"),
         ({"outcome": "firm_age"}, "0/1"),
         ({"covariates": ["configuration"]}, "configuration"),
         ({"mediator": "trust_shared"}, "different"),
@@ -100,16 +102,18 @@ def test_table_localised(data):
 )
 def test_bad_input(data, kwargs, needle):
     df = data.assign(AWARE=1.0)
-    args = {"x": "trust_shared", "mediator": "LEARN", "outcome": "crossed", "n_boot": 200}
+    args = {"x": "trust_shared", "mediator": "LEARN", "outcome": "crossed"}
     args.update(kwargs)
     with pytest.raises(SpecificationError) as info:
-        mediation(df, **args)
+        if args.pop("settings", None):
+            mediation(df, **args, settings=MediationSettings(n_boot=10))
+        mediation(df, **args, settings=MediationSettings(n_boot=200))
     assert needle in str(info.value)
 
 
 def test_missing_rows_are_dropped_and_counted(data):
     df = data.copy()
     df.loc[[1, 2, 3], "LEARN"] = np.nan
-    res = mediation(df, "trust_shared", "LEARN", "crossed", n_boot=200, seed=1)
+    res = mediation(df, "trust_shared", "LEARN", "crossed", settings=MediationSettings(n_boot=200, seed=1))
     assert res.n == len(df) - 3
     assert any("3 of" in w for w in res.warnings)

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from alliance_stats.models import fit_logit
+from alliance_stats.models import LogitSettings, fit_logit
 from tests.models.simulated import CONFIGS, simulate_firms
 
 SETTINGS = settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -25,8 +25,8 @@ def test_odds_ratios_do_not_depend_on_row_order(seed, perm_seed, method):
     shuffled = df.sample(frac=1.0, random_state=perm_seed)
     a = fit_logit(df, "crossed", PREDICTORS, categorical={"configuration": "survie"}, method=method)
     b = fit_logit(shuffled, "crossed", PREDICTORS, categorical={"configuration": "survie"}, method=method)
-    np.testing.assert_allclose(a.table["odds_ratio"], b.table["odds_ratio"], rtol=1e-7)
-    np.testing.assert_allclose(a.table["ci_low"], b.table["ci_low"], rtol=1e-6)
+    np.testing.assert_allclose(a.coefficients["odds_ratio"], b.coefficients["odds_ratio"], rtol=1e-7)
+    np.testing.assert_allclose(a.coefficients["ci_low"], b.coefficients["ci_low"], rtol=1e-6)
     np.testing.assert_allclose(a.lr_tests["statistic"], b.lr_tests["statistic"], rtol=1e-6, atol=1e-9)
 
 
@@ -54,11 +54,11 @@ def test_standardising_rescales_the_coefficient_exactly(seed, method):
     df = _data(seed)
     raw = fit_logit(df, "crossed", PREDICTORS, categorical={"configuration": "survie"}, method=method)
     std = fit_logit(df, "crossed", PREDICTORS, categorical={"configuration": "survie"}, method=method,
-                    standardize=["trust_shared"])
+                    settings=LogitSettings(standardize=("trust_shared",)))
     sd = df["trust_shared"].std(ddof=1)
-    assert std.table.loc["trust_shared", "coef"] == pytest.approx(raw.table.loc["trust_shared", "coef"] * sd,
-                                                                  rel=1e-7)
-    assert std.table.loc["trust_shared", "se"] == pytest.approx(raw.table.loc["trust_shared", "se"] * sd, rel=1e-6)
-    assert std.table.loc["trust_shared", "p"] == pytest.approx(raw.table.loc["trust_shared", "p"], rel=1e-6)
-    others = [t for t in raw.table.index if t not in ("trust_shared", "(Intercept)")]
-    np.testing.assert_allclose(std.table.loc[others, "coef"], raw.table.loc[others, "coef"], rtol=1e-6, atol=1e-9)
+    s, r = std.coefficients, raw.coefficients
+    assert s.loc["trust_shared", "coef"] == pytest.approx(r.loc["trust_shared", "coef"] * sd, rel=1e-7)
+    assert s.loc["trust_shared", "se"] == pytest.approx(r.loc["trust_shared", "se"] * sd, rel=1e-6)
+    assert s.loc["trust_shared", "p"] == pytest.approx(r.loc["trust_shared", "p"], rel=1e-6)
+    others = [t for t in r.index if t not in ("trust_shared", "(Intercept)")]
+    np.testing.assert_allclose(s.loc[others, "coef"], r.loc[others, "coef"], rtol=1e-6, atol=1e-9)

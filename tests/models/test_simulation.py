@@ -33,8 +33,8 @@ def _coverage(replicates: int, n_dyads: int, seed: int) -> dict[str, np.ndarray]
         df = simulate_firms(n_dyads, np.random.default_rng(child), model="M3")
         for kind, cluster in (("cluster", "dyad_id"), ("naive", None)):
             res = fit_logit(df, "crossed", SLOPES, method="ml", cluster=cluster)
-            lo = np.log(res.table.loc[SLOPES, "ci_low"].to_numpy(float))
-            hi = np.log(res.table.loc[SLOPES, "ci_high"].to_numpy(float))
+            lo = np.log(res.coefficients.loc[SLOPES, "ci_low"].to_numpy(float))
+            hi = np.log(res.coefficients.loc[SLOPES, "ci_high"].to_numpy(float))
             covered[kind].append((lo <= truth) & (truth <= hi))
     return {k: np.array(v) for k, v in covered.items()}
 
@@ -42,7 +42,7 @@ def _coverage(replicates: int, n_dyads: int, seed: int) -> dict[str, np.ndarray]
 def _type_one(replicates: int, n_dyads: int, seed: int, fast_path: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Rejections at .05 (one-sided p) per hypothesis, and whether any confirmatory one was "supported".
 
-    ``fast_path`` uses hypothesis_weights / wald_tests / holm_adjust (shown equal to test_hypotheses in
+    ``fast_path`` uses hypothesis_weights / wald_tests / adjust_pvalues (shown equal to test_hypotheses in
     test_hypotheses.py) because statsmodels' multipletests runs gc.collect() on every call (0.05-0.2 s).
     """
     hyps = [models.Hypothesis(**h) for h in HYPOTHESES]
@@ -63,7 +63,7 @@ def _type_one(replicates: int, n_dyads: int, seed: int, fast_path: bool = False)
                                   [h.direction])["p"][0, 0]
                 for h in hyps])
             rejections.append(p < 0.05)
-            family.append(bool((models.holm_adjust(p) < 0.05).any()))
+            family.append(bool((models.adjust_pvalues(p) < 0.05).any()))
             continue
         out = models.test_hypotheses(results, hyps)
         rejections.append(out["p"].to_numpy(float) < 0.05)

@@ -136,4 +136,29 @@ LABELS: dict[str, dict[str, str]] = {
               "and b on the log-odds scale: the product a × b is on a mixed scale and is not comparable to the "
               "total effect c (logistic coefficients are not collapsible; VanderWeele and Vansteelandt 2010; "
               "MacKinnon 2008)."},
+    # report section of the crossing models (plan/sections/models.py)
+    "models.section.title": {"fr": "Franchissement du cap du démarrage", "en": "Crossing the start-up phase"},
+    "models.section.model": {"fr": "Modèle", "en": "Model"},
+    "models.section.tests_title": {"fr": "Tests de chaque terme des modèles", "en": "Tests of the model terms"},
+    "models.section.tests_note": {
+        "fr": "Chaque facteur est testé dans son ensemble (configuration : 3 ddl). Avec des erreurs types robustes "
+              "par dyade, test de Wald robuste (un test du rapport de vraisemblance supposerait des entreprises "
+              "indépendantes) ; sinon rapport de vraisemblance (pénalisé pour Firth).",
+        "en": "Each factor is tested as a whole (configuration: 3 df). With dyad-robust standard errors, "
+              "cluster-robust Wald test (a likelihood-ratio test would assume independent firms); otherwise "
+              "likelihood ratio (penalised for Firth)."},
+    "models.section.predicted_caption": {
+        "fr": "Probabilité prédite de franchir le cap du démarrage par configuration",
+        "en": "Predicted probability of crossing the start-up phase by configuration"},
+    "models.section.forest_caption": {"fr": "Rapports de cotes et intervalles de confiance à 95 %",
+                                      "en": "Odds ratios with 95% confidence intervals"},
+    "models.section.predicted_title": {"fr": "Probabilité prédite de franchissement par configuration ({key})",
+                                       "en": "Predicted probability of crossing by configuration ({key})"},
+    "models.section.predicted_note": {
+        "fr": "Probabilité moyenne prédite sur l'échantillon en fixant la configuration (standardisation), "
+              "IC 95 % calculé sur l'échelle logit (méthode delta).",
+        "en": "Probability averaged over the sample with the configuration set to each level "
+              "(standardisation), 95% CI computed on the logit scale (delta method)."},
+    # report section of the hypotheses (plan/sections/hypotheses.py)
+    "models.section.hypotheses_title": {"fr": "Hypothèses", "en": "Hypotheses"},
 }

@@ -54,4 +54,27 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Means over the replicates. Firth: share of penalised-likelihood fits (fewer than 10 events per "
               "parameter or separation, the plan's 'auto' rule). Failed: model not estimable (a configuration "
               "without firms, non-convergence), counted as a hypothesis not supported."},
+    # report of a power run (power/runner.py) and the power section of the analysis report (plan/sections/power.py)
+    "power.report.title": {"fr": "Puissance et taille d'échantillon", "en": "Power and sample size"},
+    "power.report.intro": {
+        "fr": "Puissance simulée du plan confirmatoire « {plan} » : {reps} réplications par nombre de dyades, "
+              "chacune simulée, nettoyée, classée, modélisée et testée comme le plan le fait (correction "
+              "{correction}, alpha {alpha}).",
+        "en": "Simulated power of the confirmatory plan '{plan}': {reps} replicates per number of dyads, each "
+              "simulated, cleaned, classified, modelled and tested as the plan does it ({correction} correction, "
+              "alpha {alpha})."},
+    "power.report.population": {
+        "fr": "Population supposée : configurations {shares} ; rapports de cotes {odds} (référence survie) ; "
+              "confiance partagée {shared}, confiance contrainte {constrained} par unité latente ; séparation "
+              "{separation} ; saturations {loading}.",
+        "en": "Assumed population: configurations {shares}; odds ratios {odds} (reference survival); shared trust "
+              "{shared}, constrained trust {constrained} per latent unit; separation {separation}; loadings "
+              "{loading}."},
+    "power.report.curves_caption": {"fr": "Courbes de puissance selon le nombre de dyades",
+                                    "en": "Power curves by number of dyads"},
+    "power.report.curves_note": {"fr": "Barres : ± 1,96 erreur type Monte-Carlo. Ligne pointillée : puissance visée.",
+                                 "en": "Bars: ± 1.96 Monte Carlo standard errors. Dashed line: target power."},
+    "power.section.sample_size_note": {
+        "fr": "Puissance simulée ({reps} réplications par N) de l'analyse {run} ; voir son rapport pour le détail.",
+        "en": "Simulated power ({reps} replicates per N) from the run {run}; see its report for details."},
 }

@@ -3,23 +3,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from alliance_stats.plan.context import RunContext
 
 
-def _section_hypotheses(ctx: RunContext, prep: dict[str, Any]) -> Any:
-    """Pre-registered hypotheses with Holm-adjusted p values and verdicts; exploratory mediation."""
-    from alliance_stats.models import hypotheses_table, mediation, test_hypotheses
+def _mediations(ctx: RunContext, section: Any, prep: dict[str, Any]) -> list[str]:
+    """Exploratory mediation hypotheses: one table each; returns the ids reported."""
+    from alliance_stats.models import MediationSettings, mediation
 
-    plan, lang = ctx.plan, ctx.lang
-    section = ctx.section("hypotheses", ctx.t("Hypothèses", "Hypotheses"))
-    tested = [h.model_dump(exclude={"mediation"}, exclude_none=True) for h in plan.hypotheses if h.mediation is None]
-    if tested:
-        frame = ctx.log.run("hypotheses", test_hypotheses, prep["models"], tested, alpha=0.05, correction="holm")
-        ctx.add_table(section, hypotheses_table(frame, lang))
-        ctx.values["verdicts"] = {str(k): v for k, v in frame["verdict"].items()}
-    med_rows = []
+    plan = ctx.plan
+    reported = []
     for hyp in plan.hypotheses:
         if hyp.mediation is None:
             continue
@@ -28,16 +23,28 @@ def _section_hypotheses(ctx: RunContext, prep: dict[str, Any]) -> Any:
                       and p not in spec.categorical]
         res = ctx.log.attempt("hypotheses", f"{hyp.id} (exploratory mediation)",
                               mediation, prep["firms"], hyp.mediation["x"], hyp.mediation["mediator"],
-                              hyp.mediation["outcome"], covariates=covariates, seed=ctx.seeds["mediation"],
-                              cluster=spec.cluster)
+                              hyp.mediation["outcome"], covariates=covariates, cluster=spec.cluster,
+                              settings=MediationSettings(seed=ctx.seeds["mediation"]))
         if res is None:
             continue
-        tab = res.to_table(lang)
-        tab.key = f"mediation_{hyp.id.lower()}"
-        tab.title = f"{hyp.id}. {tab.title}"
+        tab = res.to_tables(ctx.lang)["mediation"]
+        tab = dataclasses.replace(tab, key=f"mediation_{hyp.id.lower()}", title=f"{hyp.id}. {tab.title}")
         ctx.add_table(section, tab)
-        med_rows.append(hyp.id)
-    ctx.values["mediation"] = med_rows
+        reported.append(hyp.id)
+    return reported
+
+
+def _section_hypotheses(ctx: RunContext, prep: dict[str, Any]) -> Any:
+    """Pre-registered hypotheses with Holm-adjusted p values and verdicts; exploratory mediation."""
+    from alliance_stats.models import test_hypotheses
+
+    plan = ctx.plan
+    section = ctx.section("hypotheses", ctx.tr("models.section.hypotheses_title"))
+    tested = [h.model_dump(exclude={"mediation"}, exclude_none=True) for h in plan.hypotheses if h.mediation is None]
+    if tested:
+        result = ctx.log.run("hypotheses", test_hypotheses, prep["models"], tested, alpha=0.05, correction="holm")
+        ctx.add_table(section, result.to_tables(ctx.lang)["hypotheses"])
+        ctx.values["verdicts"] = result.verdicts
+    ctx.values["mediation"] = _mediations(ctx, section, prep)
     ctx.stage_warnings(section, "hypotheses")
     return section
-

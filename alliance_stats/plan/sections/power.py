@@ -30,7 +30,7 @@ def _section_power(ctx: RunContext, folder: Path) -> Any:
     except (KeyError, ValueError, TypeError) as exc:
         raise ctx.plan.error(f"power_run: {path} is not the results.json of a power run ({exc})", "power_run",
                              fix="point power_run to a folder written by `alliance-stats power`") from None
-    section = ctx.section("power", ctx.t("Puissance et taille d'échantillon", "Power and sample size"))
+    section = ctx.section("power", ctx.tr("power.report.title"))
     hypothesis_ids = [h["id"] for h in results["power"].get("hypotheses", [])]
     order = hypothesis_ids + ["familywise", "cluster", "cfa"]
     records = records[records["target"].isin(order)].copy()
@@ -49,13 +49,11 @@ def _section_power(ctx: RunContext, folder: Path) -> Any:
     formats = dict(zip(frame.columns, ["int", "r2", "int"], strict=False))
     ctx.add_table(section, _table(
         "power_sample_size", results["tables"]["sample_size"]["title"], frame,
-        ctx.t(f"Puissance simulée ({settings.get('reps', '?')} réplications par N) de l'analyse "
-              f"{folder.name} ; voir son rapport pour le détail.",
-              f"Simulated power ({settings.get('reps', '?')} replicates per N) from the run {folder.name}; see "
-              "its report for details."), formats, ctx.lang))
+        ctx.tr("power.section.sample_size_note").format(reps=settings.get("reps", "?"), run=folder.name),
+        formats, ctx.lang))
     _figure(ctx, section, "power_curves",
             power_curves_plot(curves, ctx.lang, target_power=settings.get("target_power", 0.8)),
-            ctx.t("Courbes de puissance selon le nombre de dyades", "Power curves by number of dyads"))
+            ctx.tr("power.report.curves_caption"))
     ctx.values["power_run"] = {"folder": folder.name, "sha256": sha256_file(path)}
     return section
 

@@ -1,6 +1,8 @@
-"""Power analysis: batched fits equal the reference fits, the pipeline equals the plan's own analysis, results
-do not depend on workers or backend, simulated power agrees with analytic power, null populations keep their
-level, bad plans name their line, and the CLI writes a complete run folder."""
+"""Power analysis: the pipeline equals the plan's own analysis, results do not depend on workers or backend,
+null populations keep their level, bad plans name their line, and the CLI writes a complete run folder.
+
+The batched fits are tested in tests/models/test_kernel.py, the analytic power in tests/power/test_analytic.py.
+"""
 
 from __future__ import annotations
 
@@ -14,23 +16,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-import statsmodels.api as sm
-from scipy import stats
-from scipy.special import expit, logit
 
 from alliance_stats.core.constants import COVARIANCE_TYPES
 from alliance_stats.core.errors import PlanError
+from alliance_stats.core.results import check_result
 from alliance_stats.core.typology import CONFIGURATIONS
 from alliance_stats.data.quality import careless_exclusions
-from alliance_stats.models.kernel import firth_batch, logit_batch
+from alliance_stats.power import execution as E  # noqa: N812
 from alliance_stats.power import (
-    cfa_degrees_of_freedom,
-    hsieh_power_binary,
     load_power_plan,
     power_analysis,
-    wald_power_binary,
 )
-from alliance_stats.power import execution as E  # noqa: N812
 from alliance_stats.power import replicate as R  # noqa: N812
 from alliance_stats.simulate import SimulationParams
 from alliance_stats.typology.cluster import batch as M  # noqa: N812
@@ -57,109 +53,6 @@ def _quiet(func, *args, **kwargs):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return func(*args, **kwargs)
-
-
-# ------------------------------------------------------------------------------ batched fits vs references
-
-
-def _dyadic_replicates(R, n_dyads, seed):
-    rng = np.random.default_rng(seed)
-    n = 2 * n_dyads
-    groups = np.repeat(np.arange(n_dyads), 2)[None].repeat(R, axis=0)
-    shared = rng.normal(size=(R, n_dyads)).repeat(2, axis=1)
-    x = rng.normal(size=(R, n)) + shared
-    level = rng.integers(0, 3, size=(R, n))
-    X = np.stack([np.ones((R, n)), x, level == 1, level == 2], axis=2).astype(float)
-    y = (rng.random((R, n)) < expit(-0.3 + 0.5 * x + 0.8 * shared - 0.4 * (level == 2))).astype(float)
-    return X, y, groups
-
-
-def test_clustered_se_equals_statsmodels_on_every_replicate():
-    X, y, groups = _dyadic_replicates(250, 60, seed=3)
-    fit = logit_batch(X, y, groups=groups)
-    checked = 0
-    for r in range(len(X)):
-        if fit.separated[r]:
-            continue
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            ref = sm.Logit(y[r], X[r]).fit(disp=0, method="newton", maxiter=100, tol=1e-12, cov_type="cluster",
-                                           cov_kwds={"groups": groups[r]})
-        np.testing.assert_allclose(fit.coef[r], ref.params, atol=1e-6, rtol=0)
-        np.testing.assert_allclose(fit.se[r], ref.bse, atol=1e-6, rtol=0)
-        np.testing.assert_allclose(fit.cov[r], ref.cov_params(), atol=1e-6, rtol=0)
-        checked += 1
-    assert checked >= 245
-
-
-def test_padded_replicates_equal_statsmodels_on_their_own_rows():
-    X, y, groups = _dyadic_replicates(200, 60, seed=4)
-    rng = np.random.default_rng(5)
-    sizes = rng.integers(70, 121, size=len(X))
-    weights = (np.arange(X.shape[1])[None] < sizes[:, None]).astype(float)
-    garbage = rng.normal(size=X.shape) * 100  # padded rows hold anything: weight 0 must ignore them
-    Xp = np.where(weights[..., None] > 0, X, garbage)
-    plain = logit_batch(Xp, y, weights=weights)
-    clustered = logit_batch(Xp, y, weights=weights, groups=groups)
-    for r in range(len(X)):
-        if plain.separated[r]:
-            continue
-        k = sizes[r]
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            ref = sm.Logit(y[r, :k], X[r, :k]).fit(disp=0, method="newton", maxiter=100, tol=1e-12)
-            ref_cl = sm.Logit(y[r, :k], X[r, :k]).fit(disp=0, method="newton", maxiter=100, tol=1e-12,
-                                                       cov_type="cluster", cov_kwds={"groups": groups[r, :k]})
-        np.testing.assert_allclose(plain.coef[r], ref.params, atol=1e-6, rtol=0)
-        np.testing.assert_allclose(plain.se[r], ref.bse, atol=1e-6, rtol=0)
-        np.testing.assert_allclose(plain.loglik[r], ref.llf, atol=1e-6)
-        np.testing.assert_allclose(clustered.se[r], ref_cl.bse, atol=1e-6, rtol=0)
-
-
-def test_grouped_binomial_equals_ungrouped_fit():
-    rng = np.random.default_rng(6)
-    R, n = 200, 150
-    level = rng.integers(0, 4, size=(R, n))
-    X = np.stack([np.ones((R, n))] + [(level == j) for j in (1, 2, 3)], axis=2).astype(float)
-    y = (rng.random((R, n)) < expit(-0.5 + 0.4 * level)).astype(float)
-    full = logit_batch(X, y)
-    Xg = np.broadcast_to(np.vstack([np.ones(4), np.eye(4)[1:]]).T, (R, 4, 4)).copy()
-    counts = np.stack([(level == j).sum(axis=1) for j in range(4)], axis=1).astype(float)
-    events = np.stack([(y * (level == j)).sum(axis=1) for j in range(4)], axis=1)
-    grouped = logit_batch(Xg, events / counts, weights=counts)
-    ok = ~full.separated
-    np.testing.assert_allclose(grouped.coef[ok], full.coef[ok], atol=1e-8)
-    np.testing.assert_allclose(grouped.se[ok], full.se[ok], atol=1e-8)
-    np.testing.assert_allclose(grouped.loglik[ok], full.loglik[ok], atol=1e-8)
-    firth_full = firth_batch(X[:50], y[:50])
-    firth_grouped = firth_batch(Xg[:50], events[:50] / counts[:50], weights=counts[:50])
-    np.testing.assert_allclose(firth_grouped.coef, firth_full.coef, atol=1e-8)
-    np.testing.assert_allclose(firth_grouped.loglik_penalised, firth_full.loglik_penalised, atol=1e-8)
-
-
-def test_firth_batch_equals_the_models_firth_path():
-    from alliance_stats.models import firth as reference
-
-    rng = np.random.default_rng(7)
-    R, n = 40, 45
-    x = rng.normal(size=(R, n))
-    g = rng.integers(0, 2, size=(R, n))
-    X = np.stack([np.ones((R, n)), x, g], axis=2).astype(float)
-    y = (rng.random((R, n)) < expit(-0.2 + 1.2 * x + 0.6 * g)).astype(float)
-    y[0] = (x[0] > 0).astype(float)  # a separated replicate: Firth stays finite
-    L = np.array([[0.0, 1.0, -0.5]])
-    full = firth_batch(X, y)
-    restricted = firth_batch(X, y, constraints=L, start=full.coef)
-    assert full.converged.all() and restricted.converged.all()
-    for r in range(R):
-        ref = reference.fit_firth(X[r], y[r])
-        np.testing.assert_allclose(full.coef[r], ref.coef, atol=1e-6)
-        np.testing.assert_allclose(full.se[r], np.sqrt(np.diag(ref.cov)), atol=1e-6)
-        statistic, _, _, ok = reference.penalised_lr_test(X[r], y[r], ref, L)
-        assert ok
-        ours = max(0.0, 2 * (full.loglik_penalised[r] - restricted.loglik_penalised[r]))
-        assert ours == pytest.approx(statistic, abs=1e-6)
-        np.testing.assert_allclose(L @ restricted.coef[r], 0.0, atol=1e-10)
 
 
 def test_batched_mixture_equals_scikit_learn_from_the_same_start():
@@ -220,7 +113,7 @@ def test_careless_exclusions_equal_the_data_module():
 def test_pipeline_equals_fit_logit_and_test_hypotheses(plans):
     """Batched ML (clustered), Firth and the auto rule give the plan's own p values and verdicts."""
     from alliance_stats.instrument import default_instrument
-    from alliance_stats.models import fit_logit, test_hypotheses
+    from alliance_stats.models import LogitSettings, fit_logit, test_hypotheses
 
     plan, confirmatory = plans
     ctx = E._context(plan, confirmatory, default_instrument())
@@ -233,10 +126,11 @@ def test_pipeline_equals_fit_logit_and_test_hypotheses(plans):
             firms = _quiet(R._model_frame, ctx, children[r], n)["firms"]
             fits = {key: _quiet(fit_logit, firms, spec.outcome, spec.predictors, categorical=dict(spec.categorical),
                                 interactions=[tuple(p) for p in spec.interactions], method=spec.method,
-                                cluster=spec.cluster, gee=spec.gee, standardize=list(spec.standardize))
+                                cluster=spec.cluster,
+                                settings=LogitSettings(gee=spec.gee, standardize=tuple(spec.standardize)))
                     for key, spec in ctx.models.items()}
             methods_seen |= {fit.method for fit in fits.values()}
-            table = _quiet(test_hypotheses, fits, ctx.hypotheses, alpha=0.05, correction="holm")
+            table = _quiet(test_hypotheses, fits, ctx.hypotheses, alpha=0.05, correction="holm").frame
             np.testing.assert_allclose(chunk["p"][r], table["p"].to_numpy(float), atol=1e-8)
             np.testing.assert_allclose(chunk["p_adjusted"][r], table["p_adjusted"].to_numpy(float), atol=1e-8)
             assert chunk["rejected"][r].tolist() == (table["verdict"] == "supported").tolist()
@@ -271,52 +165,6 @@ def test_dask_local_cluster_equals_local_run(plans):
         remote = _quiet(power_analysis, small, confirmatory, reps=4, backend="dask",
                         scheduler=cluster.scheduler_address)
     pd.testing.assert_frame_equal(local.replicates, remote.replicates, check_exact=True)
-
-
-# --------------------------------------------------------------------------------- against known values
-
-
-@pytest.mark.parametrize("n, exposed, p0, odds_ratio", [(300, 0.5, 0.3, 1.8), (500, 0.5, 0.1, 1.6),
-                                                        (400, 0.4, 0.3, 1.5)])
-def test_single_binary_predictor_power_matches_demidenko(n, exposed, p0, odds_ratio):
-    """Batched Wald tests of a binary predictor reject as often as Demidenko's (2007) formula says."""
-    R = 20_000
-    rng = np.random.default_rng(n)
-    n1 = round(n * exposed)
-    n0 = n - n1
-    p1 = expit(logit(p0) + np.log(odds_ratio))
-    events = np.stack([rng.binomial(n0, p0, R), rng.binomial(n1, p1, R)], axis=1)
-    X = np.broadcast_to(np.array([[1.0, 0.0], [1.0, 1.0]]), (R, 2, 2)).copy()
-    counts = np.broadcast_to(np.array([n0, n1], float), (R, 2)).copy()
-    fit = logit_batch(X, events / counts, weights=counts)  # grouped-binomial sufficient statistics
-    z = fit.coef[:, 1] / fit.se[:, 1]
-    simulated = float(np.mean(np.where(np.isfinite(z), np.abs(z) > stats.norm.isf(0.025), False)))
-    analytic = wald_power_binary(n, exposed, p0, odds_ratio)
-    mcse = np.sqrt(analytic * (1 - analytic) / R)
-    assert abs(simulated - analytic) < 2 * mcse, (simulated, analytic, mcse)
-
-
-def test_analytic_power_formulas():
-    # Demidenko (2007): power rises with n and the effect, equals alpha at OR = 1
-    assert wald_power_binary(100, 0.5, 0.3, 1.0) == pytest.approx(0.05)
-    assert wald_power_binary(400, 0.5, 0.3, 1.5) > wald_power_binary(200, 0.5, 0.3, 1.5)
-    # Hsieh et al. (1998) eq. (2): back-solving the sample size of a 0.80 design gives 0.80
-    B, P1, P2, z = 0.5, 0.3, float(expit(logit(0.3) + np.log(2.0))), stats.norm.isf(0.025)
-    pooled = (1 - B) * P1 + B * P2
-    n = ((z * np.sqrt(pooled * (1 - pooled) / B) + stats.norm.isf(0.2) *
-          np.sqrt(P1 * (1 - P1) + P2 * (1 - P2) * (1 - B) / B)) ** 2 / ((P1 - P2) ** 2 * (1 - B)))
-    assert hsieh_power_binary(n, B, P1, 2.0) == pytest.approx(0.8, abs=1e-9)
-
-
-def test_cfa_degrees_of_freedom_by_hand():
-    from alliance_stats.instrument import default_instrument
-
-    inst = default_instrument()
-    df, p, F = cfa_degrees_of_freedom(inst)
-    assert p == len(inst.likert_items())
-    assert len([c for c in inst.construct_codes() if inst.items(c)]) == F
-    assert df == p * (p + 1) // 2 - (2 * p + F * (F - 1) // 2)
-    assert cfa_degrees_of_freedom(inst, ["LINK"])[0] == 7 * 8 // 2 - 14  # one factor, 7 items: 14 df
 
 
 def test_null_population_keeps_the_level_small(plans):
@@ -403,16 +251,17 @@ def test_tables_and_figure_in_both_languages(plans):
     plan, confirmatory = plans
     result = _quiet(power_analysis, _small(plan, [40, 80]), confirmatory, reps=3)
     for lang in ("fr", "en"):
-        tables = result.to_table(lang)
+        tables = result.to_tables(lang)
         assert set(tables) == {"power", "power_mcse", "sample_size", "power_details"}
         assert list(tables["power"].frame.columns) == ["N = 40", "N = 80"]
         assert len(tables["power"].frame) == len(result.hypotheses) + 3
         assert result.figure(lang) is not None
-    assert "Toutes les hypothèses" in result.to_table("fr")["power"].frame.index[len(result.hypotheses)]
+    assert "Toutes les hypothèses" in result.to_tables("fr")["power"].frame.index[len(result.hypotheses)]
     values = result.power.set_index(["n_dyads", "target"])
     assert ((values["mcse"] - np.sqrt(values["power"] * (1 - values["power"]) / 3)).abs()[
         values["kind"] != "cfa"] < 1e-12).all()
     json.dumps(result.to_dict())
+    check_result(result)
 
 
 def test_cli_power_end_to_end(tmp_path):
