@@ -706,8 +706,9 @@ def check_responses(
     Returns
     -------
     DataCheck
-        ``.errors`` and ``.warnings`` (lists of :class:`Finding`), ``.ok``, ``.to_frame()``, ``.to_dict()``,
-        ``.summary(lang)``, ``.to_table(lang)``. Rules and their severity: module docstring.
+        ``.errors`` and ``.warning_findings`` (tuples of :class:`Finding`), ``.warnings`` (their messages),
+        ``.ok``, ``.to_frame()``, ``.to_dict()``, ``.summary(lang)``, ``.to_tables(lang)``. Rules and their
+        severity: module docstring.
 
     References
     ----------

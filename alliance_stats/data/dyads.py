@@ -106,10 +106,6 @@ class Dyads(Result):
                       note=tr("data.agr_note", lang), formats=formats, lang=lang)
         return {"dyad_agreement": table}
 
-    def to_table(self, lang: str = "en", instrument: Instrument | None = None) -> Table:
-        """Deprecated: ``to_tables(lang)["dyad_agreement"]`` (kept until plan/sections/measurement.py switches)."""
-        return self.to_tables(lang)["dyad_agreement"]
-
 
 def build_dyads(scores: pd.DataFrame, instrument: Instrument, responses: pd.DataFrame | None = None) -> Dyads:
     """Dyad scores, dependence asymmetry and within-dyad agreement.

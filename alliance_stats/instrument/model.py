@@ -345,10 +345,6 @@ class Instrument(_Model):
         :func:`alliance_stats.data.reverse_items`)."""
         return [var.name for var in self.variables if var.is_item and var.reverse]
 
-    def reverse_items(self) -> list[str]:
-        """Deprecated name of :meth:`reverse_keyed_items` (kept until every caller uses the new name)."""
-        return self.reverse_keyed_items()
-
     def personal_variables(self) -> list[str]:
         """Names of the variables holding personal data (names, e-mail)."""
         return [var.name for var in self.variables if var.personal]

@@ -42,7 +42,7 @@ def _scales_and_cfa(ctx: RunContext, section: Any, items: Any, codes: list[str])
     # item statistics (reverse-keyed items already reversed)
     analyses = {code: ctx.log.run("measurement", measurement.item_analysis, items[[v.name for v in inst.items(code)]])
                 for code in codes}
-    ctx.add_table(section, measurement.construct_item_table(analyses, inst.reverse_items(), lang))
+    ctx.add_table(section, measurement.construct_item_table(analyses, inst.reverse_keyed_items(), lang))
     alphas = {}
     for code in codes:
         names = [v.name for v in inst.items(code)]
@@ -107,7 +107,7 @@ def _cfa_and_validity(ctx: RunContext, section: Any, prep: dict[str, Any], fit: 
         if result is not None:
             for table in result.to_tables(lang).values():
                 ctx.add_table(section, table)
-    ctx.add_table(section, prep["dyads"].to_table(lang, ctx.instrument))
+    ctx.add_table(section, prep["dyads"].to_tables(lang)["dyad_agreement"])
 
 
 def _figures(ctx: RunContext, section: Any, prep: dict[str, Any], codes: list[str], pa: Any) -> None:
