@@ -11,6 +11,8 @@ import importlib
 import math
 from typing import Any
 
+from alliance_stats.core.errors import SpecificationError
+
 LANGS: tuple[str, ...] = ("fr", "en")
 
 CATALOGUES: tuple[str, ...] = ("general", "data", "instrument", "measurement", "typology", "models", "power", "plan",
@@ -35,9 +37,9 @@ LABELS: dict[str, dict[str, str]] = _merge_catalogues()
 
 
 def check_lang(lang: str) -> str:
-    """Return ``lang`` if it is a supported language, else raise ``ValueError``."""
+    """Return ``lang`` if it is a supported language, else raise :class:`SpecificationError` (a ``ValueError``)."""
     if lang not in LANGS:
-        raise ValueError(f"language must be one of {LANGS}, got {lang!r}")
+        raise SpecificationError(f"language must be one of {LANGS}, got {lang!r}", fix="use 'fr' or 'en'")
     return lang
 
 

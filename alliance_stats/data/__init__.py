@@ -32,6 +32,7 @@ _EXPORTS: dict[str, str] = {
     "clean_items": "alliance_stats.data.scoring",
     "crossed_outcome": "alliance_stats.data.scoring",
     "reverse_items": "alliance_stats.data.scoring",
+    "reflect_on_scale": "alliance_stats.data.scoring",
     "check_dyad_roles": "alliance_stats.data.scoring",
     "score_responses": "alliance_stats.data.scoring",
 }

@@ -111,6 +111,19 @@ def _likert_bounds(instrument: Instrument, name: str) -> tuple[int, int, list[in
     return scale.min, scale.max, list(var.missing_codes)
 
 
+def reflect_on_scale(values: pd.Series, low: float, high: float) -> pd.Series:
+    """``(low + high) - x``: answers reflected on a response scale from ``low`` to ``high``.
+
+    The one reversal operation of the package: :func:`reverse_items` applies it to the instrument's
+    reverse-keyed items (leaving out-of-scale codes), ``measurement.reverse_key_items`` to the items a
+    reliability analysis names (psych's rule).
+
+    >>> reflect_on_scale(pd.Series([1.0, 4.0, 7.0]), 1, 7).tolist()
+    [7.0, 4.0, 1.0]
+    """
+    return (low + high) - values
+
+
 def reverse_items(df: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
     """Reverse the reverse-keyed items of ``df`` as ``(min + max) - x``.
 
@@ -147,7 +160,7 @@ def reverse_items(df: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
         values = out[name]
         numeric = pd.to_numeric(values, errors="coerce")
         in_scale = numeric.between(low, high)
-        reversed_values = numeric.where(~in_scale, (low + high) - numeric)
+        reversed_values = numeric.where(~in_scale, reflect_on_scale(numeric, low, high))
         if pd.api.types.is_integer_dtype(values.dtype):
             out[name] = reversed_values.astype(values.dtype)
         else:

@@ -48,9 +48,10 @@ from alliance_stats.core.errors import DataQualityWarning, SpecificationError
 from alliance_stats.core.i18n import check_lang, tr
 from alliance_stats.core.results import Result, warn
 from alliance_stats.core.table import Table
+from alliance_stats.data.scoring import reflect_on_scale
 from alliance_stats.measurement._itemdata import as_item_frame, check_pairs, pairwise_cov
 
-__all__ = ["AlphaResult", "cronbach_alpha", "reliability_table", "reverse_key_items", "reflect_on_scale",
+__all__ = ["AlphaResult", "cronbach_alpha", "reliability_table", "reverse_key_items",
            "alpha_from_cov", "check_scale"]
 
 CIMethod = Literal["feldt", "bootstrap"]
@@ -71,18 +72,6 @@ def alpha_from_cov(C: np.ndarray) -> np.ndarray:
 def _cov2cor(C: np.ndarray) -> np.ndarray:
     d = np.sqrt(np.diag(C))
     return C / np.outer(d, d)
-
-
-def reflect_on_scale(values: pd.Series, low: float, high: float) -> pd.Series:
-    """``(low + high) - x``: an answer reflected on a response scale from ``low`` to ``high``.
-
-    The one reversal operation of this stage (the data stage's ``reverse_items`` applies the same rule to
-    the instrument's reverse-keyed items, skipping out-of-scale codes).
-
-    >>> reflect_on_scale(pd.Series([1.0, 4.0, 7.0]), 1, 7).tolist()
-    [7.0, 4.0, 1.0]
-    """
-    return (low + high) - values
 
 
 def reverse_key_items(items: pd.DataFrame, reverse: Sequence[str], *, scale: tuple[float, float] | None = None
