@@ -17,11 +17,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from alliance_stats.core.constants import COVARIANCE_TYPES
 from alliance_stats.core.errors import PlanError
 from alliance_stats.core.results import check_result
 from alliance_stats.core.typology import CONFIGURATIONS
-from alliance_stats.data.quality import careless_exclusions
 from alliance_stats.power import execution as E  # noqa: N812
 from alliance_stats.power import (
     load_power_plan,
@@ -29,8 +27,6 @@ from alliance_stats.power import (
 )
 from alliance_stats.power import replicate as R  # noqa: N812
 from alliance_stats.simulate import SimulationParams
-from alliance_stats.typology.cluster import batch as M  # noqa: N812
-from alliance_stats.typology.cluster.batch import gmm_bic_batch
 
 ROOT = Path(__file__).resolve().parents[2]
 POWER_PLAN = ROOT / "analyses" / "power.yaml"
@@ -55,59 +51,7 @@ def _quiet(func, *args, **kwargs):
         return func(*args, **kwargs)
 
 
-def test_batched_mixture_equals_scikit_learn_from_the_same_start():
-    from sklearn.mixture import GaussianMixture
-
-    from alliance_stats.typology.cluster import kmeans_batch
-
-    rng = np.random.default_rng(8)
-    centres = np.array([[5.5, 5.5], [5.5, 2.5], [2.5, 5.5], [2.5, 2.5]])
-    sizes = rng.integers(50, 90, size=6)
-    data = [centres[np.arange(n) % 4] + rng.normal(0, 0.7, (n, 2)) for n in sizes]
-    x = np.zeros((6, sizes.max(), 2))
-    w = np.zeros((6, sizes.max()))
-    for r, z in enumerate(data):
-        x[r, : len(z)], w[r, : len(z)] = z, 1.0
-    for k in (1, 3, 4):
-        init = np.zeros(w.shape, dtype=int) if k == 1 else kmeans_batch(x, k, n_init=1, seed=2, weights=w)[0]
-        for covariance_type in COVARIANCE_TYPES:
-            bic, labels, converged = gmm_bic_batch(x, w, init, k, covariance_type)
-            assert converged.all()
-            for r, z in enumerate(data):
-                n = len(z)
-                resp = np.eye(k)[init[r, :n]][None]
-                weights, means, cov = (a[0] for a in M._gmm_m_step(z[None], np.ones((1, n)), resp, covariance_type,
-                                                                   1e-6))
-                precision = np.linalg.inv(cov) if covariance_type in ("full", "tied") else 1.0 / cov
-                ref = GaussianMixture(k, covariance_type=covariance_type, weights_init=weights / weights.sum(),
-                                      means_init=means, precisions_init=precision, reg_covar=1e-6, tol=1e-3,
-                                      max_iter=500).fit(z)
-                assert bic[r] == pytest.approx(ref.bic(z), rel=1e-9)
-                assert (labels[r, :n] == ref.predict(z)).all()
-
-
 # ------------------------------------------------------------------------ the pipeline mirrors the plan
-
-
-def test_careless_exclusions_equal_the_data_module():
-    from alliance_stats.data import ExclusionRules, apply_exclusions, careless_flags
-    from alliance_stats.instrument import default_instrument
-    from alliance_stats.simulate import SimulationParams, simulate_alliances
-
-    inst = default_instrument()
-    params = SimulationParams(straightliner_share=0.05, random_share=0.05, missing_rate=0.1, dont_know_share=0.5)
-    rule_sets = [ExclusionRules(fail_attention=True, max_longstring=20, mahalanobis_p=0.001, max_missing_share=0.5),
-                 ExclusionRules(min_irv=0.8, min_evenodd=0.3, max_missing_share=0.1, exclude_dyad=True),
-                 ExclusionRules(max_longstring=8, mahalanobis_p=0.05)]
-    for seed, n in ((1, 30), (2, 30), (3, 150)):
-        responses = simulate_alliances(n, params, seed=seed, instrument=inst).responses
-        before = responses.copy()
-        flags = _quiet(careless_flags, responses, inst)
-        for rules in rule_sets:
-            kept, _ = apply_exclusions(responses, flags, rules)
-            ours = careless_exclusions(responses, inst, rules)
-            assert (ours == ~responses.index.isin(kept.index)).all(), (seed, n, rules)
-        pd.testing.assert_frame_equal(responses, before)
 
 
 def test_pipeline_equals_fit_logit_and_test_hypotheses(plans):
