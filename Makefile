@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test validate lint bench clean-venv browser
+.PHONY: demo test test-fast validate lint bench clean-venv browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ lint: $(STAMP)
 
 test: $(STAMP) browser lint
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
+
+# The development loop: everything but the tests marked slow (> ~5 s each) and the validation study.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q -m "not slow and not validate"
 
 validate: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q -m validate -p no:cacheprovider

@@ -29,7 +29,7 @@ from alliance_stats.core.table import FORMAT_CODES, Table
 from alliance_stats.plan import EXPORT_EXTENSIONS, load_plan, suppress_small_counts
 from alliance_stats.report.tables import slug
 from alliance_stats.simulate import simulate_alliances
-from tests.report.test_html import PROBE, chromium_dom
+from tests.report.builders import PROBE, chromium_dom
 from tests.run_helpers import (
     DECIMAL_COMMA,
     DECIMAL_POINT,
