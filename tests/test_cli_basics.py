@@ -10,7 +10,8 @@ import pytest
 from alliance_stats import __version__
 from alliance_stats.cli import main
 
-COMMANDS = [[], ["init"], ["run"], ["simulate"], ["power"], ["survey"], ["survey", "export"], ["data"], ["data", "check"]]
+COMMANDS = [[], ["init"], ["run"], ["simulate"], ["power"], ["survey"], ["survey", "export"], ["data"],
+            ["data", "check"]]
 
 
 def _run(args: list[str], capsys) -> tuple[int, str]:
