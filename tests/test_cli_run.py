@@ -116,6 +116,7 @@ def test_plan_error_message_points_at_the_line_of_a_nested_entry(tmp_path, capsy
     assert f"line {line_of(text, 'cluster: firm')}" in out and "model M2" in out
 
 
+@pytest.mark.slow  # a whole run
 def test_a_pilot_too_small_for_some_analyses_still_gets_a_report_saying_what_was_not_computed(tmp_path, capsys,
                                                                                              simulated):
     # 12 dyads: about 24 respondents for 53 items (no CFA, KMO or Bartlett), fewer than 20 dyads for four clusters,
@@ -137,6 +138,7 @@ def test_a_pilot_too_small_for_some_analyses_still_gets_a_report_saying_what_was
     assert "Cluster check not computed" in html
 
 
+@pytest.mark.slow  # a whole run
 def test_a_model_the_data_cannot_support_stops_the_run_naming_the_model(responses, tmp_path, capsys):
     nobody = responses.copy()
     nobody["BREAKEVEN"] = 0  # no firm reached break-even: crossing is 0 for every firm
@@ -149,6 +151,7 @@ def test_a_model_the_data_cannot_support_stops_the_run_naming_the_model(response
     assert not (tmp_path / "run").exists()
 
 
+@pytest.mark.slow  # a whole run
 def test_plan_estimator_mlr_keeps_missing_answers_and_adds_the_yuan_bentler_row(tmp_path, capsys, simulated):
     # 150 dyads: about 280 respondents, more than the 214 free parameters and 3 per item, as MLR requires
     write_responses(simulated(150, 11).responses, tmp_path / "responses.csv")
@@ -165,6 +168,7 @@ def test_plan_estimator_mlr_keeps_missing_answers_and_adds_the_yuan_bentler_row(
     assert [row[0] for row in rows] == ["ML (normal theory)", "Yuan-Bentler (scaled)", "Robust indices"]
 
 
+@pytest.mark.slow  # a whole run
 def test_a_pilot_too_small_for_mlr_gets_the_ml_cfa_and_says_why(responses, tmp_path, capsys):
     # 30 dyads: about 55 respondents for 53 items and 214 parameters; MLR's corrections cannot be estimated
     # (they gave a scaling factor of 132 and a TLI of 2.1 before this check): the report shows the ML CFA

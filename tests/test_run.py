@@ -36,7 +36,7 @@ from tests.run_helpers import (
     svg_texts,
 )
 
-pytestmark = pytest.mark.xdist_group("run_folder")
+pytestmark = [pytest.mark.xdist_group("run_folder"), pytest.mark.slow]  # four whole runs: minutes
 
 N_DYADS = 100
 SEED = 11
