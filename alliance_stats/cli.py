@@ -85,7 +85,7 @@ def _root(
 
 
 def _load_instrument(path: Path | None):
-    """The instrument at ``path``; without one, the project's instrument wherever the command is run from."""
+    """The instrument at ``path``; without one, the instrument shipped with the package (from any folder)."""
     from alliance_stats.instrument import default_instrument, load_instrument
 
     return default_instrument() if path is None else load_instrument(path)
@@ -218,7 +218,7 @@ def survey_export(
     output: Annotated[Path, typer.Option("-o", "--output", help="File to write.")],
     lang: Annotated[ExportLang, typer.Option("--lang", help="Language(s).")] = ExportLang.both,
     instrument: Annotated[
-        Path | None, typer.Option("--instrument", help="Instrument YAML (default: surveys/alliance_startup.yaml).")
+        Path | None, typer.Option("--instrument", help="Instrument YAML (default: the packaged one).")
     ] = None,
 ) -> None:
     """Export the survey instrument for a survey tool, for print or as a codebook."""
@@ -237,17 +237,14 @@ def survey_export(
 def data_check(
     file: Annotated[Path, typer.Argument(help="Responses file (CSV, XLSX, SAV, DTA, Kobo/ODK CSV).")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
-    instrument: Annotated[Path | None, typer.Option("--instrument", help="Instrument YAML.")] = None,
+    instrument: Annotated[
+        Path | None, typer.Option("--instrument", help="Instrument YAML (default: the packaged one).")
+    ] = None,
 ) -> None:
     """Validate a responses file against the instrument; exit 2 when it has errors."""
     from alliance_stats.data import check_responses, read_responses
 
-    if instrument is None:  # the bundled instrument, wherever the command is run from
-        from alliance_stats.instrument import default_instrument
-
-        inst = default_instrument()
-    else:
-        inst = _load_instrument(instrument)
+    inst = _load_instrument(instrument)
     frame = read_responses(file, inst)
     result = check_responses(frame, inst, file=str(file))
     if as_json:
