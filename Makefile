@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test validate lint bench clean-venv browser
+.PHONY: demo test test-fast validate lint bench clean-venv browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,12 +30,16 @@ lint: $(STAMP)
 test: $(STAMP) browser lint
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
+# The development loop: everything but the tests marked slow (> ~5 s each) and the validation study.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q -m "not slow and not validate"
+
 validate: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q -m validate -p no:cacheprovider
 
 # bench_measurement.py also runs bench_measurement_alpha.py; bench_power.py's grid (6 N x 1,000 replicates)
 # takes several minutes.
-BENCHES := bench_measurement bench_typology bench_models bench_simulate bench_power
+BENCHES := bench_measurement bench_typology bench_models bench_simulate bench_power timing_budgets
 
 bench: $(STAMP)
 	for b in $(BENCHES); do $(BIN)/python benchmarks/$$b.py || exit 1; done

@@ -2,6 +2,7 @@
 
 Commands
 --------
+``init DIR``            a new study folder: plan, power plan, instrument, synthetic example, next steps.
 ``run PLAN``            the main job: the confirmatory plan end to end, into a run folder.
 ``simulate``            synthetic responses with known truth.
 ``power PLAN``          simulation-based power and sample size for the whole plan.
@@ -10,15 +11,14 @@ Commands
 
 User mistakes raise :class:`alliance_stats.core.errors.AllianceStatsError`; :func:`main` prints the message
 without a traceback and exits with status 2. This module and :mod:`alliance_stats.plan` are the only places
-that read or write files (besides the readers of :mod:`alliance_stats.data`).
+that read or write files (besides the readers of :mod:`alliance_stats.data`); every write goes through
+:mod:`alliance_stats.plan.runfolder`, the one atomic writer.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -28,6 +28,7 @@ from rich.console import Console
 
 from alliance_stats import __version__
 from alliance_stats.core.errors import AllianceStatsError
+from alliance_stats.plan.runfolder import write_bytes_atomic  # the one atomic writer
 
 app = typer.Typer(
     name="alliance-stats",
@@ -83,28 +84,28 @@ def _root(
     """Test a typology of strategic alliances between very small firms in their start-up phase."""
 
 
-def write_bytes_atomic(path: Path, payload: bytes) -> None:
-    """Write ``payload`` to ``path`` through a temporary file in the same folder, then rename."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the file the usual permissions
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _load_instrument(path: Path | None):
-    """The instrument at ``path``; without one, the project's instrument wherever the command is run from."""
+    """The instrument at ``path``; without one, the instrument shipped with the package (from any folder)."""
     from alliance_stats.instrument import default_instrument, load_instrument
 
     return default_instrument() if path is None else load_instrument(path)
+
+
+# -------------------------------------------------------------------------------------------- init
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="The new study folder (must not exist, or be empty).")],
+) -> None:
+    """Create a study folder: the plan, the power plan, the instrument, synthetic example data, next steps."""
+    from alliance_stats.plan.study import init_study
+
+    files = init_study(folder)
+    out_console.print(f"Study folder {folder}: {', '.join(sorted(files))}", highlight=False, markup=False,
+                      soft_wrap=True)
+    out_console.print(f"Next: alliance-stats run {folder / 'plan.yaml'} -o {folder / 'reports' / 'first'} "
+                      f"(see {folder / 'README.md'})", highlight=False, markup=False, soft_wrap=True)
 
 
 # --------------------------------------------------------------------------------------------- run
@@ -112,7 +113,11 @@ def _load_instrument(path: Path | None):
 
 @app.command()
 def run(
-    plan: Annotated[Path, typer.Argument(help="Analysis plan (YAML), e.g. analyses/confirmatory.yaml.")],
+    plan: Annotated[
+        Path | None,
+        typer.Argument(help="Analysis plan (YAML), e.g. analyses/confirmatory.yaml; without it, the packaged "
+                            "example plan on the bundled synthetic data."),
+    ] = None,
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Run folder (default: reports/<plan name>).")
     ] = None,
@@ -124,8 +129,9 @@ def run(
 ) -> None:
     """Run an analysis plan end to end and write the report into a run folder."""
     from alliance_stats.plan import load_plan, run_plan
+    from alliance_stats.plan.templates import default_plan_path
 
-    parsed = load_plan(plan)
+    parsed = load_plan(default_plan_path() if plan is None else plan)
     folder = run_plan(
         parsed,
         output=output,
@@ -212,7 +218,7 @@ def survey_export(
     output: Annotated[Path, typer.Option("-o", "--output", help="File to write.")],
     lang: Annotated[ExportLang, typer.Option("--lang", help="Language(s).")] = ExportLang.both,
     instrument: Annotated[
-        Path | None, typer.Option("--instrument", help="Instrument YAML (default: surveys/alliance_startup.yaml).")
+        Path | None, typer.Option("--instrument", help="Instrument YAML (default: the packaged one).")
     ] = None,
 ) -> None:
     """Export the survey instrument for a survey tool, for print or as a codebook."""
@@ -231,17 +237,14 @@ def survey_export(
 def data_check(
     file: Annotated[Path, typer.Argument(help="Responses file (CSV, XLSX, SAV, DTA, Kobo/ODK CSV).")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
-    instrument: Annotated[Path | None, typer.Option("--instrument", help="Instrument YAML.")] = None,
+    instrument: Annotated[
+        Path | None, typer.Option("--instrument", help="Instrument YAML (default: the packaged one).")
+    ] = None,
 ) -> None:
     """Validate a responses file against the instrument; exit 2 when it has errors."""
     from alliance_stats.data import check_responses, read_responses
 
-    if instrument is None:  # the bundled instrument, wherever the command is run from
-        from alliance_stats.instrument import default_instrument
-
-        inst = default_instrument()
-    else:
-        inst = _load_instrument(instrument)
+    inst = _load_instrument(instrument)
     frame = read_responses(file, inst)
     result = check_responses(frame, inst, file=str(file))
     if as_json:

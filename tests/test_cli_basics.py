@@ -10,7 +10,8 @@ import pytest
 from alliance_stats import __version__
 from alliance_stats.cli import main
 
-COMMANDS = [[], ["run"], ["simulate"], ["power"], ["survey"], ["survey", "export"], ["data"], ["data", "check"]]
+COMMANDS = [[], ["init"], ["run"], ["simulate"], ["power"], ["survey"], ["survey", "export"], ["data"],
+            ["data", "check"]]
 
 
 def _run(args: list[str], capsys) -> tuple[int, str]:
@@ -65,3 +66,19 @@ def test_survey_export_finds_the_project_instrument_from_any_folder(tmp_path, mo
     code, out = _run(["survey", "export", "--format", "codebook-csv", "-o", "codebook.csv"], capsys)
     assert code == 0, out
     assert "LINK_1" in (tmp_path / "codebook.csv").read_text(encoding="utf-8")
+
+
+def test_run_without_a_plan_runs_the_packaged_plan(monkeypatch, tmp_path, capsys):
+    import alliance_stats.plan
+    from alliance_stats.plan.templates import default_plan_path
+
+    seen = {}
+
+    def fake_run_plan(plan, **kwargs):
+        seen["plan"], seen["output"] = plan.path, kwargs["output"]
+        return kwargs["output"]
+
+    monkeypatch.setattr(alliance_stats.plan, "run_plan", fake_run_plan)
+    code, out = _run(["run", "-o", str(tmp_path / "demo")], capsys)
+    assert code == 0, out
+    assert seen == {"plan": default_plan_path(), "output": tmp_path / "demo"}

@@ -11,7 +11,6 @@ import pandas as pd
 import pytest
 
 import alliance_stats.data
-from alliance_stats.simulate import simulate_alliances
 from tests.run_helpers import cli, line_of, plan_text, replace_once
 
 #: (id, text of the plan to replace, replacement, what the message must name)
@@ -44,8 +43,8 @@ def no_computation(monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def responses() -> pd.DataFrame:
-    return simulate_alliances(30, seed=5).responses
+def responses(simulated) -> pd.DataFrame:
+    return simulated(30, 5).responses
 
 
 def write_responses(frame: pd.DataFrame, path) -> None:
@@ -117,11 +116,13 @@ def test_plan_error_message_points_at_the_line_of_a_nested_entry(tmp_path, capsy
     assert f"line {line_of(text, 'cluster: firm')}" in out and "model M2" in out
 
 
-def test_a_pilot_too_small_for_some_analyses_still_gets_a_report_saying_what_was_not_computed(tmp_path, capsys):
+@pytest.mark.slow  # a whole run
+def test_a_pilot_too_small_for_some_analyses_still_gets_a_report_saying_what_was_not_computed(tmp_path, capsys,
+                                                                                             simulated):
     # 12 dyads: about 24 respondents for 53 items (no CFA, KMO or Bartlett), fewer than 20 dyads for four clusters,
     # mediation bootstrap unstable; the rest of the plan (scores, reliability, models, hypotheses) still runs
     data = tmp_path / "pilot.csv"
-    write_responses(simulate_alliances(12, seed=5).responses, data)
+    write_responses(simulated(12, 5).responses, data)
     (tmp_path / "plan.yaml").write_text(plan_text(), encoding="utf-8")
     code, out = cli(["run", tmp_path / "plan.yaml", "--data", data, "-o", tmp_path / "run"], capsys)
     assert code == 0, out
@@ -137,6 +138,7 @@ def test_a_pilot_too_small_for_some_analyses_still_gets_a_report_saying_what_was
     assert "Cluster check not computed" in html
 
 
+@pytest.mark.slow  # a whole run
 def test_a_model_the_data_cannot_support_stops_the_run_naming_the_model(responses, tmp_path, capsys):
     nobody = responses.copy()
     nobody["BREAKEVEN"] = 0  # no firm reached break-even: crossing is 0 for every firm
@@ -149,9 +151,10 @@ def test_a_model_the_data_cannot_support_stops_the_run_naming_the_model(response
     assert not (tmp_path / "run").exists()
 
 
-def test_plan_estimator_mlr_keeps_missing_answers_and_adds_the_yuan_bentler_row(tmp_path, capsys):
+@pytest.mark.slow  # a whole run
+def test_plan_estimator_mlr_keeps_missing_answers_and_adds_the_yuan_bentler_row(tmp_path, capsys, simulated):
     # 150 dyads: about 280 respondents, more than the 214 free parameters and 3 per item, as MLR requires
-    write_responses(simulate_alliances(150, seed=11).responses, tmp_path / "responses.csv")
+    write_responses(simulated(150, 11).responses, tmp_path / "responses.csv")
     (tmp_path / "plan.yaml").write_text(plan_text(**{"estimator: ML ": "estimator: MLR "}), encoding="utf-8")
     code, out = cli(["run", tmp_path / "plan.yaml", "--data", tmp_path / "responses.csv", "-o", tmp_path / "run"],
                     capsys)
@@ -165,6 +168,7 @@ def test_plan_estimator_mlr_keeps_missing_answers_and_adds_the_yuan_bentler_row(
     assert [row[0] for row in rows] == ["ML (normal theory)", "Yuan-Bentler (scaled)", "Robust indices"]
 
 
+@pytest.mark.slow  # a whole run
 def test_a_pilot_too_small_for_mlr_gets_the_ml_cfa_and_says_why(responses, tmp_path, capsys):
     # 30 dyads: about 55 respondents for 53 items and 214 parameters; MLR's corrections cannot be estimated
     # (they gave a scaling factor of 132 and a TLI of 2.1 before this check): the report shows the ML CFA

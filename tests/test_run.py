@@ -14,22 +14,18 @@ import io
 import json
 import re
 import shutil
-import time
 from pathlib import Path
 
 import docx
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from alliance_stats.core.format import format_cell
-from alliance_stats.core.table import FORMAT_CODES, Table
-from alliance_stats.plan import EXPORT_EXTENSIONS, load_plan, suppress_small_counts
+from alliance_stats.core.table import FORMAT_CODES
+from alliance_stats.plan import EXPORT_EXTENSIONS, load_plan
 from alliance_stats.report.tables import slug
-from alliance_stats.simulate import simulate_alliances
-from tests.report.test_html import PROBE, chromium_dom
+from tests.report.builders import PROBE, chromium_dom
 from tests.run_helpers import (
     DECIMAL_COMMA,
     DECIMAL_POINT,
@@ -40,7 +36,7 @@ from tests.run_helpers import (
     svg_texts,
 )
 
-pytestmark = pytest.mark.xdist_group("run_folder")
+pytestmark = [pytest.mark.xdist_group("run_folder"), pytest.mark.slow]  # four whole runs: minutes
 
 N_DYADS = 100
 SEED = 11
@@ -51,8 +47,8 @@ PERSONAL = ["Quintal-Brisebois", "Quintal", "zoe.quintal@example.org", "@example
 SUPPRESS_BELOW = 5
 
 
-def responses_frame() -> pd.DataFrame:
-    responses = simulate_alliances(N_DYADS, seed=SEED).responses.copy()
+def responses_frame(simulated) -> pd.DataFrame:
+    responses = simulated(N_DYADS, SEED).responses.copy()
     for column, value in PLANTED.items():
         responses[column] = responses[column].astype(object)
         responses.loc[responses.index[0], column] = value
@@ -60,10 +56,10 @@ def responses_frame() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory) -> dict[str, Path]:
-    """Four run folders of one plan (see the module docstring), and the timings of the runs."""
+def runs(tmp_path_factory, simulated) -> dict[str, Path]:
+    """Four run folders of one plan (see the module docstring)."""
     root = tmp_path_factory.mktemp("run")
-    responses = responses_frame()
+    responses = responses_frame(simulated)
     (root / "responses.csv").write_bytes(responses.to_csv(index=False, float_format="%.15g").encode("utf-8"))
     responses.to_excel(root / "responses.xlsx", index=False)
     (root / "plan.yaml").write_text(plan_text(), encoding="utf-8")
@@ -77,16 +73,13 @@ def runs(tmp_path_factory) -> dict[str, Path]:
         "fr": ["run", root / "plan_suppress.yaml", "-o", folders["fr"], "--lang", "fr"],
         "xlsx": ["run", root / "plan.yaml", "-o", folders["xlsx"], "--data", root / "responses.xlsx"],
     }
-    timings = {}
     for name, command in commands.items():
         if name == "again":  # --force replaces a stale folder holding a file the run does not write
             shutil.copytree(folders["en"], folders["again"])
             (folders["again"] / "stale.txt").write_text("from an older run")
-        started = time.perf_counter()
         code, _ = cli(command)
-        timings[name] = time.perf_counter() - started
         assert code == 0, f"run {name} failed"
-    return {**folders, "root": root, "timings": timings}
+    return {**folders, "root": root}
 
 
 def results(folder: Path) -> dict:
@@ -367,68 +360,6 @@ def test_small_crosstab_cells_are_suppressed_when_the_plan_asks(runs):
     assert f"masqués (&lt; {SUPPRESS_BELOW})." in (runs["fr"] / "report.html").read_text(encoding="utf-8")
     csv = next((runs["fr"] / "tables").glob("*_cluster_crosstab.csv")).read_text(encoding="utf-8")
     assert label in csv
-
-
-def test_suppress_small_counts_keeps_zeros_and_large_counts():
-    frame = pd.DataFrame({"n": [0, 1, 4, 5, 30], "%": [0.0, 0.01, 0.04, 0.05, 0.3], "mean": [1.0, 2.0, 3, 4, 5]},
-                         index=list("abcde"))
-    table = Table("counts", "Counts", frame, "Note.", {"n": "int", "%": "pct", "mean": "f2"}, "en")
-    out = suppress_small_counts(table, 5)
-    assert out.frame["n"].tolist() == [0, "< 5", "< 5", 5, 30]
-    assert out.frame["%"].tolist() == [0.0, "–", "–", 0.05, 0.3]
-    assert out.frame["mean"].tolist() == frame["mean"].tolist()
-    assert out.note == "Note. Counts from 1 to 4 are suppressed (< 5)."
-    assert table.frame["n"].tolist() == [0, 1, 4, 5, 30] and table.note == "Note."  # input not modified
-    assert suppress_small_counts(table, None) is table
-
-
-def _hidden_per_line(shown: pd.DataFrame, lines: list[list[tuple[int, int]]]) -> list[int]:
-    return [sum(isinstance(shown.iat[i, j], str) for i, j in line) for line in lines]
-
-
-@settings(max_examples=60, deadline=None)
-@given(st.lists(st.integers(0, 40), min_size=1, max_size=12), st.integers(1, 12))
-def test_suppressed_counts_cannot_be_derived_from_the_column_total(counts, below):
-    table = Table("counts", "Counts", pd.DataFrame({"n": counts}), formats={"n": "int"}, lang="fr")
-    shown = suppress_small_counts(table, below).frame["n"].tolist()
-    for count, cell in zip(counts, shown, strict=True):
-        if 0 < count < below:
-            assert cell == f"< {below}"
-        else:
-            assert cell in (count, "x")
-    hidden = sum(isinstance(cell, str) for cell in shown)
-    assert hidden != 1 or len(counts) == 1  # one hidden cell in a column would be its total minus the rest
-    if not any(0 < c < below for c in counts):
-        assert shown == counts  # nothing to protect: nothing hidden
-
-
-@settings(max_examples=60, deadline=None)
-@given(st.integers(1, 3), st.integers(2, 4), st.integers(2, 5), st.integers(2, 8), st.data())
-def test_crosstab_suppression_protects_every_row_and_column_of_every_block(n_blocks, n_rows, n_cols, below, data):
-    values = data.draw(st.lists(st.integers(0, 15), min_size=n_blocks * n_rows * n_cols,
-                                max_size=n_blocks * n_rows * n_cols))
-    index = pd.MultiIndex.from_product([[f"m{b}" for b in range(n_blocks)], range(n_rows)])
-    frame = pd.DataFrame(np.array(values).reshape(-1, n_cols), index=index, columns=[f"c{j}" for j in range(n_cols)])
-    table = Table("cluster_crosstab", "X", frame, formats={c: "int" for c in frame.columns}, lang="en")
-    shown = suppress_small_counts(table, below, rows_add_up=True).frame
-    for i in range(len(frame)):
-        for j in range(n_cols):
-            count, cell = frame.iat[i, j], shown.iat[i, j]
-            assert cell == (f"< {below}" if 0 < count < below else cell if cell == "x" else count)
-    rows = [[(i, j) for j in range(n_cols)] for i in range(len(frame))]
-    columns = [[(b * n_rows + i, j) for i in range(n_rows)] for b in range(n_blocks) for j in range(n_cols)]
-    assert 1 not in _hidden_per_line(shown, rows + columns)
-    assert frame.equals(table.frame)  # the input is not modified
-
-
-def test_complementary_suppression_skips_total_rows_and_says_so():
-    frame = pd.DataFrame({"n": [3, 20, 30, 53], "%": [0.06, 0.38, 0.57, 1.0]},
-                         index=["entraide", "survie", "parrainage", "Total"])
-    table = Table("typology_counts", "Counts", frame, "Note.", {"n": "int", "%": "pct"}, "en")
-    out = suppress_small_counts(table, 5).frame
-    assert out["n"].tolist() == ["< 5", "x", 30, 53]  # 53 - 30 - 20 would give the 3 back
-    assert out["%"].tolist() == ["–", "–", 0.57, 1.0]
-    assert "cannot be derived from the totals" in suppress_small_counts(table, 5).note
 
 
 def test_plan_estimator_mlm_on_data_too_small_for_it_falls_back_to_ml_and_says_why(runs):

@@ -7,11 +7,13 @@ against the instrument (variables, construct codes, reference levels, hypothesis
 
 Layout: :mod:`.schema` (the plan), :mod:`.checks` (the plan against the instrument), :mod:`.context` (the state
 of one run), :mod:`.runner` (:func:`run_plan`), :mod:`.runfolder` (atomic writing, provenance), :mod:`.suppression`
-(small counts), and :mod:`.sections` (one module per report section, each calling stage APIs only).
+(small counts), :mod:`.sections` (one module per report section, each calling stage APIs only),
+:mod:`.templates` (the packaged plans and synthetic example data) and :mod:`.study` (``alliance-stats init``).
 
 This package, :mod:`alliance_stats.power.runner` and :mod:`alliance_stats.cli` are the only places that write
-files. A run is written into a temporary folder next to the target and renamed at the end, so a run folder is
-either complete or absent; an existing folder is replaced only with ``force=True``.
+files, all through :mod:`.runfolder`. A run is written into a temporary folder next to the target and renamed
+at the end, so a run folder is either complete or absent; an existing folder is replaced only with
+``force=True``.
 """
 
 from alliance_stats.core.lazy import lazy_exports
@@ -32,6 +34,8 @@ _EXPORTS: dict[str, str] = {
     "run_plan": "alliance_stats.plan.runner",
     "EXPORT_EXTENSIONS": "alliance_stats.plan.context",
     "suppress_small_counts": "alliance_stats.plan.suppression",
+    "init_study": "alliance_stats.plan.study",
+    "default_plan_path": "alliance_stats.plan.templates",
 }
 __all__ = sorted(_EXPORTS)
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

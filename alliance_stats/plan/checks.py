@@ -3,13 +3,24 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from alliance_stats.plan.schema import Plan
+from alliance_stats.core.typology import CONFIGURATIONS
+from alliance_stats.plan.schema import HypothesisSpec, ModelSpec, Plan
 
 #: Columns the runner derives per firm at risk or per dyad (besides instrument variables and construct codes).
 DERIVED_COLUMNS = {"link", "symmetry", "trust_shared", "trust_constrained", "dep_asymmetry", "configuration",
                    "firm_age", "dyad_id", "crossed"}
+
+
+@dataclass(frozen=True)
+class _Names:
+    """What a plan may name: construct codes, every usable column, and the constructs that define crossed."""
+
+    codes: frozenset[str]
+    known: frozenset[str]
+    defining: frozenset[str]
 
 
 def check_plan(plan: Plan, instrument: Any) -> None:
@@ -21,101 +32,132 @@ def check_plan(plan: Plan, instrument: Any) -> None:
     existing model, a predictor of it or levels of its factor; cuts lie on the scale; cluster variables are
     dyad columns; measurement constructs exist.
     """
-    from alliance_stats.typology import CONFIGURATIONS
-
     codes = set(instrument.constructs)
     numeric_types = {"likert", "binary", "integer", "year"}
     variables = {v.name for v in instrument.variables if v.type in numeric_types and not v.personal}
-    known = DERIVED_COLUMNS | codes | variables
-    defining = {"AWARE", "TRANSF"} if plan.outcome.kind == "sammut" else set()
+    names = _Names(codes=frozenset(codes), known=frozenset(DERIVED_COLUMNS | codes | variables),
+                   defining=frozenset({"AWARE", "TRANSF"} if plan.outcome.kind == "sammut" else set()))
     scale = next(iter(instrument.scales.values()))
     for key, model in plan.models.items():
-        if model.outcome != "crossed":
-            raise plan.error(f"model {key}: the outcome must be 'crossed'", "models", key, "outcome",
-                             value=model.outcome, fix="the crossing models explain crossed (DESIGN.md section 3)")
-        for predictor in model.predictors:
-            if predictor not in known:
-                raise plan.error(f"model {key}: unknown predictor '{predictor}'", "models", key, "predictors",
-                                 value=predictor,
-                                 fix=f"use a construct code ({', '.join(sorted(codes))}), a numeric instrument "
-                                     f"variable or one of {', '.join(sorted(DERIVED_COLUMNS - {'crossed'}))}")
-            if predictor in defining or predictor == "crossed":
-                raise plan.error(f"model {key}: '{predictor}' defines the outcome crossed and cannot predict it",
-                                 "models", key, "predictors", value=predictor,
-                                 fix="remove it, or define crossed as break-even only (outcome: kind: breakeven)")
-        if len(set(model.predictors)) != len(model.predictors):
-            raise plan.error(f"model {key}: a predictor is listed twice", "models", key, "predictors")
-        for factor, reference in model.categorical.items():
-            if factor not in model.predictors:
-                raise plan.error(f"model {key}: categorical '{factor}' is not a predictor", "models", key,
-                                 "categorical", value=factor, fix="add it to predictors or remove it here")
-            if factor == "configuration" and reference not in CONFIGURATIONS:
-                raise plan.error(f"model {key}: unknown reference level '{reference}' of configuration",
-                                 "models", key, "categorical", value=reference,
-                                 fix=f"use one of {', '.join(CONFIGURATIONS)}")
-        if "configuration" in model.predictors and "configuration" not in model.categorical:
-            raise plan.error(f"model {key}: configuration needs a reference level", "models", key, "predictors",
-                             fix="add `categorical: {configuration: survie}`")
-        for pair in model.interactions:
-            for term in pair:
-                if term not in model.predictors:
-                    raise plan.error(f"model {key}: interaction term '{term}' is not a predictor", "models", key,
-                                     "interactions", value=term, fix="interact two listed predictors")
-        for term in model.standardize:
-            if term not in model.predictors or term in model.categorical:
-                raise plan.error(f"model {key}: cannot standardise '{term}'", "models", key, "standardize",
-                                 value=term, fix="standardise continuous predictors of the model only")
-        if model.cluster not in (None, "dyad_id"):
-            raise plan.error(f"model {key}: unknown cluster '{model.cluster}'", "models", key, "cluster",
-                             value=model.cluster, fix="use dyad_id or null")
+        _check_model(plan, key, model, names)
     for i, hyp in enumerate(plan.hypotheses):
-        targets = [hyp.term is not None, hyp.contrast is not None, hyp.mediation is not None]
-        if sum(targets) != 1:
-            raise plan.error(f"hypothesis {hyp.id}: give exactly one of term, contrast or mediation",
-                             "hypotheses", i, fix="see the examples in analyses/confirmatory.yaml")
-        if hyp.model not in plan.models:
-            raise plan.error(f"hypothesis {hyp.id}: unknown model '{hyp.model}'", "hypotheses", i, "model",
-                             value=hyp.model, fix=f"use one of {', '.join(plan.models)}")
-        model = plan.models[hyp.model]
-        if hyp.term is not None:
-            interactions = {f"{a}:{b}" for a, b in model.interactions} | {f"{b}:{a}" for a, b in model.interactions}
-            if hyp.term not in model.predictors and hyp.term not in interactions:
-                raise plan.error(f"hypothesis {hyp.id}: '{hyp.term}' is not a term of model {hyp.model}",
-                                 "hypotheses", i, "term", value=hyp.term,
-                                 fix=f"use one of {', '.join(model.predictors)}")
-            if hyp.term in model.categorical:
-                raise plan.error(f"hypothesis {hyp.id}: '{hyp.term}' is a factor: test it with a contrast",
-                                 "hypotheses", i, "term", value=hyp.term,
-                                 fix="write contrast: {plus: [levels], minus: [levels]} and factor: " + hyp.term)
-        if hyp.contrast is not None:
-            factor = hyp.factor or "configuration"
-            if factor not in model.categorical:
-                raise plan.error(f"hypothesis {hyp.id}: '{factor}' is not a factor of model {hyp.model}",
-                                 "hypotheses", i, "factor", value=factor)
-            if set(hyp.contrast) != {"plus", "minus"}:
-                raise plan.error(f"hypothesis {hyp.id}: a contrast has exactly the keys plus and minus",
-                                 "hypotheses", i, "contrast")
-            for side in ("plus", "minus"):
-                for level in hyp.contrast[side]:
-                    if factor == "configuration" and level not in CONFIGURATIONS:
-                        raise plan.error(f"hypothesis {hyp.id}: unknown level '{level}'", "hypotheses", i,
-                                         "contrast", value=level, fix=f"use one of {', '.join(CONFIGURATIONS)}")
-        if hyp.mediation is not None:
-            if hyp.confirmatory:
-                raise plan.error(f"hypothesis {hyp.id}: mediation is exploratory here", "hypotheses", i,
-                                 fix="set confirmatory: false")
-            if set(hyp.mediation) != {"x", "mediator", "outcome"}:
-                raise plan.error(f"hypothesis {hyp.id}: mediation needs exactly x, mediator and outcome",
-                                 "hypotheses", i, "mediation")
-            for role in ("x", "mediator"):
-                name = hyp.mediation[role]
-                if name not in known or name in defining or name == "crossed":
-                    raise plan.error(f"hypothesis {hyp.id}: '{name}' cannot be the {role} of crossed",
-                                     "hypotheses", i, "mediation", value=name,
-                                     fix="use a construct or derived score other than AWARE and TRANSF")
-            if hyp.mediation["outcome"] != "crossed":
-                raise plan.error(f"hypothesis {hyp.id}: the mediation outcome must be crossed", "hypotheses", i,
-                                 "mediation", value=hyp.mediation["outcome"])
+        _check_hypothesis(plan, i, hyp, names)
+    _check_typology(plan, scale)
+    _check_measurement(plan, instrument, names)
+    _check_outcome_and_power_run(plan, scale)
+
+
+def _check_model(plan: Plan, key: str, model: ModelSpec, names: _Names) -> None:
+    if model.outcome != "crossed":
+        raise plan.error(f"model {key}: the outcome must be 'crossed'", "models", key, "outcome",
+                         value=model.outcome, fix="the crossing models explain crossed (DESIGN.md section 3)")
+    for predictor in model.predictors:
+        if predictor not in names.known:
+            raise plan.error(f"model {key}: unknown predictor '{predictor}'", "models", key, "predictors",
+                             value=predictor,
+                             fix=f"use a construct code ({', '.join(sorted(names.codes))}), a numeric instrument "
+                                 f"variable or one of {', '.join(sorted(DERIVED_COLUMNS - {'crossed'}))}")
+        if predictor in names.defining or predictor == "crossed":
+            raise plan.error(f"model {key}: '{predictor}' defines the outcome crossed and cannot predict it",
+                             "models", key, "predictors", value=predictor,
+                             fix="remove it, or define crossed as break-even only (outcome: kind: breakeven)")
+    if len(set(model.predictors)) != len(model.predictors):
+        raise plan.error(f"model {key}: a predictor is listed twice", "models", key, "predictors")
+    _check_model_terms(plan, key, model)
+
+
+def _check_model_terms(plan: Plan, key: str, model: ModelSpec) -> None:
+    """Factors and their reference levels, interactions, standardised terms and the cluster of one model."""
+    for factor, reference in model.categorical.items():
+        if factor not in model.predictors:
+            raise plan.error(f"model {key}: categorical '{factor}' is not a predictor", "models", key,
+                             "categorical", value=factor, fix="add it to predictors or remove it here")
+        if factor == "configuration" and reference not in CONFIGURATIONS:
+            raise plan.error(f"model {key}: unknown reference level '{reference}' of configuration",
+                             "models", key, "categorical", value=reference,
+                             fix=f"use one of {', '.join(CONFIGURATIONS)}")
+    if "configuration" in model.predictors and "configuration" not in model.categorical:
+        raise plan.error(f"model {key}: configuration needs a reference level", "models", key, "predictors",
+                         fix="add `categorical: {configuration: survie}`")
+    for pair in model.interactions:
+        for term in pair:
+            if term not in model.predictors:
+                raise plan.error(f"model {key}: interaction term '{term}' is not a predictor", "models", key,
+                                 "interactions", value=term, fix="interact two listed predictors")
+    for term in model.standardize:
+        if term not in model.predictors or term in model.categorical:
+            raise plan.error(f"model {key}: cannot standardise '{term}'", "models", key, "standardize",
+                             value=term, fix="standardise continuous predictors of the model only")
+    if model.cluster not in (None, "dyad_id"):
+        raise plan.error(f"model {key}: unknown cluster '{model.cluster}'", "models", key, "cluster",
+                         value=model.cluster, fix="use dyad_id or null")
+
+
+def _check_hypothesis(plan: Plan, i: int, hyp: HypothesisSpec, names: _Names) -> None:
+    targets = [hyp.term is not None, hyp.contrast is not None, hyp.mediation is not None]
+    if sum(targets) != 1:
+        raise plan.error(f"hypothesis {hyp.id}: give exactly one of term, contrast or mediation",
+                         "hypotheses", i, fix="see the examples in analyses/confirmatory.yaml")
+    if hyp.model not in plan.models:
+        raise plan.error(f"hypothesis {hyp.id}: unknown model '{hyp.model}'", "hypotheses", i, "model",
+                         value=hyp.model, fix=f"use one of {', '.join(plan.models)}")
+    model = plan.models[hyp.model]
+    if hyp.term is not None:
+        _check_term(plan, i, hyp, model)
+    if hyp.contrast is not None:
+        _check_contrast(plan, i, hyp, model)
+    if hyp.mediation is not None:
+        _check_mediation(plan, i, hyp, names)
+
+
+def _check_term(plan: Plan, i: int, hyp: HypothesisSpec, model: ModelSpec) -> None:
+    interactions = {f"{a}:{b}" for a, b in model.interactions} | {f"{b}:{a}" for a, b in model.interactions}
+    if hyp.term not in model.predictors and hyp.term not in interactions:
+        raise plan.error(f"hypothesis {hyp.id}: '{hyp.term}' is not a term of model {hyp.model}",
+                         "hypotheses", i, "term", value=hyp.term,
+                         fix=f"use one of {', '.join(model.predictors)}")
+    if hyp.term in model.categorical:
+        raise plan.error(f"hypothesis {hyp.id}: '{hyp.term}' is a factor: test it with a contrast",
+                         "hypotheses", i, "term", value=hyp.term,
+                         fix="write contrast: {plus: [levels], minus: [levels]} and factor: " + str(hyp.term))
+
+
+def _check_contrast(plan: Plan, i: int, hyp: HypothesisSpec, model: ModelSpec) -> None:
+    factor = hyp.factor or "configuration"
+    if factor not in model.categorical:
+        raise plan.error(f"hypothesis {hyp.id}: '{factor}' is not a factor of model {hyp.model}",
+                         "hypotheses", i, "factor", value=factor)
+    contrast = hyp.contrast or {}
+    if set(contrast) != {"plus", "minus"}:
+        raise plan.error(f"hypothesis {hyp.id}: a contrast has exactly the keys plus and minus",
+                         "hypotheses", i, "contrast")
+    for side in ("plus", "minus"):
+        for level in contrast[side]:
+            if factor == "configuration" and level not in CONFIGURATIONS:
+                raise plan.error(f"hypothesis {hyp.id}: unknown level '{level}'", "hypotheses", i,
+                                 "contrast", value=level, fix=f"use one of {', '.join(CONFIGURATIONS)}")
+
+
+def _check_mediation(plan: Plan, i: int, hyp: HypothesisSpec, names: _Names) -> None:
+    mediation = hyp.mediation or {}
+    if hyp.confirmatory:
+        raise plan.error(f"hypothesis {hyp.id}: mediation is exploratory here", "hypotheses", i,
+                         fix="set confirmatory: false")
+    if set(mediation) != {"x", "mediator", "outcome"}:
+        raise plan.error(f"hypothesis {hyp.id}: mediation needs exactly x, mediator and outcome",
+                         "hypotheses", i, "mediation")
+    for role in ("x", "mediator"):
+        name = mediation[role]
+        if name not in names.known or name in names.defining or name == "crossed":
+            raise plan.error(f"hypothesis {hyp.id}: '{name}' cannot be the {role} of crossed",
+                             "hypotheses", i, "mediation", value=name,
+                             fix="use a construct or derived score other than AWARE and TRANSF")
+    if mediation["outcome"] != "crossed":
+        raise plan.error(f"hypothesis {hyp.id}: the mediation outcome must be crossed", "hypotheses", i,
+                         "mediation", value=mediation["outcome"])
+
+
+def _check_typology(plan: Plan, scale: Any) -> None:
     cut = plan.typology.cut
     if isinstance(cut, float | int) and not scale.min < cut < scale.max:
         raise plan.error(f"typology cut {cut} is not inside the {scale.min}-{scale.max} scale", "typology", "cut",
@@ -126,14 +168,20 @@ def check_plan(plan: Plan, instrument: Any) -> None:
                              fix="use dyad scores: link, symmetry, trust_shared, trust_constrained, dep_asymmetry")
     if plan.typology.cluster.k > plan.typology.cluster.k_max:
         raise plan.error("cluster k is above k_max", "typology", "cluster", "k", value=plan.typology.cluster.k)
+
+
+def _check_measurement(plan: Plan, instrument: Any, names: _Names) -> None:
     by = plan.measurement.invariance_by
     if by is not None and (by not in instrument.variable_names() or instrument.variable(by).type != "category"):
         raise plan.error(f"invariance_by '{by}' is not a category variable of the instrument", "measurement",
                          "invariance_by", value=by, fix="use a category variable such as LANG, or null")
     for code in plan.measurement.cfa_constructs or []:
-        if code not in codes:
+        if code not in names.codes:
             raise plan.error(f"unknown construct '{code}'", "measurement", "cfa_constructs", value=code,
-                             fix=f"use one of {', '.join(sorted(codes))}")
+                             fix=f"use one of {', '.join(sorted(names.codes))}")
+
+
+def _check_outcome_and_power_run(plan: Plan, scale: Any) -> None:
     if plan.power_run is not None and not (plan.resolve(plan.power_run) / "results.json").is_file():
         raise plan.error("power_run has no results.json", "power_run", value=plan.power_run,
                          fix="run `alliance-stats power analyses/power.yaml -o FOLDER` first, or remove power_run")
@@ -142,4 +190,3 @@ def check_plan(plan: Plan, instrument: Any) -> None:
         if not scale.min <= value <= scale.max:
             raise plan.error(f"outcome {key} {value} is outside the {scale.min}-{scale.max} scale", "outcome", key,
                              value=value)
-

@@ -7,8 +7,32 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
+from alliance_stats.core import errors
 from alliance_stats.core.errors import AnalysisWarning, SpecificationError
 from alliance_stats.plan.schema import Plan
+
+#: The kinds of warning a report names: the warning classes of :mod:`alliance_stats.core.errors`.
+WARNING_KINDS: tuple[str, ...] = tuple(
+    name for name in errors.__all__ if isinstance(getattr(errors, name), type)
+    and issubclass(getattr(errors, name), AnalysisWarning))
+
+
+def warning_kind(category: type[Warning] | str) -> str:
+    """The report's kind of a warning: the most specific class of :data:`WARNING_KINDS` that ``category`` is
+    (or derives from); ``AnalysisWarning`` for a library's ``RuntimeWarning`` or ``UserWarning``.
+
+    >>> from alliance_stats.core.errors import SeparationWarning
+    >>> warning_kind(SeparationWarning), warning_kind(RuntimeWarning), warning_kind("SparseDataWarning")
+    ('SeparationWarning', 'AnalysisWarning', 'SparseDataWarning')
+    """
+    if isinstance(category, str):
+        if category not in WARNING_KINDS:
+            raise ValueError(f"unknown warning kind {category!r}; use one of {', '.join(WARNING_KINDS)}")
+        return category
+    for klass in category.__mro__:
+        if klass.__name__ in WARNING_KINDS and getattr(errors, klass.__name__) is klass:
+            return klass.__name__
+    return AnalysisWarning.__name__
 
 
 class WarningLog:
@@ -17,8 +41,10 @@ class WarningLog:
     def __init__(self) -> None:
         self.items: list[dict[str, str]] = []
 
-    def add(self, stage: str, message: str, kind: str = "AnalysisWarning") -> None:
+    def add(self, stage: str, message: str, kind: type[Warning] | str = AnalysisWarning) -> None:
+        """Record ``message`` of ``stage`` once; ``kind`` is a warning class or one of :data:`WARNING_KINDS`."""
         message = str(message)
+        kind = warning_kind(kind)
         for entry in self.items:
             if entry["stage"] == stage and entry["message"] == message:
                 if entry["kind"] == "AnalysisWarning":  # keep the most specific category
@@ -35,7 +61,7 @@ class WarningLog:
         except SpecificationError as exc:
             where = f" ({exc.location()})" if exc.location() else ""
             fix = f" {exc.fix[:1].upper()}{exc.fix[1:].rstrip('.')}." if exc.fix else ""
-            self.add(stage, f"{what} not computed: {exc.message.rstrip('.')}{where}.{fix}", "AnalysisWarning")
+            self.add(stage, f"{what} not computed: {exc.message.rstrip('.')}{where}.{fix}", AnalysisWarning)
             return None
 
     def run(self, stage: str, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -49,7 +75,7 @@ class WarningLog:
                     if issubclass(w.category, AnalysisWarning | RuntimeWarning | UserWarning) and not issubclass(
                         w.category, DeprecationWarning | FutureWarning
                     ):
-                        self.add(stage, str(w.message), w.category.__name__)
+                        self.add(stage, str(w.message), w.category)
         for message in getattr(result, "warnings", None) or []:
             self.add(stage, str(message))
         return result

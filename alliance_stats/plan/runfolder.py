@@ -1,4 +1,9 @@
 """The run folder: atomic writing, provenance (versions, SHA-256 of inputs, time) and deterministic JSON.
+
+The one place that writes files atomically: a run folder is written into a temporary folder next to the
+target and renamed at the end (:func:`run_folder`, :func:`write_run`), a single file through a temporary
+file in the same folder (:func:`write_bytes_atomic`, used by the command line). Either the complete output
+is there or nothing is.
 """
 
 from __future__ import annotations
@@ -46,9 +51,7 @@ def run_folder(target: Path, force: bool) -> Iterator[Path]:
     refuse_existing(target, force)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"))
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o777 & ~umask)  # mkdtemp creates 0700; a run folder gets the usual permissions
+    os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp creates 0700; a run folder gets the usual permissions
     try:
         yield tmp
         if target.exists():
@@ -72,13 +75,40 @@ def refuse_existing(target: Path, force: bool) -> None:
                                  fix="choose another folder with -o, or pass --force to replace it")
 
 
+def _umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
+
+
+def write_files(folder: Path, files: dict[str, bytes], *, exclusive: bool = False) -> None:
+    """Write ``files`` (relative path -> bytes) under ``folder``; ``exclusive``: never replace a file."""
+    for relative, payload in sorted(files.items()):
+        path = Path(folder) / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "xb" if exclusive else "wb") as handle:
+            handle.write(payload)
+
+
 def write_run(target: Path, force: bool, files: dict[str, bytes]) -> None:
     """Write ``files`` (relative path -> bytes) as the run folder ``target``, atomically."""
     with run_folder(target, force) as tmp:
-        for relative, payload in sorted(files.items()):
-            path = tmp / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(payload)
+        write_files(tmp, files)
+
+
+def write_bytes_atomic(path: Path, payload: bytes) -> None:
+    """Write ``payload`` to ``path`` through a temporary file in the same folder, then rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; give the file the usual permissions
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def json_bytes(obj: Any) -> bytes:

@@ -123,10 +123,8 @@ def _render(ctx: RunContext, sections: list[Any], synthetic: bool, data_path: Pa
         "time": now_utc(),
         "plan": plan.model_dump(mode="json", exclude={"path", "lines"}),
     }
-    title = plan.title.fr if ctx.lang == "fr" else plan.title.en
-    report = Report(title=title, lang=ctx.lang, synthetic=synthetic, sections=sections,
-                    warnings=[], provenance=provenance,
-                    subtitle=ctx.t(f"Données : {data_path.name}", f"Data: {data_path.name}"))
+    report = Report(title=getattr(plan.title, ctx.lang), lang=ctx.lang, synthetic=synthetic, sections=sections,
+                    warnings=[], provenance=provenance, subtitle=ctx.tr("plan.subtitle_data", file=data_path.name))
     files = render_run(report)
     files.update(_instrument_files(ctx))
     results = {

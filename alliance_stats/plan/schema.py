@@ -1,4 +1,7 @@
 """The analysis plan's schema (pydantic, unknown keys refused) and its loading with line numbers.
+
+Paths in a plan are relative to the plan file; in the packaged plan (:mod:`alliance_stats.plan.templates`)
+the paths that lead outside the package are mapped to the files the package ships.
 """
 
 from __future__ import annotations
@@ -6,27 +9,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from alliance_stats.core.errors import PlanError
+from alliance_stats.core.schema import Bilingual, Strict
 from alliance_stats.core.yamlio import LineMap, LocatedModel, line_of, load_yaml_file
 from alliance_stats.data.quality import ExclusionRules
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Bilingual(_Strict):
-    fr: str
-    en: str
 
 
 def _default_exclusions() -> ExclusionRules:
     return ExclusionRules(fail_attention=True, max_longstring=20, mahalanobis_p=0.001, max_missing_share=0.5)
 
 
-class OutcomeSpec(_Strict):
+class OutcomeSpec(Strict):
     """How ``crossed`` is derived per firm (DESIGN.md section 3)."""
 
     kind: Literal["sammut", "breakeven"] = "sammut"
@@ -34,7 +29,7 @@ class OutcomeSpec(_Strict):
     transf_cut: float = 5.0
 
 
-class ClusterSpec(_Strict):
+class ClusterSpec(Strict):
     variables: list[str] = Field(default_factory=lambda: ["link", "symmetry"])
     k: int = Field(4, ge=2, le=12)
     methods: list[Literal["kmeans", "ward", "gmm"]] = Field(default_factory=lambda: ["kmeans", "ward", "gmm"])
@@ -43,13 +38,13 @@ class ClusterSpec(_Strict):
     n_perm: int = Field(999, ge=19)
 
 
-class TypologySpec(_Strict):
+class TypologySpec(Strict):
     cut: Literal["midpoint", "median"] | float = "midpoint"
     asymmetry: Literal["perceived", "dep_asymmetry", "both"] = "perceived"
     cluster: ClusterSpec = Field(default_factory=ClusterSpec)
 
 
-class MeasurementSpec(_Strict):
+class MeasurementSpec(Strict):
     alpha_ci: Literal["feldt", "bootstrap"] = "feldt"
     n_boot: int = Field(2000, ge=100)
     cfa_constructs: list[str] | None = Field(None, description="construct codes in the CFA (default: all)")
@@ -61,7 +56,7 @@ class MeasurementSpec(_Strict):
                           "information when answers are missing) or MLM (Satorra-Bentler, complete cases only)")
 
 
-class ModelSpec(_Strict):
+class ModelSpec(Strict):
     label: Bilingual | None = None
     outcome: str = "crossed"
     predictors: list[str]
@@ -73,7 +68,7 @@ class ModelSpec(_Strict):
     gee: bool = False
 
 
-class HypothesisSpec(_Strict):
+class HypothesisSpec(Strict):
     id: str
     statement: Bilingual
     model: str
@@ -88,7 +83,7 @@ class HypothesisSpec(_Strict):
     mediation: dict[str, str] | None = None
 
 
-class ReportSpec(_Strict):
+class ReportSpec(Strict):
     suppress_below: int | None = Field(None, ge=1, description="crosstab cells below this are shown as '< k'")
 
 
@@ -127,6 +122,17 @@ class Plan(LocatedModel):
             seen.add(hyp.id)
         return value
 
+    def resolve(self, relative: str) -> Path:
+        """A path of the plan resolved against the plan's folder; in the packaged plan, a path leading outside
+        the package (``../surveys/alliance_startup.yaml``) gives the file the package ships instead."""
+        from alliance_stats.plan.templates import is_packaged, packaged_file
+
+        if is_packaged(self.path):
+            packaged = packaged_file(relative)
+            if packaged is not None:
+                return packaged
+        return super().resolve(relative)
+
 
 def read_yaml(path: str | Path) -> Any:
     """Read a YAML file safely (used by the CLI for simulation parameters)."""
@@ -144,7 +150,7 @@ def _validation_to_plan_error(exc: ValidationError, file: str, lines: LineMap) -
     msg = first["msg"]
     if first["type"] == "extra_forbidden":
         msg = f"unknown key '{loc[-1]}'"
-        fix = "remove it or check its spelling against the plan schema (alliance_stats/plan.py)"
+        fix = "remove it or check its spelling against the plan schema (alliance_stats/plan/schema.py)"
     elif first["type"] == "missing":
         fix = f"add '{loc[-1]}' to the plan"
     else:

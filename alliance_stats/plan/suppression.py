@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from alliance_stats.core.i18n import tr
+
 _TOTAL_LABELS = {"total", "ensemble"}
 
 
@@ -108,11 +110,8 @@ def suppress_small_counts(table: Any, below: int | None, rows_add_up: bool = Fal
             pct = frame.iloc[:, j + 1].astype(object)
             pct.iat[i] = "–"
             frame.isetitem(j + 1, pct)
-    fr = table.lang == "fr"
-    note = (f"Effectifs de 1 à {below - 1} masqués (< {below})." if fr
-            else f"Counts from 1 to {below - 1} are suppressed (< {below}).")
+    note = tr("plan.suppressed_note", table.lang).format(top=below - 1, below=below)
     if len(hidden) > len(primary):
-        note += (" x : effectif masqué pour qu'un petit effectif ne puisse pas être retrouvé à partir des totaux."
-                 if fr else " x: count suppressed so that a small count cannot be derived from the totals.")
+        note += " " + tr("plan.suppressed_complementary_note", table.lang)
     return dataclasses.replace(table, frame=frame, note=f"{table.note} {note}".strip())
 

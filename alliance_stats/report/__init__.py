@@ -1,19 +1,20 @@
 """Report stage: tables, figures and the HTML and Word reports of a run.
 
 The plan runner builds a :class:`Report` (sections of paragraphs, :class:`Table` objects from the stages'
-``to_table(lang)``, :class:`ReportFigure` objects from :mod:`alliance_stats.report.figures`) and calls
+``to_tables(lang)``, :class:`ReportFigure` objects from :mod:`alliance_stats.report.figures`) and calls
 :func:`render_run` for the files of the run folder. Every renderer is a pure function returning text or
 bytes; writing files is the runner's job.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from alliance_stats.core.lazy import lazy_exports
 
 # Stages import ``alliance_stats.core.table`` for the Table class; the names below are loaded lazily so that
 # this does not pull in matplotlib, python-docx and jinja2.
-_LAZY = {
+_EXPORTS: dict[str, str] = {
     "render_docx": "alliance_stats.report.docx",
     "figure_files": "alliance_stats.report.figures",
     "forest_plot": "alliance_stats.report.figures",
@@ -39,13 +40,13 @@ _LAZY = {
 if TYPE_CHECKING:
     from alliance_stats.report.model import Report, ReportFigure
 
-__all__ = sorted([*_LAZY, "figure_file_stem", "render_run"])
+__all__ = sorted([*_EXPORTS, "figure_file_stem", "render_run"])
+_getattr, _dir = lazy_exports(__name__, _EXPORTS)
+__getattr__ = _getattr
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'alliance_stats.report' has no attribute {name!r}")
+def __dir__() -> list[str]:
+    return sorted({*_dir(), "figure_file_stem", "render_run"})
 
 
 def figure_file_stem(figure: ReportFigure, number: int) -> str:

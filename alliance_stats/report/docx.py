@@ -36,8 +36,6 @@ ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 MAX_FIGURE_WIDTH_INCHES = 6.0
 MAX_FIGURE_HEIGHT_INCHES = 8.5  # a tall figure (Likert bars of every construct) is scaled to fit a page
 WORD_LANGUAGE = {"fr": "fr-FR", "en": "en-GB"}
-SEQ_NAME = {("table", "fr"): "Tableau", ("table", "en"): "Table", ("figure", "fr"): "Figure",
-            ("figure", "en"): "Figure"}
 RULE_HEAVY = 8  # eighths of a point
 RULE_LIGHT = 4
 
@@ -162,7 +160,7 @@ def _caption(document, kind: str, number: int, title: str, lang: str) -> None:
     paragraph.paragraph_format.keep_with_next = True
     word = paragraph.add_run(f"{label(kind, lang)} ")
     word.bold = True
-    _add_field(paragraph, f"SEQ {SEQ_NAME[(kind, lang)]} \\* ARABIC", str(number), bold=True)
+    _add_field(paragraph, f"SEQ {label(kind, lang)} \\* ARABIC", str(number), bold=True)
     paragraph.add_run().add_break(WD_BREAK.LINE)
     title_run = paragraph.add_run(title)
     title_run.italic = True

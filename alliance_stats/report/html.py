@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from alliance_stats.core.table import Table
-from alliance_stats.report.labels import REPORT_LABELS, label
+from alliance_stats.report.labels import REPORT_KEYS, label
 from alliance_stats.report.model import Report, ReportFigure, Section
 from alliance_stats.report.tables import TableLayout, slug, table_layout
 from alliance_stats.report.templates import CSS, ENVIRONMENT
@@ -125,7 +125,7 @@ def render_html(report: Report) -> str:
     True
     """
     check_table_languages(report)
-    texts = {key: label(key, report.lang) for key in REPORT_LABELS}
+    texts = {key: label(key, report.lang) for key in REPORT_KEYS}
     return ENVIRONMENT.get_template("report.html").render(
         report=report,
         sections=_section_views(report),

@@ -15,8 +15,7 @@ from docx.text.paragraph import Paragraph
 from alliance_stats.report.docx import render_docx
 from alliance_stats.report.model import Report
 from alliance_stats.report.tables import table_layout
-from tests.report.conftest import small_report
-from tests.report.test_html import scree_figure
+from tests.report.builders import scree_figure, small_report
 
 
 @pytest.fixture(scope="module", params=["fr", "en"])

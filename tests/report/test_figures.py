@@ -24,7 +24,7 @@ from alliance_stats.report.figures import (
     scree_plot,
     term_label,
 )
-from tests.report.conftest import make_instrument, make_likert_responses
+from tests.report.builders import make_instrument, make_likert_responses
 
 EIGEN = pd.DataFrame({"observed": [3.2, 1.6, 1.05, 0.7, 0.5], "simulated": [1.4, 1.25, 1.12, 1.0, 0.9]})
 ESTIMATES = pd.DataFrame({

@@ -5,19 +5,16 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
 from html.parser import HTMLParser
 
 import pandas as pd
 import pytest
 
 from alliance_stats.core.table import Table
-from alliance_stats.report.figures import scree_plot
 from alliance_stats.report.html import render_html
-from alliance_stats.report.model import Report, ReportFigure, Section
+from alliance_stats.report.model import Report, Section
 from alliance_stats.report.tables import table_layout
-from tests.report.conftest import reliability_table, small_report
-from tests.report.test_tables import CellCollector
+from tests.report.builders import PROBE, CellCollector, chromium_dom, reliability_table, scree_figure, small_report
 
 INJECTED = "<script>document.documentElement.setAttribute('data-pwned', '1')</script>"
 
@@ -47,12 +44,6 @@ class Structure(HTMLParser):
             value = attributes.get(name) or ""
             if value and not value.startswith(("#", "data:")):
                 self.external.append(value)
-
-
-def scree_figure(lang: str) -> ReportFigure:
-    data = {"observed": [3.0, 1.2, 0.5], "simulated": [1.3, 1.1, 0.9]}
-    return ReportFigure("scree", scree_plot(data, lang), {"fr": "Analyse parallèle", "en": "Parallel analysis"}[lang],
-                        note="100 simulated data sets.")
 
 
 @pytest.fixture(scope="module")
@@ -128,47 +119,6 @@ def test_duplicate_section_ids_are_refused():
 
 
 # ------------------------------------------------------------------------------ headless Chromium
-
-PROBE = """<script>
-window.__errors = [];
-window.addEventListener('error', function (e) {
-  window.__errors.push(String(e.message || (e.target && (e.target.src || e.target.outerHTML)) || 'error'));
-}, true);
-window.addEventListener('unhandledrejection', function (e) { window.__errors.push('rejection ' + e.reason); });
-(function () {
-  var original = console.error;
-  console.error = function () {
-    window.__errors.push(Array.prototype.join.call(arguments, ' '));
-    original.apply(console, arguments);
-  };
-})();
-window.addEventListener('load', function () {
-  var images = document.images, loaded = 0;
-  for (var i = 0; i < images.length; i++) { if (images[i].complete && images[i].naturalWidth > 0) loaded++; }
-  var tables = document.querySelectorAll('table'), rendered = 0;
-  for (var j = 0; j < tables.length; j++) { if (tables[j].getBoundingClientRect().height > 0) rendered++; }
-  var probe = document.createElement('div');
-  probe.id = '__probe';
-  probe.setAttribute('data-errors', JSON.stringify(window.__errors));
-  probe.setAttribute('data-images', String(images.length));
-  probe.setAttribute('data-images-loaded', String(loaded));
-  probe.setAttribute('data-tables', String(tables.length));
-  probe.setAttribute('data-tables-rendered', String(rendered));
-  document.body.appendChild(probe);
-});
-</script>"""
-
-
-def chromium_dom(html_path, profile) -> str:
-    command = [
-        shutil.which("chromium"), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        f"--user-data-dir={profile}", "--virtual-time-budget=10000", "--dump-dom", html_path.as_uri(),
-    ]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
-    assert done.returncode == 0, done.stderr[-2000:]
-    return done.stdout
-
 
 @pytest.mark.browser
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed (make browser)")

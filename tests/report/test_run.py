@@ -7,8 +7,7 @@ import pandas as pd
 from alliance_stats.report import Report, Section, render_run
 from alliance_stats.report.figures import figure_files
 from alliance_stats.report.tables import table_files
-from tests.report.conftest import models_table, reliability_table, small_report
-from tests.report.test_html import scree_figure
+from tests.report.builders import models_table, reliability_table, scree_figure, small_report
 
 
 def test_run_files_share_the_reports_numbering():

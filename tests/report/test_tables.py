@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-from html.parser import HTMLParser
 
 import numpy as np
 import pandas as pd
@@ -20,7 +19,7 @@ from alliance_stats.report.tables import (
     table_files,
     table_layout,
 )
-from tests.report.conftest import models_table, reliability_table
+from tests.report.builders import CellCollector, models_table, reliability_table
 
 EXPECTED_RELIABILITY = {
     "fr": [["LINK", ",82", ",78", "< ,001", "300", "95,7"],
@@ -30,46 +29,6 @@ EXPECTED_RELIABILITY = {
            ["SYM", ".70", ".65", ".032", "298", "50.0"],
            ["R&D_50%#", "-.03", "-.20", ".500", "12", "0.1"]],
 }
-
-
-class CellCollector(HTMLParser):
-    """Texts of the ``th``/``td`` cells of every table body, table by table."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.tables: list[list[list[str]]] = []
-        self.captions: list[str] = []
-        self._in_body = False
-        self._cell: list[str] | None = None
-        self._in_caption = False
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "table":
-            self.tables.append([])
-        elif tag == "tbody":
-            self._in_body = True
-        elif tag == "tr" and self._in_body:
-            self.tables[-1].append([])
-        elif tag in ("td", "th") and self._in_body:
-            self._cell = []
-        elif tag == "caption":
-            self._in_caption = True
-            self.captions.append("")
-
-    def handle_endtag(self, tag):
-        if tag == "tbody":
-            self._in_body = False
-        elif tag in ("td", "th") and self._cell is not None:
-            self.tables[-1][-1].append("".join(self._cell))
-            self._cell = None
-        elif tag == "caption":
-            self._in_caption = False
-
-    def handle_data(self, data):
-        if self._cell is not None:
-            self._cell.append(data)
-        if self._in_caption:
-            self.captions[-1] += data
 
 
 def test_layout_prints_every_cell_in_apa_style(lang):

@@ -1,4 +1,5 @@
-"""The plan loader: valid plan loads, every mistake is a PlanError naming the file and the line."""
+"""The plan loader (alliance_stats.plan.schema) and the checks against the instrument (plan.checks): a valid
+plan loads, every mistake is a PlanError naming the file and the line."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 from alliance_stats.core.errors import PlanError
 from alliance_stats.plan import load_plan
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PLAN = ROOT / "analyses" / "confirmatory.yaml"
 
 
@@ -72,8 +73,7 @@ def test_yaml_python_tags_are_not_executed(tmp_path):
         load_plan(_write(tmp_path, text))
 
 
-def _checked(tmp_path: Path, extra: str, replace: tuple[str, str] | None = None) -> None:
-    from alliance_stats.instrument import default_instrument
+def _checked(tmp_path: Path, instrument, extra: str, replace: tuple[str, str] | None = None) -> None:
     from alliance_stats.plan import check_plan
 
     text = PLAN.read_text(encoding="utf-8")
@@ -82,7 +82,7 @@ def _checked(tmp_path: Path, extra: str, replace: tuple[str, str] | None = None)
         text = text.replace(replace[0], replace[1])
     path = tmp_path / "plan.yaml"
     path.write_text(text + extra, encoding="utf-8")
-    check_plan(load_plan(path), default_instrument())
+    check_plan(load_plan(path), instrument)
 
 
 @pytest.mark.parametrize(
@@ -99,12 +99,12 @@ def _checked(tmp_path: Path, extra: str, replace: tuple[str, str] | None = None)
         ("", ("mediator: LEARN", "mediator: TRANSF"), "cannot be the mediator of crossed"),
     ],
 )
-def test_plan_checked_against_the_instrument_names_the_line(tmp_path, extra, replace, needle):
+def test_plan_checked_against_the_instrument_names_the_line(tmp_path, instrument, extra, replace, needle):
     with pytest.raises(PlanError) as info:
-        _checked(tmp_path, extra, replace)
+        _checked(tmp_path, instrument, extra, replace)
     assert needle in str(info.value)
     assert info.value.line is not None
 
 
-def test_default_plan_passes_the_instrument_checks(tmp_path):
-    _checked(tmp_path, "")
+def test_default_plan_passes_the_instrument_checks(tmp_path, instrument):
+    _checked(tmp_path, instrument, "")
