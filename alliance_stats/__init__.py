@@ -1,6 +1,6 @@
 """alliance-stats: test a typology of strategic alliances between very small firms in their start-up phase.
 
-Stages, one sub-package each (DESIGN.md section 6): ``instrument`` (the survey), ``data`` (responses in),
+Stages, one sub-package each (docs/design.md section 6): ``instrument`` (the survey), ``data`` (responses in),
 ``measurement`` (scale validation), ``typology`` (the four configurations), ``models`` (crossing the
 start-up phase), ``simulate`` (synthetic alliances and power), ``report`` (tables, figures, rendering).
 ``plan`` chains them; ``cli`` is the command line.

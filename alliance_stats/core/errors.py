@@ -1,4 +1,4 @@
-"""Typed errors and warnings of alliance-stats (DESIGN.md section 7).
+"""Typed errors and warnings of alliance-stats (docs/design.md section 7).
 
 User mistakes (a bad file, an unknown variable, an out-of-range code, a bad plan entry) raise a subclass of
 :class:`AllianceStatsError`. Each error knows *where* the problem is (file, row, column, YAML line, value)

@@ -30,7 +30,7 @@ Errors (the analysis must not run until they are fixed)
                            researcher must decide which; an analysis that silently kept or silently dropped it
                            would be wrong either way. Hence an error, not a warning with automatic exclusion.
 ``no_strategic_criterion`` an alliance for which no partner answered yes to any of ``STRAT_1..STRAT_4``: by
-                           definition not a strategic alliance (DESIGN.md section 2), so out of scope; judged
+                           definition not a strategic alliance (docs/design.md section 2), so out of scope; judged
                            per dyad because a criterion that holds for one firm makes the alliance strategic.
 =========================  ================================================================================
 
@@ -69,7 +69,7 @@ False
 >>> [f.rule for f in result.errors if f.column == "LINK_1"]
 ['out_of_range']
 
-Reference: DESIGN.md sections 2-4 and 7; Sammut (1995) and Jaouen's definitions of TPE, start-up phase and
+Reference: docs/design.md sections 2-4 and 7; Sammut (1995) and Jaouen's definitions of TPE, start-up phase and
 strategic alliance; careless-responding thresholds in :mod:`alliance_stats.data.quality`.
 """
 
@@ -712,7 +712,7 @@ def check_responses(
 
     References
     ----------
-    DESIGN.md sections 2-4 and 7; Sammut (1995) and Jaouen's definitions of TPE, start-up phase and strategic
+    docs/design.md sections 2-4 and 7; Sammut (1995) and Jaouen's definitions of TPE, start-up phase and strategic
     alliance; careless-responding thresholds: Curran (2016), Johnson (2005), Meade & Craig (2012).
 
     Examples

@@ -3,17 +3,17 @@
 * :func:`build_dyads` - one row per alliance: the dyad score of every dyad-level construct (mean of the two
   partners: ``link``, ``symmetry``, ``trust_shared``, ``trust_constrained``, and the lower-case code of any
   other dyad-level construct), each partner's dependence ``dep_a``/``dep_b`` and ``dep_asymmetry`` =
-  |DEP(a) - DEP(b)| (DESIGN.md section 3), plus within-dyad agreement (:mod:`.agreement`).
+  |DEP(a) - DEP(b)| (docs/design.md section 3), plus within-dyad agreement (:mod:`.agreement`).
 * :func:`firms_at_risk` - one row per firm in its start-up phase when the alliance began
   (``STARTUP_AT_ALLIANCE == 1``): its facts and scores, ``crossed``, the controls (``firm_age`` =
   ALLIANCE_START_YEAR - FOUNDING_YEAR, ``EMPLOYEES``, ``FOUNDER_EXPERIENCE``) and its dyad's predictors,
-  with ``dyad_id`` as the cluster (DESIGN.md section 4).
+  with ``dyad_id`` as the cluster (docs/design.md section 4).
 
 A dyad whose partner is missing (not yet answered, or excluded as a careless respondent) keeps the one
 partner's scores as its dyad scores; ``n_partners`` says so and ``dep_asymmetry`` is then missing.
 
 Reference: Kenny, Kashy and Cook (2006), Dyadic data analysis (dyad layout; consensus constructs averaged
-after agreement is shown); DESIGN.md sections 3-4.
+after agreement is shown); docs/design.md sections 3-4.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def dyad_column(code: str) -> str:
 
     References
     ----------
-    DESIGN.md section 3 (dyad scores).
+    docs/design.md section 3 (dyad scores).
 
     Examples
     --------
@@ -132,7 +132,7 @@ def build_dyads(scores: pd.DataFrame, instrument: Instrument, responses: pd.Data
 
     References
     ----------
-    DESIGN.md section 3 (dyad scores, ``dep_asymmetry``); Kenny, Kashy and Cook (2006).
+    docs/design.md section 3 (dyad scores, ``dep_asymmetry``); Kenny, Kashy and Cook (2006).
 
     Examples
     --------
@@ -237,7 +237,7 @@ def firms_at_risk(scores: pd.DataFrame, dyads: Dyads, definition: Any = None) ->
 
     References
     ----------
-    DESIGN.md sections 3-4; Sammut (1995).
+    docs/design.md sections 3-4; Sammut (1995).
 
     Examples
     --------

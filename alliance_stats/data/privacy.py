@@ -1,4 +1,4 @@
-"""Personal data: salted pseudonyms for identifier variables (DESIGN.md section 7).
+"""Personal data: salted pseudonyms for identifier variables (docs/design.md section 7).
 
 The instrument marks the variables that hold personal data (``personal: true``: firm name, respondent name,
 e-mail). :func:`read_responses <alliance_stats.data.readers.read_responses>` replaces every value of those
@@ -28,7 +28,7 @@ Example
 >>> ps[0] == ps[2], ps[0].startswith("ps_"), len(ps[0]), pd.isna(ps[1])
 (True, True, 19, True)
 
-Reference: RFC 2104 (HMAC); EU GDPR art. 4(5) (pseudonymisation); DESIGN.md section 7.
+Reference: RFC 2104 (HMAC); EU GDPR art. 4(5) (pseudonymisation); docs/design.md section 7.
 """
 
 from __future__ import annotations
@@ -143,7 +143,7 @@ def pseudonymise(values: pd.Series, salt: str | bytes | None = None) -> pd.Serie
 
     References
     ----------
-    RFC 2104 (HMAC); EU GDPR art. 4(5) (pseudonymisation); DESIGN.md section 7.
+    RFC 2104 (HMAC); EU GDPR art. 4(5) (pseudonymisation); docs/design.md section 7.
 
     Examples
     --------

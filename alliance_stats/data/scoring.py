@@ -7,9 +7,9 @@
   set to NaN and reverse-keyed items reversed; an answer outside the scale is a :class:`DataError`.
 * :func:`score_responses` - one row per respondent: identifiers, firm facts and one score per construct,
   the mean of the answered items when at least ``min_share`` of the construct's items are answered.
-* :func:`crossed_outcome` - ``crossed`` per firm from a :class:`CrossedDefinition` (DESIGN.md section 3).
+* :func:`crossed_outcome` - ``crossed`` per firm from a :class:`CrossedDefinition` (docs/design.md section 3).
 
-Reference: DESIGN.md sections 3-4; Sammut (1995) for the end of the start-up phase (strategic awareness,
+Reference: docs/design.md sections 3-4; Sammut (1995) for the end of the start-up phase (strategic awareness,
 organisational transfer, break-even).
 """
 
@@ -85,7 +85,7 @@ def as_crossed_definition(definition: Any) -> CrossedDefinition:
 
     References
     ----------
-    Sammut (1995) for the end of the start-up phase; DESIGN.md section 3.
+    Sammut (1995) for the end of the start-up phase; docs/design.md section 3.
 
     Examples
     --------
@@ -142,7 +142,7 @@ def reverse_items(df: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
 
     References
     ----------
-    DESIGN.md section 3 (reverse-keyed items scored ``(min + max) - x``).
+    docs/design.md section 3 (reverse-keyed items scored ``(min + max) - x``).
 
     Examples
     --------
@@ -262,7 +262,7 @@ def clean_items(df: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
 
     References
     ----------
-    DESIGN.md section 3 (declared missing codes are missing answers).
+    docs/design.md section 3 (declared missing codes are missing answers).
 
     Examples
     --------
@@ -353,7 +353,7 @@ def score_responses(df: pd.DataFrame, instrument: Instrument, min_share: float =
 
     References
     ----------
-    DESIGN.md section 3 (scores are item means on the 1-7 scale).
+    docs/design.md section 3 (scores are item means on the 1-7 scale).
 
     Examples
     --------
@@ -422,7 +422,7 @@ def crossed_outcome(scores: pd.DataFrame, definition: Any = None) -> pd.Series:
 
     References
     ----------
-    Sammut (1995); DESIGN.md section 3.
+    Sammut (1995); docs/design.md section 3.
 
     Examples
     --------

@@ -271,7 +271,7 @@ def codebook_records(instrument: Instrument) -> list[dict[str, Any]]:
 
     References
     ----------
-    DESIGN.md section 3 (the codebook); XLSForm specification (https://xlsform.org).
+    docs/design.md section 3 (the codebook); XLSForm specification (https://xlsform.org).
 
     Examples
     --------
@@ -334,7 +334,7 @@ def codebook(instrument: Instrument) -> pd.DataFrame:
 
     References
     ----------
-    DESIGN.md section 3 (the codebook); XLSForm specification (https://xlsform.org).
+    docs/design.md section 3 (the codebook); XLSForm specification (https://xlsform.org).
 
     Examples
     --------

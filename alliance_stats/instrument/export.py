@@ -141,7 +141,7 @@ def neutralise_cell(text: str) -> str:
 
     References
     ----------
-    OWASP, "CSV Injection" (https://owasp.org/www-community/attacks/CSV_Injection); DESIGN.md section 7.
+    OWASP, "CSV Injection" (https://owasp.org/www-community/attacks/CSV_Injection); docs/design.md section 7.
 
     Examples
     --------
@@ -171,7 +171,7 @@ def restore_cell(text: str) -> str:
 
     References
     ----------
-    OWASP, "CSV Injection"; DESIGN.md section 7.
+    OWASP, "CSV Injection"; docs/design.md section 7.
 
     Examples
     --------
@@ -829,7 +829,7 @@ def read_codebook(payload: bytes, fmt: str) -> list[dict[str, Any]]:
 
     References
     ----------
-    DESIGN.md section 3 (the codebook); the ``codebook-json`` export of :func:`export_instrument`.
+    docs/design.md section 3 (the codebook); the ``codebook-json`` export of :func:`export_instrument`.
 
     Examples
     --------

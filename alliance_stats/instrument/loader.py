@@ -27,7 +27,7 @@ Example
 >>> len(inst.items("LINK")) >= inst.constructs["LINK"].min_items
 True
 
-Reference: PyYAML 6 ``SafeLoader``; DESIGN.md sections 3 and 7.
+Reference: PyYAML 6 ``SafeLoader``; docs/design.md sections 3 and 7.
 """
 
 from __future__ import annotations
@@ -281,7 +281,7 @@ def parse_instrument(text: str, file: str = "<string>") -> Instrument:
 
     References
     ----------
-    PyYAML 6 ``SafeLoader``; DESIGN.md sections 3 and 7.
+    PyYAML 6 ``SafeLoader``; docs/design.md sections 3 and 7.
 
     Examples
     --------
@@ -602,7 +602,7 @@ def load_instrument(path: str | Path) -> Instrument:
 
     References
     ----------
-    PyYAML 6 ``SafeLoader``; DESIGN.md sections 3 and 7.
+    PyYAML 6 ``SafeLoader``; docs/design.md sections 3 and 7.
 
     Examples
     --------
@@ -642,7 +642,7 @@ def default_instrument() -> Instrument:
 
     References
     ----------
-    DESIGN.md section 6 (the default instrument ships as package data).
+    docs/design.md section 6 (the default instrument ships as package data).
 
     Examples
     --------

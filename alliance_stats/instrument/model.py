@@ -1,6 +1,6 @@
 """The survey instrument as a typed object (pydantic).
 
-An :class:`Instrument` holds the response scales, the choice lists, the constructs of DESIGN.md section 3,
+An :class:`Instrument` holds the response scales, the choice lists, the constructs of docs/design.md section 3,
 the questionnaire sections and every variable in questionnaire order. It is built by
 :func:`alliance_stats.instrument.loader.load_instrument` from a YAML file; the loader checks the
 cross-references (constructs, scales, choice lists, skip conditions) and reports every problem with the
@@ -20,7 +20,7 @@ Example
 >>> [v.name for v in inst.items("SYM")][:2]
 ['SYM_1', 'SYM_2']
 
-Reference: DESIGN.md sections 3 and 7; XLSForm specification (https://xlsform.org); LimeSurvey
+Reference: docs/design.md sections 3 and 7; XLSForm specification (https://xlsform.org); LimeSurvey
 tab-separated survey structure (LimeSurvey manual, "Tab Separated Value survey structure").
 """
 
@@ -138,7 +138,7 @@ class Choice(_Model):
 
 
 class Construct(_Model):
-    """A measured construct (DESIGN.md section 3)."""
+    """A measured construct (docs/design.md section 3)."""
 
     code: str = Field(pattern=r"^[A-Z][A-Z0-9]*$")
     label: Text

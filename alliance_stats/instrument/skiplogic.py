@@ -87,7 +87,7 @@ def is_numeric_variable(var: Any, instrument: Instrument | None) -> bool:
 
     References
     ----------
-    DESIGN.md section 3 (variable types); XLSForm specification, ``select_one`` with numeric codes.
+    docs/design.md section 3 (variable types); XLSForm specification, ``select_one`` with numeric codes.
 
     Examples
     --------

@@ -1,6 +1,6 @@
 """Design matrices built from declared column names only.
 
-No formula strings are accepted (DESIGN.md section 7: nothing from a plan is handed to patsy/formulaic).
+No formula strings are accepted (docs/design.md section 7: nothing from a plan is handed to patsy/formulaic).
 A model is declared by an outcome column, a list of predictor columns, the categorical predictors with their
 reference level, the continuous predictors to standardise and interactions as pairs of predictors.
 
@@ -34,10 +34,10 @@ __all__ = ["Design", "FactorCoding", "build_design", "level_text", "CONFIGURATIO
 
 INTERCEPT = "(Intercept)"
 
-# The four configurations (DESIGN.md section 2); the typology module owns the labels.
+# The four configurations (docs/design.md section 2); the typology module owns the labels.
 CONFIGURATION_LEVELS: tuple[str, ...] = ("entraide", "parrainage", "survie", "contre_nature")
 
-# `crossed` is derived from AWARE and TRANSF (DESIGN.md section 3): they cannot explain it.
+# `crossed` is derived from AWARE and TRANSF (docs/design.md section 3): they cannot explain it.
 _OUTCOME_COMPONENTS: dict[str, tuple[str, ...]] = {"crossed": ("AWARE", "TRANSF")}
 
 

@@ -50,7 +50,7 @@ def check_plan(plan: Plan, instrument: Any) -> None:
 def _check_model(plan: Plan, key: str, model: ModelSpec, names: _Names) -> None:
     if model.outcome != "crossed":
         raise plan.error(f"model {key}: the outcome must be 'crossed'", "models", key, "outcome",
-                         value=model.outcome, fix="the crossing models explain crossed (DESIGN.md section 3)")
+                         value=model.outcome, fix="the crossing models explain crossed (docs/design.md section 3)")
     for predictor in model.predictors:
         if predictor not in names.known:
             raise plan.error(f"model {key}: unknown predictor '{predictor}'", "models", key, "predictors",

@@ -106,10 +106,6 @@ class RunContext:
         self.seeds = {name: int(seeds[i]) for i, name in
                       enumerate(["alpha", "parallel", "cluster", "mediation", "efa", "spare1", "spare2", "spare3"])}
 
-    def t(self, fr: str, en: str) -> str:
-        """Deprecated inside the package: text goes in ``core/catalogue``; use :meth:`tr`."""
-        return fr if self.lang == "fr" else en
-
     def tr(self, key: str, **fields: Any) -> str:
         """Catalogue text of ``key`` in the run's language, ``str.format``-ed with ``fields`` when given."""
         from alliance_stats.core.i18n import tr

@@ -22,7 +22,7 @@ def _default_exclusions() -> ExclusionRules:
 
 
 class OutcomeSpec(Strict):
-    """How ``crossed`` is derived per firm (DESIGN.md section 3)."""
+    """How ``crossed`` is derived per firm (docs/design.md section 3)."""
 
     kind: Literal["sammut", "breakeven"] = "sammut"
     aware_cut: float = 5.0

@@ -49,10 +49,6 @@ def default_plan_path() -> Path:
 
 def packaged_instrument_path() -> Path:
     """The default instrument shipped with the package (``alliance_stats/instrument/data/``)."""
-    packaged = Path(str(files("alliance_stats.instrument"))) / "data" / "alliance_startup.yaml"
-    if packaged.is_file():
-        return packaged
-    # Before the instrument moved into the package (issue 12): the loader's own default.
     from alliance_stats.instrument.loader import DEFAULT_INSTRUMENT_PATH
 
     return Path(DEFAULT_INSTRUMENT_PATH)
