@@ -11,6 +11,7 @@ The repository's files are never changed: the package, the tests, ``analyses/``,
 there with that folder first on ``PYTHONPATH`` (a check confirms the mutated copy is the one imported). The
 unmutated copy is run first: a test that fails without a bug proves nothing. A mutant is *killed* when at least
 one of its tests fails; the table lists the tests that failed. Exit status 1 when a mutant survives.
+About 7 minutes on 2 cores (the two runner mutants run a whole plan each); ``--existing`` adds about 15.
 
 Not collected by pytest (the file name does not start with ``test_``).
 """
