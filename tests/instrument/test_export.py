@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from pyxform.xls2xform import convert
 
 from alliance_stats.core.errors import InstrumentError
-from alliance_stats.instrument import Instrument, default_instrument, parse_instrument
+from alliance_stats.instrument import Instrument, parse_instrument
 from alliance_stats.instrument.codebook import CODEBOOK_COLUMNS, codebook, codebook_records, limesurvey_layout
 from alliance_stats.instrument.export import (
     EXPORT_FORMATS,
@@ -268,7 +268,6 @@ def test_layout_maps_every_variable(instrument):
         assert layout.column(var)
 
 
-_BASE = default_instrument()
 _LABEL_TEXT = st.text(
     alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1, max_size=25
 ).filter(lambda s: s.strip())
@@ -276,9 +275,9 @@ _LABEL_TEXT = st.text(
 
 @settings(max_examples=25, deadline=None)
 @given(data=st.data())
-def test_codebook_round_trip_preserves_every_variable(data):
+def test_codebook_round_trip_preserves_every_variable(instrument, data):
     """export -> codebook (JSON and CSV) -> read back gives the same entry for every variable."""
-    variant = _BASE.model_copy(deep=True)
+    variant = instrument.model_copy(deep=True)
     names = variant.variable_names()
     chosen = data.draw(st.lists(st.sampled_from(names), min_size=1, max_size=8, unique=True))
     for name in chosen:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import warnings
 
 import numpy as np
@@ -80,11 +79,10 @@ def test_three_clusters_are_never_supported(seed: int) -> None:
     assert not check.checks["centroids"].any()
 
 
-def test_default_settings_on_300_dyads_are_fast() -> None:
-    dyads = four_blobs(300, seed=5)
-    start = time.perf_counter()
-    check = cluster_check(dyads)
-    elapsed = time.perf_counter() - start
+@pytest.mark.slow
+def test_default_settings_on_300_dyads() -> None:
+    # its time (target < 20 s on one free core) is checked by benchmarks/timing_budgets.py, not here
+    check = cluster_check(four_blobs(300, seed=5))
     settings_used = check.settings
     assert (settings_used["n_boot"], settings_used["n_perm"], settings_used["kmeans_n_init"]) == (200, 999, 50)
     assert check.boot_jaccard["kmeans"].shape == (200, 4)
@@ -92,8 +90,6 @@ def test_default_settings_on_300_dyads_are_fast() -> None:
     assert check.gmm_bic.notna().all().all()
     assert list(check.gmm_bic.index) == list(range(1, 9))
     assert check.verdict == "supported"
-    # target: < 20 s on one free core; the bound leaves room for a shared test machine
-    assert elapsed < 60, f"cluster_check took {elapsed:.1f} s"
 
 
 def test_same_seed_same_result_and_input_untouched() -> None:
