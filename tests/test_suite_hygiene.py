@@ -76,6 +76,7 @@ print(json.dumps(failures))
 """
 
 
+@pytest.mark.slow
 def test_no_simulation_or_instrument_loading_at_import() -> None:
     result = subprocess.run(
         [sys.executable, "-c", _PROBE, json.dumps(MODULES)],

@@ -111,6 +111,7 @@ def test_planted_name_appears_in_no_output(instrument: Instrument, tmp_path, fmt
     assert frame.loc[5, "RESP_NAME"].startswith("ps_")
 
 
+@pytest.mark.slow
 def test_cli_outputs_hold_no_personal_data(instrument: Instrument, tmp_path):
     path = write(instrument, planted(instrument), "csv", tmp_path)
     for extra in ([], ["--json"]):

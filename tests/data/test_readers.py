@@ -383,6 +383,7 @@ def test_property_csv_round_trip(instrument: Instrument, tmp_path_factory, frame
     pd.testing.assert_frame_equal(read_unchanged(instrument, path), expected(instrument, frame))
 
 
+@pytest.mark.slow
 @_PROPERTY
 @given(frame=raw_frames())
 def test_property_xlsx_round_trip(instrument: Instrument, tmp_path_factory, frame):
@@ -391,6 +392,7 @@ def test_property_xlsx_round_trip(instrument: Instrument, tmp_path_factory, fram
     pd.testing.assert_frame_equal(read_unchanged(instrument, path), expected(instrument, frame))
 
 
+@pytest.mark.slow
 @_PROPERTY
 @given(frame=raw_frames())
 def test_property_sav_round_trip(instrument: Instrument, tmp_path_factory, frame):
@@ -399,6 +401,7 @@ def test_property_sav_round_trip(instrument: Instrument, tmp_path_factory, frame
     pd.testing.assert_frame_equal(read_unchanged(instrument, path), expected(instrument, frame))
 
 
+@pytest.mark.slow
 @_PROPERTY
 @given(frame=raw_frames())
 def test_property_dta_round_trip(instrument: Instrument, tmp_path_factory, frame):
@@ -407,6 +410,7 @@ def test_property_dta_round_trip(instrument: Instrument, tmp_path_factory, frame
     pd.testing.assert_frame_equal(read_unchanged(instrument, path), expected(instrument, frame))
 
 
+@pytest.mark.slow
 @_PROPERTY
 @given(frame=raw_frames(), values=st.sampled_from(["codes", "labels"]))
 def test_property_kobo_round_trip(instrument: Instrument, tmp_path_factory, frame, values):

@@ -125,6 +125,7 @@ def test_neutralise_cell_examples():
     assert neutralise_cell("'=x") == "''=x"
 
 
+@pytest.mark.slow
 @given(st.text(max_size=30))
 def test_neutralise_restore_round_trip(text):
     safe = neutralise_cell(text)

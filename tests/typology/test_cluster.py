@@ -37,6 +37,7 @@ def run(frame: pd.DataFrame, **options) -> ClusterCheck:
 # ------------------------------------------------------------------------------------------ known truth
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2])
 def test_well_separated_configurations_are_supported(seed: int) -> None:
     dyads = four_blobs(200, seed=seed)
@@ -59,6 +60,7 @@ def test_well_separated_configurations_are_supported(seed: int) -> None:
     assert check.n_used == 200 and check.n_dropped == 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_a_unimodal_cloud_is_never_supported(seed: int) -> None:
     check = run(unimodal_cloud(200, seed=seed), seed=seed)
@@ -70,6 +72,7 @@ def test_a_unimodal_cloud_is_never_supported(seed: int) -> None:
     assert unstable == any("not stable under resampling" in message for message in check.warnings)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_three_clusters_are_never_supported(seed: int) -> None:
     check = run(three_blobs(200, seed=seed), seed=seed)
@@ -92,6 +95,7 @@ def test_default_settings_on_300_dyads() -> None:
     assert check.verdict == "supported"
 
 
+@pytest.mark.slow
 def test_same_seed_same_result_and_input_untouched() -> None:
     dyads = four_blobs(80, spread=0.9, seed=4)
     before = dyads.copy()
@@ -109,6 +113,7 @@ def test_same_seed_same_result_and_input_untouched() -> None:
     np.testing.assert_array_equal(third.boot_jaccard["kmeans"], fourth.boot_jaccard["kmeans"])
 
 
+@pytest.mark.slow
 def test_theory_given_as_a_column_and_without_theory() -> None:
     dyads = four_blobs(120, seed=6).assign(trust=lambda d: d["link"] * 0.5 + 1)
     given_column = run(dyads, theory="truth", seed=1)
@@ -207,6 +212,7 @@ def test_k_range_is_trimmed_for_small_samples() -> None:
 # ------------------------------------------------------------------------------------------ the tables
 
 
+@pytest.mark.slow
 def test_report_tables_in_both_languages() -> None:
     check = run(four_blobs(100, seed=8), seed=8)
     for lang in ("fr", "en"):
