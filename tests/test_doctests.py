@@ -16,8 +16,11 @@ MODULES = sorted(
     if not name.endswith("__main__")
 )
 
+#: Modules whose examples take more than about 5 s (a whole cluster_check): left out of `make test-fast`.
+SLOW = {"alliance_stats.typology.cluster.api"}
 
-@pytest.mark.parametrize("name", MODULES)
+
+@pytest.mark.parametrize("name", [pytest.param(m, marks=pytest.mark.slow) if m in SLOW else m for m in MODULES])
 def test_docstring_examples(name):
     module = importlib.import_module(name)
     with warnings.catch_warnings():

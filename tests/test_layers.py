@@ -9,6 +9,7 @@ imports inside functions and under ``TYPE_CHECKING`` (a lazy import is still a d
 from __future__ import annotations
 
 import ast
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -64,6 +65,7 @@ def _imports(path: Path) -> set[str]:
     return found
 
 
+@cache
 def _path_of(module: str) -> Path | None:
     base = PACKAGE.parent.joinpath(*module.split("."))
     for candidate in (base.with_suffix(".py"), base / "__init__.py"):
@@ -87,11 +89,16 @@ def _lazy_targets(path: Path) -> set[str]:
     return targets if path.name == "__init__.py" else set()
 
 
+@cache
+def _read_graph() -> dict[str, frozenset[str]]:
+    """The import graph, read once per test session (the sources do not change while the tests run)."""
+    return {_module_name(path): frozenset(_imports(path) | _lazy_targets(path))
+            for path in sorted(PACKAGE.rglob("*.py"))}
+
+
 def _graph() -> dict[str, set[str]]:
-    graph: dict[str, set[str]] = {}
-    for path in sorted(PACKAGE.rglob("*.py")):
-        graph[_module_name(path)] = _imports(path) | _lazy_targets(path)
-    return graph
+    """module -> the package's modules it imports: a fresh copy of the cached graph for each test."""
+    return {module: set(deps) for module, deps in _read_graph().items()}
 
 
 def test_every_top_level_module_has_a_layer() -> None:

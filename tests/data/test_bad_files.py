@@ -15,11 +15,10 @@ import pytest
 
 from alliance_stats.core.errors import ReadError
 from alliance_stats.data import RULES, check_responses, read_responses
-from alliance_stats.instrument import default_instrument
+from alliance_stats.instrument import Instrument
 
 BAD = Path(__file__).resolve().parent / "bad"
 ROOT = Path(__file__).resolve().parents[2]
-INST = default_instrument()
 
 
 def _load_maker():
@@ -51,13 +50,13 @@ def test_text_files_are_reproducible_from_the_script():
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.file)
-def test_bad_file(case):
+def test_bad_file(instrument: Instrument, case):
     path = BAD / case.file
     before = sha(path)
     try:
         if case.expect == "read_error":
             with pytest.raises(ReadError) as info:
-                read_responses(path, INST, salt="s")
+                read_responses(path, instrument, salt="s")
             err = info.value
             assert type(err) is ReadError
             assert err.file == str(path) and str(path) in str(err)
@@ -69,8 +68,8 @@ def test_bad_file(case):
             if case.value is not None:
                 assert str(err.value) == str(case.value) and str(case.value) in str(err)
             return
-        frame = read_responses(path, INST, salt="s")
-        result = check_responses(frame, INST, file=case.file)
+        frame = read_responses(path, instrument, salt="s")
+        result = check_responses(frame, instrument, file=case.file)
         if case.expect == "ok":
             assert result.ok, result.summary()
             assert not [f for f in result.warning_findings if not f.rule.startswith("careless")], result.summary()
@@ -99,14 +98,14 @@ def test_bad_file(case):
         assert sha(path) == before, f"{case.file} was modified"
 
 
-def test_ok_files_read_the_same_answers_as_the_plain_file(tmp_path):
+def test_ok_files_read_the_same_answers_as_the_plain_file(instrument: Instrument, tmp_path):
     """The French Excel export, the decimal-comma file, the UTF-16 file and the Kobo export give the frame of
     the plain CSV."""
     plain_path = tmp_path / "plain.csv"
     MAKER.base_frame().to_csv(plain_path, index=False)
-    reference = read_responses(plain_path, INST, salt="s")
+    reference = read_responses(plain_path, instrument, salt="s")
     for case in (c for c in CASES if c.expect == "ok"):
-        got = read_responses(BAD / case.file, INST, salt="s")
+        got = read_responses(BAD / case.file, instrument, salt="s")
         pd.testing.assert_frame_equal(got, reference, obj=case.file)
 
 

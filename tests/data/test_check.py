@@ -11,15 +11,13 @@ import pytest
 from alliance_stats.core.errors import DataError
 from alliance_stats.core.i18n import tr
 from alliance_stats.data import RULES, DataCheck, ExclusionRules, Finding, check_responses
-from alliance_stats.instrument import default_instrument
+from alliance_stats.instrument import Instrument
 from tests.data.builders import valid_responses
-
-INST = default_instrument()
 
 
 @pytest.fixture()
-def frame() -> pd.DataFrame:
-    return valid_responses(INST, n_dyads=30, seed=9)
+def frame(instrument: Instrument) -> pd.DataFrame:
+    return valid_responses(instrument, n_dyads=30, seed=9)
 
 
 def findings(result: DataCheck, rule: str) -> list[Finding]:
@@ -40,9 +38,9 @@ def set_cell(frame: pd.DataFrame, row: int, column: str, value) -> pd.DataFrame:
     return out
 
 
-def test_valid_frame_passes_and_is_not_modified(frame):
+def test_valid_frame_passes_and_is_not_modified(instrument: Instrument, frame):
     before = frame.copy(deep=True)
-    result = check_responses(frame, INST)
+    result = check_responses(frame, instrument)
     pd.testing.assert_frame_equal(frame, before)
     assert result.ok and result.errors == () and result.warning_findings == () and result.warnings == ()
     assert (result.n_rows, result.n_columns) == (60, 80)
@@ -74,8 +72,8 @@ def test_every_rule_has_a_severity_and_two_languages():
         ("EMPLOYEES", 11.0, "not_tpe", "at most 10"),
     ],
 )
-def test_value_rules(frame, column, value, rule, in_message):
-    result = check_responses(set_cell(frame, 7, column, value), INST)
+def test_value_rules(instrument: Instrument, frame, column, value, rule, in_message):
+    result = check_responses(set_cell(frame, 7, column, value), instrument)
     finding = only(result, rule)
     assert (finding.row, finding.resp_id, finding.column) == (7, "R0007", column)
     expected = value if isinstance(value, str) else (int(value) if float(value).is_integer() else value)
@@ -84,9 +82,9 @@ def test_value_rules(frame, column, value, rule, in_message):
     assert not result.ok and finding.severity == "error"
 
 
-def test_declared_missing_is_a_counted_warning(frame):
+def test_declared_missing_is_a_counted_warning(instrument: Instrument, frame):
     edited = set_cell(set_cell(frame, 3, "SYM_2", 99.0), 9, "TRC_4", 99.0)
-    result = check_responses(edited, INST)
+    result = check_responses(edited, instrument)
     assert result.ok
     found = findings(result, "declared_missing")
     assert [(f.row, f.column, f.value) for f in found] == [(3, "SYM_2", 99), (9, "TRC_4", 99)]
@@ -94,10 +92,10 @@ def test_declared_missing_is_a_counted_warning(frame):
     assert result.counts() == {"declared_missing": 2}
 
 
-def test_columns_unknown_missing_and_optional(frame):
+def test_columns_unknown_missing_and_optional(instrument: Instrument, frame):
     edited = frame.rename(columns={"TRS_4": "TRS_04"}).drop(columns=["dyad_id", "BREAKEVEN_YEAR", "RESP_EMAIL"])
     edited.attrs["unknown_columns"] = ["Remarques"]
-    result = check_responses(edited, INST)
+    result = check_responses(edited, instrument)
     unknown = findings(result, "unknown_column")
     assert {f.column for f in unknown} == {"TRS_04", "Remarques"}
     assert "did you mean TRS_4?" in next(f.message for f in unknown if f.column == "TRS_04")
@@ -106,7 +104,7 @@ def test_columns_unknown_missing_and_optional(frame):
     assert all(f.row is None for f in unknown)  # a column-level finding has no row
 
 
-def test_keys_duplicates_roles_and_dyads(frame):
+def test_keys_duplicates_roles_and_dyads(instrument: Instrument, frame):
     edited = frame.copy()
     edited.loc[4, "resp_id"] = "R0002"  # duplicate id (rows 2 and 5)
     edited.loc[9, "role"] = "A"  # not a or b (case matters in a canonical frame)
@@ -114,7 +112,7 @@ def test_keys_duplicates_roles_and_dyads(frame):
     edited.loc[20, "dyad_id"] = np.nan  # empty key; D011 then has one respondent
     extra = frame.iloc[[30]].assign(resp_id="R0061", role="b")  # a third respondent in D016
     edited = pd.concat([edited, extra], ignore_index=True)
-    result = check_responses(edited, INST)
+    result = check_responses(edited, instrument)
     dup = findings(result, "duplicate_id")
     assert [(f.row, f.value) for f in dup] == [(2, "R0002"), (5, "R0002")] and "rows 2, 5" in dup[0].message
     assert [(f.row, f.value) for f in findings(result, "invalid_role")] == [(10, "A")]
@@ -126,7 +124,7 @@ def test_keys_duplicates_roles_and_dyads(frame):
                                                            if f.row == 61)
 
 
-def test_dates(frame):
+def test_dates(instrument: Instrument, frame):
     edited = frame.copy()
     edited.loc[[0, 2, 6], ["BREAKEVEN", "BREAKEVEN_YEAR"]] = [0.0, np.nan]
     edited.loc[0:3, "ALLIANCE_START_YEAR"] = 2020.0
@@ -136,7 +134,7 @@ def test_dates(frame):
     edited.loc[5, "FOUNDING_YEAR"] = 2010.0
     edited.loc[[4, 5], "ALLIANCE_START_YEAR"] = 2016.0  # alliance before row 5's founding
     edited.loc[6, "FIRST_ORDER_YEAR"] = 2999.0
-    result = check_responses(edited, INST)
+    result = check_responses(edited, instrument)
     order = findings(result, "date_order")
     assert [(f.row, f.column, f.value) for f in order] == [(1, "FIRST_ORDER_YEAR", 2013),
                                                            (3, "BREAKEVEN_YEAR", 2010)]
@@ -145,7 +143,7 @@ def test_dates(frame):
     assert (only(result, "future_year").row, only(result, "future_year").value) == (7, 2999)
 
 
-def test_strategic_criterion_is_judged_per_dyad(frame):
+def test_strategic_criterion_is_judged_per_dyad(instrument: Instrument, frame):
     edited = frame.copy()
     strat = [f"STRAT_{k}" for k in range(1, 5)]
     edited.loc[0, strat] = 0.0  # D001: partner a says none, partner b has some -> strategic
@@ -153,73 +151,73 @@ def test_strategic_criterion_is_judged_per_dyad(frame):
     edited.loc[[2, 3], strat] = 0.0  # D002: nobody -> error on both rows
     edited.loc[[4, 5], strat] = 0.0  # D003: nobody, but one answer missing -> not judged
     edited.loc[5, "STRAT_3"] = np.nan
-    result = check_responses(edited, INST)
+    result = check_responses(edited, instrument)
     assert [f.row for f in findings(result, "no_strategic_criterion")] == [3, 4]
 
 
-def test_no_startup_firm_warning(frame):
+def test_no_startup_firm_warning(instrument: Instrument, frame):
     edited = frame.copy()
     edited.loc[[6, 7], "STARTUP_AT_ALLIANCE"] = 0.0
-    result = check_responses(edited, INST)
+    result = check_responses(edited, instrument)
     assert result.ok
     assert [f.row for f in findings(result, "no_startup_firm")] == [7, 8]
 
 
-def test_partner_disagreement_tolerates_one_year(frame):
+def test_partner_disagreement_tolerates_one_year(instrument: Instrument, frame):
     edited = frame.copy()
     edited.loc[1, "ALLIANCE_START_YEAR"] = edited.loc[0, "ALLIANCE_START_YEAR"] + 1  # D001: 1 year -> fine
     edited.loc[3, "ALLIANCE_START_YEAR"] = edited.loc[2, "ALLIANCE_START_YEAR"] + 2  # D002: 2 years -> warning
     edited.loc[5, "JOINT_BIDS"] = 1 - edited.loc[4, "JOINT_BIDS"]
-    result = check_responses(edited, INST)
+    result = check_responses(edited, instrument)
     found = {(f.row, f.column) for f in findings(result, "partner_disagreement")}
     assert found == {(3, "ALLIANCE_START_YEAR"), (4, "ALLIANCE_START_YEAR"), (5, "JOINT_BIDS"), (6, "JOINT_BIDS")}
 
 
-def test_skip_logic_and_missing_required_answers(frame):
+def test_skip_logic_and_missing_required_answers(instrument: Instrument, frame):
     edited = frame.copy()
     edited.loc[0, ["BREAKEVEN", "BREAKEVEN_YEAR"]] = [0.0, 2019.0]  # answered although skipped
     edited.loc[1, "SECTOR"] = np.nan  # required, asked -> missing answer
     edited.loc[2, "EMPLOYEES"] = 14.0  # screened out: later required answers are not expected
     edited.loc[2, ["SECTOR", "CONTRACT"]] = np.nan
-    result = check_responses(edited, INST)
+    result = check_responses(edited, instrument)
     assert [(f.row, f.column) for f in findings(result, "skip_logic")] == [(1, "BREAKEVEN_YEAR")]
     assert [(f.row, f.column) for f in findings(result, "missing_answer")] == [(2, "SECTOR")]
     assert only(result, "not_tpe").row == 3
 
 
-def test_missing_shares(frame):
-    items = [v.name for v in INST.likert_items()]
+def test_missing_shares(instrument: Instrument, frame):
+    items = [v.name for v in instrument.likert_items()]
     edited = frame.copy()
     edited.loc[0, items[:20]] = np.nan  # 20 / 53 = 38 % > 20 %
     edited.loc[1:15, "AWARE_2"] = np.nan  # 15 / 60 = 25 % > 20 %
-    result = check_responses(edited, INST)
+    result = check_responses(edited, instrument)
     person = only(result, "respondent_missing_share")
     assert (person.row, person.value) == (1, round(20 / 53, 3))
     item = only(result, "item_missing_share")
     assert (item.row, item.column, item.value) == (None, "AWARE_2", 0.25)
-    stricter = check_responses(edited, INST, max_missing_share=0.5)
+    stricter = check_responses(edited, instrument, max_missing_share=0.5)
     assert not findings(stricter, "respondent_missing_share") and not findings(stricter, "item_missing_share")
 
 
-def test_careless_warnings_with_custom_rules(frame):
-    items = [v.name for v in INST.likert_items()]
+def test_careless_warnings_with_custom_rules(instrument: Instrument, frame):
+    items = [v.name for v in instrument.likert_items()]
     edited = frame.copy()
     edited.loc[2, items] = 6.0
     edited.loc[5, "ATTN_1"] = 7.0
-    result = check_responses(edited, INST)
+    result = check_responses(edited, instrument)
     assert result.ok
     assert (only(result, "careless_longstring").row, only(result, "careless_longstring").value) == (3, 53)
     attention = only(result, "attention_failed")
     assert (attention.row, attention.column, attention.value) == (6, "ATTN_1", 7)
     assert result.careless is not None and result.careless.loc["R0003", "longstring"] == 53
-    custom = check_responses(edited, INST, careless_rules=ExclusionRules(min_irv=0.5))
+    custom = check_responses(edited, instrument, careless_rules=ExclusionRules(min_irv=0.5))
     assert [f.row for f in findings(custom, "careless_irv")] == [3]
     assert not findings(custom, "careless_longstring") and not findings(custom, "attention_failed")
 
 
-def test_result_views(frame):
+def test_result_views(instrument: Instrument, frame):
     edited = set_cell(set_cell(frame, 4, "LINK_2", 8.0), 5, "SYM_1", 99.0)
-    result = check_responses(edited, INST, file="wave1.csv")
+    result = check_responses(edited, instrument, file="wave1.csv")
     table = result.to_frame()
     assert list(table.columns) == ["severity", "rule", "row", "resp_id", "column", "value", "message"]
     assert table.iloc[0][["severity", "rule", "row", "resp_id", "column", "value"]].tolist() == [
@@ -240,9 +238,9 @@ def test_result_views(frame):
     assert report.frame["Gravité"].tolist() == ["erreur", "avertissement"]
 
 
-def test_raise_if_errors(frame):
-    check_responses(frame, INST).raise_if_errors()  # no error: nothing raised
-    result = check_responses(set_cell(set_cell(frame, 4, "LINK_2", 8.0), 6, "SYM_1", 0.0), INST, file="w.csv")
+def test_raise_if_errors(instrument: Instrument, frame):
+    check_responses(frame, instrument).raise_if_errors()  # no error: nothing raised
+    result = check_responses(set_cell(set_cell(frame, 4, "LINK_2", 8.0), 6, "SYM_1", 0.0), instrument, file="w.csv")
     with pytest.raises(DataError) as info:
         result.raise_if_errors()
     err = info.value
@@ -250,24 +248,24 @@ def test_raise_if_errors(frame):
     assert "[rule out_of_range] (1 more error(s))" in err.message and "data check w.csv" in err.fix
 
 
-def test_summary_truncates_long_rule_lists(frame):
+def test_summary_truncates_long_rule_lists(instrument: Instrument, frame):
     edited = frame.copy()
     edited.loc[:, "LINK_1"] = 9.0
-    text = check_responses(edited, INST).summary(max_per_rule=3)
+    text = check_responses(edited, instrument).summary(max_per_rule=3)
     assert "out_of_range (60)" in text and "... and 57 more" in text
 
 
-def test_file_name_defaults_to_the_reader_source(frame):
+def test_file_name_defaults_to_the_reader_source(instrument: Instrument, frame):
     edited = frame.copy()
     edited.attrs["source"] = {"file": "kobo.csv"}
-    assert check_responses(edited, INST).file == "kobo.csv"
+    assert check_responses(edited, instrument).file == "kobo.csv"
 
 
-def test_simulated_responses_have_no_errors():
+def test_simulated_responses_have_no_errors(instrument: Instrument):
     from alliance_stats.simulate import simulate_alliances
 
     sim = simulate_alliances(120, seed=3)
-    result = check_responses(sim.responses, INST)
+    result = check_responses(sim.responses, instrument)
     assert result.ok, result.summary()
     assert {f.rule for f in result.warning_findings} <= {
         "careless_longstring", "careless_mahalanobis", "careless_evenodd", "attention_failed",

@@ -28,10 +28,9 @@ from alliance_stats.data import (
     score_responses,
 )
 from alliance_stats.data.privacy import pseudonymise_value, scrub_emails
-from alliance_stats.instrument import default_instrument
+from alliance_stats.instrument import Instrument
 from tests.data.builders import to_kobo_csv, valid_responses
 
-INST = default_instrument()
 ROOT = Path(__file__).resolve().parents[2]
 NAME = "Zoé Quintal-Brisebois"
 EMAIL = "zoe.quintal-brisebois@exemple.qc.ca"
@@ -39,8 +38,8 @@ FIRM = "Menuiserie Quintal-Brisebois inc."
 NEEDLES = ("quintal", "brisebois", "exemple.qc.ca", "zoe.q")
 
 
-def planted() -> pd.DataFrame:
-    frame = valid_responses(INST, n_dyads=40, seed=13)
+def planted(instrument: Instrument) -> pd.DataFrame:
+    frame = valid_responses(instrument, n_dyads=40, seed=13)
     frame.loc[5, ["RESP_NAME", "RESP_EMAIL", "FIRM_NAME"]] = [NAME, EMAIL, FIRM]
     frame.loc[6, "FIRM_NAME"] = FIRM.upper()
     frame.loc[7, "resp_id"] = EMAIL  # an e-mail typed where an id was expected
@@ -56,7 +55,7 @@ def assert_clean(text: str, where: str) -> None:
         assert needle not in lowered, f"{needle!r} found in {where}"
 
 
-def write(frame: pd.DataFrame, fmt: str, folder: Path) -> Path:
+def write(instrument: Instrument, frame: pd.DataFrame, fmt: str, folder: Path) -> Path:
     if fmt == "csv":
         path = folder / "r.csv"
         frame.to_csv(path, sep=";", decimal=",", encoding="cp1252", index=False)
@@ -68,14 +67,14 @@ def write(frame: pd.DataFrame, fmt: str, folder: Path) -> Path:
         pyreadstat.write_sav(frame.rename(columns={"Nom complet": "NOM_COMPLET"}), path)
     else:
         path = folder / "kobo.csv"
-        payload = to_kobo_csv(frame.drop(columns="Nom complet"), INST, values="labels", lang="fr")
+        payload = to_kobo_csv(frame.drop(columns="Nom complet"), instrument, values="labels", lang="fr")
         path.write_bytes(payload)
     return path
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "sav", "kobo"])
-def test_planted_name_appears_in_no_output(tmp_path, fmt):
-    path = write(planted(), fmt, tmp_path)
+def test_planted_name_appears_in_no_output(instrument: Instrument, tmp_path, fmt):
+    path = write(instrument, planted(instrument), fmt, tmp_path)
     if fmt == "xlsx":
         raw = pd.read_excel(path, sheet_name="responses").to_csv()
     elif fmt == "sav":
@@ -83,7 +82,7 @@ def test_planted_name_appears_in_no_output(tmp_path, fmt):
     else:
         raw = path.read_bytes().decode("cp1252")
     assert "Quintal" in raw and EMAIL in raw  # the name and the e-mail are really in the input
-    frame = read_responses(path, INST)
+    frame = read_responses(path, instrument)
     outputs: dict[str, str] = {
         "frame": frame.to_csv(),
         "frame attrs": json.dumps(frame.attrs, default=str),
@@ -91,9 +90,9 @@ def test_planted_name_appears_in_no_output(tmp_path, fmt):
     }
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        result = check_responses(frame, INST)
-        flags = careless_flags(frame, INST)
-        scores = score_responses(frame, INST)
+        result = check_responses(frame, instrument)
+        flags = careless_flags(frame, instrument)
+        scores = score_responses(frame, instrument)
     outputs["check summary"] = result.summary() + result.summary(lang="fr")
     outputs["check dict"] = json.dumps(result.to_dict(), ensure_ascii=False)
     outputs["check frame"] = result.to_frame().to_csv()
@@ -112,8 +111,9 @@ def test_planted_name_appears_in_no_output(tmp_path, fmt):
     assert frame.loc[5, "RESP_NAME"].startswith("ps_")
 
 
-def test_cli_outputs_hold_no_personal_data(tmp_path):
-    path = write(planted(), "csv", tmp_path)
+@pytest.mark.slow
+def test_cli_outputs_hold_no_personal_data(instrument: Instrument, tmp_path):
+    path = write(instrument, planted(instrument), "csv", tmp_path)
     for extra in ([], ["--json"]):
         done = subprocess.run([sys.executable, "-m", "alliance_stats.cli", "data", "check", str(path), *extra],
                               capture_output=True, text=True, cwd=ROOT, timeout=120)
@@ -122,14 +122,14 @@ def test_cli_outputs_hold_no_personal_data(tmp_path):
         assert_clean(done.stdout + done.stderr, f"CLI {extra}")
 
 
-def test_read_errors_do_not_echo_personal_data(tmp_path):
-    frame = planted().drop(columns="Nom complet")
+def test_read_errors_do_not_echo_personal_data(instrument: Instrument, tmp_path):
+    frame = planted(instrument).drop(columns="Nom complet")
     text = frame.to_csv(index=False, float_format="%.1f").splitlines()
     text[6] = text[6].replace(".0,", ",0,", 1)  # an unquoted decimal comma in the planted respondent's row
     path = tmp_path / "r.csv"
     path.write_text("\n".join(text) + "\n", encoding="utf-8")
     with pytest.raises(ReadError) as info:
-        read_responses(path, INST)
+        read_responses(path, instrument)
     assert info.value.row == 6
     assert_clean(str(info.value) + json.dumps(info.value.to_dict()), "read error")
 
@@ -155,11 +155,11 @@ def test_pseudonyms_depend_on_the_salt_and_keep_missing_values():
     assert len(run_salt()) == 32
 
 
-def test_given_salt_makes_pseudonyms_stable_across_reads(tmp_path):
-    path = write(planted(), "csv", tmp_path)
-    first = read_responses(path, INST, salt="wave-secret")
-    second = read_responses(path, INST, salt="wave-secret")
-    other = read_responses(path, INST, salt="another")
+def test_given_salt_makes_pseudonyms_stable_across_reads(instrument: Instrument, tmp_path):
+    path = write(instrument, planted(instrument), "csv", tmp_path)
+    first = read_responses(path, instrument, salt="wave-secret")
+    second = read_responses(path, instrument, salt="wave-secret")
+    other = read_responses(path, instrument, salt="another")
     pd.testing.assert_series_equal(first["RESP_EMAIL"], second["RESP_EMAIL"])
     assert first.loc[5, "RESP_EMAIL"] != other.loc[5, "RESP_EMAIL"]
 
@@ -173,9 +173,9 @@ def test_scrub_emails_inside_text():
     assert np.isnan(scrub_emails(np.nan))
 
 
-def test_unknown_column_values_never_reach_the_frame(tmp_path):
+def test_unknown_column_values_never_reach_the_frame(instrument: Instrument, tmp_path):
     path = tmp_path / "r.csv"
-    planted().to_csv(path, index=False)
-    frame = read_responses(path, INST)
+    planted(instrument).to_csv(path, index=False)
+    frame = read_responses(path, instrument)
     assert "Nom complet" not in frame.columns and frame.attrs["unknown_columns"] == ["Nom complet"]
     assert_clean(io.StringIO(frame.to_csv()).getvalue(), "frame")

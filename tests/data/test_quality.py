@@ -26,11 +26,10 @@ from alliance_stats.data import (
     mahalanobis_d2,
     screening_rules,
 )
-from alliance_stats.instrument import default_instrument
+from alliance_stats.instrument import Instrument
 from tests.data.builders import valid_responses
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "data"
-INST = default_instrument()
 
 
 @pytest.fixture(scope="module")
@@ -122,10 +121,10 @@ def test_mahalanobis_needs_more_respondents_than_items():
     assert np.isnan(d2).all() and "singular" in notes[0]
 
 
-def test_mahalanobis_indefinite_pairwise_covariance_goes_on_like_psych():
-    frame = valid_responses(INST, n_dyads=30, seed=4)
+def test_mahalanobis_indefinite_pairwise_covariance_goes_on_like_psych(instrument: Instrument):
+    frame = valid_responses(instrument, n_dyads=30, seed=4)
     frame.loc[0, "LINK_1"] = np.nan
-    x = frame[[v.name for v in INST.likert_items()]].to_numpy(float)
+    x = frame[[v.name for v in instrument.likert_items()]].to_numpy(float)
     d2, notes = mahalanobis_d2(x)
     assert "not positive definite" in notes[0]
     cov = pd.DataFrame(x).cov().to_numpy()
@@ -166,76 +165,76 @@ def test_indices_are_invariant_to_reversing_all_items(x):
 # ------------------------------------------------------------------------------------------ careless_flags
 
 
-def test_careless_flags_layout_and_input_untouched():
-    frame = valid_responses(INST, n_dyads=40, seed=2)
+def test_careless_flags_layout_and_input_untouched(instrument: Instrument):
+    frame = valid_responses(instrument, n_dyads=40, seed=2)
     before = frame.copy(deep=True)
-    flags = careless_flags(frame, INST)
+    flags = careless_flags(frame, instrument)
     pd.testing.assert_frame_equal(frame, before)
     assert list(flags.index) == list(frame["resp_id"]) and flags.index.name == "resp_id"
     assert list(flags.columns) == ["row", "n_answered", "missing_share", "longstring", "irv", "mahalanobis_d2",
                                    "mahalanobis_p", "evenodd", "attention_failed"]
     assert flags["row"].tolist() == list(range(1, 81))
-    assert flags.attrs["n_items"] == len(INST.likert_items()) == 53
+    assert flags.attrs["n_items"] == len(instrument.likert_items()) == 53
     assert not flags["attention_failed"].any()
     assert (flags["missing_share"] == 0).all()
     # consistent simulated respondents: high even-odd consistency
     assert flags["evenodd"].median() > 0.7
 
 
-def test_careless_flags_use_reversed_items_for_evenodd_only():
-    frame = valid_responses(INST, n_dyads=40, seed=2)
-    flags = careless_flags(frame, INST)
-    items = [v.name for v in INST.likert_items()]
+def test_careless_flags_use_reversed_items_for_evenodd_only(instrument: Instrument):
+    frame = valid_responses(instrument, n_dyads=40, seed=2)
+    flags = careless_flags(frame, instrument)
+    items = [v.name for v in instrument.likert_items()]
     raw = frame[items].to_numpy(float)
     np.testing.assert_array_equal(flags["longstring"], longstring(raw))
     np.testing.assert_allclose(flags["irv"], irv(raw))
     np.testing.assert_allclose(flags["mahalanobis_d2"], mahalanobis_d2(raw)[0])
     scored = frame[items].copy()
-    for name in INST.reverse_keyed_items():
+    for name in instrument.reverse_keyed_items():
         scored[name] = 8 - scored[name]
-    groups = [[v.name for v in INST.items(c)] for c in INST.construct_codes()]
+    groups = [[v.name for v in instrument.items(c)] for c in instrument.construct_codes()]
     expected = evenodd(scored[[n for g in groups for n in g]].to_numpy(float), [len(g) for g in groups])
     np.testing.assert_allclose(flags["evenodd"], expected)
 
 
 @pytest.mark.filterwarnings("ignore::alliance_stats.core.errors.DataQualityWarning")
-def test_declared_missing_and_out_of_scale_codes_count_as_missing():
-    frame = valid_responses(INST, n_dyads=30, seed=4)
+def test_declared_missing_and_out_of_scale_codes_count_as_missing(instrument: Instrument):
+    frame = valid_responses(instrument, n_dyads=30, seed=4)
     frame.loc[0, "LINK_1"] = 99.0
     frame.loc[0, "LINK_2"] = 8.0
     frame["LINK_3"] = frame["LINK_3"].astype(object)
     frame.loc[0, "LINK_3"] = "quatre"
-    flags = careless_flags(frame, INST)
+    flags = careless_flags(frame, instrument)
     assert flags.iloc[0]["n_answered"] == 50
     assert flags.iloc[0]["missing_share"] == pytest.approx(3 / 53)
 
 
-def test_attention_item():
-    frame = valid_responses(INST, n_dyads=30, seed=4)
+def test_attention_item(instrument: Instrument):
+    frame = valid_responses(instrument, n_dyads=30, seed=4)
     frame.loc[[1, 2], "ATTN_1"] = [6.0, np.nan]
-    flags = careless_flags(frame, INST)
+    flags = careless_flags(frame, instrument)
     assert bool(flags.iloc[1]["attention_failed"]) is True
     assert pd.isna(flags.iloc[2]["attention_failed"])
     assert bool(flags.iloc[0]["attention_failed"]) is False
 
 
-def test_small_sample_warns_and_reports():
-    frame = valid_responses(INST, n_dyads=5, seed=4)
+def test_small_sample_warns_and_reports(instrument: Instrument):
+    frame = valid_responses(instrument, n_dyads=5, seed=4)
     with pytest.warns(DataQualityWarning, match="Mahalanobis"):
-        flags = careless_flags(frame, INST)
+        flags = careless_flags(frame, instrument)
     assert flags["mahalanobis_d2"].isna().all()
     assert any("Mahalanobis" in w for w in flags.attrs["warnings"])
 
 
-def test_simulated_careless_respondents_are_flagged():
+def test_simulated_careless_respondents_are_flagged(instrument: Instrument):
     from alliance_stats.simulate import simulate_alliances
 
     sim = simulate_alliances(150, seed=5)
     with warnings.catch_warnings():
         warnings.simplefilter("error", DataQualityWarning)
-        flags = careless_flags(sim.responses, INST)
+        flags = careless_flags(sim.responses, instrument)
     truth = sim.firms.set_index("resp_id")["careless"].reindex(flags.index)
-    _, excluded = apply_exclusions(sim.responses, flags, screening_rules(INST))
+    _, excluded = apply_exclusions(sim.responses, flags, screening_rules(instrument))
     flagged = pd.Series(flags.index.isin(excluded.index), index=flags.index)
     careless = truth != "none"
     assert careless.sum() >= 5
@@ -247,25 +246,25 @@ def test_simulated_careless_respondents_are_flagged():
 # ------------------------------------------------------------------------------------------- exclusions
 
 
-def test_exclusion_rules_validation():
+def test_exclusion_rules_validation(instrument: Instrument):
     with pytest.raises(ValidationError):
         ExclusionRules(mahalanobis_p=1.5)
     with pytest.raises(ValidationError):
         ExclusionRules(max_lonstring=3)  # typo: unknown field
-    assert screening_rules(INST).model_dump() == {
+    assert screening_rules(instrument).model_dump() == {
         "max_longstring": 26, "min_irv": None, "mahalanobis_p": 0.001, "min_evenodd": 0.3,
         "fail_attention": True, "max_missing_share": None, "exclude_dyad": False,
     }
 
 
-def test_apply_exclusions_lists_reasons_and_keeps_input():
-    frame = valid_responses(INST, n_dyads=40, seed=6)
-    frame.loc[2, [v.name for v in INST.likert_items()]] = 5.0  # straight-liner
+def test_apply_exclusions_lists_reasons_and_keeps_input(instrument: Instrument):
+    frame = valid_responses(instrument, n_dyads=40, seed=6)
+    frame.loc[2, [v.name for v in instrument.likert_items()]] = 5.0  # straight-liner
     frame.loc[2, "ATTN_1"] = 5.0
     frame.loc[7, "ATTN_1"] = 1.0
-    frame.loc[9, [v.name for v in INST.likert_items()][:30]] = np.nan
+    frame.loc[9, [v.name for v in instrument.likert_items()][:30]] = np.nan
     before = frame.copy(deep=True)
-    flags = careless_flags(frame, INST)
+    flags = careless_flags(frame, instrument)
     rules = ExclusionRules(max_longstring=20, fail_attention=True, max_missing_share=0.5)
     kept, excluded = apply_exclusions(frame, flags, rules)
     pd.testing.assert_frame_equal(frame, before)
@@ -281,10 +280,10 @@ def test_apply_exclusions_lists_reasons_and_keeps_input():
     assert len(kept_all) == 80 and none.empty
 
 
-def test_apply_exclusions_whole_dyad():
-    frame = valid_responses(INST, n_dyads=30, seed=6)
+def test_apply_exclusions_whole_dyad(instrument: Instrument):
+    frame = valid_responses(instrument, n_dyads=30, seed=6)
     frame.loc[4, "ATTN_1"] = 7.0  # R0005, partner a of D003
-    flags = careless_flags(frame, INST)
+    flags = careless_flags(frame, instrument)
     kept, excluded = apply_exclusions(frame, flags, ExclusionRules(fail_attention=True, exclude_dyad=True))
     assert list(excluded.index) == ["R0005", "R0006"]
     assert excluded.loc["R0006", "rules"] == "partner"
@@ -292,8 +291,8 @@ def test_apply_exclusions_whole_dyad():
     assert "D003" not in set(kept["dyad_id"])
 
 
-def test_apply_exclusions_rejects_mismatched_flags():
-    frame = valid_responses(INST, n_dyads=30, seed=6)
-    flags = careless_flags(frame, INST)
+def test_apply_exclusions_rejects_mismatched_flags(instrument: Instrument):
+    frame = valid_responses(instrument, n_dyads=30, seed=6)
+    flags = careless_flags(frame, instrument)
     with pytest.raises(ValueError, match="same frame"):
         apply_exclusions(frame.iloc[:10], flags, ExclusionRules())

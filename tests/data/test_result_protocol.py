@@ -11,32 +11,31 @@ import pytest
 
 from alliance_stats.core.results import Result, check_result
 from alliance_stats.data import DataCheck, Dyads, build_dyads, check_responses, score_responses
-from alliance_stats.instrument import default_instrument
+from alliance_stats.instrument import Instrument
 from alliance_stats.simulate import simulate_alliances
 
-INST = default_instrument()
 
-
-def _check() -> DataCheck:
-    responses = simulate_alliances(20, seed=3, instrument=INST).responses
+def _check(instrument: Instrument) -> DataCheck:
+    responses = simulate_alliances(20, seed=3, instrument=instrument).responses
     responses.loc[0, "LINK_1"] = 99.0  # a declared missing code: one warning finding
     responses.loc[1, "LINK_2"] = 8.0  # out of range: one error
-    return check_responses(responses, INST, file="wave1.csv")
+    return check_responses(responses, instrument, file="wave1.csv")
 
 
-def _dyads() -> Dyads:
-    sim = simulate_alliances(20, seed=4, instrument=INST)
+def _dyads(instrument: Instrument) -> Dyads:
+    sim = simulate_alliances(20, seed=4, instrument=instrument)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return build_dyads(score_responses(sim.responses.iloc[:-1], INST), INST, responses=sim.responses.iloc[:-1])
+        responses = sim.responses.iloc[:-1]
+        return build_dyads(score_responses(responses, instrument), instrument, responses=responses)
 
 
-BUILDERS: dict[type, Callable[[], Any]] = {DataCheck: _check, Dyads: _dyads}
+BUILDERS: dict[type, Callable[[Instrument], Any]] = {DataCheck: _check, Dyads: _dyads}
 
 
 @pytest.mark.parametrize("cls", list(BUILDERS), ids=lambda c: c.__name__)
-def test_result_protocol(cls: type) -> None:
-    result = BUILDERS[cls]()
+def test_result_protocol(instrument: Instrument, cls: type) -> None:
+    result = BUILDERS[cls](instrument)
     assert isinstance(result, cls)
     check_result(result)
     assert result.warnings, "the instance built for the test should carry warnings"
@@ -52,8 +51,8 @@ def test_every_result_class_of_the_stage_is_covered() -> None:
     assert results == set(BUILDERS)
 
 
-def test_data_check_keeps_structured_findings_beside_the_strings() -> None:
-    result = _check()
+def test_data_check_keeps_structured_findings_beside_the_strings(instrument: Instrument) -> None:
+    result = _check(instrument)
     assert [f.rule for f in result.errors] == ["out_of_range"]
     assert "declared_missing" in {f.rule for f in result.warning_findings}
     assert len(result.warnings) == len(result.warning_findings)

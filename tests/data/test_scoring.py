@@ -37,6 +37,7 @@ def _items_frame(instrument, rows):
     return pd.DataFrame(rows, columns=names)
 
 
+@pytest.mark.slow
 @settings(max_examples=30, deadline=None)
 @given(st.data())
 def test_reversing_twice_is_the_identity(data):
@@ -109,6 +110,7 @@ def test_scores_layout_and_input_unchanged(instrument, responses):
     assert np.nanmin(numbers) >= 1 and np.nanmax(numbers) <= 7
 
 
+@pytest.mark.slow
 @settings(max_examples=15, deadline=None)
 @given(st.randoms(use_true_random=False))
 def test_scores_do_not_depend_on_column_order(random):

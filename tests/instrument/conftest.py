@@ -1,15 +1,11 @@
-"""Shared helpers for the instrument tests: variants of the project's YAML with one deliberate change."""
+"""Shared helpers for the instrument tests: variants of the project's YAML with one deliberate change (the
+``instrument`` fixture is the session one, in tests/conftest.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from alliance_stats.instrument import DEFAULT_INSTRUMENT_PATH, Instrument, default_instrument
-
-
-@pytest.fixture(scope="session")
-def instrument() -> Instrument:
-    return default_instrument()
+from alliance_stats.instrument import DEFAULT_INSTRUMENT_PATH
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from pyxform.xls2xform import convert
 
 from alliance_stats.core.errors import InstrumentError
-from alliance_stats.instrument import Instrument, default_instrument, parse_instrument
+from alliance_stats.instrument import Instrument, parse_instrument
 from alliance_stats.instrument.codebook import CODEBOOK_COLUMNS, codebook, codebook_records, limesurvey_layout
 from alliance_stats.instrument.export import (
     EXPORT_FORMATS,
@@ -125,6 +125,7 @@ def test_neutralise_cell_examples():
     assert neutralise_cell("'=x") == "''=x"
 
 
+@pytest.mark.slow
 @given(st.text(max_size=30))
 def test_neutralise_restore_round_trip(text):
     safe = neutralise_cell(text)
@@ -268,7 +269,6 @@ def test_layout_maps_every_variable(instrument):
         assert layout.column(var)
 
 
-_BASE = default_instrument()
 _LABEL_TEXT = st.text(
     alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1, max_size=25
 ).filter(lambda s: s.strip())
@@ -276,9 +276,9 @@ _LABEL_TEXT = st.text(
 
 @settings(max_examples=25, deadline=None)
 @given(data=st.data())
-def test_codebook_round_trip_preserves_every_variable(data):
+def test_codebook_round_trip_preserves_every_variable(instrument, data):
     """export -> codebook (JSON and CSV) -> read back gives the same entry for every variable."""
-    variant = _BASE.model_copy(deep=True)
+    variant = instrument.model_copy(deep=True)
     names = variant.variable_names()
     chosen = data.draw(st.lists(st.sampled_from(names), min_size=1, max_size=8, unique=True))
     for name in chosen:

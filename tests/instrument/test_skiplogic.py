@@ -71,6 +71,7 @@ def test_evaluator_agrees_with_brute_force_truth_table(cond, data) -> None:
     assert got == expected
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(a=conditions(), b=conditions(), data=frames())
 def test_de_morgan_holds_under_unknowns(a, b, data) -> None:

@@ -118,6 +118,7 @@ def _rejection_rates(seed: int, reps: int, n: int, estimator: str = "MLM",
     return ml / reps, scaled / reps
 
 
+@pytest.mark.slow
 def test_scaled_test_keeps_its_level_where_the_ml_test_over_rejects() -> None:
     # fast version of the type I error study below; expected rates about .23 (ML) and .05 (MLM), Monte Carlo
     # SE .034 and .018 for 150 samples: both bounds are more than 2 SE away
@@ -126,6 +127,7 @@ def test_scaled_test_keeps_its_level_where_the_ml_test_over_rejects() -> None:
     assert mlm < 0.11
 
 
+@pytest.mark.slow
 def test_mlr_under_fiml_keeps_its_level_where_the_ml_test_over_rejects() -> None:
     # fast version of the study below: 10 % MCAR answers, FIML; expected about .27 (ML) and .05 (MLR)
     ml, mlr = _rejection_rates(7, 100, 500, estimator="MLR", missing_share=0.1)

@@ -109,6 +109,7 @@ def test_fast_path_equals_test_hypotheses(results):
     np.testing.assert_allclose(fast["estimate"][0], slow["estimate"])
 
 
+@pytest.mark.slow
 def test_adjust_pvalues_batched_equals_multipletests():
     rng = np.random.default_rng(0)
     p = rng.uniform(size=(20, 5)) ** 3

@@ -16,12 +16,14 @@ METHODS = ["holm", "bonferroni", "fdr_bh"]
 pvalues = arrays(np.float64, st.integers(1, 12), elements=st.floats(0.0, 1.0, allow_nan=False))
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(p=pvalues, method=st.sampled_from(METHODS))
 def test_vector_equals_multipletests(p, method):
     np.testing.assert_array_equal(adjust_pvalues(p, method), multipletests(p, method=method)[1])
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(p=arrays(np.float64, st.tuples(st.integers(1, 6), st.integers(1, 8)),
                 elements=st.floats(0.0, 1.0, allow_nan=False) | st.just(np.nan)),

@@ -18,6 +18,7 @@ def _data(seed: int):
     return simulate_firms(90, np.random.default_rng(seed), model="M1")
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(seed=st.integers(0, 10_000), perm_seed=st.integers(0, 10_000), method=st.sampled_from(["ml", "firth"]))
 def test_odds_ratios_do_not_depend_on_row_order(seed, perm_seed, method):
@@ -30,6 +31,7 @@ def test_odds_ratios_do_not_depend_on_row_order(seed, perm_seed, method):
     np.testing.assert_allclose(a.lr_tests["statistic"], b.lr_tests["statistic"], rtol=1e-6, atol=1e-9)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(seed=st.integers(0, 10_000), ref=st.sampled_from(CONFIGS), method=st.sampled_from(["ml", "firth"]),
        cluster=st.sampled_from([None, "dyad_id"]))
@@ -48,6 +50,7 @@ def test_configuration_test_does_not_depend_on_reference_level(seed, ref, method
     np.testing.assert_allclose(base.fitted, other.fitted, atol=1e-8)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(seed=st.integers(0, 10_000), method=st.sampled_from(["ml", "firth"]))
 def test_standardising_rescales_the_coefficient_exactly(seed, method):

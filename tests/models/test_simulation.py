@@ -71,6 +71,7 @@ def _type_one(replicates: int, n_dyads: int, seed: int, fast_path: bool = False)
     return np.array(rejections), np.array(family)
 
 
+@pytest.mark.slow
 def test_coverage_fast():
     cov = _coverage(60, 150, seed=606)
     assert 0.85 <= cov["cluster"].mean() <= 1.0
@@ -78,6 +79,7 @@ def test_coverage_fast():
     assert cov["naive"][:, :2].mean() <= cov["cluster"][:, :2].mean()
 
 
+@pytest.mark.slow
 def test_type_one_error_fast():
     rejections, family = _type_one(60, 150, seed=707, fast_path=True)
     assert (rejections.mean(axis=0) <= 0.2).all()

@@ -54,6 +54,7 @@ def _quiet(func, *args, **kwargs):
 # ------------------------------------------------------------------------ the pipeline mirrors the plan
 
 
+@pytest.mark.slow
 def test_pipeline_equals_fit_logit_and_test_hypotheses(plans):
     """Batched ML (clustered), Firth and the auto rule give the plan's own p values and verdicts."""
     from alliance_stats.instrument import default_instrument
@@ -84,6 +85,7 @@ def test_pipeline_equals_fit_logit_and_test_hypotheses(plans):
 # ------------------------------------------------------------------------------ seeds, workers, backends
 
 
+@pytest.mark.slow
 def test_results_identical_whatever_the_number_of_workers(plans):
     plan, confirmatory = plans
     small = _small(plan, [40, 120])
@@ -99,6 +101,7 @@ def test_results_identical_whatever_the_number_of_workers(plans):
                                   .reset_index(drop=True), check_exact=True)
 
 
+@pytest.mark.slow
 def test_dask_local_cluster_equals_local_run(plans):
     distributed = pytest.importorskip("distributed")
     plan, confirmatory = plans
@@ -111,6 +114,7 @@ def test_dask_local_cluster_equals_local_run(plans):
     pd.testing.assert_frame_equal(local.replicates, remote.replicates, check_exact=True)
 
 
+@pytest.mark.slow
 def test_null_population_keeps_the_level_small(plans):
     """All odds ratios 1: each test rejects at about alpha; Holm keeps the family-wise rate at most alpha."""
     plan, confirmatory = plans
@@ -191,6 +195,7 @@ def test_effects_and_outcome_reach_the_population(tmp_path):
 # -------------------------------------------------------------------------------------- tables and CLI
 
 
+@pytest.mark.slow
 def test_tables_and_figure_in_both_languages(plans):
     plan, confirmatory = plans
     result = _quiet(power_analysis, _small(plan, [40, 80]), confirmatory, reps=3)
@@ -208,6 +213,7 @@ def test_tables_and_figure_in_both_languages(plans):
     check_result(result)
 
 
+@pytest.mark.slow
 def test_cli_power_end_to_end(tmp_path):
     out = tmp_path / "run"
     env = {**os.environ, "OMP_NUM_THREADS": "1", "COLUMNS": "160"}

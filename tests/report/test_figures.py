@@ -99,6 +99,7 @@ def test_french_axes_use_a_decimal_comma(name, figures_fr, figures_en):
         assert not any(re.search(r"\d,\d", t) for t in en_ticks), en_ticks
 
 
+@pytest.mark.slow
 def test_labels_follow_the_language(figures_fr, figures_en):
     assert figures_fr["scree"].axes[0].get_ylabel() == "Valeur propre"
     assert figures_en["scree"].axes[0].get_ylabel() == "Eigenvalue"
@@ -206,6 +207,7 @@ def test_figure_inputs_are_not_modified():
     pd.testing.assert_frame_equal(responses, responses_copy)
 
 
+@pytest.mark.slow
 def test_figure_files_are_byte_identical_across_renders():
     first = figure_files(forest_plot(ESTIMATES, "fr"))
     second = figure_files(forest_plot(ESTIMATES, "fr"))

@@ -10,6 +10,7 @@ from alliance_stats.typology.cluster import batch as M  # noqa: N812
 from alliance_stats.typology.cluster.batch import gmm_bic_batch
 
 
+@pytest.mark.slow
 def test_batched_mixture_equals_scikit_learn_from_the_same_start():
     from sklearn.mixture import GaussianMixture
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import warnings
 
 import numpy as np
@@ -38,6 +37,7 @@ def run(frame: pd.DataFrame, **options) -> ClusterCheck:
 # ------------------------------------------------------------------------------------------ known truth
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2])
 def test_well_separated_configurations_are_supported(seed: int) -> None:
     dyads = four_blobs(200, seed=seed)
@@ -60,6 +60,7 @@ def test_well_separated_configurations_are_supported(seed: int) -> None:
     assert check.n_used == 200 and check.n_dropped == 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_a_unimodal_cloud_is_never_supported(seed: int) -> None:
     check = run(unimodal_cloud(200, seed=seed), seed=seed)
@@ -71,6 +72,7 @@ def test_a_unimodal_cloud_is_never_supported(seed: int) -> None:
     assert unstable == any("not stable under resampling" in message for message in check.warnings)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_three_clusters_are_never_supported(seed: int) -> None:
     check = run(three_blobs(200, seed=seed), seed=seed)
@@ -80,11 +82,10 @@ def test_three_clusters_are_never_supported(seed: int) -> None:
     assert not check.checks["centroids"].any()
 
 
-def test_default_settings_on_300_dyads_are_fast() -> None:
-    dyads = four_blobs(300, seed=5)
-    start = time.perf_counter()
-    check = cluster_check(dyads)
-    elapsed = time.perf_counter() - start
+@pytest.mark.slow
+def test_default_settings_on_300_dyads() -> None:
+    # its time (target < 20 s on one free core) is checked by benchmarks/timing_budgets.py, not here
+    check = cluster_check(four_blobs(300, seed=5))
     settings_used = check.settings
     assert (settings_used["n_boot"], settings_used["n_perm"], settings_used["kmeans_n_init"]) == (200, 999, 50)
     assert check.boot_jaccard["kmeans"].shape == (200, 4)
@@ -92,10 +93,9 @@ def test_default_settings_on_300_dyads_are_fast() -> None:
     assert check.gmm_bic.notna().all().all()
     assert list(check.gmm_bic.index) == list(range(1, 9))
     assert check.verdict == "supported"
-    # target: < 20 s on one free core; the bound leaves room for a shared test machine
-    assert elapsed < 60, f"cluster_check took {elapsed:.1f} s"
 
 
+@pytest.mark.slow
 def test_same_seed_same_result_and_input_untouched() -> None:
     dyads = four_blobs(80, spread=0.9, seed=4)
     before = dyads.copy()
@@ -113,6 +113,7 @@ def test_same_seed_same_result_and_input_untouched() -> None:
     np.testing.assert_array_equal(third.boot_jaccard["kmeans"], fourth.boot_jaccard["kmeans"])
 
 
+@pytest.mark.slow
 def test_theory_given_as_a_column_and_without_theory() -> None:
     dyads = four_blobs(120, seed=6).assign(trust=lambda d: d["link"] * 0.5 + 1)
     given_column = run(dyads, theory="truth", seed=1)
@@ -211,6 +212,7 @@ def test_k_range_is_trimmed_for_small_samples() -> None:
 # ------------------------------------------------------------------------------------------ the tables
 
 
+@pytest.mark.slow
 def test_report_tables_in_both_languages() -> None:
     check = run(four_blobs(100, seed=8), seed=8)
     for lang in ("fr", "en"):

@@ -58,6 +58,7 @@ def test_agreement_is_unchanged_by_relabelling_clusters(pairs: list[tuple[int, s
         old: second.mapping[f"cluster-{relabel[old]}"] for old in first.mapping}
 
 
+@pytest.mark.slow
 @settings(max_examples=4, deadline=None)
 @given(st.integers(0, 10_000), st.floats(0.4, 1.4), st.integers(0, 10_000))
 def test_cluster_check_is_unchanged_by_row_order(data_seed: int, spread: float, order_seed: int) -> None:
@@ -66,6 +67,7 @@ def test_cluster_check_is_unchanged_by_row_order(data_seed: int, spread: float, 
     assert_same(check_of(dyads), check_of(shuffled))
 
 
+@pytest.mark.slow
 @settings(max_examples=4, deadline=None)
 @given(st.integers(0, 10_000), st.floats(0.4, 1.4), st.permutations(["A", "B", "C", "D"]))
 def test_cluster_check_is_unchanged_by_renaming_the_theory_labels(data_seed: int, spread: float,
@@ -82,6 +84,7 @@ def test_cluster_check_is_unchanged_by_renaming_the_theory_labels(data_seed: int
         assert first.accuracy[method] == pytest.approx(second.accuracy[method])
 
 
+@pytest.mark.slow
 @settings(max_examples=4, deadline=None)
 @given(st.integers(0, 10_000), st.data())
 def test_cluster_check_is_unchanged_by_swapping_partners(data_seed: int, data: st.DataObject) -> None:

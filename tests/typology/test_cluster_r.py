@@ -102,6 +102,7 @@ def test_clusterwise_jaccard_agrees_with_fpc_clusterboot(case: str) -> None:
     assert (np.abs(jaccard - np.array(reference["bootmean"])[to_r]) <= tolerance).all()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("method", ["kmeans", "ward"])
 def test_gap_statistic_agrees_with_clusgap(method: str) -> None:
     reference = FIXTURES["clusgap"][f"faithful_{method}"]

@@ -23,6 +23,7 @@ def dyads_of(params: SimulationParams, seed: int):
     return dyads, truth
 
 
+@pytest.mark.slow
 def test_simulated_configurations_are_recovered() -> None:
     dyads, truth = dyads_of(SimulationParams(separation=6.0), seed=3)
     check = cluster_check(dyads, n_boot=40, n_perm=99, gap_b=30, seed=1)
@@ -34,6 +35,7 @@ def test_simulated_configurations_are_recovered() -> None:
     assert (crisp.astype(str) == truth.loc[crisp.index]).mean() >= 0.9
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [4, 5])
 def test_simulated_single_cloud_is_not_supported(seed: int) -> None:
     dyads, _ = dyads_of(SimulationParams(structure="none"), seed=seed)
