@@ -148,7 +148,7 @@ def run(
 
 @app.command()
 def simulate(
-    n_dyads: Annotated[int, typer.Option("--n-dyads", help="Number of alliances (dyads), 1 to 1,000,000.")] = 300,
+    n_dyads: Annotated[int, typer.Option("--n-dyads", help="Number of alliances (dyads), 1 to 250,000.")] = 300,
     seed: Annotated[int, typer.Option("--seed", help="Random seed (a whole number >= 0).")] = 7,
     output: Annotated[Path, typer.Option("-o", "--output", help="Responses file to write (CSV).")] = Path(
         "responses.csv"

@@ -925,9 +925,9 @@ def _truth(p: SimulationParams, lay: _Layout, d: _Draw, seq: np.random.SeedSeque
     )
 
 
-#: Most dyads one call simulates (2 million respondents, a few GB of memory); a larger request is refused before any
-#: work instead of failing on an allocation of tens of GB.
-MAX_DYADS = 1_000_000
+#: Most dyads one call simulates (half a million respondents; 100,000 dyads peak at 0.85 GB of memory, so this
+#: stays near 2 GB); a larger request is refused before any work instead of failing on an allocation of tens of GB.
+MAX_DYADS = 250_000
 
 
 def simulate_alliances(
