@@ -152,7 +152,10 @@ def load_yaml_text(text: str, file: str, error: type[AllianceStatsError] = Allia
     """Parse YAML ``text`` safely; return the data (None for an empty document) and a map from key path to
     line number. Errors are ``error`` instances naming ``file`` and the line."""
     lines: LineMap = {}
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:
+        raise _reader_error(exc, text, file, error) from None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -172,11 +175,22 @@ def load_yaml_text(text: str, file: str, error: type[AllianceStatsError] = Allia
             line=None if mark is None else mark.line + 1,
             fix="check indentation, colons and quotes around this line",
         ) from None
+    except yaml.reader.ReaderError as exc:
+        raise _reader_error(exc, text, file, error) from None
     except yaml.YAMLError as exc:
         raise error(f"not valid YAML: {exc}", file=file, fix="check the file's syntax") from None
     finally:
         loader.dispose()
     return data, lines
+
+
+def _reader_error(exc: yaml.reader.ReaderError, text: str, file: str, error: type[AllianceStatsError]
+                  ) -> AllianceStatsError:
+    """A character YAML does not allow (a control character such as U+0001 or U+001F), with its line."""
+    position = exc.position if isinstance(exc.position, int) else 0
+    return error(f"not valid YAML: the character U+{exc.character:04X} is not allowed (a control or invalid character)",
+                 file=file, line=text[:position].count("\n") + 1,
+                 fix="delete the character (it is invisible in most editors: retype the line)")
 
 
 def load_yaml_file(path: str | Path, error: type[AllianceStatsError] = AllianceStatsError) -> tuple[Any, LineMap]:

@@ -76,3 +76,11 @@ def test_simulate_params_bomb_exits_2_without_traceback(tmp_path, capsys):
     assert info.value.code == 2
     assert "Traceback" not in err and "params.yaml" in err and "line" in err
     assert not (tmp_path / "r.csv").exists()
+
+
+@pytest.mark.parametrize("text, line", [("a: 1\nb: x\x1fy\n", 2), ("a: \x01\n", 1)])
+def test_a_control_character_is_a_typed_error_with_its_line(text, line):
+    """Found by the fuzz test (tests/test_fuzz_inputs.py): PyYAML's ReaderError escaped as a traceback."""
+    with pytest.raises(PlanError) as info:
+        load_yaml_text(text, "plan.yaml", PlanError)
+    assert info.value.line == line and "U+00" in str(info.value)
