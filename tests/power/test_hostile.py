@@ -124,3 +124,16 @@ def test_simulate_alliances_refuses_too_many_dyads():
 
     with pytest.raises(SpecificationError, match="n_dyads"):
         simulate_alliances(MAX_DYADS + 1, seed=1)
+
+
+def test_a_power_grid_above_the_simulation_limit_is_a_plan_error_with_its_line(tmp_path):
+    import re
+
+    from alliance_stats.core.errors import PlanError
+
+    text = POWER_PLAN.read_text(encoding="utf-8")
+    bad = tmp_path / "power.yaml"
+    bad.write_text(re.sub(r"(?m)^n_dyads:.*$", "n_dyads: [40, 2000000000]", text, count=1), encoding="utf-8")
+    with pytest.raises(PlanError) as info:
+        load_power_plan(bad)
+    assert info.value.line is not None and "at most" in str(info.value), str(info.value)
