@@ -28,7 +28,7 @@ from alliance_stats.core.errors import AllianceStatsError
 
 #: Cases per target in ``make test`` (two targets) and in ``make validate``.
 FAST_EXAMPLES = int(os.environ.get("ALLIANCE_FUZZ_EXAMPLES", "1000"))
-VALIDATE_EXAMPLES = 50_000
+VALIDATE_EXAMPLES = int(os.environ.get("ALLIANCE_FUZZ_VALIDATE_EXAMPLES", "50000"))
 _COUNTER = itertools.count()
 _TMP = tempfile.TemporaryDirectory(prefix="alliance_fuzz_")
 
