@@ -148,8 +148,8 @@ def run(
 
 @app.command()
 def simulate(
-    n_dyads: Annotated[int, typer.Option("--n-dyads", min=1, help="Number of alliances (dyads).")] = 300,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 7,
+    n_dyads: Annotated[int, typer.Option("--n-dyads", help="Number of alliances (dyads), 1 to 250,000.")] = 300,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (a whole number >= 0).")] = 7,
     output: Annotated[Path, typer.Option("-o", "--output", help="Responses file to write (CSV).")] = Path(
         "responses.csv"
     ),
@@ -159,7 +159,16 @@ def simulate(
     ] = None,
 ) -> None:
     """Simulate survey responses with known truth (synthetic data)."""
+    from alliance_stats.core.errors import SpecificationError
     from alliance_stats.simulate import SimulationParams, simulate_alliances
+    from alliance_stats.simulate.simulator import MAX_DYADS
+
+    if not 1 <= n_dyads <= MAX_DYADS:  # checked before reading --params or drawing anything
+        raise SpecificationError(f"--n-dyads must be between 1 and {MAX_DYADS:,}", value=n_dyads,
+                                 fix="simulate fewer dyads (several files with different seeds if you need more)")
+    if seed < 0:
+        raise SpecificationError("--seed must be a whole number of at least 0", value=seed,
+                                 fix="use a seed such as 7 or 20260101")
 
     sim_params = None
     if params is not None:
@@ -191,7 +200,7 @@ def simulate(
 def power(
     plan: Annotated[Path, typer.Argument(help="Power plan (YAML), e.g. analyses/power.yaml.")],
     reps: Annotated[int | None, typer.Option("--reps", min=1, help="Replicates per N.")] = None,
-    jobs: Annotated[int, typer.Option("--jobs", min=1, help="Worker processes.")] = 1,
+    jobs: Annotated[int, typer.Option("--jobs", help="Worker processes (at most one per CPU is started).")] = 1,
     backend: Annotated[str, typer.Option("--backend", help="'local' (joblib) or 'dask'.")] = "local",
     scheduler: Annotated[
         str | None, typer.Option("--scheduler", help="Dask scheduler address, e.g. tcp://HOST:8786.")

@@ -84,6 +84,10 @@ from alliance_stats.instrument import Instrument, Variable
 from alliance_stats.instrument.skiplogic import is_blank as _is_blank
 from alliance_stats.instrument.skiplogic import is_numeric_variable
 
+#: Longest text cell read (characters): Python's csv module's own limit, kept for every format so that a runaway
+#: cell (a whole file pasted into one answer, a missing closing quote) is named with its row and column.
+MAX_CELL_CHARS = 131_072
+
 __all__ = ["read_responses", "SUPPORTED_EXTENSIONS", "NUMERIC_TYPES", "is_numeric_variable", "TOOL_METADATA"]
 
 SUPPORTED_EXTENSIONS: dict[str, str] = {
@@ -163,6 +167,8 @@ def _rows_to_table(rows: list[list[Any]], file: str, info: dict[str, Any]) -> _R
             "the file has a header row but no data rows", file=file,
             fix="export the responses again including the answers, or check that you chose the right file",
         )
+    if info.pop("longest_possible", MAX_CELL_CHARS + 1) > MAX_CELL_CHARS:
+        _check_cell_lengths(rows, file)
     width = len(header)
     delimiter = info.get("delimiter")
     for i, row in enumerate(data, start=1):
@@ -206,6 +212,22 @@ def _rows_to_table(rows: list[list[Any]], file: str, info: dict[str, Any]) -> _R
         keep_headers.append(name)
         keep_columns.append(values)
     return _RawTable(keep_headers, keep_columns, len(data), info)
+
+
+def _check_cell_lengths(rows: list[list[Any]], file: str) -> None:
+    """Refuse a text cell longer than :data:`MAX_CELL_CHARS`, naming its row and column (not its value)."""
+    header = rows[0]
+    for i, row in enumerate(rows):
+        for j, cell in enumerate(row):
+            if isinstance(cell, str) and len(cell) > MAX_CELL_CHARS:
+                name = str(header[j]).strip() if i and j < len(header) and not _is_blank(header[j]) else None
+                raise ReadError(
+                    f"a cell holds {len(cell):,} characters, more than the {MAX_CELL_CHARS:,} a text answer may have"
+                    + ("" if i else " (in the header row)"),
+                    file=file, row=i or None, column=name or f"column {j + 1}",
+                    fix="shorten the answer; if the cell swallowed the rest of the file, close the quote (\") that "
+                        "opens it",
+                )
 
 
 def _decode_text(data: bytes, file: str) -> tuple[str, str]:
@@ -254,11 +276,17 @@ def _count_outside_quotes(line: str, char: str) -> int:
 
 
 def _parse_csv(text: str, delimiter: str, file: str) -> list[list[str]]:
+    # csv's field limit (131,072) is global and its error names no row: lift it while parsing (a cell cannot be
+    # longer than the text) and let _check_cell_lengths name the row and column of a long cell
+    previous = csv.field_size_limit()
+    csv.field_size_limit(max(previous, len(text) + 1))
     try:
         return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False))
     except csv.Error as exc:  # pragma: no cover - csv.reader with strict=False rarely raises
         raise ReadError(f"the file is not valid delimited text ({exc})", file=file,
                         fix="export it again as CSV") from exc
+    finally:
+        csv.field_size_limit(previous)
 
 
 def _read_csv(data: bytes, file: str) -> _RawTable:
@@ -286,7 +314,7 @@ def _read_csv(data: bytes, file: str) -> _RawTable:
             break
     if rows is None:
         rows = _parse_csv(text, chosen, file)
-    info = {"format": "csv", "encoding": encoding, "delimiter": chosen}
+    info = {"format": "csv", "encoding": encoding, "delimiter": chosen, "longest_possible": len(text)}
     return _rows_to_table([list(r) for r in rows], file, info)
 
 

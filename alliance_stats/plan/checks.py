@@ -13,6 +13,12 @@ from alliance_stats.plan.schema import HypothesisSpec, ModelSpec, Plan
 DERIVED_COLUMNS = {"link", "symmetry", "trust_shared", "trust_constrained", "dep_asymmetry", "configuration",
                    "firm_age", "dyad_id", "crossed"}
 
+#: Identifier and cluster columns: they name respondents and alliances and can never be predictors.
+ID_COLUMNS = frozenset({"dyad_id", "resp_id", "role"})
+
+#: Fewest respondents with at least one answered item a construct needs (item analysis and alpha need 3).
+MIN_CONSTRUCT_RESPONDENTS = 3
+
 
 @dataclass(frozen=True)
 class _Names:
@@ -26,11 +32,12 @@ class _Names:
 def check_plan(plan: Plan, instrument: Any) -> None:
     """Check a plan against the instrument before any computation; raise :class:`PlanError` with the line.
 
-    Checks: model predictors are known variables, construct codes or derived columns; ``crossed`` is not
-    explained by the constructs that define it (AWARE, TRANSF under the Sammut definition); categorical
-    predictors and their reference levels exist; interaction terms are predictors; hypotheses name an
-    existing model, a predictor of it or levels of its factor; cuts lie on the scale; cluster variables are
-    dyad columns; measurement constructs exist.
+    Checks: model predictors are known variables (never an identifier or the cluster variable), construct codes
+    or derived columns; ``crossed`` is not explained by the constructs that define it (AWARE, TRANSF under the
+    Sammut definition); categorical predictors and their reference levels exist; interaction terms are
+    predictors; hypotheses name an existing model, a predictor of it or levels of its factor; cuts lie on the
+    scale; cluster variables are dyad columns; measurement constructs exist. The data-dependent checks (blank
+    constructs, an outcome without variation) are :func:`check_analysis_data`, once the data are prepared.
     """
     codes = set(instrument.constructs)
     numeric_types = {"likert", "binary", "integer", "year"}
@@ -52,6 +59,11 @@ def _check_model(plan: Plan, key: str, model: ModelSpec, names: _Names) -> None:
         raise plan.error(f"model {key}: the outcome must be 'crossed'", "models", key, "outcome",
                          value=model.outcome, fix="the crossing models explain crossed (docs/design.md section 3)")
     for predictor in model.predictors:
+        if predictor in ID_COLUMNS or predictor == model.cluster:
+            raise plan.error(f"model {key}: '{predictor}' identifies respondents or alliances (it is the cluster of "
+                             "the standard errors), it cannot be a predictor", "models", key, "predictors",
+                             value=predictor, fix="remove it from predictors; dyads are accounted for by "
+                                                  "`cluster: dyad_id`")
         if predictor not in names.known:
             raise plan.error(f"model {key}: unknown predictor '{predictor}'", "models", key, "predictors",
                              value=predictor,
@@ -190,3 +202,97 @@ def _check_outcome_and_power_run(plan: Plan, scale: Any) -> None:
         if not scale.min <= value <= scale.max:
             raise plan.error(f"outcome {key} {value} is outside the {scale.min}-{scale.max} scale", "outcome", key,
                              value=value)
+
+
+def check_analysis_data(plan: Plan, instrument: Any, items: Any, firms: Any, file: str | None = None) -> None:
+    """Check the prepared data against the plan before any model is fitted; raise :class:`DataError` naming the
+    construct or the outcome.
+
+    Two failures that the models would otherwise meet late (after the measurement and the clustering): a
+    construct whose items are (almost) all blank, and an outcome ``crossed`` that does not vary among the firms
+    at risk (no firm crossed, or all did), with which no crossing model can be fitted.
+
+    Parameters
+    ----------
+    plan
+        The confirmatory plan.
+    instrument
+        Its instrument.
+    items
+        The kept respondents' items (:func:`alliance_stats.data.scoring.clean_items`: one column per item).
+    firms
+        The firms at risk (:func:`alliance_stats.data.firms_at_risk`), with the column ``crossed`` (0, 1 or NaN).
+    file
+        The responses file, for the message.
+
+    Raises
+    ------
+    DataError
+        A construct of the measurement or of a model with fewer than :data:`MIN_CONSTRUCT_RESPONDENTS`
+        respondents answering any of its items; an outcome without events or without non-events.
+
+    References
+    ----------
+    docs/design.md section 3 (the outcome, firms at risk); Peduzzi, P., Concato, J., Kemper, E., Holford, T. R.
+    & Feinstein, A. R. (1996). A simulation study of the number of events per variable in logistic regression
+    analysis. Journal of Clinical Epidemiology 49, 1373-1379 (a model needs events and non-events).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from alliance_stats.instrument import default_instrument
+    >>> from alliance_stats.plan import load_plan
+    >>> from alliance_stats.plan.templates import default_plan_path
+    >>> plan, inst = load_plan(default_plan_path()), default_instrument()
+    >>> items = pd.DataFrame({v.name: [3.0, 4.0, 5.0, 2.0] for v in inst.likert_items()})
+    >>> check_analysis_data(plan, inst, items, pd.DataFrame({"crossed": [0.0, 1.0, np.nan]}))
+    >>> from alliance_stats.core.errors import DataError
+    >>> try:
+    ...     check_analysis_data(plan, inst, items, pd.DataFrame({"crossed": [0.0, 0.0, np.nan]}), "r.csv")
+    ... except DataError as exc:
+    ...     print(exc.column, "|", exc.message)
+    crossed | the outcome crossed does not vary: none of the 2 firms at risk with a known outcome crossed, so no \
+crossing model can be fitted
+    """
+    _check_constructs_answered(plan, instrument, items, file)
+    if plan.models:
+        _check_outcome_varies(plan, firms, file)
+
+
+def _check_constructs_answered(plan: Plan, instrument: Any, items: Any, file: str | None) -> None:
+    from alliance_stats.core.errors import DataError
+
+    codes = list(plan.measurement.cfa_constructs or instrument.construct_codes())
+    for model in plan.models.values():
+        codes += [p for p in model.predictors if p in instrument.constructs and p not in codes]
+    for code in codes:
+        names = [v.name for v in instrument.items(code) if v.name in items.columns]
+        answered = int(items[names].notna().any(axis=1).sum()) if names else 0
+        if answered < MIN_CONSTRUCT_RESPONDENTS:
+            shown = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")
+            who = "no respondent answers" if answered == 0 else f"only {answered} respondent(s) answer"
+            raise DataError(
+                f"construct {code}: {who} any of its items ({shown}); its scores, reliability and the models "
+                f"using it need at least {MIN_CONSTRUCT_RESPONDENTS}", file=file, column=names[0] if names else None,
+                fix="check that the export holds these columns with their answers (not blank), or leave the "
+                    "construct out of measurement: cfa_constructs and of the models")
+
+
+def _check_outcome_varies(plan: Plan, firms: Any, file: str | None) -> None:
+    from alliance_stats.core.errors import DataError
+
+    crossed = firms["crossed"].dropna() if "crossed" in firms else firms.iloc[:0, :0]
+    n, events = len(crossed), int((crossed == 1).sum()) if len(crossed) else 0
+    if n == 0:
+        what = "no firm at risk has a known outcome"
+    elif events == 0:
+        what = f"none of the {n} firms at risk with a known outcome crossed"
+    elif events == n:
+        what = f"all {n} firms at risk with a known outcome crossed"
+    else:
+        return
+    raise DataError(
+        f"the outcome crossed does not vary: {what}, so no crossing model can be fitted", file=file,
+        column="crossed",
+        fix="check the outcome's definition in the plan (outcome: kind, aware_cut, transf_cut) and the answers "
+            "behind it; with a single class the models cannot be estimated")

@@ -92,14 +92,21 @@ def run_power_plan(
     """
     from alliance_stats.core.i18n import tr
     from alliance_stats.power import load_power_plan
+    from alliance_stats.power.execution import check_execution, worker_count
     from alliance_stats.report import Report, ReportFigure, Section, render_run
 
+    check_execution(backend, None if backend != "dask" else scheduler, jobs)  # before reading anything
     plan_path = Path(plan_path)
     power_plan, confirmatory = load_power_plan(plan_path)
     lang = power_plan.language or confirmatory.language
     target = Path(output) if output is not None else Path("reports") / plan_path.stem
     refuse_existing(target, force)
     n_reps = power_plan.reps if reps is None else int(reps)
+    if backend == "local":
+        n_tasks = len(power_plan.n_dyads) * -(-n_reps // power_plan.chunk_size)
+        _, why = worker_count(jobs, n_tasks)
+        if why is not None and console is not None:
+            console.print(f"Warning: {why}.", highlight=False, markup=False)
     log = WarningLog()
     started = now_utc()
     run = {"reps": n_reps, "jobs": jobs, "backend": backend, "scheduler": scheduler}

@@ -73,9 +73,14 @@ class PowerPlan(LocatedModel):
     @field_validator("n_dyads")
     @classmethod
     def _grid(cls, value: list[int]) -> list[int]:
+        from alliance_stats.simulate.simulator import MAX_DYADS
+
         for n in value:
             if n < 4:
                 raise ValueError(f"a number of dyads must be at least 4 (one per configuration), got {n}")
+            if n > MAX_DYADS:
+                raise ValueError(f"a number of dyads must be at most {MAX_DYADS:,} (what one simulation holds in "
+                                 f"memory), got {n:,}")
         if len(set(value)) != len(value):
             raise ValueError("a number of dyads is listed twice")
         return value

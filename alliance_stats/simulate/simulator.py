@@ -925,6 +925,11 @@ def _truth(p: SimulationParams, lay: _Layout, d: _Draw, seq: np.random.SeedSeque
     )
 
 
+#: Most dyads one call simulates (half a million respondents; 100,000 dyads peak at 0.85 GB of memory, so this
+#: stays near 2 GB); a larger request is refused before any work instead of failing on an allocation of tens of GB.
+MAX_DYADS = 250_000
+
+
 def simulate_alliances(
     n_dyads: int,
     params: SimulationParams | None = None,
@@ -964,7 +969,7 @@ def simulate_alliances(
     Raises
     ------
     SpecificationError
-        ``n_dyads`` not a positive integer, or a bad seed.
+        ``n_dyads`` not a positive integer or above :data:`MAX_DYADS`, or a bad seed.
 
     References
     ----------
@@ -981,6 +986,11 @@ def simulate_alliances(
     """
     if isinstance(n_dyads, bool) or not isinstance(n_dyads, int | np.integer) or n_dyads < 1:
         raise SpecificationError(f"n_dyads must be a positive integer, got {n_dyads!r}", value=n_dyads)
+    if n_dyads > MAX_DYADS:
+        raise SpecificationError(f"n_dyads {n_dyads:,} is above the {MAX_DYADS:,} dyads one simulation can hold in "
+                                 "memory", value=int(n_dyads),
+                                 fix=f"simulate at most {MAX_DYADS:,} dyads (several files with different seeds "
+                                     "if you need more)")
     n = int(n_dyads)
     p = params if params is not None else SimulationParams()
     inst = instrument if instrument is not None else _default_instrument()
