@@ -31,6 +31,7 @@ _EXPORTS: dict[str, str] = {
     "load_validated": "alliance_stats.plan.schema",
     "read_yaml": "alliance_stats.plan.schema",
     "check_plan": "alliance_stats.plan.checks",
+    "check_analysis_data": "alliance_stats.plan.checks",
     "run_plan": "alliance_stats.plan.runner",
     "EXPORT_EXTENSIONS": "alliance_stats.plan.context",
     "suppress_small_counts": "alliance_stats.plan.suppression",

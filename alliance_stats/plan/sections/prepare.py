@@ -19,6 +19,7 @@ def _prepare(ctx: RunContext, responses: Any, data_path: Path) -> dict[str, Any]
     from alliance_stats.data import build_dyads, check_responses, firms_at_risk, score_responses
     from alliance_stats.data.quality import apply_exclusions, careless_flags
     from alliance_stats.data.scoring import CrossedDefinition, clean_items
+    from alliance_stats.plan.checks import check_analysis_data
     from alliance_stats.typology.classification import classify
 
     plan, inst, lang = ctx.plan, ctx.instrument, ctx.lang
@@ -57,6 +58,7 @@ def _prepare(ctx: RunContext, responses: Any, data_path: Path) -> dict[str, Any]
     table["configuration"] = configuration
     firms["configuration"] = configuration.reindex(firms["dyad_id"].to_numpy()).to_numpy()
     items = clean_items(kept, inst)  # floats, missing codes as NaN, reverse-keyed items reversed
+    check_analysis_data(plan, inst, items, firms, file=str(data_path))  # before any model: named, not late
 
     # ---- sample section
     section = ctx.section("sample", ctx.tr("data.sample.title"))
