@@ -122,7 +122,7 @@ def run(
         Path | None, typer.Option("-o", "--output", help="Run folder (default: reports/<plan name>).")
     ] = None,
     lang: Annotated[Lang | None, typer.Option("--lang", help="Report language (default: the plan's).")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing run folder.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace an earlier run folder of alliance-stats (never another folder or a file).")] = False,
     data: Annotated[
         Path | None, typer.Option("--data", help="Run the plan on this responses file instead of the plan's.")
     ] = None,
@@ -197,7 +197,7 @@ def power(
         str | None, typer.Option("--scheduler", help="Dask scheduler address, e.g. tcp://HOST:8786.")
     ] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Run folder.")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing run folder.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace an earlier run folder of alliance-stats (never another folder or a file).")] = False,
 ) -> None:
     """Simulation-based power and sample size for the confirmatory plan."""
     from alliance_stats.power import run_power_plan

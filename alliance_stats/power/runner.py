@@ -11,7 +11,8 @@ from alliance_stats.plan.runfolder import (
     dependency_versions,
     json_bytes,
     now_utc,
-    refuse_existing,
+    TOOL,
+    check_run_folder,
     sha256_file,
     write_run,
 )
@@ -81,7 +82,7 @@ def run_power_plan(
     output
         Run folder (default ``reports/<plan file stem>``).
     force
-        Replace an existing run folder.
+        Replace an earlier run folder of alliance-stats (never another folder or a file).
     console
         A rich console for the progress bar (none: no progress display).
 
@@ -98,7 +99,7 @@ def run_power_plan(
     power_plan, confirmatory = load_power_plan(plan_path)
     lang = power_plan.language or confirmatory.language
     target = Path(output) if output is not None else Path("reports") / plan_path.stem
-    refuse_existing(target, force)
+    check_run_folder(target, force)  # before any computation: nothing of the user's is replaced
     n_reps = power_plan.reps if reps is None else int(reps)
     log = WarningLog()
     started = now_utc()
@@ -127,6 +128,8 @@ def run_power_plan(
     plan_files = {"power_plan": power_plan.path, "confirmatory_plan": confirmatory.path,
                   "instrument": confirmatory.resolve(confirmatory.instrument)}
     provenance = {
+        "tool": TOOL,
+        "kind": "power",
         "versions": dependency_versions(),
         "inputs": {key: {"file": path.name, "sha256": sha256_file(path)} for key, path in plan_files.items()
                    if path is not None},

@@ -287,6 +287,7 @@ def render_docx(report: Report) -> bytes:
     >>> Document(io.BytesIO(data)).tables[0].cell(1, 1).text
     '300'
     """
+    report = xml_safe_report(report)  # control characters from the data or the plan are not XML
     check_table_languages(report)
     lang = report.lang
     document = Document()

@@ -124,6 +124,7 @@ def render_html(report: Report) -> str:
     >>> "Table 1" in page and "Synthetic data" in page
     True
     """
+    report = xml_safe_report(report)  # control characters from the data or the plan are not XML
     check_table_languages(report)
     texts = {key: label(key, report.lang) for key in REPORT_KEYS}
     return ENVIRONMENT.get_template("report.html").render(
