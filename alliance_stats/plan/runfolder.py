@@ -148,8 +148,8 @@ def check_run_folder(target: Path, force: bool) -> None:
     ...     try:
     ...         check_run_folder(Path(folder), force=True)
     ...     except OutputError as error:
-    ...         print(error.message)
-    the folder exists and is not a run folder of alliance-stats (it has no provenance.json written by the tool): --force replaces only an earlier run folder
+    ...         print(error.message)  # doctest: +ELLIPSIS
+    the folder exists and is not a run folder of alliance-stats ...: --force replaces only an earlier run folder
     """
     target = Path(target)
     if os.path.lexists(target):
@@ -297,8 +297,12 @@ def write_bytes_atomic(path: Path, payload: bytes) -> None:
     path = Path(path)
     check_output_file(path)
     if _direct(path):
-        with open(path, "wb") as handle:
-            handle.write(payload)
+        try:
+            with open(path, "wb") as handle:
+                handle.write(payload)
+        except OSError as exc:  # /dev/full, a closed pipe
+            raise OutputError(f"could not write: {exc.strerror or exc}", file=str(path),
+                              fix="choose another output") from None
         return
     real = Path(os.path.realpath(path))
     fd, tmp = tempfile.mkstemp(dir=real.parent, prefix=f".{real.name}.", suffix=".tmp")

@@ -10,11 +10,11 @@ from typing import Any
 from alliance_stats.plan.checks import check_plan
 from alliance_stats.plan.context import RunContext
 from alliance_stats.plan.runfolder import (
+    TOOL,
+    check_run_folder,
     dependency_versions,
     json_bytes,
     now_utc,
-    TOOL,
-    check_run_folder,
     sha256_file,
     write_run,
 )

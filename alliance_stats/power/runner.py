@@ -8,11 +8,11 @@ from typing import Any
 
 from alliance_stats.plan.context import WarningLog
 from alliance_stats.plan.runfolder import (
+    TOOL,
+    check_run_folder,
     dependency_versions,
     json_bytes,
     now_utc,
-    TOOL,
-    check_run_folder,
     sha256_file,
     write_run,
 )

@@ -15,7 +15,7 @@ from typing import Any
 
 from alliance_stats.core.table import Table
 from alliance_stats.report.labels import REPORT_KEYS, label
-from alliance_stats.report.model import Report, ReportFigure, Section
+from alliance_stats.report.model import Report, ReportFigure, Section, xml_safe_report
 from alliance_stats.report.tables import TableLayout, slug, table_layout
 from alliance_stats.report.templates import CSS, ENVIRONMENT
 

@@ -26,8 +26,8 @@ from alliance_stats.core.format import (
     format_cell,
     row_format_key,
 )
-from alliance_stats.core.safetext import neutralise_frame
 from alliance_stats.core.i18n import check_lang
+from alliance_stats.core.safetext import neutralise_frame
 from alliance_stats.core.table import Table
 from alliance_stats.report.labels import label
 from alliance_stats.report.templates import CSS, ENVIRONMENT
