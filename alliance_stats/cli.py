@@ -280,9 +280,15 @@ def data_check(
         raise typer.Exit(code=2)
 
 
-def _on_sigterm(signum: int, frame: object) -> None:
-    """SIGTERM (Slurm, ``timeout``, ``docker stop``): stop as Ctrl-C does, so that the writers clean up."""
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM does not interrupt the clean-up
+_SIGNALS = {signal.SIGINT: ("SIGINT (Ctrl-C)", 130), signal.SIGTERM: ("SIGTERM", 143)}
+
+
+def _on_signal(signum: int, frame: object) -> None:
+    """SIGINT (Ctrl-C) or SIGTERM (Slurm, ``timeout``, ``docker stop``): stop, so that the writers clean up.
+
+    Not a :class:`KeyboardInterrupt`: typer would turn that into a silent exit 130.
+    """
+    signal.signal(signum, signal.SIG_IGN)  # a second signal does not interrupt the clean-up
     raise Terminated(signum)
 
 
@@ -301,17 +307,19 @@ def main(argv: list[str] | None = None) -> None:
     SIGINT (Ctrl-C) exits with status 130 and SIGTERM with 143, after the unfinished output is removed, with
     a message saying so.
     """
+    previous: dict[int, object] = {}
     try:
-        previous = signal.signal(signal.SIGTERM, _on_sigterm)
-    except ValueError:  # not the main thread (an embedding application): leave SIGTERM alone
-        previous = None
+        for signum in _SIGNALS:
+            previous[signum] = signal.signal(signum, _on_signal)
+    except ValueError:  # not the main thread (an embedding application): leave the signals alone
+        pass
     try:
         # with standalone_mode=False click returns the code of a typer.Exit instead of raising it
         status = app(args=argv, standalone_mode=False)
-    except KeyboardInterrupt as exc:
+    except KeyboardInterrupt as exc:  # SIGINT before the handler was installed
         _stopped(exc, "SIGINT (Ctrl-C)", 130)
     except Terminated as exc:
-        _stopped(exc, "SIGTERM", 143)
+        _stopped(exc, *_SIGNALS.get(exc.args[0] if exc.args else signal.SIGTERM, ("SIGTERM", 143)))
     except AllianceStatsError as exc:
         err_console.print(escape_terminal(f"Error: {exc}"), highlight=False, markup=False, soft_wrap=True)
         sys.exit(2)
@@ -335,8 +343,8 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(2)
         raise
     finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)  # type: ignore[arg-type]
     sys.exit(status if isinstance(status, int) else 0)
 
 

@@ -60,10 +60,11 @@ class OutputError(AllianceStatsError):
 
 
 class Terminated(BaseException):  # noqa: N818 - like KeyboardInterrupt, not an error of the program
-    """Raised in the main thread by the command line's SIGTERM handler (Slurm, ``timeout``, ``docker stop``).
+    """Raised in the main thread by the command line's handler of SIGTERM (Slurm, ``timeout``, ``docker stop``)
+    and SIGINT (Ctrl-C); ``args[0]`` is the signal number.
 
     A :class:`BaseException`, as :class:`KeyboardInterrupt` is: the writers clean their temporary files up and
-    the command line exits with status 143.
+    the command line exits with status 143 (SIGTERM) or 130 (SIGINT).
     """
 
 
