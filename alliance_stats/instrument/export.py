@@ -37,8 +37,8 @@
 Spreadsheet exports (xlsform, limesurvey, codebook-csv) neutralise formula injection: a cell text that
 begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (after any leading apostrophes) gets one
 more leading apostrophe (OWASP "CSV injection"); :func:`restore_cell` undoes it exactly. Characters that XML
-forbids (``\\x01``, ``\\v``) become U+FFFD in every format. Both defences are those of every writer of the tool
-(:mod:`alliance_stats.core.safetext`).
+forbids (``\\x01``, ``\\v``) become U+FFFD in every format but the exact codebooks. Both defences are
+those of every writer of the tool (:mod:`alliance_stats.core.safetext`).
 
 Example
 -------
@@ -916,6 +916,8 @@ def export_instrument(instrument: Instrument, fmt: str, lang: str = "both") -> b
         "sav": lambda: _export_sav(instrument, langs),
     }
     payload = renderers[fmt]()
-    if fmt in ("xlsform", "sav"):
-        return payload  # binaries: their text went through xml_safe cell by cell
-    return xml_safe(payload.decode("utf-8")).encode("utf-8")  # no control character reaches a survey tool
+    if fmt in ("html", "markdown", "limesurvey"):  # no control character reaches a page or a survey tool
+        return xml_safe(payload.decode("utf-8")).encode("utf-8")
+    # xlsform and sav: their text went through xml_safe cell by cell; the codebooks are exact data
+    # dictionaries (JSON escapes control characters, the CSV round-trips them: read_codebook)
+    return payload
