@@ -57,9 +57,9 @@ FORCE_HELP = "Replace an earlier run folder of the tool (never another folder or
 
 def _said_to(output: Path) -> Console:
     """Where to confirm a write: the error stream when the output itself is the standard output or a device."""
-    from alliance_stats.plan.runfolder import _direct
+    from alliance_stats.plan.runfolder import writes_in_place
 
-    return err_console if _direct(output) else out_console
+    return err_console if writes_in_place(output) else out_console
 
 
 

@@ -225,8 +225,25 @@ def write_run(target: Path, force: bool, files: dict[str, bytes]) -> None:
         write_files(tmp, files)
 
 
-def _direct(path: Path) -> bool:
-    """True when ``path`` is written in place: a character device, a pipe, a socket, ``/dev/...`` or ``/proc/...``."""
+def writes_in_place(path: Path) -> bool:
+    """True when ``path`` is written in place, never replaced: a character device, a pipe, a socket, or a path
+    under ``/dev`` or ``/proc`` (``/dev/stdout`` when the standard output is a file).
+
+    Parameters
+    ----------
+    path
+        An output path (symbolic links are followed).
+
+    Returns
+    -------
+    bool
+        Whether :func:`write_bytes_atomic` opens it and writes, instead of renaming a temporary file over it.
+
+    Examples
+    --------
+    >>> writes_in_place(Path("/dev/null")), writes_in_place(Path("report.csv"))
+    (True, False)
+    """
     if str(os.path.abspath(path)).startswith(("/dev/", "/proc/")):
         return True
     try:
@@ -260,7 +277,7 @@ def check_output_file(path: Path) -> None:
     this is a folder; a file is expected here
     """
     path = Path(path)
-    if _direct(path):
+    if writes_in_place(path):
         if not os.access(path, os.W_OK):
             raise OutputError("this device or pipe is not writable", file=str(path),
                               fix="choose a file you can write to")
@@ -297,7 +314,7 @@ def write_bytes_atomic(path: Path, payload: bytes) -> None:
     """
     path = Path(path)
     check_output_file(path)
-    if _direct(path):
+    if writes_in_place(path):
         try:
             with open(path, "wb") as handle:
                 handle.write(payload)
