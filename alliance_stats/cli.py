@@ -18,6 +18,7 @@ that read or write files (besides the readers of :mod:`alliance_stats.data`); ev
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -28,7 +29,12 @@ from rich.console import Console
 
 from alliance_stats import __version__
 from alliance_stats.core.errors import AllianceStatsError
-from alliance_stats.plan.runfolder import write_bytes_atomic  # the one atomic writer
+from alliance_stats.core.safetext import escape_terminal
+from alliance_stats.plan.runfolder import (  # the one atomic writer
+    Terminated,
+    check_output_file,
+    write_bytes_atomic,
+)
 
 app = typer.Typer(
     name="alliance-stats",
@@ -44,6 +50,16 @@ app.add_typer(data_app, name="data")
 
 err_console = Console(stderr=True)
 out_console = Console()
+
+
+FORCE_HELP = "Replace an earlier run folder of the tool (never another folder or a file)."
+
+
+def _said_to(output: Path) -> Console:
+    """Where to confirm a write: the error stream when the output itself is the standard output or a device."""
+    from alliance_stats.plan.runfolder import writes_in_place
+
+    return err_console if writes_in_place(output) else out_console
 
 
 
@@ -122,7 +138,7 @@ def run(
         Path | None, typer.Option("-o", "--output", help="Run folder (default: reports/<plan name>).")
     ] = None,
     lang: Annotated[Lang | None, typer.Option("--lang", help="Report language (default: the plan's).")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing run folder.")] = False,
+    force: Annotated[bool, typer.Option("--force", help=FORCE_HELP)] = False,
     data: Annotated[
         Path | None, typer.Option("--data", help="Run the plan on this responses file instead of the plan's.")
     ] = None,
@@ -160,6 +176,7 @@ def simulate(
 ) -> None:
     """Simulate survey responses with known truth (synthetic data)."""
     from alliance_stats.core.errors import SpecificationError
+    from alliance_stats.core.safetext import neutralise_frame
     from alliance_stats.simulate import SimulationParams, simulate_alliances
     from alliance_stats.simulate.simulator import MAX_DYADS
 
@@ -169,6 +186,10 @@ def simulate(
     if seed < 0:
         raise SpecificationError("--seed must be a whole number of at least 0", value=seed,
                                  fix="use a seed such as 7 or 20260101")
+
+    check_output_file(output)  # before any computation
+    if truth is not None:
+        check_output_file(truth)
 
     sim_params = None
     if params is not None:
@@ -187,10 +208,12 @@ def simulate(
                             fix="see the fields of alliance_stats.simulate.SimulationParams") from None
     result = simulate_alliances(n_dyads, params=sim_params, seed=seed)
     # codes are floats in memory (NaN = missing); "%.15g" writes 5.0 as 5 and keeps any decimal
-    write_bytes_atomic(output, result.responses.to_csv(index=False, float_format="%.15g").encode("utf-8"))
+    csv_text = neutralise_frame(result.responses).to_csv(index=False, float_format="%.15g")
+    write_bytes_atomic(output, csv_text.encode("utf-8"))
     if truth is not None:
         write_bytes_atomic(truth, json.dumps(result.truth.to_dict(), indent=2, sort_keys=True).encode())
-    out_console.print(f"{len(result.responses)} responses from {n_dyads} dyads written to {output}")
+    _said_to(output).print(f"{len(result.responses)} responses from {n_dyads} dyads written to {output}",
+                           highlight=False, markup=False)
 
 
 # ------------------------------------------------------------------------------------------- power
@@ -206,7 +229,7 @@ def power(
         str | None, typer.Option("--scheduler", help="Dask scheduler address, e.g. tcp://HOST:8786.")
     ] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Run folder.")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing run folder.")] = False,
+    force: Annotated[bool, typer.Option("--force", help=FORCE_HELP)] = False,
 ) -> None:
     """Simulation-based power and sample size for the confirmatory plan."""
     from alliance_stats.power import run_power_plan
@@ -233,10 +256,11 @@ def survey_export(
     """Export the survey instrument for a survey tool, for print or as a codebook."""
     from alliance_stats.instrument.export import export_instrument
 
+    check_output_file(output)  # before any computation
     inst = _load_instrument(instrument)
     payload = export_instrument(inst, fmt.value, lang.value)
     write_bytes_atomic(output, payload)
-    out_console.print(f"{fmt.value} ({lang.value}) written to {output}")
+    _said_to(output).print(f"{fmt.value} ({lang.value}) written to {output}", highlight=False, markup=False)
 
 
 # -------------------------------------------------------------------------------------------- data
@@ -256,21 +280,57 @@ def data_check(
     inst = _load_instrument(instrument)
     frame = read_responses(file, inst)
     result = check_responses(frame, inst, file=str(file))
-    if as_json:
-        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
-    else:
-        out_console.print(result.summary(), markup=False, highlight=False, soft_wrap=True)
+    if as_json:  # json escapes C0 controls; C1 controls (one-character CSI, OSC) are escaped too
+        text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
+        typer.echo("".join(f"\\u{ord(c):04x}" if "\x7f" <= c <= "\x9f" else c for c in text))
+    else:  # data cannot drive the terminal: ANSI/OSC escape sequences are printed as text
+        out_console.print(escape_terminal(result.summary()), markup=False, highlight=False, soft_wrap=True)
     if not result.ok:
         raise typer.Exit(code=2)
 
 
+_SIGNALS = {signal.SIGINT: ("SIGINT (Ctrl-C)", 130), signal.SIGTERM: ("SIGTERM", 143)}
+
+
+def _on_signal(signum: int, frame: object) -> None:
+    """SIGINT (Ctrl-C) or SIGTERM (Slurm, ``timeout``, ``docker stop``): stop, so that the writers clean up.
+
+    Not a :class:`KeyboardInterrupt`: typer would turn that into a silent exit 130.
+    """
+    signal.signal(signum, signal.SIG_IGN)  # a second signal does not interrupt the clean-up
+    raise Terminated(signum)
+
+
+def _stopped(exc: BaseException, name: str, status: int) -> None:
+    """Say on the console that the command was stopped by a signal, and what was cleaned up; exit."""
+    notes = [note for note in getattr(exc, "__notes__", []) if isinstance(note, str)]
+    done = " ".join(notes) if notes else "no output was being written"
+    err_console.print(escape_terminal(f"Stopped by {name}: {done}."), highlight=False, markup=False,
+                      soft_wrap=True)
+    sys.exit(status)
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: run the app, turning user errors into a message and exit status 2."""
+    """Entry point: run the app, turning user errors into a message and exit status 2.
+
+    SIGINT (Ctrl-C) exits with status 130 and SIGTERM with 143, after the unfinished output is removed, with
+    a message saying so.
+    """
+    previous: dict[int, object] = {}
+    try:
+        for signum in _SIGNALS:
+            previous[signum] = signal.signal(signum, _on_signal)
+    except ValueError:  # not the main thread (an embedding application): leave the signals alone
+        pass
     try:
         # with standalone_mode=False click returns the code of a typer.Exit instead of raising it
         status = app(args=argv, standalone_mode=False)
+    except KeyboardInterrupt as exc:  # SIGINT before the handler was installed
+        _stopped(exc, "SIGINT (Ctrl-C)", 130)
+    except Terminated as exc:
+        _stopped(exc, *_SIGNALS.get(exc.args[0] if exc.args else signal.SIGTERM, ("SIGTERM", 143)))
     except AllianceStatsError as exc:
-        err_console.print(f"Error: {exc}", highlight=False, markup=False, soft_wrap=True)
+        err_console.print(escape_terminal(f"Error: {exc}"), highlight=False, markup=False, soft_wrap=True)
         sys.exit(2)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
@@ -291,6 +351,9 @@ def main(argv: list[str] | None = None) -> None:
             exc.show()
             sys.exit(2)
         raise
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)  # type: ignore[arg-type]
     sys.exit(status if isinstance(status, int) else 0)
 
 

@@ -56,6 +56,12 @@ Warnings (admissible data the researcher should know about)
 ``careless_mahalanobis``,    half the items, Mahalanobis p < .001, even-odd consistency < .30), and a failed
 ``careless_evenodd``,        attention item. Exclusions are decided in the analysis plan
 ``attention_failed``         (:func:`apply_exclusions`), not here.
+``control_characters``       a cell (or a column name) holds control characters (``\\x01``, ``\\v``, the ESC of
+                             ANSI/OSC terminal sequences): they are replaced by U+FFFD in the reports and
+                             escaped on the console; the value is probably a copy-paste accident.
+``formula_like``             a text cell begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (and
+                             is not a number): a spreadsheet would run it as a formula. Every CSV and XLSX the
+                             tool writes neutralises it (a leading apostrophe, OWASP); check where it came from.
 ===========================  ==============================================================================
 
 Example
@@ -88,6 +94,7 @@ import pandas as pd
 from alliance_stats.core.errors import DataError, SpecificationError
 from alliance_stats.core.i18n import tr
 from alliance_stats.core.results import Result
+from alliance_stats.core.safetext import control_characters, is_formula_like
 from alliance_stats.core.table import Table
 from alliance_stats.data.quality import ExclusionRules, _rule_masks, careless_flags, screening_rules
 from alliance_stats.data.readers import is_numeric_variable
@@ -129,6 +136,8 @@ RULES: dict[str, str] = {
     "careless_mahalanobis": "warning",
     "careless_evenodd": "warning",
     "attention_failed": "warning",
+    "control_characters": "warning",
+    "formula_like": "warning",
 }
 
 
@@ -668,7 +677,30 @@ class _Checker:
         scale = self.inst.scales[var.scale or ""]
         return self.number(var.name).isin([float(p) for p in scale.points])
 
+    def hostile(self) -> None:
+        """Control characters and formula-like text in any cell or column name (writers and terminals)."""
+        for col in self.df.columns:
+            if isinstance(col, str) and control_characters(col):
+                self.add("control_characters", f"the column name holds control characters "
+                         f"{' '.join(control_characters(col))}", column=col, value=col)
+        for col in self.df.columns:
+            series = self.df[col]
+            if not (series.dtype == object or pd.api.types.is_string_dtype(series.dtype)):
+                continue
+            for i, value in enumerate(series):
+                if not isinstance(value, str):
+                    continue
+                found = control_characters(value)
+                if found:
+                    self.add("control_characters", f"control characters {' '.join(found)} in the text; they are "
+                             "replaced by U+FFFD in the reports", row=i, column=str(col), value=value)
+                if is_formula_like(value):
+                    self.add("formula_like", "a spreadsheet would read this text as a formula; the tool's CSV "
+                             "and XLSX files neutralise it with a leading apostrophe", row=i, column=str(col),
+                             value=value)
+
     def run(self) -> list[Finding]:
+        self.hostile()
         self.columns()
         self.values()
         self.keys()

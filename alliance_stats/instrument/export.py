@@ -36,7 +36,9 @@
 
 Spreadsheet exports (xlsform, limesurvey, codebook-csv) neutralise formula injection: a cell text that
 begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (after any leading apostrophes) gets one
-more leading apostrophe (OWASP "CSV injection"); :func:`restore_cell` undoes it exactly.
+more leading apostrophe (OWASP "CSV injection"); :func:`restore_cell` undoes it exactly. Characters that XML
+forbids (``\\x01``, ``\\v``) become U+FFFD in every format but the exact codebooks. Both defences are
+those of every writer of the tool (:mod:`alliance_stats.core.safetext`).
 
 Example
 -------
@@ -65,6 +67,7 @@ from typing import Any
 import pandas as pd
 
 from alliance_stats.core.errors import InstrumentError
+from alliance_stats.core.safetext import neutralise_cell, restore_cell, xml_safe
 from alliance_stats.instrument.codebook import (
     CODEBOOK_COLUMNS,
     _alnum,
@@ -105,8 +108,6 @@ EXPORT_LANGS: tuple[str, ...] = ("fr", "en", "both")
 #: Language names used in XLSForm column headers (``label::Français (fr)``).
 LANGUAGE_NAMES: dict[str, str] = {"fr": "Français (fr)", "en": "English (en)"}
 
-_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
-_ILLEGAL_XLSX = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 class _Catalogue:
     """``_UI[key][lang]``: the catalogue text ``instrument.export.<key>`` (core/catalogue/instrument.py)."""
@@ -121,67 +122,6 @@ _UI = _Catalogue()
 
 
 # ----------------------------------------------------------------------------------------- utilities
-
-
-def neutralise_cell(text: str) -> str:
-    """Neutralise spreadsheet formula injection in one cell text.
-
-    A text whose first character after any leading apostrophes is ``=``, ``+``, ``-``, ``@``, a tab or a
-    carriage return gets one more leading apostrophe, so that no spreadsheet evaluates it.
-
-    Parameters
-    ----------
-    text
-        One cell's text.
-
-    Returns
-    -------
-    str
-        The text, prefixed by an apostrophe when a spreadsheet could read it as a formula.
-
-    References
-    ----------
-    OWASP, "CSV Injection" (https://owasp.org/www-community/attacks/CSV_Injection); docs/design.md section 7.
-
-    Examples
-    --------
-    >>> neutralise_cell("=HYPERLINK(\\"http://x\\")")
-    '\\'=HYPERLINK("http://x")'
-    >>> neutralise_cell("Oui")
-    'Oui'
-    """
-    stripped = text.lstrip("'")
-    if stripped[:1] in _DANGEROUS and stripped:
-        return "'" + text
-    return text
-
-
-def restore_cell(text: str) -> str:
-    """Undo :func:`neutralise_cell` (exact inverse).
-
-    Parameters
-    ----------
-    text
-        A cell text written by :func:`neutralise_cell`.
-
-    Returns
-    -------
-    str
-        The original text.
-
-    References
-    ----------
-    OWASP, "CSV Injection"; docs/design.md section 7.
-
-    Examples
-    --------
-    >>> restore_cell(neutralise_cell("=1+1")), restore_cell("'ok")
-    ('=1+1', "'ok")
-    """
-    stripped = text.lstrip("'")
-    if text.startswith("'") and stripped[:1] in _DANGEROUS and stripped:
-        return text[1:]
-    return text
 
 
 def _langs(instrument: Instrument, lang: str) -> list[str]:
@@ -388,7 +328,7 @@ def _export_xlsform(instrument: Instrument, langs: list[str]) -> bytes:
 def _xlsx_text(value: str) -> str | None:
     if value == "":
         return None
-    return neutralise_cell(_ILLEGAL_XLSX.sub("", str(value)))
+    return neutralise_cell(xml_safe(str(value)))
 
 
 # ----------------------------------------------------------------------------------------- LimeSurvey
@@ -883,14 +823,14 @@ def _export_sav(instrument: Instrument, langs: list[str]) -> bytes:
     measure: dict[str, str] = {}
     formats: dict[str, str] = {}
     for var in instrument.variables:
-        labels[var.name] = var.text[lang]
+        labels[var.name] = xml_safe(var.text[lang])
         var_labels = instrument.value_labels(var.name)
         numeric_codes = all(re.fullmatch(r"-?\d+", code) for code in var_labels)
         if var.type in ("likert", "binary", "integer", "year") or (var.type == "category" and numeric_codes):
             columns[var.name] = pd.Series([], dtype="float64")
             formats[var.name] = "F8.0"
             if var_labels:
-                value_labels[var.name] = {float(code): text[lang] for code, text in var_labels.items()}
+                value_labels[var.name] = {float(code): xml_safe(text[lang]) for code, text in var_labels.items()}
             if var.missing_codes:
                 missing[var.name] = [float(code) for code in var.missing_codes]
             measure[var.name] = {"likert": "ordinal", "integer": "scale", "year": "scale"}.get(var.type, "nominal")
@@ -902,7 +842,7 @@ def _export_sav(instrument: Instrument, langs: list[str]) -> bytes:
             width = 255
             if var.type == "category":
                 width = max(8, max(len(code.encode("utf-8")) for code in var_labels))
-                value_labels[var.name] = {code: text[lang] for code, text in var_labels.items()}
+                value_labels[var.name] = {code: xml_safe(text[lang]) for code, text in var_labels.items()}
             columns[var.name] = pd.Series([], dtype="object")
             formats[var.name] = f"A{width}"
             measure[var.name] = "nominal"
@@ -913,7 +853,7 @@ def _export_sav(instrument: Instrument, langs: list[str]) -> bytes:
         pyreadstat.write_sav(
             frame,
             path,
-            file_label=instrument.meta.title[lang][:64],
+            file_label=xml_safe(instrument.meta.title[lang])[:64],
             column_labels=labels,
             variable_value_labels=value_labels,
             missing_ranges=missing,
@@ -975,4 +915,9 @@ def export_instrument(instrument: Instrument, fmt: str, lang: str = "both") -> b
         "codebook-csv": lambda: _export_codebook_csv(instrument),
         "sav": lambda: _export_sav(instrument, langs),
     }
-    return renderers[fmt]()
+    payload = renderers[fmt]()
+    if fmt in ("html", "markdown", "limesurvey"):  # no control character reaches a page or a survey tool
+        return xml_safe(payload.decode("utf-8")).encode("utf-8")
+    # xlsform and sav: their text went through xml_safe cell by cell; the codebooks are exact data
+    # dictionaries (JSON escapes control characters, the CSV round-trips them: read_codebook)
+    return payload

@@ -10,10 +10,11 @@ from typing import Any
 from alliance_stats.plan.checks import check_plan
 from alliance_stats.plan.context import RunContext
 from alliance_stats.plan.runfolder import (
+    TOOL,
+    check_run_folder,
     dependency_versions,
     json_bytes,
     now_utc,
-    refuse_existing,
     sha256_file,
     write_run,
 )
@@ -50,7 +51,7 @@ def run_plan(
     lang
         ``"fr"`` or ``"en"``; default the plan's ``language``.
     force
-        Replace an existing run folder.
+        Replace an earlier run folder of alliance-stats (never another folder or a file).
     data
         A responses file to use instead of the plan's ``data`` (any format the readers take).
     console
@@ -68,7 +69,7 @@ def run_plan(
 
     lang = lang or plan.language
     target = Path(output) if output is not None else Path("reports") / (plan.path.stem if plan.path else "run")
-    refuse_existing(target, force)
+    check_run_folder(target, force)  # before any computation: nothing of the user's is replaced
     instrument = load_instrument(plan.resolve(plan.instrument))
     check_plan(plan, instrument)
     data_path = Path(data).resolve() if data is not None else plan.resolve(plan.data)
@@ -109,6 +110,8 @@ def _render(ctx: RunContext, sections: list[Any], synthetic: bool, data_path: Pa
     from alliance_stats.report import Report, render_run
 
     provenance = {
+        "tool": TOOL,
+        "kind": "run",
         "versions": dependency_versions(),
         "inputs": {
             "data": {"file": data_path.name, "sha256": sha256_file(data_path)},

@@ -8,10 +8,11 @@ from typing import Any
 
 from alliance_stats.plan.context import WarningLog
 from alliance_stats.plan.runfolder import (
+    TOOL,
+    check_run_folder,
     dependency_versions,
     json_bytes,
     now_utc,
-    refuse_existing,
     sha256_file,
     write_run,
 )
@@ -81,7 +82,7 @@ def run_power_plan(
     output
         Run folder (default ``reports/<plan file stem>``).
     force
-        Replace an existing run folder.
+        Replace an earlier run folder of alliance-stats (never another folder or a file).
     console
         A rich console for the progress bar (none: no progress display).
 
@@ -100,7 +101,7 @@ def run_power_plan(
     power_plan, confirmatory = load_power_plan(plan_path)
     lang = power_plan.language or confirmatory.language
     target = Path(output) if output is not None else Path("reports") / plan_path.stem
-    refuse_existing(target, force)
+    check_run_folder(target, force)  # before any computation: nothing of the user's is replaced
     n_reps = power_plan.reps if reps is None else int(reps)
     if backend == "local":
         n_tasks = len(power_plan.n_dyads) * -(-n_reps // power_plan.chunk_size)
@@ -134,6 +135,8 @@ def run_power_plan(
     plan_files = {"power_plan": power_plan.path, "confirmatory_plan": confirmatory.path,
                   "instrument": confirmatory.resolve(confirmatory.instrument)}
     provenance = {
+        "tool": TOOL,
+        "kind": "power",
         "versions": dependency_versions(),
         "inputs": {key: {"file": path.name, "sha256": sha256_file(path)} for key, path in plan_files.items()
                    if path is not None},

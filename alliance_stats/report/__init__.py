@@ -82,8 +82,10 @@ def render_run(report: Report) -> dict[str, bytes]:
     """
     from alliance_stats.report.docx import render_docx
     from alliance_stats.report.html import render_html
+    from alliance_stats.report.model import xml_safe_report
     from alliance_stats.report.tables import table_file_stem, table_files
 
+    report = xml_safe_report(report)  # a control character from the data or the plan breaks no writer
     files: dict[str, bytes] = {
         "report.html": render_html(report).encode("utf-8"),
         "report.docx": render_docx(report),

@@ -28,7 +28,7 @@ from docx.text.paragraph import Paragraph
 
 from alliance_stats.report.html import check_table_languages, provenance_items
 from alliance_stats.report.labels import label
-from alliance_stats.report.model import Report, ReportFigure
+from alliance_stats.report.model import Report, ReportFigure, xml_safe_report
 from alliance_stats.report.tables import TableLayout, table_layout
 
 FIXED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
@@ -287,6 +287,7 @@ def render_docx(report: Report) -> bytes:
     >>> Document(io.BytesIO(data)).tables[0].cell(1, 1).text
     '300'
     """
+    report = xml_safe_report(report)  # control characters from the data or the plan are not XML
     check_table_languages(report)
     lang = report.lang
     document = Document()

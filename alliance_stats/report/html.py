@@ -15,7 +15,7 @@ from typing import Any
 
 from alliance_stats.core.table import Table
 from alliance_stats.report.labels import REPORT_KEYS, label
-from alliance_stats.report.model import Report, ReportFigure, Section
+from alliance_stats.report.model import Report, ReportFigure, Section, xml_safe_report
 from alliance_stats.report.tables import TableLayout, slug, table_layout
 from alliance_stats.report.templates import CSS, ENVIRONMENT
 
@@ -124,6 +124,7 @@ def render_html(report: Report) -> str:
     >>> "Table 1" in page and "Synthetic data" in page
     True
     """
+    report = xml_safe_report(report)  # control characters from the data or the plan are not XML
     check_table_languages(report)
     texts = {key: label(key, report.lang) for key in REPORT_KEYS}
     return ENVIRONMENT.get_template("report.html").render(

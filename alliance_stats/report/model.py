@@ -8,13 +8,15 @@ and in the file names of the run folder (:func:`alliance_stats.report.render_run
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
+import pandas as pd
 from matplotlib.figure import Figure
 
 from alliance_stats.core.i18n import check_lang
+from alliance_stats.core.safetext import xml_safe
 from alliance_stats.core.table import Table
 from alliance_stats.report.figures import FIGURE_DPI, figure_files
 
@@ -142,3 +144,79 @@ class Report:
         pairs: list[tuple[str, str]] = [("", message) for message in self.warnings]
         pairs += [(section.title, message) for section in self.sections for message in section.warnings]
         return list(dict.fromkeys(pairs))
+
+
+def _safe(value: Any) -> Any:
+    """``value`` with every string in it (nested lists, tuples and dicts included) made :func:`xml_safe`."""
+    if isinstance(value, str):
+        return xml_safe(value)
+    if isinstance(value, list):
+        return [_safe(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_safe(v) for v in value)
+    if isinstance(value, dict):
+        return {_safe(k): _safe(v) for k, v in value.items()}
+    return value
+
+
+def _safe_index(index: pd.Index) -> pd.Index:
+    if isinstance(index, pd.MultiIndex):
+        return pd.MultiIndex.from_tuples([_safe(tuple(key)) for key in index], names=index.names)
+    if index.dtype == object or pd.api.types.is_string_dtype(index.dtype):
+        return pd.Index([_safe(v) for v in index], name=index.name, dtype=object)
+    return index
+
+
+def _safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for position in range(out.shape[1]):
+        column = out.iloc[:, position]
+        if column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
+            out.isetitem(position, column.map(_safe).astype(object))
+    out.index = _safe_index(out.index)
+    out.columns = _safe_index(out.columns)
+    return out
+
+
+def _safe_figure(figure: ReportFigure) -> ReportFigure:
+    new = ReportFigure(key=figure.key, figure=figure.figure, caption=xml_safe(figure.caption),
+                       note=xml_safe(figure.note))
+    if "files" in figure.__dict__:  # rendered already: share the bytes
+        new.__dict__["files"] = figure.__dict__["files"]
+    return new
+
+
+def xml_safe_report(report: Report) -> Report:
+    """A copy of ``report`` whose every text (titles, paragraphs, table cells and labels, captions, warnings,
+    provenance) is XML-legal, so that no writer fails on a control character from the data or the plan.
+
+    Parameters
+    ----------
+    report
+        The report to render.
+
+    Returns
+    -------
+    Report
+        The copy (``report`` is not modified; figures are shared, their captions and notes replaced).
+
+    References
+    ----------
+    W3C, XML 1.0 production [2] ``Char``; :func:`alliance_stats.core.safetext.xml_safe`.
+
+    Examples
+    --------
+    >>> xml_safe_report(Report("A\\x01B", "en", synthetic=False)).title == "A\\ufffdB"
+    True
+    """
+    sections = []
+    for section in report.sections:
+        tables = [replace(table, title=xml_safe(table.title), note=xml_safe(table.note),
+                          frame=_safe_frame(table.frame), formats=_safe(table.formats)) for table in section.tables]
+        figures = [figure if (xml_safe(figure.caption), xml_safe(figure.note)) == (figure.caption, figure.note)
+                   else _safe_figure(figure) for figure in section.figures]
+        sections.append(Section(id=section.id, title=xml_safe(section.title), paragraphs=_safe(section.paragraphs),
+                                tables=tables, figures=figures, warnings=_safe(section.warnings)))
+    return Report(title=xml_safe(report.title), lang=report.lang, synthetic=report.synthetic, sections=sections,
+                  warnings=_safe(report.warnings), provenance=_safe(report.provenance),
+                  subtitle=xml_safe(report.subtitle))

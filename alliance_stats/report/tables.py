@@ -27,6 +27,7 @@ from alliance_stats.core.format import (
     row_format_key,
 )
 from alliance_stats.core.i18n import check_lang
+from alliance_stats.core.safetext import neutralise_frame
 from alliance_stats.core.table import Table
 from alliance_stats.report.labels import label
 from alliance_stats.report.templates import CSS, ENVIRONMENT
@@ -198,12 +199,14 @@ def table_csv(table: Table) -> str:
     """The values at full precision (machine-readable; decimal point, UTF-8, ``\\n`` line ends).
 
     The header row holds the column names (MultiIndex levels joined with ``" / "``); the index comes first
-    when ``table.show_index`` is true.
+    when ``table.show_index`` is true. Text cells and labels that a spreadsheet would read as a formula
+    (respondent ids, labels from the data) are neutralised (:func:`~alliance_stats.core.safetext.neutralise_frame`);
+    numbers stay numbers.
     """
     frame = table.frame.copy(deep=False)
     if frame.columns.nlevels > 1:
         frame.columns = [" / ".join(_header_text(level) for level in column) for column in frame.columns]
-    return frame.to_csv(index=table.show_index, lineterminator="\n")
+    return neutralise_frame(frame).to_csv(index=table.show_index, lineterminator="\n")
 
 
 # ------------------------------------------------------------------------------------------ Markdown
