@@ -327,7 +327,9 @@ def _estimate_firth(design: Design, conf_level: float) -> _Estimate:
         _, _, pval[j], ok = _firth.penalised_lr_test(X, y, fit, e)
         if not ok:
             notes.append((f"penalised LR test of '{cols[j]}' did not converge", ConvergenceWarning))
-        lo[j], hi[j], _ = _firth.profile_interval(X, y, fit, j, conf_level)
+        profile_notes: list[str] = []
+        lo[j], hi[j], _ = _firth.profile_interval(X, y, fit, j, conf_level, profile_notes, f"'{cols[j]}'")
+        notes.extend((text, ConvergenceWarning) for text in profile_notes)
     inference = pd.DataFrame({"p": pval, "ci_low": lo, "ci_high": hi}, index=cols)
     return _Estimate(params=fit.coef, cov=fit.cov, cov_model=fit.cov, loglik=fit.loglik, cov_type="model",
                      loglik_penalised=fit.loglik_penalised, firth_fit=fit, firth_inference=inference, notes=notes)
