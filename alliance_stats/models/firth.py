@@ -154,7 +154,11 @@ def restricted_penalised_loglik(X: np.ndarray, y: np.ndarray, L: np.ndarray, c: 
                       start=starts, max_iter=max_iter,
                       constraint_values=None if c is None else np.atleast_1d(np.asarray(c, float)))
     pll = np.where(np.isfinite(fit.loglik_penalised), fit.loglik_penalised, -np.inf)
-    best = int(np.argmax(pll))
+    top = float(np.max(pll))
+    # among the starts that reached the top (to rounding), prefer one whose iterations converged
+    tied = pll >= top - 1e-9 * max(1.0, abs(top)) if np.isfinite(top) else np.ones(m, dtype=bool)
+    order = np.flatnonzero(tied & fit.converged)
+    best = int(order[np.argmax(pll[order])]) if order.size else int(np.argmax(pll))
     return float(fit.loglik_penalised[best]), fit.coef[best], bool(fit.converged[best])
 
 
