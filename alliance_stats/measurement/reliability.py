@@ -363,6 +363,17 @@ def bca_interval(estimate: float, boot: np.ndarray, jack: np.ndarray, conf_level
     return float(low), float(high)
 
 
+def _rows_counted(items: pd.DataFrame | np.ndarray, frame: pd.DataFrame, messages: list[str]) -> int:
+    """psych's ``nsub = nrow(x)``: every row, those with no answer at all included (a warning counts them)."""
+    n = int(np.shape(items)[0])
+    blank = n - len(frame)
+    if blank:
+        warn(messages, f"{blank} of {n} rows have no answer on any item; they are counted in n = {n} (psych's "
+                        f"nrow convention, used by the Feldt interval); {len(frame)} rows have an answer",
+             DataQualityWarning)
+    return n
+
+
 def cronbach_alpha(
     items: pd.DataFrame,
     *,
@@ -438,12 +449,7 @@ def cronbach_alpha(
     keyed = reverse_key_items(frame, reverse, scale=scale)
     messages: list[str] = []
     k = len(names)
-    n = int(np.shape(items)[0])  # psych's nsub = nrow(x): rows with no answer at all count too
-    blank = n - len(frame)
-    if blank:
-        warn(messages, f"{blank} of {n} rows have no answer on any item; they are counted in n = {n} (psych's "
-                        f"nrow convention, used by the Feldt interval); {len(frame)} rows have an answer",
-             DataQualityWarning)
+    n = _rows_counted(items, frame, messages)
 
     C, _ = pairwise_cov(keyed.to_numpy())
     check_pairs(C, names, "Cronbach's alpha")
