@@ -237,7 +237,8 @@ def bartlett_sphericity(data: pd.DataFrame, *, n: int | None = None) -> Bartlett
     data
         One column per item.
     n
-        Sample size; default the number of rows with at least one answer.
+        Sample size; default ``nrow(data)``, every row, rows with no answer at all included (psych's
+        convention); the result's ``n`` is the one used, and a warning gives the number of blank rows.
 
     Returns
     -------
@@ -267,11 +268,17 @@ def bartlett_sphericity(data: pd.DataFrame, *, n: int | None = None) -> Bartlett
     names = list(frame.columns)
     _require_nonsingular(R, names, "Bartlett's test")
     p = R.shape[0]
-    n_obs = len(frame) if n is None else int(n)
+    n_obs = int(np.shape(data)[0]) if n is None else int(n)  # psych: n = nrow(data), blank rows included
+    messages: list[str] = []
+    blank = int(np.shape(data)[0]) - len(frame)
+    if blank and n is None:
+        warn(messages, f"{blank} of {n_obs} rows have no answer on any item; they are counted in n = {n_obs} "
+                        f"(psych's nrow convention); {len(frame)} rows have an answer")
     sign, logdet = np.linalg.slogdet(R)
     statistic = float(-logdet * (n_obs - 1 - (2 * p + 5) / 6))
     df = p * (p - 1) // 2
-    return BartlettResult(chisq=statistic, df=df, p=float(stats.chi2.sf(statistic, df)), n=n_obs)
+    return BartlettResult(chisq=statistic, df=df, p=float(stats.chi2.sf(statistic, df)), n=n_obs,
+                          warnings=tuple(messages))
 
 
 # ----------------------------------------------------------------------------------------------------------

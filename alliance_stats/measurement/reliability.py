@@ -13,8 +13,11 @@
   scores, replaces it by ``(max + min) - x`` with the *observed* maximum and minimum over all items. Alpha,
   ``r_drop`` and ``alpha_if_dropped`` do not depend on the constant; item means do. With ``scale=(lo, hi)``
   the reversal is ``(lo + hi) - x`` on the declared response scale instead (the values must then lie in it);
-- rows with every item missing are dropped; otherwise ``n`` is the number of rows, as psych's ``nsub``,
-  and the Feldt interval is ``psych::alpha.ci`` (the same as ``pingouin.cronbach_alpha``'s, unrounded).
+- ``n`` is the number of rows of the table, rows with every item missing included, as psych's ``nsub``
+  (``nrow(x)``), and the Feldt interval is ``psych::alpha.ci`` with that ``n`` (the same as
+  ``pingouin.cronbach_alpha``'s, unrounded, when no row is blank). Blank rows change nothing else (the
+  covariances are pairwise); when there are some, a warning gives their count and the ``n`` used. The BCa
+  bootstrap resamples the respondents with at least one answer (a blank row carries no information).
 
 The BCa bootstrap interval (Efron & Tibshirani 1993, sections 14.3 and 15.4) resamples respondents. All
 resamples are computed at once: the resampled pairwise sums are products of the resampling counts with
@@ -360,6 +363,17 @@ def bca_interval(estimate: float, boot: np.ndarray, jack: np.ndarray, conf_level
     return float(low), float(high)
 
 
+def _rows_counted(items: pd.DataFrame | np.ndarray, frame: pd.DataFrame, messages: list[str]) -> int:
+    """psych's ``nsub = nrow(x)``: every row, those with no answer at all included (a warning counts them)."""
+    n = int(np.shape(items)[0])
+    blank = n - len(frame)
+    if blank:
+        warn(messages, f"{blank} of {n} rows have no answer on any item; they are counted in n = {n} (psych's "
+                        f"nrow convention, used by the Feldt interval); {len(frame)} rows have an answer",
+             DataQualityWarning)
+    return n
+
+
 def cronbach_alpha(
     items: pd.DataFrame,
     *,
@@ -375,7 +389,9 @@ def cronbach_alpha(
     Parameters
     ----------
     items
-        One column per item, one row per respondent; missing values allowed (pairwise covariances).
+        One column per item, one row per respondent; missing values allowed (pairwise covariances). Every
+        row counts in ``n`` (used by the Feldt interval), rows with no answer at all included, as psych's
+        ``nrow(x)``; a warning says how many rows are blank.
     reverse
         Items to reverse-key before computing (psych's ``keys``).
     ci
@@ -433,7 +449,7 @@ def cronbach_alpha(
     keyed = reverse_key_items(frame, reverse, scale=scale)
     messages: list[str] = []
     k = len(names)
-    n = len(frame)
+    n = _rows_counted(items, frame, messages)
 
     C, _ = pairwise_cov(keyed.to_numpy())
     check_pairs(C, names, "Cronbach's alpha")

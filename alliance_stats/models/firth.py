@@ -33,6 +33,8 @@ import numpy as np
 from scipy import optimize, stats
 from scipy.special import expit
 
+from alliance_stats.core.errors import ConvergenceWarning
+from alliance_stats.core.results import warn
 from alliance_stats.models.kernel import firth_batch
 
 __all__ = [
@@ -43,6 +45,12 @@ __all__ = [
     "profile_interval_linear",
     "restricted_penalised_loglik",
 ]
+
+# Largest |2 (pl_max - pl(c)) - chi2_crit| accepted at a profile bound (otherwise the profile jumps there).
+ROOT_TOL = 1e-4
+# Spread starts of the multistart restricted fit (a fixed seed, independent of the user's).
+_N_RANDOM_STARTS = 8
+_START_SEED = 20261205
 
 
 @dataclass(frozen=True)
@@ -99,6 +107,13 @@ def restricted_penalised_loglik(X: np.ndarray, y: np.ndarray, L: np.ndarray, c: 
                                 max_iter: int = 200) -> tuple[float, np.ndarray, bool]:
     """Maximum of the penalised log-likelihood under ``L beta = c``, penalty of the full design.
 
+    The restricted penalised likelihood can have several local maxima (a continuous covariate that
+    separates the outcome): the constrained Fisher scoring is run from several starts at once (a batch of
+    the kernel) and the highest maximum is kept. The starts are ``start`` (and ``start`` rescaled so that
+    ``L beta = c`` along its own direction, the path of a separating direction), half and twice ``start``,
+    zero, and eight normal draws of a fixed seed scaled to the size of the estimate and of ``c``, each
+    projected on the constraint set.
+
     Parameters
     ----------
     X, y
@@ -108,19 +123,64 @@ def restricted_penalised_loglik(X: np.ndarray, y: np.ndarray, L: np.ndarray, c: 
     c
         Constraint values (default zeros).
     start
-        Starting coefficients (projected on the constraint set).
+        Starting coefficients (projected on the constraint set); a 2-D array (m, p) gives m starts, tried
+        together with the default ones.
     max_iter
         Fisher-scoring iterations.
 
     Returns
     -------
     (penalised log-likelihood, coefficients, converged)
+        Of the start that reached the highest maximum.
+
+    References
+    ----------
+    Heinze, G., & Schemper, M. (2002). A solution to the problem of separation in logistic regression.
+    Statistics in Medicine 21, 2409-2419 (logistf's profile penalised likelihood, full-model penalty).
+
+    Examples
+    --------
+    >>> X = np.column_stack([np.ones(6), [0, 0, 0, 1, 1, 1]])
+    >>> ll, beta, ok = restricted_penalised_loglik(X, np.array([0, 0, 1, 1, 1, 1.]), np.array([[0, 1.]]))
+    >>> bool(ok), round(float(beta[1]), 6)
+    (True, 0.0)
     """
+    X = np.asarray(X, float)
+    y = np.asarray(y, float)
     L = np.atleast_2d(np.asarray(L, float))
-    fit = firth_batch(np.asarray(X, float)[None], np.asarray(y, float)[None], constraints=L,
-                      start=None if start is None else np.asarray(start, float)[None], max_iter=max_iter,
+    starts = _starts(L, None if c is None else np.atleast_1d(np.asarray(c, float)), start, X.shape[1])
+    m = len(starts)
+    fit = firth_batch(np.broadcast_to(X, (m, *X.shape)), np.broadcast_to(y, (m, *y.shape)), constraints=L,
+                      start=starts, max_iter=max_iter,
                       constraint_values=None if c is None else np.atleast_1d(np.asarray(c, float)))
-    return float(fit.loglik_penalised[0]), fit.coef[0], bool(fit.converged[0])
+    pll = np.where(np.isfinite(fit.loglik_penalised), fit.loglik_penalised, -np.inf)
+    top = float(np.max(pll))
+    # among the starts that reached the top (to rounding), prefer one whose iterations converged
+    tied = pll >= top - 1e-9 * max(1.0, abs(top)) if np.isfinite(top) else np.ones(m, dtype=bool)
+    order = np.flatnonzero(tied & fit.converged)
+    best = int(order[np.argmax(pll[order])]) if order.size else int(np.argmax(pll))
+    return float(fit.loglik_penalised[best]), fit.coef[best], bool(fit.converged[best])
+
+
+def _starts(L: np.ndarray, c: np.ndarray | None, start: np.ndarray | None, p: int) -> np.ndarray:
+    """Starting points of the multistart restricted fit (duplicates removed)."""
+    given = np.zeros((1, p)) if start is None else np.atleast_2d(np.asarray(start, float))
+    rows = [given, np.zeros((1, p))]
+    base = given[0]
+    if L.shape[0] == 1 and c is not None:
+        now = float(L[0] @ base)
+        if abs(now) > 1e-8 and np.isfinite(now):
+            ratio = float(c[0]) / now
+            if 0 < ratio < 1e6:
+                rows.append(base[None] * ratio)
+    rows.extend([base[None] * 0.5, base[None] * 2.0])
+    # spread starts (a fixed seed: the same data give the same interval) reach basins that no rescaling of
+    # the estimate reaches; their scale follows the size of the estimate and of the constraint values
+    size = max(1.0, float(np.max(np.abs(base))), float(np.max(np.abs(c))) if c is not None else 0.0)
+    rows.append(np.random.default_rng(_START_SEED).normal(scale=size / 2.0, size=(_N_RANDOM_STARTS, p)))
+    stacked = np.concatenate(rows)
+    stacked = stacked[np.isfinite(stacked).all(axis=1)]
+    return np.unique(np.round(stacked, 12), axis=0)
 
 
 def penalised_lr_test(X: np.ndarray, y: np.ndarray, fit: FirthFit, L: np.ndarray,
@@ -138,13 +198,27 @@ def penalised_lr_test(X: np.ndarray, y: np.ndarray, fit: FirthFit, L: np.ndarray
     return stat, df, float(stats.chi2.sf(stat, df)), ok
 
 
-def _profile_bounds(X: np.ndarray, y: np.ndarray, fit: FirthFit, L: np.ndarray,
-                    conf_level: float) -> tuple[float, float]:
-    """Both bounds of the profile interval of ``L beta`` (one row) by root finding on restricted fits."""
+def _profile_bounds(X: np.ndarray, y: np.ndarray, fit: FirthFit, L: np.ndarray, conf_level: float,
+                    messages: list[str] | None = None, label: str = "") -> tuple[float, float]:
+    """Both bounds of the profile interval of ``L beta`` (one row) by root finding on restricted fits.
+
+    The profile is followed outward from the estimate (doubling steps); each restricted fit starts from the
+    full estimate and from the restricted solutions of the two nearest values already visited
+    (continuation), plus the default starts of :func:`restricted_penalised_loglik`, and keeps the highest
+    maximum. Brent's method then works between the last value inside the interval and the first outside.
+    The bound is checked to be a root (penalised deviance equal to the chi-square critical value within
+    ``ROOT_TOL``); when it is not (a jump of the profile), the text is appended to ``messages`` (the caller
+    issues it) or, without ``messages``, issued at once as a :class:`ConvergenceWarning`.
+    """
     crit = float(stats.chi2.ppf(conf_level, 1))
+    visited: dict[float, np.ndarray] = {}
 
     def gap(value: float) -> float:
-        ll, _, _ = restricted_penalised_loglik(X, y, L[None, :], np.array([value]), start=fit.coef)
+        near = sorted(visited, key=lambda v: abs(v - value))[:2]
+        starts = np.array([fit.coef, *(visited[v] for v in near)])
+        ll, beta, _ = restricted_penalised_loglik(X, y, L[None, :], np.array([value]), start=starts)
+        if np.isfinite(ll):
+            visited[value] = beta
         return 2.0 * (fit.loglik_penalised - ll) - crit
 
     est = float(L @ fit.coef)
@@ -152,36 +226,52 @@ def _profile_bounds(X: np.ndarray, y: np.ndarray, fit: FirthFit, L: np.ndarray,
     width0 = max(math.sqrt(var), 1e-3) if np.isfinite(var) and var > 0 else 1.0
     out = []
     for which in (-1, 1):
-        width = width0
+        width = width0 / 4.0
+        inner = est
         bound = which * math.inf
-        for _ in range(12):
+        for _ in range(16):
             other = est + which * width
             if gap(other) > 0:
-                lo, hi = sorted((est, other))
+                lo, hi = sorted((inner, other))
                 bound = optimize.brentq(gap, lo, hi, xtol=1e-10)
+                miss = abs(gap(bound))
+                if not miss <= ROOT_TOL:
+                    text = (f"profile interval{' of ' + label if label else ''}: the "
+                            f"{'lower' if which < 0 else 'upper'} bound {bound:.4g} is not a root of the profile "
+                            f"penalised deviance (off by {miss:.3g}): the profile jumps there, and the bound may "
+                            "be too close to the estimate")
+                    if messages is None:
+                        warn(None, text, ConvergenceWarning)
+                    elif text not in messages:
+                        messages.append(text)
                 break
+            inner = other
             width *= 2
         out.append(bound)
     return out[0], out[1]
 
 
 def profile_interval(X: np.ndarray, y: np.ndarray, fit: FirthFit, j: int,
-                     conf_level: float = 0.95) -> tuple[float, float, str]:
+                     conf_level: float = 0.95, messages: list[str] | None = None,
+                     label: str = "") -> tuple[float, float, str]:
     """Profile penalised-likelihood interval of coefficient ``j`` (logistf's ``plconf``).
 
-    Returns ``(low, high, source)``; ``source`` is ``"root finding"`` (Brent on constrained kernel fits).
+    Returns ``(low, high, source)``; ``source`` is ``"root finding"`` (Brent on multistart constrained
+    kernel fits). A bound that is not a root is warned about (and recorded in ``messages``).
     """
     e = np.zeros(len(fit.coef))
     e[j] = 1.0
-    low, high = _profile_bounds(np.asarray(X, float), np.asarray(y, float), fit, e, conf_level)
+    low, high = _profile_bounds(np.asarray(X, float), np.asarray(y, float), fit, e, conf_level, messages, label)
     return low, high, "root finding"
 
 
 def profile_interval_linear(X: np.ndarray, y: np.ndarray, fit: FirthFit, L: np.ndarray,
-                            conf_level: float = 0.95) -> tuple[float, float]:
+                            conf_level: float = 0.95, messages: list[str] | None = None,
+                            label: str = "") -> tuple[float, float]:
     """Profile penalised-likelihood interval of a linear combination ``L beta`` (one row).
 
-    Used for contrasts between configurations; see :func:`profile_interval`.
+    Used for contrasts between configurations; see :func:`profile_interval` (``messages`` collects the
+    warning about a bound that is not a root, ``label`` names the contrast in it).
     """
     return _profile_bounds(np.asarray(X, float), np.asarray(y, float), fit, np.asarray(L, float).ravel(),
-                           conf_level)
+                           conf_level, messages, label)

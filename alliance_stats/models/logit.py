@@ -293,10 +293,20 @@ def _estimate_gee(design: Design) -> _Estimate:
     messages = [str(w.message).splitlines()[0] for w in caught
                 if issubclass(w.category, smx.ConvergenceWarning | smx.HessianInversionWarning | RuntimeWarning)]
     notes: list[Note] = []
-    if not converged:
-        notes.append(("maximum-likelihood iterations did not converge" + (f" ({messages[0]})" if messages else ""),
+    params = np.asarray(res.params, float)
+    finite = bool(np.isfinite(params).all() and np.isfinite(np.asarray(res.cov_robust, float)).all())
+    if not finite:
+        # statsmodels may stop without any warning once the iterates overflow: non-finite estimates are a
+        # non-convergence, whatever statsmodels said (geepack then stops with an error or a warning too)
+        bad = [str(c) for c, v in zip(design.X.columns, params, strict=True) if not np.isfinite(v)]
+        notes.append((f"GEE iterations did not converge: the estimates are not finite ("
+                      f"{', '.join(bad) if bad else 'the robust covariance'}); the coefficients, standard errors "
+                      f"and tests of this model are not usable (try fewer predictors, method='firth' without "
+                      f"GEE, or cluster-robust ML without gee)", ConvergenceWarning))
+    elif not converged:
+        notes.append(("GEE iterations did not converge" + (f" ({messages[0]})" if messages else ""),
                       ConvergenceWarning))
-    return _Estimate(params=np.asarray(res.params), cov=np.asarray(res.cov_robust),
+    return _Estimate(params=params, cov=np.asarray(res.cov_robust),
                      cov_model=np.asarray(res.cov_naive), loglik=math.nan, cov_type="gee",
                      gee_alpha=float(np.atleast_1d(res.cov_struct.dep_params)[0]), notes=notes)
 
@@ -317,7 +327,9 @@ def _estimate_firth(design: Design, conf_level: float) -> _Estimate:
         _, _, pval[j], ok = _firth.penalised_lr_test(X, y, fit, e)
         if not ok:
             notes.append((f"penalised LR test of '{cols[j]}' did not converge", ConvergenceWarning))
-        lo[j], hi[j], _ = _firth.profile_interval(X, y, fit, j, conf_level)
+        profile_notes: list[str] = []
+        lo[j], hi[j], _ = _firth.profile_interval(X, y, fit, j, conf_level, profile_notes, f"'{cols[j]}'")
+        notes.extend((text, ConvergenceWarning) for text in profile_notes)
     inference = pd.DataFrame({"p": pval, "ci_low": lo, "ci_high": hi}, index=cols)
     return _Estimate(params=fit.coef, cov=fit.cov, cov_model=fit.cov, loglik=fit.loglik, cov_type="model",
                      loglik_penalised=fit.loglik_penalised, firth_fit=fit, firth_inference=inference, notes=notes)

@@ -241,11 +241,14 @@ def test_bad_input_raises_named_errors():
         cronbach_alpha(never_together)
 
 
-def test_rows_without_any_answer_are_dropped():
+def test_rows_without_any_answer_count_in_n_as_psych():
+    # psych's nsub = nrow(x) (issue 15, item 15; values against psych in tests/measurement/test_n_rows.py)
     data = _likert(2)
     padded = pd.concat([data, pd.DataFrame(np.nan, index=[100, 101], columns=data.columns)])
-    assert cronbach_alpha(padded).n == len(data)
-    assert cronbach_alpha(padded).alpha == pytest.approx(cronbach_alpha(data).alpha, abs=1e-12)
+    with pytest.warns(UserWarning, match="2 of"):
+        res = cronbach_alpha(padded)
+    assert res.n == len(padded)
+    assert res.alpha == pytest.approx(cronbach_alpha(data).alpha, abs=1e-12)
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
