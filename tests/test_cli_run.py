@@ -139,7 +139,7 @@ def test_a_pilot_too_small_for_some_analyses_still_gets_a_report_saying_what_was
 
 
 @pytest.mark.slow  # a whole run
-def test_a_model_the_data_cannot_support_stops_the_run_naming_the_model(responses, tmp_path, capsys):
+def test_an_outcome_without_variation_stops_the_run_before_any_model(responses, tmp_path, capsys):
     nobody = responses.copy()
     nobody["BREAKEVEN"] = 0  # no firm reached break-even: crossing is 0 for every firm
     write_responses(nobody, tmp_path / "responses.csv")
@@ -147,7 +147,8 @@ def test_a_model_the_data_cannot_support_stops_the_run_naming_the_model(response
     code, out = cli(["run", tmp_path / "plan.yaml", "--data", tmp_path / "responses.csv", "-o", tmp_path / "run"],
                     capsys)
     assert code == 2 and "Traceback" not in out
-    assert "model M1: the outcome is constant (all 0)" in out
+    assert "column crossed" in out and "none of the" in out  # found by the data check, before any model
+    assert "Measurement" not in out
     assert not (tmp_path / "run").exists()
 
 

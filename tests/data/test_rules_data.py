@@ -8,6 +8,7 @@ excluded (``>``, not ``>=``); a dyad whose rwg(j) is exactly .70 counts in the s
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import sys
@@ -26,7 +27,7 @@ from alliance_stats.data.quality import ExclusionRules, apply_exclusions, carele
 from alliance_stats.instrument import default_instrument
 from alliance_stats.simulate import simulate_alliances
 
-INST = default_instrument()
+_instrument = functools.cache(default_instrument)  # loaded on first use, never at import
 MAX_LONGSTRING = 9
 
 
@@ -35,7 +36,7 @@ MAX_LONGSTRING = 9
 
 def straight_liners(runs: list[int]) -> pd.DataFrame:
     """One respondent per run length: Likert answers alternate 2, 3, ... except a first run of ``run`` fives."""
-    items = [v.name for v in INST.likert_items()]
+    items = [v.name for v in _instrument().likert_items()]
     rows = []
     for i, run in enumerate(runs):
         answers = [2.0 + (j % 2) for j in range(len(items))]
@@ -50,8 +51,8 @@ def test_longstring_exactly_at_the_threshold_is_kept() -> None:
     rules = ExclusionRules(max_longstring=MAX_LONGSTRING)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", AnalysisWarning)
-        flags = careless_flags(frame, INST)
-        fast = careless_exclusions(frame, INST, rules)
+        flags = careless_flags(frame, _instrument())
+        fast = careless_exclusions(frame, _instrument(), rules)
     assert flags["longstring"].tolist() == runs  # the case is what it claims to be
     kept, excluded = apply_exclusions(frame, flags, rules)
     assert kept["resp_id"].tolist() == ["r0", "r1"]
@@ -63,9 +64,9 @@ def test_longstring_exactly_at_the_threshold_is_kept() -> None:
 
 
 def test_rwg_exactly_070_counts_in_the_share() -> None:
-    sim = simulate_alliances(8, seed=3, instrument=INST)
+    sim = simulate_alliances(8, seed=3, instrument=_instrument())
     responses = sim.responses.copy()
-    items = [v.name for v in INST.items("LINK")]
+    items = [v.name for v in _instrument().items("LINK")]
     dyads = sorted(responses["dyad_id"].unique())
     # differences between partners (1, 4, 5) on three of the seven items: s2 = 42 / 2 / 7 = 3, rwg(j) = .70
     boundary = np.array([1.0, 1, 1, 1, 2, 5, 6])
@@ -79,7 +80,7 @@ def test_rwg_exactly_070_counts_in_the_share() -> None:
             responses.loc[a, items], responses.loc[b, items] = 4.0, 4.0
         else:  # the rest far apart (rwg = 0)
             responses.loc[a, items], responses.loc[b, items] = 1.0, 7.0
-    table = dyad_agreement(responses, INST)
+    table = dyad_agreement(responses, _instrument())
     n_dyads = len(dyads)
     assert table.loc["LINK", "rwg_share_70"] == pytest.approx(5 / n_dyads)
 
