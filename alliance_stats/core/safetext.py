@@ -111,8 +111,15 @@ def restore_cell(text: str) -> str:
     return text
 
 
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+[.,]?\d*|[.,]\d+)([eE][+-]?\d+)?")
+
+
 def _neutralise_value(value: Any) -> Any:
-    return neutralise_cell(value) if isinstance(value, str) else value
+    """A report cell: text is neutralised unless it is a plain number already formatted (``-218.72``,
+    ``-0,5``), which a spreadsheet reads as that number and which must stay one."""
+    if isinstance(value, str) and not _PLAIN_NUMBER.fullmatch(value.strip()):
+        return neutralise_cell(value)
+    return value
 
 
 def _neutralise_labels(index: pd.Index) -> pd.Index:
@@ -146,9 +153,10 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
-    >>> out = neutralise_frame(pd.DataFrame({"id": ["=1+1", "r2"], "x": [-1.5, 2.0]}, index=["@a", "b"]))
+    >>> out = neutralise_frame(pd.DataFrame({"id": ["=1+1", "r2"], "x": [-1.5, 2.0], "ll": ["-218.72", "-1+1"]},
+    ...                                     index=["@a", "b"]))
     >>> out.to_csv(lineterminator="\\n").splitlines()
-    [',id,x', "'@a,'=1+1,-1.5", 'b,r2,2.0']
+    [',id,x,ll', "'@a,'=1+1,-1.5,-218.72", "b,r2,2.0,'-1+1"]
     """
     out = frame.copy()
     for position in range(out.shape[1]):
