@@ -277,16 +277,29 @@ def data_check(
     """Validate a responses file against the instrument; exit 2 when it has errors."""
     from alliance_stats.data import check_responses, read_responses
 
-    inst = _load_instrument(instrument)
-    frame = read_responses(file, inst)
+    try:
+        inst = _load_instrument(instrument)
+        frame = read_responses(file, inst)
+    except AllianceStatsError as exc:
+        if not as_json:
+            raise
+        # --json promises JSON on standard output, also when the file cannot be read at all
+        _echo_json({"file": str(file), "ok": False, "read_error": True, "n_errors": 1, "n_warnings": 0,
+                    "errors": [exc.to_dict()], "warnings": [], "warning_messages": [], "notes": []})
+        raise typer.Exit(code=2) from None
     result = check_responses(frame, inst, file=str(file))
-    if as_json:  # json escapes C0 controls; C1 controls (one-character CSI, OSC) are escaped too
-        text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
-        typer.echo("".join(f"\\u{ord(c):04x}" if "\x7f" <= c <= "\x9f" else c for c in text))
+    if as_json:
+        _echo_json({**result.to_dict(), "read_error": False})
     else:  # data cannot drive the terminal: ANSI/OSC escape sequences are printed as text
         out_console.print(escape_terminal(result.summary()), markup=False, highlight=False, soft_wrap=True)
     if not result.ok:
         raise typer.Exit(code=2)
+
+
+def _echo_json(payload: dict[str, object]) -> None:
+    """Print ``payload`` as JSON; json escapes C0 controls, C1 controls (one-character CSI, OSC) are escaped too."""
+    text = json.dumps(payload, indent=2, ensure_ascii=False)
+    typer.echo("".join(f"\\u{ord(c):04x}" if "\x7f" <= c <= "\x9f" else c for c in text))
 
 
 _SIGNALS = {signal.SIGINT: ("SIGINT (Ctrl-C)", 130), signal.SIGTERM: ("SIGTERM", 143)}
