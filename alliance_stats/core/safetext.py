@@ -27,6 +27,7 @@ Example
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -122,13 +123,30 @@ def _neutralise_value(value: Any) -> Any:
     return value
 
 
-def _neutralise_labels(index: pd.Index) -> pd.Index:
+def _map_labels(index: pd.Index, func: Callable[[Any], Any]) -> pd.Index:
     if isinstance(index, pd.MultiIndex):
-        return pd.MultiIndex.from_tuples([tuple(_neutralise_value(v) for v in key) for key in index],
-                                         names=index.names)
+        return pd.MultiIndex.from_tuples([tuple(func(v) for v in key) for key in index], names=index.names)
     if index.dtype == object or pd.api.types.is_string_dtype(index.dtype):
-        return pd.Index([_neutralise_value(v) for v in index], name=index.name, dtype=object)
+        return pd.Index([func(v) for v in index], name=index.name, dtype=object)
     return index
+
+
+def map_text_frame(frame: pd.DataFrame, func: Callable[[Any], Any]) -> pd.DataFrame:
+    """A copy of ``frame`` with ``func`` applied to every cell of its text columns and to its index and column
+    labels (numeric columns untouched); the one traversal behind :func:`neutralise_frame` and the report's
+    XML-safe copy.
+
+    >>> map_text_frame(pd.DataFrame({"a": ["x"], "n": [1]}, index=["r"]), str.upper).to_dict()
+    {'A': {'R': 'X'}, 'N': {'R': 1}}
+    """
+    out = frame.copy()
+    for position in range(out.shape[1]):
+        column = out.iloc[:, position]
+        if column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
+            out.isetitem(position, column.map(func).astype(object))
+    out.index = _map_labels(out.index, func)
+    out.columns = _map_labels(out.columns, func)
+    return out
 
 
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -158,14 +176,7 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     >>> out.to_csv(lineterminator="\\n").splitlines()
     [',id,x,ll', "'@a,'=1+1,-1.5,-218.72", "b,r2,2.0,'-1+1"]
     """
-    out = frame.copy()
-    for position in range(out.shape[1]):
-        column = out.iloc[:, position]
-        if column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
-            out.isetitem(position, column.map(_neutralise_value).astype(object))
-    out.index = _neutralise_labels(out.index)
-    out.columns = _neutralise_labels(out.columns)
-    return out
+    return map_text_frame(frame, _neutralise_value)
 
 
 def xml_safe(text: str) -> str:

@@ -16,7 +16,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from alliance_stats.core.i18n import check_lang
-from alliance_stats.core.safetext import xml_safe
+from alliance_stats.core.safetext import map_text_frame, xml_safe
 from alliance_stats.core.table import Table
 from alliance_stats.report.figures import FIGURE_DPI, figure_files
 
@@ -159,23 +159,8 @@ def _safe(value: Any) -> Any:
     return value
 
 
-def _safe_index(index: pd.Index) -> pd.Index:
-    if isinstance(index, pd.MultiIndex):
-        return pd.MultiIndex.from_tuples([_safe(tuple(key)) for key in index], names=index.names)
-    if index.dtype == object or pd.api.types.is_string_dtype(index.dtype):
-        return pd.Index([_safe(v) for v in index], name=index.name, dtype=object)
-    return index
-
-
 def _safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame.copy()
-    for position in range(out.shape[1]):
-        column = out.iloc[:, position]
-        if column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
-            out.isetitem(position, column.map(_safe).astype(object))
-    out.index = _safe_index(out.index)
-    out.columns = _safe_index(out.columns)
-    return out
+    return map_text_frame(frame, _safe)
 
 
 def _safe_figure(figure: ReportFigure) -> ReportFigure:
