@@ -21,7 +21,6 @@ Reverse-keyed items (``reverse``) are reversed before everything, as in ``psych:
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -112,11 +111,7 @@ def item_analysis(items: pd.DataFrame, *, scale: tuple[float, float] | None = No
         scale = check_scale(frame, scale)
     reverse = tuple(str(r) for r in reverse)
     keyed = reverse_key_items(frame, reverse, scale=scale)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        alpha = cronbach_alpha(frame, reverse=reverse, ci=None, scale=scale)
-    for warning in caught:
-        warnings.warn(warning.message, warning.category, stacklevel=2)
+    alpha = cronbach_alpha(frame, reverse=reverse, ci=None, scale=scale)  # its warnings reach the caller as they are
 
     X = keyed.to_numpy()
     observed = ~np.isnan(X)
