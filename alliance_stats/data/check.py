@@ -17,9 +17,7 @@ Errors (the analysis must not run until they are fixed)
                            4.5 on an integer item, an unknown option of a multiple choice).
 ``duplicate_id``           two rows share a ``resp_id``.
 ``invalid_role``           ``role`` is not ``a`` or ``b``.
-``dyad_size``              a ``dyad_id`` held by one respondent or by more than two. Dyad scores, agreement
-                           and dependence asymmetry need both partners; a lone partner is not an error of
-                           typing but must be removed (or its partner's answers added) in the analysed file.
+``dyad_size``              a ``dyad_id`` held by more than two respondents (a typing error in the dyad codes).
 ``dyad_roles``             the two partners of a dyad are not one ``a`` and one ``b``.
 ``date_order``             an impossible sequence: first order before founding, break-even before the first
                            order or before founding.
@@ -50,6 +48,10 @@ Warnings (admissible data the researcher should know about)
 ``no_startup_firm``          neither partner was in its start-up phase when the alliance began: the dyad
                              stays in the measurement and typology analyses but has no firm at risk in the
                              crossing models.
+``lone_partner``             a ``dyad_id`` held by one respondent: real dyadic surveys always have partners who
+                             did not answer. The respondent stays in the firm-level analyses (scales, firms at
+                             risk); the dyad's scores are that partner's and its dependence asymmetry is
+                             missing, as in the run. The message gives the number of such dyads.
 ``partner_disagreement``     the partners report different alliance facts (contract, joint brand, ...) or
                              start years two or more years apart (a one-year gap is usual recall noise).
 ``careless_longstring``,     careless-responding indices beyond :func:`screening_rules` (longstring at least
@@ -62,6 +64,10 @@ Warnings (admissible data the researcher should know about)
 ``formula_like``             a text cell begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (and
                              is not a number): a spreadsheet would run it as a formula. Every CSV and XLSX the
                              tool writes neutralises it (a leading apostrophe, OWASP); check where it came from.
+``missing_word``             a numeric answer written as a missing-value word (``NA``, ``N/A``, ``#N/A``,
+                             ``-``, ``.``, ``nan``, ``null``, ``#NULL!``): read as unanswered, and counted.
+``uncomputed_formula``       an ``.xlsx`` formula cell saved without its computed value (a workbook written by
+                             a script and never recalculated): read as empty, so said.
 ===========================  ==============================================================================
 
 Example
@@ -131,6 +137,7 @@ RULES: dict[str, str] = {
     "alliance_before_founding": "warning",
     "no_startup_firm": "warning",
     "partner_disagreement": "warning",
+    "lone_partner": "warning",
     "careless_longstring": "warning",
     "careless_irv": "warning",
     "careless_mahalanobis": "warning",
@@ -138,6 +145,8 @@ RULES: dict[str, str] = {
     "attention_failed": "warning",
     "control_characters": "warning",
     "formula_like": "warning",
+    "missing_word": "warning",
+    "uncomputed_formula": "warning",
 }
 
 
@@ -502,14 +511,19 @@ class _Checker:
                          column="role", value=v)
         if "dyad_id" not in self.df.columns:
             return
-        for dyad, rows in self.dyads().items():
+        groups = self.dyads()
+        lone = sum(len(rows) == 1 for rows in groups.values())
+        for dyad, rows in groups.items():
             listed = ", ".join(str(r + 1) for r in rows)
-            if len(rows) != 2:
-                fix = ("add the partner's response or remove this respondent from the analysed file"
-                       if len(rows) == 1 else "check the dyad codes: at most two respondents per alliance")
+            if len(rows) == 1:
+                self.add("lone_partner", f"dyad {dyad} has one respondent ({lone} of {len(groups)} dyads have one): "
+                         "the respondent is kept in the firm-level analyses; the dyad's scores are this partner's "
+                         "and its dependence asymmetry is missing (add the partner's response if it exists)",
+                         row=rows[0], column="dyad_id", value=dyad)
+            elif len(rows) > 2:
                 for i in rows:
-                    self.add("dyad_size", f"dyad {dyad} has {len(rows)} respondent(s) (rows {listed}); a dyad needs "
-                             f"exactly two: {fix}", row=i, column="dyad_id", value=dyad)
+                    self.add("dyad_size", f"dyad {dyad} has {len(rows)} respondents (rows {listed}); a dyad has at "
+                             "most two: check the dyad codes", row=i, column="dyad_id", value=dyad)
             elif sorted(str(roles[i]) for i in rows) != ["a", "b"] and all(roles[i] in ("a", "b") for i in rows):
                 for i in rows:
                     self.add("dyad_roles", f"the two partners of dyad {dyad} (rows {listed}) both have role "
@@ -699,8 +713,23 @@ class _Checker:
                              "and XLSX files neutralise it with a leading apostrophe", row=i, column=str(col),
                              value=value)
 
+    def read_notes(self) -> None:
+        """What the reader turned into missing values: missing-value words and uncomputed workbook formulas."""
+        words = self.df.attrs.get("missing_words", [])
+        for cell in words:
+            self.add("missing_word", f"the word {cell['value']!r} is read as an unanswered question ({len(words)} such "
+                     "cell(s) in the file); leave the cell empty or use the item's declared missing code if the "
+                     "respondent did answer", row=cell["row"], column=cell["column"], value=cell["value"])
+        formulas = self.df.attrs.get("uncomputed_formulas", [])
+        for cell in formulas:
+            self.add("uncomputed_formula", f"a formula saved without its computed value is read as empty "
+                     f"({len(formulas)} such cell(s)); open the workbook in Excel or LibreOffice, let it "
+                     "recalculate and save it again, or replace the formulas by their values",
+                     row=cell["row"], column=cell["column"])
+
     def run(self) -> list[Finding]:
         self.hostile()
+        self.read_notes()
         self.columns()
         self.values()
         self.keys()

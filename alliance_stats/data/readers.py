@@ -34,7 +34,10 @@ The canonical frame (every format gives the same frame for the same answers)
 - personal variables (``personal: true``) replaced by salted pseudonyms (:mod:`.privacy`) and e-mail
   addresses typed into any other cell scrubbed: no name or e-mail leaves the reader;
 - ``frame.attrs``: ``source`` (file name, format, SHA-256 of the bytes, encoding, delimiter, sheet),
-  ``unknown_columns``, ``metadata_columns``, ``pseudonymised``, ``emails_scrubbed``.
+  ``unknown_columns``, ``metadata_columns``, ``pseudonymised``, ``emails_scrubbed``, ``missing_words`` (cells of
+  a numeric variable holding a missing-value word, ``NA``, ``N/A``, ``#N/A``, ``-``, ``.``, ``nan``, ``null``,
+  ``#NULL!``, read as missing: ``{"row": 0-based, "column", "value"}``) and ``uncomputed_formulas`` (workbook
+  formula cells saved without a computed value, read as empty); :func:`check_responses` reports both as warnings.
 
 The input file is only ever read (its bytes are read once; nothing is written).
 
@@ -145,6 +148,8 @@ class _RawTable:
     columns: list[list[Any]]
     n_rows: int
     info: dict[str, Any] = field(default_factory=dict)
+    #: (0-based data row, header) of workbook formula cells saved without a computed value (read as empty)
+    uncomputed: list[tuple[int, str]] = field(default_factory=list)
 
 
 def _rows_to_table(rows: list[list[Any]], file: str, info: dict[str, Any]) -> _RawTable:
@@ -358,7 +363,35 @@ def _read_xlsx(data: bytes, file: str, resolver: _HeaderResolver, sheet: str | N
         rows = [list(r) for r in wb[chosen].iter_rows(values_only=True)]
     finally:
         wb.close()
-    return _rows_to_table(rows, file, {"format": "xlsx", "sheet": chosen})
+    header = list(rows[0]) if rows else []
+    uncomputed = _uncomputed_formulas(data, chosen, rows)
+    table = _rows_to_table(rows, file, {"format": "xlsx", "sheet": chosen})
+    table.uncomputed = [(i, str(header[j]).strip()) for i, j in uncomputed
+                        if j < len(header) and not _is_blank(header[j])]
+    return table
+
+
+def _uncomputed_formulas(data: bytes, sheet: str, values: list[list[Any]]) -> list[tuple[int, int]]:
+    """(0-based data row, column) of formula cells that have no cached value: openpyxl (as Excel's own viewers
+    without recalculation) reads them as empty, so a workbook written by a script and never opened in Excel loses
+    those answers silently. The sheet is read a second time, formulas as text, only when it holds a formula."""
+    import openpyxl
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        if not any(b"<f" in archive.read(name) for name in archive.namelist()
+                   if name.startswith("xl/worksheets/") and name.endswith(".xml")):
+            return []
+    wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        found = []
+        for r, row in enumerate(wb[sheet].iter_rows(values_only=True)):
+            for j, cell in enumerate(row):
+                if (r > 0 and isinstance(cell, str) and cell.startswith("=") and r < len(values)
+                        and j < len(values[r]) and values[r][j] is None):
+                    found.append((r - 1, j))
+        return found
+    finally:
+        wb.close()
 
 
 def _read_stat(data: bytes, file: str, kind: str) -> _RawTable:
@@ -493,11 +526,14 @@ def _label_codes(var: Variable, instrument: Instrument) -> dict[str, str]:
     return table
 
 
-def _convert_numeric(values: list[Any], var: Variable, instrument: Instrument) -> pd.Series:
+def _convert_numeric(values: list[Any], var: Variable, instrument: Instrument,
+                     na_words: list[int] | None = None) -> pd.Series:
+    """Numbers and answer labels to codes; the rows of cells holding a missing-value word (``NA``, ``-``, ...)
+    are appended to ``na_words``."""
     labels = _label_codes(var, instrument)
     out: list[Any] = []
     text_found = False
-    for value in values:
+    for i, value in enumerate(values):
         if _is_blank(value):
             out.append(np.nan)
             continue
@@ -509,6 +545,8 @@ def _convert_numeric(values: list[Any], var: Variable, instrument: Instrument) -
             key = _norm_label(value)
             if key in _NA_TOKENS:
                 out.append(np.nan)
+                if na_words is not None:
+                    na_words.append(i)
                 continue
             if key in labels and _number(labels[key]) is not None:
                 out.append(float(labels[key]))
@@ -630,9 +668,10 @@ def _convert_text(values: list[Any]) -> pd.Series:
     return pd.Series([np.nan if _is_blank(v) else _as_text(v) for v in values], dtype="str")
 
 
-def _convert(values: list[Any], var: Variable, instrument: Instrument) -> pd.Series:
+def _convert(values: list[Any], var: Variable, instrument: Instrument,
+             na_words: list[int] | None = None) -> pd.Series:
     if is_numeric_variable(var, instrument):
-        return _convert_numeric(values, var, instrument)
+        return _convert_numeric(values, var, instrument, na_words)
     if var.type == "category":
         return _convert_category_text(values, var, instrument)
     if var.type == "multi":
@@ -684,9 +723,13 @@ def _canonical(raw: _RawTable, instrument: Instrument, file: str, salt: str | by
                 metadata.remove(resp_id_from)
                 break
     out: dict[str, pd.Series] = {}
+    missing_words: list[dict[str, Any]] = []
     for var in instrument.variables:
         if var.name in columns:
-            out[var.name] = _convert(raw.columns[columns[var.name]], var, instrument)
+            rows: list[int] = []
+            values = raw.columns[columns[var.name]]
+            out[var.name] = _convert(values, var, instrument, rows)
+            missing_words += [{"row": i, "column": var.name, "value": str(values[i]).strip()} for i in rows]
         elif var.type == "multi" and var.name in options:
             out[var.name] = _multi_from_options(options[var.name], var, instrument, raw.n_rows, file)
     frame = pd.DataFrame(out, index=pd.RangeIndex(raw.n_rows))
@@ -710,6 +753,8 @@ def _canonical(raw: _RawTable, instrument: Instrument, file: str, salt: str | by
         "resp_id_from": resp_id_from,
         "pseudonymised": personal,
         "emails_scrubbed": scrubbed,
+        "missing_words": missing_words,
+        "uncomputed_formulas": [{"row": i, "column": header} for i, header in raw.uncomputed],
     }
     return frame
 

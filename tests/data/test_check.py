@@ -119,9 +119,13 @@ def test_keys_duplicates_roles_and_dyads(instrument: Instrument, frame):
     assert [(f.row, f.value) for f in findings(result, "dyad_roles")] == [(13, "a"), (14, "a")]
     assert [(f.row, f.column) for f in findings(result, "missing_key")] == [(21, "dyad_id")]
     sizes = {(f.row, f.value) for f in findings(result, "dyad_size")}
-    assert sizes == {(22, "D011"), (31, "D016"), (32, "D016"), (61, "D016")}
-    assert "has 3 respondent(s) (rows 31, 32, 61)" in next(f.message for f in findings(result, "dyad_size")
-                                                           if f.row == 61)
+    assert sizes == {(31, "D016"), (32, "D016"), (61, "D016")}
+    assert "has 3 respondents (rows 31, 32, 61)" in next(f.message for f in findings(result, "dyad_size")
+                                                         if f.row == 61)
+    # a partner who did not answer is a warning (issue 15 item 11), with the number of such dyads
+    lone = findings(result, "lone_partner")
+    assert [(f.row, f.value, f.severity) for f in lone] == [(22, "D011", "warning")]
+    assert "(1 of 30 dyads have one)" in lone[0].message
 
 
 def test_dates(instrument: Instrument, frame):

@@ -33,8 +33,20 @@ LABELS: dict[str, dict[str, str]] = {
     "data.rule.duplicate_id": {"fr": "resp_id en double", "en": "duplicate resp_id"},
     "data.rule.invalid_role": {"fr": "role différent de a ou b", "en": "role is not a or b"},
     "data.rule.dyad_size": {
-        "fr": "dyade sans exactement deux répondants",
-        "en": "dyad without exactly two respondents",
+        "fr": "dyade de plus de deux répondants",
+        "en": "dyad with more than two respondents",
+    },
+    "data.rule.missing_word": {
+        "fr": "mot de valeur manquante (NA, -, ...) lu comme non-réponse",
+        "en": "missing-value word (NA, -, ...) read as unanswered",
+    },
+    "data.rule.uncomputed_formula": {
+        "fr": "formule Excel sans valeur calculée, lue comme vide",
+        "en": "Excel formula without a computed value, read as empty",
+    },
+    "data.rule.lone_partner": {
+        "fr": "dyade d'un seul répondant (partenaire sans réponse)",
+        "en": "dyad with one respondent (partner did not answer)",
     },
     "data.rule.dyad_roles": {"fr": "partenaires autres que a et b", "en": "partners are not one a and one b"},
     "data.rule.date_order": {"fr": "ordre des dates impossible", "en": "impossible order of dates"},

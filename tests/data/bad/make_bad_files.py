@@ -72,7 +72,7 @@ CASES: list[BadCase] = [
             about="an option that is not in the choice list"),
     BadCase("dyad_of_three.csv", "error", "dyad_size", row=17, column="dyad_id", value="D001",
             about="a third respondent with dyad D001"),
-    BadCase("lone_partner.csv", "error", "dyad_size", row=15, column="dyad_id", value="D008",
+    BadCase("lone_partner.csv", "warning", "lone_partner", row=15, column="dyad_id", value="D008",
             about="dyad D008 with one respondent"),
     BadCase("duplicate_id.csv", "error", "duplicate_id", row=8, column="resp_id", value="R0003",
             about="resp_id R0003 twice"),
