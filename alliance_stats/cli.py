@@ -22,7 +22,7 @@ import signal
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -35,6 +35,18 @@ from alliance_stats.plan.runfolder import (  # the one atomic writer
     check_output_file,
     write_bytes_atomic,
 )
+
+
+def _flag_type_hidden(display: Any) -> Any:
+    """Typer 0.29 shows a flag's type (``--force <bool>``) in the help, as if it took a value: show none."""
+
+    def display_type_rich(self: Any, ctx: Any) -> str | None:
+        return None if getattr(self, "is_flag", False) and self.metavar is None else display(self, ctx)
+
+    return display_type_rich
+
+
+typer.core.TyperOption.display_type_rich = _flag_type_hidden(typer.core.TyperOption.display_type_rich)
 
 app = typer.Typer(
     name="alliance-stats",

@@ -82,3 +82,12 @@ def test_run_without_a_plan_runs_the_packaged_plan(monkeypatch, tmp_path, capsys
     code, out = _run(["run", "-o", str(tmp_path / "demo")], capsys)
     assert code == 0, out
     assert seen == {"plan": default_plan_path(), "output": tmp_path / "demo"}
+
+
+def test_flags_show_no_value_type_in_the_help(capsys):
+    """``--version``, ``--force`` and ``--help`` take no value: the help must not show ``<bool>`` (issue 15 item 16)."""
+    for argv in (["--help"], ["run", "--help"], ["data", "check", "--help"]):
+        with pytest.raises(SystemExit):
+            main(argv)
+        out = capsys.readouterr().out
+        assert "--help" in out and "<bool>" not in out, out

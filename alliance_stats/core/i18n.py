@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import math
+import re
 from typing import Any
 
 from alliance_stats.core.errors import SpecificationError
@@ -90,3 +91,73 @@ def fmt_number(x: Any, spec: str = "f2", lang: str = "en") -> str:
     if spec.startswith("f") and spec[1:].isdigit():
         return f"{float(x):.{int(spec[1:])}f}".replace(".", sep)
     raise ValueError(f"unknown format code {spec!r}")
+
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+#: Placeholders that always hold a whole number (so that ``{n} observations`` cannot swallow a prefix).
+_COUNTS = frozenset({"n", "k", "m", "n2", "total", "blank", "lone"})
+#: Words the templates capture that have a French form (steps of invariance, kinds of separation).
+_WORDS = {"configural": "configural", "metric": "métrique", "scalar": "scalaire", "strict": "strict",
+          "complete": "complète", "quasi-complete": "quasi complète"}
+_DECIMAL = re.compile(r"(?<![\w.])([-+]?\d*)\.(\d+)(?![\w.])")
+
+
+def _compile_messages() -> list[tuple[re.Pattern[str], str, int]]:
+    """The message templates as anchored patterns, the most specific (most literal text) first."""
+    from alliance_stats.core.catalogue.messages import MESSAGES
+
+    compiled = []
+    for english, french in MESSAGES:
+        names = _PLACEHOLDER.findall(english)
+        if sorted(names) != sorted(_PLACEHOLDER.findall(french)) or len(set(names)) != len(names):
+            raise RuntimeError(f"message template placeholders differ between languages: {english!r}")
+        parts = _PLACEHOLDER.split(english)  # literal, name, literal, name, ..., literal
+        pattern = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>\\d+)" if p in _COUNTS else f"(?P<{p}>.+?)"
+                          for i, p in enumerate(parts))
+        literal = sum(len(p) for p in parts[::2])
+        compiled.append((re.compile(pattern + r"\Z", re.DOTALL), french, literal))
+    compiled.sort(key=lambda entry: -entry[2])
+    return compiled
+
+
+_MESSAGES: list[tuple[re.Pattern[str], str, int]] | None = None
+
+
+def translate_message(text: str, lang: str) -> str:
+    """A warning issued in English, in ``lang`` (the templates of :mod:`alliance_stats.core.catalogue.messages`).
+
+    English text is returned as is; in French the sentence is rebuilt from its template, the numbers it carries
+    written with a decimal comma, and a message quoted inside another translated in turn. A message without a
+    template is returned unchanged (in English).
+
+    >>> translate_message("12 dyad(s) have one respondent only: their dyad scores are that partner's scores "
+    ...                   "and their dependence asymmetry is missing", "fr")[:41]
+    "12 dyade(s) n'ont qu'un répondant : leurs"
+    >>> translate_message("response SD 0.21 below 0.5", "fr")
+    "écart-type des réponses 0,21 inférieur à 0,5"
+    """
+    global _MESSAGES
+    if check_lang(lang) == "en" or not text:
+        return text
+    if _MESSAGES is None:
+        _MESSAGES = _compile_messages()
+    for pattern, french, _ in _MESSAGES:
+        match = pattern.match(text)
+        if match is None:
+            continue
+        fields = {}
+        for name, value in match.groupdict().items():
+            if name.startswith("msg"):
+                fields[name] = translate_message(value, lang)
+            else:
+                fields[name] = _WORDS.get(value, _DECIMAL.sub(r"\1,\2", value))
+        return _PLACEHOLDER.sub(lambda m, f=fields: f[m.group(1)], french)
+    return text
+
+
+def has_translation(text: str) -> bool:
+    """True when ``text`` matches a template of the message catalogue (tests check the demo's warnings)."""
+    global _MESSAGES
+    if _MESSAGES is None:
+        _MESSAGES = _compile_messages()
+    return any(pattern.match(text) for pattern, _, _ in _MESSAGES)

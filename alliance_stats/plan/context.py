@@ -9,6 +9,7 @@ from typing import Any
 
 from alliance_stats.core import errors
 from alliance_stats.core.errors import AnalysisWarning, SpecificationError
+from alliance_stats.core.i18n import translate_message
 from alliance_stats.plan.schema import Plan
 
 #: The kinds of warning a report names: the warning classes of :mod:`alliance_stats.core.errors`.
@@ -80,10 +81,11 @@ class WarningLog:
             self.add(stage, str(message))
         return result
 
-    def text(self) -> str:
+    def text(self, lang: str = "en") -> str:
+        """``warnings.txt``: one line per warning, in ``lang`` (messages in French when ``lang`` is ``fr``)."""
         if not self.items:
-            return "No warnings.\n"
-        return "".join(f"[{w['stage']}] {w['kind']}: {w['message']}\n" for w in self.items)
+            return "Aucun avertissement.\n" if lang == "fr" else "No warnings.\n"
+        return "".join(f"[{w['stage']}] {w['kind']}: {translate_message(w['message'], lang)}\n" for w in self.items)
 
 
 EXPORT_EXTENSIONS = {"xlsform": "xlsx", "limesurvey": "txt", "html": "html", "markdown": "md",
@@ -123,7 +125,8 @@ class RunContext:
         self.tables[table.key] = table
 
     def stage_warnings(self, section: Any, stage: str) -> None:
-        section.warnings.extend(w["message"] for w in self.log.items if w["stage"] == stage)
+        section.warnings.extend(translate_message(w["message"], self.lang) for w in self.log.items
+                                if w["stage"] == stage)
 
 
 def _figure(ctx: RunContext, section: Any, key: str, fig: Any, caption: str, note: str = "") -> None:

@@ -140,6 +140,6 @@ def _render(ctx: RunContext, sections: list[Any], synthetic: bool, data_path: Pa
     }
     files["results.json"] = json_bytes(results)
     files["provenance.json"] = json_bytes(provenance)
-    files["warnings.txt"] = ctx.log.text().encode("utf-8")
+    files["warnings.txt"] = ctx.log.text(ctx.lang).encode("utf-8")
     return files
 

@@ -167,7 +167,7 @@ def run_power_plan(
     }
     files["results.json"] = json_bytes(results)
     files["provenance.json"] = json_bytes(provenance)
-    files["warnings.txt"] = log.text().encode("utf-8")
+    files["warnings.txt"] = log.text(lang).encode("utf-8")
     write_run(target, force, files)
     return target
 

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from alliance_stats.cli import main
+from alliance_stats.core.i18n import has_translation
 from alliance_stats.plan.templates import template
 
 
@@ -21,14 +22,19 @@ def test_run_with_a_lone_partner_and_missing_words_warns_and_keeps_the_responden
     data = tmp_path / "lone.csv"
     responses.to_csv(data, index=False)
     with pytest.raises(SystemExit) as info:
-        main(["run", str(template("confirmatory.yaml")), "--data", str(data), "-o", str(tmp_path / "out")])
+        main(["run", str(template("confirmatory.yaml")), "--data", str(data), "-o", str(tmp_path / "out"),
+              "--lang", "fr"])
     output = capsys.readouterr()
     assert info.value.code == 0, output.out + output.err
     warnings = (tmp_path / "out" / "warnings.txt").read_text(encoding="utf-8")
-    assert "lone_partner: 1 finding(s) in rows 1;" in warnings
-    assert f"dyad {partner} has one respondent" in warnings
-    assert "missing_word: 1 finding(s) in rows 6;" in warnings
+    assert "lone_partner : 1 constat(s), lignes 1 ;" in warnings
+    assert f"la dyade {partner} n'a qu'un répondant" in warnings
+    assert "missing_word : 1 constat(s), lignes 6 ;" in warnings
     results = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
+    # the French report prints its warnings in French (issue 15 item 16): every one has a French template
+    untranslated = [w["message"] for w in results["warnings"] if not has_translation(w["message"])]
+    assert not untranslated, untranslated
+    assert "dyad" not in warnings.replace("dyade", "")
     sample = results["values"]["sample"]
     assert sample["respondents"] == len(responses) == 599, sample
     assert sample["dyads"] == 300 and sample["kept"] == 599 - sample["excluded"], sample

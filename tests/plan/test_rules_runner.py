@@ -79,3 +79,12 @@ def test_hypotheses_are_holm_adjusted(run) -> None:
     assert np.any(adjusted > raw * 1.5)  # the case tells Holm from no correction
     verdicts = results["values"]["verdicts"]
     assert [verdicts[h] for h in frame.index] == ["supported" if p < 0.05 else "not supported" for p in adjusted]
+
+
+def test_the_data_warnings_state_the_plans_careless_thresholds(run) -> None:
+    """The report's careless-responding warnings use the plan's thresholds, as Table 2 does (issue 15 item 16):
+    the straight-liner is said to be flagged above 20 (the plan), not above 26 (half the items, the data check's
+    screening default)."""
+    results, _, _ = run
+    longstring = [w["message"] for w in results["warnings"] if w["message"].startswith("careless_longstring")]
+    assert longstring and "(flagged above 20)" in longstring[0], longstring

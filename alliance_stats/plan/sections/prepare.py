@@ -23,7 +23,7 @@ def _prepare(ctx: RunContext, responses: Any, data_path: Path) -> dict[str, Any]
     from alliance_stats.typology.classification import classify
 
     plan, inst, lang = ctx.plan, ctx.instrument, ctx.lang
-    check = check_responses(responses, inst, file=str(data_path))
+    check = check_responses(responses, inst, file=str(data_path), careless_rules=plan.exclusions)
     if not check.ok:
         first = check.errors[0]
         more = len(check.errors) - 1
