@@ -503,8 +503,10 @@ def hypotheses_table(result: HypothesesResult, lang: str = "en", key: str = "hyp
     formats = dict(zip(out.columns, ["text", "text", "f2", "f2", "f2", "p", "p", "text"], strict=True))
     note = tr("models.hypotheses_note", lang).format(correction=tr(f"models.correction.{result.correction}", lang),
                                                      alpha=f"{alpha:g}".replace(".", "," if lang == "fr" else "."))
-    return Table(key=key, title=tr("models.hypotheses_title", lang), frame=out, note=note, formats=formats,
-                 lang=lang)
+    kinds = set(frame["confirmatory"].astype(bool)) if "confirmatory" in frame.columns else {True, False}
+    title = ("models.hypotheses_title" if len(kinds) != 1
+             else "models.hypotheses_title_confirmatory" if kinds == {True} else "models.hypotheses_title_exploratory")
+    return Table(key=key, title=tr(title, lang), frame=out, note=note, formats=formats, lang=lang)
 
 
 # the name starts with "test_": tell pytest it is not a test when a test module imports it

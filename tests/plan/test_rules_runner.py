@@ -51,6 +51,7 @@ def run(tmp_path_factory, simulated, instrument) -> tuple[dict, pd.DataFrame, li
     (root / "plan.yaml").write_text(plan_text(), encoding="utf-8")
     folder = run_plan(load_plan(root / "plan.yaml"), output=root / "out", lang="en")
     results = json.loads((Path(folder) / "results.json").read_text(encoding="utf-8"))
+    results["folder"] = str(folder)
     as_read = read_responses(root / "responses.csv", instrument)
     return results, as_read, planted
 
@@ -88,3 +89,18 @@ def test_the_data_warnings_state_the_plans_careless_thresholds(run) -> None:
     results, _, _ = run
     longstring = [w["message"] for w in results["warnings"] if w["message"].startswith("careless_longstring")]
     assert longstring and "(flagged above 20)" in longstring[0], longstring
+
+
+def test_figure_captions_are_distinct_and_table_notes_explain_m2(run) -> None:
+    """Figures 1 and 2 are captioned with their constructs; the term-tests note says why M2's main effects of link
+    and symmetry have no row (issue 15 item 16)."""
+    import re
+
+    results, _, _ = run
+    folder = Path(results["folder"])
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    captions = re.findall(r'<figcaption><span class="number">[^<]*</span><span class="title">([^<]*)', html)
+    assert len(captions) == len(set(captions)) >= 5, captions
+    assert captions[0].startswith("Likert answers: ") and captions[1].startswith("Likert answers: ")
+    note = next((folder / "tables").glob("table*_lr_tests.md")).read_text(encoding="utf-8")
+    assert "M2 (link, symmetry)" in note and "marginality" in note

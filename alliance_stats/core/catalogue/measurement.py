@@ -269,8 +269,8 @@ LABELS: dict[str, dict[str, str]] = {
     },
     # the report's measurement section (plan/sections/measurement.py)
     "measurement.section.title": {"fr": "Validation des échelles", "en": "Scale validation"},
-    "measurement.section.likert_caption": {"fr": "Réponses aux items de Likert par construit",
-                                           "en": "Likert answers per construct"},
+    "measurement.section.likert_caption_of": {"fr": "Réponses aux items de Likert : {constructs}",
+                                              "en": "Likert answers: {constructs}"},
     "measurement.section.scree_caption": {"fr": "Éboulis des valeurs propres et analyse parallèle",
                                           "en": "Scree plot and parallel analysis"},
 }

@@ -96,6 +96,8 @@ LABELS: dict[str, dict[str, str]] = {
     "models.hypothesis": {"fr": "Hypothèse", "en": "Hypothesis"},
     "models.hypotheses_title": {"fr": "Hypothèses confirmatoires et exploratoires",
                                 "en": "Confirmatory and exploratory hypotheses"},
+    "models.hypotheses_title_confirmatory": {"fr": "Hypothèses confirmatoires", "en": "Confirmatory hypotheses"},
+    "models.hypotheses_title_exploratory": {"fr": "Hypothèses exploratoires", "en": "Exploratory hypotheses"},
     "models.direction": {"fr": "Sens attendu", "en": "Expected direction"},
     "models.direction.greater": {"fr": "positif", "en": "positive"},
     "models.direction.less": {"fr": "négatif", "en": "negative"},
@@ -147,6 +149,13 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Each factor is tested as a whole (configuration: 3 df). With dyad-robust standard errors, "
               "cluster-robust Wald test (a likelihood-ratio test would assume independent firms); otherwise "
               "likelihood ratio (penalised for Firth)."},
+    "models.section.tests_note_marginality": {
+        "fr": "Les effets principaux des termes pris dans une interaction ne sont pas testés seuls, {models} : par "
+              "marginalité, leur test dépendrait du codage de l'autre variable (comme drop1 de R et Anova de type "
+              "II de car) ; l'interaction est testée.",
+        "en": "The main effects of terms that enter an interaction are not tested alone, {models}: by marginality, "
+              "their test would depend on the coding of the other variable (as R's drop1 and car's type II Anova); "
+              "the interaction is tested."},
     "models.section.predicted_caption": {
         "fr": "Probabilité prédite de franchir le cap du démarrage par configuration",
         "en": "Predicted probability of crossing the start-up phase by configuration"},

@@ -117,7 +117,9 @@ def _figures(ctx: RunContext, section: Any, prep: dict[str, Any], codes: list[st
     for group in (codes[:6], codes[6:]):
         if group:
             fig = likert_diverging_bars(prep["responses"], inst, lang, constructs=group)
-            _figure(ctx, section, f"likert_{group[0].lower()}", fig, ctx.tr("measurement.section.likert_caption"))
+            names = ", ".join(inst.constructs[c].label[lang] for c in group)
+            _figure(ctx, section, f"likert_{group[0].lower()}", fig,
+                    ctx.tr("measurement.section.likert_caption_of", constructs=names))
     if pa is not None:
         eig = pa.eigenvalues.rename(columns={"fa_observed": "observed", "fa_simulated": "simulated"})[
             ["observed", "simulated"]]

@@ -49,8 +49,12 @@ def _term_tests(ctx: RunContext, section: Any, results: dict[str, Any]) -> None:
     lr = pd.concat([frame for frame, _ in lr_frames])
     lr.index.name = ctx.tr("models.term")
     formats = {ctx.tr("models.section.model"): "text", **lr_frames[0][1]}
-    ctx.add_table(section, _table("lr_tests", ctx.tr("models.section.tests_title"), lr,
-                                  ctx.tr("models.section.tests_note"), formats, ctx.lang))
+    note = ctx.tr("models.section.tests_note")
+    marginal = [f"{key} ({', '.join(sorted({name for pair in res.design.interactions for name in pair}))})"
+                for key, res in results.items() if res.design.interactions]
+    if marginal:
+        note += " " + ctx.tr("models.section.tests_note_marginality", models="; ".join(marginal))
+    ctx.add_table(section, _table("lr_tests", ctx.tr("models.section.tests_title"), lr, note, formats, ctx.lang))
 
 
 def _predictions(ctx: RunContext, section: Any, results: dict[str, Any]) -> None:
@@ -72,6 +76,21 @@ def _predictions(ctx: RunContext, section: Any, results: dict[str, Any]) -> None
             ctx.tr("models.section.predicted_caption"))
 
 
+def forest_frames(results: dict[str, Any], lang: str) -> list[Any]:
+    """Each model's coefficients for the forest plot, the terms named as in the models table ("Link (z)",
+    "Configuration: mutual aid (vs survival)"), not by their design-matrix names."""
+    from alliance_stats.models.design import INTERCEPT
+    from alliance_stats.models.logit_result import term_label
+
+    frames = []
+    for key, res in results.items():
+        t = res.coefficients.copy()
+        t["model"] = key
+        t["term"] = [term if term == INTERCEPT else term_label(term, res.design, lang) for term in t.index]
+        frames.append(t)
+    return frames
+
+
 def _section_models(ctx: RunContext, prep: dict[str, Any]) -> Any:
     """Crossing models M1-M3 side by side, LR tests, predicted probabilities, forest plot."""
     import pandas as pd
@@ -85,11 +104,7 @@ def _section_models(ctx: RunContext, prep: dict[str, Any]) -> Any:
         ctx.add_table(section, models_side_by_side(results, ctx.lang))
     _term_tests(ctx, section, results)
     _predictions(ctx, section, results)
-    forest = []
-    for key, res in results.items():
-        t = res.coefficients.copy()
-        t["model"] = key
-        forest.append(t)
+    forest = forest_frames(results, ctx.lang)
     if forest:
         _figure(ctx, section, "forest", forest_plot(pd.concat(forest), ctx.lang),
                 ctx.tr("models.section.forest_caption"))
