@@ -275,20 +275,33 @@ def escape_latex(text: str) -> str:
     return _LATEX_PATTERN.sub(lambda match: _LATEX_ESCAPES[match.group(0)], text)
 
 
+#: Text cells longer than this make their LaTeX column a wrapping ``X`` column of a ``tabularx``.
+LATEX_WRAP_CHARS = 40
+
+
 def table_latex(layout: TableLayout) -> str:
     """A ``table`` float with a ``booktabs`` tabular (``\\toprule``, ``\\midrule``, ``\\bottomrule``).
 
     Needs ``\\usepackage{booktabs}`` in the preamble (and ``\\usepackage[french]{babel}`` for French
-    captions, which then read "Tableau").
+    captions, which then read "Tableau"). A text column holding a cell longer than
+    :data:`LATEX_WRAP_CHARS` characters (a hypothesis statement, a note-like label) would run off the page in an
+    ``l`` column: the table is then a ``tabularx`` of the line width whose long text columns are ragged-right
+    ``X`` columns that wrap (``\\usepackage{tabularx}`` too, said in the file's first line).
     """
-    colspec = "".join("r" if is_num else "l" for is_num in layout.numeric)
+    wrap = [not is_num and any(len(row[j]) > LATEX_WRAP_CHARS for row in layout.body)
+            for j, is_num in enumerate(layout.numeric)]
+    colspec = "".join(r">{\raggedright\arraybackslash}X" if wrapped else "r" if is_num else "l"
+                      for is_num, wrapped in zip(layout.numeric, wrap, strict=True))
+    packages = r"\usepackage{booktabs} and \usepackage{tabularx}" if any(wrap) else r"\usepackage{booktabs}"
+    begin = (f"\\begin{{tabularx}}{{\\linewidth}}{{@{{}}{colspec}@{{}}}}" if any(wrap)
+             else f"\\begin{{tabular}}{{@{{}}{colspec}@{{}}}}")
     lines = [
-        f"% {layout.label}: {escape_latex(layout.title)} (alliance-stats). Requires \\usepackage{{booktabs}}.",
+        f"% {layout.label}: {escape_latex(layout.title)} (alliance-stats). Requires {packages}.",
         r"\begin{table}[htbp]",
         r"\centering",
         f"\\caption{{{escape_latex(layout.title)}}}",
         f"\\label{{tab:{slug(layout.key)}}}",
-        f"\\begin{{tabular}}{{@{{}}{colspec}@{{}}}}",
+        begin,
         r"\toprule",
     ]
     for row_index, row in enumerate(layout.header_rows):
@@ -314,7 +327,7 @@ def table_latex(layout: TableLayout) -> str:
     for row in layout.body:
         lines.append(" & ".join(escape_latex(cell) for cell in row) + r" \\")
     lines.append(r"\bottomrule")
-    lines.append(r"\end{tabular}")
+    lines.append(r"\end{tabularx}" if any(wrap) else r"\end{tabular}")
     if layout.note:
         lines.append(
             f"\\par\\medskip{{\\footnotesize\\textit{{{escape_latex(layout.note_label)}}} "

@@ -161,3 +161,20 @@ def test_repeated_column_names_and_empty_tables():
     empty = Table("e", "Empty", pd.DataFrame({"alpha": pd.Series([], dtype=float)}), lang="fr")
     files = table_files(empty, 1)
     assert b"\\toprule" in files["tex"] and b"| alpha |" in files["md"]
+
+
+def test_latex_wraps_long_text_columns_in_a_tabularx():
+    """A hypothesis statement in an ``l`` column runs off the page (issue 15 item 16): long text columns are
+    wrapping ``X`` columns of a line-wide ``tabularx``; short tables keep a plain ``tabular``."""
+    statement = "Social-link configurations have higher odds of crossing the start-up phase than economic ones."
+    long_table = Table(key="hyp", title="Hypotheses", lang="en", formats={"Hypothesis": "text", "OR": "f2"},
+                       frame=pd.DataFrame({"Hypothesis": [statement, "Short."], "OR": [6.63, 1.2]},
+                                          index=pd.Index(["H1", "H2"], name="id")))
+    latex = table_files(long_table, 1)["tex"].decode()
+    assert r"\begin{tabularx}{\linewidth}{@{}l>{\raggedright\arraybackslash}Xr@{}}" in latex
+    assert r"\end{tabularx}" in latex and r"\begin{tabular}{" not in latex
+    assert r"\usepackage{tabularx}" in latex.splitlines()[0]
+    short = Table(key="s", title="Short", lang="en", formats={"a": "text"},
+                  frame=pd.DataFrame({"a": ["x", "y"]}))
+    short_latex = table_files(short, 1)["tex"].decode()
+    assert r"\begin{tabular}{@{}" in short_latex and "tabularx" not in short_latex
