@@ -104,3 +104,17 @@ def test_figure_captions_are_distinct_and_table_notes_explain_m2(run) -> None:
     assert captions[0].startswith("Likert answers: ") and captions[1].startswith("Likert answers: ")
     note = next((folder / "tables").glob("table*_lr_tests.md")).read_text(encoding="utf-8")
     assert "M2 (link, symmetry)" in note and "marginality" in note
+
+
+def test_the_spss_file_of_an_english_run_has_english_labels(run) -> None:
+    """SPSS keeps one label per variable: the run's .sav follows the report's language (issue 15 item 16)."""
+    import pyreadstat
+
+    results, _, _ = run
+    folder = Path(results["folder"])
+    saved = list((folder / "instrument").glob("*.sav"))
+    if not saved:
+        pytest.skip("the plan exports no .sav")
+    _, meta = pyreadstat.read_sav(str(saved[0]), metadataonly=True)
+    assert meta.variable_value_labels["LINK_1"][7.0] == "Strongly agree"
+    assert meta.column_names_to_labels["LINK_1"] == "My partner and I are also friends."

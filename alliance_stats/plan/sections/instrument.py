@@ -68,7 +68,9 @@ def _instrument_files(ctx: RunContext) -> dict[str, bytes]:
     files = {}
     stem = "alliance_startup"
     for fmt in ctx.plan.exports:
-        lang = "both" if fmt not in ("html", "markdown") else ctx.lang
+        # survey-tool files carry both languages; printouts and the SPSS file (one label set per variable) are in
+        # the report's language, so that an English report comes with English SPSS labels
+        lang = ctx.lang if fmt in ("html", "markdown", "sav") else "both"
         files[f"instrument/{stem}_{fmt}.{EXPORT_EXTENSIONS[fmt]}"] = export_instrument(ctx.instrument, fmt, lang)
     return files
 
