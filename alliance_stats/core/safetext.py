@@ -48,7 +48,8 @@ FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _TERMINAL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+#: A signed number as a spreadsheet shows it (decimal point or French decimal comma): not a formula.
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+[.,]?\d*|[.,]\d+)([eE][+-]?\d+)?")
 
 
 def neutralise_cell(text: str) -> str:
@@ -110,9 +111,6 @@ def restore_cell(text: str) -> str:
     if text.startswith("'") and stripped[:1] in FORMULA_PREFIXES and stripped:
         return text[1:]
     return text
-
-
-_PLAIN_NUMBER = re.compile(r"[+-]?(\d+[.,]?\d*|[.,]\d+)([eE][+-]?\d+)?")
 
 
 def _neutralise_value(value: Any) -> Any:
@@ -250,11 +248,13 @@ def is_formula_like(text: str) -> bool:
     --------
     >>> is_formula_like("=cmd|' /C calc'!A0"), is_formula_like("-3"), is_formula_like("-"), is_formula_like("Oui")
     (True, False, False, False)
+    >>> is_formula_like("-3,5")  # a French decimal, as the report's CSV writer treats it
+    False
     """
     stripped = text.lstrip("'")
     body = stripped.strip()
     return (len(stripped) > 1 and stripped[0] in FORMULA_PREFIXES and len(body) > 1
-            and not _NUMBER.fullmatch(body))
+            and not _PLAIN_NUMBER.fullmatch(body))
 
 
 def _escape(character: str) -> str:
