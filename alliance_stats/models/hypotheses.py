@@ -45,9 +45,9 @@ import pandas as pd
 from pydantic import Field, ValidationError, model_validator
 from scipy import stats
 
-from alliance_stats.core.errors import PlanError, SpecificationError
+from alliance_stats.core.errors import ConvergenceWarning, PlanError, SpecificationError
 from alliance_stats.core.i18n import check_lang, tr
-from alliance_stats.core.results import Result, to_jsonable
+from alliance_stats.core.results import Result, to_jsonable, warn
 from alliance_stats.core.schema import Bilingual, FrozenStrict
 from alliance_stats.core.table import Table
 from alliance_stats.models import firth as _firth
@@ -335,14 +335,18 @@ def _firth_test(h: Hypothesis, res: Any, L: np.ndarray, est: float, alpha: float
     y = res.design.y.to_numpy()
     chi2, _, _, ok = _firth.penalised_lr_test(X, y, res.firth_fit, L[None, :])
     stat = math.copysign(math.sqrt(chi2), est)
+    messages: list[str] = []
     if h.term is not None:
         j = res.terms.index(h.term)
         lo, hi = math.log(res.coefficients["ci_low"].iloc[j]), math.log(res.coefficients["ci_high"].iloc[j])
     else:
-        lo, hi = _firth.profile_interval_linear(X, y, res.firth_fit, L, 1 - alpha)
+        # a bound that is not a root of the profile (several local maxima) is said in the hypothesis' note
+        lo, hi = _firth.profile_interval_linear(X, y, res.firth_fit, L, 1 - alpha, messages=messages, label=h.id)
+    for text in messages:  # issued (it reaches the report's warnings) and kept in the hypothesis' note
+        warn(None, text, ConvergenceWarning)
+    notes = ([] if ok else ["restricted penalised fit did not converge"]) + messages
     return {"ci_low": lo, "ci_high": hi, "test": "signed root of penalised LR", "statistic": stat,
-            "p": float(directional_p(stat, h.direction)),
-            "note": "" if ok else "restricted penalised fit did not converge"}
+            "p": float(directional_p(stat, h.direction)), "note": "; ".join(notes)}
 
 
 def _model_row(h: Hypothesis, results: Mapping[str, Any], alpha: float) -> dict[str, Any]:

@@ -66,8 +66,8 @@ def _type_one(replicates: int, n_dyads: int, seed: int, fast_path: bool = False)
             family.append(bool((models.adjust_pvalues(p) < 0.05).any()))
             continue
         out = models.test_hypotheses(results, hyps)
-        rejections.append(out["p"].to_numpy(float) < 0.05)
-        family.append((out["verdict"] == "supported").any())
+        rejections.append(out.frame["p"].to_numpy(float) < 0.05)
+        family.append((out.frame["verdict"] == "supported").any())
     return np.array(rejections), np.array(family)
 
 
