@@ -134,7 +134,7 @@ def translate_message(text: str, lang: str) -> str:
     ...                   "and their dependence asymmetry is missing", "fr")[:41]
     "12 dyade(s) n'ont qu'un répondant : leurs"
     >>> translate_message("response SD 0.21 below 0.5", "fr")
-    "écart-type des réponses 0,21 inférieur à 0,5"
+    'écart-type des réponses 0,21 inférieur à 0,5'
     """
     global _MESSAGES
     if check_lang(lang) == "en" or not text:
