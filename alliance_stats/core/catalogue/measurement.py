@@ -158,6 +158,44 @@ LABELS: dict[str, dict[str, str]] = {
         "en": 'Unstandardized estimates with standard errors; the first item of each factor is the marker '
               "(loading fixed to 1, no SE). Standardized: lavaan's std.all.",
     },
+    # ordinal CFA (polychoric correlations, WLSMV / DWLS / ULSMV; issue 13)
+    "measurement.ordinal_cfa.dwls_row": {"fr": 'DWLS (non corrigé)', "en": 'DWLS (unscaled)'},
+    "measurement.ordinal_cfa.uls_row": {"fr": 'ULS (non corrigé)', "en": 'ULS (unscaled)'},
+    "measurement.ordinal_cfa.scaled_row": {"fr": '{estimator} (corrigé moyenne et variance)',
+                                           "en": '{estimator} (mean and variance adjusted)'},
+    "measurement.ordinal_cfa.listwise": {"fr": 'suppression par liste', "en": 'listwise deletion'},
+    "measurement.ordinal_cfa.pairwise": {
+        "fr": 'suppression par paire : chaque corrélation utilise les répondants des deux items',
+        "en": 'pairwise deletion: each correlation uses the respondents who answered both items',
+    },
+    "measurement.ordinal_cfa.fit_note": {
+        "fr": 'Voie ordinale : les items sont traités comme des catégories ordonnées ; seuils et corrélations '
+              'polychoriques, estimateur {estimator} ({missing}), paramétrisation delta (variances des réponses '
+              'latentes fixées à 1), comme cfa(..., ordered = TRUE, estimator = "{estimator}") de lavaan 0.6-14. '
+              'Pas de AIC ni de BIC : il n\'y a pas de vraisemblance. SRMR sur les corrélations polychoriques.',
+        "en": 'Ordinal route: the items are treated as ordered categories; thresholds and polychoric '
+              'correlations, estimator {estimator} ({missing}), delta parameterization (latent response '
+              'variances fixed to 1), as lavaan 0.6-14 cfa(..., ordered = TRUE, estimator = "{estimator}"). No '
+              'AIC or BIC: there is no likelihood. SRMR on the polychoric correlations.',
+    },
+    "measurement.ordinal_cfa.scaled_note": {
+        "fr": ' Ligne corrigée : khi-deux corrigé en moyenne et en variance (scaled-shifted, Asparouhov et Muthén '
+              "2010 ; facteur d'échelle {c}), avec des erreurs types robustes (sandwich) ; indices robustes : "
+              'CFI, TLI et RMSEA de Savalei (2021) pour données catégorielles, *.robust de lavaan.',
+        "en": ' Adjusted row: mean-and-variance adjusted (scaled-shifted) chi-square (Asparouhov & Muthén, '
+              '2010; scaling factor {c}), with robust (sandwich) standard errors; robust indices: CFI, TLI and '
+              "RMSEA of Savalei (2021) for categorical data, lavaan's *.robust.",
+    },
+    "measurement.ordinal_cfa.route": {
+        "fr": 'Voie ordinale ({estimator} sur corrélations polychoriques)',
+        "en": 'Ordinal route ({estimator} on polychoric correlations)',
+    },
+    "measurement.ordinal_cfa.reliability_note": {
+        "fr": 'Voie ordinale : oméga catégoriel de Green et Yang (2009), compRelSEM(ord.scale = TRUE) de '
+              'semTools, et VME des réponses latentes (corrélations polychoriques).',
+        "en": 'Ordinal route: categorical omega of Green and Yang (2009), semTools compRelSEM(ord.scale = TRUE), '
+              'and AVE of the latent responses (polychoric correlations).',
+    },
     "measurement.cfa.reliability_note": {
         "fr": 'Oméga : fiabilité composite comme compRelSEM de semTools 0.5-6 (variance observée du score '
               'somme) ; VME comme AVE de semTools. Seuils usuels : oméga >= ,70, VME >= ,50.',
