@@ -190,6 +190,27 @@ LABELS: dict[str, dict[str, str]] = {
         "fr": 'Voie ordinale ({estimator} sur corrélations polychoriques)',
         "en": 'Ordinal route ({estimator} on polychoric correlations)',
     },
+    "measurement.ordinal_cfa.rel_title": {"fr": 'Fiabilité ordinale', "en": 'Ordinal reliability'},
+    "measurement.ordinal_cfa.ordinal_alpha": {"fr": 'α ordinal', "en": 'Ordinal α'},
+    "measurement.ordinal_cfa.categorical_omega": {"fr": 'ω catégoriel', "en": 'Categorical ω'},
+    "measurement.ordinal_cfa.ave_latent": {"fr": 'VME (réponses latentes)', "en": 'AVE (latent responses)'},
+    "measurement.ordinal_cfa.rel_note": {
+        "fr": 'Voie ordinale ({estimator}) : α ordinal = alpha calculé sur la matrice des corrélations '
+              'polychoriques (Zumbo, Gadermann et Zeisser, 2007) ; ω catégoriel de Green et Yang (2009), '
+              "fidélité de la somme des codes observés (compRelSEM(ord.scale = TRUE) de semTools) ; VME des "
+              "réponses latentes (les mêmes ω, CR et VME figurent au tableau précédent, dont l'α traite les codes comme "
+              "des nombres).",
+        "en": 'Ordinal route ({estimator}): ordinal α = alpha computed on the polychoric correlation matrix '
+              '(Zumbo, Gadermann & Zeisser, 2007); categorical ω of Green and Yang (2009), the reliability of '
+              "the sum of the observed codes (semTools compRelSEM(ord.scale = TRUE)); AVE of the latent "
+              "responses (the previous table shows the same ω, CR and AVE; its α treats the codes as numbers).",
+    },
+    "measurement.ordinal_cfa.invariance_route": {
+        "fr": "Les items sont traités ici comme continus ({estimator}) : l'invariance des items ordinaux (seuils, "
+              'Wu et Estabrook 2016) n\'est pas encore disponible.',
+        "en": 'Here the items are treated as continuous ({estimator}): invariance of ordinal items (thresholds, '
+              'Wu & Estabrook 2016) is not available yet.',
+    },
     "measurement.ordinal_cfa.reliability_note": {
         "fr": 'Voie ordinale : oméga catégoriel de Green et Yang (2009), compRelSEM(ord.scale = TRUE) de '
               'semTools, et VME des réponses latentes (corrélations polychoriques).',

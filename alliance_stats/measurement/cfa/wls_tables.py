@@ -72,3 +72,53 @@ def ordinal_fit_table(result: Any, lang: str) -> Table:
             c=format_cell(f["chisq.scaling.factor"], "f3", lang))
     return Table(key="cfa_fit", title=t("fit_title"), frame=frame, note=note, formats=formats, lang=lang,
                  show_index=False)
+
+
+def ordinal_reliability_table(alphas: dict[str, float | None], fit: Any, labels: dict[str, str], lang: str) -> Table:
+    """Reliability on the ordinal route, one row per construct: ordinal alpha (alpha on the polychoric matrix,
+    Zumbo, Gadermann and Zeisser 2007), categorical omega (Green and Yang 2009) and the AVE of the latent
+    responses from the ordinal CFA (key ``ordinal_reliability``).
+
+    Parameters
+    ----------
+    alphas
+        Construct code -> ordinal alpha (None when it could not be computed).
+    fit
+        The ordinal CFA (its ``reliability`` holds ``omega`` and ``ave`` per factor), or None.
+    labels
+        Construct code -> label in the report language.
+    lang
+        ``"fr"`` or ``"en"``.
+
+    Returns
+    -------
+    Table
+
+    References
+    ----------
+    Zumbo, B. D., Gadermann, A. M., & Zeisser, C. (2007). Ordinal versions of coefficients alpha and theta for
+    Likert rating scales. *Journal of Modern Applied Statistical Methods*, 6(1), 21-29.
+    Green, S. B., & Yang, Y. (2009). Reliability of summed item scores using structural equation modeling: An
+    alternative to coefficient alpha. *Psychometrika*, 74(1), 155-167.
+
+    Examples
+    --------
+    >>> ordinal_reliability_table({"TRS": 0.84}, None, {"TRS": "Trust"}, "en").frame.round(2).iloc[0].tolist()
+    [0.84, nan, nan]
+    """
+    rel = fit.reliability if fit is not None else None
+    names = {"alpha": tr("measurement.ordinal_cfa.ordinal_alpha", lang),
+             "omega": tr("measurement.ordinal_cfa.categorical_omega", lang),
+             "ave": tr("measurement.ordinal_cfa.ave_latent", lang)}
+    rows = []
+    for code, alpha in alphas.items():
+        omega = float(rel.loc[code, "omega"]) if rel is not None and code in rel.index else np.nan
+        ave = float(rel.loc[code, "ave"]) if rel is not None and code in rel.index else np.nan
+        rows.append({names["alpha"]: np.nan if alpha is None else float(alpha), names["omega"]: omega,
+                     names["ave"]: ave})
+    frame = pd.DataFrame(rows, index=pd.Index([labels.get(c, c) for c in alphas],
+                                              name=tr("measurement.construct", lang)))
+    estimator = fit.estimator if fit is not None else "WLSMV"
+    return Table(key="ordinal_reliability", title=tr("measurement.ordinal_cfa.rel_title", lang), frame=frame,
+                 note=tr("measurement.ordinal_cfa.rel_note", lang).format(estimator=estimator),
+                 formats={c: "r2" for c in frame.columns}, lang=lang)
