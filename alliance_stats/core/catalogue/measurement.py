@@ -198,8 +198,8 @@ LABELS: dict[str, dict[str, str]] = {
         "fr": 'Voie ordinale ({estimator}) : α ordinal = alpha calculé sur la matrice des corrélations '
               'polychoriques (Zumbo, Gadermann et Zeisser, 2007) ; ω catégoriel de Green et Yang (2009), '
               "fidélité de la somme des codes observés (compRelSEM(ord.scale = TRUE) de semTools) ; VME des "
-              "réponses latentes (les mêmes ω, CR et VME figurent au tableau précédent, dont l'α traite les codes comme "
-              "des nombres).",
+              "réponses latentes (les mêmes ω, CR et VME figurent au tableau précédent, dont l'α traite les "
+              "codes comme des nombres).",
         "en": 'Ordinal route ({estimator}): ordinal α = alpha computed on the polychoric correlation matrix '
               '(Zumbo, Gadermann & Zeisser, 2007); categorical ω of Green and Yang (2009), the reliability of '
               "the sum of the observed codes (semTools compRelSEM(ord.scale = TRUE)); AVE of the latent "
