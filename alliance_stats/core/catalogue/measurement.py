@@ -332,4 +332,16 @@ LABELS: dict[str, dict[str, str]] = {
                                            "en": "Likert answers per construct"},
     "measurement.section.scree_caption": {"fr": "Éboulis des valeurs propres et analyse parallèle",
                                           "en": "Scree plot and parallel analysis"},
+    "measurement.ordinal.polychoric_title": {"fr": "Corrélations polychoriques des items",
+                                             "en": "Polychoric correlations of the items"},
+    "measurement.ordinal.polychoric_note": {
+        "fr": "Corrélations des réponses latentes normales sous-jacentes aux items ordinaux, estimées en deux "
+              "étapes (seuils puis maximum de vraisemblance par paire, comme lavaan::lavCor), n = {n}.",
+        "en": "Correlations of the normal latent responses behind the ordinal items, estimated in two steps "
+              "(thresholds, then maximum likelihood for each pair, as lavaan::lavCor), n = {n}."},
+    "measurement.ordinal.thresholds_title": {"fr": "Seuils des items ordinaux",
+                                             "en": "Thresholds of the ordinal items"},
+    "measurement.ordinal.thresholds_note": {
+        "fr": "Seuil t_k : quantile normal de la part des réponses dans les catégories 1 à k.",
+        "en": "Threshold t_k: normal quantile of the share of answers in categories 1 to k."},
 }

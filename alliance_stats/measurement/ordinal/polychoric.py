@@ -27,7 +27,7 @@ Rosseel, Y. (2012). lavaan: An R package for structural equation modeling. *Jour
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -71,7 +71,6 @@ class PolychoricResult(Result):
     gamma: np.ndarray
     n_obs: int
     warnings: tuple[str, ...] = ()
-    _meta: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def to_tables(self, lang: str = "en") -> dict[str, Table]:
         """``polychoric``: the lower triangle of the matrix; ``thresholds``: one row per item."""
@@ -191,6 +190,7 @@ def _curvature(tx: np.ndarray, ty: np.ndarray, rho: np.ndarray, pdf: np.ndarray)
 
 
 def _loglik(freq: np.ndarray, tx: np.ndarray, ty: np.ndarray, rho: np.ndarray) -> np.ndarray:
+    """Log-likelihood of every pair's table at ``rho`` (used by the tests to compare with psych)."""
     cdf, _ = _grid(tx, ty, rho)
     prob = np.maximum(_cells(cdf), _SQRT_EPS)  # lavaan clamps cell probabilities at sqrt(eps)
     return (freq * np.log(prob)).sum(axis=(1, 2))
@@ -198,35 +198,41 @@ def _loglik(freq: np.ndarray, tx: np.ndarray, ty: np.ndarray, rho: np.ndarray) -
 
 def _newton(freq: np.ndarray, tx: np.ndarray, ty: np.ndarray, start: np.ndarray,
             free: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Maximise every pair's bivariate likelihood in rho; returns the estimates and a converged flag."""
+    """Maximise every pair's bivariate likelihood in rho; returns the estimates and a converged flag.
+
+    One evaluation of the grids per iteration: a pair whose likelihood fell since its last accepted point
+    goes back halfway (step halving); the others take a Newton step (a Fisher scoring step where the observed
+    curvature is not negative). Converged when the step is below 1e-11.
+    """
     rho = start.copy()
     done = ~free
-    loglik = _loglik(freq, tx, ty, rho)
-    for _ in range(200):
-        act = ~done
-        if not act.any():
+    best_rho, best_ll = rho.copy(), np.full(rho.shape, -np.inf)
+    for _ in range(300):
+        act = np.flatnonzero(~done)
+        if act.size == 0:
             break
         cdf, pdf = _grid(tx[act], ty[act], rho[act])
-        prob = np.maximum(_cells(cdf), _SQRT_EPS)
-        d1 = _cells(pdf)
-        d2 = _cells(_curvature(tx[act], ty[act], rho[act], pdf))
+        prob = np.maximum(_cells(cdf), _SQRT_EPS)  # lavaan clamps cell probabilities at sqrt(eps)
         f = freq[act]
-        grad = (f * d1 / prob).sum(axis=(1, 2))
-        hess = (f * (d2 / prob - (d1 / prob) ** 2)).sum(axis=(1, 2))
-        info = f.sum(axis=(1, 2)) * (d1 * d1 / prob).sum(axis=(1, 2))
+        ll = (f * np.log(prob)).sum(axis=(1, 2))
+        worse = ll < best_ll[act] - 1e-12 * np.abs(best_ll[act])
+        back = act[worse]
+        rho[back] = (best_rho[back] + rho[back]) / 2.0
+        stuck = back[np.abs(rho[back] - best_rho[back]) < 1e-13]
+        rho[stuck], done[stuck] = best_rho[stuck], True
+        ok = ~worse
+        acc = act[ok]
+        best_rho[acc], best_ll[acc] = rho[acc], ll[ok]
+        d1 = _cells(pdf[ok])
+        d2 = _cells(_curvature(tx[acc], ty[acc], rho[acc], pdf[ok]))
+        pr, fo = prob[ok], f[ok]
+        grad = (fo * d1 / pr).sum(axis=(1, 2))
+        hess = (fo * (d2 / pr - (d1 / pr) ** 2)).sum(axis=(1, 2))
+        info = fo.sum(axis=(1, 2)) * (d1 * d1 / pr).sum(axis=(1, 2))
         step = np.where(hess < 0, -grad / np.where(hess < 0, hess, -1.0), grad / np.maximum(info, 1e-300))
-        old, old_ll = rho[act], loglik[act]
-        new = np.clip(old + step, -_BOUND, _BOUND)
-        new_ll = _loglik(f, tx[act], ty[act], new)
-        for _half in range(40):  # halve the steps that lower the likelihood
-            worse = new_ll < old_ll - 1e-12 * np.abs(old_ll)
-            if not worse.any():
-                break
-            new[worse] = (old[worse] + new[worse]) / 2.0
-            new_ll[worse] = _loglik(f[worse], tx[act][worse], ty[act][worse], new[worse])
-        idx = np.flatnonzero(act)
-        rho[idx], loglik[idx] = new, new_ll
-        done[idx] = (np.abs(new - old) < 1e-11) | ((np.abs(new) == _BOUND) & (np.abs(new - old) < 1e-11))
+        new = np.clip(rho[acc] + step, -_BOUND, _BOUND)
+        done[acc] = np.abs(new - rho[acc]) < 1e-11
+        rho[acc] = new
     return rho, done
 
 
@@ -349,6 +355,34 @@ def _polyserial_rho(z: np.ndarray, cat: np.ndarray, ext_y: np.ndarray) -> float:
     return float(fit.x)
 
 
+def _standardised(x: pd.Series) -> np.ndarray:
+    """(x - mean) / sd with the ML mean and variance (divisor n) over the answered rows; NaN where missing."""
+    values = pd.to_numeric(x, errors="coerce").to_numpy(dtype=float)
+    seen = np.isfinite(values)
+    mean, sd = values[seen].mean(), values[seen].std()
+    if not sd > 0:
+        raise SpecificationError(f"variable {x.name!r} is constant: its correlations are undefined",
+                                 column=str(x.name), fix="drop the variable")
+    return (values - mean) / sd
+
+
+def _bvreg_rho(x: pd.Series, y: pd.Series) -> float:
+    """Two-step correlation of two continuous variables (lavaan's ``lav_bvreg``): means and variances fixed
+    at their univariate ML values, rho by bivariate normal ML over the rows where both are answered (the
+    Pearson correlation when nothing is missing)."""
+    from scipy.optimize import minimize_scalar
+
+    zx, zy = _standardised(x), _standardised(y)
+    both = np.isfinite(zx) & np.isfinite(zy)
+    sxx, syy, sxy, n = (zx[both] ** 2).sum(), (zy[both] ** 2).sum(), (zx[both] * zy[both]).sum(), both.sum()
+
+    def nll(rho: float) -> float:
+        one = 1.0 - rho * rho
+        return float(0.5 * n * np.log(one) + (sxx - 2 * rho * sxy + syy) / (2 * one))
+
+    return float(minimize_scalar(nll, bounds=(-_BOUND, _BOUND), method="bounded", options={"xatol": 1e-12}).x)
+
+
 def polyserial(x: pd.Series, y: pd.Series) -> float:
     """Two-step polyserial correlation of a continuous ``x`` and an ordinal ``y`` (lavaan's ``lav_bvmix``).
 
@@ -382,16 +416,11 @@ def polyserial(x: pd.Series, y: pd.Series) -> float:
     >>> round(polyserial(pd.Series(latent[:, 0], name="x"), y), 1)
     0.6
     """
-    cats, _codes = _item_categories(y, [])
-    values = pd.to_numeric(x, errors="coerce").to_numpy(dtype=float)
-    seen = np.isfinite(values)
-    mean, sd = values[seen].mean(), values[seen].std()
-    if not sd > 0:
-        raise SpecificationError(f"variable {x.name!r} is constant: its correlations are undefined",
-                                 column=str(x.name), fix="drop the variable")
-    ext, _ = _univariate(cats[:, None], np.array([_codes.size]))
-    both = seen & (cats >= 0)
-    return _polyserial_rho((values[both] - mean) / sd, cats[both], ext[0])
+    cats, codes = _item_categories(y, [])
+    z = _standardised(x)
+    ext, _ = _univariate(cats[:, None], np.array([codes.size]))
+    both = np.isfinite(z) & (cats >= 0)
+    return _polyserial_rho(z[both], cats[both], ext[0])
 
 
 def _check_arguments(items: Any, ordered: Any, missing: str) -> list[str]:
@@ -560,8 +589,7 @@ def _mixed(data: pd.DataFrame, names: list[str], o_idx: list[int], corr: np.ndar
             if b == a or (b in c_idx and b < a):
                 continue
             if b in c_idx:
-                pair = frame.iloc[:, [a, b]].apply(pd.to_numeric, errors="coerce").dropna().to_numpy(float)
-                value = float(np.corrcoef(pair.T)[0, 1])
+                value = _bvreg_rho(frame.iloc[:, a], frame.iloc[:, b])
             else:
                 value = polyserial(frame.iloc[:, a], frame.iloc[:, b])
             corr[a, b] = corr[b, a] = value

@@ -115,7 +115,7 @@ def categorical_omega(loadings: pd.Series, thresholds: pd.Series | Mapping[str, 
     >>> th = {"a": [-1.0, 0.0, 1.0], "b": [-1.0, 0.0, 1.0], "c": [-1.0, 0.0, 1.0]}
     >>> r = pd.DataFrame(np.full((3, 3), .49) + np.eye(3) * .51, index=list("abc"), columns=list("abc"))
     >>> round(categorical_omega(lam, th, r), 3)
-    0.689
+    0.698
     """
     items = [str(i) for i in loadings.index]
     lam = loadings.to_numpy(dtype=float)
@@ -131,9 +131,8 @@ def categorical_omega(loadings: pd.Series, thresholds: pd.Series | Mapping[str, 
     sum_phi = np.array([ndtr(t).sum() for t in ths])
     num = den = 0.0
     for j, tj in enumerate(ths):  # k x k small blocks; each block vectorised over the threshold pairs
-        x = np.repeat(tj, [len(t) for t in ths][0] if False else 1)
         for jp, tjp in enumerate(ths):
-            xx, yy = np.meshgrid(x, tjp, indexing="ij")
+            xx, yy = np.meshgrid(tj, tjp, indexing="ij")
             num += bvn_cdf(xx, yy, true[j, jp]).sum() - sum_phi[j] * sum_phi[jp]
             den += bvn_cdf(xx, yy, denom[j, jp]).sum() - sum_phi[j] * sum_phi[jp]
     return float(num / den)
