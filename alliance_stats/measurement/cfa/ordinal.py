@@ -17,7 +17,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from alliance_stats.core.errors import ConvergenceWarning, DataQualityWarning, HeywoodWarning, SpecificationError
+from alliance_stats.core.errors import (
+    AnalysisWarning,
+    ConvergenceWarning,
+    DataQualityWarning,
+    HeywoodWarning,
+    SpecificationError,
+)
 from alliance_stats.core.results import warn
 from alliance_stats.measurement.cfa.results import SINGLE_GROUP, CFAResult
 from alliance_stats.measurement.cfa.wls import ORDINAL_ESTIMATORS, WLSFit, wls_cfa
@@ -185,6 +191,9 @@ def ordinal_cfa(data: pd.DataFrame, model: str | MeasurementModel, *, estimator:
     if not fitted.converged:
         warn(messages, f"the ordinal CFA did not converge after {fitted.iterations} iterations; results are not "
              "trustworthy", ConvergenceWarning)
+    if fitted.fit["df"] == 0:
+        warn(messages, "the model is just-identified (df = 0): it reproduces the polychoric correlations exactly "
+             "and its fit cannot be tested", AnalysisWarning)
     _heywood(fitted, parsed, messages)
     return _result(parsed, fitted, poly, messages, (estimator, missing_key, n_dropped))
 

@@ -21,7 +21,7 @@ from tests.measurement.cfa.wls_reference import fit_differences as _fit_diff
 
 CASES = [("bfi_complete", "WLSMV"), ("bfi_complete", "ULSMV"), ("bfi_complete", "DWLS"),
          ("bfi_pairwise", "WLSMV"), ("simulated_skewed", "WLSMV"), ("simulated_skewed", "DWLS"),
-         ("simulated_skewed", "ULSMV")]
+         ("simulated_skewed", "ULSMV"), ("simulated_resid", "WLSMV")]
 
 
 def test_reference_versions_and_options():

@@ -19,13 +19,14 @@ def _data(name: str) -> pd.DataFrame:
     if name.startswith("bfi"):
         bfi = pd.read_csv(ROOT / "tests" / "fixtures" / "measurement" / "psych_bfi.csv")
         return bfi.dropna() if name == "bfi_complete" else bfi
-    if name == "simulated_skewed":
+    if name in ("simulated_skewed", "simulated_resid"):
         return pd.read_csv(FIXTURES / "simulated_skewed.csv")
     return pd.read_csv(ROOT / "tests" / "fixtures" / "measurement" / "synthetic_items.csv")
 
 
 CASES = [("bfi_complete", "WLSMV"), ("bfi_complete", "ULSMV"), ("bfi_complete", "DWLS"), ("bfi_pairwise", "WLSMV"),
          ("simulated_skewed", "WLSMV"), ("simulated_skewed", "DWLS"), ("simulated_skewed", "ULSMV"),
+         ("simulated_resid", "WLSMV"),
          pytest.param("synthetic_pairwise", "WLSMV", marks=pytest.mark.slow)]
 
 
@@ -101,3 +102,10 @@ def test_an_empty_category_in_a_group_is_named():
     with pytest.raises(SpecificationError, match=f"item 'y6': category {int(top)} is empty in group 'en'") as err:
         check_categories(d, [f"y{i}" for i in range(1, 9)], "LANG")
     assert err.value.column == "y6" and err.value.value == int(top)
+
+
+def test_a_just_identified_model_says_so():
+    with pytest.warns(Warning, match="just-identified"):
+        res = cfa(_data("simulated_skewed"), "F =~ y1 + y2 + y3", estimator="WLSMV")
+    assert res.fit["df"] == 0 and res.fit["chisq"] == pytest.approx(0.0, abs=1e-10)
+    assert any("just-identified" in w for w in res.warnings)

@@ -13,7 +13,6 @@ import numpy as np
 import pandas as pd
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "ordinal_cfa"
-SETS = ("bfi_complete", "bfi_pairwise", "simulated_skewed", "synthetic_pairwise")
 # every fitMeasures value the ordinal route reports (lavaan gives NA for the p values of ULS)
 FIT_KEYS = ("npar", "fmin", "chisq", "df", "pvalue", "chisq.scaled", "df.scaled", "pvalue.scaled",
             "chisq.scaling.factor", "baseline.chisq", "baseline.df", "baseline.pvalue", "baseline.chisq.scaled",
