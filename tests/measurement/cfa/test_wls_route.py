@@ -109,3 +109,24 @@ def test_a_just_identified_model_says_so():
         res = cfa(_data("simulated_skewed"), "F =~ y1 + y2 + y3", estimator="WLSMV")
     assert res.fit["df"] == 0 and res.fit["chisq"] == pytest.approx(0.0, abs=1e-10)
     assert any("just-identified" in w for w in res.warnings)
+
+
+def test_reverse_coding_an_item_flips_its_loading_and_keeps_the_fit():
+    d = _data("simulated_skewed")
+    model = reference("simulated_skewed")["model"]
+    base = cfa(d, model, estimator="WLSMV")
+    rev = cfa(d.assign(y3=5 - d["y3"]), model, estimator="WLSMV")
+    for key in ("chisq", "chisq.scaled", "cfi.robust", "rmsea.robust", "srmr"):
+        assert rev.fit[key] == pytest.approx(base.fit[key], rel=1e-7, abs=1e-9)
+    a, b = base.loadings.set_index("item"), rev.loadings.set_index("item")
+    assert b.loc["y3", "std_est"] == pytest.approx(-a.loc["y3", "std_est"], abs=1e-7)
+    assert b.loc["y3", "se"] == pytest.approx(a.loc["y3", "se"], abs=1e-7)
+
+
+def test_the_order_of_respondents_does_not_matter():
+    d = _data("simulated_skewed")
+    model = reference("simulated_skewed")["model"]
+    base = cfa(d, model, estimator="WLSMV")
+    shuffled = cfa(d.sample(frac=1.0, random_state=3), model, estimator="WLSMV")
+    np.testing.assert_allclose(shuffled.params["se"], base.params["se"], atol=1e-9)
+    assert shuffled.fit["chisq.scaled"] == pytest.approx(base.fit["chisq.scaled"], rel=1e-9)
