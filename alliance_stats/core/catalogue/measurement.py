@@ -205,6 +205,10 @@ LABELS: dict[str, dict[str, str]] = {
               "the sum of the observed codes (semTools compRelSEM(ord.scale = TRUE)); AVE of the latent "
               "responses (the previous table shows the same ω, CR and AVE; its α treats the codes as numbers).",
     },
+    "measurement.ordinal_cfa.htmt_route": {
+        "fr": 'Voie ordinale : HTMT calculé sur les corrélations polychoriques.',
+        "en": 'Ordinal route: HTMT computed on the polychoric correlations.',
+    },
     "measurement.ordinal_cfa.invariance_route": {
         "fr": "Les items sont traités ici comme continus ({estimator}) : l'invariance des items ordinaux (seuils, "
               'Wu et Estabrook 2016) n\'est pas encore disponible.',

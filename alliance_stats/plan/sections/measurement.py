@@ -117,13 +117,20 @@ def _cfa_and_validity(ctx: RunContext, section: Any, prep: dict[str, Any], fit: 
         fl = ctx.log.run("measurement", measurement.fornell_larcker, fit)
     if plan.measurement.invariance_by is not None and fit is not None:
         _invariance_table(ctx, section, prep, model, has_missing)
-    ht = ctx.log.attempt("measurement", "HTMT", measurement.htmt, prep["items"], model)
+    if fit is not None and fit.estimator in _ORDINAL:  # the ordinal route: HTMT on the polychoric matrix
+        ht: Any = ctx.log.attempt("measurement", "HTMT", measurement.htmt, None, model,
+                             correlation=fit.sample["all"]["cov"])
+    else:
+        ht = ctx.log.attempt("measurement", "HTMT", measurement.htmt, prep["items"], model)
     if fl is not None and ht is not None:
         for message in measurement.discriminant_validity_warnings(fl, ht):
             ctx.log.add("measurement", message, "AnalysisWarning")
+    ordinal = fit is not None and fit.estimator in _ORDINAL
     for result in (fl, ht):
         if result is not None:
             for table in result.to_tables(lang).values():
+                if ordinal and result is ht:  # say which correlations the HTMT used
+                    table = replace(table, note=table.note + " " + ctx.tr("measurement.ordinal_cfa.htmt_route"))
                 ctx.add_table(section, table)
     ctx.add_table(section, prep["dyads"].to_tables(lang)["dyad_agreement"])
 

@@ -37,5 +37,7 @@ def test_plan_with_wlsmv_runs_end_to_end_on_the_bundled_data(tmp_path):
     assert any("ordinal_reliability" in t for t in tables)
     inv = next((tmp_path / "run" / "tables" / t).read_text(encoding="utf-8") for t in tables if "invariance" in t)
     assert "treated as continuous" in inv
+    htmt_md = next((tmp_path / "run" / "tables" / t).read_text(encoding="utf-8") for t in tables if "htmt" in t)
+    assert "HTMT computed on the polychoric correlations" in htmt_md
     warnings = (tmp_path / "run" / "warnings.txt").read_text(encoding="utf-8")
     assert "CFA (WLSMV) not computed" not in warnings and "the CFA is shown with ML" not in warnings
