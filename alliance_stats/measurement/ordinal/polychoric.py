@@ -59,7 +59,8 @@ class PolychoricResult(Result):
     gamma
         lavaan's ``NACOV`` (``lavInspect(fit, "gamma")``): the thresholds, then the correlations below the
         diagonal column by column (``lav_matrix_vech(R, diagonal = FALSE)``), scaled by ``n_obs``. Computed when
-        every item is ordered; an empty 0 x 0 array otherwise (see ``warnings``).
+        every item is ordered and no correlation is exactly +-1 (two binary items with two empty cells); an
+        empty 0 x 0 array otherwise (see ``warnings``).
     n_obs
         Respondents used (lavaan's ``nobs``).
     warnings
@@ -549,7 +550,7 @@ def polychoric(items: pd.DataFrame, *, ordered: list[str] | bool | None = None,
                        strict=True) if o_idx else ((), ())
     n_obs = int(data.shape[0])
     n_levels = np.array([lv.size for lv in levels], dtype=np.int64)
-    if n_levels.size and int((n_levels - 1).sum()) >= n_obs:
+    if n_levels.size and int((n_levels - 1).sum()) > n_obs:
         worst = int(np.argmax(n_levels))
         raise SpecificationError(f"{int((n_levels - 1).sum())} thresholds for {n_obs} respondents: too few "
                                  "respondents for the thresholds and their covariance", column=names[o_idx[worst]],
@@ -569,8 +570,12 @@ def polychoric(items: pd.DataFrame, *, ordered: list[str] | bool | None = None,
             ext, rho, (ii, jj), freq = _ordinal_correlations(cat_mat, n_levels, o_names, messages)
             corr[np.array(o_idx)[ii], np.array(o_idx)[jj]] = rho
             corr[np.array(o_idx)[jj], np.array(o_idx)[ii]] = rho
-            if len(o_idx) == len(names):
+            if len(o_idx) == len(names) and np.all(np.abs(rho) < 1.0):
                 gamma = _nacov(cat_mat, ext, n_levels, (ii, jj), freq, rho)
+            elif len(o_idx) == len(names):
+                warn(messages, "A 2 x 2 table with two empty cells gives a correlation of exactly +-1 (as lavaan): "
+                               "the asymptotic covariance (gamma) is undefined and is not given; drop one of the "
+                               "two items.")
     if len(o_idx) < len(names):
         _mixed(data, names, o_idx, corr, messages)
     return PolychoricResult(correlation=pd.DataFrame(corr, index=names, columns=names),

@@ -71,3 +71,12 @@ def test_items_never_answered_together() -> None:
     with pytest.raises(SpecificationError, match="never answered together"):
         polychoric(data)
     assert polychoric(data[["a", "c"]]).n_obs == 60
+
+
+def test_duplicated_binary_item_gives_one_and_no_gamma() -> None:
+    rng = np.random.default_rng(9)
+    data = pd.DataFrame(rng.integers(1, 3, size=(80, 3)), columns=["a", "b", "c"])
+    data["d"] = data["a"]
+    with pytest.warns(AnalysisWarning, match="two empty cells"):
+        res = polychoric(data)
+    assert res.correlation.loc["a", "d"] == 1.0 and res.gamma.shape == (0, 0)
