@@ -107,8 +107,10 @@ class PolychoricResult(Result):
 # step 0: codes -> category indices
 
 
-def _item_categories(column: pd.Series, messages: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Category index (0..K-1, -1 when missing) of every answer and the observed codes, checked."""
+def _item_categories(column: pd.Series, messages: list[str],
+                     rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Category index (0..K-1, -1 when missing) of every answer and the observed codes, checked; ``rows``:
+    the 1-based data rows of the answers (for the error message), default 1..n."""
     name = str(column.name)
     raw = column.to_numpy(dtype=object)
     present = ~pd.isna(column).to_numpy()
@@ -117,7 +119,8 @@ def _item_categories(column: pd.Series, messages: list[str]) -> tuple[np.ndarray
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
         raise SpecificationError(f"item {name!r} has a code that is not a whole number: ordinal items need "
-                                 "integer codes", column=name, row=row + 1, value=raw[row],
+                                 "integer codes", column=name, value=raw[row],
+                                 row=row + 1 if rows is None else int(rows[row]),
                                  fix="code the answers as whole numbers (1, 2, ...) or declare the column as "
                                      "continuous (leave it out of ordered=)")
     codes, index = np.unique(values[present], return_inverse=True)
@@ -543,10 +546,11 @@ def polychoric(items: pd.DataFrame, *, ordered: list[str] | bool | None = None,
     """
     ordered_names = _check_arguments(items, ordered, missing)
     names = [str(c) for c in items.columns]
-    data = items.dropna() if missing == "listwise" else items[items.notna().any(axis=1)]
+    kept = items.notna().all(axis=1) if missing == "listwise" else items.notna().any(axis=1)
+    data, rows = items[kept.to_numpy()], np.flatnonzero(kept.to_numpy()) + 1
     messages: list[str] = []
     o_idx = [names.index(c) for c in names if c in ordered_names]
-    cats, levels = zip(*(_item_categories(data.iloc[:, j].rename(names[j]), messages) for j in o_idx),
+    cats, levels = zip(*(_item_categories(data.iloc[:, j].rename(names[j]), messages, rows) for j in o_idx),
                        strict=True) if o_idx else ((), ())
     n_obs = int(data.shape[0])
     n_levels = np.array([lv.size for lv in levels], dtype=np.int64)

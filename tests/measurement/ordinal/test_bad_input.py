@@ -33,6 +33,10 @@ def test_non_integer_code_names_item_row_and_value() -> None:
     data.loc[7, "c"] = "often"
     with pytest.raises(SpecificationError, match="'c'"):
         polychoric(data)
+    data.loc[2, "a"] = np.nan  # listwise deletion drops row 3: the error still names the data row 8
+    with pytest.raises(SpecificationError, match="'c'") as err:
+        polychoric(data, missing="listwise")
+    assert err.value.row == 8
 
 
 def test_more_thresholds_than_respondents() -> None:
