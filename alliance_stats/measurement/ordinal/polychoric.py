@@ -59,7 +59,8 @@ class PolychoricResult(Result):
     gamma
         lavaan's ``NACOV`` (``lavInspect(fit, "gamma")``): the thresholds, then the correlations below the
         diagonal column by column (``lav_matrix_vech(R, diagonal = FALSE)``), scaled by ``n_obs``. Computed when
-        every item is ordered; an empty 0 x 0 array otherwise (see ``warnings``).
+        every item is ordered and no correlation is exactly +-1 (two binary items with two empty cells); an
+        empty 0 x 0 array otherwise (see ``warnings``).
     n_obs
         Respondents used (lavaan's ``nobs``).
     warnings
@@ -106,8 +107,10 @@ class PolychoricResult(Result):
 # step 0: codes -> category indices
 
 
-def _item_categories(column: pd.Series, messages: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Category index (0..K-1, -1 when missing) of every answer and the observed codes, checked."""
+def _item_categories(column: pd.Series, messages: list[str],
+                     rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Category index (0..K-1, -1 when missing) of every answer and the observed codes, checked; ``rows``:
+    the 1-based data rows of the answers (for the error message), default 1..n."""
     name = str(column.name)
     raw = column.to_numpy(dtype=object)
     present = ~pd.isna(column).to_numpy()
@@ -116,7 +119,8 @@ def _item_categories(column: pd.Series, messages: list[str]) -> tuple[np.ndarray
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
         raise SpecificationError(f"item {name!r} has a code that is not a whole number: ordinal items need "
-                                 "integer codes", column=name, row=row + 1, value=raw[row],
+                                 "integer codes", column=name, value=raw[row],
+                                 row=row + 1 if rows is None else int(rows[row]),
                                  fix="code the answers as whole numbers (1, 2, ...) or declare the column as "
                                      "continuous (leave it out of ordered=)")
     codes, index = np.unique(values[present], return_inverse=True)
@@ -542,14 +546,15 @@ def polychoric(items: pd.DataFrame, *, ordered: list[str] | bool | None = None,
     """
     ordered_names = _check_arguments(items, ordered, missing)
     names = [str(c) for c in items.columns]
-    data = items.dropna() if missing == "listwise" else items[items.notna().any(axis=1)]
+    kept = items.notna().all(axis=1) if missing == "listwise" else items.notna().any(axis=1)
+    data, rows = items[kept.to_numpy()], np.flatnonzero(kept.to_numpy()) + 1
     messages: list[str] = []
     o_idx = [names.index(c) for c in names if c in ordered_names]
-    cats, levels = zip(*(_item_categories(data.iloc[:, j].rename(names[j]), messages) for j in o_idx),
+    cats, levels = zip(*(_item_categories(data.iloc[:, j].rename(names[j]), messages, rows) for j in o_idx),
                        strict=True) if o_idx else ((), ())
     n_obs = int(data.shape[0])
     n_levels = np.array([lv.size for lv in levels], dtype=np.int64)
-    if n_levels.size and int((n_levels - 1).sum()) >= n_obs:
+    if n_levels.size and int((n_levels - 1).sum()) > n_obs:
         worst = int(np.argmax(n_levels))
         raise SpecificationError(f"{int((n_levels - 1).sum())} thresholds for {n_obs} respondents: too few "
                                  "respondents for the thresholds and their covariance", column=names[o_idx[worst]],
@@ -569,8 +574,12 @@ def polychoric(items: pd.DataFrame, *, ordered: list[str] | bool | None = None,
             ext, rho, (ii, jj), freq = _ordinal_correlations(cat_mat, n_levels, o_names, messages)
             corr[np.array(o_idx)[ii], np.array(o_idx)[jj]] = rho
             corr[np.array(o_idx)[jj], np.array(o_idx)[ii]] = rho
-            if len(o_idx) == len(names):
+            if len(o_idx) == len(names) and np.all(np.abs(rho) < 1.0):
                 gamma = _nacov(cat_mat, ext, n_levels, (ii, jj), freq, rho)
+            elif len(o_idx) == len(names):
+                warn(messages, "A 2 x 2 table with two empty cells gives a correlation of exactly +-1 (as lavaan): "
+                               "the asymptotic covariance (gamma) is undefined and is not given; drop one of the "
+                               "two items.")
     if len(o_idx) < len(names):
         _mixed(data, names, o_idx, corr, messages)
     return PolychoricResult(correlation=pd.DataFrame(corr, index=names, columns=names),

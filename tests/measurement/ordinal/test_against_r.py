@@ -95,3 +95,18 @@ def test_polyserial_and_pearson_equal_lavcor() -> None:
     assert res.gamma.shape == (0, 0)
     expected = ["o1|t1", "o1|t2", "o1|t3", "o2|t1", "o2|t2"] + [f"o3|t{k}" for k in range(1, 6)]
     assert list(res.thresholds.index) == expected
+
+
+def test_binary_items_with_an_empty_cell_as_lavaan() -> None:
+    """2 x 2 tables: lavaan adds 0.5 to a single empty cell keeping the margins (make_fixtures_binary.R);
+    without that rule the b1 x b2 correlation would run to the bound .999."""
+    data = pd.read_csv(FIX / "binary_data.csv")
+    res = polychoric(data, missing="listwise")
+    lav = pd.read_csv(FIX / "binary_lavcor.csv", index_col=0)
+    assert np.abs(res.correlation.to_numpy() - lav.to_numpy()).max() < 1e-6  # measured 6.4e-9
+    assert 0.9 < res.correlation.loc["b1", "b2"] < 0.95
+    th = pd.read_csv(FIX / "binary_lavth.csv")
+    assert np.abs(res.thresholds.to_numpy() - th["value"].to_numpy()).max() < 1e-12
+    ref = pd.read_csv(FIX / "binary_gamma.csv")
+    np.testing.assert_allclose(res.gamma[ref["i"] - 1, ref["j"] - 1], ref["value"], rtol=1e-5,
+                               atol=1e-8 * np.abs(ref["value"]).max())

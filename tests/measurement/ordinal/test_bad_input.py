@@ -33,6 +33,10 @@ def test_non_integer_code_names_item_row_and_value() -> None:
     data.loc[7, "c"] = "often"
     with pytest.raises(SpecificationError, match="'c'"):
         polychoric(data)
+    data.loc[2, "a"] = np.nan  # listwise deletion drops row 3: the error still names the data row 8
+    with pytest.raises(SpecificationError, match="'c'") as err:
+        polychoric(data, missing="listwise")
+    assert err.value.row == 8
 
 
 def test_more_thresholds_than_respondents() -> None:
@@ -71,3 +75,12 @@ def test_items_never_answered_together() -> None:
     with pytest.raises(SpecificationError, match="never answered together"):
         polychoric(data)
     assert polychoric(data[["a", "c"]]).n_obs == 60
+
+
+def test_duplicated_binary_item_gives_one_and_no_gamma() -> None:
+    rng = np.random.default_rng(9)
+    data = pd.DataFrame(rng.integers(1, 3, size=(80, 3)), columns=["a", "b", "c"])
+    data["d"] = data["a"]
+    with pytest.warns(AnalysisWarning, match="two empty cells"):
+        res = polychoric(data)
+    assert res.correlation.loc["a", "d"] == 1.0 and res.gamma.shape == (0, 0)

@@ -77,3 +77,13 @@ def test_reversing_an_item_flips_its_correlations_and_thresholds(seed: int, item
     assert np.allclose(moved.thresholds[keys].to_numpy(), -base.thresholds[keys].to_numpy()[::-1], atol=1e-12)
     others = [k for k in base.thresholds.index if k not in keys]
     assert np.array_equal(moved.thresholds[others].to_numpy(), base.thresholds[others].to_numpy())
+    # gamma: the item's thresholds in reverse order with the opposite sign, its correlations negated
+    labels = list(base.thresholds.index)
+    order = [labels.index(keys[::-1][keys.index(k)]) if k in keys else labels.index(k) for k in labels]
+    signs = [-1.0 if k in keys else 1.0 for k in labels]
+    for i, j in _vech_order(data.shape[1]):
+        order.append(len(order))
+        signs.append(-1.0 if item in (i, j) else 1.0)
+    d = np.array(signs)
+    expected = base.gamma[np.ix_(order, order)] * np.outer(d, d)
+    assert np.allclose(moved.gamma, expected, rtol=1e-6, atol=1e-9)
