@@ -39,7 +39,7 @@ validate: $(STAMP)
 
 # bench_measurement.py also runs bench_measurement_alpha.py; bench_power.py's grid (6 N x 1,000 replicates)
 # takes several minutes.
-BENCHES := bench_measurement bench_typology bench_models bench_simulate bench_power timing_budgets
+BENCHES := bench_measurement bench_typology bench_models bench_simulate bench_ordinal bench_ordinal_cfa bench_power timing_budgets
 
 bench: $(STAMP)
 	for b in $(BENCHES); do $(BIN)/python benchmarks/$$b.py || exit 1; done

@@ -19,6 +19,13 @@ from alliance_stats.measurement.efa import (
 )
 from alliance_stats.measurement.invariance import InvarianceTable, invariance
 from alliance_stats.measurement.items import ItemAnalysisResult, item_analysis, item_analysis_table
+from alliance_stats.measurement.ordinal import (
+    PolychoricResult,
+    categorical_omega,
+    ordinal_alpha,
+    polychoric,
+    polyserial,
+)
 from alliance_stats.measurement.reliability import AlphaResult, cronbach_alpha, reliability_table
 from alliance_stats.measurement.syntax import MeasurementModel, parse_model
 from alliance_stats.measurement.tables import (
@@ -75,4 +82,9 @@ __all__ = [
     "parallel_analysis",
     "EFAResult",
     "efa",
+    "PolychoricResult",
+    "polychoric",
+    "polyserial",
+    "ordinal_alpha",
+    "categorical_omega",
 ]

@@ -130,7 +130,8 @@ def fornell_larcker(cfa_result: CFAResult) -> FornellLarckerMatrix:
                                              columns=list(cfa_result.factor_corr.columns)))
 
 
-def htmt(data: pd.DataFrame, model: str | MeasurementModel, *, missing: str = "listwise") -> HTMTMatrix:
+def htmt(data: pd.DataFrame | None, model: str | MeasurementModel, *, missing: str = "listwise",
+         correlation: pd.DataFrame | None = None) -> HTMTMatrix:
     """Heterotrait-monotrait ratio of correlations, as semTools 0.5-6 ``htmt()`` with its defaults.
 
     Parameters
@@ -141,6 +142,10 @@ def htmt(data: pd.DataFrame, model: str | MeasurementModel, *, missing: str = "l
         lavaan syntax or a parsed model; ``~~`` lines are ignored, as semTools does.
     missing
         ``"listwise"`` (semTools' default): rows with a missing item are dropped.
+    correlation
+        An item correlation matrix to use instead of the Pearson correlations of ``data`` (``data`` may then
+        be ``None``), e.g. the polychoric matrix of :func:`alliance_stats.measurement.ordinal.polychoric` for
+        the ordinal route; as semTools' ``htmt(model, sample.cov = R)``.
 
     Returns
     -------
@@ -170,6 +175,9 @@ def htmt(data: pd.DataFrame, model: str | MeasurementModel, *, missing: str = "l
     if missing != "listwise":
         raise SpecificationError(f"missing={missing!r} is not available for htmt()", value=missing,
                                  fix="use missing='listwise' (semTools' default)")
+    if correlation is not None:
+        parsed = model if isinstance(model, MeasurementModel) else parse_model(model, allow_cross_loadings=True)
+        return _htmt_from_correlations(_given_correlations(correlation, list(parsed.items)), parsed)
     if not isinstance(data, pd.DataFrame):
         raise SpecificationError(f"data must be a pandas DataFrame, got {type(data).__name__}",
                                  fix="pass the item responses as a DataFrame")
@@ -192,7 +200,29 @@ def htmt(data: pd.DataFrame, model: str | MeasurementModel, *, missing: str = "l
         if sd[j] == 0:
             raise SpecificationError(f"item {item!r} is constant: its correlations are undefined",
                                      column=item, line=parsed.line_of(item), fix="drop the item")
-    r = np.abs(np.corrcoef(complete, rowvar=False))
+    return _htmt_from_correlations(np.corrcoef(complete, rowvar=False), parsed)
+
+
+def _given_correlations(correlation: pd.DataFrame, items: list[str]) -> np.ndarray:
+    """The items' block of a user-given correlation matrix, checked."""
+    if not isinstance(correlation, pd.DataFrame):
+        raise SpecificationError(f"correlation must be a pandas DataFrame, got {type(correlation).__name__}",
+                                 fix="pass an items x items DataFrame")
+    absent = [i for i in items if i not in correlation.index or i not in correlation.columns]
+    if absent:
+        raise SpecificationError(f"item {absent[0]!r} is not in the correlation matrix", column=absent[0],
+                                 fix="pass the correlations of every item of the model")
+    r = correlation.loc[items, items].to_numpy(dtype=float)
+    if not (np.all(np.isfinite(r)) and np.allclose(r, r.T)):
+        raise SpecificationError("the correlation matrix is not finite and symmetric",
+                                 fix="pass a correlation matrix")
+    return r
+
+
+def _htmt_from_correlations(corr: np.ndarray, parsed: MeasurementModel) -> HTMTMatrix:
+    """HTMT2 from the items' correlation matrix (items in ``parsed.items`` order)."""
+    items = list(parsed.items)
+    r = np.abs(np.asarray(corr, dtype=float).copy())
     np.fill_diagonal(r, np.nan)
     position = {name: i for i, name in enumerate(items)}
     members = [[position[i] for i in parsed.items_of(f)] for f in parsed.factors]

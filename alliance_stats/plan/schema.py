@@ -51,9 +51,11 @@ class MeasurementSpec(Strict):
     parallel_iter: int = Field(100, ge=20)
     invariance_by: str | None = Field(
         None, description="a category variable (e.g. LANG): configural, metric and scalar invariance across it")
-    estimator: Literal["ML", "MLM", "MLR"] = Field(
+    estimator: Literal["ML", "MLM", "MLR", "WLSMV", "DWLS", "ULSMV"] = Field(
         "ML", description="CFA estimator: ML, MLR (Huber-White SE and Yuan-Bentler test; both use full "
-                          "information when answers are missing) or MLM (Satorra-Bentler, complete cases only)")
+                          "information when answers are missing) or MLM (Satorra-Bentler, complete cases only); "
+                          "WLSMV, DWLS or ULSMV: the ordinal route (items as ordered categories, polychoric "
+                          "correlations, pairwise deletion when answers are missing)")
 
 
 class ModelSpec(Strict):

@@ -173,7 +173,9 @@ def test_mlm_refuses_missing_answers_kept_and_groups() -> None:
         cfa(data, REFERENCE["hs3"]["model"], estimator="MLM", missing="fiml")
     with pytest.raises(SpecificationError, match="complete data in a single group"):
         cfa(data, REFERENCE["hs3"]["model"], estimator="MLM", group="school")
-    with pytest.raises(SpecificationError, match=r"categorical estimators \(WLSMV\) are not implemented"):
+    with pytest.raises(SpecificationError, match="is not available"):
+        cfa(data, REFERENCE["hs3"]["model"], estimator="GLS")
+    with pytest.raises(SpecificationError, match="not a whole number"):  # WLSMV: the ordinal route (issue 13)
         cfa(data, REFERENCE["hs3"]["model"], estimator="WLSMV")
     with pytest.raises(SpecificationError, match="'ML' or 'MLR'"):
         invariance(data, REFERENCE["hs3"]["model"], "school", estimator="MLM")

@@ -30,6 +30,7 @@ from alliance_stats.measurement import (
     item_analysis,
     kmo,
     parallel_analysis,
+    polychoric,
 )
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "measurement"
@@ -65,6 +66,7 @@ CASES: dict[str, Callable[[], object]] = {
     "htmt": lambda: htmt(_hs(), MODEL),
     "fornell_larcker": lambda: fornell_larcker(cfa(_hs(), MODEL)),
     "invariance": lambda: invariance(_hs(), MODEL, "school"),
+    "polychoric": lambda: polychoric(_hs()[ITEMS].round().clip(0, 8)),
 }
 
 

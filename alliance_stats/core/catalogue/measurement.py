@@ -158,6 +158,69 @@ LABELS: dict[str, dict[str, str]] = {
         "en": 'Unstandardized estimates with standard errors; the first item of each factor is the marker '
               "(loading fixed to 1, no SE). Standardized: lavaan's std.all.",
     },
+    # ordinal CFA (polychoric correlations, WLSMV / DWLS / ULSMV; issue 13)
+    "measurement.ordinal_cfa.dwls_row": {"fr": 'DWLS (non corrigé)', "en": 'DWLS (unscaled)'},
+    "measurement.ordinal_cfa.uls_row": {"fr": 'ULS (non corrigé)', "en": 'ULS (unscaled)'},
+    "measurement.ordinal_cfa.scaled_row": {"fr": '{estimator} (corrigé moyenne et variance)',
+                                           "en": '{estimator} (mean and variance adjusted)'},
+    "measurement.ordinal_cfa.listwise": {"fr": 'suppression par liste', "en": 'listwise deletion'},
+    "measurement.ordinal_cfa.pairwise": {
+        "fr": 'suppression par paire : chaque corrélation utilise les répondants des deux items',
+        "en": 'pairwise deletion: each correlation uses the respondents who answered both items',
+    },
+    "measurement.ordinal_cfa.fit_note": {
+        "fr": 'Voie ordinale : les items sont traités comme des catégories ordonnées ; seuils et corrélations '
+              'polychoriques, estimateur {estimator} ({missing}), paramétrisation delta (variances des réponses '
+              'latentes fixées à 1), comme cfa(..., ordered = TRUE, estimator = "{estimator}") de lavaan 0.6-14. '
+              'Pas de AIC ni de BIC : il n\'y a pas de vraisemblance. SRMR sur les corrélations polychoriques.',
+        "en": 'Ordinal route: the items are treated as ordered categories; thresholds and polychoric '
+              'correlations, estimator {estimator} ({missing}), delta parameterization (latent response '
+              'variances fixed to 1), as lavaan 0.6-14 cfa(..., ordered = TRUE, estimator = "{estimator}"). No '
+              'AIC or BIC: there is no likelihood. SRMR on the polychoric correlations.',
+    },
+    "measurement.ordinal_cfa.scaled_note": {
+        "fr": ' Ligne corrigée : khi-deux corrigé en moyenne et en variance (scaled-shifted, Asparouhov et Muthén '
+              "2010 ; facteur d'échelle {c}), avec des erreurs types robustes (sandwich) ; indices robustes : "
+              'CFI, TLI et RMSEA de Savalei (2021) pour données catégorielles, *.robust de lavaan.',
+        "en": ' Adjusted row: mean-and-variance adjusted (scaled-shifted) chi-square (Asparouhov & Muthén, '
+              '2010; scaling factor {c}), with robust (sandwich) standard errors; robust indices: CFI, TLI and '
+              "RMSEA of Savalei (2021) for categorical data, lavaan's *.robust.",
+    },
+    "measurement.ordinal_cfa.route": {
+        "fr": 'Voie ordinale ({estimator} sur corrélations polychoriques)',
+        "en": 'Ordinal route ({estimator} on polychoric correlations)',
+    },
+    "measurement.ordinal_cfa.rel_title": {"fr": 'Fiabilité ordinale', "en": 'Ordinal reliability'},
+    "measurement.ordinal_cfa.ordinal_alpha": {"fr": 'α ordinal', "en": 'Ordinal α'},
+    "measurement.ordinal_cfa.categorical_omega": {"fr": 'ω catégoriel', "en": 'Categorical ω'},
+    "measurement.ordinal_cfa.ave_latent": {"fr": 'VME (réponses latentes)', "en": 'AVE (latent responses)'},
+    "measurement.ordinal_cfa.rel_note": {
+        "fr": 'Voie ordinale ({estimator}) : α ordinal = alpha calculé sur la matrice des corrélations '
+              'polychoriques (Zumbo, Gadermann et Zeisser, 2007) ; ω catégoriel de Green et Yang (2009), '
+              "fidélité de la somme des codes observés (compRelSEM(ord.scale = TRUE) de semTools) ; VME des "
+              "réponses latentes (les mêmes ω, CR et VME figurent au tableau précédent, dont l'α traite les "
+              "codes comme des nombres).",
+        "en": 'Ordinal route ({estimator}): ordinal α = alpha computed on the polychoric correlation matrix '
+              '(Zumbo, Gadermann & Zeisser, 2007); categorical ω of Green and Yang (2009), the reliability of '
+              "the sum of the observed codes (semTools compRelSEM(ord.scale = TRUE)); AVE of the latent "
+              "responses (the previous table shows the same ω, CR and AVE; its α treats the codes as numbers).",
+    },
+    "measurement.ordinal_cfa.htmt_route": {
+        "fr": 'Voie ordinale : HTMT calculé sur les corrélations polychoriques.',
+        "en": 'Ordinal route: HTMT computed on the polychoric correlations.',
+    },
+    "measurement.ordinal_cfa.invariance_route": {
+        "fr": "Les items sont traités ici comme continus ({estimator}) : l'invariance des items ordinaux (seuils, "
+              'Wu et Estabrook 2016) n\'est pas encore disponible.',
+        "en": 'Here the items are treated as continuous ({estimator}): invariance of ordinal items (thresholds, '
+              'Wu & Estabrook 2016) is not available yet.',
+    },
+    "measurement.ordinal_cfa.reliability_note": {
+        "fr": 'Voie ordinale : oméga catégoriel de Green et Yang (2009), compRelSEM(ord.scale = TRUE) de '
+              'semTools, et VME des réponses latentes (corrélations polychoriques).',
+        "en": 'Ordinal route: categorical omega of Green and Yang (2009), semTools compRelSEM(ord.scale = TRUE), '
+              'and AVE of the latent responses (polychoric correlations).',
+    },
     "measurement.cfa.reliability_note": {
         "fr": 'Oméga : fiabilité composite comme compRelSEM de semTools 0.5-6 (variance observée du score '
               'somme) ; VME comme AVE de semTools. Seuils usuels : oméga >= ,70, VME >= ,50.',
@@ -273,4 +336,16 @@ LABELS: dict[str, dict[str, str]] = {
                                               "en": "Likert answers: {constructs}"},
     "measurement.section.scree_caption": {"fr": "Éboulis des valeurs propres et analyse parallèle",
                                           "en": "Scree plot and parallel analysis"},
+    "measurement.ordinal.polychoric_title": {"fr": "Corrélations polychoriques des items",
+                                             "en": "Polychoric correlations of the items"},
+    "measurement.ordinal.polychoric_note": {
+        "fr": "Corrélations des réponses latentes normales sous-jacentes aux items ordinaux, estimées en deux "
+              "étapes (seuils puis maximum de vraisemblance par paire, comme lavaan::lavCor), n = {n}.",
+        "en": "Correlations of the normal latent responses behind the ordinal items, estimated in two steps "
+              "(thresholds, then maximum likelihood for each pair, as lavaan::lavCor), n = {n}."},
+    "measurement.ordinal.thresholds_title": {"fr": "Seuils des items ordinaux",
+                                             "en": "Thresholds of the ordinal items"},
+    "measurement.ordinal.thresholds_note": {
+        "fr": "Seuil t_k : quantile normal de la part des réponses dans les catégories 1 à k.",
+        "en": "Threshold t_k: normal quantile of the share of answers in categories 1 to k."},
 }

@@ -79,6 +79,7 @@ from alliance_stats.measurement.cfa.solution import (
     parameter_frame,
     vcov_of_information,
 )
+from alliance_stats.measurement.cfa.wls import ORDINAL_ESTIMATORS
 from alliance_stats.measurement.composite import composite_reliability
 from alliance_stats.measurement.syntax import MeasurementModel, parse_model
 
@@ -249,6 +250,7 @@ def cfa(
     group: str | None = None,
     group_equal: Sequence[str] = (),
     allow_cross_loadings: bool = False,
+    ordered: bool | Sequence[str] | None = None,
 ) -> CFAResult:
     """Confirmatory factor analysis by maximum likelihood, numbers as lavaan's ``cfa()``.
 
@@ -280,6 +282,12 @@ def cfa(
         ``residual.covariances``, ``lv.variances``, ``lv.covariances``.
     allow_cross_loadings
         Accept an item on two factors.
+    ordered
+        The ordinal route (lavaan's ``ordered =``): ``True`` or the list of the model's items, with
+        ``estimator="WLSMV"`` (also ``"DWLS"``, ``"ULSMV"``; an ordinal estimator alone implies ``ordered=True``)
+        and ``missing="listwise"`` or ``"pairwise"``: thresholds and polychoric correlations, delta
+        parameterization, robust standard errors and the scaled-shifted test, as lavaan 0.6-14 (see
+        :func:`alliance_stats.measurement.cfa.ordinal.ordinal_cfa`); one group.
 
     Returns
     -------
@@ -320,9 +328,30 @@ def cfa(
     >>> sorted(res.to_tables())
     ['cfa_factor_corr', 'cfa_fit', 'cfa_loadings', 'cfa_reliability']
     """
+    if str(estimator).upper() in ORDINAL_ESTIMATORS or ordered not in (None, False):
+        return _ordinal_route(data, model, estimator, missing, group, tuple(group_equal), allow_cross_loadings,
+                              ordered)
     settings = _check_options(estimator, missing, group, tuple(group_equal))
     with _single_threaded_blas():
         return _cfa(data, model, settings, allow_cross_loadings)
+
+
+def _ordinal_route(data: pd.DataFrame, model: str | MeasurementModel, estimator: str, missing: str,
+                   group: str | None, group_equal: tuple[str, ...], allow_cross_loadings: bool,
+                   ordered: bool | Sequence[str] | None) -> CFAResult:
+    """``ordered=`` or an ordinal estimator: checks, then :func:`ordinal.ordinal_cfa` (single-threaded BLAS)."""
+    from alliance_stats.measurement.cfa.ordinal import ordinal_cfa
+
+    if str(estimator).upper() not in ORDINAL_ESTIMATORS:
+        raise SpecificationError(f"ordered items need an ordinal estimator, not {estimator!r}", value=estimator,
+                                 fix="use estimator='WLSMV' (or 'DWLS', 'ULSMV'), or drop ordered= to treat the "
+                                     "answers as continuous (ML, MLR)")
+    if group is not None or group_equal:
+        raise SpecificationError("the ordinal CFA is fitted in one group", value=group,
+                                 fix="drop group=/group_equal=, or fit each group separately")
+    with _single_threaded_blas():
+        return ordinal_cfa(data, model, estimator=estimator, ordered=True if ordered is None else ordered,
+                           missing=missing, allow_cross_loadings=allow_cross_loadings)
 
 
 @dataclass(frozen=True)
@@ -359,7 +388,7 @@ def _check_options(estimator: str, missing: str, group: str | None, group_equal:
     if estimator_key not in ("ML", "MLM", "MLR"):
         raise SpecificationError(f"estimator {estimator!r} is not available", value=estimator,
                                  fix="use estimator='ML', 'MLM' (Satorra-Bentler) or 'MLR' (Huber-White and "
-                                     "Yuan-Bentler); categorical estimators (WLSMV) are not implemented")
+                                     "Yuan-Bentler); for ordered categories 'WLSMV', 'DWLS' or 'ULSMV'")
     missing_key = {"listwise": "listwise", "fiml": "fiml", "ml": "fiml"}.get(str(missing).lower())
     if missing_key is None:
         raise SpecificationError(f"missing={missing!r} is not one of 'listwise', 'fiml'", value=missing,

@@ -88,6 +88,10 @@ class CFAResult(Result):
         return out
 
     def _fit_table(self, lang: str) -> Table:
+        if self.estimator in ("WLSMV", "DWLS", "ULSMV"):  # the ordinal route (cfa/ordinal.py, cfa/wls_tables.py)
+            from alliance_stats.measurement.cfa.wls_tables import ordinal_fit_table
+
+            return ordinal_fit_table(self, lang)
         f = self.fit
         df = tr("measurement.df", lang)
         fit_frame = pd.DataFrame(
@@ -167,7 +171,9 @@ class CFAResult(Result):
             _t("factor", lang)]
         return Table(
             key="cfa_reliability", title=_t("reliability_title", lang), frame=rel,
-            note=_t("reliability_note", lang), formats={c: "r3" for c in rel.columns}, lang=lang,
+            note=_t("reliability_note", lang) + (" " + tr("measurement.ordinal_cfa.reliability_note", lang)
+                                                 if self.estimator in ("WLSMV", "DWLS", "ULSMV") else ""),
+            formats={c: "r3" for c in rel.columns}, lang=lang,
         )
 
     def _corr_table(self, lang: str) -> Table:

@@ -12,6 +12,8 @@ from typing import Any
 
 from alliance_stats.plan.context import RunContext, _figure
 
+_ORDINAL = ("WLSMV", "DWLS", "ULSMV")  # the ordinal route of measurement.cfa (polychoric correlations)
+
 
 def _cfa_syntax(instrument: Any, codes: list[str]) -> str:
     return "\n".join(f"{code} =~ " + " + ".join(v.name for v in instrument.items(code)) for code in codes)
@@ -53,6 +55,8 @@ def _scales_and_cfa(ctx: RunContext, section: Any, items: Any, codes: list[str])
     has_missing = bool(items[[v.name for c in codes for v in inst.items(c)]].isna().any().any())
 
     def missing_for(estimator: str) -> str:  # ML and MLR: full information; MLM needs complete cases
+        if estimator in _ORDINAL:  # the ordinal route: pairwise polychoric correlations
+            return "pairwise" if has_missing else "listwise"
         return "fiml" if has_missing and estimator != "MLM" else "listwise"
 
     fit = _with_ml_fallback(ctx, "CFA", "the CFA", plan.measurement.estimator,
@@ -65,7 +69,21 @@ def _scales_and_cfa(ctx: RunContext, section: Any, items: Any, codes: list[str])
             ctx.log.add("measurement", message, "AnalysisWarning")
     labels = {c: inst.constructs[c].label[lang] for c in codes}
     ctx.add_table(section, measurement.reliability_validity_table(validity, labels, plan.measurement.alpha_ci, lang))
+    if fit is not None and fit.estimator in _ORDINAL:
+        _ordinal_reliability(ctx, section, items, codes, fit)
     return fit, model, has_missing
+
+
+def _ordinal_reliability(ctx: RunContext, section: Any, items: Any, codes: list[str], fit: Any) -> None:
+    """The ordinal route's reliability: ordinal alpha (alpha on the polychoric matrix) and categorical omega."""
+    from alliance_stats.measurement.cfa.wls_tables import ordinal_reliability_table
+    from alliance_stats.measurement.ordinal import ordinal_alpha
+
+    inst = ctx.instrument
+    alphas = {code: ctx.log.attempt("measurement", f"ordinal alpha ({code})", ordinal_alpha,
+                                    items[[v.name for v in inst.items(code)]]) for code in codes}
+    labels = {c: inst.constructs[c].label[ctx.lang] for c in codes}
+    ctx.add_table(section, ordinal_reliability_table(alphas, fit, labels, ctx.lang))
 
 
 def _factorability(ctx: RunContext, section: Any, items: Any, codes: list[str]) -> Any:
@@ -99,13 +117,20 @@ def _cfa_and_validity(ctx: RunContext, section: Any, prep: dict[str, Any], fit: 
         fl = ctx.log.run("measurement", measurement.fornell_larcker, fit)
     if plan.measurement.invariance_by is not None and fit is not None:
         _invariance_table(ctx, section, prep, model, has_missing)
-    ht = ctx.log.attempt("measurement", "HTMT", measurement.htmt, prep["items"], model)
+    if fit is not None and fit.estimator in _ORDINAL:  # the ordinal route: HTMT on the polychoric matrix
+        ht: Any = ctx.log.attempt("measurement", "HTMT", measurement.htmt, None, model,
+                             correlation=fit.sample["all"]["cov"])
+    else:
+        ht = ctx.log.attempt("measurement", "HTMT", measurement.htmt, prep["items"], model)
     if fl is not None and ht is not None:
         for message in measurement.discriminant_validity_warnings(fl, ht):
             ctx.log.add("measurement", message, "AnalysisWarning")
+    ordinal = fit is not None and fit.estimator in _ORDINAL
     for result in (fl, ht):
         if result is not None:
             for table in result.to_tables(lang).values():
+                if ordinal and result is ht:  # say which correlations the HTMT used
+                    table = replace(table, note=table.note + " " + ctx.tr("measurement.ordinal_cfa.htmt_route"))
                 ctx.add_table(section, table)
     ctx.add_table(section, prep["dyads"].to_tables(lang)["dyad_agreement"])
 
@@ -156,7 +181,11 @@ def _invariance_table(ctx: RunContext, section: Any, prep: dict[str, Any], model
         lambda est: measurement.invariance(data, model, by, missing=missing, estimator=est))
     if table is None:
         return
-    ctx.add_table(section, replace(table, group_label=label).table("invariance", lang))
+    shown = replace(table, group_label=label).table("invariance", lang)
+    if plan.measurement.estimator in _ORDINAL:  # say which route the invariance table took
+        shown = replace(shown, note=shown.note + " " + ctx.tr("measurement.ordinal_cfa.invariance_route")
+                        .format(estimator=table.estimator))
+    ctx.add_table(section, shown)
     steps = table.steps
     for step in steps.index[1:]:
         d_cfi, d_rmsea = float(steps.loc[step, "delta_cfi"]), float(steps.loc[step, "delta_rmsea"])
