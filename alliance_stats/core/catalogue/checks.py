@@ -1,0 +1,77 @@
+"""French and English labels: the reviewer's checks: common-method variance, nesting in dyads, robustness of the
+conclusions, average marginal effects and collinearity."""
+
+LABELS: dict[str, dict[str, str]] = {
+    "checks.yes": {"fr": "oui", "en": "yes"},
+    "checks.no": {"fr": "non", "en": "no"},
+    "checks.value": {"fr": "Valeur", "en": "Value"},
+    "checks.df": {"fr": "ddl", "en": "df"},
+    "checks.model": {"fr": "Modèle", "en": "Model"},
+    "checks.section.title": {"fr": "Contrôles demandés par les évaluateurs", "en": "Reviewers' checks"},
+    # common-method variance (measurement/cmv.py)
+    "checks.cmv.title": {"fr": "Variance commune liée à la méthode", "en": "Common-method variance"},
+    "checks.cmv.check": {"fr": "Contrôle", "en": "Check"},
+    "checks.cmv.criterion": {"fr": "Critère", "en": "Criterion"},
+    "checks.cmv.concern": {"fr": "Problème", "en": "Concern"},
+    "checks.cmv.harman_pc": {"fr": "Harman : part de la 1re composante principale",
+                             "en": "Harman: share of the first principal component"},
+    "checks.cmv.harman_fa": {"fr": "Harman : part du 1er facteur commun (minres)",
+                             "en": "Harman: share of the first common factor (minres)"},
+    "checks.cmv.chisq_diff": {"fr": "Facteur de méthode latent : Δχ² (Δddl = {df})",
+                              "en": "Latent method factor: Δχ² (Δdf = {df})"},
+    "checks.cmv.method_share": {"fr": "Part de variance des items due au facteur de méthode",
+                                "en": "Share of item variance due to the method factor"},
+    "checks.cmv.marker_r": {"fr": "Variable marqueur {item} : r_M", "en": "Marker variable {item}: r_M"},
+    "checks.cmv.crit_harman": {"fr": "problème si > {share}", "en": "concern if > {share}"},
+    "checks.cmv.crit_info": {"fr": "pour information (psych::fa)", "en": "for information (psych::fa)"},
+    "checks.cmv.crit_ulmc": {"fr": "problème si p < {alpha} et part ≥ {share}",
+                             "en": "concern if p < {alpha} and share ≥ {share}"},
+    "checks.cmv.crit_marker": {"fr": "problème si une corrélation significative ne l'est plus après correction",
+                               "en": "concern if a significant correlation is no longer significant once corrected"},
+    "checks.cmv.note": {
+        "fr": "n = {n} répondants, {k} items. Test de Harman : part de la variance totale des items prise par la "
+              "première composante principale non tournée (celle que la plupart des articles rapportent ; le "
+              "premier facteur commun de psych::fa est donné à titre d'information) ; ce test ne détecte qu'un "
+              "facteur de méthode qui domine toutes les autres sources de covariance et passe presque toujours "
+              "avec plusieurs construits (Podsakoff et al., 2003) : le réussir est une preuve faible. Facteur de "
+              "méthode latent non mesuré (Podsakoff et al., 2003 ; Williams et al., 1989) : chaque item charge "
+              "aussi sur un facteur de méthode orthogonal aux construits, charges égales ; Δχ² entre le modèle "
+              "des construits et ce modèle (ML), part de variance = moyenne des charges standardisées au carré "
+              "sur le facteur de méthode. Variable marqueur : correction de Lindell et Whitney (2001).",
+        "en": "n = {n} respondents, {k} items. Harman's test: share of the items' total variance taken by the "
+              "first unrotated principal component (the one most papers report; psych::fa's first common factor "
+              "is shown for information); the test detects only a method factor that dominates every other "
+              "source of covariance and almost always passes with several constructs (Podsakoff et al., 2003): "
+              "passing it is weak evidence. Unmeasured latent method construct (Podsakoff et al., 2003; Williams "
+              "et al., 1989): every item also loads on a method factor orthogonal to the constructs, with equal "
+              "loadings; Δχ² between the construct model and this model (ML); share of variance = mean squared "
+              "standardised loading on the method factor. Marker variable: Lindell and Whitney's (2001) "
+              "correction."},
+    "checks.cmv.verdict_flagged": {
+        "fr": "Verdict : une variance commune liée à la méthode est signalée (au moins une règle est remplie) ; "
+              "interpréter les corrélations entre construits avec prudence.",
+        "en": "Verdict: common-method variance is flagged (at least one rule fires); read the correlations "
+              "between constructs with caution."},
+    "checks.cmv.verdict_clear": {
+        "fr": "Verdict : aucune règle n'est remplie ; pas de signe de variance commune liée à la méthode.",
+        "en": "Verdict: no rule fires; no sign of common-method variance."},
+    "checks.cmv.models_title": {"fr": "Variance commune : modèle des construits et modèle avec facteur de méthode",
+                                "en": "Common-method variance: construct model and model with a method factor"},
+    "checks.cmv.models_note": {
+        "fr": "Maximum de vraisemblance (information complète s'il manque des réponses), indices de lavaan.",
+        "en": "Maximum likelihood (full information when answers are missing), lavaan's fit indices."},
+    "checks.cmv.trait_model": {"fr": "Construits", "en": "Constructs"},
+    "checks.cmv.ulmc_model": {"fr": "Construits + facteur de méthode", "en": "Constructs + method factor"},
+    "checks.cmv.marker_title": {"fr": "Variance commune : correction par variable marqueur",
+                                "en": "Common-method variance: marker-variable correction"},
+    "checks.cmv.pair": {"fr": "Construits", "en": "Constructs"},
+    "checks.cmv.r_adjusted": {"fr": "r corrigé", "en": "Adjusted r"},
+    "checks.cmv.p_adjusted": {"fr": "p corrigé", "en": "Adjusted p"},
+    "checks.cmv.marker_note": {
+        "fr": "Corrélations entre scores de construits (moyennes des items). Marqueur : {item} ; r_M = {r}, la plus "
+              "petite corrélation du marqueur avec un construit (0 si négative) ; r corrigé = (r - r_M) / "
+              "(1 - r_M), testé avec N - 3 ddl (Lindell et Whitney, 2001).",
+        "en": "Correlations between construct scores (item means). Marker: {item}; r_M = {r}, the smallest "
+              "correlation of the marker with a construct (0 if negative); adjusted r = (r - r_M) / (1 - r_M), "
+              "tested on N - 3 df (Lindell and Whitney, 2001)."},
+}
