@@ -206,7 +206,8 @@ def common_method_variance(data: pd.DataFrame, model: str, marker: str | None = 
     items = list(parsed.items)
     if marker is not None and (marker not in data.columns or marker in items):
         what = "an item of the model" if marker in items else "not a column of the data"
-        raise SpecificationError(f"marker item {marker!r} is {what}", column=marker, fix="name an item that measures none of the constructs")
+        raise SpecificationError(f"marker item {marker!r} is {what}", column=marker,
+                                 fix="name an item that measures none of the constructs")
     messages: list[str] = []
     block = data[items].apply(pd.to_numeric, errors="coerce").astype(float)
     missing = "fiml" if block.isna().any().any() else "listwise"
