@@ -74,4 +74,46 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Correlations between construct scores (item means). Marker: {item}; r_M = {r}, the smallest "
               "correlation of the marker with a construct (0 if negative); adjusted r = (r - r_M) / (1 - r_M), "
               "tested on N - 3 df (Lindell and Whitney, 2001)."},
+    # nesting of respondents in dyads (measurement/nesting.py)
+    "checks.nesting.deff": {"fr": "Effet de plan", "en": "Design effect"},
+    "checks.nesting.items_title": {"fr": "Emboîtement des répondants dans les dyades : ICC(1) et effet de plan "
+                                         "par item",
+                                   "en": "Nesting of respondents in dyads: ICC(1) and design effect per item"},
+    "checks.nesting.items_note": {
+        "fr": "ICC(1) de Bliese entre les deux partenaires d'une dyade ; effet de plan = 1 + (m - 1) ICC(1), avec "
+              "m = {m} répondants par dyade en moyenne ({k} dyades) : de {low} à {high}. Le seuil usuel de 2 "
+              "(Muthén et Satorra, 1995) ne peut pas être atteint avec des dyades.",
+        "en": "Bliese's ICC(1) between the two partners of a dyad; design effect = 1 + (m - 1) ICC(1), with m = {m} "
+              "respondents per dyad on average ({k} dyads): from {low} to {high}. The usual threshold of 2 (Muthén "
+              "and Satorra, 1995) cannot be reached with dyads."},
+    "checks.nesting.cfa_title": {"fr": "AFC avec erreurs robustes à l'emboîtement dans les dyades",
+                                 "en": "CFA with dyad-cluster-robust errors"},
+    "checks.nesting.naive": {"fr": "Répondants indépendants", "en": "Respondents independent"},
+    "checks.nesting.clustered": {"fr": "Grappes = dyades", "en": "Clusters = dyads"},
+    "checks.nesting.chisq_scaled": {"fr": "χ² corrigé", "en": "Scaled χ²"},
+    "checks.nesting.scaling": {"fr": "Facteur d'échelle", "en": "Scaling factor"},
+    "checks.nesting.cfi_robust": {"fr": "CFI robuste", "en": "Robust CFI"},
+    "checks.nesting.tli_robust": {"fr": "TLI robuste", "en": "Robust TLI"},
+    "checks.nesting.rmsea_robust": {"fr": "RMSEA robuste", "en": "Robust RMSEA"},
+    "checks.nesting.se_ratio": {"fr": "Rapport des E.-T. des charges", "en": "Loading SE ratio"},
+    "checks.nesting.cfa_note": {
+        "fr": "Estimateur {estimator} ; la seconde ligne est lavaan cfa(..., cluster = \"dyad_id\") : erreurs types "
+              "robustes aux grappes et test de Yuan-Bentler avec les scores sommés par dyade. Rapport des E.-T. : "
+              "moyenne, sur les charges libres, de l'erreur type robuste aux grappes divisée par celle qui ignore "
+              "les dyades. Règle : l'emboîtement change les conclusions si le verdict d'ajustement (CFI robuste "
+              "≥ ,95 et RMSEA robuste ≤ ,06) change, ou si une charge significative à ,05 ne l'est plus.",
+        "en": "Estimator {estimator}; the second row is lavaan's cfa(..., cluster = \"dyad_id\"): cluster-robust "
+              "standard errors and the Yuan-Bentler test with scores summed within dyads. SE ratio: mean over the "
+              "free loadings of the cluster-robust standard error divided by the one ignoring the dyads. Rule: the "
+              "nesting changes the conclusions if the fit verdict (robust CFI ≥ .95 and robust RMSEA ≤ .06) "
+              "changes, or if a loading significant at .05 no longer is."},
+    "checks.nesting.verdict_same": {"fr": "Verdict : les conclusions sur le modèle de mesure ne changent pas.",
+                                    "en": "Verdict: the conclusions about the measurement model do not change."},
+    "checks.nesting.verdict_changed": {
+        "fr": "Verdict : l'emboîtement change les conclusions (charges qui perdent leur significativité : {lost}) ; "
+              "lire la ligne robuste aux grappes.",
+        "en": "Verdict: the nesting changes the conclusions (loadings that lose significance: {lost}); read the "
+              "cluster-robust row."},
+    "checks.nesting.verdict_none": {"fr": "Verdict : non calculé (voir les avertissements).",
+                                    "en": "Verdict: not computed (see the warnings)."},
 }
