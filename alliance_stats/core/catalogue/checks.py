@@ -116,4 +116,49 @@ LABELS: dict[str, dict[str, str]] = {
               "cluster-robust row."},
     "checks.nesting.verdict_none": {"fr": "Verdict : non calculé (voir les avertissements).",
                                     "en": "Verdict: not computed (see the warnings)."},
+    # average marginal effects and collinearity (models/margins.py)
+    "checks.ame.title": {"fr": "Effets marginaux moyens sur la probabilité de franchir le cap du démarrage",
+                         "en": "Average marginal effects on the probability of crossing the start-up phase"},
+    "checks.ame.term": {"fr": "Terme", "en": "Term"},
+    "checks.ame.ame": {"fr": "EMM", "en": "AME"},
+    "checks.ame.kind": {"fr": "Type", "en": "Kind"},
+    "checks.ame.discrete": {"fr": "changement discret", "en": "discrete change"},
+    "checks.ame.per_unit": {"fr": "dérivée, par unité", "en": "derivative, per unit"},
+    "checks.ame.per_sd": {"fr": "dérivée, par écart-type", "en": "derivative, per SD"},
+    "checks.ame.note": {
+        "fr": "EMM : effet marginal moyen sur la probabilité (points de probabilité). Configuration : changement "
+              "discret, moyenne sur l'échantillon de P(niveau) - P(référence) avec chaque entreprise placée dans "
+              "le niveau puis dans la référence ; variable continue : moyenne de dP/dx (interactions comprises). "
+              "Erreurs types par la méthode delta avec la covariance du modèle (robuste aux dyades s'il y a des "
+              "grappes) ; non calculées en cas de séparation.",
+        "en": "AME: average marginal effect on the probability (probability points). Configuration: discrete "
+              "change, the sample mean of P(level) - P(reference) with every firm set to the level and then to the "
+              "reference; continuous predictor: the mean of dP/dx (interactions included). Standard errors by the "
+              "delta method with the model's covariance (dyad-cluster-robust when clustered); not computed under "
+              "separation."},
+    "checks.units": {"fr": "Unités : {units}.", "en": "Units: {units}."},
+    "checks.unit.sd": {"fr": "un écart-type (variable standardisée)", "en": "one standard deviation (standardised)"},
+    "checks.unit.firm_age": {"fr": "années (année de début de l'alliance - année de création)",
+                             "en": "years (alliance start year - founding year)"},
+    "checks.unit.EMPLOYEES": {"fr": "personnes employées, dirigeant compris",
+                              "en": "people employed, founder included"},
+    "checks.unit.FOUNDER_EXPERIENCE": {"fr": "années d'expérience du dirigeant dans le métier avant la création",
+                                       "en": "years of the founder's experience in the trade before founding"},
+    "checks.unit.link": {"fr": "point de l'échelle 1-7 (moyenne des items)",
+                         "en": "point of the 1-7 scale (item mean)"},
+    "checks.unit.symmetry": {"fr": "point de l'échelle 1-7 (moyenne des items)",
+                             "en": "point of the 1-7 scale (item mean)"},
+    "checks.unit.trust_shared": {"fr": "point de l'échelle 1-7 (moyenne des items)",
+                                 "en": "point of the 1-7 scale (item mean)"},
+    "checks.unit.trust_constrained": {"fr": "point de l'échelle 1-7 (moyenne des items)",
+                                      "en": "point of the 1-7 scale (item mean)"},
+    "checks.unit.dep_asymmetry": {"fr": "point de l'échelle 1-7 (|DEP(a) - DEP(b)|)",
+                                  "en": "point of the 1-7 scale (|DEP(a) - DEP(b)|)"},
+    "checks.vif.title": {"fr": "Colinéarité : facteurs d'inflation de la variance généralisés",
+                         "en": "Collinearity: generalised variance inflation factors"},
+    "checks.vif.note": {
+        "fr": "VIF généralisé de Fox et Monette (1992), comme car::vif ; GVIF^(1/(2ddl)) se compare à la racine "
+              "d'un VIF usuel, GVIF^(1/ddl) à un VIF (avertissement au-delà de {threshold}).",
+        "en": "Fox and Monette's (1992) generalised VIF, as car::vif; GVIF^(1/(2df)) compares with the square root "
+              "of a usual VIF, GVIF^(1/df) with a VIF (warning above {threshold})."},
 }
