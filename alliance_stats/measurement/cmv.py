@@ -56,6 +56,7 @@ from alliance_stats.measurement.syntax import parse_model
 __all__ = ["CMVResult", "CMVRules", "common_method_variance", "ulmc_syntax"]
 
 _FIT_KEYS = ("chisq", "df", "pvalue", "cfi", "tli", "rmsea", "srmr")
+_MAX_SAME = 3  # warnings of one kind named per model; the others are counted
 
 
 @dataclass(frozen=True)
@@ -245,9 +246,16 @@ def _quiet(messages: list[str], what: str, func: Callable[..., Any], *args: Any,
             warnings.simplefilter("always")
             return func(*args, **kwargs)
     finally:  # outside the catching block: warn() would otherwise add to the list being read
+        shown: dict[type[Warning], int] = {}
         for w in list(caught):
             if issubclass(w.category, AnalysisWarning):
-                warn(messages, f"{what}: {w.message}", w.category)
+                shown[w.category] = shown.get(w.category, 0) + 1
+                if shown[w.category] <= _MAX_SAME:
+                    warn(messages, f"{what}: {w.message}", w.category)
+        for category, count in shown.items():  # e.g. fifty Heywood loadings: three named, the rest counted
+            if count > _MAX_SAME:
+                warn(messages, f"{what}: {count - _MAX_SAME} more warning(s) of the same kind "
+                               f"({category.__name__})", category)
 
 
 def _fit(result: object) -> dict[str, float]:

@@ -161,4 +161,39 @@ LABELS: dict[str, dict[str, str]] = {
               "d'un VIF usuel, GVIF^(1/ddl) à un VIF (avertissement au-delà de {threshold}).",
         "en": "Fox and Monette's (1992) generalised VIF, as car::vif; GVIF^(1/(2df)) compares with the square root "
               "of a usual VIF, GVIF^(1/df) with a VIF (warning above {threshold})."},
+    # robustness of the conclusions (plan/sections/checks.py)
+    "checks.robust.title": {"fr": "Robustesse des conclusions : verdicts des hypothèses sous d'autres choix d'analyse",
+                            "en": "Robustness of the conclusions: the hypotheses' verdicts under other analysis "
+                                  "choices"},
+    "checks.robust.hypothesis": {"fr": "Hypothèse", "en": "Hypothesis"},
+    "checks.robust.main": {"fr": "Analyse principale", "en": "Main analysis"},
+    "checks.robust.breakeven": {"fr": "Seuil de rentabilité seul", "en": "Break-even only"},
+    "checks.robust.cuts_down": {"fr": "Seuils AWARE/TRANSF abaissés", "en": "AWARE/TRANSF cuts lowered"},
+    "checks.robust.cuts_up": {"fr": "Seuils AWARE/TRANSF relevés", "en": "AWARE/TRANSF cuts raised"},
+    "checks.robust.no_lone_partners": {"fr": "Sans les dyades à un seul partenaire",
+                                       "en": "Without lone-partner dyads"},
+    "checks.robust.no_exclusions": {"fr": "Sans exclusion des réponses négligentes",
+                                    "en": "Without careless-response exclusions"},
+    "checks.robust.fuzzy_clear": {"fr": "Membres nets des ensembles flous", "en": "Clear fuzzy-set members"},
+    "checks.robust.n_firms": {"fr": "Entreprises (issue connue)", "en": "Firms (known outcome)"},
+    "checks.robust.not_computed": {"fr": "non calculé", "en": "not computed"},
+    "checks.robust.note": {
+        "fr": "Chaque colonne refait l'analyse (préparation, modèles, hypothèses, correction de Holm) avec un seul "
+              "choix modifié : franchissement défini par le seul seuil de rentabilité ; seuils de AWARE et TRANSF "
+              "déplacés de -{shift} puis +{shift} ; sans les dyades dont un seul partenaire a répondu (ou a été "
+              "exclu) ; sans aucune règle d'exclusion des réponses négligentes ; seulement les dyades dont "
+              "l'appartenance floue à leur configuration est d'au moins {member} (les dyades ambiguës, proches des "
+              "seuils, sont écartées ; l'appartenance floue maximale donne la même configuration que la règle "
+              "nette, car les points de bascule sont les seuils). p ajusté (Holm). † : le verdict diffère de celui "
+              "de l'analyse principale.",
+        "en": "Each column redoes the analysis (preparation, models, hypotheses, Holm correction) with one choice "
+              "changed: crossing defined by break-even alone; the AWARE and TRANSF cuts moved by -{shift} and then "
+              "+{shift}; without the dyads where only one partner answered (or was excluded); without any "
+              "careless-response exclusion rule; only the dyads whose fuzzy membership in their configuration is "
+              "at least {member} (ambiguous dyads near the cuts are set aside; the largest fuzzy membership gives "
+              "the same configuration as the crisp rule, since the crossovers are the cuts). Adjusted p (Holm). †: "
+              "the verdict differs from the main analysis."},
+    "checks.robust.no_flip": {"fr": "Aucun verdict ne change.", "en": "No verdict changes."},
+    "checks.robust.flips": {"fr": "{n} verdict(s) change(nt) : voir les cellules marquées †.",
+                            "en": "{n} verdict(s) change: see the cells marked †."},
 }
