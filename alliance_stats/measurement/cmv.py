@@ -222,7 +222,7 @@ def common_method_variance(data: pd.DataFrame, model: str, marker: str | None = 
         df_diff = trait.fit["df"] - ulmc.fit["df"]
         p_diff = float(stats.chi2.sf(max(chisq_diff, 0.0), df_diff))
         share = float(loadings["method_share"].mean())
-    marker_r, marker_frame = (None, None) if marker is None else _marker(data, parsed, marker)
+    marker_r, marker_frame = (None, None) if marker is None else _marker(data, parsed, marker, messages)
     flags: dict[str, bool | None] = {
         "harman": bool(pc_share > rules.harman_share),
         "ulmc": None if ulmc is None else bool(p_diff < rules.alpha and share >= rules.method_share),
@@ -297,14 +297,20 @@ def _ulmc(data: pd.DataFrame, model: str, parsed: object, missing: str, messages
     return res, frame
 
 
-def _marker(data: pd.DataFrame, parsed: object, marker: str) -> tuple[float, pd.DataFrame]:
-    """Lindell and Whitney's correction of the correlations between construct scores."""
+def _marker(data: pd.DataFrame, parsed: object, marker: str, messages: list[str]
+            ) -> tuple[float | None, pd.DataFrame | None]:
+    """Lindell and Whitney's correction of the correlations between construct scores (``None``, with a warning,
+    for a marker without variance)."""
     factors = list(parsed.factors)  # type: ignore[attr-defined]
     scores = pd.DataFrame({f: data[list(parsed.items_of(f))].apply(pd.to_numeric, errors="coerce")  # type: ignore[attr-defined]
                            .mean(axis=1) for f in factors})
     scores[marker] = pd.to_numeric(data[marker], errors="coerce")
     scores = scores.dropna()
     n = len(scores)
+    if n < 4 or not scores[marker].std() > 0:
+        warn(messages, f"the marker item {marker!r} has no variance among the {n} respondents with every score: "
+                       "the marker-variable correction is not computed")
+        return None, None
     corr = scores.corr()
     r_m = max(float(corr.loc[marker, factors].min()), 0.0)
     rows = []
