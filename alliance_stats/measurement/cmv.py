@@ -19,7 +19,11 @@ computed here:
   model (ML; 1 degree of freedom) and the share of the items' variance due to the method factor (the mean of
   the squared standardised method loadings). Rule: a concern when the method model fits significantly better
   (p < .05) *and* the method factor takes at least 10 % of the items' variance (Williams et al. found 25 % on
-  average in published studies; 10 % is where it starts to bias correlations noticeably).
+  average in published studies; 10 % is where it starts to bias correlations noticeably). The items enter as
+  scored (reverse-keyed items reversed), so the factor models a common-rater or halo effect that raises every
+  scored answer; acquiescence, which would load with the opposite sign on reverse-keyed items, is not what it
+  captures. A negative method-factor variance (a Heywood case, reported as a warning) means the items share less
+  covariance than the trait model implies: no sign of a method factor, and no share is computed.
 - **Marker variable** (Lindell and Whitney 2001), when the plan names an item theoretically unrelated to the
   constructs: ``r_M`` = the smallest correlation between the marker and the construct scores (means of each
   construct's items), floored at 0; each correlation between constructs corrected as ``(r - r_M) / (1 - r_M)``
@@ -345,7 +349,9 @@ def _tables(res: CMVResult, lang: str) -> dict[str, Table]:
         (tr("checks.cmv.chisq_diff", lang).format(df=_int_text(res.df_diff)), res.chisq_diff, res.p_diff,
          tr("checks.cmv.crit_ulmc", lang).format(alpha=_num(rules.alpha, lang, "r2"),
                                                  share=f"{rules.method_share:.0%}"), _yes_no(res.flags["ulmc"], lang)),
-        (tr("checks.cmv.method_share", lang), res.method_share, math.nan, "", ""),
+        (tr("checks.cmv.method_share", lang), res.method_share, math.nan,
+         "" if math.isfinite(res.method_share) or res.ulmc_fit is None else tr("checks.cmv.share_improper", lang),
+         ""),
     ]
     if res.marker is not None:
         rows.append((tr("checks.cmv.marker_r", lang).format(item=res.marker_item), res.marker_r, math.nan,

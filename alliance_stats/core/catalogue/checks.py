@@ -26,6 +26,8 @@ LABELS: dict[str, dict[str, str]] = {
     "checks.cmv.crit_info": {"fr": "pour information (psych::fa)", "en": "for information (psych::fa)"},
     "checks.cmv.crit_ulmc": {"fr": "problème si p < {alpha} et part ≥ {share}",
                              "en": "concern if p < {alpha} and share ≥ {share}"},
+    "checks.cmv.share_improper": {"fr": "non calculée : variance du facteur de méthode négative (cas de Heywood)",
+                                  "en": "not computed: negative method-factor variance (Heywood case)"},
     "checks.cmv.crit_marker": {"fr": "problème si une corrélation significative ne l'est plus après correction",
                                "en": "concern if a significant correlation is no longer significant once corrected"},
     "checks.cmv.note": {
