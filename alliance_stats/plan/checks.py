@@ -191,6 +191,14 @@ def _check_measurement(plan: Plan, instrument: Any, names: _Names) -> None:
         if code not in names.codes:
             raise plan.error(f"unknown construct '{code}'", "measurement", "cfa_constructs", value=code,
                              fix=f"use one of {', '.join(sorted(names.codes))}")
+    marker = plan.measurement.marker_item
+    if marker is not None:
+        variable = instrument.variable(marker) if marker in instrument.variable_names() else None
+        if variable is None or variable.type not in ("likert", "integer") or variable.construct is not None:
+            raise plan.error(f"marker_item '{marker}' is not a Likert or integer variable outside the constructs",
+                             "measurement", "marker_item", value=marker,
+                             fix="name an item that measures none of the constructs (Lindell and Whitney 2001), "
+                                 "or null")
 
 
 def _check_outcome_and_power_run(plan: Plan, scale: Any) -> None:

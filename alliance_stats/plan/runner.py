@@ -19,6 +19,7 @@ from alliance_stats.plan.runfolder import (
     write_run,
 )
 from alliance_stats.plan.schema import Plan
+from alliance_stats.plan.sections.checks import _section_checks
 from alliance_stats.plan.sections.hypotheses import _section_hypotheses
 from alliance_stats.plan.sections.instrument import _instrument_files, _section_instrument
 from alliance_stats.plan.sections.measurement import _section_measurement
@@ -96,6 +97,8 @@ def run_plan(
         say("Crossing models")
         sections.append(_section_models(ctx, prepared))
         sections.append(_section_hypotheses(ctx, prepared))
+        say("Reviewer's checks")
+        sections.append(_section_checks(ctx, prepared, responses, data_path))
         sections.append(_section_instrument(ctx))
         if plan.power_run is not None:
             sections.append(_section_power(ctx, plan.resolve(plan.power_run)))

@@ -56,6 +56,9 @@ class MeasurementSpec(Strict):
                           "information when answers are missing) or MLM (Satorra-Bentler, complete cases only); "
                           "WLSMV, DWLS or ULSMV: the ordinal route (items as ordered categories, polychoric "
                           "correlations, pairwise deletion when answers are missing)")
+    marker_item: str | None = Field(
+        None, description="an item theoretically unrelated to the constructs: Lindell and Whitney's marker-variable "
+                          "correction in the common-method-variance check (docs: measurement/cmv.py)")
 
 
 class ModelSpec(Strict):
@@ -85,6 +88,20 @@ class HypothesisSpec(Strict):
     mediation: dict[str, str] | None = None
 
 
+class RobustnessSpec(Strict):
+    """The reviewer's checks (plan/sections/checks.py): common-method variance, nesting in dyads, robustness of the
+    hypotheses' verdicts, average marginal effects and collinearity. Each can be switched off."""
+
+    cmv: bool = Field(True, description="Harman's test, a latent method factor, the marker correction")
+    nesting: bool = Field(True, description="item ICC(1) and design effects, the dyad-cluster-robust CFA")
+    conclusions: bool = Field(True, description="the hypotheses' verdicts under alternative analysis choices")
+    margins: bool = Field(True, description="average marginal effects and generalised VIF of every model")
+    cut_shift: float = Field(0.5, gt=0, le=2, description="shift of the AWARE and TRANSF cuts, down and up")
+    fuzzy_min_membership: float = Field(
+        0.67, gt=0.5, lt=1, description="the fuzzy variant keeps the dyads whose membership in their configuration "
+                                        "is at least this (clear members)")
+
+
 class ReportSpec(Strict):
     suppress_below: int | None = Field(None, ge=1, description="crosstab cells below this are shown as '< k'")
 
@@ -111,6 +128,7 @@ class Plan(LocatedModel):
     models: dict[str, ModelSpec] = Field(default_factory=dict)
     hypotheses: list[HypothesisSpec] = Field(default_factory=list)
     report: ReportSpec = Field(default_factory=ReportSpec)
+    robustness: RobustnessSpec = Field(default_factory=RobustnessSpec)
     power_run: str | None = Field(
         None, description="folder of an `alliance-stats power` run whose power curves the report includes")
 

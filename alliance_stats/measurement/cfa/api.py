@@ -251,6 +251,7 @@ def cfa(
     group_equal: Sequence[str] = (),
     allow_cross_loadings: bool = False,
     ordered: bool | Sequence[str] | None = None,
+    cluster: str | None = None,
 ) -> CFAResult:
     """Confirmatory factor analysis by maximum likelihood, numbers as lavaan's ``cfa()``.
 
@@ -288,6 +289,12 @@ def cfa(
         and ``missing="listwise"`` or ``"pairwise"``: thresholds and polychoric correlations, delta
         parameterization, robust standard errors and the scaled-shifted test, as lavaan 0.6-14 (see
         :func:`alliance_stats.measurement.cfa.ordinal.ordinal_cfa`); one group.
+    cluster
+        Column of cluster identifiers (e.g. ``dyad_id``: the two partners of an alliance), lavaan's ``cluster =``
+        for a single-level model: the same estimates with a mean structure, cluster-robust standard errors
+        (``se = "robust.cluster"``) and the Yuan-Bentler test with scores summed within clusters, for
+        ``estimator="ML"`` and ``"MLR"`` (one group; complete data or FIML); see
+        :func:`alliance_stats.measurement.cfa.robust.yuan_bentler`.
 
     Returns
     -------
@@ -332,6 +339,8 @@ def cfa(
         return _ordinal_route(data, model, estimator, missing, group, tuple(group_equal), allow_cross_loadings,
                               ordered)
     settings = _check_options(estimator, missing, group, tuple(group_equal))
+    if cluster is not None:
+        settings = _with_cluster(settings, cluster)
     with _single_threaded_blas():
         return _cfa(data, model, settings, allow_cross_loadings)
 
@@ -362,14 +371,15 @@ class _Settings:
     missing: str
     group: str | None
     group_equal: tuple[str, ...]
+    cluster: str | None = None
 
     @property
     def multi(self) -> bool:
         return self.group is not None
 
     @property
-    def meanstructure(self) -> bool:
-        return self.group is not None or self.missing == "fiml"  # lavaan's defaults, also for MLM and MLR
+    def meanstructure(self) -> bool:  # lavaan's defaults, also for MLM and MLR; a cluster adds a mean structure
+        return self.group is not None or self.missing == "fiml" or self.cluster is not None
 
 
 @dataclass
@@ -406,6 +416,35 @@ def _check_options(estimator: str, missing: str, group: str | None, group_equal:
     return _Settings(estimator_key, missing_key, group, tuple(group_equal))
 
 
+def _with_cluster(settings: _Settings, cluster: str) -> _Settings:
+    """The options with lavaan's ``cluster =`` (ML or MLR, one group)."""
+    if settings.estimator == "MLM" or settings.group is not None:
+        raise SpecificationError("cluster= is available with estimator 'ML' or 'MLR' in a single group",
+                                 value=cluster, fix="use estimator='MLR' and no group column with cluster=")
+    return _Settings(settings.estimator, settings.missing, settings.group, settings.group_equal, str(cluster))
+
+
+def _cluster_codes(data: pd.DataFrame, parsed: MeasurementModel, settings: _Settings) -> list[np.ndarray] | None:
+    """Cluster codes of the rows the fit uses, in the order of the casewise scores (``None`` without cluster)."""
+    if settings.cluster is None:
+        return None
+    if settings.cluster not in data.columns:
+        raise SpecificationError(f"cluster column {settings.cluster!r} is not in the data", column=settings.cluster,
+                                 fix="name an existing column (e.g. dyad_id)")
+    values = _numeric_items(data, parsed)
+    usable = ~np.isnan(values).any(axis=1) if settings.missing == "listwise" else ~np.isnan(values).all(axis=1)
+    labels = data[settings.cluster].to_numpy()[usable]
+    absent = pd.isna(labels)
+    if absent.any():
+        row = int(np.flatnonzero(usable)[np.flatnonzero(absent)[0]])
+        raise SpecificationError(f"cluster column {settings.cluster!r} has a missing value", row=row + 1,
+                                 column=settings.cluster, fix="give every respondent a cluster identifier")
+    if len(pd.unique(labels)) < 2:
+        raise SpecificationError(f"cluster column {settings.cluster!r} has fewer than two clusters",
+                                 column=settings.cluster, fix="cluster by a column with many clusters")
+    return [robust.cluster_codes(values[usable], labels.astype(str), settings.missing == "fiml")]
+
+
 def _check_model(data: pd.DataFrame, model: str | MeasurementModel, group: str | None,
                  allow_cross_loadings: bool) -> MeasurementModel:
     if not isinstance(data, pd.DataFrame):
@@ -437,7 +476,7 @@ def _specify(parsed: MeasurementModel, groups: list[engine.GroupData], labels: t
             f"(df = {moments - table.n_free}): it is not identified",
             fix="add items (three or more per factor) or fix parameters",
         )
-    if settings.estimator != "ML":
+    if settings.estimator != "ML" or settings.cluster is not None:
         robust.check_robust_sample(groups, labels, p, table.n_free, settings.estimator, settings.multi)
     start = cfa_model.start_values()
     _, _, info0 = cfa_model.gradient_information(start)
@@ -453,14 +492,14 @@ def _specify(parsed: MeasurementModel, groups: list[engine.GroupData], labels: t
 
 
 def _estimate(cfa_model: engine.CFAModel, start: np.ndarray, groups: list[engine.GroupData], settings: _Settings,
-              messages: list[str]) -> tuple[_Estimates, bool]:
+              messages: list[str], clusters: list[np.ndarray] | None = None) -> tuple[_Estimates, bool]:
     """ML (or FIML) estimates, their covariance matrix (robust with MLM/MLR) and the fit measures."""
     outcome = engine.fit(cfa_model, start)
     if not outcome.converged:
         warn(messages, f"the CFA did not converge after {outcome.iterations} iterations "
              f"({outcome.message}); results are not trustworthy", ConvergenceWarning)
     # lavaan's defaults: expected information for complete data, observed information for FIML and MLR
-    observed = settings.missing == "fiml" or settings.estimator == "MLR"
+    observed = settings.missing == "fiml" or settings.estimator == "MLR" or clusters is not None
     information = cfa_model.observed_information(outcome.theta) if observed else outcome.information
     vcov, vcov_ok = vcov_of_information(information)
     if not vcov_ok:
@@ -476,8 +515,9 @@ def _estimate(cfa_model: engine.CFAModel, start: np.ndarray, groups: list[engine
     try:
         if settings.estimator == "MLM" and vcov_ok:
             vcov = robust.satorra_bentler(cfa_model, outcome.theta, groups[0], implied[0][0], fit)
-        if settings.estimator == "MLR" and vcov_ok:
-            vcov = robust.yuan_bentler(cfa_model, outcome.theta, groups, implied, information, fit)
+        if (settings.estimator == "MLR" or clusters is not None) and vcov_ok:
+            vcov = robust.yuan_bentler(cfa_model, outcome.theta, groups, implied, information, fit, clusters,
+                                       h1_test_information=settings.estimator == "ML")
     except np.linalg.LinAlgError:
         raise SpecificationError(
             f"estimator {settings.estimator!r}: a matrix its robust corrections need is singular (for example two "
@@ -528,7 +568,7 @@ def _cfa(data: pd.DataFrame, model: str | MeasurementModel, settings: _Settings,
     messages: list[str] = []
     groups, group_labels, n_dropped = _prepare(data, parsed, settings.missing, settings.group, messages)
     cfa_model, start = _specify(parsed, groups, group_labels, settings, messages)
-    est, vcov_ok = _estimate(cfa_model, start, groups, settings, messages)
+    est, vcov_ok = _estimate(cfa_model, start, groups, settings, messages, _cluster_codes(data, parsed, settings))
     table = cfa_model.table
     se_free = np.sqrt(np.clip(np.diag(est.vcov), 0.0, None)) if vcov_ok else np.full(table.n_free, np.nan)
     params = parameter_frame(table, est.outcome.theta, se_free, est.mats, est.implied, group_labels)

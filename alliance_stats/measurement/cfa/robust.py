@@ -183,13 +183,17 @@ def trace_solve(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.trace(np.linalg.solve(a[np.ix_(keep, keep)], b[np.ix_(keep, keep)])))
 
 
-def baseline_trace_casewise(patterns: list, mean: np.ndarray, var: np.ndarray, means: bool = True) -> float:
+def baseline_trace_casewise(patterns: list, mean: np.ndarray, var: np.ndarray, means: bool = True,
+                            clusters: np.ndarray | None = None) -> float:
     """``tr(A0^-1 B0)`` of the independence model (free means, unless ``means`` is false, and variances) at
-    ``mean``, ``var``."""
+    ``mean``, ``var``; with ``clusters``, the scores summed within clusters (:func:`cluster_sum`)."""
     p = mean.size
     rows, cols = vech_indices(p)
     select = np.r_[np.arange(p), p + np.flatnonzero(rows == cols)]
     scores = casewise_scores(patterns, mean, np.diag(var))[:, select]
+    n = scores.shape[0]
+    if clusters is not None:
+        scores = cluster_sum(scores, clusters, corrected=True)
     info = np.zeros((2 * p, 2 * p))
     for pat in patterns:  # the independence model's information: block-diagonal per item
         o = pat.observed
@@ -201,10 +205,42 @@ def baseline_trace_casewise(patterns: list, mean: np.ndarray, var: np.ndarray, m
         info[o, p + o] += inv * s
         info[p + o, o] += inv * s
         info[p + o, p + o] += inv * q - 0.5 * pat.n * inv**2
-    n = scores.shape[0]
     keep = slice(0, None) if means else slice(p, None)
     scores, info = scores[:, keep], info[keep, keep]
     return float(np.trace(np.linalg.solve(info / n, scores.T @ scores / n)))
+
+
+def cluster_codes(values: np.ndarray, labels: np.ndarray, fiml: bool) -> np.ndarray:
+    """Integer cluster codes of the rows of ``values`` in the order of :func:`casewise_scores`: row order for
+    complete data, missingness-pattern order under FIML (the order of :func:`engine.group_data_missing`)."""
+    codes = np.unique(np.asarray(labels), return_inverse=True)[1].ravel()
+    if not fiml:
+        return codes
+    inverse = np.unique(~np.isnan(values), axis=0, return_inverse=True)[1].ravel()
+    return np.concatenate([codes[inverse == k] for k in range(int(inverse.max()) + 1)])
+
+
+def cluster_sum(scores: np.ndarray, codes: np.ndarray, corrected: bool) -> np.ndarray:
+    """Casewise scores summed within clusters (R's ``rowsum``), times ``sqrt(nC / (nC - 1))`` when
+    ``corrected`` (lavaan's ``lav_mvnorm_information_firstorder`` with ``cluster.idx``)."""
+    n_clusters = int(codes.max()) + 1
+    summed = np.zeros((n_clusters, scores.shape[1]))
+    np.add.at(summed, codes, scores)
+    return summed * np.sqrt(n_clusters / (n_clusters - 1)) if corrected else summed
+
+
+def _h1_model_information(model: engine.CFAModel, theta: np.ndarray, groups: list[engine.GroupData],
+                          implied: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """``sum_g N_g / N Delta_g' A1_g Delta_g``: the model's information from the saturated model's observed
+    information at the implied moments (lavaan's ``observed.information = "h1"``), per observation."""
+    n_total = model.n_total
+    total = np.zeros((model.table.n_free, model.table.n_free))
+    for g, data in enumerate(groups):
+        patterns = data.patterns or [engine.Pattern(np.arange(model.p), data.values, data.n, data.mean, data.cov)]
+        sigma, mu = implied[g]
+        delta = _moment_jacobian(model, theta, g)
+        total += delta.T @ observed_information_h1(patterns, mu, sigma) @ delta / n_total
+    return total
 
 
 def inverse_skipping_zero_rows(matrix: np.ndarray) -> np.ndarray:
@@ -251,13 +287,23 @@ def _moment_jacobian(model: engine.CFAModel, theta: np.ndarray, g: int) -> np.nd
 
 def yuan_bentler(model: engine.CFAModel, theta: np.ndarray, groups: list[engine.GroupData],
                   implied: list[tuple[np.ndarray, np.ndarray]], information: np.ndarray,
-                  fit: dict[str, float]) -> np.ndarray:
+                  fit: dict[str, float], clusters: list[np.ndarray] | None = None,
+                  h1_test_information: bool = False) -> np.ndarray:
     """Huber-White robust covariance of the estimates (``robust.huber.white``) and, added to ``fit``, lavaan's
     Yuan-Bentler scaled statistics (``yuan.bentler.mplus``, T2*), for complete or missing data and any number
     of groups (see the module docstring; groups weighted by N_g / N as lavaan's
-    ``lav_test_yuan_bentler_mplus_trace``)."""
+    ``lav_test_yuan_bentler_mplus_trace``).
+
+    With ``clusters`` (one integer code per row of each group, in the order of :func:`cluster_codes`), lavaan's
+    ``cluster =`` for a single-level model (``se = "robust.cluster"``): the casewise scores are summed within
+    clusters before their outer product (see :func:`cluster_sum`); ``h1_test_information`` is lavaan's
+    ``observed.information = "h1"`` of the test (estimator ML with a cluster): the test's information is
+    ``Delta' A1 Delta`` with ``A1`` the saturated model's observed information at the implied moments."""
     p, n_total = model.p, model.n_total
     a0_inv = np.linalg.inv(0.5 * (information + information.T) / (2.0 * n_total))  # per observation
+    e_inv = a0_inv
+    if h1_test_information:
+        e_inv = np.linalg.inv(_h1_model_information(model, theta, groups, implied))
     b0 = np.zeros_like(a0_inv)
     trace = trace_base = 0.0
     # without a mean structure (complete data, one group), lavaan's h1 and baseline parameters are the
@@ -269,6 +315,9 @@ def yuan_bentler(model: engine.CFAModel, theta: np.ndarray, groups: list[engine.
         patterns = data.patterns or [engine.Pattern(np.arange(p), data.values, n, data.mean, data.cov)]
         # h1: the saturated model at its estimates (EM moments under FIML, sample moments for complete data)
         scores_h1 = casewise_scores(patterns, data.mean, data.cov)
+        codes = None if clusters is None else clusters[g]
+        if codes is not None:  # lavaan sums the saturated scores within clusters too (with nC / (nC - 1))
+            scores_h1 = cluster_sum(scores_h1, codes, corrected=True)
         part = _SaturatedParts(patterns, observed_information_h1(patterns, data.mean, data.cov) / n,
                                scores_h1.T @ scores_h1 / n, _moment_jacobian(model, theta, g),
                                *_available_case_moments(patterns, p))
@@ -279,12 +328,14 @@ def yuan_bentler(model: engine.CFAModel, theta: np.ndarray, groups: list[engine.
         if not model.meanstructure:  # the means are then the sample means, as lavaan's implied means
             mu = data.mean
         scores_h0 = casewise_scores(patterns, mu, sigma) @ part.delta
+        if codes is not None:
+            scores_h0 = cluster_sum(scores_h0, codes, corrected=True)
         b0_group = scores_h0.T @ scores_h0 / n
         b0 += share * b0_group
-        trace += trace_h1 - share * float(np.sum(b0_group * a0_inv))
+        trace += trace_h1 - share * float(np.sum(b0_group * e_inv))
         # baseline (independence) model: free means and variances, at their (available-case) estimates
         trace_base += trace_h1 - baseline_trace_casewise(patterns, part.base_mean, part.base_var,
-                                                                 model.meanstructure)
+                                                         model.meanstructure, codes)
     complete = all(d.patterns is None for d in groups)
     scaled_fit(fit, trace, trace_base, n_total, len(groups), robust=complete)
     if not complete:

@@ -1,0 +1,234 @@
+"""Report section: the reviewer's checks (common-method variance, nesting in dyads, robustness, AME and VIF).
+
+Each check calls a stage (``measurement.cmv``, ``measurement.nesting``, ``models.margins``) or, for the
+robustness of the conclusions, the runner's own preparation, model and hypothesis functions again on modified
+inputs (another outcome definition, other cuts, without lone partners, without careless exclusions, clear
+fuzzy members only): nothing of the pipeline is copied. The numbers go to ``results.json`` under
+``values["checks"]`` (see :func:`_section_checks`); the text is in ``core/catalogue/checks.py``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alliance_stats.core.errors import AllianceStatsError
+from alliance_stats.plan.context import RunContext, _table
+
+#: Robustness variants, in the order of the table's columns.
+VARIANTS = ("breakeven", "cuts_down", "cuts_up", "no_lone_partners", "no_exclusions", "fuzzy_clear")
+
+
+def _section_checks(ctx: RunContext, prep: dict[str, Any], raw: Any, data_path: Path) -> Any:
+    """CMV, nesting, robustness of the verdicts, AME and VIF; ``ctx.values["checks"]`` holds, per check, its
+    numbers and a one-line ``verdict`` (keys ``cmv``, ``nesting``, ``robustness``, ``margins``)."""
+    spec = ctx.plan.robustness
+    section = ctx.section("checks", ctx.tr("checks.section.title"))
+    values: dict[str, Any] = {}
+    if spec.cmv:
+        values["cmv"] = _cmv(ctx, section, prep)
+    if spec.nesting:
+        values["nesting"] = _nesting(ctx, section, prep)
+    if spec.conclusions and ctx.values.get("verdicts"):
+        values["robustness"] = _robustness(ctx, section, prep, raw, data_path)
+    if spec.margins and prep.get("models"):
+        values["margins"] = _margins(ctx, section, prep["models"])
+    from alliance_stats.core.results import to_jsonable
+
+    ctx.values["checks"] = to_jsonable(values)  # NaN -> null: results.json stays strict JSON
+    ctx.stage_warnings(section, "checks")
+    return section
+
+
+def _measurement_inputs(ctx: RunContext, prep: dict[str, Any]) -> tuple[Any, str]:
+    """The items (reverse-keyed reversed) with ``dyad_id`` and the marker item, and the CFA model of the plan."""
+    from alliance_stats.plan.sections.measurement import _cfa_syntax
+
+    inst, plan = ctx.instrument, ctx.plan
+    codes = list(plan.measurement.cfa_constructs or inst.construct_codes())
+    data = prep["items"].copy()
+    data["dyad_id"] = prep["responses"]["dyad_id"].to_numpy()
+    marker = plan.measurement.marker_item
+    if marker is not None:
+        import pandas as pd
+
+        data[marker] = pd.to_numeric(prep["responses"][marker], errors="coerce").to_numpy()
+    return data, _cfa_syntax(inst, codes)
+
+
+def _cmv(ctx: RunContext, section: Any, prep: dict[str, Any]) -> dict[str, Any]:
+    from alliance_stats.measurement.cmv import common_method_variance
+
+    data, model = _measurement_inputs(ctx, prep)
+    res = ctx.log.attempt("checks", "The common-method-variance check", common_method_variance, data, model,
+                          marker=ctx.plan.measurement.marker_item)
+    if res is None:
+        return {"verdict": "not computed"}
+    for table in res.to_tables(ctx.lang).values():
+        ctx.add_table(section, table)
+    verdict = "flagged" if res.flagged else "not flagged"
+    return {"verdict": verdict, "flags": res.flags, "harman_pc_share": res.harman_pc_share,
+            "harman_fa_share": res.harman_fa_share, "chisq_diff": res.chisq_diff, "df_diff": res.df_diff,
+            "p_diff": res.p_diff, "method_share": res.method_share, "marker_item": res.marker_item,
+            "marker_r": res.marker_r, "trait_fit": res.trait_fit, "ulmc_fit": res.ulmc_fit}
+
+
+def _nesting(ctx: RunContext, section: Any, prep: dict[str, Any]) -> dict[str, Any]:
+    from alliance_stats.measurement.nesting import nesting
+
+    data, model = _measurement_inputs(ctx, prep)
+    # MLR with and without the dyads (robust fit indices on both rows); the main CFA is reused when it is MLR
+    main = prep.get("cfa")
+    reference = main if main is not None and main.estimator == "MLR" else None
+    res = ctx.log.attempt("checks", "The nesting check", nesting, data, model, "dyad_id", estimator="MLR",
+                          reference=reference)
+    if res is None:
+        return {"verdict": "not computed"}
+    for table in res.to_tables(ctx.lang).values():
+        ctx.add_table(section, table)
+    verdict = ("not computed" if res.verdict_changed is None
+               else "conclusions change" if res.verdict_changed else "conclusions unchanged")
+    return {"verdict": verdict, "icc1": res.items["icc1"].to_dict(),
+            "design_effect": res.items["design_effect"].to_dict(), "mean_cluster_size": res.mean_cluster_size,
+            "n_clusters": res.n_clusters, "fit_naive": res.fit_naive, "fit_cluster": res.fit_cluster,
+            "lost_significance": list(res.lost_significance)}
+
+
+def _margins(ctx: RunContext, section: Any, models: dict[str, Any]) -> dict[str, Any]:
+    from alliance_stats.models.margins import ame_table, vif_table
+
+    ame = ame_table(models, ctx.lang)
+    vif = vif_table(models, ctx.lang)
+    ctx.add_table(section, ame)
+    ctx.add_table(section, vif)
+    high = {key: [str(t) for t in res.vif.index[res.vif["gvif_adjusted"] > 10]] for key, res in models.items()}
+    ame_values = {key: res.marginal_effects()[["ame", "se", "p", "ci_low", "ci_high"]].to_dict(orient="index")
+                  for key, res in models.items()}
+    verdict = "collinearity" if any(high.values()) else "no collinearity (GVIF^(1/df) <= 10)"
+    return {"verdict": verdict, "ame": ame_values,
+            "gvif": {key: res.vif["gvif_adjusted"].to_dict() for key, res in models.items()}, "high_vif": high}
+
+
+# ------------------------------------------------------------------------------------------------ robustness
+def _variant_plan(plan: Any, variant: str) -> Any:
+    """The plan of a variant that needs the data prepared again (``None``: reuses the main preparation)."""
+    from alliance_stats.data.quality import ExclusionRules
+
+    shift = plan.robustness.cut_shift
+    outcome = plan.outcome
+    if variant == "breakeven":
+        return plan.model_copy(update={"outcome": outcome.model_copy(update={"kind": "breakeven"})})
+    if variant in ("cuts_down", "cuts_up"):
+        sign = -1 if variant == "cuts_down" else 1
+        return plan.model_copy(update={"outcome": outcome.model_copy(update={
+            "aware_cut": outcome.aware_cut + sign * shift, "transf_cut": outcome.transf_cut + sign * shift})})
+    if variant == "no_exclusions":
+        return plan.model_copy(update={"exclusions": ExclusionRules()})
+    return None
+
+
+def _variant_firms(ctx: RunContext, prep: dict[str, Any], raw: Any, data_path: Path, variant: str) -> Any:
+    """The firms at risk of a variant: prepared again with the variant's plan, or the main firms filtered."""
+    firms = prep["firms"]
+    if variant == "no_lone_partners":
+        table = prep["dyad_table"]
+        complete = set(table.index[table["n_partners"] == 2]) if "n_partners" in table else set(table.index)
+        return firms[firms["dyad_id"].isin(complete)]
+    if variant == "fuzzy_clear":
+        fuzzy = prep.get("fuzzy")
+        if fuzzy is None:
+            raise _not_available("the fuzzy memberships were not computed")
+        config = prep["dyad_table"]["configuration"]
+        membership = {d: fuzzy.at[d, c] if d in fuzzy.index and isinstance(c, str) else float("nan")
+                      for d, c in config.items()}
+        clear = {d for d, m in membership.items() if m >= ctx.plan.robustness.fuzzy_min_membership}
+        return firms[firms["dyad_id"].isin(clear)]
+    from alliance_stats.plan.sections.prepare import _prepare
+
+    plan = _variant_plan(ctx.plan, variant)
+    if variant in ("cuts_down", "cuts_up") and ctx.plan.outcome.kind != "sammut":
+        raise _not_available("the outcome is break-even only: it has no AWARE/TRANSF cuts")
+    scale = next(iter(ctx.instrument.scales.values()))
+    cuts = (plan.outcome.aware_cut, plan.outcome.transf_cut)
+    if any(cut < scale.min or cut > scale.max for cut in cuts):
+        raise _not_available("the shifted cut leaves the response scale")
+    sub = RunContext(plan, ctx.lang, ctx.instrument)
+    return _prepare(sub, raw, data_path)["firms"]
+
+
+def _not_available(message: str) -> AllianceStatsError:
+    from alliance_stats.core.errors import SpecificationError
+
+    return SpecificationError(message)
+
+
+def _run_variant(ctx: RunContext, prep: dict[str, Any], raw: Any, data_path: Path, variant: str) -> dict[str, Any]:
+    """Models and hypotheses of one variant: ``{"n_firms", "events", "hypotheses": {id: {...}}}`` or ``{"error"}``."""
+    from alliance_stats.models import test_hypotheses
+    from alliance_stats.plan.sections.models import _fit_models
+
+    try:
+        firms = _variant_firms(ctx, prep, raw, data_path, variant)
+        sub = RunContext(ctx.plan, ctx.lang, ctx.instrument)
+        models = _fit_models(sub, firms)
+        tested = [h.model_dump(exclude={"mediation"}, exclude_none=True) for h in ctx.plan.hypotheses
+                  if h.mediation is None]
+        result = sub.log.run("hypotheses", test_hypotheses, models, tested, alpha=0.05, correction="holm")
+    except AllianceStatsError as exc:
+        ctx.log.add("checks", f"robustness variant {variant} not computed: {exc.message}")
+        return {"error": exc.message}
+    frame = result.frame
+    hyps = {str(h): {"verdict": frame.at[h, "verdict"], "estimate": frame.at[h, "estimate"],
+                     "p_adjusted": frame.at[h, "p_adjusted"]} for h in frame.index if frame.at[h, "verdict"]}
+    known = firms["crossed"].notna()
+    return {"n_firms": int(known.sum()), "events": int((firms["crossed"] == 1).sum()), "hypotheses": hyps}
+
+
+def _robustness(ctx: RunContext, section: Any, prep: dict[str, Any], raw: Any, data_path: Path) -> dict[str, Any]:
+    """Every variant, the flips (a confirmatory verdict that differs from the main run's) and the table."""
+    main = {h: v for h, v in ctx.values["verdicts"].items() if v}
+    variants = {variant: _run_variant(ctx, prep, raw, data_path, variant) for variant in VARIANTS}
+    flips = [{"hypothesis": h, "variant": variant, "main": main[h], "alternative": out["hypotheses"][h]["verdict"]}
+             for variant, out in variants.items() if "hypotheses" in out
+             for h in main if h in out["hypotheses"] and out["hypotheses"][h]["verdict"] != main[h]]
+    for flip in flips:
+        ctx.log.add("checks", f"robustness: the verdict of {flip['hypothesis']} flips from '{flip['main']}' to "
+                              f"'{flip['alternative']}' in the variant {flip['variant']}")
+    ctx.add_table(section, _robustness_table(ctx, prep, main, variants, flips))
+    verdict = "verdicts robust" if not flips else f"{len(flips)} verdict flip(s)"
+    return {"verdict": verdict, "main": main, "variants": variants, "flips": flips}
+
+
+def _robustness_table(ctx: RunContext, prep: dict[str, Any], main: dict[str, str], variants: dict[str, Any],
+                      flips: list[dict[str, str]]) -> Any:
+    import pandas as pd
+
+    from alliance_stats.core.i18n import fmt_number
+
+    flipped = {(f["hypothesis"], f["variant"]) for f in flips}
+    columns = {"main": ctx.tr("checks.robust.main")}
+    columns.update({v: ctx.tr(f"checks.robust.{v}") for v in VARIANTS})
+    rows = {}
+    n_row = {columns["main"]: str(int(prep["firms"]["crossed"].notna().sum()))}
+    for variant, out in variants.items():
+        n_row[columns[variant]] = str(out["n_firms"]) if "n_firms" in out else ctx.tr("checks.robust.not_computed")
+    for h, verdict in main.items():
+        row = {columns["main"]: ctx.tr(verdict)}
+        for variant, out in variants.items():
+            cell = out.get("hypotheses", {}).get(h)
+            if cell is None:
+                row[columns[variant]] = "-"
+                continue
+            p = fmt_number(cell["p_adjusted"], "p", ctx.lang)
+            mark = " \u2020" if (h, variant) in flipped else ""
+            row[columns[variant]] = f"{ctx.tr(cell['verdict'])} (p {'' if p.startswith('<') else '= '}{p}){mark}"
+        rows[h] = row
+    rows[ctx.tr("checks.robust.n_firms")] = n_row
+    frame = pd.DataFrame.from_dict(rows, orient="index")
+    frame.index.name = ctx.tr("checks.robust.hypothesis")
+    plan = ctx.plan
+    note = ctx.tr("checks.robust.note", shift=fmt_number(plan.robustness.cut_shift, "f1", ctx.lang),
+                  member=fmt_number(plan.robustness.fuzzy_min_membership, "r2", ctx.lang))
+    note += " " + (ctx.tr("checks.robust.flips", n=len(flips)) if flips else ctx.tr("checks.robust.no_flip"))
+    return _table("robustness", ctx.tr("checks.robust.title"), frame, note, dict.fromkeys(frame.columns, "text"),
+                  ctx.lang)

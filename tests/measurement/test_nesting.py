@@ -1,0 +1,62 @@
+"""Nesting of respondents in dyads: item ICC(1) and design effects, and the CFA with dyad-cluster-robust errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from alliance_stats.core.errors import SpecificationError
+from alliance_stats.core.results import check_result
+from alliance_stats.measurement.nesting import nesting
+
+HERE = Path(__file__).resolve().parents[1] / "fixtures" / "cmv_cluster"
+REF = json.loads((HERE / "cmv_cluster_fixtures.json").read_text())["cluster"]
+
+
+@pytest.fixture(scope="module")
+def result():  # noqa: ANN201
+    return nesting(pd.read_csv(HERE / "cluster_items.csv"), REF["model"], cluster="dyad_id")
+
+
+def test_icc1_and_design_effect_by_hand(result) -> None:  # noqa: ANN001
+    """ICC(1) from the one-way ANOVA mean squares, computed here with numpy; DEFF = 1 + (m - 1) ICC(1), m = 2."""
+    data = pd.read_csv(HERE / "cluster_items.csv")
+    y = data["y4"].to_numpy().reshape(-1, 2)  # the fixture's rows are ordered by dyad, two per dyad
+    means = y.mean(axis=1)
+    msb = 2 * ((means - y.mean()) ** 2).sum() / (len(y) - 1)
+    msw = ((y - means[:, None]) ** 2).sum() / len(y)
+    icc1 = (msb - msw) / (msb + msw)
+    assert result.items.loc["y4", "icc1"] == pytest.approx(icc1, abs=1e-12)
+    assert result.items.loc["y4", "design_effect"] == pytest.approx(1 + icc1, abs=1e-12)
+    assert result.mean_cluster_size == 2 and result.n_clusters == 160
+    assert result.items["icc1"].mean() > 0.1  # the fixture has a dyad-level part in every factor
+
+
+def test_cluster_fit_is_lavaans(result) -> None:  # noqa: ANN001
+    for key in ("chisq.scaled", "chisq.scaling.factor", "cfi.robust", "rmsea.robust"):
+        assert result.fit_cluster[key] == pytest.approx(REF["mlr_cluster"]["fit"][key], abs=1e-4), key
+        assert result.fit_naive[key] == pytest.approx(REF["mlr"]["fit"][key], abs=1e-4), key
+    params = pd.DataFrame(REF["mlr_cluster"]["params"])
+    naive = pd.DataFrame(REF["mlr"]["params"])
+    loads = params[(params["op"] == "=~")].merge(naive, on=["lhs", "op", "rhs"], suffixes=("", "_naive"))
+    loads = loads[loads["se"] > 0]
+    expected = (loads["se"] / loads["se_naive"]).to_numpy()
+    np.testing.assert_allclose(np.sort(result.se_ratio.to_numpy()), np.sort(expected), atol=1e-3)
+    assert result.verdict_changed is False
+
+
+def test_tables_in_both_languages(result) -> None:  # noqa: ANN001
+    check_result(result)
+    fr, en = result.to_tables("fr"), result.to_tables("en")
+    assert sorted(en) == ["nesting_cfa", "nesting_items"]
+    assert "Verdict" in en["nesting_cfa"].note and "Verdict" in fr["nesting_cfa"].note
+    assert len(en["nesting_items"].frame) == 9
+
+
+def test_missing_cluster_column_is_named() -> None:
+    with pytest.raises(SpecificationError, match="not in the data"):
+        nesting(pd.read_csv(HERE / "cluster_items.csv"), REF["model"], cluster="pair")
