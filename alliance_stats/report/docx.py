@@ -228,10 +228,26 @@ def _bullets(document, items: list[str]) -> None:
         document.add_paragraph(item, style="List Bullet")
 
 
+def _summary(document, report: Report) -> None:
+    """The results summary: the document's first Heading 1, before the contents."""
+    summary = report.summary
+    assert summary is not None
+    document.add_heading(summary.title, level=1)
+    for heading, lines in summary.blocks:
+        paragraph = document.add_paragraph()
+        paragraph.add_run(f"{heading}.").bold = True
+        if len(lines) == 1:
+            paragraph.add_run(f" {lines[0]}")
+        else:
+            paragraph.paragraph_format.keep_with_next = True
+            _bullets(document, lines)
+
+
 def _contents(document, report: Report) -> None:
     """A Word TOC field whose cached result already lists the sections (F9 in Word adds page numbers)."""
     document.add_heading(label("contents", report.lang), level=1)
-    entries = [section.title for section in report.sections]
+    entries = ([report.summary.title] if report.summary is not None else [])
+    entries += [section.title for section in report.sections]
     entries += [label("warnings", report.lang), label("provenance", report.lang)]
     for index, entry in enumerate(entries):
         paragraph = document.add_paragraph()
@@ -327,6 +343,8 @@ def render_docx(report: Report) -> bytes:
         banner.add_run().add_break(WD_BREAK.LINE)
         banner.add_run(label("synthetic_banner", lang)).bold = True
 
+    if report.summary is not None:
+        _summary(document, report)
     _contents(document, report)
 
     table_number = {id(table): number for number, _, table in report.numbered_tables()}
