@@ -146,7 +146,8 @@ def _hypotheses(values: dict[str, Any], lang: str) -> list[str]:
                       odds_ratio=format_cell(row["odds_ratio"], "f2", lang),
                       ci=format_interval(row["or_ci_low"], row["or_ci_high"], "f2", lang),
                       p=format_p_inline(row["p_adjusted"], lang).replace("p", _t("p_adjusted", lang), 1))
-        line = f"{row['id']} ({row['model']}){tr('report.colon', lang)}{estimate}: {_label(str(row['verdict']), lang)}"
+        colon = tr("report.colon", lang)
+        line = f"{row['id']} ({row['model']}){colon}{estimate}{colon}{_label(str(row['verdict']), lang)}"
         if row["verdict"] == "not supported":
             line += "; " + _power_text(power.get(row["id"]), lang)
         lines.append(line + ".")
