@@ -36,7 +36,8 @@ def results(**values) -> dict:
 
 def text(res: dict, lang: str) -> str:
     title, blocks = summary_blocks(res, lang)
-    return "\n".join([title] + [f"{h}: {line}" for h, lines in blocks for line in lines])
+    joined = "\n".join([title] + [f"{h}: {line}" for h, lines in blocks for line in lines])
+    return joined.replace("\u00a0", " ")  # French: a no-break space before the colon
 
 
 def test_summary_states_sample_exclusions_hypotheses_and_power():
@@ -49,7 +50,7 @@ def test_summary_states_sample_exclusions_hypotheses_and_power():
     assert "H5: exploratory (no verdict)." in en
     assert "CFA not estimated" in en and "Cluster check not computed" in en
     fr = text(results(), "fr")
-    assert "RC = 1,40, IC à 95 % [0,50 ; 3,90], p ajustée = ,410 : non soutenue" in fr
+    assert "RC = 1,40, IC à 95 % [0,50 ; 3,90], p ajustée = ,410 : non soutenue ; puissance" in fr
     assert "puissance pour l'effet prévu (RC = 2,00) : ,23" in fr
 
 

@@ -149,7 +149,7 @@ def _hypotheses(values: dict[str, Any], lang: str) -> list[str]:
         colon = tr("report.colon", lang)
         line = f"{row['id']} ({row['model']}){colon}{estimate}{colon}{_label(str(row['verdict']), lang)}"
         if row["verdict"] == "not supported":
-            line += "; " + _power_text(power.get(row["id"]), lang)
+            line += tr("plan.methods.sep", lang) + _power_text(power.get(row["id"]), lang)
         lines.append(line + ".")
     return lines
 
