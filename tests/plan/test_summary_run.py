@@ -121,11 +121,11 @@ def test_descriptives_diagonal_is_the_reliability_alpha(results):
     diagonal = {label.rsplit("(", 1)[-1].rstrip(")"): row[2 + i] for i, (label, row)
                 in enumerate(zip(firm["index"], firm["data"], strict=True))}
     for code in order:
-        assert values["descriptives"]["firm"]["alpha"][code] == table_alpha[code]
+        assert values["descriptives"]["firm"]["alpha"][code] == pytest.approx(table_alpha[code], rel=1e-12)
         assert diagonal[code] == f"({format_cell(table_alpha[code], 'r2', 'en')})"
     assert list(diagonal.values())[len(order):] == ["—"] * (len(diagonal) - len(order))  # controls: no alpha
     dyad = values["descriptives"]["dyad"]["alpha"]
-    assert dyad["link"] == table_alpha["LINK"] and dyad["dep_asymmetry"] is None
+    assert dyad["link"] == pytest.approx(table_alpha["LINK"], rel=1e-12) and dyad["dep_asymmetry"] is None
 
 
 def test_references_are_the_works_cited(results):
