@@ -95,7 +95,7 @@ def test_run_folder_holds_every_file(runs):
     keys = [table.key for table in page.tables]
     assert len(keys) == len(set(keys)) >= 20
     assert set(keys) == set(results(folder)["tables"])
-    expected = {"report.html", "report.docx", "results.json", "provenance.json", "warnings.txt"}
+    expected = {"report.html", "report.docx", "summary.md", "results.json", "provenance.json", "warnings.txt"}
     for number, key in enumerate(keys, start=1):
         expected |= {f"tables/table{number:02d}_{slug(key)}.{ext}" for ext in ("csv", "md", "html", "tex")}
     figure_stems = sorted(path.stem for path in (folder / "figures").glob("*.png"))
