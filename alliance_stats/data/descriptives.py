@@ -58,7 +58,7 @@ def describe_correlate(frame: pd.DataFrame) -> Descriptives:
     Examples
     --------
     >>> d = describe_correlate(pd.DataFrame({"a": [1.0, 2, 3, 4], "b": [2.0, 4, 5, 9]}))
-    >>> round(d.r.loc["a", "b"], 3), round(d.p.loc["a", "b"], 3)
+    >>> round(float(d.r.loc["a", "b"]), 3), round(float(d.p.loc["a", "b"]), 3)
     (0.965, 0.035)
     """
     data = frame.apply(pd.to_numeric, errors="coerce").astype(float)

@@ -265,6 +265,22 @@ def _contents(document, report: Report) -> None:
             _field_char(paragraph, "end")
 
 
+def _core_properties(document, report: Report) -> None:
+    """Title, subject and language of the report; fixed author and dates (byte-deterministic files)."""
+    properties = document.core_properties
+    properties.title = report.title
+    properties.subject = report.subtitle
+    properties.author = "alliance-stats"
+    properties.last_modified_by = "alliance-stats"
+    properties.language = WORD_LANGUAGE[report.lang]
+    properties.created = FIXED_DATE
+    properties.modified = FIXED_DATE
+    properties.last_printed = FIXED_DATE
+    properties.revision = 1
+    properties.comments = ""
+    properties.keywords = ""
+
+
 def _deterministic_zip(data: bytes) -> bytes:
     source = zipfile.ZipFile(io.BytesIO(data))
     output = io.BytesIO()
@@ -318,18 +334,7 @@ def render_docx(report: Report) -> bytes:
         if relationship.reltype.endswith("/metadata/thumbnail"):  # the template's stale blank-page preview
             del package.rels[rel_id]
 
-    properties = document.core_properties
-    properties.title = report.title
-    properties.subject = report.subtitle
-    properties.author = "alliance-stats"
-    properties.last_modified_by = "alliance-stats"
-    properties.language = WORD_LANGUAGE[lang]
-    properties.created = FIXED_DATE
-    properties.modified = FIXED_DATE
-    properties.last_printed = FIXED_DATE
-    properties.revision = 1
-    properties.comments = ""
-    properties.keywords = ""
+    _core_properties(document, report)
 
     document.add_heading(report.title, level=0)
     if report.subtitle:

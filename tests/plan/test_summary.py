@@ -167,3 +167,20 @@ def test_analytic_power_of_a_contrast_and_of_a_term():
     or_sd = math.exp(math.log(1.3) * firms["trust"].std(ddof=1))
     assert got["power"] == pytest.approx(wald_power_continuous(200, firms["crossed"].mean(), or_sd, 0.05))
     assert 0.05 < got["power"] < 1
+
+
+def test_hypotheses_table_gets_a_power_column_only_when_needed():
+    from alliance_stats.core.i18n import tr
+    from alliance_stats.core.table import Table
+    from alliance_stats.plan.sections.power_context import _with_power_column
+
+    ctx = SimpleNamespace(tr=lambda key: tr(key, "en"))
+    table = Table("hypotheses", "Hypotheses", pd.DataFrame({"OR": [1.2, 3.0]}, index=["H1", "H2"]), note="Holm.",
+                  formats={"OR": "f2"}, lang="en")
+    assert _with_power_column(ctx, table, {}) is table
+    out = _with_power_column(ctx, table, {"H1": {"power": 0.31, "source": "analytic"}})
+    column = "Power (planned effect)"
+    assert out.frame[column].iloc[0] == 0.31 and math.isnan(out.frame[column].iloc[1])
+    assert out.formats[column] == "r2" and out.note.startswith("Holm. Power: Wald test at the planned odds ratio")
+    missing = _with_power_column(ctx, table, {"H1": {"power": None, "source": None}})
+    assert missing.note.endswith("give power_run or planned_or in the plan.")
