@@ -184,3 +184,19 @@ def test_hypotheses_table_gets_a_power_column_only_when_needed():
     assert out.formats[column] == "r2" and out.note.startswith("Holm. Power: Wald test at the planned odds ratio")
     missing = _with_power_column(ctx, table, {"H1": {"power": None, "source": None}})
     assert missing.note.endswith("give power_run or planned_or in the plan.")
+
+
+def test_sample_profile_counts_codes_read_as_numbers(plan):
+    from alliance_stats.plan.context import RunContext
+    from alliance_stats.plan.sections.descriptives import _profile_table
+
+    ctx = RunContext(plan, "en", default_instrument())
+    responses = pd.DataFrame({"SECTOR": [3.0, 3.0, 7.0, np.nan], "LANG": ["fr", "en", "fr", "fr"],
+                              "role": ["a", "b", "a", "b"], "EMPLOYEES": [1, 2, 3, 4],
+                              "FOUNDING_YEAR": [2010, 2012, 2015, 2016], "ALLIANCE_START_YEAR": [2020] * 4})
+    frame = _profile_table(ctx, responses).frame
+    assert frame.loc["Sector: Construction", "n"] == 2 and frame.loc["Sector: Services to households", "n"] == 1
+    assert frame.loc["Sector: Construction", "%"] == pytest.approx(200 / 3)
+    assert frame.loc["Questionnaire language: French", "n"] == 3
+    assert frame.loc["Firm age (years)", "M"] == pytest.approx(np.mean([10, 8, 5, 4]))
+    assert frame.loc["Size (people)", "SD"] == pytest.approx(np.std([1, 2, 3, 4], ddof=1))

@@ -25,6 +25,17 @@ def _firm_age(frame: Any) -> Any:
             - pd.to_numeric(frame["FOUNDING_YEAR"], errors="coerce"))
 
 
+def _code(value: Any) -> Any:
+    """A category code as the instrument writes it: ``3``, ``3.0`` and ``"3"`` are ``"3"``; missing stays None."""
+    if value is None or value != value:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return str(int(number)) if number.is_integer() else str(value)
+
+
 def _profile_table(ctx: RunContext, responses: Any) -> Any:
     """Respondents (firms) by sector, questionnaire language and partner role; size, age and experience."""
     import pandas as pd
@@ -36,7 +47,7 @@ def _profile_table(ctx: RunContext, responses: Any) -> Any:
         if name not in names or name not in responses:
             continue
         labels = inst.value_labels(name)
-        counts = responses[name].astype("string").value_counts(dropna=True)
+        counts = responses[name].map(_code).value_counts(dropna=True)
         total = int(counts.sum())
         for code, label in labels.items():
             n = int(counts.get(str(code), 0))
