@@ -119,9 +119,15 @@ def _configurations(values: dict[str, Any], lang: str) -> list[str]:
         ari = values.get("cluster_ari") or {}
         methods = (values.get("methods") or {}).get("cluster", {}).get("methods", [])
         ordered = [m for m in methods if m in ari] + [m for m in ari if m not in methods]
-        shown = ", ".join(f"{_label(f'typology.{m}', lang)} {format_cell(ari[m], 'r2', lang)}" for m in ordered)
+        shown = ", ".join(f"{_method(m, lang)} {format_cell(ari[m], 'r2', lang)}" for m in ordered)
         lines.append(_t("cluster", lang, verdict=_label(verdict, lang), ari=shown))
     return lines
+
+
+def _method(method: str, lang: str) -> str:
+    """A cluster method's name inside a French sentence starts in lower case (except Ward, a name)."""
+    name = _label(f"typology.{method}", lang)
+    return name[:1].lower() + name[1:] if lang == "fr" and method != "ward" else name
 
 
 def _power_text(record: dict[str, Any] | None, lang: str) -> str:
