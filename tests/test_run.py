@@ -190,7 +190,7 @@ def correlation_cell_mismatches(key: str, frame: dict, values: dict, lang: str) 
             if i == j:
                 alpha = saved["alpha"][names[i]]
                 expected = "—" if alpha is None else f"({format_cell(alpha, 'r2', lang)})"
-            elif i > j:
+            elif i > j and r[i][j] is not None:
                 marks = "**" if p[i][j] < 0.01 else "*" if p[i][j] < 0.05 else ""
                 expected = format_cell(r[i][j], "r2", lang) + marks
             else:
