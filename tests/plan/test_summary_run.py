@@ -124,6 +124,9 @@ def test_descriptives_diagonal_is_the_reliability_alpha(results):
         assert values["descriptives"]["firm"]["alpha"][code] == pytest.approx(table_alpha[code], rel=1e-12)
         assert diagonal[code] == f"({format_cell(table_alpha[code], 'r2', 'en')})"
     assert list(diagonal.values())[len(order):] == ["—"] * (len(diagonal) - len(order))  # controls: no alpha
+    r = values["descriptives"]["firm"]["r"]
+    assert all(v is not None for row in r["data"] for v in row), "every pair of the firm table has a correlation"
+    assert {"firm_age", "EMPLOYEES"} <= set(r["columns"])
     dyad = values["descriptives"]["dyad"]["alpha"]
     assert dyad["link"] == pytest.approx(table_alpha["LINK"], rel=1e-12) and dyad["dep_asymmetry"] is None
 

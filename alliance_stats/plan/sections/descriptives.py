@@ -156,7 +156,8 @@ def _section_descriptives(ctx: RunContext, prep: dict[str, Any]) -> Any:
     reliability = ctx.values.get("reliability") or {}
     codes = [c for c in inst.construct_codes() if c in scores]
     firm = scores[codes].copy()
-    extra = responses.reindex(scores.index)
+    keyed = responses.set_index("resp_id") if "resp_id" in responses and scores.index.name == "resp_id" else responses
+    extra = keyed.reindex(scores.index)
     if "ALLIANCE_START_YEAR" in extra and "FOUNDING_YEAR" in extra:
         extra = extra.assign(firm_age=_firm_age(extra))
     controls = _controls(ctx, extra)
