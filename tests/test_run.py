@@ -95,7 +95,7 @@ def test_run_folder_holds_every_file(runs):
     keys = [table.key for table in page.tables]
     assert len(keys) == len(set(keys)) >= 20
     assert set(keys) == set(results(folder)["tables"])
-    expected = {"report.html", "report.docx", "results.json", "provenance.json", "warnings.txt"}
+    expected = {"report.html", "report.docx", "summary.md", "results.json", "provenance.json", "warnings.txt"}
     for number, key in enumerate(keys, start=1):
         expected |= {f"tables/table{number:02d}_{slug(key)}.{ext}" for ext in ("csv", "md", "html", "tex")}
     figure_stems = sorted(path.stem for path in (folder / "figures").glob("*.png"))
@@ -178,6 +178,28 @@ def model_cell_mismatches(html, values: dict, lang: str) -> list[str]:
     return problems
 
 
+def correlation_cell_mismatches(key: str, frame: dict, values: dict, lang: str) -> list[str]:
+    """The APA correlation tables print text ("(.93)" alpha on the diagonal, ".45**" below it): each must be
+    ``values["descriptives"][unit]``'s alpha, or its r with the marks its p gives."""
+    unit = key.removeprefix("correlations_")
+    saved = values["descriptives"][unit]
+    r, p, names = saved["r"]["data"], saved["p"]["data"], saved["r"]["columns"]
+    problems = []
+    for i, row in enumerate(frame["data"]):
+        for j, text in enumerate(row[2:]):
+            if i == j:
+                alpha = saved["alpha"][names[i]]
+                expected = "—" if alpha is None else f"({format_cell(alpha, 'r2', lang)})"
+            elif i > j and r[i][j] is not None:
+                marks = "**" if p[i][j] < 0.01 else "*" if p[i][j] < 0.05 else ""
+                expected = format_cell(r[i][j], "r2", lang) + marks
+            else:
+                expected = ""
+            if text != expected:
+                problems.append(f"{key}: row {i + 1}, column {j + 1}: {text!r}, results.json gives {expected!r}")
+    return problems
+
+
 @pytest.mark.parametrize("name", ["en", "fr"])
 def test_every_number_in_report_html_equals_results_json(runs, name):
     folder = runs[name]
@@ -193,6 +215,8 @@ def test_every_number_in_report_html_equals_results_json(runs, name):
         n_cells += sum(len(row) for row in table.body)
         if table.key == "models":
             problems += model_cell_mismatches(table, saved["values"], lang)
+        elif table.key.startswith("correlations_"):
+            problems += correlation_cell_mismatches(table.key, tables[table.key]["frame"], saved["values"], lang)
         else:  # numbers are numbers in results.json, not text
             frame = tables[table.key]["frame"]
             problems += [f"{table.key}: number as text {v!r}" for row in frame["data"] for v in row

@@ -20,6 +20,7 @@ from alliance_stats.plan.runfolder import (
 )
 from alliance_stats.plan.schema import Plan
 from alliance_stats.plan.sections.checks import _section_checks
+from alliance_stats.plan.sections.descriptives import _section_descriptives
 from alliance_stats.plan.sections.hypotheses import _section_hypotheses
 from alliance_stats.plan.sections.instrument import _instrument_files, _section_instrument
 from alliance_stats.plan.sections.measurement import _section_measurement
@@ -92,6 +93,7 @@ def run_plan(
         say("Measurement")
         sections = [prepared.pop("section")]
         sections.append(_section_measurement(ctx, prepared))
+        sections.insert(1, _section_descriptives(ctx, prepared))  # after the sample; alphas from measurement
         say("Typology")
         sections.append(_section_typology(ctx, prepared))
         say("Crossing models")
@@ -129,10 +131,6 @@ def _render(ctx: RunContext, sections: list[Any], synthetic: bool, data_path: Pa
         "time": now_utc(),
         "plan": plan.model_dump(mode="json", exclude={"path", "lines"}),
     }
-    report = Report(title=getattr(plan.title, ctx.lang), lang=ctx.lang, synthetic=synthetic, sections=sections,
-                    warnings=[], provenance=provenance, subtitle=ctx.tr("plan.subtitle_data", file=data_path.name))
-    files = render_run(report)
-    files.update(_instrument_files(ctx))
     results = {
         "synthetic": synthetic,
         "language": ctx.lang,
@@ -141,8 +139,35 @@ def _render(ctx: RunContext, sections: list[Any], synthetic: bool, data_path: Pa
         "tables": {key: {"title": t.title, "frame": t.frame} for key, t in ctx.tables.items()},
         "warnings": ctx.log.items,
     }
+    summary, first, last = _summary_methods(ctx, plan, provenance, results)
+    report = Report(title=getattr(plan.title, ctx.lang), lang=ctx.lang, synthetic=synthetic,
+                    sections=[first, *sections, last], warnings=[], provenance=provenance,
+                    subtitle=ctx.tr("plan.subtitle_data", file=data_path.name), summary=summary)
+    files = render_run(report)
+    files.update(_instrument_files(ctx))
     files["results.json"] = json_bytes(results)
     files["provenance.json"] = json_bytes(provenance)
     files["warnings.txt"] = ctx.log.text(ctx.lang).encode("utf-8")
     return files
 
+
+
+def _summary_methods(ctx: RunContext, plan: Plan, provenance: dict[str, Any],
+                     results: dict[str, Any]) -> tuple[Any, Any, Any]:
+    """The summary, the methods section and the references section, written from the results as they are read
+    back from results.json (so that every number they print is in that file)."""
+    import json
+
+    from alliance_stats.plan.sections.methods import methods_facts, methods_paragraphs, references_paragraphs
+    from alliance_stats.plan.sections.summary import SUMMARY_RULES, summary_blocks
+    from alliance_stats.report import Section, Summary
+
+    ctx.values["decision_rules"] = dict(SUMMARY_RULES)
+    ctx.values["methods"] = methods_facts(plan, ctx.instrument, provenance, ctx.values)
+    data = json.loads(json_bytes(results))
+    title, blocks = summary_blocks(data, ctx.lang)
+    facts = data["values"]["methods"]
+    methods = Section("methods", ctx.tr("plan.methods.title"), paragraphs=methods_paragraphs(facts, ctx.lang))
+    references = Section("references", ctx.tr("plan.methods.references_title"),
+                         paragraphs=references_paragraphs(facts))
+    return Summary(title, blocks), methods, references

@@ -86,6 +86,10 @@ class HypothesisSpec(Strict):
     confirmatory: bool = True
     # exploratory mediation (H5)
     mediation: dict[str, str] | None = None
+    planned_or: float | None = Field(
+        None, gt=0, description="odds ratio the design was planned to detect (per unit of the term as the model "
+                                "reports it; plus vs minus levels for a contrast): the analytic power shown when "
+                                "the hypothesis is not supported and the plan names no power_run")
 
 
 class RobustnessSpec(Strict):
@@ -129,6 +133,8 @@ class Plan(LocatedModel):
     hypotheses: list[HypothesisSpec] = Field(default_factory=list)
     report: ReportSpec = Field(default_factory=ReportSpec)
     robustness: RobustnessSpec = Field(default_factory=RobustnessSpec)
+    correction: Literal["holm", "bonferroni", "none"] = Field(
+        "holm", description="multiplicity correction over the confirmatory hypotheses")
     power_run: str | None = Field(
         None, description="folder of an `alliance-stats power` run whose power curves the report includes")
 

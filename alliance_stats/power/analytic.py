@@ -9,14 +9,13 @@ short and are checked against semTools' values (tests/power/test_analytic.py).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from scipy import stats
-from scipy.special import expit, logit
 
 from alliance_stats.core.errors import SpecificationError
+from alliance_stats.models.power import hsieh_power_binary, wald_power_binary  # noqa: F401 (re-exported)
 
 if TYPE_CHECKING:
 
@@ -137,99 +136,6 @@ def rmsea_sample_size(df: int, power: float = 0.8, rmsea0: float = 0.05, rmsea_a
         else:
             lo = mid
     return hi
-
-
-def wald_power_binary(n: int, exposed_share: float, p_unexposed: float, odds_ratio: float,
-                      alpha: float = 0.05) -> float:
-    """Power of the two-sided Wald test of a single binary predictor in a logistic regression.
-
-    Demidenko's (2007) formula: the Wald statistic uses the variance of the maximum-likelihood estimate at the
-    alternative, ``V = 1 / ((1 - B) w0) + 1 / (B w1)`` per observation with ``w = p (1 - p)`` in the unexposed
-    (``x = 0``) and exposed (``x = 1``) groups and ``B`` the share exposed, so
-    ``power = Phi(sqrt(n) |b1| / sqrt(V) - z) + Phi(-sqrt(n) |b1| / sqrt(V) - z)``, ``z = z_{1 - alpha/2}``.
-
-    Parameters
-    ----------
-    n
-        Sample size.
-    exposed_share
-        Share of the sample with ``x = 1`` (B).
-    p_unexposed
-        Event probability when ``x = 0``.
-    odds_ratio
-        Odds ratio of ``x`` (``exp(b1)``).
-    alpha
-        Two-sided significance level.
-
-    Returns
-    -------
-    float
-
-    Examples
-    --------
-    >>> round(wald_power_binary(200, 0.5, 0.3, 2.0), 3)
-    0.647
-
-    References
-    ----------
-    Demidenko, E. (2007). Sample size determination for logistic regression revisited. Statistics in Medicine
-    26, 3385-3397 (Wald test, variance at the alternative).
-    """
-    b1 = math.log(odds_ratio)
-    p0 = p_unexposed
-    p1 = float(expit(logit(p0) + b1))
-    variance = 1.0 / ((1.0 - exposed_share) * p0 * (1.0 - p0)) + 1.0 / (exposed_share * p1 * (1.0 - p1))
-    shift = math.sqrt(n) * abs(b1) / math.sqrt(variance)
-    z = float(stats.norm.isf(alpha / 2))
-    return float(stats.norm.cdf(shift - z) + stats.norm.cdf(-shift - z))
-
-
-def hsieh_power_binary(n: int, exposed_share: float, p_unexposed: float, odds_ratio: float,
-                       alpha: float = 0.05) -> float:
-    """Power for a binary predictor by Hsieh, Bloch and Larsen (1998), equation (2), solved for the power.
-
-    ``n = [z sqrt(P(1-P)/B) + z_power sqrt(P1(1-P1) + P2(1-P2)(1-B)/B)]^2 / ((P1 - P2)^2 (1 - B))`` with ``P1``
-    and ``P2`` the event probabilities at ``x = 0`` and ``x = 1``, ``B`` the share with ``x = 1`` and
-    ``P = (1 - B) P1 + B P2``: a test of two proportions (variance under the null for the critical value).
-    Demidenko (2007) shows it differs from the power of the Wald test that software reports
-    (:func:`wald_power_binary`); both are given for comparison.
-
-    Parameters
-    ----------
-    n
-        Sample size.
-    exposed_share
-        Share of the sample with ``x = 1`` (B).
-    p_unexposed
-        Event probability when ``x = 0`` (P1).
-    odds_ratio
-        Odds ratio of ``x``.
-    alpha
-        Two-sided significance level.
-
-    Returns
-    -------
-    float
-        The power.
-
-    Examples
-    --------
-    >>> round(hsieh_power_binary(200, 0.5, 0.3, 2.0), 3)
-    0.655
-
-    References
-    ----------
-    Hsieh, F. Y., Bloch, D. A., & Larsen, M. D. (1998). A simple method of sample size calculation for linear
-    and logistic regression. Statistics in Medicine 17, 1623-1634.
-    """
-    B = exposed_share
-    p1 = p_unexposed
-    p2 = float(expit(logit(p1) + math.log(odds_ratio)))
-    pooled = (1.0 - B) * p1 + B * p2
-    z = float(stats.norm.isf(alpha / 2))
-    numerator = math.sqrt(n * (p1 - p2) ** 2 * (1.0 - B)) - z * math.sqrt(pooled * (1.0 - pooled) / B)
-    z_power = numerator / math.sqrt(p1 * (1.0 - p1) + p2 * (1.0 - p2) * (1.0 - B) / B)
-    return float(stats.norm.cdf(z_power))
 
 
 def cfa_degrees_of_freedom(instrument: Instrument, constructs: Sequence[str] | None = None) -> tuple[int, int, int]:

@@ -30,6 +30,8 @@ _EXPORTS: dict[str, str] = {
     "label": "alliance_stats.report.labels",
     "Report": "alliance_stats.report.model",
     "ReportFigure": "alliance_stats.report.model",
+    "Summary": "alliance_stats.report.model",
+    "summary_markdown": "alliance_stats.report.model",
     "Section": "alliance_stats.report.model",
     "Table": "alliance_stats.core.table",
     "slug": "alliance_stats.report.tables",
@@ -68,7 +70,8 @@ def render_run(report: Report) -> dict[str, bytes]:
     -------
     dict
         ``report.html``, ``report.docx``, ``tables/tableNN_<key>.{csv,md,html,tex}`` and
-        ``figures/figureNN_<key>.{png,svg}`` (numbers as in the reports). ``results.json``,
+        ``figures/figureNN_<key>.{png,svg}`` (numbers as in the reports), ``summary.md`` when the report has a
+        summary. ``results.json``,
         ``provenance.json`` and ``warnings.txt`` are the runner's.
 
     Examples
@@ -82,7 +85,7 @@ def render_run(report: Report) -> dict[str, bytes]:
     """
     from alliance_stats.report.docx import render_docx
     from alliance_stats.report.html import render_html
-    from alliance_stats.report.model import xml_safe_report
+    from alliance_stats.report.model import summary_markdown, xml_safe_report
     from alliance_stats.report.tables import table_file_stem, table_files
 
     report = xml_safe_report(report)  # a control character from the data or the plan breaks no writer
@@ -90,6 +93,8 @@ def render_run(report: Report) -> dict[str, bytes]:
         "report.html": render_html(report).encode("utf-8"),
         "report.docx": render_docx(report),
     }
+    if report.summary is not None:
+        files["summary.md"] = summary_markdown(report).encode("utf-8")
     for number, _, table in report.numbered_tables():
         stem = table_file_stem(table, number)
         for extension, data in table_files(table, number).items():

@@ -228,10 +228,26 @@ def _bullets(document, items: list[str]) -> None:
         document.add_paragraph(item, style="List Bullet")
 
 
+def _summary(document, report: Report) -> None:
+    """The results summary: the document's first Heading 1, before the contents."""
+    summary = report.summary
+    assert summary is not None
+    document.add_heading(summary.title, level=1)
+    for heading, lines in summary.blocks:
+        paragraph = document.add_paragraph()
+        paragraph.add_run(f"{heading}.").bold = True
+        if len(lines) == 1:
+            paragraph.add_run(f" {lines[0]}")
+        else:
+            paragraph.paragraph_format.keep_with_next = True
+            _bullets(document, lines)
+
+
 def _contents(document, report: Report) -> None:
     """A Word TOC field whose cached result already lists the sections (F9 in Word adds page numbers)."""
     document.add_heading(label("contents", report.lang), level=1)
-    entries = [section.title for section in report.sections]
+    entries = ([report.summary.title] if report.summary is not None else [])
+    entries += [section.title for section in report.sections]
     entries += [label("warnings", report.lang), label("provenance", report.lang)]
     for index, entry in enumerate(entries):
         paragraph = document.add_paragraph()
@@ -247,6 +263,22 @@ def _contents(document, report: Report) -> None:
         paragraph.add_run(entry)
         if index == len(entries) - 1:
             _field_char(paragraph, "end")
+
+
+def _core_properties(document, report: Report) -> None:
+    """Title, subject and language of the report; fixed author and dates (byte-deterministic files)."""
+    properties = document.core_properties
+    properties.title = report.title
+    properties.subject = report.subtitle
+    properties.author = "alliance-stats"
+    properties.last_modified_by = "alliance-stats"
+    properties.language = WORD_LANGUAGE[report.lang]
+    properties.created = FIXED_DATE
+    properties.modified = FIXED_DATE
+    properties.last_printed = FIXED_DATE
+    properties.revision = 1
+    properties.comments = ""
+    properties.keywords = ""
 
 
 def _deterministic_zip(data: bytes) -> bytes:
@@ -302,18 +334,7 @@ def render_docx(report: Report) -> bytes:
         if relationship.reltype.endswith("/metadata/thumbnail"):  # the template's stale blank-page preview
             del package.rels[rel_id]
 
-    properties = document.core_properties
-    properties.title = report.title
-    properties.subject = report.subtitle
-    properties.author = "alliance-stats"
-    properties.last_modified_by = "alliance-stats"
-    properties.language = WORD_LANGUAGE[lang]
-    properties.created = FIXED_DATE
-    properties.modified = FIXED_DATE
-    properties.last_printed = FIXED_DATE
-    properties.revision = 1
-    properties.comments = ""
-    properties.keywords = ""
+    _core_properties(document, report)
 
     document.add_heading(report.title, level=0)
     if report.subtitle:
@@ -327,6 +348,8 @@ def render_docx(report: Report) -> bytes:
         banner.add_run().add_break(WD_BREAK.LINE)
         banner.add_run(label("synthetic_banner", lang)).bold = True
 
+    if report.summary is not None:
+        _summary(document, report)
     _contents(document, report)
 
     table_number = {id(table): number for number, _, table in report.numbered_tables()}

@@ -70,6 +70,31 @@ class Section:
 
 
 @dataclass
+class Summary:
+    """The results summary printed first (before the contents): short headed blocks of one-line findings.
+
+    Parameters
+    ----------
+    title
+        Heading in the report language.
+    blocks
+        ``(heading, lines)`` pairs in order; a block of one line prints as a paragraph, longer ones as a list.
+
+    Examples
+    --------
+    >>> Summary("Summary", [("Sample", ["300 dyads"])]).text_lines()
+    ['Summary', 'Sample: 300 dyads']
+    """
+
+    title: str
+    blocks: list[tuple[str, list[str]]] = field(default_factory=list)
+
+    def text_lines(self) -> list[str]:
+        """Title then one ``heading: line`` per line (plain text, for tests and the log)."""
+        return [self.title] + [f"{heading}: {line}" for heading, lines in self.blocks for line in lines]
+
+
+@dataclass
 class Report:
     """A whole report.
 
@@ -90,6 +115,8 @@ class Report:
         Versions, input SHA-256, plan, seed, time: printed at the end (nested values as JSON).
     subtitle
         Optional line under the title (data file, date).
+    summary
+        Optional :class:`Summary` printed first, before the contents (and as ``summary.md`` in a run folder).
 
     Examples
     --------
@@ -105,6 +132,7 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     provenance: dict[str, Any] = field(default_factory=dict)
     subtitle: str = ""
+    summary: Summary | None = None
 
     def __post_init__(self) -> None:
         check_lang(self.lang)
@@ -202,6 +230,49 @@ def xml_safe_report(report: Report) -> Report:
                    else _safe_figure(figure) for figure in section.figures]
         sections.append(Section(id=section.id, title=xml_safe(section.title), paragraphs=_safe(section.paragraphs),
                                 tables=tables, figures=figures, warnings=_safe(section.warnings)))
+    summary = None if report.summary is None else Summary(
+        title=xml_safe(report.summary.title),
+        blocks=[(xml_safe(heading), _safe(list(lines))) for heading, lines in report.summary.blocks])
     return Report(title=xml_safe(report.title), lang=report.lang, synthetic=report.synthetic, sections=sections,
                   warnings=_safe(report.warnings), provenance=_safe(report.provenance),
-                  subtitle=xml_safe(report.subtitle))
+                  subtitle=xml_safe(report.subtitle), summary=summary)
+
+
+def summary_markdown(report: Report) -> str:
+    """The report's summary as Markdown (``summary.md`` of a run folder): title, synthetic-data notice, blocks.
+
+    Parameters
+    ----------
+    report
+        A report with a :attr:`Report.summary`.
+
+    Returns
+    -------
+    str
+        The Markdown text (empty string when the report has no summary).
+
+    Examples
+    --------
+    >>> r = Report("Demo", "en", False, summary=Summary("Summary", [("Sample", ["300 dyads."])]))
+    >>> print(summary_markdown(r))
+    # Demo
+    <BLANKLINE>
+    ## Summary
+    <BLANKLINE>
+    **Sample.** 300 dyads.
+    <BLANKLINE>
+    """
+    from alliance_stats.report.labels import label
+
+    if report.summary is None:
+        return ""
+    out = [f"# {report.title}", ""]
+    if report.synthetic:
+        out += [f"> **{label('synthetic_banner_title', report.lang)}.** {label('synthetic_banner', report.lang)}", ""]
+    out += [f"## {report.summary.title}", ""]
+    for heading, lines in report.summary.blocks:
+        if len(lines) == 1:
+            out += [f"**{heading}.** {lines[0]}", ""]
+        else:
+            out += [f"**{heading}.**", ""] + [f"- {line}" for line in lines] + [""]
+    return "\n".join(out)

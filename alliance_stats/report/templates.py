@@ -48,6 +48,10 @@ section.provenance dl { display: grid; grid-template-columns: max-content 1fr; g
        font-family: monospace; font-size: 9.5pt; }
 section.provenance dt { font-weight: bold; }
 section.provenance dd { margin: 0; white-space: pre-wrap; word-break: break-word; }
+section.summary { border: 1px solid #999; padding: .2rem 1.2rem .8rem; margin: 1rem 0 1.5rem; }
+section.summary h2 { margin-top: .8rem; }
+section.summary li { margin: .15rem 0; }
+#section-references p { padding-left: 2rem; text-indent: -2rem; margin: .3rem 0; }
 footer { margin-top: 3rem; color: var(--muted); font-size: 9.5pt; }
 @media print { .synthetic-banner { background: none; } h2 { page-break-after: avoid; }
                .table-block, figure.figure-block { page-break-inside: avoid; } }
@@ -112,10 +116,21 @@ REPORT_PAGE = """<!DOCTYPE html>
 </div>
 {% endif %}
 </header>
+{% if report.summary %}
+<section class="summary" id="summary">
+<h2>{{ report.summary.title }}</h2>
+{% for heading, lines in report.summary.blocks %}{% if lines|length == 1 -%}
+<p><strong>{{ heading }}.</strong> {{ lines[0] }}</p>
+{% else %}<p><strong>{{ heading }}.</strong></p>
+<ul>{% for line in lines %}<li>{{ line }}</li>{% endfor %}</ul>
+{% endif %}{% endfor %}
+</section>
+{% endif %}
 <nav class="toc" aria-label="{{ text.contents }}">
 <h2 id="contents">{{ text.contents }}</h2>
 <ol>
-{% for s in sections %}<li><a href="#{{ s.anchor }}">{{ s.title }}</a>
+{% if report.summary %}<li><a href="#summary">{{ report.summary.title }}</a></li>
+{% endif %}{% for s in sections %}<li><a href="#{{ s.anchor }}">{{ s.title }}</a>
 {% if s.tables or s.figures %}<ul>
 {% for t in s.tables %}<li><a href="#{{ t.anchor }}">{{ t.label }}. {{ t.title }}</a></li>
 {% endfor %}{% for f in s.figures %}<li><a href="#{{ f.anchor }}">{{ f.label }}. {{ f.caption }}</a></li>

@@ -77,7 +77,7 @@ Randomness: one ``numpy.random.SeedSequence`` per call, spawned into independent
 (configurations, latents, items, careless, missing, facts, outcome), so changing one step's parameters
 (say ``missing_rate``) leaves the other steps' draws unchanged. Same seed, same output.
 
-Reference: docs/design.md sections 2-4 (constructs, data model); Jaouen's typology (seed paper, Figure 2);
+Reference: docs/design.md sections 2-4 (constructs, data model); Jaouen's typology (docs/theory.md section 5);
 Sammut (1995) for the end of the start-up phase; Meade and Craig (2012) for careless-responding patterns.
 """
 
@@ -973,7 +973,7 @@ def simulate_alliances(
 
     References
     ----------
-    The generative model in the module docstring; Jaouen's typology (seed paper, Figure 2); Sammut (1995);
+    The generative model in the module docstring; Jaouen's typology (docs/theory.md section 5); Sammut (1995);
     Meade & Craig (2012) for the careless-responding patterns.
 
     Examples

@@ -7,6 +7,7 @@ import dataclasses
 from typing import Any
 
 from alliance_stats.plan.context import RunContext
+from alliance_stats.plan.sections.power_context import _hypothesis_values, _power_context, _with_power_column
 
 
 def _mediations(ctx: RunContext, section: Any, prep: dict[str, Any]) -> list[str]:
@@ -42,9 +43,13 @@ def _section_hypotheses(ctx: RunContext, prep: dict[str, Any]) -> Any:
     section = ctx.section("hypotheses", ctx.tr("models.section.hypotheses_title"))
     tested = [h.model_dump(exclude={"mediation"}, exclude_none=True) for h in plan.hypotheses if h.mediation is None]
     if tested:
-        result = ctx.log.run("hypotheses", test_hypotheses, prep["models"], tested, alpha=0.05, correction="holm")
-        ctx.add_table(section, result.to_tables(ctx.lang)["hypotheses"])
+        tested = [{k: v for k, v in h.items() if k != "planned_or"} for h in tested]
+        result = ctx.log.run("hypotheses", test_hypotheses, prep["models"], tested, alpha=0.05,
+                             correction=plan.correction)
         ctx.values["verdicts"] = result.verdicts
+        ctx.values["hypotheses"] = _hypothesis_values(result)
+        power = _power_context(ctx, prep, result)
+        ctx.add_table(section, _with_power_column(ctx, result.to_tables(ctx.lang)["hypotheses"], power))
     ctx.values["mediation"] = _mediations(ctx, section, prep)
     ctx.stage_warnings(section, "hypotheses")
     return section

@@ -68,6 +68,10 @@ def _scales_and_cfa(ctx: RunContext, section: Any, items: Any, codes: list[str])
         for message in measurement.convergent_validity_warnings(str(code), row.to_dict()):
             ctx.log.add("measurement", message, "AnalysisWarning")
     labels = {c: inst.constructs[c].label[lang] for c in codes}
+    ctx.values["reliability"] = {  # machine-readable, for the summary and the descriptives' diagonal
+        str(code): {**{k: (None if v != v else float(v)) for k, v in row.items() if isinstance(v, float | int)},
+                    "label_fr": inst.constructs[code].label["fr"], "label_en": inst.constructs[code].label["en"]}
+        for code, row in validity.iterrows()}
     ctx.add_table(section, measurement.reliability_validity_table(validity, labels, plan.measurement.alpha_ci, lang))
     if fit is not None and fit.estimator in _ORDINAL:
         _ordinal_reliability(ctx, section, items, codes, fit)

@@ -72,6 +72,7 @@ def _prepare(ctx: RunContext, responses: Any, data_path: Path) -> dict[str, Any]
                          index=[ctx.tr(f"data.sample.{key}") for key in counts])
     frame.index.name = ""
     ctx.values["sample"] = dict(counts)
+    ctx.values["exclusions"] = _exclusion_counts(excluded)
     from alliance_stats.core.i18n import fmt_number
 
     def cut(value: float) -> str:  # French: decimal comma; English: the plan's number as written
@@ -114,6 +115,16 @@ def _exclusions_table(ctx: RunContext, excluded: Any, flags: Any) -> Any:
             formats[header] = spec
     return _table("exclusions", ctx.tr("data.exclusion.title"), frame,
                   ctx.tr("data.exclusion.note", rules=_rules_text(rules, ctx.lang)), formats, ctx.lang)
+
+
+def _exclusion_counts(excluded: Any) -> dict[str, int]:
+    """Respondents excluded per rule id (a respondent who broke two rules counts under both), for the summary."""
+    counts: dict[str, int] = {}
+    for ids in excluded.get("rules", []):
+        for rule in str(ids).split(","):
+            if rule.strip():
+                counts[rule.strip()] = counts.get(rule.strip(), 0) + 1
+    return counts
 
 
 def _known_rule(rule: str) -> bool:

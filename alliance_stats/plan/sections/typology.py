@@ -73,6 +73,7 @@ def _section_typology(ctx: RunContext, prep: dict[str, Any]) -> Any:
     check = ctx.log.attempt(
         "typology", "Cluster check",
         lambda: cluster_check(table, settings=_cluster_settings(spec, scale, ctx.seeds["cluster"]), theory=theory))
+    ctx.values["configurations"] = {str(k): int(v) for k, v in table["configuration"].value_counts().items()}
     ctx.values["cluster_verdict"] = None if check is None else check.verdict
     ctx.values["cluster_ari"] = None if check is None else dict(check.ari)
     if check is not None:
