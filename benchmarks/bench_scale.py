@@ -77,8 +77,7 @@ def _timed(name: str, func: Any, record: dict[str, dict[str, float]], sampler: _
 def run_one(n_dyads: int, profile: str | None) -> dict[str, Any]:
     """Simulate ``n_dyads`` dyads and run the confirmatory plan on them; per-stage times and peaks."""
     import alliance_stats.data as data_pkg
-    from alliance_stats.plan import load_plan
-    from alliance_stats.plan import runner
+    from alliance_stats.plan import load_plan, runner
     from alliance_stats.simulate import simulate_alliances
 
     workdir = Path(tempfile.mkdtemp(prefix=f"bench_scale_{n_dyads}_"))

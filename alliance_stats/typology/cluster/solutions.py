@@ -42,8 +42,9 @@ class Solutions:
 
 class _Permutations:
     """The ``n_perm`` permutations of the theory codes, drawn once and kept in chunks of rows of about
-    ``cells`` values, stored in the smallest integer type (the same permutations as one ``Generator.permuted`` call on all rows, which shuffles row
-    by row; 999 x 100,000 codes at once would take 0.8 GB, and as much again for the tables)."""
+    ``cells`` values, stored in the smallest integer type (the same permutations as one
+    ``Generator.permuted`` call on all rows, which shuffles row by row; 999 x 100,000 codes at once would
+    take 0.8 GB, and as much again for the tables)."""
 
     def __init__(self, base: np.ndarray, n_perm: int, rng: np.random.Generator, cells: int = 4_000_000) -> None:
         rows = max(1, cells // max(1, len(base)))
