@@ -14,6 +14,7 @@ Run from the repository root::
     .venv/bin/python benchmarks/bench_scale.py --huge           # adds 100,000 dyads (goal: <= 4 GB)
     .venv/bin/python benchmarks/bench_scale.py --profile /tmp/prof --sizes 300 1000 3000
         # also writes a cProfile file per size and prints the 15 functions with the most own+callee time
+    .venv/bin/python benchmarks/bench_scale.py --root ../main   # the same runs on another checkout (before/after)
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ from typing import Any
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-PLAN = ROOT / "analyses" / "confirmatory.yaml"
 STAGES = ("read", "prepare", "measurement", "typology", "models", "hypotheses", "render", "write")
 _PAGE = os.sysconf("SC_PAGE_SIZE")
 
@@ -74,7 +74,7 @@ def _timed(name: str, func: Any, record: dict[str, dict[str, float]], sampler: _
     return wrapper
 
 
-def run_one(n_dyads: int, profile: str | None) -> dict[str, Any]:
+def run_one(n_dyads: int, profile: str | None, root: Path) -> dict[str, Any]:
     """Simulate ``n_dyads`` dyads and run the confirmatory plan on them; per-stage times and peaks."""
     import alliance_stats.data as data_pkg
     from alliance_stats.plan import load_plan, runner
@@ -92,7 +92,7 @@ def run_one(n_dyads: int, profile: str | None) -> dict[str, Any]:
                         ("typology", "_section_typology"), ("models", "_section_models"),
                         ("hypotheses", "_section_hypotheses"), ("render", "_render"), ("write", "write_run")]:
         setattr(runner, attr, _timed(stage, getattr(runner, attr), record, sampler))
-    plan = load_plan(PLAN)
+    plan = load_plan(root / "analyses" / "confirmatory.yaml")
     wall, cpu = time.perf_counter(), time.process_time()
     if profile:
         import cProfile
@@ -131,20 +131,22 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 3000, 10000])
     parser.add_argument("--huge", action="store_true", help="add 100,000 dyads")
     parser.add_argument("--profile", default=None, help="folder for cProfile files")
+    parser.add_argument("--root", type=Path, default=ROOT, help="checkout whose code and plan are run")
     parser.add_argument("--one", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    root = args.root.resolve()
     if args.one is not None:
-        print(json.dumps(run_one(args.one, args.profile)))
+        print(json.dumps(run_one(args.one, args.profile, root)))
         return
     sizes = sorted(set(args.sizes + ([100_000] if args.huge else [])))
     results = []
     for n_dyads in sizes:
-        command = [sys.executable, __file__, "--one", str(n_dyads)]
+        command = [sys.executable, __file__, "--one", str(n_dyads), "--root", str(root)]
         if args.profile:
             Path(args.profile).mkdir(parents=True, exist_ok=True)
             command += ["--profile", args.profile]
-        env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
-        done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT)
+        env = {**os.environ, "PYTHONPATH": f"{root}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
+        done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=root)
         if done.returncode != 0:
             print(f"{n_dyads} dyads: failed\n{done.stderr[-3000:]}")
             continue
