@@ -18,15 +18,26 @@ fallback; the expected information at the optimum gives the standard errors for 
 ``information = "expected"``), the exact observed information for FIML (lavaan's default
 ``information = "observed"`` when ``missing = "ml"``). Derivatives of Sigma are kept as sums of
 symmetric rank-2 terms, so gradient and information reduce to small matrix products.
+
+Why numba (issue 17): with missing answers the information is a sum over missingness patterns (3,000 of them
+at 10,000 dyads) of slot x slot matrices (about 170 x 170 for the 53 items of the instrument). Every slot's
+vectors are one row of a small basis (items, factor loadings, their products with Psi), so a pattern reduces
+to the basis x basis matrices ``V E V'`` and ``V P V'``; the slot x slot terms are then gathers from them.
+In numpy those gathers and their products cost as much as the matrix products they replace (each of the ten
+slot x slot temporaries is a pass through memory); the numba kernel (:func:`_slot_kernel`) fuses them into one
+pass over half the matrix (it is symmetric), six times fewer operations than the products of the slot
+vectors did. numba is imported and the kernel compiled on first use (cached on disk).
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import optimize
+from scipy.linalg.lapack import dtrtri as _trtri
 
 from alliance_stats.measurement.syntax import MeasurementModel, Modifier
 
@@ -54,7 +65,7 @@ class Pattern:
     mean: np.ndarray
     cov: np.ndarray  # divisor n
 
-    @property
+    @functools.cached_property
     def block(self) -> tuple[np.ndarray, np.ndarray]:
         """Index of the observed x observed block of a p x p matrix."""
         return np.ix_(self.observed, self.observed)
@@ -117,26 +128,30 @@ def em_saturated(values: np.ndarray, patterns: list[Pattern], max_iter: int = 50
     sigma0 = np.diag(var0)
     mu, sigma = mu0.copy(), sigma0.copy()
     tri = np.tril_indices(p)
+    complete_t1, complete_t2 = np.zeros(p), np.zeros((p, p))
+    incomplete = []  # index sets of each incomplete pattern, computed once (they do not change with the moments)
+    for pat in patterns:
+        o = pat.observed
+        if o.size == p:
+            complete_t1 += pat.data.sum(axis=0)
+            complete_t2 += pat.data.T @ pat.data
+            continue
+        m = np.setdiff1d(np.arange(p), o)
+        incomplete.append((pat, o, m, np.ix_(o, o), np.ix_(m, o), np.ix_(m, m), np.ix_(o, m)))
     iterations = 0
     for iterations in range(1, max_iter + 1):  # noqa: B007 - the count is returned
-        t1 = np.zeros(p)
-        t2 = np.zeros((p, p))
-        for pat in patterns:
-            o = pat.observed
-            if o.size == p:
-                t1 += pat.data.sum(axis=0)
-                t2 += pat.data.T @ pat.data
-                continue
-            m = np.setdiff1d(np.arange(p), o)
-            s_oo_inv = np.linalg.inv(sigma[np.ix_(o, o)])
-            beta = sigma[np.ix_(m, o)] @ s_oo_inv  # (m, o)
+        t1 = complete_t1.copy()
+        t2 = complete_t2.copy()
+        for pat, o, m, oo, mo, mm, om in incomplete:
+            s_oo_inv = np.linalg.inv(sigma[oo])
+            beta = sigma[mo] @ s_oo_inv  # (m, o)
             filled = np.empty((pat.n, p))
             filled[:, o] = pat.data
             filled[:, m] = mu[m] + (pat.data - mu[o]) @ beta.T
-            cond = sigma[np.ix_(m, m)] - beta @ sigma[np.ix_(o, m)]
+            cond = sigma[mm] - beta @ sigma[om]
             t1 += filled.sum(axis=0)
             t2 += filled.T @ filled
-            t2[np.ix_(m, m)] += pat.n * cond
+            t2[mm] += pat.n * cond
         mu = t1 / n
         sigma = t2 / n - np.outer(mu, mu)
         if np.any(np.linalg.eigvalsh(sigma) < 1e-6):
@@ -386,6 +401,20 @@ class CFAModel:
                 np.add.at(d_mu, (kk, rr), mats["alpha"][cc])
         return x, y, d_mu
 
+    def slot_basis(self, mats: dict[str, np.ndarray], g: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The slots of :meth:`derivatives` as rows of a basis: ``V`` ((p + 2m) x p: the unit vectors of the
+        items, the columns of Lambda, the columns of Lambda Psi), with ``x = V[ix]`` and ``y = cy * V[iy]``."""
+        slots, p, m = self._slots[g], self.p, self.m
+        lam = mats["lambda"]
+        _, r_lam, c_lam = slots.free["lambda"]
+        _, r_psi, c_psi = slots.free["psi"]
+        _, r_th, c_th = slots.free["theta"]
+        basis = np.vstack([np.eye(p), lam.T, (lam @ mats["psi"]).T])
+        ix = np.concatenate([r_lam, p + r_psi, r_th]).astype(np.int64)
+        iy = np.concatenate([p + m + c_lam, p + c_psi, c_th]).astype(np.int64)
+        cy = np.concatenate([np.ones(r_lam.size), np.where(r_psi == c_psi, 0.5, 1.0), np.where(r_th == c_th, 0.5, 1.0)])
+        return basis, ix, iy, cy
+
     def d_sigma(self, theta: np.ndarray, g: int) -> np.ndarray:
         """d Sigma / d theta_k as a (k, p, p) array (for tests and diagnostics)."""
         x, y, _ = self.derivatives(self.matrices(theta, g), g)
@@ -437,7 +466,7 @@ class CFAModel:
             sigma, mu, mats = self.implied(theta, g)
             x, y, d_mu = self.derivatives(mats, g)
             n_slots = slots.slot_param.size
-            acc = _HessianParts(n_slots, k) if info is not None else None
+            acc = _HessianParts(n_slots, k, self.slot_basis(mats, g), d_mu) if info is not None else None
             if data.patterns is None:
                 chol = _cholesky(sigma)
                 if chol is None:
@@ -450,7 +479,7 @@ class CFAModel:
                 w = data.n * (inv - p_mat)
                 nu = data.n * (inv @ d)
                 if acc is not None:
-                    acc.add(data.n, inv, p_mat, inv @ d, (x, y, d_mu), observed=observed, means=self.meanstructure)
+                    acc.add(data.n, inv, p_mat, inv @ d, None, observed=observed, means=self.meanstructure)
             else:
                 p = self.p
                 w = np.zeros((p, p))
@@ -469,12 +498,10 @@ class CFAModel:
                     w[pat.block] += pat.n * (inv - p_mat)
                     nu[o] += pat.n * u
                     if acc is not None and observed:
-                        full = o.size == p
-                        block = (x, y, d_mu) if full else (x[:, o], y[:, o], d_mu[:, o])
-                        acc.add(pat.n, inv, p_mat, u, block, observed=True, means=True)
+                        acc.add(pat.n, inv, p_mat, u, None if o.size == p else o, observed=True, means=True)
                 if acc is not None and not observed:
                     inv = _chol_inverse(_cholesky(sigma))
-                    acc.add(data.n, inv, inv, np.zeros(p), (x, y, d_mu), observed=False, means=True)
+                    acc.add(data.n, inv, inv, np.zeros(p), None, observed=False, means=True)
             # gradient: d/d theta_k of -2 log L = sum over slots of 2 x' W y, minus 2 (N u)' d mu
             grad += slots.incidence @ (2.0 * np.sum((x @ w) * y, axis=1))
             if self.meanstructure:
@@ -602,36 +629,74 @@ class _HessianParts:
     tr(E D_s E D_t) = 2 [(x'Ez)(y'Ew) + (x'Ew)(y'Ez)] and
     tr(E D_t P D_s) = (x'Pw)(y'Ez) + (y'Pw)(x'Ez) + (x'Pz)(y'Ew) + (y'Pz)(x'Ew).
     Expected Hessian: n tr(E D_s E D_t) + 2 n m_k' E m_l. Observed (exact) first-derivative part:
-    n [2 tr(E D_t P D_s) - tr(E D_s E D_t)] + 2 n (u' D_s E m_l + u' D_l E m_s) + 2 n m_k' E m_l, u = E d."""
+    n [2 tr(E D_t P D_s) - tr(E D_s E D_t)] + 2 n (u' D_s E m_l + u' D_l E m_s) + 2 n m_k' E m_l, u = E d.
 
-    def __init__(self, n_slots: int, k: int) -> None:
+    Every x and y is a row of the basis V (:meth:`CFAModel.slot_basis`), so the bilinear forms above are entries
+    of ``V E V'`` and ``V P V'``; only the rows of d mu that are not zero enter the mean terms."""
+
+    def __init__(self, n_slots: int, k: int, basis: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+                 d_mu: np.ndarray) -> None:
         self.slots = np.zeros((n_slots, n_slots))
         self.cross = np.zeros((n_slots, k))
         self.means = np.zeros((k, k))
+        self.basis, self.ix, self.iy, self.cy = basis
+        self.rows = np.flatnonzero(np.any(d_mu != 0.0, axis=1))
+        self.d_mu = d_mu[self.rows]
 
-    def add(self, n: int, e: np.ndarray, p_mat: np.ndarray, u: np.ndarray,
-            derivs: tuple[np.ndarray, np.ndarray, np.ndarray], *, observed: bool, means: bool) -> None:
-        """Add one block's terms; ``derivs`` is ``(x, y, d_mu)`` restricted to the block's observed items."""
-        x, y, d_mu = derivs
-        xe, ye = x @ e, y @ e
-        xex, xey, yey = xe @ x.T, xe @ y.T, ye @ y.T
-        t1 = 2.0 * (xex * yey + xey * xey.T)
-        if observed:
-            xp, yp = x @ p_mat, y @ p_mat
-            xpx, xpy, ypy = xp @ x.T, xp @ y.T, yp @ y.T
-            t2 = xpy * xey.T + ypy * xex + xpx * yey + xpy.T * xey
-            self.slots += n * (2.0 * t2 - t1)
-        else:
-            self.slots += n * t1
-        if means:
-            dm_e = d_mu @ e
-            self.means += 2.0 * n * (dm_e @ d_mu.T)
+    def add(self, n: int, e: np.ndarray, p_mat: np.ndarray, u: np.ndarray, observed_items: np.ndarray | None, *,
+            observed: bool, means: bool) -> None:
+        """Add one block's terms; ``observed_items`` are the items of a missingness pattern (``None``: all)."""
+        v = self.basis if observed_items is None else self.basis[:, observed_items]
+        ve = v @ e
+        g_e = ve @ v.T
+        g_p = v @ p_mat @ v.T if observed else g_e
+        _slot_kernel()(self.slots, g_e, g_p, self.ix, self.iy, self.cy, float(n), observed)
+        if means and self.rows.size:
+            d_mu = self.d_mu if observed_items is None else self.d_mu[:, observed_items]
+            self.means[np.ix_(self.rows, self.rows)] += 2.0 * n * (d_mu @ e @ d_mu.T)
             if observed:
-                self.cross += 2.0 * n * ((x @ u)[:, None] * (ye @ d_mu.T) + (y @ u)[:, None] * (xe @ d_mu.T))
+                w = ve @ d_mu.T  # (basis, rows): V E d_mu'
+                vu = v @ u
+                self.cross[:, self.rows] += 2.0 * n * (vu[self.ix][:, None] * (self.cy[:, None] * w[self.iy])
+                                                       + (self.cy * vu[self.iy])[:, None] * w[self.ix])
 
     def total(self, incidence: np.ndarray) -> np.ndarray:
         cross = incidence @ self.cross
         return incidence @ self.slots @ incidence.T + cross + cross.T + self.means
+
+
+_KERNEL: list = []
+
+
+def _slot_kernel():  # noqa: ANN202 - a numba dispatcher
+    """The compiled slot x slot accumulation (numba, compiled on first use and cached on disk)."""
+    if not _KERNEL:
+        import numba
+
+        @numba.njit(cache=True, nogil=True)
+        def accumulate(slots, g_e, g_p, ix, iy, cy, n, observed):  # noqa: ANN001, ANN202
+            size = ix.size
+            for s in range(size):
+                a, b, cs = ix[s], iy[s], cy[s]
+                for t in range(s, size):
+                    c, d, ct = ix[t], iy[t], cy[t]
+                    xex = g_e[a, c]
+                    yey = cs * ct * g_e[b, d]
+                    xey = ct * g_e[a, d]
+                    yex = cs * g_e[b, c]
+                    t1 = 2.0 * (xex * yey + xey * yex)
+                    if observed:
+                        t2 = (ct * g_p[a, d]) * yex + (cs * ct * g_p[b, d]) * xex + g_p[a, c] * yey \
+                            + (cs * g_p[b, c]) * xey
+                        value = n * (2.0 * t2 - t1)
+                    else:
+                        value = n * t1
+                    slots[s, t] += value
+                    if t != s:
+                        slots[t, s] += value
+
+        _KERNEL.append(accumulate)
+    return _KERNEL[0]
 
 
 def _cholesky(matrix: np.ndarray) -> np.ndarray | None:
@@ -642,7 +707,9 @@ def _cholesky(matrix: np.ndarray) -> np.ndarray | None:
 
 
 def _chol_inverse(chol: np.ndarray) -> np.ndarray:
-    inv_l = np.linalg.inv(chol)
+    inv_l, info = _trtri(chol, lower=1)  # the triangular inverse: a third of the work of a general inverse
+    if info != 0:
+        inv_l = np.linalg.inv(chol)
     return inv_l.T @ inv_l
 
 

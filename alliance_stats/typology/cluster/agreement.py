@@ -162,7 +162,7 @@ def _permuted_ari(labels: np.ndarray, permutations: np.ndarray, k: int, n_catego
     """ARI of fixed cluster labels against each row of permuted category codes (vectorised)."""
     n_perm = len(permutations)
     cells = k * n_categories
-    codes = labels[None, :] * n_categories + permutations + (np.arange(n_perm) * cells)[:, None]
+    codes = labels[None, :] * n_categories + permutations.astype(np.int64) + (np.arange(n_perm) * cells)[:, None]
     tables = np.bincount(codes.ravel(), minlength=n_perm * cells).reshape(n_perm, k, n_categories)
     return adjusted_rand_from_table(tables)
 

@@ -155,6 +155,9 @@ def _settings_record(prep: Prepared, selection: KSelection, theory: Any) -> dict
         "gap_b": s.gap_b, "gap_n_init": s.gap_n_init, "gap_d_power": 2, "gap_space": "scaledPCA",
         "boot_n_init": s.boot_n_init, "standardize": s.standardize, "cuts": prep.cuts, "asymmetry": s.asymmetry,
         "conf_level": s.conf_level, "min_per_cluster": s.min_per_cluster,
+        "subsample": (None if prep.sub is None else
+                      {"size": len(prep.sub), "of": len(prep.z), "seed_stream": "subsample",
+                       "used_by": ["ward", "gap", "stability", "ari_ci"]}),
         "theory": ("classify" if theory is None and prep.theory is not None else
                    ("none" if prep.theory is None else "given")),
     }

@@ -365,12 +365,26 @@ def _picks(k_selection: pd.DataFrame, methods: tuple[str, ...], gap_tables: dict
     return k_picks
 
 
+def _gap_data(prep: Prepared, method: str, labels: dict[int, np.ndarray], rng: np.random.Generator
+              ) -> tuple[np.ndarray, str, dict[int, np.ndarray]]:
+    """Data and labels of the gap statistic: every dyad, or above ``settings.subsample`` dyads the subsample
+    (Ward: its own tree's labels; k-means refitted on it with ``kmeans_n_init`` starts)."""
+    if prep.sub is None:
+        return prep.z, method, labels
+    z = prep.z[prep.sub]
+    if method == "ward":
+        return z, method, {k: v[prep.sub] for k, v in labels.items()}
+    refitted = {k: (kmeans_batch(z, k, n_init=prep.settings.kmeans_n_init, seed=rng)[0] if k > 1
+                    else np.zeros(len(z), dtype=int)) for k in labels}
+    return z, method, refitted
+
+
 def select_k(prep: Prepared) -> KSelection:
     """Fit every method at every k and read the selection criteria (BIC, silhouette, Calinski-Harabasz, gap)."""
     fits, mixtures, gmm_table = fit_methods(prep)
     gap_rng = np.random.default_rng(prep.streams["gap"])
-    gap_tables = {method: gap_from_labels(prep.z, method, fits[method], n_refs=prep.settings.gap_b, rng=gap_rng,
-                                          ref_n_init=prep.settings.gap_n_init)
+    gap_tables = {method: gap_from_labels(*_gap_data(prep, method, fits[method], gap_rng), n_refs=prep.settings.gap_b,
+                                          rng=gap_rng, ref_n_init=prep.settings.gap_n_init)
                   for method in prep.settings.methods if method in ("kmeans", "ward")}
     k_selection = _selection_rows(prep, fits, mixtures, gap_tables)
     k_picks = _picks(k_selection, prep.settings.methods, gap_tables)

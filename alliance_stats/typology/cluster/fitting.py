@@ -114,9 +114,25 @@ def _fit_kmeans(prep: Prepared, labels: dict[int, np.ndarray]) -> None:
 
 
 def _fit_ward(prep: Prepared, labels: dict[int, np.ndarray]) -> None:
-    tree = linkage(prep.z, method="ward")
+    """Ward's tree cut at every k; above ``settings.subsample`` dyads the tree is grown on the subsample and the
+    other dyads join the cluster with the nearest centroid (the subsample keeps its Ward labels)."""
+    z = prep.z if prep.sub is None else prep.z[prep.sub]
+    tree = linkage(z, method="ward")
     for k in prep.ks:
-        labels[k] = _ward_labels(tree, k) if k > 1 else np.zeros(len(prep.z), dtype=int)
+        tree_labels = _ward_labels(tree, k) if k > 1 else np.zeros(len(z), dtype=int)
+        labels[k] = tree_labels if prep.sub is None else _extend_labels(prep.z, prep.sub, tree_labels)
+
+
+def _extend_labels(data: np.ndarray, sub: np.ndarray, sub_labels: np.ndarray, chunk: int = 65_536) -> np.ndarray:
+    """Labels of every point: the subsample's own, the nearest subsample-cluster centroid for the others."""
+    n_clusters = int(sub_labels.max()) + 1
+    centres = np.vstack([data[sub][sub_labels == c].mean(axis=0) for c in range(n_clusters)])
+    out = np.empty(len(data), dtype=int)
+    for start in range(0, len(data), chunk):
+        block = data[start:start + chunk]
+        out[start:start + chunk] = ((block[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2).argmin(axis=1)
+    out[sub] = sub_labels
+    return out
 
 
 def _fit_mixtures(prep: Prepared, labels: dict[int, np.ndarray], gmm_table: pd.DataFrame

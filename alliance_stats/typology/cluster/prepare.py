@@ -9,20 +9,21 @@ so adding a method does not change the numbers of another.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from alliance_stats.core.errors import DataQualityWarning, SparseDataWarning, SpecificationError
+from alliance_stats.core.errors import AnalysisWarning, DataQualityWarning, SparseDataWarning, SpecificationError
 from alliance_stats.core.results import warn
 from alliance_stats.core.typology import CONFIGURATIONS
 from alliance_stats.typology.classification import classify, resolve_cuts
 from alliance_stats.typology.cluster.agreement import _category_order, _missing
 from alliance_stats.typology.cluster.settings import ClusterSettings
 
-STREAMS: tuple[str, ...] = ("kmeans", "gmm", "gap", "boot", "boot_kmeans", "boot_gmm", "perm", "silhouette")
+STREAMS: tuple[str, ...] = ("kmeans", "gmm", "gap", "boot", "boot_kmeans", "boot_gmm", "perm", "silhouette",
+                            "subsample")
 
 
 @dataclass
@@ -45,6 +46,14 @@ class Prepared:
     streams: dict[str, np.random.SeedSequence]
     seed_record: Any
     messages: list[str] = field(default_factory=list)
+    sub: np.ndarray | None = None  # positions (canonical order) of the subsample above settings.subsample
+
+    def subsampled(self) -> Prepared:
+        """This preparation restricted to the subsample (itself when every dyad is used)."""
+        if self.sub is None:
+            return self
+        codes = self.theory_codes[self.sub] if self.theory_codes is not None else None
+        return replace(self, z=self.z[self.sub], theory_codes=codes, sub=None)
 
     @property
     def centroid_check_possible(self) -> bool:
@@ -204,8 +213,22 @@ def prepare(frame: pd.DataFrame, settings: ClusterSettings, theory: Any) -> Prep
     x = x_original[order]
     z = (x - x.mean(axis=0)) / x.std(axis=0, ddof=1) if settings.standardize else x
     streams, seed_record = _streams(settings.seed)
+    sub = _subsample(n, settings.subsample, streams["subsample"], messages)
     return Prepared(settings=settings, used=used, n_dropped=n_dropped, ks=ks, theory=theory_series,
                     theory_given=given is not None, categories=categories, cuts=cuts, rule_columns=rule_columns,
                     rule_available=rule_available, order=order, z=z,
                     theory_codes=codes[order] if codes is not None else None, streams=streams,
-                    seed_record=seed_record, messages=messages)
+                    seed_record=seed_record, messages=messages, sub=sub)
+
+
+def _subsample(n: int, size: int, stream: np.random.SeedSequence, messages: list[str]) -> np.ndarray | None:
+    """Sorted positions of ``size`` dyads drawn without replacement when there are more than ``size``."""
+    if n <= size:
+        return None
+    sub = np.sort(np.random.default_rng(stream).choice(n, size=size, replace=False))
+    warn(messages, f"{n} dyads: Ward's method, the gap statistic and the stability resampling (and the ARI "
+                   f"interval) use a random subsample of {size} dyads (seed stream 'subsample' of the check's "
+                   f"seed); Ward's clusters are extended to the other dyads by the nearest Ward centroid. "
+                   f"k-means, the Gaussian mixtures, BIC, the ARI and its permutation p value use every dyad",
+         AnalysisWarning)
+    return sub

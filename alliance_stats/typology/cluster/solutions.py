@@ -40,6 +40,23 @@ class Solutions:
     accuracy: dict[str, float] = field(default_factory=dict)
 
 
+class _Permutations:
+    """The ``n_perm`` permutations of the theory codes, drawn once and kept in chunks of rows of about
+    ``cells`` values, stored in the smallest integer type (the same permutations as one
+    ``Generator.permuted`` call on all rows, which shuffles row by row; 999 x 100,000 codes at once would
+    take 0.8 GB, and as much again for the tables)."""
+
+    def __init__(self, base: np.ndarray, n_perm: int, rng: np.random.Generator, cells: int = 4_000_000) -> None:
+        rows = max(1, cells // max(1, len(base)))
+        small = np.min_scalar_type(int(base.max()) if len(base) else 0)  # kept compact: codes are a few categories
+        self.chunks = [rng.permuted(np.broadcast_to(base, (min(rows, n_perm - start), len(base))), axis=1)
+                       .astype(small) for start in range(0, n_perm, rows)]
+
+    def ari(self, labels: np.ndarray, n_found: int, n_categories: int) -> np.ndarray:
+        """ARI of ``labels`` against every permutation."""
+        return np.concatenate([_permuted_ari(labels, chunk, n_found, n_categories) for chunk in self.chunks])
+
+
 def _renumber(ids: np.ndarray, base: np.ndarray | None, n_found: int, n_categories: int
               ) -> tuple[np.ndarray, np.ndarray, float, float]:
     """Hungarian matching of one solution; returns (new number of each cluster, assignment, accuracy, kappa)."""
@@ -66,8 +83,7 @@ def match_solutions(prep: Prepared, fits: dict[str, dict[int, np.ndarray]]) -> S
     if theory_codes is not None:
         with_theory = theory_codes >= 0
         base = theory_codes[with_theory]
-        permutations = np.random.default_rng(prep.streams["perm"]).permuted(
-            np.broadcast_to(base, (settings.n_perm, len(base))), axis=1)
+        permutations = _Permutations(base, settings.n_perm, np.random.default_rng(prep.streams["perm"]))
     for method in settings.methods:
         ids = _first_appearance_ids(fits[method][k])
         n_found = int(ids.max()) + 1
@@ -90,7 +106,7 @@ def match_solutions(prep: Prepared, fits: dict[str, dict[int, np.ndarray]]) -> S
             out.confusion[method] = pd.DataFrame(table, index=pd.Index(range(1, n_found + 1), name="cluster"),
                                                  columns=pd.Index(categories, name="theory"))
             out.ari[method] = float(adjusted_rand_from_table(table))
-            null = _permuted_ari(final[with_theory], permutations, n_found, n_categories)
+            null = permutations.ari(final[with_theory], n_found, n_categories)
             out.ari_p[method] = float((1 + np.sum(null >= out.ari[method] - 1e-12)) / (settings.n_perm + 1))
             out.kappa[method], out.accuracy[method] = float(kap), float(acc)
     return out

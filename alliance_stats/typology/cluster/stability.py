@@ -26,6 +26,7 @@ Analysis 52, 258-271 (R fpc 2.2.10 ``clusterboot``, ``clujaccard``).
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -199,7 +200,13 @@ def _boot_ari(prep: Prepared, counts: np.ndarray, samples: list[np.ndarray], lab
 
 def bootstrap(prep: Prepared, solutions: Solutions, mixture: dict[str, Any] | None
               ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """clusterboot-style resampling: clusterwise Jaccard (n_boot x clusters) and the ARI of each resample."""
+    """clusterboot-style resampling: clusterwise Jaccard (n_boot x clusters) and the ARI of each resample.
+
+    Above ``settings.subsample`` dyads the resamples are drawn from the subsample (the solutions restricted to it).
+    """
+    if prep.sub is not None:
+        solutions = replace(solutions, final={m: v[prep.sub] for m, v in solutions.final.items()})
+        prep = prep.subsampled()
     methods = prep.settings.methods
     counts, samples = _resamples(len(prep.z), prep.settings.n_boot, prep.streams["boot"])
     boot_labels: dict[str, list[np.ndarray]] = {m: [] for m in methods}

@@ -1,0 +1,188 @@
+"""Scale of the main job: ``alliance-stats run`` on simulated data at 1,000, 3,000 and 10,000 dyads (issue 17).
+
+Each size runs in a fresh Python process: the data are simulated (``simulate_alliances(n, seed=7)``, as
+``alliance-stats simulate --n-dyads N --seed 7``), then the packaged confirmatory plan is run on them with
+every report section timed (wall and CPU seconds) and the peak resident memory of the process sampled during
+each section (``/proc/self/statm`` every 10 ms; the simulation is done before the run and is not counted).
+The parent prints one table (stage x size: seconds, peak MB) and the exponent ``b`` of ``time = a * n^b``
+fitted by least squares on log time against log size (goal: b <= 1.1; 10,000 dyads <= 120 s and <= 2 GB).
+
+Run from the repository root::
+
+    .venv/bin/python benchmarks/bench_scale.py                  # 1k, 3k, 10k
+    .venv/bin/python benchmarks/bench_scale.py --sizes 300 1000  # other sizes
+    .venv/bin/python benchmarks/bench_scale.py --huge           # adds 100,000 dyads (goal: <= 4 GB)
+    .venv/bin/python benchmarks/bench_scale.py --profile /tmp/prof --sizes 300 1000 3000
+        # also writes a cProfile file per size and prints the 15 functions with the most own+callee time
+    .venv/bin/python benchmarks/bench_scale.py --root ../main   # the same runs on another checkout (before/after)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+STAGES = ("read", "prepare", "measurement", "typology", "models", "hypotheses", "render", "write")
+_PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def _rss() -> int:
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * _PAGE
+
+
+class _PeakSampler(threading.Thread):
+    """Samples the resident set size; ``take()`` returns the peak since the last call and starts afresh."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peak = _rss()
+        self.stop = False
+
+    def run(self) -> None:
+        while not self.stop:
+            self.peak = max(self.peak, _rss())
+            time.sleep(0.01)
+
+    def take(self) -> int:
+        peak, self.peak = max(self.peak, _rss()), _rss()
+        return peak
+
+
+def _timed(name: str, func: Any, record: dict[str, dict[str, float]], sampler: _PeakSampler) -> Any:
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        sampler.take()
+        wall, cpu = time.perf_counter(), time.process_time()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            entry = record.setdefault(name, {"wall": 0.0, "cpu": 0.0, "peak_mb": 0.0})
+            entry["wall"] += time.perf_counter() - wall
+            entry["cpu"] += time.process_time() - cpu
+            entry["peak_mb"] = max(entry["peak_mb"], sampler.take() / 2**20)
+    return wrapper
+
+
+def run_one(n_dyads: int, profile: str | None, root: Path) -> dict[str, Any]:
+    """Simulate ``n_dyads`` dyads and run the confirmatory plan on them; per-stage times and peaks."""
+    import alliance_stats.data as data_pkg
+    from alliance_stats.plan import load_plan, runner
+    from alliance_stats.simulate import simulate_alliances
+
+    workdir = Path(tempfile.mkdtemp(prefix=f"bench_scale_{n_dyads}_"))
+    data_path = workdir / "responses.csv"
+    simulate_alliances(n_dyads, seed=7).responses.to_csv(data_path, index=False)
+    record: dict[str, dict[str, float]] = {}
+    sampler = _PeakSampler()
+    sampler.start()
+    read_responses = data_pkg.read_responses
+    data_pkg.read_responses = _timed("read", read_responses, record, sampler)
+    for stage, attr in [("prepare", "_prepare"), ("measurement", "_section_measurement"),
+                        ("typology", "_section_typology"), ("models", "_section_models"),
+                        ("hypotheses", "_section_hypotheses"), ("render", "_render"), ("write", "write_run")]:
+        setattr(runner, attr, _timed(stage, getattr(runner, attr), record, sampler))
+    plan = load_plan(root / "analyses" / "confirmatory.yaml")
+    wall, cpu = time.perf_counter(), time.process_time()
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.runcall(runner.run_plan, plan, workdir / "run", data=data_path, force=True)
+        profiler.dump_stats(f"{profile}/run_{n_dyads}.prof")
+    else:
+        runner.run_plan(plan, workdir / "run", data=data_path, force=True)
+    total = {"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu}
+    sampler.stop = True
+    import resource
+
+    total["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    data_pkg.read_responses = read_responses
+    return {"n": n_dyads, "stages": record, "total": total}
+
+
+def _top(profile: str, n_dyads: int, count: int = 15) -> None:
+    import pstats
+
+    stats = pstats.Stats(f"{profile}/run_{n_dyads}.prof")
+    print(f"\n--- cProfile, {n_dyads} dyads: top {count} by cumulative time within the package ---")
+    stats.sort_stats("cumulative").print_stats(r"alliance_stats", count)
+    print(f"--- top {count} by own time ---")
+    stats.sort_stats("tottime").print_stats(count)
+
+
+def _exponent(sizes: list[int], times: list[float]) -> float:
+    slope, _ = np.polyfit(np.log(sizes), np.log(times), 1)
+    return float(slope)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 3000, 10000])
+    parser.add_argument("--huge", action="store_true", help="add 100,000 dyads")
+    parser.add_argument("--profile", default=None, help="folder for cProfile files")
+    parser.add_argument("--root", type=Path, default=ROOT, help="checkout whose code and plan are run")
+    parser.add_argument("--one", type=int, default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    root = args.root.resolve()
+    if args.one is not None:
+        print(json.dumps(run_one(args.one, args.profile, root)))
+        return
+    sizes = sorted(set(args.sizes + ([100_000] if args.huge else [])))
+    results = []
+    for n_dyads in sizes:
+        command = [sys.executable, __file__, "--one", str(n_dyads), "--root", str(root)]
+        if args.profile:
+            Path(args.profile).mkdir(parents=True, exist_ok=True)
+            command += ["--profile", args.profile]
+        env = {**os.environ, "PYTHONPATH": f"{root}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
+        done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=root)
+        if done.returncode != 0:
+            print(f"{n_dyads} dyads: failed\n{done.stderr[-3000:]}")
+            continue
+        results.append(json.loads(done.stdout.strip().splitlines()[-1]))
+        _print_one(results[-1])
+        if args.profile:
+            _top(args.profile, n_dyads)
+    _print_table(results)
+
+
+def _print_one(result: dict[str, Any]) -> None:
+    total = result["total"]
+    print(f"{result['n']:>7,} dyads: {total['wall']:7.1f} s wall, {total['cpu']:7.1f} s CPU, "
+          f"peak {total['peak_mb']:7.0f} MB", flush=True)
+
+
+def _print_table(results: list[dict[str, Any]]) -> None:
+    if not results:
+        return
+    sizes = [r["n"] for r in results]
+    print("\nstage         " + "".join(f"{n:>10,} dyads: s / MB " for n in sizes))
+    for stage in STAGES:
+        cells = []
+        for result in results:
+            entry = result["stages"].get(stage)
+            cells.append(f"{entry['wall']:>16.1f} / {entry['peak_mb']:>6.0f}" if entry else f"{'-':>25}")
+        print(f"{stage:<13} " + "".join(cells))
+    print(f"{'total':<13} " + "".join(f"{r['total']['wall']:>16.1f} / {r['total']['peak_mb']:>6.0f}" for r in results))
+    print(f"{'total CPU s':<13} " + "".join(f"{r['total']['cpu']:>16.1f}{'':9}" for r in results))
+    fit = [(r["n"], r["total"]["cpu"]) for r in results if 1000 <= r["n"] <= 10000]
+    if len(fit) >= 2:
+        exponent = _exponent([n for n, _ in fit], [t for _, t in fit])
+        print(f"\nexponent of CPU time on size over {[n for n, _ in fit]}: b = {exponent:.2f} (goal <= 1.1)")
+        wall_fit = [(r["n"], r["total"]["wall"]) for r in results if 1000 <= r["n"] <= 10000]
+        print(f"exponent of wall time: b = {_exponent([n for n, _ in wall_fit], [t for _, t in wall_fit]):.2f}")
+
+
+if __name__ == "__main__":
+    main()
