@@ -162,7 +162,6 @@ def simulate_chunk(ctx: Any, n_dyads: int, seeds: list[np.random.SeedSequence]) 
         Per replicate: respondents kept, firms at risk, share crossed, design blocks per model (failures
         counted), cluster data and crisp labels of the dyads with complete cluster variables.
     """
-    R = len(seeds)
     inst = ctx.instrument
     arrays = simulate_arrays(n_dyads, ctx.params, seeds, inst)
     excluded = careless_exclusions_stack(arrays.values, inst, ctx.exclusions, np.repeat(np.arange(n_dyads), 2))
@@ -172,6 +171,31 @@ def simulate_chunk(ctx: Any, n_dyads: int, seeds: list[np.random.SeedSequence]) 
     dyads = _dyad_columns(scores, kept, inst)
     configuration = _configurations(ctx, dyads)
     firms = _firms(ctx, facts, scores, dyads, configuration, kept)
+    data = chunk_designs(ctx, firms, kept, n_dyads)
+    add_cluster_data(data, ctx, dyads, configuration)
+    return data
+
+
+def chunk_designs(ctx: Any, firms: pd.DataFrame, kept: np.ndarray, n_dyads: int) -> ChunkData:
+    """Counts per replicate (respondents kept, firms at risk, share crossed) and every model's design blocks.
+
+    Parameters
+    ----------
+    ctx
+        The power analysis's context.
+    firms
+        The firms at risk of every replicate (:func:`_firms`).
+    kept
+        ``(R, 2N)`` respondents kept after the exclusions.
+    n_dyads
+        Dyads per replicate.
+
+    Returns
+    -------
+    ChunkData
+        Without cluster data (:func:`add_cluster_data`).
+    """
+    R = kept.shape[0]
     replicate = firms["replicate"].to_numpy()
     crossed = firms["crossed"].to_numpy()
     at_risk = np.bincount(replicate, minlength=R)
@@ -185,12 +209,16 @@ def simulate_chunk(ctx: Any, n_dyads: int, seeds: list[np.random.SeedSequence]) 
                      blocks={key: [] for key in model_keys}, meta={})
     for m_index, key in enumerate(model_keys):
         _add_designs(data, m_index, key, firms, ctx.models[key], n_dyads)
+    return data
+
+
+def add_cluster_data(data: ChunkData, ctx: Any, dyads: dict[str, np.ndarray], configuration: np.ndarray) -> None:
+    """Per replicate: the cluster variables of the dyads that have all of them, and their crisp labels."""
     values = np.stack([dyads[name] for name in ctx.cluster_variables], axis=-1)
     complete = ~np.isnan(values).any(axis=2)
-    for r in range(R):
+    for r in range(data.R):
         data.cluster_data.append(values[r][complete[r]])
         data.theory.append(configuration[r][complete[r]])
-    return data
 
 
 def design_arrays(firms: pd.DataFrame, spec: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, list[str],

@@ -28,6 +28,7 @@ from alliance_stats.simulate.simulator import (
     _default_instrument,
     _draw_phases,
     _layout,
+    _sector,
     _seed_sequence,
     simulate_alliances,
 )
@@ -84,6 +85,15 @@ def _read_by_conditions(instrument: Instrument, names: Iterable[str]) -> set[str
             if cond is not None:
                 _condition_variables(cond, instrument, out)
     return out
+
+
+def _numeric_codes(parts: Iterable[np.ndarray]) -> np.ndarray:
+    """Choice codes drawn as text, as numbers where every code is an integer (else the text)."""
+    codes = np.concatenate(list(parts))
+    try:
+        return np.array([float(code) for code in codes])
+    except (TypeError, ValueError):
+        return codes
 
 
 def _numeric(values: Any) -> np.ndarray | None:
@@ -146,6 +156,14 @@ def simulate_arrays(n_dyads: int, params: SimulationParams | None, seeds: Sequen
     names = [name for name in first.answers] + [name for name, v in first.facts.items()
                                                  if _numeric(v) is not None and name in inst.variable_names()]
     names = [name for name in names if name in inst.variable_names()]
+    raw = {name: np.concatenate([np.asarray(d.answers[name] if name in d.answers else d.facts[name], dtype=float)
+                                 for d in draws]) for name in names}
+    if "SECTOR" in inst.variable_names() and "SECTOR" not in raw:  # drawn with the facts, coded at assembly
+        sector = _numeric(_numeric_codes(_sector(inst.variable("SECTOR"), inst, d.extra["sector_draw"])
+                                         for d in draws))
+        if sector is not None:
+            raw["SECTOR"] = sector
+            names.append("SECTOR")
     available = set(names)
     if not _read_by_conditions(inst, names) <= available:
         # a skip condition reads a variable drawn only at assembly (text, multiple choice): take the columns
@@ -153,8 +171,6 @@ def simulate_arrays(n_dyads: int, params: SimulationParams | None, seeds: Sequen
         frames = [simulate_alliances(n, p, seed=seed, instrument=inst).responses for seed in seeds]
         return SimulatedArrays(n_dyads=n, values={name: np.stack([f[name].to_numpy(dtype=float) for f in frames])
                                                   for name in names})
-    raw = {name: np.concatenate([np.asarray(d.answers[name] if name in d.answers else d.facts[name], dtype=float)
-                                 for d in draws]) for name in names}
     _apply_skip_logic(inst, raw, len(draws) * 2 * n, available)
     return SimulatedArrays(n_dyads=n, values={name: np.asarray(raw[name], dtype=float).reshape(len(draws), 2 * n)
                                               for name in names})
