@@ -155,33 +155,12 @@ def irv(x: np.ndarray | pd.DataFrame) -> np.ndarray:
 
 
 def _pairwise_cov(arr: np.ndarray) -> np.ndarray:
-    """Covariance from pairwise-complete observations (R ``cov(x, use = "pairwise")``), two-pass.
+    """Covariance from pairwise-complete observations (R ``cov(x, use = "pairwise")``), two-pass, of one data
+    set ``(n, p)`` or of each data set of a stack ``(..., n, p)``: :func:`alliance_stats.data.pairwise_cov.
+    pairwise_cov` (compiled; imported here so that reading the data layer does not load numba)."""
+    from alliance_stats.data.pairwise_cov import pairwise_cov
 
-    ``arr`` is one data set ``(n, p)`` or a stack ``(..., n, p)`` of data sets of equal size (one covariance
-    each, the power analysis's replicates). Vectorised over the second item of each pair (one pass per item):
-    each pair's means are taken over the respondents who answered both, then the centred cross-products are
-    summed. With complete data this is bit for bit the loop over pairs
-    ``np.sum((a - a.mean()) * (b - b.mean())) / (n - 1)``, and each data set of a stack gets bit for bit its
-    own covariance (every sum runs along the contiguous respondent axis).
-    """
-    p = arr.shape[-1]
-    observed = ~np.isnan(arr)
-    values_t = np.ascontiguousarray(np.swapaxes(np.where(observed, arr, 0.0), -1, -2))  # (..., p, n)
-    observed_t = np.ascontiguousarray(np.swapaxes(observed, -1, -2))
-    cov = np.full((*arr.shape[:-2], p, p), np.nan)
-    for j in range(p):
-        both = observed_t[..., j : j + 1, :] & observed_t[..., j:, :]
-        count = both.sum(axis=-1)
-        a = np.where(both, values_t[..., j : j + 1, :], 0.0)
-        b = np.where(both, values_t[..., j:, :], 0.0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            mean_a = a.sum(axis=-1) / count
-            mean_b = b.sum(axis=-1) / count
-            column = np.where(both, (a - mean_a[..., None]) * (b - mean_b[..., None]), 0.0).sum(axis=-1) / (count - 1)
-        column[count < 2] = np.nan
-        cov[..., j, j:] = column
-        cov[..., j:, j] = column
-    return cov
+    return pairwise_cov(arr)
 
 
 def mahalanobis_d2(x: np.ndarray | pd.DataFrame) -> tuple[np.ndarray, list[str]]:
