@@ -139,7 +139,7 @@ def pairwise_cov(arr: np.ndarray) -> np.ndarray:
     --------
     >>> x = np.array([[1.0, 2.0], [2.0, np.nan], [3.0, 5.0], [4.0, 4.0]])
     >>> pairwise_cov(x).round(4).tolist()
-    [[1.6667, 1.5], [1.5, 2.3333]]
+    [[1.6667, 1.8333], [1.8333, 2.3333]]
     """
     x = np.asarray(arr, dtype=float)
     lead, (n, p) = x.shape[:-2], x.shape[-2:]
