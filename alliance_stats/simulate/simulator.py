@@ -563,10 +563,19 @@ def latent_cut(params: SimulationParams, code: str, n_items: int, cut: float, sc
     if not scale_min < cut < scale_max:
         raise SpecificationError(f"a score cut must lie strictly inside the scale ({scale_min}-{scale_max}), got {cut}",
                                  value=cut)
-    thresholds = _thresholds(params, scale_max - scale_min + 1)
-    loadings = np.full(n_items, params.loading_of(code))
-    resid_sd = np.full(n_items, math.sqrt(params.residual_variance_of(code)))
-    return float(brentq(lambda e: _expected_score(e, loadings, resid_sd, thresholds, scale_min) - cut, -50, 50,
+    thresholds = tuple(float(t) for t in _thresholds(params, scale_max - scale_min + 1))
+    return _latent_root(params.loading_of(code), params.residual_variance_of(code), thresholds, int(n_items),
+                        float(cut), int(scale_min))
+
+
+@lru_cache(maxsize=256)
+def _latent_root(loading: float, residual_variance: float, thresholds: tuple[float, ...], n_items: int, cut: float,
+                 scale_min: int) -> float:
+    """Brent's root of :func:`latent_cut` (cached: every simulation of a power analysis asks for the same two)."""
+    loadings = np.full(n_items, loading)
+    resid_sd = np.full(n_items, math.sqrt(residual_variance))
+    grid = np.asarray(thresholds)
+    return float(brentq(lambda e: _expected_score(e, loadings, resid_sd, grid, scale_min) - cut, -50, 50,
                         xtol=1e-10))
 
 
