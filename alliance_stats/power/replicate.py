@@ -1,4 +1,5 @@
-"""One chunk of replicates of the power analysis: simulate, exclude, score, classify, fit, test.
+"""One chunk of replicates of the power analysis: simulate, exclude, score, classify (power.frames), fit, test,
+cluster check.
 """
 
 from __future__ import annotations
