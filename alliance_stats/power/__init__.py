@@ -90,8 +90,9 @@ References: MacCallum, Browne & Sugawara (1996), Psychological Methods 1, 130-14
 (2019), Statistics in Medicine 38, 2074-2102 (Monte Carlo standard errors).
 
 Layout: :mod:`.schema` (the power plan), :mod:`.analytic` (closed-form power), :mod:`.replicate` (one chunk of
-replicates), :mod:`.frames` (its data stages on arrays), :mod:`.gmm` (the compiled EM of its cluster check), :mod:`.execution` (joblib or Dask, summary), :mod:`.results` (:class:`PowerResult`),
-:mod:`.runner` (the run folder of ``alliance-stats power``).
+replicates), :mod:`.frames` (its data stages on arrays), :mod:`.gmm` (the compiled EM of its cluster check),
+:mod:`.execution` (joblib or Dask, summary), :mod:`.results` (:class:`PowerResult`), :mod:`.runner` (the run
+folder of ``alliance-stats power``).
 """
 
 from alliance_stats.core.lazy import lazy_exports
