@@ -1,18 +1,17 @@
-"""Benchmark of the power analysis (issue 7).
+"""Benchmark of the power analysis (issues 7 and 17).
 
-1. Batched fitting (in batches of the plan's ``chunk_size``, 25 replicates, as the power analysis fits them)
-   versus a loop of reference fits on the *same* replicates, in one process and one thread:
-   the confirmatory plan's models M1 (configuration + controls) and M3 (trusts + controls) on replicates of the
-   default power population at N = 200 dyads (maximum likelihood with dyad-clustered standard errors:
-   :func:`logit_batch` versus ``statsmodels`` ``Logit(...).fit(cov_type="cluster")``, what ``fit_logit`` runs),
-   and at N = 40 (Firth: :func:`firth_batch` versus a loop of firthmodels' ``FirthLogisticRegression``).
-   The results are checked to agree before the times are printed.
+1. Per-replicate cost by stage at N = 200 dyads (one process, one thread, chunks of the plan's 25 replicates),
+   wall and CPU time, for the per-replicate chain of public functions the power analysis ran until issue 17
+   (``simulate_alliances``, ``careless_exclusions``, ``score_responses``, ``build_dyads``, ``classify``,
+   ``firms_at_risk``, ``build_design`` per replicate: "before") and for the batched chunk of
+   :mod:`alliance_stats.power.frames` ("after"), on the same seeds; the fits, tests and cluster check are
+   the same batched code in both. The two chains' outputs are checked to be equal before the times are shown.
 2. The whole grid of ``analyses/power.yaml`` (6 values of N) with ``--grid-reps`` replicates per N and
-   ``--jobs`` worker processes: wall time, and the time per replicate.
+   ``--jobs`` worker processes: wall time, CPU time of this process and its workers, time per replicate.
 
 Usage::
 
-    .venv/bin/python benchmarks/bench_power.py                    # fits on 200 replicates, grid with 1000 reps
+    .venv/bin/python benchmarks/bench_power.py                    # stages on 3 chunks, grid with 1000 reps
     .venv/bin/python benchmarks/bench_power.py --grid-reps 100    # smaller grid, extrapolated to 1000
 """
 
@@ -20,206 +19,199 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import time
 import warnings
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
+CHUNK = 25  # replicates per chunk, the chunk_size of analyses/power.yaml
 
 
-def _frames(n_dyads: int, reps: int) -> tuple[list, object]:
-    """Firms-at-risk frames of ``reps`` replicates of the default power population, and the run context."""
+class _Clock:
+    def __init__(self) -> None:
+        self.wall: Counter[str] = Counter()
+        self.cpu: Counter[str] = Counter()
+
+    def __call__(self, name: str, func: Any, *args: Any, **kwargs: Any) -> Any:
+        w0, c0 = time.perf_counter(), time.process_time()
+        out = func(*args, **kwargs)
+        self.wall[name] += time.perf_counter() - w0
+        self.cpu[name] += time.process_time() - c0
+        return out
+
+
+def _context() -> Any:
     from alliance_stats.instrument import default_instrument
-    from alliance_stats.power import execution as pw_exec
-    from alliance_stats.power import replicate as pw
-    from alliance_stats.power import schema as pw_schema
+    from alliance_stats.power import execution, schema
 
-    plan, confirmatory = pw_schema.load_power_plan(ROOT / "analyses" / "power.yaml")
-    ctx = pw_exec._context(plan, confirmatory, default_instrument())
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        frames = [pw._model_frame(ctx, seq, n_dyads)["firms"] for seq in np.random.SeedSequence(7).spawn(reps)]
-    return frames, ctx
+    plan, confirmatory = schema.load_power_plan(ROOT / "analyses" / "power.yaml")
+    return plan, execution._context(plan, confirmatory, default_instrument())
 
 
-def bench_fit_and_test(n_dyads: int, reps: int) -> float:
-    """The whole per-replicate analysis step: the plan's fit_logit + test_hypotheses, one replicate at a time,
-    versus the power module's batched path (designs, auto rule, batched ML/Firth, Wald/penalised LR, Holm)."""
+def _before(ctx: Any, n_dyads: int, seeds: list, clock: _Clock) -> Any:
+    """The per-replicate chain (public functions, one DataFrame per replicate) into the same ChunkData."""
     from alliance_stats.core.errors import SpecificationError
-    from alliance_stats.models import LogitSettings, adjust_pvalues, fit_logit, hypothesis_weights, test_hypotheses
-    from alliance_stats.power import replicate as pw
+    from alliance_stats.data import build_dyads, firms_at_risk, score_responses
+    from alliance_stats.data.quality import careless_exclusions
+    from alliance_stats.power.frames import ChunkData, design_arrays
+    from alliance_stats.simulate import CONFIGURATIONS, simulate_alliances
+    from alliance_stats.typology.classification import classify
 
-    frames, ctx = _frames(n_dyads, reps)
-    start = time.perf_counter()
-    loop_p = []
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for firms in frames:
+    R, keys = len(seeds), list(ctx.models)
+    data = ChunkData(R=R, model_keys=keys, failures=Counter(), kept=np.zeros(R, dtype=int),
+                     at_risk=np.zeros(R, dtype=int), events=np.full(R, np.nan),
+                     method=np.full((R, len(keys)), 2, dtype=np.int8), blocks={k: [] for k in keys}, meta={})
+    for r, seed in enumerate(seeds):
+        responses = clock("1 simulate", simulate_alliances, n_dyads, ctx.params, seed=seed,
+                          instrument=ctx.instrument).responses
+        excluded = clock("2 careless exclusions", careless_exclusions, responses, ctx.instrument, ctx.exclusions)
+
+        def rest(responses: pd.DataFrame = responses, excluded: np.ndarray = excluded) -> tuple:
+            kept = responses.loc[~excluded]
+            scores = score_responses(kept, ctx.instrument, ctx.min_share)
+            dyads = build_dyads(scores, ctx.instrument)
+            configuration = classify(dyads, cut=ctx.cut, scale=ctx.scale, asymmetry=ctx.asymmetry)
+            firms = firms_at_risk(scores, dyads, ctx.outcome)
+            firms["configuration"] = configuration.reindex(firms["dyad_id"].to_numpy()).to_numpy()
+            table = dyads.table.copy()
+            table["configuration"] = configuration
+            return kept, firms, table
+
+        kept, firms, table = clock("3 scores, dyads, classes, firms", rest)
+        data.kept[r], data.at_risk[r] = len(kept), len(firms)
+        data.events[r] = float(np.nanmean(firms["crossed"])) if len(firms) else np.nan
+        for m, key in enumerate(keys):
             try:
-                fits = {key: fit_logit(firms, spec.outcome, spec.predictors, categorical=dict(spec.categorical),
-                                       interactions=[tuple(p) for p in spec.interactions], method=spec.method,
-                                       cluster=spec.cluster,
-                                       settings=LogitSettings(gee=spec.gee, standardize=tuple(spec.standardize)))
-                        for key, spec in ctx.models.items()}
-            except SpecificationError:
-                loop_p.append(None)
+                X, y, g, columns, factors, only = clock("4 design matrices", design_arrays, firms, ctx.models[key])
+            except SpecificationError as exc:
+                data.failures[f"model {key}: {exc.message}"] += 1
                 continue
-            loop_p.append(test_hypotheses(fits, ctx.hypotheses).frame["p_adjusted"].to_numpy(float))
-    loop = time.perf_counter() - start
-    start = time.perf_counter()
-    pvalues = np.full((len(frames), len(ctx.hypotheses)), np.nan)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for key, spec in ctx.models.items():
-            blocks, rows = [], []
-            for r, firms in enumerate(frames):
-                try:
-                    X, y, g, columns, factors, only_cat = pw._design_arrays(firms, spec)
-                except SpecificationError:
-                    continue
-                blocks.append((X, y, g))
-                rows.append(r)
-            positions = [h for h, hyp in enumerate(ctx.hypotheses) if hyp.model == key]
-            L = np.vstack([hypothesis_weights(ctx.hypotheses[h], columns, factors) for h in positions])
-            p, _ = pw._test_model(blocks, spec, L, [ctx.hypotheses[h].direction for h in positions], only_cat)
-            pvalues[np.ix_(rows, positions)] = p
-        adjusted = adjust_pvalues(pvalues, "holm")
-    batched = time.perf_counter() - start
-    diff = max(float(np.nanmax(np.abs(adjusted[r] - ref))) for r, ref in enumerate(loop_p) if ref is not None)
-    print(f"  fit + test both models, N = {n_dyads}: {reps} replicates, batched {batched:.3f} s, "
-          f"fit_logit + test_hypotheses loop {loop:.2f} s, ratio {loop / batched:.0f}x "
-          f"(max |difference| of adjusted p {diff:.1e})")
-    return loop / batched
+            data.meta.setdefault(key, (columns, factors, only))
+            data.blocks[key].append((r, (X, y, g)))
+            data.method[r, m] = 3
+        values = table[list(ctx.cluster_variables)].to_numpy(dtype=float)
+        complete = ~np.isnan(values).any(axis=1)
+        codes = np.asarray(pd.Categorical(table["configuration"], categories=list(CONFIGURATIONS)).codes)
+        data.cluster_data.append(values[complete])
+        data.theory.append(codes[complete])
+    return data
 
 
-def _designs(n_dyads: int, reps: int) -> dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarray]]]:
-    from alliance_stats.core.errors import SpecificationError
-    from alliance_stats.instrument import default_instrument
-    from alliance_stats.power import execution as pw_exec
+def _after(ctx: Any, n_dyads: int, seeds: list, clock: _Clock) -> Any:
+    """The batched chunk of power.frames, stage by stage (what simulate_chunk does)."""
+    from alliance_stats.data.quality import careless_exclusions_stack
+    from alliance_stats.data.scoring import construct_scores_stack
+    from alliance_stats.power import frames
+    from alliance_stats.simulate.batch import simulate_arrays
+
+    inst = ctx.instrument
+    arrays = clock("1 simulate", simulate_arrays, n_dyads, ctx.params, seeds, inst)
+    excluded = clock("2 careless exclusions", careless_exclusions_stack, arrays.values, inst, ctx.exclusions,
+                     np.repeat(np.arange(n_dyads), 2))
+
+    def rest() -> tuple:
+        kept = ~excluded
+        scores = construct_scores_stack(arrays.values, inst, ctx.min_share)
+        dyads = frames._dyad_columns(scores, kept, inst)
+        configuration = frames._configurations(ctx, dyads)
+        firms = frames._firms(ctx, frames._facts(arrays.values, inst), scores, dyads, configuration, kept)
+        return kept, dyads, configuration, firms
+
+    kept, dyads, configuration, firms = clock("3 scores, dyads, classes, firms", rest)
+    data = clock("4 design matrices", frames.chunk_designs, ctx, firms, kept, n_dyads)
+    frames.add_cluster_data(data, ctx, dyads, configuration)
+    return data
+
+
+def _analyse(ctx: Any, data: Any, rng_seed: np.random.SeedSequence, clock: _Clock) -> tuple:
     from alliance_stats.power import replicate as pw
-    from alliance_stats.power import schema as pw_schema
 
-    plan, confirmatory = pw_schema.load_power_plan(ROOT / "analyses" / "power.yaml")
-    ctx = pw_exec._context(plan, confirmatory, default_instrument())
-    children = np.random.SeedSequence(2026).spawn(reps)
-    out: dict[str, list] = {key: [] for key in ctx.models}
-    with warnings.catch_warnings():
+    p = clock("5 fits and tests", pw._test_chunk, data, ctx)
+    cluster = clock("6 cluster check", pw._cluster_criterion, data.cluster_data, data.theory, ctx.k_target,
+                    ctx.k_max, ctx.cluster.covariance_types, ctx.cluster.ari_threshold,
+                    np.random.default_rng(rng_seed))
+    return p, cluster
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, tuple):
+        return all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return bool(np.array_equal(a, b, equal_nan=True))
+
+
+def bench_stages(n_dyads: int, chunks: int) -> None:
+    from threadpoolctl import threadpool_limits
+
+    plan, ctx = _context()
+    before, after = _Clock(), _Clock()
+    with threadpool_limits(limits=1), warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for seq in children:
-            firms = pw._model_frame(ctx, seq, n_dyads)["firms"]
-            for key, spec in ctx.models.items():
-                try:
-                    X, y, g, *_ = pw._design_arrays(firms, spec)
-                except SpecificationError:  # a replicate the plan could not analyse
-                    continue
-                out[key].append((X, y, g))
-    return out
-
-
-CHUNK = 25  # replicates per batch, the chunk_size of analyses/power.yaml (as the power analysis fits them)
-
-
-def bench_ml(blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray]], label: str) -> float:
-    import statsmodels.api as sm
-
-    from alliance_stats.models.kernel import logit_batch
-    from alliance_stats.power.replicate import _pad
-
-    parts = [_pad(blocks[i:i + CHUNK]) for i in range(0, len(blocks), CHUNK)]
-    start = time.perf_counter()
-    fits = [logit_batch(X, y, weights=w, groups=g) for X, y, w, g in parts]
-    batched = time.perf_counter() - start
-    fit = type(fits[0])(**{name: np.concatenate([getattr(f, name) for f in fits])
-                           for name in ("coef", "se", "converged", "separated", "n_iter", "loglik")})
-    start = time.perf_counter()
-    reference = []
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for Xr, yr, gr in blocks:
-            res = sm.Logit(yr, Xr).fit(method="newton", maxiter=100, disp=0, cov_type="cluster",
-                                       cov_kwds={"groups": gr})
-            reference.append((res.params, res.bse))
-    loop = time.perf_counter() - start
-    ok = ~fit.separated
-    diff = max(float(np.max(np.abs(np.r_[fit.coef[r] - b, fit.se[r] - s]))) for r, (b, s) in enumerate(reference)
-               if ok[r])
-    print(f"  {label}: {len(blocks)} replicates, batched {batched:.3f} s, statsmodels loop {loop:.3f} s, "
-          f"ratio {loop / batched:.0f}x (max |difference| {diff:.1e})")
-    return loop / batched
-
-
-def bench_firth(blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray]], label: str) -> float:
-    from firthmodels import FirthLogisticRegression
-
-    from alliance_stats.models.kernel import firth_batch
-    from alliance_stats.power.replicate import _pad
-
-    parts = [_pad(blocks[i:i + CHUNK]) for i in range(0, len(blocks), CHUNK)]
-    start = time.perf_counter()
-    fits = [firth_batch(X, y, weights=w) for X, y, w, _ in parts]
-    batched = time.perf_counter() - start
-    fit = type(fits[0])(**{name: np.concatenate([getattr(f, name) for f in fits])
-                           for name in ("coef", "cov", "loglik_penalised", "loglik", "converged", "n_iter")})
-    start = time.perf_counter()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        reference = [FirthLogisticRegression(fit_intercept=False, max_iter=200, gtol=1e-10, xtol=1e-10,
-                                             backend="numpy").fit(Xr, yr).coef_ for Xr, yr, _ in blocks]
-    loop = time.perf_counter() - start
-    diff = max(float(np.max(np.abs(fit.coef[r] - b))) for r, b in enumerate(reference) if fit.converged[r])
-    print(f"  {label}: {len(blocks)} replicates, batched {batched:.3f} s, firthmodels loop {loop:.3f} s, "
-          f"ratio {loop / batched:.0f}x (max |difference| {diff:.1e})")
-    return loop / batched
+        for j in range(chunks + 1):  # the first chunk warms up and is not counted
+            seeds = np.random.SeedSequence(plan.seed, spawn_key=(3, j)).spawn(CHUNK + 1)
+            clocks = (_Clock(), _Clock()) if j == 0 else (before, after)
+            old = _before(ctx, n_dyads, seeds[:CHUNK], clocks[0])
+            new = _after(ctx, n_dyads, seeds[:CHUNK], clocks[1])
+            results = [_analyse(ctx, data, seeds[CHUNK], clock) for data, clock in ((old, clocks[0]), (new, clocks[1]))]
+            assert _same(results[0], results[1]), "the batched chunk differs from the per-replicate chain"
+            assert np.array_equal(old.kept, new.kept) and np.array_equal(old.events, new.events, equal_nan=True)
+    reps = chunks * CHUNK
+    print(f"  N = {n_dyads}, {reps} replicates in chunks of {CHUNK} (p values, cluster check, counts: identical)")
+    print(f"  {'stage':34s} {'before wall':>11s} {'before CPU':>11s} {'after wall':>11s} {'after CPU':>11s} "
+          f"{'CPU ratio':>9s}   (ms per replicate)")
+    for stage in sorted(before.wall):
+        b_w, b_c = before.wall[stage] / reps * 1e3, before.cpu[stage] / reps * 1e3
+        a_w, a_c = after.wall[stage] / reps * 1e3, after.cpu[stage] / reps * 1e3
+        print(f"  {stage:34s} {b_w:11.2f} {b_c:11.2f} {a_w:11.2f} {a_c:11.2f} {b_c / max(a_c, 1e-9):8.1f}x")
+    b_w, b_c = sum(before.wall.values()) / reps * 1e3, sum(before.cpu.values()) / reps * 1e3
+    a_w, a_c = sum(after.wall.values()) / reps * 1e3, sum(after.cpu.values()) / reps * 1e3
+    print(f"  {'total':34s} {b_w:11.2f} {b_c:11.2f} {a_w:11.2f} {a_c:11.2f} {b_c / max(a_c, 1e-9):8.1f}x")
 
 
 def bench_grid(reps: int, jobs: int) -> float:
     from alliance_stats.power import load_power_plan, power_analysis
 
     plan, confirmatory = load_power_plan(ROOT / "analyses" / "power.yaml")
-    done = [0]
-
-    def progress(advance: int, total: int) -> None:
-        done[0] += advance
-        if done[0] % max(total // 10, 1) < advance:
-            print(f"    {done[0]}/{total} replicates, {time.perf_counter() - start:.0f} s", flush=True)
-
-    start = time.perf_counter()
+    start, cpu0 = time.perf_counter(), time.process_time()
+    children0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        result = power_analysis(plan, confirmatory, reps=reps, jobs=jobs, progress=progress)
+        result = power_analysis(plan, confirmatory, reps=reps, jobs=jobs)
     wall = time.perf_counter() - start
+    if jobs > 1:  # reap the loky workers so that their CPU time is counted
+        from joblib.externals.loky import get_reusable_executor
+
+        get_reusable_executor().shutdown(wait=True)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = time.process_time() - cpu0 + (children.ru_utime + children.ru_stime
+                                        - children0.ru_utime - children0.ru_stime)
     total = reps * len(plan.n_dyads)
-    print(f"  grid {plan.n_dyads} x {reps} replicates = {total}, jobs = {jobs}: {wall:.1f} s wall "
-          f"({wall / total * 1000:.1f} ms per replicate)")
+    print(f"  grid {plan.n_dyads} x {reps} replicates = {total}, jobs = {jobs}: {wall:.1f} s wall, "
+          f"{cpu:.1f} s CPU (this process and its workers; {wall / total * 1000:.2f} ms wall per replicate)")
     if reps != 1000:
-        print(f"  extrapolated to 1000 replicates per N: {wall * 1000 / reps:.0f} s")
+        print(f"  extrapolated to 1000 replicates per N: {wall * 1000 / reps:.0f} s wall")
     print(result.sample_size[["n_dyads", "power"]].to_string())
     return wall
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--fit-reps", type=int, default=200, help="replicates for the fitting comparison")
+    parser.add_argument("--chunks", type=int, default=3, help="chunks of 25 replicates timed per stage")
+    parser.add_argument("--n-dyads", type=int, default=200, help="dyads per replicate for the stage timing")
     parser.add_argument("--grid-reps", type=int, default=1000, help="replicates per N for the grid (0: skip)")
     parser.add_argument("--jobs", type=int, default=2, help="worker processes for the grid")
     args = parser.parse_args()
-    from threadpoolctl import threadpool_limits
-
     print(f"bench_power: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
-    print("1. batched fitting versus one fit at a time (same replicates, one process, one thread)")
-    with threadpool_limits(limits=1):
-        designs = _designs(200, args.fit_reps)
-        ratios = [bench_ml(designs[key], f"ML + dyad-clustered SE, model {key}, N = 200") for key in designs]
-        small = _designs(40, max(args.fit_reps // 4, 10))
-        ratios += [bench_firth(small[key], f"Firth, model {key}, N = 40") for key in small]
-        print(f"  smallest ratio of single fits {min(ratios):.0f}x (goal >= 30x)")
-        step = [bench_fit_and_test(n, max(args.fit_reps // 4, 10)) for n in (40, 200)]
-        print(f"  smallest ratio of the analysis step {min(step):.0f}x (goal >= 30x)")
+    print("1. per-replicate cost by stage (one process, one thread)")
+    bench_stages(args.n_dyads, args.chunks)
     if args.grid_reps:
         print("2. the whole grid")
         bench_grid(args.grid_reps, args.jobs)

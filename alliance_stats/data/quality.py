@@ -155,30 +155,12 @@ def irv(x: np.ndarray | pd.DataFrame) -> np.ndarray:
 
 
 def _pairwise_cov(arr: np.ndarray) -> np.ndarray:
-    """Covariance from pairwise-complete observations (R ``cov(x, use = "pairwise")``), two-pass.
+    """Covariance from pairwise-complete observations (R ``cov(x, use = "pairwise")``), two-pass, of one data
+    set ``(n, p)`` or of each data set of a stack ``(..., n, p)``: :func:`alliance_stats.data.pairwise_cov.
+    pairwise_cov` (compiled; imported here so that reading the data layer does not load numba)."""
+    from alliance_stats.data.pairwise_cov import pairwise_cov
 
-    Vectorised over the second item of each pair (one pass per item): each pair's means are taken over the
-    respondents who answered both, then the centred cross-products are summed. With complete data this is
-    bit for bit the loop over pairs ``np.sum((a - a.mean()) * (b - b.mean())) / (n - 1)``.
-    """
-    p = arr.shape[1]
-    observed = ~np.isnan(arr)
-    values_t = np.ascontiguousarray(np.where(observed, arr, 0.0).T)  # items x respondents: sums along rows
-    observed_t = np.ascontiguousarray(observed.T)
-    cov = np.full((p, p), np.nan)
-    for j in range(p):
-        both = observed_t[j][None, :] & observed_t[j:]
-        count = both.sum(axis=1)
-        a = np.where(both, values_t[j][None, :], 0.0)
-        b = np.where(both, values_t[j:], 0.0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            mean_a = a.sum(axis=1) / count
-            mean_b = b.sum(axis=1) / count
-            column = np.where(both, (a - mean_a[:, None]) * (b - mean_b[:, None]), 0.0).sum(axis=1) / (count - 1)
-        column[count < 2] = np.nan
-        cov[j, j:] = column
-        cov[j:, j] = column
-    return cov
+    return pairwise_cov(arr)
 
 
 def mahalanobis_d2(x: np.ndarray | pd.DataFrame) -> tuple[np.ndarray, list[str]]:
@@ -208,12 +190,52 @@ def mahalanobis_d2(x: np.ndarray | pd.DataFrame) -> tuple[np.ndarray, list[str]]
     """
     arr = np.asarray(x, dtype=float)
     n, p = arr.shape
+    if n <= p:
+        return np.full(n, np.nan), [f"Mahalanobis D2 not computed: {n} respondents for {p} items (it needs more "
+                                    "respondents than items)"]
+    return _d2_from_cov(arr, _pairwise_cov(arr))
+
+
+def mahalanobis_d2_stack(x: np.ndarray) -> tuple[np.ndarray, list[list[str]]]:
+    """:func:`mahalanobis_d2` of each data set of a stack ``(R, n, p)`` (the covariances in one pass).
+
+    Parameters
+    ----------
+    x
+        ``R`` data sets of ``n`` respondents x ``p`` items, NaN for missing.
+
+    Returns
+    -------
+    (d2, notes)
+        ``d2`` ``(R, n)``, each row bit for bit ``mahalanobis_d2(x[r])[0]``; ``notes[r]`` its notes.
+
+    References
+    ----------
+    psych 2.2.9 ``outlier`` (Revelle); careless 1.2.2 ``mahad``.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(1)
+    >>> x = rng.normal(size=(2, 50, 3))
+    >>> d2, notes = mahalanobis_d2_stack(x)
+    >>> bool(np.array_equal(d2[1], mahalanobis_d2(x[1])[0])), notes
+    (True, [[], []])
+    """
+    arr = np.asarray(x, dtype=float)
+    R, n, p = arr.shape
+    if n <= p:
+        out = [mahalanobis_d2(arr[r]) for r in range(R)]
+        return np.stack([d2 for d2, _ in out]).reshape(R, n), [notes for _, notes in out]
+    cov = _pairwise_cov(arr)
+    results = [_d2_from_cov(arr[r], cov[r]) for r in range(R)]
+    return np.stack([d2 for d2, _ in results]), [notes for _, notes in results]
+
+
+def _d2_from_cov(arr: np.ndarray, cov: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """D2 of the rows of one data set from its pairwise-complete covariance (psych::outlier)."""
+    n, p = arr.shape
     out = np.full(n, np.nan)
     complete = int((~np.isnan(arr)).all(axis=1).sum())
-    if n <= p:
-        return out, [f"Mahalanobis D2 not computed: {n} respondents for {p} items (it needs more respondents "
-                     "than items)"]
-    cov = _pairwise_cov(arr)
     if np.isnan(cov).any():
         return out, ["Mahalanobis D2 not computed: some pairs of items are never answered together"]
     eigen = np.linalg.eigvalsh(cov)
@@ -228,7 +250,7 @@ def mahalanobis_d2(x: np.ndarray | pd.DataFrame) -> tuple[np.ndarray, list[str]]
                      "psych::outlier does, but treat it with caution")
     inverse = np.linalg.inv(cov)
     centred = np.where(np.isnan(arr), 0.0, arr - np.nanmean(arr, axis=0))
-    out = np.einsum("ij,jk,ik->i", centred, inverse, centred)
+    out = ((centred @ inverse) * centred).sum(axis=1)  # the quadratic forms (a BLAS product: 5x einsum)
     out[np.isnan(arr).all(axis=1)] = np.nan  # careless::mahad: rows without any answer get NA
     return out, notes
 
@@ -402,10 +424,16 @@ def _item_values(df: pd.DataFrame, instrument: Instrument) -> tuple[np.ndarray, 
         return np.empty((len(df), 0)), items
     values = np.array(df[[v.name for v in items]].apply(pd.to_numeric, errors="coerce")
                       .to_numpy(dtype=float, na_value=np.nan))
+    return _on_scale(values, items, instrument), items
+
+
+def _on_scale(values: np.ndarray, items: list[Any], instrument: Instrument) -> np.ndarray:
+    """Item answers ``(..., items)`` with every code that is not a point of the item's scale set to NaN."""
     for j, var in enumerate(items):
         points = [float(x) for x in instrument.scales[var.scale or ""].points]
-        values[~np.isin(values[:, j], points), j] = np.nan
-    return values, items
+        column = values[..., j]
+        column[~np.isin(column, points)] = np.nan
+    return values
 
 
 def _evenodd_of(values: np.ndarray, items: list[Any], instrument: Instrument) -> np.ndarray | None:
@@ -423,13 +451,16 @@ def _evenodd_of(values: np.ndarray, items: list[Any], instrument: Instrument) ->
     return evenodd(scored[:, [j for g in groups for j in g]], [len(g) for g in groups])
 
 
-def _attention_failed(df: pd.DataFrame, instrument: Instrument) -> np.ndarray:
-    """1 where an attention item was answered otherwise than instructed, 0 where as instructed, NaN else."""
-    failed = np.full(len(df), np.nan)
+def _attention_failed(columns: Any, instrument: Instrument, shape: tuple[int, ...]) -> np.ndarray:
+    """1 where an attention item was answered otherwise than instructed, 0 where as instructed, NaN else.
+
+    ``columns``: a DataFrame or a mapping of variable name -> answers of shape ``shape``."""
+    failed = np.full(shape, np.nan)
     for var in instrument.attention_items():
-        if var.name not in df.columns:
+        if var.name not in columns:
             continue
-        given = pd.to_numeric(df[var.name], errors="coerce").to_numpy(dtype=float)
+        raw = np.asarray(columns[var.name])
+        given = np.asarray(pd.to_numeric(raw.ravel(), errors="coerce"), dtype=float).reshape(shape)
         expected = float(var.attention_expected or 0)
         with np.errstate(invalid="ignore"):
             failed[(given != expected) & ~np.isnan(given)] = 1.0
@@ -439,32 +470,45 @@ def _attention_failed(df: pd.DataFrame, instrument: Instrument) -> np.ndarray:
 
 def _indices(df: pd.DataFrame, instrument: Instrument, which: frozenset[str]) -> tuple[dict[str, Any], list[str]]:
     """THE computation of the careless-responding indices, shared by :func:`careless_flags` (every index) and
-    :func:`careless_exclusions` (only the indices its rules use; the others are NaN)."""
+    :func:`careless_exclusions` (only the indices its rules use; the others are NaN): one data set of
+    :func:`_indices_of`."""
     values, items = _item_values(df, instrument)
-    n, n_items = values.shape
-    notes: list[str] = []
-    answered = (~np.isnan(values)).sum(axis=1)
-    nan = np.full(n, np.nan)
+    attention = _attention_failed(df, instrument, (1, len(df))) if "attention" in which else None
+    out, notes = _indices_of(values[None], items, attention, instrument, which)
+    if "attention" in which and not any(v.name in df.columns for v in instrument.attention_items()):
+        notes[0].append("no attention item in the data: attention_failed is NA")
+    return {name: value[0] if isinstance(value, np.ndarray) else value for name, value in out.items()}, notes[0]
+
+
+def _indices_of(values: np.ndarray, items: list[Any], attention: np.ndarray | None, instrument: Instrument,
+                which: frozenset[str]) -> tuple[dict[str, Any], list[list[str]]]:
+    """The indices of ``R`` data sets of equal size: ``values`` ``(R, n, items)`` on the scale (NaN missing),
+    ``attention`` ``(R, n)`` from :func:`_attention_failed`; every index ``(R, n)``, notes per data set."""
+    R, n, n_items = values.shape
+    flat = values.reshape(R * n, n_items)
+    notes: list[list[str]] = [[] for _ in range(R)]
+    answered = (~np.isnan(values)).sum(axis=2)
+    nan = np.full((R, n), np.nan)
     out: dict[str, Any] = {"n_items": n_items, "n_answered": answered,
                            "missing_share": 1 - answered / n_items if n_items else nan}
-    out["longstring"] = longstring(values) if "longstring" in which else nan
-    out["irv"] = irv(values) if "irv" in which else nan
+    out["longstring"] = longstring(flat).reshape(R, n) if "longstring" in which else nan
+    out["irv"] = irv(flat).reshape(R, n) if "irv" in which else nan
     d2 = nan
     if "mahalanobis" in which and n_items >= 2:
-        d2, more = mahalanobis_d2(values)
-        notes.extend(more)
+        d2, more = mahalanobis_d2_stack(values)
+        for r in range(R):
+            notes[r].extend(more[r])
     out["mahalanobis_d2"] = d2
     out["mahalanobis_p"] = stats.chi2.sf(d2, df=max(n_items, 1))
     out["evenodd"] = nan
     if "evenodd" in which:
-        consistency = _evenodd_of(values, items, instrument)
+        consistency = _evenodd_of(flat, items, instrument)
         if consistency is None:
-            notes.append("even-odd consistency not computed: it needs items of at least two constructs")
+            for r in range(R):
+                notes[r].append("even-odd consistency not computed: it needs items of at least two constructs")
         else:
-            out["evenodd"] = consistency
-    out["attention_failed"] = _attention_failed(df, instrument) if "attention" in which else nan
-    if "attention" in which and not any(v.name in df.columns for v in instrument.attention_items()):
-        notes.append("no attention item in the data: attention_failed is NA")
+            out["evenodd"] = consistency.reshape(R, n)
+    out["attention_failed"] = attention if attention is not None else nan
     return out, notes
 
 
@@ -699,4 +743,58 @@ def careless_exclusions(responses: pd.DataFrame, instrument: Instrument, rules: 
         known = pd.notna(dyad)
         bad = set(dyad[excluded & known])
         excluded |= np.isin(dyad, list(bad)) & known
+    return excluded
+
+
+def careless_exclusions_stack(columns: Mapping[str, np.ndarray], instrument: Instrument, rules: ExclusionRules,
+                              dyad_of: np.ndarray | None = None) -> np.ndarray:
+    """:func:`careless_exclusions` of ``R`` data sets of equal size at once (the power analysis's replicates).
+
+    Parameters
+    ----------
+    columns
+        Variable name -> ``(R, n)`` answers (NaN missing): the construct items and attention items.
+    instrument
+        The survey instrument.
+    rules
+        The exclusion rules.
+    dyad_of
+        ``(n,)`` dyad number of each respondent (the same in every data set), for ``exclude_dyad``.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(R, n)`` booleans, row ``r`` equal to ``careless_exclusions`` of data set ``r`` (same indices, same
+        rules: they share ``_indices_of`` and ``_rule_masks``).
+
+    References
+    ----------
+    careless 1.2.2 (Yentes & Wilhelm 2023); psych 2.2.9 ``outlier``; Johnson (2005); Meade & Craig (2012).
+
+    Examples
+    --------
+    >>> from alliance_stats.instrument import default_instrument
+    >>> inst = default_instrument()
+    >>> cols = {v.name: np.full((2, 1), 4.0) for v in inst.likert_items()} | {"ATTN_1": np.array([[5.0], [2.0]])}
+    >>> careless_exclusions_stack(cols, inst, ExclusionRules(fail_attention=True)).tolist()
+    [[True], [False]]
+    """
+    which = frozenset(name for name, used in (
+        ("longstring", rules.max_longstring is not None), ("irv", rules.min_irv is not None),
+        ("mahalanobis", rules.mahalanobis_p is not None), ("evenodd", rules.min_evenodd is not None),
+        ("attention", rules.fail_attention)) if used)
+    items = [v for v in instrument.likert_items() if v.name in columns]
+    shape = np.shape(next(iter(columns.values())))
+    values = (_on_scale(np.stack([np.asarray(columns[v.name], dtype=float) for v in items], axis=-1), items,
+                        instrument) if items else np.empty((*shape, 0)))
+    attention = _attention_failed(columns, instrument, shape) if "attention" in which else None
+    indices, _ = _indices_of(values, items, attention, instrument, which)
+    excluded = np.zeros(shape, dtype=bool)
+    for mask in _rule_masks(indices, rules).values():
+        excluded |= mask
+    if rules.exclude_dyad and dyad_of is not None:
+        dyad_of = np.asarray(dyad_of)
+        bad = np.zeros((shape[0], int(dyad_of.max()) + 1), dtype=bool)
+        np.logical_or.at(bad, (np.arange(shape[0])[:, None], dyad_of[None, :]), excluded)
+        excluded |= bad[:, dyad_of]
     return excluded

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from alliance_stats.instrument import Instrument
 
 __all__ = [
+    "construct_scores_stack",
     "CrossedDefinition",
     "DYAD_COLUMNS",
     "reverse_items",
@@ -288,10 +289,7 @@ def clean_items(df: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
     except (TypeError, ValueError):
         values = np.column_stack([_numeric_column(df, name, instrument) for name in names]) if names else \
             np.empty((len(df), 0))
-    for j, var in enumerate(items):
-        if var.missing_codes:
-            column = values[:, j]
-            column[np.isin(column, var.missing_codes)] = np.nan
+    _missing_to_nan(values, items)
     low, high = bounds[:, 0], bounds[:, 1]
     with np.errstate(invalid="ignore"):
         bad = ~np.isnan(values) & ((values < low) | (values > high) | (values != np.round(values)))
@@ -304,9 +302,75 @@ def clean_items(df: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
             row=pos + 1, column=name, value=df[name].iloc[pos],
             fix="recode the answer or declare the code as a missing-value code in the instrument",
         )
-    reverse = np.array([var.reverse for var in items], dtype=bool)
-    values[:, reverse] = (low + high)[reverse] - values[:, reverse]
+    _reverse_keyed(values, items, low, high)
     return pd.DataFrame(values, index=df.index, columns=names)
+
+
+def _missing_to_nan(values: np.ndarray, items: list[Any]) -> None:
+    """Declared missing codes (99 = "don't know") of the items ``(..., items)`` set to NaN, in place."""
+    for j, var in enumerate(items):
+        if var.missing_codes:
+            column = values[..., j]
+            column[np.isin(column, var.missing_codes)] = np.nan
+
+
+def _reverse_keyed(values: np.ndarray, items: list[Any], low: np.ndarray, high: np.ndarray) -> None:
+    """Reverse-keyed items of ``(..., items)`` reflected as ``(min + max) - x``, in place."""
+    reverse = np.array([var.reverse for var in items], dtype=bool)
+    values[..., reverse] = (low + high)[reverse] - values[..., reverse]
+
+
+def _construct_score(block: np.ndarray, min_share: float) -> np.ndarray:
+    """THE construct score: mean of the answered items of ``block`` ``(..., items)``, NaN below ``min_share``."""
+    answered = (~np.isnan(block)).sum(axis=-1)
+    with np.errstate(invalid="ignore"):
+        mean = np.nansum(block, axis=-1) / answered
+    return np.where(answered >= _required_answers(block.shape[-1], min_share), mean, np.nan)
+
+
+def construct_scores_stack(columns: Mapping[str, np.ndarray], instrument: Instrument,
+                           min_share: float = 2 / 3) -> dict[str, np.ndarray]:
+    """The construct scores of :func:`score_responses` for ``R`` data sets of equal size at once.
+
+    Parameters
+    ----------
+    columns
+        Variable name -> ``(R, n)`` answers (NaN missing) of every construct item; codes on the scale or
+        declared missing codes (simulated data: not validated, unlike :func:`score_responses`).
+    instrument
+        The instrument.
+    min_share
+        As in :func:`score_responses`.
+
+    Returns
+    -------
+    dict
+        Construct code -> ``(R, n)`` scores, row ``r`` equal to ``score_responses`` of data set ``r``.
+
+    References
+    ----------
+    docs/design.md section 3 (scores are item means on the 1-7 scale).
+
+    Examples
+    --------
+    >>> from alliance_stats.instrument import default_instrument
+    >>> inst = default_instrument()
+    >>> cols = {v.name: np.full((2, 3), 5.0) for v in inst.likert_items()}
+    >>> construct_scores_stack(cols, inst)["LINK"].shape
+    (2, 3)
+    """
+    items = instrument.likert_items()
+    values = np.stack([np.asarray(columns[var.name], dtype=float) for var in items], axis=-1)
+    bounds = np.array([_likert_bounds(instrument, var.name)[:2] for var in items], dtype=float).reshape(-1, 2)
+    _missing_to_nan(values, items)
+    _reverse_keyed(values, items, bounds[:, 0], bounds[:, 1])
+    position = {var.name: j for j, var in enumerate(items)}
+    out = {}
+    for code in instrument.construct_codes():
+        names = [var.name for var in instrument.items(code)]
+        if names:
+            out[code] = _construct_score(values[..., [position[name] for name in names]], min_share)
+    return out
 
 
 def _required_answers(n_items: int, min_share: float) -> int:
@@ -392,12 +456,7 @@ def score_responses(df: pd.DataFrame, instrument: Instrument, min_share: float =
         names = [var.name for var in instrument.items(code)]
         if not names:
             continue
-        block = items[names].to_numpy()
-        answered = (~np.isnan(block)).sum(axis=1)
-        with np.errstate(invalid="ignore"):
-            mean = np.nansum(block, axis=1) / answered
-        score = np.where(answered >= _required_answers(len(names), min_share), mean, np.nan)
-        columns[code] = pd.Series(score, index=index)
+        columns[code] = pd.Series(_construct_score(items[names].to_numpy(), min_share), index=index)
     out = pd.DataFrame(columns, index=index)
     return out
 

@@ -47,13 +47,7 @@ Estimation, as the plan's :func:`~alliance_stats.models.fit_logit` does it
 
 Deviations from the confirmatory run (each one documented, none changes what is tested)
 -------------------------------------------------------------------------------------------
-- *Careless-responding exclusions* are recomputed with vectorised versions of the indices of
-  :func:`~alliance_stats.data.careless_flags` that the plan's rules use (attention, longstring, irv, Mahalanobis
-  D2 with pairwise-complete covariance, even-odd consistency, share missing, whole dyad), because
-  ``careless_flags`` (loops over respondents and item pairs) would cost more than everything else; when the item
-  covariance is not positive definite or is ill-conditioned the data module's own ``mahalanobis_d2`` is called.
-  The tests check that both exclude the same respondents. The data check (:func:`check_responses`) is not run:
-  simulated answers obey the codebook by construction.
+- The data check (:func:`check_responses`) is not run: simulated answers obey the codebook by construction.
 - *Separation* under ``auto`` is detected by :func:`logit_batch`'s flag (fitted probabilities within 1e-10 of
   0/1 with diverging coefficients; it catches complete and quasi-complete separation in the tests of
   the kernel, tests/models/test_kernel.py) rather than the linear program of ``detect_separation``; with >= 10
@@ -66,9 +60,20 @@ Deviations from the confirmatory run (each one documented, none changes what is 
 - The cluster criterion uses one mixture start (k-means++ seeded) per k shared by the four covariance types
   (the plan: 5 starts per type), no bootstrap stability, no permutation p value (with ARI >= .65 and at least
   20 dyads it is always below .05), and the mixture method only (the plan also runs k-means and Ward).
-  The batched EM (:func:`gmm_bic_batch`) reproduces scikit-learn's ``GaussianMixture`` (``reg_covar=1e-6``,
-  ``tol=1e-3``, ``max_iter=500``) from the same starting values (checked in the tests).
+  The batched EM (:func:`alliance_stats.power.gmm.gmm_bic_batch`, compiled) reproduces scikit-learn's
+  ``GaussianMixture`` (``reg_covar=1e-6``, ``tol=1e-3``, ``max_iter=500``) from the same starting values, as
+  the numpy ``typology.cluster.batch.gmm_bic_batch`` does (checked in the tests).
 - The CFA is not simulated: its power is the analytic RMSEA power, which needs no replicate.
+
+Batching (issue 17)
+-------------------
+Steps 1-4 run on a chunk's replicates at once, with a replicate axis on every array (:mod:`.frames`):
+:func:`~alliance_stats.simulate.batch.simulate_arrays` (the simulator's own draws per replicate, without
+identifiers and DataFrame assembly), :func:`~alliance_stats.data.quality.careless_exclusions_stack`,
+:func:`~alliance_stats.data.scoring.construct_scores_stack`, dyad means, the crisp rule and ``crossed`` on all
+replicates, and the designs through one ``build_design`` template (``build_design`` itself for any replicate it
+might refuse). Each shares its arithmetic with the single-data-set function, so every replicate's numbers are
+those of the per-replicate chain, bit for bit (tests/power/test_frames.py compares them).
 
 Reproducibility and distribution
 --------------------------------
@@ -85,8 +90,9 @@ References: MacCallum, Browne & Sugawara (1996), Psychological Methods 1, 130-14
 (2019), Statistics in Medicine 38, 2074-2102 (Monte Carlo standard errors).
 
 Layout: :mod:`.schema` (the power plan), :mod:`.analytic` (closed-form power), :mod:`.replicate` (one chunk of
-replicates), :mod:`.execution` (joblib or Dask, summary), :mod:`.results` (:class:`PowerResult`),
-:mod:`.runner` (the run folder of ``alliance-stats power``).
+replicates), :mod:`.frames` (its data stages on arrays), :mod:`.gmm` (the compiled EM of its cluster check),
+:mod:`.execution` (joblib or Dask, summary), :mod:`.results` (:class:`PowerResult`), :mod:`.runner` (the run
+folder of ``alliance-stats power``).
 """
 
 from alliance_stats.core.lazy import lazy_exports

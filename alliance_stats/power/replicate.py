@@ -1,25 +1,23 @@
-"""One chunk of replicates of the power analysis: simulate, exclude, score, classify, fit, test.
+"""One chunk of replicates of the power analysis: simulate, exclude, score, classify (power.frames), fit, test,
+cluster check.
 """
 
 from __future__ import annotations
 
 import warnings
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from alliance_stats.core.constants import EPV_THRESHOLD, MIN_PER_CLUSTER
-from alliance_stats.core.errors import SpecificationError
-from alliance_stats.data.quality import careless_exclusions
 from alliance_stats.models.kernel import firth_batch, logit_batch
 from alliance_stats.models.multiplicity import adjust_pvalues
+from alliance_stats.power.frames import ChunkData, simulate_chunk
+from alliance_stats.power.gmm import gmm_bic_batch
 from alliance_stats.power.schema import ClusterCriterion
-from alliance_stats.simulate.simulator import CONFIGURATIONS, SimulationParams, simulate_alliances
-from alliance_stats.typology.cluster.batch import gmm_bic_batch
+from alliance_stats.simulate.simulator import CONFIGURATIONS, SimulationParams
 
 
 def _cluster_criterion(data: list[np.ndarray], theory: list[np.ndarray], k_target: int, k_max: int,
@@ -104,40 +102,6 @@ class _Task:
     size: int
     seed: int
     context: _Context
-
-
-def _model_frame(ctx: _Context, sim_seed: np.random.SeedSequence, n_dyads: int) -> dict[str, Any]:
-    """Simulate one replicate and run the data stages; returns the model data and the cluster data."""
-    from alliance_stats.data import build_dyads, firms_at_risk, score_responses
-    from alliance_stats.typology.classification import classify
-
-    sim = simulate_alliances(n_dyads, ctx.params, seed=sim_seed, instrument=ctx.instrument)
-    responses = sim.responses
-    kept = responses.loc[~careless_exclusions(responses, ctx.instrument, ctx.exclusions)]
-    scores = score_responses(kept, ctx.instrument, ctx.min_share)
-    dyads = build_dyads(scores, ctx.instrument)
-    configuration = classify(dyads, cut=ctx.cut, scale=ctx.scale, asymmetry=ctx.asymmetry)
-    firms = firms_at_risk(scores, dyads, ctx.outcome)
-    firms["configuration"] = configuration.reindex(firms["dyad_id"].to_numpy()).to_numpy()
-    table = dyads.table.copy()
-    table["configuration"] = configuration
-    return {"firms": firms, "dyads": table, "kept": len(kept)}
-
-
-def _design_arrays(firms: pd.DataFrame, spec: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, list[str],
-                                                             dict[str, Any], bool]:
-    from alliance_stats.models import build_design
-
-    categorical = dict(spec.categorical)  # as the plan runner passes it to fit_logit
-    design = build_design(firms, spec.outcome, spec.predictors, categorical=categorical,
-                          interactions=[tuple(p) for p in spec.interactions], standardize=spec.standardize,
-                          cluster=spec.cluster)
-    groups = None
-    if design.groups is not None:
-        groups = pd.factorize(design.groups.astype(object).map(str), sort=True)[0]
-    only_categorical = all(name in design.factors for name in design.predictors)
-    return (design.X.to_numpy(dtype=float), design.y.to_numpy(dtype=float), groups, list(design.X.columns),
-            dict(design.factors), only_categorical)
 
 
 def _pad(blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]]) -> tuple[np.ndarray, ...]:
@@ -231,66 +195,7 @@ def _test_model(blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]], 
     return pvalues, method
 
 
-@dataclass
-class _ChunkData:
-    """What the simulation of one chunk gives the analyses: design blocks per model, cluster data, counts."""
-
-    R: int
-    model_keys: list[str]
-    failures: Counter[str]
-    kept: np.ndarray
-    at_risk: np.ndarray
-    events: np.ndarray
-    method: np.ndarray  # (R, models): 2 = design could not be built, 3 = not (yet) estimated
-    blocks: dict[str, list[tuple[int, tuple[np.ndarray, np.ndarray, np.ndarray | None]]]]
-    meta: dict[str, tuple[list[str], dict[str, Any], bool]]
-    cluster_data: list[np.ndarray]
-    theory: list[np.ndarray]
-
-
-def _add_designs(data: _ChunkData, r: int, firms: pd.DataFrame, ctx: _Context) -> None:
-    """Design arrays of every model for replicate ``r`` (a failure is counted, not raised)."""
-    for m, key in enumerate(data.model_keys):
-        try:
-            X, y, g, columns, factors, only_cat = _design_arrays(firms, ctx.models[key])
-        except SpecificationError as exc:
-            data.failures[f"model {key}: {exc.message}"] += 1
-            continue
-        if key not in data.meta:
-            data.meta[key] = (columns, factors, only_cat)
-        elif data.meta[key][0] != columns:
-            data.failures[f"model {key}: design columns differ between replicates"] += 1
-            continue
-        data.blocks[key].append((r, (X, y, g)))
-        data.method[r, m] = 3
-
-
-def _simulate_chunk(task: _Task, children: list[np.random.SeedSequence]) -> _ChunkData:
-    """Simulate, clean, score and classify each replicate of the chunk; collect designs and cluster data."""
-    ctx = task.context
-    R = task.size
-    model_keys = list(ctx.models)
-    data = _ChunkData(R=R, model_keys=model_keys, failures=Counter(), kept=np.zeros(R, dtype=int),
-                      at_risk=np.zeros(R, dtype=int), events=np.full(R, np.nan),
-                      method=np.full((R, len(model_keys)), 2, dtype=np.int8), blocks={key: [] for key in model_keys},
-                      meta={}, cluster_data=[], theory=[])
-    for r in range(R):
-        frames = _model_frame(ctx, children[r], task.n_dyads)
-        firms = frames["firms"]
-        data.kept[r] = frames["kept"]
-        data.at_risk[r] = len(firms)
-        data.events[r] = float(np.nanmean(firms["crossed"])) if len(firms) else np.nan
-        _add_designs(data, r, firms, ctx)
-        table = frames["dyads"]
-        values = table[list(ctx.cluster_variables)].to_numpy(dtype=float)
-        complete = ~np.isnan(values).any(axis=1)
-        codes = pd.Categorical(table["configuration"], categories=list(CONFIGURATIONS)).codes
-        data.cluster_data.append(values[complete])
-        data.theory.append(np.asarray(codes)[complete])
-    return data
-
-
-def _test_chunk(data: _ChunkData, ctx: _Context) -> np.ndarray:
+def _test_chunk(data: ChunkData, ctx: _Context) -> np.ndarray:
     """p values (R, H) of every hypothesis; fills ``data.method`` and counts failed estimations."""
     from alliance_stats.models import hypothesis_weights
 
@@ -321,7 +226,7 @@ def _run_chunk(task: _Task) -> dict[str, Any]:
     children = sequence.spawn(task.size + 1)
     with threadpool_limits(limits=1), warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        data = _simulate_chunk(task, children)
+        data = simulate_chunk(ctx, task.n_dyads, children[: task.size])
         pvalues = _test_chunk(data, ctx)
         chosen, ari, met = _cluster_criterion(data.cluster_data, data.theory, ctx.k_target, ctx.k_max,
                                               ctx.cluster.covariance_types, ctx.cluster.ari_threshold,

@@ -563,10 +563,19 @@ def latent_cut(params: SimulationParams, code: str, n_items: int, cut: float, sc
     if not scale_min < cut < scale_max:
         raise SpecificationError(f"a score cut must lie strictly inside the scale ({scale_min}-{scale_max}), got {cut}",
                                  value=cut)
-    thresholds = _thresholds(params, scale_max - scale_min + 1)
-    loadings = np.full(n_items, params.loading_of(code))
-    resid_sd = np.full(n_items, math.sqrt(params.residual_variance_of(code)))
-    return float(brentq(lambda e: _expected_score(e, loadings, resid_sd, thresholds, scale_min) - cut, -50, 50,
+    thresholds = tuple(float(t) for t in _thresholds(params, scale_max - scale_min + 1))
+    return _latent_root(params.loading_of(code), params.residual_variance_of(code), thresholds, int(n_items),
+                        float(cut), int(scale_min))
+
+
+@lru_cache(maxsize=256)
+def _latent_root(loading: float, residual_variance: float, thresholds: tuple[float, ...], n_items: int, cut: float,
+                 scale_min: int) -> float:
+    """Brent's root of :func:`latent_cut` (cached: every simulation of a power analysis asks for the same two)."""
+    loadings = np.full(n_items, loading)
+    resid_sd = np.full(n_items, math.sqrt(residual_variance))
+    grid = np.asarray(thresholds)
+    return float(brentq(lambda e: _expected_score(e, loadings, resid_sd, grid, scale_min) - cut, -50, 50,
                         xtol=1e-10))
 
 
@@ -991,11 +1000,25 @@ def simulate_alliances(
                                  "memory", value=int(n_dyads),
                                  fix=f"simulate at most {MAX_DYADS:,} dyads (several files with different seeds "
                                      "if you need more)")
-    n = int(n_dyads)
     p = params if params is not None else SimulationParams()
     inst = instrument if instrument is not None else _default_instrument()
     lay = _layout(inst)
     seq = _seed_sequence(seed)
+    d, facts_rng = _draw_phases(int(n_dyads), p, lay, seq)
+    ids = _identifiers(d)
+    responses = _assemble(inst, d, ids, facts_rng, p.survey_year)
+    return Simulated(responses=responses, truth=_truth(p, lay, d, seq, ids))
+
+
+def _draw_phases(n: int, p: SimulationParams, lay: _Layout, seq: np.random.SeedSequence
+                 ) -> tuple[_Draw, np.random.Generator]:
+    """THE generative model (module docstring, steps 1-10) for one data set: every draw, in stream order.
+
+    Returns the filled :class:`_Draw` (answers and facts as arrays, before identifiers, skip logic and
+    assembly) and the facts stream, whose later draws the assembly uses. :func:`simulate_alliances` and the
+    power analysis's :func:`alliance_stats.simulate.batch.simulate_arrays` both call it, so they draw the
+    same data for the same seed.
+    """
     streams = dict(zip(_STREAMS, (np.random.default_rng(s) for s in seq.spawn(len(_STREAMS))), strict=True))
     d = _Draw(n=n, dyad_of=np.repeat(np.arange(n), 2), role_b=np.tile([False, True], n))
     _draw_axes(p, d, streams["configuration"])
@@ -1007,9 +1030,7 @@ def simulate_alliances(
     _force_definition(lay, d)
     _record_answers(lay, d)
     _screen(p, lay, d, streams["careless"], dont_know_u)
-    ids = _identifiers(d)
-    responses = _assemble(inst, d, ids, streams["facts"], p.survey_year)
-    return Simulated(responses=responses, truth=_truth(p, lay, d, seq, ids))
+    return d, streams["facts"]
 
 
 # ------------------------------------------------------------------------------------------ assembly
@@ -1095,14 +1116,14 @@ def _assemble(inst: Instrument, d: _Draw, ids: dict[str, Any], rng: np.random.Ge
     return _canonical_columns(inst, raw)
 
 
-def _apply_skip_logic(inst: Instrument, raw: dict[str, Any], m: int) -> None:
-    """A question not shown (its own or its section's condition not *true*) is left unanswered."""
-    # skip logic: a question not shown is unanswered
+def _apply_skip_logic(inst: Instrument, raw: dict[str, Any], m: int, names: set[str] | None = None) -> None:
+    """A question not shown (its own or its section's condition not *true*) is left unanswered (only the
+    variables in ``names`` when given; a condition on a variable absent from ``raw`` raises ``KeyError``)."""
     section_of = {name: sec for sec in inst.sections for name in sec.variables}
     memo: dict[int, np.ndarray] = {}
     for var in inst.variables:
         conditions = [c for c in (var.show_if, getattr(section_of.get(var.name), "show_if", None)) if c is not None]
-        if var.name in ("resp_id", "dyad_id", "role"):
+        if var.name in ("resp_id", "dyad_id", "role") or (names is not None and var.name not in names):
             continue
         for cond in conditions:
             shown = _condition_mask(cond, inst, raw, m, memo)

@@ -60,6 +60,8 @@ def test_pipeline_equals_fit_logit_and_test_hypotheses(plans):
     from alliance_stats.instrument import default_instrument
     from alliance_stats.models import LogitSettings, fit_logit, test_hypotheses
 
+    from .test_frames import model_frame  # the per-replicate chain of public functions
+
     plan, confirmatory = plans
     ctx = E._context(plan, confirmatory, default_instrument())
     methods_seen = set()
@@ -68,7 +70,7 @@ def test_pipeline_equals_fit_logit_and_test_hypotheses(plans):
         chunk = R._run_chunk(task)
         children = np.random.SeedSequence(11, spawn_key=(0, 0)).spawn(5)
         for r in range(4):
-            firms = _quiet(R._model_frame, ctx, children[r], n)["firms"]
+            firms = _quiet(model_frame, ctx, children[r], n)["firms"]
             fits = {key: _quiet(fit_logit, firms, spec.outcome, spec.predictors, categorical=dict(spec.categorical),
                                 interactions=[tuple(p) for p in spec.interactions], method=spec.method,
                                 cluster=spec.cluster,
