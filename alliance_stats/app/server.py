@@ -89,7 +89,7 @@ class Pages:
         page = self.env.get_template(name).render(
             t=t, lang=lang, other_lang="en" if lang == "fr" else "fr", csrf=self.session.csrf(),
             path=request.url.path, running=self.jobs.running(), workspace=str(self.ws.root),
-            max_mb=self.max_upload_mb, **context)
+            max_mb=self.max_upload_mb, **{"nav": None, **context})
         response = HTMLResponse(page, status_code=status)
         if request.query_params.get("lang") in ("fr", "en"):
             response.set_cookie("alliance_stats_lang", lang, httponly=True, samesite="strict")
@@ -311,7 +311,7 @@ class Pages:
         job = self.jobs.get(request.path_params["job_id"])
         if job is None:
             return self.refused(request, "app.job.unknown", 404)
-        return self.render(request, "job.html", nav="runs", job=job, status=job.status(request_lang(request)))
+        return self.render(request, "job.html", nav="runs", job=job, state=job.status(request_lang(request)))
 
     async def job_status(self, request: Request) -> Response:
         job = self.jobs.get(request.path_params["job_id"])
