@@ -34,7 +34,9 @@ function setUpSorting() {
 }
 
 function showStatus(box, status) {
-  document.getElementById("progress").value = status.fraction;
+  const bar = document.getElementById("progress");
+  bar.setAttribute("value", String(status.fraction));
+  bar.textContent = `${Math.round(100 * status.fraction)} %`;
   document.getElementById("state").textContent = status.state_label;
   const elapsed = document.getElementById("elapsed");
   elapsed.textContent = elapsed.textContent.replace(/[0-9]+([.,][0-9]+)?/, String(status.elapsed));
