@@ -102,7 +102,10 @@ class Pages:
         return self.error(request, status, tr(key, request_lang(request)).format(**values))
 
     async def form(self, request: Request) -> Any:
-        """The submitted urlencoded form, or ``None`` when its CSRF token is wrong."""
+        """The submitted urlencoded form, or ``None`` when its CSRF token is wrong (or it is not urlencoded: a
+        multipart body here would spool its files outside the workspace)."""
+        if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+            return None
         form = await request.form()
         return form if self.session.check_csrf(form.get("csrf")) else None
 

@@ -83,6 +83,8 @@ def test_a_post_form_without_its_csrf_token_is_refused(app_parts, route):
     client = app_parts["client"]
     assert client.post(route, data={"language": "fr"}).status_code == 403
     assert client.post(route, data={"csrf": "0" * 64}).status_code == 403
+    csrf = app_parts["session"].csrf()  # the right token, but in a multipart body (files would spool to /tmp)
+    assert client.post(route, data={"csrf": csrf}, files={"file": ("a.csv", b"x")}).status_code == 403
 
 
 @pytest.mark.parametrize("route", MULTIPART_ROUTES)
