@@ -120,9 +120,32 @@ def prepare_plan(workspace: Any, plan_path: Path, data_path: Path, synthetic: bo
                  lang: str = "en") -> Any:
     """Load and check a plan file for a run on ``data_path``; every mistake is a PlanError with its line.
 
-    The plan's relative paths are read from the study folder and must stay in the workspace; the data are the
-    checked upload (``synthetic`` when it is byte for byte the bundled synthetic file, so the report says so).
-    ``display`` replaces the server's file name in the messages (the name the user knows).
+    Parameters
+    ----------
+    workspace
+        The :class:`~alliance_stats.app.workspace.Workspace`: the plan's relative paths (instrument, seed cases,
+        power run) are read from its study folder and must stay inside it.
+    plan_path
+        The plan file (under ``plans/``).
+    data_path
+        The checked upload to analyse (replaces the plan's ``data``).
+    synthetic
+        The upload is byte for byte the bundled synthetic file: the report says so.
+    display
+        The name the user knows the plan file by (it replaces the server's file name in the messages).
+    lang
+        Language of the messages.
+
+    Returns
+    -------
+    Plan
+        The plan, ready for :func:`alliance_stats.plan.run_plan`.
+
+    Raises
+    ------
+    PlanError
+        The plan's mistakes (schema, YAML, checks against the instrument) with their line, or a path leading out
+        of the workspace.
     """
     from alliance_stats.instrument import load_instrument
     from alliance_stats.plan import check_plan, load_plan
@@ -141,7 +164,24 @@ def prepare_plan(workspace: Any, plan_path: Path, data_path: Path, synthetic: bo
 
 
 def power_plan_from_form(study: Path, form: Any, lang: str) -> dict[str, Any]:
-    """The study's ``power.yaml`` with the form's population, grid, replicates, target, level and seed."""
+    """The study's ``power.yaml`` with the form's population, grid, replicates, target, level and seed.
+
+    Parameters
+    ----------
+    study
+        The study folder (its ``power.yaml`` gives every value the form leaves blank; its ``plan.yaml`` is the
+        confirmatory plan).
+    form
+        The submitted form (``get``).
+    lang
+        The report's and the messages' language.
+
+    Returns
+    -------
+    dict
+        The power plan as data, ready to be written as YAML and checked by
+        :func:`alliance_stats.power.load_power_plan`.
+    """
     from alliance_stats.core.yamlio import load_yaml_file
     from alliance_stats.simulate.simulator import CONFIGURATIONS
 

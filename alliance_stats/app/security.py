@@ -57,6 +57,12 @@ class Session:
     extra_hosts
         Host names accepted besides the loopback names (the ``--host`` given explicitly).
 
+    References
+    ----------
+    Jupyter Server, "Security in the Jupyter Server" (token authentication); OWASP Cross-Site Request Forgery
+    Prevention Cheat Sheet (synchronizer token pattern, SameSite cookies); Jackson et al. (2009), "Protecting
+    browsers from DNS rebinding attacks", ACM TWEB 3(1) (Host header checks).
+
     Examples
     --------
     >>> session = Session(port=8765, token="t")

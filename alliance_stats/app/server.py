@@ -56,7 +56,17 @@ def _environment() -> Any:
 
 
 def request_lang(request: Request) -> str:
-    """``?lang=`` if given, else the language cookie, else French when the browser prefers it, else English."""
+    """``?lang=`` if given, else the language cookie, else French when the browser prefers it, else English.
+
+    Examples
+    --------
+    >>> from starlette.requests import Request
+    >>> def request(query: bytes, accept: bytes) -> Request:
+    ...     return Request({"type": "http", "query_string": query, "headers": [(b"accept-language", accept)]})
+    >>> request_lang(request(b"", b"fr-CA,fr;q=0.9")), request_lang(request(b"lang=en", b"fr")), \
+request_lang(request(b"", b"de"))
+    ('fr', 'en', 'en')
+    """
     for candidate in (request.query_params.get("lang"), request.cookies.get("alliance_stats_lang")):
         if candidate in ("fr", "en"):
             return candidate
