@@ -163,13 +163,14 @@ class Workspace:
         """
         from alliance_stats.data import check_responses, read_responses
 
+        instrument = self.instrument()
         try:
-            frame = read_responses(path, self.instrument())
+            frame = read_responses(path, instrument)
         except AllianceStatsError as exc:
             exc.file = display_name
             return {"file": display_name, "ok": False, "read_error": True, "n_errors": 1, "n_warnings": 0,
                     "errors": [exc.to_dict()], "warnings": [], "warning_messages": [], "notes": []}
-        result = check_responses(frame, self.instrument(), file=display_name)
+        result = check_responses(frame, instrument, file=display_name)
         return {**result.to_dict(), "read_error": False}
 
     def add_example(self) -> Path:

@@ -155,6 +155,14 @@ def test_a_researcher_goes_from_the_instrument_to_a_word_report(server, browser,
     for row, column in (("3", "LINK_1"), ("5", "role"), ("8", "resp_id")):
         assert any(r.split("\t")[0] == row and r.split("\t")[2] == column for r in rows), (row, column, rows)
     assert page.locator("#to-plan").count() == 0
+    header = page.locator("#errors thead th").nth(2)  # "Colonne": sorting with the keyboard
+    header.locator("button").focus()
+    page.keyboard.press("Enter")
+    assert header.get_attribute("aria-sort") == "ascending"
+    columns = [r.split("\t")[2] for r in page.locator("#errors tbody tr").all_inner_texts()]
+    assert columns == sorted(columns, key=str.lower)
+    page.keyboard.press("Enter")
+    assert header.get_attribute("aria-sort") == "descending"
     assert not any(value in page.content() for value in PERSONAL.values())
 
     # requests without the token, with a foreign Host header, or with ../ in a download path are refused
