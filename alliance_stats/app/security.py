@@ -25,7 +25,7 @@ import secrets
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 from alliance_stats.core.i18n import tr
 
@@ -184,7 +184,9 @@ class Guard:
     async def _set_cookie_and_redirect(self, scope: dict[str, Any], query: dict[str, str], send: Any) -> None:
         """First visit: the token moves from the address to a cookie; the address loses it (history, referrer)."""
         rest = {key: value for key, value in query.items() if key != "token"}
-        location = scope.get("path", "/") + (f"?{urlencode(rest)}" if rest else "")
+        # one leading slash (``//host/`` would send the browser elsewhere), the path re-quoted (no CR/LF)
+        path = quote("/" + str(scope.get("path", "/")).lstrip("/"), safe="/:@!$&'()*+,;=-._~")
+        location = path + (f"?{urlencode(rest)}" if rest else "")
         cookie = f"{self.session.cookie_name}={self.session.token}; Path=/; HttpOnly; SameSite=Strict"
         await send({"type": "http.response.start", "status": 303,
                     "headers": [(b"location", location.encode("latin-1")), (b"set-cookie", cookie.encode()),

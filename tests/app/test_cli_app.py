@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -56,12 +59,7 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 def _status(url: str, cookie: str | None = None) -> tuple[int, dict[str, str]]:
-    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
-    try:
-        with urllib.request.build_opener(_NoRedirect).open(request, timeout=30) as response:
-            return response.status, dict(response.headers)
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers)
+    return _open(urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {}))
 
 
 @pytest.mark.slow
@@ -91,7 +89,44 @@ def test_the_command_serves_the_page_on_a_free_port_until_ctrl_c(tmp_path):
         assert _status(base + "/", cookie)[0] == 200
         assert _status(base + "/survey", cookie)[0] == 200
         assert (tmp_path / "ws" / "study" / "plan.yaml").is_file()
+        job = _start_a_run(base, cookie)
+        for _ in range(600):  # stop the server while the run computes
+            status = json.loads(_read(f"{base}/jobs/{job}/status", cookie))
+            if status["stage"] not in ("start", "read"):
+                break
+            time.sleep(0.1)
+        assert status["state"] == "running"
     finally:
         process.send_signal(signal.SIGINT)
         _, err = process.communicate(timeout=60)
     assert process.returncode == 130 and "Stopped by SIGINT" in err
+    assert not list((tmp_path / "ws" / "runs").iterdir())  # no run folder, not even a half-written one
+
+
+def _read(url: str, cookie: str, data: bytes | None = None) -> str:
+    request = urllib.request.Request(url, data=data, headers={"Cookie": cookie})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return response.read().decode("utf-8")
+
+
+def _start_a_run(base: str, cookie: str) -> str:
+    """Use the bundled data and run the plan through the forms, as the page does; return the job id."""
+    page = _read(base + "/data", cookie)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    checked = _read(base + "/data/example", cookie, urllib.parse.urlencode({"csrf": csrf}).encode())
+    upload = re.search(r'href="/plan\?data=(data-[0-9a-f]+)"', checked).group(1)
+    form = {"csrf": csrf, "data": upload, "language": "en", "estimator": "ML", "fail_attention": "on",
+            "max_longstring": "20", "mahalanobis_p": "0.001", "max_missing_share": "0.5", "cut": "midpoint"}
+    request = urllib.request.Request(base + "/plan/run", data=urllib.parse.urlencode(form).encode(),
+                                     headers={"Cookie": cookie})
+    status, headers = _open(request)
+    assert status == 303, status
+    return headers["location"].rsplit("/", 1)[1]
+
+
+def _open(request: urllib.request.Request) -> tuple[int, dict[str, str]]:
+    try:
+        with urllib.request.build_opener(_NoRedirect).open(request, timeout=60) as response:
+            return response.status, dict(response.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers)

@@ -136,6 +136,28 @@ def test_a_french_excel_csv_passes_the_check(app_parts):
     assert "The check passed" in page, page[page.find("verdict"):][:500]
 
 
+@pytest.mark.parametrize("fmt", ["xlsx", "sav", "dta"])
+def test_excel_spss_and_stata_files_are_checked_too(app_parts, tmp_path, fmt):
+    import pandas as pd
+    import pyreadstat
+
+    from alliance_stats.plan.templates import template
+
+    frame = pd.read_csv(template("data/synthetic_responses.csv")).head(60)
+    path = tmp_path / f"responses.{fmt}"
+    if fmt == "xlsx":
+        frame.to_excel(path, index=False, sheet_name="responses")
+    elif fmt == "sav":
+        pyreadstat.write_sav(frame, str(path))
+    else:
+        pyreadstat.write_dta(frame, str(path))
+    client, csrf = app_parts["client"], app_parts["session"].csrf()
+    response = client.post("/data/upload", files={"file": (path.name, path.read_bytes())}, data={"csrf": csrf})
+    record = app_parts["ws"].upload(response.headers["location"].rsplit("/", 1)[1])
+    assert record["stored"].endswith(f".{fmt}") and not record["check"]["read_error"]
+    assert record["check"]["n_rows"] == 60
+
+
 def test_a_file_with_planted_errors_lists_each_error_row_and_cannot_be_analysed(app_parts, planted_csv):
     client, csrf = app_parts["client"], app_parts["session"].csrf()
     response = client.post("/data/upload", files={"file": ("réponses.csv", planted_csv)}, data={"csrf": csrf})
@@ -195,6 +217,20 @@ def test_an_uploaded_plan_naming_a_file_outside_the_workspace_is_refused(app_par
     response = app_parts["client"].post("/plan/upload", files={"file": ("p.yaml", bad.encode())},
                                         data={"csrf": app_parts["session"].csrf(), "data": upload_id})
     assert response.status_code == 400 and "outside the workspace" in response.text
+
+
+def test_an_uploaded_plan_is_read_from_the_study_folder_and_runs_on_the_checked_upload(app_parts):
+    from alliance_stats.app.plans import prepare_plan
+
+    ws = app_parts["ws"]
+    upload = ws.upload(_example(app_parts))
+    stored = ws.plans / "plan-0123456789abcdef.yaml"
+    stored.write_bytes((ws.study / "plan.yaml").read_bytes())
+    plan = prepare_plan(ws, stored, ws.upload_path(upload), True, "my plan.yaml")
+    assert plan.path == stored.resolve() and plan.resolve(plan.data) == ws.upload_path(upload)
+    assert plan.synthetic and ws.contains(plan.resolve(plan.instrument))
+    assert plan.resolve(plan.instrument) == (ws.study / "alliance_startup.yaml").resolve()
+    assert stored.read_bytes() == (ws.study / "plan.yaml").read_bytes()  # the uploaded file is not modified
 
 
 def test_a_plan_form_with_a_bad_value_names_it(app_parts):

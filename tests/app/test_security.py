@@ -54,6 +54,14 @@ def test_the_token_moves_from_the_address_to_a_strict_http_only_cookie(app_parts
     assert app_parts["anonymous"].get("/data").status_code == 200  # the client now holds the cookie
 
 
+@pytest.mark.parametrize("path", ["//evil.example/x", "/data%0d%0aSet-Cookie:%20a=b"])
+def test_the_first_visit_redirects_to_this_server_only(app_parts, path):
+    response = app_parts["anonymous"].get(f"{path}?token={TOKEN}")
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/") and not response.headers["location"].startswith("//")
+    assert "\n" not in response.headers["location"] and "a=b" not in response.headers["set-cookie"]
+
+
 @pytest.mark.parametrize("host", ["evil.example:8765", "127.0.0.1", "localhost:8766", "127.0.0.1.evil.example:8765",
                                   ""])
 def test_a_foreign_host_header_is_refused_even_with_the_token(app_parts, host):
