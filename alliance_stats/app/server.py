@@ -390,6 +390,14 @@ async def _too_large(request: Request, exc: Exception) -> Response:
                         status_code=413, headers={"connection": "close"})
 
 
+async def _user_error(request: Request, exc: Exception) -> Response:
+    """A typed error outside a form's own handling (the study's instrument was edited into a mistake): the page
+    says where and how to fix it, the server stays up."""
+    assert isinstance(exc, AllianceStatsError)
+    where = exc.location()
+    return request.app.state.pages.error(request, 400, f"{where}: {exc.message}" if where else exc.message, exc.fix)
+
+
 def _escape(text: str) -> str:
     import html
 
@@ -449,7 +457,8 @@ def create_app(workspace: str | Path, session: Session, max_upload_mb: int = 200
         Route("/runs/{run_id}/files/{path:path}", pages.download),
         Route("/runs/{run_id}/zip", pages.zip),
     ]
-    app = Starlette(routes=routes, exception_handlers={BodyTooLarge: _too_large})
+    app = Starlette(routes=routes, exception_handlers={BodyTooLarge: _too_large,
+                                                            AllianceStatsError: _user_error})
     app.state.max_upload_mb = max_upload_mb
     app.state.pages = pages
     return Guard(app, session, max_body=max_upload_mb * 2**20)

@@ -76,6 +76,24 @@ def test_the_survey_page_shows_constructs_items_and_the_printable_questionnaire(
     assert printable.headers["content-security-policy"].startswith("sandbox;")
 
 
+def test_a_mistake_in_the_study_instrument_is_shown_with_its_fix_and_the_server_stays_up(app_parts):
+    study = app_parts["ws"].study / "alliance_startup.yaml"
+    study.write_text(study.read_text(encoding="utf-8") + "\nextra: [unclosed\n", encoding="utf-8")
+    response = app_parts["client"].get("/survey")
+    assert response.status_code == 400 and "alliance_startup.yaml" in response.text and "line" in response.text
+    assert app_parts["client"].get("/runs").status_code == 200
+
+
+def test_the_forms_take_their_defaults_from_the_study_files_even_when_keys_are_missing(app_parts):
+    ws = app_parts["ws"]
+    (ws.study / "power.yaml").write_text("confirmatory: plan.yaml\n", encoding="utf-8")
+    plan = (ws.study / "plan.yaml").read_text(encoding="utf-8")
+    (ws.study / "plan.yaml").write_text(plan.split("\nexclusions:")[0] + "\n", encoding="utf-8")
+    _example(app_parts)
+    assert app_parts["client"].get("/survey").status_code == 200
+    assert app_parts["client"].get("/plan").status_code == 200
+
+
 @pytest.mark.parametrize("fmt", ["xlsform", "limesurvey", "sav", "codebook-csv", "codebook-json", "html", "markdown"])
 def test_each_export_is_one_download(app_parts, fmt):
     response = app_parts["client"].get(f"/survey/export?fmt={fmt}&export_lang=both")
