@@ -130,3 +130,42 @@ def _open(request: urllib.request.Request) -> tuple[int, dict[str, str]]:
             return response.status, dict(response.headers)
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers)
+
+
+class _Console:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def print(self, text: str, **_: object) -> None:
+        self.lines.append(text)
+
+
+def test_serve_warns_when_listening_beyond_this_computer_and_opens_the_browser_with_the_token(tmp_path,
+                                                                                              monkeypatch):
+    import threading
+    import webbrowser
+
+    import uvicorn
+
+    from alliance_stats.app import serve
+
+    ran, opened = {}, []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: ran.update(options, app=app))
+    monkeypatch.setattr(webbrowser, "open", opened.append)
+
+    class Now:  # the browser opens at once instead of after a second
+        def __init__(self, delay, function, args):
+            self.call = lambda: function(*args)
+
+        def start(self):
+            self.call()
+
+    monkeypatch.setattr(threading, "Timer", Now)
+    console = _Console()
+    serve(tmp_path / "ws", port=0, host="0.0.0.0", open_browser=True, console=console)
+    assert ran["host"] == "0.0.0.0" and ran["port"] > 0
+    assert any(line.startswith("Warning: listening on 0.0.0.0") for line in console.lines)
+    assert opened == [f"http://127.0.0.1:{ran['port']}/?token={ran['app'].session.token}"]
+    quiet = _Console()
+    serve(tmp_path / "ws", port=0, open_browser=False, console=quiet)
+    assert not any(line.startswith("Warning") for line in quiet.lines) and ran["host"] == "127.0.0.1"
