@@ -17,7 +17,8 @@ $(STAMP): pyproject.toml | $(BIN)/python
 demo: $(STAMP)
 	$(BIN)/alliance-stats run analyses/confirmatory.yaml -o reports/demo --force
 
-# Headless Chromium for the report rendering test (Debian package), installed only when missing.
+# Headless Chromium for the report rendering test and the local web page's browser test (tests/app/,
+# Playwright drives it through executable_path: no browser download), installed only when missing.
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \

@@ -8,6 +8,7 @@ Commands
 ``power PLAN``          simulation-based power and sample size for the whole plan.
 ``survey export``       the instrument as XLSForm, LimeSurvey, HTML, Markdown, codebook or SPSS.
 ``data check FILE``     validate a responses file against the instrument.
+``app``                 the local web page: survey, data check, plan, report, with clicks.
 
 User mistakes raise :class:`alliance_stats.core.errors.AllianceStatsError`; :func:`main` prints the message
 without a traceback and exits with status 2. This module and :mod:`alliance_stats.plan` are the only places
@@ -273,6 +274,28 @@ def survey_export(
     payload = export_instrument(inst, fmt.value, lang.value)
     write_bytes_atomic(output, payload)
     _said_to(output).print(f"{fmt.value} ({lang.value}) written to {output}", highlight=False, markup=False)
+
+
+# --------------------------------------------------------------------------------------------- app
+
+
+@app.command("app")
+def app_command(
+    port: Annotated[int, typer.Option("--port", help="Port (0: a free one).")] = 8765,
+    workspace: Annotated[
+        Path, typer.Option("--workspace", help="Folder of the study, uploads, plans and run folders (created).")
+    ] = Path("alliance-stats-workspace"),
+    no_browser: Annotated[bool, typer.Option("--no-browser", help="Do not open the browser.")] = False,
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on (default 127.0.0.1: this computer only).")
+    ] = "127.0.0.1",
+    max_upload_mb: Annotated[int, typer.Option("--max-upload-mb", help="Largest upload, in MB.")] = 200,
+) -> None:
+    """The local web page: design the survey, check the data, run the plan, read and download the report."""
+    from alliance_stats.app import serve
+
+    serve(workspace, port=port, host=host, open_browser=not no_browser, max_upload_mb=max_upload_mb,
+          console=err_console)
 
 
 # -------------------------------------------------------------------------------------------- data

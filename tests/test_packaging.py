@@ -37,6 +37,10 @@ PACKAGE_DATA = [
     "plan/templates/study_readme.md",
     "plan/templates/data/synthetic_responses.csv",
     "plan/templates/data/synthetic_truth.json",
+    "app/templates/base.html",
+    "app/templates/check.html",
+    "app/static/app.js",
+    "app/static/app.css",
 ]
 
 
@@ -131,3 +135,15 @@ def test_readme_python_tour_runs_from_the_wheel(installed):
     script.write_text("\n".join(blocks), encoding="utf-8")
     out = _run([installed["python"], script], installed["work"], installed["env"])
     assert "supported" in out
+
+
+def test_the_local_web_page_from_the_wheel(installed):
+    """The app's templates and static files ship in the wheel: the pages render from the installed package."""
+    code = ("import warnings; warnings.simplefilter('ignore')\n"
+            "from starlette.testclient import TestClient\n"
+            "from alliance_stats.app import Session, create_app\n"
+            "client = TestClient(create_app('ws', Session(port=8765, token='t')), base_url='http://127.0.0.1:8765')\n"
+            "print(client.get('/?token=t').status_code, client.get('/survey').status_code,\n"
+            "      client.get('/static/app.js').status_code, 'LINK_1' in client.get('/survey').text)\n")
+    assert _run([installed["python"], "-c", code], installed["work"], installed["env"]).split() == \
+        ["200", "200", "200", "True"]

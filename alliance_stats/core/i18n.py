@@ -17,7 +17,7 @@ from alliance_stats.core.errors import SpecificationError
 LANGS: tuple[str, ...] = ("fr", "en")
 
 CATALOGUES: tuple[str, ...] = ("general", "data", "instrument", "measurement", "typology", "models", "power", "plan",
-                               "report", "checks")
+                               "report", "checks", "app")
 
 
 def _merge_catalogues() -> dict[str, dict[str, str]]:

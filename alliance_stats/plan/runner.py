@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,7 @@ def run_plan(
     force: bool = False,
     data: str | Path | None = None,
     console: Any = None,
+    progress: Callable[[str], Any] | None = None,
 ) -> Path:
     """Run the confirmatory plan end to end and write the run folder.
 
@@ -58,6 +60,10 @@ def run_plan(
         A responses file to use instead of the plan's ``data`` (any format the readers take).
     console
         A rich console for progress messages (optional).
+    progress
+        Called with the key of each stage as it starts (``"read"``, ``"measurement"``, ``"typology"``,
+        ``"models"``, ``"report"``) and ``"done"`` once the folder is written (optional; the local web page
+        shows it).
 
     Returns
     -------
@@ -79,7 +85,9 @@ def run_plan(
 
     started = time.perf_counter()
 
-    def say(message: str) -> None:
+    def say(message: str, step: str) -> None:
+        if progress is not None:
+            progress(step)
         if console is not None:
             console.print(f"[{time.perf_counter() - started:6.1f} s] {message}", highlight=False, markup=False)
 
@@ -87,27 +95,27 @@ def run_plan(
     # One BLAS/OpenMP thread: the matrices are small (tens of items), and threaded OpenBLAS on stacks of them
     # (parallel analysis) ran 100 times slower on a busy 2-core machine. The libraries are loaded by now.
     with threadpool_limits(limits=1):
-        say(f"Reading {data_path}")
+        say(f"Reading {data_path}", "read")
         responses = read_responses(data_path, instrument)
         prepared = _prepare(ctx, responses, data_path)
-        say("Measurement")
+        say("Measurement", "measurement")
         sections = [prepared.pop("section")]
         sections.append(_section_measurement(ctx, prepared))
         sections.insert(1, _section_descriptives(ctx, prepared))  # after the sample; alphas from measurement
-        say("Typology")
+        say("Typology", "typology")
         sections.append(_section_typology(ctx, prepared))
-        say("Crossing models")
+        say("Crossing models", "models")
         sections.append(_section_models(ctx, prepared))
         sections.append(_section_hypotheses(ctx, prepared))
-        say("Reviewer's checks")
+        say("Reviewer's checks", "checks")
         sections.append(_section_checks(ctx, prepared, responses, data_path))
         sections.append(_section_instrument(ctx))
         if plan.power_run is not None:
             sections.append(_section_power(ctx, plan.resolve(plan.power_run)))
-        say("Report")
+        say("Report", "report")
         files = _render(ctx, sections, synthetic, data_path, plan)
     write_run(target, force, files)
-    say(f"Done: {len(files)} files written to {target}")
+    say(f"Done: {len(files)} files written to {target}", "done")
     return target
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +20,14 @@ from alliance_stats.plan.runfolder import (
 
 
 def _run_with_progress(log: WarningLog, power_plan: Any, confirmatory: Any, run: dict[str, Any],
-                       console: Any) -> Any:
-    """:func:`power_analysis` under the warning log, with a rich progress bar on ``console`` when given."""
+                       console: Any, progress: Callable[[int, int], Any] | None = None) -> Any:
+    """:func:`power_analysis` under the warning log, with a rich progress bar on ``console`` when given, else
+    reporting to ``progress`` (replicates done in this step, total) when given."""
     from alliance_stats.power import power_analysis
 
     options = {"reps": run["reps"], "jobs": run["jobs"], "backend": run["backend"], "scheduler": run["scheduler"]}
     if console is None:
-        return log.run("power", power_analysis, power_plan, confirmatory, **options)
+        return log.run("power", power_analysis, power_plan, confirmatory, progress=progress, **options)
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -58,6 +60,7 @@ def run_power_plan(
     output: str | Path | None = None,
     force: bool = False,
     console: Any = None,
+    progress: Callable[[int, int], Any] | None = None,
 ) -> Path:
     """Run a power plan (``analyses/power.yaml``) and write its run folder.
 
@@ -85,6 +88,9 @@ def run_power_plan(
         Replace an earlier run folder of alliance-stats (never another folder or a file).
     console
         A rich console for the progress bar (none: no progress display).
+    progress
+        Without ``console``: called with (replicates just done, total replicates) as the work advances (the
+        local web page's progress bar).
 
     Returns
     -------
@@ -111,7 +117,7 @@ def run_power_plan(
     log = WarningLog()
     started = now_utc()
     run = {"reps": n_reps, "jobs": jobs, "backend": backend, "scheduler": scheduler}
-    result = _run_with_progress(log, power_plan, confirmatory, run, console)
+    result = _run_with_progress(log, power_plan, confirmatory, run, console, progress)
 
     tables = result.to_tables(lang)
     population = power_plan.population
