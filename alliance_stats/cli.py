@@ -11,9 +11,10 @@ Commands
 ``app``                 the local web page: survey, data check, plan, report, with clicks.
 
 User mistakes raise :class:`alliance_stats.core.errors.AllianceStatsError`; :func:`main` prints the message
-without a traceback and exits with status 2. This module and :mod:`alliance_stats.plan` are the only places
-that read or write files (besides the readers of :mod:`alliance_stats.data`); every write goes through
-:mod:`alliance_stats.plan.runfolder`, the one atomic writer.
+without a traceback and exits with status 2. This module, :mod:`alliance_stats.plan` and the local web page
+(:mod:`alliance_stats.app`) are the only places that read or write files (besides the readers of
+:mod:`alliance_stats.data`); every write goes through :mod:`alliance_stats.plan.runfolder`, the one atomic
+writer (but the page's uploads, streamed into a hidden ``.part`` file renamed once complete).
 """
 
 from __future__ import annotations
