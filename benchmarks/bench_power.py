@@ -3,9 +3,11 @@
 1. Per-replicate cost by stage at N = 200 dyads (one process, one thread, chunks of the plan's 25 replicates),
    wall and CPU time, for the per-replicate chain of public functions the power analysis ran until issue 17
    (``simulate_alliances``, ``careless_exclusions``, ``score_responses``, ``build_dyads``, ``classify``,
-   ``firms_at_risk``, ``build_design`` per replicate: "before") and for the batched chunk of
-   :mod:`alliance_stats.power.frames` ("after"), on the same seeds; the fits, tests and cluster check are
-   the same batched code in both. The two chains' outputs are checked to be equal before the times are shown.
+   ``firms_at_risk``, ``build_design`` per replicate) and for the batched chunk of
+   :mod:`alliance_stats.power.frames`, on the same seeds; the fits, tests and cluster check are the same code in
+   both. The two chains' outputs are checked to be equal before the times are shown. The per-replicate column
+   runs today's single-data-set functions, which share the compiled kernels (pairwise covariance, EM) with the
+   batched chunk: for the cost before issue 17 run this file's stages on that commit (0cf48d9).
 2. The whole grid of ``analyses/power.yaml`` (6 values of N) with ``--grid-reps`` replicates per N and
    ``--jobs`` worker processes: wall time, CPU time of this process and its workers, time per replicate.
 
@@ -165,15 +167,15 @@ def bench_stages(n_dyads: int, chunks: int) -> None:
             assert np.array_equal(old.kept, new.kept) and np.array_equal(old.events, new.events, equal_nan=True)
     reps = chunks * CHUNK
     print(f"  N = {n_dyads}, {reps} replicates in chunks of {CHUNK} (p values, cluster check, counts: identical)")
-    print(f"  {'stage':34s} {'before wall':>11s} {'before CPU':>11s} {'after wall':>11s} {'after CPU':>11s} "
+    print(f"  {'stage':34s} {'per-rep wall':>12s} {'per-rep CPU':>11s} {'batch wall':>11s} {'batch CPU':>11s} "
           f"{'CPU ratio':>9s}   (ms per replicate)")
     for stage in sorted(before.wall):
         b_w, b_c = before.wall[stage] / reps * 1e3, before.cpu[stage] / reps * 1e3
         a_w, a_c = after.wall[stage] / reps * 1e3, after.cpu[stage] / reps * 1e3
-        print(f"  {stage:34s} {b_w:11.2f} {b_c:11.2f} {a_w:11.2f} {a_c:11.2f} {b_c / max(a_c, 1e-9):8.1f}x")
+        print(f"  {stage:34s} {b_w:12.2f} {b_c:11.2f} {a_w:11.2f} {a_c:11.2f} {b_c / max(a_c, 1e-9):8.1f}x")
     b_w, b_c = sum(before.wall.values()) / reps * 1e3, sum(before.cpu.values()) / reps * 1e3
     a_w, a_c = sum(after.wall.values()) / reps * 1e3, sum(after.cpu.values()) / reps * 1e3
-    print(f"  {'total':34s} {b_w:11.2f} {b_c:11.2f} {a_w:11.2f} {a_c:11.2f} {b_c / max(a_c, 1e-9):8.1f}x")
+    print(f"  {'total':34s} {b_w:12.2f} {b_c:11.2f} {a_w:11.2f} {a_c:11.2f} {b_c / max(a_c, 1e-9):8.1f}x")
 
 
 def bench_grid(reps: int, jobs: int) -> float:

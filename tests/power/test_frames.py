@@ -1,18 +1,16 @@
 """The batched data stages of a power chunk (power/frames.py and the stacked functions it uses) give, replicate
-by replicate, exactly what the per-replicate chain of public functions gives (that chain, the power analysis's
-path until issue 17, is kept here as the reference)."""
+by replicate, exactly what the per-replicate chain of public functions gives (tests/power/reference_chain.py,
+the power analysis's path until issue 17)."""
 
 from __future__ import annotations
 
 import warnings
-from collections import Counter
+from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 
-from alliance_stats.core.errors import SpecificationError
-from alliance_stats.data import build_dyads, firms_at_risk, score_responses
+from alliance_stats.data import score_responses
 from alliance_stats.data.quality import (
     ExclusionRules,
     careless_exclusions,
@@ -24,58 +22,12 @@ from alliance_stats.data.scoring import construct_scores_stack
 from alliance_stats.instrument import default_instrument
 from alliance_stats.power import execution as E  # noqa: N812
 from alliance_stats.power import load_power_plan
-from alliance_stats.power.frames import ChunkData, design_arrays, simulate_chunk
-from alliance_stats.simulate import CONFIGURATIONS, SimulationParams, simulate_alliances
+from alliance_stats.power.frames import simulate_chunk
+from alliance_stats.simulate import SimulationParams, simulate_alliances
 from alliance_stats.simulate.batch import simulate_arrays
-from alliance_stats.typology.classification import classify
+from tests.power.reference_chain import reference_chunk
 
-from .test_power import POWER_PLAN
-
-
-def model_frame(ctx, seed, n_dyads):
-    """The per-replicate chain: simulate, exclude, score, pair, classify, firms at risk (DataFrames)."""
-    sim = simulate_alliances(n_dyads, ctx.params, seed=seed, instrument=ctx.instrument)
-    responses = sim.responses
-    kept = responses.loc[~careless_exclusions(responses, ctx.instrument, ctx.exclusions)]
-    scores = score_responses(kept, ctx.instrument, ctx.min_share)
-    dyads = build_dyads(scores, ctx.instrument)
-    configuration = classify(dyads, cut=ctx.cut, scale=ctx.scale, asymmetry=ctx.asymmetry)
-    firms = firms_at_risk(scores, dyads, ctx.outcome)
-    firms["configuration"] = configuration.reindex(firms["dyad_id"].to_numpy()).to_numpy()
-    table = dyads.table.copy()
-    table["configuration"] = configuration
-    return {"firms": firms, "dyads": table, "kept": len(kept)}
-
-
-def reference_chunk(ctx, n_dyads, seeds):
-    R, keys = len(seeds), list(ctx.models)
-    data = ChunkData(R=R, model_keys=keys, failures=Counter(), kept=np.zeros(R, dtype=int),
-                     at_risk=np.zeros(R, dtype=int), events=np.full(R, np.nan),
-                     method=np.full((R, len(keys)), 2, dtype=np.int8), blocks={k: [] for k in keys}, meta={})
-    for r, seed in enumerate(seeds):
-        frames = model_frame(ctx, seed, n_dyads)
-        firms, table = frames["firms"], frames["dyads"]
-        data.kept[r], data.at_risk[r] = frames["kept"], len(firms)
-        data.events[r] = float(np.nanmean(firms["crossed"])) if len(firms) else np.nan
-        for m, key in enumerate(keys):
-            try:
-                X, y, g, columns, factors, only = design_arrays(firms, ctx.models[key])
-            except SpecificationError as exc:
-                data.failures[f"model {key}: {exc.message}"] += 1
-                continue
-            if key not in data.meta:
-                data.meta[key] = (columns, factors, only)
-            elif data.meta[key][0] != columns:
-                data.failures[f"model {key}: design columns differ between replicates"] += 1
-                continue
-            data.blocks[key].append((r, (X, y, g)))
-            data.method[r, m] = 3
-        values = table[list(ctx.cluster_variables)].to_numpy(dtype=float)
-        complete = ~np.isnan(values).any(axis=1)
-        codes = np.asarray(pd.Categorical(table["configuration"], categories=list(CONFIGURATIONS)).codes)
-        data.cluster_data.append(values[complete])
-        data.theory.append(codes[complete])
-    return data
+POWER_PLAN = Path(__file__).resolve().parents[2] / "analyses" / "power.yaml"
 
 
 def _quiet(func, *args, **kwargs):

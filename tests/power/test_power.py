@@ -59,8 +59,7 @@ def test_pipeline_equals_fit_logit_and_test_hypotheses(plans):
     """Batched ML (clustered), Firth and the auto rule give the plan's own p values and verdicts."""
     from alliance_stats.instrument import default_instrument
     from alliance_stats.models import LogitSettings, fit_logit, test_hypotheses
-
-    from .test_frames import model_frame  # the per-replicate chain of public functions
+    from tests.power.reference_chain import model_frame  # the per-replicate chain of public functions
 
     plan, confirmatory = plans
     ctx = E._context(plan, confirmatory, default_instrument())
