@@ -31,6 +31,8 @@ from alliance_stats.measurement import (
     kmo,
     parallel_analysis,
 )
+from alliance_stats.measurement.cmv import common_method_variance  # noqa: E402
+from alliance_stats.measurement.nesting import nesting  # noqa: E402
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "measurement"
 MODEL = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9"
@@ -65,6 +67,8 @@ CASES: dict[str, Callable[[], object]] = {
     "htmt": lambda: htmt(_hs(), MODEL),
     "fornell_larcker": lambda: fornell_larcker(cfa(_hs(), MODEL)),
     "invariance": lambda: invariance(_hs(), MODEL, "school"),
+    "cmv": lambda: common_method_variance(_hs(), MODEL, marker="grade"),
+    "nesting": lambda: nesting(_hs().assign(pair=np.arange(301) // 2), MODEL, cluster="pair"),
 }
 
 
