@@ -341,14 +341,15 @@ def _yes_no(value: bool | None, lang: str) -> str:
 
 def _tables(res: CMVResult, lang: str) -> dict[str, Table]:
     rules = res.rules
-    pct = f"{rules.harman_share:.0%}"
+    pct = _pct(rules.harman_share, lang)
     rows = [
         (tr("checks.cmv.harman_pc", lang), res.harman_pc_share, math.nan,
          tr("checks.cmv.crit_harman", lang).format(share=pct), _yes_no(res.flags["harman"], lang)),
         (tr("checks.cmv.harman_fa", lang), res.harman_fa_share, math.nan, tr("checks.cmv.crit_info", lang), "-"),
         (tr("checks.cmv.chisq_diff", lang).format(df=_int_text(res.df_diff)), res.chisq_diff, res.p_diff,
          tr("checks.cmv.crit_ulmc", lang).format(alpha=_num(rules.alpha, lang, "r2"),
-                                                 share=f"{rules.method_share:.0%}"), _yes_no(res.flags["ulmc"], lang)),
+                                                 share=_pct(rules.method_share, lang)),
+         _yes_no(res.flags["ulmc"], lang)),
         (tr("checks.cmv.method_share", lang), res.method_share, math.nan,
          "" if math.isfinite(res.method_share) or res.ulmc_fit is None else tr("checks.cmv.share_improper", lang),
          ""),
@@ -387,6 +388,11 @@ def _num(value: float, lang: str, spec: str = "r3") -> str:
     from alliance_stats.core.i18n import fmt_number
 
     return fmt_number(value, spec, lang)
+
+
+def _pct(value: float, lang: str) -> str:
+    """``50%`` in English, ``50 %`` in French (a space before the sign)."""
+    return f"{100 * value:.0f}" + (" %" if lang == "fr" else "%")
 
 
 def _int_text(value: float) -> str:

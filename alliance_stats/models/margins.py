@@ -48,17 +48,18 @@ def units_note(results: Mapping[str, LogitResult], lang: str = "en") -> str:
     ''
     """
     parts: dict[str, str] = {}
+    colon = " : " if lang == "fr" else ": "  # French typography: a space before the colon and the semicolon
     for res in results.values():
         for name in res.design.predictors:
             if name in res.design.factors or name in parts:
                 continue
             if name in res.design.scaling:
-                parts[name] = f"{tr(name, lang)}: {tr('checks.unit.sd', lang)}"
+                parts[name] = f"{tr(name, lang)}{colon}{tr('checks.unit.sd', lang)}"
             elif f"checks.unit.{name}" in LABELS:
-                parts[name] = f"{tr(name, lang)}: {tr(f'checks.unit.{name}', lang)}"
+                parts[name] = f"{tr(name, lang)}{colon}{tr(f'checks.unit.{name}', lang)}"
     if not parts:
         return ""
-    return tr("checks.units", lang).format(units="; ".join(parts.values()))
+    return tr("checks.units", lang).format(units=(" ; " if lang == "fr" else "; ").join(parts.values()))
 
 
 def ame_table(results: Mapping[str, LogitResult], lang: str = "en") -> Table:

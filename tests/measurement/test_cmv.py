@@ -124,3 +124,33 @@ def test_bad_marker_and_name_clash() -> None:
         common_method_variance(data, REF["trait_model"], marker="NOPE")
     with pytest.raises(SpecificationError, match="already used"):
         ulmc_syntax("METHOD =~ a + b", "METHOD")
+
+
+def test_every_parameter_of_both_models_equals_lavaan() -> None:
+    """Estimates and standard errors of every loading and (co)variance of the trait and ULMC models."""
+    from alliance_stats.measurement import cfa
+
+    data = pd.read_csv(HERE / "cmv_items.csv")
+    for key, model in (("trait", REF["trait_model"]), ("ulmc", REF["ulmc_model"])):
+        with pytest.warns() if key == "ulmc" else _no_warning():
+            res = cfa(data, model, allow_cross_loadings=True)
+        ref = _pairs(pd.DataFrame(REF[key]["params"]))
+        merged = ref.merge(_pairs(res.params), on=["lhs", "op", "rhs"], suffixes=("_r", ""))
+        assert len(merged) == len(ref)
+        np.testing.assert_allclose(merged["est"], merged["est_r"], atol=1e-4)
+        free = merged["se_r"] > 0
+        np.testing.assert_allclose(merged.loc[free, "se"], merged.loc[free, "se_r"], atol=1e-4)
+
+
+def _no_warning():  # noqa: ANN202
+    import contextlib
+
+    return contextlib.nullcontext()
+
+
+def _pairs(frame: pd.DataFrame) -> pd.DataFrame:
+    """``a ~~ b`` and ``b ~~ a`` under one name (lavaan writes the fixed method covariances as METHOD ~~ T1)."""
+    swap = (frame["op"] == "~~") & (frame["lhs"] > frame["rhs"])
+    out = frame.copy()
+    out.loc[swap, ["lhs", "rhs"]] = frame.loc[swap, ["rhs", "lhs"]].to_numpy()
+    return out

@@ -32,6 +32,8 @@ from alliance_stats.measurement import (
     parallel_analysis,
     polychoric,
 )
+from alliance_stats.measurement.cmv import common_method_variance  # noqa: E402
+from alliance_stats.measurement.nesting import nesting  # noqa: E402
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "measurement"
 MODEL = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9"
@@ -67,6 +69,8 @@ CASES: dict[str, Callable[[], object]] = {
     "fornell_larcker": lambda: fornell_larcker(cfa(_hs(), MODEL)),
     "invariance": lambda: invariance(_hs(), MODEL, "school"),
     "polychoric": lambda: polychoric(_hs()[ITEMS].round().clip(0, 8)),
+    "cmv": lambda: common_method_variance(_hs(), MODEL, marker="grade"),
+    "nesting": lambda: nesting(_hs().assign(pair=np.arange(301) // 2), MODEL, cluster="pair"),
 }
 
 
