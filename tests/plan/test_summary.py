@@ -62,19 +62,20 @@ def test_summary_power_from_a_power_run_or_not_available():
         results(power_context=none), "en")
 
 
-def test_summary_reads_the_optional_checks_of_other_sections():
-    res = results(robustness={"flipped": [{"hypothesis": "H2", "variant": {"en": "break-even only",
-                                                                           "fr": "point mort seul"},
-                                           "verdict": "not supported"}]},
-                  cmv={"verdict": "not flagged", "summary": {"en": "method factor share .04: not flagged",
-                                                             "fr": "part du facteur de méthode ,04 : non signalée"}},
-                  nesting={"verdict": "fine"})
+def test_summary_reads_the_reviewers_checks():
+    checks = {"robustness": {"verdict": "1 verdict flip(s)", "flips": [
+                  {"hypothesis": "H2", "variant": "breakeven", "main": "supported", "alternative": "not supported"}]},
+              "cmv": {"verdict": "not flagged"}, "nesting": {"verdict": "conclusions change"},
+              "margins": {"verdict": "collinearity", "high_vif": ["M2: link"]}}
+    res = results(checks=checks)
     en, fr = text(res, "en"), text(res, "fr")
-    assert "H2 changes verdict (break-even only): not supported." in en
-    assert "H2 change de verdict (point mort seul) : non soutenue." in fr
-    assert "Common-method variance: method factor share .04: not flagged" in en
-    assert "Nesting of respondents in dyads: fine" in en
-    assert "No verdict changes" in text(results(robustness={"flipped": []}), "en")
+    assert "H2 changes verdict (Break-even only): not supported." in en
+    assert "H2 change de verdict (Seuil de rentabilité seul) : non soutenue." in fr
+    assert "Common-method variance: not flagged (no rule fires)" in en
+    assert "Nesting of respondents in dyads: the conclusions on the measurement model change" in en
+    assert "Collinearity of the models: GVIF^(1/df) above 10: M2: link" in en
+    no_flip = {"robustness": {"verdict": "verdicts robust", "flips": []}}
+    assert "No verdict changes" in text(results(checks=no_flip), "en")
     assert "Further checks" not in text(results(), "en")  # nothing to report: no block
 
 

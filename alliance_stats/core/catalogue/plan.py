@@ -83,8 +83,26 @@ LABELS.update({
     "plan.summary.check_cmv": {"fr": "Variance de méthode commune", "en": "Common-method variance"},
     "plan.summary.check_nesting": {"fr": "Emboîtement des répondants dans les dyades",
                                    "en": "Nesting of respondents in dyads"},
-    "plan.summary.check_collinearity": {"fr": "Colinéarité", "en": "Collinearity"},
-    "plan.summary.check_marginal_effects": {"fr": "Effets marginaux moyens", "en": "Average marginal effects"},
+    "plan.summary.check_margins": {"fr": "Colinéarité des modèles", "en": "Collinearity of the models"},
+    "plan.summary.cmv.flagged": {
+        "fr": "signalée (au moins une règle est remplie) : lire les corrélations entre construits avec prudence",
+        "en": "flagged (at least one rule fires): read the correlations between constructs with caution"},
+    "plan.summary.cmv.not_flagged": {"fr": "non signalée (aucune règle n'est remplie)",
+                                     "en": "not flagged (no rule fires)"},
+    "plan.summary.cmv.not_computed": {"fr": "non calculée (voir les avertissements)",
+                                      "en": "not computed (see the warnings)"},
+    "plan.summary.nesting.conclusions_unchanged": {
+        "fr": "les conclusions sur le modèle de mesure ne changent pas avec une inférence robuste aux dyades",
+        "en": "the conclusions on the measurement model are unchanged with dyad-cluster-robust inference"},
+    "plan.summary.nesting.conclusions_change": {
+        "fr": "les conclusions sur le modèle de mesure changent avec une inférence robuste aux dyades",
+        "en": "the conclusions on the measurement model change with dyad-cluster-robust inference"},
+    "plan.summary.nesting.not_computed": {"fr": "non calculé (voir les avertissements)",
+                                          "en": "not computed (see the warnings)"},
+    "plan.summary.margins.clear": {"fr": "aucune (tous les GVIF^(1/ddl) ≤ 10)",
+                                   "en": "none (every GVIF^(1/df) ≤ 10)"},
+    "plan.summary.margins.collinear": {"fr": "GVIF^(1/ddl) au-delà de 10 : {terms}",
+                                       "en": "GVIF^(1/df) above 10: {terms}"},
     "plan.summary.all_computed": {"fr": "Toutes les analyses prévues ont été calculées.",
                                   "en": "Every planned analysis was computed."},
 })

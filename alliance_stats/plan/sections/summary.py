@@ -14,12 +14,13 @@ found in ``results.json`` (tests/plan/test_summary.py parses them). It reads ``r
 - ``decision_rules`` (the cut-offs the summary's verdicts use: :data:`SUMMARY_RULES`);
 - ``warnings`` (top level): every warning that says an analysis was not computed, or computed otherwise.
 
-Optional entries written by other checks, read when present (in ``values`` or at the top level):
+The reviewer's checks (:mod:`alliance_stats.plan.sections.checks`), read from ``values["checks"]`` when present:
 
-- ``robustness``: ``{"flipped": [{"hypothesis": "H1", "variant": "<text or {fr, en}>", "verdict": "..."}],
-  "variants": <int, optional>}``: one line per flipped verdict (none flipped: one line saying so);
-- ``cmv``, ``nesting``, ``collinearity``, ``marginal_effects``: ``{"verdict": "<text>", "summary": {"fr": ...,
-  "en": ...}}``: one line each, the ``summary`` text in the report language when given, else the verdict.
+- ``robustness``: ``flips`` (``hypothesis``, ``variant`` key, ``main`` and ``alternative`` verdicts): one line per
+  flipped verdict, the variant named by its catalogue label (none flipped: one line saying so);
+- ``cmv``, ``nesting``, ``margins``: their ``verdict`` (``flagged`` / ``not flagged`` / ``not computed``;
+  ``conclusions unchanged`` / ``conclusions change`` / ``not computed``; collinearity or not, with ``high_vif``):
+  one line each, in the report's language.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ SUMMARY_RULES: dict[str, float] = {"alpha_min": 0.70, "cfi_min": 0.95, "tli_min"
                                    "srmr_max": 0.08}
 
 #: Optional checks of other sections the summary reports when their entry is present.
-OPTIONAL_CHECKS: tuple[str, ...] = ("cmv", "nesting", "collinearity", "marginal_effects")
+OPTIONAL_CHECKS: tuple[str, ...] = ("cmv", "nesting", "margins")
 
 
 def _t(key: str, lang: str, **fields: Any) -> str:
@@ -160,31 +161,36 @@ def _hypotheses(values: dict[str, Any], lang: str) -> list[str]:
     return lines
 
 
-def _entry(results: dict[str, Any], key: str) -> Any:
-    values = results.get("values") or {}
-    return values.get(key) if key in values else results.get(key)
+def _check_verdict(key: str, entry: dict[str, Any], lang: str) -> str:
+    """The one-line verdict of a reviewer's check, in ``lang`` (catalogue ``plan.summary.<key>.<verdict>``)."""
+    verdict = str(entry.get("verdict"))
+    if key == "margins":
+        high = entry.get("high_vif") or []
+        if high:
+            return _t("margins.collinear", lang, terms=", ".join(str(t) for t in high))
+        return _t("margins.clear", lang)
+    slug = verdict.replace(" ", "_")
+    return _t(f"{key}.{slug}", lang) if f"plan.summary.{key}.{slug}" in LABELS else verdict
 
 
 def _checks(results: dict[str, Any], lang: str) -> list[str]:
-    """Lines of the optional checks (robustness, common-method variance, nesting...) present in the results."""
+    """Lines of the reviewer's checks (robustness of the verdicts, common-method variance, nesting, collinearity)
+    present in the results."""
+    checks = (results.get("values") or {}).get("checks") or {}
     lines = []
-    robust = _entry(results, "robustness")
+    robust = checks.get("robustness")
     if isinstance(robust, dict):
-        flipped = robust.get("flipped") or []
-        for item in flipped:
-            variant = item.get("variant")
-            variant = variant.get(lang, "") if isinstance(variant, dict) else str(variant)
+        flips = robust.get("flips") or []
+        for item in flips:
+            variant = tr(f"checks.robust.{item.get('variant')}", lang)
             lines.append(_t("flipped", lang, hypothesis=item.get("hypothesis"), variant=variant,
-                            verdict=_label(str(item.get("verdict")), lang)))
-        if not flipped:
+                            verdict=_label(str(item.get("alternative")), lang)))
+        if not flips:
             lines.append(_t("robust", lang))
     for key in OPTIONAL_CHECKS:
-        entry = _entry(results, key)
-        if isinstance(entry, dict) and (entry.get("summary") or entry.get("verdict")):
-            text = entry.get("summary")
-            text = text.get(lang) if isinstance(text, dict) else text
-            lines.append(f"{_t(f'check_{key}', lang)}{tr('report.colon', lang)}"
-                         f"{text or _label(str(entry['verdict']), lang)}")
+        entry = checks.get(key)
+        if isinstance(entry, dict) and entry.get("verdict"):
+            lines.append(f"{_t(f'check_{key}', lang)}{tr('report.colon', lang)}{_check_verdict(key, entry, lang)}")
     return lines
 
 
