@@ -167,15 +167,16 @@ def _print_table(results: list[dict[str, Any]]) -> None:
     if not results:
         return
     sizes = [r["n"] for r in results]
-    print("\nstage         " + "".join(f"{n:>10,} dyads: s / MB " for n in sizes))
+    print("\nstage         " + "".join(f"{n:>9,} dyads: wall s / CPU s / peak MB" for n in sizes))
     for stage in STAGES:
         cells = []
         for result in results:
             entry = result["stages"].get(stage)
-            cells.append(f"{entry['wall']:>16.1f} / {entry['peak_mb']:>6.0f}" if entry else f"{'-':>25}")
+            cells.append(f"{entry['wall']:>21.1f} / {entry['cpu']:>5.1f} / {entry['peak_mb']:>7.0f}" if entry
+                         else f"{'-':>39}")
         print(f"{stage:<13} " + "".join(cells))
-    print(f"{'total':<13} " + "".join(f"{r['total']['wall']:>16.1f} / {r['total']['peak_mb']:>6.0f}" for r in results))
-    print(f"{'total CPU s':<13} " + "".join(f"{r['total']['cpu']:>16.1f}{'':9}" for r in results))
+    print(f"{'total':<13} " + "".join(f"{r['total']['wall']:>21.1f} / {r['total']['cpu']:>5.1f} / "
+                                      f"{r['total']['peak_mb']:>7.0f}" for r in results))
     fit = [(r["n"], r["total"]["cpu"]) for r in results if 1000 <= r["n"] <= 10000]
     if len(fit) >= 2:
         exponent = _exponent([n for n, _ in fit], [t for _, t in fit])
