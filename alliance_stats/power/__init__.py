@@ -60,9 +60,9 @@ Deviations from the confirmatory run (each one documented, none changes what is 
 - The cluster criterion uses one mixture start (k-means++ seeded) per k shared by the four covariance types
   (the plan: 5 starts per type), no bootstrap stability, no permutation p value (with ARI >= .65 and at least
   20 dyads it is always below .05), and the mixture method only (the plan also runs k-means and Ward).
-  The batched EM (:func:`alliance_stats.power.gmm.gmm_bic_batch`, compiled) reproduces scikit-learn's
-  ``GaussianMixture`` (``reg_covar=1e-6``, ``tol=1e-3``, ``max_iter=500``) from the same starting values, as
-  the numpy ``typology.cluster.batch.gmm_bic_batch`` does (checked in the tests).
+  The batched EM (:func:`alliance_stats.typology.cluster.gmm.gmm_bic_batch`, compiled) reproduces scikit-learn's
+  ``GaussianMixture`` (``reg_covar=1e-6``, ``tol=1e-3``, ``max_iter=500``) from the same starting values
+  (checked against scikit-learn in the tests).
 - The CFA is not simulated: its power is the analytic RMSEA power, which needs no replicate.
 
 Batching (issue 17)

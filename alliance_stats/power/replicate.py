@@ -15,9 +15,9 @@ from alliance_stats.core.constants import EPV_THRESHOLD, MIN_PER_CLUSTER
 from alliance_stats.models.kernel import firth_batch, logit_batch
 from alliance_stats.models.multiplicity import adjust_pvalues
 from alliance_stats.power.frames import ChunkData, simulate_chunk
-from alliance_stats.power.gmm import gmm_bic_batch
 from alliance_stats.power.schema import ClusterCriterion
 from alliance_stats.simulate.simulator import CONFIGURATIONS, SimulationParams
+from alliance_stats.typology.cluster.gmm import gmm_bic_batch
 
 
 def _cluster_criterion(data: list[np.ndarray], theory: list[np.ndarray], k_target: int, k_max: int,

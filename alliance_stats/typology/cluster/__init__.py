@@ -35,7 +35,7 @@ _EXPORTS: dict[str, str] = {
     "hennig_reading": "alliance_stats.typology.cluster.stability",
     "resolution_variance": "alliance_stats.typology.cluster.fitting",
     "kmeans_batch": "alliance_stats.typology.cluster.batch",
-    "gmm_bic_batch": "alliance_stats.typology.cluster.batch",
+    "gmm_bic_batch": "alliance_stats.typology.cluster.gmm",
 }
 __all__ = sorted(_EXPORTS)
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -1,14 +1,14 @@
-"""The compiled EM of the power analysis's cluster check gives the numpy batched EM's BIC, labels and
-convergence (typology.cluster.batch.gmm_bic_batch), on power replicates and on degenerate data."""
+"""The compiled EM of the cluster check gives the numpy batched EM's BIC, labels and convergence (the numpy
+version it replaced, kept in tests/typology/numpy_gmm_reference.py), on power replicates and on degenerate data."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from alliance_stats.power.gmm import gmm_bic_batch
-from alliance_stats.typology.cluster.batch import gmm_bic_batch as numpy_gmm_bic_batch
 from alliance_stats.typology.cluster.batch import kmeans_batch
+from alliance_stats.typology.cluster.gmm import gmm_bic_batch
+from tests.typology.numpy_gmm_reference import numpy_gmm_bic_batch
 
 
 def _padded(sets):

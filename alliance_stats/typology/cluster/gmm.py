@@ -1,19 +1,18 @@
 """EM for Gaussian mixtures of many small data sets, compiled (numba): the cluster check of every power replicate.
 
-:func:`gmm_bic_batch` has the signature and the algorithm of
-:func:`alliance_stats.typology.cluster.batch.gmm_bic_batch` (scikit-learn 1.9 ``GaussianMixture`` started from
+:func:`gmm_bic_batch` follows scikit-learn 1.9 ``GaussianMixture`` started from
 hard labels: M-step from the one-hot labels, E/M steps until the mean log-likelihood changes by less than
 ``tol``, a last E-step for the labels; BIC ``-2 logL + npar log n``; a covariance that is not positive definite
-makes the BIC infinite). Only the order of the floating-point sums differs, so the BIC agrees to about 1e-12
-relative and the labels are the same (tests/power/test_gmm.py compares the two on power replicates).
+makes the BIC infinite). tests/typology/test_batch.py checks it against scikit-learn from the same start, and
+tests/typology/test_gmm.py against the numpy batched EM it replaced (kept in the tests as a reference): only the
+order of the floating-point sums differs, so the BIC agrees to about 1e-12 relative and the labels are the same.
 
 Why numba: the power analysis fits 4 covariance types x k = 1..8 components to every replicate (32 EM runs of
 ~15 iterations on ~N points in 2 dimensions). The numpy version is already batched over replicates, but each
 iteration builds (R, k, n, d) temporaries, small stacked Cholesky factorisations and inverses, and the work per
 element is a handful of flops: it costs ~13 ms per replicate at N = 200, the largest stage of a replicate. The
 compiled loop keeps every quantity in registers (one pass over the points per E and M step), which numpy
-vectorisation cannot do. The numpy function stays the one used by the main job's cluster check; moving this
-kernel under it (one implementation) is a decision for typology/cluster, which another session edits.
+vectorisation cannot do. It is the one implementation (re-exported by :mod:`.batch`).
 """
 
 from __future__ import annotations
@@ -259,7 +258,7 @@ def gmm_bic_batch(data: np.ndarray, weights: np.ndarray, init_labels: np.ndarray
     -------
     tuple
         ``bic`` (R,), ``labels`` (R, n) and ``converged`` (R,), as
-        :func:`alliance_stats.typology.cluster.batch.gmm_bic_batch` returns them.
+        the numpy version returned them.
 
     References
     ----------
