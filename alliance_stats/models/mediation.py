@@ -245,16 +245,20 @@ def _resample(d: _Designs, frame: pd.DataFrame, cluster: str | None, settings: M
     rng = np.random.default_rng(settings.seed)
     if cluster:
         codes, _ = pd.factorize(frame[cluster].astype(object).map(str))
-        G = int(codes.max()) + 1
-        weights = rng.multinomial(G, np.full(G, 1.0 / G), size=settings.n_boot)[:, codes].astype(float)
+        units = int(codes.max()) + 1
     else:
-        weights = rng.multinomial(n, np.full(n, 1.0 / n), size=settings.n_boot).astype(float)
+        codes, units = None, n
     boot = np.full((settings.n_boot, 4), np.nan)
+    # the resampling counts are drawn chunk by chunk (the same stream as one draw of n_boot rows), so that memory
+    # stays at one chunk x n whatever the sample size (issue 17: 2.5 GB at 10,000 dyads when drawn at once)
     for start in range(0, settings.n_boot, _CHUNK):
-        ca, cb, cc, ok = d.fit(weights[start:start + _CHUNK])
+        size = min(_CHUNK, settings.n_boot - start)
+        counts = rng.multinomial(units, np.full(units, 1.0 / units), size=size)
+        weights = (counts[:, codes] if codes is not None else counts).astype(float)
+        ca, cb, cc, ok = d.fit(weights)
         part = np.column_stack([ca[:, 1], cb[:, 1], cb[:, 2], cc[:, 1]])
         part[~ok] = np.nan
-        boot[start:start + _CHUNK] = part
+        boot[start:start + size] = part
     return boot
 
 
