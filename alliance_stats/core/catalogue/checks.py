@@ -22,10 +22,17 @@ LABELS: dict[str, dict[str, str]] = {
     "checks.cmv.method_share": {"fr": "Part de variance des items due au facteur de méthode",
                                 "en": "Share of item variance due to the method factor"},
     "checks.cmv.marker_r": {"fr": "Variable marqueur {item} : r_M", "en": "Marker variable {item}: r_M"},
-    "checks.cmv.crit_harman": {"fr": "problème si > {share}", "en": "concern if > {share}"},
+    "checks.cmv.crit_harman": {"fr": "problème au-delà du seuil (règle a)",
+                               "en": "concern above the threshold (rule a)"},
+    "checks.cmv.rules": {
+        "fr": "Règles : (a) Harman : part de la première composante > {harman} ; (b) facteur de méthode : p < {alpha} "
+              "et part de variance ≥ {share} ; (c) marqueur : une corrélation significative ne l'est plus après "
+              "correction.",
+        "en": "Rules: (a) Harman: share of the first component > {harman}; (b) method factor: p < {alpha} and share "
+              "of variance ≥ {share}; (c) marker: a significant correlation is no longer significant once "
+              "corrected."},
     "checks.cmv.crit_info": {"fr": "pour information (psych::fa)", "en": "for information (psych::fa)"},
-    "checks.cmv.crit_ulmc": {"fr": "problème si p < {alpha} et part ≥ {share}",
-                             "en": "concern if p < {alpha} and share ≥ {share}"},
+    "checks.cmv.crit_ulmc": {"fr": "problème si la règle b est remplie", "en": "concern if rule b holds"},
     "checks.cmv.share_improper": {"fr": "non calculée : variance du facteur de méthode négative (cas de Heywood)",
                                   "en": "not computed: negative method-factor variance (Heywood case)"},
     "checks.cmv.crit_marker": {"fr": "problème si une corrélation significative ne l'est plus après correction",
@@ -180,21 +187,21 @@ LABELS: dict[str, dict[str, str]] = {
     "checks.robust.n_firms": {"fr": "Entreprises (issue connue)", "en": "Firms (known outcome)"},
     "checks.robust.not_computed": {"fr": "non calculé", "en": "not computed"},
     "checks.robust.note": {
-        "fr": "Chaque colonne refait l'analyse (préparation, modèles, hypothèses, correction de Holm) avec un seul "
-              "choix modifié : franchissement défini par le seul seuil de rentabilité ; seuils de AWARE et TRANSF "
+        "fr": "Chaque colonne refait l'analyse (préparation, modèles, hypothèses, correction pour tests multiples "
+              "du plan) avec un seul choix modifié : franchissement défini par le seul seuil de rentabilité ; seuils de AWARE et TRANSF "
               "déplacés de -{shift} puis +{shift} ; sans les dyades dont un seul partenaire a répondu (ou a été "
               "exclu) ; sans aucune règle d'exclusion des réponses négligentes ; seulement les dyades dont "
               "l'appartenance floue à leur configuration est d'au moins {member} (les dyades ambiguës, proches des "
               "seuils, sont écartées ; l'appartenance floue maximale donne la même configuration que la règle "
-              "nette, car les points de bascule sont les seuils). p ajusté (Holm). † : le verdict diffère de celui "
-              "de l'analyse principale.",
-        "en": "Each column redoes the analysis (preparation, models, hypotheses, Holm correction) with one choice "
-              "changed: crossing defined by break-even alone; the AWARE and TRANSF cuts moved by -{shift} and then "
+              "nette, car les points de bascule sont les seuils). p ajusté selon le plan. † : le verdict diffère "
+              "de celui de l'analyse principale.",
+        "en": "Each column redoes the analysis (preparation, models, hypotheses, the plan's multiplicity "
+              "correction) with one choice changed: crossing defined by break-even alone; the AWARE and TRANSF cuts moved by -{shift} and then "
               "+{shift}; without the dyads where only one partner answered (or was excluded); without any "
               "careless-response exclusion rule; only the dyads whose fuzzy membership in their configuration is "
               "at least {member} (ambiguous dyads near the cuts are set aside; the largest fuzzy membership gives "
-              "the same configuration as the crisp rule, since the crossovers are the cuts). Adjusted p (Holm). †: "
-              "the verdict differs from the main analysis."},
+              "the same configuration as the crisp rule, since the crossovers are the cuts). Adjusted p as in the "
+              "plan. †: the verdict differs from the main analysis."},
     "checks.robust.no_flip": {"fr": "Aucun verdict ne change.", "en": "No verdict changes."},
     "checks.robust.flips": {"fr": "{n} verdict(s) change(nt) : voir les cellules marquées †.",
                             "en": "{n} verdict(s) change: see the cells marked †."},

@@ -165,15 +165,15 @@ def _not_available(message: str) -> AllianceStatsError:
 def _run_variant(ctx: RunContext, prep: dict[str, Any], raw: Any, data_path: Path, variant: str) -> dict[str, Any]:
     """Models and hypotheses of one variant: ``{"n_firms", "events", "hypotheses": {id: {...}}}`` or ``{"error"}``."""
     from alliance_stats.models import test_hypotheses
+    from alliance_stats.plan.sections.hypotheses import tested_hypotheses
     from alliance_stats.plan.sections.models import _fit_models
 
     try:
         firms = _variant_firms(ctx, prep, raw, data_path, variant)
         sub = RunContext(ctx.plan, ctx.lang, ctx.instrument)
         models = _fit_models(sub, firms)
-        tested = [h.model_dump(exclude={"mediation"}, exclude_none=True) for h in ctx.plan.hypotheses
-                  if h.mediation is None]
-        result = sub.log.run("hypotheses", test_hypotheses, models, tested, alpha=0.05, correction="holm")
+        result = sub.log.run("hypotheses", test_hypotheses, models, tested_hypotheses(ctx.plan), alpha=0.05,
+                             correction=ctx.plan.correction)
     except AllianceStatsError as exc:
         ctx.log.add("checks", f"robustness variant {variant} not computed: {exc.message}")
         return {"error": exc.message}

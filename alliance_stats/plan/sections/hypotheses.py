@@ -35,15 +35,22 @@ def _mediations(ctx: RunContext, section: Any, prep: dict[str, Any]) -> list[str
     return reported
 
 
+def tested_hypotheses(plan: Any) -> list[dict[str, Any]]:
+    """The plan's tested (non-mediation) hypotheses as :func:`~alliance_stats.models.test_hypotheses` takes them:
+    the plan-only fields (``mediation``, ``planned_or``) left out. The main analysis and the robustness variants
+    use this one list."""
+    return [h.model_dump(exclude={"mediation", "planned_or"}, exclude_none=True) for h in plan.hypotheses
+            if h.mediation is None]
+
+
 def _section_hypotheses(ctx: RunContext, prep: dict[str, Any]) -> Any:
     """Pre-registered hypotheses with Holm-adjusted p values and verdicts; exploratory mediation."""
     from alliance_stats.models import test_hypotheses
 
     plan = ctx.plan
     section = ctx.section("hypotheses", ctx.tr("models.section.hypotheses_title"))
-    tested = [h.model_dump(exclude={"mediation"}, exclude_none=True) for h in plan.hypotheses if h.mediation is None]
+    tested = tested_hypotheses(plan)
     if tested:
-        tested = [{k: v for k, v in h.items() if k != "planned_or"} for h in tested]
         result = ctx.log.run("hypotheses", test_hypotheses, prep["models"], tested, alpha=0.05,
                              correction=plan.correction)
         ctx.values["verdicts"] = result.verdicts
