@@ -189,19 +189,19 @@ LABELS: dict[str, dict[str, str]] = {
     "checks.robust.note": {
         "fr": "Chaque colonne refait l'analyse (préparation, modèles, hypothèses, correction pour tests multiples "
               "du plan) avec un seul choix modifié : franchissement défini par le seul seuil de rentabilité ; "
-              "seuils de AWARE et TRANSF déplacés de -{shift} puis +{shift} ; sans les dyades dont un seul partenaire a répondu (ou a été "
-              "exclu) ; sans aucune règle d'exclusion des réponses négligentes ; seulement les dyades dont "
-              "l'appartenance floue à leur configuration est d'au moins {member} (les dyades ambiguës, proches des "
-              "seuils, sont écartées ; l'appartenance floue maximale donne la même configuration que la règle "
-              "nette, car les points de bascule sont les seuils). p ajusté selon le plan. † : le verdict diffère "
-              "de celui de l'analyse principale.",
+              "seuils de AWARE et TRANSF déplacés de -{shift} puis +{shift} ; sans les dyades dont un seul "
+              "partenaire a répondu (ou a été exclu) ; sans aucune règle d'exclusion des réponses négligentes ; "
+              "seulement les dyades dont l'appartenance floue à leur configuration est d'au moins {member} (les "
+              "dyades ambiguës, proches des seuils, sont écartées ; l'appartenance floue maximale donne la même "
+              "configuration que la règle nette, car les points de bascule sont les seuils). p ajusté selon le "
+              "plan. † : le verdict diffère de celui de l'analyse principale.",
         "en": "Each column redoes the analysis (preparation, models, hypotheses, the plan's multiplicity "
-              "correction) with one choice changed: crossing defined by break-even alone; the AWARE and TRANSF cuts "
-              "moved by -{shift} and then +{shift}; without the dyads where only one partner answered (or was excluded); without any "
-              "careless-response exclusion rule; only the dyads whose fuzzy membership in their configuration is "
-              "at least {member} (ambiguous dyads near the cuts are set aside; the largest fuzzy membership gives "
-              "the same configuration as the crisp rule, since the crossovers are the cuts). Adjusted p as in the "
-              "plan. †: the verdict differs from the main analysis."},
+              "correction) with one choice changed: crossing defined by break-even alone; the AWARE and TRANSF cuts"
+              " moved by -{shift} and then +{shift}; without the dyads where only one partner answered (or was "
+              "excluded); without any careless-response exclusion rule; only the dyads whose fuzzy membership in "
+              "their configuration is at least {member} (ambiguous dyads near the cuts are set aside; the largest "
+              "fuzzy membership gives the same configuration as the crisp rule, since the crossovers are the cuts)."
+              " Adjusted p as in the plan. †: the verdict differs from the main analysis."},
     "checks.robust.no_flip": {"fr": "Aucun verdict ne change.", "en": "No verdict changes."},
     "checks.robust.flips": {"fr": "{n} verdict(s) change(nt) : voir les cellules marquées †.",
                             "en": "{n} verdict(s) change: see the cells marked †."},
