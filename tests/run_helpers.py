@@ -27,6 +27,9 @@ CHEAP = {
     "k_max: 8": "k_max: 6",
     "n_boot: 200": "n_boot: 20",
     "n_perm: 999": "n_perm: 99",
+    # the two CFA-based reviewer's checks are run by tests/plan/test_checks_section.py's whole run and their unit
+    # tests; the other whole-run tests leave them out (robustness and margins stay on)
+    "  cmv: true\n  nesting: true": "  cmv: false\n  nesting: false",
 }
 
 

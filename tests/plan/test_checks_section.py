@@ -17,6 +17,7 @@ from tests.run_helpers import CONFIRMATORY, cli, plan_text
 def test_run_has_every_check_with_a_verdict_in_results_and_report(tmp_path, capsys, simulated) -> None:
     simulated(120, 4).responses.to_csv(tmp_path / "responses.csv", index=False)
     plan = plan_text(**{"estimator: ML ": "estimator: MLR ",
+                        "  cmv: false\n  nesting: false": "  cmv: true\n  nesting: true",
                         "invariance_by: LANG ": "marker_item: ATTN_1\n  invariance_by: LANG "})
     (tmp_path / "plan.yaml").write_text(plan, encoding="utf-8")
     code, out = cli(["run", tmp_path / "plan.yaml", "-o", tmp_path / "run"], capsys)
