@@ -200,6 +200,37 @@ def correlation_cell_mismatches(key: str, frame: dict, values: dict, lang: str) 
     return problems
 
 
+def robustness_cell_mismatches(frame: dict, values: dict, lang: str) -> list[str]:
+    """The robustness table prints "verdict (p = .033)" per hypothesis and variant, and the firms per variant:
+    each must be ``values["checks"]["robustness"]``'s verdict and adjusted p, or its number of firms."""
+    from alliance_stats.core.i18n import fmt_number, tr
+    from alliance_stats.plan.sections.checks import VARIANTS
+
+    saved = values["checks"]["robustness"]
+    variants = list(VARIANTS)  # the table's column order (results.json sorts its keys)
+    flipped = {(f["hypothesis"], f["variant"]) for f in saved["flips"]}
+    problems = []
+    for label, row in zip(frame["index"], frame["data"], strict=True):
+        if label in saved["main"]:
+            expected = [tr(saved["main"][label], lang)]
+            for variant in variants:
+                cell = saved["variants"][variant].get("hypotheses", {}).get(label)
+                if cell is None:
+                    expected.append("-")
+                    continue
+                p = fmt_number(cell["p_adjusted"], "p", lang)
+                mark = " \u2020" if (label, variant) in flipped else ""
+                expected.append(f"{tr(cell['verdict'], lang)} (p {'' if p.startswith('<') else '= '}{p}){mark}")
+        else:  # the firms with a known outcome in each analysis
+            sample = values["sample"]
+            expected = [str(sample["firms_at_risk"] - sample["crossed_unknown"])] + [
+                str(saved["variants"][v]["n_firms"]) if "n_firms" in saved["variants"][v]
+                else tr("checks.robust.not_computed", lang) for v in variants]
+        if list(row) != expected:
+            problems.append(f"robustness: row {label!r}: {row}, results.json gives {expected}")
+    return problems
+
+
 @pytest.mark.parametrize("name", ["en", "fr"])
 def test_every_number_in_report_html_equals_results_json(runs, name):
     folder = runs[name]
@@ -217,6 +248,8 @@ def test_every_number_in_report_html_equals_results_json(runs, name):
             problems += model_cell_mismatches(table, saved["values"], lang)
         elif table.key.startswith("correlations_"):
             problems += correlation_cell_mismatches(table.key, tables[table.key]["frame"], saved["values"], lang)
+        elif table.key == "robustness":
+            problems += robustness_cell_mismatches(tables[table.key]["frame"], saved["values"], lang)
         else:  # numbers are numbers in results.json, not text
             frame = tables[table.key]["frame"]
             problems += [f"{table.key}: number as text {v!r}" for row in frame["data"] for v in row
