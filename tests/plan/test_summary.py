@@ -66,7 +66,7 @@ def test_summary_reads_the_reviewers_checks():
     checks = {"robustness": {"verdict": "1 verdict flip(s)", "flips": [
                   {"hypothesis": "H2", "variant": "breakeven", "main": "supported", "alternative": "not supported"}]},
               "cmv": {"verdict": "not flagged"}, "nesting": {"verdict": "conclusions change"},
-              "margins": {"verdict": "collinearity", "high_vif": ["M2: link"]}}
+              "margins": {"verdict": "collinearity", "high_vif": {"M1": [], "M2": ["link"]}}}
     res = results(checks=checks)
     en, fr = text(res, "en"), text(res, "fr")
     assert "H2 changes verdict (Break-even only): not supported." in en
@@ -74,8 +74,10 @@ def test_summary_reads_the_reviewers_checks():
     assert "Common-method variance: not flagged (no rule fires)" in en
     assert "Nesting of respondents in dyads: the conclusions on the measurement model change" in en
     assert "Collinearity of the models: GVIF^(1/df) above 10: M2: link" in en
-    no_flip = {"robustness": {"verdict": "verdicts robust", "flips": []}}
+    no_flip = {"robustness": {"verdict": "verdicts robust", "flips": []},
+               "margins": {"verdict": "no collinearity", "high_vif": {"M1": [], "M2": []}}}
     assert "No verdict changes" in text(results(checks=no_flip), "en")
+    assert "Collinearity of the models: none (every GVIF^(1/df) ≤ 10)" in text(results(checks=no_flip), "en")
     assert "Further checks" not in text(results(), "en")  # nothing to report: no block
 
 

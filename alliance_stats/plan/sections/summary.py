@@ -165,7 +165,9 @@ def _check_verdict(key: str, entry: dict[str, Any], lang: str) -> str:
     """The one-line verdict of a reviewer's check, in ``lang`` (catalogue ``plan.summary.<key>.<verdict>``)."""
     verdict = str(entry.get("verdict"))
     if key == "margins":
-        high = entry.get("high_vif") or []
+        high = entry.get("high_vif") or {}
+        if isinstance(high, dict):  # model -> terms over the threshold
+            high = [f"{model}: {term}" for model, terms in high.items() for term in terms]
         if high:
             return _t("margins.collinear", lang, terms=", ".join(str(t) for t in high))
         return _t("margins.clear", lang)
