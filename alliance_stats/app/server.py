@@ -314,7 +314,8 @@ class Pages:
         def work(job: Job) -> None:
             from alliance_stats.plan import run_plan
 
-            run_plan(plan, output=self.ws.runs / run_id, lang=plan.language, progress=job.advance)
+            run_plan(plan, output=self.ws.runs / run_id, lang=plan.language, progress=job.advance,
+                     data_name=str(upload.get("display") or "") or None)
 
         return self._started(request, run_id, "plan", work)
 

@@ -39,6 +39,7 @@ def run_plan(
     data: str | Path | None = None,
     console: Any = None,
     progress: Callable[[str], Any] | None = None,
+    data_name: str | None = None,
 ) -> Path:
     """Run the confirmatory plan end to end and write the run folder.
 
@@ -64,6 +65,9 @@ def run_plan(
         Called with the key of each stage as it starts (``"read"``, ``"measurement"``, ``"typology"``,
         ``"models"``, ``"report"``) and ``"done"`` once the folder is written (optional; the local web page
         shows it).
+    data_name
+        The name the report and the provenance give the data file (default: its file name); the local web page
+        passes the name the user uploaded, since the stored copy has a server-chosen name.
 
     Returns
     -------
@@ -113,13 +117,14 @@ def run_plan(
         if plan.power_run is not None:
             sections.append(_section_power(ctx, plan.resolve(plan.power_run)))
         say("Report", "report")
-        files = _render(ctx, sections, synthetic, data_path, plan)
+        files = _render(ctx, sections, synthetic, data_path, plan, data_name or data_path.name)
     write_run(target, force, files)
     say(f"Done: {len(files)} files written to {target}", "done")
     return target
 
 
-def _render(ctx: RunContext, sections: list[Any], synthetic: bool, data_path: Path, plan: Plan) -> dict[str, bytes]:
+def _render(ctx: RunContext, sections: list[Any], synthetic: bool, data_path: Path, plan: Plan,
+            data_name: str) -> dict[str, bytes]:
     from alliance_stats.report import Report, render_run
 
     provenance = {
@@ -127,7 +132,7 @@ def _render(ctx: RunContext, sections: list[Any], synthetic: bool, data_path: Pa
         "kind": "run",
         "versions": dependency_versions(),
         "inputs": {
-            "data": {"file": data_path.name, "sha256": sha256_file(data_path)},
+            "data": {"file": data_name, "sha256": sha256_file(data_path)},
             "plan": {"file": plan.path.name if plan.path else None,
                      "sha256": sha256_file(plan.path) if plan.path else None},
             "instrument": {"file": plan.resolve(plan.instrument).name,
@@ -150,7 +155,7 @@ def _render(ctx: RunContext, sections: list[Any], synthetic: bool, data_path: Pa
     summary, first, last = _summary_methods(ctx, plan, provenance, results)
     report = Report(title=getattr(plan.title, ctx.lang), lang=ctx.lang, synthetic=synthetic,
                     sections=[first, *sections, last], warnings=[], provenance=provenance,
-                    subtitle=ctx.tr("plan.subtitle_data", file=data_path.name), summary=summary)
+                    subtitle=ctx.tr("plan.subtitle_data", file=data_name), summary=summary)
     files = render_run(report)
     files.update(_instrument_files(ctx))
     files["results.json"] = json_bytes(results)

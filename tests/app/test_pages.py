@@ -344,6 +344,10 @@ def test_the_plan_runs_in_the_background_stage_by_stage_into_a_listed_run_folder
     assert "report.docx" in page and "tables/table01_sample.csv" in page and "tables/table01_sample.tex" in page
     report = client.get(f"/runs/{job_id}/view/report.html").text
     assert "Table 1" in report and "SYNTHETIC" in report.upper()
+    # the report and the provenance name the file as the user gave it, not by its server-chosen stored name
+    assert "Data: synthetic_responses.csv" in report
+    provenance = client.get(f"/runs/{job_id}/files/provenance.json").json()
+    assert provenance["inputs"]["data"]["file"] == "synthetic_responses.csv"
     assert not [p for p in app_parts["ws"].runs.iterdir() if p.name.startswith(".")]  # no temporary folder left
 
 
