@@ -98,7 +98,13 @@ _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _COUNTS = frozenset({"n", "k", "m", "n2", "total", "blank", "lone"})
 #: Words the templates capture that have a French form (steps of invariance, kinds of separation).
 _WORDS = {"configural": "configural", "metric": "métrique", "scalar": "scalaire", "strict": "strict",
-          "complete": "complète", "quasi-complete": "quasi complète"}
+          "complete": "complète", "quasi-complete": "quasi complète", "supported": "soutenue",
+          "not supported": "non soutenue", "trait model": "modèle des construits",
+          "method-factor (ULMC) model": "modèle avec facteur de méthode (ULMC)",
+          "CFA without the dyads": "AFC sans les dyades", "dyad-cluster-robust CFA": "AFC robuste aux dyades",
+          "breakeven": "seuil de rentabilité seul", "cuts_down": "seuils AWARE/TRANSF abaissés",
+          "cuts_up": "seuils AWARE/TRANSF relevés", "no_lone_partners": "sans les dyades à un seul partenaire",
+          "no_exclusions": "sans exclusion des réponses négligentes", "fuzzy_clear": "membres nets des ensembles flous"}
 _DECIMAL = re.compile(r"(?<![\w.])([-+]?\d*)\.(\d+)(?![\w.])")
 
 

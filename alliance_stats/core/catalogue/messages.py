@@ -194,4 +194,27 @@ MESSAGES: tuple[tuple[str, str], ...] = (
      "les intervalles de profil et tests du rapport de vraisemblance pénalisés de Firth supposent des lignes "
      "indépendantes : ils ne tiennent pas compte du regroupement par {cluster}"),
     ("GEE iterations did not converge{detail}", "les itérations GEE n'ont pas convergé{detail}"),
+    # ---- the reviewer's checks (plan/sections/checks.py, measurement/cmv.py, measurement/nesting.py)
+    ("robustness: the verdict of {h} flips from '{main}' to '{alternative}' in the variant {variant}",
+     "robustesse : le verdict de {h} passe de « {main} » à « {alternative} » dans la variante {variant}"),
+    ("robustness variant {variant} not computed: {msg}", "variante de robustesse {variant} non calculée : {msg}"),
+    ("trait model: {msg}", "modèle des construits : {msg}"),
+    ("method-factor (ULMC) model: {msg}", "modèle avec facteur de méthode (ULMC) : {msg}"),
+    ("{what}: {n} more warning(s) of the same kind ({kind})",
+     "{what} : {n} autre(s) avertissement(s) du même type ({kind})"),
+    ("the method-factor (ULMC) model could not be fitted: {msg}",
+     "le modèle avec facteur de méthode (ULMC) n'a pas pu être estimé : {msg}"),
+    ("the marker item {item} has no variance among the {n} respondents with every score: the marker-variable "
+     "correction is not computed",
+     "l'item marqueur {item} n'a aucune variance parmi les {n} répondants ayant tous les scores : la correction "
+     "par variable marqueur n'est pas calculée"),
+    ("{n} dyads: Ward's method, the gap statistic and the stability resampling (and the ARI interval) use a random "
+     "subsample of {size} dyads (seed stream 'subsample' of the check's seed); Ward's clusters are extended to the "
+     "other dyads by the nearest Ward centroid. k-means, the Gaussian mixtures, BIC, the ARI and its permutation p "
+     "value use every dyad",
+     "{n} dyades : la méthode de Ward, la statistique du gap et le rééchantillonnage de stabilité (et l'intervalle "
+     "de l'ARI) utilisent un sous-échantillon aléatoire de {size} dyades (flux de graine « subsample » de la graine "
+     "du contrôle) ; les classes de Ward sont étendues aux autres dyades par le centroïde de Ward le plus proche. "
+     "Les k-moyennes, les mélanges gaussiens, le BIC, l'ARI et sa valeur p par permutation utilisent toutes les "
+     "dyades"),
 )
