@@ -54,6 +54,9 @@ __all__ = ["MediationResult", "MediationSettings", "mediation"]
 
 _OUTCOME_COMPONENTS = {"crossed": ("AWARE", "TRANSF")}
 _CHUNK = 500
+#: Resamples per chunk are also bounded so that a chunk's stacked design (resamples x rows x columns) holds at most
+#: this many numbers (160 MB): with 100,000 dyads a chunk of 200 resamples held about 12 GB (issue 17).
+_CHUNK_ELEMENTS = 20_000_000
 
 
 @dataclass(frozen=True)
@@ -251,8 +254,9 @@ def _resample(d: _Designs, frame: pd.DataFrame, cluster: str | None, settings: M
     boot = np.full((settings.n_boot, 4), np.nan)
     # the resampling counts are drawn chunk by chunk (the same stream as one draw of n_boot rows), so that memory
     # stays at one chunk x n whatever the sample size (issue 17: 2.5 GB at 10,000 dyads when drawn at once)
-    for start in range(0, settings.n_boot, _CHUNK):
-        size = min(_CHUNK, settings.n_boot - start)
+    chunk = max(1, min(_CHUNK, _CHUNK_ELEMENTS // max(n * d.X_b.shape[1], 1)))
+    for start in range(0, settings.n_boot, chunk):
+        size = min(chunk, settings.n_boot - start)
         counts = rng.multinomial(units, np.full(units, 1.0 / units), size=size)
         weights = (counts[:, codes] if codes is not None else counts).astype(float)
         ca, cb, cc, ok = d.fit(weights)

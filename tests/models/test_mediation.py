@@ -65,6 +65,19 @@ def test_bootstrap_is_reproducible(data):
     assert np.quantile(one.boot_indirect, 0.025) == pytest.approx(lo)
 
 
+def test_memory_bounded_chunks_give_the_same_bootstrap(data, monkeypatch):
+    """Large samples get smaller chunks of resamples (memory, issue 17): the draws and fits are the same."""
+    import importlib
+
+    module = importlib.import_module("alliance_stats.models.mediation")  # the package exports the function
+    settings = MediationSettings(n_boot=300, seed=3)
+    whole = mediation(data, "trust_shared", "LEARN", "crossed", cluster="dyad_id", settings=settings)
+    monkeypatch.setattr(module, "_CHUNK_ELEMENTS", 7 * len(data) * 4)  # chunks of 7 resamples
+    chunked = mediation(data, "trust_shared", "LEARN", "crossed", cluster="dyad_id", settings=settings)
+    np.testing.assert_array_equal(whole.boot_indirect, chunked.boot_indirect)
+    pd.testing.assert_frame_equal(whole.paths, chunked.paths)
+
+
 def test_percentile_interval_covers_a_true_indirect_effect():
     rng = np.random.default_rng(9)
     n = 400
