@@ -210,9 +210,11 @@ class Pages:
     async def data(self, request: Request) -> Response:
         return self.render(request, "data.html", nav="data", uploads=self.ws.list_uploads())
 
-    async def upload_data(self, request: Request) -> Response:
+    async def _received_file(self, request: Request, folder: Path, types: Any, kind: str) -> Any:
+        """The uploaded file of a form (streamed into ``folder`` under a server-chosen name), or the refusal:
+        wrong type or size, missing CSRF token (the stored file is discarded), no file."""
         try:
-            got = await receive_form(request, self.ws.uploads, "file", DATA_TYPES, "data")
+            got = await receive_form(request, folder, "file", types, kind)
         except FormError as exc:
             return self.refused(request, exc.key, 415 if exc.key == "app.err.type" else 400, **exc.values)
         if not self.session.check_csrf(got.fields.get("csrf")):
@@ -220,6 +222,12 @@ class Pages:
             return self.refused(request, "app.err.csrf", 403)
         if got.path is None or got.display_name is None:
             return self.refused(request, "app.err.no_file", 400)
+        return got
+
+    async def upload_data(self, request: Request) -> Response:
+        got = await self._received_file(request, self.ws.uploads, DATA_TYPES, "data")
+        if isinstance(got, Response):
+            return got
         record = await run_in_threadpool(self.ws.register_upload, got.path, got.display_name)
         return RedirectResponse(f"/data/{record['id']}", status_code=303)
 
@@ -281,15 +289,9 @@ class Pages:
         return await self._run_plan(request, path, upload, display)
 
     async def upload_plan(self, request: Request) -> Response:
-        try:
-            got = await receive_form(request, self.ws.plans, "file", PLAN_TYPES, "plan")
-        except FormError as exc:
-            return self.refused(request, exc.key, 415 if exc.key == "app.err.type" else 400, **exc.values)
-        if not self.session.check_csrf(got.fields.get("csrf")):
-            got.discard()
-            return self.refused(request, "app.err.csrf", 403)
-        if got.path is None or got.display_name is None:
-            return self.refused(request, "app.err.no_file", 400)
+        got = await self._received_file(request, self.ws.plans, PLAN_TYPES, "plan")
+        if isinstance(got, Response):
+            return got
         upload = self._checked_upload(got.fields.get("data"))
         if upload is None:
             return self.refused(request, "app.plan.choose_data", 400)

@@ -96,15 +96,26 @@ def fmt_number(x: Any, spec: str = "f2", lang: str = "en") -> str:
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 #: Placeholders that always hold a whole number (so that ``{n} observations`` cannot swallow a prefix).
 _COUNTS = frozenset({"n", "k", "m", "n2", "total", "blank", "lone"})
-#: Words the templates capture that have a French form (steps of invariance, kinds of separation).
+#: Words the templates capture that have a French form: steps of invariance, kinds of separation, the checks'
+#: model names; verdicts and robustness variants take their French from the catalogue (:func:`_word`).
 _WORDS = {"configural": "configural", "metric": "métrique", "scalar": "scalaire", "strict": "strict",
-          "complete": "complète", "quasi-complete": "quasi complète", "supported": "soutenue",
-          "not supported": "non soutenue", "trait model": "modèle des construits",
+          "complete": "complète", "quasi-complete": "quasi complète", "trait model": "modèle des construits",
           "method-factor (ULMC) model": "modèle avec facteur de méthode (ULMC)",
-          "CFA without the dyads": "AFC sans les dyades", "dyad-cluster-robust CFA": "AFC robuste aux dyades",
-          "breakeven": "seuil de rentabilité seul", "cuts_down": "seuils AWARE/TRANSF abaissés",
-          "cuts_up": "seuils AWARE/TRANSF relevés", "no_lone_partners": "sans les dyades à un seul partenaire",
-          "no_exclusions": "sans exclusion des réponses négligentes", "fuzzy_clear": "membres nets des ensembles flous"}
+          "CFA without the dyads": "AFC sans les dyades", "dyad-cluster-robust CFA": "AFC robuste aux dyades"}
+
+
+def _word(value: str, lang: str) -> str:
+    """A captured word in ``lang``: the table above, a catalogue label (``supported``), or a robustness variant's
+    label (``cuts_up``); any other text keeps its words, numbers get the decimal comma."""
+    if value in _WORDS:
+        return _WORDS[value]
+    for key in (value, f"checks.robust.{value}"):
+        if key in LABELS:
+            text = LABELS[key][lang]
+            return text[:1].lower() + text[1:] if key != value else text
+    return _DECIMAL.sub(r"\1,\2", value)
+
+
 _DECIMAL = re.compile(r"(?<![\w.])([-+]?\d*)\.(\d+)(?![\w.])")
 
 
@@ -156,7 +167,7 @@ def translate_message(text: str, lang: str) -> str:
             if name.startswith("msg"):
                 fields[name] = translate_message(value, lang)
             else:
-                fields[name] = _WORDS.get(value, _DECIMAL.sub(r"\1,\2", value))
+                fields[name] = _word(value, lang)
         return _PLACEHOLDER.sub(lambda m, f=fields: f[m.group(1)], french)
     return text
 
