@@ -60,3 +60,30 @@ def test_tables_in_both_languages(result) -> None:  # noqa: ANN001
 def test_missing_cluster_column_is_named() -> None:
     with pytest.raises(SpecificationError, match="not in the data"):
         nesting(pd.read_csv(HERE / "cluster_items.csv"), REF["model"], cluster="pair")
+
+
+def _dyad_items(share: float, seed: int, n_dyads: int = 400) -> pd.DataFrame:
+    """Two factors of three items; a dyad effect with ``share`` of each item's variance (0: none)."""
+    rng = np.random.default_rng(seed)
+    n = 2 * n_dyads
+    dyad = np.repeat(np.arange(n_dyads), 2)
+    factors = rng.normal(size=(n, 2))
+    loadings = np.array([0.8, 0.7, 0.6])
+    columns = {}
+    for f, name in enumerate(("a", "b")):
+        for j, lam in enumerate(loadings):
+            unique = 1 - lam**2
+            within = rng.normal(scale=np.sqrt(unique * (1 - share / unique) if share else unique), size=n)
+            shared = rng.normal(scale=np.sqrt(share), size=n_dyads)[dyad] if share else 0.0
+            columns[f"{name}{j + 1}"] = lam * factors[:, f] + within + shared
+    return pd.DataFrame(columns).assign(dyad_id=dyad)
+
+
+def test_a_planted_dyad_effect_is_found_and_none_is_not_found() -> None:
+    """Known truth: items sharing 0.25 of their variance within dyads have ICC(1) near .25; without a dyad effect
+    the ICC(1) are near 0 (negative control)."""
+    model = "A =~ a1 + a2 + a3\nB =~ b1 + b2 + b3"
+    planted = nesting(_dyad_items(0.25, 1), model, cluster="dyad_id").items["icc1"]
+    control = nesting(_dyad_items(0.0, 2), model, cluster="dyad_id").items["icc1"]
+    assert planted.between(0.12, 0.38).all(), planted
+    assert control.abs().max() < 0.12, control
