@@ -10,6 +10,11 @@ constraints, as ``lavaan::cfa(..., group = , group.equal = )`` does (lavaan 0.6-
   (``group.equal = c("loadings", "intercepts")``);
 - strict (optional): residual variances equal too (``"residuals"``).
 
+For ordinal items (``estimator="WLSMV"``, ``"DWLS"`` or ``"ULSMV"``) the sequence is configural, thresholds,
+loadings, intercepts in the order and identification of Wu and Estabrook (2016), as
+``semTools::measEq.syntax(ID.cat = "Wu.Estabrook.2016")`` writes it, compared by ``lavTestLRT``'s scaled-shifted
+difference test (:mod:`alliance_stats.measurement.invariance_ordinal`).
+
 With ML each step is compared with the previous one by the standard chi-square difference test, as
 ``lavTestLRT()`` does for ML (Delta chi-square = chisq_step - chisq_previous on Delta df), and by the change
 in CFI and RMSEA. With ``estimator="MLR"`` every step is fitted by robust ML and compared by lavaan's scaled
@@ -23,18 +28,19 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from scipy import special
 
-from alliance_stats.core.errors import AnalysisWarning, SpecificationError
+from alliance_stats.core.errors import AnalysisWarning, ConvergenceWarning, HeywoodWarning, SpecificationError
 from alliance_stats.core.i18n import check_lang, tr
 from alliance_stats.core.results import Result, warn
 from alliance_stats.core.table import Table
 from alliance_stats.measurement.cfa.api import cfa
 from alliance_stats.measurement.cfa.results import CFAResult
+from alliance_stats.measurement.invariance_ordinal import ORDINAL_STEPS, run_sequence
 from alliance_stats.measurement.syntax import MeasurementModel, parse_model
 
 __all__ = ["invariance", "InvarianceTable", "INVARIANCE_STEPS"]
@@ -45,6 +51,7 @@ INVARIANCE_STEPS: dict[str, tuple[str, ...]] = {
     "scalar": ("loadings", "intercepts"),
     "strict": ("loadings", "intercepts", "residuals"),
 }
+_ORDINAL_ESTIMATORS = ("WLSMV", "DWLS", "ULSMV")
 _FIT_COLUMNS = ("npar", "chisq", "df", "pvalue", "cfi", "tli", "rmsea", "rmsea.ci.lower", "rmsea.ci.upper",
                 "srmr", "aic", "bic")
 
@@ -67,7 +74,10 @@ class InvarianceTable(Result):
     group
         The grouping column; ``group_label`` the text shown in the table title (default: ``group``).
     estimator
-        ``"ML"`` or ``"MLR"``.
+        ``"ML"``, ``"MLR"`` or an ordinal estimator (``"WLSMV"``, ``"DWLS"``, ``"ULSMV"``).
+    parameters
+        Ordinal route: step -> lavaan's ``parameterEstimates`` of the multi-group model (``fits`` is then
+        empty).
     warnings
         Warnings of every step, each prefixed by the step's name.
     """
@@ -78,11 +88,13 @@ class InvarianceTable(Result):
     estimator: str = "ML"
     warnings: tuple[str, ...] = ()
     group_label: str | None = None
+    parameters: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     def to_tables(self, lang: str = "en") -> dict[str, Table]:
         """``invariance``: fit of each step and its change from the previous step."""
         check_lang(lang)
-        robust = self.estimator == "MLR"
+        ordinal = self.estimator in _ORDINAL_ESTIMATORS
+        robust = self.estimator == "MLR" or (ordinal and self.estimator != "DWLS")
         cols = ["chisq", "df", "pvalue", "cfi", "rmsea", "srmr", "chisq_diff", "df_diff", "p_diff",
                 "delta_cfi", "delta_rmsea"]
         if robust:
@@ -90,12 +102,18 @@ class InvarianceTable(Result):
         df = tr("measurement.df", lang)
         headers = ["χ²", df, "p", "CFI", "RMSEA", "SRMR", "Δχ²", f"Δ{df}", "p (Δχ²)", "ΔCFI", "ΔRMSEA"]
         frame = pd.DataFrame(self.steps[cols].to_numpy(), columns=headers)
-        frame.index = pd.Index([_t(s, lang) if s in INVARIANCE_STEPS else s for s in self.steps.index],
+        names = {**INVARIANCE_STEPS, **ORDINAL_STEPS}
+        frame.index = pd.Index([_t(s, lang) if s in names else s for s in self.steps.index],
                                name=_t("model", lang))
         formats = dict(zip(headers, ["f2", "int", "p", "r3", "r3", "r3", "f2", "int", "p", "r3", "r3"], strict=True))
         label = self.group_label if self.group_label is not None else self.group
         return {"invariance": Table(key="invariance", title=_t("title", lang).format(group=label), frame=frame,
-                                    note=_t("note_mlr" if robust else "note", lang), formats=formats, lang=lang)}
+                                    note=self._note(lang), formats=formats, lang=lang)}
+
+    def _note(self, lang: str) -> str:
+        if self.estimator in _ORDINAL_ESTIMATORS:
+            return _t("note_ordinal", lang).format(estimator=self.estimator)
+        return _t("note_mlr" if self.estimator == "MLR" else "note", lang)
 
 
 def invariance(
@@ -104,7 +122,7 @@ def invariance(
     group: str,
     *,
     missing: str = "listwise",
-    steps: Sequence[str] = ("configural", "metric", "scalar"),
+    steps: Sequence[str] | None = None,
     estimator: str = "ML",
 ) -> InvarianceTable:
     """Configural, metric and scalar invariance of a measurement model across groups.
@@ -120,13 +138,20 @@ def invariance(
     missing
         ``"listwise"`` or ``"fiml"``, as in :func:`~alliance_stats.measurement.cfa`.
     steps
-        Ordered subset of ``configural``, ``metric``, ``scalar``, ``strict``.
+        Ordered subset of ``configural``, ``metric``, ``scalar``, ``strict`` (default: the first three); with an
+        ordinal estimator an ordered subset of ``configural``, ``thresholds``, ``loadings``, ``intercepts``
+        (default: all four).
     estimator
         ``"ML"`` or ``"MLR"`` (robust, for skewed Likert items): each step is then fitted with MLR, the
         difference test is lavaan's scaled difference ``satorra.bentler.2001`` (``lavTestLRT``'s default for
         MLR: ``(chisq - chisq_previous) / cd`` with ``cd = (df c - df_prev c_prev) / (df - df_prev)`` from the
         unscaled statistics and scaling factors), and the changes in CFI and RMSEA use the robust indices
-        (complete data) or the scaled ones (FIML).
+        (complete data) or the scaled ones (FIML). ``"WLSMV"`` (or ``"DWLS"``, ``"ULSMV"``): every item is
+        ordinal; the Wu and Estabrook (2016) sequence on each group's polychoric statistics, ``missing``
+        ``"listwise"`` or ``"pairwise"`` (``"fiml"`` is read as ``"pairwise"``, every answer being used), the
+        difference test of ``lavTestLRT`` for the scaled-shifted statistic (Satorra 2000), the changes in the
+        scaled CFI and RMSEA. A category observed in one group but empty in another raises a
+        :class:`~alliance_stats.core.errors.SpecificationError` naming the item, the group and the category.
 
     Returns
     -------
@@ -159,20 +184,20 @@ def invariance(
     Equation Modeling*, 14(3), 464-504.
     Satorra, A., & Bentler, P. M. (2001). A scaled difference chi-square test statistic for moment structure
     analysis. *Psychometrika*, 66(4), 507-514.
+    Wu, H., & Estabrook, R. (2016). Identification of confirmatory factor analysis models of different levels of
+    invariance for ordered categorical outcomes. *Psychometrika*, 81(4), 1014-1045.
     """
-    steps = tuple(steps)
-    unknown = [s for s in steps if s not in INVARIANCE_STEPS]
-    if unknown or not steps:
-        raise SpecificationError(f"unknown invariance step {unknown[0] if unknown else '(none)'}",
-                                 fix=f"use an ordered subset of {', '.join(INVARIANCE_STEPS)}")
-    order = list(INVARIANCE_STEPS)
-    if [order.index(s) for s in steps] != sorted(order.index(s) for s in steps) or len(set(steps)) != len(steps):
-        raise SpecificationError("invariance steps must be given once each, from the weakest to the strictest",
-                                 fix="for example steps=('configural', 'metric', 'scalar')")
     estimator = str(estimator).upper()
-    if estimator not in ("ML", "MLR"):
-        raise SpecificationError(f"invariance is tested with estimator 'ML' or 'MLR', not {estimator!r}",
-                                 value=estimator, fix="use estimator='MLR' for robust tests")
+    ordinal = estimator in _ORDINAL_ESTIMATORS
+    if estimator not in ("ML", "MLR") and not ordinal:
+        raise SpecificationError(
+            f"invariance is tested with estimator 'ML', 'MLR' or an ordinal one (WLSMV, DWLS, ULSMV), not "
+            f"{estimator!r}", value=estimator, fix="use estimator='MLR' for robust tests, 'WLSMV' for ordinal items")
+    known = ORDINAL_STEPS if ordinal else INVARIANCE_STEPS
+    steps = tuple(known) if steps is None else tuple(steps)
+    _check_steps(steps, known)
+    if ordinal:
+        return _ordinal(data, model, group, missing, steps, estimator)
     parsed = model if isinstance(model, MeasurementModel) else parse_model(model)
     fits: dict[str, CFAResult] = {}
     messages: list[str] = []
@@ -219,3 +244,33 @@ def invariance(
         previous, previous_row = fit, row
     return InvarianceTable(steps=pd.DataFrame(rows, index=pd.Index(list(steps), name="step")), fits=fits,
                            group=group, estimator=estimator, warnings=tuple(messages))
+
+
+def _check_steps(steps: tuple[str, ...], known: dict[str, tuple[str, ...]]) -> None:
+    unknown = [s for s in steps if s not in known]
+    if unknown or not steps:
+        raise SpecificationError(f"unknown invariance step {unknown[0] if unknown else '(none)'}",
+                                 fix=f"use an ordered subset of {', '.join(known)}")
+    order = list(known)
+    if [order.index(s) for s in steps] != sorted(order.index(s) for s in steps) or len(set(steps)) != len(steps):
+        raise SpecificationError("invariance steps must be given once each, from the weakest to the strictest",
+                                 fix=f"for example steps={tuple(order[:3])!r}")
+
+
+def _ordinal(data: pd.DataFrame, model: str | MeasurementModel, group: str, missing: str, steps: tuple[str, ...],
+             estimator: str) -> InvarianceTable:
+    """The ordinal route of :func:`invariance` (Wu and Estabrook 2016, lavTestLRT's scaled-shifted test)."""
+    how = {"listwise": "listwise", "pairwise": "pairwise", "fiml": "pairwise"}.get(str(missing).lower())
+    if how is None:
+        raise SpecificationError(f"missing={missing!r} is not available with estimator {estimator!r}",
+                                 value=missing, fix="use missing='pairwise' or 'listwise'")
+    parsed = model if isinstance(model, MeasurementModel) else parse_model(model)
+    parsed.check_columns(data.columns)
+    table, params, found = run_sequence(data, parsed, group, steps, how, estimator)
+    messages: list[str] = []
+    for message in found:
+        category = (ConvergenceWarning if "did not converge" in message else
+                    HeywoodWarning if "Heywood" in message else AnalysisWarning)
+        warn(messages, message, category)
+    return InvarianceTable(steps=table, fits={}, group=group, estimator=estimator, warnings=tuple(messages),
+                           parameters=params)

@@ -211,9 +211,13 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "measurement.ordinal_cfa.invariance_route": {
         "fr": "Les items sont traités ici comme continus ({estimator}) : l'invariance des items ordinaux (seuils, "
-              'Wu et Estabrook 2016) n\'est pas encore disponible.',
-        "en": 'Here the items are treated as continuous ({estimator}): invariance of ordinal items (thresholds, '
-              'Wu & Estabrook 2016) is not available yet.',
+              "Wu et Estabrook 2016) n'a pas pu être calculée (voir les avertissements).",
+        "en": 'Here the items are treated as continuous ({estimator}): the invariance of the ordinal items '
+              '(thresholds, Wu & Estabrook 2016) could not be computed (see the warnings).',
+    },
+    "measurement.ordinal_cfa.invariance_collapsed": {
+        "fr": 'Catégories vides dans un groupe fusionnées avec leur voisine dans tous les groupes : {items}.',
+        "en": 'Categories empty in one group merged with their neighbour in every group: {items}.',
     },
     "measurement.ordinal_cfa.reliability_note": {
         "fr": 'Voie ordinale : oméga catégoriel de Green et Yang (2009), compRelSEM(ord.scale = TRUE) de '
@@ -288,6 +292,28 @@ LABELS: dict[str, dict[str, str]] = {
         "en": 'Scalar (loadings, intercepts)',
     },
     "measurement.invariance.strict": {"fr": 'Stricte (+ variances résiduelles)', "en": 'Strict (+ residual variances)'},
+    "measurement.invariance.thresholds": {"fr": 'Seuils', "en": 'Thresholds'},
+    "measurement.invariance.loadings": {"fr": 'Saturations (+ seuils)', "en": 'Loadings (+ thresholds)'},
+    "measurement.invariance.intercepts": {
+        "fr": 'Constantes (+ seuils, saturations)',
+        "en": 'Intercepts (+ thresholds, loadings)',
+    },
+    "measurement.invariance.note_ordinal": {
+        "fr": 'AFC multigroupe des items ordinaux ({estimator}, corrélations polychoriques de chaque groupe, '
+              'paramétrisation delta). Étapes et identification de Wu et Estabrook (2016), comme '
+              'measEq.syntax(ID.cat = "Wu.Estabrook.2016") de semTools : seuils, puis saturations, puis '
+              "constantes égaux entre groupes. χ², p, CFI et RMSEA : valeurs corrigées (scaled-shifted) ; "
+              'Δχ² : test de différence corrigé de Satorra (2000), par défaut dans lavTestLRT pour {estimator} ; '
+              "ΔCFI et ΔRMSEA sur les indices corrigés. L'invariance est en général retenue quand le CFI baisse "
+              "d'au plus ,010 et que le RMSEA augmente d'au plus ,015 (Chen, 2007).",
+        "en": 'Multi-group CFA of the ordinal items ({estimator} on each group\'s polychoric correlations, delta '
+              'parameterization). Steps and identification of Wu and Estabrook (2016), as semTools '
+              'measEq.syntax(ID.cat = "Wu.Estabrook.2016"): thresholds, then loadings, then intercepts equal '
+              'across groups. χ², p, CFI and RMSEA: scaled-shifted values; Δχ²: Satorra\'s (2000) scaled '
+              "difference test (lavTestLRT's default for {estimator}); ΔCFI and ΔRMSEA on the scaled indices. "
+              'Invariance is usually retained when CFI drops by no more than .010 and RMSEA rises by no more '
+              'than .015 (Chen, 2007).',
+    },
     # combined tables of the report's measurement section (measurement/tables.py)
     "measurement.construct": {"fr": "Construit", "en": "Construct"},
     "measurement.items_table.reverse": {"fr": "Inversé", "en": "Reversed"},
