@@ -194,7 +194,8 @@ def invariance(
             f"invariance is tested with estimator 'ML', 'MLR' or an ordinal one (WLSMV, DWLS, ULSMV), not "
             f"{estimator!r}", value=estimator, fix="use estimator='MLR' for robust tests, 'WLSMV' for ordinal items")
     known = ORDINAL_STEPS if ordinal else INVARIANCE_STEPS
-    steps = tuple(known) if steps is None else tuple(steps)
+    default = tuple(ORDINAL_STEPS) if ordinal else ("configural", "metric", "scalar")
+    steps = default if steps is None else tuple(steps)
     _check_steps(steps, known)
     if ordinal:
         return _ordinal(data, model, group, missing, steps, estimator)

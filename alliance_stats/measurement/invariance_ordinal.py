@@ -40,13 +40,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy import linalg, special
+from threadpoolctl import threadpool_limits
 
 from alliance_stats.core.errors import SpecificationError
-from alliance_stats.measurement.cfa.wls_groups import GroupFit, GroupSpec, GroupStats, fit_groups
+from alliance_stats.measurement.cfa.wls_groups import GroupFit, GroupSpec, GroupStats, fit_groups, inverse_psd
 from alliance_stats.measurement.syntax import MeasurementModel
 
 __all__ = ["ORDINAL_STEPS", "OrdinalStep", "group_statistics", "fit_ordinal_step", "difference_test",
-           "ordinal_parameters", "run_sequence"]
+           "ordinal_parameters", "run_sequence", "merge_empty_categories"]
 
 ORDINAL_STEPS: dict[str, tuple[str, ...]] = {
     "configural": (),
@@ -283,9 +284,9 @@ def difference_test(less: OrdinalStep, more: OrdinalStep) -> dict[str, float]:
     if m == 0:
         return {"chisq_diff": t0 - t1, "df_diff": 0.0, "p_diff": math.nan, "a": math.nan, "b": math.nan}
     d1, d0 = np.vstack(f1.delta), np.vstack(f0.delta)
-    h = np.linalg.pinv(d1) @ d0
-    a_mat = linalg.null_space(h.T, rcond=1e-10).T
-    p_inv = np.linalg.pinv(f1.info)
+    h = np.linalg.lstsq(d1, d0, rcond=None)[0] if d1.shape[1] > 0 else np.zeros((0, d0.shape[1]))
+    a_mat = _complement(h)
+    p_inv = inverse_psd(f1.info)
     apa = a_mat @ p_inv @ a_mat.T
     eps = math.sqrt(np.finfo(float).eps)
     keep = ~((np.abs(apa.sum(axis=0)) < eps) & (np.abs(apa.sum(axis=1)) < eps))
@@ -298,6 +299,15 @@ def difference_test(less: OrdinalStep, more: OrdinalStep) -> dict[str, float]:
     stat = (t0 - t1) * a + b
     return {"chisq_diff": stat, "df_diff": float(m), "p_diff": float(special.chdtrc(m, max(stat, 0.0))),
             "a": a, "b": b}
+
+
+def _complement(h: np.ndarray) -> np.ndarray:
+    """Rows spanning the orthogonal complement of the columns of ``h`` (lavaan's
+    ``lav_matrix_orthogonal_complement``), from a pivoted QR decomposition."""
+    q, r, _ = linalg.qr(h, mode="full", pivoting=True)
+    diag = np.abs(np.diag(r))
+    rank = int(np.sum(diag > diag.max(initial=0.0) * max(h.shape) * np.finfo(float).eps)) if diag.size else 0
+    return q[:, rank:].T
 
 
 def ordinal_parameters(step: OrdinalStep) -> pd.DataFrame:
@@ -391,38 +401,106 @@ def run_sequence(data: pd.DataFrame, model: MeasurementModel, group: str, steps:
     [[15.0, nan], [25.0, 10.0]]
     """
     stats = group_statistics(data, model.items, group, missing)
-    scaled = estimator != "DWLS"
     rows, params, messages = [], {}, []
     previous: OrdinalStep | None = None
     for step in steps:
-        fitted = fit_ordinal_step(model, stats, step, estimator)
-        if not fitted.fit.converged:
-            messages.append(f"{step} model: the ordinal CFA did not converge after {fitted.fit.iterations} "
-                            "iterations; results are not trustworthy")
-        table = ordinal_parameters(fitted)
+        # one BLAS thread: the matrices are moderate (a few thousand rows) and a multi-threaded BLAS on a shared
+        # machine spends most of its time waiting (as the cluster stage does)
+        with threadpool_limits(limits=1):
+            fitted = fit_ordinal_step(model, stats, step, estimator)
+        _record(step, fitted, table := ordinal_parameters(fitted), model, messages)
         params[step] = table
-        negative = table[(table["op"] == "~~") & (table["lhs"] == table["rhs"])
-                         & table["lhs"].isin(model.items) & (table["est"] < 0)]
-        for _, r in negative.iterrows():
-            messages.append(f"{step} model: Heywood case: the residual variance of item {r['lhs']!r} is "
-                            f"negative ({r['est']:.4g}) in group {r['label']!r}")
-        fit = dict(fitted.fit.fit)
-        fit["cfi_reported"] = fit["cfi.scaled" if scaled else "cfi"]
-        fit["rmsea_reported"] = fit["rmsea.scaled" if scaled else "rmsea"]
-        if previous is None:
-            fit.update(chisq_diff=math.nan, df_diff=math.nan, p_diff=math.nan, delta_cfi=math.nan,
-                       delta_rmsea=math.nan)
-        else:
-            if scaled:
-                test = difference_test(previous, fitted)
-            else:
-                ddf = fitted.fit.fit["df"] - previous.fit.fit["df"]
-                diff = fitted.fit.fit["chisq"] - previous.fit.fit["chisq"]
-                test = {"chisq_diff": diff, "df_diff": ddf,
-                        "p_diff": float(special.chdtrc(ddf, max(diff, 0.0))) if ddf > 0 else math.nan}
-            fit.update(chisq_diff=test["chisq_diff"], df_diff=test["df_diff"], p_diff=test["p_diff"],
-                       delta_cfi=fit["cfi_reported"] - rows[-1]["cfi_reported"],
-                       delta_rmsea=fit["rmsea_reported"] - rows[-1]["rmsea_reported"])
-        rows.append(fit)
+        with threadpool_limits(limits=1):
+            rows.append(_step_row(fitted, previous, rows[-1] if rows else None, estimator))
         previous = fitted
     return pd.DataFrame(rows, index=pd.Index(list(steps), name="step")), params, messages
+
+
+def _record(step: str, fitted: OrdinalStep, table: pd.DataFrame, model: MeasurementModel,
+            messages: list[str]) -> None:
+    """Non-convergence and negative residual variances of a step, as warnings."""
+    if not fitted.fit.converged:
+        messages.append(f"{step} model: the ordinal CFA did not converge after {fitted.fit.iterations} "
+                        "iterations; results are not trustworthy")
+    negative = table[(table["op"] == "~~") & (table["lhs"] == table["rhs"])
+                     & table["lhs"].isin(model.items) & (table["est"] < 0)]
+    for _, r in negative.iterrows():
+        messages.append(f"{step} model: Heywood case: the residual variance of item {r['lhs']!r} is "
+                        f"negative ({r['est']:.4g}) in group {r['label']!r}")
+
+
+def _step_row(fitted: OrdinalStep, previous: OrdinalStep | None, previous_row: dict[str, float] | None,
+              estimator: str) -> dict[str, float]:
+    """One row of the steps table: fit measures, reported CFI/RMSEA and the test against the previous step."""
+    scaled = estimator != "DWLS"
+    fit = dict(fitted.fit.fit)
+    fit["cfi_reported"] = fit["cfi.scaled" if scaled else "cfi"]
+    fit["rmsea_reported"] = fit["rmsea.scaled" if scaled else "rmsea"]
+    if previous is None or previous_row is None:
+        fit.update(chisq_diff=math.nan, df_diff=math.nan, p_diff=math.nan, delta_cfi=math.nan,
+                   delta_rmsea=math.nan)
+    else:
+        if scaled:
+            test = difference_test(previous, fitted)
+        else:
+            ddf = fitted.fit.fit["df"] - previous.fit.fit["df"]
+            diff = fitted.fit.fit["chisq"] - previous.fit.fit["chisq"]
+            test = {"chisq_diff": diff, "df_diff": ddf,
+                    "p_diff": float(special.chdtrc(ddf, max(diff, 0.0))) if ddf > 0 else math.nan}
+        fit.update(chisq_diff=test["chisq_diff"], df_diff=test["df_diff"], p_diff=test["p_diff"],
+                   delta_cfi=fit["cfi_reported"] - previous_row["cfi_reported"],
+                   delta_rmsea=fit["rmsea_reported"] - previous_row["rmsea_reported"])
+    return fit
+
+
+def merge_empty_categories(data: pd.DataFrame, items: Sequence[str], group: str
+                           ) -> tuple[pd.DataFrame, list[tuple[str, int, int, str]]]:
+    """Merge every category that is empty in at least one group with its neighbour, in every group.
+
+    Thresholds equal across groups need every category in every group (lavaan stops otherwise;
+    :func:`group_statistics` raises a typed error). This recode is the usual remedy: a category empty in some
+    group is merged with the adjacent lower observed category (the next higher one for the lowest category),
+    repeatedly, until every remaining category is observed in every group.
+
+    Parameters
+    ----------
+    data
+        Answers (integer codes) and the group column (not modified).
+    items
+        The ordinal items.
+    group
+        The grouping column.
+
+    Returns
+    -------
+    tuple
+        The recoded copy and one ``(item, category, merged into, group where it was empty)`` per merge.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"a": [1, 2, 3, 1, 2, 2], "g": ["x"] * 3 + ["y"] * 3})
+    >>> out, merges = merge_empty_categories(d, ["a"], "g")
+    >>> out["a"].tolist(), merges
+    ([1, 2, 2, 1, 2, 2], [('a', 3, 2, 'y')])
+    """
+    out = data.copy()
+    merges: list[tuple[str, int, int, str]] = []
+    labels = out[group]
+    for item in items:
+        while True:
+            column = pd.to_numeric(out[item], errors="coerce")
+            cats = np.unique(column.dropna().to_numpy())
+            empty = None
+            for label, block in column.groupby(labels, sort=False):
+                missing = sorted(set(cats.tolist()) - set(block.dropna().tolist()))
+                if missing:
+                    empty = (missing[0], label)
+                    break
+            if empty is None or cats.size <= 2:
+                break
+            code, label = empty
+            pos = int(np.flatnonzero(cats == code)[0])
+            target = cats[pos - 1] if pos > 0 else cats[1]
+            out.loc[column == code, item] = target
+            merges.append((str(item), int(code), int(target), str(label)))
+    return out, merges

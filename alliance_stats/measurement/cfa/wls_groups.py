@@ -35,13 +35,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import special
+from scipy import linalg, special
 
 from alliance_stats.core.errors import SpecificationError
 from alliance_stats.measurement.cfa.fit import cfi, rmsea, rmsea_ci, tli
 from alliance_stats.measurement.cfa.wls import _reorder_gamma, _scaled_shifted, _threshold_layout
 
-__all__ = ["GroupStats", "GroupSpec", "GroupFit", "fit_groups"]
+__all__ = ["GroupStats", "GroupSpec", "GroupFit", "fit_groups", "inverse_psd"]
 
 _KINDS = ("lam", "tau", "nu", "delta", "alpha", "psi", "theta")
 
@@ -223,8 +223,7 @@ def _minimise(prob: _Problem, x0: np.ndarray, max_iter: int = 300) -> tuple[np.n
             jw = jac * (prob.c[g] * prob.w[g])[:, None]
             info += jac.T @ jw
             grad += jw.T @ devs[g]
-        lhs = info + damping * np.diag(np.diag(info))
-        step = np.linalg.lstsq(lhs, grad, rcond=None)[0]
+        step = _solve_psd(info + damping * np.diag(np.diag(info)), grad)
         t = 1.0
         while True:
             x_new = x + t * step
@@ -244,6 +243,37 @@ def _minimise(prob: _Problem, x0: np.ndarray, max_iter: int = 300) -> tuple[np.n
                 change <= 1e-13 * max(f, 1e-12) and float(np.max(np.abs(t * step), initial=0.0)) < 1e-8):
             return x, True, it
     return x, False, max_iter
+
+
+def _solve_psd(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a^-1 b`` by Cholesky for a positive definite ``a``; least squares when ``a`` is singular."""
+    try:
+        return linalg.cho_solve(linalg.cho_factor(a, check_finite=False), b, check_finite=False)
+    except linalg.LinAlgError:
+        return np.linalg.lstsq(a, b, rcond=None)[0]
+
+
+def inverse_psd(a: np.ndarray) -> np.ndarray:
+    """Inverse of a positive definite matrix (Cholesky); the pseudo-inverse when it is singular.
+
+    Parameters
+    ----------
+    a
+        Symmetric matrix.
+
+    Returns
+    -------
+    numpy.ndarray
+
+    Examples
+    --------
+    >>> np.round(inverse_psd(np.array([[2.0, 0.0], [0.0, 4.0]])), 12).tolist()
+    [[0.5, 0.0], [0.0, 0.25]]
+    """
+    try:
+        return linalg.cho_solve(linalg.cho_factor(a, check_finite=False), np.eye(a.shape[0]), check_finite=False)
+    except linalg.LinAlgError:
+        return np.linalg.pinv(a)
 
 
 def _align(stats: list[GroupStats], items: tuple[str, ...]) -> tuple[list[np.ndarray], list[np.ndarray],
@@ -309,7 +339,7 @@ def fit_groups(specs: list[GroupSpec], stats: list[GroupStats], items: tuple[str
     ...          "alpha": np.zeros(1), "psi": np.ones((1, 1)), "theta": np.zeros((2, 2))}
     >>> res = fit_groups([GroupSpec(free, value)], [st], ("a", "b"), np.array([0.0, 0.0, 0.3]))
     >>> np.round(res.x, 6).tolist(), round(res.fit["chisq"], 8)
-    [[0.0, 0.1, 0.5], 0.0]
+    ([0.0, 0.1, 0.5], 0.0)
     """
     estimator = str(estimator).upper()
     if estimator not in ("WLSMV", "DWLS", "ULSMV"):
@@ -326,7 +356,7 @@ def fit_groups(specs: list[GroupSpec], stats: list[GroupStats], items: tuple[str
     f_g = n_g / n_g.sum()
     jacs = [_jacobian(spec, mats[g], th_item, rows, prob.k) for g, spec in enumerate(specs)]
     info = sum(f_g[g] * (jacs[g].T * w[g]) @ jacs[g] for g in range(len(specs)))
-    e_inv = np.linalg.pinv(info)
+    e_inv = inverse_psd(info)
     wd = [jacs[g] * w[g][:, None] for g in range(len(specs))]
     meat = sum(f_g[g] * wd[g].T @ gammas[g] @ wd[g] for g in range(len(specs)))
     robust = estimator != "DWLS"
@@ -336,7 +366,8 @@ def fit_groups(specs: list[GroupSpec], stats: list[GroupStats], items: tuple[str
     for m in mats:
         m["theta"] = m["theta"].copy()
         np.fill_diagonal(m["theta"], 1.0 / m["delta"] ** 2 - np.diag(m["lam"] @ m["psi"] @ m["lam"].T))
-    return GroupFit(x=x, vcov=vcov, matrices=mats, fit=fit, delta=jacs, weights=w, gammas=gammas, info=info,
+    return GroupFit(x=x, vcov=vcov, matrices=mats, fit={k: float(v) for k, v in fit.items()}, delta=jacs,
+                    weights=w, gammas=gammas, info=info,
                     meat=meat, f_g=f_g, converged=converged, iterations=iterations)
 
 

@@ -107,6 +107,30 @@ def _factorability(ctx: RunContext, section: Any, items: Any, codes: list[str]) 
     return pa
 
 
+def _ordinal_invariance(ctx: RunContext, data: Any, model: str, by: str, has_missing: bool) -> tuple[Any, str]:
+    """The ordinal invariance table (or None) and the note on the categories merged beforehand."""
+    from alliance_stats import measurement
+    from alliance_stats.measurement.invariance_ordinal import merge_empty_categories
+    from alliance_stats.measurement.syntax import parse_model
+
+    estimator = ctx.plan.measurement.estimator
+    items = list(parse_model(model).items)
+    data = data[data[by].notna()]
+    merged, merges = merge_empty_categories(data, items, by)
+    for item, code, target, group in merges:
+        ctx.log.add("measurement", f"ordinal invariance across {by}: category {code} of {item} is empty in group "
+                                   f"{group!r}; merged with category {target} in every group")
+    table = ctx.log.attempt(
+        "measurement", f"Measurement invariance across {by} ({estimator})", measurement.invariance, merged, model,
+        by, missing="pairwise" if has_missing else "listwise", estimator=estimator)
+    note = ""
+    if table is not None and merges:
+        parts = [f"{item} {code}→{target} ({group})" for item, code, target, group in merges]
+        shown = "; ".join(parts) if len(parts) <= 8 else "; ".join(parts[:8]) + f"; … (+{len(parts) - 8})"
+        note = ctx.tr("measurement.ordinal_cfa.invariance_collapsed").format(items=shown)
+    return table, note
+
+
 def _cfa_and_validity(ctx: RunContext, section: Any, prep: dict[str, Any], fit: Any, model: str,
                       has_missing: bool) -> None:
     """CFA fit and loadings, invariance, Fornell-Larcker and HTMT with their warnings, dyad agreement."""
@@ -168,27 +192,34 @@ def _with_ml_fallback(ctx: RunContext, what: str, shown: str, estimator: str, fi
 
 
 def _invariance_table(ctx: RunContext, section: Any, prep: dict[str, Any], model: str, has_missing: bool) -> None:
-    """Configural, metric and scalar invariance of the CFA model across the plan's ``invariance_by`` variable
-    (ML, or MLR when the plan asks for a robust estimator), with a warning when a step loses more fit than
-    Chen's (2007) limits."""
+    """Invariance of the CFA model across the plan's ``invariance_by`` variable, with a warning when a step loses
+    more fit than Chen's (2007) limits. ML or MLR: configural, metric and scalar steps. With an ordinal estimator
+    (WLSMV, DWLS, ULSMV): configural, thresholds, loadings and intercepts (Wu and Estabrook 2016) on the groups'
+    polychoric statistics, categories empty in one group merged with their neighbour first; when that route
+    cannot be computed, the MLR route with a note saying so."""
     from alliance_stats import measurement
 
     plan, lang = ctx.plan, ctx.lang
     by = str(plan.measurement.invariance_by)
     data = prep["items"].copy()
     data[by] = prep["responses"][by].to_numpy()
-    estimator = "ML" if plan.measurement.estimator == "ML" else "MLR"  # MLM has no multi-group version here
     label = ctx.instrument.variable(by).text[lang].lower()
-    missing = "fiml" if has_missing else "listwise"
-    table = _with_ml_fallback(
-        ctx, f"Measurement invariance across {by}", f"measurement invariance across {by}", estimator,
-        lambda est: measurement.invariance(data, model, by, missing=missing, estimator=est))
+    table, note = None, ""
+    if plan.measurement.estimator in _ORDINAL:
+        table, note = _ordinal_invariance(ctx, data, model, by, has_missing)
+    if table is None:
+        estimator = "ML" if plan.measurement.estimator == "ML" else "MLR"  # MLM has no multi-group version here
+        missing = "fiml" if has_missing else "listwise"
+        table = _with_ml_fallback(
+            ctx, f"Measurement invariance across {by}", f"measurement invariance across {by}", estimator,
+            lambda est: measurement.invariance(data, model, by, missing=missing, estimator=est))
+        if table is not None and plan.measurement.estimator in _ORDINAL:  # say the ordinal route was not taken
+            note = ctx.tr("measurement.ordinal_cfa.invariance_route").format(estimator=table.estimator)
     if table is None:
         return
     shown = replace(table, group_label=label).table("invariance", lang)
-    if plan.measurement.estimator in _ORDINAL:  # say which route the invariance table took
-        shown = replace(shown, note=shown.note + " " + ctx.tr("measurement.ordinal_cfa.invariance_route")
-                        .format(estimator=table.estimator))
+    if note:
+        shown = replace(shown, note=shown.note + " " + note)
     ctx.add_table(section, shown)
     steps = table.steps
     for step in steps.index[1:]:
