@@ -168,6 +168,14 @@ LABELS: dict[str, dict[str, str]] = {
         "fr": 'suppression par paire : chaque corrélation utilise les répondants des deux items',
         "en": 'pairwise deletion: each correlation uses the respondents who answered both items',
     },
+    "measurement.ordinal_cfa.residual_note": {
+        "fr": ' SRMR, SRMR (Bentler), CRMR, WRMR : srmr, srmr_bentler, crmr et wrmr de lavaan (résidus des '
+              'corrélations, avec ou sans la diagonale et les seuils ; WRMR = racine du χ² divisé par le nombre de '
+              'seuils et de corrélations).',
+        "en": " SRMR, SRMR (Bentler), CRMR, WRMR: lavaan's srmr, srmr_bentler, crmr and wrmr (residuals of the "
+              'correlations, with or without the diagonal and the thresholds; WRMR = square root of χ² divided by '
+              'the number of thresholds and correlations).',
+    },
     "measurement.ordinal_cfa.fit_note": {
         "fr": 'Voie ordinale : les items sont traités comme des catégories ordonnées ; seuils et corrélations '
               'polychoriques, estimateur {estimator} ({missing}), paramétrisation delta (variances des réponses '

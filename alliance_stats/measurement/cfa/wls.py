@@ -20,7 +20,9 @@ does with its defaults:
 - baseline: the independence model with free thresholds (correlations 0), fitted and tested the same way; the
   robust CFI, TLI and RMSEA by lavaan's ``lav_fit_catml_dwls`` (Savalei 2021): the ML discrepancy of the
   polychoric matrix at the DWLS estimates (``catML``) with its own scaling factor; SRMR as lavaan's ``srmr`` for
-  categorical data: the root mean square of the correlation residuals (diagonal included).
+  categorical data: the root mean square of the correlation residuals (diagonal included); ``srmr_bentler`` and
+  ``crmr`` as lavaan's residual summaries with the (zero) threshold residuals as the mean part (diagonal included
+  or not), and ``wrmr = sqrt(chisq / (number of thresholds and correlations))``.
 
 Because ``W`` is diagonal and every threshold is free, the threshold estimates equal the sample thresholds and
 the structural parameters only see the correlations: the traces and the sandwich are computed on the
@@ -448,6 +450,11 @@ def wls_cfa(model: MeasurementModel, thresholds: pd.Series, correlation: pd.Data
             if df > 0:  # lav_fit_rmsea_closefit with c.hat on XX3 / c.hat3
                 fit["rmsea.pvalue.robust"] = 1.0 - pchisq(cat[0] / cat[1], df, n_rmsea * df / cat[1] * 0.05**2)
     fit["srmr"] = float(np.sqrt(np.sum(dev**2) / (p * (p + 1) / 2)))
+    # lavaan's lav_residuals_summary with the thresholds as the mean part (their residuals are 0: every threshold
+    # is free): srmr_bentler over p(p+1)/2 + nth elements, crmr without the diagonal; WRMR = sqrt(chisq / nstat)
+    fit["srmr_bentler"] = float(np.sqrt(np.sum(dev**2) / (p * (p + 1) / 2 + nth)))
+    fit["crmr"] = float(np.sqrt(np.sum(dev**2) / (p * (p - 1) / 2 + nth)))
+    fit["wrmr"] = float(np.sqrt(chisq / (nth + rows[0].size)))
     # lavaan's lav_model_vcov divides by N - G for the least-squares estimators
     params, names = _parameter_table(layout, x, th, th_names, nvcov / (n_obs - 1), lam, psi, resid_cov)
     vcov = pd.DataFrame(nvcov / (n_obs - 1), index=names, columns=names)

@@ -48,25 +48,30 @@ def ordinal_fit_table(result: Any, lang: str) -> Table:
         return tr(f"measurement.cfa.{key}", lang)
 
     df_name = tr("measurement.df", lang)
-    cols = [t("estimator"), t("n"), "χ²", df_name, t("p"), "CFI", "TLI", "RMSEA", t("ci_low"), t("ci_high"), "SRMR"]
+    cols = [t("estimator"), t("n"), "χ²", df_name, t("p"), "CFI", "TLI", "RMSEA", t("ci_low"), t("ci_high"), "SRMR",
+            "SRMR (Bentler)", "CRMR", "WRMR"]
     est = result.estimator
     raw = "ULS" if est == "ULSMV" else "DWLS"
     n = int(f["ntotal"])
     rows = [[tr(f"measurement.ordinal_cfa.{raw.lower()}_row", lang), n, f["chisq"], int(f["df"]), f["pvalue"],
-             f["cfi"], f["tli"], f["rmsea"], f["rmsea.ci.lower"], f["rmsea.ci.upper"], f["srmr"]]]
+             f["cfi"], f["tli"], f["rmsea"], f["rmsea.ci.lower"], f["rmsea.ci.upper"], f["srmr"],
+             f.get("srmr_bentler", np.nan), f.get("crmr", np.nan), f.get("wrmr", np.nan)]]
     index = [raw]
     if "chisq.scaled" in f:
         rows.append([tr("measurement.ordinal_cfa.scaled_row", lang).format(estimator=est), n, f["chisq.scaled"],
                      int(f["df"]), f["pvalue.scaled"], f["cfi.scaled"], f["tli.scaled"], f["rmsea.scaled"],
-                     f["rmsea.ci.lower.scaled"], f["rmsea.ci.upper.scaled"], np.nan])
+                     f["rmsea.ci.lower.scaled"], f["rmsea.ci.upper.scaled"], np.nan, np.nan, np.nan, np.nan])
         rows.append([t("robust_row"), n, np.nan, np.nan, np.nan, f["cfi.robust"], f["tli.robust"],
-                     f["rmsea.robust"], f["rmsea.ci.lower.robust"], f["rmsea.ci.upper.robust"], np.nan])
+                     f["rmsea.robust"], f["rmsea.ci.lower.robust"], f["rmsea.ci.upper.robust"], np.nan, np.nan,
+                     np.nan, np.nan])
         index += [est, "robust"]
     frame = pd.DataFrame(rows, columns=cols, index=pd.Index(index, name="model"))
     formats = {cols[0]: "text", cols[1]: "int", "χ²": "f2", df_name: "int", cols[4]: "p", "CFI": "r3",
-               "TLI": "r3", "RMSEA": "r3", cols[8]: "r3", cols[9]: "r3", "SRMR": "r3"}
+               "TLI": "r3", "RMSEA": "r3", cols[8]: "r3", cols[9]: "r3", "SRMR": "r3", "SRMR (Bentler)": "r3",
+               "CRMR": "r3", "WRMR": "f2"}
     missing = tr(f"measurement.ordinal_cfa.{result.missing}", lang)
     note = tr("measurement.ordinal_cfa.fit_note", lang).format(estimator=est, missing=missing)
+    note += tr("measurement.ordinal_cfa.residual_note", lang)
     if "chisq.scaled" in f:
         note += tr("measurement.ordinal_cfa.scaled_note", lang).format(
             c=format_cell(f["chisq.scaling.factor"], "f3", lang))

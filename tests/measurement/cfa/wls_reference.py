@@ -20,10 +20,10 @@ FIT_KEYS = ("npar", "fmin", "chisq", "df", "pvalue", "chisq.scaled", "df.scaled"
             "cfi.scaled", "tli.scaled", "cfi.robust", "tli.robust", "rmsea", "rmsea.ci.lower", "rmsea.ci.upper",
             "rmsea.pvalue", "rmsea.scaled", "rmsea.ci.lower.scaled", "rmsea.ci.upper.scaled",
             "rmsea.pvalue.scaled", "rmsea.robust", "rmsea.ci.lower.robust", "rmsea.ci.upper.robust",
-            "rmsea.pvalue.robust", "srmr", "ntotal")
+            "rmsea.pvalue.robust", "srmr", "srmr_bentler", "crmr", "wrmr", "ntotal")
 # the fit measures that depend on gamma only through its diagonal (checkable without the full NACOV)
 DIAGONAL_ONLY = ("npar", "fmin", "chisq", "df", "pvalue", "baseline.chisq", "baseline.df", "cfi", "tli", "rmsea",
-                 "rmsea.ci.lower", "rmsea.ci.upper", "srmr", "ntotal")
+                 "rmsea.ci.lower", "rmsea.ci.upper", "srmr", "srmr_bentler", "crmr", "wrmr", "ntotal")
 
 
 @cache
