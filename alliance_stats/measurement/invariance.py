@@ -191,7 +191,7 @@ def invariance(
     ordinal = estimator in _ORDINAL_ESTIMATORS
     if estimator not in ("ML", "MLR") and not ordinal:
         raise SpecificationError(
-            f"invariance is tested with estimator 'ML', 'MLR' or an ordinal one (WLSMV, DWLS, ULSMV), not "
+            f"invariance is tested with estimator 'ML' or 'MLR' (or an ordinal one: WLSMV, DWLS, ULSMV), not "
             f"{estimator!r}", value=estimator, fix="use estimator='MLR' for robust tests, 'WLSMV' for ordinal items")
     known = ORDINAL_STEPS if ordinal else INVARIANCE_STEPS
     default = tuple(ORDINAL_STEPS) if ordinal else ("configural", "metric", "scalar")

@@ -7,7 +7,7 @@ ID.fac = "std.lv")`` (semTools 0.5-6's defaults, delta parameterization) writes 
 - configural: loadings, thresholds and factor covariances free in every group; item intercepts 0, scaling
   factors 1, latent means 0 and latent variances 1 in every group;
 - thresholds: thresholds equal across groups; the intercepts and scaling factors of every group but the first
-  are freed;
+  are freed (the scaling factors of binary items only at the intercepts step);
 - loadings: loadings equal too; the latent variances of every group but the first are freed;
 - intercepts: intercepts equal too (hence 0 everywhere); the latent means of every group but the first are freed.
 
@@ -148,7 +148,9 @@ def _specs(model: MeasurementModel, step: str, n_th: list[int], n_groups: int
         for i in range(p):
             if later and "thresholds" in eq and "intercepts" not in eq:
                 free["nu"][i] = idx(f"nu{i}{sfx}")
-            if later and "thresholds" in eq:
+            # a binary item's scaling factor stays fixed until its intercept is constrained (one threshold
+            # cannot identify an intercept and a scale: semTools' Wu.Estabrook.2016 rule)
+            if later and "thresholds" in eq and (n_th[i] >= 2 or "intercepts" in eq):
                 free["delta"][i] = idx(f"delta{i}{sfx}")
         for f in range(m):
             value["psi"][f, f] = 1.0

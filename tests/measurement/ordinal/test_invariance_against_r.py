@@ -1,6 +1,7 @@
 """Ordinal invariance (Wu and Estabrook 2016, WLSMV) against lavaan 0.6-14 + semTools 0.5-6: every step's
-estimates, standard errors and fit measures, and lavTestLRT's scaled-shifted difference tests, on three data
-sets (tests/fixtures/ordinal_invariance/make_fixtures.R)."""
+estimates, standard errors and fit measures, and lavTestLRT's difference tests (scaled-shifted for WLSMV and
+ULSMV, plain for DWLS), on four data sets, one of them with three estimators, one with binary, three- and
+six-category items and a residual covariance (tests/fixtures/ordinal_invariance/make_fixtures.R)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from alliance_stats.core.errors import SpecificationError
 from alliance_stats.measurement import invariance
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "ordinal_invariance"
-SETS = ("bfi_gender", "synthetic_lang", "sim_three")
+SETS = ("bfi_gender", "synthetic_lang", "sim_three", "sim_three_ulsmv", "sim_three_dwls", "bfi_mixed")
 TOL = 1e-4
 
 
@@ -23,7 +24,7 @@ TOL = 1e-4
 def fitted(request: pytest.FixtureRequest) -> tuple[dict, object]:
     ref = json.loads((FIXTURES / f"{request.param}.json").read_text())
     data = pd.read_csv(FIXTURES / f"{request.param}.csv")
-    table = invariance(data, ref["model"], ref["group"], missing=ref["missing"], estimator="WLSMV")
+    table = invariance(data, ref["model"], ref["group"], missing=ref["missing"], estimator=ref["estimator"])
     return ref, table
 
 
@@ -60,7 +61,7 @@ def test_fit_measures_equal_lavaan(fitted):
             # chi-squares in the thousands (baselines) at 1e-4 relative to 1 + |value|
             assert abs(got - value) <= TOL * max(1.0, abs(value) / 100), (step, name, got, value)
             compared += 1
-        assert compared >= 20
+        assert compared >= {"WLSMV": 20, "ULSMV": 19, "DWLS": 11}[ref["estimator"]]
 
 
 def test_difference_tests_equal_lavtestlrt(fitted):
@@ -76,12 +77,13 @@ def test_difference_tests_equal_lavtestlrt(fitted):
 
 def test_the_report_table_shows_the_scaled_values_and_names_the_route(fitted):
     ref, table = fitted
+    shown_stat = "chisq" if ref["estimator"] == "DWLS" else "chisq.scaled"
     for lang in ("en", "fr"):
         shown = table.to_tables(lang)["invariance"]
-        assert "Wu" in shown.note and "WLSMV" in shown.note
+        assert "Wu" in shown.note and ref["estimator"] in shown.note
         assert shown.frame.shape[0] == 4
         assert shown.frame.iloc[:, 0].to_numpy(dtype=float) == pytest.approx(
-            [ref["steps"][s]["fit"]["chisq.scaled"] for s in ref["steps"]], abs=TOL)
+            [ref["steps"][s]["fit"][shown_stat] for s in ref["steps"]], abs=TOL)
 
 
 def test_planted_threshold_shift_is_detected():
