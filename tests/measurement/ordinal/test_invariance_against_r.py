@@ -61,7 +61,7 @@ def test_fit_measures_equal_lavaan(fitted):
             # chi-squares in the thousands (baselines) at 1e-4 relative to 1 + |value|
             assert abs(got - value) <= TOL * max(1.0, abs(value) / 100), (step, name, got, value)
             compared += 1
-        assert compared >= {"WLSMV": 20, "ULSMV": 19, "DWLS": 11}[ref["estimator"]]
+        assert compared >= {"WLSMV": 20, "ULSMV": 19, "DWLS": 10}[ref["estimator"]]
 
 
 def test_difference_tests_equal_lavtestlrt(fitted):
