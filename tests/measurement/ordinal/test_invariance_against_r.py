@@ -107,3 +107,11 @@ def test_ordinal_steps_are_checked():
         invariance(data, "F =~ y1 + y2 + y3", "grp", estimator="WLSMV", steps=("configural", "metric"))
     with pytest.raises(SpecificationError, match="missing"):
         invariance(data, "F =~ y1 + y2 + y3", "grp", estimator="WLSMV", missing="mean")
+
+
+def test_the_result_follows_the_result_protocol(fitted):
+    from alliance_stats.core.results import check_result
+
+    _, table = fitted
+    check_result(table)
+    assert table.fits == {} and set(table.parameters) == set(table.steps.index)
