@@ -12,17 +12,25 @@ Why numba: the power analysis fits 4 covariance types x k = 1..8 components to e
 iteration builds (R, k, n, d) temporaries, small stacked Cholesky factorisations and inverses, and the work per
 element is a handful of flops: it costs ~13 ms per replicate at N = 200, the largest stage of a replicate. The
 compiled loop keeps every quantity in registers (one pass over the points per E and M step), which numpy
-vectorisation cannot do. It is the one implementation (re-exported by :mod:`.batch`).
+vectorisation cannot do. It is the one implementation (re-exported by :mod:`.batch`); :func:`gmm_bic_grid` runs
+all the (k, covariance type) fits of a chunk of replicates in one compiled call and leaves out the fits the
+caller does not need (the power analysis's k above a replicate's allowance).
+
+Measured (issue 17, session 5): the E-step is ~30 ns per point and component on this machine kind, a third of
+it in ``exp``; fusing the M-step's sums into the E-step's pass (accumulators in memory instead of registers),
+preallocating the work arrays or skipping the ``exp(0)`` of the most likely component did not make it faster,
+so the loops stay as they are (they give the golden BIC values of tests/power/test_golden.py bit for bit).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numba
 import numpy as np
 
-__all__ = ["gmm_bic_batch"]
+__all__ = ["gmm_bic_batch", "gmm_bic_grid"]
 
 _TYPES = {"full": 0, "tied": 1, "diag": 2, "spherical": 3}
 _EPS10 = 10 * np.finfo(float).eps
@@ -217,23 +225,31 @@ def _em(x, w, init, k, kind, reg, tol, max_iter):  # noqa: ANN001, ANN202
     return loglik, labels, converged, failed or not finite, total
 
 
-@numba.njit(cache=True)
-def _em_batch(x, w, init, k, kind, reg, tol, max_iter):  # noqa: ANN001, ANN202
-    R, n, _ = x.shape
-    loglik = np.zeros(R)
-    labels = np.zeros((R, n), dtype=np.int64)
-    converged = np.zeros(R, dtype=np.bool_)
-    failed = np.zeros(R, dtype=np.bool_)
-    total = np.zeros(R)
-    for r in range(R):
-        loglik[r], labels[r], converged[r], failed[r], total[r] = _em(x[r], w[r], init[r], k, kind, reg, tol,
-                                                                      max_iter)
-    return loglik, labels, converged, failed, total
-
-
 def _parameters(k: int, d: int, covariance_type: str) -> int:
     cov = {"full": k * d * (d + 1) / 2, "diag": k * d, "tied": d * (d + 1) / 2, "spherical": k}[covariance_type]
     return int(cov + k * d + k - 1)
+
+
+@numba.njit(cache=True)
+def _em_grid(x, w, inits, ks, kinds, active, reg, tol, max_iter):  # noqa: ANN001, ANN202
+    """Every data set x every (k, covariance type) that ``active`` asks for, in one call: ``inits`` (K, R, n),
+    ``ks`` (K,), ``kinds`` (T,), ``active`` (R, K) -> log-likelihood, converged, failed (R, K, T), labels
+    (R, K, T, n), total weight (R,)."""
+    R, n, _ = x.shape
+    K, T = ks.shape[0], kinds.shape[0]
+    loglik = np.zeros((R, K, T))
+    converged = np.zeros((R, K, T), dtype=np.bool_)
+    failed = np.zeros((R, K, T), dtype=np.bool_)
+    labels = np.zeros((R, K, T, n), dtype=np.int64)
+    totals = np.zeros(R)
+    for r in range(R):
+        for g in range(K):
+            if not active[r, g]:
+                continue
+            for t in range(T):
+                loglik[r, g, t], labels[r, g, t], converged[r, g, t], failed[r, g, t], totals[r] = _em(
+                    x[r], w[r], inits[g, r], ks[g], kinds[t], reg, tol, max_iter)
+    return loglik, converged, failed, labels, totals
 
 
 def gmm_bic_batch(data: np.ndarray, weights: np.ndarray, init_labels: np.ndarray, k: int, covariance_type: str,
@@ -273,11 +289,57 @@ def gmm_bic_batch(data: np.ndarray, weights: np.ndarray, init_labels: np.ndarray
     >>> converged.tolist(), bool((labels == init).all())
     ([True, True], True)
     """
+    bic, labels, converged = gmm_bic_grid(data, weights, np.asarray(init_labels)[None], [k], [covariance_type],
+                                          reg_covar=reg_covar, tol=tol, max_iter=max_iter)
+    return bic[:, 0, 0], labels[:, 0, 0], converged[:, 0, 0]
+
+
+def gmm_bic_grid(data: np.ndarray, weights: np.ndarray, init_labels: np.ndarray, ks: Sequence[int],
+                 covariance_types: Sequence[str], *, active: np.ndarray | None = None, reg_covar: float = 1e-6,
+                 tol: float = 1e-3, max_iter: int = 500) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`gmm_bic_batch` for several numbers of components and covariance types in one compiled call.
+
+    Parameters
+    ----------
+    data, weights
+        ``(R, n, d)`` data sets and ``(R, n)`` 0/1 case weights (0 = padding).
+    init_labels
+        ``(K, R, n)``: the starting labels of the fits with ``ks[g]`` components, in ``[0, ks[g])``.
+    ks, covariance_types
+        The K numbers of components and the T covariance types.
+    active
+        ``(R, K)`` booleans: the fits to run (default all); a fit not run has an infinite BIC.
+    reg_covar, tol, max_iter
+        As :func:`gmm_bic_batch`.
+
+    Returns
+    -------
+    tuple
+        ``bic`` (R, K, T), ``labels`` (R, K, T, n) and ``converged`` (R, K, T); fit ``[r, g, t]`` equals
+        ``gmm_bic_batch(data, weights, init_labels[g], ks[g], covariance_types[t])`` at data set ``r``.
+
+    References
+    ----------
+    scikit-learn 1.9 ``sklearn.mixture.GaussianMixture``; Dempster, Laird & Rubin (1977), the EM algorithm.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> x = np.concatenate([rng.normal(0, 1, (2, 30, 2)), rng.normal(6, 1, (2, 30, 2))], axis=1)
+    >>> init = np.stack([np.zeros((2, 60), dtype=int), np.repeat([[0] * 30 + [1] * 30], 2, axis=0)])
+    >>> bic, labels, converged = gmm_bic_grid(x, np.ones((2, 60)), init, [1, 2], ["full", "spherical"])
+    >>> bic.shape, bool((bic[:, 1] < bic[:, 0]).all())
+    ((2, 2, 2), True)
+    """
     x = np.ascontiguousarray(data, dtype=float)
     w = np.ascontiguousarray(weights, dtype=float)
-    init = np.ascontiguousarray(init_labels, dtype=np.int64)
-    loglik, labels, converged, failed, total = _em_batch(x, w, init, int(k), _TYPES[covariance_type],
-                                                         float(reg_covar), float(tol), int(max_iter))
-    bic = -2.0 * loglik + _parameters(k, x.shape[2], covariance_type) * np.log(np.maximum(total, 1.0))
-    bic[failed] = np.inf
+    inits = np.ascontiguousarray(init_labels, dtype=np.int64)
+    R = x.shape[0]
+    run = np.ones((R, len(ks)), dtype=np.bool_) if active is None else np.ascontiguousarray(active, dtype=np.bool_)
+    loglik, converged, failed, labels, total = _em_grid(
+        x, w, inits, np.asarray(ks, dtype=np.int64), np.array([_TYPES[t] for t in covariance_types], dtype=np.int64),
+        run, float(reg_covar), float(tol), int(max_iter))
+    npar = np.array([[_parameters(int(k), x.shape[2], t) for t in covariance_types] for k in ks], dtype=float)
+    bic = -2.0 * loglik + npar[None] * np.log(np.maximum(total, 1.0))[:, None, None]
+    bic[failed | ~run[:, :, None]] = np.inf
     return bic, labels, converged

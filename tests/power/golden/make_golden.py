@@ -38,7 +38,8 @@ def chunk_outputs(ctx: E._Context, seed: int, size: int) -> list[dict]:
                         seed=seed, context=ctx)
         res = pw._run_chunk(task)
         out.append({"n_index": n_index, "n_dyads": n_dyads, "chunk": chunk, "size": size,
-                    "p": _hex(res["p"]), "cluster_k": res["cluster_k"].tolist(), "cluster_ari": _hex(res["cluster_ari"]),
+                    "p": _hex(res["p"]), "cluster_k": res["cluster_k"].tolist(),
+                    "cluster_ari": _hex(res["cluster_ari"]),
                     "cluster_met": res["cluster_met"].tolist(), "kept": res["kept"].tolist(),
                     "at_risk": res["at_risk"].tolist(), "events": _hex(res["events"]),
                     "method": res["method"].tolist(), "failures": res["failures"]})
