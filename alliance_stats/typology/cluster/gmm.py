@@ -38,13 +38,32 @@ _EPS10 = 10 * np.finfo(float).eps
 
 
 @numba.njit(cache=True)
-def _m_step(xt, w, resp, kind, reg, weights, means, cov):  # noqa: ANN001, ANN202
-    """scikit-learn's M-step from the responsibilities ``resp`` (k, n) of the points ``xt`` (d, n)."""
+def _shared(xt, w):  # noqa: ANN001, ANN202
+    """What every fit to one data set shares: total weight, whether any weight is positive, and the sums of
+    ``w x_a x_b`` (the tied M-step's), each summed in point order."""
     d, n = xt.shape
-    k = resp.shape[0]
     total = 0.0
+    any_weight = False
     for i in range(n):
         total += w[i]
+        any_weight = any_weight or w[i] > 0
+    wxx = np.zeros((d, d))
+    for a in range(d):
+        for b in range(a + 1):
+            s = 0.0
+            for i in range(n):
+                s += w[i] * xt[a, i] * xt[b, i]
+            wxx[a, b] = s
+    return total, any_weight, wxx
+
+
+@numba.njit(cache=True)
+def _m_step(xt, w, resp, kind, reg, shared, weights, means, cov):  # noqa: ANN001, ANN202
+    """scikit-learn's M-step from the responsibilities ``resp`` (k, n) of the points ``xt`` (d, n); ``shared``
+    holds what does not depend on them (:func:`_shared`)."""
+    d, n = xt.shape
+    k = resp.shape[0]
+    total, _, wxx = shared
     nk = np.zeros(k)
     for j in range(k):
         s = 0.0
@@ -74,13 +93,10 @@ def _m_step(xt, w, resp, kind, reg, weights, means, cov):  # noqa: ANN001, ANN20
             nsum += nk[j]
         for a in range(d):
             for b in range(a + 1):
-                s = 0.0
-                for i in range(n):
-                    s += w[i] * xt[a, i] * xt[b, i]
                 m2 = 0.0
                 for j in range(k):
                     m2 += nk[j] * means[j, a] * means[j, b]
-                cov[0, a, b] = (s - m2) / nsum
+                cov[0, a, b] = (wxx[a, b] - m2) / nsum
                 cov[0, b, a] = cov[0, a, b]
             cov[0, a, a] += reg
     else:  # diag (cov[j, a, a]) and spherical (cov[j, 0, 0])
@@ -203,15 +219,12 @@ def _e_step(xt, w, weights, means, cov, kind, resp, logp, q, y):  # noqa: ANN001
 
 
 @numba.njit(cache=True)
-def _em(x, w, init, k, kind, reg, tol, max_iter):  # noqa: ANN001, ANN202
-    n, d = x.shape
-    total = 0.0
-    any_weight = False
-    for i in range(n):
-        total += w[i]
-        any_weight = any_weight or w[i] > 0
+def _em(xt, w, init, k, kind, reg, tol, max_iter, shared):  # noqa: ANN001, ANN202
+    """One EM run from hard labels (scikit-learn's loop) on the points ``xt`` (d, n): (log-likelihood, labels,
+    converged, failed)."""
+    d, n = xt.shape
+    total, any_weight, _ = shared
     resp = np.zeros((k, n))
-    xt = np.ascontiguousarray(x.T)
     logp = np.empty((k, n))
     q = np.empty(n)
     y = np.empty(n)
@@ -220,14 +233,14 @@ def _em(x, w, init, k, kind, reg, tol, max_iter):  # noqa: ANN001, ANN202
     weights = np.zeros(k)
     means = np.zeros((k, d))
     cov = np.zeros((k, d, d))
-    _m_step(xt, w, resp, kind, reg, weights, means, cov)
+    _m_step(xt, w, resp, kind, reg, shared, weights, means, cov)
     lower = -np.inf
     converged = False
     failed = False
     for _ in range(max_iter):
         loglik, labels, finite = _e_step(xt, w, weights, means, cov, kind, resp, logp, q, y)
         new_lower = loglik / total
-        _m_step(xt, w, resp, kind, reg, weights, means, cov)
+        _m_step(xt, w, resp, kind, reg, shared, weights, means, cov)
         change = new_lower - lower
         lower = new_lower
         done = abs(change) < tol
@@ -239,7 +252,7 @@ def _em(x, w, init, k, kind, reg, tol, max_iter):  # noqa: ANN001, ANN202
         if done or bad:
             break
     loglik, labels, finite = _e_step(xt, w, weights, means, cov, kind, resp, logp, q, y)
-    return loglik, labels, converged, failed or not finite, total
+    return loglik, labels, converged, failed or not finite
 
 
 def _parameters(k: int, d: int, covariance_type: str) -> int:
@@ -260,12 +273,15 @@ def _em_grid(x, w, inits, ks, kinds, active, reg, tol, max_iter):  # noqa: ANN00
     labels = np.zeros((R, K, T, n), dtype=np.int64)
     totals = np.zeros(R)
     for r in range(R):
+        xt = np.ascontiguousarray(x[r].T)
+        shared = _shared(xt, w[r])
+        totals[r] = shared[0]
         for g in range(K):
             if not active[r, g]:
                 continue
             for t in range(T):
-                loglik[r, g, t], labels[r, g, t], converged[r, g, t], failed[r, g, t], totals[r] = _em(
-                    x[r], w[r], inits[g, r], ks[g], kinds[t], reg, tol, max_iter)
+                loglik[r, g, t], labels[r, g, t], converged[r, g, t], failed[r, g, t] = _em(
+                    xt, w[r], inits[g, r], ks[g], kinds[t], reg, tol, max_iter, shared)
     return loglik, converged, failed, labels, totals
 
 
