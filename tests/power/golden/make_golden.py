@@ -24,7 +24,8 @@ from alliance_stats.typology.cluster.gmm import gmm_bic_batch
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
-CHUNKS = [(0, 40, 0), (0, 40, 7), (1, 80, 3), (3, 200, 0), (3, 200, 11), (5, 400, 2)]  # (n index, N, chunk)
+CHUNKS = [(0, 16, 0), (0, 30, 1), (0, 40, 0), (0, 40, 7), (1, 80, 3), (3, 200, 0), (3, 200, 11),
+          (5, 400, 2)]  # (n index, N, chunk); at 16 and 30 dyads some k exceed the allowance (n // 5)
 
 
 def _hex(values: np.ndarray) -> list:
