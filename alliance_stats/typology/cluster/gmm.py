@@ -58,9 +58,10 @@ def _shared(xt, w):  # noqa: ANN001, ANN202
 
 
 @numba.njit(cache=True)
-def _m_step(xt, w, resp, kind, reg, shared, weights, means, cov):  # noqa: ANN001, ANN202
-    """scikit-learn's M-step from the responsibilities ``resp`` (k, n) of the points ``xt`` (d, n); ``shared``
-    holds what does not depend on them (:func:`_shared`)."""
+def _m_step(xt, w, resp, kind, reg, shared, params):  # noqa: ANN001, ANN202
+    """scikit-learn's M-step from the responsibilities ``resp`` (k, n) of the points ``xt`` (d, n) into
+    ``params`` = (weights, means, covariances); ``shared`` holds what does not depend on them (:func:`_shared`)."""
+    weights, means, cov = params
     d, n = xt.shape
     k = resp.shape[0]
     total, _, wxx = shared
@@ -163,12 +164,15 @@ def _precisions(cov, kind, k):  # noqa: ANN001, ANN202
 
 
 @numba.njit(cache=True)
-def _e_step(xt, w, weights, means, cov, kind, resp, logp, q, y):  # noqa: ANN001, ANN202
+def _e_step(xt, w, params, kind, resp, work):  # noqa: ANN001, ANN202
     """Responsibilities into ``resp`` (k, n); returns (sum of w * log-likelihood, labels, every value finite).
 
-    ``xt`` holds the points transposed (d, n); ``logp`` (k, n), ``q`` and ``y`` (n,) are work arrays. Every step is a
+    ``xt`` holds the points transposed (d, n); ``params`` = (weights, means, covariances); ``work`` = ``logp``
+    (k, n), ``q`` and ``y`` (n,), work arrays. Every step is a
     loop over the points for one component (which the compiler vectorises, except ``exp``); each value has the
     same operations in the same order as in a point-by-point loop, so the results are those of that loop."""
+    weights, means, cov = params
+    logp, q, y = work
     d, n = xt.shape
     k = weights.shape[0]
     prec, log_det, good = _precisions(cov, kind, k)
@@ -219,28 +223,25 @@ def _e_step(xt, w, weights, means, cov, kind, resp, logp, q, y):  # noqa: ANN001
 
 
 @numba.njit(cache=True)
-def _em(xt, w, init, k, kind, reg, tol, max_iter, shared):  # noqa: ANN001, ANN202
-    """One EM run from hard labels (scikit-learn's loop) on the points ``xt`` (d, n): (log-likelihood, labels,
-    converged, failed)."""
+def _em(xt, w, init, k, kind, settings, shared):  # noqa: ANN001, ANN202
+    """One EM run from hard labels (scikit-learn's loop) on the points ``xt`` (d, n), ``settings`` = (reg_covar,
+    tol, max_iter): (log-likelihood, labels, converged, failed)."""
+    reg, tol, max_iter = settings
     d, n = xt.shape
     total, any_weight, _ = shared
     resp = np.zeros((k, n))
-    logp = np.empty((k, n))
-    q = np.empty(n)
-    y = np.empty(n)
+    work = (np.empty((k, n)), np.empty(n), np.empty(n))
     for i in range(n):
         resp[min(max(init[i], 0), k - 1), i] = 1.0
-    weights = np.zeros(k)
-    means = np.zeros((k, d))
-    cov = np.zeros((k, d, d))
-    _m_step(xt, w, resp, kind, reg, shared, weights, means, cov)
+    params = (np.zeros(k), np.zeros((k, d)), np.zeros((k, d, d)))
+    _m_step(xt, w, resp, kind, reg, shared, params)
     lower = -np.inf
     converged = False
     failed = False
     for _ in range(max_iter):
-        loglik, labels, finite = _e_step(xt, w, weights, means, cov, kind, resp, logp, q, y)
+        loglik, labels, finite = _e_step(xt, w, params, kind, resp, work)
         new_lower = loglik / total
-        _m_step(xt, w, resp, kind, reg, shared, weights, means, cov)
+        _m_step(xt, w, resp, kind, reg, shared, params)
         change = new_lower - lower
         lower = new_lower
         done = abs(change) < tol
@@ -251,7 +252,7 @@ def _em(xt, w, init, k, kind, reg, tol, max_iter, shared):  # noqa: ANN001, ANN2
             converged = True
         if done or bad:
             break
-    loglik, labels, finite = _e_step(xt, w, weights, means, cov, kind, resp, logp, q, y)
+    loglik, labels, finite = _e_step(xt, w, params, kind, resp, work)
     return loglik, labels, converged, failed or not finite
 
 
@@ -261,7 +262,7 @@ def _parameters(k: int, d: int, covariance_type: str) -> int:
 
 
 @numba.njit(cache=True)
-def _em_grid(x, w, inits, ks, kinds, active, reg, tol, max_iter):  # noqa: ANN001, ANN202
+def _em_grid(x, w, inits, ks, kinds, active, settings):  # noqa: ANN001, ANN202
     """Every data set x every (k, covariance type) that ``active`` asks for, in one call: ``inits`` (K, R, n),
     ``ks`` (K,), ``kinds`` (T,), ``active`` (R, K) -> log-likelihood, converged, failed (R, K, T), labels
     (R, K, T, n), total weight (R,)."""
@@ -281,7 +282,7 @@ def _em_grid(x, w, inits, ks, kinds, active, reg, tol, max_iter):  # noqa: ANN00
                 continue
             for t in range(T):
                 loglik[r, g, t], labels[r, g, t], converged[r, g, t], failed[r, g, t] = _em(
-                    xt, w[r], inits[g, r], ks[g], kinds[t], reg, tol, max_iter, shared)
+                    xt, w[r], inits[g, r], ks[g], kinds[t], settings, shared)
     return loglik, converged, failed, labels, totals
 
 
@@ -322,14 +323,14 @@ def gmm_bic_batch(data: np.ndarray, weights: np.ndarray, init_labels: np.ndarray
     >>> converged.tolist(), bool((labels == init).all())
     ([True, True], True)
     """
-    bic, labels, converged = gmm_bic_grid(data, weights, np.asarray(init_labels)[None], [k], [covariance_type],
-                                          reg_covar=reg_covar, tol=tol, max_iter=max_iter)
+    bic, labels, converged = _fit_grid(data, weights, np.asarray(init_labels)[None], [k], [covariance_type], None,
+                                       (float(reg_covar), float(tol), int(max_iter)))
     return bic[:, 0, 0], labels[:, 0, 0], converged[:, 0, 0]
 
 
 def gmm_bic_grid(data: np.ndarray, weights: np.ndarray, init_labels: np.ndarray, ks: Sequence[int],
-                 covariance_types: Sequence[str], *, active: np.ndarray | None = None, reg_covar: float = 1e-6,
-                 tol: float = 1e-3, max_iter: int = 500) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                 covariance_types: Sequence[str], *, active: np.ndarray | None = None
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`gmm_bic_batch` for several numbers of components and covariance types in one compiled call.
 
     Parameters
@@ -342,14 +343,13 @@ def gmm_bic_grid(data: np.ndarray, weights: np.ndarray, init_labels: np.ndarray,
         The K numbers of components and the T covariance types.
     active
         ``(R, K)`` booleans: the fits to run (default all); a fit not run has an infinite BIC.
-    reg_covar, tol, max_iter
-        As :func:`gmm_bic_batch`.
 
     Returns
     -------
     tuple
         ``bic`` (R, K, T), ``labels`` (R, K, T, n) and ``converged`` (R, K, T); fit ``[r, g, t]`` equals
-        ``gmm_bic_batch(data, weights, init_labels[g], ks[g], covariance_types[t])`` at data set ``r``.
+        ``gmm_bic_batch(data, weights, init_labels[g], ks[g], covariance_types[t])`` at data set ``r``
+        (scikit-learn's ``reg_covar``, ``tol`` and ``max_iter``).
 
     References
     ----------
@@ -364,6 +364,12 @@ def gmm_bic_grid(data: np.ndarray, weights: np.ndarray, init_labels: np.ndarray,
     >>> bic.shape, bool((bic[:, 1] < bic[:, 0]).all())
     ((2, 2, 2), True)
     """
+    return _fit_grid(data, weights, init_labels, ks, covariance_types, active, (1e-6, 1e-3, 500))
+
+
+def _fit_grid(data: np.ndarray, weights: np.ndarray, init_labels: np.ndarray, ks: Sequence[int],
+              covariance_types: Sequence[str], active: np.ndarray | None, settings: tuple[float, float, int]
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     x = np.ascontiguousarray(data, dtype=float)
     w = np.ascontiguousarray(weights, dtype=float)
     inits = np.ascontiguousarray(init_labels, dtype=np.int64)
@@ -371,7 +377,7 @@ def gmm_bic_grid(data: np.ndarray, weights: np.ndarray, init_labels: np.ndarray,
     run = np.ones((R, len(ks)), dtype=np.bool_) if active is None else np.ascontiguousarray(active, dtype=np.bool_)
     loglik, converged, failed, labels, total = _em_grid(
         x, w, inits, np.asarray(ks, dtype=np.int64), np.array([_TYPES[t] for t in covariance_types], dtype=np.int64),
-        run, float(reg_covar), float(tol), int(max_iter))
+        run, settings)
     npar = np.array([[_parameters(int(k), x.shape[2], t) for t in covariance_types] for k in ks], dtype=float)
     bic = -2.0 * loglik + npar[None] * np.log(np.maximum(total, 1.0))[:, None, None]
     bic[failed | ~run[:, :, None]] = np.inf
