@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import sys
 import time
 import warnings
 from collections import Counter
@@ -32,9 +33,9 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the reference chain lives in the tests
 CHUNK = 25  # replicates per chunk, the chunk_size of analyses/power.yaml
 
 
@@ -60,52 +61,11 @@ def _context() -> Any:
 
 
 def _before(ctx: Any, n_dyads: int, seeds: list, clock: _Clock) -> Any:
-    """The per-replicate chain (public functions, one DataFrame per replicate) into the same ChunkData."""
-    from alliance_stats.core.errors import SpecificationError
-    from alliance_stats.data import build_dyads, firms_at_risk, score_responses
-    from alliance_stats.data.quality import careless_exclusions
-    from alliance_stats.power.frames import ChunkData, design_arrays
-    from alliance_stats.simulate import CONFIGURATIONS, simulate_alliances
-    from alliance_stats.typology.classification import classify
+    """The per-replicate chain (public functions, one DataFrame per replicate) into the same ChunkData: the
+    tests' reference chain (tests/power/reference_chain.py), timed stage by stage."""
+    from tests.power.reference_chain import reference_chunk
 
-    R, keys = len(seeds), list(ctx.models)
-    data = ChunkData(R=R, model_keys=keys, failures=Counter(), kept=np.zeros(R, dtype=int),
-                     at_risk=np.zeros(R, dtype=int), events=np.full(R, np.nan),
-                     method=np.full((R, len(keys)), 2, dtype=np.int8), blocks={k: [] for k in keys}, meta={})
-    for r, seed in enumerate(seeds):
-        responses = clock("1 simulate", simulate_alliances, n_dyads, ctx.params, seed=seed,
-                          instrument=ctx.instrument).responses
-        excluded = clock("2 careless exclusions", careless_exclusions, responses, ctx.instrument, ctx.exclusions)
-
-        def rest(responses: pd.DataFrame = responses, excluded: np.ndarray = excluded) -> tuple:
-            kept = responses.loc[~excluded]
-            scores = score_responses(kept, ctx.instrument, ctx.min_share)
-            dyads = build_dyads(scores, ctx.instrument)
-            configuration = classify(dyads, cut=ctx.cut, scale=ctx.scale, asymmetry=ctx.asymmetry)
-            firms = firms_at_risk(scores, dyads, ctx.outcome)
-            firms["configuration"] = configuration.reindex(firms["dyad_id"].to_numpy()).to_numpy()
-            table = dyads.table.copy()
-            table["configuration"] = configuration
-            return kept, firms, table
-
-        kept, firms, table = clock("3 scores, dyads, classes, firms", rest)
-        data.kept[r], data.at_risk[r] = len(kept), len(firms)
-        data.events[r] = float(np.nanmean(firms["crossed"])) if len(firms) else np.nan
-        for m, key in enumerate(keys):
-            try:
-                X, y, g, columns, factors, only = clock("4 design matrices", design_arrays, firms, ctx.models[key])
-            except SpecificationError as exc:
-                data.failures[f"model {key}: {exc.message}"] += 1
-                continue
-            data.meta.setdefault(key, (columns, factors, only))
-            data.blocks[key].append((r, (X, y, g)))
-            data.method[r, m] = 3
-        values = table[list(ctx.cluster_variables)].to_numpy(dtype=float)
-        complete = ~np.isnan(values).any(axis=1)
-        codes = np.asarray(pd.Categorical(table["configuration"], categories=list(CONFIGURATIONS)).codes)
-        data.cluster_data.append(values[complete])
-        data.theory.append(codes[complete])
-    return data
+    return reference_chunk(ctx, n_dyads, seeds, clock)
 
 
 def _after(ctx: Any, n_dyads: int, seeds: list, clock: _Clock) -> Any:

@@ -2,7 +2,8 @@
 
 :func:`pairwise_cov` is R's ``cov(x, use = "pairwise")`` by the two-pass formula: for each pair of items, the
 means over the respondents who answered both, then the sum of the centred cross-products over them. Every sum
-is numpy's pairwise summation (8 accumulators over blocks of at most 128 values, halves above), so the result is
+is numpy's pairwise summation (8 accumulators over blocks of at most 128 values, halves above; the halving,
+which depends on the number of respondents only, is unrolled once per call), so the result is
 bit for bit the vectorised numpy computation this module replaced (tests/power/test_frames.py and the R fixtures
 of tests/data check it).
 
@@ -51,51 +52,53 @@ def _block_sum(a, lo, n):  # noqa: ANN001, ANN202
     return res
 
 
-@numba.njit(cache=True)
-def _pairwise_sum(a, n):  # noqa: ANN001, ANN202
-    """numpy's pairwise sum of ``a[:n]`` (numpy/_core/src/umath/loops_utils.h.src: blocks of at most 128,
-    halves rounded to a multiple of 8 above), same rounding; the recursion unrolled on an explicit stack
-    (numba's cache cannot hold a recursive function)."""
-    if n <= _BLOCK:
-        return _block_sum(a, 0, n)
-    seg_lo = np.zeros(64, dtype=np.int64)
-    seg_n = np.zeros(64, dtype=np.int64)
-    state = np.zeros(64, dtype=np.int64)
-    values = np.zeros(64)
-    top, nvals = 1, 0
-    seg_n[0] = n
-    while top > 0:
-        f = top - 1
-        lo, size = seg_lo[f], seg_n[f]
+def _summation_plan(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """numpy's pairwise summation of ``n`` values as a fixed program (numpy/_core/src/umath/loops_utils.h.src:
+    blocks of at most 128, halves rounded down to a multiple of 8 above): the blocks' starts and sizes, and the
+    order of evaluation (``i >= 0``: push the sum of block ``i``; ``-1``: replace the two top values by their
+    sum, left + right). The recursion depends on ``n`` only, so it is unrolled once per data-set size."""
+    starts: list[int] = []
+    sizes: list[int] = []
+    ops: list[int] = []
+
+    def visit(lo: int, size: int) -> None:
         if size <= _BLOCK:
-            values[nvals] = _block_sum(a, lo, size)
-            nvals += 1
-            top -= 1
-            continue
+            ops.append(len(starts))
+            starts.append(lo)
+            sizes.append(size)
+            return
         half = size // 2
         half -= half % 8
-        if state[f] == 0:
-            state[f] = 1
-            seg_lo[top], seg_n[top], state[top] = lo, half, 0
-            top += 1
-        elif state[f] == 1:
-            state[f] = 2
-            seg_lo[top], seg_n[top], state[top] = lo + half, size - half, 0
-            top += 1
-        else:
-            values[nvals - 2] = values[nvals - 2] + values[nvals - 1]
-            nvals -= 1
-            top -= 1
-    return values[0]
+        visit(lo, half)
+        visit(lo + half, size - half)
+        ops.append(-1)
+
+    visit(0, n)
+    return np.array(starts, dtype=np.int64), np.array(sizes, dtype=np.int64), np.array(ops, dtype=np.int64)
 
 
 @numba.njit(cache=True)
-def _cov_stack(values, observed, out):  # noqa: ANN001, ANN202
+def _pairwise_sum(a, starts, sizes, ops, stack):  # noqa: ANN001, ANN202
+    """numpy's pairwise sum of ``a`` by the program of :func:`_summation_plan` (same additions, same order)."""
+    top = 0
+    for op in ops:
+        if op >= 0:
+            stack[top] = _block_sum(a, starts[op], sizes[op])
+            top += 1
+        else:
+            stack[top - 2] = stack[top - 2] + stack[top - 1]
+            top -= 1
+    return stack[0]
+
+
+@numba.njit(cache=True)
+def _cov_stack(values, observed, starts, sizes, ops, out):  # noqa: ANN001, ANN202
     """``values``/``observed`` (R, p, n) (items x respondents, 0 where missing) -> ``out`` (R, p, p)."""
     R, p, n = values.shape
     a = np.empty(n)
     b = np.empty(n)
     prod = np.empty(n)
+    stack = np.empty(ops.shape[0] + 1)
     for r in range(R):
         for j in range(p):
             for k in range(j, p):
@@ -108,12 +111,12 @@ def _cov_stack(values, observed, out):  # noqa: ANN001, ANN202
                 if count < 2:
                     value = np.nan
                 else:
-                    mean_a = _pairwise_sum(a, n) / count
-                    mean_b = _pairwise_sum(b, n) / count
+                    mean_a = _pairwise_sum(a, starts, sizes, ops, stack) / count
+                    mean_b = _pairwise_sum(b, starts, sizes, ops, stack) / count
                     for i in range(n):
                         both = observed[r, j, i] and observed[r, k, i]
                         prod[i] = (a[i] - mean_a) * (b[i] - mean_b) if both else 0.0
-                    value = _pairwise_sum(prod, n) / (count - 1)
+                    value = _pairwise_sum(prod, starts, sizes, ops, stack) / (count - 1)
                 out[r, j, k] = value
                 out[r, k, j] = value
 
@@ -147,5 +150,5 @@ def pairwise_cov(arr: np.ndarray) -> np.ndarray:
     observed = ~np.isnan(flat)
     values = np.ascontiguousarray(np.swapaxes(np.where(observed, flat, 0.0), 1, 2))
     out = np.empty((flat.shape[0], p, p))
-    _cov_stack(values, np.ascontiguousarray(np.swapaxes(observed, 1, 2)), out)
+    _cov_stack(values, np.ascontiguousarray(np.swapaxes(observed, 1, 2)), *_summation_plan(n), out)
     return out.reshape(*lead, p, p)

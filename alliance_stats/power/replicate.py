@@ -17,7 +17,7 @@ from alliance_stats.models.multiplicity import adjust_pvalues
 from alliance_stats.power.frames import ChunkData, simulate_chunk
 from alliance_stats.power.schema import ClusterCriterion
 from alliance_stats.simulate.simulator import CONFIGURATIONS, SimulationParams
-from alliance_stats.typology.cluster.gmm import gmm_bic_batch
+from alliance_stats.typology.cluster.gmm import gmm_bic_grid
 
 
 def _cluster_criterion(data: list[np.ndarray], theory: list[np.ndarray], k_target: int, k_max: int,
@@ -43,22 +43,19 @@ def _cluster_criterion(data: list[np.ndarray], theory: list[np.ndarray], k_targe
         t[r, : len(z)] = lab
     usable = sizes >= MIN_PER_CLUSTER * k_target
     k_allowed = np.maximum(k_target, sizes // MIN_PER_CLUSTER)
-    ks = list(range(1, k_max + 1))
-    bic = np.full((R, len(ks)), np.inf)
+    # a k above every data set's allowance is not fitted: its BIC would be set to infinity, and no k-means
+    # seeding follows it (the generator's later draws are not used), so the results are the same
+    ks = np.arange(1, min(k_max, int(k_allowed.max())) + 1)
+    inits = np.stack([np.zeros((R, n_max), dtype=int) if k == 1 else
+                      kmeans_batch(x, int(k), n_init=1, seed=rng, weights=w)[0] for k in ks])
+    bic, labels, _ = gmm_bic_grid(x, w, inits, ks, covariance_types, active=ks[None, :] <= k_allowed[:, None])
+    bic = np.where(np.isnan(bic), np.inf, bic)  # (R, K, T); the first of equal values wins, as a strict <
+    chosen = ks[np.argmin(bic.min(axis=2), axis=1)]
     labels_at_target = np.zeros((R, n_max), dtype=int)
-    best_at_target = np.full(R, np.inf)
-    for position, k in enumerate(ks):
-        init = np.zeros((R, n_max), dtype=int) if k == 1 else kmeans_batch(x, k, n_init=1, seed=rng, weights=w)[0]
-        for covariance_type in covariance_types:
-            value, labels, _ = gmm_bic_batch(x, w, init, k, covariance_type)
-            better = value < bic[:, position]
-            bic[better, position] = value[better]
-            if k == k_target:
-                improve = value < best_at_target
-                best_at_target[improve] = value[improve]
-                labels_at_target[improve] = labels[improve]
-        bic[k > k_allowed, position] = np.inf
-    chosen = np.array(ks)[np.argmin(bic, axis=1)]
+    if k_target <= len(ks):
+        at_target = bic[:, k_target - 1]
+        best = labels[np.arange(R), k_target - 1, np.argmin(at_target, axis=1)]
+        labels_at_target = np.where(np.isfinite(at_target.min(axis=1))[:, None], best, 0)
     n_theory = len(CONFIGURATIONS)
     tables = np.zeros((R, k_target, n_theory))
     for r in range(R):

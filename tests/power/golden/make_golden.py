@@ -1,0 +1,79 @@
+"""Writes tests/power/golden/chunks.json: the outputs of power chunks of analyses/power.yaml (p values, cluster
+check, counts) as the code of commit 2476c8b (before the session-5 speed work) computed them, and
+gmm_bic.json: the compiled EM's BIC values and labels on one chunk's cluster data. Floats are stored with
+``float.hex`` so that the tests compare them bit for bit.
+
+Run from the repository root: ``python tests/power/golden/make_golden.py`` (only to regenerate on purpose).
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from alliance_stats.instrument import default_instrument
+from alliance_stats.power import execution as E  # noqa: N812
+from alliance_stats.power import load_power_plan
+from alliance_stats.power import replicate as pw
+from alliance_stats.power.frames import simulate_chunk
+from alliance_stats.typology.cluster.batch import kmeans_batch
+from alliance_stats.typology.cluster.gmm import gmm_bic_batch
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[2]
+CHUNKS = [(0, 16, 0), (0, 30, 1), (0, 40, 0), (0, 40, 7), (1, 80, 3), (3, 200, 0), (3, 200, 11),
+          (5, 400, 2)]  # (n index, N, chunk); at 16 and 30 dyads some k exceed the allowance (n // 5)
+
+
+def _hex(values: np.ndarray) -> list:
+    return [float(v).hex() for v in np.asarray(values, dtype=float).ravel()]
+
+
+def chunk_outputs(ctx: E._Context, seed: int, size: int) -> list[dict]:
+    out = []
+    for n_index, n_dyads, chunk in CHUNKS:
+        task = pw._Task(n_index=n_index, n_dyads=n_dyads, chunk_index=chunk, first=chunk * size, size=size,
+                        seed=seed, context=ctx)
+        res = pw._run_chunk(task)
+        out.append({"n_index": n_index, "n_dyads": n_dyads, "chunk": chunk, "size": size,
+                    "p": _hex(res["p"]), "cluster_k": res["cluster_k"].tolist(),
+                    "cluster_ari": _hex(res["cluster_ari"]),
+                    "cluster_met": res["cluster_met"].tolist(), "kept": res["kept"].tolist(),
+                    "at_risk": res["at_risk"].tolist(), "events": _hex(res["events"]),
+                    "method": res["method"].tolist(), "failures": res["failures"]})
+    return out
+
+
+def gmm_outputs(ctx: E._Context, seed: int) -> dict:
+    seeds = np.random.SeedSequence(seed, spawn_key=(3, 0)).spawn(9)
+    data = simulate_chunk(ctx, 60, seeds[:8])
+    sizes = [len(z) for z in data.cluster_data]
+    x = np.zeros((len(sizes), max(sizes), 2))
+    w = np.zeros(x.shape[:2])
+    for r, z in enumerate(data.cluster_data):
+        x[r, : len(z)], w[r, : len(z)] = z, 1.0
+    rng = np.random.default_rng(seeds[8])
+    fits = []
+    for k in range(1, 9):
+        init = np.zeros(w.shape, dtype=int) if k == 1 else kmeans_batch(x, k, n_init=1, seed=rng, weights=w)[0]
+        for kind in ("spherical", "diag", "tied", "full"):
+            bic, labels, converged = gmm_bic_batch(x, w, init, k, kind)
+            fits.append({"k": k, "covariance_type": kind, "init": init.tolist(), "bic": _hex(bic),
+                         "labels": labels.tolist(), "converged": converged.tolist()})
+    return {"x": _hex(x), "shape": list(x.shape), "w": w.tolist(), "fits": fits}
+
+
+def main() -> None:
+    plan, confirmatory = load_power_plan(ROOT / "analyses" / "power.yaml")
+    ctx = E._context(plan, confirmatory, default_instrument())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        (HERE / "chunks.json").write_text(json.dumps(chunk_outputs(ctx, plan.seed, plan.chunk_size)) + "\n")
+        (HERE / "gmm_bic.json").write_text(json.dumps(gmm_outputs(ctx, plan.seed)) + "\n")
+
+
+if __name__ == "__main__":
+    main()

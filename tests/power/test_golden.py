@@ -1,0 +1,59 @@
+"""The power chunks and the compiled mixture EM give, bit for bit, what they gave before the session-5 speed
+work (tests/power/golden/, written by make_golden.py at commit 2476c8b): p values, the cluster check (k chosen,
+ARI, criterion), counts, and every BIC value and label of the EM."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from alliance_stats.instrument import default_instrument
+from alliance_stats.power import execution as E  # noqa: N812
+from alliance_stats.power import load_power_plan
+from alliance_stats.power import replicate as pw
+from alliance_stats.typology.cluster.gmm import gmm_bic_batch
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+POWER_PLAN = Path(__file__).resolve().parents[2] / "analyses" / "power.yaml"
+CHUNKS = json.loads((GOLDEN / "chunks.json").read_text())
+
+
+def _floats(values: list[str]) -> np.ndarray:
+    return np.array([float.fromhex(v) for v in values])
+
+
+@pytest.fixture(scope="module")
+def context():
+    plan, confirmatory = load_power_plan(POWER_PLAN)
+    return plan, E._context(plan, confirmatory, default_instrument())
+
+
+@pytest.mark.parametrize("golden", CHUNKS, ids=[f"N{c['n_dyads']}-chunk{c['chunk']}" for c in CHUNKS])
+def test_power_chunk_equals_the_golden_outputs(context, golden):
+    plan, ctx = context
+    task = pw._Task(n_index=golden["n_index"], n_dyads=golden["n_dyads"], chunk_index=golden["chunk"],
+                    first=golden["chunk"] * golden["size"], size=golden["size"], seed=plan.seed, context=ctx)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = pw._run_chunk(task)
+    np.testing.assert_array_equal(res["p"].ravel(), _floats(golden["p"]))
+    assert res["cluster_k"].tolist() == golden["cluster_k"]
+    np.testing.assert_array_equal(res["cluster_ari"], _floats(golden["cluster_ari"]))
+    assert res["cluster_met"].tolist() == golden["cluster_met"]
+    assert res["kept"].tolist() == golden["kept"] and res["at_risk"].tolist() == golden["at_risk"]
+    np.testing.assert_array_equal(res["events"], _floats(golden["events"]))
+    assert res["method"].tolist() == golden["method"] and res["failures"] == golden["failures"]
+
+
+def test_mixture_em_equals_the_golden_bic_and_labels():
+    golden = json.loads((GOLDEN / "gmm_bic.json").read_text())
+    x = _floats(golden["x"]).reshape(golden["shape"])
+    w = np.array(golden["w"])
+    for fit in golden["fits"]:
+        bic, labels, converged = gmm_bic_batch(x, w, np.array(fit["init"]), fit["k"], fit["covariance_type"])
+        np.testing.assert_array_equal(bic, _floats(fit["bic"]), err_msg=f"{fit['k']} {fit['covariance_type']}")
+        assert labels.tolist() == fit["labels"] and converged.tolist() == fit["converged"]
