@@ -31,7 +31,9 @@ against lavaan 0.6-14 (``tests/fixtures/measurement/make_fixtures_mlm.R``) to 1e
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy import linalg
@@ -314,12 +316,13 @@ def yuan_bentler(model: engine.CFAModel, theta: np.ndarray, groups: list[engine.
         n, share = data.n, data.n / n_total
         patterns = data.patterns or [engine.Pattern(np.arange(p), data.values, n, data.mean, data.cov)]
         # h1: the saturated model at its estimates (EM moments under FIML, sample moments for complete data)
-        scores_h1 = casewise_scores(patterns, data.mean, data.cov)
+        scores_h1 = _shared(("scores_h1", data.digest), casewise_scores, patterns, data.mean, data.cov,
+                            nbytes=data.n * (p + p * (p + 1) // 2) * 8)
         codes = None if clusters is None else clusters[g]
         if codes is not None:  # lavaan sums the saturated scores within clusters too (with nC / (nC - 1))
             scores_h1 = cluster_sum(scores_h1, codes, corrected=True)
-        part = _SaturatedParts(patterns, observed_information_h1(patterns, data.mean, data.cov) / n,
-                               scores_h1.T @ scores_h1 / n, _moment_jacobian(model, theta, g),
+        a1 = _shared(("a1", data.digest), _per_observation, observed_information_h1, patterns, data.mean, data.cov)
+        part = _SaturatedParts(patterns, a1, scores_h1.T @ scores_h1 / n, _moment_jacobian(model, theta, g),
                                *_available_case_moments(patterns, p))
         parts.append(part)
         trace_h1 = trace_solve(part.a1[keep, keep], part.b1[keep, keep])
@@ -327,7 +330,8 @@ def yuan_bentler(model: engine.CFAModel, theta: np.ndarray, groups: list[engine.
         sigma, mu = implied[g]
         if not model.meanstructure:  # the means are then the sample means, as lavaan's implied means
             mu = data.mean
-        scores_h0 = casewise_scores(patterns, mu, sigma) @ part.delta
+        scores_h0 = _shared(("scores_h0", model.key, engine.digest(theta), g), _scores_h0, patterns, mu, sigma,
+                            part.delta)
         if codes is not None:
             scores_h0 = cluster_sum(scores_h0, codes, corrected=True)
         b0_group = scores_h0.T @ scores_h0 / n
@@ -367,7 +371,7 @@ def _fiml_corrected_robust(model: engine.CFAModel, groups: list[engine.GroupData
         wc = np.zeros((size, size))
         wc[:p, :p] = np.linalg.inv(data.cov)
         wc[p:, p:] = normal_weight(data.cov)
-        wm_inv = inverse_skipping_zero_rows(part.a1)
+        wm_inv = _shared(("wm_inv", data.digest), inverse_skipping_zero_rows, part.a1)
         blocks_wm.append(share * part.a1)
         blocks_wc.append(share * wc)
         blocks_wmi.append(wm_inv / share)
@@ -375,21 +379,48 @@ def _fiml_corrected_robust(model: engine.CFAModel, groups: list[engine.GroupData
         sigma, mu = implied[g]
         xx3 += _normal_discrepancy(sigma, mu, data.cov, data.mean, data.n)
         xx3_null += _normal_discrepancy(np.diag(part.base_var), part.base_mean, data.cov, data.mean, data.n)
-    wm_all, wc_all = linalg.block_diag(*blocks_wm), linalg.block_diag(*blocks_wc)
-    wmi_all, gamma_all = linalg.block_diag(*blocks_wmi), linalg.block_diag(*blocks_gamma)
-    middle = wmi_all @ wc_all @ wmi_all
-
-    def trace(delta: np.ndarray) -> float:
-        wd = wm_all @ delta
-        u = wm_all - wd @ np.linalg.solve(delta.T @ wd, wd.T)
-        return float(np.sum((u @ middle @ u) * gamma_all.T))
-
+    gamma_all = linalg.block_diag(*blocks_gamma)
     df, base_df = fit["df"], fit["baseline.df"]
     if df <= 0:
         return
-    c_hat = trace(np.vstack([part.delta for part in parts])) / df
-    c_null = trace(linalg.block_diag(*[select] * len(groups))) / base_df
+
+    def sandwiches() -> tuple[np.ndarray, np.ndarray]:  # U M U of the model and of the baseline
+        wm_all, wc_all = linalg.block_diag(*blocks_wm), linalg.block_diag(*blocks_wc)
+        wmi_all = linalg.block_diag(*blocks_wmi)
+        middle = wmi_all @ wc_all @ wmi_all
+
+        def sandwich(delta: np.ndarray) -> np.ndarray:
+            wd = wm_all @ delta
+            u = wm_all - wd @ np.linalg.solve(delta.T @ wd, wd.T)
+            return u @ middle @ u
+
+        return (sandwich(np.vstack([part.delta for part in parts])),
+                sandwich(linalg.block_diag(*[select] * len(groups))))
+
+    # they depend on the data and the estimates, not on the clusters: the nesting check's CFA with and without
+    # the dyads share them
+    umu_model, umu_null = _shared(("fiml_corrected", model.key, engine.digest(*[part.delta for part in parts])),
+                                  sandwiches)
+    c_hat = float(np.sum(umu_model * gamma_all.T)) / df
+    c_null = float(np.sum(umu_null * gamma_all.T)) / base_df
     robust_indices(fit, xx3, xx3_null, c_hat, c_null, n_total, len(groups))
+
+
+def _shared(key: tuple, func: Callable[..., Any], *args: Any, nbytes: int = 0) -> Any:
+    """``func(*args)``, shared through :data:`engine.MEMO` when ``key`` names every input (a model and data from
+    :func:`engine.group_data_missing` or :func:`engine.group_data_complete`: no empty digest)."""
+    if any(part is None or part == "" for part in key):
+        return func(*args)
+    return engine.MEMO.get(key, lambda: func(*args), nbytes)
+
+
+def _per_observation(information: Callable[..., np.ndarray], patterns: list, mu: np.ndarray,
+                     sigma: np.ndarray) -> np.ndarray:
+    return information(patterns, mu, sigma) / sum(pat.n for pat in patterns)
+
+
+def _scores_h0(patterns: list, mu: np.ndarray, sigma: np.ndarray, delta: np.ndarray) -> np.ndarray:
+    return casewise_scores(patterns, mu, sigma) @ delta
 
 
 def _normal_discrepancy(sigma: np.ndarray, mu: np.ndarray, cov: np.ndarray, mean: np.ndarray, n: int) -> float:
