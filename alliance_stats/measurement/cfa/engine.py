@@ -855,11 +855,18 @@ def fisher_scoring(model: CFAModel, start: np.ndarray, max_iter: int = 500, tol:
                 step = np.linalg.solve(info, grad)
             except np.linalg.LinAlgError:
                 step = np.linalg.lstsq(info, grad, rcond=None)[0]
+        newton_next = np.max(np.abs(grad)) / n < newton_threshold
+        hessian = "observed" if newton_next else "expected"
         t = 1.0
         accepted = False
-        for _ in range(40):
+        full = None  # the full step is nearly always taken: its objective comes with its gradient and Hessian
+        for trial in range(40):
             candidate = theta - t * step
-            new_value = model.minus2logl(candidate)
+            if trial == 0:
+                full = model.gradient_information(candidate, hessian=hessian)
+                new_value = full[0]
+            else:
+                new_value = model.minus2logl(candidate)
             if math.isfinite(new_value) and new_value <= value + 1e-10 * abs(value):
                 accepted = True
                 break
@@ -869,8 +876,9 @@ def fisher_scoring(model: CFAModel, start: np.ndarray, max_iter: int = 500, tol:
             break
         theta = candidate
         previous = value
-        newton = np.max(np.abs(grad)) / n < newton_threshold
-        value, grad, info = model.gradient_information(theta, hessian="observed" if newton else "expected")
+        newton = newton_next
+        value, grad, info = full if t == 1.0 and full is not None else model.gradient_information(
+            theta, hessian=hessian)
         if abs(previous - value) < 1e-13 * abs(value) and np.max(np.abs(t * step)) < 1e-10:
             break
     else:
