@@ -278,6 +278,7 @@ class _SaturatedParts:
     delta: np.ndarray  # d (mu, vech Sigma) / d theta' of the fitted model
     base_mean: np.ndarray  # independence model's estimates (available-case means and variances)
     base_var: np.ndarray
+    scores: np.ndarray  # the casewise scores behind b1 (summed within clusters when there are clusters)
 
 
 def _moment_jacobian(model: engine.CFAModel, theta: np.ndarray, g: int) -> np.ndarray:
@@ -323,7 +324,7 @@ def yuan_bentler(model: engine.CFAModel, theta: np.ndarray, groups: list[engine.
             scores_h1 = cluster_sum(scores_h1, codes, corrected=True)
         a1 = _shared(("a1", data.digest), _per_observation, observed_information_h1, patterns, data.mean, data.cov)
         part = _SaturatedParts(patterns, a1, scores_h1.T @ scores_h1 / n, _moment_jacobian(model, theta, g),
-                               *_available_case_moments(patterns, p))
+                               *_available_case_moments(patterns, p), scores_h1)
         parts.append(part)
         trace_h1 = trace_solve(part.a1[keep, keep], part.b1[keep, keep])
         # h0: the fitted model (observed information, casewise scores at the implied moments)
@@ -364,7 +365,7 @@ def _fiml_corrected_robust(model: engine.CFAModel, groups: list[engine.GroupData
     select = np.zeros((size, 2 * p))  # the independence model's parameters: means and variances
     select[np.arange(p), np.arange(p)] = 1.0
     select[p + np.flatnonzero(rows == cols), p + np.arange(p)] = 1.0
-    blocks_wm, blocks_wc, blocks_wmi, blocks_gamma = [], [], [], []
+    blocks_wm, blocks_wc, blocks_wmi, blocks_z = [], [], [], []
     xx3 = xx3_null = 0.0
     for g, (data, part) in enumerate(zip(groups, parts, strict=True)):
         share = data.n / n_total
@@ -375,11 +376,12 @@ def _fiml_corrected_robust(model: engine.CFAModel, groups: list[engine.GroupData
         blocks_wm.append(share * part.a1)
         blocks_wc.append(share * wc)
         blocks_wmi.append(wm_inv / share)
-        blocks_gamma.append(wm_inv @ part.b1 @ wm_inv / share)
+        # Gamma = Wm^-1 B1 Wm^-1 / share with B1 = S'S / n (S the scores): kept as Z = S Wm^-1, since tr(U M U
+        # Gamma) = sum((Z (U M U)) * Z) / (n share) costs rows x size^2 instead of two size^3 products
+        blocks_z.append((part.scores @ wm_inv, data.n * share))
         sigma, mu = implied[g]
         xx3 += _normal_discrepancy(sigma, mu, data.cov, data.mean, data.n)
         xx3_null += _normal_discrepancy(np.diag(part.base_var), part.base_mean, data.cov, data.mean, data.n)
-    gamma_all = linalg.block_diag(*blocks_gamma)
     df, base_df = fit["df"], fit["baseline.df"]
     if df <= 0:
         return
@@ -401,9 +403,19 @@ def _fiml_corrected_robust(model: engine.CFAModel, groups: list[engine.GroupData
     # the dyads share them
     umu_model, umu_null = _shared(("fiml_corrected", model.key, engine.digest(*[part.delta for part in parts])),
                                   sandwiches)
-    c_hat = float(np.sum(umu_model * gamma_all.T)) / df
-    c_null = float(np.sum(umu_null * gamma_all.T)) / base_df
+    c_hat = _trace_gamma(umu_model, blocks_z) / df
+    c_null = _trace_gamma(umu_null, blocks_z) / base_df
     robust_indices(fit, xx3, xx3_null, c_hat, c_null, n_total, len(groups))
+
+
+def _trace_gamma(umu: np.ndarray, blocks_z: list[tuple[np.ndarray, float]]) -> float:
+    """``tr(U M U Gamma)`` with ``Gamma`` block-diagonal over the groups, each block ``Z'Z / weight``."""
+    total, start = 0.0, 0
+    for z, weight in blocks_z:
+        block = slice(start, start + z.shape[1])
+        total += float(np.sum((z @ umu[block, block]) * z)) / weight
+        start += z.shape[1]
+    return total
 
 
 def _shared(key: tuple, func: Callable[..., Any], *args: Any, nbytes: int = 0) -> Any:
