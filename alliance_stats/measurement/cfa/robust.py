@@ -274,11 +274,12 @@ class _SaturatedParts:
 
     patterns: list[engine.Pattern]
     a1: np.ndarray  # observed information of the saturated model at its estimates
-    b1: np.ndarray  # first-order information (mean outer product of the casewise scores) there
     delta: np.ndarray  # d (mu, vech Sigma) / d theta' of the fitted model
     base_mean: np.ndarray  # independence model's estimates (available-case means and variances)
     base_var: np.ndarray
-    scores: np.ndarray  # the casewise scores behind b1 (summed within clusters when there are clusters)
+    scores: np.ndarray  # casewise scores there (summed within clusters when there are clusters): the
+    # first-order information B1 is their mean outer product S'S / n
+    z: np.ndarray | None = None  # S A1^-1 (FIML with a mean structure: shared by tr(A1^-1 B1) and the robust indices)
 
 
 def _moment_jacobian(model: engine.CFAModel, theta: np.ndarray, g: int) -> np.ndarray:
@@ -323,10 +324,10 @@ def yuan_bentler(model: engine.CFAModel, theta: np.ndarray, groups: list[engine.
         if codes is not None:  # lavaan sums the saturated scores within clusters too (with nC / (nC - 1))
             scores_h1 = cluster_sum(scores_h1, codes, corrected=True)
         a1 = _shared(("a1", data.digest), _per_observation, observed_information_h1, patterns, data.mean, data.cov)
-        part = _SaturatedParts(patterns, a1, scores_h1.T @ scores_h1 / n, _moment_jacobian(model, theta, g),
+        part = _SaturatedParts(patterns, a1, _moment_jacobian(model, theta, g),
                                *_available_case_moments(patterns, p), scores_h1)
         parts.append(part)
-        trace_h1 = trace_solve(part.a1[keep, keep], part.b1[keep, keep])
+        trace_h1 = _trace_h1(part, data, keep, model.meanstructure)
         # h0: the fitted model (observed information, casewise scores at the implied moments)
         sigma, mu = implied[g]
         if not model.meanstructure:  # the means are then the sample means, as lavaan's implied means
@@ -378,7 +379,7 @@ def _fiml_corrected_robust(model: engine.CFAModel, groups: list[engine.GroupData
         blocks_wmi.append(wm_inv / share)
         # Gamma = Wm^-1 B1 Wm^-1 / share with B1 = S'S / n (S the scores): kept as Z = S Wm^-1, since tr(U M U
         # Gamma) = sum((Z (U M U)) * Z) / (n share) costs rows x size^2 instead of two size^3 products
-        blocks_z.append((part.scores @ wm_inv, data.n * share))
+        blocks_z.append((part.z if part.z is not None else part.scores @ wm_inv, data.n * share))
         sigma, mu = implied[g]
         xx3 += _normal_discrepancy(sigma, mu, data.cov, data.mean, data.n)
         xx3_null += _normal_discrepancy(np.diag(part.base_var), part.base_mean, data.cov, data.mean, data.n)
@@ -406,6 +407,20 @@ def _fiml_corrected_robust(model: engine.CFAModel, groups: list[engine.GroupData
     c_hat = _trace_gamma(umu_model, blocks_z) / df
     c_null = _trace_gamma(umu_null, blocks_z) / base_df
     robust_indices(fit, xx3, xx3_null, c_hat, c_null, n_total, len(groups))
+
+
+def _trace_h1(part: _SaturatedParts, data: engine.GroupData, keep: slice, whole: bool) -> float:
+    """``tr(A1^-1 B1)`` of the saturated model (:func:`trace_solve`). Under FIML with a mean structure, where the
+    robust indices need ``A1^-1`` anyway, as ``sum((S A1^-1) * S) / n`` (``B1 = S'S / n``): no second
+    size^3 solve."""
+    a1 = part.a1
+    zero_diagonal = np.diag(a1) == 0
+    zero_rows = (a1 == 0).all(axis=0) & (a1 == 0).all(axis=1)
+    if data.patterns is None or not whole or not np.array_equal(zero_diagonal, zero_rows):
+        return trace_solve(a1[keep, keep], part.scores[:, keep].T @ part.scores[:, keep] / data.n)
+    wm_inv = _shared(("wm_inv", data.digest), inverse_skipping_zero_rows, a1)
+    part.z = part.scores @ wm_inv
+    return float(np.sum(part.z * part.scores)) / data.n
 
 
 def _trace_gamma(umu: np.ndarray, blocks_z: list[tuple[np.ndarray, float]]) -> float:
