@@ -97,3 +97,16 @@ def test_the_memo_keeps_only_the_last_results() -> None:
     big = engine.Memo(max_bytes=10)
     big.get(("x",), lambda: np.zeros(100), nbytes=800)
     assert not big.items  # too large to keep
+
+
+def test_the_memo_can_be_shared_by_threads() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    memo = engine.Memo(size=2)
+
+    def work(i: int) -> float:
+        return float(memo.get((i % 5,), lambda: np.full(3, float(i % 5)))[0])
+
+    with ThreadPoolExecutor(8) as pool:
+        values = list(pool.map(work, range(2000)))
+    assert values == [float(i % 5) for i in range(2000)]

@@ -41,6 +41,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import math
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import astuple, dataclass, field, replace
@@ -129,23 +130,27 @@ class Memo:
         self.max_bytes = max_bytes
         self.items: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self.hits = 0
+        self._lock = threading.Lock()  # runs of the local web page may share the process
 
     def get(self, key: tuple[Any, ...], compute: Callable[[], Any], nbytes: int = 0) -> Any:
-        if key in self.items:
-            self.items.move_to_end(key)
-            self.hits += 1
-            return self.items[key]
-        value = compute()
+        with self._lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                self.hits += 1
+                return self.items[key]
+        value = compute()  # outside the lock: another key may be computed meanwhile
         if nbytes <= self.max_bytes:
             _freeze(value)
-            self.items[key] = value
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
+            with self._lock:
+                self.items[key] = value
+                while len(self.items) > self.size:
+                    self.items.popitem(last=False)
         return value
 
     def clear(self) -> None:
-        self.items.clear()
-        self.hits = 0
+        with self._lock:
+            self.items.clear()
+            self.hits = 0
 
 
 def _freeze(value: Any) -> None:
