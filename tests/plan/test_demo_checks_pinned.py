@@ -14,10 +14,19 @@ from pathlib import Path
 
 import pytest
 
-from tests.measurement.test_demo_results_pinned import numbers
-
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "plan" / "demo_checks_results.json"
+
+
+def numbers(node: object, path: str = "") -> dict[str, float]:
+    """Every int/float leaf of a JSON tree, keyed by its path (as the demo's pinned-results test reads them)."""
+    if isinstance(node, dict):
+        return {k: v for key, value in node.items() for k, v in numbers(value, f"{path}/{key}").items()}
+    if isinstance(node, list):
+        return {k: v for i, value in enumerate(node) for k, v in numbers(value, f"{path}[{i}]").items()}
+    if isinstance(node, int | float) and not isinstance(node, bool):
+        return {path: float(node)}
+    return {}
 
 
 @pytest.mark.slow  # a whole run of the demo
