@@ -27,13 +27,25 @@ In numpy those gathers and their products cost as much as the matrix products th
 slot x slot temporaries is a pass through memory); the numba kernel (:func:`_slot_kernel`) fuses them into one
 pass over half the matrix (it is symmetric), six times fewer operations than the products of the slot
 vectors did. numba is imported and the kernel compiled on first use (cached on disk).
+
+Shared results (issue 17): a run fits the same model to the same data several times (the main CFA, the
+common-method check's trait model, the nesting check's CFA with and without the dyads, ML and MLR: the same
+estimates). :data:`MEMO` keeps the last few results of the deterministic steps -- the missingness patterns and
+EM moments of a data block, the fit from given start values, the observed information at given estimates --
+keyed by a digest of everything they depend on (the bytes of the data, the parameter table, the start values or
+estimates), so a repeat returns the very same numbers without recomputing them. Stored arrays are read-only.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import math
-from dataclasses import dataclass, field
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import astuple, dataclass, field, replace
+from typing import Any
 
 import numpy as np
 from scipy import optimize
@@ -91,6 +103,71 @@ class GroupData:
     patterns: list[Pattern] | None = None
     h1_iterations: int = 0
     values: np.ndarray | None = None  # the complete rows (complete data only; robust MLM needs them)
+    digest: str = ""  # of the values (kind, shape and bytes): the key of the results shared through MEMO
+
+
+def digest(*parts: Any) -> str:
+    """A digest of arrays (dtype, shape and bytes), strings and numbers: the key of a shared result."""
+    h = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        if isinstance(part, np.ndarray):
+            h.update(f"{part.dtype.str}{part.shape}".encode())
+            h.update(np.ascontiguousarray(part).tobytes())
+        else:
+            h.update(repr(part).encode())
+        h.update(b"|")
+    return h.hexdigest()
+
+
+class Memo:
+    """The last ``size`` results of deterministic computations, by key (least recently used dropped first).
+
+    Results are frozen (their arrays made read-only) so that no caller can change what another one gets.
+    Blocks of data larger than ``max_bytes`` are not kept (the memory goal at 100,000 dyads)."""
+
+    def __init__(self, size: int = 8, max_bytes: int = 2**27) -> None:
+        self.size = size
+        self.max_bytes = max_bytes
+        self.items: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self.hits = 0
+        self._lock = threading.Lock()  # runs of the local web page may share the process
+
+    def get(self, key: tuple[Any, ...], compute: Callable[[], Any], nbytes: int = 0) -> Any:
+        with self._lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                self.hits += 1
+                return self.items[key]
+        value = compute()  # outside the lock: another key may be computed meanwhile
+        if nbytes <= self.max_bytes:
+            _freeze(value)
+            with self._lock:
+                self.items[key] = value
+                while len(self.items) > self.size:
+                    self.items.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self.items.clear()
+            self.hits = 0
+
+
+def _freeze(value: Any) -> None:
+    if isinstance(value, np.ndarray):
+        value.setflags(write=False)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _freeze(item)
+    elif isinstance(value, Pattern | FitOutcome):
+        for item in vars(value).values():
+            _freeze(item)
+
+
+#: The shared results of this process (see the module docstring).
+MEMO = Memo()
+#: The last gradients and informations (a separate memo: the optimiser's steps do not push out the data).
+LAST_GRADIENTS = Memo(size=2)
 
 
 def group_data_complete(label: str, values: np.ndarray) -> GroupData:
@@ -98,13 +175,21 @@ def group_data_complete(label: str, values: np.ndarray) -> GroupData:
     mean = values.mean(axis=0)
     centred = values - mean
     cov = centred.T @ centred / n
-    return GroupData(label=label, n=n, mean=mean, cov=cov, values=values)
+    return GroupData(label=label, n=n, mean=mean, cov=cov, values=values, digest=digest("complete", values))
 
 
 def group_data_missing(label: str, values: np.ndarray) -> GroupData:
     """Missingness patterns and the EM estimate of the saturated model, as lavaan 0.6-14 computes it
     (``lav_mvnorm_missing_h1_estimate_moments``: start at the available-case means and variances, stop when
-    no moment moves by more than 1e-5, at most 500 iterations)."""
+    no moment moves by more than 1e-5, at most 500 iterations). Shared through :data:`MEMO` by the bytes of
+    ``values``."""
+    key = digest("missing", values)
+    patterns, mu, sigma, iterations = MEMO.get(("group_data_missing", key), lambda: _missing_moments(values),
+                                               nbytes=2 * values.nbytes)
+    return GroupData(label, values.shape[0], mu, sigma, list(patterns), iterations, digest=key)
+
+
+def _missing_moments(values: np.ndarray) -> tuple[tuple[Pattern, ...], np.ndarray, np.ndarray, int]:
     observed_mask = ~np.isnan(values)
     keys, inverse = np.unique(observed_mask, axis=0, return_inverse=True)
     inverse = inverse.ravel()
@@ -116,7 +201,7 @@ def group_data_missing(label: str, values: np.ndarray) -> GroupData:
         centred = rows - mean
         patterns.append(Pattern(np.flatnonzero(key), rows, n, mean, centred.T @ centred / n))
     mu, sigma, iterations = em_saturated(values, patterns)
-    return GroupData(label, values.shape[0], mu, sigma, patterns, iterations)
+    return tuple(patterns), mu, sigma, iterations
 
 
 def em_saturated(values: np.ndarray, patterns: list[Pattern], max_iter: int = 500,
@@ -316,6 +401,10 @@ class CFAModel:
         self.k = table.n_free
         self.n_total = sum(g.n for g in groups)
         self.meanstructure = table.meanstructure
+        # what every result of this model depends on besides its argument (None: data not from group_data_*)
+        self.key = None if any(not g.digest for g in groups) else digest(
+            "model", [astuple(r) for r in table.rows], table.n_groups, table.meanstructure, table.items,
+            table.factors, [(g.digest, g.n) for g in groups])
         p, m, k = self.p, self.m, self.k
         identity = np.eye(p)
         self._slots: list[_GroupSlots] = []
@@ -455,7 +544,15 @@ class CFAModel:
                              hessian: str = "expected") -> tuple[float, np.ndarray, np.ndarray | None]:
         """-2 log L, its gradient and a Hessian: ``hessian="expected"`` the expected Hessian (2 x the
         expected information; for FIML groups the complete-data one at Sigma(theta), used only as a
-        scoring metric), ``"observed"`` the exact Hessian (2 x the observed information)."""
+        scoring metric), ``"observed"`` the exact Hessian (2 x the observed information). The last few are
+        shared (:data:`LAST_GRADIENTS`): the identification check and the first scoring step ask for the same."""
+        if self.key is None:
+            return self._gradient_information(theta, with_information, hessian)
+        return LAST_GRADIENTS.get(("gradient", self.key, digest(theta), with_information, hessian),
+                                  lambda: self._gradient_information(theta, with_information, hessian))
+
+    def _gradient_information(self, theta: np.ndarray, with_information: bool,
+                              hessian: str) -> tuple[float, np.ndarray, np.ndarray | None]:
         k = self.k
         observed = hessian == "observed"
         value = 0.0
@@ -540,10 +637,14 @@ class CFAModel:
         return hess
 
     def observed_information(self, theta: np.ndarray) -> np.ndarray:
-        """Exact Hessian of -2 log L (2 x the observed information), used for FIML standard errors."""
-        info = self.gradient_information(theta, hessian="observed")[2]
-        assert info is not None
-        return 0.5 * (info + info.T)
+        """Exact Hessian of -2 log L (2 x the observed information), used for FIML standard errors (shared
+        through :data:`MEMO`)."""
+        def compute() -> np.ndarray:
+            info = self._gradient_information(theta, True, "observed")[2]
+            assert info is not None
+            return 0.5 * (info + info.T)
+
+        return compute() if self.key is None else MEMO.get(("observed", self.key, digest(theta)), compute)
 
     # ------------------------------------------------------------------ starting values
     def start_values(self) -> np.ndarray:
@@ -743,9 +844,12 @@ def fisher_scoring(model: CFAModel, start: np.ndarray, max_iter: int = 500, tol:
                           "definite implied covariance matrix")
     message = ""
     iteration = 0
-    newton = False
+    newton = stalled = False
+    last_size = math.inf
     for iteration in range(1, max_iter + 1):  # noqa: B007 - the count is reported
-        if np.max(np.abs(grad)) / n < tol:
+        # after an early hand-over, Newton steps go on to a 1000 times smaller gradient: the estimates are then as
+        # exact as the scoring route made them (its last Newton steps land far below tol)
+        if np.max(np.abs(grad)) / n < (tol * 1e-3 if stalled else tol):
             break
         step = None
         if newton:
@@ -759,11 +863,23 @@ def fisher_scoring(model: CFAModel, start: np.ndarray, max_iter: int = 500, tol:
                 step = np.linalg.solve(info, grad)
             except np.linalg.LinAlgError:
                 step = np.linalg.lstsq(info, grad, rcond=None)[0]
+        size = np.max(np.abs(grad)) / n
+        # scoring that crawls (the gradient less than halved by the last step, as with a method factor under
+        # FIML: 50 steps of 20 % each) hands over to Newton steps early, once the gradient is small
+        stalled = stalled or (size < 1e-2 and size > 0.5 * last_size)
+        last_size = size
+        newton_next = size < newton_threshold or stalled
+        hessian = "observed" if newton_next else "expected"
         t = 1.0
         accepted = False
-        for _ in range(40):
+        full = None  # the full step is nearly always taken: its objective comes with its gradient and Hessian
+        for trial in range(40):
             candidate = theta - t * step
-            new_value = model.minus2logl(candidate)
+            if trial == 0:
+                full = model.gradient_information(candidate, hessian=hessian)
+                new_value = full[0]
+            else:
+                new_value = model.minus2logl(candidate)
             if math.isfinite(new_value) and new_value <= value + 1e-10 * abs(value):
                 accepted = True
                 break
@@ -773,8 +889,9 @@ def fisher_scoring(model: CFAModel, start: np.ndarray, max_iter: int = 500, tol:
             break
         theta = candidate
         previous = value
-        newton = np.max(np.abs(grad)) / n < newton_threshold
-        value, grad, info = model.gradient_information(theta, hessian="observed" if newton else "expected")
+        newton = newton_next
+        value, grad, info = full if t == 1.0 and full is not None else model.gradient_information(
+            theta, hessian=hessian)
         if abs(previous - value) < 1e-13 * abs(value) and np.max(np.abs(t * step)) < 1e-10:
             break
     else:
@@ -791,7 +908,14 @@ def fisher_scoring(model: CFAModel, start: np.ndarray, max_iter: int = 500, tol:
 
 def fit(model: CFAModel, start: np.ndarray) -> FitOutcome:
     """Fisher scoring/Newton from ``start``; if that does not converge, BFGS on the analytic gradient from
-    the best point reached, then Fisher scoring/Newton again to polish (and to get the information)."""
+    the best point reached, then Fisher scoring/Newton again to polish (and to get the information).
+    The same model on the same data from the same start gets the shared outcome (:data:`MEMO`)."""
+    if model.key is None:
+        return _fit(model, start)
+    return replace(MEMO.get(("fit", model.key, digest(start)), lambda: _fit(model, start)))
+
+
+def _fit(model: CFAModel, start: np.ndarray) -> FitOutcome:
     outcome = fisher_scoring(model, start)
     if outcome.converged:
         return outcome

@@ -31,7 +31,9 @@ against lavaan 0.6-14 (``tests/fixtures/measurement/make_fixtures_mlm.R``) to 1e
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy import linalg
@@ -272,10 +274,12 @@ class _SaturatedParts:
 
     patterns: list[engine.Pattern]
     a1: np.ndarray  # observed information of the saturated model at its estimates
-    b1: np.ndarray  # first-order information (mean outer product of the casewise scores) there
     delta: np.ndarray  # d (mu, vech Sigma) / d theta' of the fitted model
     base_mean: np.ndarray  # independence model's estimates (available-case means and variances)
     base_var: np.ndarray
+    scores: np.ndarray  # casewise scores there (summed within clusters when there are clusters): the
+    # first-order information B1 is their mean outer product S'S / n
+    z: np.ndarray | None = None  # S A1^-1 (FIML with a mean structure: shared by tr(A1^-1 B1) and the robust indices)
 
 
 def _moment_jacobian(model: engine.CFAModel, theta: np.ndarray, g: int) -> np.ndarray:
@@ -314,20 +318,22 @@ def yuan_bentler(model: engine.CFAModel, theta: np.ndarray, groups: list[engine.
         n, share = data.n, data.n / n_total
         patterns = data.patterns or [engine.Pattern(np.arange(p), data.values, n, data.mean, data.cov)]
         # h1: the saturated model at its estimates (EM moments under FIML, sample moments for complete data)
-        scores_h1 = casewise_scores(patterns, data.mean, data.cov)
+        scores_h1 = _shared(("scores_h1", data.digest), casewise_scores, patterns, data.mean, data.cov,
+                            nbytes=data.n * (p + p * (p + 1) // 2) * 8)
         codes = None if clusters is None else clusters[g]
         if codes is not None:  # lavaan sums the saturated scores within clusters too (with nC / (nC - 1))
             scores_h1 = cluster_sum(scores_h1, codes, corrected=True)
-        part = _SaturatedParts(patterns, observed_information_h1(patterns, data.mean, data.cov) / n,
-                               scores_h1.T @ scores_h1 / n, _moment_jacobian(model, theta, g),
-                               *_available_case_moments(patterns, p))
+        a1 = _shared(("a1", data.digest), _per_observation, observed_information_h1, patterns, data.mean, data.cov)
+        part = _SaturatedParts(patterns, a1, _moment_jacobian(model, theta, g),
+                               *_available_case_moments(patterns, p), scores_h1)
         parts.append(part)
-        trace_h1 = trace_solve(part.a1[keep, keep], part.b1[keep, keep])
+        trace_h1 = _trace_h1(part, data, keep, model.meanstructure)
         # h0: the fitted model (observed information, casewise scores at the implied moments)
         sigma, mu = implied[g]
         if not model.meanstructure:  # the means are then the sample means, as lavaan's implied means
             mu = data.mean
-        scores_h0 = casewise_scores(patterns, mu, sigma) @ part.delta
+        scores_h0 = _shared(("scores_h0", model.key, engine.digest(theta), g), _scores_h0, patterns, mu, sigma,
+                            part.delta)
         if codes is not None:
             scores_h0 = cluster_sum(scores_h0, codes, corrected=True)
         b0_group = scores_h0.T @ scores_h0 / n
@@ -360,36 +366,88 @@ def _fiml_corrected_robust(model: engine.CFAModel, groups: list[engine.GroupData
     select = np.zeros((size, 2 * p))  # the independence model's parameters: means and variances
     select[np.arange(p), np.arange(p)] = 1.0
     select[p + np.flatnonzero(rows == cols), p + np.arange(p)] = 1.0
-    blocks_wm, blocks_wc, blocks_wmi, blocks_gamma = [], [], [], []
+    blocks_wm, blocks_wc, blocks_wmi, blocks_z = [], [], [], []
     xx3 = xx3_null = 0.0
     for g, (data, part) in enumerate(zip(groups, parts, strict=True)):
         share = data.n / n_total
         wc = np.zeros((size, size))
         wc[:p, :p] = np.linalg.inv(data.cov)
         wc[p:, p:] = normal_weight(data.cov)
-        wm_inv = inverse_skipping_zero_rows(part.a1)
+        wm_inv = _shared(("wm_inv", data.digest), inverse_skipping_zero_rows, part.a1)
         blocks_wm.append(share * part.a1)
         blocks_wc.append(share * wc)
         blocks_wmi.append(wm_inv / share)
-        blocks_gamma.append(wm_inv @ part.b1 @ wm_inv / share)
+        # Gamma = Wm^-1 B1 Wm^-1 / share with B1 = S'S / n (S the scores): kept as Z = S Wm^-1, since tr(U M U
+        # Gamma) = sum((Z (U M U)) * Z) / (n share) costs rows x size^2 instead of two size^3 products
+        blocks_z.append((part.z if part.z is not None else part.scores @ wm_inv, data.n * share))
         sigma, mu = implied[g]
         xx3 += _normal_discrepancy(sigma, mu, data.cov, data.mean, data.n)
         xx3_null += _normal_discrepancy(np.diag(part.base_var), part.base_mean, data.cov, data.mean, data.n)
-    wm_all, wc_all = linalg.block_diag(*blocks_wm), linalg.block_diag(*blocks_wc)
-    wmi_all, gamma_all = linalg.block_diag(*blocks_wmi), linalg.block_diag(*blocks_gamma)
-    middle = wmi_all @ wc_all @ wmi_all
-
-    def trace(delta: np.ndarray) -> float:
-        wd = wm_all @ delta
-        u = wm_all - wd @ np.linalg.solve(delta.T @ wd, wd.T)
-        return float(np.sum((u @ middle @ u) * gamma_all.T))
-
     df, base_df = fit["df"], fit["baseline.df"]
     if df <= 0:
         return
-    c_hat = trace(np.vstack([part.delta for part in parts])) / df
-    c_null = trace(linalg.block_diag(*[select] * len(groups))) / base_df
+
+    def sandwiches() -> tuple[np.ndarray, np.ndarray]:  # U M U of the model and of the baseline
+        wm_all, wc_all = linalg.block_diag(*blocks_wm), linalg.block_diag(*blocks_wc)
+        wmi_all = linalg.block_diag(*blocks_wmi)
+        middle = wmi_all @ wc_all @ wmi_all
+
+        def sandwich(delta: np.ndarray) -> np.ndarray:
+            wd = wm_all @ delta
+            u = wm_all - wd @ np.linalg.solve(delta.T @ wd, wd.T)
+            return u @ middle @ u
+
+        return (sandwich(np.vstack([part.delta for part in parts])),
+                sandwich(linalg.block_diag(*[select] * len(groups))))
+
+    # they depend on the data and the estimates, not on the clusters: the nesting check's CFA with and without
+    # the dyads share them
+    umu_model, umu_null = _shared(("fiml_corrected", model.key, engine.digest(*[part.delta for part in parts])),
+                                  sandwiches)
+    c_hat = _trace_gamma(umu_model, blocks_z) / df
+    c_null = _trace_gamma(umu_null, blocks_z) / base_df
     robust_indices(fit, xx3, xx3_null, c_hat, c_null, n_total, len(groups))
+
+
+def _trace_h1(part: _SaturatedParts, data: engine.GroupData, keep: slice, whole: bool) -> float:
+    """``tr(A1^-1 B1)`` of the saturated model (:func:`trace_solve`). Under FIML with a mean structure, where the
+    robust indices need ``A1^-1`` anyway, as ``sum((S A1^-1) * S) / n`` (``B1 = S'S / n``): no second
+    size^3 solve."""
+    a1 = part.a1
+    zero_diagonal = np.diag(a1) == 0
+    zero_rows = (a1 == 0).all(axis=0) & (a1 == 0).all(axis=1)
+    if data.patterns is None or not whole or not np.array_equal(zero_diagonal, zero_rows):
+        return trace_solve(a1[keep, keep], part.scores[:, keep].T @ part.scores[:, keep] / data.n)
+    wm_inv = _shared(("wm_inv", data.digest), inverse_skipping_zero_rows, a1)
+    part.z = part.scores @ wm_inv
+    return float(np.sum(part.z * part.scores)) / data.n
+
+
+def _trace_gamma(umu: np.ndarray, blocks_z: list[tuple[np.ndarray, float]]) -> float:
+    """``tr(U M U Gamma)`` with ``Gamma`` block-diagonal over the groups, each block ``Z'Z / weight``."""
+    total, start = 0.0, 0
+    for z, weight in blocks_z:
+        block = slice(start, start + z.shape[1])
+        total += float(np.sum((z @ umu[block, block]) * z)) / weight
+        start += z.shape[1]
+    return total
+
+
+def _shared(key: tuple, func: Callable[..., Any], *args: Any, nbytes: int = 0) -> Any:
+    """``func(*args)``, shared through :data:`engine.MEMO` when ``key`` names every input (a model and data from
+    :func:`engine.group_data_missing` or :func:`engine.group_data_complete`: no empty digest)."""
+    if any(part is None or part == "" for part in key):
+        return func(*args)
+    return engine.MEMO.get(key, lambda: func(*args), nbytes)
+
+
+def _per_observation(information: Callable[..., np.ndarray], patterns: list, mu: np.ndarray,
+                     sigma: np.ndarray) -> np.ndarray:
+    return information(patterns, mu, sigma) / sum(pat.n for pat in patterns)
+
+
+def _scores_h0(patterns: list, mu: np.ndarray, sigma: np.ndarray, delta: np.ndarray) -> np.ndarray:
+    return casewise_scores(patterns, mu, sigma) @ delta
 
 
 def _normal_discrepancy(sigma: np.ndarray, mu: np.ndarray, cov: np.ndarray, mean: np.ndarray, n: int) -> float:

@@ -143,8 +143,6 @@ def _variant_firms(ctx: RunContext, prep: dict[str, Any], raw: Any, data_path: P
                       for d, c in config.items()}
         clear = {d for d, m in membership.items() if m >= ctx.plan.robustness.fuzzy_min_membership}
         return firms[firms["dyad_id"].isin(clear)]
-    from alliance_stats.plan.sections.prepare import _prepare
-
     plan = _variant_plan(ctx.plan, variant)
     if variant in ("cuts_down", "cuts_up") and ctx.plan.outcome.kind != "sammut":
         raise _not_available("the outcome is break-even only: it has no AWARE/TRANSF cuts")
@@ -153,7 +151,29 @@ def _variant_firms(ctx: RunContext, prep: dict[str, Any], raw: Any, data_path: P
     if any(cut < scale.min or cut > scale.max for cut in cuts):
         raise _not_available("the shifted cut leaves the response scale")
     sub = RunContext(plan, ctx.lang, ctx.instrument)
-    return _prepare(sub, raw, data_path)["firms"]
+    if variant == "no_exclusions":  # other respondents: scored again; the data check is the main run's
+        from alliance_stats.plan.sections.prepare import _prepare
+
+        return _prepare(sub, raw, data_path, checked=prep["check"])["firms"]
+    return _firms_under(sub, prep, data_path)
+
+
+def _firms_under(ctx: RunContext, prep: dict[str, Any], data_path: Path) -> Any:
+    """The firms at risk under ``ctx.plan``'s outcome definition (another kind or other cuts) from the main run's
+    respondents, scores, dyads and configurations: only the outcome changes, so nothing is read, checked,
+    excluded, scored or classified again (the steps of :func:`~alliance_stats.plan.sections.prepare._prepare`
+    that depend on the outcome, on the main preparation's objects)."""
+    from alliance_stats.data import firms_at_risk
+    from alliance_stats.data.scoring import CrossedDefinition
+    from alliance_stats.plan.checks import check_analysis_data
+
+    outcome = ctx.plan.outcome
+    definition = CrossedDefinition(kind=outcome.kind, aware_cut=outcome.aware_cut, transf_cut=outcome.transf_cut)
+    firms = ctx.log.run("dyads", firms_at_risk, prep["scores"], prep["dyads"], definition)
+    configuration = prep["dyad_table"]["configuration"]
+    firms["configuration"] = configuration.reindex(firms["dyad_id"].to_numpy()).to_numpy()
+    check_analysis_data(ctx.plan, ctx.instrument, prep["items"], firms, file=str(data_path))
+    return firms
 
 
 def _not_available(message: str) -> AllianceStatsError:

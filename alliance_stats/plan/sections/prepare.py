@@ -11,8 +11,12 @@ from alliance_stats.plan.context import RunContext, _table
 from alliance_stats.plan.sections.typology import _link_scale
 
 
-def _prepare(ctx: RunContext, responses: Any, data_path: Path) -> dict[str, Any]:
-    """Check, exclusions, scoring, dyads, firms at risk, classification; the sample section."""
+def _prepare(ctx: RunContext, responses: Any, data_path: Path, checked: Any = None) -> dict[str, Any]:
+    """Check, exclusions, scoring, dyads, firms at risk, classification; the sample section.
+
+    ``checked``: the :class:`~alliance_stats.data.DataCheck` of these same responses, already made (the
+    robustness variants pass the main run's: the plan's careless rules change the check's warnings, not its
+    errors), instead of checking them again."""
     import pandas as pd
 
     from alliance_stats.core.errors import DataError
@@ -23,7 +27,8 @@ def _prepare(ctx: RunContext, responses: Any, data_path: Path) -> dict[str, Any]
     from alliance_stats.typology.classification import classify
 
     plan, inst, lang = ctx.plan, ctx.instrument, ctx.lang
-    check = check_responses(responses, inst, file=str(data_path), careless_rules=plan.exclusions)
+    check = checked if checked is not None else check_responses(responses, inst, file=str(data_path),
+                                                                careless_rules=plan.exclusions)
     if not check.ok:
         first = check.errors[0]
         more = len(check.errors) - 1
