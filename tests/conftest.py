@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -43,3 +44,58 @@ def simulated(instrument: Any) -> Callable[[int, int], Any]:
         return simulate_alliances(n_dyads, seed=seed, instrument=instrument)
 
     return make
+
+
+# ------------------------------------------------------------------------------------------ shared whole runs
+# A whole run takes minutes on the 2-core machine: each run below is made once per test session (per xdist worker)
+# and read by several test modules. Every test that reads one carries the run's ``xdist_group`` mark, so that
+# ``make test`` (``--dist loadgroup``) sends them all to one worker and the run is made once.
+
+
+@pytest.fixture(scope="session")
+def base_run(tmp_path_factory: pytest.TempPathFactory, simulated: Callable[[int, int], Any], instrument: Any) -> Any:
+    """The cheap plan run once in English on 100 simulated dyads with planted personal data, a straight-liner and an
+    attention failure (``tests.run_helpers.base_responses``); tests/test_run.py, tests/plan/test_summary_run.py and
+    tests/plan/test_rules_runner.py read it (``xdist_group("base_run")``)."""
+    from tests.run_helpers import BaseRun, base_responses, cli, plan_text, write_csv
+
+    root = tmp_path_factory.mktemp("base_run")
+    responses, careless = base_responses(simulated, instrument)
+    write_csv(responses, root / "responses.csv")
+    (root / "plan.yaml").write_text(plan_text(), encoding="utf-8")
+    code, _ = cli(["run", root / "plan.yaml", "-o", root / "en"])
+    assert code == 0, "the base run failed"
+    return BaseRun(root=root, folder=root / "en", careless=careless)
+
+
+@pytest.fixture(scope="session")
+def checks_run(tmp_path_factory: pytest.TempPathFactory, simulated: Callable[[int, int], Any]) -> Any:
+    """The cheap plan with every reviewer's check (CMV with the marker item ATTN_1, nesting) and the MLR estimator,
+    run once on 120 simulated dyads (about 240 respondents, more than the CFA's 214 free parameters);
+    tests/plan/test_checks_section.py and tests/test_cli_run.py read it (``xdist_group("checks_run")``)."""
+    from tests.run_helpers import cli, plan_text, write_csv
+
+    root = tmp_path_factory.mktemp("checks_run")
+    write_csv(simulated(120, 4).responses, root / "responses.csv")
+    plan = plan_text(**{"estimator: ML ": "estimator: MLR ",
+                        "  cmv: false\n  nesting: false": "  cmv: true\n  nesting: true",
+                        "invariance_by: LANG ": "marker_item: ATTN_1\n  invariance_by: LANG "})
+    (root / "plan.yaml").write_text(plan, encoding="utf-8")
+    code, _ = cli(["run", root / "plan.yaml", "-o", root / "run"])
+    assert code == 0, "the checks run failed"
+    return root / "run"
+
+
+@pytest.fixture(scope="session")
+def packaged_study_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``alliance-stats init`` then ``alliance-stats run`` of the study's plan (the packaged confirmatory plan on
+    the bundled synthetic data, every setting as shipped): the run folder, whose parent's parent is the study.
+    tests/plan/test_init.py and tests/measurement/test_demo_results_pinned.py read it
+    (``xdist_group("packaged_run")``)."""
+    from tests.run_helpers import cli
+
+    study = tmp_path_factory.mktemp("packaged") / "study"
+    assert cli(["init", study])[0] == 0
+    code, _ = cli(["run", study / "plan.yaml", "-o", study / "reports" / "first"])
+    assert code == 0, "the run of the packaged plan failed"
+    return study / "reports" / "first"

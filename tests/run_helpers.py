@@ -33,6 +33,21 @@ CHEAP = {
 }
 
 
+#: The counts of the cheap settings alone (no paths): for a whole run of a plan made by ``alliance-stats init`` whose
+#: claim does not depend on the replicate counts (see :func:`cheap_counts`).
+CHEAP_COUNTS = {old: new for old, new in CHEAP.items() if old.split(":")[0] in ("parallel_iter", "k_max", "n_boot",
+                                                                                 "n_perm")}
+CMV_NESTING_OFF = {"  cmv: true\n  nesting: true": "  cmv: false\n  nesting: false"}
+
+
+def cheap_counts(text: str, cmv_nesting: bool = True) -> str:
+    """``text`` (a plan written by ``alliance-stats init``) with the replicate counts of :data:`CHEAP_COUNTS`; the
+    two CFA-based reviewer's checks left out too unless ``cmv_nesting`` (as :data:`CHEAP` does)."""
+    for old, new in [*CHEAP_COUNTS.items(), *(() if cmv_nesting else CMV_NESTING_OFF.items())]:
+        text = replace_once(text, old, new)
+    return text
+
+
 def plan_text(**replacements: str) -> str:
     """The confirmatory plan with the cheap settings, then ``replacements`` (old text -> new text, each once)."""
     text = CONFIRMATORY.read_text(encoding="utf-8")
@@ -203,3 +218,48 @@ SVG_TEXT = re.compile(rb"<!-- (.*?) -->", re.S)
 def svg_texts(path: Path) -> list[str]:
     """The texts of a matplotlib SVG (glyphs are paths; matplotlib keeps each text in a comment)."""
     return [match.decode("utf-8") for match in SVG_TEXT.findall(path.read_bytes())]
+
+
+# ------------------------------------------------------------------------------ the shared base run
+
+#: The base run (tests/conftest.py ``base_run``): the cheap plan on 100 simulated dyads (seed 11) with a planted
+#: name and e-mail address in the first row (tests/test_run.py: they must reach no file of a run folder), a
+#: straight-liner and an attention failure (tests/plan/test_rules_runner.py: the plan's exclusion rules).
+BASE_DYADS = 100
+BASE_SEED = 11
+PLANTED = {"FIRM_NAME": "Zoé Quintal-Brisebois", "RESP_NAME": "Zoé Quintal-Brisebois",
+           "RESP_EMAIL": "zoe.quintal@example.org"}
+
+
+@dataclass(frozen=True)
+class BaseRun:
+    """The base run: its folder (``root / "en"``), the folder of its inputs (``responses.csv``, ``plan.yaml``) and
+    the ids of the planted straight-liner and attention failure."""
+
+    root: Path
+    folder: Path
+    careless: tuple[str, str]
+
+
+def base_responses(simulated, instrument) -> tuple[object, tuple[str, str]]:
+    """The responses of the base run and the ids of (straight-liner, attention failure)."""
+    responses = simulated(BASE_DYADS, BASE_SEED).responses.copy()
+    for column, value in PLANTED.items():
+        responses[column] = responses[column].astype(object)
+        responses.loc[responses.index[0], column] = value
+    likert = [v.name for v in instrument.likert_items()]
+    attention = [v.name for v in instrument.likert_items() if v.name.startswith("ATTN")]
+    passing = responses.index[(responses["ATTN_1"] == 2.0) & (responses.index != responses.index[0])]
+    straight, careless = passing[0], passing[1]
+    responses.loc[straight, [c for c in likert if c not in attention]] = 4.0  # longstring far above 20
+    responses.loc[careless, "ATTN_1"] = 6.0  # the instructed answer is 2
+    return responses, (str(responses.at[straight, "resp_id"]), str(responses.at[careless, "resp_id"]))
+
+
+def csv_bytes(frame) -> bytes:
+    """``frame`` as the CSV a run reads back to the same numbers (15 significant digits)."""
+    return frame.to_csv(index=False, float_format="%.15g").encode("utf-8")
+
+
+def write_csv(frame, path: Path) -> None:
+    path.write_bytes(csv_bytes(frame))

@@ -152,15 +152,13 @@ def test_an_outcome_without_variation_stops_the_run_before_any_model(responses, 
     assert not (tmp_path / "run").exists()
 
 
-@pytest.mark.slow  # a whole run
-def test_plan_estimator_mlr_keeps_missing_answers_and_adds_the_yuan_bentler_row(tmp_path, capsys, simulated):
-    # 150 dyads: about 280 respondents, more than the 214 free parameters and 3 per item, as MLR requires
-    write_responses(simulated(150, 11).responses, tmp_path / "responses.csv")
-    (tmp_path / "plan.yaml").write_text(plan_text(**{"estimator: ML ": "estimator: MLR "}), encoding="utf-8")
-    code, out = cli(["run", tmp_path / "plan.yaml", "--data", tmp_path / "responses.csv", "-o", tmp_path / "run"],
-                    capsys)
-    assert code == 0, out
-    results = json.loads((tmp_path / "run" / "results.json").read_text(encoding="utf-8"))
+@pytest.mark.slow  # a whole run: the session's checks run (tests/conftest.py), also read by
+@pytest.mark.xdist_group("checks_run")  # tests/plan/test_checks_section.py
+def test_plan_estimator_mlr_keeps_missing_answers_and_adds_the_yuan_bentler_row(checks_run):
+    # the cheap plan with MLR (and every reviewer's check) on 120 dyads: about 240 respondents, more than the 214
+    # free parameters and 3 per item, as MLR requires
+    assert "estimator: MLR " in (checks_run.parent / "plan.yaml").read_text(encoding="utf-8")
+    results = json.loads((checks_run / "results.json").read_text(encoding="utf-8"))
     fit = results["values"]["cfa_fit"]
     assert results["values"]["cfa_missing"] == "fiml"  # full information: no respondent dropped
     assert fit["chisq.scaled"] == pytest.approx(fit["chisq"] / fit["chisq.scaling.factor"])

@@ -26,7 +26,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 
-pytestmark = pytest.mark.slow
+# one wheel, built and installed once by the module fixture: the tests stay on one xdist worker
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("packaging")]
 
 #: Package data the wheel must hold (alliance_stats/...).
 PACKAGE_DATA = [

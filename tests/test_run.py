@@ -1,11 +1,13 @@
 """The whole run (issue 8): `alliance-stats run PLAN` on 100 simulated dyads, checked file by file.
 
-The module-scoped fixture runs the command line four times on one small data set (cheap settings: 20
-bootstrap draws, 99 permutations, 20 parallel-analysis draws): the plan in English; the same plan again with
-``--force`` over a stale folder (byte-identical results); in French with ``report.suppress_below: 5``; and on
-an XLSX copy of the responses with ``--data``. The responses hold a planted name and e-mail address that must
-reach no file of any run folder. The tests share the four folders, so xdist keeps them on one worker
-(``xdist_group``, ``make test`` uses ``--dist loadgroup``).
+The module-scoped fixture reads four runs of the command line on one small data set (cheap settings: 20
+bootstrap draws, 99 permutations, 20 parallel-analysis draws): the plan in English (the session's base run,
+``base_run`` in tests/conftest.py, also read by tests/plan/test_summary_run.py and tests/plan/test_rules_runner.py);
+the same plan again with ``--force`` over a stale folder (byte-identical results); in French with
+``report.suppress_below: 5``; and on an XLSX copy of the responses with ``--data``. The responses hold a planted
+name and e-mail address that must reach no file of any run folder. The tests share the four folders, so xdist
+keeps them on one worker with the other readers of the base run (``xdist_group("base_run")``, ``make test`` uses
+``--dist loadgroup``).
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from pathlib import Path
 
 import docx
 import numpy as np
-import pandas as pd
 import pytest
 
 from alliance_stats.core.format import format_cell
@@ -29,46 +30,37 @@ from tests.report.builders import PROBE, chromium_dom
 from tests.run_helpers import (
     DECIMAL_COMMA,
     DECIMAL_POINT,
+    PLANTED,
+    base_responses,
     cli,
+    csv_bytes,
     find_needles,
     plan_text,
     read_report_tables,
     svg_texts,
 )
 
-pytestmark = [pytest.mark.xdist_group("run_folder"), pytest.mark.slow]  # four whole runs: minutes
+pytestmark = [pytest.mark.xdist_group("base_run"), pytest.mark.slow]  # four whole runs: minutes
 
-N_DYADS = 100
-SEED = 11
-PLANTED = {"FIRM_NAME": "Zoé Quintal-Brisebois", "RESP_NAME": "Zoé Quintal-Brisebois",
-           "RESP_EMAIL": "zoe.quintal@example.org"}
 #: Needles that must appear in no file of a run folder: the planted identity and the simulator's fake ones.
 PERSONAL = ["Quintal-Brisebois", "Quintal", "zoe.quintal@example.org", "@example.org", "Répondant 00", "Firme 00"]
 SUPPRESS_BELOW = 5
 
 
-def responses_frame(simulated) -> pd.DataFrame:
-    responses = simulated(N_DYADS, SEED).responses.copy()
-    for column, value in PLANTED.items():
-        responses[column] = responses[column].astype(object)
-        responses.loc[responses.index[0], column] = value
-    return responses
-
-
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory, simulated) -> dict[str, Path]:
-    """Four run folders of one plan (see the module docstring)."""
-    root = tmp_path_factory.mktemp("run")
-    responses = responses_frame(simulated)
-    (root / "responses.csv").write_bytes(responses.to_csv(index=False, float_format="%.15g").encode("utf-8"))
+def runs(base_run, simulated, instrument) -> dict[str, Path]:
+    """Four run folders of one plan (see the module docstring); ``en`` is the base run."""
+    root = base_run.root
+    responses, _ = base_responses(simulated, instrument)  # the base run's responses, planted data included
+    assert responses.loc[responses.index[0], list(PLANTED)].tolist() == list(PLANTED.values())
+    assert csv_bytes(responses) == (root / "responses.csv").read_bytes()
     responses.to_excel(root / "responses.xlsx", index=False)
-    (root / "plan.yaml").write_text(plan_text(), encoding="utf-8")
     (root / "plan_suppress.yaml").write_text(
         plan_text(**{"suppress_below: null": f"suppress_below: {SUPPRESS_BELOW}", "estimator: ML": "estimator: MLM"}),
         encoding="utf-8")
     folders = {name: root / name for name in ("en", "again", "fr", "xlsx")}
+    assert folders["en"] == base_run.folder
     commands = {
-        "en": ["run", root / "plan.yaml", "-o", folders["en"]],
         "again": ["run", root / "plan.yaml", "-o", folders["again"], "--force"],
         "fr": ["run", root / "plan_suppress.yaml", "-o", folders["fr"], "--lang", "fr"],
         "xlsx": ["run", root / "plan.yaml", "-o", folders["xlsx"], "--data", root / "responses.xlsx"],

@@ -53,3 +53,16 @@ def planted_csv() -> bytes:
     buffer = io.StringIO()
     frame.to_csv(buffer, index=False)
     return buffer.getvalue().encode("utf-8")
+
+
+@pytest.fixture
+def cheap_study(app_parts: dict[str, Any]) -> Path:
+    """The workspace's study plan (the packaged plan, made by ``alliance-stats init``) with the cheap replicate
+    counts of ``tests.run_helpers.CHEAP_COUNTS`` (20 bootstrap draws, 99 permutations...) and without the two
+    CFA-based reviewer's checks, as tests/run_helpers.py's ``CHEAP``: for the tests whose claim
+    is the page's handling of a whole run, not its numbers. The page's plan form reads every other value from it."""
+    from tests.run_helpers import cheap_counts
+
+    plan = app_parts["ws"].study / "plan.yaml"
+    plan.write_text(cheap_counts(plan.read_text(encoding="utf-8"), cmv_nesting=False), encoding="utf-8")
+    return plan

@@ -39,9 +39,14 @@ def server(tmp_path: Path) -> Any:
 
     from alliance_stats.app import Session, create_app
     from alliance_stats.app.launcher import free_port
+    from tests.run_helpers import cheap_counts
 
     session = Session(port=free_port())
     app = create_app(tmp_path / "ws", session)
+    # the run's claim here is the page's handling of it, not its numbers: the cheap replicate counts
+    # and no CFA-based reviewer's checks (as tests/run_helpers.py's CHEAP)
+    plan = app.app.state.pages.ws.study / "plan.yaml"
+    plan.write_text(cheap_counts(plan.read_text(encoding="utf-8"), cmv_nesting=False), encoding="utf-8")
     config = uvicorn.Config(app, host="127.0.0.1", port=session.port, log_level="warning", access_log=False)
     instance = uvicorn.Server(config)
     thread = threading.Thread(target=instance.run, daemon=True)

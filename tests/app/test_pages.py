@@ -327,8 +327,9 @@ def test_an_unknown_job_is_not_found(app_parts):
 
 
 @pytest.mark.slow
-def test_the_plan_runs_in_the_background_stage_by_stage_into_a_listed_run_folder(app_parts):
-    """One full run of the packaged plan on the bundled data (about 30 s): progress, folder, listing, report."""
+def test_the_plan_runs_in_the_background_stage_by_stage_into_a_listed_run_folder(app_parts, cheap_study):
+    """One full run of the packaged plan (cheap replicate counts) on the bundled data: progress, folder, listing,
+    report."""
     client = app_parts["client"]
     upload_id = _example(app_parts)
     response = client.post("/plan/run", data=_plan_form(app_parts, upload_id, language="en", hypotheses=["H1", "H3"]))

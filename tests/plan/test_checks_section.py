@@ -13,16 +13,10 @@ from alliance_stats.plan.sections.checks import VARIANTS, _robustness_table, _va
 from tests.run_helpers import CONFIRMATORY, cli, plan_text
 
 
-@pytest.mark.slow  # a whole run
-def test_run_has_every_check_with_a_verdict_in_results_and_report(tmp_path, capsys, simulated) -> None:
-    simulated(120, 4).responses.to_csv(tmp_path / "responses.csv", index=False)
-    plan = plan_text(**{"estimator: ML ": "estimator: MLR ",
-                        "  cmv: false\n  nesting: false": "  cmv: true\n  nesting: true",
-                        "invariance_by: LANG ": "marker_item: ATTN_1\n  invariance_by: LANG "})
-    (tmp_path / "plan.yaml").write_text(plan, encoding="utf-8")
-    code, out = cli(["run", tmp_path / "plan.yaml", "-o", tmp_path / "run"], capsys)
-    assert code == 0, out
-    results = json.loads((tmp_path / "run" / "results.json").read_text(encoding="utf-8"))
+@pytest.mark.slow  # a whole run: the session's checks run (tests/conftest.py), also read by tests/test_cli_run.py
+@pytest.mark.xdist_group("checks_run")
+def test_run_has_every_check_with_a_verdict_in_results_and_report(checks_run) -> None:
+    results = json.loads((checks_run / "results.json").read_text(encoding="utf-8"))
     checks = results["values"]["checks"]
     assert set(checks) == {"cmv", "nesting", "robustness", "margins"}
     assert checks["cmv"]["verdict"] in ("flagged", "not flagged")
@@ -36,12 +30,12 @@ def test_run_has_every_check_with_a_verdict_in_results_and_report(tmp_path, caps
     assert set(checks["margins"]["ame"]) == {"M1", "M2", "M3"}
     for key in ("cmv_tests", "cmv_models", "nesting_items", "nesting_cfa", "robustness", "ame", "vif"):
         assert key in results["tables"], key
-    html = (tmp_path / "run" / "report.html").read_text(encoding="utf-8")
+    html = (checks_run / "report.html").read_text(encoding="utf-8")
     for title in ("Common-method variance", "dyad-cluster-robust errors", "Robustness of the conclusions",
                   "Average marginal effects", "generalised variance inflation factors"):
         assert title in html, title
     # ATTN_1 is answered as instructed by every kept respondent: the marker correction says why it is missing
-    assert "marker item 'ATTN_1' has no variance" in (tmp_path / "run" / "warnings.txt").read_text(encoding="utf-8")
+    assert "marker item 'ATTN_1' has no variance" in (checks_run / "warnings.txt").read_text(encoding="utf-8")
 
 
 def test_variant_plans_change_one_choice_each() -> None:

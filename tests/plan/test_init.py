@@ -51,12 +51,11 @@ def test_init_creates_a_study_folder_whose_paths_point_inside_it(tmp_path, capsy
     assert "$" not in readme  # every placeholder filled
 
 
-@pytest.mark.slow
-def test_init_then_run_the_created_plan_end_to_end(tmp_path, capsys):
-    folder = tmp_path / "study"
-    assert cli(["init", folder], capsys)[0] == 0
-    code, out = cli(["run", folder / "plan.yaml", "-o", folder / "reports" / "first"], capsys)
-    assert code == 0, out
+@pytest.mark.slow  # a whole run: the session's packaged_study_run (tests/conftest.py), also read by
+@pytest.mark.xdist_group("packaged_run")  # tests/measurement/test_demo_results_pinned.py
+def test_init_then_run_the_created_plan_end_to_end(packaged_study_run):
+    folder = packaged_study_run.parents[1]  # the study made by `alliance-stats init`
+    assert packaged_study_run == folder / "reports" / "first"
     results = json.loads((folder / "reports" / "first" / "results.json").read_text(encoding="utf-8"))
     assert results["synthetic"] is True
     assert {"reliability", "models", "hypotheses", "seed_cases"} <= set(results["tables"])

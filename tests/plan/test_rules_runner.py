@@ -1,7 +1,9 @@
 """The runner applies the plan's rules: the exclusion rules and Holm's correction (issue 15, item 17).
 
 One whole run of the confirmatory plan (cheap settings) on 100 simulated dyads, with a straight-liner and an
-attention failure planted. The excluded count in the report is the count the plan's rules give when applied
+attention failure planted: the session's base run (``base_run`` in tests/conftest.py, planted by
+``tests.run_helpers.base_responses``; also read by tests/test_run.py and tests/plan/test_summary_run.py, hence
+``xdist_group("base_run")``). The excluded count in the report is the count the plan's rules give when applied
 by hand to the responses as read (and holds the planted respondents); the adjusted p values of the
 hypotheses table are Holm's (statsmodels ``multipletests``) of its raw p values, and the verdicts read them.
 ``tests/tools/mutants.py`` plants the one-line bugs this test must catch (the runner skipping Holm, the
@@ -21,39 +23,20 @@ from statsmodels.stats.multitest import multipletests
 from alliance_stats.core.i18n import tr
 from alliance_stats.data import read_responses
 from alliance_stats.data.quality import ExclusionRules, apply_exclusions, careless_flags
-from alliance_stats.plan import load_plan
-from alliance_stats.plan.runner import run_plan
-from tests.run_helpers import plan_text
 
-pytestmark = pytest.mark.slow  # one whole run: about a minute
+pytestmark = [pytest.mark.xdist_group("base_run"), pytest.mark.slow]  # one whole run: about a minute
 
 #: The confirmatory plan's exclusion rules (analyses/confirmatory.yaml), written out here on purpose.
 PLAN_RULES = ExclusionRules(fail_attention=True, max_longstring=20, min_irv=None, mahalanobis_p=0.001,
                             max_missing_share=0.5)
 
 
-def planted_responses(simulated, instrument) -> tuple[pd.DataFrame, list[str]]:
-    responses = simulated(100, 11).responses.copy()
-    likert = [v.name for v in instrument.likert_items()]
-    attention = [v.name for v in instrument.likert_items() if v.name.startswith("ATTN")]
-    passing = responses.index[responses["ATTN_1"] == 2.0]
-    straight, careless = passing[0], passing[1]
-    responses.loc[straight, [c for c in likert if c not in attention]] = 4.0  # longstring far above 20
-    responses.loc[careless, "ATTN_1"] = 6.0  # the instructed answer is 2
-    return responses, [str(responses.at[straight, "resp_id"]), str(responses.at[careless, "resp_id"])]
-
-
 @pytest.fixture(scope="module")
-def run(tmp_path_factory, simulated, instrument) -> tuple[dict, pd.DataFrame, list[str]]:
-    root = tmp_path_factory.mktemp("rules_run")
-    responses, planted = planted_responses(simulated, instrument)
-    (root / "responses.csv").write_bytes(responses.to_csv(index=False, float_format="%.15g").encode("utf-8"))
-    (root / "plan.yaml").write_text(plan_text(), encoding="utf-8")
-    folder = run_plan(load_plan(root / "plan.yaml"), output=root / "out", lang="en")
-    results = json.loads((Path(folder) / "results.json").read_text(encoding="utf-8"))
-    results["folder"] = str(folder)
-    as_read = read_responses(root / "responses.csv", instrument)
-    return results, as_read, planted
+def run(base_run, instrument) -> tuple[dict, pd.DataFrame, list[str]]:
+    results = json.loads((base_run.folder / "results.json").read_text(encoding="utf-8"))
+    results["folder"] = str(base_run.folder)
+    as_read = read_responses(base_run.root / "responses.csv", instrument)
+    return results, as_read, list(base_run.careless)
 
 
 def test_the_plans_exclusion_rules_are_applied(run, instrument) -> None:

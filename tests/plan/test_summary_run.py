@@ -1,4 +1,6 @@
-"""The results summary, the methods paragraph and the descriptives of a whole run (issue 16), on one small run.
+"""The results summary, the methods paragraph and the descriptives of a whole run (issue 16), on one small run: the
+session's base run (``base_run`` in tests/conftest.py: the cheap plan on 100 simulated dyads, also read by
+tests/test_run.py and tests/plan/test_rules_runner.py, hence ``xdist_group("base_run")``).
 
 Every number of the summary and of the methods text (both languages) must be found in results.json, formatted as
 the report formats numbers; the summary is the first section of report.html (before the contents, checked in
@@ -21,9 +23,8 @@ from alliance_stats.core.format import format_cell
 from alliance_stats.core.table import FORMAT_CODES
 from alliance_stats.plan.sections.methods import methods_paragraphs
 from alliance_stats.plan.sections.summary import summary_blocks
-from tests.run_helpers import cli, plan_text
 
-pytestmark = [pytest.mark.xdist_group("summary_run"), pytest.mark.slow]
+pytestmark = [pytest.mark.xdist_group("base_run"), pytest.mark.slow]
 
 #: A number as printed in a sentence: a version or decimal (1.26.4, 4,07, .94, ,94) or an integer, not inside a
 #: word (H1, M2, LINK_1, χ²).
@@ -31,14 +32,8 @@ NUMBER = re.compile(r"(?<![\w.,])(?:\d+(?:[.,]\d+)+|[.,]\d+|\d+)")
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory, simulated) -> Path:
-    root = tmp_path_factory.mktemp("summary_run")
-    responses = simulated(80, 5).responses
-    (root / "responses.csv").write_bytes(responses.to_csv(index=False, float_format="%.15g").encode("utf-8"))
-    (root / "plan.yaml").write_text(plan_text(), encoding="utf-8")
-    code, _ = cli(["run", root / "plan.yaml", "-o", root / "out"])
-    assert code == 0
-    return root / "out"
+def run(base_run) -> Path:
+    return base_run.folder
 
 
 @pytest.fixture(scope="module")

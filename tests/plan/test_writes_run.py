@@ -16,6 +16,7 @@ from docx import Document
 
 from alliance_stats.cli import main
 from alliance_stats.plan.study import init_study
+from tests.run_helpers import cheap_counts
 
 pytestmark = [pytest.mark.xdist_group("run_folder"), pytest.mark.slow]  # one whole run
 
@@ -25,7 +26,8 @@ FORMULA_ID = "=cmd|' /C calc'!A0"
 def test_hostile_text_reaches_every_writer_safely(tmp_path, capsys):
     study = tmp_path / "study"
     init_study(study)
-    plan = (study / "plan.yaml").read_text(encoding="utf-8")
+    # the writers' claim does not depend on the replicate counts or on the two CFA-based checks (as run_helpers.CHEAP)
+    plan = cheap_counts((study / "plan.yaml").read_text(encoding="utf-8"), cmv_nesting=False)
     start = plan.index("  en: ")
     end = plan.index("\n", start)
     (study / "plan.yaml").write_text(plan[:start] + '  en: "Alliances \\x01 with a \\v control"' + plan[end:],
