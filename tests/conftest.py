@@ -90,8 +90,8 @@ def checks_run(tmp_path_factory: pytest.TempPathFactory, simulated: Callable[[in
 def packaged_study_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """``alliance-stats init`` then ``alliance-stats run`` of the study's plan (the packaged confirmatory plan on
     the bundled synthetic data, every setting as shipped): the run folder, whose parent's parent is the study.
-    tests/plan/test_init.py and tests/measurement/test_demo_results_pinned.py read it
-    (``xdist_group("packaged_run")``)."""
+    tests/plan/test_init.py, tests/measurement/test_demo_results_pinned.py and
+    tests/plan/test_demo_checks_pinned.py read it (``xdist_group("packaged_run")``)."""
     from tests.run_helpers import cli
 
     study = tmp_path_factory.mktemp("packaged") / "study"

@@ -3,6 +3,7 @@ readers of the run folder (HTML tables, Word tables, every byte of every file)."
 
 from __future__ import annotations
 
+import math
 import re
 import struct
 import zipfile
@@ -263,3 +264,24 @@ def csv_bytes(frame) -> bytes:
 
 def write_csv(frame, path: Path) -> None:
     path.write_bytes(csv_bytes(frame))
+
+
+def json_numbers(node: object, path: str = "") -> dict[str, float]:
+    """Every int/float leaf of a JSON tree, keyed by its path (the pinned-results tests compare them)."""
+    if isinstance(node, dict):
+        return {k: v for key, value in node.items() for k, v in json_numbers(value, f"{path}/{key}").items()}
+    if isinstance(node, list):
+        return {k: v for i, value in enumerate(node) for k, v in json_numbers(value, f"{path}[{i}]").items()}
+    if isinstance(node, int | float) and not isinstance(node, bool):
+        return {path: float(node)}
+    return {}
+
+
+def pinned_differences(before: dict[str, float], after: dict[str, float],
+                       rel_tol: float = 1e-10) -> tuple[list[str], list[tuple[str, float, float]]]:
+    """The pinned numbers gone from ``after`` and those that moved beyond ``rel_tol`` (absolute 1e-12)."""
+    missing = sorted(set(before) - set(after))
+    moved = [(key, before[key], after[key]) for key in before if key in after
+             and not (before[key] == after[key] or math.isclose(before[key], after[key], rel_tol=rel_tol,
+                                                                 abs_tol=1e-12))]
+    return missing, moved

@@ -14,24 +14,14 @@ instrument and the seed cases (checked below), so its results.json is the demo's
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 
 import pytest
 
+from tests.run_helpers import json_numbers, pinned_differences
+
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "measurement" / "demo_results.json"
-
-
-def numbers(node: object, path: str = "") -> dict[str, float]:
-    """Every int/float leaf of a JSON tree, keyed by its path."""
-    if isinstance(node, dict):
-        return {k: v for key, value in node.items() for k, v in numbers(value, f"{path}/{key}").items()}
-    if isinstance(node, list):
-        return {k: v for i, value in enumerate(node) for k, v in numbers(value, f"{path}[{i}]").items()}
-    if isinstance(node, int | float) and not isinstance(node, bool):
-        return {path: float(node)}
-    return {}
 
 
 def _without_paths(text: str) -> list[str]:
@@ -50,12 +40,9 @@ def test_demo_results_equal_the_committed_numbers(packaged_study_run):
                            ("seed_cases.csv", "surveys/seed_cases.csv")):
         assert (study / copy).read_bytes() == (ROOT / original).read_bytes(), copy
     folder = packaged_study_run
-    after = numbers(json.loads((folder / "results.json").read_text()))
-    before = numbers(json.loads(FIXTURE.read_text()))
+    after = json_numbers(json.loads((folder / "results.json").read_text()))
+    before = json_numbers(json.loads(FIXTURE.read_text()))
     assert len(before) > 1500
-    missing = sorted(set(before) - set(after))
+    missing, moved = pinned_differences(before, after)
     assert not missing, f"{len(missing)} numbers gone, e.g. {missing[:5]}"
-    moved = [(key, before[key], after[key]) for key in before
-             if not (before[key] == after[key] or math.isclose(before[key], after[key], rel_tol=1e-10,
-                                                                abs_tol=1e-12))]
     assert not moved, f"{len(moved)} numbers moved beyond 1e-10, e.g. {moved[:5]}"
