@@ -73,6 +73,9 @@ def _timed(name: str, func: Any, record: dict[str, dict[str, float]], sampler: _
             entry["wall"] += time.perf_counter() - wall
             entry["cpu"] += time.process_time() - cpu
             entry["peak_mb"] = max(entry["peak_mb"], sampler.take() / 2**20)
+            # a run that is stopped before the end (a 100,000-dyad run on a busy machine) still says each stage
+            print(f"[bench_scale] {name} done: {entry['wall']:.1f} s wall, {entry['cpu']:.1f} s CPU, peak "
+                  f"{entry['peak_mb']:.0f} MB", file=sys.stderr, flush=True)
     return wrapper
 
 
