@@ -208,6 +208,7 @@ def test_sample_profile_counts_codes_read_as_numbers(plan):
 def test_methods_state_the_cluster_checks_subsample_with_its_size_and_seed(plan):
     """Above its threshold the cluster check samples (issue 17): the methods text says so, with the size, the
     number of dyads and the seed, in both languages; below it, nothing is said (threshold lowered to 100 here)."""
+    from alliance_stats.core.errors import AnalysisWarning
     from alliance_stats.plan.runner import _cluster_subsample
     from alliance_stats.typology import ClusterSettings, cluster_check
 
@@ -217,7 +218,8 @@ def test_methods_state_the_cluster_checks_subsample_with_its_size_and_seed(plan)
     dyads = pd.DataFrame(x, columns=["link", "symmetry"])
     settings = ClusterSettings(methods=("kmeans", "ward"), k_range=range(1, 6), n_boot=20, n_perm=99, seed=3,
                                subsample=100)
-    record = _cluster_subsample(cluster_check(dyads, settings=settings), 3)
+    with pytest.warns(AnalysisWarning, match="subsample of 100 dyads"):
+        record = _cluster_subsample(cluster_check(dyads, settings=settings), 3)
     assert record is not None and (record["size"], record["of"], record["seed"]) == (100, 160, 3)
     english = paragraphs(plan, "en", {"cluster_subsample": record})[3]
     french = paragraphs(plan, "fr", {"cluster_subsample": record})[3]
