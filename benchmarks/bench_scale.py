@@ -15,6 +15,11 @@ Run from the repository root::
     .venv/bin/python benchmarks/bench_scale.py --profile /tmp/prof --sizes 300 1000 3000
         # also writes a cProfile file per size and prints the 15 functions with the most own+callee time
     .venv/bin/python benchmarks/bench_scale.py --root ../main   # the same runs on another checkout (before/after)
+    .venv/bin/python benchmarks/bench_scale.py --sizes 100000 --plan analyses/scale_no_checks.yaml
+        # 100,000 dyads without the CFA-based reviewer's checks and the robustness variants
+
+Each stage's start (with the resident memory) and end (wall, CPU, peak) is printed on stderr as it happens, so a
+run stopped before its end still tells what it measured.
 """
 
 from __future__ import annotations
