@@ -15,6 +15,11 @@ Run from the repository root::
     .venv/bin/python benchmarks/bench_scale.py --profile /tmp/prof --sizes 300 1000 3000
         # also writes a cProfile file per size and prints the 15 functions with the most own+callee time
     .venv/bin/python benchmarks/bench_scale.py --root ../main   # the same runs on another checkout (before/after)
+    .venv/bin/python benchmarks/bench_scale.py --sizes 100000 --plan analyses/scale_no_checks.yaml
+        # 100,000 dyads without the CFA-based reviewer's checks and the robustness variants
+
+Each stage's start (with the resident memory) and end (wall, CPU, peak) is printed on stderr as it happens, so a
+run stopped before its end still tells what it measured.
 """
 
 from __future__ import annotations
@@ -33,7 +38,8 @@ from typing import Any
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-STAGES = ("read", "prepare", "measurement", "typology", "models", "hypotheses", "render", "write")
+STAGES = ("read", "prepare", "measurement", "descriptives", "typology", "models", "hypotheses", "checks",
+          "instrument", "render", "write")
 _PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
@@ -63,6 +69,7 @@ class _PeakSampler(threading.Thread):
 def _timed(name: str, func: Any, record: dict[str, dict[str, float]], sampler: _PeakSampler) -> Any:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         sampler.take()
+        print(f"[bench_scale] {name} starts, RSS {_rss() / 2**20:.0f} MB", file=sys.stderr, flush=True)
         wall, cpu = time.perf_counter(), time.process_time()
         try:
             return func(*args, **kwargs)
@@ -71,10 +78,14 @@ def _timed(name: str, func: Any, record: dict[str, dict[str, float]], sampler: _
             entry["wall"] += time.perf_counter() - wall
             entry["cpu"] += time.process_time() - cpu
             entry["peak_mb"] = max(entry["peak_mb"], sampler.take() / 2**20)
+            # a run that is stopped before the end (a 100,000-dyad run on a busy machine) still says each stage
+            print(f"[bench_scale] {name} done: {entry['wall']:.1f} s wall, {entry['cpu']:.1f} s CPU, peak "
+                  f"{entry['peak_mb']:.0f} MB", file=sys.stderr, flush=True)
     return wrapper
 
 
-def run_one(n_dyads: int, profile: str | None, root: Path) -> dict[str, Any]:
+def run_one(n_dyads: int, profile: str | None, root: Path, plan_file: str = "analyses/confirmatory.yaml"
+            ) -> dict[str, Any]:
     """Simulate ``n_dyads`` dyads and run the confirmatory plan on them; per-stage times and peaks."""
     import alliance_stats.data as data_pkg
     from alliance_stats.plan import load_plan, runner
@@ -89,10 +100,12 @@ def run_one(n_dyads: int, profile: str | None, root: Path) -> dict[str, Any]:
     read_responses = data_pkg.read_responses
     data_pkg.read_responses = _timed("read", read_responses, record, sampler)
     for stage, attr in [("prepare", "_prepare"), ("measurement", "_section_measurement"),
-                        ("typology", "_section_typology"), ("models", "_section_models"),
-                        ("hypotheses", "_section_hypotheses"), ("render", "_render"), ("write", "write_run")]:
+                        ("descriptives", "_section_descriptives"), ("typology", "_section_typology"),
+                        ("models", "_section_models"), ("hypotheses", "_section_hypotheses"),
+                        ("checks", "_section_checks"), ("instrument", "_section_instrument"),
+                        ("render", "_render"), ("write", "write_run")]:
         setattr(runner, attr, _timed(stage, getattr(runner, attr), record, sampler))
-    plan = load_plan(root / "analyses" / "confirmatory.yaml")
+    plan = load_plan(root / plan_file)
     wall, cpu = time.perf_counter(), time.process_time()
     if profile:
         import cProfile
@@ -132,16 +145,18 @@ def main() -> None:
     parser.add_argument("--huge", action="store_true", help="add 100,000 dyads")
     parser.add_argument("--profile", default=None, help="folder for cProfile files")
     parser.add_argument("--root", type=Path, default=ROOT, help="checkout whose code and plan are run")
+    parser.add_argument("--plan", default="analyses/confirmatory.yaml",
+                        help="plan file, relative to --root (e.g. a copy with robustness switched off)")
     parser.add_argument("--one", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     root = args.root.resolve()
     if args.one is not None:
-        print(json.dumps(run_one(args.one, args.profile, root)))
+        print(json.dumps(run_one(args.one, args.profile, root, args.plan)))
         return
     sizes = sorted(set(args.sizes + ([100_000] if args.huge else [])))
     results = []
     for n_dyads in sizes:
-        command = [sys.executable, __file__, "--one", str(n_dyads), "--root", str(root)]
+        command = [sys.executable, __file__, "--one", str(n_dyads), "--root", str(root), "--plan", args.plan]
         if args.profile:
             Path(args.profile).mkdir(parents=True, exist_ok=True)
             command += ["--profile", args.profile]

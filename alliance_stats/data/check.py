@@ -100,7 +100,7 @@ import pandas as pd
 from alliance_stats.core.errors import DataError, SpecificationError
 from alliance_stats.core.i18n import tr
 from alliance_stats.core.results import Result
-from alliance_stats.core.safetext import control_characters, is_formula_like
+from alliance_stats.core.safetext import FORMULA_PREFIXES, control_characters, is_formula_like
 from alliance_stats.core.table import Table
 from alliance_stats.data.quality import ExclusionRules, _rule_masks, careless_flags, screening_rules
 from alliance_stats.data.readers import is_numeric_variable
@@ -148,6 +148,9 @@ RULES: dict[str, str] = {
     "missing_word": "warning",
     "uncomputed_formula": "warning",
 }
+
+
+_FORMULA_START = frozenset((*FORMULA_PREFIXES, "'"))  # the first character of a cell is_formula_like may flag
 
 
 def _json_value(value: Any) -> Any:
@@ -360,13 +363,14 @@ class _Checker:
         self.careless: pd.DataFrame | None = None
         self.n = len(self.df)
         if "resp_id" in self.df.columns:
-            self.rids = [None if _json_value(v) is None else str(_json_value(v)) for v in self.df["resp_id"]]
+            self.rids = [None if _json_value(v) is None else str(_json_value(v)) for v in self.df["resp_id"].tolist()]
         else:
             self.rids = [None] * self.n
         self.names = set(instrument.variable_names())
         self.numbers: dict[str, pd.Series] = {}
         self.texts: dict[str, list[str | None]] = {}
         self.memo: dict[int, np.ndarray] = {}
+        self._dyads: dict[str, list[int]] | None = None
 
     # -- helpers
     def add(self, rule: str, message: str, *, row: int | None = None, column: str | None = None,
@@ -388,12 +392,28 @@ class _Checker:
     def text(self, name: str) -> list[str | None]:
         """The column as stripped text (whole numbers without '.0'; missing and blank -> None), cached."""
         if name not in self.texts:
-            out: list[str | None] = []
-            for v in self.df[name]:
-                j = _json_value(v)
-                out.append(None if j is None or (isinstance(j, str) and not j.strip()) else str(j).strip())
-            self.texts[name] = out
+            column = self.df[name]
+            if column.dtype == np.float64:  # the reader's numeric columns: _json_value's rule without its dispatch
+                self.texts[name] = [None if v != v else str(int(v)) if v.is_integer() else str(v)
+                                    for v in column.tolist()]
+            else:
+                out: list[str | None] = []
+                for v in column.tolist():
+                    j = _json_value(v)
+                    out.append(None if j is None or (isinstance(j, str) and not j.strip()) else str(j).strip())
+                self.texts[name] = out
         return self.texts[name]
+
+    def answered(self, name: str) -> np.ndarray:
+        """Rows whose cell is not empty (:meth:`text` is not None): for a float column, not NaN."""
+        column = self.df[name]
+        if column.dtype == np.float64 and name not in self.texts:
+            return ~np.isnan(column.to_numpy())
+        return np.array([t is not None for t in self.text(name)], dtype=bool)
+
+    def array(self, name: str) -> np.ndarray:
+        """:meth:`number` as a numpy array by position (the checker's frame has a fresh RangeIndex)."""
+        return self.number(name).to_numpy(dtype=float)
 
     # -- columns
     def columns(self) -> None:
@@ -435,54 +455,80 @@ class _Checker:
                                  f"({', '.join(c.code for c in self.inst.choices[var.choices or ''])})", row=i,
                                  column=var.name, value=v)
 
+    def _valid_numbers(self, var: Variable, x: np.ndarray, this_year: int) -> np.ndarray:
+        """Rows of a float column that :meth:`numeric` has nothing to say about (missing, or a valid answer): the
+        per-cell rules then run only on the other rows, with the same findings in the same order."""
+        whole = np.isfinite(x) & (np.mod(x, 1) == 0)
+        if var.type == "likert":
+            scale = self.inst.scales[var.scale or ""]
+            ok = whole & (x >= scale.min) & (x <= scale.max) & ~np.isin(x, [float(c) for c in var.missing_codes])
+        elif var.type in ("binary", "category"):
+            ok = np.isin(x, [float(c.code) for c in self.inst.choices[var.choices or ""]])
+        else:
+            ok = whole & (x >= var.min if var.min is not None else True) & (x <= var.max if var.max is not None
+                                                                             else True)
+            if var.type == "year":
+                ok &= x <= this_year
+        return np.isnan(x) | ok
+
     def numeric(self, var: Variable) -> None:
         this_year = date.today().year
-        for i, raw in enumerate(self.df[var.name].tolist()):
-            j = _json_value(raw)
-            if j is None or (isinstance(j, str) and not j.strip()):
-                continue
-            if isinstance(j, str):
-                try:
-                    x = float(j.replace(",", "."))
-                except ValueError:
-                    self.add("non_numeric", f"text in numeric variable {var.name} ({var.type}); write the code "
-                             "(a number) or leave the cell empty", row=i, column=var.name, value=j)
-                    continue
-            else:
-                x = float(j)
-            if var.type == "likert":
-                scale = self.inst.scales[var.scale or ""]
-                if x in var.missing_codes:
-                    label = scale.missing.get(int(x), {}).get("en", "missing")
-                    self.add("declared_missing", f"declared missing code {int(x)} ({label}); scored as missing",
-                             row=i, column=var.name, value=x)
-                elif not x.is_integer():
-                    self.add("invalid_code", f"{j} is not a point of the {scale.min}-{scale.max} scale", row=i,
-                             column=var.name, value=x)
-                elif not scale.min <= x <= scale.max:
-                    declared = ", ".join(str(c) for c in var.missing_codes) or "none"
-                    self.add("out_of_range", f"code {int(x)} is outside the {scale.min}-{scale.max} scale of "
-                             f"{var.name} (declared missing codes: {declared}); recode the answer or leave it "
-                             "empty", row=i, column=var.name, value=x)
-            elif var.type in ("binary", "category"):
-                codes = {float(c.code) for c in self.inst.choices[var.choices or ""]}
-                if x not in codes:
-                    shown = ", ".join(c.code for c in self.inst.choices[var.choices or ""])
-                    self.add("invalid_code", f"{j} is not a code of {var.name} (codes: {shown})", row=i,
-                             column=var.name, value=x)
-            else:  # integer, year
-                if not x.is_integer():
-                    self.add("invalid_code", f"{var.name} must be a whole number", row=i, column=var.name, value=x)
-                    continue
-                if var.min is not None and x < var.min:
-                    self.add("out_of_range", f"{int(x)} is below the minimum {var.min} of {var.name}", row=i,
-                             column=var.name, value=x)
-                elif var.max is not None and x > var.max:
-                    self.add("out_of_range", f"{int(x)} is above the maximum {var.max} of {var.name}", row=i,
-                             column=var.name, value=x)
-                elif var.type == "year" and x > this_year:
-                    self.add("future_year", f"{int(x)} is after the current year {this_year}", row=i,
-                             column=var.name, value=x)
+        column = self.df[var.name]
+        values = column.tolist()
+        rows: Any = range(self.n)
+        if column.dtype == np.float64:
+            with np.errstate(invalid="ignore"):
+                rows = np.flatnonzero(~self._valid_numbers(var, column.to_numpy(), this_year)).tolist()
+        for i in rows:
+            self._numeric_cell(var, i, values[i], this_year)
+
+    def _numeric_cell(self, var: Variable, i: int, raw: Any, this_year: int) -> None:
+        """The rules of one numeric cell (row ``i``)."""
+        j = _json_value(raw)
+        if j is None or (isinstance(j, str) and not j.strip()):
+            return
+        if isinstance(j, str):
+            try:
+                x = float(j.replace(",", "."))
+            except ValueError:
+                self.add("non_numeric", f"text in numeric variable {var.name} ({var.type}); write the code "
+                         "(a number) or leave the cell empty", row=i, column=var.name, value=j)
+                return
+        else:
+            x = float(j)
+        if var.type == "likert":
+            scale = self.inst.scales[var.scale or ""]
+            if x in var.missing_codes:
+                label = scale.missing.get(int(x), {}).get("en", "missing")
+                self.add("declared_missing", f"declared missing code {int(x)} ({label}); scored as missing",
+                         row=i, column=var.name, value=x)
+            elif not x.is_integer():
+                self.add("invalid_code", f"{j} is not a point of the {scale.min}-{scale.max} scale", row=i,
+                         column=var.name, value=x)
+            elif not scale.min <= x <= scale.max:
+                declared = ", ".join(str(c) for c in var.missing_codes) or "none"
+                self.add("out_of_range", f"code {int(x)} is outside the {scale.min}-{scale.max} scale of "
+                         f"{var.name} (declared missing codes: {declared}); recode the answer or leave it "
+                         "empty", row=i, column=var.name, value=x)
+        elif var.type in ("binary", "category"):
+            codes = {float(c.code) for c in self.inst.choices[var.choices or ""]}
+            if x not in codes:
+                shown = ", ".join(c.code for c in self.inst.choices[var.choices or ""])
+                self.add("invalid_code", f"{j} is not a code of {var.name} (codes: {shown})", row=i,
+                         column=var.name, value=x)
+        else:  # integer, year
+            if not x.is_integer():
+                self.add("invalid_code", f"{var.name} must be a whole number", row=i, column=var.name, value=x)
+                return
+            if var.min is not None and x < var.min:
+                self.add("out_of_range", f"{int(x)} is below the minimum {var.min} of {var.name}", row=i,
+                         column=var.name, value=x)
+            elif var.max is not None and x > var.max:
+                self.add("out_of_range", f"{int(x)} is above the maximum {var.max} of {var.name}", row=i,
+                         column=var.name, value=x)
+            elif var.type == "year" and x > this_year:
+                self.add("future_year", f"{int(x)} is after the current year {this_year}", row=i,
+                         column=var.name, value=x)
 
     # -- identifiers and dyads
     def keys(self) -> None:
@@ -530,12 +576,15 @@ class _Checker:
                              f"{roles[i]}; one must be 'a' and the other 'b'", row=i, column="role", value=roles[i])
 
     def dyads(self) -> dict[str, list[int]]:
-        groups: dict[str, list[int]] = {}
-        if "dyad_id" in self.df.columns:
-            for i, v in enumerate(self.text("dyad_id")):
-                if v is not None:
-                    groups.setdefault(v, []).append(i)
-        return groups
+        """Rows per dyad_id (computed once; callers do not modify it)."""
+        if self._dyads is None:
+            groups: dict[str, list[int]] = {}
+            if "dyad_id" in self.df.columns:
+                for i, v in enumerate(self.text("dyad_id")):
+                    if v is not None:
+                        groups.setdefault(v, []).append(i)
+            self._dyads = groups
+        return self._dyads
 
     def units(self) -> list[list[int]]:
         """Dyads (rows sharing a dyad_id) plus single rows without a dyad_id."""
@@ -545,11 +594,11 @@ class _Checker:
 
     # -- facts and eligibility
     def facts(self) -> None:
-        founding = self.number("FOUNDING_YEAR")
-        first = self.number("FIRST_ORDER_YEAR")
-        start = self.number("ALLIANCE_START_YEAR")
-        breakeven_year = self.number("BREAKEVEN_YEAR")
-        for i in range(self.n):
+        founding, first = self.array("FOUNDING_YEAR"), self.array("FIRST_ORDER_YEAR")
+        start, breakeven_year = self.array("ALLIANCE_START_YEAR"), self.array("BREAKEVEN_YEAR")
+        # comparisons with NaN are False, as in the row-by-row rules; only the rows where one holds are visited
+        flagged = (first < founding) | (breakeven_year < first) | (breakeven_year < founding) | (start < founding)
+        for i in np.flatnonzero(flagged).tolist():
             if first[i] < founding[i]:
                 self.add("date_order", f"first order in {first[i]:.0f} before the firm was founded in "
                          f"{founding[i]:.0f}; correct one of the two years", row=i, column="FIRST_ORDER_YEAR",
@@ -564,18 +613,22 @@ class _Checker:
                 self.add("alliance_before_founding", f"the alliance began in {start[i]:.0f}, before the firm was "
                          f"founded in {founding[i]:.0f}", row=i, column="ALLIANCE_START_YEAR", value=start[i])
         limit = self.tpe_limit()
-        employees = self.number("EMPLOYEES")
-        for i in range(self.n):
-            if employees[i] > limit:
-                self.add("not_tpe", f"{employees[i]:.0f} people: a TPE has at most {limit}; correct a typing error, "
-                         "otherwise remove the alliance from the analysed file (out of the study population)",
-                         row=i, column="EMPLOYEES", value=employees[i])
+        employees = self.array("EMPLOYEES")
+        for i in np.flatnonzero(employees > limit).tolist():
+            self.add("not_tpe", f"{employees[i]:.0f} people: a TPE has at most {limit}; correct a typing error, "
+                     "otherwise remove the alliance from the analysed file (out of the study population)",
+                     row=i, column="EMPLOYEES", value=employees[i])
+        self.unit_facts()
+
+    def unit_facts(self) -> None:
+        """Per dyad: no strategic criterion, no firm in its start-up phase."""
         strat_names = [f"STRAT_{k}" for k in range(1, 5) if f"STRAT_{k}" in self.df.columns]
         has_startup = "STARTUP_AT_ALLIANCE" in self.df.columns
-        startup = self.number("STARTUP_AT_ALLIANCE")
+        startup = self.array("STARTUP_AT_ALLIANCE")
+        strat = np.column_stack([self.array(s) for s in strat_names]) if strat_names else None
         for unit in self.units():
-            if strat_names:
-                block = np.array([[self.number(s)[i] for s in strat_names] for i in unit])
+            if strat is not None:
+                block = strat[unit]
                 if not (block == 1).any() and not np.isnan(block).any() and len(strat_names) == 4:
                     for i in unit:
                         self.add("no_strategic_criterion", "no partner answered yes to any of STRAT_1..STRAT_4: "
@@ -596,24 +649,22 @@ class _Checker:
         return float(TPE_MAX_EMPLOYEES)
 
     def partners(self) -> None:
+        pairs = [rows for rows in self.dyads().values() if len(rows) == 2]
+        first = np.array([rows[0] for rows in pairs], dtype=int)
+        second = np.array([rows[1] for rows in pairs], dtype=int)
         for var in self.inst.variables:
             if var.level != "dyad" or var.name not in self.df.columns or var.type not in ("binary", "year",
                                                                                           "integer", "category"):
                 continue
             if var.type == "category" and not is_numeric_variable(var, self.inst):
                 continue
-            values = self.number(var.name)
-            for rows in self.dyads().values():
-                if len(rows) != 2:
-                    continue
-                a, b = values[rows[0]], values[rows[1]]
-                if np.isnan(a) or np.isnan(b):
-                    continue
-                gap = abs(a - b)
-                if (var.type == "year" and gap >= 2) or (var.type != "year" and gap > 0):
-                    for i, other in ((rows[0], b), (rows[1], a)):
-                        self.add("partner_disagreement", f"{var.name}: this partner answered {values[i]:.0f}, the "
-                                 f"other partner {other:.0f}", row=i, column=var.name, value=values[i])
+            values = self.array(var.name)
+            gap = np.abs(values[first] - values[second])  # NaN when either partner did not answer: no finding
+            for k in np.flatnonzero(gap >= 2 if var.type == "year" else gap > 0).tolist():
+                a, b = values[first[k]], values[second[k]]
+                for i, other in ((int(first[k]), b), (int(second[k]), a)):
+                    self.add("partner_disagreement", f"{var.name}: this partner answered {values[i]:.0f}, the "
+                             f"other partner {other:.0f}", row=i, column=var.name, value=values[i])
 
     # -- skip logic and missing answers
     def shown(self, condition: Any) -> np.ndarray:
@@ -628,16 +679,19 @@ class _Checker:
             if var.name not in self.df.columns or var.personal or var.source != "ask":
                 continue
             section = section_of.get(var.name)
-            texts = self.text(var.name)
             own = self.shown(var.show_if)
             in_section = self.shown(section.show_if if section else None)
-            for i in range(self.n):
-                answered = texts[i] is not None
-                if answered and own[i] == FALSE and i not in screened:
+            answered = self.answered(var.name)
+            skipped = answered & (np.asarray(own) == FALSE)
+            skipped[list(screened)] = False
+            empty = (~answered & (np.asarray(own) == TRUE) & (np.asarray(in_section) == TRUE)
+                     if var.required and not var.is_item else np.zeros(self.n, dtype=bool))
+            column = self.df[var.name]
+            for i in np.flatnonzero(skipped | empty).tolist():  # row order, as row by row
+                if skipped[i]:
                     self.add("skip_logic", f"{var.name} is answered although the questionnaire skips it here",
-                             row=i, column=var.name, value=self.df[var.name].iloc[i])
-                if (not answered and var.required and not var.is_item and own[i] == TRUE
-                        and in_section[i] == TRUE):
+                             row=i, column=var.name, value=column.iloc[i])
+                else:
                     self.add("missing_answer", f"required answer {var.name} is empty", row=i, column=var.name)
 
     # -- missing shares and careless responding
@@ -669,7 +723,11 @@ class _Checker:
         masks = _rule_masks(indices, rules.model_copy(update={"max_missing_share": None}))
         names = [v.name for v in self.inst.attention_items() if v.name in self.df.columns]
         expected = ", ".join(f"{v.name} = {v.attention_expected}" for v in self.inst.attention_items())
-        for i, (_, f) in enumerate(flags.iterrows()):
+        any_rule = np.zeros(len(flags), dtype=bool)
+        for mask in masks.values():
+            any_rule |= np.asarray(mask, dtype=bool)
+        for i in np.flatnonzero(any_rule).tolist():  # the flagged rows only, in row order
+            f = flags.iloc[i]
             if "longstring" in masks and masks["longstring"][i]:
                 self.add("careless_longstring", f"{f['longstring']:.0f} identical answers in a row (flagged above "
                          f"{rules.max_longstring})", row=i, value=f["longstring"])
@@ -701,8 +759,12 @@ class _Checker:
             series = self.df[col]
             if not (series.dtype == object or pd.api.types.is_string_dtype(series.dtype)):
                 continue
-            for i, value in enumerate(series):
-                if not isinstance(value, str):
+            cells = [(i, value) for i, value in enumerate(series.tolist()) if isinstance(value, str)]
+            # one search of the column's text joined by line feeds (not a control character) tells whether any
+            # cell holds one; a formula-like cell starts with a formula prefix or an apostrophe
+            any_control = bool(control_characters("\n".join(value for _, value in cells)))
+            for i, value in cells:
+                if not any_control and value[:1] not in _FORMULA_START:
                     continue
                 found = control_characters(value)
                 if found:

@@ -153,7 +153,10 @@ class _RawTable:
 
 
 def _rows_to_table(rows: list[list[Any]], file: str, info: dict[str, Any]) -> _RawTable:
-    """Header row + data rows -> _RawTable, with the structural checks shared by CSV and XLSX."""
+    """Header row + data rows -> _RawTable, with the structural checks shared by CSV and XLSX.
+
+    ``rows`` is consumed: it is emptied once the columns are built, so that the row lists and the column lists
+    are not held together (at 100,000 dyads each holds one reference per cell)."""
 
     def blank_row(row: list[Any]) -> bool:
         return all(_is_blank(c) for c in row)
@@ -195,6 +198,9 @@ def _rows_to_table(rows: list[list[Any]], file: str, info: dict[str, Any]) -> _R
                 fix="check for a missing delimiter or a line break inside an unquoted text answer",
             )
     columns: list[list[Any]] = [[row[j] if j < len(row) else None for row in data] for j in range(width)]
+    n_rows = len(data)
+    data.clear()
+    rows.clear()
     keep_headers: list[str] = []
     keep_columns: list[list[Any]] = []
     seen: dict[str, int] = {}
@@ -216,7 +222,7 @@ def _rows_to_table(rows: list[list[Any]], file: str, info: dict[str, Any]) -> _R
         seen[key] = j
         keep_headers.append(name)
         keep_columns.append(values)
-    return _RawTable(keep_headers, keep_columns, len(data), info)
+    return _RawTable(keep_headers, keep_columns, n_rows, info)
 
 
 def _check_cell_lengths(rows: list[list[Any]], file: str) -> None:
@@ -320,7 +326,8 @@ def _read_csv(data: bytes, file: str) -> _RawTable:
     if rows is None:
         rows = _parse_csv(text, chosen, file)
     info = {"format": "csv", "encoding": encoding, "delimiter": chosen, "longest_possible": len(text)}
-    return _rows_to_table([list(r) for r in rows], file, info)
+    del parsed
+    return _rows_to_table(rows, file, info)  # csv.reader's rows are lists already: no copy (issue 17: memory)
 
 
 def _sheet_has_variables(ws: Any, resolver: _HeaderResolver) -> bool:

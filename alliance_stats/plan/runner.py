@@ -108,6 +108,7 @@ def run_plan(
         sections.insert(1, _section_descriptives(ctx, prepared))  # after the sample; alphas from measurement
         say("Typology", "typology")
         sections.append(_section_typology(ctx, prepared))
+        ctx.values["cluster_subsample"] = _cluster_subsample(prepared.get("cluster"), ctx.seeds["cluster"])
         say("Crossing models", "models")
         sections.append(_section_models(ctx, prepared))
         sections.append(_section_hypotheses(ctx, prepared))
@@ -184,3 +185,13 @@ def _summary_methods(ctx: RunContext, plan: Plan, provenance: dict[str, Any],
     references = Section("references", ctx.tr("plan.methods.references_title"),
                          paragraphs=references_paragraphs(facts))
     return Summary(title, blocks), methods, references
+
+
+def _cluster_subsample(check: Any, seed: int) -> dict[str, Any] | None:
+    """The cluster check's subsample (size, number of dyads, the check's seed) when it used one, for the methods
+    text (``values["cluster_subsample"]``); ``None`` when every step used every dyad or the check was not run."""
+    record = None if check is None else check.settings.get("subsample")
+    if not record:
+        return None
+    return {"size": int(record["size"]), "of": int(record["of"]), "seed": int(seed),
+            "seed_stream": record["seed_stream"], "used_by": list(record["used_by"])}

@@ -203,3 +203,29 @@ def test_sample_profile_counts_codes_read_as_numbers(plan):
     assert frame.loc["Questionnaire language: French", "n"] == 3
     assert frame.loc["Firm age (years)", "M"] == pytest.approx(np.mean([10, 8, 5, 4]))
     assert frame.loc["Size (people)", "SD"] == pytest.approx(np.std([1, 2, 3, 4], ddof=1))
+
+
+def test_methods_state_the_cluster_checks_subsample_with_its_size_and_seed(plan):
+    """Above its threshold the cluster check samples (issue 17): the methods text says so, with the size, the
+    number of dyads and the seed, in both languages; below it, nothing is said (threshold lowered to 100 here)."""
+    from alliance_stats.core.errors import AnalysisWarning
+    from alliance_stats.plan.runner import _cluster_subsample
+    from alliance_stats.typology import ClusterSettings, cluster_check
+
+    rng = np.random.default_rng(1)
+    centres = [(5.5, 5.5), (5.5, 2.5), (2.5, 5.5), (2.5, 2.5)]
+    x = np.vstack([rng.normal(c, 0.4, (40, 2)) for c in centres]).clip(1, 7)
+    dyads = pd.DataFrame(x, columns=["link", "symmetry"])
+    settings = ClusterSettings(methods=("kmeans", "ward"), k_range=range(1, 6), n_boot=20, n_perm=99, seed=3,
+                               subsample=100)
+    with pytest.warns(AnalysisWarning, match="subsample of 100 dyads"):
+        record = _cluster_subsample(cluster_check(dyads, settings=settings), 3)
+    assert record is not None and (record["size"], record["of"], record["seed"]) == (100, 160, 3)
+    english = paragraphs(plan, "en", {"cluster_subsample": record})[3]
+    french = paragraphs(plan, "fr", {"cluster_subsample": record})[3]
+    assert "a random subsample of 100 dyads (seed 3" in english and "With 160 dyads" in english
+    assert "sous-échantillon aléatoire de 100 dyades (graine 3" in french and "Avec 160 dyades" in french
+    whole = cluster_check(dyads, settings=ClusterSettings(methods=("kmeans", "ward"), k_range=range(1, 6),
+                                                          n_boot=20, n_perm=99, seed=3))
+    assert _cluster_subsample(whole, 3) is None
+    assert "subsample" not in paragraphs(plan, "en", {"cluster_subsample": None})[3]

@@ -243,6 +243,15 @@ LABELS.update({
               "the gap statistic of Tibshirani et al., 2001), compares the {k}-cluster partition with the theory "
               "rule by the ARI (Hubert & Arabie, 1985; {n_perm} permutations) and measures its stability over "
               "{n_boot} resamples (Hennig, 2007)."},
+    "plan.methods.cluster_subsample": {
+        "fr": "Avec {n} dyades, la méthode de Ward, la statistique gap, le rééchantillonnage de stabilité et "
+              "l'intervalle de l'ARI utilisent un sous-échantillon aléatoire de {size} dyades (graine {seed}, flux "
+              "« subsample ») ; les classes de Ward sont étendues aux autres dyades par le centroïde le plus "
+              "proche, et les k-moyennes, les mélanges gaussiens, le BIC et l'ARI utilisent toutes les dyades.",
+        "en": "With {n} dyads, Ward's method, the gap statistic, the stability resampling and the ARI interval use "
+              "a random subsample of {size} dyads (seed {seed}, stream 'subsample'); Ward's clusters are extended "
+              "to the other dyads by the nearest centroid, and k-means, the Gaussian mixtures, BIC and the ARI use "
+              "every dyad."},
     "plan.methods.cluster_kmeans": {"fr": "k-moyennes", "en": "k-means"},
     "plan.methods.cluster_ward": {"fr": "classification hiérarchique de Ward (1963)",
                                   "en": "Ward's (1963) hierarchical clustering"},

@@ -124,7 +124,8 @@ def methods_facts(plan: Any, instrument: Any, provenance: dict[str, Any], values
         "alpha_boot": plan.measurement.n_boot, "parallel_iter": plan.measurement.parallel_iter,
         "invariance_by": plan.measurement.invariance_by,
         "typology": {"cut": cut, "cut_value": cut_value, "asymmetry": plan.typology.asymmetry},
-        "cluster": plan.typology.cluster.model_dump(), "models": models, "correction": plan.correction,
+        "cluster": plan.typology.cluster.model_dump(), "cluster_subsample": values.get("cluster_subsample"),
+        "models": models, "correction": plan.correction,
         "alpha": 0.05, "firth_epv": EPV_THRESHOLD,
         "software": [[k, provenance.get("versions", {}).get(k)] for k in SOFTWARE],
         "tool_version": provenance.get("versions", {}).get("alliance-stats"),
@@ -236,6 +237,10 @@ def methods_paragraphs(facts: dict[str, Any], lang: str) -> list[str]:
     fourth += " " + _t("cluster", lang, methods=", ".join(_t(f"cluster_{m}", lang) for m in cl["methods"]),
                        k=format_cell(cl["k"], "int", lang), k_max=format_cell(cl["k_max"], "int", lang),
                        n_perm=format_cell(cl["n_perm"], "int", lang), n_boot=format_cell(cl["n_boot"], "int", lang))
+    sub = facts.get("cluster_subsample")
+    if sub:  # above a size the check samples: said with its size and seed (issue 17)
+        fourth += " " + _t("cluster_subsample", lang, size=format_cell(sub["size"], "int", lang),
+                           n=format_cell(sub["of"], "int", lang), seed=sub["seed"])
     fifth = _t("models", lang, models=_models(facts, lang))
     if any(m["cluster"] for m in facts["models"].values()):
         fifth += " " + _t("cluster_se", lang)
