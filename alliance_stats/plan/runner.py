@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from alliance_stats.measurement.cfa.engine import clear_shared_results
 from alliance_stats.plan.checks import check_plan
 from alliance_stats.plan.context import RunContext
 from alliance_stats.plan.runfolder import (
@@ -98,27 +99,30 @@ def run_plan(
     ctx = RunContext(plan, lang, instrument)
     # One BLAS/OpenMP thread: the matrices are small (tens of items), and threaded OpenBLAS on stacks of them
     # (parallel analysis) ran 100 times slower on a busy 2-core machine. The libraries are loaded by now.
-    with threadpool_limits(limits=1):
-        say(f"Reading {data_path}", "read")
-        responses = read_responses(data_path, instrument)
-        prepared = _prepare(ctx, responses, data_path)
-        say("Measurement", "measurement")
-        sections = [prepared.pop("section")]
-        sections.append(_section_measurement(ctx, prepared))
-        sections.insert(1, _section_descriptives(ctx, prepared))  # after the sample; alphas from measurement
-        say("Typology", "typology")
-        sections.append(_section_typology(ctx, prepared))
-        ctx.values["cluster_subsample"] = _cluster_subsample(prepared.get("cluster"), ctx.seeds["cluster"])
-        say("Crossing models", "models")
-        sections.append(_section_models(ctx, prepared))
-        sections.append(_section_hypotheses(ctx, prepared))
-        say("Reviewer's checks", "checks")
-        sections.append(_section_checks(ctx, prepared, responses, data_path))
-        sections.append(_section_instrument(ctx))
-        if plan.power_run is not None:
-            sections.append(_section_power(ctx, plan.resolve(plan.power_run)))
-        say("Report", "report")
-        files = _render(ctx, sections, synthetic, data_path, plan, data_name or data_path.name)
+    try:
+        with threadpool_limits(limits=1):
+            say(f"Reading {data_path}", "read")
+            responses = read_responses(data_path, instrument)
+            prepared = _prepare(ctx, responses, data_path)
+            say("Measurement", "measurement")
+            sections = [prepared.pop("section")]
+            sections.append(_section_measurement(ctx, prepared))
+            sections.insert(1, _section_descriptives(ctx, prepared))  # after the sample; alphas from measurement
+            say("Typology", "typology")
+            sections.append(_section_typology(ctx, prepared))
+            ctx.values["cluster_subsample"] = _cluster_subsample(prepared.get("cluster"), ctx.seeds["cluster"])
+            say("Crossing models", "models")
+            sections.append(_section_models(ctx, prepared))
+            sections.append(_section_hypotheses(ctx, prepared))
+            say("Reviewer's checks", "checks")
+            sections.append(_section_checks(ctx, prepared, responses, data_path))
+            sections.append(_section_instrument(ctx))
+            if plan.power_run is not None:
+                sections.append(_section_power(ctx, plan.resolve(plan.power_run)))
+            say("Report", "report")
+            files = _render(ctx, sections, synthetic, data_path, plan, data_name or data_path.name)
+    finally:  # the CFA results shared between this run's fits are not kept for the next run (web page)
+        clear_shared_results()
     write_run(target, force, files)
     say(f"Done: {len(files)} files written to {target}", "done")
     return target

@@ -110,3 +110,22 @@ def test_the_memo_can_be_shared_by_threads() -> None:
     with ThreadPoolExecutor(8) as pool:
         values = list(pool.map(work, range(2000)))
     assert values == [float(i % 5) for i in range(2000)]
+
+
+def test_a_run_forgets_the_shared_results_even_when_it_fails(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    """The local web page's process runs plan after plan: the last run's matrices are not kept."""
+    from pathlib import Path
+
+    from alliance_stats.plan import load_plan, run_plan, runner
+
+    def measurement_then_failure(ctx, prepared):  # noqa: ANN001, ANN202
+        cfa(_data(), MODEL, missing="fiml")
+        assert engine.MEMO.items
+        raise RuntimeError("a stage failed")
+
+    monkeypatch.setattr(runner, "_section_measurement", measurement_then_failure)
+    root = Path(__file__).resolve().parents[2]
+    with pytest.raises(RuntimeError, match="a stage failed"):
+        run_plan(load_plan(root / "analyses" / "confirmatory.yaml"), tmp_path / "run")
+    assert not engine.MEMO.items and not engine.LAST_GRADIENTS.items
+    assert not (tmp_path / "run").exists()
