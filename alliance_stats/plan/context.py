@@ -106,7 +106,7 @@ class RunContext:
         self.tables: dict[str, Any] = {}
         seeds = np.random.SeedSequence(plan.seed).generate_state(8)
         self.seeds = {name: int(seeds[i]) for i, name in
-                      enumerate(["alpha", "parallel", "cluster", "mediation", "efa", "spare1", "spare2", "spare3"])}
+                      enumerate(["alpha", "parallel", "cluster", "mediation", "efa", "checks", "spare2", "spare3"])}
 
     def tr(self, key: str, **fields: Any) -> str:
         """Catalogue text of ``key`` in the run's language, ``str.format``-ed with ``fields`` when given."""

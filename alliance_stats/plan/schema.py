@@ -100,6 +100,10 @@ class RobustnessSpec(Strict):
     nesting: bool = Field(True, description="item ICC(1) and design effects, the dyad-cluster-robust CFA")
     conclusions: bool = Field(True, description="the hypotheses' verdicts under alternative analysis choices")
     margins: bool = Field(True, description="average marginal effects and generalised VIF of every model")
+    subsample_dyads: int | None = Field(
+        5000, ge=100, description="above this many dyads the CFA-based checks (common-method variance, nesting) "
+                                  "use a random subsample of this many dyads, stated in the report (memory and "
+                                  "time at 100,000 dyads); null: every dyad")
     cut_shift: float = Field(0.5, gt=0, le=2, description="shift of the AWARE and TRANSF cuts, down and up")
     fuzzy_min_membership: float = Field(
         0.67, gt=0.5, lt=1, description="the fuzzy variant keeps the dyads whose membership in their configuration "

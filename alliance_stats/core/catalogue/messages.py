@@ -208,6 +208,10 @@ MESSAGES: tuple[tuple[str, str], ...] = (
      "correction is not computed",
      "l'item marqueur {item} n'a aucune variance parmi les {n} répondants ayant tous les scores : la correction "
      "par variable marqueur n'est pas calculée"),
+    ("{n} dyads: the common-method-variance and nesting checks use a random subsample of {size} dyads (seed "
+     "{seed}, robustness.subsample_dyads in the plan)",
+     "{n} dyades : les contrôles de variance de méthode commune et d'emboîtement utilisent un sous-échantillon "
+     "aléatoire de {size} dyades (graine {seed}, robustness.subsample_dyads dans le plan)"),
     ("{n} dyads: Ward's method, the gap statistic and the stability resampling (and the ARI interval) use a random "
      "subsample of {size} dyads (seed stream 'subsample' of the check's seed); Ward's clusters are extended to the "
      "other dyads by the nearest Ward centroid. k-means, the Gaussian mixtures, BIC, the ARI and its permutation p "

@@ -53,7 +53,24 @@ def _measurement_inputs(ctx: RunContext, prep: dict[str, Any]) -> tuple[Any, str
         import pandas as pd
 
         data[marker] = pd.to_numeric(prep["responses"][marker], errors="coerce").to_numpy()
-    return data, _cfa_syntax(inst, codes)
+    return _checks_subsample(ctx, data), _cfa_syntax(inst, codes)
+
+
+def _checks_subsample(ctx: RunContext, data: Any) -> Any:
+    """The rows of a random subsample of ``robustness.subsample_dyads`` dyads (whole dyads, seed ``checks`` of
+    the plan's seed) when there are more dyads, said once in the log (hence in the report); else ``data``."""
+    import numpy as np
+
+    size = ctx.plan.robustness.subsample_dyads
+    dyads = np.unique(data["dyad_id"].to_numpy())
+    if size is None or dyads.size <= size:
+        return data
+    kept = np.random.default_rng(ctx.seeds["checks"]).choice(dyads, size=size, replace=False)
+    ctx.values["checks_subsample"] = {"size": int(size), "of": int(dyads.size), "seed": ctx.seeds["checks"]}
+    ctx.log.add("checks", f"{dyads.size} dyads: the common-method-variance and nesting checks use a random "
+                          f"subsample of {size} dyads (seed {ctx.seeds['checks']}, robustness.subsample_dyads in "
+                          "the plan)")
+    return data[np.isin(data["dyad_id"].to_numpy(), kept)]
 
 
 def _cmv(ctx: RunContext, section: Any, prep: dict[str, Any]) -> dict[str, Any]:
