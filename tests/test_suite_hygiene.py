@@ -184,3 +184,13 @@ def test_checks_find_what_they_look_for(source: str, imports: list[int], timing:
     tree = ast.parse(source)
     assert _imports_from_test_modules(tree) == imports
     assert _timing_code(tree) == timing
+
+
+@pytest.mark.xdist_group("hygiene")
+def test_xdist_groups_reach_the_scheduler(request: pytest.FixtureRequest) -> None:
+    """Under ``--dist loadgroup`` (``make test``) a grouped test's id carries its group, which is what keeps a
+    shared whole run on one worker (tests/conftest.py)."""
+    if getattr(request.config.option, "loadgroup", False):
+        assert request.node.nodeid.endswith("@hygiene")
+    else:
+        assert "@" not in request.node.nodeid
