@@ -42,7 +42,9 @@ Rosseel, Y. (2012). lavaan: An R package for structural equation modeling. *Jour
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -203,29 +205,27 @@ def _implied_offdiag(layout: _Layout, x: np.ndarray, rows: tuple[np.ndarray, np.
     return np.einsum("kf,fg,kg->k", lam[rows[0]], psi, lam[rows[1]]) + resid[rows]
 
 
-def _minimise(layout: _Layout, r: np.ndarray, w: np.ndarray, rows: tuple[np.ndarray, np.ndarray],
-              x0: np.ndarray, max_iter: int = 500) -> tuple[np.ndarray, bool, int]:
-    """Gauss-Newton with step halving (and Levenberg damping when a step does not descend) on
-    ``(r - sigma(x))' diag(w) (r - sigma(x))``."""
+def damped_gauss_newton(x0: np.ndarray, objective: Callable[[np.ndarray], tuple[float, Any]],
+                        normal_equations: Callable[[np.ndarray, Any], tuple[np.ndarray, np.ndarray]],
+                        solve: Callable[[np.ndarray, np.ndarray], np.ndarray],
+                        converged: Callable[[float, float, float], bool],
+                        max_iter: int) -> tuple[np.ndarray, bool, int]:
+    """Gauss-Newton with step halving, and Levenberg damping when a step does not descend (the minimiser of the
+    single-group and the multi-group weighted least-squares fits).
+
+    ``objective(x)`` gives ``(f, state)``; ``normal_equations(x, state)`` gives ``(information, gradient)`` at an
+    accepted point; ``solve(a, b)`` is ``a^-1 b``; ``converged(decrease, f, largest_step)`` ends the iterations.
+    Returns ``(x, converged, iterations)``."""
     x = x0.copy()
-    resid = r - _implied_offdiag(layout, x, rows)
-    f = float(resid @ (w * resid))
+    f, state = objective(x)
     damping = 0.0
     for it in range(1, max_iter + 1):
-        lam, psi, _ = _matrices(layout, x)
-        jac = _jacobian(layout, lam, psi, rows)
-        jw = jac * w[:, None]
-        info = jac.T @ jw
-        grad = jw.T @ resid
-        try:
-            step = np.linalg.solve(info + damping * np.diag(np.diag(info)), grad)
-        except np.linalg.LinAlgError:
-            step = np.linalg.lstsq(info + damping * np.diag(np.diag(info)), grad, rcond=None)[0]
+        info, grad = normal_equations(x, state)
+        step = solve(info + damping * np.diag(np.diag(info)), grad)
         t = 1.0
         while True:
             x_new = x + t * step
-            resid_new = r - _implied_offdiag(layout, x_new, rows)
-            f_new = float(resid_new @ (w * resid_new))
+            f_new, state_new = objective(x_new)
             if f_new <= f or t < 1e-6:
                 break
             t *= 0.5
@@ -236,12 +236,36 @@ def _minimise(layout: _Layout, r: np.ndarray, w: np.ndarray, rows: tuple[np.ndar
             continue
         damping = damping / 10.0 if damping > 1e-8 else 0.0
         change = f - f_new
-        x, resid, f = x_new, resid_new, f_new
-        if change <= 1e-12 * max(f, 1e-12) and float(np.max(np.abs(t * step))) < 1e-8:
-            return x, True, it
-        if float(np.max(np.abs(t * step))) < 1e-11:
+        x, f, state = x_new, f_new, state_new
+        if converged(change, f, float(np.max(np.abs(t * step), initial=0.0))):
             return x, True, it
     return x, False, max_iter
+
+
+def _solve_or_lstsq(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    try:
+        return np.linalg.solve(a, b)
+    except np.linalg.LinAlgError:
+        return np.linalg.lstsq(a, b, rcond=None)[0]
+
+
+def _minimise(layout: _Layout, r: np.ndarray, w: np.ndarray, rows: tuple[np.ndarray, np.ndarray],
+              x0: np.ndarray, max_iter: int = 500) -> tuple[np.ndarray, bool, int]:
+    """:func:`damped_gauss_newton` on ``(r - sigma(x))' diag(w) (r - sigma(x))``."""
+
+    def objective(x: np.ndarray) -> tuple[float, np.ndarray]:
+        resid = r - _implied_offdiag(layout, x, rows)
+        return float(resid @ (w * resid)), resid
+
+    def normal_equations(x: np.ndarray, resid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        lam, psi, _ = _matrices(layout, x)
+        jw = (jac := _jacobian(layout, lam, psi, rows)) * w[:, None]
+        return jac.T @ jw, jw.T @ resid
+
+    def converged(change: float, f: float, largest: float) -> bool:
+        return (change <= 1e-12 * max(f, 1e-12) and largest < 1e-8) or largest < 1e-11
+
+    return damped_gauss_newton(x0, objective, normal_equations, _solve_or_lstsq, converged, max_iter)
 
 
 def _threshold_layout(thresholds: pd.Series, items: tuple[str, ...]) -> tuple[np.ndarray, list[tuple[str, str]]]:

@@ -39,7 +39,12 @@ from scipy import linalg, special
 
 from alliance_stats.core.errors import SpecificationError
 from alliance_stats.measurement.cfa.fit import cfi, rmsea, rmsea_ci, tli
-from alliance_stats.measurement.cfa.wls import _reorder_gamma, _scaled_shifted, _threshold_layout
+from alliance_stats.measurement.cfa.wls import (
+    _reorder_gamma,
+    _scaled_shifted,
+    _threshold_layout,
+    damped_gauss_newton,
+)
 
 __all__ = ["GroupStats", "GroupSpec", "GroupFit", "fit_groups", "inverse_psd"]
 
@@ -211,11 +216,16 @@ def _objective(prob: _Problem, x: np.ndarray) -> tuple[float, list[np.ndarray], 
 
 
 def _minimise(prob: _Problem, x0: np.ndarray, max_iter: int = 300) -> tuple[np.ndarray, bool, int]:
-    """Gauss-Newton with step halving and Levenberg damping on the weighted least-squares objective."""
-    x = x0.copy()
-    f, devs, mats = _objective(prob, x)
-    damping = 0.0
-    for it in range(1, max_iter + 1):
+    """:func:`~alliance_stats.measurement.cfa.wls.damped_gauss_newton` on the weighted least-squares objective
+    summed over the groups."""
+
+    def objective(x: np.ndarray) -> tuple[float, tuple[list[np.ndarray], list[dict[str, np.ndarray]]]]:
+        f, devs, mats = _objective(prob, x)
+        return f, (devs, mats)
+
+    def normal_equations(x: np.ndarray, state: tuple[list[np.ndarray], list[dict[str, np.ndarray]]]
+                         ) -> tuple[np.ndarray, np.ndarray]:
+        devs, mats = state
         info = np.zeros((prob.k, prob.k))
         grad = np.zeros(prob.k)
         for g, spec in enumerate(prob.specs):
@@ -223,26 +233,12 @@ def _minimise(prob: _Problem, x0: np.ndarray, max_iter: int = 300) -> tuple[np.n
             jw = jac * (prob.c[g] * prob.w[g])[:, None]
             info += jac.T @ jw
             grad += jw.T @ devs[g]
-        step = _solve_psd(info + damping * np.diag(np.diag(info)), grad)
-        t = 1.0
-        while True:
-            x_new = x + t * step
-            f_new, devs_new, mats_new = _objective(prob, x_new)
-            if f_new <= f or t < 1e-6:
-                break
-            t *= 0.5
-        if f_new > f:
-            damping = max(damping * 10.0, 1e-3)
-            if damping > 1e8:
-                return x, False, it
-            continue
-        damping = damping / 10.0 if damping > 1e-8 else 0.0
-        change = f - f_new
-        x, f, devs, mats = x_new, f_new, devs_new, mats_new
-        if float(np.max(np.abs(t * step), initial=0.0)) < 1e-10 or (
-                change <= 1e-13 * max(f, 1e-12) and float(np.max(np.abs(t * step), initial=0.0)) < 1e-8):
-            return x, True, it
-    return x, False, max_iter
+        return info, grad
+
+    def converged(change: float, f: float, largest: float) -> bool:
+        return largest < 1e-10 or (change <= 1e-13 * max(f, 1e-12) and largest < 1e-8)
+
+    return damped_gauss_newton(x0, objective, normal_equations, _solve_psd, converged, max_iter)
 
 
 def _solve_psd(a: np.ndarray, b: np.ndarray) -> np.ndarray:
