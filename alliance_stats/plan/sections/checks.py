@@ -25,10 +25,11 @@ def _section_checks(ctx: RunContext, prep: dict[str, Any], raw: Any, data_path: 
     spec = ctx.plan.robustness
     section = ctx.section("checks", ctx.tr("checks.section.title"))
     values: dict[str, Any] = {}
+    inputs = _measurement_inputs(ctx, prep) if spec.cmv or spec.nesting else None
     if spec.cmv:
-        values["cmv"] = _cmv(ctx, section, prep)
+        values["cmv"] = _cmv(ctx, section, inputs)
     if spec.nesting:
-        values["nesting"] = _nesting(ctx, section, prep)
+        values["nesting"] = _nesting(ctx, section, prep, inputs)
     if spec.conclusions and ctx.values.get("verdicts"):
         values["robustness"] = _robustness(ctx, section, prep, raw, data_path)
     if spec.margins and prep.get("models"):
@@ -41,7 +42,8 @@ def _section_checks(ctx: RunContext, prep: dict[str, Any], raw: Any, data_path: 
 
 
 def _measurement_inputs(ctx: RunContext, prep: dict[str, Any]) -> tuple[Any, str]:
-    """The items (reverse-keyed reversed) with ``dyad_id`` and the marker item, and the CFA model of the plan."""
+    """The items (reverse-keyed reversed) with ``dyad_id`` and the marker item (the checks' subsample of dyads
+    above its size), and the CFA model of the plan: built once for the CMV and the nesting checks."""
     from alliance_stats.plan.sections.measurement import _cfa_syntax
 
     inst, plan = ctx.instrument, ctx.plan
@@ -73,10 +75,10 @@ def _checks_subsample(ctx: RunContext, data: Any) -> Any:
     return data[np.isin(data["dyad_id"].to_numpy(), kept)]
 
 
-def _cmv(ctx: RunContext, section: Any, prep: dict[str, Any]) -> dict[str, Any]:
+def _cmv(ctx: RunContext, section: Any, inputs: tuple[Any, str]) -> dict[str, Any]:
     from alliance_stats.measurement.cmv import common_method_variance
 
-    data, model = _measurement_inputs(ctx, prep)
+    data, model = inputs
     res = ctx.log.attempt("checks", "The common-method-variance check", common_method_variance, data, model,
                           marker=ctx.plan.measurement.marker_item)
     if res is None:
@@ -90,10 +92,10 @@ def _cmv(ctx: RunContext, section: Any, prep: dict[str, Any]) -> dict[str, Any]:
             "marker_r": res.marker_r, "trait_fit": res.trait_fit, "ulmc_fit": res.ulmc_fit}
 
 
-def _nesting(ctx: RunContext, section: Any, prep: dict[str, Any]) -> dict[str, Any]:
+def _nesting(ctx: RunContext, section: Any, prep: dict[str, Any], inputs: tuple[Any, str]) -> dict[str, Any]:
     from alliance_stats.measurement.nesting import nesting
 
-    data, model = _measurement_inputs(ctx, prep)
+    data, model = inputs
     # MLR with and without the dyads (robust fit indices on both rows); the main CFA is reused when it is MLR
     main = prep.get("cfa")
     reference = main if main is not None and main.estimator == "MLR" else None
