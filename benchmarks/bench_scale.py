@@ -84,9 +84,11 @@ def _timed(name: str, func: Any, record: dict[str, dict[str, float]], sampler: _
     return wrapper
 
 
-def run_one(n_dyads: int, profile: str | None, root: Path, plan_file: str = "analyses/confirmatory.yaml"
-            ) -> dict[str, Any]:
-    """Simulate ``n_dyads`` dyads and run the confirmatory plan on them; per-stage times and peaks."""
+def run_one(n_dyads: int, profile: str | None, root: Path, plan_file: str = "analyses/confirmatory.yaml",
+            jobs: int = 1) -> dict[str, Any]:
+    """Simulate ``n_dyads`` dyads and run the confirmatory plan on them; per-stage times and peaks. With
+    ``jobs = 2`` the stages' times are those of the main process, which takes the second lane's results (its
+    waits are in the stages' wall times); the worker's CPU per job and its peak memory are given apart."""
     import alliance_stats.data as data_pkg
     from alliance_stats.plan import load_plan, runner
     from alliance_stats.simulate import simulate_alliances
@@ -105,23 +107,36 @@ def run_one(n_dyads: int, profile: str | None, root: Path, plan_file: str = "ana
                         ("checks", "_section_checks"), ("instrument", "_section_instrument"),
                         ("render", "_render"), ("write", "write_run")]:
         setattr(runner, attr, _timed(stage, getattr(runner, attr), record, sampler))
+    lanes: list[Any] = []
+    lane_class = runner.Lane
+
+    def recorded_lane(*args: Any, **kwargs: Any) -> Any:
+        lanes.append(lane_class(*args, **kwargs))
+        return lanes[-1]
+
+    runner.Lane = recorded_lane
     plan = load_plan(root / plan_file)
+    import resource
+
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     wall, cpu = time.perf_counter(), time.process_time()
     if profile:
         import cProfile
 
         profiler = cProfile.Profile()
-        profiler.runcall(runner.run_plan, plan, workdir / "run", data=data_path, force=True)
+        profiler.runcall(runner.run_plan, plan, workdir / "run", data=data_path, force=True, jobs=jobs)
         profiler.dump_stats(f"{profile}/run_{n_dyads}.prof")
     else:
-        runner.run_plan(plan, workdir / "run", data=data_path, force=True)
-    total = {"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu}
+        runner.run_plan(plan, workdir / "run", data=data_path, force=True, jobs=jobs)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    total = {"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu,
+             "worker_cpu": (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)}
     sampler.stop = True
-    import resource
-
     total["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    total["worker_peak_mb"] = after.ru_maxrss / 1024 if jobs > 1 else 0.0
     data_pkg.read_responses = read_responses
-    return {"n": n_dyads, "stages": record, "total": total}
+    lane = {"worker_cpu": lanes[0].worker_cpu, "waited": lanes[0].waited} if lanes else {}
+    return {"n": n_dyads, "jobs": jobs, "stages": record, "total": total, "lane": lane}
 
 
 def _top(profile: str, n_dyads: int, count: int = 15) -> None:
@@ -147,16 +162,18 @@ def main() -> None:
     parser.add_argument("--root", type=Path, default=ROOT, help="checkout whose code and plan are run")
     parser.add_argument("--plan", default="analyses/confirmatory.yaml",
                         help="plan file, relative to --root (e.g. a copy with robustness switched off)")
+    parser.add_argument("--jobs", type=int, default=1, help="worker processes of the run (1 or 2)")
     parser.add_argument("--one", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     root = args.root.resolve()
     if args.one is not None:
-        print(json.dumps(run_one(args.one, args.profile, root, args.plan)))
+        print(json.dumps(run_one(args.one, args.profile, root, args.plan, args.jobs)))
         return
     sizes = sorted(set(args.sizes + ([100_000] if args.huge else [])))
     results = []
     for n_dyads in sizes:
-        command = [sys.executable, __file__, "--one", str(n_dyads), "--root", str(root), "--plan", args.plan]
+        command = [sys.executable, __file__, "--one", str(n_dyads), "--root", str(root), "--plan", args.plan,
+                   "--jobs", str(args.jobs)]
         if args.profile:
             Path(args.profile).mkdir(parents=True, exist_ok=True)
             command += ["--profile", args.profile]
@@ -176,6 +193,12 @@ def _print_one(result: dict[str, Any]) -> None:
     total = result["total"]
     print(f"{result['n']:>7,} dyads: {total['wall']:7.1f} s wall, {total['cpu']:7.1f} s CPU, "
           f"peak {total['peak_mb']:7.0f} MB", flush=True)
+    if result.get("lane", {}).get("worker_cpu"):
+        lane = result["lane"]
+        print(f"  second lane (--jobs {result['jobs']}): worker {total['worker_cpu']:.1f} s CPU, peak "
+              f"{total['worker_peak_mb']:.0f} MB; per job: worker CPU s / main process waited s", flush=True)
+        for name, seconds in lane["worker_cpu"].items():
+            print(f"    {name:<18} {seconds:7.2f} / {lane['waited'].get(name, float('nan')):6.2f}", flush=True)
 
 
 def _print_table(results: list[dict[str, Any]]) -> None:

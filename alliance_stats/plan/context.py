@@ -129,6 +129,39 @@ class RunContext:
                                 if w["stage"] == stage)
 
 
+def take(prep: dict[str, Any], name: str, compute: Callable[[], Any]) -> Any:
+    """The result of ``compute()``, taken from the run's second lane (:class:`~alliance_stats.plan.lanes.Lane`,
+    ``prep["lane"]``) when a worker computed it ahead under ``name``; else ``compute()`` called here."""
+    lane = prep.get("lane")
+    return compute() if lane is None else lane.take(name, compute)
+
+
+def rendered_figure(fig: Any) -> tuple[dict[str, bytes], tuple[float, float]]:
+    """The PNG and SVG bytes of a matplotlib figure and its size in inches; the figure is closed (a figure made
+    ahead by the run's second lane travels back as these)."""
+    import matplotlib.pyplot as plt
+
+    from alliance_stats.report.figures import FIGURE_DPI, figure_files
+
+    files = figure_files(fig, dpi=FIGURE_DPI)
+    width, height = (float(v) for v in fig.get_size_inches())
+    plt.close(fig)
+    return files, (width, height)
+
+
+def _rendered_figure(section: Any, key: str, rendered: tuple[dict[str, bytes], tuple[float, float]], caption: str,
+                     note: str = "") -> None:
+    """Add a figure already rendered by :func:`rendered_figure` to ``section``."""
+    from matplotlib.figure import Figure
+
+    from alliance_stats.report import ReportFigure
+
+    files, size = rendered
+    figure = ReportFigure(key=key, figure=Figure(figsize=size), caption=caption, note=note)
+    figure.__dict__["files"] = files  # the cached_property's value: the bytes rendered from the full figure
+    section.figures.append(figure)
+
+
 def _figure(ctx: RunContext, section: Any, key: str, fig: Any, caption: str, note: str = "") -> None:
     import matplotlib.pyplot as plt
 

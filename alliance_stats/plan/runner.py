@@ -11,6 +11,7 @@ from typing import Any
 from alliance_stats.measurement.cfa.engine import clear_shared_results
 from alliance_stats.plan.checks import check_plan
 from alliance_stats.plan.context import RunContext
+from alliance_stats.plan.lanes import Lane, check_jobs
 from alliance_stats.plan.runfolder import (
     TOOL,
     check_run_folder,
@@ -41,6 +42,7 @@ def run_plan(
     console: Any = None,
     progress: Callable[[str], Any] | None = None,
     data_name: str | None = None,
+    jobs: int = 1,
 ) -> Path:
     """Run the confirmatory plan end to end and write the run folder.
 
@@ -69,6 +71,11 @@ def run_plan(
     data_name
         The name the report and the provenance give the data file (default: its file name); the local web page
         passes the name the user uploaded, since the stored copy has a server-chosen name.
+    jobs
+        Worker processes: with 2, a forked worker computes ahead, on a second core, the parts that depend only on
+        the prepared data (the cluster check, the invariance steps, the common-method-variance check, the
+        robustness variants, the Likert figures: :mod:`alliance_stats.plan.lanes`); the results are the same
+        with 1 or 2. More than 2 is taken as 2.
 
     Returns
     -------
@@ -82,6 +89,7 @@ def run_plan(
 
     lang = lang or plan.language
     target = Path(output) if output is not None else Path("reports") / (plan.path.stem if plan.path else "run")
+    jobs = check_jobs(jobs)
     check_run_folder(target, force)  # before any computation: nothing of the user's is replaced
     instrument = load_instrument(plan.resolve(plan.instrument))
     check_plan(plan, instrument)
@@ -97,6 +105,7 @@ def run_plan(
             console.print(f"[{time.perf_counter() - started:6.1f} s] {message}", highlight=False, markup=False)
 
     ctx = RunContext(plan, lang, instrument)
+    lane = None
     # One BLAS/OpenMP thread: the matrices are small (tens of items), and threaded OpenBLAS on stacks of them
     # (parallel analysis) ran 100 times slower on a busy 2-core machine. The libraries are loaded by now.
     try:
@@ -104,6 +113,7 @@ def run_plan(
             say(f"Reading {data_path}", "read")
             responses = read_responses(data_path, instrument)
             prepared = _prepare(ctx, responses, data_path)
+            lane = prepared["lane"] = Lane(_lane_jobs(ctx, prepared, responses, data_path), workers=jobs)
             say("Measurement", "measurement")
             sections = [prepared.pop("section")]
             sections.append(_section_measurement(ctx, prepared))
@@ -122,10 +132,20 @@ def run_plan(
             say("Report", "report")
             files = _render(ctx, sections, synthetic, data_path, plan, data_name or data_path.name)
     finally:  # the CFA results shared between this run's fits are not kept for the next run (web page)
+        if lane is not None:
+            lane.close()
         clear_shared_results()
     write_run(target, force, files)
     say(f"Done: {len(files)} files written to {target}", "done")
     return target
+
+
+def _lane_jobs(ctx: RunContext, prep: dict[str, Any], raw: Any, data_path: Path) -> dict[str, Callable[[], Any]]:
+    """The computations of the run that depend only on the prepared data, in the order the sections take them."""
+    from alliance_stats.plan.sections import checks, measurement, typology
+
+    return {**measurement.lane_jobs(ctx, prep), **typology.lane_jobs(ctx, prep),
+            **checks.lane_jobs(ctx, prep, raw, data_path)}
 
 
 def _render(ctx: RunContext, sections: list[Any], synthetic: bool, data_path: Path, plan: Plan,

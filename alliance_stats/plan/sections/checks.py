@@ -9,11 +9,13 @@ fuzzy members only): nothing of the pipeline is copied. The numbers go to ``resu
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from alliance_stats.core.errors import AllianceStatsError
-from alliance_stats.plan.context import RunContext, _table
+from alliance_stats.plan.context import RunContext, _table, take
 
 #: Robustness variants, in the order of the table's columns.
 VARIANTS = ("breakeven", "cuts_down", "cuts_up", "no_lone_partners", "no_exclusions", "fuzzy_clear")
@@ -25,9 +27,9 @@ def _section_checks(ctx: RunContext, prep: dict[str, Any], raw: Any, data_path: 
     spec = ctx.plan.robustness
     section = ctx.section("checks", ctx.tr("checks.section.title"))
     values: dict[str, Any] = {}
-    inputs = _measurement_inputs(ctx, prep) if spec.cmv or spec.nesting else None
+    inputs = _measurement_inputs(ctx, prep, log=True) if spec.cmv or spec.nesting else None
     if spec.cmv:
-        values["cmv"] = _cmv(ctx, section, inputs)
+        values["cmv"] = _cmv(ctx, section, prep, inputs)
     if spec.nesting:
         values["nesting"] = _nesting(ctx, section, prep, inputs)
     if spec.conclusions and ctx.values.get("verdicts"):
@@ -41,9 +43,22 @@ def _section_checks(ctx: RunContext, prep: dict[str, Any], raw: Any, data_path: 
     return section
 
 
-def _measurement_inputs(ctx: RunContext, prep: dict[str, Any]) -> tuple[Any, str]:
+def lane_jobs(ctx: RunContext, prep: dict[str, Any], raw: Any, data_path: Path) -> dict[str, Callable[[], Any]]:
+    """This section's computations that depend only on the prepared data, in the order the section takes them:
+    the common-method-variance check and the robustness variants."""
+    spec = ctx.plan.robustness
+    jobs: dict[str, Callable[[], Any]] = {}
+    if spec.cmv:
+        jobs["cmv"] = _cmv_check(ctx, prep, lambda: _measurement_inputs(ctx, prep, log=False))
+    if spec.conclusions:
+        jobs["variants"] = _variants(ctx, prep, raw, data_path)
+    return jobs
+
+
+def _measurement_inputs(ctx: RunContext, prep: dict[str, Any], log: bool) -> tuple[Any, str]:
     """The items (reverse-keyed reversed) with ``dyad_id`` and the marker item (the checks' subsample of dyads
-    above its size), and the CFA model of the plan: built once for the CMV and the nesting checks."""
+    above its size, said in the log when ``log``), and the CFA model of the plan: built once for the CMV and the
+    nesting checks."""
     from alliance_stats.plan.sections.measurement import _cfa_syntax
 
     inst, plan = ctx.instrument, ctx.plan
@@ -55,12 +70,13 @@ def _measurement_inputs(ctx: RunContext, prep: dict[str, Any]) -> tuple[Any, str
         import pandas as pd
 
         data[marker] = pd.to_numeric(prep["responses"][marker], errors="coerce").to_numpy()
-    return _checks_subsample(ctx, data), _cfa_syntax(inst, codes)
+    return _checks_subsample(ctx, data, log), _cfa_syntax(inst, codes)
 
 
-def _checks_subsample(ctx: RunContext, data: Any) -> Any:
+def _checks_subsample(ctx: RunContext, data: Any, log: bool = True) -> Any:
     """The rows of a random subsample of ``robustness.subsample_dyads`` dyads (whole dyads, seed ``checks`` of
-    the plan's seed) when there are more dyads, said once in the log (hence in the report); else ``data``."""
+    the plan's seed) when there are more dyads, said once in the log (hence in the report) when ``log``; else
+    ``data``."""
     import numpy as np
 
     size = ctx.plan.robustness.subsample_dyads
@@ -68,6 +84,8 @@ def _checks_subsample(ctx: RunContext, data: Any) -> Any:
     if size is None or dyads.size <= size:
         return data
     kept = np.random.default_rng(ctx.seeds["checks"]).choice(dyads, size=size, replace=False)
+    if not log:
+        return data[np.isin(data["dyad_id"].to_numpy(), kept)]
     ctx.values["checks_subsample"] = {"size": int(size), "of": int(dyads.size), "seed": ctx.seeds["checks"]}
     ctx.log.add("checks", f"{dyads.size} dyads: the common-method-variance and nesting checks use a random "
                           f"subsample of {size} dyads (seed {ctx.seeds['checks']}, robustness.subsample_dyads in "
@@ -75,12 +93,22 @@ def _checks_subsample(ctx: RunContext, data: Any) -> Any:
     return data[np.isin(data["dyad_id"].to_numpy(), kept)]
 
 
-def _cmv(ctx: RunContext, section: Any, inputs: tuple[Any, str]) -> dict[str, Any]:
-    from alliance_stats.measurement.cmv import common_method_variance
+def _cmv_check(ctx: RunContext, prep: dict[str, Any], inputs: Callable[[], tuple[Any, str]]
+               ) -> Callable[[], Any]:
+    """The common-method-variance check on ``inputs()`` (a job of the run's second lane)."""
 
-    data, model = inputs
-    res = ctx.log.attempt("checks", "The common-method-variance check", common_method_variance, data, model,
-                          marker=ctx.plan.measurement.marker_item)
+    def check() -> Any:
+        from alliance_stats.measurement.cmv import common_method_variance
+
+        data, model = inputs()
+        return common_method_variance(data, model, marker=ctx.plan.measurement.marker_item)
+
+    return check
+
+
+def _cmv(ctx: RunContext, section: Any, prep: dict[str, Any], inputs: tuple[Any, str]) -> dict[str, Any]:
+    res = ctx.log.attempt("checks", "The common-method-variance check",
+                          lambda: take(prep, "cmv", _cmv_check(ctx, prep, lambda: inputs)))
     if res is None:
         return {"verdict": "not computed"}
     for table in res.to_tables(ctx.lang).values():
@@ -213,8 +241,7 @@ def _run_variant(ctx: RunContext, prep: dict[str, Any], raw: Any, data_path: Pat
         models = _fit_models(sub, firms)
         result = sub.log.run("hypotheses", test_hypotheses, models, tested_hypotheses(ctx.plan), alpha=0.05,
                              correction=ctx.plan.correction)
-    except AllianceStatsError as exc:
-        ctx.log.add("checks", f"robustness variant {variant} not computed: {exc.message}")
+    except AllianceStatsError as exc:  # said in the log by _robustness, in the order of the variants
         return {"error": exc.message}
     frame = result.frame
     hyps = {str(h): {"verdict": frame.at[h, "verdict"], "estimate": frame.at[h, "estimate"],
@@ -223,10 +250,30 @@ def _run_variant(ctx: RunContext, prep: dict[str, Any], raw: Any, data_path: Pat
     return {"n_firms": int(known.sum()), "events": int((firms["crossed"] == 1).sum()), "hypotheses": hyps}
 
 
+def _variants(ctx: RunContext, prep: dict[str, Any], raw: Any, data_path: Path) -> Callable[[], dict[str, Any]]:
+    """Every robustness variant's models and hypotheses (a job of the run's second lane: the fuzzy memberships
+    are computed again when the typology section has not yet given them)."""
+
+    def run() -> dict[str, Any]:
+        inputs = prep
+        if "fuzzy" not in prep:
+            from alliance_stats.plan.sections.typology import fuzzy_memberships
+
+            with warnings.catch_warnings():  # the typology section records them
+                warnings.simplefilter("ignore")
+                inputs = {**prep, "fuzzy": fuzzy_memberships(ctx, prep["dyad_table"], log=False)}
+        return {variant: _run_variant(ctx, inputs, raw, data_path, variant) for variant in VARIANTS}
+
+    return run
+
+
 def _robustness(ctx: RunContext, section: Any, prep: dict[str, Any], raw: Any, data_path: Path) -> dict[str, Any]:
     """Every variant, the flips (a confirmatory verdict that differs from the main run's) and the table."""
     main = {h: v for h, v in ctx.values["verdicts"].items() if v}
-    variants = {variant: _run_variant(ctx, prep, raw, data_path, variant) for variant in VARIANTS}
+    variants = take(prep, "variants", _variants(ctx, prep, raw, data_path))
+    for variant, out in variants.items():
+        if "error" in out:
+            ctx.log.add("checks", f"robustness variant {variant} not computed: {out['error']}")
     flips = [{"hypothesis": h, "variant": variant, "main": main[h], "alternative": out["hypotheses"][h]["verdict"]}
              for variant, out in variants.items() if "hypotheses" in out
              for h in main if h in out["hypotheses"] and out["hypotheses"][h]["verdict"] != main[h]]

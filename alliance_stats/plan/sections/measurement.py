@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from alliance_stats.plan.context import RunContext, _figure
+from alliance_stats.plan.context import RunContext, _figure, _rendered_figure, rendered_figure, take
 
 _ORDINAL = ("WLSMV", "DWLS", "ULSMV")  # the ordinal route of measurement.cfa (polychoric correlations)
 
@@ -163,16 +163,64 @@ def _cfa_and_validity(ctx: RunContext, section: Any, prep: dict[str, Any], fit: 
     ctx.add_table(section, prep["dyads"].to_tables(lang)["dyad_agreement"])
 
 
+def _codes(ctx: RunContext) -> list[str]:
+    """The constructs of the CFA (the plan's ``cfa_constructs``, else every construct of the instrument)."""
+    return list(ctx.plan.measurement.cfa_constructs or ctx.instrument.construct_codes())
+
+
+def _likert_figures(ctx: RunContext, prep: dict[str, Any]) -> Callable[[], list[Any]]:
+    """The Likert bars of the constructs, six constructs per figure, rendered (a job of the run's second lane)."""
+
+    def render() -> list[Any]:
+        from alliance_stats.report import likert_diverging_bars
+
+        codes = _codes(ctx)
+        return [rendered_figure(likert_diverging_bars(prep["responses"], ctx.instrument, ctx.lang, constructs=group))
+                for group in (codes[:6], codes[6:]) if group]
+
+    return render
+
+
+def lane_jobs(ctx: RunContext, prep: dict[str, Any]) -> dict[str, Callable[[], Any]]:
+    """This section's computations that depend only on the prepared data, in the order the section takes them:
+    the invariance steps (continuous route) and the Likert figures."""
+    jobs: dict[str, Callable[[], Any]] = {}
+    plan = ctx.plan
+    if plan.measurement.invariance_by is not None and plan.measurement.estimator not in _ORDINAL:
+        estimator = "ML" if plan.measurement.estimator == "ML" else "MLR"
+        jobs[f"invariance_{estimator}"] = _invariance_fit(ctx, prep, estimator)
+    jobs["likert_figures"] = _likert_figures(ctx, prep)
+    return jobs
+
+
+def _invariance_fit(ctx: RunContext, prep: dict[str, Any], estimator: str) -> Callable[[], Any]:
+    """The continuous route's invariance steps across the plan's ``invariance_by`` with ``estimator``."""
+    by = str(ctx.plan.measurement.invariance_by)
+    codes = _codes(ctx)
+    names = [v.name for c in codes for v in ctx.instrument.items(c)]
+    model = _cfa_syntax(ctx.instrument, codes)
+
+    def fit() -> Any:
+        from alliance_stats import measurement
+
+        items = prep["items"]
+        data = items.copy()
+        data[by] = prep["responses"][by].to_numpy()
+        missing = "fiml" if bool(items[names].isna().any().any()) else "listwise"
+        return measurement.invariance(data, model, by, missing=missing, estimator=estimator)
+
+    return fit
+
+
 def _figures(ctx: RunContext, section: Any, prep: dict[str, Any], codes: list[str], pa: Any) -> None:
-    from alliance_stats.report import likert_diverging_bars, scree_plot
+    from alliance_stats.report import scree_plot
 
     inst, lang = ctx.instrument, ctx.lang
-    for group in (codes[:6], codes[6:]):
-        if group:
-            fig = likert_diverging_bars(prep["responses"], inst, lang, constructs=group)
-            names = ", ".join(inst.constructs[c].label[lang] for c in group)
-            _figure(ctx, section, f"likert_{group[0].lower()}", fig,
-                    ctx.tr("measurement.section.likert_caption_of", constructs=names))
+    for group, rendered in zip([g for g in (codes[:6], codes[6:]) if g],
+                               take(prep, "likert_figures", _likert_figures(ctx, prep)), strict=True):
+        names = ", ".join(inst.constructs[c].label[lang] for c in group)
+        _rendered_figure(section, f"likert_{group[0].lower()}", rendered,
+                         ctx.tr("measurement.section.likert_caption_of", constructs=names))
     if pa is not None:
         eig = pa.eigenvalues.rename(columns={"fa_observed": "observed", "fa_simulated": "simulated"})[
             ["observed", "simulated"]]
@@ -197,7 +245,6 @@ def _invariance_table(ctx: RunContext, section: Any, prep: dict[str, Any], model
     (WLSMV, DWLS, ULSMV): configural, thresholds, loadings and intercepts (Wu and Estabrook 2016) on the groups'
     polychoric statistics, categories empty in one group merged with their neighbour first; when that route
     cannot be computed, the MLR route with a note saying so."""
-    from alliance_stats import measurement
 
     plan, lang = ctx.plan, ctx.lang
     by = str(plan.measurement.invariance_by)
@@ -209,10 +256,9 @@ def _invariance_table(ctx: RunContext, section: Any, prep: dict[str, Any], model
         table, note = _ordinal_invariance(ctx, data, model, by, has_missing)
     if table is None:
         estimator = "ML" if plan.measurement.estimator == "ML" else "MLR"  # MLM has no multi-group version here
-        missing = "fiml" if has_missing else "listwise"
         table = _with_ml_fallback(
             ctx, f"Measurement invariance across {by}", f"measurement invariance across {by}", estimator,
-            lambda est: measurement.invariance(data, model, by, missing=missing, estimator=est))
+            lambda est: take(prep, f"invariance_{est}", _invariance_fit(ctx, prep, est)))
         if table is not None and plan.measurement.estimator in _ORDINAL:  # say the ordinal route was not taken
             note = ctx.tr("measurement.ordinal_cfa.invariance_route").format(estimator=table.estimator)
     if table is None:

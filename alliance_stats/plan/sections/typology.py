@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from alliance_stats.plan.context import RunContext, _figure
+from alliance_stats.plan.context import RunContext, _figure, take
 from alliance_stats.plan.suppression import suppress_small_counts
 
 
@@ -48,31 +49,52 @@ def _cluster_section(ctx: RunContext, section: Any, table: Any, check: Any) -> N
     _figure(ctx, section, "k_selection", k_selection_plot(curves, lang), ctx.tr("typology.section.k_selection_caption"))
 
 
-def _section_typology(ctx: RunContext, prep: dict[str, Any]) -> Any:
-    """Crisp and fuzzy configuration counts, sufficiency, cluster check, typology map."""
-    from alliance_stats.typology import cluster_check, fuzzy_membership, resolve_cuts, sufficiency, typology_counts
+def _cluster_check(ctx: RunContext, prep: dict[str, Any]) -> Callable[[], Any]:
+    """The cluster check of the plan on the prepared dyads (a job of the run's second lane)."""
+    spec = ctx.plan.typology
+
+    def check() -> Any:
+        from alliance_stats.typology import cluster_check
+
+        table = prep["dyad_table"]
+        theory = table["configuration"] if tuple(spec.cluster.variables) != ("link", "symmetry") else None
+        settings = _cluster_settings(spec, _link_scale(ctx.instrument), ctx.seeds["cluster"])
+        return cluster_check(table, settings=settings, theory=theory)
+
+    return check
+
+
+def fuzzy_memberships(ctx: RunContext, table: Any, log: bool = True) -> Any:
+    """The dyads' fuzzy memberships of the four configurations, the crossovers at the crisp cuts (the
+    membership's warnings recorded in the log under ``typology`` when ``log``)."""
+    from alliance_stats.typology import fuzzy_membership, resolve_cuts
     from alliance_stats.typology.fuzzy import anchors_at_cuts
 
-    plan, lang = ctx.plan, ctx.lang
-    spec = plan.typology
-    table = prep["dyad_table"]
-    firms = prep["firms"]
-    section = ctx.section("typology", ctx.tr("typology.section.title"))
+    spec = ctx.plan.typology
     # the fuzzy crossovers are the crisp cuts (also for cut: median or a number), on the instrument's scale
     scale = _link_scale(ctx.instrument)
     cuts = resolve_cuts(table, cut=spec.cut, scale=scale, asymmetry=spec.asymmetry)
-    fuzzy = ctx.log.run("typology", fuzzy_membership, table, anchors=anchors_at_cuts(cuts, scale), scale=scale,
-                        asymmetry=spec.asymmetry)
+    args = (table,)
+    kwargs = {"anchors": anchors_at_cuts(cuts, scale), "scale": scale, "asymmetry": spec.asymmetry}
+    return ctx.log.run("typology", fuzzy_membership, *args, **kwargs) if log else fuzzy_membership(*args, **kwargs)
+
+
+def _section_typology(ctx: RunContext, prep: dict[str, Any]) -> Any:
+    """Crisp and fuzzy configuration counts, sufficiency, cluster check, typology map."""
+    from alliance_stats.typology import sufficiency, typology_counts
+
+    plan, lang = ctx.plan, ctx.lang
+    table = prep["dyad_table"]
+    firms = prep["firms"]
+    section = ctx.section("typology", ctx.tr("typology.section.title"))
+    fuzzy = fuzzy_memberships(ctx, table)
     counts = ctx.log.run("typology", typology_counts, table["configuration"], fuzzy)
     ctx.add_table(section, suppress_small_counts(counts.table("typology_counts", lang), plan.report.suppress_below))
     known = firms["crossed"].notna()
     suff = ctx.log.run("typology", sufficiency, fuzzy, firms.loc[known, "crossed"],
                        dyad_id=firms.loc[known, "dyad_id"])
     ctx.add_table(section, suff.table("typology_sufficiency", lang))
-    theory = table["configuration"] if tuple(spec.cluster.variables) != ("link", "symmetry") else None
-    check = ctx.log.attempt(
-        "typology", "Cluster check",
-        lambda: cluster_check(table, settings=_cluster_settings(spec, scale, ctx.seeds["cluster"]), theory=theory))
+    check = ctx.log.attempt("typology", "Cluster check", lambda: take(prep, "cluster", _cluster_check(ctx, prep)))
     ctx.values["configurations"] = {str(k): int(v) for k, v in table["configuration"].value_counts().items()}
     ctx.values["cluster_verdict"] = None if check is None else check.verdict
     ctx.values["cluster_ari"] = None if check is None else dict(check.ari)
@@ -82,3 +104,8 @@ def _section_typology(ctx: RunContext, prep: dict[str, Any]) -> Any:
     prep["fuzzy"] = fuzzy
     prep["cluster"] = check
     return section
+
+
+def lane_jobs(ctx: RunContext, prep: dict[str, Any]) -> dict[str, Callable[[], Any]]:
+    """This section's computation that depends only on the prepared data: the cluster check."""
+    return {"cluster": _cluster_check(ctx, prep)}

@@ -1,0 +1,161 @@
+"""A second lane for a run: independent computations done ahead by a forked worker process on another core.
+
+Why: the stages of a run are CPU-bound Python and numpy (threads would share one core under the GIL), and on the
+demo about half of the run's time is in computations that depend only on the prepared data (the cluster check,
+the invariance steps, the common-method-variance models, the robustness variants, the Likert figures). With
+``jobs >= 2`` a forked worker computes them, in a fixed order, while the main process goes on with the rest;
+the main process takes each result at the point where the sequential run computes it. Fork (not spawn) shares the
+prepared data with the worker without pickling it; only results travel back.
+
+The same results whatever the number of workers:
+
+- a job is a function of data fixed before the fork, with its own seed (the run's seed streams), and the main
+  process asks for it with the same function: with one worker it is simply called there;
+- the Python warnings a job raised in the worker are raised again in the main process when its result is taken,
+  in the same order, inside the same :meth:`~alliance_stats.plan.context.WarningLog.run` as in the sequential run,
+  so the report lists the same warnings in the same order;
+- a job that failed in the worker, or whose result could not be sent back, is computed again in the main process:
+  errors are raised there exactly as in the sequential run (``tests/plan/test_lanes.py`` checks that
+  ``results.json`` and every table are the same with one and two workers).
+
+The worker ignores Ctrl-C (the main process stops it), and is stopped when the run ends or fails.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import signal
+import time
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+#: Outcome of a job computed by the worker: ``("ok", value, [(category, message), ...])`` or ``("failed",)``.
+Outcome = tuple[Any, ...]
+
+
+def default_jobs() -> int:
+    """Worker processes of a run when the user does not say: 2 when the machine has 2 CPUs or more, else 1.
+
+    >>> default_jobs() in (1, 2)
+    True
+    """
+    return 2 if (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1) >= 2 \
+        else 1
+
+
+def check_jobs(jobs: object) -> int:
+    """``jobs`` as the number of worker processes of a run (at most 2), or a typed error that says what to give.
+
+    >>> check_jobs(4)
+    2
+    """
+    from alliance_stats.core.errors import SpecificationError
+
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise SpecificationError("the number of worker processes (--jobs) must be 1 or 2", value=jobs,
+                                 fix="use --jobs 1 (one process) or --jobs 2 (a second core)")
+    return min(jobs, 2)
+
+
+def _worker(jobs: dict[str, Callable[[], Any]], conn: Any) -> None:
+    """Compute every job in order and send each outcome as soon as it is known (in the forked process)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the process group: the main process stops us
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    for name, job in jobs.items():
+        started = time.process_time()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                value = job()
+                outcome: Outcome = ("ok", value, [(w.category, str(w.message)) for w in caught])
+                payload = pickle.dumps((name, time.process_time() - started, outcome),
+                                       protocol=pickle.HIGHEST_PROTOCOL)
+            except BaseException:  # noqa: BLE001 - recomputed by the main process, which raises it as usual
+                payload = pickle.dumps((name, time.process_time() - started, ("failed",)),
+                                       protocol=pickle.HIGHEST_PROTOCOL)
+        conn.send_bytes(payload)
+    conn.close()
+
+
+class Lane:
+    """Named computations, done ahead by a forked worker when ``workers >= 2``, else when asked for.
+
+    Parameters
+    ----------
+    jobs
+        ``{name: function of no argument}``, in the order the main process will ask for them (the worker
+        computes them in this order).
+    workers
+        Worker processes of the run; with fewer than 2 (or where ``fork`` is not available) nothing is started
+        and :meth:`take` calls the function.
+
+    Examples
+    --------
+    >>> lane = Lane({"square": lambda: 7 * 7}, workers=1)
+    >>> lane.take("square", lambda: 7 * 7)
+    49
+    >>> lane.close()
+    """
+
+    def __init__(self, jobs: dict[str, Callable[[], Any]], workers: int) -> None:
+        self._names = list(jobs)
+        #: CPU seconds of each job in the worker, and seconds the main process waited for it (benchmarks).
+        self.worker_cpu: dict[str, float] = {}
+        self.waited: dict[str, float] = {}
+        self._outcomes: dict[str, Outcome] = {}
+        self._process: Any = None
+        self._conn: Any = None
+        if workers >= 2 and jobs and "fork" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("fork")
+            self._conn, sender = context.Pipe(duplex=False)
+            self._process = context.Process(target=_worker, args=(jobs, sender), daemon=True)
+            self._process.start()
+            sender.close()
+
+    @property
+    def parallel(self) -> bool:
+        """Whether a worker process computes the jobs."""
+        return self._process is not None
+
+    def take(self, name: str, compute: Callable[[], Any]) -> Any:
+        """The result of job ``name``: the worker's (its warnings raised again here), or ``compute()`` when there
+        is no worker, when the worker failed on it, or when ``name`` is not one of the lane's jobs. ``compute``
+        must be the job's own function (the same computation)."""
+        outcome = self._receive(name) if self._process is not None and name in self._names else None
+        if outcome is None or outcome[0] != "ok":
+            return compute()
+        _, value, caught = outcome
+        for category, message in caught:
+            warnings.warn_explicit(message, category, __file__, 0)
+        return value
+
+    def _receive(self, name: str) -> Outcome | None:
+        started = time.perf_counter()
+        while name not in self._outcomes:
+            try:
+                got, cpu, outcome = pickle.loads(self._conn.recv_bytes())
+            except (EOFError, OSError, pickle.UnpicklingError, AttributeError, ImportError):
+                self.close()  # the worker died or sent something unreadable: the main process computes the rest
+                return None
+            self._outcomes[got] = outcome
+            self.worker_cpu[got] = cpu
+        self.waited[name] = time.perf_counter() - started
+        return self._outcomes.pop(name)
+
+    def close(self) -> None:
+        """Stop the worker (if any) and release its pipe; the jobs not yet taken are computed when asked for."""
+        process, self._process = self._process, None
+        if process is not None:
+            if process.is_alive():
+                process.terminate()
+            process.join()
+            self._conn.close()
+
+    def __enter__(self) -> Lane:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
