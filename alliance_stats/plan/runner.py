@@ -32,7 +32,6 @@ from alliance_stats.plan.sections.power import _section_power
 from alliance_stats.plan.sections.prepare import _prepare
 from alliance_stats.plan.sections.typology import _section_typology
 
-
 #: Above this many respondents the run uses one process whatever ``jobs`` says: the second lane's worker shares the
 #: prepared data copy-on-write but adds its own working set (the robustness variants prepare the data again), on
 #: top of the main process's 2.3 GB at 100,000 dyads.
