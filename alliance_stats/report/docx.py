@@ -29,7 +29,7 @@ from docx.text.paragraph import Paragraph
 from alliance_stats.report.html import check_table_languages, provenance_items
 from alliance_stats.report.labels import label
 from alliance_stats.report.model import Report, ReportFigure, xml_safe_report
-from alliance_stats.report.tables import TableLayout, table_layout
+from alliance_stats.report.tables import TableLayout
 
 FIXED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -318,6 +318,38 @@ def render_docx(report: Report) -> bytes:
     """
     report = xml_safe_report(report)  # control characters from the data or the plan are not XML
     check_table_languages(report)
+    return docx_bytes(report, report.table_layouts())
+
+
+def docx_bytes(report: Report, layouts: dict[int, TableLayout]) -> bytes:
+    """The file of :func:`render_docx` for a report already made XML-safe and checked, its tables laid out.
+
+    :func:`~alliance_stats.report.render_run` makes the report XML-safe, checks it and lays its tables out once
+    for every writer; :func:`render_docx` does it for the Word file alone.
+
+    Parameters
+    ----------
+    report
+        A report from :func:`~alliance_stats.report.model.xml_safe_report` that passed
+        :func:`~alliance_stats.report.html.check_table_languages`.
+    layouts
+        Its :meth:`~alliance_stats.report.model.Report.table_layouts`.
+
+    Returns
+    -------
+    bytes
+        The .docx file, the one :func:`render_docx` returns for the same report.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from alliance_stats.report.model import Section
+    >>> from alliance_stats.core.table import Table
+    >>> table = Table("n", "Sample", pd.DataFrame({"n": [300]}, index=["dyads"]))
+    >>> report = Report("Demo", "en", False, [Section("sample", "Sample", tables=[table])])
+    >>> docx_bytes(report, report.table_layouts()) == render_docx(report)
+    True
+    """
     lang = report.lang
     document = Document()
     _set_language(document, lang)
@@ -349,7 +381,6 @@ def render_docx(report: Report) -> bytes:
         _summary(document, report)
     _contents(document, report)
 
-    table_number = {id(table): number for number, _, table in report.numbered_tables()}
     figure_number = {id(figure): number for number, _, figure in report.numbered_figures()}
     for section in report.sections:
         document.add_heading(section.title, level=1)
@@ -360,7 +391,7 @@ def render_docx(report: Report) -> bytes:
             heading.add_run(label("section_warnings", lang)).bold = True
             _bullets(document, section.warnings)
         for table in section.tables:
-            _table(document, table_layout(table, table_number[id(table)]))
+            _table(document, layouts[id(table)])
         for figure in section.figures:
             _figure(document, figure_number[id(figure)], figure, lang)
 

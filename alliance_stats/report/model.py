@@ -152,6 +152,13 @@ class Report:
         figures = [(section, figure) for section in self.sections for figure in section.figures]
         return [(number, section, figure) for number, (section, figure) in enumerate(figures, start=1)]
 
+    def table_layouts(self) -> dict[int, Any]:
+        """``id(table)`` -> the :class:`~alliance_stats.report.tables.TableLayout` of every table, with its number:
+        the cells printed once for the HTML page, the Word file and the table files of :func:`render_run`."""
+        from alliance_stats.report.tables import table_layout
+
+        return {id(table): table_layout(table, number) for number, _, table in self.numbered_tables()}
+
     def table_numbers(self) -> dict[str, int]:
         """Table key -> number (keys should be unique; a repeated key keeps its first number)."""
         numbers: dict[str, int] = {}
