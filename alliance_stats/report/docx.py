@@ -8,7 +8,8 @@ below it, above the table, the note under it (APA 7). Tables carry horizontal ru
 below the header, under spanners, and under the last row. Figures are inserted as 200-dpi PNG.
 
 The file is byte-identical for the same report: core properties carry a fixed date and the zip entries
-a fixed time stamp (python-docx would otherwise stamp the current time).
+a fixed time stamp (python-docx would otherwise stamp the current time); the package is written through
+python-docx's ``PackageWriter`` steps onto that zip directly.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from xml.sax.saxutils import escape as xml_escape
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.opc.packuri import PackURI
+from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Emu, Inches, Pt, RGBColor
@@ -278,16 +281,38 @@ def _core_properties(document, report: Report) -> None:
     properties.keywords = ""
 
 
-def _deterministic_zip(data: bytes) -> bytes:
-    source = zipfile.ZipFile(io.BytesIO(data))
-    output = io.BytesIO()
-    with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info.filename))
-    return output.getvalue()
+class _FixedTimeZip:
+    """python-docx's physical package writer (``write(pack_uri, blob)``, ``close()``) onto a zip whose entries carry a
+    fixed time stamp and mode: the file is byte-identical for the same report (python-docx stamps the current
+    time), and each part is compressed once (saving with python-docx, then rewriting the zip, compressed twice)."""
+
+    def __init__(self, buffer: io.BytesIO) -> None:
+        self._zip = zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED)
+
+    def write(self, pack_uri: PackURI, blob: bytes) -> None:
+        entry = zipfile.ZipInfo(pack_uri.membername, date_time=ZIP_DATE)
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        entry.external_attr = 0o644 << 16
+        self._zip.writestr(entry, blob)
+
+    def close(self) -> None:
+        self._zip.close()
+
+
+def _save(document) -> bytes:
+    """The .docx bytes of ``document``: python-docx's ``OpcPackage.save`` (parts marshalled, content types, package
+    relationships, then each part and its relationships) written through :class:`_FixedTimeZip`."""
+    package = document.part.package
+    for part in package.parts:
+        part.before_marshal()
+    buffer = io.BytesIO()
+    writer = _FixedTimeZip(buffer)
+    parts = package.parts
+    PackageWriter._write_content_types_stream(writer, parts)
+    PackageWriter._write_pkg_rels(writer, package.rels)
+    PackageWriter._write_parts(writer, parts)
+    writer.close()
+    return buffer.getvalue()
 
 
 # -------------------------------------------------------------------------------------------- main
@@ -415,6 +440,4 @@ def docx_bytes(report: Report, layouts: dict[int, TableLayout]) -> bytes:
             run.font.name = "Consolas"
             run.font.size = Pt(8.5)
 
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return _deterministic_zip(buffer.getvalue())
+    return _save(document)
