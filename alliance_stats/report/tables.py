@@ -153,7 +153,7 @@ def table_layout(table: Table, number: int = 1) -> TableLayout:
     columns = list(frame.columns)
     n_levels = frame.columns.nlevels
     stub = frame.index.nlevels if table.show_index else 0
-    specs = [cell_format(table, column, values=frame.iloc[:, position]) for position, column in enumerate(columns)]
+    specs = [cell_format(table, column, values=values) for column, values in frame.items()]  # items(): no iloc cost
     numeric = tuple([False] * stub + [spec in NUMERIC_FORMATS for spec in specs])
 
     header_rows: list[tuple[HeaderCell, ...]] = []
