@@ -777,8 +777,8 @@ def _png(figure: Figure, dpi: float) -> bytes:
         info = PngInfo()
         for key, value in PNG_METADATA.items():
             info.add_text(key, value)
-        Image.fromarray(np.ascontiguousarray(rgba[..., 0]), "L").save(output, format="png", pnginfo=info,
-                                                                      dpi=(dpi, dpi))
+        grey = Image.fromarray(np.ascontiguousarray(rgba[..., 0]))  # 2-D uint8: mode "L"
+        grey.save(output, format="png", pnginfo=info, dpi=(dpi, dpi))
     else:
         matplotlib.image.imsave(output, figure.canvas.buffer_rgba(), format="png", origin="upper", dpi=dpi,
                                 metadata=PNG_METADATA)

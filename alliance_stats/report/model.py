@@ -153,8 +153,22 @@ class Report:
         return [(number, section, figure) for number, (section, figure) in enumerate(figures, start=1)]
 
     def table_layouts(self) -> dict[int, Any]:
-        """``id(table)`` -> the :class:`~alliance_stats.report.tables.TableLayout` of every table, with its number:
-        the cells printed once for the HTML page, the Word file and the table files of :func:`render_run`."""
+        """Every table's :class:`~alliance_stats.report.tables.TableLayout`, with its number in the report.
+
+        :func:`~alliance_stats.report.render_run` prints the cells once for the HTML page, the Word file and the
+        table files.
+
+        Returns
+        -------
+        dict
+            ``id(table)`` -> its layout (valid while the report and its tables live).
+
+        Examples
+        --------
+        >>> report = Report("R", "en", False, [Section("s", "S", tables=[Table("n", "N", pd.DataFrame({"n": [3]}))])])
+        >>> [(layout.number, layout.body) for layout in report.table_layouts().values()]
+        [(1, (('0', '3'),))]
+        """
         from alliance_stats.report.tables import table_layout
 
         return {id(table): table_layout(table, number) for number, _, table in self.numbered_tables()}
