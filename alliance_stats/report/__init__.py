@@ -83,21 +83,25 @@ def render_run(report: Report) -> dict[str, bytes]:
     >>> sorted(files)[:3]
     ['report.docx', 'report.html', 'tables/table01_sample.csv']
     """
-    from alliance_stats.report.docx import render_docx
-    from alliance_stats.report.html import render_html
+    from alliance_stats.report.docx import docx_bytes
+    from alliance_stats.report.html import check_table_languages, page_html
     from alliance_stats.report.model import summary_markdown, xml_safe_report
-    from alliance_stats.report.tables import table_file_stem, table_files
+    from alliance_stats.report.tables import layout_files, table_file_stem
 
-    report = xml_safe_report(report)  # a control character from the data or the plan breaks no writer
+    # made XML-safe, checked and laid out once for every writer (a control character from the data or the plan
+    # breaks none of them; each table's cells are printed once)
+    report = xml_safe_report(report)
+    check_table_languages(report)
+    layouts = report.table_layouts()
     files: dict[str, bytes] = {
-        "report.html": render_html(report).encode("utf-8"),
-        "report.docx": render_docx(report),
+        "report.html": page_html(report, layouts).encode("utf-8"),
+        "report.docx": docx_bytes(report, layouts),
     }
     if report.summary is not None:
         files["summary.md"] = summary_markdown(report).encode("utf-8")
     for number, _, table in report.numbered_tables():
         stem = table_file_stem(table, number)
-        for extension, data in table_files(table, number).items():
+        for extension, data in layout_files(table, layouts[id(table)]).items():
             files[f"tables/{stem}.{extension}"] = data
     for number, _, figure in report.numbered_figures():
         stem = figure_file_stem(figure, number)

@@ -13,6 +13,8 @@ Conventions
   installed system locale and is not used).
 - Deterministic files: SVG ids are salted with a fixed ``svg.hashsalt`` and carry no date; PNG metadata
   carry no date either, so two renders of the same figure are byte-identical.
+- PNG files of grey figures are 8-bit greyscale (every pixel as matplotlib's RGBA rendering has it, half the
+  bytes); a figure with colour keeps matplotlib's RGBA PNG.
 
 Reference: diverging stacked bars follow Heiberger & Robbins (2014), "Design of diverging stacked bar
 charts for Likert scales and other applications", J. Stat. Softw. 57(5) (R package HH ``likert``);
@@ -27,6 +29,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import matplotlib
+import matplotlib.image
 import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -34,6 +37,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, Formatter, MaxNLocator, MultipleLocator, NullFormatter
+from PIL import Image
+from PIL.PngImagePlugin import PngInfo
 
 from alliance_stats.core.i18n import check_lang
 from alliance_stats.report.labels import label
@@ -710,6 +715,9 @@ def power_curves_plot(power: pd.DataFrame, lang: str = "en", target_power: float
 def figure_files(figure: Figure, dpi: int = FIGURE_DPI) -> dict[str, bytes]:
     """PNG (``dpi`` dots per inch) and SVG bytes of ``figure``, byte-identical from one run to the next.
 
+    The figure is laid out once, at ``dpi``, and each file drawn once with that layout; the PNG is greyscale when
+    every pixel is grey (see the module notes).
+
     Parameters
     ----------
     figure
@@ -732,22 +740,59 @@ def figure_files(figure: Figure, dpi: int = FIGURE_DPI) -> dict[str, bytes]:
         FigureCanvasAgg(figure)
     files: dict[str, bytes] = {}
     layout = figure.get_layout_engine()
-    with matplotlib.rc_context({"svg.hashsalt": SVG_HASHSALT, "svg.fonttype": "path"}):
-        png = io.BytesIO()
-        figure.savefig(png, format="png", dpi=dpi, metadata={"Software": "alliance-stats (matplotlib)"})
-        files["png"] = png.getvalue()
-        # the SVG keeps the layout the PNG was drawn with (constrained layout, a third of the drawing time, is
-        # not computed twice, and both files place everything at the same spot)
+    with matplotlib.rc_context({"svg.hashsalt": SVG_HASHSALT, "svg.fonttype": "path",
+                                "figure.autolayout": False, "figure.constrained_layout.use": False}):
+        # With a layout engine, every savefig draws the figure twice: once (not rendered) to lay it out, once to
+        # print it. The layout is computed here once, at the PNG's resolution (as savefig's first pass did), and
+        # both files are printed without an engine: two draws instead of four, the same bytes, and the SVG
+        # places everything where the PNG does.
         if layout is not None:
-            figure.set_layout_engine("none")
+            _lay_out(figure, layout, dpi)
+            figure.set_layout_engine(None)
         try:
+            files["png"] = _png(figure, dpi)
             svg = io.BytesIO()
             figure.savefig(svg, format="svg", metadata={"Date": None, "Creator": "alliance-stats (matplotlib)"})
+            files["svg"] = svg.getvalue()
         finally:
             if layout is not None:
                 figure.set_layout_engine(layout)
-        files["svg"] = svg.getvalue()
     return files
+
+
+PNG_METADATA = {"Software": "alliance-stats (matplotlib)"}
+
+
+def _png(figure: Figure, dpi: float) -> bytes:
+    """The figure drawn at ``dpi`` as PNG: 8-bit greyscale when every pixel is an opaque grey (the figures of this
+    module are grey by design), else RGBA as matplotlib writes it.
+
+    The greyscale file holds the same pixels as matplotlib's RGBA file (R = G = B, alpha 255, same ``pHYs`` and
+    text chunks) in a quarter of the samples: about half the bytes and half the compression time.
+    """
+    figure.savefig(io.BytesIO(), format="rgba", dpi=dpi)  # the PNG's drawing (savefig's dpi and face colour)
+    rgba = np.asarray(figure.canvas.buffer_rgba())
+    output = io.BytesIO()
+    if (rgba[..., 3] == 255).all() and (rgba[..., 0] == rgba[..., 1]).all() and (rgba[..., 1] == rgba[..., 2]).all():
+        info = PngInfo()
+        for key, value in PNG_METADATA.items():
+            info.add_text(key, value)
+        grey = Image.fromarray(np.ascontiguousarray(rgba[..., 0]))  # 2-D uint8: mode "L"
+        grey.save(output, format="png", pnginfo=info, dpi=(dpi, dpi))
+    else:
+        matplotlib.image.imsave(output, figure.canvas.buffer_rgba(), format="png", origin="upper", dpi=dpi,
+                                metadata=PNG_METADATA)
+    return output.getvalue()
+
+
+def _lay_out(figure: Figure, layout: Any, dpi: float) -> None:
+    """Run ``layout`` on ``figure`` at ``dpi`` (text extents depend on it), the figure's dpi restored after."""
+    original = figure.dpi
+    figure.dpi = dpi
+    try:
+        layout.execute(figure)
+    finally:
+        figure.dpi = original
 
 
 def png_size(png: bytes) -> tuple[int, int]:

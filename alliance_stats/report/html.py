@@ -16,7 +16,7 @@ from typing import Any
 from alliance_stats.core.table import Table
 from alliance_stats.report.labels import REPORT_KEYS, label
 from alliance_stats.report.model import Report, ReportFigure, Section, xml_safe_report
-from alliance_stats.report.tables import TableLayout, slug, table_layout
+from alliance_stats.report.tables import TableLayout, slug
 from alliance_stats.report.templates import CSS, ENVIRONMENT
 
 CSS_PIXELS_PER_INCH = 96
@@ -82,8 +82,7 @@ def _figure_view(number: int, figure: ReportFigure, lang: str) -> _FigureView:
     )
 
 
-def _section_views(report: Report) -> list[_SectionView]:
-    table_number = {id(table): number for number, _, table in report.numbered_tables()}
+def _section_views(report: Report, layouts: dict[int, TableLayout]) -> list[_SectionView]:
     figure_number = {id(figure): number for number, _, figure in report.numbered_figures()}
     views = []
     used: set[str] = set()
@@ -97,7 +96,7 @@ def _section_views(report: Report) -> list[_SectionView]:
             title=section.title,
             paragraphs=list(section.paragraphs),
             warnings=list(section.warnings),
-            tables=[table_layout(table, table_number[id(table)]) for table in section.tables],
+            tables=[layouts[id(table)] for table in section.tables],
             figures=[_figure_view(figure_number[id(figure)], figure, report.lang) for figure in section.figures],
         ))
     return views
@@ -126,10 +125,40 @@ def render_html(report: Report) -> str:
     """
     report = xml_safe_report(report)  # control characters from the data or the plan are not XML
     check_table_languages(report)
+    return page_html(report, report.table_layouts())
+
+
+def page_html(report: Report, layouts: dict[int, TableLayout]) -> str:
+    """The page of :func:`render_html` for a report already made XML-safe and checked, its tables laid out.
+
+    :func:`~alliance_stats.report.render_run` makes the report XML-safe, checks it and lays its tables out once
+    for every writer; :func:`render_html` does it for the page alone.
+
+    Parameters
+    ----------
+    report
+        A report from :func:`~alliance_stats.report.model.xml_safe_report` that passed
+        :func:`check_table_languages`.
+    layouts
+        Its :meth:`~alliance_stats.report.model.Report.table_layouts`.
+
+    Returns
+    -------
+    str
+        The page, the one :func:`render_html` returns for the same report.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = Table("n", "Sample", pd.DataFrame({"n": [300]}, index=["dyads"]))
+    >>> report = Report("Demo", "en", True, [Section("sample", "Sample", tables=[table])])
+    >>> page_html(report, report.table_layouts()) == render_html(report)
+    True
+    """
     texts = {key: label(key, report.lang) for key in REPORT_KEYS}
     return ENVIRONMENT.get_template("report.html").render(
         report=report,
-        sections=_section_views(report),
+        sections=_section_views(report, layouts),
         all_warnings=report.all_warnings(),
         provenance=provenance_items(report.provenance),
         text=texts,
@@ -137,4 +166,4 @@ def render_html(report: Report) -> str:
     )
 
 
-__all__ = ["render_html", "check_table_languages", "provenance_items", "Report", "Section", "Table"]
+__all__ = ["render_html", "page_html", "check_table_languages", "provenance_items", "Report", "Section", "Table"]

@@ -152,6 +152,27 @@ class Report:
         figures = [(section, figure) for section in self.sections for figure in section.figures]
         return [(number, section, figure) for number, (section, figure) in enumerate(figures, start=1)]
 
+    def table_layouts(self) -> dict[int, Any]:
+        """Every table's :class:`~alliance_stats.report.tables.TableLayout`, with its number in the report.
+
+        :func:`~alliance_stats.report.render_run` prints the cells once for the HTML page, the Word file and the
+        table files.
+
+        Returns
+        -------
+        dict
+            ``id(table)`` -> its layout (valid while the report and its tables live).
+
+        Examples
+        --------
+        >>> report = Report("R", "en", False, [Section("s", "S", tables=[Table("n", "N", pd.DataFrame({"n": [3]}))])])
+        >>> [(layout.number, layout.body) for layout in report.table_layouts().values()]
+        [(1, (('0', '3'),))]
+        """
+        from alliance_stats.report.tables import table_layout
+
+        return {id(table): table_layout(table, number) for number, _, table in self.numbered_tables()}
+
     def table_numbers(self) -> dict[str, int]:
         """Table key -> number (keys should be unique; a repeated key keeps its first number)."""
         numbers: dict[str, int] = {}

@@ -153,7 +153,7 @@ def table_layout(table: Table, number: int = 1) -> TableLayout:
     columns = list(frame.columns)
     n_levels = frame.columns.nlevels
     stub = frame.index.nlevels if table.show_index else 0
-    specs = [cell_format(table, column, values=frame.iloc[:, position]) for position, column in enumerate(columns)]
+    specs = [cell_format(table, column, values=values) for column, values in frame.items()]  # items(): no iloc cost
     numeric = tuple([False] * stub + [spec in NUMERIC_FORMATS for spec in specs])
 
     header_rows: list[tuple[HeaderCell, ...]] = []
@@ -365,7 +365,31 @@ def table_files(table: Table, number: int) -> dict[str, bytes]:
     >>> "| LINK | ,82 |" in table_files(t, 1)["md"].decode()
     True
     """
-    layout = table_layout(table, number)
+    return layout_files(table, table_layout(table, number))
+
+
+def layout_files(table: Table, layout: TableLayout) -> dict[str, bytes]:
+    """The files of :func:`table_files` from the table's layout, already made (a report's tables are laid out once
+    for the HTML page, the Word file and these files).
+
+    Parameters
+    ----------
+    table
+        The table (the CSV is written from its frame).
+    layout
+        Its :func:`table_layout`, with its number in the report.
+
+    Returns
+    -------
+    dict
+        ``{"csv": ..., "md": ..., "html": ..., "tex": ...}``, as :func:`table_files`.
+
+    Examples
+    --------
+    >>> t = Table("rel", "Reliability", pd.DataFrame({"alpha": [0.8234]}, index=["LINK"]), formats={"alpha": "r2"})
+    >>> layout_files(t, table_layout(t, 3)) == table_files(t, 3)
+    True
+    """
     return {
         "csv": table_csv(table).encode("utf-8"),
         "md": table_markdown(layout).encode("utf-8"),

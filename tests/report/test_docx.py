@@ -103,3 +103,15 @@ def test_tables_have_horizontal_rules_only(rendered):
     values = {child.tag.split("}")[1]: child.get(qn("w:val")) for child in borders}
     assert values == {"top": "single", "left": "nil", "bottom": "single", "right": "nil",
                       "insideH": "nil", "insideV": "nil"}
+
+
+def test_paragraph_style_ids_are_the_templates_own() -> None:
+    """The Word writer sets style ids without python-docx's look-up by name (issue 17): they must be the ids that
+    look-up gives in the template every report starts from."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    from alliance_stats.report.docx import STYLE_IDS
+
+    document = docx.Document()
+    for name, style_id in STYLE_IDS.items():
+        assert document.part.get_style_id(name, WD_STYLE_TYPE.PARAGRAPH) == style_id

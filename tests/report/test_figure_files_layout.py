@@ -1,15 +1,20 @@
-"""``figure_files`` lays a figure out once (issue 17): the PNG is the one the two-pass rendering gave, the SVG is
-drawn with the PNG's layout, and the figure keeps its layout engine."""
+"""``figure_files`` lays a figure out once (issue 17): the PNG holds the pixels the two-pass rendering gave, the SVG
+is drawn with the PNG's layout, and the figure keeps its layout engine. A grey figure's PNG is 8-bit greyscale
+(the same pixels in a quarter of the samples); a figure with colour keeps matplotlib's RGBA file byte for byte."""
 
 from __future__ import annotations
 
 import io
 
 import matplotlib
+import numpy as np
 from matplotlib.layout_engine import ConstrainedLayoutEngine
+from PIL import Image
 
-from alliance_stats.report.figures import FIGURE_DPI, figure_files, likert_diverging_bars
+from alliance_stats.report.figures import FIGURE_DPI, figure_files, likert_diverging_bars, scree_plot
 from tests.report.builders import make_instrument, make_likert_responses
+
+METADATA = {"Software": "alliance-stats (matplotlib)"}
 
 
 def _figure():  # noqa: ANN202
@@ -17,13 +22,26 @@ def _figure():  # noqa: ANN202
     return likert_diverging_bars(make_likert_responses(), instrument, "fr")
 
 
-def test_png_unchanged_and_svg_with_the_png_layout() -> None:
-    before = _figure()  # what figure_files wrote before: a PNG save, then an SVG save laid out again
+def _savefig_png(figure) -> bytes:  # noqa: ANN001
+    """What figure_files wrote before: matplotlib's PNG (RGBA), laid out by savefig itself."""
     png = io.BytesIO()
-    before.savefig(png, format="png", dpi=FIGURE_DPI, metadata={"Software": "alliance-stats (matplotlib)"})
+    figure.savefig(png, format="png", dpi=FIGURE_DPI, metadata=METADATA)
+    return png.getvalue()
+
+
+def _pixels(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
+
+
+def test_png_pixels_unchanged_and_svg_with_the_png_layout() -> None:
+    before = _savefig_png(_figure())
     figure = _figure()
     files = figure_files(figure)
-    assert files["png"] == png.getvalue()
+    image, reference = Image.open(io.BytesIO(files["png"])), Image.open(io.BytesIO(before))
+    assert image.mode == "L" and reference.mode == "RGBA"  # the grey figure is written as greyscale
+    assert np.array_equal(_pixels(files["png"]), _pixels(before))  # every pixel the same
+    assert image.info == reference.info  # same resolution (pHYs) and Software text
+    assert len(files["png"]) < len(before)
     assert isinstance(figure.get_layout_engine(), ConstrainedLayoutEngine)  # restored after the SVG
     # the SVG is the figure as placed for the PNG: saved without a layout engine from the same positions
     again = _figure()
@@ -34,3 +52,33 @@ def test_png_unchanged_and_svg_with_the_png_layout() -> None:
         again.savefig(svg, format="svg", metadata={"Date": None, "Creator": "alliance-stats (matplotlib)"})
     assert files["svg"] == svg.getvalue()
     assert figure_files(_figure()) == files  # and two renders of the same figure stay byte-identical
+
+
+def test_a_figure_with_colour_keeps_matplotlibs_png() -> None:
+    coloured = scree_plot({"observed": [3.0, 1.2, 0.5], "simulated": [1.3, 1.1, 0.9]}, "en")
+    coloured.axes[0].axvspan(1.5, 2.5, color="tab:orange", alpha=0.3)
+    reference = scree_plot({"observed": [3.0, 1.2, 0.5], "simulated": [1.3, 1.1, 0.9]}, "en")
+    reference.axes[0].axvspan(1.5, 2.5, color="tab:orange", alpha=0.3)
+    png = figure_files(coloured)["png"]
+    assert Image.open(io.BytesIO(png)).mode == "RGBA"
+    assert png == _savefig_png(reference)
+
+
+def _draws(figure) -> list[str]:  # noqa: ANN001
+    draws: list[str] = []
+    figure.canvas.mpl_connect("draw_event", lambda event: draws.append(type(event.renderer).__name__))
+    return draws
+
+
+def test_each_file_is_drawn_once() -> None:
+    """savefig with a layout engine draws twice per file (an unrendered layout pass, then the print): four draws for
+    PNG and SVG. figure_files lays the figure out once and draws each file once."""
+    plain = _figure()
+    plain_draws = _draws(plain)
+    plain.savefig(io.BytesIO(), format="png", dpi=FIGURE_DPI)
+    plain.savefig(io.BytesIO(), format="svg")
+    assert len(plain_draws) == 4
+    figure = _figure()
+    draws = _draws(figure)
+    figure_files(figure)
+    assert draws == ["RendererAgg", "MixedModeRenderer"]  # the PNG's Agg drawing, then the SVG's

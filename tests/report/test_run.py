@@ -52,3 +52,23 @@ def test_warnings_are_gathered_without_duplicates():
         ("Measurement", "Heywood case in CFA: loading 1.02 on LINK_3."),
         ("Models", "Heywood case in CFA: loading 1.02 on LINK_3."),
     ]
+
+
+def test_run_files_are_the_writers_own_output():
+    """render_run makes the report XML-safe and lays its tables out once for every writer (issue 17): each file must
+    be what the writer gives on its own, with control characters in a title and in a cell to sanitise."""
+    from alliance_stats.report.docx import render_docx
+    from alliance_stats.report.html import render_html
+    from alliance_stats.report.model import xml_safe_report
+    from alliance_stats.report.tables import table_file_stem
+
+    extra = models_table("en").__class__("extra", "Extra \x0b title", pd.DataFrame({"x": ["a\x02b", "c"]}), lang="en")
+    report = small_report("en", scree_figure("en"), extra_tables=[extra])
+    files = render_run(report)
+    assert files["report.html"] == render_html(report).encode("utf-8")
+    assert files["report.docx"] == render_docx(report)
+    safe = xml_safe_report(report)
+    for number, _, table in safe.numbered_tables():
+        for extension, data in table_files(table, number).items():
+            assert files[f"tables/{table_file_stem(table, number)}.{extension}"] == data
+    assert "a\ufffdb".encode() in files["tables/table03_extra.md"]
