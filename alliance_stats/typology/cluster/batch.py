@@ -5,7 +5,7 @@ The reference fits of the cluster check (:mod:`.fitting`) are scikit-learn's ``K
 replicates) dominates the run time, so this module holds the one batched version of each:
 
 - :func:`kmeans_batch`: Lloyd's algorithm with scikit-learn's greedy k-means++ seeding, all starts and data sets
-  of a chunk iterated together in numpy (the tests check that it reaches scikit-learn's inertia;
+  of a chunk seeded and iterated in compiled loops (the tests check that it reaches scikit-learn's inertia;
   ``benchmarks/bench_typology.py`` prints the speed-up);
 - :func:`gmm_bic_batch` (compiled, in :mod:`.gmm`, re-exported here): EM for Gaussian mixtures of many data sets
   at once, reproducing scikit-learn's ``GaussianMixture`` (``reg_covar=1e-6``, ``tol=1e-3``, ``max_iter=500``)
