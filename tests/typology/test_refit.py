@@ -1,6 +1,7 @@
-"""The compiled mixture refit of the stability resamples (alliance_stats/typology/cluster/refit.py) gives the labels
-of the two scikit-learn ``GaussianMixture`` fits it replaced (warm start from the full-data fit, k-means++ start,
-the higher score kept), resample by resample, for every covariance type."""
+"""The compiled mixture fits of the cluster check (alliance_stats/typology/cluster/refit.py) give the numbers of the
+scikit-learn ``GaussianMixture`` fits they replaced: on the data (k-means starts, best lower bound of n_init: the
+BIC to 1e-10 and the same labels) and on the stability resamples (warm start from the full-data fit and a
+k-means++ start, the higher score kept: the same labels), for every covariance type."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ import numpy as np
 import pytest
 from sklearn.mixture import GaussianMixture
 
+from alliance_stats.typology.cluster.agreement import _first_appearance_ids
 from alliance_stats.typology.cluster.fitting import _fit_gmm, resolution_variance
-from alliance_stats.typology.cluster.refit import refit_mixture
+from alliance_stats.typology.cluster.refit import _parameters_of, fit_mixture, refit_mixture
 
 
 def _scikit_learn_labels(data, model, covariance_type, reg_covar, seed):
@@ -38,7 +40,29 @@ def test_refit_gives_scikit_learns_labels_on_resamples(covariance_type):
         for b in range(25):
             sample = np.flatnonzero(np.bincount(rng.integers(0, len(z), len(z)), minlength=len(z)))
             expected = _scikit_learn_labels(z[sample], model, covariance_type, reg_covar, 1000 + b)
-            ours = refit_mixture(z[sample], model, covariance_type, reg_covar, 1000 + b)
+            ours = refit_mixture(z[sample], _parameters_of(model, covariance_type), covariance_type, reg_covar,
+                                 1000 + b)
             np.testing.assert_array_equal(ours, expected)
             moved += int((expected != model.predict(z[sample])).any())
     assert moved > 0  # some resamples move away from the full-data solution: the test can tell the starts apart
+
+
+@pytest.mark.parametrize("covariance_type", ["full", "tied", "diag", "spherical"])
+def test_fit_mixture_gives_scikit_learns_bic_and_labels(covariance_type):
+    rng = np.random.default_rng(7)
+    centres = np.array([[5.5, 5.5], [5.5, 2.5], [2.5, 5.5], [2.5, 2.5]])
+    z = np.round(np.vstack([rng.normal(c, 1.1, (50, 2)) for c in centres]).clip(1, 7) * 10) / 10
+    reg_covar = resolution_variance(z)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for k in range(1, 8):
+            model, _ = _fit_gmm(z, k, covariance_type, 5, 100 + k, reg_covar)
+            ours = fit_mixture(z, k, covariance_type, 5, 100 + k, reg_covar)
+            assert ours["bic"] == pytest.approx(model.bic(z), rel=1e-10, abs=0)
+            # the same partition: two starts reaching one optimum with the components in another order have equal
+            # lower bounds up to rounding, and either may be kept (no reported number depends on the numbering)
+            same = _first_appearance_ids(ours["labels"]) == _first_appearance_ids(model.predict(z))
+            assert same.all()
+            assert ours["converged"] == model.converged_
+            order, reference = np.lexsort(ours["parameters"][1].T), np.lexsort(model.means_.T)
+            np.testing.assert_allclose(ours["parameters"][1][order], model.means_[reference], rtol=1e-10)

@@ -27,6 +27,7 @@ from sklearn.mixture import GaussianMixture
 
 from alliance_stats.core.errors import ConvergenceWarning, SpecificationError
 from alliance_stats.core.results import warn
+from alliance_stats.typology.cluster.refit import _parameters_of, fit_mixture
 
 if TYPE_CHECKING:
     from alliance_stats.typology.cluster.prepare import Prepared
@@ -135,6 +136,23 @@ def _extend_labels(data: np.ndarray, sub: np.ndarray, sub_labels: np.ndarray, ch
     return out
 
 
+def _fit_mixture(z: np.ndarray, k: int, covariance_type: str, n_init: int, state: int, reg_covar: float,
+                 failures: list[str]) -> dict[str, Any] | None:
+    """scikit-learn's ``GaussianMixture`` fit with its EM compiled (:func:`~.refit.fit_mixture`: same starts, same
+    numbers); a fit whose covariance breaks down is refitted with scikit-learn itself, for its message."""
+    fit = fit_mixture(z, k, covariance_type, n_init, state, reg_covar)
+    if fit is not None:
+        if fit["kmeans_warned"] or not fit["converged"]:
+            failures.append(f"Gaussian mixture ({covariance_type}, k = {k}) did not converge in 500 EM iterations")
+        return fit
+    model, notes = _fit_gmm(z, k, covariance_type, n_init, state, reg_covar)
+    failures.extend(notes)
+    if model is None:
+        return None
+    return {"parameters": _parameters_of(model, covariance_type), "bic": float(model.bic(z)),
+            "labels": model.predict(z).astype(int)}
+
+
 def _fit_mixtures(prep: Prepared, labels: dict[int, np.ndarray], gmm_table: pd.DataFrame
                   ) -> dict[int, dict[str, Any]]:
     z, ks, covariance_types = prep.z, prep.ks, prep.settings.covariance_types
@@ -146,19 +164,18 @@ def _fit_mixtures(prep: Prepared, labels: dict[int, np.ndarray], gmm_table: pd.D
         best: tuple[float, str, Any] | None = None
         for t, covariance_type in enumerate(covariance_types):
             state = int(states[position * len(covariance_types) + t])
-            model, notes = _fit_gmm(z, k, covariance_type, prep.settings.gmm_n_init, state, reg_covar)
-            failures.extend(notes)
-            if model is None:
+            fit = _fit_mixture(z, k, covariance_type, prep.settings.gmm_n_init, state, reg_covar, failures)
+            if fit is None:
                 continue
-            bic = float(model.bic(z))
-            gmm_table.loc[k, covariance_type] = bic
-            if best is None or bic < best[0]:
-                best = (bic, covariance_type, model)
+            gmm_table.loc[k, covariance_type] = fit["bic"]
+            if best is None or fit["bic"] < best[0]:
+                best = (fit["bic"], covariance_type, fit)
         if best is None:
             raise SpecificationError(f"no Gaussian mixture with k = {k} could be fitted",
                                      fix="drop 'gmm' from the methods or check the data")
-        mixtures[k] = {"covariance_type": best[1], "model": best[2], "reg_covar": reg_covar, "bic": best[0]}
-        labels[k] = best[2].predict(z).astype(int)
+        mixtures[k] = {"covariance_type": best[1], "parameters": best[2]["parameters"], "reg_covar": reg_covar,
+                       "bic": best[0]}
+        labels[k] = best[2]["labels"]
     if failures:
         warn(prep.messages, "; ".join(failures[:5]) + (f" (and {len(failures) - 5} more)" if len(failures) > 5 else ""),
              ConvergenceWarning)

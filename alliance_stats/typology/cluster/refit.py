@@ -29,22 +29,23 @@ import numpy as np
 
 from alliance_stats.typology.cluster.gmm import _TYPES, _e_step, _m_step, _shared
 
-__all__ = ["refit_mixture"]
+__all__ = ["fit_mixture", "refit_mixture"]
 
 _TOL, _MAX_ITER = 1e-3, 500  # scikit-learn's defaults, as the reference fits (fitting._fit_gmm)
 
 
 @numba.njit(cache=True)
 def _iterate(xt, w, params, kind, reg, shared):  # noqa: ANN001, ANN202
-    """scikit-learn's EM loop from the parameters ``params`` (changed in place): (mean log-likelihood of the last
-    E-step, labels, failed)."""
+    """scikit-learn's EM loop from the parameters ``params`` (changed in place): (lower bound: the mean
+    log-likelihood of the loop's last E-step, mean log-likelihood of the final parameters, their labels,
+    converged, failed)."""
     d, n = xt.shape
     k = params[0].shape[0]
     total, any_weight, _ = shared
     resp = np.zeros((k, n))
     work = (np.empty((k, n)), np.empty(n), np.empty(n))
     lower = -np.inf
-    failed = False
+    failed = converged = False
     for _ in range(_MAX_ITER):
         loglik, labels, finite = _e_step(xt, w, params, kind, resp, work)
         _m_step(xt, w, resp, kind, reg, shared, params)
@@ -54,9 +55,10 @@ def _iterate(xt, w, params, kind, reg, shared):  # noqa: ANN001, ANN202
             failed = True
             break
         if abs(change) < _TOL:
+            converged = True
             break
     loglik, labels, finite = _e_step(xt, w, params, kind, resp, work)
-    return loglik / total, labels, failed or not finite
+    return lower, loglik / total, labels, converged, failed or not finite
 
 
 @numba.njit(cache=True)
@@ -68,13 +70,13 @@ def _two_starts(xt, warm, seeds, kind, reg):  # noqa: ANN001, ANN202
     w = np.ones(n)
     shared = _shared(xt, w)
     params = (warm[0].copy(), warm[1].copy(), warm[2].copy())
-    score_warm, labels_warm, failed_warm = _iterate(xt, w, params, kind, reg, shared)
+    _, score_warm, labels_warm, _, failed_warm = _iterate(xt, w, params, kind, reg, shared)
     resp = np.zeros((k, n))
     for j in range(k):
         resp[j, seeds[j]] = 1.0
     fresh = (np.zeros(k), np.zeros((k, d)), np.zeros((k, d, d)))
     _m_step(xt, w, resp, kind, reg, shared, fresh)
-    score_fresh, labels_fresh, failed_fresh = _iterate(xt, w, fresh, kind, reg, shared)
+    _, score_fresh, labels_fresh, _, failed_fresh = _iterate(xt, w, fresh, kind, reg, shared)
     if failed_warm and failed_fresh:
         return labels_warm, True
     if failed_warm or (not failed_fresh and score_fresh > score_warm):
@@ -82,7 +84,89 @@ def _two_starts(xt, warm, seeds, kind, reg):  # noqa: ANN001, ANN202
     return labels_warm, False
 
 
-def _warm_parameters(model: Any, covariance_type: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+@numba.njit(cache=True)
+def _from_labels(xt, labels, k, kind, reg):  # noqa: ANN001, ANN202
+    """EM from hard labels of every point (scikit-learn's ``init_params="kmeans"``): the M-step from the one-hot
+    responsibilities, then :func:`_iterate`; returns its results and the final parameters."""
+    d, n = xt.shape
+    w = np.ones(n)
+    shared = _shared(xt, w)
+    resp = np.zeros((k, n))
+    for i in range(n):
+        resp[labels[i], i] = 1.0
+    params = (np.zeros(k), np.zeros((k, d)), np.zeros((k, d, d)))
+    _m_step(xt, w, resp, kind, reg, shared, params)
+    lower, score, fitted, converged, failed = _iterate(xt, w, params, kind, reg, shared)
+    return lower, score, fitted, converged, failed, params
+
+
+def fit_mixture(data: np.ndarray, k: int, covariance_type: str, n_init: int, random_state: int, reg_covar: float
+                ) -> dict[str, Any] | None:
+    """scikit-learn's ``GaussianMixture(k, covariance_type, n_init, random_state, max_iter=500, reg_covar).fit``,
+    its EM compiled: the same k-means starts (scikit-learn's ``KMeans(n_init=1)`` on one ``RandomState``), the
+    start with the highest lower bound kept (the first on ties).
+
+    Parameters
+    ----------
+    data
+        ``(n, d)`` points.
+    k, covariance_type, n_init, random_state, reg_covar
+        As scikit-learn's ``GaussianMixture`` (``n_components``, ``covariance_type``, ``n_init``,
+        ``random_state``, ``reg_covar``).
+
+    Returns
+    -------
+    dict or None
+        ``parameters`` (weights, means, covariances in the layout of :mod:`.gmm`), ``bic`` (scikit-learn's
+        ``bic``), ``labels`` (``predict``), ``converged`` and ``kmeans_warned`` (a k-means start found fewer
+        distinct clusters than k); ``None`` when a start fails (scikit-learn raises: the caller refits it with
+        scikit-learn for its message).
+
+    References
+    ----------
+    scikit-learn 1.9 ``sklearn.mixture.GaussianMixture``; Dempster, Laird & Rubin (1977).
+
+    Examples
+    --------
+    >>> from sklearn.mixture import GaussianMixture
+    >>> rng = np.random.default_rng(0)
+    >>> x = np.vstack([rng.normal(0, 1, (40, 2)), rng.normal(6, 1, (40, 2))])
+    >>> ours = fit_mixture(x, 2, "full", 3, 5, 1e-6)
+    >>> theirs = GaussianMixture(2, n_init=3, random_state=5, max_iter=500).fit(x)
+    >>> bool(abs(ours["bic"] - theirs.bic(x)) < 1e-9), bool((ours["labels"] == theirs.predict(x)).all())
+    (True, True)
+    """
+    import warnings
+
+    from sklearn.cluster import KMeans
+    from sklearn.exceptions import ConvergenceWarning as SklearnConvergenceWarning
+    from sklearn.utils import check_random_state
+
+    points = np.ascontiguousarray(data, dtype=float)
+    xt = np.ascontiguousarray(points.T)
+    kind = _TYPES[covariance_type]
+    rng = check_random_state(random_state)
+    best: tuple | None = None
+    warned = False
+    for _ in range(n_init):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            start = KMeans(n_clusters=k, n_init=1, random_state=rng).fit(points).labels_
+        warned = warned or any(issubclass(w.category, SklearnConvergenceWarning) for w in caught)
+        fit = _from_labels(xt, np.asarray(start, dtype=np.int64), k, kind, float(reg_covar))
+        if fit[4]:
+            return None
+        if best is None or fit[0] > best[0]:
+            best = fit
+    assert best is not None
+    n, d = points.shape
+    n_parameters = {"full": k * d * (d + 1) / 2, "diag": k * d, "tied": d * (d + 1) / 2, "spherical": k}[
+        covariance_type] + k * d + k - 1
+    return {"parameters": best[5], "bic": float(-2 * best[1] * n + n_parameters * np.log(n)),
+            "labels": best[2].astype(int), "converged": bool(best[3]), "kmeans_warned": warned}
+
+
+def _parameters_of(model: Any, covariance_type: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A scikit-learn ``GaussianMixture``'s weights, means and covariances in the layout of :mod:`.gmm`'s EM
     (covariances (k, d, d): full per component, tied in [0], diag on the diagonals, spherical in [j, 0, 0])."""
     k, d = model.means_.shape
@@ -99,16 +183,17 @@ def _warm_parameters(model: Any, covariance_type: str) -> tuple[np.ndarray, np.n
     return (np.ascontiguousarray(model.weights_, dtype=float), np.ascontiguousarray(model.means_, dtype=float), cov)
 
 
-def refit_mixture(data: np.ndarray, model: Any, covariance_type: str, reg_covar: float, seed: int
-                  ) -> np.ndarray | None:
-    """Labels of ``data`` under the mixture refitted from the full-data ``model`` and from a k-means++ start.
+def refit_mixture(data: np.ndarray, parameters: tuple[np.ndarray, np.ndarray, np.ndarray], covariance_type: str,
+                  reg_covar: float, seed: int) -> np.ndarray | None:
+    """Labels of ``data`` under the mixture refitted from the full-data ``parameters`` and from a k-means++ start.
 
     Parameters
     ----------
     data
         ``(n, d)`` points (one resample's distinct dyads).
-    model
-        The fitted scikit-learn ``GaussianMixture`` whose parameters give the warm start.
+    parameters
+        The full-data fit's weights, means and covariances (:func:`fit_mixture`, :func:`_parameters_of`): the warm
+        start.
     covariance_type, reg_covar
         Its covariance type and variance floor.
     seed
@@ -131,15 +216,14 @@ def refit_mixture(data: np.ndarray, model: Any, covariance_type: str, reg_covar:
     >>> rng = np.random.default_rng(0)
     >>> x = np.vstack([rng.normal(0, 1, (40, 2)), rng.normal(6, 1, (40, 2))])
     >>> model = GaussianMixture(2, random_state=0).fit(x)
-    >>> labels = refit_mixture(x[::2], model, "full", 1e-6, seed=1)
+    >>> labels = refit_mixture(x[::2], _parameters_of(model, "full"), "full", 1e-6, seed=1)
     >>> bool((labels == model.predict(x[::2])).all())
     True
     """
     from sklearn.cluster import kmeans_plusplus
 
     points = np.ascontiguousarray(data, dtype=float)
-    k = model.means_.shape[0]
-    _, seeds = kmeans_plusplus(points, k, random_state=seed)
-    labels, failed = _two_starts(np.ascontiguousarray(points.T), _warm_parameters(model, covariance_type),
+    _, seeds = kmeans_plusplus(points, len(parameters[0]), random_state=seed)
+    labels, failed = _two_starts(np.ascontiguousarray(points.T), parameters,
                                  np.asarray(seeds, dtype=np.int64), _TYPES[covariance_type], float(reg_covar))
     return None if failed else labels

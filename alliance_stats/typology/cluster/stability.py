@@ -160,12 +160,12 @@ def _boot_kmeans(prep: Prepared, samples: list[np.ndarray], final: np.ndarray, n
 
 
 def _boot_gmm(prep: Prepared, samples: list[np.ndarray], mixture: dict[str, Any]) -> list[np.ndarray]:
-    model, covariance_type = mixture["model"], mixture["covariance_type"]
+    parameters, covariance_type = mixture["parameters"], mixture["covariance_type"]
     states = prep.streams["boot_gmm"].generate_state(len(samples))
     out: list[np.ndarray] = []
     n_failed = 0
     for b, sample in enumerate(samples):
-        labels = refit_mixture(prep.z[sample], model, covariance_type, mixture["reg_covar"], int(states[b]))
+        labels = refit_mixture(prep.z[sample], parameters, covariance_type, mixture["reg_covar"], int(states[b]))
         if labels is None:
             n_failed += 1
             labels = np.zeros(len(sample), dtype=int)
