@@ -2,7 +2,8 @@
 
 - **k-means**: scikit-learn ``KMeans`` (Lloyd, k-means++ seeding), ``kmeans_n_init`` >= 50 starts.
 - **Ward**: scipy's ``linkage(method="ward")`` on Euclidean distances (R ``hclust(method = "ward.D2")``),
-  cut with ``fcluster(criterion="maxclust")``; deterministic.
+  cut with ``fcluster(criterion="maxclust")``; deterministic. The tree is grown by :func:`~.ward.ward_tree`
+  (compiled; scipy's linkage matrix bit for bit).
 - **Gaussian mixture**: scikit-learn ``GaussianMixture`` with every covariance type (spherical = mclust VII,
   diag = VVI, tied = EEE, full = VVV), ``gmm_n_init`` k-means initialisations each; at each k the type with
   the lowest BIC is kept. Clusters are the components of highest posterior probability. Component
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.cluster.hierarchy import fcluster
 from sklearn.cluster import KMeans
 from sklearn.exceptions import ConvergenceWarning as SklearnConvergenceWarning
 from sklearn.mixture import GaussianMixture
@@ -28,6 +29,7 @@ from sklearn.mixture import GaussianMixture
 from alliance_stats.core.errors import ConvergenceWarning, SpecificationError
 from alliance_stats.core.results import warn
 from alliance_stats.typology.cluster.refit import _parameters_of, fit_mixture
+from alliance_stats.typology.cluster.ward import ward_tree
 
 if TYPE_CHECKING:
     from alliance_stats.typology.cluster.prepare import Prepared
@@ -118,7 +120,7 @@ def _fit_ward(prep: Prepared, labels: dict[int, np.ndarray]) -> None:
     """Ward's tree cut at every k; above ``settings.subsample`` dyads the tree is grown on the subsample and the
     other dyads join the cluster with the nearest centroid (the subsample keeps its Ward labels)."""
     z = prep.z if prep.sub is None else prep.z[prep.sub]
-    tree = linkage(z, method="ward")
+    tree = ward_tree(z)
     for k in prep.ks:
         tree_labels = _ward_labels(tree, k) if k > 1 else np.zeros(len(z), dtype=int)
         labels[k] = tree_labels if prep.sub is None else _extend_labels(prep.z, prep.sub, tree_labels)

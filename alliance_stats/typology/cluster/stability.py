@@ -32,7 +32,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from scipy.cluster.hierarchy import linkage
 
 from alliance_stats.core.errors import ConvergenceWarning, StabilityWarning
 from alliance_stats.core.results import warn
@@ -51,6 +50,7 @@ from alliance_stats.typology.cluster.settings import (
     STABLE_JACCARD,
 )
 from alliance_stats.typology.cluster.solutions import Solutions
+from alliance_stats.typology.cluster.ward import ward_tree
 
 if TYPE_CHECKING:
     from alliance_stats.typology.cluster.prepare import Prepared
@@ -206,7 +206,7 @@ def bootstrap(prep: Prepared, solutions: Solutions, mixture: dict[str, Any] | No
     if "kmeans" in methods:
         boot_labels["kmeans"] = _boot_kmeans(prep, samples, solutions.final["kmeans"], solutions.n_clusters["kmeans"])
     if "ward" in methods:
-        boot_labels["ward"] = [_ward_labels(linkage(prep.z[s], method="ward"), prep.settings.k) for s in samples]
+        boot_labels["ward"] = [_ward_labels(ward_tree(prep.z[s]), prep.settings.k) for s in samples]
     if "gmm" in methods and mixture is not None:
         boot_labels["gmm"] = _boot_gmm(prep, samples, mixture)
     jaccard: dict[str, np.ndarray] = {}
