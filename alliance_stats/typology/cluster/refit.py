@@ -1,20 +1,25 @@
-"""The chosen Gaussian mixture refitted on the stability resamples, compiled: scikit-learn's two starts, one EM.
+"""The cluster check's Gaussian mixtures, compiled: scikit-learn's fits from scikit-learn's starts, one EM.
 
-:func:`~.stability.bootstrap` refits the mixture chosen on the data (k, covariance type, ``reg_covar``) on each
-of the ``n_boot`` resamples from two starts, as two scikit-learn ``GaussianMixture(n_init=1, max_iter=500)`` fits
-did: the full-data solution (``weights_init``, ``means_init``, ``precisions_init``: a warm start) and a fresh
-``init_params="k-means++"`` start (scikit-learn's ``kmeans_plusplus`` indices for the resample's seed, one point
-per component: the M-step from those one-point responsibilities), keeping the start with the higher mean
-log-likelihood (the warm start on ties) and labelling each dyad with its most probable component.
+- On the data (:func:`fit_mixture`, used by :mod:`.fitting`): ``GaussianMixture(k, covariance_type, n_init,
+  random_state, max_iter=500, reg_covar)``: each of the ``n_init`` starts from the labels of scikit-learn's
+  ``KMeans(n_init=1)`` drawn from one ``RandomState`` (scikit-learn's ``init_params="kmeans"``), the start with
+  the highest lower bound kept (the first on ties), BIC and labels of its parameters.
+- On each stability resample (:func:`refit_mixture`, used by :func:`~.stability.bootstrap`): the mixture chosen
+  on the data refitted from two starts, as two ``GaussianMixture(n_init=1)`` fits did: the full-data solution (a
+  warm start) and ``init_params="k-means++"`` (scikit-learn's ``kmeans_plusplus`` indices for the resample's
+  seed, one point per component: the M-step from those one-point responsibilities), keeping the start with the
+  higher mean log-likelihood (the warm one on ties); each dyad gets its most probable component.
 
-Why numba (issue 17): these 2 x 200 EM runs on ~190-1,300 points were 432 scikit-learn fits, 3.0 s of the demo's
-4.3 s cluster check, nearly all of it scikit-learn's per-call validation and its (n, k) temporaries. The E- and
+Why numba (issue 17): these EM runs (4 covariance types x 8 k x 5 starts on the data, 2 x 200 on resamples of
+~190-1,300 dyads) were 592 scikit-learn fits, over half of the demo's cluster check, mostly scikit-learn's
+per-call validation and its (n, k) temporaries. The E- and
 M-steps are those of the compiled EM of :mod:`.gmm` (``_e_step``, ``_m_step``, ``_shared``: one implementation
-of the EM arithmetic); only the start differs from :func:`~.gmm.gmm_bic_grid`, which starts from hard labels of
-every point and cannot take parameters or one-point responsibilities, so the iteration (scikit-learn's rule:
-stop when the mean log-likelihood changes by less than ``tol``, then a last E-step for the labels) is run here
-from the two starts. The labels are scikit-learn's (tests/typology/test_refit.py compares them fit by fit);
-the sums are taken in another order, so log-likelihoods agree to about 1e-13 relative.
+of the EM arithmetic). :func:`~.gmm.gmm_bic_grid` starts from hard labels of every point and returns neither the
+lower bound that picks among scikit-learn's starts nor the parameters, and cannot take parameters or one-point
+responsibilities as a start, so the iteration (scikit-learn's rule: stop when the mean log-likelihood changes
+by less than ``tol``, then a last E-step for the labels) is run here (:func:`_iterate`). The partitions are
+scikit-learn's (tests/typology/test_refit.py compares them fit by fit); sums are taken in another order, so
+BICs agree to about 1e-14 relative.
 
 Reference: scikit-learn 1.9 ``sklearn.mixture.GaussianMixture`` and ``sklearn.cluster.kmeans_plusplus``;
 Dempster, Laird & Rubin (1977), the EM algorithm.
