@@ -37,7 +37,7 @@ def test_refit_gives_scikit_learns_labels_on_resamples(covariance_type):
         model = GaussianMixture(4, covariance_type=covariance_type, n_init=2, random_state=1, max_iter=500,
                                 reg_covar=reg_covar).fit(z)
         moved = 0
-        for b in range(25):
+        for b in range(12):
             sample = np.flatnonzero(np.bincount(rng.integers(0, len(z), len(z)), minlength=len(z)))
             expected = _scikit_learn_labels(z[sample], model, covariance_type, reg_covar, 1000 + b)
             ours = refit_mixture(z[sample], _parameters_of(model, covariance_type), covariance_type, reg_covar,
@@ -55,7 +55,7 @@ def test_fit_mixture_gives_scikit_learns_bic_and_labels(covariance_type):
     reg_covar = resolution_variance(z)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for k in range(1, 8):
+        for k in (1, 2, 4, 6):
             model, _ = _fit_gmm(z, k, covariance_type, 5, 100 + k, reg_covar)
             ours = fit_mixture(z, k, covariance_type, 5, 100 + k, reg_covar)
             assert ours["bic"] == pytest.approx(model.bic(z), rel=1e-10, abs=0)
