@@ -35,20 +35,6 @@ SQUARE_LIMIT = 4000
 
 
 @numba.njit(cache=True)
-def _square(condensed, n):  # noqa: ANN001, ANN202
-    """The condensed distances as a square matrix with an infinite diagonal."""
-    square = np.empty((n, n))
-    position = 0
-    for i in range(n):
-        square[i, i] = np.inf
-        for j in range(i + 1, n):
-            square[i, j] = condensed[position]
-            square[j, i] = condensed[position]
-            position += 1
-    return square
-
-
-@numba.njit(cache=True)
 def _chain(square):  # noqa: ANN001, ANN202
     """Merges (smaller index, larger index, height, size) in the order the nearest-neighbour chain finds them."""
     n = square.shape[0]
@@ -147,7 +133,7 @@ def ward_tree(data: np.ndarray) -> np.ndarray:
     True
     """
     from scipy.cluster.hierarchy import linkage
-    from scipy.spatial.distance import pdist
+    from scipy.spatial.distance import pdist, squareform
 
     points = np.asarray(data, dtype=float)
     n = len(points)
@@ -156,7 +142,9 @@ def ward_tree(data: np.ndarray) -> np.ndarray:
     condensed = pdist(points)
     if not np.isfinite(condensed).all():
         return linkage(points, method="ward")  # scipy's error message
-    merges = _chain(_square(condensed, n))
+    square = squareform(condensed)
+    np.fill_diagonal(square, np.inf)
+    merges = _chain(square)
     merges = merges[np.argsort(merges[:, 2], kind="mergesort")]
     _number(merges, n)
     return merges
