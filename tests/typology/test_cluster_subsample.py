@@ -12,11 +12,12 @@ from scipy.cluster.hierarchy import linkage
 
 from alliance_stats.core.errors import AnalysisWarning, SpecificationError
 from alliance_stats.typology import ClusterSettings, cluster_check
-from alliance_stats.typology.cluster import fitting, stability
+from alliance_stats.typology.cluster import criteria, fitting, stability
 from alliance_stats.typology.cluster.agreement import _permuted_ari
 from alliance_stats.typology.cluster.fitting import _extend_labels, _ward_labels
 from alliance_stats.typology.cluster.prepare import prepare
 from alliance_stats.typology.cluster.solutions import _Permutations
+from alliance_stats.typology.cluster.ward import ward_tree
 
 from .synthetic import four_blobs
 
@@ -70,12 +71,12 @@ def test_subsample_is_reproducible_and_follows_the_seed():
 def test_ward_and_resampling_never_see_more_than_the_subsample(monkeypatch):
     sizes: list[int] = []
 
-    def recording(data, *args, **kwargs):
+    def recording(data):
         sizes.append(len(data))
-        return linkage(data, *args, **kwargs)
+        return ward_tree(data)
 
-    monkeypatch.setattr(fitting, "linkage", recording)
-    monkeypatch.setattr(stability, "linkage", recording)
+    for module in (fitting, stability, criteria):
+        monkeypatch.setattr(module, "ward_tree", recording)
     frame = four_blobs(1200, seed=7)
     check, _ = run(frame, subsample=150, methods=("kmeans", "ward"))
     assert sizes and max(sizes) <= 150

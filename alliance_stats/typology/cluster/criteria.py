@@ -34,7 +34,6 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy.cluster.hierarchy import linkage
 from scipy.spatial.distance import pdist, squareform
 from sklearn.metrics import calinski_harabasz_score, silhouette_score
 from threadpoolctl import threadpool_limits
@@ -43,6 +42,7 @@ from alliance_stats.core.constants import COVARIANCE_TYPES, DEFAULT_SEED
 from alliance_stats.core.errors import SpecificationError
 from alliance_stats.typology.cluster.batch import kmeans_batch
 from alliance_stats.typology.cluster.fitting import _fit_gmm, _ward_labels, fit_methods
+from alliance_stats.typology.cluster.ward import ward_tree
 
 if TYPE_CHECKING:
     from alliance_stats.typology.cluster.prepare import Prepared
@@ -270,7 +270,7 @@ def _observed_labels(matrix: np.ndarray, method: str, k: int, n_init: int, rng: 
     if method == "kmeans":
         labels, _ = kmeans_batch(matrix, k, n_init=n_init, seed=rng)
         return labels
-    return _ward_labels(linkage(matrix, method="ward"), k)
+    return _ward_labels(ward_tree(matrix), k)
 
 
 def gap_from_labels(matrix: np.ndarray, method: str, observed: dict[int, np.ndarray], *, n_refs: int,
@@ -287,7 +287,7 @@ def gap_from_labels(matrix: np.ndarray, method: str, observed: dict[int, np.ndar
             reference_log_w[:, position] = np.log(0.5 * inertia)
     else:
         for b in range(n_refs):
-            tree = linkage(references[b], method="ward")
+            tree = ward_tree(references[b])
             for position, k in enumerate(ks[1:], start=1):
                 reference_log_w[b, position] = math.log(0.5 * _within_ss(references[b], _ward_labels(tree, k)))
     e_log_w = reference_log_w.mean(axis=0)

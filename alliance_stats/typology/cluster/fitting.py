@@ -2,7 +2,8 @@
 
 - **k-means**: scikit-learn ``KMeans`` (Lloyd, k-means++ seeding), ``kmeans_n_init`` >= 50 starts.
 - **Ward**: scipy's ``linkage(method="ward")`` on Euclidean distances (R ``hclust(method = "ward.D2")``),
-  cut with ``fcluster(criterion="maxclust")``; deterministic.
+  cut with ``fcluster(criterion="maxclust")``; deterministic. The tree is grown by :func:`~.ward.ward_tree`
+  (compiled; scipy's linkage matrix bit for bit).
 - **Gaussian mixture**: scikit-learn ``GaussianMixture`` with every covariance type (spherical = mclust VII,
   diag = VVI, tied = EEE, full = VVV), ``gmm_n_init`` k-means initialisations each; at each k the type with
   the lowest BIC is kept. Clusters are the components of highest posterior probability. Component
@@ -20,13 +21,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.cluster.hierarchy import fcluster
 from sklearn.cluster import KMeans
 from sklearn.exceptions import ConvergenceWarning as SklearnConvergenceWarning
 from sklearn.mixture import GaussianMixture
 
 from alliance_stats.core.errors import ConvergenceWarning, SpecificationError
 from alliance_stats.core.results import warn
+from alliance_stats.typology.cluster.refit import _parameters_of, fit_mixture
+from alliance_stats.typology.cluster.ward import ward_tree
 
 if TYPE_CHECKING:
     from alliance_stats.typology.cluster.prepare import Prepared
@@ -117,7 +120,7 @@ def _fit_ward(prep: Prepared, labels: dict[int, np.ndarray]) -> None:
     """Ward's tree cut at every k; above ``settings.subsample`` dyads the tree is grown on the subsample and the
     other dyads join the cluster with the nearest centroid (the subsample keeps its Ward labels)."""
     z = prep.z if prep.sub is None else prep.z[prep.sub]
-    tree = linkage(z, method="ward")
+    tree = ward_tree(z)
     for k in prep.ks:
         tree_labels = _ward_labels(tree, k) if k > 1 else np.zeros(len(z), dtype=int)
         labels[k] = tree_labels if prep.sub is None else _extend_labels(prep.z, prep.sub, tree_labels)
@@ -135,6 +138,23 @@ def _extend_labels(data: np.ndarray, sub: np.ndarray, sub_labels: np.ndarray, ch
     return out
 
 
+def _fit_mixture(z: np.ndarray, k: int, covariance_type: str, n_init: int, state: int, reg_covar: float,
+                 failures: list[str]) -> dict[str, Any] | None:
+    """scikit-learn's ``GaussianMixture`` fit with its EM compiled (:func:`~.refit.fit_mixture`: same starts, same
+    numbers); a fit whose covariance breaks down is refitted with scikit-learn itself, for its message."""
+    fit = fit_mixture(z, k, covariance_type, n_init, state, reg_covar)
+    if fit is not None:
+        if fit["kmeans_warned"] or not fit["converged"]:
+            failures.append(f"Gaussian mixture ({covariance_type}, k = {k}) did not converge in 500 EM iterations")
+        return fit
+    model, notes = _fit_gmm(z, k, covariance_type, n_init, state, reg_covar)
+    failures.extend(notes)
+    if model is None:
+        return None
+    return {"parameters": _parameters_of(model, covariance_type), "bic": float(model.bic(z)),
+            "labels": model.predict(z).astype(int)}
+
+
 def _fit_mixtures(prep: Prepared, labels: dict[int, np.ndarray], gmm_table: pd.DataFrame
                   ) -> dict[int, dict[str, Any]]:
     z, ks, covariance_types = prep.z, prep.ks, prep.settings.covariance_types
@@ -146,19 +166,18 @@ def _fit_mixtures(prep: Prepared, labels: dict[int, np.ndarray], gmm_table: pd.D
         best: tuple[float, str, Any] | None = None
         for t, covariance_type in enumerate(covariance_types):
             state = int(states[position * len(covariance_types) + t])
-            model, notes = _fit_gmm(z, k, covariance_type, prep.settings.gmm_n_init, state, reg_covar)
-            failures.extend(notes)
-            if model is None:
+            fit = _fit_mixture(z, k, covariance_type, prep.settings.gmm_n_init, state, reg_covar, failures)
+            if fit is None:
                 continue
-            bic = float(model.bic(z))
-            gmm_table.loc[k, covariance_type] = bic
-            if best is None or bic < best[0]:
-                best = (bic, covariance_type, model)
+            gmm_table.loc[k, covariance_type] = fit["bic"]
+            if best is None or fit["bic"] < best[0]:
+                best = (fit["bic"], covariance_type, fit)
         if best is None:
             raise SpecificationError(f"no Gaussian mixture with k = {k} could be fitted",
                                      fix="drop 'gmm' from the methods or check the data")
-        mixtures[k] = {"covariance_type": best[1], "model": best[2], "reg_covar": reg_covar, "bic": best[0]}
-        labels[k] = best[2].predict(z).astype(int)
+        mixtures[k] = {"covariance_type": best[1], "parameters": best[2]["parameters"], "reg_covar": reg_covar,
+                       "bic": best[0]}
+        labels[k] = best[2]["labels"]
     if failures:
         warn(prep.messages, "; ".join(failures[:5]) + (f" (and {len(failures) - 5} more)" if len(failures) > 5 else ""),
              ConvergenceWarning)

@@ -17,7 +17,8 @@ Hand-written parts and why
   the resample find another optimum (which instability requires). The clusterwise Jaccard agrees with
   fpc::clusterboot run with 50 starts per fit (tests/typology/test_cluster_r.py).
 - Mixture refits on resamples start twice, from the full-data solution (warm start) and from a fresh
-  k-means++ seeding, keeping the higher likelihood; the covariance type is the one chosen on the data.
+  k-means++ seeding, keeping the higher likelihood; the covariance type is the one chosen on the data. The two
+  fits are scikit-learn's ``GaussianMixture`` fits run by the compiled EM of :mod:`.refit` (same labels).
 
 Reference: Hennig, C. (2007), Cluster-wise assessment of cluster stability, Computational Statistics & Data
 Analysis 52, 258-271 (R fpc 2.2.10 ``clusterboot``, ``clujaccard``).
@@ -31,7 +32,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from scipy.cluster.hierarchy import linkage
 
 from alliance_stats.core.errors import ConvergenceWarning, StabilityWarning
 from alliance_stats.core.results import warn
@@ -41,7 +41,8 @@ from alliance_stats.typology.cluster.agreement import (
     adjusted_rand_from_table,
 )
 from alliance_stats.typology.cluster.batch import kmeans_batch
-from alliance_stats.typology.cluster.fitting import _fit_gmm, _ward_labels
+from alliance_stats.typology.cluster.fitting import _ward_labels
+from alliance_stats.typology.cluster.refit import refit_mixture
 from alliance_stats.typology.cluster.settings import (
     DISSOLVED_JACCARD,
     HIGHLY_STABLE_JACCARD,
@@ -49,6 +50,7 @@ from alliance_stats.typology.cluster.settings import (
     STABLE_JACCARD,
 )
 from alliance_stats.typology.cluster.solutions import Solutions
+from alliance_stats.typology.cluster.ward import ward_tree
 
 if TYPE_CHECKING:
     from alliance_stats.typology.cluster.prepare import Prepared
@@ -158,25 +160,16 @@ def _boot_kmeans(prep: Prepared, samples: list[np.ndarray], final: np.ndarray, n
 
 
 def _boot_gmm(prep: Prepared, samples: list[np.ndarray], mixture: dict[str, Any]) -> list[np.ndarray]:
-    model, covariance_type, k = mixture["model"], mixture["covariance_type"], prep.settings.k
+    parameters, covariance_type = mixture["parameters"], mixture["covariance_type"]
     states = prep.streams["boot_gmm"].generate_state(len(samples))
     out: list[np.ndarray] = []
     n_failed = 0
     for b, sample in enumerate(samples):
-        data = prep.z[sample]
-        candidates = []
-        for init in ({"means_init": model.means_, "weights_init": model.weights_,
-                      "precisions_init": model.precisions_},
-                     {"init_params": "k-means++"}):
-            fitted, _ = _fit_gmm(data, k, covariance_type, 1, int(states[b]), mixture["reg_covar"], **init)
-            if fitted is not None:
-                candidates.append((float(fitted.score(data)), fitted))
-        if not candidates:
+        labels = refit_mixture(prep.z[sample], parameters, covariance_type, mixture["reg_covar"], int(states[b]))
+        if labels is None:
             n_failed += 1
-            out.append(np.zeros(len(sample), dtype=int))
-            continue
-        best = max(candidates, key=lambda item: item[0])[1]
-        out.append(best.predict(data).astype(int))
+            labels = np.zeros(len(sample), dtype=int)
+        out.append(labels)
     if n_failed:
         warn(prep.messages, f"the Gaussian mixture could not be refitted on {n_failed} of {len(samples)} resamples "
                             "(counted as one cluster)", ConvergenceWarning)
@@ -213,7 +206,7 @@ def bootstrap(prep: Prepared, solutions: Solutions, mixture: dict[str, Any] | No
     if "kmeans" in methods:
         boot_labels["kmeans"] = _boot_kmeans(prep, samples, solutions.final["kmeans"], solutions.n_clusters["kmeans"])
     if "ward" in methods:
-        boot_labels["ward"] = [_ward_labels(linkage(prep.z[s], method="ward"), prep.settings.k) for s in samples]
+        boot_labels["ward"] = [_ward_labels(ward_tree(prep.z[s]), prep.settings.k) for s in samples]
     if "gmm" in methods and mixture is not None:
         boot_labels["gmm"] = _boot_gmm(prep, samples, mixture)
     jaccard: dict[str, np.ndarray] = {}
