@@ -200,11 +200,12 @@ def group_data_missing(label: str, values: np.ndarray) -> GroupData:
 
 def _missing_moments(values: np.ndarray) -> tuple[tuple[Pattern, ...], np.ndarray, np.ndarray, int, fiml.Layout]:
     observed_mask = ~np.isnan(values)
-    keys, inverse = np.unique(observed_mask, axis=0, return_inverse=True)
-    inverse = inverse.ravel()
+    keys, inverse, counts = fiml.unique_patterns(observed_mask)
+    order = np.argsort(inverse, kind="stable")  # the rows pattern after pattern, each in data order
+    ends = np.cumsum(counts)
     patterns: list[Pattern] = []
     for k, key in enumerate(keys):
-        rows = values[inverse == k][:, key]
+        rows = values[order[ends[k] - counts[k]:ends[k]]][:, key]
         n = rows.shape[0]
         mean = rows.mean(axis=0)
         centred = rows - mean
@@ -724,7 +725,7 @@ class _HessianParts:
         ve = v @ e
         g_e = ve @ v.T
         g_p = v @ p_mat @ v.T if observed else g_e
-        _slot_kernel()(self.slots, g_e[None], g_p[None], self.ix, self.iy, self.cy, np.array([float(n)]), observed)
+        _slot_kernel()(self.slots, g_e, g_p, self.ix, self.iy, self.cy, float(n), observed)
         if means and self.rows.size:
             d_mu = self.d_mu
             self.means[np.ix_(self.rows, self.rows)] += 2.0 * n * (d_mu @ e @ d_mu.T)
@@ -736,16 +737,12 @@ class _HessianParts:
 
     def add_patterns(self, lay: fiml.Layout, terms: fiml.Terms) -> None:
         """Add the terms of every missingness pattern of a FIML group (observed Hessian), from the pieces of
-        :func:`fiml.evaluate`: the slot kernel on stacks of patterns (:func:`fiml.pattern_blocks`), the mean
-        terms summed over patterns in closed form (``sum n E = N K - K M K``)."""
-        kernel = _slot_kernel()
-        ix, iy, cy = self.ix, self.iy, self.cy
-        for g_e, g_p, counts, sums, w in fiml.pattern_blocks(lay, terms, self.basis, self.d_mu):
-            kernel(self.slots, g_e, g_p, ix, iy, cy, counts, True)
-            if self.rows.size:
-                self.cross[:, self.rows] += 2.0 * (np.einsum("ps,psk->sk", sums[:, ix], cy[None, :, None] * w[:, iy])
-                                                   + np.einsum("ps,psk->sk", cy * sums[:, iy], w[:, ix]))
+        :func:`fiml.evaluate` (:func:`fiml.add_hessian_terms`); the mean terms summed over patterns in closed
+        form (``sum n E = N K - K M K``)."""
+        basis = (self.basis, self.ix, self.iy, self.cy)
+        cross = fiml.add_hessian_terms(lay, terms, basis, self.d_mu, self.slots)
         if self.rows.size:
+            self.cross[:, self.rows] += cross
             k = terms.k
             e_sum = lay.n * k - k @ terms.weights @ k
             self.means[np.ix_(self.rows, self.rows)] += 2.0 * (self.d_mu @ e_sum @ self.d_mu.T)
@@ -755,40 +752,11 @@ class _HessianParts:
         return incidence @ self.slots @ incidence.T + cross + cross.T + self.means
 
 
-_KERNEL: list = []
-
-
 def _slot_kernel():  # noqa: ANN202 - a numba dispatcher
-    """The compiled slot x slot accumulation (numba, compiled on first use and cached on disk)."""
-    if not _KERNEL:
-        import numba
+    """The compiled slot x slot accumulation (:func:`kernels.slot_terms`, numba: imported on first use)."""
+    from alliance_stats.measurement.cfa import kernels
 
-        @numba.njit(cache=True, nogil=True)
-        def accumulate(slots, g_e_all, g_p_all, ix, iy, cy, counts, observed):  # noqa: ANN001, ANN202
-            size = ix.size
-            for j in range(counts.size):  # a stack of blocks (missingness patterns), one after the other
-                g_e, g_p, n = g_e_all[j], g_p_all[j], counts[j]
-                for s in range(size):
-                    a, b, cs = ix[s], iy[s], cy[s]
-                    for t in range(s, size):
-                        c, d, ct = ix[t], iy[t], cy[t]
-                        xex = g_e[a, c]
-                        yey = cs * ct * g_e[b, d]
-                        xey = ct * g_e[a, d]
-                        yex = cs * g_e[b, c]
-                        t1 = 2.0 * (xex * yey + xey * yex)
-                        if observed:
-                            t2 = (ct * g_p[a, d]) * yex + (cs * ct * g_p[b, d]) * xex + g_p[a, c] * yey \
-                                + (cs * g_p[b, c]) * xey
-                            value = n * (2.0 * t2 - t1)
-                        else:
-                            value = n * t1
-                        slots[s, t] += value
-                        if t != s:
-                            slots[t, s] += value
-
-        _KERNEL.append(accumulate)
-    return _KERNEL[0]
+    return kernels.slot_terms
 
 
 def _cholesky(matrix: np.ndarray) -> np.ndarray | None:

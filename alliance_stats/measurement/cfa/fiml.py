@@ -19,7 +19,7 @@ patterns with the same q, and the rest is a few products with all rows at once: 
 The saturated model's EM (:func:`em_step`) uses the same pieces (``Sigma_mo Sigma_oo^-1 = -K_mm^-1 K_mo`` and
 the conditional covariance ``K_mm^-1``). For the exact Hessian the per-pattern matrices ``V E V'`` and
 ``V P V'`` of the slot kernel are rank-q updates of ``V K V'`` and sums of the rows' ``(V u_i)(V u_i)'``
-(:func:`pattern_blocks`).
+(:func:`add_hessian_terms`).
 
 Exact to rounding: the formulas are identities, checked against the per-pattern inverses on the demo and the
 lavaan fixtures to 1e-10 (tests/measurement/test_fiml_kernel.py). They need ``Sigma`` positive definite; the
@@ -29,15 +29,12 @@ are missing together, and lavaan's FIML objective needs the full inverse too).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.linalg.lapack import dtrtri
 
 LOG_2PI = float(np.log(2.0 * np.pi))
-#: patterns per chunk of the stacked b x b matrices of :func:`pattern_blocks` (memory: chunk x b^2 x 16 bytes)
-CHUNK = 128
 
 
 @dataclass
@@ -66,6 +63,24 @@ class Layout:
         return self.values.shape[0]
 
 
+def unique_patterns(observed: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct rows of a boolean (rows x items) matrix, in the order of ``np.unique(observed, axis=0)``
+    (lexicographic, False first), the pattern of each row and the rows per pattern: rows packed into big-endian
+    64-bit words, whose numeric order is that order, so the sort compares a word or two instead of p booleans."""
+    n, p = observed.shape
+    packed = np.packbits(observed, axis=1)  # big bit order: the first item is the most significant bit
+    words = -(-packed.shape[1] // 8)
+    padded = np.zeros((n, 8 * words), dtype=np.uint8)
+    padded[:, :packed.shape[1]] = packed
+    keys = padded.view(">u8")
+    if words == 1:
+        _, first, inverse, counts = np.unique(keys[:, 0], return_index=True, return_inverse=True, return_counts=True)
+    else:
+        _, first, inverse, counts = np.unique(keys.astype(np.uint64), axis=0, return_index=True,
+                                              return_inverse=True, return_counts=True)
+    return observed[first], inverse.ravel(), counts
+
+
 def layout(patterns: list, p: int) -> Layout:
     """The :class:`Layout` of the engine's patterns (each with ``observed``, ``data`` and ``n``)."""
     n_total = sum(pat.n for pat in patterns)
@@ -88,7 +103,7 @@ def layout(patterns: list, p: int) -> Layout:
         if q == 0:
             complete = rows
             continue
-        missing = np.array([np.setdiff1d(np.arange(p), patterns[i].observed) for i in members], dtype=np.int64)
+        missing = np.nonzero(mask[first[members]] == 0.0)[1].reshape(members.size, q).astype(np.int64)
         local = np.repeat(np.arange(members.size), counts[members])
         starts = np.concatenate([[0], np.cumsum(counts[members])[:-1]]).astype(np.int64)
         blocks.append(MissingBlock(missing, counts[members].astype(float), rows, local, starts))
@@ -197,32 +212,26 @@ def em_step(lay: Layout, mu: np.ndarray, sigma: np.ndarray) -> tuple[np.ndarray,
     return mean, cov
 
 
-def pattern_blocks(lay: Layout, terms: Terms, basis: np.ndarray, d_mu: np.ndarray
-                   ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
-    """For chunks of patterns: the stacks of ``V E V'`` and ``V P V'`` (P x b x b, ``V`` = ``basis``), the row
-    counts, ``n V u`` (P x b, ``u`` the pattern's mean ``E d``) and ``V E d_mu'`` (P x b x rows of ``d_mu``)."""
+def add_hessian_terms(lay: Layout, terms: Terms, basis: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+                      d_mu: np.ndarray, slots: np.ndarray) -> np.ndarray:
+    """Add every pattern's slot x slot terms of the observed Hessian to ``slots`` and return the slot x
+    mean-parameter terms (slots x rows of ``d_mu``), by :func:`kernels.pattern_terms` block after block
+    (``basis``: ``V``, ``ix``, ``iy``, ``cy`` of the engine's slots)."""
+    from alliance_stats.measurement.cfa import kernels  # numba: imported on first use
+
+    v, ix, iy, cy = basis
     k = terms.k
-    vk = basis @ k  # (b, p)
-    g_k = vk @ basis.T
-    h = terms.u @ basis.T  # (N, b): V u_i
+    vk = v @ k  # (b, p)
+    g_k = vk @ v.T
+    h = terms.u @ v.T  # (N, b): V u_i
     kd = k @ d_mu.T  # (p, r)
     vkd = vk @ d_mu.T  # (b, r)
-    if lay.complete.size:
-        rows = h[lay.complete]
-        n = float(lay.complete.size)
-        yield (g_k[None], (rows.T @ rows / n)[None], np.array([n]), rows.sum(axis=0)[None], vkd[None])
-    for block, inv in zip(lay.blocks, terms.inverses, strict=True):
-        ends = np.r_[block.starts[1:], block.rows.size]
-        for lo in range(0, block.counts.size, CHUNK):
-            hi = min(lo + CHUNK, block.counts.size)
-            miss = block.missing[lo:hi]
-            z = vk.T[miss]  # (P, q, b): the columns m of V K
-            zi = np.matmul(inv[lo:hi], z)  # (P, q, b)
-            g_e = g_k[None] - np.matmul(z.transpose(0, 2, 1), zi)
-            rows = h[block.rows[block.starts[lo]:ends[hi - 1]]]
-            starts = block.starts[lo:hi] - block.starts[lo]
-            counts = block.counts[lo:hi]
-            g_p = np.add.reduceat(rows[:, :, None] * rows[:, None, :], starts, axis=0) / counts[:, None, None]
-            sums = np.add.reduceat(rows, starts, axis=0)
-            w = vkd[None] - np.matmul(zi.transpose(0, 2, 1), kd[miss])
-            yield g_e, g_p, counts, sums, w
+    cross = np.zeros((ix.size, d_mu.shape[0]))
+    parts = [(lay.complete, np.zeros(1, dtype=np.int64), np.array([float(lay.complete.size)]),
+              np.zeros((1, 0), dtype=np.int64), np.zeros((1, 0, 0)))] if lay.complete.size else []
+    parts += [(block.rows, block.starts, block.counts, block.missing, inv)
+              for block, inv in zip(lay.blocks, terms.inverses, strict=True)]
+    for rows, starts, counts, missing, inv in parts:
+        kernels.pattern_terms(slots, cross, g_k, vk, kd, vkd, h, rows, starts, counts, missing,
+                              np.ascontiguousarray(inv), ix, iy, cy)
+    return cross

@@ -218,7 +218,7 @@ def cluster_codes(values: np.ndarray, labels: np.ndarray, fiml: bool) -> np.ndar
     codes = np.unique(np.asarray(labels), return_inverse=True)[1].ravel()
     if not fiml:
         return codes
-    inverse = np.unique(~np.isnan(values), axis=0, return_inverse=True)[1].ravel()
+    inverse = engine.fiml.unique_patterns(~np.isnan(values))[1]
     return np.concatenate([codes[inverse == k] for k in range(int(inverse.max()) + 1)])
 
 
