@@ -29,6 +29,7 @@ are missing together, and lavaan's FIML objective needs the full inverse too).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -235,3 +236,29 @@ def add_hessian_terms(lay: Layout, terms: Terms, basis: tuple[np.ndarray, np.nda
         kernels.pattern_terms(slots, cross, g_k, vk, kd, vkd, h, rows, starts, counts, missing,
                               np.ascontiguousarray(inv), ix, iy, cy)
     return cross
+
+
+#: patterns per chunk of the stacked p x p inverses of :func:`pattern_inverses`
+CHUNK = 64
+
+
+def pattern_inverses(lay: Layout, terms: Terms) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+    """The patterns' inverses ``Sigma_oo^-1`` embedded in p x p (exact zeros outside ``o x o``), by chunks of
+    patterns: the chunk's rows (of the layout), the pattern of each of them (0 .. P_c - 1), the rows per pattern
+    and the (P_c, p, p) stack. The complete pattern (``K`` itself) comes first."""
+    k = terms.k
+    p = k.shape[0]
+    if lay.complete.size:
+        yield lay.complete, np.zeros(lay.complete.size, dtype=np.int64), np.array([float(lay.complete.size)]), k[None]
+    for block, inv in zip(lay.blocks, terms.inverses, strict=True):
+        ends = np.r_[block.starts[1:], block.rows.size]
+        for lo in range(0, block.counts.size, CHUNK):
+            hi = min(lo + CHUNK, block.counts.size)
+            miss = block.missing[lo:hi]
+            k_m = k[:, miss].transpose(1, 0, 2)  # (P, p, q): the columns m of K
+            e = k[None] - np.matmul(np.matmul(k_m, inv[lo:hi]), k_m.transpose(0, 2, 1))
+            observed = np.ones((hi - lo, p))
+            observed[np.arange(hi - lo)[:, None], miss] = 0.0
+            e *= observed[:, :, None] * observed[:, None, :]
+            span = slice(block.starts[lo], ends[hi - 1])
+            yield block.rows[span], block.local[span] - lo, block.counts[lo:hi], e

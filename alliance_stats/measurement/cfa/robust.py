@@ -98,48 +98,48 @@ def baseline_trace(cov: np.ndarray, gamma: np.ndarray) -> float:
 
 
 # ------------------------------------------------------------------ casewise (FIML) pieces for MLR
-def _pair_positions(observed: np.ndarray, p: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """For the vech elements whose two items are both in ``observed``: their position in the full (mu, vech)
-    vector (means first) and their two item indices *within* ``observed``."""
-    rows, cols = vech_indices(p)
-    where = -np.ones(p, dtype=int)
-    where[observed] = np.arange(observed.size)
-    keep = (where[rows] >= 0) & (where[cols] >= 0)
-    return p + np.flatnonzero(keep), where[rows[keep]], where[cols[keep]]
+def _pattern_terms(patterns: list, mu: np.ndarray, sigma: np.ndarray) -> tuple[engine.fiml.Layout, engine.fiml.Terms,
+                                                                             np.ndarray]:
+    """The rows of ``patterns`` laid out by pattern (:func:`engine.fiml.layout`), the FIML pieces at (``mu``,
+    ``sigma``) and the rows' ``u_i = Sigma_oo^-1 (x_i - mu_o)`` embedded with exact zeros where missing."""
+    lay = engine.fiml.layout(patterns, mu.size)
+    terms = engine.fiml.evaluate(lay, sigma, mu)
+    if terms is None:
+        raise np.linalg.LinAlgError("the covariance matrix of the scores is not positive definite")
+    return lay, terms, terms.u * lay.mask
 
 
 def casewise_scores(patterns: list, mu: np.ndarray, sigma: np.ndarray) -> np.ndarray:
     """Scores of each row's log-likelihood with respect to (mu, vech(Sigma)) at the given moments: rows in
     pattern order, columns means first then vech (lavaan's order). A covariance element counts once: the score of
-    an off-diagonal element is ``u_a u_b - inv_ab``, of a diagonal one ``(u_a^2 - inv_aa) / 2`` (``u = inv d``)."""
+    an off-diagonal element is ``u_a u_b - inv_ab``, of a diagonal one ``(u_a^2 - inv_aa) / 2`` (``u = inv d``,
+    ``inv = Sigma_oo^-1`` of the row's pattern, both zero outside its answered items; :mod:`.fiml`)."""
     p = mu.size
-    n = sum(pat.n for pat in patterns)
-    out = np.zeros((n, p + p * (p + 1) // 2))
-    start = 0
-    for pat in patterns:
-        o = pat.observed
-        inv = np.linalg.inv(sigma[np.ix_(o, o)])
-        u = (pat.data - mu[o]) @ inv
-        block = slice(start, start + pat.n)
-        out[block, o] = u
-        pos, a, b = _pair_positions(o, p)
-        half = np.where(a == b, 0.5, 1.0)
-        out[block, pos] = half * (u[:, a] * u[:, b] - inv[a, b])
-        start += pat.n
+    rows, cols = vech_indices(p)
+    lay, terms, u = _pattern_terms(patterns, mu, sigma)
+    out = np.empty((lay.n, p + rows.size))
+    out[:, :p] = u
+    covariances = out[:, p:]
+    np.multiply(u[:, rows], u[:, cols], out=covariances)
+    for chunk_rows, local, _, inv in engine.fiml.pattern_inverses(lay, terms):
+        covariances[chunk_rows] -= inv[:, rows, cols][local]
+    covariances *= np.where(rows == cols, 0.5, 1.0)
     return out
 
 
 def _trace_pairs(products: np.ndarray, p: int) -> np.ndarray:
     """``sum over patterns of tr(E_ab A E_cd B)`` for every pair of vech elements (a, b) x (c, d), from
-    ``products = sum vec(A) vec(B)'`` (row-major vec, symmetric ``A`` and ``B``); ``E_ab`` is the derivative of
-    a symmetric matrix with respect to its element (a, b). ``tr(E_ab A E_cd B)`` sums ``A_bc B_da`` over the
-    one or two orderings of each pair."""
+    ``products = sum vech(A) vech(B)'`` (symmetric ``A`` and ``B``); ``E_ab`` is the derivative of a symmetric
+    matrix with respect to its element (a, b). ``tr(E_ab A E_cd B)`` sums ``A_bc B_da`` over the one or two
+    orderings of each pair."""
     rows, cols = vech_indices(p)
+    position = np.empty((p, p), dtype=np.int64)  # of element (x, y) of a symmetric matrix in vech
+    position[rows, cols] = position[cols, rows] = np.arange(rows.size)
     a, b = rows[:, None], cols[:, None]
     c, d = rows[None, :], cols[None, :]
 
     def k(x: np.ndarray, y: np.ndarray, z: np.ndarray, w: np.ndarray) -> np.ndarray:  # sum A_xy B_zw
-        return products[x * p + y, z * p + w]
+        return products[position[x, y], position[z, w]]
 
     value = k(b, c, d, a) + k(b, d, c, a) + k(a, c, d, b) + k(a, d, c, b)
     return value * np.where(a == b, 0.5, 1.0) * np.where(c == d, 0.5, 1.0)
@@ -150,31 +150,31 @@ def observed_information_h1(patterns: list, mu: np.ndarray, sigma: np.ndarray) -
     moments, summed over rows (lavaan's ``lav_mvnorm_missing_information_observed_samplestats`` times N).
 
     Per pattern with observed items ``o``, ``inv = Sigma_oo^-1``, ``u_i = inv (x_i - mu_o)``, ``s = sum u_i``
-    and ``Q = sum u_i u_i'`` (all zero outside ``o``): means ``n inv``; means x covariance ``inv E_cd s``;
-    covariances ``tr(E_ab inv E_cd Q) - n/2 tr(E_ab inv E_cd inv)``. The covariance block sums over patterns
-    through ``sum vec(inv) vec(Q)'``: one matrix product instead of a loop over patterns."""
+    and ``Q = sum u_i u_i'`` (all zero outside ``o``; the inverses by :mod:`.fiml`): means ``n inv``; means x
+    covariance ``inv E_cd s``; covariances ``tr(E_ab inv E_cd Q) - n/2 tr(E_ab inv E_cd inv)``. The sums over
+    patterns go through matrix products: ``sum vec(inv) s'`` and ``sum vech(inv) vech(Q)'``."""
     p = mu.size
     rows, cols = vech_indices(p)
     size = p + rows.size
     info = np.zeros((size, size))
-    vec_inv = np.zeros((len(patterns), p * p))
-    vec_q = np.zeros((len(patterns), p * p))
-    counts = np.zeros(len(patterns))
-    for i, pat in enumerate(patterns):
-        o = pat.observed
-        inv = np.zeros((p, p))
-        inv[np.ix_(o, o)] = np.linalg.inv(sigma[np.ix_(o, o)])
-        u = (pat.data - mu[o]) @ inv[np.ix_(o, o)]
-        q = np.zeros((p, p))
-        q[np.ix_(o, o)] = u.T @ u
-        s = np.zeros(p)
-        s[o] = u.sum(axis=0)
-        info[:p, :p] += pat.n * inv
-        cross = inv[:, rows] * s[cols] + np.where(rows != cols, inv[:, cols] * s[rows], 0.0)
-        info[:p, p:] += cross
-        vec_inv[i], vec_q[i], counts[i] = inv.ravel(), q.ravel(), pat.n
+    lay, terms, u = _pattern_terms(patterns, mu, sigma)
+    inv_s = np.zeros((p * p, p))  # sum over patterns of vec(inv) s'
+    inv_q = np.zeros((rows.size, rows.size))  # sum vech(inv) vech(Q)'
+    inv_inv = np.zeros((rows.size, rows.size))  # sum n vech(inv) vech(inv)'
+    for chunk_rows, local, counts, inv in engine.fiml.pattern_inverses(lay, terms):
+        starts = np.flatnonzero(np.r_[True, local[1:] != local[:-1]])
+        chunk_u = u[chunk_rows]
+        sums = np.add.reduceat(chunk_u, starts, axis=0)
+        vech_q = np.add.reduceat(chunk_u[:, rows] * chunk_u[:, cols], starts, axis=0)
+        vech_inv = inv[:, rows, cols]
+        info[:p, :p] += np.tensordot(counts, inv, axes=1)
+        inv_s += inv.reshape(counts.size, p * p).T @ sums
+        inv_q += vech_inv.T @ vech_q
+        inv_inv += (vech_inv * counts[:, None]).T @ vech_inv
+    by_item = inv_s.reshape(p, p, p)  # [x, a, b] = sum inv_xa s_b
+    info[:p, p:] = by_item[:, rows, cols] + np.where(rows != cols, by_item[:, cols, rows], 0.0)
     info[p:, :p] = info[:p, p:].T
-    info[p:, p:] = _trace_pairs(vec_inv.T @ vec_q, p) - 0.5 * _trace_pairs((vec_inv * counts[:, None]).T @ vec_inv, p)
+    info[p:, p:] = _trace_pairs(inv_q, p) - 0.5 * _trace_pairs(inv_inv, p)
     return info
 
 
