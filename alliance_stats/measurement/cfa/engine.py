@@ -614,8 +614,8 @@ class CFAModel:
     def observed_information(self, theta: np.ndarray) -> np.ndarray:
         """Exact Hessian of -2 log L (2 x the observed information), used for FIML standard errors (shared
         through :data:`MEMO`)."""
-        def compute() -> np.ndarray:
-            info = self._gradient_information(theta, True, "observed")[2]
+        def compute() -> np.ndarray:  # the last Newton step of the fit computed it (shared: LAST_GRADIENTS)
+            info = self.gradient_information(theta, True, "observed")[2]
             assert info is not None
             return 0.5 * (info + info.T)
 

@@ -377,9 +377,11 @@ def _fiml_corrected_robust(model: engine.CFAModel, groups: list[engine.GroupData
         blocks_wm.append(share * part.a1)
         blocks_wc.append(share * wc)
         blocks_wmi.append(wm_inv / share)
-        # Gamma = Wm^-1 B1 Wm^-1 / share with B1 = S'S / n (S the scores): kept as Z = S Wm^-1, since tr(U M U
-        # Gamma) = sum((Z (U M U)) * Z) / (n share) costs rows x size^2 instead of two size^3 products
-        blocks_z.append((part.z if part.z is not None else part.scores @ wm_inv, data.n * share))
+        # Gamma = Wm^-1 B1 Wm^-1 / share with B1 = S'S / n (S the scores): Z'Z / (n share) with Z = S Wm^-1, so
+        # tr(U M U Gamma) = sum((U M U) * Z'Z) / (n share); Z'Z (rows x size^2 / 2) once for the model and the
+        # baseline instead of two size^3 products
+        z = part.z if part.z is not None else part.scores @ wm_inv
+        blocks_z.append((z.T @ z, data.n * share))
         sigma, mu = implied[g]
         xx3 += _normal_discrepancy(sigma, mu, data.cov, data.mean, data.n)
         xx3_null += _normal_discrepancy(np.diag(part.base_var), part.base_mean, data.cov, data.mean, data.n)
@@ -424,12 +426,13 @@ def _trace_h1(part: _SaturatedParts, data: engine.GroupData, keep: slice, whole:
 
 
 def _trace_gamma(umu: np.ndarray, blocks_z: list[tuple[np.ndarray, float]]) -> float:
-    """``tr(U M U Gamma)`` with ``Gamma`` block-diagonal over the groups, each block ``Z'Z / weight``."""
+    """``tr(U M U Gamma)`` with ``Gamma`` block-diagonal over the groups, each block ``Z'Z / weight`` (given as
+    ``Z'Z``, symmetric)."""
     total, start = 0.0, 0
-    for z, weight in blocks_z:
-        block = slice(start, start + z.shape[1])
-        total += float(np.sum((z @ umu[block, block]) * z)) / weight
-        start += z.shape[1]
+    for zz, weight in blocks_z:
+        block = slice(start, start + zz.shape[0])
+        total += float(np.sum(umu[block, block] * zz)) / weight
+        start += zz.shape[0]
     return total
 
 
