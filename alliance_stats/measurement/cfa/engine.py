@@ -579,7 +579,7 @@ class CFAModel:
             if self.meanstructure:
                 grad -= 2.0 * (d_mu @ nu)
             if acc is not None and info is not None:
-                info += acc.total(slots.incidence)
+                info += acc.total(slots.slot_param)
                 if observed:
                     info += self._hessian_second(w, nu, mats, g)
         return float(value), grad, info
@@ -747,9 +747,15 @@ class _HessianParts:
             e_sum = lay.n * k - k @ terms.weights @ k
             self.means[np.ix_(self.rows, self.rows)] += 2.0 * (self.d_mu @ e_sum @ self.d_mu.T)
 
-    def total(self, incidence: np.ndarray) -> np.ndarray:
-        cross = incidence @ self.cross
-        return incidence @ self.slots @ incidence.T + cross + cross.T + self.means
+    def total(self, slot_param: np.ndarray) -> np.ndarray:
+        """The parameter x parameter Hessian: slots summed into their parameters (``slot_param``: the parameter
+        of each slot; the incidence matrix's product, as sums)."""
+        k = self.means.shape[0]
+        cross = np.zeros((k, k))
+        np.add.at(cross, slot_param, self.cross)
+        flat = (slot_param[:, None] * k + slot_param[None, :]).ravel()
+        slots = np.bincount(flat, weights=self.slots.ravel(), minlength=k * k).reshape(k, k)
+        return slots + cross + cross.T + self.means
 
 
 def _slot_kernel():  # noqa: ANN202 - a numba dispatcher

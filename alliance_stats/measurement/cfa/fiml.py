@@ -233,8 +233,8 @@ def add_hessian_terms(lay: Layout, terms: Terms, basis: tuple[np.ndarray, np.nda
     parts += [(block.rows, block.starts, block.counts, block.missing, inv)
               for block, inv in zip(lay.blocks, terms.inverses, strict=True)]
     for rows, starts, counts, missing, inv in parts:
-        kernels.pattern_terms(slots, cross, g_k, vk, kd, vkd, h, rows, starts, counts, missing,
-                              np.ascontiguousarray(inv), ix, iy, cy)
+        kernels.pattern_terms((slots, cross), (g_k, vk, kd, vkd, h),
+                              (rows, starts, counts, missing, np.ascontiguousarray(inv)), (ix, iy, cy))
     return cross
 
 

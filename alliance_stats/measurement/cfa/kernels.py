@@ -41,13 +41,19 @@ def slot_terms(slots, g_e, g_p, ix, iy, cy, n, observed):  # noqa: ANN001, ANN20
 
 
 @numba.njit(cache=True, nogil=True)
-def pattern_terms(slots, cross, g_k, vk, kd, vkd, h, rows, starts, counts, missing, inverses, ix, iy,
-                  cy):  # noqa: ANN001, ANN201
+def pattern_terms(out, shared, block, slot_index):  # noqa: ANN001, ANN201
     """Add the observed-Hessian terms of the missingness patterns of one block (same number q of missing items).
 
+    ``out`` = (slots, cross): the slot x slot and slot x mean-parameter sums; ``shared`` = (``V K V'``, ``V K``,
+    ``K d_mu'``, ``V K d_mu'``, ``h``: the rows' ``V u_i``); ``block`` = (rows, first row of each pattern in
+    rows, rows per pattern, missing items, their ``K_mm^-1``); ``slot_index`` = (ix, iy, cy) of the slots.
     Per pattern (missing items ``m``, ``n`` rows): ``V E V' = V K V' - Z K_mm^-1 Z'`` with ``Z = (V K)[:, m]``,
-    ``V P V' = sum (V u_i)(V u_i)' / n`` over its rows (``h`` holds ``V u_i``), ``V E d_mu' = V K d_mu' - Z
-    K_mm^-1 (K d_mu')[m]``; then :func:`slot_terms` and the slot x mean-parameter terms ``cross``."""
+    ``V P V' = sum (V u_i)(V u_i)' / n`` over its rows, ``V E d_mu' = V K d_mu' - Z K_mm^-1 (K d_mu')[m]``; then
+    :func:`slot_terms` and the slot x mean-parameter terms."""
+    slots, cross = out
+    g_k, vk, kd, vkd, h = shared
+    rows, starts, counts, missing, inverses = block
+    ix, iy, cy = slot_index
     b = g_k.shape[0]
     q = missing.shape[1]
     r = kd.shape[1]
