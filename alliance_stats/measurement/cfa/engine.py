@@ -12,21 +12,22 @@ Every matrix element is either fixed or mapped to one free parameter; equality c
 ``npar`` is the number of distinct free parameters, as lavaan counts it.
 
 Objective: ``-2 log L`` of the multivariate normal (complete data: from the sample moments with divisor N;
-FIML: casewise by missingness pattern). Minimised by Fisher scoring (the expected information as metric)
-with step halving, then Newton steps with the exact (analytic) Hessian near the optimum, with a BFGS
-fallback; the expected information at the optimum gives the standard errors for complete data (lavaan's
-``information = "expected"``), the exact observed information for FIML (lavaan's default
-``information = "observed"`` when ``missing = "ml"``). Derivatives of Sigma are kept as sums of
-symmetric rank-2 terms, so gradient and information reduce to small matrix products.
+FIML: casewise by missingness pattern, each pattern's inverse from the full one, :mod:`.fiml`). Minimised by
+Fisher scoring (the expected information as metric) with step halving, then Newton steps with the exact
+(analytic) Hessian near the optimum, with a BFGS fallback; the expected information at the optimum gives the
+standard errors for complete data (lavaan's ``information = "expected"``), the exact observed information for
+FIML (lavaan's default ``information = "observed"`` when ``missing = "ml"``). Derivatives of Sigma are kept as
+sums of symmetric rank-2 terms, so gradient and information reduce to small matrix products.
 
 Why numba (issue 17): with missing answers the information is a sum over missingness patterns (3,000 of them
 at 10,000 dyads) of slot x slot matrices (about 170 x 170 for the 53 items of the instrument). Every slot's
 vectors are one row of a small basis (items, factor loadings, their products with Psi), so a pattern reduces
 to the basis x basis matrices ``V E V'`` and ``V P V'``; the slot x slot terms are then gathers from them.
 In numpy those gathers and their products cost as much as the matrix products they replace (each of the ten
-slot x slot temporaries is a pass through memory); the numba kernel (:func:`_slot_kernel`) fuses them into one
+slot x slot temporaries is a pass through memory); the numba kernels (:mod:`.kernels`) fuse them into one
 pass over half the matrix (it is symmetric), six times fewer operations than the products of the slot
-vectors did. numba is imported and the kernel compiled on first use (cached on disk).
+vectors did, and build each pattern's ``V E V'`` (a rank-q update of ``V K V'``) and ``V P V'`` (the sum of its
+rows' ``(V u)(V u)'``) in the same loop. numba is imported and the kernels compiled on first use (cached on disk).
 
 Shared results (issue 17): a run fits the same model to the same data several times (the main CFA, the
 common-method check's trait model, the nesting check's CFA with and without the dyads, ML and MLR: the same

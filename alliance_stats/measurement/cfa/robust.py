@@ -390,14 +390,20 @@ def _fiml_corrected_robust(model: engine.CFAModel, groups: list[engine.GroupData
         return
 
     def sandwiches() -> tuple[np.ndarray, np.ndarray]:  # U M U of the model and of the baseline
+        # M = Wm^-1 Wc Wm^-1 = F F' with F = Wm^-1 L (Wc = L L'), U = Wm - R with R = Wm D (D' Wm D)^-1 D' Wm of
+        # rank k, so U M U = (Wm F)(Wm F)' - X Y - (X Y)' + Y' (D' Wm M Wm D) Y with Y = (D' Wm D)^-1 D' Wm and
+        # X = Wm M Wm D: three size^3 products shared by the model and the baseline instead of six
         wm_all, wc_all = linalg.block_diag(*blocks_wm), linalg.block_diag(*blocks_wc)
-        wmi_all = linalg.block_diag(*blocks_wmi)
-        middle = wmi_all @ wc_all @ wmi_all
+        f = linalg.block_diag(*blocks_wmi) @ np.linalg.cholesky(wc_all)
+        wf = wm_all @ f
+        base = wf @ wf.T
 
         def sandwich(delta: np.ndarray) -> np.ndarray:
             wd = wm_all @ delta
-            u = wm_all - wd @ np.linalg.solve(delta.T @ wd, wd.T)
-            return u @ middle @ u
+            y = np.linalg.solve(delta.T @ wd, wd.T)
+            fd = f.T @ wd
+            xy = (wf @ fd) @ y
+            return base - xy - xy.T + y.T @ ((fd.T @ fd) @ y)
 
         return (sandwich(np.vstack([part.delta for part in parts])),
                 sandwich(linalg.block_diag(*[select] * len(groups))))
