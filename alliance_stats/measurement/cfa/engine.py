@@ -754,8 +754,10 @@ class _HessianParts:
         k = self.means.shape[0]
         cross = np.zeros((k, k))
         np.add.at(cross, slot_param, self.cross)
+        upper = np.triu(self.slots)  # the kernels write the upper triangle of the symmetric slot x slot matrix
+        full = upper + np.triu(upper, 1).T
         flat = (slot_param[:, None] * k + slot_param[None, :]).ravel()
-        slots = np.bincount(flat, weights=self.slots.ravel(), minlength=k * k).reshape(k, k)
+        slots = np.bincount(flat, weights=full.ravel(), minlength=k * k).reshape(k, k)
         return slots + cross + cross.T + self.means
 
 

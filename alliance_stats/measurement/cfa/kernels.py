@@ -18,26 +18,25 @@ import numpy as np
 @numba.njit(cache=True, nogil=True)
 def slot_terms(slots, g_e, g_p, ix, iy, cy, n, observed):  # noqa: ANN001, ANN201
     """Add one block's slot x slot terms: ``n tr(E D_s E D_t)`` (expected) or ``n [2 tr(E D_t P D_s) -
-    tr(E D_s E D_t)]`` (observed), from ``g_e = V E V'`` and ``g_p = V P V'``."""
+    tr(E D_s E D_t)]`` (observed), from ``g_e = V E V'`` and ``g_p = V P V'``. Only the upper triangle
+    (``t >= s``) is written: the matrix is symmetric (``engine._HessianParts.total`` mirrors it)."""
     size = ix.size
     for s in range(size):
         a, b, cs = ix[s], iy[s], cy[s]
+        e_a, e_b, p_a, p_b = g_e[a], g_e[b], g_p[a], g_p[b]
+        row = slots[s]
         for t in range(s, size):
             c, d, ct = ix[t], iy[t], cy[t]
-            xex = g_e[a, c]
-            yey = cs * ct * g_e[b, d]
-            xey = ct * g_e[a, d]
-            yex = cs * g_e[b, c]
+            xex = e_a[c]
+            yey = cs * ct * e_b[d]
+            xey = ct * e_a[d]
+            yex = cs * e_b[c]
             t1 = 2.0 * (xex * yey + xey * yex)
             if observed:
-                t2 = (ct * g_p[a, d]) * yex + (cs * ct * g_p[b, d]) * xex + g_p[a, c] * yey \
-                    + (cs * g_p[b, c]) * xey
-                value = n * (2.0 * t2 - t1)
+                t2 = (ct * p_a[d]) * yex + (cs * ct * p_b[d]) * xex + p_a[c] * yey + (cs * p_b[c]) * xey
+                row[t] += n * (2.0 * t2 - t1)
             else:
-                value = n * t1
-            slots[s, t] += value
-            if t != s:
-                slots[t, s] += value
+                row[t] += n * t1
 
 
 @numba.njit(cache=True, nogil=True)
