@@ -279,7 +279,8 @@ class _SaturatedParts:
     base_var: np.ndarray
     scores: np.ndarray  # casewise scores there (summed within clusters when there are clusters): the
     # first-order information B1 is their mean outer product S'S / n
-    z: np.ndarray | None = None  # S A1^-1 (FIML with a mean structure: shared by tr(A1^-1 B1) and the robust indices)
+    zz: np.ndarray | None = None  # Z'Z with Z = S A1^-1 (FIML with a mean structure: computed with tr(A1^-1 B1),
+    # used by the robust indices)
 
 
 def _moment_jacobian(model: engine.CFAModel, theta: np.ndarray, g: int) -> np.ndarray:
@@ -380,8 +381,9 @@ def _fiml_corrected_robust(model: engine.CFAModel, groups: list[engine.GroupData
         # Gamma = Wm^-1 B1 Wm^-1 / share with B1 = S'S / n (S the scores): Z'Z / (n share) with Z = S Wm^-1, so
         # tr(U M U Gamma) = sum((U M U) * Z'Z) / (n share); Z'Z (rows x size^2 / 2) once for the model and the
         # baseline instead of two size^3 products
-        z = part.z if part.z is not None else part.scores @ wm_inv
-        blocks_z.append((z.T @ z, data.n * share))
+        if part.zz is None:
+            _trace_scores(part, wm_inv)
+        blocks_z.append((part.zz, data.n * share))
         sigma, mu = implied[g]
         xx3 += _normal_discrepancy(sigma, mu, data.cov, data.mean, data.n)
         xx3_null += _normal_discrepancy(np.diag(part.base_var), part.base_mean, data.cov, data.mean, data.n)
@@ -427,8 +429,21 @@ def _trace_h1(part: _SaturatedParts, data: engine.GroupData, keep: slice, whole:
     if data.patterns is None or not whole or not np.array_equal(zero_diagonal, zero_rows):
         return trace_solve(a1[keep, keep], part.scores[:, keep].T @ part.scores[:, keep] / data.n)
     wm_inv = _shared(("wm_inv", data.digest), inverse_skipping_zero_rows, a1)
-    part.z = part.scores @ wm_inv
-    return float(np.sum(part.z * part.scores)) / data.n
+    return _trace_scores(part, wm_inv) / data.n
+
+
+def _trace_scores(part: _SaturatedParts, wm_inv: np.ndarray) -> float:
+    """``sum((S Wm^-1) * S)`` = ``tr(Wm^-1 S'S)``, and ``Z'Z`` (``Z = S Wm^-1``) in ``part.zz``. With more than
+    twice as many rows as columns through the Gram matrix ``S'S`` (rows x size^2 / 2 + 2 size^3 operations),
+    otherwise through ``Z`` (1.5 rows x size^2)."""
+    scores = part.scores
+    if scores.shape[0] > 2 * scores.shape[1]:
+        gram = scores.T @ scores
+        part.zz = wm_inv.T @ gram @ wm_inv
+        return float(np.sum(wm_inv * gram))
+    z = scores @ wm_inv
+    part.zz = z.T @ z
+    return float(np.sum(z * scores))
 
 
 def _trace_gamma(umu: np.ndarray, blocks_z: list[tuple[np.ndarray, float]]) -> float:
