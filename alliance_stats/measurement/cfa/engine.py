@@ -12,21 +12,22 @@ Every matrix element is either fixed or mapped to one free parameter; equality c
 ``npar`` is the number of distinct free parameters, as lavaan counts it.
 
 Objective: ``-2 log L`` of the multivariate normal (complete data: from the sample moments with divisor N;
-FIML: casewise by missingness pattern). Minimised by Fisher scoring (the expected information as metric)
-with step halving, then Newton steps with the exact (analytic) Hessian near the optimum, with a BFGS
-fallback; the expected information at the optimum gives the standard errors for complete data (lavaan's
-``information = "expected"``), the exact observed information for FIML (lavaan's default
-``information = "observed"`` when ``missing = "ml"``). Derivatives of Sigma are kept as sums of
-symmetric rank-2 terms, so gradient and information reduce to small matrix products.
+FIML: casewise by missingness pattern, each pattern's inverse from the full one, :mod:`.fiml`). Minimised by
+Fisher scoring (the expected information as metric) with step halving, then Newton steps with the exact
+(analytic) Hessian near the optimum, with a BFGS fallback; the expected information at the optimum gives the
+standard errors for complete data (lavaan's ``information = "expected"``), the exact observed information for
+FIML (lavaan's default ``information = "observed"`` when ``missing = "ml"``). Derivatives of Sigma are kept as
+sums of symmetric rank-2 terms, so gradient and information reduce to small matrix products.
 
 Why numba (issue 17): with missing answers the information is a sum over missingness patterns (3,000 of them
 at 10,000 dyads) of slot x slot matrices (about 170 x 170 for the 53 items of the instrument). Every slot's
 vectors are one row of a small basis (items, factor loadings, their products with Psi), so a pattern reduces
 to the basis x basis matrices ``V E V'`` and ``V P V'``; the slot x slot terms are then gathers from them.
 In numpy those gathers and their products cost as much as the matrix products they replace (each of the ten
-slot x slot temporaries is a pass through memory); the numba kernel (:func:`_slot_kernel`) fuses them into one
+slot x slot temporaries is a pass through memory); the numba kernels (:mod:`.kernels`) fuse them into one
 pass over half the matrix (it is symmetric), six times fewer operations than the products of the slot
-vectors did. numba is imported and the kernel compiled on first use (cached on disk).
+vectors did, and build each pattern's ``V E V'`` (a rank-q update of ``V K V'``) and ``V P V'`` (the sum of its
+rows' ``(V u)(V u)'``) in the same loop. numba is imported and the kernels compiled on first use (cached on disk).
 
 Shared results (issue 17): a run fits the same model to the same data several times (the main CFA, the
 common-method check's trait model, the nesting check's CFA with and without the dyads, ML and MLR: the same
@@ -51,6 +52,7 @@ import numpy as np
 from scipy import optimize
 from scipy.linalg.lapack import dtrtri as _trtri
 
+from alliance_stats.measurement.cfa import fiml
 from alliance_stats.measurement.syntax import MeasurementModel, Modifier
 
 LOG_2PI = math.log(2.0 * math.pi)
@@ -104,6 +106,7 @@ class GroupData:
     h1_iterations: int = 0
     values: np.ndarray | None = None  # the complete rows (complete data only; robust MLM needs them)
     digest: str = ""  # of the values (kind, shape and bytes): the key of the results shared through MEMO
+    layout: fiml.Layout | None = None  # the rows by missingness pattern (FIML only, :mod:`.fiml`)
 
 
 def digest(*parts: Any) -> str:
@@ -159,7 +162,7 @@ def _freeze(value: Any) -> None:
     elif isinstance(value, list | tuple):
         for item in value:
             _freeze(item)
-    elif isinstance(value, Pattern | FitOutcome):
+    elif isinstance(value, Pattern | FitOutcome | fiml.Layout | fiml.MissingBlock):
         for item in vars(value).values():
             _freeze(item)
 
@@ -191,61 +194,42 @@ def group_data_missing(label: str, values: np.ndarray) -> GroupData:
     no moment moves by more than 1e-5, at most 500 iterations). Shared through :data:`MEMO` by the bytes of
     ``values``."""
     key = digest("missing", values)
-    patterns, mu, sigma, iterations = MEMO.get(("group_data_missing", key), lambda: _missing_moments(values),
-                                               nbytes=2 * values.nbytes)
-    return GroupData(label, values.shape[0], mu, sigma, list(patterns), iterations, digest=key)
+    patterns, mu, sigma, iterations, lay = MEMO.get(("group_data_missing", key), lambda: _missing_moments(values),
+                                                    nbytes=4 * values.nbytes)
+    return GroupData(label, values.shape[0], mu, sigma, list(patterns), iterations, digest=key, layout=lay)
 
 
-def _missing_moments(values: np.ndarray) -> tuple[tuple[Pattern, ...], np.ndarray, np.ndarray, int]:
+def _missing_moments(values: np.ndarray) -> tuple[tuple[Pattern, ...], np.ndarray, np.ndarray, int, fiml.Layout]:
     observed_mask = ~np.isnan(values)
-    keys, inverse = np.unique(observed_mask, axis=0, return_inverse=True)
-    inverse = inverse.ravel()
+    keys, inverse, counts = fiml.unique_patterns(observed_mask)
+    order = np.argsort(inverse, kind="stable")  # the rows pattern after pattern, each in data order
+    ends = np.cumsum(counts)
     patterns: list[Pattern] = []
     for k, key in enumerate(keys):
-        rows = values[inverse == k][:, key]
+        rows = values[order[ends[k] - counts[k]:ends[k]]][:, key]
         n = rows.shape[0]
         mean = rows.mean(axis=0)
         centred = rows - mean
         patterns.append(Pattern(np.flatnonzero(key), rows, n, mean, centred.T @ centred / n))
-    mu, sigma, iterations = em_saturated(values, patterns)
-    return tuple(patterns), mu, sigma, iterations
+    lay = fiml.layout(patterns, values.shape[1])
+    mu, sigma, iterations = em_saturated(values, lay)
+    return tuple(patterns), mu, sigma, iterations, lay
 
 
-def em_saturated(values: np.ndarray, patterns: list[Pattern], max_iter: int = 500,
+def em_saturated(values: np.ndarray, lay: fiml.Layout, max_iter: int = 500,
                  tol: float = 1e-5) -> tuple[np.ndarray, np.ndarray, int]:
-    n, p = values.shape
+    """EM estimate of the saturated model from the rows of ``values`` arranged in ``lay`` (steps by
+    :func:`fiml.em_step`)."""
+    p = values.shape[1]
     mu0 = np.nanmean(values, axis=0)
     var0 = np.nanmean((values - mu0) ** 2, axis=0)
     var0[~np.isfinite(var0) | (var0 == 0)] = 1.0
     sigma0 = np.diag(var0)
     mu, sigma = mu0.copy(), sigma0.copy()
     tri = np.tril_indices(p)
-    complete_t1, complete_t2 = np.zeros(p), np.zeros((p, p))
-    incomplete = []  # index sets of each incomplete pattern, computed once (they do not change with the moments)
-    for pat in patterns:
-        o = pat.observed
-        if o.size == p:
-            complete_t1 += pat.data.sum(axis=0)
-            complete_t2 += pat.data.T @ pat.data
-            continue
-        m = np.setdiff1d(np.arange(p), o)
-        incomplete.append((pat, o, m, np.ix_(o, o), np.ix_(m, o), np.ix_(m, m), np.ix_(o, m)))
     iterations = 0
     for iterations in range(1, max_iter + 1):  # noqa: B007 - the count is returned
-        t1 = complete_t1.copy()
-        t2 = complete_t2.copy()
-        for pat, o, m, oo, mo, mm, om in incomplete:
-            s_oo_inv = np.linalg.inv(sigma[oo])
-            beta = sigma[mo] @ s_oo_inv  # (m, o)
-            filled = np.empty((pat.n, p))
-            filled[:, o] = pat.data
-            filled[:, m] = mu[m] + (pat.data - mu[o]) @ beta.T
-            cond = sigma[mm] - beta @ sigma[om]
-            t1 += filled.sum(axis=0)
-            t2 += filled.T @ filled
-            t2[mm] += pat.n * cond
-        mu = t1 / n
-        sigma = t2 / n - np.outer(mu, mu)
+        mu, sigma = fiml.em_step(lay, mu, sigma)
         if np.any(np.linalg.eigvalsh(sigma) < 1e-6):
             sigma[np.diag_indices(p)] += np.max(np.diag(sigma)) * 1e-8
         delta = max(np.max(np.abs(mu - mu0)), np.max(np.abs(sigma[tri] - sigma0[tri])))
@@ -536,15 +520,11 @@ class CFAModel:
                     value += d @ inv @ d
                 total += data.n * value
             else:
-                for pat in data.patterns:
-                    o = pat.observed
-                    chol = _cholesky(sigma[pat.block])
-                    if chol is None:
-                        return math.inf
-                    inv = _chol_inverse(chol)
-                    d = pat.mean - mu[o]
-                    total += pat.n * (2.0 * np.sum(np.log(np.diag(chol))) + np.sum(inv * pat.cov)
-                                      + d @ inv @ d + o.size * LOG_2PI)
+                assert data.layout is not None
+                terms = fiml.evaluate(data.layout, sigma, mu)
+                if terms is None:
+                    return math.inf
+                total += terms.value
         return float(total)
 
     def gradient_information(self, theta: np.ndarray, with_information: bool = True,
@@ -583,35 +563,24 @@ class CFAModel:
                 w = data.n * (inv - p_mat)
                 nu = data.n * (inv @ d)
                 if acc is not None:
-                    acc.add(data.n, inv, p_mat, inv @ d, None, observed=observed, means=self.meanstructure)
+                    acc.add(data.n, inv, p_mat, inv @ d, observed=observed, means=self.meanstructure)
             else:
-                p = self.p
-                w = np.zeros((p, p))
-                nu = np.zeros(p)
-                for pat in data.patterns:
-                    o = pat.observed
-                    chol = _cholesky(sigma[pat.block])
-                    if chol is None:
-                        return math.inf, grad, info
-                    inv = _chol_inverse(chol)
-                    d = pat.mean - mu[o]
-                    value += pat.n * (2.0 * np.sum(np.log(np.diag(chol))) + np.sum(inv * pat.cov)
-                                      + d @ inv @ d + o.size * LOG_2PI)
-                    p_mat = inv @ (pat.cov + np.outer(d, d)) @ inv
-                    u = inv @ d
-                    w[pat.block] += pat.n * (inv - p_mat)
-                    nu[o] += pat.n * u
-                    if acc is not None and observed:
-                        acc.add(pat.n, inv, p_mat, u, None if o.size == p else o, observed=True, means=True)
-                if acc is not None and not observed:
-                    inv = _chol_inverse(_cholesky(sigma))
-                    acc.add(data.n, inv, inv, np.zeros(p), None, observed=False, means=True)
+                assert data.layout is not None
+                terms = fiml.evaluate(data.layout, sigma, mu)
+                if terms is None:
+                    return math.inf, grad, info
+                value += terms.value
+                w, nu = terms.w(), terms.nu()
+                if acc is not None and observed:
+                    acc.add_patterns(data.layout, terms)
+                elif acc is not None:
+                    acc.add(data.n, terms.k, terms.k, np.zeros(self.p), observed=False, means=True)
             # gradient: d/d theta_k of -2 log L = sum over slots of 2 x' W y, minus 2 (N u)' d mu
             grad += slots.incidence @ (2.0 * np.sum((x @ w) * y, axis=1))
             if self.meanstructure:
                 grad -= 2.0 * (d_mu @ nu)
             if acc is not None and info is not None:
-                info += acc.total(slots.incidence)
+                info += acc.total(slots.slot_param)
                 if observed:
                     info += self._hessian_second(w, nu, mats, g)
         return float(value), grad, info
@@ -646,8 +615,8 @@ class CFAModel:
     def observed_information(self, theta: np.ndarray) -> np.ndarray:
         """Exact Hessian of -2 log L (2 x the observed information), used for FIML standard errors (shared
         through :data:`MEMO`)."""
-        def compute() -> np.ndarray:
-            info = self._gradient_information(theta, True, "observed")[2]
+        def compute() -> np.ndarray:  # the last Newton step of the fit computed it (shared: LAST_GRADIENTS)
+            info = self.gradient_information(theta, True, "observed")[2]
             assert info is not None
             return 0.5 * (info + info.T)
 
@@ -751,16 +720,15 @@ class _HessianParts:
         self.rows = np.flatnonzero(np.any(d_mu != 0.0, axis=1))
         self.d_mu = d_mu[self.rows]
 
-    def add(self, n: int, e: np.ndarray, p_mat: np.ndarray, u: np.ndarray, observed_items: np.ndarray | None, *,
-            observed: bool, means: bool) -> None:
-        """Add one block's terms; ``observed_items`` are the items of a missingness pattern (``None``: all)."""
-        v = self.basis if observed_items is None else self.basis[:, observed_items]
+    def add(self, n: int, e: np.ndarray, p_mat: np.ndarray, u: np.ndarray, *, observed: bool, means: bool) -> None:
+        """Add the terms of one block of complete rows (or, for the scoring metric of FIML, of all rows)."""
+        v = self.basis
         ve = v @ e
         g_e = ve @ v.T
         g_p = v @ p_mat @ v.T if observed else g_e
         _slot_kernel()(self.slots, g_e, g_p, self.ix, self.iy, self.cy, float(n), observed)
         if means and self.rows.size:
-            d_mu = self.d_mu if observed_items is None else self.d_mu[:, observed_items]
+            d_mu = self.d_mu
             self.means[np.ix_(self.rows, self.rows)] += 2.0 * n * (d_mu @ e @ d_mu.T)
             if observed:
                 w = ve @ d_mu.T  # (basis, rows): V E d_mu'
@@ -768,43 +736,36 @@ class _HessianParts:
                 self.cross[:, self.rows] += 2.0 * n * (vu[self.ix][:, None] * (self.cy[:, None] * w[self.iy])
                                                        + (self.cy * vu[self.iy])[:, None] * w[self.ix])
 
-    def total(self, incidence: np.ndarray) -> np.ndarray:
-        cross = incidence @ self.cross
-        return incidence @ self.slots @ incidence.T + cross + cross.T + self.means
+    def add_patterns(self, lay: fiml.Layout, terms: fiml.Terms) -> None:
+        """Add the terms of every missingness pattern of a FIML group (observed Hessian), from the pieces of
+        :func:`fiml.evaluate` (:func:`fiml.add_hessian_terms`); the mean terms summed over patterns in closed
+        form (``sum n E = N K - K M K``)."""
+        basis = (self.basis, self.ix, self.iy, self.cy)
+        cross = fiml.add_hessian_terms(lay, terms, basis, self.d_mu, self.slots)
+        if self.rows.size:
+            self.cross[:, self.rows] += cross
+            k = terms.k
+            e_sum = lay.n * k - k @ terms.weights @ k
+            self.means[np.ix_(self.rows, self.rows)] += 2.0 * (self.d_mu @ e_sum @ self.d_mu.T)
 
-
-_KERNEL: list = []
+    def total(self, slot_param: np.ndarray) -> np.ndarray:
+        """The parameter x parameter Hessian: slots summed into their parameters (``slot_param``: the parameter
+        of each slot; the incidence matrix's product, as sums)."""
+        k = self.means.shape[0]
+        cross = np.zeros((k, k))
+        np.add.at(cross, slot_param, self.cross)
+        upper = np.triu(self.slots)  # the kernels write the upper triangle of the symmetric slot x slot matrix
+        full = upper + np.triu(upper, 1).T
+        flat = (slot_param[:, None] * k + slot_param[None, :]).ravel()
+        slots = np.bincount(flat, weights=full.ravel(), minlength=k * k).reshape(k, k)
+        return slots + cross + cross.T + self.means
 
 
 def _slot_kernel():  # noqa: ANN202 - a numba dispatcher
-    """The compiled slot x slot accumulation (numba, compiled on first use and cached on disk)."""
-    if not _KERNEL:
-        import numba
+    """The compiled slot x slot accumulation (:func:`kernels.slot_terms`, numba: imported on first use)."""
+    from alliance_stats.measurement.cfa import kernels
 
-        @numba.njit(cache=True, nogil=True)
-        def accumulate(slots, g_e, g_p, ix, iy, cy, n, observed):  # noqa: ANN001, ANN202
-            size = ix.size
-            for s in range(size):
-                a, b, cs = ix[s], iy[s], cy[s]
-                for t in range(s, size):
-                    c, d, ct = ix[t], iy[t], cy[t]
-                    xex = g_e[a, c]
-                    yey = cs * ct * g_e[b, d]
-                    xey = ct * g_e[a, d]
-                    yex = cs * g_e[b, c]
-                    t1 = 2.0 * (xex * yey + xey * yex)
-                    if observed:
-                        t2 = (ct * g_p[a, d]) * yex + (cs * ct * g_p[b, d]) * xex + g_p[a, c] * yey \
-                            + (cs * g_p[b, c]) * xey
-                        value = n * (2.0 * t2 - t1)
-                    else:
-                        value = n * t1
-                    slots[s, t] += value
-                    if t != s:
-                        slots[t, s] += value
-
-        _KERNEL.append(accumulate)
-    return _KERNEL[0]
+    return kernels.slot_terms
 
 
 def _cholesky(matrix: np.ndarray) -> np.ndarray | None:

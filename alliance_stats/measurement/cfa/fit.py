@@ -15,7 +15,7 @@ import math
 import numpy as np
 from scipy import optimize, special
 
-from alliance_stats.measurement.cfa import engine
+from alliance_stats.measurement.cfa import engine, fiml
 
 __all__ = ["FIT_MEASURES", "cfi", "fit_measures", "rmsea", "rmsea_ci", "robust_indices", "scaled_fit", "srmr",
            "tli"]
@@ -108,15 +108,17 @@ def baseline_minus2logl(groups: list[engine.GroupData]) -> float:
         if data.patterns is None:
             total += data.n * (np.sum(np.log(np.diag(data.cov))) + data.cov.shape[0] * (1 + engine.LOG_2PI))
             continue
-        p = data.cov.shape[0]
-        for j in range(p):
-            column = np.concatenate([pat.data[:, list(pat.observed).index(j)]
-                                     for pat in data.patterns if j in pat.observed])
-            total += column.size * (math.log(column.var()) + 1 + engine.LOG_2PI)
+        assert data.layout is not None
+        values, mask = data.layout.values, data.layout.mask  # answers (0 where missing) and where answered
+        count = mask.sum(axis=0)
+        mean = values.sum(axis=0) / count
+        var = np.sum(mask * (values - mean) ** 2, axis=0) / count
+        total += float(np.sum(count * (np.log(var) + 1 + engine.LOG_2PI)))
     return total
 
 
 def saturated_minus2logl(groups: list[engine.GroupData]) -> float:
+    """-2 log L of the saturated model at its estimates (the sample moments; the EM moments under FIML)."""
     total = 0.0
     for data in groups:
         p = data.cov.shape[0]
@@ -124,13 +126,9 @@ def saturated_minus2logl(groups: list[engine.GroupData]) -> float:
             sign, logdet = np.linalg.slogdet(data.cov)
             total += data.n * (logdet + p + p * engine.LOG_2PI)
             continue
-        for pat in data.patterns:
-            o = pat.observed
-            sub = data.cov[np.ix_(o, o)]
-            inv = np.linalg.inv(sub)
-            d = pat.mean - data.mean[o]
-            total += pat.n * (np.linalg.slogdet(sub)[1] + np.sum(inv * pat.cov) + d @ inv @ d
-                              + o.size * engine.LOG_2PI)
+        assert data.layout is not None
+        terms = fiml.evaluate(data.layout, data.cov, data.mean)
+        total += math.nan if terms is None else terms.value
     return total
 
 

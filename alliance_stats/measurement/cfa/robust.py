@@ -98,48 +98,48 @@ def baseline_trace(cov: np.ndarray, gamma: np.ndarray) -> float:
 
 
 # ------------------------------------------------------------------ casewise (FIML) pieces for MLR
-def _pair_positions(observed: np.ndarray, p: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """For the vech elements whose two items are both in ``observed``: their position in the full (mu, vech)
-    vector (means first) and their two item indices *within* ``observed``."""
-    rows, cols = vech_indices(p)
-    where = -np.ones(p, dtype=int)
-    where[observed] = np.arange(observed.size)
-    keep = (where[rows] >= 0) & (where[cols] >= 0)
-    return p + np.flatnonzero(keep), where[rows[keep]], where[cols[keep]]
+def _pattern_terms(patterns: list, mu: np.ndarray, sigma: np.ndarray) -> tuple[engine.fiml.Layout, engine.fiml.Terms,
+                                                                             np.ndarray]:
+    """The rows of ``patterns`` laid out by pattern (:func:`engine.fiml.layout`), the FIML pieces at (``mu``,
+    ``sigma``) and the rows' ``u_i = Sigma_oo^-1 (x_i - mu_o)`` embedded with exact zeros where missing."""
+    lay = engine.fiml.layout(patterns, mu.size)
+    terms = engine.fiml.evaluate(lay, sigma, mu)
+    if terms is None:
+        raise np.linalg.LinAlgError("the covariance matrix of the scores is not positive definite")
+    return lay, terms, terms.u * lay.mask
 
 
 def casewise_scores(patterns: list, mu: np.ndarray, sigma: np.ndarray) -> np.ndarray:
     """Scores of each row's log-likelihood with respect to (mu, vech(Sigma)) at the given moments: rows in
     pattern order, columns means first then vech (lavaan's order). A covariance element counts once: the score of
-    an off-diagonal element is ``u_a u_b - inv_ab``, of a diagonal one ``(u_a^2 - inv_aa) / 2`` (``u = inv d``)."""
+    an off-diagonal element is ``u_a u_b - inv_ab``, of a diagonal one ``(u_a^2 - inv_aa) / 2`` (``u = inv d``,
+    ``inv = Sigma_oo^-1`` of the row's pattern, both zero outside its answered items; :mod:`.fiml`)."""
     p = mu.size
-    n = sum(pat.n for pat in patterns)
-    out = np.zeros((n, p + p * (p + 1) // 2))
-    start = 0
-    for pat in patterns:
-        o = pat.observed
-        inv = np.linalg.inv(sigma[np.ix_(o, o)])
-        u = (pat.data - mu[o]) @ inv
-        block = slice(start, start + pat.n)
-        out[block, o] = u
-        pos, a, b = _pair_positions(o, p)
-        half = np.where(a == b, 0.5, 1.0)
-        out[block, pos] = half * (u[:, a] * u[:, b] - inv[a, b])
-        start += pat.n
+    rows, cols = vech_indices(p)
+    lay, terms, u = _pattern_terms(patterns, mu, sigma)
+    out = np.empty((lay.n, p + rows.size))
+    out[:, :p] = u
+    covariances = out[:, p:]
+    np.multiply(u[:, rows], u[:, cols], out=covariances)
+    for chunk_rows, local, _, inv in engine.fiml.pattern_inverses(lay, terms):
+        covariances[chunk_rows] -= inv[:, rows, cols][local]
+    covariances *= np.where(rows == cols, 0.5, 1.0)
     return out
 
 
 def _trace_pairs(products: np.ndarray, p: int) -> np.ndarray:
     """``sum over patterns of tr(E_ab A E_cd B)`` for every pair of vech elements (a, b) x (c, d), from
-    ``products = sum vec(A) vec(B)'`` (row-major vec, symmetric ``A`` and ``B``); ``E_ab`` is the derivative of
-    a symmetric matrix with respect to its element (a, b). ``tr(E_ab A E_cd B)`` sums ``A_bc B_da`` over the
-    one or two orderings of each pair."""
+    ``products = sum vech(A) vech(B)'`` (symmetric ``A`` and ``B``); ``E_ab`` is the derivative of a symmetric
+    matrix with respect to its element (a, b). ``tr(E_ab A E_cd B)`` sums ``A_bc B_da`` over the one or two
+    orderings of each pair."""
     rows, cols = vech_indices(p)
+    position = np.empty((p, p), dtype=np.int64)  # of element (x, y) of a symmetric matrix in vech
+    position[rows, cols] = position[cols, rows] = np.arange(rows.size)
     a, b = rows[:, None], cols[:, None]
     c, d = rows[None, :], cols[None, :]
 
     def k(x: np.ndarray, y: np.ndarray, z: np.ndarray, w: np.ndarray) -> np.ndarray:  # sum A_xy B_zw
-        return products[x * p + y, z * p + w]
+        return products[position[x, y], position[z, w]]
 
     value = k(b, c, d, a) + k(b, d, c, a) + k(a, c, d, b) + k(a, d, c, b)
     return value * np.where(a == b, 0.5, 1.0) * np.where(c == d, 0.5, 1.0)
@@ -150,31 +150,31 @@ def observed_information_h1(patterns: list, mu: np.ndarray, sigma: np.ndarray) -
     moments, summed over rows (lavaan's ``lav_mvnorm_missing_information_observed_samplestats`` times N).
 
     Per pattern with observed items ``o``, ``inv = Sigma_oo^-1``, ``u_i = inv (x_i - mu_o)``, ``s = sum u_i``
-    and ``Q = sum u_i u_i'`` (all zero outside ``o``): means ``n inv``; means x covariance ``inv E_cd s``;
-    covariances ``tr(E_ab inv E_cd Q) - n/2 tr(E_ab inv E_cd inv)``. The covariance block sums over patterns
-    through ``sum vec(inv) vec(Q)'``: one matrix product instead of a loop over patterns."""
+    and ``Q = sum u_i u_i'`` (all zero outside ``o``; the inverses by :mod:`.fiml`): means ``n inv``; means x
+    covariance ``inv E_cd s``; covariances ``tr(E_ab inv E_cd Q) - n/2 tr(E_ab inv E_cd inv)``. The sums over
+    patterns go through matrix products: ``sum vec(inv) s'`` and ``sum vech(inv) vech(Q)'``."""
     p = mu.size
     rows, cols = vech_indices(p)
     size = p + rows.size
     info = np.zeros((size, size))
-    vec_inv = np.zeros((len(patterns), p * p))
-    vec_q = np.zeros((len(patterns), p * p))
-    counts = np.zeros(len(patterns))
-    for i, pat in enumerate(patterns):
-        o = pat.observed
-        inv = np.zeros((p, p))
-        inv[np.ix_(o, o)] = np.linalg.inv(sigma[np.ix_(o, o)])
-        u = (pat.data - mu[o]) @ inv[np.ix_(o, o)]
-        q = np.zeros((p, p))
-        q[np.ix_(o, o)] = u.T @ u
-        s = np.zeros(p)
-        s[o] = u.sum(axis=0)
-        info[:p, :p] += pat.n * inv
-        cross = inv[:, rows] * s[cols] + np.where(rows != cols, inv[:, cols] * s[rows], 0.0)
-        info[:p, p:] += cross
-        vec_inv[i], vec_q[i], counts[i] = inv.ravel(), q.ravel(), pat.n
+    lay, terms, u = _pattern_terms(patterns, mu, sigma)
+    inv_s = np.zeros((p * p, p))  # sum over patterns of vec(inv) s'
+    inv_q = np.zeros((rows.size, rows.size))  # sum vech(inv) vech(Q)'
+    inv_inv = np.zeros((rows.size, rows.size))  # sum n vech(inv) vech(inv)'
+    for chunk_rows, local, counts, inv in engine.fiml.pattern_inverses(lay, terms):
+        starts = np.flatnonzero(np.r_[True, local[1:] != local[:-1]])
+        chunk_u = u[chunk_rows]
+        sums = np.add.reduceat(chunk_u, starts, axis=0)
+        vech_q = np.add.reduceat(chunk_u[:, rows] * chunk_u[:, cols], starts, axis=0)
+        vech_inv = inv[:, rows, cols]
+        info[:p, :p] += np.tensordot(counts, inv, axes=1)
+        inv_s += inv.reshape(counts.size, p * p).T @ sums
+        inv_q += vech_inv.T @ vech_q
+        inv_inv += (vech_inv * counts[:, None]).T @ vech_inv
+    by_item = inv_s.reshape(p, p, p)  # [x, a, b] = sum inv_xa s_b
+    info[:p, p:] = by_item[:, rows, cols] + np.where(rows != cols, by_item[:, cols, rows], 0.0)
     info[p:, :p] = info[:p, p:].T
-    info[p:, p:] = _trace_pairs(vec_inv.T @ vec_q, p) - 0.5 * _trace_pairs((vec_inv * counts[:, None]).T @ vec_inv, p)
+    info[p:, p:] = _trace_pairs(inv_q, p) - 0.5 * _trace_pairs(inv_inv, p)
     return info
 
 
@@ -218,7 +218,7 @@ def cluster_codes(values: np.ndarray, labels: np.ndarray, fiml: bool) -> np.ndar
     codes = np.unique(np.asarray(labels), return_inverse=True)[1].ravel()
     if not fiml:
         return codes
-    inverse = np.unique(~np.isnan(values), axis=0, return_inverse=True)[1].ravel()
+    inverse = engine.fiml.unique_patterns(~np.isnan(values))[1]
     return np.concatenate([codes[inverse == k] for k in range(int(inverse.max()) + 1)])
 
 
@@ -279,7 +279,8 @@ class _SaturatedParts:
     base_var: np.ndarray
     scores: np.ndarray  # casewise scores there (summed within clusters when there are clusters): the
     # first-order information B1 is their mean outer product S'S / n
-    z: np.ndarray | None = None  # S A1^-1 (FIML with a mean structure: shared by tr(A1^-1 B1) and the robust indices)
+    zz: np.ndarray | None = None  # Z'Z with Z = S A1^-1 (FIML with a mean structure: computed with tr(A1^-1 B1),
+    # used by the robust indices)
 
 
 def _moment_jacobian(model: engine.CFAModel, theta: np.ndarray, g: int) -> np.ndarray:
@@ -377,9 +378,12 @@ def _fiml_corrected_robust(model: engine.CFAModel, groups: list[engine.GroupData
         blocks_wm.append(share * part.a1)
         blocks_wc.append(share * wc)
         blocks_wmi.append(wm_inv / share)
-        # Gamma = Wm^-1 B1 Wm^-1 / share with B1 = S'S / n (S the scores): kept as Z = S Wm^-1, since tr(U M U
-        # Gamma) = sum((Z (U M U)) * Z) / (n share) costs rows x size^2 instead of two size^3 products
-        blocks_z.append((part.z if part.z is not None else part.scores @ wm_inv, data.n * share))
+        # Gamma = Wm^-1 B1 Wm^-1 / share with B1 = S'S / n (S the scores): Z'Z / (n share) with Z = S Wm^-1, so
+        # tr(U M U Gamma) = sum((U M U) * Z'Z) / (n share); Z'Z (rows x size^2 / 2) once for the model and the
+        # baseline instead of two size^3 products
+        if part.zz is None:
+            _trace_scores(part, wm_inv)
+        blocks_z.append((part.zz, data.n * share))
         sigma, mu = implied[g]
         xx3 += _normal_discrepancy(sigma, mu, data.cov, data.mean, data.n)
         xx3_null += _normal_discrepancy(np.diag(part.base_var), part.base_mean, data.cov, data.mean, data.n)
@@ -388,14 +392,20 @@ def _fiml_corrected_robust(model: engine.CFAModel, groups: list[engine.GroupData
         return
 
     def sandwiches() -> tuple[np.ndarray, np.ndarray]:  # U M U of the model and of the baseline
+        # M = Wm^-1 Wc Wm^-1 = F F' with F = Wm^-1 L (Wc = L L'), U = Wm - R with R = Wm D (D' Wm D)^-1 D' Wm of
+        # rank k, so U M U = (Wm F)(Wm F)' - X Y - (X Y)' + Y' (D' Wm M Wm D) Y with Y = (D' Wm D)^-1 D' Wm and
+        # X = Wm M Wm D: three size^3 products shared by the model and the baseline instead of six
         wm_all, wc_all = linalg.block_diag(*blocks_wm), linalg.block_diag(*blocks_wc)
-        wmi_all = linalg.block_diag(*blocks_wmi)
-        middle = wmi_all @ wc_all @ wmi_all
+        f = linalg.block_diag(*blocks_wmi) @ np.linalg.cholesky(wc_all)
+        wf = wm_all @ f
+        base = wf @ wf.T
 
         def sandwich(delta: np.ndarray) -> np.ndarray:
             wd = wm_all @ delta
-            u = wm_all - wd @ np.linalg.solve(delta.T @ wd, wd.T)
-            return u @ middle @ u
+            y = np.linalg.solve(delta.T @ wd, wd.T)
+            fd = f.T @ wd
+            xy = (wf @ fd) @ y
+            return base - xy - xy.T + y.T @ ((fd.T @ fd) @ y)
 
         return (sandwich(np.vstack([part.delta for part in parts])),
                 sandwich(linalg.block_diag(*[select] * len(groups))))
@@ -419,17 +429,31 @@ def _trace_h1(part: _SaturatedParts, data: engine.GroupData, keep: slice, whole:
     if data.patterns is None or not whole or not np.array_equal(zero_diagonal, zero_rows):
         return trace_solve(a1[keep, keep], part.scores[:, keep].T @ part.scores[:, keep] / data.n)
     wm_inv = _shared(("wm_inv", data.digest), inverse_skipping_zero_rows, a1)
-    part.z = part.scores @ wm_inv
-    return float(np.sum(part.z * part.scores)) / data.n
+    return _trace_scores(part, wm_inv) / data.n
+
+
+def _trace_scores(part: _SaturatedParts, wm_inv: np.ndarray) -> float:
+    """``sum((S Wm^-1) * S)`` = ``tr(Wm^-1 S'S)``, and ``Z'Z`` (``Z = S Wm^-1``) in ``part.zz``. With more than
+    twice as many rows as columns through the Gram matrix ``S'S`` (rows x size^2 / 2 + 2 size^3 operations),
+    otherwise through ``Z`` (1.5 rows x size^2)."""
+    scores = part.scores
+    if scores.shape[0] > 2 * scores.shape[1]:
+        gram = scores.T @ scores
+        part.zz = wm_inv.T @ gram @ wm_inv
+        return float(np.sum(wm_inv * gram))
+    z = scores @ wm_inv
+    part.zz = z.T @ z
+    return float(np.sum(z * scores))
 
 
 def _trace_gamma(umu: np.ndarray, blocks_z: list[tuple[np.ndarray, float]]) -> float:
-    """``tr(U M U Gamma)`` with ``Gamma`` block-diagonal over the groups, each block ``Z'Z / weight``."""
+    """``tr(U M U Gamma)`` with ``Gamma`` block-diagonal over the groups, each block ``Z'Z / weight`` (given as
+    ``Z'Z``, symmetric)."""
     total, start = 0.0, 0
-    for z, weight in blocks_z:
-        block = slice(start, start + z.shape[1])
-        total += float(np.sum((z @ umu[block, block]) * z)) / weight
-        start += z.shape[1]
+    for zz, weight in blocks_z:
+        block = slice(start, start + zz.shape[0])
+        total += float(np.sum(umu[block, block] * zz)) / weight
+        start += zz.shape[0]
     return total
 
 
