@@ -3,8 +3,10 @@
 One chunk of ``R`` replicates of ``N`` dyads runs the confirmatory plan's data chain once on ``(R, 2N)``
 arrays instead of ``R`` times on DataFrames:
 
-1. :func:`~alliance_stats.simulate.batch.simulate_arrays`: the simulator's own draws per replicate (same seeds,
-   same data as :func:`simulate_alliances`), without identifiers, text answers and DataFrame assembly;
+1. :func:`~alliance_stats.simulate.batch.simulate_batch`: the chunk's replicates drawn by the simulator's own
+   generative model from one stream (each replicate distributed as :func:`simulate_alliances`), without
+   identifiers, text answers and DataFrame assembly (:func:`chunk_from_arrays` takes any
+   :class:`~alliance_stats.simulate.batch.SimulatedArrays`, e.g. one data set per seed);
 2. :func:`~alliance_stats.data.quality.careless_exclusions_stack` (the careless-responding indices of every
    replicate, the pairwise covariances of the Mahalanobis rule in one pass);
 3. :func:`~alliance_stats.data.scoring.construct_scores_stack` and the facts (declared missing codes removed);
@@ -17,7 +19,8 @@ arrays instead of ``R`` times on DataFrames:
    an empty or unknown level, collinear columns, standardised predictors) is built by ``build_design`` itself,
    so a failure is counted with the very message the per-replicate path gave.
 
-Every number equals the per-replicate chain's (the tests compare them replicate by replicate): the stacked
+Every number equals the per-replicate chain's on the same data (tests/power/test_frames.py runs the public
+functions on each replicate's table from :func:`~alliance_stats.simulate.batch.batch_responses`): the stacked
 functions share their arithmetic with the single-data-set ones, and the rows of each replicate keep their order.
 """
 
@@ -35,7 +38,7 @@ from alliance_stats.core.errors import SpecificationError
 from alliance_stats.data.dyads import dyad_column
 from alliance_stats.data.quality import careless_exclusions_stack
 from alliance_stats.data.scoring import construct_scores_stack, crossed_outcome
-from alliance_stats.simulate.batch import simulate_arrays
+from alliance_stats.simulate.batch import SimulatedArrays, simulate_batch
 from alliance_stats.simulate.simulator import CONFIGURATIONS
 
 Block = tuple[np.ndarray, np.ndarray, np.ndarray | None]
@@ -144,8 +147,8 @@ def _replicate_frame(firms: pd.DataFrame, r: int, n_dyads: int) -> pd.DataFrame:
     return part
 
 
-def simulate_chunk(ctx: Any, n_dyads: int, seeds: list[np.random.SeedSequence]) -> ChunkData:
-    """Simulate, clean, score and classify the replicates of a chunk; collect designs and cluster data.
+def simulate_chunk(ctx: Any, n_dyads: int, reps: int, seed: np.random.SeedSequence) -> ChunkData:
+    """Simulate the ``reps`` replicates of a chunk from one stream, then clean, score and classify them.
 
     Parameters
     ----------
@@ -153,8 +156,28 @@ def simulate_chunk(ctx: Any, n_dyads: int, seeds: list[np.random.SeedSequence]) 
         The power analysis's context (``power.replicate._Context``).
     n_dyads
         Dyads per replicate.
-    seeds
-        One simulation seed per replicate.
+    reps
+        Replicates in the chunk.
+    seed
+        The chunk's simulation seed (:func:`~alliance_stats.simulate.batch.simulate_batch`).
+
+    Returns
+    -------
+    ChunkData
+        As :func:`chunk_from_arrays`.
+    """
+    return chunk_from_arrays(ctx, simulate_batch(n_dyads, ctx.params, reps, seed, ctx.instrument))
+
+
+def chunk_from_arrays(ctx: Any, arrays: SimulatedArrays) -> ChunkData:
+    """Clean, score and classify simulated replicates; collect designs and cluster data.
+
+    Parameters
+    ----------
+    ctx
+        The power analysis's context (``power.replicate._Context``).
+    arrays
+        The replicates' answers (:mod:`alliance_stats.simulate.batch`).
 
     Returns
     -------
@@ -163,7 +186,7 @@ def simulate_chunk(ctx: Any, n_dyads: int, seeds: list[np.random.SeedSequence]) 
         counted), cluster data and crisp labels of the dyads with complete cluster variables.
     """
     inst = ctx.instrument
-    arrays = simulate_arrays(n_dyads, ctx.params, seeds, inst)
+    n_dyads = arrays.n_dyads
     excluded = careless_exclusions_stack(arrays.values, inst, ctx.exclusions, np.repeat(np.arange(n_dyads), 2))
     kept = ~excluded
     scores = construct_scores_stack(arrays.values, inst, ctx.min_share)

@@ -1,6 +1,7 @@
 """The batched data stages of a power chunk (power/frames.py and the stacked functions it uses) give, replicate
-by replicate, exactly what the per-replicate chain of public functions gives (tests/power/reference_chain.py,
-the power analysis's path until issue 17)."""
+by replicate, exactly what the per-replicate chain of public functions gives on the same data
+(tests/power/reference_chain.py, the power analysis's path until issue 17, on each replicate's table of the
+chunk's one simulation stream)."""
 
 from __future__ import annotations
 
@@ -77,9 +78,9 @@ def assert_same_chunk(new, old):
 ])
 def test_batched_chunk_equals_the_per_replicate_chain(n_dyads, population, exclusions, cut):
     ctx = _context(population, exclusions, cut)
-    seeds = np.random.SeedSequence(20261205, spawn_key=(n_dyads,)).spawn(8)
-    new = _quiet(simulate_chunk, ctx, n_dyads, seeds)
-    old = _quiet(reference_chunk, ctx, n_dyads, seeds)
+    seed = np.random.SeedSequence(20261205, spawn_key=(n_dyads,))
+    new = _quiet(simulate_chunk, ctx, n_dyads, 8, seed)
+    old = _quiet(reference_chunk, ctx, n_dyads, 8, seed)
     assert_same_chunk(new, old)
     if n_dyads == 16:  # small and lopsided: some replicates cannot be analysed, with the per-replicate message
         assert old.failures
