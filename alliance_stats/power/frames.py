@@ -279,17 +279,31 @@ def design_arrays(firms: pd.DataFrame, spec: Any) -> tuple[np.ndarray, np.ndarra
             dict(design.factors), only_categorical)
 
 
+#: Template designs of this process, by model: any replicate that build_design accepts gives the same coding
+#: to every replicate that passes the checks of :func:`_fast_rows` (the levels of each factor are the declared
+#: configurations or the sorted observed levels, and such a replicate has exactly the template's levels), so a
+#: template found in one chunk serves the next chunks of the run (the key is the whole model specification).
+_TEMPLATES: dict[str, Any] = {}
+
+
 def _template(firms: pd.DataFrame, spec: Any, n_dyads: int, R: int) -> tuple[Any, int]:
-    """The first replicate whose design ``build_design`` accepts, and its Design (``None`` if none does)."""
+    """A Design that ``build_design`` gave (this process's for this model, else that of the first replicate it
+    accepts) and the replicates before that one (they are built by ``build_design``, which says why it refuses
+    them); ``(None, R)`` if it accepts none."""
     from alliance_stats.models import build_design
 
+    key = repr(spec)
+    if key in _TEMPLATES:
+        return _TEMPLATES[key], 0
     for r in range(R):
         try:
-            return build_design(_replicate_frame(firms, r, n_dyads), spec.outcome, spec.predictors,
-                                categorical=dict(spec.categorical),
-                                interactions=[tuple(p) for p in spec.interactions], cluster=spec.cluster), r
+            design = build_design(_replicate_frame(firms, r, n_dyads), spec.outcome, spec.predictors,
+                                  categorical=dict(spec.categorical),
+                                  interactions=[tuple(p) for p in spec.interactions], cluster=spec.cluster)
         except SpecificationError:
             continue
+        _TEMPLATES[key] = design
+        return design, r
     return None, R
 
 
@@ -311,7 +325,8 @@ def _fast_rows(firms: pd.DataFrame, spec: Any, design: Any, R: int) -> tuple[np.
         ok &= np.bincount(replicate[complete], weights=(y[complete] == value), minlength=R) > 0
     ok &= np.bincount(replicate[complete], weights=~np.isin(y[complete], (0.0, 1.0)), minlength=R) == 0
     for name, coding in design.factors.items():
-        text = firms.loc[complete, name].astype(object).map(level_text).to_numpy()
+        codes, uniques = pd.factorize(firms.loc[complete, name].astype(object))
+        text = np.array([level_text(u) for u in uniques] + [""], dtype=object)[codes]  # level_text of each value
         levels = [level_text(level) for level in coding.levels]
         for level in levels:
             ok &= np.bincount(replicate[complete], weights=(text == level), minlength=R) > 0
@@ -327,32 +342,57 @@ def _fast_rows(firms: pd.DataFrame, spec: Any, design: Any, R: int) -> tuple[np.
     return X, complete, ok
 
 
+def _clearly_full_rank(blocks: list[np.ndarray]) -> np.ndarray:
+    """Per design matrix, whether ``build_design``'s rank check (models.design._check_rank: singular values of
+    the column-scaled matrix above ``1e3 * max(n, p) * eps * s_max``) certainly passes: the singular values of
+    all the matrices in one batched SVD (zero rows pad them to one size, which leaves the singular values
+    unchanged up to rounding), accepted with a margin of 2 over the threshold, many orders of magnitude above
+    the rounding; a matrix not accepted here goes through the check itself."""
+    if not blocks:
+        return np.zeros(0, dtype=bool)
+    n_max = max(len(b) for b in blocks)
+    stacked = np.zeros((len(blocks), n_max, blocks[0].shape[1]))
+    for i, b in enumerate(blocks):
+        stacked[i, : len(b)] = b
+    norms = np.linalg.norm(stacked, axis=1, keepdims=True)
+    s = np.linalg.svd(stacked / np.where(norms > 0, norms, 1.0), compute_uv=False)
+    rows = np.array([max(b.shape) for b in blocks])
+    threshold = 1e3 * rows * np.finfo(float).eps * s[:, 0]
+    return s[:, -1] > 2 * threshold
+
+
 def _add_designs(data: ChunkData, m_index: int, key: str, firms: pd.DataFrame, spec: Any, n_dyads: int) -> None:
     """Design blocks of model ``key`` for every replicate (a failure is counted, not raised)."""
     from alliance_stats.models.design import _check_rank
 
     design, first = (None, 0) if spec.standardize else _template(firms, spec, n_dyads, data.R)
     fast = np.zeros(data.R, dtype=bool)
+    fast_blocks: dict[int, Block] = {}
     if design is not None:
         X, complete, fast = _fast_rows(firms, spec, design, data.R)
         fast[:first] = False  # those failed build_design: let it say why again, below
         replicate = firms["replicate"].to_numpy()
+        bounds = np.searchsorted(replicate, np.arange(data.R + 1))  # the firms are in replicate order
         dyad = firms["dyad_id"].to_numpy()
         y_all = firms[spec.outcome].to_numpy(dtype=float)
         columns = list(design.X.columns)
         only_cat = all(name in design.factors for name in design.predictors)
+        for r in np.flatnonzero(fast):
+            rows = np.flatnonzero(complete[bounds[r]:bounds[r + 1]]) + bounds[r]
+            groups = np.unique(dyad[rows], return_inverse=True)[1] if spec.cluster else None
+            fast_blocks[int(r)] = (X[rows], y_all[rows], groups)
+        certain = dict(zip(fast_blocks, _clearly_full_rank([b[0] for b in fast_blocks.values()]), strict=True))
     for r in range(data.R):
         block = None
-        if fast[r]:
-            rows = (replicate == r) & complete
-            Xr = X[rows]
+        if r in fast_blocks:
+            Xr, yr, gr = fast_blocks[r]
             try:
-                _check_rank(pd.DataFrame(Xr, columns=columns))
+                if not certain[r]:
+                    _check_rank(pd.DataFrame(Xr, columns=columns))
             except SpecificationError:
                 pass
             else:
-                groups = np.unique(dyad[rows], return_inverse=True)[1] if spec.cluster else None
-                block = (Xr, y_all[rows], groups, columns, dict(design.factors), only_cat)
+                block = (Xr, yr, gr, columns, dict(design.factors), only_cat)
         if block is None:
             try:
                 block = design_arrays(_replicate_frame(firms, r, n_dyads), spec)
