@@ -93,9 +93,10 @@ def _condition_variables(condition: Any, instrument: Instrument, out: set[str]) 
 
 def _read_by_conditions(instrument: Instrument, names: Iterable[str]) -> set[str]:
     section_of = {name: sec for sec in instrument.sections for name in sec.variables}
+    variables = {var.name: var for var in instrument.variables}
     out: set[str] = set()
     for name in names:
-        var = instrument.variable(name)
+        var = variables[name]
         for cond in (var.show_if, getattr(section_of.get(name), "show_if", None)):
             if cond is not None:
                 _condition_variables(cond, instrument, out)
@@ -186,12 +187,13 @@ def _arrays(inst: Instrument, draws: list[_Draw], n: int, reps: int, frames: Any
     ``frames()`` gives the ``reps`` response tables when a skip condition reads a variable drawn only at
     assembly (text, multiple choice)."""
     first = draws[0]
+    known = set(inst.variable_names())
     names = [name for name in first.answers] + [name for name, v in first.facts.items()
-                                                 if _numeric(v) is not None and name in inst.variable_names()]
-    names = [name for name in names if name in inst.variable_names()]
+                                                 if _numeric(v) is not None and name in known]
+    names = [name for name in names if name in known]
     raw = {name: np.concatenate([np.asarray(d.answers[name] if name in d.answers else d.facts[name], dtype=float)
                                  for d in draws]) for name in names}
-    if "SECTOR" in inst.variable_names() and "SECTOR" not in raw:  # drawn with the facts, coded at assembly
+    if "SECTOR" in known and "SECTOR" not in raw:  # drawn with the facts, coded at assembly
         sector = _numeric(_numeric_codes(_sector(inst.variable("SECTOR"), inst, d.extra["sector_draw"])
                                          for d in draws))
         if sector is not None:
