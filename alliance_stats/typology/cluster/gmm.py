@@ -29,7 +29,7 @@ replicate's EM, the ~50,000 ``log`` most of the rest. numpy's vectorised ``exp``
 every value as the C library does, so the BIC values would change in their last bits: not used. What was
 changed keeps every value bit for bit (tests/power/test_golden.py): each component's M-step sums are taken in
 one pass (:func:`_first_moments`, :func:`_centred_moments`), ``exp`` is skipped where its value is exact
-(0 at the point's largest density, underflow below -746), and the largest density per point is found with
+(1 at the point's largest density, 0 below -746), and the largest density per point is found with
 selects instead of branches; together ~10 % (ratios in one process, ``min`` of 25 runs).
 """
 
