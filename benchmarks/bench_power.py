@@ -1,13 +1,12 @@
 """Benchmark of the power analysis (issues 7 and 17).
 
 1. Per-replicate cost by stage at N = 200 dyads (one process, one thread, chunks of the plan's 25 replicates),
-   wall and CPU time, for the per-replicate chain of public functions the power analysis ran until issue 17
-   (``simulate_alliances``, ``careless_exclusions``, ``score_responses``, ``build_dyads``, ``classify``,
-   ``firms_at_risk``, ``build_design`` per replicate) and for the batched chunk of
-   :mod:`alliance_stats.power.frames`, on the same seeds; the fits, tests and cluster check are the same code in
-   both. The two chains' outputs are checked to be equal before the times are shown. The per-replicate column
-   runs today's single-data-set functions, which share the compiled kernels (pairwise covariance, EM) with the
-   batched chunk: for the cost before issue 17 run this file's stages on that commit (0cf48d9).
+   wall and CPU time, for the two ways of drawing a chunk's replicates: one ``simulate_alliances`` draw per
+   replicate seed (``simulate_arrays``, the power analysis's streams until issue 17, session 6) and one draw for
+   the whole chunk (``simulate_batch``, one stream); every later stage is the same code in both columns
+   (:mod:`alliance_stats.power.frames`, the fits, the cluster check), run on the replicates each drew. For the
+   cost of the other stages before session 6, run this file at commit c891c34; for the per-replicate chain of
+   public functions (before issue 17), at commit 0cf48d9.
 2. The whole grid of ``analyses/power.yaml`` (6 values of N) with ``--grid-reps`` replicates per N and
    ``--jobs`` worker processes: wall time, CPU time of this process and its workers, time per replicate.
 
@@ -22,10 +21,10 @@ from __future__ import annotations
 import argparse
 import os
 import resource
-import sys
 import time
 import warnings
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +34,6 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import numpy as np  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # the reference chain lives in the tests
 CHUNK = 25  # replicates per chunk, the chunk_size of analyses/power.yaml
 
 
@@ -60,23 +58,16 @@ def _context() -> Any:
     return plan, execution._context(plan, confirmatory, default_instrument())
 
 
-def _before(ctx: Any, n_dyads: int, seeds: list, clock: _Clock) -> Any:
-    """The per-replicate chain (public functions, one DataFrame per replicate) into the same ChunkData: the
-    tests' reference chain (tests/power/reference_chain.py), timed stage by stage."""
-    from tests.power.reference_chain import reference_chunk
-
-    return reference_chunk(ctx, n_dyads, seeds, clock)
-
-
-def _after(ctx: Any, n_dyads: int, seeds: list, clock: _Clock) -> Any:
-    """The batched chunk of power.frames, stage by stage (what simulate_chunk does)."""
+def _chain(ctx: Any, draw: Callable[[], Any], rng: np.random.Generator, clock: _Clock) -> tuple:
+    """One chunk, stage by stage (what power.replicate._run_chunk does), on the replicates ``draw()`` gives."""
     from alliance_stats.data.quality import careless_exclusions_stack
     from alliance_stats.data.scoring import construct_scores_stack
     from alliance_stats.power import frames
-    from alliance_stats.simulate.batch import simulate_arrays
+    from alliance_stats.power import replicate as pw
 
     inst = ctx.instrument
-    arrays = clock("1 simulate", simulate_arrays, n_dyads, ctx.params, seeds, inst)
+    arrays = clock("1 simulate", draw)
+    n_dyads = arrays.n_dyads
     excluded = clock("2 careless exclusions", careless_exclusions_stack, arrays.values, inst, ctx.exclusions,
                      np.repeat(np.arange(n_dyads), 2))
 
@@ -91,51 +82,43 @@ def _after(ctx: Any, n_dyads: int, seeds: list, clock: _Clock) -> Any:
     kept, dyads, configuration, firms = clock("3 scores, dyads, classes, firms", rest)
     data = clock("4 design matrices", frames.chunk_designs, ctx, firms, kept, n_dyads)
     frames.add_cluster_data(data, ctx, dyads, configuration)
-    return data
-
-
-def _analyse(ctx: Any, data: Any, rng_seed: np.random.SeedSequence, clock: _Clock) -> tuple:
-    from alliance_stats.power import replicate as pw
-
     p = clock("5 fits and tests", pw._test_chunk, data, ctx)
     cluster = clock("6 cluster check", pw._cluster_criterion, data.cluster_data, data.theory, ctx.k_target,
-                    ctx.k_max, ctx.cluster.covariance_types, ctx.cluster.ari_threshold,
-                    np.random.default_rng(rng_seed))
+                    ctx.k_max, ctx.cluster.covariance_types, ctx.cluster.ari_threshold, rng)
     return p, cluster
-
-
-def _same(a: Any, b: Any) -> bool:
-    if isinstance(a, tuple):
-        return all(_same(x, y) for x, y in zip(a, b, strict=True))
-    return bool(np.array_equal(a, b, equal_nan=True))
 
 
 def bench_stages(n_dyads: int, chunks: int) -> None:
     from threadpoolctl import threadpool_limits
+
+    from alliance_stats.power.replicate import chunk_seeds
+    from alliance_stats.simulate.batch import simulate_arrays, simulate_batch
 
     plan, ctx = _context()
     before, after = _Clock(), _Clock()
     with threadpool_limits(limits=1), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for j in range(chunks + 1):  # the first chunk warms up and is not counted
-            seeds = np.random.SeedSequence(plan.seed, spawn_key=(3, j)).spawn(CHUNK + 1)
             clocks = (_Clock(), _Clock()) if j == 0 else (before, after)
-            old = _before(ctx, n_dyads, seeds[:CHUNK], clocks[0])
-            new = _after(ctx, n_dyads, seeds[:CHUNK], clocks[1])
-            results = [_analyse(ctx, data, seeds[CHUNK], clock) for data, clock in ((old, clocks[0]), (new, clocks[1]))]
-            assert _same(results[0], results[1]), "the batched chunk differs from the per-replicate chain"
-            assert np.array_equal(old.kept, new.kept) and np.array_equal(old.events, new.events, equal_nan=True)
+            children = np.random.SeedSequence(plan.seed, spawn_key=(3, j)).spawn(CHUNK + 1)
+            _chain(ctx, lambda children=children: simulate_arrays(n_dyads, ctx.params, children[:CHUNK],
+                                                                   ctx.instrument),
+                   np.random.default_rng(children[CHUNK]), clocks[0])
+            simulation, cluster = chunk_seeds(plan.seed, 3, j)
+            _chain(ctx, lambda simulation=simulation: simulate_batch(n_dyads, ctx.params, CHUNK, simulation,
+                                                                     ctx.instrument),
+                   np.random.default_rng(cluster), clocks[1])
     reps = chunks * CHUNK
-    print(f"  N = {n_dyads}, {reps} replicates in chunks of {CHUNK} (p values, cluster check, counts: identical)")
-    print(f"  {'stage':34s} {'per-rep wall':>12s} {'per-rep CPU':>11s} {'batch wall':>11s} {'batch CPU':>11s} "
+    print(f"  N = {n_dyads}, {reps} replicates in chunks of {CHUNK}")
+    print(f"  {'stage':34s} {'per-seed wall':>13s} {'per-seed CPU':>12s} {'batch wall':>11s} {'batch CPU':>11s} "
           f"{'CPU ratio':>9s}   (ms per replicate)")
     for stage in sorted(before.wall):
         b_w, b_c = before.wall[stage] / reps * 1e3, before.cpu[stage] / reps * 1e3
         a_w, a_c = after.wall[stage] / reps * 1e3, after.cpu[stage] / reps * 1e3
-        print(f"  {stage:34s} {b_w:12.2f} {b_c:11.2f} {a_w:11.2f} {a_c:11.2f} {b_c / max(a_c, 1e-9):8.1f}x")
+        print(f"  {stage:34s} {b_w:13.2f} {b_c:12.2f} {a_w:11.2f} {a_c:11.2f} {b_c / max(a_c, 1e-9):8.1f}x")
     b_w, b_c = sum(before.wall.values()) / reps * 1e3, sum(before.cpu.values()) / reps * 1e3
     a_w, a_c = sum(after.wall.values()) / reps * 1e3, sum(after.cpu.values()) / reps * 1e3
-    print(f"  {'total':34s} {b_w:12.2f} {b_c:11.2f} {a_w:11.2f} {a_c:11.2f} {b_c / max(a_c, 1e-9):8.1f}x")
+    print(f"  {'total':34s} {b_w:13.2f} {b_c:12.2f} {a_w:11.2f} {a_c:11.2f} {b_c / max(a_c, 1e-9):8.1f}x")
 
 
 def bench_grid(reps: int, jobs: int) -> float:

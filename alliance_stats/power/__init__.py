@@ -68,21 +68,29 @@ Deviations from the confirmatory run (each one documented, none changes what is 
 Batching (issue 17)
 -------------------
 Steps 1-4 run on a chunk's replicates at once, with a replicate axis on every array (:mod:`.frames`):
-:func:`~alliance_stats.simulate.batch.simulate_arrays` (the simulator's own draws per replicate, without
-identifiers and DataFrame assembly), :func:`~alliance_stats.data.quality.careless_exclusions_stack`,
+:func:`~alliance_stats.simulate.batch.simulate_batch` draws the chunk's R replicates of N dyads from one random
+stream (one draw of the generative model for R x N dyads cut into R data sets; dyads are independent in the
+model, and the founder age of MAR missingness is standardised per data set, so each replicate is distributed as
+:func:`simulate_alliances` of N dyads), then
+:func:`~alliance_stats.data.quality.careless_exclusions_stack`,
 :func:`~alliance_stats.data.scoring.construct_scores_stack`, dyad means, the crisp rule and ``crossed`` on all
 replicates, and the designs through one ``build_design`` template (``build_design`` itself for any replicate it
 might refuse). Each shares its arithmetic with the single-data-set function, so every replicate's numbers are
-those of the per-replicate chain, bit for bit (tests/power/test_frames.py compares them).
+those of the per-replicate chain of public functions on the same data, bit for bit (tests/power/test_frames.py).
+Until issue 17 each replicate drew its own ``simulate_alliances`` from its own child seed; the one-stream batch
+changed the numbers of a given seed, not their distribution: tests/power/test_distribution.py compares the
+power estimates and other replicate summaries of both chains within Monte Carlo error (2,000 replicates).
 
 Reproducibility and distribution
 --------------------------------
-The replicates of each N are split into chunks of ``chunk_size``; chunk ``j`` of the ``i``-th N draws from
-``numpy.random.SeedSequence(seed, spawn_key=(i, j))`` (the ``j``-th child of the ``i``-th child of the plan's
-seed), each replicate from its own child of that sequence. A chunk is a pure function of its task, computed
-with one BLAS thread, so results are identical bit for bit whatever the number of workers (``jobs``: joblib
-processes) or the backend (``backend="dask"``: the same chunks on a Dask distributed cluster), and, for a given
-``chunk_size``, the first R replicates are the same whatever the total number asked.
+The replicates of each N are split into chunks of ``chunk_size``; chunk ``j`` of the ``i``-th N draws from the two
+children of ``numpy.random.SeedSequence(seed, spawn_key=(i, j))`` (the ``j``-th child of the ``i``-th child of
+the plan's seed): the first simulates its replicates (one batch), the second seeds the k-means starts of its
+cluster check (:func:`.replicate.chunk_seeds`). A chunk is a pure function of its task (seed, N, place, size),
+computed with one BLAS thread, so results are identical bit for bit whatever the number of workers (``jobs``:
+joblib processes) or the backend (``backend="dask"``: the same chunks on a Dask distributed cluster). For a given
+``seed`` and ``chunk_size``, the complete chunks are the same whatever the total number of replicates asked (so
+the first R replicates are when R is a multiple of ``chunk_size``); a last, shorter chunk draws its own batch.
 
 References: MacCallum, Browne & Sugawara (1996), Psychological Methods 1, 130-149 (semTools 0.5-6); Demidenko
 (2007), Statistics in Medicine 26, 3385-3397; Hsieh, Bloch & Larsen (1998), Statistics in Medicine 17,

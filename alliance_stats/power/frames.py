@@ -3,8 +3,10 @@
 One chunk of ``R`` replicates of ``N`` dyads runs the confirmatory plan's data chain once on ``(R, 2N)``
 arrays instead of ``R`` times on DataFrames:
 
-1. :func:`~alliance_stats.simulate.batch.simulate_arrays`: the simulator's own draws per replicate (same seeds,
-   same data as :func:`simulate_alliances`), without identifiers, text answers and DataFrame assembly;
+1. :func:`~alliance_stats.simulate.batch.simulate_batch`: the chunk's replicates drawn by the simulator's own
+   generative model from one stream (each replicate distributed as :func:`simulate_alliances`), without
+   identifiers, text answers and DataFrame assembly (:func:`chunk_from_arrays` takes any
+   :class:`~alliance_stats.simulate.batch.SimulatedArrays`, e.g. one data set per seed);
 2. :func:`~alliance_stats.data.quality.careless_exclusions_stack` (the careless-responding indices of every
    replicate, the pairwise covariances of the Mahalanobis rule in one pass);
 3. :func:`~alliance_stats.data.scoring.construct_scores_stack` and the facts (declared missing codes removed);
@@ -17,7 +19,8 @@ arrays instead of ``R`` times on DataFrames:
    an empty or unknown level, collinear columns, standardised predictors) is built by ``build_design`` itself,
    so a failure is counted with the very message the per-replicate path gave.
 
-Every number equals the per-replicate chain's (the tests compare them replicate by replicate): the stacked
+Every number equals the per-replicate chain's on the same data (tests/power/test_frames.py runs the public
+functions on each replicate's table from :func:`~alliance_stats.simulate.batch.batch_responses`): the stacked
 functions share their arithmetic with the single-data-set ones, and the rows of each replicate keep their order.
 """
 
@@ -35,7 +38,7 @@ from alliance_stats.core.errors import SpecificationError
 from alliance_stats.data.dyads import dyad_column
 from alliance_stats.data.quality import careless_exclusions_stack
 from alliance_stats.data.scoring import construct_scores_stack, crossed_outcome
-from alliance_stats.simulate.batch import simulate_arrays
+from alliance_stats.simulate.batch import SimulatedArrays, simulate_batch
 from alliance_stats.simulate.simulator import CONFIGURATIONS
 
 Block = tuple[np.ndarray, np.ndarray, np.ndarray | None]
@@ -144,8 +147,8 @@ def _replicate_frame(firms: pd.DataFrame, r: int, n_dyads: int) -> pd.DataFrame:
     return part
 
 
-def simulate_chunk(ctx: Any, n_dyads: int, seeds: list[np.random.SeedSequence]) -> ChunkData:
-    """Simulate, clean, score and classify the replicates of a chunk; collect designs and cluster data.
+def simulate_chunk(ctx: Any, n_dyads: int, reps: int, seed: np.random.SeedSequence) -> ChunkData:
+    """Simulate the ``reps`` replicates of a chunk from one stream, then clean, score and classify them.
 
     Parameters
     ----------
@@ -153,8 +156,28 @@ def simulate_chunk(ctx: Any, n_dyads: int, seeds: list[np.random.SeedSequence]) 
         The power analysis's context (``power.replicate._Context``).
     n_dyads
         Dyads per replicate.
-    seeds
-        One simulation seed per replicate.
+    reps
+        Replicates in the chunk.
+    seed
+        The chunk's simulation seed (:func:`~alliance_stats.simulate.batch.simulate_batch`).
+
+    Returns
+    -------
+    ChunkData
+        As :func:`chunk_from_arrays`.
+    """
+    return chunk_from_arrays(ctx, simulate_batch(n_dyads, ctx.params, reps, seed, ctx.instrument))
+
+
+def chunk_from_arrays(ctx: Any, arrays: SimulatedArrays) -> ChunkData:
+    """Clean, score and classify simulated replicates; collect designs and cluster data.
+
+    Parameters
+    ----------
+    ctx
+        The power analysis's context (``power.replicate._Context``).
+    arrays
+        The replicates' answers (:mod:`alliance_stats.simulate.batch`).
 
     Returns
     -------
@@ -163,7 +186,7 @@ def simulate_chunk(ctx: Any, n_dyads: int, seeds: list[np.random.SeedSequence]) 
         counted), cluster data and crisp labels of the dyads with complete cluster variables.
     """
     inst = ctx.instrument
-    arrays = simulate_arrays(n_dyads, ctx.params, seeds, inst)
+    n_dyads = arrays.n_dyads
     excluded = careless_exclusions_stack(arrays.values, inst, ctx.exclusions, np.repeat(np.arange(n_dyads), 2))
     kept = ~excluded
     scores = construct_scores_stack(arrays.values, inst, ctx.min_share)
@@ -256,17 +279,31 @@ def design_arrays(firms: pd.DataFrame, spec: Any) -> tuple[np.ndarray, np.ndarra
             dict(design.factors), only_categorical)
 
 
+#: Template designs of this process, by model: any replicate that build_design accepts gives the same coding
+#: to every replicate that passes the checks of :func:`_fast_rows` (the levels of each factor are the declared
+#: configurations or the sorted observed levels, and such a replicate has exactly the template's levels), so a
+#: template found in one chunk serves the next chunks of the run (the key is the whole model specification).
+_TEMPLATES: dict[str, Any] = {}
+
+
 def _template(firms: pd.DataFrame, spec: Any, n_dyads: int, R: int) -> tuple[Any, int]:
-    """The first replicate whose design ``build_design`` accepts, and its Design (``None`` if none does)."""
+    """A Design that ``build_design`` gave (this process's for this model, else that of the first replicate it
+    accepts) and the replicates before that one (they are built by ``build_design``, which says why it refuses
+    them); ``(None, R)`` if it accepts none."""
     from alliance_stats.models import build_design
 
+    key = repr(spec)
+    if key in _TEMPLATES:
+        return _TEMPLATES[key], 0
     for r in range(R):
         try:
-            return build_design(_replicate_frame(firms, r, n_dyads), spec.outcome, spec.predictors,
-                                categorical=dict(spec.categorical),
-                                interactions=[tuple(p) for p in spec.interactions], cluster=spec.cluster), r
+            design = build_design(_replicate_frame(firms, r, n_dyads), spec.outcome, spec.predictors,
+                                  categorical=dict(spec.categorical),
+                                  interactions=[tuple(p) for p in spec.interactions], cluster=spec.cluster)
         except SpecificationError:
             continue
+        _TEMPLATES[key] = design
+        return design, r
     return None, R
 
 
@@ -288,7 +325,8 @@ def _fast_rows(firms: pd.DataFrame, spec: Any, design: Any, R: int) -> tuple[np.
         ok &= np.bincount(replicate[complete], weights=(y[complete] == value), minlength=R) > 0
     ok &= np.bincount(replicate[complete], weights=~np.isin(y[complete], (0.0, 1.0)), minlength=R) == 0
     for name, coding in design.factors.items():
-        text = firms.loc[complete, name].astype(object).map(level_text).to_numpy()
+        codes, uniques = pd.factorize(firms.loc[complete, name].astype(object))
+        text = np.array([level_text(u) for u in uniques] + [""], dtype=object)[codes]  # level_text of each value
         levels = [level_text(level) for level in coding.levels]
         for level in levels:
             ok &= np.bincount(replicate[complete], weights=(text == level), minlength=R) > 0
@@ -304,32 +342,57 @@ def _fast_rows(firms: pd.DataFrame, spec: Any, design: Any, R: int) -> tuple[np.
     return X, complete, ok
 
 
+def _clearly_full_rank(blocks: list[np.ndarray]) -> np.ndarray:
+    """Per design matrix, whether ``build_design``'s rank check (models.design._check_rank: singular values of
+    the column-scaled matrix above ``1e3 * max(n, p) * eps * s_max``) certainly passes: the singular values of
+    all the matrices in one batched SVD (zero rows pad them to one size, which leaves the singular values
+    unchanged up to rounding), accepted with a margin of 2 over the threshold, many orders of magnitude above
+    the rounding; a matrix not accepted here goes through the check itself."""
+    if not blocks:
+        return np.zeros(0, dtype=bool)
+    n_max = max(len(b) for b in blocks)
+    stacked = np.zeros((len(blocks), n_max, blocks[0].shape[1]))
+    for i, b in enumerate(blocks):
+        stacked[i, : len(b)] = b
+    norms = np.linalg.norm(stacked, axis=1, keepdims=True)
+    s = np.linalg.svd(stacked / np.where(norms > 0, norms, 1.0), compute_uv=False)
+    rows = np.array([max(b.shape) for b in blocks])
+    threshold = 1e3 * rows * np.finfo(float).eps * s[:, 0]
+    return s[:, -1] > 2 * threshold
+
+
 def _add_designs(data: ChunkData, m_index: int, key: str, firms: pd.DataFrame, spec: Any, n_dyads: int) -> None:
     """Design blocks of model ``key`` for every replicate (a failure is counted, not raised)."""
     from alliance_stats.models.design import _check_rank
 
     design, first = (None, 0) if spec.standardize else _template(firms, spec, n_dyads, data.R)
     fast = np.zeros(data.R, dtype=bool)
+    fast_blocks: dict[int, Block] = {}
     if design is not None:
         X, complete, fast = _fast_rows(firms, spec, design, data.R)
         fast[:first] = False  # those failed build_design: let it say why again, below
         replicate = firms["replicate"].to_numpy()
+        bounds = np.searchsorted(replicate, np.arange(data.R + 1))  # the firms are in replicate order
         dyad = firms["dyad_id"].to_numpy()
         y_all = firms[spec.outcome].to_numpy(dtype=float)
         columns = list(design.X.columns)
         only_cat = all(name in design.factors for name in design.predictors)
+        for r in np.flatnonzero(fast):
+            rows = np.flatnonzero(complete[bounds[r]:bounds[r + 1]]) + bounds[r]
+            groups = np.unique(dyad[rows], return_inverse=True)[1] if spec.cluster else None
+            fast_blocks[int(r)] = (X[rows], y_all[rows], groups)
+        certain = dict(zip(fast_blocks, _clearly_full_rank([b[0] for b in fast_blocks.values()]), strict=True))
     for r in range(data.R):
         block = None
-        if fast[r]:
-            rows = (replicate == r) & complete
-            Xr = X[rows]
+        if r in fast_blocks:
+            Xr, yr, gr = fast_blocks[r]
             try:
-                _check_rank(pd.DataFrame(Xr, columns=columns))
+                if not certain[r]:
+                    _check_rank(pd.DataFrame(Xr, columns=columns))
             except SpecificationError:
                 pass
             else:
-                groups = np.unique(dyad[rows], return_inverse=True)[1] if spec.cluster else None
-                block = (Xr, y_all[rows], groups, columns, dict(design.factors), only_cat)
+                block = (Xr, yr, gr, columns, dict(design.factors), only_cat)
         if block is None:
             try:
                 block = design_arrays(_replicate_frame(firms, r, n_dyads), spec)

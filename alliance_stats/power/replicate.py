@@ -214,20 +214,31 @@ def _test_chunk(data: ChunkData, ctx: _Context) -> np.ndarray:
     return pvalues
 
 
+def chunk_seeds(seed: int, n_index: int, chunk_index: int) -> tuple[np.random.SeedSequence, np.random.SeedSequence]:
+    """The two streams of chunk ``chunk_index`` of the ``n_index``-th N: the simulation of its replicates (one
+    batch) and the k-means seeding of its cluster check, children of ``SeedSequence(seed, spawn_key=(n_index,
+    chunk_index))``; nothing else is random, so a chunk depends on the plan's seed, its place and its size only."""
+    simulation, cluster = np.random.SeedSequence(seed, spawn_key=(n_index, chunk_index)).spawn(2)
+    return simulation, cluster
+
+
 def _run_chunk(task: _Task) -> dict[str, Any]:
     """Simulate and analyse one chunk of replicates (a pure function of ``task``)."""
     from threadpoolctl import threadpool_limits
 
-    ctx = task.context
-    sequence = np.random.SeedSequence(task.seed, spawn_key=(task.n_index, task.chunk_index))
-    children = sequence.spawn(task.size + 1)
+    simulation, cluster = chunk_seeds(task.seed, task.n_index, task.chunk_index)
     with threadpool_limits(limits=1), warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        data = simulate_chunk(ctx, task.n_dyads, children[: task.size])
-        pvalues = _test_chunk(data, ctx)
-        chosen, ari, met = _cluster_criterion(data.cluster_data, data.theory, ctx.k_target, ctx.k_max,
-                                              ctx.cluster.covariance_types, ctx.cluster.ari_threshold,
-                                              np.random.default_rng(children[task.size]))
+        data = simulate_chunk(task.context, task.n_dyads, task.size, simulation)
+        return analyse_chunk(task, data, np.random.default_rng(cluster))
+
+
+def analyse_chunk(task: _Task, data: ChunkData, rng: np.random.Generator) -> dict[str, Any]:
+    """Fits, tests and cluster check of a chunk's replicates (``rng``: the k-means seeding) -> the chunk's record."""
+    ctx = task.context
+    pvalues = _test_chunk(data, ctx)
+    chosen, ari, met = _cluster_criterion(data.cluster_data, data.theory, ctx.k_target, ctx.k_max,
+                                          ctx.cluster.covariance_types, ctx.cluster.ari_threshold, rng)
     adjusted = adjust_pvalues(pvalues, ctx.correction)
     with np.errstate(invalid="ignore"):
         rejected = np.where(np.isnan(adjusted), False, adjusted < ctx.alpha)

@@ -822,18 +822,26 @@ def _draw_items(p: SimulationParams, lay: _Layout, d: _Draw, rng: np.random.Gene
         n_items = len(lay.items[code])
         ystar = p.loading_of(code) * d.latent[code][:, None] + math.sqrt(p.residual_variance_of(code)) * \
             rng.standard_normal((d.m, n_items))
-        d.keyed[code] = (lay.scale_min + np.searchsorted(thresholds, ystar)).astype(float)
+        keyed = np.full(ystar.shape, float(lay.scale_min))  # scale_min + number of thresholds below y*
+        for threshold in thresholds:  # (np.searchsorted's count, 5x faster for a few thresholds)
+            keyed += ystar > threshold
+        d.keyed[code] = keyed
 
 
-def _remove_missing(p: SimulationParams, lay: _Layout, d: _Draw, rng: np.random.Generator) -> dict[str, np.ndarray]:
+def _remove_missing(p: SimulationParams, lay: _Layout, d: _Draw, rng: np.random.Generator,
+                    replicates: int = 1) -> dict[str, np.ndarray]:
     """Step 10a: careful respondents' missing answers (MCAR or MAR on founder age); returns the uniforms that
-    later decide which missing answers are recorded as the declared "don't know" code."""
+    later decide which missing answers are recorded as the declared "don't know" code. Under MAR founder age is
+    standardised within each data set: the ``replicates`` consecutive blocks of respondents (one for
+    :func:`simulate_alliances`; the power analysis's batches of :mod:`alliance_stats.simulate.batch` hold several)."""
     m = d.m
     missing_u = {code: rng.uniform(size=(m, len(lay.items[code]))) for code in lay.constructs}
     dont_know_u = {code: rng.uniform(size=(m, len(lay.items[code]))) for code in lay.constructs}
     if p.missing_mechanism == "MAR":
-        founder_age = d.facts["FOUNDER_AGE"]
-        z_age = (founder_age - founder_age.mean()) / (founder_age.std() or 1.0)
+        founder_age = d.facts["FOUNDER_AGE"].reshape(replicates, -1)
+        spread = founder_age.std(axis=1, keepdims=True)
+        z_age = ((founder_age - founder_age.mean(axis=1, keepdims=True))
+                 / np.where(spread > 0, spread, 1.0)).ravel()
         p_missing = expit(logit(p.missing_rate) + p.mar_strength * z_age) if p.missing_rate > 0 else np.zeros(m)
     else:
         p_missing = np.full(m, p.missing_rate)
@@ -1010,14 +1018,16 @@ def simulate_alliances(
     return Simulated(responses=responses, truth=_truth(p, lay, d, seq, ids))
 
 
-def _draw_phases(n: int, p: SimulationParams, lay: _Layout, seq: np.random.SeedSequence
+def _draw_phases(n: int, p: SimulationParams, lay: _Layout, seq: np.random.SeedSequence, replicates: int = 1
                  ) -> tuple[_Draw, np.random.Generator]:
     """THE generative model (module docstring, steps 1-10) for one data set: every draw, in stream order.
 
     Returns the filled :class:`_Draw` (answers and facts as arrays, before identifiers, skip logic and
     assembly) and the facts stream, whose later draws the assembly uses. :func:`simulate_alliances` and the
-    power analysis's :func:`alliance_stats.simulate.batch.simulate_arrays` both call it, so they draw the
-    same data for the same seed.
+    power analysis's :mod:`alliance_stats.simulate.batch` both call it, so they draw the same data for the
+    same seed. Dyads are independent in the model, so ``replicates`` data sets of ``n / replicates`` dyads are
+    drawn as ``n`` dyads cut into consecutive blocks; the one statistic of a whole data set, the standardised
+    founder age of MAR missingness, is then taken per block (``replicates`` must divide ``n``).
     """
     streams = dict(zip(_STREAMS, (np.random.default_rng(s) for s in seq.spawn(len(_STREAMS))), strict=True))
     d = _Draw(n=n, dyad_of=np.repeat(np.arange(n), 2), role_b=np.tile([False, True], n))
@@ -1026,7 +1036,7 @@ def _draw_phases(n: int, p: SimulationParams, lay: _Layout, seq: np.random.SeedS
     _draw_facts(p, d, streams["facts"])
     _draw_outcome(p, lay, d, streams["outcome"])
     _draw_items(p, lay, d, streams["items"])
-    dont_know_u = _remove_missing(p, lay, d, streams["missing"])
+    dont_know_u = _remove_missing(p, lay, d, streams["missing"], replicates)
     _force_definition(lay, d)
     _record_answers(lay, d)
     _screen(p, lay, d, streams["careless"], dont_know_u)

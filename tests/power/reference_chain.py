@@ -1,12 +1,11 @@
 """The power analysis's per-replicate chain of public functions (its path until issue 17), kept for the tests as
-the reference the batched chunk (power/frames.py) must equal replicate by replicate, and timed stage by stage by
-benchmarks/bench_power.py (the ``clock`` argument: ``clock(stage, func, *args)`` calls ``func(*args)``)."""
+the reference the batched chunk (power/frames.py) must equal replicate by replicate on the same data: each
+replicate's response table is ``batch_responses(...)[r]``, the batch of the chunk's one simulation stream cut
+into tables (``simulate_alliances(n, seed=...)`` when the chunk has one replicate)."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -15,13 +14,9 @@ from alliance_stats.core.errors import SpecificationError
 from alliance_stats.data import build_dyads, firms_at_risk, score_responses
 from alliance_stats.data.quality import careless_exclusions
 from alliance_stats.power.frames import ChunkData, design_arrays
-from alliance_stats.simulate import CONFIGURATIONS, simulate_alliances
+from alliance_stats.simulate import CONFIGURATIONS
+from alliance_stats.simulate.batch import batch_responses
 from alliance_stats.typology.classification import classify
-
-
-def untimed(stage: str, func: Callable, *args: Any, **kwargs: Any) -> Any:
-    """The default clock: call ``func`` (the stage name is for a timing clock)."""
-    return func(*args, **kwargs)
 
 
 def _frames(ctx, responses, excluded):
@@ -36,27 +31,30 @@ def _frames(ctx, responses, excluded):
     return {"firms": firms, "dyads": table, "kept": len(kept)}
 
 
-def model_frame(ctx, seed, n_dyads, clock=untimed):
-    """The per-replicate chain: simulate, exclude, score, pair, classify, firms at risk (DataFrames)."""
-    responses = clock("1 simulate", simulate_alliances, n_dyads, ctx.params, seed=seed,
-                      instrument=ctx.instrument).responses
-    excluded = clock("2 careless exclusions", careless_exclusions, responses, ctx.instrument, ctx.exclusions)
-    return clock("3 scores, dyads, classes, firms", _frames, ctx, responses, excluded)
+def model_frame(ctx, responses):
+    """The per-replicate chain on one response table: exclude, score, pair, classify, firms at risk."""
+    excluded = careless_exclusions(responses, ctx.instrument, ctx.exclusions)
+    return _frames(ctx, responses, excluded)
 
 
-def reference_chunk(ctx, n_dyads, seeds, clock=untimed):
-    R, keys = len(seeds), list(ctx.models)
+def chunk_tables(ctx, n_dyads, reps, seed):
+    """The response tables of a chunk's replicates (its one simulation stream)."""
+    return batch_responses(n_dyads, ctx.params, reps, seed, ctx.instrument)
+
+
+def reference_chunk(ctx, n_dyads, reps, seed):
+    R, keys = reps, list(ctx.models)
     data = ChunkData(R=R, model_keys=keys, failures=Counter(), kept=np.zeros(R, dtype=int),
                      at_risk=np.zeros(R, dtype=int), events=np.full(R, np.nan),
                      method=np.full((R, len(keys)), 2, dtype=np.int8), blocks={k: [] for k in keys}, meta={})
-    for r, seed in enumerate(seeds):
-        frames = model_frame(ctx, seed, n_dyads, clock)
+    for r, responses in enumerate(chunk_tables(ctx, n_dyads, reps, seed)):
+        frames = model_frame(ctx, responses)
         firms, table = frames["firms"], frames["dyads"]
         data.kept[r], data.at_risk[r] = frames["kept"], len(firms)
         data.events[r] = float(np.nanmean(firms["crossed"])) if len(firms) else np.nan
         for m, key in enumerate(keys):
             try:
-                X, y, g, columns, factors, only = clock("4 design matrices", design_arrays, firms, ctx.models[key])
+                X, y, g, columns, factors, only = design_arrays(firms, ctx.models[key])
             except SpecificationError as exc:
                 data.failures[f"model {key}: {exc.message}"] += 1
                 continue

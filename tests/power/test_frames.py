@@ -1,6 +1,7 @@
 """The batched data stages of a power chunk (power/frames.py and the stacked functions it uses) give, replicate
-by replicate, exactly what the per-replicate chain of public functions gives (tests/power/reference_chain.py,
-the power analysis's path until issue 17)."""
+by replicate, exactly what the per-replicate chain of public functions gives on the same data
+(tests/power/reference_chain.py, the power analysis's path until issue 17, on each replicate's table of the
+chunk's one simulation stream)."""
 
 from __future__ import annotations
 
@@ -77,9 +78,9 @@ def assert_same_chunk(new, old):
 ])
 def test_batched_chunk_equals_the_per_replicate_chain(n_dyads, population, exclusions, cut):
     ctx = _context(population, exclusions, cut)
-    seeds = np.random.SeedSequence(20261205, spawn_key=(n_dyads,)).spawn(8)
-    new = _quiet(simulate_chunk, ctx, n_dyads, seeds)
-    old = _quiet(reference_chunk, ctx, n_dyads, seeds)
+    seed = np.random.SeedSequence(20261205, spawn_key=(n_dyads,))
+    new = _quiet(simulate_chunk, ctx, n_dyads, 8, seed)
+    old = _quiet(reference_chunk, ctx, n_dyads, 8, seed)
     assert_same_chunk(new, old)
     if n_dyads == 16:  # small and lopsided: some replicates cannot be analysed, with the per-replicate message
         assert old.failures
@@ -105,3 +106,34 @@ def test_stacked_exclusions_scores_and_d2_equal_the_single_data_set_functions():
         for code, values in scores.items():
             np.testing.assert_array_equal(values[r], single[code].to_numpy())
         np.testing.assert_array_equal(d2[r], mahalanobis_d2(items[r])[0])
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_a_template_from_another_chunk_gives_the_same_chunk(cached):
+    """The template design kept per process (frames._TEMPLATES) codes a later chunk as build_design does, and a
+    replicate build_design refuses is still refused with its message, whichever chunk gave the template."""
+    from alliance_stats.power import frames
+
+    lopsided = {"shares": {"entraide": 0.85, "parrainage": 0.05, "survie": 0.05, "contre_nature": 0.05}}
+    ctx = _context(lopsided)
+    frames._TEMPLATES.clear()
+    if cached:
+        _quiet(simulate_chunk, _context(), 120, 2, np.random.SeedSequence(5))
+        assert frames._TEMPLATES
+    seed = np.random.SeedSequence(20261205, spawn_key=(16,))
+    new = _quiet(simulate_chunk, ctx, 16, 8, seed)
+    old = _quiet(reference_chunk, ctx, 16, 8, seed)
+    assert_same_chunk(new, old)
+    assert old.failures
+
+
+def test_rank_screen_accepts_only_clearly_full_rank_designs():
+    from alliance_stats.power.frames import _clearly_full_rank
+
+    rng = np.random.default_rng(3)
+    full = np.column_stack([np.ones(30), rng.normal(size=(30, 3))])
+    collinear = full.copy()
+    collinear[:, 3] = 2 * full[:, 1] - full[:, 2]
+    nearly = full.copy()
+    nearly[:, 3] = collinear[:, 3] + 1e-14 * rng.normal(size=30)
+    assert _clearly_full_rank([full, collinear, nearly[:20], full[:12]]).tolist() == [True, False, False, True]

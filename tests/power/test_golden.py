@@ -1,6 +1,7 @@
-"""The power chunks and the compiled mixture EM give, bit for bit, what they gave before the session-5 speed
-work (tests/power/golden/, written by make_golden.py at commit 2476c8b): p values, the cluster check (k chosen,
-ARI, criterion), counts, and every BIC value and label of the EM."""
+"""The power chunks give, bit for bit, the golden outputs of tests/power/golden/chunks.json (p values, the cluster
+check: k chosen, ARI, criterion; counts), written by make_golden.py in session 6 when each chunk came to draw its
+replicates from one stream (issue 17); the compiled mixture EM gives every BIC value and label it gave before
+the session-5 speed work (gmm_bic.json, commit 2476c8b)."""
 
 from __future__ import annotations
 

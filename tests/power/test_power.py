@@ -59,7 +59,7 @@ def test_pipeline_equals_fit_logit_and_test_hypotheses(plans):
     """Batched ML (clustered), Firth and the auto rule give the plan's own p values and verdicts."""
     from alliance_stats.instrument import default_instrument
     from alliance_stats.models import LogitSettings, fit_logit, test_hypotheses
-    from tests.power.reference_chain import model_frame  # the per-replicate chain of public functions
+    from tests.power.reference_chain import chunk_tables, model_frame  # the per-replicate chain
 
     plan, confirmatory = plans
     ctx = E._context(plan, confirmatory, default_instrument())
@@ -67,9 +67,9 @@ def test_pipeline_equals_fit_logit_and_test_hypotheses(plans):
     for n in (40, 120):
         task = R._Task(n_index=0, n_dyads=n, chunk_index=0, first=0, size=4, seed=11, context=ctx)
         chunk = R._run_chunk(task)
-        children = np.random.SeedSequence(11, spawn_key=(0, 0)).spawn(5)
+        tables = chunk_tables(ctx, n, 4, R.chunk_seeds(11, 0, 0)[0])
         for r in range(4):
-            firms = _quiet(model_frame, ctx, children[r], n)["firms"]
+            firms = _quiet(model_frame, ctx, tables[r])["firms"]
             fits = {key: _quiet(fit_logit, firms, spec.outcome, spec.predictors, categorical=dict(spec.categorical),
                                 interactions=[tuple(p) for p in spec.interactions], method=spec.method,
                                 cluster=spec.cluster,
