@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from alliance_stats.core.errors import SpecificationError, SparseDataWarning
+from alliance_stats.core.errors import SparseDataWarning, SpecificationError
 from alliance_stats.plan.lanes import Lane, check_jobs, default_jobs
 
 
