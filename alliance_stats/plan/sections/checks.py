@@ -45,11 +45,14 @@ def _section_checks(ctx: RunContext, prep: dict[str, Any], raw: Any, data_path: 
 
 def lane_jobs(ctx: RunContext, prep: dict[str, Any], raw: Any, data_path: Path) -> dict[str, Callable[[], Any]]:
     """This section's computations that depend only on the prepared data, in the order the section takes them:
-    the common-method-variance check and the robustness variants."""
+    the common-method-variance check, the nesting check (when it has no MLR main CFA to reuse) and the robustness
+    variants."""
     spec = ctx.plan.robustness
     jobs: dict[str, Callable[[], Any]] = {}
     if spec.cmv:
         jobs["cmv"] = _cmv_check(ctx, prep, lambda: _measurement_inputs(ctx, prep, log=False))
+    if spec.nesting and ctx.plan.measurement.estimator != "MLR":  # else it reuses the main CFA (not fitted yet)
+        jobs["nesting"] = _nesting_check(None, lambda: _measurement_inputs(ctx, prep, log=False))
     if spec.conclusions:
         jobs["variants"] = _variants(ctx, prep, raw, data_path)
     return jobs
@@ -120,15 +123,27 @@ def _cmv(ctx: RunContext, section: Any, prep: dict[str, Any], inputs: tuple[Any,
             "marker_r": res.marker_r, "trait_fit": res.trait_fit, "ulmc_fit": res.ulmc_fit}
 
 
-def _nesting(ctx: RunContext, section: Any, prep: dict[str, Any], inputs: tuple[Any, str]) -> dict[str, Any]:
-    from alliance_stats.measurement.nesting import nesting
+def _nesting_check(reference: Any, inputs: Callable[[], tuple[Any, str]]) -> Callable[[], Any]:
+    """The nesting check on ``inputs()``, reusing the main CFA ``reference`` when it is MLR (a job of the run's
+    second lane when there is none to reuse)."""
 
-    data, model = inputs
+    def check() -> Any:
+        from alliance_stats.measurement.nesting import nesting
+
+        data, model = inputs()
+        return nesting(data, model, "dyad_id", estimator="MLR", reference=reference)
+
+    return check
+
+
+def _nesting(ctx: RunContext, section: Any, prep: dict[str, Any], inputs: tuple[Any, str]) -> dict[str, Any]:
+
     # MLR with and without the dyads (robust fit indices on both rows); the main CFA is reused when it is MLR
     main = prep.get("cfa")
     reference = main if main is not None and main.estimator == "MLR" else None
-    res = ctx.log.attempt("checks", "The nesting check", nesting, data, model, "dyad_id", estimator="MLR",
-                          reference=reference)
+    job = _nesting_check(reference, lambda: inputs)
+    res = ctx.log.attempt("checks", "The nesting check",
+                          (lambda: take(prep, "nesting", job)) if reference is None else job)
     if res is None:
         return {"verdict": "not computed"}
     for table in res.to_tables(ctx.lang).values():

@@ -168,28 +168,34 @@ def _codes(ctx: RunContext) -> list[str]:
     return list(ctx.plan.measurement.cfa_constructs or ctx.instrument.construct_codes())
 
 
-def _likert_figures(ctx: RunContext, prep: dict[str, Any]) -> Callable[[], list[Any]]:
-    """The Likert bars of the constructs, six constructs per figure, rendered (a job of the run's second lane)."""
+def _likert_groups(ctx: RunContext) -> list[list[str]]:
+    """The constructs of each Likert figure: six per figure."""
+    codes = _codes(ctx)
+    return [group for group in (codes[:6], codes[6:]) if group]
 
-    def render() -> list[Any]:
+
+def _likert_figure(ctx: RunContext, prep: dict[str, Any], number: int) -> Callable[[], Any]:
+    """Likert figure ``number`` (0, 1) of the constructs, rendered (a job of the run's second lane)."""
+
+    def render() -> Any:
         from alliance_stats.report import likert_diverging_bars
 
-        codes = _codes(ctx)
-        return [rendered_figure(likert_diverging_bars(prep["responses"], ctx.instrument, ctx.lang, constructs=group))
-                for group in (codes[:6], codes[6:]) if group]
+        group = _likert_groups(ctx)[number]
+        return rendered_figure(likert_diverging_bars(prep["responses"], ctx.instrument, ctx.lang, constructs=group))
 
     return render
 
 
 def lane_jobs(ctx: RunContext, prep: dict[str, Any]) -> dict[str, Callable[[], Any]]:
     """This section's computations that depend only on the prepared data, in the order the section takes them:
-    the invariance steps (continuous route) and the Likert figures."""
+    the invariance steps (continuous route) and the second Likert figure."""
     jobs: dict[str, Callable[[], Any]] = {}
     plan = ctx.plan
     if plan.measurement.invariance_by is not None and plan.measurement.estimator not in _ORDINAL:
         estimator = "ML" if plan.measurement.estimator == "ML" else "MLR"
         jobs[f"invariance_{estimator}"] = _invariance_fit(ctx, prep, estimator)
-    jobs["likert_figures"] = _likert_figures(ctx, prep)
+    if len(_likert_groups(ctx)) > 1:  # the first is drawn by the main process meanwhile
+        jobs["likert_1"] = _likert_figure(ctx, prep, 1)
     return jobs
 
 
@@ -216,8 +222,8 @@ def _figures(ctx: RunContext, section: Any, prep: dict[str, Any], codes: list[st
     from alliance_stats.report import scree_plot
 
     inst, lang = ctx.instrument, ctx.lang
-    for group, rendered in zip([g for g in (codes[:6], codes[6:]) if g],
-                               take(prep, "likert_figures", _likert_figures(ctx, prep)), strict=True):
+    for number, group in enumerate(_likert_groups(ctx)):
+        rendered = take(prep, f"likert_{number}", _likert_figure(ctx, prep, number))
         names = ", ".join(inst.constructs[c].label[lang] for c in group)
         _rendered_figure(section, f"likert_{group[0].lower()}", rendered,
                          ctx.tr("measurement.section.likert_caption_of", constructs=names))
