@@ -371,6 +371,7 @@ class FirthBatchFit:
     loglik: np.ndarray  # (R,)
     converged: np.ndarray  # (R,) bool
     n_iter: np.ndarray  # (R,) int
+    score: np.ndarray | None = None  # (R, p): gradient of the penalised log-likelihood (firth_newton_batch)
 
     @property
     def se(self) -> np.ndarray:
@@ -504,3 +505,135 @@ def firth_batch(X: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None,
     return FirthBatchFit(coef=beta, cov=cov, loglik_penalised=pll, loglik=_loglik(eta, y, w),
                          converged=converged, n_iter=n_iter)
 
+
+
+def _penalised_derivatives(X: np.ndarray, y: np.ndarray, w: np.ndarray,
+                           beta: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Penalised log-likelihood, its gradient and Hessian and ``X'WX``, for a stack of fits.
+
+    With ``m = mu (1 - mu)``, ``v = w m``, ``I = X' diag(v) X``, ``B = I^-1``, ``q_i = x_i' B x_i`` and
+    ``dI_k = X' diag(v (1 - 2 mu) x_k) X`` (the derivative of ``I`` along ``beta_k``), the Hessian of
+    ``l + 1/2 log|I|`` is ``-I + 1/2 X' diag(v (1 - 6 m) q) X - 1/2 [tr(B dI_k B dI_l)]_kl``.
+    """
+    pll, mu, v, info = _penalised(X, y, w, beta)
+    B, _ = _batched_inverse(info)
+    R, n, p = X.shape
+    q = (np.matmul(X, B) * X).sum(axis=2)
+    score = _tvec(X, w * (y - mu) + v * q * (0.5 - mu))
+    Xa = X * (v * (1.0 - 2.0 * mu))[..., None]
+    outer = (X[:, :, :, None] * X[:, :, None, :]).reshape(R, n, p * p)
+    dI = np.matmul(np.swapaxes(Xa, 1, 2), outer).reshape(R, p, p, p)
+    M = np.matmul(B[:, None], dI)
+    trace = np.matmul(M.reshape(R, p, p * p), np.swapaxes(M, 2, 3).reshape(R, p, p * p).transpose(0, 2, 1))
+    hess = -info + 0.5 * _cross(X, v * (1.0 - 6.0 * mu * (1.0 - mu)) * q) - 0.5 * trace
+    return pll, score, hess, info
+
+
+def _ascent_steps(score: np.ndarray, hess: np.ndarray, info: np.ndarray) -> np.ndarray:
+    """Newton steps ``-H^-1 g`` (reduced coordinates) where ``-H`` is positive definite, Fisher-scoring steps
+    ``I^-1 g`` elsewhere (an ascent direction whatever the curvature), each capped at 5 in absolute value."""
+    step = np.full(score.shape, np.nan)
+    concave = np.linalg.eigvalsh(-hess)[:, 0] > 0 if score.shape[1] else np.ones(len(score), dtype=bool)
+    for rows, matrix in ((concave, -hess), (~concave, info)):
+        if rows.any():
+            try:
+                step[rows] = np.linalg.solve(matrix[rows], score[rows][..., None])[..., 0]
+            except np.linalg.LinAlgError:
+                step[rows] = np.stack([np.linalg.lstsq(a, b, rcond=None)[0]
+                                       for a, b in zip(matrix[rows], score[rows], strict=True)])
+    step = np.where(np.isfinite(step), step, 0.0)
+    largest = np.max(np.abs(step), axis=1) if step.shape[1] else np.zeros(len(step))
+    return step * np.where(largest > 5.0, 5.0 / np.where(largest > 0, largest, 1.0), 1.0)[:, None]
+
+
+def firth_newton_batch(X: np.ndarray, y: np.ndarray, constraints: np.ndarray, constraint_values: np.ndarray,
+                       start: np.ndarray, max_iter: int = 100, tol: float = 1e-10) -> FirthBatchFit:
+    """Restricted Firth fits of many starts at once by Newton-Raphson on the penalised log-likelihood.
+
+    The restricted fits of the penalised likelihood-ratio tests and of the profile intervals
+    (:mod:`alliance_stats.models.firth`) maximise ``l(beta) + 1/2 log|X'WX|`` (penalty of the full design)
+    under ``L beta = c``, as :func:`firth_batch` does, but with the exact Hessian of the penalised
+    log-likelihood (Newton-Raphson with step halving) instead of Fisher scoring: on a separated model Fisher
+    scoring converges linearly (often not within 200 iterations), Newton quadratically (under 40 iterations
+    on the separated fixtures, usually under 15). Where the reduced Hessian is not negative definite (far from
+    a maximum) the step is the Fisher-scoring one, an ascent direction; with step halving every iterate
+    raises the penalised log-likelihood, so each start ends on a local maximum.
+
+    Parameters
+    ----------
+    X : array of shape (replicates, n, p)
+        Design matrices, intercept column included (one row per start for a multistart).
+    y : array of shape (replicates, n)
+        0/1 outcomes.
+    constraints : array of shape (r, p)
+        ``L``.
+    constraint_values : array of shape (r,) or (replicates, r)
+        ``c``.
+    start : array of shape (replicates, p)
+        Starting values (projected on the constraint set).
+    max_iter, tol : int, float
+        Newton iterations; convergence when the largest step taken is below ``tol``.
+
+    Returns
+    -------
+    FirthBatchFit
+        With ``score``, the gradient of the penalised log-likelihood at the estimates (at a restricted
+        maximum, ``L' lambda``: ``lambda`` is the derivative of the maximum with respect to ``c``).
+
+    Examples
+    --------
+    >>> X = np.column_stack([np.ones(6), [0, 0, 0, 1, 1, 1]])[None]
+    >>> fit = firth_newton_batch(X, np.array([[0, 0, 1, 1, 1, 1.]]), np.array([[0, 1.]]), np.array([1.0]),
+    ...                          np.zeros((1, 2)))
+    >>> round(float(fit.coef[0, 1]), 6), bool(fit.converged[0])
+    (1.0, True)
+
+    References
+    ----------
+    Heinze, G., & Schemper, M. (2002). A solution to the problem of separation in logistic regression.
+    Statistics in Medicine 21, 2409-2419 (the restricted fits of logistf's profile penalised likelihood).
+    """
+    X, y, _ = _check_inputs(X, y, None)
+    R, _, p = X.shape
+    w = np.ones(y.shape)
+    N, offset = _constraint_basis(p, R, constraints, constraint_values)
+    gamma = (np.asarray(start, dtype=float) - offset) @ N
+    pll, score, hess, info = _penalised_derivatives(X, y, w, offset + gamma @ N.T)
+    bad_start = ~np.isfinite(pll)
+    if bad_start.any():  # a start outside the domain of the penalty: restart from 0
+        gamma[bad_start] = 0.0
+        pll, score, hess, info = _penalised_derivatives(X, y, w, offset + gamma @ N.T)
+    converged = np.zeros(R, dtype=bool)
+    n_iter = np.zeros(R, dtype=int)
+    active = np.isfinite(pll)
+    for it in range(1, max_iter + 1):
+        idx = np.flatnonzero(active)
+        if idx.size == 0:
+            break
+        step = _ascent_steps(score[idx] @ N, N.T @ hess[idx] @ N, N.T @ info[idx] @ N)
+        base = pll[idx] - 1e-12 * np.maximum(1.0, np.abs(pll[idx]))
+        factor = np.ones(idx.size)
+        trial = gamma[idx] + step
+        value = _penalised(X[idx], y[idx], w[idx], offset[idx] + trial @ N.T)[0]
+        for _ in range(40):
+            worse = ~(value >= base)
+            if not worse.any():
+                break
+            factor[worse] /= 2.0
+            trial[worse] = gamma[idx][worse] + factor[worse, None] * step[worse]
+            value[worse] = _penalised(X[idx][worse], y[idx][worse], w[idx][worse],
+                                      offset[idx][worse] + trial[worse] @ N.T)[0]
+        accepted = value >= base
+        keep = idx[accepted]
+        gamma[keep] = trial[accepted]
+        pll[keep], score[keep], hess[keep], info[keep] = _penalised_derivatives(X[keep], y[keep], w[keep],
+                                                                              offset[keep] + gamma[keep] @ N.T)
+        n_iter[idx] = it
+        taken = np.max(np.abs(factor[:, None] * step), axis=1) if step.shape[1] else np.zeros(idx.size)
+        done = accepted & (taken < tol)
+        converged[idx[done]] = True
+        active[idx[done | ~accepted]] = False
+    beta = offset + gamma @ N.T
+    cov, _ = _batched_inverse(info)
+    return FirthBatchFit(coef=beta, cov=cov, loglik_penalised=pll, loglik=_loglik(_lin(X, beta), y, w),
+                         converged=converged, n_iter=n_iter, score=score)
