@@ -53,6 +53,9 @@ _N_RANDOM_STARTS = 8
 _START_SEED = 20261205
 # Local maxima of the restricted penalised likelihood followed along the profile, per value visited.
 _BRANCHES = 4
+# Restricted fits: Fisher scoring until the largest step is below EXPLORE, then Newton (MAX_ITER in all).
+EXPLORE = 1e-3
+MAX_ITER = 300
 
 
 @dataclass(frozen=True)
@@ -106,7 +109,7 @@ def fit_firth(X: np.ndarray, y: np.ndarray, *, max_iter: int = 200) -> FirthFit:
 
 def restricted_penalised_loglik(X: np.ndarray, y: np.ndarray, L: np.ndarray, c: np.ndarray | None = None,
                                 start: np.ndarray | None = None,
-                                max_iter: int = 100) -> tuple[float, np.ndarray, bool]:
+                                max_iter: int = MAX_ITER) -> tuple[float, np.ndarray, bool]:
     """Maximum of the penalised log-likelihood under ``L beta = c``, penalty of the full design.
 
     The restricted penalised likelihood can have several local maxima (a continuous covariate that
@@ -159,11 +162,11 @@ def restricted_penalised_loglik(X: np.ndarray, y: np.ndarray, L: np.ndarray, c: 
 
 
 def _restricted_fits(X: np.ndarray, y: np.ndarray, L: np.ndarray, c: np.ndarray, starts: np.ndarray,
-                     max_iter: int = 100) -> FirthBatchFit:
-    """The restricted fits of ``L beta = c`` from each start (one batch of the Newton kernel)."""
+                     max_iter: int = MAX_ITER, explore: float = EXPLORE) -> FirthBatchFit:
+    """The restricted fits of ``L beta = c`` from each start (one batch of the compiled kernel)."""
     m = len(starts)
     return firth_newton_batch(np.broadcast_to(X, (m, *X.shape)), np.broadcast_to(y, (m, *y.shape)), L, c,
-                              starts, max_iter=max_iter)
+                              starts, max_iter=max_iter, explore=explore)
 
 
 def _best(fit: FirthBatchFit) -> int:
@@ -229,7 +232,9 @@ class _Profile:
 
     def gap(self, value: float, full: bool) -> tuple[float, float]:
         """Deviance minus the critical value at ``L beta = value``, and its derivative in ``value``."""
-        near = sorted(self.branches, key=lambda v: abs(v - value))[:2]
+        below = [v for v in self.branches if v <= value]
+        above = [v for v in self.branches if v > value]
+        near = ([max(below)] if below else []) + ([min(above)] if above else [])
         warm = np.concatenate([self.branches[v] for v in near])
         c = np.array([value])
         starts = _starts(self.L[None, :], c, np.concatenate([self.fit.coef[None], warm]),

@@ -507,48 +507,11 @@ def firth_batch(X: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None,
 
 
 
-def _penalised_derivatives(X: np.ndarray, y: np.ndarray, w: np.ndarray,
-                           beta: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Penalised log-likelihood, its gradient and Hessian and ``X'WX``, for a stack of fits.
-
-    With ``m = mu (1 - mu)``, ``v = w m``, ``I = X' diag(v) X``, ``B = I^-1``, ``q_i = x_i' B x_i`` and
-    ``dI_k = X' diag(v (1 - 2 mu) x_k) X`` (the derivative of ``I`` along ``beta_k``), the Hessian of
-    ``l + 1/2 log|I|`` is ``-I + 1/2 X' diag(v (1 - 6 m) q) X - 1/2 [tr(B dI_k B dI_l)]_kl``.
-    """
-    pll, mu, v, info = _penalised(X, y, w, beta)
-    B, _ = _batched_inverse(info)
-    R, n, p = X.shape
-    q = (np.matmul(X, B) * X).sum(axis=2)
-    score = _tvec(X, w * (y - mu) + v * q * (0.5 - mu))
-    Xa = X * (v * (1.0 - 2.0 * mu))[..., None]
-    outer = (X[:, :, :, None] * X[:, :, None, :]).reshape(R, n, p * p)
-    dI = np.matmul(np.swapaxes(Xa, 1, 2), outer).reshape(R, p, p, p)
-    M = np.matmul(B[:, None], dI)
-    trace = np.matmul(M.reshape(R, p, p * p), np.swapaxes(M, 2, 3).reshape(R, p, p * p).transpose(0, 2, 1))
-    hess = -info + 0.5 * _cross(X, v * (1.0 - 6.0 * mu * (1.0 - mu)) * q) - 0.5 * trace
-    return pll, score, hess, info
-
-
-def _ascent_steps(score: np.ndarray, hess: np.ndarray, info: np.ndarray) -> np.ndarray:
-    """Newton steps ``-H^-1 g`` (reduced coordinates) where ``-H`` is positive definite, Fisher-scoring steps
-    ``I^-1 g`` elsewhere (an ascent direction whatever the curvature), each capped at 5 in absolute value."""
-    step = np.full(score.shape, np.nan)
-    concave = np.linalg.eigvalsh(-hess)[:, 0] > 0 if score.shape[1] else np.ones(len(score), dtype=bool)
-    for rows, matrix in ((concave, -hess), (~concave, info)):
-        if rows.any():
-            try:
-                step[rows] = np.linalg.solve(matrix[rows], score[rows][..., None])[..., 0]
-            except np.linalg.LinAlgError:
-                step[rows] = np.stack([np.linalg.lstsq(a, b, rcond=None)[0]
-                                       for a, b in zip(matrix[rows], score[rows], strict=True)])
-    step = np.where(np.isfinite(step), step, 0.0)
-    largest = np.max(np.abs(step), axis=1) if step.shape[1] else np.zeros(len(step))
-    return step * np.where(largest > 5.0, 5.0 / np.where(largest > 0, largest, 1.0), 1.0)[:, None]
-
-
 def firth_newton_batch(X: np.ndarray, y: np.ndarray, constraints: np.ndarray, constraint_values: np.ndarray,
-                       start: np.ndarray, max_iter: int = 100, tol: float = 1e-10) -> FirthBatchFit:
-    """Restricted Firth fits of many starts at once by Newton-Raphson on the penalised log-likelihood.
+                       start: np.ndarray, max_iter: int = 100, tol: float = 1e-10,
+                       explore: float = 0.0) -> FirthBatchFit:
+    """Restricted Firth fits of many starts at once by Newton-Raphson on the penalised log-likelihood (compiled:
+    :mod:`alliance_stats.models.firth_newton`).
 
     The restricted fits of the penalised likelihood-ratio tests and of the profile intervals
     (:mod:`alliance_stats.models.firth`) maximise ``l(beta) + 1/2 log|X'WX|`` (penalty of the full design)
@@ -572,7 +535,13 @@ def firth_newton_batch(X: np.ndarray, y: np.ndarray, constraints: np.ndarray, co
     start : array of shape (replicates, p)
         Starting values (projected on the constraint set).
     max_iter, tol : int, float
-        Newton iterations; convergence when the largest step taken is below ``tol``.
+        Iterations; convergence when the largest step taken is below ``tol``.
+    explore : float
+        Fisher-scoring steps until the largest step taken is below ``explore``, then Newton steps (0: Newton
+        from the start). Far from a maximum, Newton's steps jump to the nearest local maximum, while Fisher
+        scoring's (those of :func:`firth_batch`) climb towards the higher ones more often: a multistart explores
+        with Fisher scoring and finishes with Newton; a continuation start, already near its maximum, uses
+        Newton throughout.
 
     Returns
     -------
@@ -593,47 +562,14 @@ def firth_newton_batch(X: np.ndarray, y: np.ndarray, constraints: np.ndarray, co
     Heinze, G., & Schemper, M. (2002). A solution to the problem of separation in logistic regression.
     Statistics in Medicine 21, 2409-2419 (the restricted fits of logistf's profile penalised likelihood).
     """
+    from alliance_stats.models.firth_newton import newton_restricted
+
     X, y, _ = _check_inputs(X, y, None)
     R, _, p = X.shape
-    w = np.ones(y.shape)
     N, offset = _constraint_basis(p, R, constraints, constraint_values)
-    gamma = (np.asarray(start, dtype=float) - offset) @ N
-    pll, score, hess, info = _penalised_derivatives(X, y, w, offset + gamma @ N.T)
-    bad_start = ~np.isfinite(pll)
-    if bad_start.any():  # a start outside the domain of the penalty: restart from 0
-        gamma[bad_start] = 0.0
-        pll, score, hess, info = _penalised_derivatives(X, y, w, offset + gamma @ N.T)
-    converged = np.zeros(R, dtype=bool)
-    n_iter = np.zeros(R, dtype=int)
-    active = np.isfinite(pll)
-    for it in range(1, max_iter + 1):
-        idx = np.flatnonzero(active)
-        if idx.size == 0:
-            break
-        step = _ascent_steps(score[idx] @ N, N.T @ hess[idx] @ N, N.T @ info[idx] @ N)
-        base = pll[idx] - 1e-12 * np.maximum(1.0, np.abs(pll[idx]))
-        factor = np.ones(idx.size)
-        trial = gamma[idx] + step
-        value = _penalised(X[idx], y[idx], w[idx], offset[idx] + trial @ N.T)[0]
-        for _ in range(40):
-            worse = ~(value >= base)
-            if not worse.any():
-                break
-            factor[worse] /= 2.0
-            trial[worse] = gamma[idx][worse] + factor[worse, None] * step[worse]
-            value[worse] = _penalised(X[idx][worse], y[idx][worse], w[idx][worse],
-                                      offset[idx][worse] + trial[worse] @ N.T)[0]
-        accepted = value >= base
-        keep = idx[accepted]
-        gamma[keep] = trial[accepted]
-        pll[keep], score[keep], hess[keep], info[keep] = _penalised_derivatives(X[keep], y[keep], w[keep],
-                                                                              offset[keep] + gamma[keep] @ N.T)
-        n_iter[idx] = it
-        taken = np.max(np.abs(factor[:, None] * step), axis=1) if step.shape[1] else np.zeros(idx.size)
-        done = accepted & (taken < tol)
-        converged[idx[done]] = True
-        active[idx[done | ~accepted]] = False
+    gamma = np.ascontiguousarray((np.asarray(start, dtype=float) - offset) @ N)
+    pll, score, info, converged, n_iter = newton_restricted(X, y, N, offset, gamma, max_iter, tol, explore)
     beta = offset + gamma @ N.T
     cov, _ = _batched_inverse(info)
-    return FirthBatchFit(coef=beta, cov=cov, loglik_penalised=pll, loglik=_loglik(_lin(X, beta), y, w),
+    return FirthBatchFit(coef=beta, cov=cov, loglik_penalised=pll, loglik=_loglik(_lin(X, beta), y),
                          converged=converged, n_iter=n_iter, score=score)
