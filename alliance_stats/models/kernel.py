@@ -43,6 +43,9 @@ penalty of the *full* design (logistf's nested-model convention, used for penali
 Its covariance is ``(X' W X)^-1`` at the penalised estimates (logistf and brglm2 convention). Checked against
 firthmodels 0.8.2 and a scipy-optimised nested fit in tests/models/test_kernel.py, and against brglm2 0.9 and
 logistf's definitions through :func:`alliance_stats.models.fit_logit` (tests/models/test_against_r.py).
+The restricted fits of the penalised likelihood-ratio tests and profile intervals of one data set use
+:func:`firth_newton_batch` instead: the same penalised likelihood and constraints, Fisher scoring finished by
+Newton-Raphson with the exact Hessian, compiled (:mod:`alliance_stats.models.firth_newton`, issue 17).
 
 This is the package's one logistic fitter: :func:`alliance_stats.models.fit_logit` (a batch of one, ML and
 Firth), the mediation bootstrap (:func:`alliance_stats.models.mediation`, one batch of resamples) and the power
