@@ -125,12 +125,22 @@ def _derivatives(X: np.ndarray, y: np.ndarray, mu: np.ndarray, info: np.ndarray,
             score[k] += r * X[i, k]
             if not hessian:
                 continue
-            for j in range(p):
+            for j in range(k + 1):  # symmetric: the lower triangle, mirrored below
                 hess[k, j] += c2 * X[i, k] * X[i, j]
-                for s in range(p):
+                for s in range(j + 1):
                     dI[k, j, s] += a * X[i, k] * X[i, j] * X[i, s]
     if not hessian:
         return score, hess
+    for k in range(p):
+        for j in range(k + 1):
+            hess[j, k] = hess[k, j]
+            for s in range(j + 1):
+                t = dI[k, j, s]
+                dI[k, s, j] = t
+                dI[j, k, s] = t
+                dI[j, s, k] = t
+                dI[s, k, j] = t
+                dI[s, j, k] = t
     M = np.empty((p, p, p))
     for k in range(p):
         M[k] = B @ dI[k]
