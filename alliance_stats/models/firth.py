@@ -236,8 +236,9 @@ class _Profile:
     """The profile penalised deviance ``2 (pl_max - pl(L beta = c)) - crit`` of one linear combination.
 
     Each value visited keeps its distinct local maxima (up to ``_BRANCHES``, highest first): the branches of
-    the restricted penalised likelihood. A *warm* evaluation starts only from the branches of the two nearest
-    values visited (continuation of every branch: a few Newton iterations); a *full* one adds the full
+    the restricted penalised likelihood. A *warm* evaluation starts only from the branches of the nearest values
+    visited below and above (continuation of every branch), each also rescaled so that ``L beta = c`` along
+    its own direction (the path of a separating direction); a *full* one adds the full
     estimate and the default starts of :func:`restricted_penalised_loglik` (the multistart). A warm maximum
     is never above the full one, so a warm deviance at or below the critical value is a value inside the
     interval whatever a multistart would add; a value is declared outside only by a full evaluation.
