@@ -180,12 +180,13 @@ def _step(score: np.ndarray, hess: np.ndarray, info: np.ndarray, N: np.ndarray, 
 
 
 @numba.njit(cache=True)
-def _one_start(X: np.ndarray, y: np.ndarray, N: np.ndarray, Nt: np.ndarray, offset: np.ndarray,
-               gamma: np.ndarray, max_iter: int, tol: float,
+def _one_start(X: np.ndarray, y: np.ndarray, N: np.ndarray, offset: np.ndarray, gamma: np.ndarray,
+               max_iter: int, tol: float,
                explore: float) -> tuple[float, np.ndarray, np.ndarray, bool, int]:
     """Fisher scoring until a step below ``explore``, then Newton-Raphson, with step halving, from one start;
     ``gamma`` is updated in place."""
     p = X.shape[1]
+    Nt = np.ascontiguousarray(N.T)
     pll, mu, info = _penalised(X, y, offset + N @ gamma)
     if not math.isfinite(pll):  # a start outside the domain of the penalty: restart from 0
         gamma[:] = 0.0
@@ -223,7 +224,6 @@ def _fits(X: np.ndarray, y: np.ndarray, N: np.ndarray, offset: np.ndarray, gamma
           tol: float, explore: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The loop over starts of :func:`newton_restricted` (compiled)."""
     R, n, p = X.shape
-    Nt = np.ascontiguousarray(N.T)
     pll = np.empty(R)
     score = np.empty((R, p))
     info = np.empty((R, p, p))
@@ -231,7 +231,7 @@ def _fits(X: np.ndarray, y: np.ndarray, N: np.ndarray, offset: np.ndarray, gamma
     n_iter = np.zeros(R, dtype=np.int64)
     for r in range(R):
         g = gamma[r].copy()
-        pll[r], score[r], info[r], converged[r], n_iter[r] = _one_start(X[r], y[r], N, Nt, offset[r], g,
+        pll[r], score[r], info[r], converged[r], n_iter[r] = _one_start(X[r], y[r], N, offset[r], g,
                                                                        max_iter, tol, explore)
         gamma[r] = g
     return pll, score, info, converged, n_iter

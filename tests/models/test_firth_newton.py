@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from alliance_stats.models.firth_newton import _derivatives, _penalised
 from alliance_stats.models.kernel import firth_batch, firth_newton_batch
-from tests.models.test_firth_profile import HERE
+
+HERE = Path(__file__).resolve().parents[1] / "fixtures" / "models"
 
 
 @pytest.fixture(scope="module")

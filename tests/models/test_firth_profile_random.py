@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -23,7 +24,8 @@ from scipy import stats
 
 from alliance_stats.models import firth as firth_module
 from alliance_stats.models.firth import fit_firth, profile_interval_linear
-from tests.models.test_firth_profile import HERE
+
+HERE = Path(__file__).resolve().parents[1] / "fixtures" / "models"
 
 SETS = json.loads((HERE / "firth_profile_random.json").read_text(encoding="utf-8"))["sets"]
 CRIT = float(stats.chi2.ppf(0.95, 1))
