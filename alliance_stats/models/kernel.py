@@ -43,6 +43,9 @@ penalty of the *full* design (logistf's nested-model convention, used for penali
 Its covariance is ``(X' W X)^-1`` at the penalised estimates (logistf and brglm2 convention). Checked against
 firthmodels 0.8.2 and a scipy-optimised nested fit in tests/models/test_kernel.py, and against brglm2 0.9 and
 logistf's definitions through :func:`alliance_stats.models.fit_logit` (tests/models/test_against_r.py).
+The restricted fits of the penalised likelihood-ratio tests and profile intervals of one data set use
+:func:`firth_newton_batch` instead: the same penalised likelihood and constraints, Fisher scoring finished by
+Newton-Raphson with the exact Hessian, compiled (:mod:`alliance_stats.models.firth_newton`, issue 17).
 
 This is the package's one logistic fitter: :func:`alliance_stats.models.fit_logit` (a batch of one, ML and
 Firth), the mediation bootstrap (:func:`alliance_stats.models.mediation`, one batch of resamples) and the power
@@ -371,6 +374,7 @@ class FirthBatchFit:
     loglik: np.ndarray  # (R,)
     converged: np.ndarray  # (R,) bool
     n_iter: np.ndarray  # (R,) int
+    score: np.ndarray | None = None  # (R, p): gradient of the penalised log-likelihood (firth_newton_batch)
 
     @property
     def se(self) -> np.ndarray:
@@ -504,3 +508,71 @@ def firth_batch(X: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None,
     return FirthBatchFit(coef=beta, cov=cov, loglik_penalised=pll, loglik=_loglik(eta, y, w),
                          converged=converged, n_iter=n_iter)
 
+
+
+def firth_newton_batch(X: np.ndarray, y: np.ndarray, constraints: np.ndarray, constraint_values: np.ndarray,
+                       start: np.ndarray, max_iter: int = 100, tol: float = 1e-10,
+                       explore: float = 0.0) -> FirthBatchFit:
+    """Restricted Firth fits of many starts at once by Newton-Raphson on the penalised log-likelihood (compiled:
+    :mod:`alliance_stats.models.firth_newton`).
+
+    The restricted fits of the penalised likelihood-ratio tests and of the profile intervals
+    (:mod:`alliance_stats.models.firth`) maximise ``l(beta) + 1/2 log|X'WX|`` (penalty of the full design)
+    under ``L beta = c``, as :func:`firth_batch` does, but with the exact Hessian of the penalised
+    log-likelihood (Newton-Raphson with step halving) instead of Fisher scoring: on a separated model Fisher
+    scoring converges linearly (often not within 200 iterations), Newton quadratically (under 40 iterations
+    on the separated fixtures, usually under 15). Where the reduced Hessian is not negative definite (far from
+    a maximum) the step is the Fisher-scoring one, an ascent direction; with step halving every iterate
+    raises the penalised log-likelihood, so each start ends on a local maximum.
+
+    Parameters
+    ----------
+    X : array of shape (replicates, n, p)
+        Design matrices, intercept column included (one row per start for a multistart).
+    y : array of shape (replicates, n)
+        0/1 outcomes.
+    constraints : array of shape (r, p)
+        ``L``.
+    constraint_values : array of shape (r,) or (replicates, r)
+        ``c``.
+    start : array of shape (replicates, p)
+        Starting values (projected on the constraint set).
+    max_iter, tol : int, float
+        Iterations; convergence when the largest step taken is below ``tol``.
+    explore : float
+        Fisher-scoring steps until the largest step taken is below ``explore``, then Newton steps (0: Newton
+        from the start). Far from a maximum, Newton's steps jump to the nearest local maximum, while Fisher
+        scoring's (those of :func:`firth_batch`) climb towards the higher ones more often: a multistart explores
+        with Fisher scoring and finishes with Newton; a continuation start, already near its maximum, uses
+        Newton throughout.
+
+    Returns
+    -------
+    FirthBatchFit
+        With ``score``, the gradient of the penalised log-likelihood at the estimates (at a restricted
+        maximum, ``L' lambda``: ``lambda`` is the derivative of the maximum with respect to ``c``).
+
+    Examples
+    --------
+    >>> X = np.column_stack([np.ones(6), [0, 0, 0, 1, 1, 1]])[None]
+    >>> fit = firth_newton_batch(X, np.array([[0, 0, 1, 1, 1, 1.]]), np.array([[0, 1.]]), np.array([1.0]),
+    ...                          np.zeros((1, 2)))
+    >>> round(float(fit.coef[0, 1]), 6), bool(fit.converged[0])
+    (1.0, True)
+
+    References
+    ----------
+    Heinze, G., & Schemper, M. (2002). A solution to the problem of separation in logistic regression.
+    Statistics in Medicine 21, 2409-2419 (the restricted fits of logistf's profile penalised likelihood).
+    """
+    from alliance_stats.models.firth_newton import newton_restricted
+
+    X, y, _ = _check_inputs(X, y, None)
+    R, _, p = X.shape
+    N, offset = _constraint_basis(p, R, constraints, constraint_values)
+    gamma = np.ascontiguousarray((np.asarray(start, dtype=float) - offset) @ N)
+    pll, score, info, converged, n_iter = newton_restricted(X, y, N, offset, gamma, max_iter, tol, explore)
+    beta = offset + gamma @ N.T
+    cov, _ = _batched_inverse(info)
+    return FirthBatchFit(coef=beta, cov=cov, loglik_penalised=pll, loglik=_loglik(_lin(X, beta), y),
+                         converged=converged, n_iter=n_iter, score=score)

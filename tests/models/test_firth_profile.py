@@ -106,14 +106,16 @@ def test_a_jump_in_the_profile_is_reported(design: tuple[np.ndarray, np.ndarray]
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     X, y = design
     fit = fit_firth(X, y)
-    real = firth_module.restricted_penalised_loglik
+    real = firth_module._restricted_fits
     est = float(fit.coef[1] - fit.coef[2])
 
-    def jumping(X_, y_, L, c=None, start=None, max_iter=200):  # noqa: ANN001, ANN202
-        ll, beta, ok = real(X_, y_, L, c, start, max_iter)
-        return (ll - 50.0 if c is not None and float(np.ravel(c)[0]) > est + 1.0 else ll), beta, ok
+    def jumping(X_, y_, L, c, starts, max_iter=100):  # noqa: ANN001, ANN202
+        res = real(X_, y_, L, c, starts, max_iter)
+        if float(np.ravel(c)[0]) > est + 1.0:
+            res.loglik_penalised = res.loglik_penalised - 50.0
+        return res
 
-    monkeypatch.setattr(firth_module, "restricted_penalised_loglik", jumping)
+    monkeypatch.setattr(firth_module, "_restricted_fits", jumping)
     messages: list[str] = []
     lo, hi = profile_interval_linear(X, y, fit, np.array([0, 1.0, -1.0, 0]), messages=messages, label="b - c")
     assert hi == pytest.approx(est + 1.0, abs=1e-6)
