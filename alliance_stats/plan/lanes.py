@@ -2,9 +2,9 @@
 
 Why: the stages of a run are CPU-bound Python and numpy (threads would share one core under the GIL), and on the
 demo about half of the run's time is in computations that depend only on the prepared data (the cluster check,
-the invariance steps, the common-method-variance models, the robustness variants, the Likert figures). With
-``jobs >= 2`` a forked worker computes them, in a fixed order, while the main process goes on with the rest;
-the main process takes each result at the point where the sequential run computes it. Fork (not spawn) shares the
+a Likert figure, the common-method-variance and nesting checks, the robustness variants). With ``jobs >= 2`` a
+forked worker computes them, in a fixed order, while the main process goes on with the rest; the main process
+takes each result (in any order) at the point where the sequential run computes it. Fork (not spawn) shares the
 prepared data with the worker without pickling it; only results travel back.
 
 The same results whatever the number of workers:
@@ -86,8 +86,8 @@ class Lane:
     Parameters
     ----------
     jobs
-        ``{name: function of no argument}``, in the order the main process will ask for them (the worker
-        computes them in this order).
+        ``{name: function of no argument}``; the worker computes them in this order, the main process may take
+        them in another (results that come early are kept until taken).
     workers
         Worker processes of the run; with fewer than 2 (or where ``fork`` is not available) nothing is started
         and :meth:`take` calls the function.

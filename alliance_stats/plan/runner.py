@@ -78,8 +78,8 @@ def run_plan(
         passes the name the user uploaded, since the stored copy has a server-chosen name.
     jobs
         Worker processes: with 2, a forked worker computes ahead, on a second core, the parts that depend only on
-        the prepared data (the cluster check, the invariance steps, the common-method-variance check, the
-        robustness variants, the Likert figures: :mod:`alliance_stats.plan.lanes`); the results are the same
+        the prepared data (the cluster check, a Likert figure, the common-method-variance and nesting checks,
+        the robustness variants: :mod:`alliance_stats.plan.lanes`); the results are the same
         with 1 or 2. More than 2 is taken as 2.
 
     Returns
@@ -149,10 +149,13 @@ def run_plan(
 
 
 def _lane_jobs(ctx: RunContext, prep: dict[str, Any], raw: Any, data_path: Path) -> dict[str, Callable[[], Any]]:
-    """The computations of the run that depend only on the prepared data, in the order the sections take them."""
+    """The computations of the run that depend only on the prepared data, in the order the worker computes them:
+    the cluster check first (the main process needs it after the measurement section, which takes longer than
+    the check), then the second Likert figure (needed earlier, but the main process draws the first one
+    meanwhile), then the checks' jobs in the order the checks section takes them."""
     from alliance_stats.plan.sections import checks, measurement, typology
 
-    return {**measurement.lane_jobs(ctx, prep), **typology.lane_jobs(ctx, prep),
+    return {**typology.lane_jobs(ctx, prep), **measurement.lane_jobs(ctx, prep),
             **checks.lane_jobs(ctx, prep, raw, data_path)}
 
 

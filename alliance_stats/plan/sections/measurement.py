@@ -188,12 +188,10 @@ def _likert_figure(ctx: RunContext, prep: dict[str, Any], number: int) -> Callab
 
 def lane_jobs(ctx: RunContext, prep: dict[str, Any]) -> dict[str, Callable[[], Any]]:
     """This section's computations that depend only on the prepared data, in the order the section takes them:
-    the invariance steps (continuous route) and the second Likert figure."""
+    the second Likert figure."""
+    # The invariance steps stay in the main process: the worker's chain (figure, cluster check, CMV, nesting,
+    # robustness variants) is the longer one (benchmarks/bench_scale.py --jobs 2 prints the waits).
     jobs: dict[str, Callable[[], Any]] = {}
-    plan = ctx.plan
-    if plan.measurement.invariance_by is not None and plan.measurement.estimator not in _ORDINAL:
-        estimator = "ML" if plan.measurement.estimator == "ML" else "MLR"
-        jobs[f"invariance_{estimator}"] = _invariance_fit(ctx, prep, estimator)
     if len(_likert_groups(ctx)) > 1:  # the first is drawn by the main process meanwhile
         jobs["likert_1"] = _likert_figure(ctx, prep, 1)
     return jobs
@@ -264,7 +262,7 @@ def _invariance_table(ctx: RunContext, section: Any, prep: dict[str, Any], model
         estimator = "ML" if plan.measurement.estimator == "ML" else "MLR"  # MLM has no multi-group version here
         table = _with_ml_fallback(
             ctx, f"Measurement invariance across {by}", f"measurement invariance across {by}", estimator,
-            lambda est: take(prep, f"invariance_{est}", _invariance_fit(ctx, prep, est)))
+            lambda est: _invariance_fit(ctx, prep, est)())
         if table is not None and plan.measurement.estimator in _ORDINAL:  # say the ordinal route was not taken
             note = ctx.tr("measurement.ordinal_cfa.invariance_route").format(estimator=table.estimator)
     if table is None:
