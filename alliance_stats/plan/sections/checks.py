@@ -50,7 +50,7 @@ def lane_jobs(ctx: RunContext, prep: dict[str, Any], raw: Any, data_path: Path) 
     spec = ctx.plan.robustness
     jobs: dict[str, Callable[[], Any]] = {}
     if spec.cmv:
-        jobs["cmv"] = _cmv_check(ctx, prep, lambda: _measurement_inputs(ctx, prep, log=False))
+        jobs["cmv"] = _cmv_check(ctx, lambda: _measurement_inputs(ctx, prep, log=False))
     if spec.nesting and ctx.plan.measurement.estimator != "MLR":  # else it reuses the main CFA (not fitted yet)
         jobs["nesting"] = _nesting_check(None, lambda: _measurement_inputs(ctx, prep, log=False))
     if spec.conclusions:
@@ -96,8 +96,7 @@ def _checks_subsample(ctx: RunContext, data: Any, log: bool = True) -> Any:
     return data[np.isin(data["dyad_id"].to_numpy(), kept)]
 
 
-def _cmv_check(ctx: RunContext, prep: dict[str, Any], inputs: Callable[[], tuple[Any, str]]
-               ) -> Callable[[], Any]:
+def _cmv_check(ctx: RunContext, inputs: Callable[[], tuple[Any, str]]) -> Callable[[], Any]:
     """The common-method-variance check on ``inputs()`` (a job of the run's second lane)."""
 
     def check() -> Any:
@@ -111,7 +110,7 @@ def _cmv_check(ctx: RunContext, prep: dict[str, Any], inputs: Callable[[], tuple
 
 def _cmv(ctx: RunContext, section: Any, prep: dict[str, Any], inputs: tuple[Any, str]) -> dict[str, Any]:
     res = ctx.log.attempt("checks", "The common-method-variance check",
-                          lambda: take(prep, "cmv", _cmv_check(ctx, prep, lambda: inputs)))
+                          lambda: take(prep, "cmv", _cmv_check(ctx, lambda: inputs)))
     if res is None:
         return {"verdict": "not computed"}
     for table in res.to_tables(ctx.lang).values():

@@ -29,7 +29,7 @@ def _section_measurement(ctx: RunContext, prep: dict[str, Any]) -> Any:
     fit, model, has_missing = _scales_and_cfa(ctx, section, items, codes)
     parallel = _factorability(ctx, section, items, codes)
     _cfa_and_validity(ctx, section, prep, fit, model, has_missing)
-    _figures(ctx, section, prep, codes, parallel)
+    _figures(ctx, section, prep, parallel)
     ctx.values["cfa_fit"] = dict(fit.fit) if fit is not None else None
     ctx.stage_warnings(section, "measurement")
     prep["cfa"] = fit
@@ -197,26 +197,7 @@ def lane_jobs(ctx: RunContext, prep: dict[str, Any]) -> dict[str, Callable[[], A
     return jobs
 
 
-def _invariance_fit(ctx: RunContext, prep: dict[str, Any], estimator: str) -> Callable[[], Any]:
-    """The continuous route's invariance steps across the plan's ``invariance_by`` with ``estimator``."""
-    by = str(ctx.plan.measurement.invariance_by)
-    codes = _codes(ctx)
-    names = [v.name for c in codes for v in ctx.instrument.items(c)]
-    model = _cfa_syntax(ctx.instrument, codes)
-
-    def fit() -> Any:
-        from alliance_stats import measurement
-
-        items = prep["items"]
-        data = items.copy()
-        data[by] = prep["responses"][by].to_numpy()
-        missing = "fiml" if bool(items[names].isna().any().any()) else "listwise"
-        return measurement.invariance(data, model, by, missing=missing, estimator=estimator)
-
-    return fit
-
-
-def _figures(ctx: RunContext, section: Any, prep: dict[str, Any], codes: list[str], pa: Any) -> None:
+def _figures(ctx: RunContext, section: Any, prep: dict[str, Any], pa: Any) -> None:
     from alliance_stats.report import scree_plot
 
     inst, lang = ctx.instrument, ctx.lang
@@ -249,6 +230,7 @@ def _invariance_table(ctx: RunContext, section: Any, prep: dict[str, Any], model
     (WLSMV, DWLS, ULSMV): configural, thresholds, loadings and intercepts (Wu and Estabrook 2016) on the groups'
     polychoric statistics, categories empty in one group merged with their neighbour first; when that route
     cannot be computed, the MLR route with a note saying so."""
+    from alliance_stats import measurement
 
     plan, lang = ctx.plan, ctx.lang
     by = str(plan.measurement.invariance_by)
@@ -260,9 +242,10 @@ def _invariance_table(ctx: RunContext, section: Any, prep: dict[str, Any], model
         table, note = _ordinal_invariance(ctx, data, model, by, has_missing)
     if table is None:
         estimator = "ML" if plan.measurement.estimator == "ML" else "MLR"  # MLM has no multi-group version here
+        missing = "fiml" if has_missing else "listwise"
         table = _with_ml_fallback(
             ctx, f"Measurement invariance across {by}", f"measurement invariance across {by}", estimator,
-            lambda est: _invariance_fit(ctx, prep, est)())
+            lambda est: measurement.invariance(data, model, by, missing=missing, estimator=est))
         if table is not None and plan.measurement.estimator in _ORDINAL:  # say the ordinal route was not taken
             note = ctx.tr("measurement.ordinal_cfa.invariance_route").format(estimator=table.estimator)
     if table is None:
