@@ -45,7 +45,7 @@ import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import astuple, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -364,21 +364,144 @@ def build_parameter_table(model: MeasurementModel, n_groups: int, meanstructure:
 
 # ----------------------------------------------------------------------------------- the model
 @dataclass
+class _SecondTerms:
+    """Where the second-derivative terms of the exact Hessian go (:meth:`CFAModel._hessian_second`), fixed by
+    the parameter table: each term is ``factor x A[rows, cols]`` of a small matrix ``A`` (Psi, W, W Lambda, or
+    the weighted mean residual), summed into the parameter pair ``flat`` (``k * row + col``) in the order
+    ``np.add.at`` would add them (loading x loading, loading x factor (co)variance and its transpose, loading x
+    latent mean and its transpose), so the sums are the same to the last bit."""
+
+    ll: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # psi rows, psi cols, w rows, w cols
+    lp: tuple[np.ndarray, np.ndarray]  # rows and cols of W Lambda (both orders concatenated)
+    la: np.ndarray  # rows of nu (both orders concatenated)
+    flat: np.ndarray  # targets of ll, lp, la terms, concatenated
+
+
+@dataclass
 class _GroupSlots:
-    """Fixed values and free-element positions of one group's matrices.
+    """Fixed values and free-element positions of one group's matrices (built once per model).
 
     Every derivative of Sigma is a sum of symmetric rank-2 terms ``x y' + y x'`` ("slots"): a loading
     lambda_if gives x = e_i, y = (Lambda Psi)[:, f]; a factor covariance psi_fh gives x = Lambda[:, f],
     y = Lambda[:, h] (half of it for a variance); a residual covariance theta_ij gives x = e_i, y = e_j
-    (half for a variance). ``incidence`` (k x slots) sums slots into parameters (equality constraints)."""
+    (half for a variance). ``incidence`` (k x slots) sums slots into parameters (equality constraints).
+    Every x and y is a row of the basis V (:meth:`CFAModel.slot_basis`): ``x = V[ix]``, ``y = cy * V[iy]``;
+    ``flat`` sends the slot pairs to parameter pairs (``k * slot_param[s] + slot_param[t]``). The matrices live in
+    one flat buffer: ``template`` holds the fixed values, ``pos`` the places of the free ones (twice for an
+    off-diagonal (co)variance) and ``par`` their parameters."""
 
     fixed: dict[str, np.ndarray]
     free: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]
     slot_param: np.ndarray
     incidence: np.ndarray
-    x_const: np.ndarray  # rows of X that do not depend on theta (loadings and residual slots)
-    y_theta: np.ndarray  # rows of Y for residual slots
     d_nu: np.ndarray
+    template: np.ndarray
+    pos: np.ndarray
+    par: np.ndarray
+    ix: np.ndarray
+    iy: np.ndarray
+    cy: np.ndarray
+    flat: np.ndarray
+    second: _SecondTerms
+
+
+_MATRICES = ("lambda", "theta", "psi", "nu", "alpha")
+
+
+def _free_positions(table: ParameterTable, g: int, p: int, m: int
+                    ) -> tuple[dict[str, np.ndarray], dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]]:
+    """Fixed values and (parameter, row, col) of the free elements of group ``g``'s matrices."""
+    fixed = {"lambda": np.zeros((p, m)), "theta": np.zeros((p, p)), "psi": np.zeros((m, m)), "nu": np.zeros(p),
+             "alpha": np.zeros(m)}
+    free: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+    for name in _MATRICES:
+        rows = [r for r in table.rows if r.group == g and r.matrix == name]
+        for r in rows:
+            if r.free < 0:
+                if name in ("nu", "alpha"):
+                    fixed[name][r.row] = r.value
+                else:
+                    fixed[name][r.row, r.col] = r.value
+                    if name in ("theta", "psi"):
+                        fixed[name][r.col, r.row] = r.value
+        fr = [r for r in rows if r.free >= 0]
+        free[name] = (np.array([r.free for r in fr], dtype=int), np.array([r.row for r in fr], dtype=int),
+                      np.array([r.col for r in fr], dtype=int))
+    return fixed, free
+
+
+def _flat_layout(fixed: dict[str, np.ndarray], free: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The matrices of a group as one buffer: its fixed values, the places of the free elements, their
+    parameters (in the order :meth:`CFAModel.matrices` fills them: rows then mirrors, matrix by matrix)."""
+    template = np.concatenate([fixed[name].ravel() for name in _MATRICES])
+    pos, par = [], []
+    offset = 0
+    for name in _MATRICES:
+        ncol = fixed[name].shape[1] if fixed[name].ndim == 2 else 1
+        kk, rr, cc = free[name]
+        if name in ("nu", "alpha"):
+            pos.append(offset + rr)
+            par.append(kk)
+        else:
+            pos.append(offset + rr * ncol + cc)
+            par.append(kk)
+            if name != "lambda":
+                pos.append(offset + cc * ncol + rr)
+                par.append(kk)
+        offset += fixed[name].size
+    return template, np.concatenate(pos).astype(np.int64), np.concatenate(par).astype(np.int64)
+
+
+def _second_terms(free: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]], k: int) -> _SecondTerms:
+    """The index arrays of :class:`_SecondTerms` (only the terms that are not zero by construction)."""
+    ka, ra, ca = free["lambda"]
+    kb, gb, hb = free["psi"]
+    kc, fc, _ = free["alpha"]
+    ll = (np.repeat(ca, ca.size), np.tile(ca, ca.size), np.repeat(ra, ra.size), np.tile(ra, ra.size))
+    ll_flat = (ka[:, None] * k + ka[None, :]).ravel()
+    # loading (i) x factor (co)variance (j): W Lambda [ra_i, gb_j] when ca_i == hb_j, [ra_i, hb_j] when
+    # ca_i == gb_j != hb_j (never both); np.add.at adds val in (i, j) order, then val.T in (j, i) order
+    first = ca[:, None] == hb[None, :]
+    second = (ca[:, None] == gb[None, :]) & (gb != hb)[None, :]
+    col = np.where(first, gb[None, :], hb[None, :])
+    hit_ij = np.nonzero(first | second)
+    hit_ji = tuple(reversed(np.nonzero((first | second).T)))
+    lp_rows = np.concatenate([ra[hit_ij[0]], ra[hit_ji[0]]])
+    lp_cols = np.concatenate([col[hit_ij], col[hit_ji]])
+    lp_flat = np.concatenate([ka[hit_ij[0]] * k + kb[hit_ij[1]], kb[hit_ji[1]] * k + ka[hit_ji[0]]])
+    la_ij = np.nonzero(ca[:, None] == fc[None, :])
+    la_ji = tuple(reversed(np.nonzero((ca[:, None] == fc[None, :]).T)))
+    la = np.concatenate([ra[la_ij[0]], ra[la_ji[0]]])
+    la_flat = np.concatenate([ka[la_ij[0]] * k + kc[la_ij[1]], kc[la_ji[1]] * k + ka[la_ji[0]]])
+    return _SecondTerms(ll, (lp_rows, lp_cols), la, np.concatenate([ll_flat, lp_flat, la_flat]).astype(np.int64))
+
+
+def _group_slots(table: ParameterTable, g: int, p: int, m: int, k: int) -> _GroupSlots:
+    fixed, free = _free_positions(table, g, p, m)
+    _, r_lam, c_lam = free["lambda"]
+    k_lam = free["lambda"][0]
+    k_psi, r_psi, c_psi = free["psi"]
+    k_th, r_th, c_th = free["theta"]
+    slot_param = np.concatenate([k_lam, k_psi, k_th])
+    incidence = np.zeros((k, slot_param.size))
+    incidence[slot_param, np.arange(slot_param.size)] = 1.0
+    d_nu = np.zeros((k, p))
+    kk, rr, _ = free["nu"]
+    np.add.at(d_nu, (kk, rr), 1.0)
+    template, pos, par = _flat_layout(fixed, free)
+    ix = np.concatenate([r_lam, p + r_psi, r_th]).astype(np.int64)
+    iy = np.concatenate([p + m + c_lam, p + c_psi, c_th]).astype(np.int64)
+    cy = np.concatenate([np.ones(r_lam.size), np.where(r_psi == c_psi, 0.5, 1.0), np.where(r_th == c_th, 0.5, 1.0)])
+    flat = (slot_param[:, None] * k + slot_param[None, :]).ravel()
+    return _GroupSlots(fixed, free, slot_param, incidence, d_nu, template, pos, par, ix, iy, cy, flat,
+                       _second_terms(free, k))
+
+
+def _key_rows(table: ParameterTable) -> list[tuple[Any, ...]]:
+    """The parameter table's rows as tuples (``dataclasses.astuple`` of each row, without its deep copies)."""
+    return [(r.lhs, r.op, r.rhs, r.group, r.matrix, r.row, r.col, r.free, r.value, r.label, r.user)
+            for r in table.rows]
 
 
 class CFAModel:
@@ -394,64 +517,22 @@ class CFAModel:
         self.meanstructure = table.meanstructure
         # what every result of this model depends on besides its argument (None: data not from group_data_*)
         self.key = None if any(not g.digest for g in groups) else digest(
-            "model", [astuple(r) for r in table.rows], table.n_groups, table.meanstructure, table.items,
+            "model", _key_rows(table), table.n_groups, table.meanstructure, table.items,
             table.factors, [(g.digest, g.n) for g in groups])
-        p, m, k = self.p, self.m, self.k
-        identity = np.eye(p)
-        self._slots: list[_GroupSlots] = []
-        for g in range(table.n_groups):
-            fixed = {
-                "lambda": np.zeros((p, m)),
-                "theta": np.zeros((p, p)),
-                "psi": np.zeros((m, m)),
-                "nu": np.zeros(p),
-                "alpha": np.zeros(m),
-            }
-            free: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-            for name in fixed:
-                rows = [r for r in table.rows if r.group == g and r.matrix == name]
-                for r in rows:
-                    if r.free < 0:
-                        if name in ("nu", "alpha"):
-                            fixed[name][r.row] = r.value
-                        else:
-                            fixed[name][r.row, r.col] = r.value
-                            if name in ("theta", "psi"):
-                                fixed[name][r.col, r.row] = r.value
-                fr = [r for r in rows if r.free >= 0]
-                free[name] = (
-                    np.array([r.free for r in fr], dtype=int),
-                    np.array([r.row for r in fr], dtype=int),
-                    np.array([r.col for r in fr], dtype=int),
-                )
-            k_lam, r_lam, _ = free["lambda"]
-            k_psi = free["psi"][0]
-            k_th, r_th, c_th = free["theta"]
-            slot_param = np.concatenate([k_lam, k_psi, k_th])
-            incidence = np.zeros((k, slot_param.size))
-            incidence[slot_param, np.arange(slot_param.size)] = 1.0
-            x_const = identity[np.concatenate([r_lam, r_th])]
-            y_theta = identity[c_th] * np.where(r_th == c_th, 0.5, 1.0)[:, None]
-            d_nu = np.zeros((k, p))
-            kk, rr, _ = free["nu"]
-            np.add.at(d_nu, (kk, rr), 1.0)
-            self._slots.append(_GroupSlots(fixed, free, slot_param, incidence, x_const, y_theta, d_nu))
+        p, m = self.p, self.m
+        self._ends = np.cumsum([p * m, p * p, m * m, p, m]).tolist()
+        self._basis0 = np.vstack([np.eye(p), np.zeros((2 * m, p))])
+        self._slots = [_group_slots(table, g, p, m, self.k) for g in range(table.n_groups)]
 
     # ------------------------------------------------------------------ matrices
     def matrices(self, theta: np.ndarray, g: int) -> dict[str, np.ndarray]:
         slots = self._slots[g]
-        out = {name: value.copy() for name, value in slots.fixed.items()}
-        for name in ("lambda", "theta", "psi"):
-            kk, rr, cc = slots.free[name]
-            if kk.size:
-                out[name][rr, cc] = theta[kk]
-                if name != "lambda":
-                    out[name][cc, rr] = theta[kk]
-        for name in ("nu", "alpha"):
-            kk, rr, _ = slots.free[name]
-            if kk.size:
-                out[name][rr] = theta[kk]
-        return out
+        buf = slots.template.copy()
+        buf[slots.pos] = theta[slots.par]
+        a, b, c, d, _ = self._ends
+        p, m = self.p, self.m
+        return {"lambda": buf[:a].reshape(p, m), "theta": buf[a:b].reshape(p, p), "psi": buf[b:c].reshape(m, m),
+                "nu": buf[c:d], "alpha": buf[d:]}
 
     def implied(self, theta: np.ndarray, g: int) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
         mats = self.matrices(theta, g)
@@ -460,40 +541,40 @@ class CFAModel:
         mu = mats["nu"] + lam @ mats["alpha"]
         return sigma, mu, mats
 
-    def derivatives(self, mats: dict[str, np.ndarray], g: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Slot vectors X, Y (slots x p; d Sigma / d theta = incidence @ (x y' + y x')) and
-        d mu / d theta (k x p)."""
+    def d_mu(self, mats: dict[str, np.ndarray], g: int) -> np.ndarray:
+        """d mu / d theta (k x p)."""
         slots = self._slots[g]
-        lam, psi = mats["lambda"], mats["psi"]
-        _, _, c_lam = slots.free["lambda"]
-        _, r_psi, c_psi = slots.free["psi"]
-        n_lam = c_lam.size
-        x = np.concatenate([slots.x_const[:n_lam], lam[:, r_psi].T, slots.x_const[n_lam:]])
-        y_psi = lam[:, c_psi].T * np.where(r_psi == c_psi, 0.5, 1.0)[:, None]
-        y = np.concatenate([(lam @ psi)[:, c_lam].T, y_psi, slots.y_theta])
         d_mu = slots.d_nu.copy()
         if self.meanstructure:
             kk, rr, _ = slots.free["alpha"]
             if kk.size:
-                np.add.at(d_mu, kk, lam[:, rr].T)
+                np.add.at(d_mu, kk, mats["lambda"][:, rr].T)
             kk, rr, cc = slots.free["lambda"]
             if kk.size:
                 np.add.at(d_mu, (kk, rr), mats["alpha"][cc])
-        return x, y, d_mu
+        return d_mu
 
-    def slot_basis(self, mats: dict[str, np.ndarray], g: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def derivatives(self, mats: dict[str, np.ndarray], g: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Slot vectors X, Y (slots x p; d Sigma / d theta = incidence @ (x y' + y x')) and
+        d mu / d theta (k x p)."""
+        x, y = self._slot_vectors(self.slot_basis(mats, g)[0], g)
+        return x, y, self.d_mu(mats, g)
+
+    def _slot_vectors(self, basis: np.ndarray, g: int) -> tuple[np.ndarray, np.ndarray]:
+        slots = self._slots[g]
+        return basis[slots.ix], slots.cy[:, None] * basis[slots.iy]
+
+    def slot_basis(self, mats: dict[str, np.ndarray], g: int, lam_psi: np.ndarray | None = None
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """The slots of :meth:`derivatives` as rows of a basis: ``V`` ((p + 2m) x p: the unit vectors of the
-        items, the columns of Lambda, the columns of Lambda Psi), with ``x = V[ix]`` and ``y = cy * V[iy]``."""
+        items, the columns of Lambda, the columns of Lambda Psi), with ``x = V[ix]`` and ``y = cy * V[iy]``
+        (``lam_psi``: Lambda Psi when the caller has it)."""
         slots, p, m = self._slots[g], self.p, self.m
         lam = mats["lambda"]
-        _, r_lam, c_lam = slots.free["lambda"]
-        _, r_psi, c_psi = slots.free["psi"]
-        _, r_th, c_th = slots.free["theta"]
-        basis = np.vstack([np.eye(p), lam.T, (lam @ mats["psi"]).T])
-        ix = np.concatenate([r_lam, p + r_psi, r_th]).astype(np.int64)
-        iy = np.concatenate([p + m + c_lam, p + c_psi, c_th]).astype(np.int64)
-        cy = np.concatenate([np.ones(r_lam.size), np.where(r_psi == c_psi, 0.5, 1.0), np.where(r_th == c_th, 0.5, 1.0)])
-        return basis, ix, iy, cy
+        basis = self._basis0.copy()
+        basis[p:p + m] = lam.T
+        basis[p + m:] = (lam @ mats["psi"] if lam_psi is None else lam_psi).T
+        return basis, slots.ix, slots.iy, slots.cy
 
     def d_sigma(self, theta: np.ndarray, g: int) -> np.ndarray:
         """d Sigma / d theta_k as a (k, p, p) array (for tests and diagnostics)."""
@@ -512,9 +593,9 @@ class CFAModel:
                 chol = _cholesky(sigma)
                 if chol is None:
                     return math.inf
-                logdet = 2.0 * np.sum(np.log(np.diag(chol)))
+                logdet = 2.0 * np.log(np.diagonal(chol)).sum()
                 inv = _chol_inverse(chol)
-                value = logdet + np.sum(inv * data.cov) + self.p * LOG_2PI
+                value = logdet + (inv * data.cov).sum() + self.p * LOG_2PI
                 if self.meanstructure:
                     d = data.mean - mu
                     value += d @ inv @ d
@@ -547,23 +628,33 @@ class CFAModel:
         info = np.zeros((k, k)) if with_information else None
         for g, data in enumerate(self.groups):
             slots = self._slots[g]
-            sigma, mu, mats = self.implied(theta, g)
-            x, y, d_mu = self.derivatives(mats, g)
-            n_slots = slots.slot_param.size
-            acc = _HessianParts(n_slots, k, self.slot_basis(mats, g), d_mu) if info is not None else None
+            mats = self.matrices(theta, g)
+            lam = mats["lambda"]
+            lam_psi = lam @ mats["psi"]
+            sigma = lam_psi @ lam.T + mats["theta"]
+            mu = mats["nu"] + lam @ mats["alpha"]
+            basis = self.slot_basis(mats, g, lam_psi)
+            d_mu = self.d_mu(mats, g) if self.meanstructure else None
+            acc = _HessianParts(k, basis, slots, d_mu) if info is not None else None
             if data.patterns is None:
                 chol = _cholesky(sigma)
                 if chol is None:
                     return math.inf, grad, info
                 inv = _chol_inverse(chol)
-                d = data.mean - mu if self.meanstructure else np.zeros(self.p)
-                value += data.n * (2.0 * np.sum(np.log(np.diag(chol))) + np.sum(inv * data.cov)
-                                   + d @ inv @ d + self.p * LOG_2PI)
-                p_mat = inv @ (data.cov + np.outer(d, d)) @ inv
+                part = 2.0 * np.log(np.diagonal(chol)).sum() + (inv * data.cov).sum()
+                if self.meanstructure:
+                    d = data.mean - mu
+                    part += d @ inv @ d
+                    p_mat = inv @ (data.cov + np.outer(d, d)) @ inv
+                    u = inv @ d
+                    nu = data.n * u
+                else:  # d = 0: the same numbers without the mean terms
+                    p_mat = inv @ data.cov @ inv
+                    u = nu = None
+                value += data.n * (part + self.p * LOG_2PI)
                 w = data.n * (inv - p_mat)
-                nu = data.n * (inv @ d)
                 if acc is not None:
-                    acc.add(data.n, inv, p_mat, inv @ d, observed=observed, means=self.meanstructure)
+                    acc.add(data.n, inv, p_mat, u, observed=observed)
             else:
                 assert data.layout is not None
                 terms = fiml.evaluate(data.layout, sigma, mu)
@@ -574,43 +665,36 @@ class CFAModel:
                 if acc is not None and observed:
                     acc.add_patterns(data.layout, terms)
                 elif acc is not None:
-                    acc.add(data.n, terms.k, terms.k, np.zeros(self.p), observed=False, means=True)
+                    acc.add(data.n, terms.k, terms.k, np.zeros(self.p), observed=False)
             # gradient: d/d theta_k of -2 log L = sum over slots of 2 x' W y, minus 2 (N u)' d mu
+            x, y = self._slot_vectors(basis[0], g)
             grad += slots.incidence @ (2.0 * np.sum((x @ w) * y, axis=1))
-            if self.meanstructure:
+            if d_mu is not None:
                 grad -= 2.0 * (d_mu @ nu)
             if acc is not None and info is not None:
-                info += acc.total(slots.slot_param)
+                info += acc.total()
                 if observed:
                     info += self._hessian_second(w, nu, mats, g)
         return float(value), grad, info
 
-    def _hessian_second(self, w: np.ndarray, nu: np.ndarray, mats: dict[str, np.ndarray], g: int) -> np.ndarray:
+    def _hessian_second(self, w: np.ndarray, nu: np.ndarray | None, mats: dict[str, np.ndarray],
+                        g: int) -> np.ndarray:
         """Second-derivative part of the exact Hessian: tr(W D_kl) - 2 (N u)' m_kl, with W the weighted
         gradient matrix and D_kl, m_kl the second derivatives of Sigma and mu (non-zero for loading-loading,
-        loading-factor (co)variance and loading-latent mean pairs)."""
-        free = self._slots[g].free
-        hess = np.zeros((self.k, self.k))
+        loading-factor (co)variance and loading-latent mean pairs; :class:`_SecondTerms`)."""
+        k = self.k
+        terms = self._slots[g].second
+        if not terms.flat.size:
+            return np.zeros((k, k))
         psi, lam = mats["psi"], mats["lambda"]
-        ka, ra, ca = free["lambda"]
-        if not ka.size:
-            return hess
-        block = 2.0 * psi[np.ix_(ca, ca)] * w[np.ix_(ra, ra)]
-        np.add.at(hess, (ka[:, None], ka[None, :]), block)
-        kb, gb, hb = free["psi"]
-        if kb.size:
-            wl = w @ lam
-            val = 2.0 * wl[np.ix_(ra, gb)] * (ca[:, None] == hb[None, :])
-            val += 2.0 * wl[np.ix_(ra, hb)] * ((ca[:, None] == gb[None, :]) & (gb != hb)[None, :])
-            np.add.at(hess, (ka[:, None], kb[None, :]), val)
-            np.add.at(hess, (kb[:, None], ka[None, :]), val.T)
-        if self.meanstructure:
-            kc, fc, _ = free["alpha"]
-            if kc.size:
-                val = -2.0 * nu[ra][:, None] * (ca[:, None] == fc[None, :])
-                np.add.at(hess, (ka[:, None], kc[None, :]), val)
-                np.add.at(hess, (kc[:, None], ka[None, :]), val.T)
-        return hess
+        p_rows, p_cols, w_rows, w_cols = terms.ll
+        parts = [(2.0 * psi[p_rows, p_cols] * w[w_rows, w_cols])]
+        if terms.lp[0].size:
+            parts.append(2.0 * (w @ lam)[terms.lp])
+        if terms.la.size:
+            assert nu is not None
+            parts.append(-2.0 * nu[terms.la])
+        return np.bincount(terms.flat, weights=np.concatenate(parts), minlength=k * k).reshape(k, k)
 
     def observed_information(self, theta: np.ndarray) -> np.ndarray:
         """Exact Hessian of -2 log L (2 x the observed information), used for FIML standard errors (shared
@@ -709,28 +793,33 @@ class _HessianParts:
     n [2 tr(E D_t P D_s) - tr(E D_s E D_t)] + 2 n (u' D_s E m_l + u' D_l E m_s) + 2 n m_k' E m_l, u = E d.
 
     Every x and y is a row of the basis V (:meth:`CFAModel.slot_basis`), so the bilinear forms above are entries
-    of ``V E V'`` and ``V P V'``; only the rows of d mu that are not zero enter the mean terms."""
+    of ``V E V'`` and ``V P V'``; only the rows of d mu that are not zero enter the mean terms (none without a
+    mean structure: ``d_mu`` is then ``None``)."""
 
-    def __init__(self, n_slots: int, k: int, basis: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
-                 d_mu: np.ndarray) -> None:
+    def __init__(self, k: int, basis: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], group: _GroupSlots,
+                 d_mu: np.ndarray | None) -> None:
+        n_slots = group.slot_param.size
+        self.k = k
+        self.group = group
         self.slots = np.zeros((n_slots, n_slots))
-        self.cross = np.zeros((n_slots, k))
-        self.means = np.zeros((k, k))
         self.basis, self.ix, self.iy, self.cy = basis
-        self.rows = np.flatnonzero(np.any(d_mu != 0.0, axis=1))
-        self.d_mu = d_mu[self.rows]
+        self.rows = np.flatnonzero(np.any(d_mu != 0.0, axis=1)) if d_mu is not None else np.zeros(0, dtype=int)
+        self.d_mu = d_mu[self.rows] if d_mu is not None else np.zeros((0, self.basis.shape[1]))
+        self.cross = np.zeros((n_slots, k)) if self.rows.size else None
+        self.means = np.zeros((k, k)) if self.rows.size else None
 
-    def add(self, n: int, e: np.ndarray, p_mat: np.ndarray, u: np.ndarray, *, observed: bool, means: bool) -> None:
+    def add(self, n: int, e: np.ndarray, p_mat: np.ndarray, u: np.ndarray | None, *, observed: bool) -> None:
         """Add the terms of one block of complete rows (or, for the scoring metric of FIML, of all rows)."""
         v = self.basis
         ve = v @ e
         g_e = ve @ v.T
         g_p = v @ p_mat @ v.T if observed else g_e
         _slot_kernel()(self.slots, g_e, g_p, self.ix, self.iy, self.cy, float(n), observed)
-        if means and self.rows.size:
+        if self.cross is not None and self.means is not None:
             d_mu = self.d_mu
             self.means[np.ix_(self.rows, self.rows)] += 2.0 * n * (d_mu @ e @ d_mu.T)
             if observed:
+                assert u is not None
                 w = ve @ d_mu.T  # (basis, rows): V E d_mu'
                 vu = v @ u
                 self.cross[:, self.rows] += 2.0 * n * (vu[self.ix][:, None] * (self.cy[:, None] * w[self.iy])
@@ -742,22 +831,24 @@ class _HessianParts:
         form (``sum n E = N K - K M K``)."""
         basis = (self.basis, self.ix, self.iy, self.cy)
         cross = fiml.add_hessian_terms(lay, terms, basis, self.d_mu, self.slots)
-        if self.rows.size:
+        if self.cross is not None and self.means is not None:
             self.cross[:, self.rows] += cross
             k = terms.k
             e_sum = lay.n * k - k @ terms.weights @ k
             self.means[np.ix_(self.rows, self.rows)] += 2.0 * (self.d_mu @ e_sum @ self.d_mu.T)
 
-    def total(self, slot_param: np.ndarray) -> np.ndarray:
-        """The parameter x parameter Hessian: slots summed into their parameters (``slot_param``: the parameter
-        of each slot; the incidence matrix's product, as sums)."""
-        k = self.means.shape[0]
+    def total(self) -> np.ndarray:
+        """The parameter x parameter Hessian: slots summed into their parameters (the incidence matrix's
+        product, as sums)."""
+        k = self.k
+        upper = self.slots  # the kernels write the upper triangle of the symmetric slot x slot matrix
+        full = upper + upper.T
+        np.fill_diagonal(full, np.diagonal(upper))
+        slots = np.bincount(self.group.flat, weights=full.ravel(), minlength=k * k).reshape(k, k)
+        if self.cross is None or self.means is None:
+            return slots
         cross = np.zeros((k, k))
-        np.add.at(cross, slot_param, self.cross)
-        upper = np.triu(self.slots)  # the kernels write the upper triangle of the symmetric slot x slot matrix
-        full = upper + np.triu(upper, 1).T
-        flat = (slot_param[:, None] * k + slot_param[None, :]).ravel()
-        slots = np.bincount(flat, weights=full.ravel(), minlength=k * k).reshape(k, k)
+        np.add.at(cross, self.group.slot_param, self.cross)
         return slots + cross + cross.T + self.means
 
 
