@@ -54,6 +54,8 @@ measure, SE, std.all, omega and AVE) takes well under semopy's time for ``Model.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -76,7 +78,7 @@ from alliance_stats.measurement.cfa.results import SINGLE_GROUP, CFAResult
 from alliance_stats.measurement.cfa.solution import (
     check_identified,
     check_solution,
-    parameter_frame,
+    parameter_frames,
     vcov_of_information,
 )
 from alliance_stats.measurement.cfa.wls import ORDINAL_ESTIMATORS
@@ -88,13 +90,26 @@ __all__ = ["cfa"]
 _THREADPOOLS: ThreadpoolController | None = None
 
 
+@contextlib.contextmanager
 def _single_threaded_blas():  # noqa: ANN202 - a context manager
     """BLAS limited to one thread: our matrices are small (items x items, parameters x parameters), where
-    multi-threaded OpenBLAS only adds overhead, and is dramatically slower on a busy machine."""
+    multi-threaded OpenBLAS only adds overhead, and is dramatically slower on a busy machine. What
+    threadpoolctl's ``limit(limits=1, user_api="blas")`` does, without its bookkeeping (a tenth of a cfa() call):
+    each BLAS library found at the first call set to one thread, and set back on leaving when it had more."""
     global _THREADPOOLS
     if _THREADPOOLS is None:
-        _THREADPOOLS = ThreadpoolController()
-    return _THREADPOOLS.limit(limits=1, user_api="blas")
+        _THREADPOOLS = ThreadpoolController().select(user_api="blas")
+    libraries = _THREADPOOLS.lib_controllers
+    previous = [lib.get_num_threads() for lib in libraries]
+    try:
+        for lib, threads in zip(libraries, previous, strict=True):
+            if threads != 1:
+                lib.set_num_threads(1)
+        yield
+    finally:
+        for lib, threads in zip(libraries, previous, strict=True):
+            if threads is not None and threads != 1:
+                lib.set_num_threads(threads)
 
 
 def _numeric_items(data: pd.DataFrame, model: MeasurementModel) -> np.ndarray:
@@ -445,13 +460,21 @@ def _cluster_codes(data: pd.DataFrame, parsed: MeasurementModel, settings: _Sett
     return [robust.cluster_codes(values[usable], labels.astype(str), settings.missing == "fiml")]
 
 
+def _parsed(text: str, allow_cross_loadings: bool) -> MeasurementModel:
+    """:func:`parse_model` of a model's text, shared through :data:`engine.STRUCTURES` (the model is immutable;
+    an error is raised again at each call, never kept)."""
+    if not isinstance(text, str):
+        return parse_model(text, allow_cross_loadings=allow_cross_loadings)
+    return engine.STRUCTURES.get(("parsed", text, bool(allow_cross_loadings)),
+                                 lambda: parse_model(text, allow_cross_loadings=allow_cross_loadings))
+
+
 def _check_model(data: pd.DataFrame, model: str | MeasurementModel, group: str | None,
                  allow_cross_loadings: bool) -> MeasurementModel:
     if not isinstance(data, pd.DataFrame):
         raise SpecificationError(f"data must be a pandas DataFrame, got {type(data).__name__}",
                                  fix="pass the scored responses as a DataFrame")
-    parsed = model if isinstance(model, MeasurementModel) else parse_model(
-        model, allow_cross_loadings=allow_cross_loadings)
+    parsed = model if isinstance(model, MeasurementModel) else _parsed(model, allow_cross_loadings)
     parsed.check_columns(data.columns)
     if group is not None:
         if group not in data.columns:
@@ -466,8 +489,9 @@ def _check_model(data: pd.DataFrame, model: str | MeasurementModel, group: str |
 def _specify(parsed: MeasurementModel, groups: list[engine.GroupData], labels: tuple[str, ...],
              settings: _Settings, messages: list[str]) -> tuple[engine.CFAModel, np.ndarray]:
     """Parameter table, identification checks and start values."""
-    table = engine.build_parameter_table(parsed, len(groups), settings.meanstructure, settings.group_equal)
-    cfa_model = engine.CFAModel(table, groups)
+    built = engine.structure(parsed, len(groups), settings.meanstructure, settings.group_equal)
+    table = built.table
+    cfa_model = engine.CFAModel(table, groups, built)
     p = len(parsed.items)
     moments = len(groups) * (p * (p + 1) // 2 + (p if settings.meanstructure else 0))
     if table.n_free > moments:
@@ -537,7 +561,8 @@ def _latent_tables(parsed: MeasurementModel, groups: list[engine.GroupData], lab
         psi = mats[g]["psi"]
         sd = np.sqrt(np.where(np.diag(psi) > 0, np.diag(psi), np.nan))
         corr = psi / np.outer(sd, sd)
-        corr_frames.append(pd.DataFrame(corr, index=pd.Index(factors, name="factor"), columns=factors))
+        corr_frames.append(pd.DataFrame(corr, index=_names(parsed.factors, "factor").view(),
+                                        columns=_names(parsed.factors).view()))
         rel_frames.append(composite_reliability(mats[g]["lambda"], psi, groups[g].cov, parsed.items, factors))
     if multi:
         factor_corr = pd.concat(corr_frames, keys=list(labels), names=["group", "factor"])
@@ -556,9 +581,17 @@ def _latent_tables(parsed: MeasurementModel, groups: list[engine.GroupData], lab
     return factor_corr, reliability
 
 
-def _moments_by_group(items: list[str], labels: tuple[str, ...], moments: list[tuple[np.ndarray, np.ndarray]]
+@functools.lru_cache(maxsize=64)
+def _names(names: tuple[str, ...], name: str | None = None) -> pd.Index:
+    """``pd.Index(list(names), name=name)``, built once (callers take a ``.view()``: a result's index may be
+    renamed in place without touching the others')."""
+    return pd.Index(list(names), name=name)
+
+
+def _moments_by_group(items: pd.Index, labels: tuple[str, ...], moments: list[tuple[np.ndarray, np.ndarray]]
                       ) -> dict[str, dict[str, pd.DataFrame | pd.Series]]:
-    return {label: {"cov": pd.DataFrame(cov, index=items, columns=items), "mean": pd.Series(mean, index=items)}
+    return {label: {"cov": pd.DataFrame(cov, index=items.view(), columns=items.view()),
+                    "mean": pd.Series(mean, index=items.view())}
             for label, (cov, mean) in zip(labels, moments, strict=True)}
 
 
@@ -571,17 +604,12 @@ def _cfa(data: pd.DataFrame, model: str | MeasurementModel, settings: _Settings,
     est, vcov_ok = _estimate(cfa_model, start, groups, settings, messages, _cluster_codes(data, parsed, settings))
     table = cfa_model.table
     se_free = np.sqrt(np.clip(np.diag(est.vcov), 0.0, None)) if vcov_ok else np.full(table.n_free, np.nan)
-    params = parameter_frame(table, est.outcome.theta, se_free, est.mats, est.implied, group_labels)
+    params, loadings = parameter_frames(table, est.outcome.theta, se_free, est.mats, est.implied, group_labels,
+                                        settings.multi)
     check_solution(est.mats, table, group_labels, messages, settings.multi)
-
-    loadings = params[params["op"] == "=~"].rename(columns={"lhs": "factor", "rhs": "item",
-                                                            "std_all": "std_est"})
-    loadings = loadings.assign(fixed=~loadings["free"])
-    lcols = ["factor", "item", "est", "se", "z", "pvalue", "ci_lower", "ci_upper", "std_est", "fixed"]
-    loadings = loadings[(["group"] if settings.multi else []) + lcols].reset_index(drop=True)
     factor_corr, reliability = _latent_tables(parsed, groups, group_labels, est.mats, settings.multi, messages)
-    items = list(parsed.items)
-    names = table.free_names()
+    items = _names(parsed.items)
+    names = _names(tuple(table.free_names()))
     return CFAResult(
         model=parsed, fit=est.fit, loadings=loadings, factor_corr=factor_corr, reliability=reliability,
         params=params, warnings=tuple(messages), groups=group_labels,
@@ -590,5 +618,5 @@ def _cfa(data: pd.DataFrame, model: str | MeasurementModel, settings: _Settings,
         missing=settings.missing, group=settings.group, group_equal=settings.group_equal,
         implied=_moments_by_group(items, group_labels, [(s, m) for s, m in est.implied]),
         sample=_moments_by_group(items, group_labels, [(g.cov, g.mean) for g in groups]),
-        vcov=pd.DataFrame(est.vcov, index=names, columns=names),
+        vcov=pd.DataFrame(est.vcov, index=names.view(), columns=names.view()),
     )

@@ -162,9 +162,11 @@ def _freeze(value: Any) -> None:
     elif isinstance(value, list | tuple):
         for item in value:
             _freeze(item)
-    elif isinstance(value, Pattern | FitOutcome | fiml.Layout | fiml.MissingBlock):
+    elif isinstance(value, Pattern | FitOutcome | fiml.Layout | fiml.MissingBlock | _GroupSlots | _SecondTerms):
         for item in vars(value).values():
-            _freeze(item)
+            _freeze(list(item.values()) if isinstance(item, dict) else item)
+    elif isinstance(value, Structure):
+        _freeze(value.slots)
 
 
 #: The shared results of this process (see the module docstring).
@@ -274,6 +276,24 @@ class ParameterTable:
             suffix = f".g{row.group + 1}" if self.n_groups > 1 else ""
             names.append(f"{row.lhs}{row.op}{row.rhs}{suffix}")
         return names
+
+    @functools.cached_property
+    def columns(self) -> dict[str, np.ndarray]:
+        """The rows as read-only columns (built once per table): ``lhs``, ``op``, ``rhs``, ``label`` (object arrays
+        of strings), ``group``, ``matrix`` (position in ``lambda, theta, psi, nu, alpha``), ``row``, ``col``,
+        ``free`` (the parameter, -1 when fixed) and ``value``."""
+        rows = self.rows
+        out = {name: np.array([getattr(r, name) for r in rows], dtype=object)
+               for name in ("lhs", "op", "rhs", "label")}
+        out["group"] = np.array([r.group for r in rows], dtype=np.int64)
+        out["matrix"] = np.array([_MATRICES.index(r.matrix) for r in rows], dtype=np.int64)
+        out["row"] = np.array([r.row for r in rows], dtype=np.int64)
+        out["col"] = np.array([r.col for r in rows], dtype=np.int64)
+        out["free"] = np.array([r.free for r in rows], dtype=np.int64)
+        out["value"] = np.array([r.value for r in rows], dtype=float)
+        for values in out.values():
+            values.setflags(write=False)
+        return out
 
 
 def build_parameter_table(model: MeasurementModel, n_groups: int, meanstructure: bool,
@@ -504,10 +524,46 @@ def _key_rows(table: ParameterTable) -> list[tuple[Any, ...]]:
             for r in table.rows]
 
 
-class CFAModel:
-    """Implied moments, derivatives, objective, gradient and information of a parameter table."""
+@dataclass(frozen=True)
+class Structure:
+    """What depends on the model alone, not on the data: the parameter table, the slot layout of each group and a
+    digest of the table (part of :attr:`CFAModel.key`). Built once per model, number of groups, mean structure
+    and ``group_equal`` (:func:`structure`) and shared read-only: a run fits the same model to many data sets
+    (the checks, the variants, the power replicates), and each fit would otherwise build it again."""
 
-    def __init__(self, table: ParameterTable, groups: list[GroupData]) -> None:
+    table: ParameterTable
+    slots: tuple[_GroupSlots, ...]
+    key: str
+
+    @classmethod
+    def of(cls, table: ParameterTable) -> Structure:
+        p, m = len(table.items), len(table.factors)
+        slots = tuple(_group_slots(table, g, p, m, table.n_free) for g in range(table.n_groups))
+        return cls(table, slots, digest("table", _key_rows(table), table.n_groups, table.meanstructure,
+                                        table.items, table.factors))
+
+
+#: The structures of the last models fitted (:func:`structure`; model-only, so never cleared with the data).
+STRUCTURES = Memo(size=32)
+
+
+def structure(model: MeasurementModel, n_groups: int, meanstructure: bool,
+              group_equal: tuple[str, ...] = ()) -> Structure:
+    """The :class:`Structure` of :func:`build_parameter_table`'s table for these arguments, shared through
+    :data:`STRUCTURES` (keyed by the model's factors, items, loadings and covariances)."""
+    key = ("structure", model.factors, model.items, model.loadings, model.covariances, n_groups, meanstructure,
+           tuple(group_equal))
+    return STRUCTURES.get(key, lambda: Structure.of(build_parameter_table(model, n_groups, meanstructure,
+                                                                           tuple(group_equal))))
+
+
+class CFAModel:
+    """Implied moments, derivatives, objective, gradient and information of a parameter table (``built``: its
+    :class:`Structure` when the caller has it from :func:`structure`)."""
+
+    def __init__(self, table: ParameterTable, groups: list[GroupData], built: Structure | None = None) -> None:
+        if built is None or built.table is not table:
+            built = Structure.of(table)
         self.table = table
         self.groups = groups
         self.p = len(table.items)
@@ -517,12 +573,11 @@ class CFAModel:
         self.meanstructure = table.meanstructure
         # what every result of this model depends on besides its argument (None: data not from group_data_*)
         self.key = None if any(not g.digest for g in groups) else digest(
-            "model", _key_rows(table), table.n_groups, table.meanstructure, table.items,
-            table.factors, [(g.digest, g.n) for g in groups])
+            "model", built.key, [(g.digest, g.n) for g in groups])
         p, m = self.p, self.m
         self._ends = np.cumsum([p * m, p * p, m * m, p, m]).tolist()
         self._basis0 = np.vstack([np.eye(p), np.zeros((2 * m, p))])
-        self._slots = [_group_slots(table, g, p, m, self.k) for g in range(table.n_groups)]
+        self._slots = built.slots
 
     # ------------------------------------------------------------------ matrices
     def matrices(self, theta: np.ndarray, g: int) -> dict[str, np.ndarray]:

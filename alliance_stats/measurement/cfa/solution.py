@@ -7,15 +7,18 @@ lavaan 0.6-14's ``parameterEstimates(standardized = TRUE)`` and post-fit checks 
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
+from pandas.api.internals import create_dataframe_from_blocks
 from scipy import special
 
 from alliance_stats.core.errors import HeywoodWarning, SpecificationError
 from alliance_stats.core.results import warn
 from alliance_stats.measurement.cfa import engine
 
-__all__ = ["check_identified", "check_solution", "parameter_frame", "vcov_of_information"]
+__all__ = ["check_identified", "check_solution", "frame_of_columns", "parameter_frames", "vcov_of_information"]
 
 _Z975 = float(special.ndtri(0.975))
 
@@ -48,20 +51,58 @@ def vcov_of_information(information: np.ndarray) -> tuple[np.ndarray, bool]:
         return np.full_like(sym, np.nan), False
 
 
-def parameter_frame(table: engine.ParameterTable, theta: np.ndarray, se_free: np.ndarray,
-                     mats: list[dict[str, np.ndarray]], implied: list[tuple[np.ndarray, np.ndarray]],
-                     group_labels: tuple[str, ...]) -> pd.DataFrame:
-    """lavaan's parameterEstimates(standardized = TRUE) with std.all (lav_standardize_all): loadings times
-    the factor SD over the implied item SD, residual variances over the implied item variance, residual
-    covariances over the residual SDs, factor covariances as correlations, intercepts and latent means
-    over the item / factor SD."""
-    rows = table.rows
-    free_index = np.array([r.free for r in rows])
-    is_free = free_index >= 0
-    fixed_value = np.array([r.value for r in rows])
-    est = np.where(is_free, theta[np.maximum(free_index, 0)], fixed_value)
-    se = np.where(is_free, se_free[np.maximum(free_index, 0)], 0.0)
-    std = np.empty(len(rows))
+_STRING = pd.StringDtype("python", na_value=np.nan)  # pandas' default for text columns
+_PARAMS_COLUMNS = ("lhs", "op", "rhs", "group", "label", "free", "free_index", "est", "se", "z", "pvalue", "ci_lower",
+                   "ci_upper", "std_all")
+_LOADINGS_COLUMNS = ("factor", "item", "est", "se", "z", "pvalue", "ci_lower", "ci_upper", "std_est", "fixed")
+
+
+@functools.cache
+def _column_index(names: tuple[str, ...]) -> pd.Index:
+    return pd.Index(list(names))
+
+
+def frame_of_columns(columns: dict[str, np.ndarray]) -> pd.DataFrame:
+    """A DataFrame with a RangeIndex from 1-D numpy arrays of one length, the same frame as ``pd.DataFrame(columns)``
+    (object arrays of strings become pandas' default ``str`` columns; numeric columns of one dtype share one
+    block, as the constructor consolidates them) built without the constructor's per-column inference. The
+    arrays are copied (stacked), so the frame shares no memory with them.
+
+    Parameters
+    ----------
+    columns
+        Column name -> 1-D array (``object`` arrays hold strings, without missing values).
+
+    Returns
+    -------
+    DataFrame
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> frame_of_columns({"name": np.array(["a", "b"], dtype=object), "x": np.array([1.0, 2.0])}).dtypes.tolist()
+    [<StringDtype(na_value=nan)>, dtype('float64')]
+    """
+    blocks: list[tuple[object, np.ndarray]] = []
+    numeric: dict[np.dtype, list[int]] = {}
+    names = tuple(columns)
+    for i, values in enumerate(columns.values()):
+        if values.dtype == object:
+            blocks.append((pd.arrays.StringArray(values.copy(), dtype=_STRING), np.array([i])))
+        else:
+            numeric.setdefault(values.dtype, []).append(i)
+    for where in numeric.values():
+        blocks.append((np.vstack([columns[names[i]] for i in where]), np.array(where)))
+    n = len(columns[names[0]])
+    return create_dataframe_from_blocks(blocks, index=pd.RangeIndex(n), columns=_column_index(names).view())
+
+
+def _std_all(table: engine.ParameterTable, est: np.ndarray, mats: list[dict[str, np.ndarray]],
+             implied: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """lavaan's std.all of every row of the table (lav_standardize_all), group by group."""
+    cols = table.columns
+    kind, row, col, group = cols["matrix"], cols["row"], cols["col"], cols["group"]
+    std = np.empty(est.size)
     with np.errstate(invalid="ignore", divide="ignore"):
         for g in range(table.n_groups):
             sigma = implied[g][0]
@@ -70,37 +111,53 @@ def parameter_frame(table: engine.ParameterTable, theta: np.ndarray, se_free: np
             ov_sd = np.sqrt(np.where(ov_var > 0, ov_var, np.nan))
             lv_sd = np.sqrt(np.where(np.diag(psi) > 0, np.diag(psi), np.nan))
             rv_sd = np.sqrt(np.abs(np.diag(th)))
-            for n, r in enumerate(rows):
-                if r.group != g:
-                    continue
-                if r.matrix == "lambda":
-                    std[n] = est[n] * lv_sd[r.col] / ov_sd[r.row]
-                elif r.matrix == "theta":
-                    std[n] = (est[n] / ov_var[r.row] if r.row == r.col
-                              else est[n] / (rv_sd[r.row] * rv_sd[r.col]))
-                elif r.matrix == "psi":
-                    std[n] = est[n] / (lv_sd[r.row] * lv_sd[r.col])
-                elif r.matrix == "nu":
-                    std[n] = est[n] / ov_sd[r.row]
-                else:
-                    std[n] = est[n] / lv_sd[r.row]
+            here = group == g
+            at = np.flatnonzero(here & (kind == 0))  # lambda
+            std[at] = est[at] * lv_sd[col[at]] / ov_sd[row[at]]
+            at = np.flatnonzero(here & (kind == 1) & (row == col))  # residual variances
+            std[at] = est[at] / ov_var[row[at]]
+            at = np.flatnonzero(here & (kind == 1) & (row != col))  # residual covariances
+            std[at] = est[at] / (rv_sd[row[at]] * rv_sd[col[at]])
+            at = np.flatnonzero(here & (kind == 2))  # psi
+            std[at] = est[at] / (lv_sd[row[at]] * lv_sd[col[at]])
+            at = np.flatnonzero(here & (kind == 3))  # nu
+            std[at] = est[at] / ov_sd[row[at]]
+            at = np.flatnonzero(here & (kind == 4))  # alpha
+            std[at] = est[at] / lv_sd[row[at]]
+    return std
+
+
+def parameter_frames(table: engine.ParameterTable, theta: np.ndarray, se_free: np.ndarray,
+                     mats: list[dict[str, np.ndarray]], implied: list[tuple[np.ndarray, np.ndarray]],
+                     group_labels: tuple[str, ...], multi: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """lavaan's parameterEstimates(standardized = TRUE) with std.all (lav_standardize_all): loadings times
+    the factor SD over the implied item SD, residual variances over the implied item variance, residual
+    covariances over the residual SDs, factor covariances as correlations, intercepts and latent means
+    over the item / factor SD; and its loading rows as :attr:`CFAResult.loadings` (``group`` first when
+    ``multi``)."""
+    cols = table.columns
+    free_index = np.array(cols["free"])
+    is_free = free_index >= 0
+    est = np.where(is_free, theta[np.maximum(free_index, 0)], cols["value"])
+    se = np.where(is_free, se_free[np.maximum(free_index, 0)], 0.0)
+    std = _std_all(table, est, mats, implied)
+    with np.errstate(invalid="ignore", divide="ignore"):
         z = np.where(is_free, est / np.where(is_free, se, 1.0), np.nan)
-    return pd.DataFrame({
-        "lhs": [r.lhs for r in rows],
-        "op": [r.op for r in rows],
-        "rhs": [r.rhs for r in rows],
-        "group": [group_labels[r.group] for r in rows],
-        "label": [r.label for r in rows],
-        "free": is_free,
-        "free_index": free_index,
-        "est": est,
-        "se": se,
-        "z": z,
+    values = {
+        "lhs": cols["lhs"], "op": cols["op"], "rhs": cols["rhs"],
+        "group": np.array(group_labels, dtype=object)[cols["group"]], "label": cols["label"],
+        "free": is_free, "free_index": free_index, "est": est, "se": se, "z": z,
         "pvalue": np.where(is_free, 2.0 * special.ndtr(-np.abs(z)), np.nan),
-        "ci_lower": est - _Z975 * se,
-        "ci_upper": est + _Z975 * se,
-        "std_all": std,
-    })
+        "ci_lower": est - _Z975 * se, "ci_upper": est + _Z975 * se, "std_all": std,
+    }
+    params = frame_of_columns(values)
+    at = np.flatnonzero(cols["matrix"] == 0)
+    renamed = {"factor": "lhs", "item": "rhs", "std_est": "std_all"}
+    loading_values = {name: values[renamed.get(name, name)][at] for name in _LOADINGS_COLUMNS[:-1]}
+    loading_values["fixed"] = ~is_free[at]
+    if multi:
+        loading_values = {"group": values["group"][at], **loading_values}
+    return params, frame_of_columns(loading_values)
 
 
 def check_solution(mats: list[dict[str, np.ndarray]], table: engine.ParameterTable,
