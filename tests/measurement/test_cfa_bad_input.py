@@ -60,6 +60,16 @@ def test_constant_item_is_named(hs: pd.DataFrame) -> None:
     assert "constant" in str(info.value)
 
 
+@pytest.mark.parametrize("missing", ["listwise", "fiml"])
+def test_constant_item_whose_sd_does_not_round_to_zero_is_named(hs: pd.DataFrame, missing: str) -> None:
+    # 301 answers of 0.1: their mean is 0.1 + 1 ulp, so the SD is ~1e-17, not 0 (main raised numpy's LinAlgError)
+    data = hs.assign(x4=0.1)
+    assert np.std(data["x4"].to_numpy()) > 0
+    with pytest.raises(SpecificationError) as info:
+        cfa(data, HS_MODEL, missing=missing)
+    assert info.value.column == "x4" and info.value.value == 0.1 and "constant" in str(info.value)
+
+
 def test_text_column_names_row_and_value(hs: pd.DataFrame) -> None:
     data = hs.astype({"x2": object})
     data.loc[4, "x2"] = "n/a"

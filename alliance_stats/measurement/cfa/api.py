@@ -114,26 +114,23 @@ def _single_threaded_blas():  # noqa: ANN202 - a context manager
 
 def _numeric_items(data: pd.DataFrame, model: MeasurementModel) -> np.ndarray:
     """The items as a float matrix (NaN for missing); a text or infinite value raises, naming the cell."""
-    block = data[list(model.items)]
-    if not all(pd.api.types.is_numeric_dtype(dt) or pd.api.types.is_bool_dtype(dt) for dt in block.dtypes):
-        converted = {}
-        for item in model.items:
-            column = data[item]
-            if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
-                converted[item] = column.astype(float)
-                continue
-            numbers = pd.to_numeric(column, errors="coerce")
-            bad = (numbers.isna() & column.notna()).to_numpy()
-            if bad.any():
-                row = int(np.flatnonzero(bad)[0])
-                raise SpecificationError(
-                    f"item {item!r} is not numeric",
-                    row=row + 1, column=item, value=column.iloc[row], line=model.line_of(item),
-                    fix="score the answers as numbers (the data stage does this) or drop the item",
-                )
-            converted[item] = numbers.astype(float)
-        block = pd.DataFrame(converted)
-    values = block.to_numpy(dtype=float, na_value=np.nan)
+    columns = [data[item] for item in model.items]  # one Series each: cheaper than data[list] (a new frame)
+    values = np.empty((len(data), len(columns)))
+    for j, (item, column) in enumerate(zip(model.items, columns, strict=True)):
+        dtype = column.dtype
+        if pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype):
+            values[:, j] = column.to_numpy(dtype=float, na_value=np.nan)
+            continue
+        numbers = pd.to_numeric(column, errors="coerce")
+        bad = (numbers.isna() & column.notna()).to_numpy()
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0])
+            raise SpecificationError(
+                f"item {item!r} is not numeric",
+                row=row + 1, column=item, value=column.iloc[row], line=model.line_of(item),
+                fix="score the answers as numbers (the data stage does this) or drop the item",
+            )
+        values[:, j] = numbers.astype(float).to_numpy(dtype=float, na_value=np.nan)
     infinite = np.isinf(values)
     if infinite.any():
         r, c = np.argwhere(infinite)[0]
@@ -151,11 +148,13 @@ def _check_group_sample(values: np.ndarray, items: tuple[str, ...], label: str, 
             f"{n} usable observation{where}: a CFA needs many more",
             fix="collect more responses (at least 5 per free parameter is a common minimum)",
         )
+    incomplete = bool(np.isnan(values).any())
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        sd = np.nanstd(values, axis=0)
+        warnings.simplefilter("ignore", RuntimeWarning)  # an item with no answer: NaN
+        low, high = (np.nanmin(values, axis=0), np.nanmax(values, axis=0)) if incomplete else (
+            values.min(axis=0), values.max(axis=0))
     for j, item in enumerate(items):
-        if not np.isfinite(sd[j]) or sd[j] == 0:
+        if not high[j] > low[j]:  # constant (its SD may round to 1e-17 instead of 0), or no answer
             observed = values[~np.isnan(values[:, j]), j]
             value = observed[0] if observed.size else None
             raise SpecificationError(
@@ -164,7 +163,7 @@ def _check_group_sample(values: np.ndarray, items: tuple[str, ...], label: str, 
                 column=item, line=model.line_of(item), value=value,
                 fix="drop the item from the model: it carries no information",
             )
-    if np.isnan(values).any():
+    if incomplete:
         return
     if n <= p:
         raise SpecificationError(
@@ -173,9 +172,12 @@ def _check_group_sample(values: np.ndarray, items: tuple[str, ...], label: str, 
             "fewer items",
         )
     centred = values - values.mean(axis=0)
-    corr = np.corrcoef(centred, rowvar=False)
-    eigval, eigvec = np.linalg.eigh(corr)
+    cross = centred.T @ centred
+    scale = np.sqrt(np.diag(cross))
+    corr = cross / np.outer(scale, scale)  # the correlation matrix (np.corrcoef's, to rounding)
+    eigval = np.linalg.eigvalsh(corr)
     if eigval[0] < 1e-10 * max(eigval[-1], 1.0):
+        eigval, eigvec = np.linalg.eigh(corr)
         weights = np.abs(eigvec[:, 0])
         involved = [items[j] for j in np.argsort(-weights) if weights[j] > 0.1]
         raise SpecificationError(
