@@ -73,4 +73,8 @@ def composite_reliability(lam: np.ndarray, psi: np.ndarray, sample_cov: np.ndarr
         total = sample_cov[np.ix_(idx, idx)]
         omega.append(float(np.sum(np.outer(loadings, loadings)) * psi[f, f] / np.sum(total)))
         ave.append(np.nan if cross[idx].any() else float(np.sum(loadings**2) * psi[f, f] / np.trace(total)))
-    return pd.DataFrame({"omega": omega, "ave": ave}, index=pd.Index(list(factors), name="factor"))
+    return pd.DataFrame(np.array([omega, ave], dtype=float).T, index=pd.Index(list(factors), name="factor"),
+                        columns=_COLUMNS.view())  # the dict constructor's frame (one float block), faster
+
+
+_COLUMNS = pd.Index(["omega", "ave"])

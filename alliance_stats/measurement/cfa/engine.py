@@ -295,6 +295,20 @@ class ParameterTable:
             values.setflags(write=False)
         return out
 
+    @functools.cached_property
+    def kinds(self) -> list[tuple[tuple[np.ndarray, np.ndarray, np.ndarray], ...]]:
+        """For each group, (positions in the table, rows, cols) of its loadings, residual variances, residual
+        covariances, factor (co)variances, intercepts and latent means (built once per table)."""
+        cols = self.columns
+        kind, row, col = cols["matrix"], cols["row"], cols["col"]
+        out = []
+        for g in range(self.n_groups):
+            here = cols["group"] == g
+            masks = (kind == 0, (kind == 1) & (row == col), (kind == 1) & (row != col), kind == 2, kind == 3,
+                     kind == 4)
+            out.append(tuple((at, row[at], col[at]) for at in (np.flatnonzero(here & mask) for mask in masks)))
+        return out
+
 
 def build_parameter_table(model: MeasurementModel, n_groups: int, meanstructure: bool,
                           group_equal: tuple[str, ...] = ()) -> ParameterTable:
@@ -772,46 +786,9 @@ class CFAModel:
         counts = np.zeros(self.k)
         for g, data in enumerate(self.groups):
             s = data.cov
-            fixed, free = self._slots[g].fixed, self._slots[g].free
-            lam = fixed["lambda"].copy()
-            kk, rr, cc = free["lambda"]
-            lam_free = np.zeros((self.p, self.m), dtype=bool)
-            lam_free[rr, cc] = True
-            for f in range(self.m):
-                members = np.flatnonzero((lam[:, f] != 0) | lam_free[:, f])
-                fixed_members = [i for i in members if not lam_free[i, f] and lam[i, f] != 0]
-                ref = fixed_members[0] if fixed_members else None
-                for i in members:
-                    if not lam_free[i, f]:
-                        continue
-                    if ref is None:
-                        lam[i, f] = math.sqrt(max(s[i, i], 1e-8)) * 0.7
-                        continue
-                    # s_ij = (lambda_i / lambda_ref) s_ref,j for every other item j: least squares over j
-                    # (sign-safe with reverse-keyed items, unlike a ratio of sums)
-                    others = [j for j in members if j not in (i, ref)]
-                    s_ref = s[ref, others]
-                    den = float(s_ref @ s_ref)
-                    ratio = float(s[i, others] @ s_ref) / den if others and den > 1e-12 * s[ref, ref] ** 2 else 1.0
-                    lam[i, f] = ratio * lam[ref, f]
-            psi = np.zeros((self.m, self.m))
-            for f in range(self.m):
-                members = np.flatnonzero(lam[:, f] != 0)
-                num = 0.0
-                den = 0.0
-                for a_i, i in enumerate(members):
-                    for j in members[a_i + 1:]:
-                        num += s[i, j] * lam[i, f] * lam[j, f]
-                        den += (lam[i, f] * lam[j, f]) ** 2
-                psi[f, f] = num / den if den > 0 and num > 0 else 0.05
-            for f in range(self.m):
-                for h in range(f):
-                    mi = np.flatnonzero(lam[:, f] != 0)
-                    mh = np.flatnonzero(lam[:, h] != 0)
-                    vals = [s[i, j] / (lam[i, f] * lam[j, h]) for i in mi for j in mh if i != j]
-                    cov = float(np.mean(vals)) if vals else 0.0
-                    bound = 0.9 * math.sqrt(psi[f, f] * psi[h, h])
-                    psi[f, h] = psi[h, f] = min(max(cov, -bound), bound)
+            free = self._slots[g].free
+            lam = _start_loadings(s, self._slots[g].fixed["lambda"], free["lambda"])
+            psi = _start_psi(s, lam)
             common = np.einsum("if,fg,ig->i", lam, psi, lam)
             resid = np.maximum(np.diag(s) - common, 0.1 * np.diag(s))
             for name in ("lambda", "theta", "psi", "nu", "alpha"):
@@ -834,6 +811,57 @@ class CFAModel:
             if r.free >= 0 and r.matrix == "lambda" and start[r.free] == 0.0:
                 start[r.free] = 0.7
         return start
+
+
+def _start_loadings(s: np.ndarray, fixed: np.ndarray, free: tuple[np.ndarray, np.ndarray, np.ndarray]) -> np.ndarray:
+    """Start loadings (:meth:`CFAModel.start_values`): each free loading the least-squares ratio of its item's
+    covariances to the marker's, times the marker's loading (0.7 x the item's SD without a fixed marker)."""
+    lam = fixed.copy()
+    _, rr, cc = free
+    lam_free = np.zeros(lam.shape, dtype=bool)
+    lam_free[rr, cc] = True
+    for f in range(lam.shape[1]):
+        members = np.flatnonzero((lam[:, f] != 0) | lam_free[:, f]).tolist()
+        fixed_members = [i for i in members if not lam_free[i, f] and lam[i, f] != 0]
+        ref = fixed_members[0] if fixed_members else None
+        for i in members:
+            if not lam_free[i, f]:
+                continue
+            if ref is None:
+                lam[i, f] = math.sqrt(max(s[i, i], 1e-8)) * 0.7
+                continue
+            # s_ij = (lambda_i / lambda_ref) s_ref,j for every other item j: least squares over j
+            # (sign-safe with reverse-keyed items, unlike a ratio of sums)
+            others = [j for j in members if j not in (i, ref)]
+            s_ref = s[ref, others]
+            den = float(s_ref @ s_ref)
+            ratio = float(s[i, others] @ s_ref) / den if others and den > 1e-12 * s[ref, ref] ** 2 else 1.0
+            lam[i, f] = ratio * lam[ref, f]
+    return lam
+
+
+def _start_psi(s: np.ndarray, lam: np.ndarray) -> np.ndarray:
+    """Start factor (co)variances (:meth:`CFAModel.start_values`), in Python floats (the same IEEE products and
+    sums as numpy's scalars, without their overhead in these double loops)."""
+    m = lam.shape[1]
+    sl, ll = s.tolist(), lam.tolist()
+    members = [np.flatnonzero(lam[:, f] != 0).tolist() for f in range(m)]
+    psi = np.zeros((m, m))
+    for f in range(m):
+        num = 0.0
+        den = 0.0
+        for a_i, i in enumerate(members[f]):
+            for j in members[f][a_i + 1:]:
+                num += sl[i][j] * ll[i][f] * ll[j][f]
+                den += (ll[i][f] * ll[j][f]) ** 2
+        psi[f, f] = num / den if den > 0 and num > 0 else 0.05
+    for f in range(m):
+        for h in range(f):
+            vals = [sl[i][j] / (ll[i][f] * ll[j][h]) for i in members[f] for j in members[h] if i != j]
+            cov = float(np.mean(vals)) if vals else 0.0
+            bound = 0.9 * math.sqrt(psi[f, f] * psi[h, h])
+            psi[f, h] = psi[h, f] = min(max(cov, -bound), bound)
+    return psi
 
 
 class _HessianParts:

@@ -100,30 +100,27 @@ def frame_of_columns(columns: dict[str, np.ndarray]) -> pd.DataFrame:
 def _std_all(table: engine.ParameterTable, est: np.ndarray, mats: list[dict[str, np.ndarray]],
              implied: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
     """lavaan's std.all of every row of the table (lav_standardize_all), group by group."""
-    cols = table.columns
-    kind, row, col, group = cols["matrix"], cols["row"], cols["col"], cols["group"]
     std = np.empty(est.size)
     with np.errstate(invalid="ignore", divide="ignore"):
-        for g in range(table.n_groups):
+        for g, (lam, th_var, th_cov, psi_at, nu, alpha) in enumerate(table.kinds):
             sigma = implied[g][0]
             psi, th = mats[g]["psi"], mats[g]["theta"]
             ov_var = np.diag(sigma)
             ov_sd = np.sqrt(np.where(ov_var > 0, ov_var, np.nan))
             lv_sd = np.sqrt(np.where(np.diag(psi) > 0, np.diag(psi), np.nan))
             rv_sd = np.sqrt(np.abs(np.diag(th)))
-            here = group == g
-            at = np.flatnonzero(here & (kind == 0))  # lambda
-            std[at] = est[at] * lv_sd[col[at]] / ov_sd[row[at]]
-            at = np.flatnonzero(here & (kind == 1) & (row == col))  # residual variances
-            std[at] = est[at] / ov_var[row[at]]
-            at = np.flatnonzero(here & (kind == 1) & (row != col))  # residual covariances
-            std[at] = est[at] / (rv_sd[row[at]] * rv_sd[col[at]])
-            at = np.flatnonzero(here & (kind == 2))  # psi
-            std[at] = est[at] / (lv_sd[row[at]] * lv_sd[col[at]])
-            at = np.flatnonzero(here & (kind == 3))  # nu
-            std[at] = est[at] / ov_sd[row[at]]
-            at = np.flatnonzero(here & (kind == 4))  # alpha
-            std[at] = est[at] / lv_sd[row[at]]
+            at, row, col = lam
+            std[at] = est[at] * lv_sd[col] / ov_sd[row]
+            at, row, _ = th_var
+            std[at] = est[at] / ov_var[row]
+            at, row, col = th_cov
+            std[at] = est[at] / (rv_sd[row] * rv_sd[col])
+            at, row, col = psi_at
+            std[at] = est[at] / (lv_sd[row] * lv_sd[col])
+            at, row, _ = nu
+            std[at] = est[at] / ov_sd[row]
+            at, row, _ = alpha
+            std[at] = est[at] / lv_sd[row]
     return std
 
 
@@ -167,14 +164,12 @@ def check_solution(mats: list[dict[str, np.ndarray]], table: engine.ParameterTab
         where = f" in group {label!r}" if multi else ""
         th = mats[g]["theta"]
         psi = mats[g]["psi"]
-        for i, item in enumerate(table.items):
-            if th[i, i] < 0:
-                warn(messages, f"Heywood case{where}: the residual variance of item {item!r} is negative "
-                      f"({th[i, i]:.4g})", HeywoodWarning)
-        for f, factor in enumerate(table.factors):
-            if psi[f, f] <= 0:
-                warn(messages, f"Heywood case{where}: the variance of factor {factor!r} is not positive "
-                      f"({psi[f, f]:.4g})", HeywoodWarning)
+        for i in np.flatnonzero(np.diagonal(th) < 0):
+            warn(messages, f"Heywood case{where}: the residual variance of item {table.items[i]!r} is negative "
+                  f"({th[i, i]:.4g})", HeywoodWarning)
+        for f in np.flatnonzero(np.diagonal(psi) <= 0):
+            warn(messages, f"Heywood case{where}: the variance of factor {table.factors[f]!r} is not positive "
+                  f"({psi[f, f]:.4g})", HeywoodWarning)
         lam = mats[g]["lambda"]
         sigma_diag = np.einsum("if,fh,ih->i", lam, psi, lam) + np.diag(th)
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -185,6 +180,7 @@ def check_solution(mats: list[dict[str, np.ndarray]], table: engine.ParameterTab
         if np.all(np.diag(psi) > 0) and np.linalg.eigvalsh(psi)[0] < 0:
             warn(messages, f"the covariance matrix of the factors{where} is not positive definite (a factor "
                   "correlation beyond 1 in absolute value)", HeywoodWarning)
-        if np.all(np.diag(th) >= 0) and np.linalg.eigvalsh(th)[0] < -1e-12:
+        diagonal = np.count_nonzero(th) == np.count_nonzero(np.diagonal(th))  # eigenvalues: the diagonal itself
+        if np.all(np.diag(th) >= 0) and not diagonal and np.linalg.eigvalsh(th)[0] < -1e-12:
             warn(messages, f"the residual covariance matrix (theta){where} is not positive definite (a "
                   "residual correlation beyond 1 in absolute value)", HeywoodWarning)
