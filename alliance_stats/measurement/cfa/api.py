@@ -54,7 +54,6 @@ measure, SE, std.all, omega and AVE) takes well under semopy's time for ``Model.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import warnings
 from collections.abc import Sequence
@@ -90,24 +89,24 @@ __all__ = ["cfa"]
 _THREADPOOLS: ThreadpoolController | None = None
 
 
-@contextlib.contextmanager
-def _single_threaded_blas():  # noqa: ANN202 - a context manager
+class _single_threaded_blas:  # noqa: N801 - used as a function: ``with _single_threaded_blas():``
     """BLAS limited to one thread: our matrices are small (items x items, parameters x parameters), where
     multi-threaded OpenBLAS only adds overhead, and is dramatically slower on a busy machine. What
-    threadpoolctl's ``limit(limits=1, user_api="blas")`` does, without its bookkeeping (a tenth of a cfa() call):
-    each BLAS library found at the first call set to one thread, and set back on leaving when it had more."""
-    global _THREADPOOLS
-    if _THREADPOOLS is None:
-        _THREADPOOLS = ThreadpoolController().select(user_api="blas")
-    libraries = _THREADPOOLS.lib_controllers
-    previous = [lib.get_num_threads() for lib in libraries]
-    try:
-        for lib, threads in zip(libraries, previous, strict=True):
+    threadpoolctl's ``limit(limits=1, user_api="blas")`` does, without its bookkeeping: each BLAS library found
+    at the first call set to one thread, and set back on leaving when it had more."""
+
+    def __enter__(self) -> None:
+        global _THREADPOOLS
+        if _THREADPOOLS is None:
+            _THREADPOOLS = ThreadpoolController().select(user_api="blas")
+        self.libraries = _THREADPOOLS.lib_controllers
+        self.previous = [lib.get_num_threads() for lib in self.libraries]
+        for lib, threads in zip(self.libraries, self.previous, strict=True):
             if threads != 1:
                 lib.set_num_threads(1)
-        yield
-    finally:
-        for lib, threads in zip(libraries, previous, strict=True):
+
+    def __exit__(self, *exc: object) -> None:
+        for lib, threads in zip(self.libraries, self.previous, strict=True):
             if threads is not None and threads != 1:
                 lib.set_num_threads(threads)
 
@@ -140,7 +139,9 @@ def _numeric_items(data: pd.DataFrame, model: MeasurementModel) -> np.ndarray:
 
 
 def _check_group_sample(values: np.ndarray, items: tuple[str, ...], label: str, model: MeasurementModel,
-                        multi: bool) -> None:
+                        multi: bool, cov: np.ndarray | None = None) -> None:
+    """Too few rows, a constant item, a singular covariance matrix (``cov``: the rows' covariance matrix when
+    the caller has it)."""
     where = f" in group {label!r}" if multi else ""
     n, p = values.shape
     if n < 2:
@@ -171,10 +172,11 @@ def _check_group_sample(values: np.ndarray, items: tuple[str, ...], label: str, 
             fix="collect more responses than there are items (at least 5 per free parameter), or use "
             "fewer items",
         )
-    centred = values - values.mean(axis=0)
-    cross = centred.T @ centred
-    scale = np.sqrt(np.diag(cross))
-    corr = cross / np.outer(scale, scale)  # the correlation matrix (np.corrcoef's, to rounding)
+    if cov is None:
+        centred = values - values.mean(axis=0)
+        cov = centred.T @ centred
+    scale = np.sqrt(np.diag(cov))
+    corr = cov / np.outer(scale, scale)  # the correlation matrix (np.corrcoef's, to rounding)
     eigval = np.linalg.eigvalsh(corr)
     if eigval[0] < 1e-10 * max(eigval[-1], 1.0):
         eigval, eigvec = np.linalg.eigh(corr)
@@ -226,7 +228,9 @@ def _prepare(data: pd.DataFrame, model: MeasurementModel, missing: str, group: s
         blocks = [values[kept_labels == u] for u in uniques]
     groups = []
     for label, block in zip(group_labels, blocks, strict=True):
-        _check_group_sample(block, model.items, label, model, group is not None)
+        complete = engine.group_data_complete(label, block) if missing == "listwise" and len(block) > 1 else None
+        _check_group_sample(block, model.items, label, model, group is not None,
+                            None if complete is None else complete.cov)
         if missing != "listwise":
             seen = (~np.isnan(block)).astype(float)
             never = np.argwhere(np.triu(seen.T @ seen == 0, k=1))
@@ -241,8 +245,8 @@ def _prepare(data: pd.DataFrame, model: MeasurementModel, missing: str, group: s
             warn(messages, f"{where} {block.shape[0]} respondents for {block.shape[1]} items: fewer "
                   "respondents than items, so its estimates and fit measures are not trustworthy",
                   SparseDataWarning)
-        if missing == "listwise":
-            groups.append(engine.group_data_complete(label, block))
+        if complete is not None:
+            groups.append(complete)
         else:
             gd = engine.group_data_missing(label, block)
             if np.linalg.eigvalsh(gd.cov)[0] < 1e-8 * np.max(np.diag(gd.cov)):

@@ -111,7 +111,7 @@ class GroupData:
 
 def digest(*parts: Any) -> str:
     """A digest of arrays (dtype, shape and bytes), strings and numbers: the key of a shared result."""
-    h = hashlib.blake2b(digest_size=20)
+    h = hashlib.sha256()  # twice blake2b's speed on CPUs with SHA instructions (the data blocks are hashed per fit)
     for part in parts:
         if isinstance(part, np.ndarray):
             h.update(f"{part.dtype.str}{part.shape}".encode())
@@ -784,6 +784,8 @@ class CFAModel:
         table = self.table
         sums = np.zeros(self.k)
         counts = np.zeros(self.k)
+        targets: list[np.ndarray] = []
+        values: list[np.ndarray] = []
         for g, data in enumerate(self.groups):
             s = data.cov
             free = self._slots[g].free
@@ -803,13 +805,16 @@ class CFAModel:
                     vals = data.mean[rr]
                 else:
                     vals = np.zeros(kk.size)
-                np.add.at(sums, kk, vals)
-                np.add.at(counts, kk, 1.0)
+                targets.append(kk)
+                values.append(vals)
+        # one np.add.at over every group and matrix: the same sums, added in the same order
+        np.add.at(sums, np.concatenate(targets), np.concatenate(values))
+        np.add.at(counts, np.concatenate(targets), 1.0)
         start = np.where(counts > 0, sums / np.maximum(counts, 1.0), 0.0)
         # free markers (NA*) with a fixed factor variance: start loadings near the item's SD
-        for r in table.rows:
-            if r.free >= 0 and r.matrix == "lambda" and start[r.free] == 0.0:
-                start[r.free] = 0.7
+        loadings = table.columns["free"][table.columns["matrix"] == 0]
+        loadings = loadings[loadings >= 0]
+        start[loadings[start[loadings] == 0.0]] = 0.7
         return start
 
 

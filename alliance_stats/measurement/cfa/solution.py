@@ -26,9 +26,11 @@ _Z975 = float(special.ndtri(0.975))
 def check_identified(info: np.ndarray | None, table: engine.ParameterTable) -> None:
     if info is None or not np.all(np.isfinite(info)):
         return
-    eigval, eigvec = np.linalg.eigh(0.5 * (info + info.T))
+    sym = 0.5 * (info + info.T)
+    eigval = np.linalg.eigvalsh(sym)  # the eigenvectors only to name the parameters of an unidentified model
     if eigval[0] > 1e-9 * max(eigval[-1], 1.0):
         return
+    eigval, eigvec = np.linalg.eigh(sym)
     weights = np.abs(eigvec[:, 0])
     names = table.free_names()
     involved = [names[j] for j in np.argsort(-weights) if weights[j] > 0.1][:4]
