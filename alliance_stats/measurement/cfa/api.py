@@ -77,6 +77,7 @@ from alliance_stats.measurement.cfa.results import SINGLE_GROUP, CFAResult
 from alliance_stats.measurement.cfa.solution import (
     check_identified,
     check_solution,
+    frame_of_matrix,
     parameter_frames,
     vcov_of_information,
 )
@@ -567,8 +568,8 @@ def _latent_tables(parsed: MeasurementModel, groups: list[engine.GroupData], lab
         psi = mats[g]["psi"]
         sd = np.sqrt(np.where(np.diag(psi) > 0, np.diag(psi), np.nan))
         corr = psi / np.outer(sd, sd)
-        corr_frames.append(pd.DataFrame(corr, index=_names(parsed.factors, "factor").view(),
-                                        columns=_names(parsed.factors).view()))
+        corr_frames.append(frame_of_matrix(corr, _names(parsed.factors, "factor").view(),
+                                           _names(parsed.factors).view()))
         rel_frames.append(composite_reliability(mats[g]["lambda"], psi, groups[g].cov, parsed.items, factors))
     if multi:
         factor_corr = pd.concat(corr_frames, keys=list(labels), names=["group", "factor"])
@@ -596,7 +597,7 @@ def _names(names: tuple[str, ...], name: str | None = None) -> pd.Index:
 
 def _moments_by_group(items: pd.Index, labels: tuple[str, ...], moments: list[tuple[np.ndarray, np.ndarray]]
                       ) -> dict[str, dict[str, pd.DataFrame | pd.Series]]:
-    return {label: {"cov": pd.DataFrame(cov, index=items.view(), columns=items.view()),
+    return {label: {"cov": frame_of_matrix(cov, items.view(), items.view()),
                     "mean": pd.Series(mean, index=items.view())}
             for label, (cov, mean) in zip(labels, moments, strict=True)}
 
@@ -624,5 +625,5 @@ def _cfa(data: pd.DataFrame, model: str | MeasurementModel, settings: _Settings,
         missing=settings.missing, group=settings.group, group_equal=settings.group_equal,
         implied=_moments_by_group(items, group_labels, [(s, m) for s, m in est.implied]),
         sample=_moments_by_group(items, group_labels, [(g.cov, g.mean) for g in groups]),
-        vcov=pd.DataFrame(est.vcov, index=names.view(), columns=names.view()),
+        vcov=frame_of_matrix(est.vcov, names.view(), names.view()),
     )

@@ -685,7 +685,8 @@ class CFAModel:
         shared (:data:`LAST_GRADIENTS`): the identification check and the first scoring step ask for the same."""
         if self.key is None:
             return self._gradient_information(theta, with_information, hessian)
-        return LAST_GRADIENTS.get(("gradient", self.key, digest(theta), with_information, hessian),
+        return LAST_GRADIENTS.get(("gradient", self.key, np.asarray(theta, dtype=float).tobytes(), with_information,
+                                   hessian),
                                   lambda: self._gradient_information(theta, with_information, hessian))
 
     def _gradient_information(self, theta: np.ndarray, with_information: bool,
@@ -996,7 +997,8 @@ def fisher_scoring(model: CFAModel, start: np.ndarray, max_iter: int = 500, tol:
     for iteration in range(1, max_iter + 1):  # noqa: B007 - the count is reported
         # after an early hand-over, Newton steps go on to a 1000 times smaller gradient: the estimates are then as
         # exact as the scoring route made them (its last Newton steps land far below tol)
-        if np.max(np.abs(grad)) / n < (tol * 1e-3 if stalled else tol):
+        size = np.max(np.abs(grad)) / n
+        if size < (tol * 1e-3 if stalled else tol):
             break
         step = None
         if newton:
@@ -1010,7 +1012,6 @@ def fisher_scoring(model: CFAModel, start: np.ndarray, max_iter: int = 500, tol:
                 step = np.linalg.solve(info, grad)
             except np.linalg.LinAlgError:
                 step = np.linalg.lstsq(info, grad, rcond=None)[0]
-        size = np.max(np.abs(grad)) / n
         # scoring that crawls (the gradient less than halved by the last step, as with a method factor under
         # FIML: 50 steps of 20 % each) hands over to Newton steps early, once the gradient is small
         stalled = stalled or (size < 1e-2 and size > 0.5 * last_size)

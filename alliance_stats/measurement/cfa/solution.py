@@ -18,7 +18,8 @@ from alliance_stats.core.errors import HeywoodWarning, SpecificationError
 from alliance_stats.core.results import warn
 from alliance_stats.measurement.cfa import engine
 
-__all__ = ["check_identified", "check_solution", "frame_of_columns", "parameter_frames", "vcov_of_information"]
+__all__ = ["check_identified", "check_solution", "frame_of_columns", "frame_of_matrix", "parameter_frames",
+           "vcov_of_information"]
 
 _Z975 = float(special.ndtri(0.975))
 
@@ -82,8 +83,9 @@ def frame_of_columns(columns: dict[str, np.ndarray]) -> pd.DataFrame:
     Examples
     --------
     >>> import numpy as np
-    >>> frame_of_columns({"name": np.array(["a", "b"], dtype=object), "x": np.array([1.0, 2.0])}).dtypes.tolist()
-    [<StringDtype(na_value=nan)>, dtype('float64')]
+    >>> frame = frame_of_columns({"name": np.array(["a", "b"], dtype=object), "x": np.array([1.0, 2.0])})
+    >>> frame.equals(pd.DataFrame({"name": ["a", "b"], "x": [1.0, 2.0]}))
+    True
     """
     blocks: list[tuple[object, np.ndarray]] = []
     numeric: dict[np.dtype, list[int]] = {}
@@ -97,6 +99,31 @@ def frame_of_columns(columns: dict[str, np.ndarray]) -> pd.DataFrame:
         blocks.append((np.vstack([columns[names[i]] for i in where]), np.array(where)))
     n = len(columns[names[0]])
     return create_dataframe_from_blocks(blocks, index=pd.RangeIndex(n), columns=_column_index(names).view())
+
+
+def frame_of_matrix(values: np.ndarray, index: pd.Index, columns: pd.Index) -> pd.DataFrame:
+    """``pd.DataFrame(values, index=index, columns=columns)`` for a 2-D float array (the same frame: one block, a
+    copy of ``values``) without the constructor's checks and inference.
+
+    Parameters
+    ----------
+    values
+        The rows x columns matrix.
+    index, columns
+        Its labels (used as they are: pass a ``.view()`` of an index shared with other frames).
+
+    Returns
+    -------
+    DataFrame
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> frame_of_matrix(np.eye(2), pd.Index(["a", "b"]), pd.Index(["a", "b"])).loc["a", "b"]
+    np.float64(0.0)
+    """
+    return create_dataframe_from_blocks([(values.T.copy(order="C"), np.arange(values.shape[1]))], index=index,
+                                        columns=columns)
 
 
 def _std_all(table: engine.ParameterTable, est: np.ndarray, mats: list[dict[str, np.ndarray]],
