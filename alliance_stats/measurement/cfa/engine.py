@@ -702,7 +702,7 @@ class CFAModel:
             lam = mats["lambda"]
             lam_psi = lam @ mats["psi"]
             sigma = lam_psi @ lam.T + mats["theta"]
-            mu = mats["nu"] + lam @ mats["alpha"]
+            mu = mats["nu"] + lam @ mats["alpha"] if self.meanstructure else None  # FIML has a mean structure
             basis = self.slot_basis(mats, g, lam_psi)
             d_mu = self.d_mu(mats, g) if self.meanstructure else None
             acc = _HessianParts(k, basis, slots, d_mu) if info is not None else None
@@ -712,7 +712,7 @@ class CFAModel:
                     return math.inf, grad, info
                 inv = _chol_inverse(chol)
                 part = 2.0 * np.log(np.diagonal(chol)).sum() + (inv * data.cov).sum()
-                if self.meanstructure:
+                if mu is not None:
                     d = data.mean - mu
                     part += d @ inv @ d
                     p_mat = inv @ (data.cov + np.outer(d, d)) @ inv
@@ -726,7 +726,7 @@ class CFAModel:
                 if acc is not None:
                     acc.add(data.n, inv, p_mat, u, observed=observed)
             else:
-                assert data.layout is not None
+                assert data.layout is not None and mu is not None
                 terms = fiml.evaluate(data.layout, sigma, mu)
                 if terms is None:
                     return math.inf, grad, info
@@ -943,9 +943,15 @@ class _HessianParts:
 
 def _slot_kernel():  # noqa: ANN202 - a numba dispatcher
     """The compiled slot x slot accumulation (:func:`kernels.slot_terms`, numba: imported on first use)."""
-    from alliance_stats.measurement.cfa import kernels
+    global _SLOT_TERMS
+    if _SLOT_TERMS is None:
+        from alliance_stats.measurement.cfa import kernels
 
-    return kernels.slot_terms
+        _SLOT_TERMS = kernels.slot_terms
+    return _SLOT_TERMS
+
+
+_SLOT_TERMS = None
 
 
 def _cholesky(matrix: np.ndarray) -> np.ndarray | None:
