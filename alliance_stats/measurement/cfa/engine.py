@@ -35,6 +35,8 @@ estimates). :data:`MEMO` keeps the last few results of the deterministic steps -
 EM moments of a data block, the fit from given start values, the observed information at given estimates --
 keyed by a digest of everything they depend on (the bytes of the data, the parameter table, the start values or
 estimates), so a repeat returns the very same numbers without recomputing them. Stored arrays are read-only.
+What depends on the model alone -- the parameter table, each group's slot layout and index arrays (a
+:class:`Structure`) -- is kept in :data:`STRUCTURES` by model (never cleared with the data: it holds no data).
 """
 
 from __future__ import annotations
