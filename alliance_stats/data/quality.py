@@ -154,22 +154,13 @@ def irv(x: np.ndarray | pd.DataFrame) -> np.ndarray:
     return out
 
 
-def _pairwise_cov(arr: np.ndarray) -> np.ndarray:
-    """Covariance from pairwise-complete observations (R ``cov(x, use = "pairwise")``), two-pass, of one data
-    set ``(n, p)`` or of each data set of a stack ``(..., n, p)``: :func:`alliance_stats.data.pairwise_cov.
-    pairwise_cov` (compiled; imported here so that reading the data layer does not load numba)."""
-    from alliance_stats.data.pairwise_cov import pairwise_cov
-
-    return pairwise_cov(arr)
-
-
 def mahalanobis_d2(x: np.ndarray | pd.DataFrame) -> tuple[np.ndarray, list[str]]:
     """Mahalanobis D2 of each row as psych::outlier 2.2.9 computes it (missing answers contribute 0).
 
     Parameters
     ----------
     x
-        Respondents x items, numeric, NaN for missing; the covariance is pairwise-complete (two-pass).
+        Respondents x items, numeric, NaN for missing; the covariance is pairwise-complete.
 
     Returns
     -------
@@ -189,15 +180,12 @@ def mahalanobis_d2(x: np.ndarray | pd.DataFrame) -> tuple[np.ndarray, list[str]]
     (3.0, [])
     """
     arr = np.asarray(x, dtype=float)
-    n, p = arr.shape
-    if n <= p:
-        return np.full(n, np.nan), [f"Mahalanobis D2 not computed: {n} respondents for {p} items (it needs more "
-                                    "respondents than items)"]
-    return _d2_from_cov(arr, _pairwise_cov(arr))
+    d2, notes = mahalanobis_d2_stack(arr[None])
+    return d2[0], notes[0]
 
 
 def mahalanobis_d2_stack(x: np.ndarray) -> tuple[np.ndarray, list[list[str]]]:
-    """:func:`mahalanobis_d2` of each data set of a stack ``(R, n, p)`` (the covariances in one pass).
+    """:func:`mahalanobis_d2` of each data set of a stack ``(R, n, p)`` (every step batched over the stack).
 
     Parameters
     ----------
@@ -207,7 +195,7 @@ def mahalanobis_d2_stack(x: np.ndarray) -> tuple[np.ndarray, list[list[str]]]:
     Returns
     -------
     (d2, notes)
-        ``d2`` ``(R, n)``, each row bit for bit ``mahalanobis_d2(x[r])[0]``; ``notes[r]`` its notes.
+        ``d2`` ``(R, n)``, row ``r`` equal to ``mahalanobis_d2(x[r])[0]``; ``notes[r]`` its notes.
 
     References
     ----------
@@ -218,40 +206,48 @@ def mahalanobis_d2_stack(x: np.ndarray) -> tuple[np.ndarray, list[list[str]]]:
     >>> rng = np.random.default_rng(1)
     >>> x = rng.normal(size=(2, 50, 3))
     >>> d2, notes = mahalanobis_d2_stack(x)
-    >>> bool(np.array_equal(d2[1], mahalanobis_d2(x[1])[0])), notes
+    >>> bool(np.allclose(d2[1], mahalanobis_d2(x[1])[0], rtol=1e-12)), notes
     (True, [[], []])
     """
+    from alliance_stats.data.pairwise_cov import pairwise_cov
+
     arr = np.asarray(x, dtype=float)
     R, n, p = arr.shape
+    out = np.full((R, n), np.nan)
     if n <= p:
-        out = [mahalanobis_d2(arr[r]) for r in range(R)]
-        return np.stack([d2 for d2, _ in out]).reshape(R, n), [notes for _, notes in out]
-    cov = _pairwise_cov(arr)
-    results = [_d2_from_cov(arr[r], cov[r]) for r in range(R)]
-    return np.stack([d2 for d2, _ in results]), [notes for _, notes in results]
-
-
-def _d2_from_cov(arr: np.ndarray, cov: np.ndarray) -> tuple[np.ndarray, list[str]]:
-    """D2 of the rows of one data set from its pairwise-complete covariance (psych::outlier)."""
-    n, p = arr.shape
-    out = np.full(n, np.nan)
-    complete = int((~np.isnan(arr)).all(axis=1).sum())
-    if np.isnan(cov).any():
-        return out, ["Mahalanobis D2 not computed: some pairs of items are never answered together"]
-    eigen = np.linalg.eigvalsh(cov)
+        return out, [[f"Mahalanobis D2 not computed: {n} respondents for {p} items (it needs more respondents "
+                      "than items)"] for _ in range(R)]
+    cov = pairwise_cov(arr)
+    missing = np.isnan(arr)
+    notes: list[list[str]] = [[] for _ in range(R)]
+    usable = ~np.isnan(cov).any(axis=(1, 2))
+    for r in np.flatnonzero(~usable):
+        notes[r].append("Mahalanobis D2 not computed: some pairs of items are never answered together")
+    eigen = np.full((R, p), np.nan)
+    if usable.any():
+        eigen[usable] = np.linalg.eigvalsh(cov[usable])
     size = np.abs(eigen)
-    if size.min() <= 1e-10 * max(size.max(), 1e-300):
-        return out, [f"Mahalanobis D2 not computed: the item covariance matrix is singular ({complete} complete "
-                     f"respondents for {p} items; constant or collinear items?)"]
-    notes = []
-    if eigen.min() < 0:  # pairwise-complete covariances need not be positive definite; psych::outlier goes on
-        notes.append("Mahalanobis D2: the pairwise-complete item covariance matrix is not positive definite "
-                     f"(missing answers; {complete} complete respondents for {p} items): D2 computed as "
-                     "psych::outlier does, but treat it with caution")
-    inverse = np.linalg.inv(cov)
-    centred = np.where(np.isnan(arr), 0.0, arr - np.nanmean(arr, axis=0))
-    out = ((centred @ inverse) * centred).sum(axis=1)  # the quadratic forms (a BLAS product: 5x einsum)
-    out[np.isnan(arr).all(axis=1)] = np.nan  # careless::mahad: rows without any answer get NA
+    singular = usable & (size.min(axis=1, initial=np.inf) <= 1e-10 * np.maximum(size.max(axis=1, initial=0.0),
+                                                                                 1e-300))
+    complete = (~missing).all(axis=2).sum(axis=1)
+    for r in np.flatnonzero(singular):
+        notes[r].append(f"Mahalanobis D2 not computed: the item covariance matrix is singular ({complete[r]} "
+                        f"complete respondents for {p} items; constant or collinear items?)")
+    good = usable & ~singular
+    for r in np.flatnonzero(good & (eigen.min(axis=1, initial=np.inf) < 0)):
+        # pairwise-complete covariances need not be positive definite; psych::outlier goes on
+        notes[r].append("Mahalanobis D2: the pairwise-complete item covariance matrix is not positive definite "
+                        f"(missing answers; {complete[r]} complete respondents for {p} items): D2 computed as "
+                        "psych::outlier does, but treat it with caution")
+    if good.any():
+        part, gone = arr[good], missing[good]
+        answered = (~gone).sum(axis=1, keepdims=True)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = np.where(gone, 0.0, part).sum(axis=1, keepdims=True) / answered
+        centred = np.where(gone, 0.0, part - mean)
+        d2 = ((centred @ np.linalg.inv(cov[good])) * centred).sum(axis=2)  # quadratic forms (BLAS: 5x einsum)
+        d2[gone.all(axis=2)] = np.nan  # careless::mahad: rows without any answer get NA
+        out[good] = d2
     return out, notes
 
 
