@@ -424,11 +424,23 @@ def _item_values(df: pd.DataFrame, instrument: Instrument) -> tuple[np.ndarray, 
 
 
 def _on_scale(values: np.ndarray, items: list[Any], instrument: Instrument) -> np.ndarray:
-    """Item answers ``(..., items)`` with every code that is not a point of the item's scale set to NaN."""
+    """Item answers ``(..., items)`` with every code that is not a point of the item's scale set to NaN (the
+    items of one scale in one pass; integer points from min to max tested as a range, the same answer)."""
+    by_scale: dict[str, list[int]] = {}
     for j, var in enumerate(items):
-        points = [float(x) for x in instrument.scales[var.scale or ""].points]
-        column = values[..., j]
-        column[~np.isin(column, points)] = np.nan
+        by_scale.setdefault(var.scale or "", []).append(j)
+    for scale, columns in by_scale.items():
+        points = [float(x) for x in instrument.scales[scale].points]
+        block = values if len(columns) == values.shape[-1] else values[..., columns]
+        with np.errstate(invalid="ignore"):
+            if points == [float(k) for k in range(int(points[0]), int(points[-1]) + 1)]:
+                off = ~((block >= points[0]) & (block <= points[-1]) & (np.floor(block) == block))
+            else:
+                off = ~np.isin(block, points)
+        if block is values:
+            values[off] = np.nan
+        else:
+            values[..., columns] = np.where(off, np.nan, block)
     return values
 
 
@@ -781,8 +793,9 @@ def careless_exclusions_stack(columns: Mapping[str, np.ndarray], instrument: Ins
         ("attention", rules.fail_attention)) if used)
     items = [v for v in instrument.likert_items() if v.name in columns]
     shape = np.shape(next(iter(columns.values())))
-    values = (_on_scale(np.stack([np.asarray(columns[v.name], dtype=float) for v in items], axis=-1), items,
-                        instrument) if items else np.empty((*shape, 0)))
+    # item-major (each item's answers contiguous: copied row by row), seen as (R, n, items)
+    values = (_on_scale(np.moveaxis(np.stack([np.asarray(columns[v.name], dtype=float) for v in items]), 0, -1),
+                        items, instrument) if items else np.empty((*shape, 0)))
     attention = _attention_failed(columns, instrument, shape) if "attention" in which else None
     indices, _ = _indices_of(values, items, attention, instrument, which)
     excluded = np.zeros(shape, dtype=bool)
