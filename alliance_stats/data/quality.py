@@ -113,13 +113,13 @@ def longstring(x: np.ndarray | pd.DataFrame) -> np.ndarray:
     arr = np.asarray(x, dtype=float)
     if arr.shape[1] == 0:
         return np.full(arr.shape[0], np.nan)
-    run = np.where(np.isnan(arr[:, 0]), 0, 1)
+    known = ~np.isnan(arr)
+    run = known[:, 0].astype(np.int32)  # the run ending at the current item (0 where it is missing)
     best = run.copy()
     for j in range(1, arr.shape[1]):  # vectorised over respondents: one pass over the items
-        current = arr[:, j]
-        same = current == arr[:, j - 1]
-        run = np.where(np.isnan(current), 0, np.where(same & (run > 0), run + 1, 1))
-        best = np.maximum(best, run)
+        # an answer equal to the previous one (neither missing) extends the run; any other answer starts one
+        run = np.where(arr[:, j] == arr[:, j - 1], run + 1, known[:, j])
+        np.maximum(best, run, out=best)
     return np.where(best > 0, best, np.nan).astype(float)
 
 
@@ -476,22 +476,27 @@ def _attention_failed(columns: Any, instrument: Instrument, shape: tuple[int, ..
     return failed
 
 
-def _indices(df: pd.DataFrame, instrument: Instrument, which: frozenset[str]) -> tuple[dict[str, Any], list[str]]:
+def _indices(df: pd.DataFrame, instrument: Instrument, which: frozenset[str],
+             p_cut: float | None = None) -> tuple[dict[str, Any], list[str]]:
     """THE computation of the careless-responding indices, shared by :func:`careless_flags` (every index) and
     :func:`careless_exclusions` (only the indices its rules use; the others are NaN): one data set of
     :func:`_indices_of`."""
     values, items = _item_values(df, instrument)
     attention = _attention_failed(df, instrument, (1, len(df))) if "attention" in which else None
-    out, notes = _indices_of(values[None], items, attention, instrument, which)
+    out, notes = _indices_of(values[None], items, attention, instrument, which, p_cut)
     if "attention" in which and not any(v.name in df.columns for v in instrument.attention_items()):
         notes[0].append("no attention item in the data: attention_failed is NA")
     return {name: value[0] if isinstance(value, np.ndarray) else value for name, value in out.items()}, notes[0]
 
 
 def _indices_of(values: np.ndarray, items: list[Any], attention: np.ndarray | None, instrument: Instrument,
-                which: frozenset[str]) -> tuple[dict[str, Any], list[list[str]]]:
+                which: frozenset[str], p_cut: float | None = None) -> tuple[dict[str, Any], list[list[str]]]:
     """The indices of ``R`` data sets of equal size: ``values`` ``(R, n, items)`` on the scale (NaN missing),
-    ``attention`` ``(R, n)`` from :func:`_attention_failed`; every index ``(R, n)``, notes per data set."""
+    ``attention`` ``(R, n)`` from :func:`_attention_failed`; every index ``(R, n)``, notes per data set.
+
+    With ``p_cut`` (the exclusions, which only compare the p value with it), ``mahalanobis_p`` is computed only
+    where it can be below the cut: D2 above 0.999 times the chi-square quantile of ``p_cut``, where the p value
+    is above the cut by far more than its rounding; NaN elsewhere (a NaN index breaks no rule)."""
     R, n, n_items = values.shape
     flat = values.reshape(R * n, n_items)
     notes: list[list[str]] = [[] for _ in range(R)]
@@ -507,7 +512,12 @@ def _indices_of(values: np.ndarray, items: list[Any], attention: np.ndarray | No
         for r in range(R):
             notes[r].extend(more[r])
     out["mahalanobis_d2"] = d2
-    out["mahalanobis_p"] = stats.chi2.sf(d2, df=max(n_items, 1))
+    if p_cut is None:
+        out["mahalanobis_p"] = stats.chi2.sf(d2, df=max(n_items, 1))
+    else:
+        near = d2 > 0.999 * stats.chi2.isf(p_cut, df=max(n_items, 1))  # (NaN D2: False)
+        out["mahalanobis_p"] = np.full(np.shape(d2), np.nan)
+        out["mahalanobis_p"][near] = stats.chi2.sf(d2[near], df=max(n_items, 1))
     out["evenodd"] = nan
     if "evenodd" in which:
         consistency = _evenodd_of(flat, items, instrument)
@@ -742,7 +752,8 @@ def careless_exclusions(responses: pd.DataFrame, instrument: Instrument, rules: 
              "attention": rules.fail_attention}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataQualityWarning)
-        indices, _ = _indices(responses, instrument, frozenset(k for k, used in which.items() if used))
+        indices, _ = _indices(responses, instrument, frozenset(k for k, used in which.items() if used),
+                              rules.mahalanobis_p)
     excluded = np.zeros(len(responses), dtype=bool)
     for mask in _rule_masks(indices, rules).values():
         excluded |= mask
@@ -797,7 +808,7 @@ def careless_exclusions_stack(columns: Mapping[str, np.ndarray], instrument: Ins
     values = (_on_scale(np.moveaxis(np.stack([np.asarray(columns[v.name], dtype=float) for v in items]), 0, -1),
                         items, instrument) if items else np.empty((*shape, 0)))
     attention = _attention_failed(columns, instrument, shape) if "attention" in which else None
-    indices, _ = _indices_of(values, items, attention, instrument, which)
+    indices, _ = _indices_of(values, items, attention, instrument, which, rules.mahalanobis_p)
     excluded = np.zeros(shape, dtype=bool)
     for mask in _rule_masks(indices, rules).values():
         excluded |= mask

@@ -91,7 +91,20 @@ def _condition_variables(condition: Any, instrument: Instrument, out: set[str]) 
         out.add(condition.variable)
 
 
-def _read_by_conditions(instrument: Instrument, names: Iterable[str]) -> set[str]:
+#: :func:`_read_by_conditions` of this process, by instrument (kept alive by the entry) and variables.
+_READ: dict[tuple[int, tuple[str, ...]], tuple[Any, frozenset[str]]] = {}
+
+
+def _read_by_conditions(instrument: Instrument, names: Iterable[str]) -> frozenset[str]:
+    """Every variable the skip conditions of ``names`` (or of their sections) read (computed once per
+    instrument and list of names: the instrument is not modified once loaded)."""
+    key = (id(instrument), tuple(names))
+    if key not in _READ or _READ[key][0] is not instrument:
+        _READ[key] = (instrument, frozenset(_conditions_read(instrument, key[1])))
+    return _READ[key][1]
+
+
+def _conditions_read(instrument: Instrument, names: Iterable[str]) -> set[str]:
     section_of = {name: sec for sec in instrument.sections for name in sec.variables}
     variables = {var.name: var for var in instrument.variables}
     out: set[str] = set()
