@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["pairwise_cov"]
+__all__ = ["centred_cov", "pairwise_cov"]
 
 
 def pairwise_cov(arr: np.ndarray) -> np.ndarray:
@@ -44,17 +44,46 @@ def pairwise_cov(arr: np.ndarray) -> np.ndarray:
     """
     x = np.asarray(arr, dtype=float)
     lead, (n, p) = x.shape[:-2], x.shape[-2:]
-    flat = x.reshape(-1, n, p)
-    observed = ~np.isnan(flat)
+    return centred_cov(x.reshape(-1, n, p))[2].reshape(*lead, p, p)
+
+
+def centred_cov(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The computation of :func:`pairwise_cov` on a stack ``(R, n, p)``, with its intermediate results.
+
+    Parameters
+    ----------
+    x
+        ``R`` data sets of ``n`` rows and ``p`` items, NaN for missing (any memory layout: an item-major stack
+        is not copied).
+
+    Returns
+    -------
+    (centred, observed, cov)
+        ``centred`` ``(R, n, p)``: the answers minus their item's mean over its answers, 0 where missing (the
+        deviations of psych::outlier); ``observed`` ``(R, n, p)`` booleans; ``cov`` ``(R, p, p)`` the
+        pairwise-complete covariances (NaN below two rows answering both).
+
+    References
+    ----------
+    R Core Team, ``stats::cov`` with ``use = "pairwise.complete.obs"``.
+
+    Examples
+    --------
+    >>> x = np.array([[[1.0, 2.0], [2.0, np.nan], [3.0, 5.0], [4.0, 4.0]]])
+    >>> centred, observed, cov = centred_cov(x)
+    >>> centred[0, :, 1].round(4).tolist(), int(observed.sum())
+    ([-1.6667, 0.0, 1.3333, 0.3333], 7)
+    """
+    observed = ~np.isnan(x)
     mask = observed.astype(float)
     count = mask.sum(axis=1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.where(count > 0, np.where(observed, flat, 0.0).sum(axis=1, keepdims=True) / count, 0.0)
-    centred = np.where(observed, flat - mean, 0.0)
+        mean = np.where(observed, x, 0.0).sum(axis=1, keepdims=True) / count
+    centred = np.where(observed, x - mean, 0.0)
     centred_t = np.swapaxes(centred, 1, 2)
     pairs = np.swapaxes(mask, 1, 2) @ mask
     sums = centred_t @ mask  # sums[j, k]: item j over the rows where k is answered (and j: 0 elsewhere)
     with np.errstate(invalid="ignore", divide="ignore"):
         out = (centred_t @ centred - sums * np.swapaxes(sums, 1, 2) / pairs) / (pairs - 1)
     out[pairs < 2] = np.nan
-    return out.reshape(*lead, p, p)
+    return centred, observed, out

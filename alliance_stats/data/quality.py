@@ -209,7 +209,7 @@ def mahalanobis_d2_stack(x: np.ndarray) -> tuple[np.ndarray, list[list[str]]]:
     >>> bool(np.allclose(d2[1], mahalanobis_d2(x[1])[0], rtol=1e-12)), notes
     (True, [[], []])
     """
-    from alliance_stats.data.pairwise_cov import pairwise_cov
+    from alliance_stats.data.pairwise_cov import centred_cov
 
     arr = np.asarray(x, dtype=float)
     R, n, p = arr.shape
@@ -217,38 +217,71 @@ def mahalanobis_d2_stack(x: np.ndarray) -> tuple[np.ndarray, list[list[str]]]:
     if n <= p:
         return out, [[f"Mahalanobis D2 not computed: {n} respondents for {p} items (it needs more respondents "
                       "than items)"] for _ in range(R)]
-    cov = pairwise_cov(arr)
-    missing = np.isnan(arr)
+    centred, observed, cov = centred_cov(arr)
     notes: list[list[str]] = [[] for _ in range(R)]
     usable = ~np.isnan(cov).any(axis=(1, 2))
     for r in np.flatnonzero(~usable):
         notes[r].append("Mahalanobis D2 not computed: some pairs of items are never answered together")
-    eigen = np.full((R, p), np.nan)
+    inverse = np.full((R, p, p), np.nan)
     if usable.any():
-        eigen[usable] = np.linalg.eigvalsh(cov[usable])
+        inverse[usable] = _stack_inverse(cov[usable])
+    # the eigenvalues (the singular and indefinite tests) only where they are not certainly fine: a matrix with a
+    # Cholesky factor and 1 / trace(inverse) (at most its smallest eigenvalue) above 1e-7 trace (at least its
+    # largest), a thousand times the singularity cut, is positive definite and far from singular
+    clear = usable & _clearly_definite(cov, inverse, usable)
+    eigen = np.full((R, p), 1.0)
+    check = usable & ~clear
+    if check.any():
+        eigen[check] = np.linalg.eigvalsh(cov[check])
     size = np.abs(eigen)
-    singular = usable & (size.min(axis=1, initial=np.inf) <= 1e-10 * np.maximum(size.max(axis=1, initial=0.0),
-                                                                                 1e-300))
-    complete = (~missing).all(axis=2).sum(axis=1)
-    for r in np.flatnonzero(singular):
-        notes[r].append(f"Mahalanobis D2 not computed: the item covariance matrix is singular ({complete[r]} "
-                        f"complete respondents for {p} items; constant or collinear items?)")
-    good = usable & ~singular
-    for r in np.flatnonzero(good & (eigen.min(axis=1, initial=np.inf) < 0)):
-        # pairwise-complete covariances need not be positive definite; psych::outlier goes on
-        notes[r].append("Mahalanobis D2: the pairwise-complete item covariance matrix is not positive definite "
-                        f"(missing answers; {complete[r]} complete respondents for {p} items): D2 computed as "
+    singular = check & (size.min(axis=1, initial=np.inf) <= 1e-10 * np.maximum(size.max(axis=1, initial=0.0),
+                                                                                1e-300))
+    indefinite = check & ~singular & (eigen.min(axis=1, initial=np.inf) < 0)
+    for r in np.flatnonzero(singular | indefinite):
+        complete = int(observed[r].all(axis=1).sum())
+        notes[r].append(f"Mahalanobis D2 not computed: the item covariance matrix is singular ({complete} "
+                        f"complete respondents for {p} items; constant or collinear items?)" if singular[r] else
+                        # pairwise-complete covariances need not be positive definite; psych::outlier goes on
+                        "Mahalanobis D2: the pairwise-complete item covariance matrix is not positive definite "
+                        f"(missing answers; {complete} complete respondents for {p} items): D2 computed as "
                         "psych::outlier does, but treat it with caution")
+    good = usable & ~singular
     if good.any():
-        part, gone = arr[good], missing[good]
-        answered = (~gone).sum(axis=1, keepdims=True)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            mean = np.where(gone, 0.0, part).sum(axis=1, keepdims=True) / answered
-        centred = np.where(gone, 0.0, part - mean)
-        d2 = ((centred @ np.linalg.inv(cov[good])) * centred).sum(axis=2)  # quadratic forms (BLAS: 5x einsum)
-        d2[gone.all(axis=2)] = np.nan  # careless::mahad: rows without any answer get NA
+        part = centred if good.all() else centred[good]
+        d2 = ((part @ inverse[good]) * part).sum(axis=2)  # quadratic forms (BLAS: 5x einsum)
+        d2[~(observed if good.all() else observed[good]).any(axis=2)] = np.nan  # careless::mahad: no answer, NA
         out[good] = d2
     return out, notes
+
+
+def _stack_inverse(cov: np.ndarray) -> np.ndarray:
+    """Inverses of a stack of matrices, NaN for a singular one (its D2 is not computed)."""
+    try:
+        return np.linalg.inv(cov)
+    except np.linalg.LinAlgError:
+        out = np.full_like(cov, np.nan)
+        for r in range(len(cov)):
+            try:
+                out[r] = np.linalg.inv(cov[r])
+            except np.linalg.LinAlgError:
+                continue
+        return out
+
+
+def _clearly_definite(cov: np.ndarray, inverse: np.ndarray, usable: np.ndarray) -> np.ndarray:
+    """Which covariance matrices are certainly positive definite and far from singular (see the caller)."""
+    clear = usable & np.isfinite(inverse).all(axis=(1, 2))
+    try:
+        np.linalg.cholesky(cov[clear])
+    except np.linalg.LinAlgError:  # one of them is not positive definite: find which
+        for r in np.flatnonzero(clear):
+            try:
+                np.linalg.cholesky(cov[r])
+            except np.linalg.LinAlgError:
+                clear[r] = False
+    trace_inverse = np.trace(inverse, axis1=1, axis2=2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return clear & (1.0 / trace_inverse > 1e-7 * np.trace(cov, axis1=1, axis2=2))
 
 
 def evenodd(x: np.ndarray | pd.DataFrame, factors: Sequence[int]) -> np.ndarray:
