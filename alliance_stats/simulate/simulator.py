@@ -644,6 +644,7 @@ class _Draw:
     intercept: float = 0.0
     keyed: dict[str, np.ndarray] = field(default_factory=dict)
     answers: dict[str, np.ndarray] = field(default_factory=dict)
+    recorded: np.ndarray = field(default_factory=lambda: np.empty((0, 0)))  # Likert and attention answers
     careless: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object))
 
     @property
@@ -870,14 +871,22 @@ def _force_definition(lay: _Layout, d: _Draw) -> None:
 
 
 def _record_answers(lay: _Layout, d: _Draw) -> None:
-    """Reverse-keyed items written reversed; attention items answered as instructed."""
+    """Reverse-keyed items written reversed; attention items answered as instructed. The answers to the Likert
+    and attention items are the rows of one array (``d.recorded``, questionnaire order), which the screening
+    step changes in place."""
+    row = {name: j for j, name in enumerate(lay.likert_all)}
+    d.recorded = np.full((len(lay.likert_all), d.m), np.nan)
     for code in lay.constructs:
         block = d.keyed[code]
         recorded = np.where(lay.reverse[code][None, :], (lay.scale_min + lay.scale_max) - block, block)
-        for j, name in enumerate(lay.items[code]):
-            d.answers[name] = recorded[:, j]
+        d.recorded[[row[name] for name in lay.items[code]]] = recorded.T
     for name, expected in lay.attention:
-        d.answers[name] = np.full(d.m, float(expected))
+        if name in row:
+            d.recorded[row[name]] = float(expected)
+        else:  # not screened
+            d.answers[name] = np.full(d.m, float(expected))
+    for name, j in row.items():
+        d.answers[name] = d.recorded[j]
 
 
 def _screen(p: SimulationParams, lay: _Layout, d: _Draw, rng: np.random.Generator,
@@ -888,10 +897,9 @@ def _screen(p: SimulationParams, lay: _Layout, d: _Draw, rng: np.random.Generato
     straight = u_careless < p.straightliner_share
     random_resp = (~straight) & (u_careless < p.straightliner_share + p.random_share)
     straight_value = rng.integers(lay.scale_min, lay.scale_max + 1, size=m).astype(float)
-    random_values = rng.integers(lay.scale_min, lay.scale_max + 1, size=(m, len(lay.likert_all))).astype(float)
-    for j, name in enumerate(lay.likert_all):
-        values = np.where(straight, straight_value, d.answers[name])
-        d.answers[name] = np.where(random_resp, random_values[:, j], values)
+    random_values = rng.integers(lay.scale_min, lay.scale_max + 1, size=(m, len(lay.likert_all)))
+    d.recorded[:, straight] = straight_value[straight]  # every answer of a careless respondent replaced
+    d.recorded[:, random_resp] = random_values[random_resp].T.astype(float)
     d.careless = np.where(straight, "straightliner", np.where(random_resp, "random", "none"))
     if p.dont_know_share > 0:
         for code in lay.constructs:
