@@ -313,7 +313,10 @@ def _missing_to_nan(values: np.ndarray, items: list[Any]) -> None:
     if len(codes) == 1:
         shared = codes.pop()
         if shared:
-            values[np.isin(values, shared)] = np.nan
+            hit = values == float(shared[0])  # (np.isin's comparisons, without flattening a strided stack)
+            for code in shared[1:]:
+                hit |= values == float(code)
+            values[hit] = np.nan
         return
     for j, var in enumerate(items):
         if var.missing_codes:
