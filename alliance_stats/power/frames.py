@@ -325,12 +325,14 @@ def _fast_rows(firms: pd.DataFrame, spec: Any, design: Any, R: int) -> tuple[np.
         ok &= np.bincount(replicate[complete], weights=(y[complete] == value), minlength=R) > 0
     ok &= np.bincount(replicate[complete], weights=~np.isin(y[complete], (0.0, 1.0)), minlength=R) == 0
     for name, coding in design.factors.items():
-        codes, uniques = pd.factorize(firms.loc[complete, name].astype(object))
-        text = np.array([level_text(u) for u in uniques] + [""], dtype=object)[codes]  # level_text of each value
+        codes, uniques = pd.factorize(firms.loc[complete, name].astype(object))  # -1: missing
+        text = [level_text(u) for u in uniques] + [""]  # level_text of each distinct value, then of missing
+        counts = np.bincount(replicate[complete] * len(text) + codes % len(text),
+                             minlength=R * len(text)).reshape(R, len(text))  # rows per replicate and value
         levels = [level_text(level) for level in coding.levels]
         for level in levels:
-            ok &= np.bincount(replicate[complete], weights=(text == level), minlength=R) > 0
-        ok &= np.bincount(replicate[complete], weights=~np.isin(text, levels), minlength=R) == 0
+            ok &= counts[:, [t == level for t in text]].sum(axis=1) > 0
+        ok &= counts[:, [t not in levels for t in text]].sum(axis=1) == 0
     rows = replicate[complete]
     Xc = X[complete]
     starts = np.searchsorted(rows, np.arange(R))  # the firms are in replicate order

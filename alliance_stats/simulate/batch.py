@@ -120,7 +120,7 @@ def _numeric_codes(parts: Iterable[np.ndarray]) -> np.ndarray:
     """Choice codes drawn as text, as numbers where every code is an integer (else the text)."""
     codes = np.concatenate(list(parts))
     try:
-        return np.array([float(code) for code in codes])
+        return np.asarray(codes, dtype=object).astype(float)  # float() of each code
     except (TypeError, ValueError):
         return codes
 
