@@ -202,10 +202,14 @@ def _arrays(inst: Instrument, draws: list[_Draw], n: int, reps: int, frames: Any
     first = draws[0]
     known = set(inst.variable_names())
     names = [name for name in first.answers] + [name for name, v in first.facts.items()
-                                                 if _numeric(v) is not None and name in known]
+                                                 if np.asarray(v).dtype.kind in "biuf" and name in known]
     names = [name for name in names if name in known]
-    raw = {name: np.concatenate([np.asarray(d.answers[name] if name in d.answers else d.facts[name], dtype=float)
-                                 for d in draws]) for name in names}
+
+    def column(name: str) -> np.ndarray:  # one draw: its array itself (the draw is not used again)
+        parts = [np.asarray(d.answers[name] if name in d.answers else d.facts[name], dtype=float) for d in draws]
+        return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+    raw = {name: column(name) for name in names}
     if "SECTOR" in known and "SECTOR" not in raw:  # drawn with the facts, coded at assembly
         sector = _numeric(_numeric_codes(_sector(inst.variable("SECTOR"), inst, d.extra["sector_draw"])
                                          for d in draws))
