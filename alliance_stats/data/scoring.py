@@ -388,7 +388,10 @@ def construct_scores_stack(columns: Mapping[str, np.ndarray], instrument: Instru
     for code in instrument.construct_codes():
         names = [var.name for var in instrument.items(code)]
         if names:
-            out[code] = _construct_score(np.moveaxis(block[[position[name] for name in names]], 0, -1), min_share)
+            rows = [position[name] for name in names]
+            part = block[rows[0]:rows[0] + len(rows)] if rows == list(range(rows[0], rows[0] + len(rows))) \
+                else block[rows]  # consecutive items: a view
+            out[code] = _construct_score(np.moveaxis(part, 0, -1), min_share)
     return out
 
 

@@ -878,8 +878,13 @@ def _record_answers(lay: _Layout, d: _Draw) -> None:
     d.recorded = np.full((len(lay.likert_all), d.m), np.nan)
     for code in lay.constructs:
         block = d.keyed[code]
-        recorded = np.where(lay.reverse[code][None, :], (lay.scale_min + lay.scale_max) - block, block)
-        d.recorded[[row[name] for name in lay.items[code]]] = recorded.T
+        if lay.reverse[code].any():
+            block = np.where(lay.reverse[code][None, :], (lay.scale_min + lay.scale_max) - block, block)
+        rows = [row[name] for name in lay.items[code]]
+        if rows == list(range(rows[0], rows[0] + len(rows))):  # the construct's items one after the other
+            d.recorded[rows[0]:rows[0] + len(rows)] = block.T
+        else:
+            d.recorded[rows] = block.T
     for name, expected in lay.attention:
         if name in row:
             d.recorded[row[name]] = float(expected)
