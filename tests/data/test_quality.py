@@ -331,3 +331,27 @@ def test_apply_exclusions_rejects_mismatched_flags(instrument: Instrument):
     flags = careless_flags(frame, instrument)
     with pytest.raises(ValueError, match="same frame"):
         apply_exclusions(frame.iloc[:10], flags, ExclusionRules())
+
+
+def test_on_scale_and_missing_codes_of_an_item_major_stack_equal_the_item_by_item_rules(instrument: Instrument):
+    """The one-pass checks (the range test of an integer scale, the shared declared missing codes) set exactly
+    the answers np.isin finds off the scale or declared missing, on a strided (item-major) stack too."""
+    from alliance_stats.data.quality import _on_scale
+    from alliance_stats.data.scoring import _missing_to_nan
+
+    items = instrument.likert_items()
+    rng = np.random.default_rng(11)
+    codes = np.array([1, 2, 3, 4, 5, 6, 7, 0, 8, 2.5, 99, np.inf, -np.inf, np.nan, -0.0, 7.0000001])
+    block = rng.choice(codes, size=(len(items), 3, 40))
+    values = np.moveaxis(block.copy(), 0, -1)
+    expected = values.copy()
+    for j, var in enumerate(items):
+        points = [float(x) for x in instrument.scales[var.scale].points]
+        expected[..., j][~np.isin(expected[..., j], points)] = np.nan
+    np.testing.assert_array_equal(_on_scale(values, items, instrument), expected)
+    values = np.moveaxis(block.copy(), 0, -1)
+    expected = values.copy()
+    for j, var in enumerate(items):
+        expected[..., j][np.isin(expected[..., j], var.missing_codes)] = np.nan
+    _missing_to_nan(values, items)
+    np.testing.assert_array_equal(values, expected)
