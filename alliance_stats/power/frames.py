@@ -100,7 +100,8 @@ def _configurations(ctx: Any, dyads: dict[str, np.ndarray]) -> np.ndarray:
     from alliance_stats.typology.classification import _classify_with_cuts, resolve_cuts
 
     R, n = dyads["n_partners"].shape
-    frame = pd.DataFrame({name: values.ravel() for name, values in dyads.items()})
+    frame = pd.DataFrame({name: dyads[name].ravel() for name in ("n_partners", "link", "symmetry", "dep_asymmetry")
+                          if name in dyads})  # the columns the rule reads
     options = {"cut": ctx.cut, "scale": ctx.scale, "asymmetry": ctx.asymmetry}
     if ctx.cut == "median":  # a cut from each replicate's own dyads
         labels = np.concatenate([
