@@ -113,13 +113,13 @@ def longstring(x: np.ndarray | pd.DataFrame) -> np.ndarray:
     arr = np.asarray(x, dtype=float)
     if arr.shape[1] == 0:
         return np.full(arr.shape[0], np.nan)
-    run = np.where(np.isnan(arr[:, 0]), 0, 1)
+    known = ~np.isnan(arr)
+    run = known[:, 0].astype(np.int32)  # the run ending at the current item (0 where it is missing)
     best = run.copy()
     for j in range(1, arr.shape[1]):  # vectorised over respondents: one pass over the items
-        current = arr[:, j]
-        same = current == arr[:, j - 1]
-        run = np.where(np.isnan(current), 0, np.where(same & (run > 0), run + 1, 1))
-        best = np.maximum(best, run)
+        # an answer equal to the previous one (neither missing) extends the run; any other answer starts one
+        run = np.where(arr[:, j] == arr[:, j - 1], run + 1, known[:, j])
+        np.maximum(best, run, out=best)
     return np.where(best > 0, best, np.nan).astype(float)
 
 
@@ -154,22 +154,13 @@ def irv(x: np.ndarray | pd.DataFrame) -> np.ndarray:
     return out
 
 
-def _pairwise_cov(arr: np.ndarray) -> np.ndarray:
-    """Covariance from pairwise-complete observations (R ``cov(x, use = "pairwise")``), two-pass, of one data
-    set ``(n, p)`` or of each data set of a stack ``(..., n, p)``: :func:`alliance_stats.data.pairwise_cov.
-    pairwise_cov` (compiled; imported here so that reading the data layer does not load numba)."""
-    from alliance_stats.data.pairwise_cov import pairwise_cov
-
-    return pairwise_cov(arr)
-
-
 def mahalanobis_d2(x: np.ndarray | pd.DataFrame) -> tuple[np.ndarray, list[str]]:
     """Mahalanobis D2 of each row as psych::outlier 2.2.9 computes it (missing answers contribute 0).
 
     Parameters
     ----------
     x
-        Respondents x items, numeric, NaN for missing; the covariance is pairwise-complete (two-pass).
+        Respondents x items, numeric, NaN for missing; the covariance is pairwise-complete.
 
     Returns
     -------
@@ -189,15 +180,12 @@ def mahalanobis_d2(x: np.ndarray | pd.DataFrame) -> tuple[np.ndarray, list[str]]
     (3.0, [])
     """
     arr = np.asarray(x, dtype=float)
-    n, p = arr.shape
-    if n <= p:
-        return np.full(n, np.nan), [f"Mahalanobis D2 not computed: {n} respondents for {p} items (it needs more "
-                                    "respondents than items)"]
-    return _d2_from_cov(arr, _pairwise_cov(arr))
+    d2, notes = mahalanobis_d2_stack(arr[None])
+    return d2[0], notes[0]
 
 
 def mahalanobis_d2_stack(x: np.ndarray) -> tuple[np.ndarray, list[list[str]]]:
-    """:func:`mahalanobis_d2` of each data set of a stack ``(R, n, p)`` (the covariances in one pass).
+    """:func:`mahalanobis_d2` of each data set of a stack ``(R, n, p)`` (every step batched over the stack).
 
     Parameters
     ----------
@@ -207,7 +195,7 @@ def mahalanobis_d2_stack(x: np.ndarray) -> tuple[np.ndarray, list[list[str]]]:
     Returns
     -------
     (d2, notes)
-        ``d2`` ``(R, n)``, each row bit for bit ``mahalanobis_d2(x[r])[0]``; ``notes[r]`` its notes.
+        ``d2`` ``(R, n)``, row ``r`` equal to ``mahalanobis_d2(x[r])[0]``; ``notes[r]`` its notes.
 
     References
     ----------
@@ -218,41 +206,82 @@ def mahalanobis_d2_stack(x: np.ndarray) -> tuple[np.ndarray, list[list[str]]]:
     >>> rng = np.random.default_rng(1)
     >>> x = rng.normal(size=(2, 50, 3))
     >>> d2, notes = mahalanobis_d2_stack(x)
-    >>> bool(np.array_equal(d2[1], mahalanobis_d2(x[1])[0])), notes
+    >>> bool(np.allclose(d2[1], mahalanobis_d2(x[1])[0], rtol=1e-12)), notes
     (True, [[], []])
     """
+    from alliance_stats.data.pairwise_cov import centred_cov
+
     arr = np.asarray(x, dtype=float)
     R, n, p = arr.shape
+    out = np.full((R, n), np.nan)
     if n <= p:
-        out = [mahalanobis_d2(arr[r]) for r in range(R)]
-        return np.stack([d2 for d2, _ in out]).reshape(R, n), [notes for _, notes in out]
-    cov = _pairwise_cov(arr)
-    results = [_d2_from_cov(arr[r], cov[r]) for r in range(R)]
-    return np.stack([d2 for d2, _ in results]), [notes for _, notes in results]
-
-
-def _d2_from_cov(arr: np.ndarray, cov: np.ndarray) -> tuple[np.ndarray, list[str]]:
-    """D2 of the rows of one data set from its pairwise-complete covariance (psych::outlier)."""
-    n, p = arr.shape
-    out = np.full(n, np.nan)
-    complete = int((~np.isnan(arr)).all(axis=1).sum())
-    if np.isnan(cov).any():
-        return out, ["Mahalanobis D2 not computed: some pairs of items are never answered together"]
-    eigen = np.linalg.eigvalsh(cov)
+        return out, [[f"Mahalanobis D2 not computed: {n} respondents for {p} items (it needs more respondents "
+                      "than items)"] for _ in range(R)]
+    centred, observed, cov = centred_cov(arr)
+    notes: list[list[str]] = [[] for _ in range(R)]
+    usable = ~np.isnan(cov).any(axis=(1, 2))
+    for r in np.flatnonzero(~usable):
+        notes[r].append("Mahalanobis D2 not computed: some pairs of items are never answered together")
+    inverse = np.full((R, p, p), np.nan)
+    if usable.any():
+        inverse[usable] = _stack_inverse(cov[usable])
+    # the eigenvalues (the singular and indefinite tests) only where they are not certainly fine: a matrix with a
+    # Cholesky factor and 1 / trace(inverse) (at most its smallest eigenvalue) above 1e-7 trace (at least its
+    # largest), a thousand times the singularity cut, is positive definite and far from singular
+    clear = usable & _clearly_definite(cov, inverse, usable)
+    eigen = np.full((R, p), 1.0)
+    check = usable & ~clear
+    if check.any():
+        eigen[check] = np.linalg.eigvalsh(cov[check])
     size = np.abs(eigen)
-    if size.min() <= 1e-10 * max(size.max(), 1e-300):
-        return out, [f"Mahalanobis D2 not computed: the item covariance matrix is singular ({complete} complete "
-                     f"respondents for {p} items; constant or collinear items?)"]
-    notes = []
-    if eigen.min() < 0:  # pairwise-complete covariances need not be positive definite; psych::outlier goes on
-        notes.append("Mahalanobis D2: the pairwise-complete item covariance matrix is not positive definite "
-                     f"(missing answers; {complete} complete respondents for {p} items): D2 computed as "
-                     "psych::outlier does, but treat it with caution")
-    inverse = np.linalg.inv(cov)
-    centred = np.where(np.isnan(arr), 0.0, arr - np.nanmean(arr, axis=0))
-    out = ((centred @ inverse) * centred).sum(axis=1)  # the quadratic forms (a BLAS product: 5x einsum)
-    out[np.isnan(arr).all(axis=1)] = np.nan  # careless::mahad: rows without any answer get NA
+    singular = check & (size.min(axis=1, initial=np.inf) <= 1e-10 * np.maximum(size.max(axis=1, initial=0.0),
+                                                                                1e-300))
+    indefinite = check & ~singular & (eigen.min(axis=1, initial=np.inf) < 0)
+    for r in np.flatnonzero(singular | indefinite):
+        complete = int(observed[r].all(axis=1).sum())
+        notes[r].append(f"Mahalanobis D2 not computed: the item covariance matrix is singular ({complete} "
+                        f"complete respondents for {p} items; constant or collinear items?)" if singular[r] else
+                        # pairwise-complete covariances need not be positive definite; psych::outlier goes on
+                        "Mahalanobis D2: the pairwise-complete item covariance matrix is not positive definite "
+                        f"(missing answers; {complete} complete respondents for {p} items): D2 computed as "
+                        "psych::outlier does, but treat it with caution")
+    good = usable & ~singular
+    if good.any():
+        part = centred if good.all() else centred[good]
+        d2 = ((part @ inverse[good]) * part).sum(axis=2)  # quadratic forms (BLAS: 5x einsum)
+        d2[~(observed if good.all() else observed[good]).any(axis=2)] = np.nan  # careless::mahad: no answer, NA
+        out[good] = d2
     return out, notes
+
+
+def _stack_inverse(cov: np.ndarray) -> np.ndarray:
+    """Inverses of a stack of matrices, NaN for a singular one (its D2 is not computed)."""
+    try:
+        return np.linalg.inv(cov)
+    except np.linalg.LinAlgError:
+        out = np.full_like(cov, np.nan)
+        for r in range(len(cov)):
+            try:
+                out[r] = np.linalg.inv(cov[r])
+            except np.linalg.LinAlgError:
+                continue
+        return out
+
+
+def _clearly_definite(cov: np.ndarray, inverse: np.ndarray, usable: np.ndarray) -> np.ndarray:
+    """Which covariance matrices are certainly positive definite and far from singular (see the caller)."""
+    clear = usable & np.isfinite(inverse).all(axis=(1, 2))
+    try:
+        np.linalg.cholesky(cov[clear])
+    except np.linalg.LinAlgError:  # one of them is not positive definite: find which
+        for r in np.flatnonzero(clear):
+            try:
+                np.linalg.cholesky(cov[r])
+            except np.linalg.LinAlgError:
+                clear[r] = False
+    trace_inverse = np.trace(inverse, axis1=1, axis2=2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return clear & (1.0 / trace_inverse > 1e-7 * np.trace(cov, axis1=1, axis2=2))
 
 
 def evenodd(x: np.ndarray | pd.DataFrame, factors: Sequence[int]) -> np.ndarray:
@@ -428,11 +457,23 @@ def _item_values(df: pd.DataFrame, instrument: Instrument) -> tuple[np.ndarray, 
 
 
 def _on_scale(values: np.ndarray, items: list[Any], instrument: Instrument) -> np.ndarray:
-    """Item answers ``(..., items)`` with every code that is not a point of the item's scale set to NaN."""
+    """Item answers ``(..., items)`` with every code that is not a point of the item's scale set to NaN (the
+    items of one scale in one pass; integer points from min to max tested as a range, the same answer)."""
+    by_scale: dict[str, list[int]] = {}
     for j, var in enumerate(items):
-        points = [float(x) for x in instrument.scales[var.scale or ""].points]
-        column = values[..., j]
-        column[~np.isin(column, points)] = np.nan
+        by_scale.setdefault(var.scale or "", []).append(j)
+    for scale, columns in by_scale.items():
+        points = [float(x) for x in instrument.scales[scale].points]
+        block = values if len(columns) == values.shape[-1] else values[..., columns]
+        with np.errstate(invalid="ignore"):
+            if points == [float(k) for k in range(int(points[0]), int(points[-1]) + 1)]:
+                off = ~((block >= points[0]) & (block <= points[-1]) & (np.floor(block) == block))
+            else:
+                off = ~np.isin(block, points)
+        if block is values:
+            values[off] = np.nan
+        else:
+            values[..., columns] = np.where(off, np.nan, block)
     return values
 
 
@@ -468,22 +509,27 @@ def _attention_failed(columns: Any, instrument: Instrument, shape: tuple[int, ..
     return failed
 
 
-def _indices(df: pd.DataFrame, instrument: Instrument, which: frozenset[str]) -> tuple[dict[str, Any], list[str]]:
+def _indices(df: pd.DataFrame, instrument: Instrument, which: frozenset[str],
+             p_cut: float | None = None) -> tuple[dict[str, Any], list[str]]:
     """THE computation of the careless-responding indices, shared by :func:`careless_flags` (every index) and
     :func:`careless_exclusions` (only the indices its rules use; the others are NaN): one data set of
     :func:`_indices_of`."""
     values, items = _item_values(df, instrument)
     attention = _attention_failed(df, instrument, (1, len(df))) if "attention" in which else None
-    out, notes = _indices_of(values[None], items, attention, instrument, which)
+    out, notes = _indices_of(values[None], items, attention, instrument, which, p_cut)
     if "attention" in which and not any(v.name in df.columns for v in instrument.attention_items()):
         notes[0].append("no attention item in the data: attention_failed is NA")
     return {name: value[0] if isinstance(value, np.ndarray) else value for name, value in out.items()}, notes[0]
 
 
 def _indices_of(values: np.ndarray, items: list[Any], attention: np.ndarray | None, instrument: Instrument,
-                which: frozenset[str]) -> tuple[dict[str, Any], list[list[str]]]:
+                which: frozenset[str], p_cut: float | None = None) -> tuple[dict[str, Any], list[list[str]]]:
     """The indices of ``R`` data sets of equal size: ``values`` ``(R, n, items)`` on the scale (NaN missing),
-    ``attention`` ``(R, n)`` from :func:`_attention_failed`; every index ``(R, n)``, notes per data set."""
+    ``attention`` ``(R, n)`` from :func:`_attention_failed`; every index ``(R, n)``, notes per data set.
+
+    With ``p_cut`` (the exclusions, which only compare the p value with it), ``mahalanobis_p`` is computed only
+    where it can be below the cut: D2 above 0.999 times the chi-square quantile of ``p_cut``, where the p value
+    is above the cut by far more than its rounding; NaN elsewhere (a NaN index breaks no rule)."""
     R, n, n_items = values.shape
     flat = values.reshape(R * n, n_items)
     notes: list[list[str]] = [[] for _ in range(R)]
@@ -499,7 +545,12 @@ def _indices_of(values: np.ndarray, items: list[Any], attention: np.ndarray | No
         for r in range(R):
             notes[r].extend(more[r])
     out["mahalanobis_d2"] = d2
-    out["mahalanobis_p"] = stats.chi2.sf(d2, df=max(n_items, 1))
+    if p_cut is None:
+        out["mahalanobis_p"] = stats.chi2.sf(d2, df=max(n_items, 1))
+    else:
+        near = d2 > 0.999 * stats.chi2.isf(p_cut, df=max(n_items, 1))  # (NaN D2: False)
+        out["mahalanobis_p"] = np.full(np.shape(d2), np.nan)
+        out["mahalanobis_p"][near] = stats.chi2.sf(d2[near], df=max(n_items, 1))
     out["evenodd"] = nan
     if "evenodd" in which:
         consistency = _evenodd_of(flat, items, instrument)
@@ -734,7 +785,8 @@ def careless_exclusions(responses: pd.DataFrame, instrument: Instrument, rules: 
              "attention": rules.fail_attention}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataQualityWarning)
-        indices, _ = _indices(responses, instrument, frozenset(k for k, used in which.items() if used))
+        indices, _ = _indices(responses, instrument, frozenset(k for k, used in which.items() if used),
+                              rules.mahalanobis_p)
     excluded = np.zeros(len(responses), dtype=bool)
     for mask in _rule_masks(indices, rules).values():
         excluded |= mask
@@ -785,10 +837,11 @@ def careless_exclusions_stack(columns: Mapping[str, np.ndarray], instrument: Ins
         ("attention", rules.fail_attention)) if used)
     items = [v for v in instrument.likert_items() if v.name in columns]
     shape = np.shape(next(iter(columns.values())))
-    values = (_on_scale(np.stack([np.asarray(columns[v.name], dtype=float) for v in items], axis=-1), items,
-                        instrument) if items else np.empty((*shape, 0)))
+    # item-major (each item's answers contiguous: copied row by row), seen as (R, n, items)
+    values = (_on_scale(np.moveaxis(np.stack([np.asarray(columns[v.name], dtype=float) for v in items]), 0, -1),
+                        items, instrument) if items else np.empty((*shape, 0)))
     attention = _attention_failed(columns, instrument, shape) if "attention" in which else None
-    indices, _ = _indices_of(values, items, attention, instrument, which)
+    indices, _ = _indices_of(values, items, attention, instrument, which, rules.mahalanobis_p)
     excluded = np.zeros(shape, dtype=bool)
     for mask in _rule_masks(indices, rules).values():
         excluded |= mask

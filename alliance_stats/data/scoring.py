@@ -307,7 +307,17 @@ def clean_items(df: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
 
 
 def _missing_to_nan(values: np.ndarray, items: list[Any]) -> None:
-    """Declared missing codes (99 = "don't know") of the items ``(..., items)`` set to NaN, in place."""
+    """Declared missing codes (99 = "don't know") of the items ``(..., items)`` set to NaN, in place (one pass
+    over all the items when they share their codes)."""
+    codes = {tuple(var.missing_codes) for var in items}
+    if len(codes) == 1:
+        shared = codes.pop()
+        if shared:
+            hit = values == float(shared[0])  # (np.isin's comparisons, without flattening a strided stack)
+            for code in shared[1:]:
+                hit |= values == float(code)
+            values[hit] = np.nan
+        return
     for j, var in enumerate(items):
         if var.missing_codes:
             column = values[..., j]
@@ -316,15 +326,23 @@ def _missing_to_nan(values: np.ndarray, items: list[Any]) -> None:
 
 def _reverse_keyed(values: np.ndarray, items: list[Any], low: np.ndarray, high: np.ndarray) -> None:
     """Reverse-keyed items of ``(..., items)`` reflected as ``(min + max) - x``, in place."""
-    reverse = np.array([var.reverse for var in items], dtype=bool)
-    values[..., reverse] = (low + high)[reverse] - values[..., reverse]
+    for j, var in enumerate(items):
+        if var.reverse:
+            values[..., j] = (low[j] + high[j]) - values[..., j]
 
 
 def _construct_score(block: np.ndarray, min_share: float) -> np.ndarray:
-    """THE construct score: mean of the answered items of ``block`` ``(..., items)``, NaN below ``min_share``."""
-    answered = (~np.isnan(block)).sum(axis=-1)
+    """THE construct score: mean of the answered items of ``block`` ``(..., items)``, NaN below ``min_share``
+    (the answers summed item after item, in the items' order, whatever the memory layout of ``block``)."""
+    answered = np.zeros(block.shape[:-1], dtype=np.int64)
+    total = np.zeros(block.shape[:-1])
+    for j in range(block.shape[-1]):
+        column = block[..., j]
+        known = ~np.isnan(column)
+        answered += known
+        total += np.where(known, column, 0.0)
     with np.errstate(invalid="ignore"):
-        mean = np.nansum(block, axis=-1) / answered
+        mean = total / answered
     return np.where(answered >= _required_answers(block.shape[-1], min_share), mean, np.nan)
 
 
@@ -360,7 +378,8 @@ def construct_scores_stack(columns: Mapping[str, np.ndarray], instrument: Instru
     (2, 3)
     """
     items = instrument.likert_items()
-    values = np.stack([np.asarray(columns[var.name], dtype=float) for var in items], axis=-1)
+    block = np.stack([np.asarray(columns[var.name], dtype=float) for var in items])  # item-major: rows copied
+    values = np.moveaxis(block, 0, -1)  # (R, n, items), a view
     bounds = np.array([_likert_bounds(instrument, var.name)[:2] for var in items], dtype=float).reshape(-1, 2)
     _missing_to_nan(values, items)
     _reverse_keyed(values, items, bounds[:, 0], bounds[:, 1])
@@ -369,7 +388,10 @@ def construct_scores_stack(columns: Mapping[str, np.ndarray], instrument: Instru
     for code in instrument.construct_codes():
         names = [var.name for var in instrument.items(code)]
         if names:
-            out[code] = _construct_score(values[..., [position[name] for name in names]], min_share)
+            rows = [position[name] for name in names]
+            part = block[rows[0]:rows[0] + len(rows)] if rows == list(range(rows[0], rows[0] + len(rows))) \
+                else block[rows]  # consecutive items: a view
+            out[code] = _construct_score(np.moveaxis(part, 0, -1), min_share)
     return out
 
 

@@ -151,7 +151,8 @@ def _compare(cond: Any, columns: Mapping[str, Any], n_rows: int, instrument: Ins
     out = np.full(n_rows, UNKNOWN, dtype=np.int8)
     if cond.variable not in columns:
         return out
-    values = np.asarray(columns[cond.variable], dtype=object)
+    given = np.asarray(columns[cond.variable])
+    values = given if given.dtype.kind in "biuf" else given.astype(object)
     var = None
     if instrument is not None and cond.variable in instrument.variable_names():
         var = instrument.variable(cond.variable)
@@ -163,7 +164,7 @@ def _compare(cond: Any, columns: Mapping[str, Any], n_rows: int, instrument: Ins
         return out
     numeric = is_numeric_variable(var, instrument) if var is not None else _looks_numeric(values, cond.value)
     if numeric:
-        x = _numeric(values)
+        x = values.astype(float) if values.dtype.kind in "biuf" else _numeric(values)  # numbers: as they are
         known = ~np.isnan(x)
         if var is not None and var.missing_codes:
             known &= ~np.isin(x, [float(c) for c in var.missing_codes])

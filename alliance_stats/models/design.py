@@ -109,9 +109,10 @@ class Design:
             values = frame[name]
             if name in self.factors:
                 coding = self.factors[name]
-                text = values.astype(object).map(level_text)
+                codes, uniques = pd.factorize(values.astype(object))  # level_text once per distinct value
+                text = np.array([level_text(u) for u in uniques] + [None], dtype=object)[codes]  # missing: None
                 for level in coding.levels[1:]:
-                    base[coding.column(level)] = (text == level_text(level)).to_numpy(dtype=float)
+                    base[coding.column(level)] = (text == level_text(level)).astype(float)
             else:
                 x = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
                 if name in self.scaling:

@@ -100,7 +100,8 @@ def _configurations(ctx: Any, dyads: dict[str, np.ndarray]) -> np.ndarray:
     from alliance_stats.typology.classification import _classify_with_cuts, resolve_cuts
 
     R, n = dyads["n_partners"].shape
-    frame = pd.DataFrame({name: values.ravel() for name, values in dyads.items()})
+    frame = pd.DataFrame({name: dyads[name].ravel() for name in ("n_partners", "link", "symmetry", "dep_asymmetry")
+                          if name in dyads})  # the columns the rule reads
     options = {"cut": ctx.cut, "scale": ctx.scale, "asymmetry": ctx.asymmetry}
     if ctx.cut == "median":  # a cut from each replicate's own dyads
         labels = np.concatenate([
@@ -325,20 +326,22 @@ def _fast_rows(firms: pd.DataFrame, spec: Any, design: Any, R: int) -> tuple[np.
         ok &= np.bincount(replicate[complete], weights=(y[complete] == value), minlength=R) > 0
     ok &= np.bincount(replicate[complete], weights=~np.isin(y[complete], (0.0, 1.0)), minlength=R) == 0
     for name, coding in design.factors.items():
-        codes, uniques = pd.factorize(firms.loc[complete, name].astype(object))
-        text = np.array([level_text(u) for u in uniques] + [""], dtype=object)[codes]  # level_text of each value
+        codes, uniques = pd.factorize(firms.loc[complete, name].astype(object))  # -1: missing
+        text = [level_text(u) for u in uniques] + [""]  # level_text of each distinct value, then of missing
+        counts = np.bincount(replicate[complete] * len(text) + codes % len(text),
+                             minlength=R * len(text)).reshape(R, len(text))  # rows per replicate and value
         levels = [level_text(level) for level in coding.levels]
         for level in levels:
-            ok &= np.bincount(replicate[complete], weights=(text == level), minlength=R) > 0
-        ok &= np.bincount(replicate[complete], weights=~np.isin(text, levels), minlength=R) == 0
+            ok &= counts[:, [t == level for t in text]].sum(axis=1) > 0
+        ok &= counts[:, [t not in levels for t in text]].sum(axis=1) == 0
     rows = replicate[complete]
     Xc = X[complete]
-    for j in range(1, X.shape[1]):
-        high = np.full(R, -np.inf)
-        low = np.full(R, np.inf)
-        np.maximum.at(high, rows, Xc[:, j])
-        np.minimum.at(low, rows, Xc[:, j])
-        ok &= high > low
+    starts = np.searchsorted(rows, np.arange(R))  # the firms are in replicate order
+    present = counted > 0
+    if Xc.shape[1] > 1 and present.any():  # a column constant within a replicate (max = min)
+        high = np.maximum.reduceat(Xc[:, 1:], starts[present], axis=0)
+        low = np.minimum.reduceat(Xc[:, 1:], starts[present], axis=0)
+        ok[present] &= (high > low).all(axis=1)
     return X, complete, ok
 
 
@@ -361,6 +364,14 @@ def _clearly_full_rank(blocks: list[np.ndarray]) -> np.ndarray:
     return s[:, -1] > 2 * threshold
 
 
+def _group_codes(dyad: np.ndarray) -> np.ndarray:
+    """``np.unique(dyad, return_inverse=True)[1]``: for the firms' dyad numbers, in increasing order within a
+    replicate, the count of changes before each row."""
+    if len(dyad) and (np.diff(dyad) >= 0).all():
+        return np.concatenate([[0], np.cumsum(dyad[1:] != dyad[:-1])])
+    return np.unique(dyad, return_inverse=True)[1]
+
+
 def _add_designs(data: ChunkData, m_index: int, key: str, firms: pd.DataFrame, spec: Any, n_dyads: int) -> None:
     """Design blocks of model ``key`` for every replicate (a failure is counted, not raised)."""
     from alliance_stats.models.design import _check_rank
@@ -379,7 +390,7 @@ def _add_designs(data: ChunkData, m_index: int, key: str, firms: pd.DataFrame, s
         only_cat = all(name in design.factors for name in design.predictors)
         for r in np.flatnonzero(fast):
             rows = np.flatnonzero(complete[bounds[r]:bounds[r + 1]]) + bounds[r]
-            groups = np.unique(dyad[rows], return_inverse=True)[1] if spec.cluster else None
+            groups = _group_codes(dyad[rows]) if spec.cluster else None
             fast_blocks[int(r)] = (X[rows], y_all[rows], groups)
         certain = dict(zip(fast_blocks, _clearly_full_rank([b[0] for b in fast_blocks.values()]), strict=True))
     for r in range(data.R):

@@ -91,7 +91,20 @@ def _condition_variables(condition: Any, instrument: Instrument, out: set[str]) 
         out.add(condition.variable)
 
 
-def _read_by_conditions(instrument: Instrument, names: Iterable[str]) -> set[str]:
+#: :func:`_read_by_conditions` of this process, by instrument (kept alive by the entry) and variables.
+_READ: dict[tuple[int, tuple[str, ...]], tuple[Any, frozenset[str]]] = {}
+
+
+def _read_by_conditions(instrument: Instrument, names: Iterable[str]) -> frozenset[str]:
+    """Every variable the skip conditions of ``names`` (or of their sections) read (computed once per
+    instrument and list of names: the instrument is not modified once loaded)."""
+    key = (id(instrument), tuple(names))
+    if key not in _READ or _READ[key][0] is not instrument:
+        _READ[key] = (instrument, frozenset(_conditions_read(instrument, key[1])))
+    return _READ[key][1]
+
+
+def _conditions_read(instrument: Instrument, names: Iterable[str]) -> set[str]:
     section_of = {name: sec for sec in instrument.sections for name in sec.variables}
     variables = {var.name: var for var in instrument.variables}
     out: set[str] = set()
@@ -107,7 +120,7 @@ def _numeric_codes(parts: Iterable[np.ndarray]) -> np.ndarray:
     """Choice codes drawn as text, as numbers where every code is an integer (else the text)."""
     codes = np.concatenate(list(parts))
     try:
-        return np.array([float(code) for code in codes])
+        return np.asarray(codes, dtype=object).astype(float)  # float() of each code
     except (TypeError, ValueError):
         return codes
 
@@ -189,10 +202,14 @@ def _arrays(inst: Instrument, draws: list[_Draw], n: int, reps: int, frames: Any
     first = draws[0]
     known = set(inst.variable_names())
     names = [name for name in first.answers] + [name for name, v in first.facts.items()
-                                                 if _numeric(v) is not None and name in known]
+                                                 if np.asarray(v).dtype.kind in "biuf" and name in known]
     names = [name for name in names if name in known]
-    raw = {name: np.concatenate([np.asarray(d.answers[name] if name in d.answers else d.facts[name], dtype=float)
-                                 for d in draws]) for name in names}
+
+    def column(name: str) -> np.ndarray:  # one draw: its array itself (the draw is not used again)
+        parts = [np.asarray(d.answers[name] if name in d.answers else d.facts[name], dtype=float) for d in draws]
+        return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+    raw = {name: column(name) for name in names}
     if "SECTOR" in known and "SECTOR" not in raw:  # drawn with the facts, coded at assembly
         sector = _numeric(_numeric_codes(_sector(inst.variable("SECTOR"), inst, d.extra["sector_draw"])
                                          for d in draws))

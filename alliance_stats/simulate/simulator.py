@@ -644,6 +644,7 @@ class _Draw:
     intercept: float = 0.0
     keyed: dict[str, np.ndarray] = field(default_factory=dict)
     answers: dict[str, np.ndarray] = field(default_factory=dict)
+    recorded: np.ndarray = field(default_factory=lambda: np.empty((0, 0)))  # Likert and attention answers
     careless: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object))
 
     @property
@@ -822,10 +823,10 @@ def _draw_items(p: SimulationParams, lay: _Layout, d: _Draw, rng: np.random.Gene
         n_items = len(lay.items[code])
         ystar = p.loading_of(code) * d.latent[code][:, None] + math.sqrt(p.residual_variance_of(code)) * \
             rng.standard_normal((d.m, n_items))
-        keyed = np.full(ystar.shape, float(lay.scale_min))  # scale_min + number of thresholds below y*
-        for threshold in thresholds:  # (np.searchsorted's count, 5x faster for a few thresholds)
-            keyed += ystar > threshold
-        d.keyed[code] = keyed
+        below = np.zeros(ystar.shape, dtype=np.int8)  # number of thresholds below y* (np.searchsorted's
+        for threshold in thresholds:  # count, 10x faster for a few thresholds counted in bytes)
+            below += (ystar > threshold).view(np.int8)
+        d.keyed[code] = below + float(lay.scale_min)
 
 
 def _remove_missing(p: SimulationParams, lay: _Layout, d: _Draw, rng: np.random.Generator,
@@ -836,7 +837,9 @@ def _remove_missing(p: SimulationParams, lay: _Layout, d: _Draw, rng: np.random.
     :func:`simulate_alliances`; the power analysis's batches of :mod:`alliance_stats.simulate.batch` hold several)."""
     m = d.m
     missing_u = {code: rng.uniform(size=(m, len(lay.items[code]))) for code in lay.constructs}
-    dont_know_u = {code: rng.uniform(size=(m, len(lay.items[code]))) for code in lay.constructs}
+    # the last draws of this stream: not drawn when no missing answer becomes "don't know" (the same data)
+    dont_know_u = ({code: rng.uniform(size=(m, len(lay.items[code]))) for code in lay.constructs}
+                   if p.dont_know_share > 0 else {})
     if p.missing_mechanism == "MAR":
         founder_age = d.facts["FOUNDER_AGE"].reshape(replicates, -1)
         spread = founder_age.std(axis=1, keepdims=True)
@@ -868,14 +871,27 @@ def _force_definition(lay: _Layout, d: _Draw) -> None:
 
 
 def _record_answers(lay: _Layout, d: _Draw) -> None:
-    """Reverse-keyed items written reversed; attention items answered as instructed."""
+    """Reverse-keyed items written reversed; attention items answered as instructed. The answers to the Likert
+    and attention items are the rows of one array (``d.recorded``, questionnaire order), which the screening
+    step changes in place."""
+    row = {name: j for j, name in enumerate(lay.likert_all)}
+    d.recorded = np.full((len(lay.likert_all), d.m), np.nan)
     for code in lay.constructs:
         block = d.keyed[code]
-        recorded = np.where(lay.reverse[code][None, :], (lay.scale_min + lay.scale_max) - block, block)
-        for j, name in enumerate(lay.items[code]):
-            d.answers[name] = recorded[:, j]
+        if lay.reverse[code].any():
+            block = np.where(lay.reverse[code][None, :], (lay.scale_min + lay.scale_max) - block, block)
+        rows = [row[name] for name in lay.items[code]]
+        if rows == list(range(rows[0], rows[0] + len(rows))):  # the construct's items one after the other
+            d.recorded[rows[0]:rows[0] + len(rows)] = block.T
+        else:
+            d.recorded[rows] = block.T
     for name, expected in lay.attention:
-        d.answers[name] = np.full(d.m, float(expected))
+        if name in row:
+            d.recorded[row[name]] = float(expected)
+        else:  # not screened
+            d.answers[name] = np.full(d.m, float(expected))
+    for name, j in row.items():
+        d.answers[name] = d.recorded[j]
 
 
 def _screen(p: SimulationParams, lay: _Layout, d: _Draw, rng: np.random.Generator,
@@ -886,10 +902,9 @@ def _screen(p: SimulationParams, lay: _Layout, d: _Draw, rng: np.random.Generato
     straight = u_careless < p.straightliner_share
     random_resp = (~straight) & (u_careless < p.straightliner_share + p.random_share)
     straight_value = rng.integers(lay.scale_min, lay.scale_max + 1, size=m).astype(float)
-    random_values = rng.integers(lay.scale_min, lay.scale_max + 1, size=(m, len(lay.likert_all))).astype(float)
-    for j, name in enumerate(lay.likert_all):
-        values = np.where(straight, straight_value, d.answers[name])
-        d.answers[name] = np.where(random_resp, random_values[:, j], values)
+    random_values = rng.integers(lay.scale_min, lay.scale_max + 1, size=(m, len(lay.likert_all)))
+    d.recorded[:, straight] = straight_value[straight]  # every answer of a careless respondent replaced
+    d.recorded[:, random_resp] = random_values[random_resp].T.astype(float)
     d.careless = np.where(straight, "straightliner", np.where(random_resp, "random", "none"))
     if p.dont_know_share > 0:
         for code in lay.constructs:

@@ -1,6 +1,7 @@
-"""The compiled pairwise-complete covariance equals, bit for bit, the numpy two-pass computation on the
-zero-filled arrays (numpy's pairwise summation), for sizes on both sides of numpy's 8-value and 128-value
-blocks and of the halving above them."""
+"""The one-pass pairwise-complete covariance (three matrix products of centred data) equals the two-pass
+definition (R's ``cov(x, use = "pairwise")``: each pair's means over the rows answering both, then the centred
+cross-products) to rounding, for sizes on both sides of numpy's summation blocks, far from the origin too, and
+each data set of a stack equals the data set alone."""
 
 from __future__ import annotations
 
@@ -10,31 +11,39 @@ import pytest
 from alliance_stats.data.pairwise_cov import pairwise_cov
 
 
-def _numpy_reference(x: np.ndarray) -> np.ndarray:
+def _two_pass(x: np.ndarray) -> np.ndarray:
     n, p = x.shape
     observed = ~np.isnan(x)
     out = np.empty((p, p))
     for j in range(p):
         for k in range(j, p):
             both = observed[:, j] & observed[:, k]
-            count = int(both.sum())
-            a = np.ascontiguousarray(np.where(both, x[:, j], 0.0))
-            b = np.ascontiguousarray(np.where(both, x[:, k], 0.0))
-            if count < 2:
+            if both.sum() < 2:
                 out[j, k] = out[k, j] = np.nan
                 continue
-            mean_a, mean_b = a.sum() / count, b.sum() / count
-            prod = np.ascontiguousarray(np.where(both, (a - mean_a) * (b - mean_b), 0.0))
-            out[j, k] = out[k, j] = prod.sum() / (count - 1)
+            a, b = x[both, j], x[both, k]
+            out[j, k] = out[k, j] = ((a - a.mean()) * (b - b.mean())).sum() / (both.sum() - 1)
     return out
 
 
 @pytest.mark.parametrize("n", [1, 3, 7, 8, 9, 17, 128, 129, 135, 256, 257, 400, 1003])
-def test_pairwise_cov_equals_numpy_two_pass_bit_for_bit(n):
+@pytest.mark.parametrize("location", [0.0, 1e6])
+def test_pairwise_cov_equals_the_two_pass_definition(n, location):
     rng = np.random.default_rng(n)
-    x = rng.integers(1, 8, size=(3, n, 5)).astype(float) + rng.normal(size=(3, n, 5)) * (n % 2)
+    x = rng.integers(1, 8, size=(3, n, 5)).astype(float) + rng.normal(size=(3, n, 5)) * (n % 2) + location
     x[rng.random(x.shape) < 0.1] = np.nan
     stacked = pairwise_cov(x)
     for r in range(3):
-        np.testing.assert_array_equal(stacked[r], _numpy_reference(x[r]))
-        np.testing.assert_array_equal(pairwise_cov(x[r]), stacked[r])
+        reference = _two_pass(x[r])
+        np.testing.assert_array_equal(np.isnan(stacked[r]), np.isnan(reference))
+        scale = np.nanmax(np.abs(reference), initial=1.0)
+        np.testing.assert_allclose(stacked[r], reference, rtol=0, atol=1e-12 * scale)
+        np.testing.assert_allclose(pairwise_cov(x[r]), stacked[r], rtol=0, atol=1e-14 * scale)
+        np.testing.assert_array_equal(stacked[r], stacked[r].T)
+
+
+def test_pairs_answered_together_by_fewer_than_two_rows_are_nan():
+    x = np.array([[1.0, np.nan, 2.0], [2.0, np.nan, 1.0], [3.0, 5.0, 3.0], [4.0, np.nan, 7.0]])
+    cov = pairwise_cov(x)
+    assert np.isnan(cov[1]).all() and np.isnan(cov[:, 1]).all()
+    np.testing.assert_allclose(cov[[0, 2]][:, [0, 2]], np.cov(x[:, [0, 2]].T), rtol=1e-14)

@@ -132,6 +132,41 @@ def test_mahalanobis_indefinite_pairwise_covariance_goes_on_like_psych(instrumen
     np.testing.assert_allclose(d2, np.einsum("ij,jk,ik->i", dev, np.linalg.inv(cov), dev), rtol=1e-8)
 
 
+def test_mahalanobis_stack_mixes_fine_singular_indefinite_and_never_together_data_sets(instrument: Instrument):
+    """Each data set of a stack gets its own D2 and notes, as alone: the eigenvalues are skipped only for a
+    covariance matrix certainly far from singular, so the singular and indefinite ones still get their note."""
+    from alliance_stats.data.quality import mahalanobis_d2_stack
+
+    rng = np.random.default_rng(3)
+    fine = rng.normal(size=(40, 3))
+    singular = np.column_stack([np.arange(40.0), np.ones(40), np.arange(40.0) % 3])
+    near = fine.copy()
+    near[:, 2] = near[:, 0] + 1e-4 * rng.normal(size=40)  # nearly collinear: checked by eigenvalues, kept
+    apart = fine.copy()
+    apart[:20, 1], apart[20:, 2] = np.nan, np.nan  # items 2 and 3 never answered together
+    z = rng.normal(size=(40, 2))
+    indefinite = np.full((40, 3), np.nan)  # a~b and b~c positive on their own rows, a~c negative: indefinite
+    indefinite[:13, :2] = z[:13, [0, 0]] + 0.1 * z[:13, [1, 1]] * [1, -1]
+    indefinite[13:26, 1:] = z[13:26, [0, 0]] + 0.1 * z[13:26, [1, 1]] * [1, -1]
+    indefinite[26:, [0, 2]] = z[26:, [0, 0]] * [1, -1] + 0.1 * z[26:, [1, 1]]
+    stack = np.stack([fine, singular, near, apart, indefinite])
+    d2, notes = mahalanobis_d2_stack(stack)
+    for r in range(len(stack)):
+        alone, alone_notes = mahalanobis_d2(stack[r])
+        np.testing.assert_allclose(d2[r], alone, rtol=1e-12)
+        assert notes[r] == alone_notes
+    assert notes[0] == [] and np.isfinite(d2[0]).all()
+    assert "singular" in notes[1][0] and np.isnan(d2[1]).all()
+    assert "never answered together" in notes[3][0] and np.isnan(d2[3]).all()
+    assert "not positive definite" in notes[4][0] and np.isfinite(d2[4]).all()
+    x = near
+    cov = np.cov(x, rowvar=False)
+    eigen = np.linalg.eigvalsh(cov)
+    assert 1e-10 * eigen.max() < eigen.min() < 1e-7 * eigen.max() and notes[2] == []
+    dev = x - x.mean(axis=0)
+    np.testing.assert_allclose(d2[2], np.einsum("ij,jk,ik->i", dev, np.linalg.inv(cov), dev), rtol=1e-6)
+
+
 def test_evenodd_by_hand():
     # three factors of 4 items: odd halves (items 1, 3), even halves (items 2, 4)
     x = np.array([[1, 2, 1, 2, 4, 4, 5, 5, 7, 6, 7, 6.0]])
@@ -296,3 +331,27 @@ def test_apply_exclusions_rejects_mismatched_flags(instrument: Instrument):
     flags = careless_flags(frame, instrument)
     with pytest.raises(ValueError, match="same frame"):
         apply_exclusions(frame.iloc[:10], flags, ExclusionRules())
+
+
+def test_on_scale_and_missing_codes_of_an_item_major_stack_equal_the_item_by_item_rules(instrument: Instrument):
+    """The one-pass checks (the range test of an integer scale, the shared declared missing codes) set exactly
+    the answers np.isin finds off the scale or declared missing, on a strided (item-major) stack too."""
+    from alliance_stats.data.quality import _on_scale
+    from alliance_stats.data.scoring import _missing_to_nan
+
+    items = instrument.likert_items()
+    rng = np.random.default_rng(11)
+    codes = np.array([1, 2, 3, 4, 5, 6, 7, 0, 8, 2.5, 99, np.inf, -np.inf, np.nan, -0.0, 7.0000001])
+    block = rng.choice(codes, size=(len(items), 3, 40))
+    values = np.moveaxis(block.copy(), 0, -1)
+    expected = values.copy()
+    for j, var in enumerate(items):
+        points = [float(x) for x in instrument.scales[var.scale].points]
+        expected[..., j][~np.isin(expected[..., j], points)] = np.nan
+    np.testing.assert_array_equal(_on_scale(values, items, instrument), expected)
+    values = np.moveaxis(block.copy(), 0, -1)
+    expected = values.copy()
+    for j, var in enumerate(items):
+        expected[..., j][np.isin(expected[..., j], var.missing_codes)] = np.nan
+    _missing_to_nan(values, items)
+    np.testing.assert_array_equal(values, expected)

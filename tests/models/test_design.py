@@ -130,3 +130,20 @@ def test_numeric_coded_categorical_levels():
     df.loc[0, "sector"] = np.nan
     res = fit_logit(df, "y", ["sector"], categorical={"sector": 2})
     assert list(res.coefficients.index) == ["(Intercept)", "sector[1]", "sector[3]"]
+
+
+def test_matrix_codes_each_value_as_its_level_text():
+    """Design.matrix (counterfactuals, the power analysis's template) gives a factor's dummy 1 exactly where the
+    value's level text (``2.0`` -> ``"2"``) is the level's, 0 for another level, an unknown value or a missing one
+    (level_text taken once per distinct value)."""
+    rng = np.random.default_rng(5)
+    df = pd.DataFrame({"y": rng.integers(0, 2, 60).astype(float), "sector": rng.integers(1, 4, 60).astype(float),
+                       "x": rng.normal(size=60)})
+    design = build_design(df, "y", ["sector", "x"], categorical={"sector": 1})
+    other = pd.DataFrame({"sector": pd.Series([2.0, "2", 3, "3.0", 7.0, None, np.nan, 1.0], dtype=object),
+                          "x": np.arange(8.0)})
+    X = design.matrix(other)
+    columns = list(design.X.columns)
+    np.testing.assert_array_equal(X[:, columns.index("sector[2]")], [1, 1, 0, 0, 0, 0, 0, 0])
+    np.testing.assert_array_equal(X[:, columns.index("sector[3]")], [0, 0, 1, 0, 0, 0, 0, 0])
+    np.testing.assert_array_equal(X[:, columns.index("x")], np.arange(8.0))

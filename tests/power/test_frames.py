@@ -137,3 +137,11 @@ def test_rank_screen_accepts_only_clearly_full_rank_designs():
     nearly = full.copy()
     nearly[:, 3] = collinear[:, 3] + 1e-14 * rng.normal(size=30)
     assert _clearly_full_rank([full, collinear, nearly[:20], full[:12]]).tolist() == [True, False, False, True]
+
+
+@pytest.mark.parametrize("dyad", [[3, 3, 5, 8, 8, 8, 9], [4], [], [7, 2, 2, 9, 7]])
+def test_group_codes_are_numpy_unique_inverse(dyad):
+    from alliance_stats.power.frames import _group_codes
+
+    values = np.array(dyad, dtype=int)
+    np.testing.assert_array_equal(_group_codes(values), np.unique(values, return_inverse=True)[1])
