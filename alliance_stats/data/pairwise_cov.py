@@ -8,8 +8,8 @@ one-pass formula has no cancellation to fear because the data are centred first 
 close to 0): it differs from the two-pass definition by rounding only (about 1e-14 of the largest entry,
 tests/data/test_pairwise_cov.py), and one BLAS product per term over a stack of ``R`` data sets replaces
 ``R * p * (p + 1) / 2`` passes over the respondents (the power analysis applies the rule to every replicate).
-It is the formula of :func:`alliance_stats.measurement._itemdata.pairwise_cov` (item analysis, reliability),
-with a replicate axis; :func:`centred_cov` also gives the centred answers, which the Mahalanobis D2 uses. (Until
+The item analysis and reliability (:func:`alliance_stats.measurement._itemdata.pairwise_cov`) call it on one
+data set; :func:`centred_cov` also gives the centred answers, which the Mahalanobis D2 uses. (Until
 issue 17 a compiled loop computed the two-pass definition with numpy's pairwise summation order, bit for bit,
 ten times slower; the one-pass values differ from it by rounding: 4e-15 relative on the demo's D2.)
 """
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["centred_cov", "pairwise_cov"]
+__all__ = ["centred_answers", "centred_cov", "pairwise_cov"]
 
 
 def pairwise_cov(arr: np.ndarray) -> np.ndarray:
@@ -76,12 +76,8 @@ def centred_cov(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     >>> centred[0, :, 1].round(4).tolist(), int(observed.sum())
     ([-1.6667, 0.0, 1.3333, 0.3333], 7)
     """
-    observed = ~np.isnan(x)
+    centred, observed = centred_answers(x)
     mask = observed.astype(float)
-    count = mask.sum(axis=1, keepdims=True)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.where(observed, x, 0.0).sum(axis=1, keepdims=True) / count
-    centred = np.where(observed, x - mean, 0.0)
     centred_t = np.swapaxes(centred, 1, 2)
     pairs = np.swapaxes(mask, 1, 2) @ mask
     sums = centred_t @ mask  # sums[j, k]: item j over the rows where k is answered (and j: 0 elsewhere)
@@ -89,3 +85,28 @@ def centred_cov(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         out = (centred_t @ centred - sums * np.swapaxes(sums, 1, 2) / pairs) / (pairs - 1)
     out[pairs < 2] = np.nan
     return centred, observed, out
+
+
+def centred_answers(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Answers minus their item's mean over its answers, 0 where missing, and the answered mask.
+
+    Parameters
+    ----------
+    x
+        ``(..., n, p)``: data sets of ``n`` rows and ``p`` items, NaN for missing.
+
+    Returns
+    -------
+    (centred, observed)
+        ``centred`` of ``x``'s shape (0 where missing; NaN for an item without answers) and ``observed`` booleans.
+
+    Examples
+    --------
+    >>> centred, observed = centred_answers(np.array([[1.0, np.nan], [3.0, 4.0]]))
+    >>> centred.tolist(), observed.tolist()
+    ([[-1.0, 0.0], [1.0, 0.0]], [[True, False], [True, True]])
+    """
+    observed = ~np.isnan(x)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(observed, x, 0.0).sum(axis=-2, keepdims=True) / observed.sum(axis=-2, keepdims=True)
+    return np.where(observed, x - mean, 0.0), observed

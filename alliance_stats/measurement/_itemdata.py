@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from alliance_stats.core.errors import SpecificationError
+from alliance_stats.data.pairwise_cov import centred_answers, centred_cov
 
 __all__ = [
     "as_item_frame",
@@ -100,8 +101,7 @@ def as_item_frame(items: pd.DataFrame | np.ndarray, *, min_items: int = 2, what:
 
 def _centred(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(data centred at column means with NaN set to 0, observed mask as float)."""
-    observed = ~np.isnan(X)
-    centred = np.where(observed, X - np.nanmean(X, axis=0), 0.0)
+    centred, observed = centred_answers(X)
     return centred, observed.astype(float)
 
 
@@ -110,14 +110,9 @@ def pairwise_cov(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
     Entries with fewer than two common observations are NaN.
     """
-    Z, M = _centred(np.asarray(X, dtype=float))
-    N = M.T @ M
-    Sx = Z.T @ M  # Sx[i, j] = sum of item i over the rows where j is observed (and i is: Z is 0 elsewhere)
-    Sxx = Z.T @ Z
-    with np.errstate(invalid="ignore", divide="ignore"):
-        C = (Sxx - Sx * Sx.T / N) / (N - 1)
-    C[N < 2] = np.nan
-    return C, N
+    _, observed, cov = centred_cov(np.asarray(X, dtype=float)[None])
+    mask = observed[0].astype(float)
+    return cov[0], mask.T @ mask
 
 
 def pairwise_corr(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
