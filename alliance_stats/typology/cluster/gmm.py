@@ -41,13 +41,16 @@ from collections.abc import Sequence
 import numba
 import numpy as np
 
+from alliance_stats.typology.cluster.vecmath import exp_nonpositive, log_normal
+
 __all__ = ["gmm_bic_batch", "gmm_bic_grid"]
 
 _TYPES = {"full": 0, "tied": 1, "diag": 2, "spherical": 3}
 _EPS10 = 10 * np.finfo(float).eps
+_EXP_FLOOR = -708.0  # exp_nonpositive's domain starts here; math.exp below it
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _shared(xt, w):  # noqa: ANN001, ANN202
     """What every fit to one data set shares: total weight, whether any weight is positive, and the sums of
     ``w x_a x_b`` (the tied M-step's), each summed in point order."""
@@ -67,7 +70,7 @@ def _shared(xt, w):  # noqa: ANN001, ANN202
     return total, any_weight, wxx
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _m_step(xt, w, resp, kind, reg, shared, params):  # noqa: ANN001, ANN202
     """scikit-learn's M-step from the responsibilities ``resp`` (k, n) of the points ``xt`` (d, n) into
     ``params`` = (weights, means, covariances); ``shared`` holds what does not depend on them (:func:`_shared`).
@@ -125,7 +128,7 @@ def _m_step(xt, w, resp, kind, reg, shared, params):  # noqa: ANN001, ANN202
                 cov[j, 0, 0] = mean_var / d
 
 
-@numba.njit(cache=True, inline="always")
+@numba.njit(cache=True, inline="always", error_model="numpy")
 def _first_moments(xt, w, r, squares, sums):  # noqa: ANN001, ANN202
     """One pass over the points: ``sums`` = [sum r w, sum r w x_a (a < d), and if ``squares`` sum r w x_a x_a];
     two dimensions (the typology's) with the sums in registers, other numbers of dimensions in ``sums``."""
@@ -158,7 +161,7 @@ def _first_moments(xt, w, r, squares, sums):  # noqa: ANN001, ANN202
                 sums[1 + d + a] += rw * xt[a, i] * xt[a, i]
 
 
-@numba.njit(cache=True, inline="always")
+@numba.njit(cache=True, inline="always", error_model="numpy")
 def _centred_moments(xt, w, r, mean, products):  # noqa: ANN001, ANN202
     """One pass over the points: ``products[ab]`` = sum r w (x_a - mean_a)(x_b - mean_b), b <= a, row by row."""
     d, n = xt.shape
@@ -184,7 +187,7 @@ def _centred_moments(xt, w, r, mean, products):  # noqa: ANN001, ANN202
                 ab += 1
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _precisions(cov, kind, k):  # noqa: ANN001, ANN202
     """Per component: upper-triangular precision factor (scikit-learn's precisions_cholesky_), log det, ok."""
     d = cov.shape[1]
@@ -233,7 +236,7 @@ def _precisions(cov, kind, k):  # noqa: ANN001, ANN202
     return prec, log_det, good
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _e_step(xt, w, params, kind, resp, work):  # noqa: ANN001, ANN202
     """Responsibilities into ``resp`` (k, n); returns (sum of w * log-likelihood, labels, every value finite).
 
@@ -242,7 +245,7 @@ def _e_step(xt, w, params, kind, resp, work):  # noqa: ANN001, ANN202
     loop over the points for one component (which the compiler vectorises, except ``exp``); each value has the
     same operations in the same order as in a point-by-point loop, so the results are those of that loop."""
     weights, means, cov = params
-    logp, q, y = work
+    logp, q, y, logs = work
     d, n = xt.shape
     k = weights.shape[0]
     prec, log_det, good = _precisions(cov, kind, k)
@@ -281,56 +284,82 @@ def _e_step(xt, w, params, kind, resp, work):  # noqa: ANN001, ANN202
             labels[i] = j if above else labels[i]
     total[:] = 0.0
     for j in range(k):
-        for i in range(n):
+        low = 0
+        for i in range(n):  # vectorised: exp_nonpositive is exactly 1 at the point's largest density
             gap = logp[j, i] - top[i]
-            if gap == 0.0:  # the point's largest density (and ties): exp(0) is exactly 1
-                e = 1.0
-            elif gap < -746.0:  # exp underflows to exactly 0 below -745.13
-                e = 0.0
-            else:
-                e = math.exp(gap)
+            below = gap < _EXP_FLOOR
+            e = exp_nonpositive(_EXP_FLOOR if below else gap)
+            e = 0.0 if below else e
+            low += below
             resp[j, i] = e
             total[i] += e
+        if low:  # rare: values below exp's normal range (and components that failed, at -1e300)
+            for i in range(n):
+                gap = logp[j, i] - top[i]
+                if gap < _EXP_FLOOR:
+                    e = math.exp(gap)
+                    resp[j, i] = e
+                    total[i] += e
     for i in range(n):
-        loglik += (top[i] + math.log(total[i])) * w[i]
+        logs[i] = log_normal(total[i])  # total >= 1: the largest density contributes exactly 1
+    for i in range(n):
+        loglik += (top[i] + logs[i]) * w[i]
     for j in range(k):
         for i in range(n):
             resp[j, i] = resp[j, i] / total[i]
     return loglik, labels, finite
 
 
-@numba.njit(cache=True)
-def _em(xt, w, init, k, kind, settings, shared):  # noqa: ANN001, ANN202
-    """One EM run from hard labels (scikit-learn's loop) on the points ``xt`` (d, n), ``settings`` = (reg_covar,
-    tol, max_iter): (log-likelihood, labels, converged, failed)."""
+@numba.njit(cache=True, error_model="numpy")
+def _iterate(xt, w, params, kind, settings, shared):  # noqa: ANN001, ANN202
+    """scikit-learn's EM loop on the points ``xt`` (d, n) from the parameters ``params`` (changed in place),
+    ``settings`` = (reg_covar, tol, max_iter): E- and M-steps until the mean log-likelihood changes by less than
+    ``tol`` (or a covariance fails), then a last E-step. Returns (lower bound: the mean log-likelihood of the
+    loop's last E-step, log-likelihood of the final parameters (sum of w * log density), their labels,
+    converged, failed)."""
     reg, tol, max_iter = settings
     d, n = xt.shape
+    k = params[0].shape[0]
     total, any_weight, _ = shared
     resp = np.zeros((k, n))
-    work = (np.empty((k, n)), np.empty(n), np.empty(n))
-    for i in range(n):
-        resp[min(max(init[i], 0), k - 1), i] = 1.0
-    params = (np.zeros(k), np.zeros((k, d)), np.zeros((k, d, d)))
-    _m_step(xt, w, resp, kind, reg, shared, params)
+    work = (np.empty((k, n)), np.empty(n), np.empty(n), np.empty(n))
     lower = -np.inf
-    converged = False
-    failed = False
+    failed = converged = False
     for _ in range(max_iter):
         loglik, labels, finite = _e_step(xt, w, params, kind, resp, work)
-        new_lower = loglik / total
         _m_step(xt, w, resp, kind, reg, shared, params)
-        change = new_lower - lower
-        lower = new_lower
-        done = abs(change) < tol
-        bad = (not finite) and any_weight
-        if bad:
+        change = loglik / total - lower
+        lower = loglik / total
+        if not finite and any_weight:
             failed = True
-        if done:
+            break
+        if abs(change) < tol:
             converged = True
-        if done or bad:
             break
     loglik, labels, finite = _e_step(xt, w, params, kind, resp, work)
-    return loglik, labels, converged, failed or not finite
+    return lower, loglik, labels, converged, failed or not finite
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _em(xt, w, resp, kind, settings, shared):  # noqa: ANN001, ANN202
+    """One EM run started from the responsibilities ``resp`` (k, n) (scikit-learn's start: an M-step from them),
+    then :func:`_iterate`; returns its results and the final parameters (weights, means, covariances)."""
+    d = xt.shape[0]
+    k = resp.shape[0]
+    params = (np.zeros(k), np.zeros((k, d)), np.zeros((k, d, d)))
+    _m_step(xt, w, resp, kind, settings[0], shared, params)
+    lower, loglik, labels, converged, failed = _iterate(xt, w, params, kind, settings, shared)
+    return lower, loglik, labels, converged, failed, params
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _one_hot(labels, k):  # noqa: ANN001, ANN202
+    """(k, n) responsibilities of hard labels (scikit-learn's ``init_params="kmeans"``), clipped to [0, k)."""
+    n = labels.shape[0]
+    resp = np.zeros((k, n))
+    for i in range(n):
+        resp[min(max(labels[i], 0), k - 1), i] = 1.0
+    return resp
 
 
 def _parameters(k: int, d: int, covariance_type: str) -> int:
@@ -338,7 +367,7 @@ def _parameters(k: int, d: int, covariance_type: str) -> int:
     return int(cov + k * d + k - 1)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _em_grid(x, w, inits, ks, kinds, active, settings):  # noqa: ANN001, ANN202
     """Every data set x every (k, covariance type) that ``active`` asks for, in one call: ``inits`` (K, R, n),
     ``ks`` (K,), ``kinds`` (T,), ``active`` (R, K) -> log-likelihood, converged, failed (R, K, T), labels
@@ -358,8 +387,8 @@ def _em_grid(x, w, inits, ks, kinds, active, settings):  # noqa: ANN001, ANN202
             if not active[r, g]:
                 continue
             for t in range(T):
-                loglik[r, g, t], labels[r, g, t], converged[r, g, t], failed[r, g, t] = _em(
-                    xt, w[r], inits[g, r], ks[g], kinds[t], settings, shared)
+                _, loglik[r, g, t], labels[r, g, t], converged[r, g, t], failed[r, g, t], _ = _em(
+                    xt, w[r], _one_hot(inits[g, r], ks[g]), kinds[t], settings, shared)
     return loglik, converged, failed, labels, totals
 
 

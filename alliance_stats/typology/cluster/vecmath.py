@@ -1,0 +1,142 @@
+"""``exp`` and ``log`` that the compiler can vectorise: fdlibm's algorithms, written out for numba.
+
+The mixtures' EM (:mod:`.gmm`) spends most of its time in ``exp`` (one per point and component at each E-step)
+and ``log`` (one per point). numba compiles ``math.exp`` and ``math.log`` to calls of the C library's scalar
+functions, so the loops that call them are not vectorised (~9 ns a call on this machine kind); numpy's own
+vectorised ``exp`` cannot be called from a compiled loop, and calling it from Python between compiled steps
+would cost more than it saves on arrays of a few hundred points. :func:`exp_nonpositive` and
+:func:`log_normal` are Sun's fdlibm ``__ieee754_exp`` and ``__ieee754_log`` (argument reduction by ``ln 2``,
+its minimax polynomials) without their branches: every operation is an addition, multiplication, division,
+``floor``, integer shift or a reinterpretation of bits (:func:`_as_float`, :func:`_as_int`), so a loop calling
+them is vectorised (issue 17: ~4-6x faster than the C library's functions in the EM's loops).
+
+Accuracy: fdlibm's bound, less than 1 ulp; the C library rounds correctly in nearly every case, so the two differ
+by at most 1 ulp (in about one value in ten for ``exp``, one in thirteen for ``log``;
+tests/typology/test_vecmath.py). The EM's results therefore move in their last bits compared with ``math.exp``
+and ``math.log`` (BIC ~1e-15 relative). Every operation is IEEE (no fast-math flags), so the value does not
+depend on whether the compiler vectorised the loop, nor on the vector width.
+
+Reference: Sun Microsystems fdlibm 5.3, ``e_exp.c`` and ``e_log.c`` (the constants below are theirs).
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+from llvmlite import ir
+from numba import types
+from numba.extending import intrinsic
+
+__all__ = ["exp_nonpositive", "log_normal"]
+
+_INVLN2 = 1.44269504088896338700e00
+_LN2_HI = 6.93147180369123816490e-01  # ln 2 in two parts: k * _LN2_HI is exact for |k| < 2048
+_LN2_LO = 1.90821492927058770002e-10
+_P1, _P2, _P3, _P4, _P5 = (1.66666666666666019037e-01, -2.77777777770155933842e-03, 6.61375632143793436117e-05,
+                           -1.65339022054652515390e-06, 4.13813679705723846039e-08)
+_LG1, _LG2, _LG3, _LG4 = (6.666666666666735130e-01, 3.999999999940941908e-01, 2.857142874366239149e-01,
+                          2.222219843214978396e-01)
+_LG5, _LG6, _LG7 = 1.818357216161805012e-01, 1.531383769920937332e-01, 1.479819860511658591e-01
+_MANTISSA = 0x000FFFFFFFFFFFFF
+_ONE_BITS = 0x3FF0000000000000
+_SQRT2_BITS = 0x3FF6A09E667F3BCD  # the bits of sqrt(2)
+_SMALLEST = -708.0  # below it exp(x) * 2^-k would need a subnormal scale
+
+
+@intrinsic
+def _as_float(typingctx, bits):  # noqa: ANN001, ANN202, ARG001
+    """The float64 whose bits are the int64 ``bits``."""
+    if bits != types.int64:
+        return None
+
+    def codegen(context, builder, signature, args):  # noqa: ANN001, ANN202, ARG001
+        return builder.bitcast(args[0], ir.DoubleType())
+
+    return types.float64(types.int64), codegen
+
+
+@intrinsic
+def _as_int(typingctx, value):  # noqa: ANN001, ANN202, ARG001
+    """The int64 whose bits are the float64 ``value``."""
+    if value != types.float64:
+        return None
+
+    def codegen(context, builder, signature, args):  # noqa: ANN001, ANN202, ARG001
+        return builder.bitcast(args[0], ir.IntType(64))
+
+    return types.int64(types.float64), codegen
+
+
+@numba.njit(cache=True, inline="always", error_model="numpy")
+def exp_nonpositive(x):  # noqa: ANN001, ANN201
+    """``exp(x)`` for ``-708 <= x <= 0`` (fdlibm's ``__ieee754_exp`` without its branches; exactly 1 at 0).
+
+    Parameters
+    ----------
+    x
+        A float in ``[-708, 0]`` (outside it the result is wrong: the caller clamps and patches).
+
+    Returns
+    -------
+    float
+        ``exp(x)`` within 1 ulp (correctly rounded in ~90 % of cases).
+
+    References
+    ----------
+    Sun Microsystems fdlibm 5.3, ``e_exp.c``.
+
+    Examples
+    --------
+    >>> import math
+    >>> exp_nonpositive(0.0), abs(exp_nonpositive(-1.5) - math.exp(-1.5)) <= math.ulp(math.exp(-1.5))
+    (1.0, True)
+    """
+    k = np.floor(x * _INVLN2 + 0.5)  # x = k ln2 + r, |r| <= ln2 / 2
+    hi = x - k * _LN2_HI
+    lo = k * _LN2_LO
+    r = hi - lo
+    t = r * r
+    c = r - t * (_P1 + t * (_P2 + t * (_P3 + t * (_P4 + t * _P5))))
+    y = 1.0 - ((lo - (r * c) / (2.0 - c)) - hi)
+    return y * _as_float((np.int64(k) + 1023) << 52)  # times 2^k, a normal number for k >= -1022
+
+
+@numba.njit(cache=True, inline="always", error_model="numpy")
+def log_normal(x):  # noqa: ANN001, ANN201
+    """``log(x)`` for a positive normal float (fdlibm's ``__ieee754_log`` without its branches).
+
+    Parameters
+    ----------
+    x
+        A positive, finite, normal float (zero, subnormals, infinities and NaN are not handled).
+
+    Returns
+    -------
+    float
+        ``log(x)`` within 1 ulp (correctly rounded in ~92 % of cases); exactly 0 at 1.
+
+    References
+    ----------
+    Sun Microsystems fdlibm 5.3, ``e_log.c``.
+
+    Examples
+    --------
+    >>> import math
+    >>> log_normal(1.0), abs(log_normal(3.0) - math.log(3.0)) <= math.ulp(math.log(3.0))
+    (0.0, True)
+    """
+    bits = _as_int(x)
+    k = (bits >> 52) - 1023
+    m = (bits & _MANTISSA) | _ONE_BITS  # x = 2^k m, 1 <= m < 2
+    big = m > _SQRT2_BITS  # m above sqrt(2): halve it, so that sqrt(2)/2 < m <= sqrt(2)
+    m = m - (np.int64(1) << 52) if big else m
+    k = k + 1 if big else k
+    f = _as_float(m) - 1.0
+    s = f / (2.0 + f)
+    z = s * s
+    w = z * z
+    t1 = w * (_LG2 + w * (_LG4 + w * _LG6))
+    t2 = z * (_LG1 + w * (_LG3 + w * (_LG5 + w * _LG7)))
+    hfsq = 0.5 * f * f
+    dk = float(k)
+    return dk * _LN2_HI - ((hfsq - (s * (hfsq + (t2 + t1)) + dk * _LN2_LO)) - f)
