@@ -85,12 +85,12 @@ def _m_step(xt, w, resp, kind, reg, shared, params):  # noqa: ANN001, ANN202
     total, _, wxx = shared
     nk = np.zeros(k)
     squares = kind >= 2
-    sums = np.zeros(2 * d + 1)
+    sums = np.zeros((k, 2 * d + 1))
     for j in range(k):
-        _first_moments(xt, w, resp[j], squares, sums)
-        nk[j] = sums[0] + _EPS10
+        _first_moments(xt, w, resp[j], squares, sums[j])
+        nk[j] = sums[j, 0] + _EPS10
         for a in range(d):
-            means[j, a] = sums[1 + a] / nk[j]
+            means[j, a] = sums[j, 1 + a] / nk[j]
         weights[j] = nk[j] / total
     cov[:] = 0.0
     if kind == 0:  # full
@@ -118,10 +118,9 @@ def _m_step(xt, w, resp, kind, reg, shared, params):  # noqa: ANN001, ANN202
             cov[0, a, a] += reg
     else:  # diag (cov[j, a, a]) and spherical (cov[j, 0, 0]): sum of w x_a^2 from the first pass
         for j in range(k):
-            _first_moments(xt, w, resp[j], squares, sums)
             mean_var = 0.0
             for a in range(d):
-                var = sums[1 + d + a] / nk[j] - means[j, a] ** 2 + reg
+                var = sums[j, 1 + d + a] / nk[j] - means[j, a] ** 2 + reg
                 cov[j, a, a] = var
                 mean_var += var
             if kind == 3:
@@ -188,12 +187,16 @@ def _centred_moments(xt, w, r, mean, products):  # noqa: ANN001, ANN202
 
 
 @numba.njit(cache=True, error_model="numpy")
-def _precisions(cov, kind, k):  # noqa: ANN001, ANN202
-    """Per component: upper-triangular precision factor (scikit-learn's precisions_cholesky_), log det, ok."""
-    d = cov.shape[1]
-    prec = np.zeros((k, d, d))
-    log_det = np.zeros(k)
-    good = np.ones(k, dtype=np.bool_)
+def _precisions(cov, kind, factors):  # noqa: ANN001, ANN202
+    """Per component into ``factors`` = (prec (k, d, d), log_det (k,), good (k,), work (2, d, d)): the
+    upper-triangular precision factor (scikit-learn's precisions_cholesky_), its log determinant, whether the
+    covariance is positive definite."""
+    prec, log_det, good, work = factors
+    k, d = prec.shape[0], cov.shape[1]
+    prec[:] = 0.0
+    log_det[:] = 0.0
+    good[:] = True
+    chol, inv = work[0], work[1]
     for j in range(k):
         src = 0 if kind == 1 else j
         if kind >= 2:
@@ -205,7 +208,7 @@ def _precisions(cov, kind, k):  # noqa: ANN001, ANN202
                 prec[j, a, a] = 1.0 / math.sqrt(v)
                 log_det[j] += 0.5 * math.log(1.0 / v)
             continue
-        chol = np.zeros((d, d))
+        chol[:] = 0.0
         for a in range(d):
             for b in range(a + 1):
                 s = cov[src, a, b]
@@ -222,7 +225,7 @@ def _precisions(cov, kind, k):  # noqa: ANN001, ANN202
                 break
         if not good[j]:
             continue
-        inv = np.zeros((d, d))  # inverse of the lower factor, by forward substitution
+        inv[:] = 0.0  # inverse of the lower factor, by forward substitution
         for c in range(d):
             for a in range(c, d):
                 s = 1.0 if a == c else 0.0
@@ -233,59 +236,77 @@ def _precisions(cov, kind, k):  # noqa: ANN001, ANN202
             for b in range(d):
                 prec[j, a, b] = inv[b, a]
             log_det[j] += math.log(prec[j, a, a])
-    return prec, log_det, good
 
 
 @numba.njit(cache=True, error_model="numpy")
-def _e_step(xt, w, params, kind, resp, work):  # noqa: ANN001, ANN202
-    """Responsibilities into ``resp`` (k, n); returns (sum of w * log-likelihood, labels, every value finite).
+def _log_densities(xt, params, kind, work, labels):  # noqa: ANN001, ANN202
+    """Per component and point, log(weight x Gaussian density) into ``logp`` (k, n) (-1e300 where a covariance
+    is not positive definite or the value is not finite), the largest per point into ``top`` and its component
+    into ``labels`` (the first of equal values); returns whether every value was finite.
 
-    ``xt`` holds the points transposed (d, n); ``params`` = (weights, means, covariances); ``work`` = ``logp``
-    (k, n), ``q`` and ``y`` (n,), work arrays. Every step is a
-    loop over the points for one component (which the compiler vectorises, except ``exp``); each value has the
-    same operations in the same order as in a point-by-point loop, so the results are those of that loop."""
-    weights, means, cov = params
-    logp, q, y, logs = work
+    ``work`` = (logp, q, y, top, logs, factors) (:func:`_work`). Every step is a loop over the points for one
+    component, which the compiler vectorises."""
+    weights, means, _ = params
+    logp, q, y, top = work[0], work[1], work[2], work[3]
+    prec, log_det, good, _ = work[5]
     d, n = xt.shape
     k = weights.shape[0]
-    prec, log_det, good = _precisions(cov, kind, k)
-    finite = True
-    loglik = 0.0
-    labels = np.zeros(n, dtype=np.int64)
+    _precisions(params[2], kind, work[5])
+    infinite = 0
+    top[:] = -np.inf
     for j in range(k):
         if not good[j]:
-            finite = False
-            logp[j, :] = -1e300
-            continue
-        const = log_det[j] + math.log(weights[j]) - 0.5 * d * math.log(2 * math.pi)
-        q[:] = 0.0
-        for c in range(d):
-            y[:] = 0.0
-            for a in range(c + 1):
-                centre = means[j, a]
-                factor = prec[j, a, c]
+            infinite += 1
+            q[:] = np.inf  # -> -1e300 below
+            const = 0.0
+        else:
+            const = log_det[j] + math.log(weights[j]) - 0.5 * d * math.log(2 * math.pi)
+            q[:] = 0.0
+            for c in range(d):
+                y[:] = 0.0
+                for a in range(c + 1):
+                    centre = means[j, a]
+                    factor = prec[j, a, c]
+                    for i in range(n):
+                        y[i] += (xt[a, i] - centre) * factor
                 for i in range(n):
-                    y[i] += (xt[a, i] - centre) * factor
-            for i in range(n):
-                q[i] += y[i] * y[i]
-        for i in range(n):
+                    q[i] += y[i] * y[i]
+        for i in range(n):  # the largest: as "if v > top: top, label = v, j", written as selects
             v = const - 0.5 * q[i]
-            if not math.isfinite(v):
-                finite = False
-                v = -1e300
+            finite = math.isfinite(v)
+            infinite += not finite
+            v = v if finite else -1e300
             logp[j, i] = v
-    top, total = q, y  # per point: largest log density, sum of exp(log density - largest)
-    top[:] = -np.inf
-    for j in range(k):  # as "if v > top: top, label = v, j", written as selects (no branch to mispredict)
-        for i in range(n):
-            v = logp[j, i]
             above = v > top[i]
             top[i] = v if above else top[i]
             labels[i] = j if above else labels[i]
+    return infinite == 0
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _work(k, n, d):  # noqa: ANN001, ANN202
+    """The E-step's work arrays: logp (k, n), q, y, top, logs (n,) and the precision factors."""
+    factors = (np.zeros((k, d, d)), np.zeros(k), np.ones(k, dtype=np.bool_), np.zeros((2, d, d)))
+    return np.empty((k, n)), np.empty(n), np.empty(n), np.empty(n), np.empty(n), factors
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _e_step(xt, w, params, kind, resp, work, normalise):  # noqa: ANN001, ANN202
+    """Responsibilities into ``resp`` (k, n) (divided by their sum per point if ``normalise``, else left as
+    ``exp(logp - top)``); returns (sum of w * log-likelihood, labels, every value finite).
+
+    ``xt`` holds the points transposed (d, n); ``params`` = (weights, means, covariances); ``work`` from
+    :func:`_work`. Every step is a loop over the points for one component (which the compiler vectorises);
+    ``exp`` and ``log`` are :mod:`.vecmath`'s, which it can vectorise."""
+    logp, top, total, logs = work[0], work[3], work[2], work[4]
+    n = xt.shape[1]
+    k = params[0].shape[0]
+    labels = np.zeros(n, dtype=np.int64)
+    finite = _log_densities(xt, params, kind, work, labels)
     total[:] = 0.0
     for j in range(k):
         low = 0
-        for i in range(n):  # vectorised: exp_nonpositive is exactly 1 at the point's largest density
+        for i in range(n):  # exp_nonpositive is exactly 1 at the point's largest density
             gap = logp[j, i] - top[i]
             below = gap < _EXP_FLOOR
             e = exp_nonpositive(_EXP_FLOOR if below else gap)
@@ -302,11 +323,13 @@ def _e_step(xt, w, params, kind, resp, work):  # noqa: ANN001, ANN202
                     total[i] += e
     for i in range(n):
         logs[i] = log_normal(total[i])  # total >= 1: the largest density contributes exactly 1
+    loglik = 0.0
     for i in range(n):
         loglik += (top[i] + logs[i]) * w[i]
-    for j in range(k):
-        for i in range(n):
-            resp[j, i] = resp[j, i] / total[i]
+    if normalise:
+        for j in range(k):
+            for i in range(n):
+                resp[j, i] = resp[j, i] / total[i]
     return loglik, labels, finite
 
 
@@ -322,11 +345,11 @@ def _iterate(xt, w, params, kind, settings, shared):  # noqa: ANN001, ANN202
     k = params[0].shape[0]
     total, any_weight, _ = shared
     resp = np.zeros((k, n))
-    work = (np.empty((k, n)), np.empty(n), np.empty(n), np.empty(n))
+    work = _work(k, n, d)
     lower = -np.inf
     failed = converged = False
     for _ in range(max_iter):
-        loglik, labels, finite = _e_step(xt, w, params, kind, resp, work)
+        loglik, labels, finite = _e_step(xt, w, params, kind, resp, work, True)
         _m_step(xt, w, resp, kind, reg, shared, params)
         change = loglik / total - lower
         lower = loglik / total
@@ -336,7 +359,7 @@ def _iterate(xt, w, params, kind, settings, shared):  # noqa: ANN001, ANN202
         if abs(change) < tol:
             converged = True
             break
-    loglik, labels, finite = _e_step(xt, w, params, kind, resp, work)
+    loglik, labels, finite = _e_step(xt, w, params, kind, resp, work, False)  # the labels: resp not needed
     return lower, loglik, labels, converged, failed or not finite
 
 
