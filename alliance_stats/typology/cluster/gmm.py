@@ -259,6 +259,14 @@ def _log_densities(xt, params, kind, work, labels):  # noqa: ANN001, ANN202
             infinite += 1
             q[:] = np.inf  # -> -1e300 below
             const = 0.0
+        elif d == 2:  # the typology's two dimensions in one pass, the same operations as the loops below
+            const = log_det[j] + math.log(weights[j]) - 0.5 * d * math.log(2 * math.pi)
+            m0, m1, p00, p01, p11 = means[j, 0], means[j, 1], prec[j, 0, 0], prec[j, 0, 1], prec[j, 1, 1]
+            for i in range(n):
+                c0 = xt[0, i] - m0
+                y0 = c0 * p00
+                y1 = c0 * p01 + (xt[1, i] - m1) * p11
+                q[i] = y0 * y0 + y1 * y1
         else:
             const = log_det[j] + math.log(weights[j]) - 0.5 * d * math.log(2 * math.pi)
             q[:] = 0.0
@@ -326,10 +334,12 @@ def _e_step(xt, w, params, kind, resp, work, normalise):  # noqa: ANN001, ANN202
     loglik = 0.0
     for i in range(n):
         loglik += (top[i] + logs[i]) * w[i]
-    if normalise:
+    if normalise:  # times the reciprocal (one division per point, not per point and component)
+        for i in range(n):
+            logs[i] = 1.0 / total[i]
         for j in range(k):
             for i in range(n):
-                resp[j, i] = resp[j, i] / total[i]
+                resp[j, i] = resp[j, i] * logs[i]
     return loglik, labels, finite
 
 
