@@ -22,15 +22,18 @@ that everything but ``exp`` is vectorised by the compiler: 1.4-1.6x faster EM, s
 (tests/power/test_golden.py). Fusing the M-step's sums into the E-step's pass (accumulators in memory instead
 of registers) made it slower.
 
-Measured (issue 17, session 6): what is left is ``exp`` and ``log``. A chunk of the power plan at N = 200 makes
-about 250,000 calls of ``exp`` per replicate (k responsibilities per point, ~7 EM iterations per fit, 32 fits),
-at ~9 ns each in the C library's scalar ``exp`` (numba compiles ``math.exp`` to it): ~2.3 ms of the ~4 ms of a
-replicate's EM, the ~50,000 ``log`` most of the rest. numpy's vectorised ``exp`` is ~8x faster but does not round
-every value as the C library does, so the BIC values would change in their last bits: not used. What was
-changed keeps every value bit for bit (tests/power/test_golden.py): each component's M-step sums are taken in
-one pass (:func:`_first_moments`, :func:`_centred_moments`), ``exp`` is skipped where its value is exact
-(1 at the point's largest density, 0 below -746), and the largest density per point is found with
-selects instead of branches; together ~10 % (ratios in one process, ``min`` of 25 runs).
+Measured (issue 17, session 6): what was left was ``exp`` and ``log``: about 250,000 calls of ``exp`` per power
+replicate at N = 200 (k responsibilities per point, ~7 EM iterations per fit, 32 fits), at ~9 ns each in the C
+library's scalar ``exp`` (numba compiles ``math.exp`` to it, and a loop calling it is not vectorised), and
+~50,000 ``log``. Session 7: ``exp`` and ``log`` are :mod:`.vecmath`'s (fdlibm's argument reductions, written
+without branches; ``exp`` by a polynomial with fused multiply-adds), so the compiler vectorises those loops; the
+kernels use numba's ``error_model="numpy"`` (a division is not checked for zero, so loops with divisions are
+vectorised too); the responsibilities are multiplied by the reciprocal of their sum; the largest log density
+per point is found in the pass that computes them (two dimensions in one pass). The E-step is ~1.5x faster and
+the power analysis's cluster check 2.2-2.5x (benchmarks/bench_power.py). Values move in their last bits only:
+``exp``/``log`` within 1 ulp of the C library's (tests/typology/test_vecmath.py), the golden BICs of 2476c8b
+(256 values) within 4.0e-15 relative, every label and convergence flag the same. One EM loop
+(:func:`_iterate`, :func:`_em`) serves :func:`gmm_bic_grid` and the cluster check's fits (:mod:`.refit`).
 """
 
 from __future__ import annotations
