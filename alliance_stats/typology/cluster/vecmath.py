@@ -4,19 +4,21 @@ The mixtures' EM (:mod:`.gmm`) spends most of its time in ``exp`` (one per point
 and ``log`` (one per point). numba compiles ``math.exp`` and ``math.log`` to calls of the C library's scalar
 functions, so the loops that call them are not vectorised (~9 ns a call on this machine kind); numpy's own
 vectorised ``exp`` cannot be called from a compiled loop, and calling it from Python between compiled steps
-would cost more than it saves on arrays of a few hundred points. :func:`exp_nonpositive` and
-:func:`log_normal` are Sun's fdlibm ``__ieee754_exp`` and ``__ieee754_log`` (argument reduction by ``ln 2``,
-its minimax polynomials) without their branches: every operation is an addition, multiplication, division,
-``floor``, integer shift or a reinterpretation of bits (:func:`_as_float`, :func:`_as_int`), so a loop calling
-them is vectorised (issue 17: ~4-6x faster than the C library's functions in the EM's loops).
+would cost more than it saves on arrays of a few hundred points. :func:`exp_nonpositive` reduces its argument
+as fdlibm's ``__ieee754_exp`` (``x = k ln 2 + r``) and evaluates Taylor's polynomial of ``exp(r)`` with fused
+multiply-adds (``llvm.fma``: no division, which costs as much as the rest once vectorised); :func:`log_normal` is
+fdlibm's ``__ieee754_log`` without its branches. Every operation is an addition, multiplication, fused
+multiply-add, division, ``floor``, integer shift or a reinterpretation of bits (:func:`_as_float`,
+:func:`_as_int`), so a loop calling them is vectorised (issue 17: ~5x faster than the C library's functions in
+the EM's loops).
 
-Accuracy: fdlibm's bound, less than 1 ulp; the C library rounds correctly in nearly every case, so the two differ
-by at most 1 ulp (in about one value in ten for ``exp``, one in thirteen for ``log``;
-tests/typology/test_vecmath.py). The EM's results therefore move in their last bits compared with ``math.exp``
-and ``math.log`` (BIC ~1e-15 relative). Every operation is IEEE (no fast-math flags), so the value does not
-depend on whether the compiler vectorised the loop, nor on the vector width.
+Accuracy: within 1 ulp of the C library's ``exp`` and ``log`` (which round correctly in nearly every case); they
+differ in about one value in ten (tests/typology/test_vecmath.py). The EM's results therefore move in their last
+bits compared with ``math.exp`` and ``math.log`` (BIC ~1e-15 relative). Every operation is rounded as IEEE 754
+says (no fast-math flags; a fused multiply-add rounds once, in hardware or not), so a value does not depend on
+whether the compiler vectorised the loop, nor on the vector width.
 
-Reference: Sun Microsystems fdlibm 5.3, ``e_exp.c`` and ``e_log.c`` (the constants below are theirs).
+Reference: Sun Microsystems fdlibm 5.3, ``e_exp.c`` and ``e_log.c`` (the ln 2 and log constants are theirs).
 """
 
 from __future__ import annotations
