@@ -18,6 +18,10 @@ bits compared with ``math.exp`` and ``math.log`` (BIC ~1e-15 relative). Every op
 says (no fast-math flags; a fused multiply-add rounds once, in hardware or not), so a value does not depend on
 whether the compiler vectorised the loop, nor on the vector width.
 
+numba's on-disk cache does not notice a change in another module: the cached kernels of :mod:`.gmm` (which
+inline these functions) and of :mod:`.refit` (which call :mod:`.gmm`'s EM) keep the old code after an edit of
+this file alone (or of gmm.py alone, for refit.py's); delete ``typology/cluster/__pycache__/*.nb[ic]`` then.
+
 Reference: Sun Microsystems fdlibm 5.3, ``e_exp.c`` and ``e_log.c`` (the ln 2 and log constants are theirs).
 """
 
