@@ -22,15 +22,18 @@ that everything but ``exp`` is vectorised by the compiler: 1.4-1.6x faster EM, s
 (tests/power/test_golden.py). Fusing the M-step's sums into the E-step's pass (accumulators in memory instead
 of registers) made it slower.
 
-Measured (issue 17, session 6): what is left is ``exp`` and ``log``. A chunk of the power plan at N = 200 makes
-about 250,000 calls of ``exp`` per replicate (k responsibilities per point, ~7 EM iterations per fit, 32 fits),
-at ~9 ns each in the C library's scalar ``exp`` (numba compiles ``math.exp`` to it): ~2.3 ms of the ~4 ms of a
-replicate's EM, the ~50,000 ``log`` most of the rest. numpy's vectorised ``exp`` is ~8x faster but does not round
-every value as the C library does, so the BIC values would change in their last bits: not used. What was
-changed keeps every value bit for bit (tests/power/test_golden.py): each component's M-step sums are taken in
-one pass (:func:`_first_moments`, :func:`_centred_moments`), ``exp`` is skipped where its value is exact
-(1 at the point's largest density, 0 below -746), and the largest density per point is found with
-selects instead of branches; together ~10 % (ratios in one process, ``min`` of 25 runs).
+Measured (issue 17, session 6): what was left was ``exp`` and ``log``: about 250,000 calls of ``exp`` per power
+replicate at N = 200 (k responsibilities per point, ~7 EM iterations per fit, 32 fits), at ~9 ns each in the C
+library's scalar ``exp`` (numba compiles ``math.exp`` to it, and a loop calling it is not vectorised), and
+~50,000 ``log``. Session 7: ``exp`` and ``log`` are :mod:`.vecmath`'s (fdlibm's argument reductions, written
+without branches; ``exp`` by a polynomial with fused multiply-adds), so the compiler vectorises those loops; the
+kernels use numba's ``error_model="numpy"`` (a division is not checked for zero, so loops with divisions are
+vectorised too); the responsibilities are multiplied by the reciprocal of their sum; the largest log density
+per point is found in the pass that computes them (two dimensions in one pass). The E-step is ~1.5x faster and
+the power analysis's cluster check 2.2-2.5x (benchmarks/bench_power.py). Values move in their last bits only:
+``exp``/``log`` within 1 ulp of the C library's (tests/typology/test_vecmath.py), the golden BICs of 2476c8b
+(256 values) within 4.0e-15 relative, every label and convergence flag the same. One EM loop
+(:func:`_iterate`, :func:`_em`) serves :func:`gmm_bic_grid` and the cluster check's fits (:mod:`.refit`).
 """
 
 from __future__ import annotations
@@ -41,13 +44,16 @@ from collections.abc import Sequence
 import numba
 import numpy as np
 
+from alliance_stats.typology.cluster.vecmath import exp_nonpositive, log_normal
+
 __all__ = ["gmm_bic_batch", "gmm_bic_grid"]
 
 _TYPES = {"full": 0, "tied": 1, "diag": 2, "spherical": 3}
 _EPS10 = 10 * np.finfo(float).eps
+_EXP_FLOOR = -708.0  # exp_nonpositive's domain starts here; math.exp below it
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _shared(xt, w):  # noqa: ANN001, ANN202
     """What every fit to one data set shares: total weight, whether any weight is positive, and the sums of
     ``w x_a x_b`` (the tied M-step's), each summed in point order."""
@@ -67,7 +73,7 @@ def _shared(xt, w):  # noqa: ANN001, ANN202
     return total, any_weight, wxx
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _m_step(xt, w, resp, kind, reg, shared, params):  # noqa: ANN001, ANN202
     """scikit-learn's M-step from the responsibilities ``resp`` (k, n) of the points ``xt`` (d, n) into
     ``params`` = (weights, means, covariances); ``shared`` holds what does not depend on them (:func:`_shared`).
@@ -82,12 +88,12 @@ def _m_step(xt, w, resp, kind, reg, shared, params):  # noqa: ANN001, ANN202
     total, _, wxx = shared
     nk = np.zeros(k)
     squares = kind >= 2
-    sums = np.zeros(2 * d + 1)
+    sums = np.zeros((k, 2 * d + 1))
     for j in range(k):
-        _first_moments(xt, w, resp[j], squares, sums)
-        nk[j] = sums[0] + _EPS10
+        _first_moments(xt, w, resp[j], squares, sums[j])
+        nk[j] = sums[j, 0] + _EPS10
         for a in range(d):
-            means[j, a] = sums[1 + a] / nk[j]
+            means[j, a] = sums[j, 1 + a] / nk[j]
         weights[j] = nk[j] / total
     cov[:] = 0.0
     if kind == 0:  # full
@@ -115,17 +121,16 @@ def _m_step(xt, w, resp, kind, reg, shared, params):  # noqa: ANN001, ANN202
             cov[0, a, a] += reg
     else:  # diag (cov[j, a, a]) and spherical (cov[j, 0, 0]): sum of w x_a^2 from the first pass
         for j in range(k):
-            _first_moments(xt, w, resp[j], squares, sums)
             mean_var = 0.0
             for a in range(d):
-                var = sums[1 + d + a] / nk[j] - means[j, a] ** 2 + reg
+                var = sums[j, 1 + d + a] / nk[j] - means[j, a] ** 2 + reg
                 cov[j, a, a] = var
                 mean_var += var
             if kind == 3:
                 cov[j, 0, 0] = mean_var / d
 
 
-@numba.njit(cache=True, inline="always")
+@numba.njit(cache=True, inline="always", error_model="numpy")
 def _first_moments(xt, w, r, squares, sums):  # noqa: ANN001, ANN202
     """One pass over the points: ``sums`` = [sum r w, sum r w x_a (a < d), and if ``squares`` sum r w x_a x_a];
     two dimensions (the typology's) with the sums in registers, other numbers of dimensions in ``sums``."""
@@ -158,7 +163,7 @@ def _first_moments(xt, w, r, squares, sums):  # noqa: ANN001, ANN202
                 sums[1 + d + a] += rw * xt[a, i] * xt[a, i]
 
 
-@numba.njit(cache=True, inline="always")
+@numba.njit(cache=True, inline="always", error_model="numpy")
 def _centred_moments(xt, w, r, mean, products):  # noqa: ANN001, ANN202
     """One pass over the points: ``products[ab]`` = sum r w (x_a - mean_a)(x_b - mean_b), b <= a, row by row."""
     d, n = xt.shape
@@ -184,13 +189,17 @@ def _centred_moments(xt, w, r, mean, products):  # noqa: ANN001, ANN202
                 ab += 1
 
 
-@numba.njit(cache=True)
-def _precisions(cov, kind, k):  # noqa: ANN001, ANN202
-    """Per component: upper-triangular precision factor (scikit-learn's precisions_cholesky_), log det, ok."""
-    d = cov.shape[1]
-    prec = np.zeros((k, d, d))
-    log_det = np.zeros(k)
-    good = np.ones(k, dtype=np.bool_)
+@numba.njit(cache=True, error_model="numpy")
+def _precisions(cov, kind, factors):  # noqa: ANN001, ANN202
+    """Per component into ``factors`` = (prec (k, d, d), log_det (k,), good (k,), work (2, d, d)): the
+    upper-triangular precision factor (scikit-learn's precisions_cholesky_), its log determinant, whether the
+    covariance is positive definite."""
+    prec, log_det, good, work = factors
+    k, d = prec.shape[0], cov.shape[1]
+    prec[:] = 0.0
+    log_det[:] = 0.0
+    good[:] = True
+    chol, inv = work[0], work[1]
     for j in range(k):
         src = 0 if kind == 1 else j
         if kind >= 2:
@@ -202,7 +211,7 @@ def _precisions(cov, kind, k):  # noqa: ANN001, ANN202
                 prec[j, a, a] = 1.0 / math.sqrt(v)
                 log_det[j] += 0.5 * math.log(1.0 / v)
             continue
-        chol = np.zeros((d, d))
+        chol[:] = 0.0
         for a in range(d):
             for b in range(a + 1):
                 s = cov[src, a, b]
@@ -219,7 +228,7 @@ def _precisions(cov, kind, k):  # noqa: ANN001, ANN202
                 break
         if not good[j]:
             continue
-        inv = np.zeros((d, d))  # inverse of the lower factor, by forward substitution
+        inv[:] = 0.0  # inverse of the lower factor, by forward substitution
         for c in range(d):
             for a in range(c, d):
                 s = 1.0 if a == c else 0.0
@@ -230,107 +239,163 @@ def _precisions(cov, kind, k):  # noqa: ANN001, ANN202
             for b in range(d):
                 prec[j, a, b] = inv[b, a]
             log_det[j] += math.log(prec[j, a, a])
-    return prec, log_det, good
 
 
-@numba.njit(cache=True)
-def _e_step(xt, w, params, kind, resp, work):  # noqa: ANN001, ANN202
-    """Responsibilities into ``resp`` (k, n); returns (sum of w * log-likelihood, labels, every value finite).
+@numba.njit(cache=True, error_model="numpy")
+def _log_densities(xt, params, kind, work, labels):  # noqa: ANN001, ANN202
+    """Per component and point, log(weight x Gaussian density) into ``logp`` (k, n) (-1e300 where a covariance
+    is not positive definite or the value is not finite), the largest per point into ``top`` and its component
+    into ``labels`` (the first of equal values); returns whether every value was finite.
 
-    ``xt`` holds the points transposed (d, n); ``params`` = (weights, means, covariances); ``work`` = ``logp``
-    (k, n), ``q`` and ``y`` (n,), work arrays. Every step is a
-    loop over the points for one component (which the compiler vectorises, except ``exp``); each value has the
-    same operations in the same order as in a point-by-point loop, so the results are those of that loop."""
-    weights, means, cov = params
-    logp, q, y = work
+    ``work`` = (logp, q, y, top, logs, factors) (:func:`_work`). Every step is a loop over the points for one
+    component, which the compiler vectorises."""
+    weights, means, _ = params
+    logp, q, y, top = work[0], work[1], work[2], work[3]
+    prec, log_det, good, _ = work[5]
     d, n = xt.shape
     k = weights.shape[0]
-    prec, log_det, good = _precisions(cov, kind, k)
-    finite = True
-    loglik = 0.0
-    labels = np.zeros(n, dtype=np.int64)
+    _precisions(params[2], kind, work[5])
+    infinite = 0
+    top[:] = -np.inf
     for j in range(k):
         if not good[j]:
-            finite = False
-            logp[j, :] = -1e300
-            continue
-        const = log_det[j] + math.log(weights[j]) - 0.5 * d * math.log(2 * math.pi)
-        q[:] = 0.0
-        for c in range(d):
-            y[:] = 0.0
-            for a in range(c + 1):
-                centre = means[j, a]
-                factor = prec[j, a, c]
-                for i in range(n):
-                    y[i] += (xt[a, i] - centre) * factor
+            infinite += 1
+            q[:] = np.inf  # -> -1e300 below
+            const = 0.0
+        elif d == 2:  # the typology's two dimensions in one pass, the same operations as the loops below
+            const = log_det[j] + math.log(weights[j]) - 0.5 * d * math.log(2 * math.pi)
+            m0, m1, p00, p01, p11 = means[j, 0], means[j, 1], prec[j, 0, 0], prec[j, 0, 1], prec[j, 1, 1]
             for i in range(n):
-                q[i] += y[i] * y[i]
-        for i in range(n):
+                c0 = xt[0, i] - m0
+                y0 = c0 * p00
+                y1 = c0 * p01 + (xt[1, i] - m1) * p11
+                q[i] = y0 * y0 + y1 * y1
+        else:
+            const = log_det[j] + math.log(weights[j]) - 0.5 * d * math.log(2 * math.pi)
+            q[:] = 0.0
+            for c in range(d):
+                y[:] = 0.0
+                for a in range(c + 1):
+                    centre = means[j, a]
+                    factor = prec[j, a, c]
+                    for i in range(n):
+                        y[i] += (xt[a, i] - centre) * factor
+                for i in range(n):
+                    q[i] += y[i] * y[i]
+        for i in range(n):  # the largest: as "if v > top: top, label = v, j", written as selects
             v = const - 0.5 * q[i]
-            if not math.isfinite(v):
-                finite = False
-                v = -1e300
+            finite = math.isfinite(v)
+            infinite += not finite
+            v = v if finite else -1e300
             logp[j, i] = v
-    top, total = q, y  # per point: largest log density, sum of exp(log density - largest)
-    top[:] = -np.inf
-    for j in range(k):  # as "if v > top: top, label = v, j", written as selects (no branch to mispredict)
-        for i in range(n):
-            v = logp[j, i]
             above = v > top[i]
             top[i] = v if above else top[i]
             labels[i] = j if above else labels[i]
+    return infinite == 0
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _work(k, n, d):  # noqa: ANN001, ANN202
+    """The E-step's work arrays: logp (k, n), q, y, top, logs (n,) and the precision factors."""
+    factors = (np.zeros((k, d, d)), np.zeros(k), np.ones(k, dtype=np.bool_), np.zeros((2, d, d)))
+    return np.empty((k, n)), np.empty(n), np.empty(n), np.empty(n), np.empty(n), factors
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _e_step(xt, w, params, kind, resp, work, normalise):  # noqa: ANN001, ANN202
+    """Responsibilities into ``resp`` (k, n) (divided by their sum per point if ``normalise``, else left as
+    ``exp(logp - top)``); returns (sum of w * log-likelihood, labels, every value finite).
+
+    ``xt`` holds the points transposed (d, n); ``params`` = (weights, means, covariances); ``work`` from
+    :func:`_work`. Every step is a loop over the points for one component (which the compiler vectorises);
+    ``exp`` and ``log`` are :mod:`.vecmath`'s, which it can vectorise."""
+    logp, top, total, logs = work[0], work[3], work[2], work[4]
+    n = xt.shape[1]
+    k = params[0].shape[0]
+    labels = np.zeros(n, dtype=np.int64)
+    finite = _log_densities(xt, params, kind, work, labels)
     total[:] = 0.0
     for j in range(k):
-        for i in range(n):
+        low = 0
+        for i in range(n):  # exp_nonpositive is exactly 1 at the point's largest density
             gap = logp[j, i] - top[i]
-            if gap == 0.0:  # the point's largest density (and ties): exp(0) is exactly 1
-                e = 1.0
-            elif gap < -746.0:  # exp underflows to exactly 0 below -745.13
-                e = 0.0
-            else:
-                e = math.exp(gap)
+            below = gap < _EXP_FLOOR
+            e = exp_nonpositive(_EXP_FLOOR if below else gap)
+            e = 0.0 if below else e
+            low += below
             resp[j, i] = e
             total[i] += e
+        if low:  # rare: values below exp's normal range (and components that failed, at -1e300)
+            for i in range(n):
+                gap = logp[j, i] - top[i]
+                if gap < _EXP_FLOOR:
+                    e = math.exp(gap)
+                    resp[j, i] = e
+                    total[i] += e
     for i in range(n):
-        loglik += (top[i] + math.log(total[i])) * w[i]
-    for j in range(k):
+        logs[i] = log_normal(total[i])  # total >= 1: the largest density contributes exactly 1
+    loglik = 0.0
+    for i in range(n):
+        loglik += (top[i] + logs[i]) * w[i]
+    if normalise:  # times the reciprocal (one division per point, not per point and component)
         for i in range(n):
-            resp[j, i] = resp[j, i] / total[i]
+            logs[i] = 1.0 / total[i]
+        for j in range(k):
+            for i in range(n):
+                resp[j, i] = resp[j, i] * logs[i]
     return loglik, labels, finite
 
 
-@numba.njit(cache=True)
-def _em(xt, w, init, k, kind, settings, shared):  # noqa: ANN001, ANN202
-    """One EM run from hard labels (scikit-learn's loop) on the points ``xt`` (d, n), ``settings`` = (reg_covar,
-    tol, max_iter): (log-likelihood, labels, converged, failed)."""
+@numba.njit(cache=True, error_model="numpy")
+def _iterate(xt, w, params, kind, settings, shared):  # noqa: ANN001, ANN202
+    """scikit-learn's EM loop on the points ``xt`` (d, n) from the parameters ``params`` (changed in place),
+    ``settings`` = (reg_covar, tol, max_iter): E- and M-steps until the mean log-likelihood changes by less than
+    ``tol`` (or a covariance fails), then a last E-step. Returns (lower bound: the mean log-likelihood of the
+    loop's last E-step, log-likelihood of the final parameters (sum of w * log density), their labels,
+    converged, failed)."""
     reg, tol, max_iter = settings
     d, n = xt.shape
+    k = params[0].shape[0]
     total, any_weight, _ = shared
     resp = np.zeros((k, n))
-    work = (np.empty((k, n)), np.empty(n), np.empty(n))
-    for i in range(n):
-        resp[min(max(init[i], 0), k - 1), i] = 1.0
-    params = (np.zeros(k), np.zeros((k, d)), np.zeros((k, d, d)))
-    _m_step(xt, w, resp, kind, reg, shared, params)
+    work = _work(k, n, d)
     lower = -np.inf
-    converged = False
-    failed = False
+    failed = converged = False
     for _ in range(max_iter):
-        loglik, labels, finite = _e_step(xt, w, params, kind, resp, work)
-        new_lower = loglik / total
+        loglik, labels, finite = _e_step(xt, w, params, kind, resp, work, True)
         _m_step(xt, w, resp, kind, reg, shared, params)
-        change = new_lower - lower
-        lower = new_lower
-        done = abs(change) < tol
-        bad = (not finite) and any_weight
-        if bad:
+        change = loglik / total - lower
+        lower = loglik / total
+        if not finite and any_weight:
             failed = True
-        if done:
-            converged = True
-        if done or bad:
             break
-    loglik, labels, finite = _e_step(xt, w, params, kind, resp, work)
-    return loglik, labels, converged, failed or not finite
+        if abs(change) < tol:
+            converged = True
+            break
+    loglik, labels, finite = _e_step(xt, w, params, kind, resp, work, False)  # the labels: resp not needed
+    return lower, loglik, labels, converged, failed or not finite
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _em(xt, w, resp, kind, settings, shared):  # noqa: ANN001, ANN202
+    """One EM run started from the responsibilities ``resp`` (k, n) (scikit-learn's start: an M-step from them),
+    then :func:`_iterate`; returns its results and the final parameters (weights, means, covariances)."""
+    d = xt.shape[0]
+    k = resp.shape[0]
+    params = (np.zeros(k), np.zeros((k, d)), np.zeros((k, d, d)))
+    _m_step(xt, w, resp, kind, settings[0], shared, params)
+    lower, loglik, labels, converged, failed = _iterate(xt, w, params, kind, settings, shared)
+    return lower, loglik, labels, converged, failed, params
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _one_hot(labels, k):  # noqa: ANN001, ANN202
+    """(k, n) responsibilities of hard labels (scikit-learn's ``init_params="kmeans"``), clipped to [0, k)."""
+    n = labels.shape[0]
+    resp = np.zeros((k, n))
+    for i in range(n):
+        resp[min(max(labels[i], 0), k - 1), i] = 1.0
+    return resp
 
 
 def _parameters(k: int, d: int, covariance_type: str) -> int:
@@ -338,7 +403,7 @@ def _parameters(k: int, d: int, covariance_type: str) -> int:
     return int(cov + k * d + k - 1)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _em_grid(x, w, inits, ks, kinds, active, settings):  # noqa: ANN001, ANN202
     """Every data set x every (k, covariance type) that ``active`` asks for, in one call: ``inits`` (K, R, n),
     ``ks`` (K,), ``kinds`` (T,), ``active`` (R, K) -> log-likelihood, converged, failed (R, K, T), labels
@@ -358,8 +423,8 @@ def _em_grid(x, w, inits, ks, kinds, active, settings):  # noqa: ANN001, ANN202
             if not active[r, g]:
                 continue
             for t in range(T):
-                loglik[r, g, t], labels[r, g, t], converged[r, g, t], failed[r, g, t] = _em(
-                    xt, w[r], inits[g, r], ks[g], kinds[t], settings, shared)
+                _, loglik[r, g, t], labels[r, g, t], converged[r, g, t], failed[r, g, t], _ = _em(
+                    xt, w[r], _one_hot(inits[g, r], ks[g]), kinds[t], settings, shared)
     return loglik, converged, failed, labels, totals
 
 

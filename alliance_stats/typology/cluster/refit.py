@@ -12,14 +12,12 @@
 
 Why numba (issue 17): these EM runs (4 covariance types x 8 k x 5 starts on the data, 2 x 200 on resamples of
 ~190-1,300 dyads) were 592 scikit-learn fits, over half of the demo's cluster check, mostly scikit-learn's
-per-call validation and its (n, k) temporaries. The E- and
-M-steps are those of the compiled EM of :mod:`.gmm` (``_e_step``, ``_m_step``, ``_shared``: one implementation
-of the EM arithmetic). :func:`~.gmm.gmm_bic_grid` starts from hard labels of every point and returns neither the
-lower bound that picks among scikit-learn's starts nor the parameters, and cannot take parameters or one-point
-responsibilities as a start, so the iteration (scikit-learn's rule: stop when the mean log-likelihood changes
-by less than ``tol``, then a last E-step for the labels) is run here (:func:`_iterate`). The partitions are
-scikit-learn's (tests/typology/test_refit.py compares them fit by fit); sums are taken in another order, so
-BICs agree to about 1e-14 relative.
+per-call validation and its (n, k) temporaries. The EM is :mod:`.gmm`'s, the one loop that also serves
+:func:`~.gmm.gmm_bic_grid`: ``_iterate`` (scikit-learn's rule: E- and M-steps until the mean log-likelihood
+changes by less than ``tol``, then a last E-step for the labels) from given parameters (the warm start), ``_em``
+from responsibilities (one-hot k-means labels, one point per component). The partitions are scikit-learn's
+(tests/typology/test_refit.py compares them fit by fit); sums are taken in another order and ``exp``/``log``
+are fdlibm's (:mod:`.vecmath`), so BICs agree to about 1e-14 relative.
 
 Reference: scikit-learn 1.9 ``sklearn.mixture.GaussianMixture`` and ``sklearn.cluster.kmeans_plusplus``;
 Dempster, Laird & Rubin (1977), the EM algorithm.
@@ -32,77 +30,44 @@ from typing import Any
 import numba
 import numpy as np
 
-from alliance_stats.typology.cluster.gmm import _TYPES, _e_step, _m_step, _shared
+from alliance_stats.typology.cluster.gmm import _TYPES, _em, _iterate, _one_hot, _shared
 
 __all__ = ["fit_mixture", "refit_mixture"]
 
 _TOL, _MAX_ITER = 1e-3, 500  # scikit-learn's defaults, as the reference fits (fitting._fit_gmm)
 
 
-@numba.njit(cache=True)
-def _iterate(xt, w, params, kind, reg, shared):  # noqa: ANN001, ANN202
-    """scikit-learn's EM loop from the parameters ``params`` (changed in place): (lower bound: the mean
-    log-likelihood of the loop's last E-step, mean log-likelihood of the final parameters, their labels,
-    converged, failed)."""
-    d, n = xt.shape
-    k = params[0].shape[0]
-    total, any_weight, _ = shared
-    resp = np.zeros((k, n))
-    work = (np.empty((k, n)), np.empty(n), np.empty(n))
-    lower = -np.inf
-    failed = converged = False
-    for _ in range(_MAX_ITER):
-        loglik, labels, finite = _e_step(xt, w, params, kind, resp, work)
-        _m_step(xt, w, resp, kind, reg, shared, params)
-        change = loglik / total - lower
-        lower = loglik / total
-        if not finite and any_weight:
-            failed = True
-            break
-        if abs(change) < _TOL:
-            converged = True
-            break
-    loglik, labels, finite = _e_step(xt, w, params, kind, resp, work)
-    return lower, loglik / total, labels, converged, failed or not finite
-
-
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _two_starts(xt, warm, seeds, kind, reg):  # noqa: ANN001, ANN202
     """EM from the warm start ``warm`` (weights, means, covariances) and from one point per component (``seeds``):
     the labels of the start with the higher mean log-likelihood (the warm one on ties) and whether both failed."""
-    d, n = xt.shape
+    n = xt.shape[1]
     k = warm[0].shape[0]
     w = np.ones(n)
     shared = _shared(xt, w)
+    settings = (reg, _TOL, _MAX_ITER)
     params = (warm[0].copy(), warm[1].copy(), warm[2].copy())
-    _, score_warm, labels_warm, _, failed_warm = _iterate(xt, w, params, kind, reg, shared)
+    _, loglik_warm, labels_warm, _, failed_warm = _iterate(xt, w, params, kind, settings, shared)
     resp = np.zeros((k, n))
     for j in range(k):
         resp[j, seeds[j]] = 1.0
-    fresh = (np.zeros(k), np.zeros((k, d)), np.zeros((k, d, d)))
-    _m_step(xt, w, resp, kind, reg, shared, fresh)
-    _, score_fresh, labels_fresh, _, failed_fresh = _iterate(xt, w, fresh, kind, reg, shared)
+    _, loglik_fresh, labels_fresh, _, failed_fresh, _ = _em(xt, w, resp, kind, settings, shared)
     if failed_warm and failed_fresh:
         return labels_warm, True
-    if failed_warm or (not failed_fresh and score_fresh > score_warm):
+    if failed_warm or (not failed_fresh and loglik_fresh / shared[0] > loglik_warm / shared[0]):
         return labels_fresh, False
     return labels_warm, False
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _from_labels(xt, labels, k, kind, reg):  # noqa: ANN001, ANN202
-    """EM from hard labels of every point (scikit-learn's ``init_params="kmeans"``): the M-step from the one-hot
-    responsibilities, then :func:`_iterate`; returns its results and the final parameters."""
-    d, n = xt.shape
-    w = np.ones(n)
+    """EM from hard labels of every point (scikit-learn's ``init_params="kmeans"``): (lower bound, mean
+    log-likelihood of the final parameters, their labels, converged, failed, the parameters)."""
+    w = np.ones(xt.shape[1])
     shared = _shared(xt, w)
-    resp = np.zeros((k, n))
-    for i in range(n):
-        resp[labels[i], i] = 1.0
-    params = (np.zeros(k), np.zeros((k, d)), np.zeros((k, d, d)))
-    _m_step(xt, w, resp, kind, reg, shared, params)
-    lower, score, fitted, converged, failed = _iterate(xt, w, params, kind, reg, shared)
-    return lower, score, fitted, converged, failed, params
+    lower, loglik, fitted, converged, failed, params = _em(xt, w, _one_hot(labels, k), kind, (reg, _TOL, _MAX_ITER),
+                                                          shared)
+    return lower, loglik / shared[0], fitted, converged, failed, params
 
 
 def fit_mixture(data: np.ndarray, k: int, covariance_type: str, n_init: int, random_state: int, reg_covar: float
