@@ -1,10 +1,23 @@
-"""Execution of the power analysis: chunks of replicates on joblib processes or a Dask cluster, then the summary.
+"""Execution of the power analysis: chunks of replicates in this process and forked workers (or joblib
+processes where ``fork`` is not available), or on a Dask cluster, then the summary.
+
+Local workers (``jobs >= 2``) are forked from this process once the plan, the context and the modules of a chunk
+are loaded and one chunk has run here (the compiled kernels loaded from numba's cache, the design templates
+built): a worker starts with all of it, and nothing but the chunks' records travels between processes. The
+joblib workers it replaced each imported the package again (~1.8 s CPU), loaded the compiled kernels again
+(~0.9 s; the whole compilation, twice at once, on a cold cache) and unpickled the context with every chunk.
+This process computes chunks too (it would otherwise wait), the chunks are taken one at a time, largest N
+first, from a shared counter (the last ones, the smallest, keep the processes busy until the end), and the
+records are put back in the order of the grid, so the result does not depend on which process computed what.
 """
 
 from __future__ import annotations
 
 import math
+import multiprocessing
 import os
+import pickle
+import signal
 import socket
 from collections import Counter
 from collections.abc import Callable
@@ -152,6 +165,126 @@ def check_execution(backend: str, scheduler: Any = None, jobs: int = 1) -> None:
         _probe_scheduler(str(scheduler))
 
 
+def _schedule(tasks: list[_Task]) -> list[_Task]:
+    """The chunks in the order the workers take them: largest N first (then the grid's order), so that the last
+    chunks to run are the shortest ones and the processes finish together."""
+    return sorted(tasks, key=lambda task: (-task.n_dyads, task.n_index, task.chunk_index))
+
+
+def _claim(counter: Any) -> int:
+    """The next chunk to compute (an index into the schedule), from the counter shared by the processes."""
+    with counter.get_lock():
+        index = int(counter.value)
+        counter.value = index + 1
+    return index
+
+
+def _fork_worker(tasks: list[_Task], counter: Any, conn: Any) -> None:
+    """Compute chunks, claimed one at a time, and send ``(i, record)`` for each, or ``(i, None)`` and stop when
+    one fails (the main process computes it again and raises its error). In the forked process."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the process group: the main process stops us
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    while (index := _claim(counter)) < len(tasks):
+        try:
+            payload = pickle.dumps((index, _run_chunk(tasks[index])), protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException:  # noqa: BLE001 - computed again by the main process, which raises it as usual
+            conn.send_bytes(pickle.dumps((index, None)))
+            break
+        conn.send_bytes(payload)
+    conn.close()
+
+
+class _Forked:
+    """Forked workers computing the chunks of a schedule beside the main process (see the module docstring)."""
+
+    def __init__(self, tasks: list[_Task], workers: int, done: Callable[[dict[str, Any], int], None]) -> None:
+        self.tasks = tasks
+        self.done = done
+        self.finished: set[int] = set()
+        context = multiprocessing.get_context("fork")
+        self.counter = context.Value("q", 0)
+        self.processes: list[Any] = []
+        self.receivers: list[Any] = []  # the receiving ends of the workers' pipes still open
+        try:
+            for _ in range(workers - 1):
+                receiver, sender = context.Pipe(duplex=False)
+                process = context.Process(target=_fork_worker, args=(tasks, self.counter, sender), daemon=True)
+                process.start()
+                sender.close()  # before the next fork: a pipe ends (EOF) when its worker ends
+                self.processes.append(process)
+                self.receivers.append(receiver)
+        except BaseException:
+            self.close()
+            raise
+
+    def _record(self, index: int, record: dict[str, Any] | None) -> None:
+        self.finished.add(index)
+        self.done(_run_chunk(self.tasks[index]) if record is None else record, self.tasks[index].size)
+
+    def run(self) -> None:
+        """Compute chunks here until none is left to claim, then take the workers' records until every worker
+        has ended; a chunk that a worker failed on, or claimed and did not send (it died), is computed here."""
+        while (index := _claim(self.counter)) < len(self.tasks):
+            self._record(index, _run_chunk(self.tasks[index]))
+            self._receive(timeout=0)
+        while self.receivers:
+            self._receive(timeout=None)
+        for index in range(len(self.tasks)):
+            if index not in self.finished:
+                self._record(index, None)
+
+    def _receive(self, timeout: float | None) -> None:
+        """Take the records already sent (with ``timeout=None``: wait until a worker sends one or ends)."""
+        from multiprocessing.connection import wait
+
+        for receiver in wait(self.receivers, timeout=timeout):
+            while True:
+                try:
+                    index, record = pickle.loads(receiver.recv_bytes())
+                except (EOFError, OSError, pickle.UnpicklingError, AttributeError, ImportError):
+                    receiver.close()  # the worker ended (or sent something unreadable): its pipe is done
+                    self.receivers.remove(receiver)
+                    break
+                self._record(index, record)
+                if not receiver.poll():
+                    break
+
+    def close(self) -> None:
+        """Stop the workers still running (after an error here) and release their pipes."""
+        for process in self.processes:
+            if process.is_alive():
+                process.terminate()
+            process.join()
+        for receiver in self.receivers:
+            receiver.close()
+        self.receivers = []
+
+
+def _execute_local(tasks: list[_Task], jobs: int, done: Callable[[dict[str, Any], int], None]) -> None:
+    workers, why = worker_count(jobs, len(tasks))
+    if why is not None:
+        warn(None, why, UserWarning)
+    if workers == 1:
+        for task in tasks:
+            done(_run_chunk(task), task.size)
+        return
+    schedule = _schedule(tasks)
+    if "fork" in multiprocessing.get_all_start_methods():
+        # the smallest chunk here first: the workers are forked with its imports and compiled kernels loaded
+        done(_run_chunk(schedule[-1]), schedule[-1].size)
+        forked = _Forked(schedule[:-1], workers, done)
+        try:
+            forked.run()
+        finally:
+            forked.close()
+        return
+    from joblib import Parallel, delayed  # pragma: no cover - platforms without fork
+
+    runner = Parallel(n_jobs=workers, backend="loky", return_as="generator_unordered")  # pragma: no cover
+    for result in runner(delayed(_run_chunk)(task) for task in schedule):  # pragma: no cover
+        done(result, len(result["kept"]))
+
+
 def _execute(tasks: list[_Task], jobs: int, backend: str, scheduler: Any,
              progress: Callable[[int, int], Any] | None) -> list[dict[str, Any]]:
     total = sum(t.size for t in tasks)
@@ -163,50 +296,42 @@ def _execute(tasks: list[_Task], jobs: int, backend: str, scheduler: Any,
             progress(size, total)
 
     if backend == "dask":
-        try:
-            from distributed import Client, as_completed
-        except ImportError:
-            raise AllianceStatsError("the dask backend needs dask[distributed]", value="dask",
-                                     fix="pip install 'alliance-stats[distributed]', or use --backend local") \
-                from None
-        if scheduler is None:
-            raise AllianceStatsError("the dask backend needs the scheduler's address", value="dask",
-                                     fix="pass --scheduler tcp://HOST:PORT (a running dask scheduler)")
-        own = not isinstance(scheduler, Client)
-        try:
-            client = Client(scheduler, timeout="10s") if own else scheduler
-        except (OSError, TimeoutError) as exc:
-            raise AllianceStatsError(f"cannot connect to the dask scheduler ({exc})", value=str(scheduler),
-                                     fix="check that the scheduler runs and the address, or use --backend local"
-                                     ) from None
-        try:
-            sizes = {}
-            futures = []
-            for task in tasks:
-                future = client.submit(_run_chunk, task, pure=False)
-                sizes[future.key] = task.size
-                futures.append(future)
-            for future in as_completed(futures):
-                done(future.result(), sizes[future.key])
-        finally:
-            if own:
-                client.close()
+        _execute_dask(_schedule(tasks), scheduler, done)
     elif backend == "local":
-        workers, why = worker_count(jobs, len(tasks))
-        if why is not None:
-            warn(None, why, UserWarning)
-        if workers > 1:
-            from joblib import Parallel, delayed
-
-            runner = Parallel(n_jobs=workers, backend="loky", return_as="generator_unordered")
-            for result in runner(delayed(_run_chunk)(task) for task in tasks):
-                done(result, len(result["kept"]))
-        else:
-            for task in tasks:
-                done(_run_chunk(task), task.size)
+        _execute_local(tasks, jobs, done)
     else:
         check_execution(backend)
     return sorted(results, key=lambda res: res["key"])
+
+
+def _execute_dask(tasks: list[_Task], scheduler: Any, done: Callable[[dict[str, Any], int], None]) -> None:
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        raise AllianceStatsError("the dask backend needs dask[distributed]", value="dask",
+                                 fix="pip install 'alliance-stats[distributed]', or use --backend local") from None
+    if scheduler is None:
+        raise AllianceStatsError("the dask backend needs the scheduler's address", value="dask",
+                                 fix="pass --scheduler tcp://HOST:PORT (a running dask scheduler)")
+    own = not isinstance(scheduler, Client)
+    try:
+        client = Client(scheduler, timeout="10s") if own else scheduler
+    except (OSError, TimeoutError) as exc:
+        raise AllianceStatsError(f"cannot connect to the dask scheduler ({exc})", value=str(scheduler),
+                                 fix="check that the scheduler runs and the address, or use --backend local"
+                                 ) from None
+    try:
+        sizes = {}
+        futures = []
+        for task in tasks:
+            future = client.submit(_run_chunk, task, pure=False)
+            sizes[future.key] = task.size
+            futures.append(future)
+        for future in as_completed(futures):
+            done(future.result(), sizes[future.key])
+    finally:
+        if own:
+            client.close()
 
 
 def _context(plan: PowerPlan, confirmatory: Plan, instrument: Instrument) -> _Context:
