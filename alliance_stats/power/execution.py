@@ -1,14 +1,15 @@
-"""Execution of the power analysis: chunks of replicates in this process and forked workers (or joblib
-processes where ``fork`` is not available), or on a Dask cluster, then the summary.
+"""Execution of the power analysis: chunks of replicates on forked worker processes or a Dask cluster, then the summary.
 
-Local workers (``jobs >= 2``) are forked from this process once the plan, the context and the modules of a chunk
-are loaded and one chunk has run here (the compiled kernels loaded from numba's cache, the design templates
-built): a worker starts with all of it, and nothing but the chunks' records travels between processes. The
-joblib workers it replaced each imported the package again (~1.8 s CPU), loaded the compiled kernels again
-(~0.9 s; the whole compilation, twice at once, on a cold cache) and unpickled the context with every chunk.
-This process computes chunks too (it would otherwise wait), the chunks are taken one at a time, largest N
-first, from a shared counter (the last ones, the smallest, keep the processes busy until the end), and the
-records are put back in the order of the grid, so the result does not depend on which process computed what.
+Local workers (``jobs >= 2``; joblib's processes where ``fork`` is not available) are forked from this process
+once the plan, the context and the modules of a chunk are loaded and the smallest chunk has run here (the
+compiled kernels loaded from numba's cache, the design templates built): a worker starts with all of it, and
+nothing but the chunks' records travels between processes. The joblib workers they replace each imported the
+package again (~1.8 s CPU), loaded the compiled kernels again (~0.9 s; on a cold cache, the whole compilation
+twice at once) and unpickled the context with every chunk. The workers take the chunks one at a time, largest
+N first, from a shared counter (the last ones, the smallest, keep every worker busy until the end); this process
+takes their records as they come (the progress bar moves with each chunk) and puts them back in the order of
+the grid, so the result does not depend on which process computed what. A chunk that a worker failed on, or
+claimed and never sent (the worker died), is computed here: its error is raised as in a run with one process.
 """
 
 from __future__ import annotations
@@ -195,7 +196,8 @@ def _fork_worker(tasks: list[_Task], counter: Any, conn: Any) -> None:
 
 
 class _Forked:
-    """Forked workers computing the chunks of a schedule beside the main process (see the module docstring)."""
+    """Forked workers computing the chunks of a schedule while the main process takes their records (see the
+    module docstring)."""
 
     def __init__(self, tasks: list[_Task], workers: int, done: Callable[[dict[str, Any], int], None]) -> None:
         self.tasks = tasks
@@ -206,7 +208,7 @@ class _Forked:
         self.processes: list[Any] = []
         self.receivers: list[Any] = []  # the receiving ends of the workers' pipes still open
         try:
-            for _ in range(workers - 1):
+            for _ in range(workers):
                 receiver, sender = context.Pipe(duplex=False)
                 process = context.Process(target=_fork_worker, args=(tasks, self.counter, sender), daemon=True)
                 process.start()
@@ -222,32 +224,22 @@ class _Forked:
         self.done(_run_chunk(self.tasks[index]) if record is None else record, self.tasks[index].size)
 
     def run(self) -> None:
-        """Compute chunks here until none is left to claim, then take the workers' records until every worker
-        has ended; a chunk that a worker failed on, or claimed and did not send (it died), is computed here."""
-        while (index := _claim(self.counter)) < len(self.tasks):
-            self._record(index, _run_chunk(self.tasks[index]))
-            self._receive(timeout=0)
-        while self.receivers:
-            self._receive(timeout=None)
-        for index in range(len(self.tasks)):
-            if index not in self.finished:
-                self._record(index, None)
-
-    def _receive(self, timeout: float | None) -> None:
-        """Take the records already sent (with ``timeout=None``: wait until a worker sends one or ends)."""
+        """Take the workers' records as they come until every worker has ended; a chunk that a worker failed on,
+        or claimed and did not send (it died), is computed here."""
         from multiprocessing.connection import wait
 
-        for receiver in wait(self.receivers, timeout=timeout):
-            while True:
+        while self.receivers:
+            for receiver in wait(self.receivers):
                 try:
                     index, record = pickle.loads(receiver.recv_bytes())
                 except (EOFError, OSError, pickle.UnpicklingError, AttributeError, ImportError):
                     receiver.close()  # the worker ended (or sent something unreadable): its pipe is done
                     self.receivers.remove(receiver)
-                    break
+                    continue
                 self._record(index, record)
-                if not receiver.poll():
-                    break
+        for index in range(len(self.tasks)):
+            if index not in self.finished:
+                self._record(index, None)
 
     def close(self) -> None:
         """Stop the workers still running (after an error here) and release their pipes."""
@@ -400,7 +392,8 @@ def power_analysis(
     reps
         Replicates per N (default ``plan.reps``).
     jobs
-        Worker processes for ``backend="local"`` (joblib, loky); 1 runs in this process. At most one per CPU and
+        Worker processes for ``backend="local"`` (forked from this process once its first chunk has run, see
+        the module docstring); 1 runs in this process. At most one per CPU and
         one per chunk of replicates are started (:func:`worker_count`; a warning says so).
     backend
         ``"local"`` or ``"dask"`` (the chunks run on the Dask cluster of ``scheduler``).

@@ -77,7 +77,7 @@ def run_power_plan(
     reps
         Replicates per N (default: the plan's ``reps``).
     jobs
-        Worker processes (joblib) for the local backend.
+        Worker processes for the local backend (forked, :mod:`alliance_stats.power.execution`).
     backend
         ``"local"`` or ``"dask"``.
     scheduler
