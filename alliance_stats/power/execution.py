@@ -193,6 +193,9 @@ def _fork_worker(tasks: list[_Task], counter: Any, conn: Any) -> None:
             break
         conn.send_bytes(payload)
     conn.close()
+    # end here: the exit steps of multiprocessing would flush a copy of this process's standard streams (a line
+    # of the progress bar that the main process had not yet written when it forked would be written twice)
+    os._exit(0)
 
 
 class _Forked:
