@@ -267,7 +267,7 @@ def _execute_local(tasks: list[_Task], jobs: int, done: Callable[[dict[str, Any]
     if "fork" in multiprocessing.get_all_start_methods():
         # the smallest chunk here first: the workers are forked with its imports and compiled kernels loaded
         done(_run_chunk(schedule[-1]), schedule[-1].size)
-        forked = _Forked(schedule[:-1], workers, done)
+        forked = _Forked(schedule[:-1], min(workers, len(schedule) - 1), done)
         try:
             forked.run()
         finally:

@@ -96,6 +96,23 @@ def test_a_worker_that_dies_leaves_its_chunk_to_the_main_process(monkeypatch, th
     assert multiprocessing.active_children() == []
 
 
+def test_no_more_workers_than_chunks_left_after_the_warm_up(monkeypatch, three_cpus):
+    monkeypatch.setattr(E, "_run_chunk", _record)
+    seen = []
+    real = E._Forked.__init__
+
+    def spy(self, tasks, workers, done):
+        seen.append((len(tasks), workers))
+        real(self, tasks, workers, done)
+
+    monkeypatch.setattr(E._Forked, "__init__", spy)
+    tasks = _tasks(sizes=(40,), chunks=2)
+    with pytest.warns(UserWarning, match="the 2 chunks of replicates: 2 worker processes are used"):
+        records = E._execute(tasks, 3, "local", None, None)
+    assert [r["key"] for r in records] == [(0, 0), (0, 1)]
+    assert seen == [(1, 1)]
+
+
 def test_a_failing_chunk_raises_its_own_error_in_the_main_process(monkeypatch, three_cpus):
     def failing(task: _Task) -> dict:
         if task.n_dyads == 80 and task.chunk_index == 3:
