@@ -273,11 +273,12 @@ def _execute_local(tasks: list[_Task], jobs: int, done: Callable[[dict[str, Any]
         finally:
             forked.close()
         return
-    from joblib import Parallel, delayed  # pragma: no cover - platforms without fork
+    from joblib import Parallel, delayed  # platforms without fork: joblib's processes (each task pickled)
 
-    runner = Parallel(n_jobs=workers, backend="loky", return_as="generator_unordered")  # pragma: no cover
-    for result in runner(delayed(_run_chunk)(task) for task in schedule):  # pragma: no cover
-        done(result, len(result["kept"]))
+    sizes = {(task.n_index, task.chunk_index): task.size for task in schedule}
+    runner = Parallel(n_jobs=workers, backend="loky", return_as="generator_unordered")
+    for result in runner(delayed(_run_chunk)(task) for task in schedule):
+        done(result, sizes[result["key"]])
 
 
 def _execute(tasks: list[_Task], jobs: int, backend: str, scheduler: Any,

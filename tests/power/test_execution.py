@@ -20,7 +20,7 @@ from alliance_stats.core.errors import SpecificationError
 from alliance_stats.power import execution as E  # noqa: N812
 from alliance_stats.power.replicate import _Task
 
-pytestmark = pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(),
+needs_fork = pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(),
                                 reason="the forked workers need the fork start method")
 
 
@@ -45,6 +45,7 @@ def test_schedule_runs_the_largest_n_first():
     assert order == [(120, 0), (120, 1), (80, 0), (80, 1), (40, 0), (40, 1)]
 
 
+@needs_fork
 def test_every_chunk_once_in_the_grid_order_with_forked_workers(monkeypatch, three_cpus):
     monkeypatch.setattr(E, "_run_chunk", _record)
     tasks = _tasks()
@@ -58,6 +59,7 @@ def test_every_chunk_once_in_the_grid_order_with_forked_workers(monkeypatch, thr
     assert multiprocessing.active_children() == []
 
 
+@needs_fork
 def test_the_main_process_warms_up_on_the_smallest_chunk_before_forking(monkeypatch, three_cpus):
     monkeypatch.setattr(E, "_run_chunk", _record)
     seen = []
@@ -73,6 +75,7 @@ def test_the_main_process_warms_up_on_the_smallest_chunk_before_forking(monkeypa
     assert [r["pid"] for r in records if r["key"] == (0, 5)] == [os.getpid()]
 
 
+@needs_fork
 def test_tasks_are_not_pickled(monkeypatch, three_cpus):
     """The workers inherit the tasks (their context holds a lock, which cannot be pickled)."""
     monkeypatch.setattr(E, "_run_chunk", _record)
@@ -80,6 +83,7 @@ def test_tasks_are_not_pickled(monkeypatch, three_cpus):
     assert len(E._execute(tasks, 2, "local", None, None)) == len(tasks)
 
 
+@needs_fork
 def test_a_worker_that_dies_leaves_its_chunk_to_the_main_process(monkeypatch, three_cpus):
     main = os.getpid()
 
@@ -96,6 +100,7 @@ def test_a_worker_that_dies_leaves_its_chunk_to_the_main_process(monkeypatch, th
     assert multiprocessing.active_children() == []
 
 
+@needs_fork
 def test_no_more_workers_than_chunks_left_after_the_warm_up(monkeypatch, three_cpus):
     monkeypatch.setattr(E, "_run_chunk", _record)
     seen = []
@@ -113,6 +118,7 @@ def test_no_more_workers_than_chunks_left_after_the_warm_up(monkeypatch, three_c
     assert seen == [(1, 1)]
 
 
+@needs_fork
 def test_a_failing_chunk_raises_its_own_error_in_the_main_process(monkeypatch, three_cpus):
     def failing(task: _Task) -> dict:
         if task.n_dyads == 80 and task.chunk_index == 3:
@@ -135,3 +141,16 @@ def test_one_worker_runs_in_order_in_this_process(monkeypatch):
     tasks = _tasks(chunks=2)
     records = E._execute(tasks, 1, "local", None, None)
     assert {r["pid"] for r in records} == {os.getpid()}
+
+
+def test_without_fork_the_chunks_run_on_joblib_processes(monkeypatch):
+    """Where ``fork`` is not available (Windows), joblib's processes compute the same records."""
+    monkeypatch.setattr(E, "available_cpus", lambda: 2)
+    monkeypatch.setattr(E.multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    monkeypatch.setattr(E, "_run_chunk", _record)
+    monkeypatch.setattr(E, "_Forked", None)  # not used without fork
+    tasks = _tasks(chunks=2)
+    calls = []
+    records = E._execute(tasks, 2, "local", None, lambda advance, total: calls.append(advance))
+    assert [r["key"] for r in records] == [(t.n_index, t.chunk_index) for t in tasks]
+    assert os.getpid() not in {r["pid"] for r in records} and calls == [2] * len(tasks)
