@@ -198,6 +198,12 @@ def _fork_worker(tasks: list[_Task], counter: Any, conn: Any) -> None:
     os._exit(0)
 
 
+def _import_figures() -> None:
+    """Import the module of the result's figure (matplotlib, ~0.4 s CPU) while the forked workers compute and this
+    process waits for them, rather than after the grid."""
+    import alliance_stats.report.figures  # noqa: F401
+
+
 class _Forked:
     """Forked workers computing the chunks of a schedule while the main process takes their records (see the
     module docstring)."""
@@ -231,6 +237,7 @@ class _Forked:
         or claimed and did not send (it died), is computed here."""
         from multiprocessing.connection import wait
 
+        _import_figures()
         while self.receivers:
             for receiver in wait(self.receivers):
                 try:
