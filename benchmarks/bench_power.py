@@ -8,7 +8,9 @@
    cost of the other stages before session 6, run this file at commit c891c34; for the per-replicate chain of
    public functions (before issue 17), at commit 0cf48d9.
 2. The whole grid of ``analyses/power.yaml`` (6 values of N) with ``--grid-reps`` replicates per N and
-   ``--jobs`` worker processes: wall time, CPU time of this process and its workers, time per replicate.
+   ``--jobs`` worker processes: wall time, CPU time of this process and its workers, the chunks' CPU per
+   replicate at each N and the CPU spent around the chunks (plan, context, workers, summary), when the workers
+   were forked and how long the summary took (``--chunks 0`` skips part 1).
 
 Usage::
 
@@ -122,25 +124,60 @@ def bench_stages(n_dyads: int, chunks: int) -> None:
 
 
 def bench_grid(reps: int, jobs: int) -> float:
-    from alliance_stats.power import load_power_plan, power_analysis
+    """The whole grid as ``alliance-stats power`` runs it (without the report): wall time, CPU time of this process
+    and of its workers, the CPU of the chunks per N and what the execution costs around them."""
+    from alliance_stats.power import execution, load_power_plan, power_analysis
 
     plan, confirmatory = load_power_plan(ROOT / "analyses" / "power.yaml")
+    run_chunk = execution._run_chunk
+    marks: dict[str, float] = {}
+
+    def timed(task: Any) -> dict[str, Any]:  # inherited by the forked workers
+        cpu = time.process_time()
+        record = run_chunk(task)
+        record["bench_cpu"] = time.process_time() - cpu
+        return record
+
+    forked_init = execution._Forked.__init__
+
+    def forked(self: Any, *args: Any, **kwargs: Any) -> None:
+        marks.setdefault("fork", time.perf_counter())
+        forked_init(self, *args, **kwargs)
+
+    summarise = execution._summarise
+    chunk_cpu: Counter[int] = Counter()
+
+    def summary(*args: Any) -> Any:
+        marks["summary"] = time.perf_counter()
+        for record in args[4]:  # the chunks' records
+            chunk_cpu[record["n_dyads"]] += record["bench_cpu"]
+        return summarise(*args)
+
+    execution._run_chunk, execution._Forked.__init__, execution._summarise = timed, forked, summary
     start, cpu0 = time.perf_counter(), time.process_time()
     children0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        result = power_analysis(plan, confirmatory, reps=reps, jobs=jobs)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            result = power_analysis(plan, confirmatory, reps=reps, jobs=jobs)
+    finally:
+        execution._run_chunk, execution._Forked.__init__, execution._summarise = run_chunk, forked_init, summarise
     wall = time.perf_counter() - start
-    if jobs > 1:  # reap the loky workers so that their CPU time is counted
-        from joblib.externals.loky import get_reusable_executor
-
-        get_reusable_executor().shutdown(wait=True)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = time.process_time() - cpu0 + (children.ru_utime + children.ru_stime
-                                        - children0.ru_utime - children0.ru_stime)
+    main_cpu = time.process_time() - cpu0
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the forked workers have been joined
+    workers_cpu = children.ru_utime + children.ru_stime - children0.ru_utime - children0.ru_stime
     total = reps * len(plan.n_dyads)
-    print(f"  grid {plan.n_dyads} x {reps} replicates = {total}, jobs = {jobs}: {wall:.1f} s wall, "
-          f"{cpu:.1f} s CPU (this process and its workers; {wall / total * 1000:.2f} ms wall per replicate)")
+    per_n = result.replicates.groupby("n_dyads").size()
+    chunks = sum(chunk_cpu.values())
+    cpu = main_cpu + workers_cpu
+    print(f"  grid {plan.n_dyads} x {reps} replicates = {total}, jobs = {jobs}: {wall:.1f} s wall, {cpu:.1f} s CPU "
+          f"(this process {main_cpu:.1f}, workers {workers_cpu:.1f}; {wall / total * 1000:.2f} ms wall per replicate)")
+    print(f"  chunks {chunks:.1f} s CPU; around them {cpu - chunks:.1f} s CPU (plan, context, workers, summary)")
+    if "fork" in marks:
+        print(f"  workers forked after {marks['fork'] - start:.2f} s; the summary started "
+              f"{marks['summary'] - start:.2f} s and took {wall - (marks['summary'] - start):.2f} s")
+    print("  CPU of the chunks per replicate, by N (ms): "
+          + ", ".join(f"{n}: {chunk_cpu[n] / per_n[n] * 1e3:.2f}" for n in plan.n_dyads))
     if reps != 1000:
         print(f"  extrapolated to 1000 replicates per N: {wall * 1000 / reps:.0f} s wall")
     print(result.sample_size[["n_dyads", "power"]].to_string())
@@ -149,14 +186,15 @@ def bench_grid(reps: int, jobs: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--chunks", type=int, default=3, help="chunks of 25 replicates timed per stage")
+    parser.add_argument("--chunks", type=int, default=3, help="chunks of 25 replicates timed per stage (0: skip)")
     parser.add_argument("--n-dyads", type=int, default=200, help="dyads per replicate for the stage timing")
     parser.add_argument("--grid-reps", type=int, default=1000, help="replicates per N for the grid (0: skip)")
     parser.add_argument("--jobs", type=int, default=2, help="worker processes for the grid")
     args = parser.parse_args()
     print(f"bench_power: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
-    print("1. per-replicate cost by stage (one process, one thread)")
-    bench_stages(args.n_dyads, args.chunks)
+    if args.chunks:
+        print("1. per-replicate cost by stage (one process, one thread)")
+        bench_stages(args.n_dyads, args.chunks)
     if args.grid_reps:
         print("2. the whole grid")
         bench_grid(args.grid_reps, args.jobs)

@@ -88,7 +88,7 @@ children of ``numpy.random.SeedSequence(seed, spawn_key=(i, j))`` (the ``j``-th 
 the plan's seed): the first simulates its replicates (one batch), the second seeds the k-means starts of its
 cluster check (:func:`.replicate.chunk_seeds`). A chunk is a pure function of its task (seed, N, place, size),
 computed with one BLAS thread, so results are identical bit for bit whatever the number of workers (``jobs``:
-joblib processes) or the backend (``backend="dask"``: the same chunks on a Dask distributed cluster). For a given
+forked worker processes) or the backend (``backend="dask"``: the same chunks on a Dask distributed cluster). For a given
 ``seed`` and ``chunk_size``, the complete chunks are the same whatever the total number of replicates asked (so
 the first R replicates are when R is a multiple of ``chunk_size``); a last, shorter chunk draws its own batch.
 
@@ -99,7 +99,7 @@ References: MacCallum, Browne & Sugawara (1996), Psychological Methods 1, 130-14
 
 Layout: :mod:`.schema` (the power plan), :mod:`.analytic` (closed-form power), :mod:`.replicate` (one chunk of
 replicates), :mod:`.frames` (its data stages on arrays), :mod:`.gmm` (the compiled EM of its cluster check),
-:mod:`.execution` (joblib or Dask, summary), :mod:`.results` (:class:`PowerResult`), :mod:`.runner` (the run
+:mod:`.execution` (forked workers or Dask, summary), :mod:`.results` (:class:`PowerResult`), :mod:`.runner` (the run
 folder of ``alliance-stats power``).
 """
 

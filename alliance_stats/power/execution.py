@@ -1,10 +1,24 @@
-"""Execution of the power analysis: chunks of replicates on joblib processes or a Dask cluster, then the summary.
+"""Execution of the power analysis: chunks of replicates on forked worker processes or a Dask cluster, then the summary.
+
+Local workers (``jobs >= 2``; joblib's processes where ``fork`` is not available) are forked from this process
+once the plan, the context and the modules of a chunk are loaded and the smallest chunk has run here (the
+compiled kernels loaded from numba's cache, the design templates built): a worker starts with all of it, and
+nothing but the chunks' records travels between processes. The joblib workers they replace each imported the
+package again (~1.8 s CPU), loaded the compiled kernels again (~0.9 s; on a cold cache, the whole compilation
+twice at once) and unpickled the context with every chunk. The workers take the chunks one at a time, largest
+N first, from a shared counter (the last ones, the smallest, keep every worker busy until the end); this process
+takes their records as they come (the progress bar moves with each chunk) and puts them back in the order of
+the grid, so the result does not depend on which process computed what. A chunk that a worker failed on, or
+claimed and never sent (the worker died), is computed here: its error is raised as in a run with one process.
 """
 
 from __future__ import annotations
 
 import math
+import multiprocessing
 import os
+import pickle
+import signal
 import socket
 from collections import Counter
 from collections.abc import Callable
@@ -152,6 +166,128 @@ def check_execution(backend: str, scheduler: Any = None, jobs: int = 1) -> None:
         _probe_scheduler(str(scheduler))
 
 
+def _schedule(tasks: list[_Task]) -> list[_Task]:
+    """The chunks in the order the workers take them: largest N first (then the grid's order), so that the last
+    chunks to run are the shortest ones and the processes finish together."""
+    return sorted(tasks, key=lambda task: (-task.n_dyads, task.n_index, task.chunk_index))
+
+
+def _claim(counter: Any) -> int:
+    """The next chunk to compute (an index into the schedule), from the counter shared by the processes."""
+    with counter.get_lock():
+        index = int(counter.value)
+        counter.value = index + 1
+    return index
+
+
+def _fork_worker(tasks: list[_Task], counter: Any, conn: Any) -> None:
+    """Compute chunks, claimed one at a time, and send ``(i, record)`` for each, or ``(i, None)`` and stop when
+    one fails (the main process computes it again and raises its error). In the forked process."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the process group: the main process stops us
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    while (index := _claim(counter)) < len(tasks):
+        try:
+            payload = pickle.dumps((index, _run_chunk(tasks[index])), protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException:  # noqa: BLE001 - computed again by the main process, which raises it as usual
+            conn.send_bytes(pickle.dumps((index, None)))
+            break
+        conn.send_bytes(payload)
+    conn.close()
+    # end here: the exit steps of multiprocessing would flush a copy of this process's standard streams (a line
+    # of the progress bar that the main process had not yet written when it forked would be written twice)
+    os._exit(0)
+
+
+def _import_figures() -> None:
+    """Import the module of the result's figure (matplotlib, ~0.4 s CPU) while the forked workers compute and this
+    process waits for them, rather than after the grid."""
+    import alliance_stats.report.figures  # noqa: F401
+
+
+class _Forked:
+    """Forked workers computing the chunks of a schedule while the main process takes their records (see the
+    module docstring)."""
+
+    def __init__(self, tasks: list[_Task], workers: int, done: Callable[[dict[str, Any], int], None]) -> None:
+        self.tasks = tasks
+        self.done = done
+        self.finished: set[int] = set()
+        context = multiprocessing.get_context("fork")
+        self.counter = context.Value("q", 0)
+        self.processes: list[Any] = []
+        self.receivers: list[Any] = []  # the receiving ends of the workers' pipes still open
+        try:
+            for _ in range(workers):
+                receiver, sender = context.Pipe(duplex=False)
+                process = context.Process(target=_fork_worker, args=(tasks, self.counter, sender), daemon=True)
+                process.start()
+                sender.close()  # before the next fork: a pipe ends (EOF) when its worker ends
+                self.processes.append(process)
+                self.receivers.append(receiver)
+        except BaseException:
+            self.close()
+            raise
+
+    def _record(self, index: int, record: dict[str, Any] | None) -> None:
+        self.finished.add(index)
+        self.done(_run_chunk(self.tasks[index]) if record is None else record, self.tasks[index].size)
+
+    def run(self) -> None:
+        """Take the workers' records as they come until every worker has ended; a chunk that a worker failed on,
+        or claimed and did not send (it died), is computed here."""
+        from multiprocessing.connection import wait
+
+        _import_figures()
+        while self.receivers:
+            for receiver in wait(self.receivers):
+                try:
+                    index, record = pickle.loads(receiver.recv_bytes())
+                except (EOFError, OSError, pickle.UnpicklingError, AttributeError, ImportError):
+                    receiver.close()  # the worker ended (or sent something unreadable): its pipe is done
+                    self.receivers.remove(receiver)
+                    continue
+                self._record(index, record)
+        for index in range(len(self.tasks)):
+            if index not in self.finished:
+                self._record(index, None)
+
+    def close(self) -> None:
+        """Stop the workers still running (after an error here) and release their pipes."""
+        for process in self.processes:
+            if process.is_alive():
+                process.terminate()
+            process.join()
+        for receiver in self.receivers:
+            receiver.close()
+        self.receivers = []
+
+
+def _execute_local(tasks: list[_Task], jobs: int, done: Callable[[dict[str, Any], int], None]) -> None:
+    workers, why = worker_count(jobs, len(tasks))
+    if why is not None:
+        warn(None, why, UserWarning)
+    if workers == 1:
+        for task in tasks:
+            done(_run_chunk(task), task.size)
+        return
+    schedule = _schedule(tasks)
+    if "fork" in multiprocessing.get_all_start_methods():
+        # the smallest chunk here first: the workers are forked with its imports and compiled kernels loaded
+        done(_run_chunk(schedule[-1]), schedule[-1].size)
+        forked = _Forked(schedule[:-1], min(workers, len(schedule) - 1), done)
+        try:
+            forked.run()
+        finally:
+            forked.close()
+        return
+    from joblib import Parallel, delayed  # platforms without fork: joblib's processes (each task pickled)
+
+    sizes = {(task.n_index, task.chunk_index): task.size for task in schedule}
+    runner = Parallel(n_jobs=workers, backend="loky", return_as="generator_unordered")
+    for result in runner(delayed(_run_chunk)(task) for task in schedule):
+        done(result, sizes[result["key"]])
+
+
 def _execute(tasks: list[_Task], jobs: int, backend: str, scheduler: Any,
              progress: Callable[[int, int], Any] | None) -> list[dict[str, Any]]:
     total = sum(t.size for t in tasks)
@@ -163,50 +299,42 @@ def _execute(tasks: list[_Task], jobs: int, backend: str, scheduler: Any,
             progress(size, total)
 
     if backend == "dask":
-        try:
-            from distributed import Client, as_completed
-        except ImportError:
-            raise AllianceStatsError("the dask backend needs dask[distributed]", value="dask",
-                                     fix="pip install 'alliance-stats[distributed]', or use --backend local") \
-                from None
-        if scheduler is None:
-            raise AllianceStatsError("the dask backend needs the scheduler's address", value="dask",
-                                     fix="pass --scheduler tcp://HOST:PORT (a running dask scheduler)")
-        own = not isinstance(scheduler, Client)
-        try:
-            client = Client(scheduler, timeout="10s") if own else scheduler
-        except (OSError, TimeoutError) as exc:
-            raise AllianceStatsError(f"cannot connect to the dask scheduler ({exc})", value=str(scheduler),
-                                     fix="check that the scheduler runs and the address, or use --backend local"
-                                     ) from None
-        try:
-            sizes = {}
-            futures = []
-            for task in tasks:
-                future = client.submit(_run_chunk, task, pure=False)
-                sizes[future.key] = task.size
-                futures.append(future)
-            for future in as_completed(futures):
-                done(future.result(), sizes[future.key])
-        finally:
-            if own:
-                client.close()
+        _execute_dask(_schedule(tasks), scheduler, done)
     elif backend == "local":
-        workers, why = worker_count(jobs, len(tasks))
-        if why is not None:
-            warn(None, why, UserWarning)
-        if workers > 1:
-            from joblib import Parallel, delayed
-
-            runner = Parallel(n_jobs=workers, backend="loky", return_as="generator_unordered")
-            for result in runner(delayed(_run_chunk)(task) for task in tasks):
-                done(result, len(result["kept"]))
-        else:
-            for task in tasks:
-                done(_run_chunk(task), task.size)
+        _execute_local(tasks, jobs, done)
     else:
         check_execution(backend)
     return sorted(results, key=lambda res: res["key"])
+
+
+def _execute_dask(tasks: list[_Task], scheduler: Any, done: Callable[[dict[str, Any], int], None]) -> None:
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        raise AllianceStatsError("the dask backend needs dask[distributed]", value="dask",
+                                 fix="pip install 'alliance-stats[distributed]', or use --backend local") from None
+    if scheduler is None:
+        raise AllianceStatsError("the dask backend needs the scheduler's address", value="dask",
+                                 fix="pass --scheduler tcp://HOST:PORT (a running dask scheduler)")
+    own = not isinstance(scheduler, Client)
+    try:
+        client = Client(scheduler, timeout="10s") if own else scheduler
+    except (OSError, TimeoutError) as exc:
+        raise AllianceStatsError(f"cannot connect to the dask scheduler ({exc})", value=str(scheduler),
+                                 fix="check that the scheduler runs and the address, or use --backend local"
+                                 ) from None
+    try:
+        sizes = {}
+        futures = []
+        for task in tasks:
+            future = client.submit(_run_chunk, task, pure=False)
+            sizes[future.key] = task.size
+            futures.append(future)
+        for future in as_completed(futures):
+            done(future.result(), sizes[future.key])
+    finally:
+        if own:
+            client.close()
 
 
 def _context(plan: PowerPlan, confirmatory: Plan, instrument: Instrument) -> _Context:
@@ -275,7 +403,8 @@ def power_analysis(
     reps
         Replicates per N (default ``plan.reps``).
     jobs
-        Worker processes for ``backend="local"`` (joblib, loky); 1 runs in this process. At most one per CPU and
+        Worker processes for ``backend="local"`` (forked from this process once its first chunk has run, see
+        the module docstring); 1 runs in this process. At most one per CPU and
         one per chunk of replicates are started (:func:`worker_count`; a warning says so).
     backend
         ``"local"`` or ``"dask"`` (the chunks run on the Dask cluster of ``scheduler``).

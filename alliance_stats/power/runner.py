@@ -77,7 +77,7 @@ def run_power_plan(
     reps
         Replicates per N (default: the plan's ``reps``).
     jobs
-        Worker processes (joblib) for the local backend.
+        Worker processes for the local backend (forked, :mod:`alliance_stats.power.execution`).
     backend
         ``"local"`` or ``"dask"``.
     scheduler
@@ -100,8 +100,6 @@ def run_power_plan(
     from alliance_stats.core.i18n import tr
     from alliance_stats.power import load_power_plan
     from alliance_stats.power.execution import check_execution, worker_count
-    from alliance_stats.report import Report, ReportFigure, Section, render_run
-
     check_execution(backend, None if backend != "dask" else scheduler, jobs)  # before reading anything
     plan_path = Path(plan_path)
     power_plan, confirmatory = load_power_plan(plan_path)
@@ -118,6 +116,9 @@ def run_power_plan(
     started = now_utc()
     run = {"reps": n_reps, "jobs": jobs, "backend": backend, "scheduler": scheduler}
     result = _run_with_progress(log, power_plan, confirmatory, run, console, progress)
+    # imported after the grid (matplotlib: ~0.4 s), which the forked workers do not need; with workers, the main
+    # process has already imported it while it waited for them (power.execution)
+    from alliance_stats.report import Report, ReportFigure, Section, render_run
 
     tables = result.to_tables(lang)
     population = power_plan.population

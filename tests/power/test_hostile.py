@@ -53,6 +53,7 @@ def test_power_with_too_many_jobs_runs_in_one_process_and_says_so(monkeypatch):
     import joblib
 
     monkeypatch.setattr(joblib, "Parallel", no_pool)
+    monkeypatch.setattr(E, "_Forked", no_pool)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         many = power_analysis(tiny, confirmatory, reps=2, jobs=10_000)
