@@ -65,17 +65,17 @@ def _worker(jobs: dict[str, Callable[[], Any]], conn: Any) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the process group: the main process stops us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     for name, job in jobs.items():
-        started = time.process_time()
+        started, began = time.process_time(), time.perf_counter()
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
                 value = job()
                 outcome: Outcome = ("ok", value, [(w.category, str(w.message)) for w in caught])
-                payload = pickle.dumps((name, time.process_time() - started, outcome),
-                                       protocol=pickle.HIGHEST_PROTOCOL)
+                payload = pickle.dumps((name, (time.process_time() - started, began, time.perf_counter()),
+                                        outcome), protocol=pickle.HIGHEST_PROTOCOL)
             except BaseException:  # noqa: BLE001 - recomputed by the main process, which raises it as usual
-                payload = pickle.dumps((name, time.process_time() - started, ("failed",)),
-                                       protocol=pickle.HIGHEST_PROTOCOL)
+                payload = pickle.dumps((name, (time.process_time() - started, began, time.perf_counter()),
+                                        ("failed",)), protocol=pickle.HIGHEST_PROTOCOL)
         conn.send_bytes(payload)
     conn.close()
 
@@ -105,6 +105,10 @@ class Lane:
         #: CPU seconds of each job in the worker, and seconds the main process waited for it (benchmarks).
         self.worker_cpu: dict[str, float] = {}
         self.waited: dict[str, float] = {}
+        #: ``time.perf_counter()`` at the fork, and when the worker began and ended each job (the clock is the
+        #: system's monotonic clock, the same in both processes; benchmarks print the lanes' timeline).
+        self.forked_at = time.perf_counter()
+        self.worker_spans: dict[str, tuple[float, float]] = {}
         self._outcomes: dict[str, Outcome] = {}
         self._process: Any = None
         self._conn: Any = None
@@ -136,12 +140,13 @@ class Lane:
         started = time.perf_counter()
         while name not in self._outcomes:
             try:
-                got, cpu, outcome = pickle.loads(self._conn.recv_bytes())
+                got, (cpu, began, ended), outcome = pickle.loads(self._conn.recv_bytes())
             except (EOFError, OSError, pickle.UnpicklingError, AttributeError, ImportError):
                 self.close()  # the worker died or sent something unreadable: the main process computes the rest
                 return None
             self._outcomes[got] = outcome
             self.worker_cpu[got] = cpu
+            self.worker_spans[got] = (began, ended)
         self.waited[name] = time.perf_counter() - started
         return self._outcomes.pop(name)
 
