@@ -23,6 +23,7 @@ The worker ignores Ctrl-C (the main process stops it), and is stopped when the r
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import pickle
@@ -113,6 +114,9 @@ class Lane:
         self._process: Any = None
         self._conn: Any = None
         if workers >= 2 and jobs and "fork" in multiprocessing.get_all_start_methods():
+            # the objects made so far are shared copy-on-write: left out of the collector's passes, so that
+            # neither process copies their pages by touching them (Python's advice for fork); unfrozen by close()
+            gc.freeze()
             context = multiprocessing.get_context("fork")
             self._conn, sender = context.Pipe(duplex=False)
             self._process = context.Process(target=_worker, args=(jobs, sender), daemon=True)
@@ -158,6 +162,7 @@ class Lane:
                 process.terminate()
             process.join()
             self._conn.close()
+            gc.unfreeze()
 
     def __enter__(self) -> Lane:
         return self
