@@ -139,6 +139,7 @@ def run_one(n_dyads: int, profile: str | None, root: Path, plan_file: str = "ana
     for entry in record.values():  # seconds from the start of the run
         entry["began"], entry["ended"] = entry["began"] - wall, entry["ended"] - wall
     lane = {"worker_cpu": lanes[0].worker_cpu, "waited": lanes[0].waited, "forked_at": lanes[0].forked_at - wall,
+            "taken_over": lanes[0].taken_over,
             "spans": {name: (began - wall, ended - wall) for name, (began, ended) in lanes[0].worker_spans.items()}
             } if lanes else {}
     return {"n": n_dyads, "jobs": jobs, "stages": record, "total": total, "lane": lane}
@@ -204,6 +205,9 @@ def _print_one(result: dict[str, Any]) -> None:
               f"{total['worker_peak_mb']:.0f} MB; per job: worker CPU s / main process waited s", flush=True)
         for name, seconds in lane["worker_cpu"].items():
             print(f"    {name:<18} {seconds:7.2f} / {lane['waited'].get(name, float('nan')):6.2f}", flush=True)
+        if lane.get("taken_over"):
+            print(f"    taken over by the main process (not begun by the worker when needed): "
+                  f"{', '.join(lane['taken_over'])}", flush=True)
         _print_timeline(result)
 
 

@@ -191,14 +191,17 @@ def run_plan(
 
 
 def _lane_jobs(ctx: RunContext, prep: dict[str, Any], raw: Any, data_path: Path) -> dict[str, Callable[[], Any]]:
-    """The computations of the run that depend only on the prepared data, in the order the worker computes them:
-    the cluster check first (the main process needs it after the measurement section, which takes longer than
-    the check), then the second Likert figure (needed earlier, but the main process draws the first one
-    meanwhile), then the checks' jobs in the order the checks section takes them."""
-    from alliance_stats.plan.sections import checks, measurement, typology
+    """The computations of the run that depend only on the prepared data, in the order the worker computes those
+    the main process has not taken over (:class:`~alliance_stats.plan.lanes.Lane`): the cluster check first (the
+    main process needs it after the measurement section, which takes longer than the check), then the jobs the
+    main process needs last (the checks' jobs in the order the checks section takes them, the mediation
+    bootstraps, the instrument's files), then the Likert figures (the main process, which needs them first,
+    draws those the worker has not begun)."""
+    from alliance_stats.plan.sections import checks, hypotheses, measurement, typology
 
-    return {**typology.lane_jobs(ctx, prep), **measurement.lane_jobs(ctx, prep),
-            **checks.lane_jobs(ctx, prep, raw, data_path), "instrument_files": lambda: _instrument_files(ctx)}
+    return {**typology.lane_jobs(ctx, prep), **checks.lane_jobs(ctx, prep, raw, data_path),
+            **hypotheses.lane_jobs(ctx, prep), "instrument_files": lambda: _instrument_files(ctx),
+            **measurement.lane_jobs(ctx, prep)}
 
 
 def _render(ctx: RunContext, sections: list[Any], synthetic: bool, data_path: Path, plan: Plan,
