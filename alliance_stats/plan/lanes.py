@@ -76,7 +76,7 @@ _CLAIM_TIMEOUT = 10.0
 def _claim(claims: Any, index: int, who: int, timeout: float | None = None) -> int | None:
     """Claim job ``index`` for ``who`` if nobody has; the job's claimant after that (``None``: lock not had)."""
     lock = claims.get_lock()
-    if not lock.acquire(timeout=-1 if timeout is None else timeout):
+    if not lock.acquire(True, timeout):  # multiprocessing's lock: timeout None waits as long as it takes
         return None
     try:
         if claims[index] == _FREE:

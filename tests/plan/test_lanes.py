@@ -3,6 +3,7 @@ and errors as when they are computed in the main process."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import time
 import warnings
@@ -26,10 +27,11 @@ def _refused() -> None:
 
 def _begun(lane: Lane, names: list[str]) -> None:
     """Wait until the worker has begun ``names`` (the main process computes itself a job the worker has not)."""
-    deadline = time.monotonic() + 60
-    while not set(names) <= set(lane.begun_by_worker()):
-        assert time.monotonic() < deadline, lane.begun_by_worker()
+    for _ in range(6000):
+        if set(names) <= set(lane.begun_by_worker()):
+            return
         time.sleep(0.01)
+    raise AssertionError(f"the worker began only {lane.begun_by_worker()}")
 
 
 def test_worker_results_and_warnings_are_those_of_the_main_process() -> None:
@@ -48,18 +50,20 @@ def test_worker_results_and_warnings_are_those_of_the_main_process() -> None:
     assert set(lane.worker_cpu) == {"a", "pid", "b"}
 
 
-def _after(seconds: float) -> int:
-    time.sleep(seconds)
-    return os.getpid()
-
-
 def test_a_job_the_worker_has_not_begun_is_computed_by_the_main_process_and_passed_by() -> None:
-    jobs = {"busy": lambda: _after(1.5), "late": os.getpid, "last": os.getpid}
-    with Lane(jobs, workers=2) as lane:
+    go_on = multiprocessing.get_context("fork").Event()
+
+    def busy() -> int:  # the worker stays on this job until the main process has taken "late" over
+        go_on.wait(60)
+        return os.getpid()
+
+    with Lane({"busy": busy, "late": os.getpid, "last": os.getpid}, workers=2) as lane:
         _begun(lane, ["busy"])
         assert lane.take("late", os.getpid) == os.getpid()  # not begun by the worker: computed here, no wait
-        assert lane.take("busy", lambda: _after(1.5)) != os.getpid()  # begun by the worker: its result
-        assert lane.take("last", os.getpid) != os.getpid()  # the worker went on with the next job it had
+        go_on.set()
+        assert lane.take("busy", busy) != os.getpid()  # begun by the worker: its result
+        _begun(lane, ["last"])  # the worker went on with the next job it had
+        assert lane.take("last", os.getpid) != os.getpid()
     assert lane.taken_over == ["late"]
     assert set(lane.worker_cpu) == {"busy", "last"}  # the worker passed "late" by
 
