@@ -180,8 +180,7 @@ def run_plan(
                 sections.append(_section_power(ctx, plan.resolve(plan.power_run)))
             exports = take(prepared, "instrument_files", lambda: _instrument_files(ctx))
             say("Report", "report")
-            files = _render(ctx, sections, synthetic, data_path, plan, data_name or data_path.name, exports,
-                            workers)
+            files = _render(ctx, sections, synthetic, data_path, plan, data_name or data_path.name, exports)
     finally:  # the CFA results shared between this run's fits are not kept for the next run (web page)
         if lane is not None:
             lane.close()
@@ -206,9 +205,8 @@ def _lane_jobs(ctx: RunContext, prep: dict[str, Any], raw: Any, data_path: Path)
 
 
 def _render(ctx: RunContext, sections: list[Any], synthetic: bool, data_path: Path, plan: Plan,
-            data_name: str, exports: dict[str, bytes], workers: int = 1) -> dict[str, bytes]:
+            data_name: str, exports: dict[str, bytes]) -> dict[str, bytes]:
     from alliance_stats.report import Report, render_run
-    from alliance_stats.report.docx import render_docx
 
     provenance = {
         "tool": TOOL,
@@ -239,10 +237,7 @@ def _render(ctx: RunContext, sections: list[Any], synthetic: bool, data_path: Pa
     report = Report(title=getattr(plan.title, ctx.lang), lang=ctx.lang, synthetic=synthetic,
                     sections=[first, *sections, last], warnings=[], provenance=provenance,
                     subtitle=ctx.tr("plan.subtitle_data", file=data_name), summary=summary)
-    # with two workers, the Word file (the longest writer) is made by another process while this one makes the
-    # others: the same function of the same report, so the same bytes (a failure there is made again here)
-    with Lane({"report.docx": lambda: render_docx(report)}, workers=workers) as word:
-        files = render_run(report, word=lambda: word.take("report.docx", lambda: render_docx(report)))
+    files = render_run(report)
     files.update(exports)  # the instrument's files (survey tools, codebook), made by the second lane when there is one
     files["results.json"] = json_bytes(results)
     files["provenance.json"] = json_bytes(provenance)

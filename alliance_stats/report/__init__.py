@@ -8,7 +8,6 @@ bytes; writing files is the runner's job.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from alliance_stats.core.lazy import lazy_exports
@@ -59,17 +58,13 @@ def figure_file_stem(figure: ReportFigure, number: int) -> str:
     return f"figure{number:02d}_{slug(figure.key)}"
 
 
-def render_run(report: Report, word: Callable[[], bytes] | None = None) -> dict[str, bytes]:
+def render_run(report: Report) -> dict[str, bytes]:
     """Every report file of a run folder, keyed by path relative to the folder.
 
     Parameters
     ----------
     report
         The report to render.
-    word
-        Gives ``report.docx``'s bytes, called once the other files are made: the bytes of
-        :func:`~alliance_stats.report.docx.render_docx` of this same report (the plan runner has another process
-        make them meanwhile); by default they are made here.
 
     Returns
     -------
@@ -100,7 +95,7 @@ def render_run(report: Report, word: Callable[[], bytes] | None = None) -> dict[
     layouts = report.table_layouts()
     files: dict[str, bytes] = {
         "report.html": page_html(report, layouts).encode("utf-8"),
-        "report.docx": docx_bytes(report, layouts) if word is None else b"",  # (word's bytes last, in this place)
+        "report.docx": docx_bytes(report, layouts),
     }
     if report.summary is not None:
         files["summary.md"] = summary_markdown(report).encode("utf-8")
@@ -112,6 +107,4 @@ def render_run(report: Report, word: Callable[[], bytes] | None = None) -> dict[
         stem = figure_file_stem(figure, number)
         for extension, data in figure.files.items():
             files[f"figures/{stem}.{extension}"] = data
-    if word is not None:
-        files["report.docx"] = word()
     return files
