@@ -19,6 +19,7 @@ writer (but the page's uploads, streamed into a hidden ``.part`` file renamed on
 
 from __future__ import annotations
 
+import gc
 import json
 import signal
 import sys
@@ -411,6 +412,12 @@ def main(argv: list[str] | None = None) -> None:
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)  # type: ignore[arg-type]
+        if argv is None:  # the command line's own process, which ends now (not a test or an embedding program)
+            # The interpreter's shutdown runs the cyclic collector over every object still alive (a run leaves
+            # about a million): 0.4 s of the demo's 11 s on a quiet machine, 1.8 s on a busy one. Frozen objects are
+            # left to the operating system, which frees the whole process anyway; files are closed and renamed by
+            # then (plan/runfolder.py), and atexit handlers still run.
+            gc.freeze()
     sys.exit(status if isinstance(status, int) else 0)
 
 

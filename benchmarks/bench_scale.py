@@ -74,8 +74,9 @@ def _timed(name: str, func: Any, record: dict[str, dict[str, float]], sampler: _
         try:
             return func(*args, **kwargs)
         finally:
-            entry = record.setdefault(name, {"wall": 0.0, "cpu": 0.0, "peak_mb": 0.0})
-            entry["wall"] += time.perf_counter() - wall
+            entry = record.setdefault(name, {"wall": 0.0, "cpu": 0.0, "peak_mb": 0.0, "began": wall})
+            entry["ended"] = time.perf_counter()
+            entry["wall"] += entry["ended"] - wall
             entry["cpu"] += time.process_time() - cpu
             entry["peak_mb"] = max(entry["peak_mb"], sampler.take() / 2**20)
             # a run that is stopped before the end (a 100,000-dyad run on a busy machine) still says each stage
@@ -135,7 +136,12 @@ def run_one(n_dyads: int, profile: str | None, root: Path, plan_file: str = "ana
     total["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     total["worker_peak_mb"] = after.ru_maxrss / 1024 if jobs > 1 else 0.0
     data_pkg.read_responses = read_responses
-    lane = {"worker_cpu": lanes[0].worker_cpu, "waited": lanes[0].waited} if lanes else {}
+    for entry in record.values():  # seconds from the start of the run
+        entry["began"], entry["ended"] = entry["began"] - wall, entry["ended"] - wall
+    lane = {"worker_cpu": lanes[0].worker_cpu, "waited": lanes[0].waited, "forked_at": lanes[0].forked_at - wall,
+            "taken_over": lanes[0].taken_over,
+            "spans": {name: (began - wall, ended - wall) for name, (began, ended) in lanes[0].worker_spans.items()}
+            } if lanes else {}
     return {"n": n_dyads, "jobs": jobs, "stages": record, "total": total, "lane": lane}
 
 
@@ -199,6 +205,22 @@ def _print_one(result: dict[str, Any]) -> None:
               f"{total['worker_peak_mb']:.0f} MB; per job: worker CPU s / main process waited s", flush=True)
         for name, seconds in lane["worker_cpu"].items():
             print(f"    {name:<18} {seconds:7.2f} / {lane['waited'].get(name, float('nan')):6.2f}", flush=True)
+        if lane.get("taken_over"):
+            print(f"    taken over by the main process (not begun by the worker when needed): "
+                  f"{', '.join(lane['taken_over'])}", flush=True)
+        _print_timeline(result)
+
+
+def _print_timeline(result: dict[str, Any]) -> None:
+    """The two lanes side by side: when each stage of the main process and each job of the worker began and
+    ended (wall seconds from the start of the run; the worker is forked after ``prepare``)."""
+    lane = result["lane"]
+    rows = [(entry["began"], entry["ended"], name, "") for name, entry in result["stages"].items()]
+    rows += [(began, ended, "", name) for name, (began, ended) in lane.get("spans", {}).items()]
+    print(f"  timeline (wall s from the start of the run; worker forked at {lane['forked_at']:.2f} s):")
+    print(f"    {'main process':<26} {'worker':<26} {'from':>6} {'to':>6}")
+    for began, ended, main, worker in sorted(rows):
+        print(f"    {main:<26} {worker:<26} {began:6.2f} {ended:6.2f}", flush=True)
 
 
 def _print_table(results: list[dict[str, Any]]) -> None:

@@ -137,15 +137,12 @@ def take(prep: dict[str, Any], name: str, compute: Callable[[], Any]) -> Any:
 
 
 def rendered_figure(fig: Any) -> tuple[dict[str, bytes], tuple[float, float]]:
-    """The PNG and SVG bytes of a matplotlib figure and its size in inches; the figure is closed (a figure made
-    ahead by the run's second lane travels back as these)."""
-    import matplotlib.pyplot as plt
-
+    """The PNG and SVG bytes of a matplotlib figure and its size in inches (a figure made ahead by the run's second
+    lane travels back as these)."""
     from alliance_stats.report.figures import FIGURE_DPI, figure_files
 
     files = figure_files(fig, dpi=FIGURE_DPI)
     width, height = (float(v) for v in fig.get_size_inches())
-    plt.close(fig)
     return files, (width, height)
 
 
@@ -163,13 +160,10 @@ def _rendered_figure(section: Any, key: str, rendered: tuple[dict[str, bytes], t
 
 
 def _figure(ctx: RunContext, section: Any, key: str, fig: Any, caption: str, note: str = "") -> None:
-    import matplotlib.pyplot as plt
-
     from alliance_stats.report import ReportFigure
 
     figure = ReportFigure(key=key, figure=fig, caption=caption, note=note)
-    _ = figure.files  # render now, then free the matplotlib figure
-    plt.close(fig)
+    _ = figure.files  # render now (the figures are built without pyplot: there is no registry to close them in)
     section.figures.append(figure)
 
 

@@ -5,7 +5,10 @@ demo about half of the run's time is in computations that depend only on the pre
 a Likert figure, the common-method-variance and nesting checks, the robustness variants). With ``jobs >= 2`` a
 forked worker computes them, in a fixed order, while the main process goes on with the rest; the main process
 takes each result (in any order) at the point where the sequential run computes it. Fork (not spawn) shares the
-prepared data with the worker without pickling it; only results travel back.
+prepared data with the worker without pickling it; only results travel back. Whoever begins a job first computes
+it: the main process computes itself a job the worker has not begun when it needs it (a byte per job in shared
+memory says who has it), so the two processes share the work as their speeds allow, whatever the data's size or
+the machine's load, and neither waits for a job the other has not begun.
 
 The same results whatever the number of workers:
 
@@ -23,6 +26,7 @@ The worker ignores Ctrl-C (the main process stops it), and is stopped when the r
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import pickle
@@ -60,22 +64,47 @@ def check_jobs(jobs: object) -> int:
     return min(jobs, 2)
 
 
-def _worker(jobs: dict[str, Callable[[], Any]], conn: Any) -> None:
-    """Compute every job in order and send each outcome as soon as it is known (in the forked process)."""
+#: A job's claim (one byte per job, in memory shared by the two processes): nobody's yet, the worker's, the main
+#: process's. Whoever claims a job first computes it; the other one does not.
+_FREE, _WORKER, _MAIN = 0, 1, 2
+
+#: Seconds the main process waits for the claims' lock before it gives the worker up (the lock is held for a
+#: byte's read and write: only a worker that died holding it leaves it taken).
+_CLAIM_TIMEOUT = 10.0
+
+
+def _claim(claims: Any, index: int, who: int, timeout: float | None = None) -> int | None:
+    """Claim job ``index`` for ``who`` if nobody has; the job's claimant after that (``None``: lock not had)."""
+    lock = claims.get_lock()
+    if not lock.acquire(True, timeout):  # multiprocessing's lock: timeout None waits as long as it takes
+        return None
+    try:
+        if claims[index] == _FREE:
+            claims[index] = who
+        return int(claims[index])
+    finally:
+        lock.release()
+
+
+def _worker(jobs: dict[str, Callable[[], Any]], conn: Any, claims: Any) -> None:
+    """Compute, in order, every job the main process has not claimed, and send each outcome as soon as it is known
+    (in the forked process)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the process group: the main process stops us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    for name, job in jobs.items():
-        started = time.process_time()
+    for index, (name, job) in enumerate(jobs.items()):
+        if _claim(claims, index, _WORKER) != _WORKER:
+            continue  # the main process got there first and computes it itself
+        started, began = time.process_time(), time.perf_counter()
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
                 value = job()
                 outcome: Outcome = ("ok", value, [(w.category, str(w.message)) for w in caught])
-                payload = pickle.dumps((name, time.process_time() - started, outcome),
-                                       protocol=pickle.HIGHEST_PROTOCOL)
+                payload = pickle.dumps((name, (time.process_time() - started, began, time.perf_counter()),
+                                        outcome), protocol=pickle.HIGHEST_PROTOCOL)
             except BaseException:  # noqa: BLE001 - recomputed by the main process, which raises it as usual
-                payload = pickle.dumps((name, time.process_time() - started, ("failed",)),
-                                       protocol=pickle.HIGHEST_PROTOCOL)
+                payload = pickle.dumps((name, (time.process_time() - started, began, time.perf_counter()),
+                                        ("failed",)), protocol=pickle.HIGHEST_PROTOCOL)
         conn.send_bytes(payload)
     conn.close()
 
@@ -87,7 +116,10 @@ class Lane:
     ----------
     jobs
         ``{name: function of no argument}``; the worker computes them in this order, the main process may take
-        them in another (results that come early are kept until taken).
+        them in another (results that come early are kept until taken). A job the worker has not begun when the
+        main process asks for it is computed by the main process, and the worker passes it by: the two processes
+        share the work as their speeds allow (a busy machine, a larger data set), and neither waits for a job
+        the other has not begun.
     workers
         Worker processes of the run; with fewer than 2 (or where ``fork`` is not available) nothing is started
         and :meth:`take` calls the function.
@@ -105,13 +137,24 @@ class Lane:
         #: CPU seconds of each job in the worker, and seconds the main process waited for it (benchmarks).
         self.worker_cpu: dict[str, float] = {}
         self.waited: dict[str, float] = {}
+        #: ``time.perf_counter()`` at the fork, and when the worker began and ended each job (the clock is the
+        #: system's monotonic clock, the same in both processes; benchmarks print the lanes' timeline).
+        self.forked_at = time.perf_counter()
+        self.worker_spans: dict[str, tuple[float, float]] = {}
+        #: The jobs the main process computed itself because the worker had not begun them (benchmarks).
+        self.taken_over: list[str] = []
+        self._claims: Any = None
         self._outcomes: dict[str, Outcome] = {}
         self._process: Any = None
         self._conn: Any = None
         if workers >= 2 and jobs and "fork" in multiprocessing.get_all_start_methods():
+            # the objects made so far are shared copy-on-write: left out of the collector's passes, so that
+            # neither process copies their pages by touching them (Python's advice for fork); unfrozen by close()
+            gc.freeze()
             context = multiprocessing.get_context("fork")
             self._conn, sender = context.Pipe(duplex=False)
-            self._process = context.Process(target=_worker, args=(jobs, sender), daemon=True)
+            self._claims = context.Array("b", len(self._names), lock=True)
+            self._process = context.Process(target=_worker, args=(jobs, sender, self._claims), daemon=True)
             self._process.start()
             sender.close()
 
@@ -120,11 +163,26 @@ class Lane:
         """Whether a worker process computes the jobs."""
         return self._process is not None
 
+    def begun_by_worker(self) -> list[str]:
+        """The jobs the worker has begun (or done) so far, in order; none without a worker."""
+        if self._claims is None:
+            return []
+        with self._claims.get_lock():
+            return [name for name, claimant in zip(self._names, self._claims, strict=True) if claimant == _WORKER]
+
     def take(self, name: str, compute: Callable[[], Any]) -> Any:
         """The result of job ``name``: the worker's (its warnings raised again here), or ``compute()`` when there
         is no worker, when the worker failed on it, or when ``name`` is not one of the lane's jobs. ``compute``
         must be the job's own function (the same computation)."""
-        outcome = self._receive(name) if self._process is not None and name in self._names else None
+        outcome = None
+        if self._process is not None and name in self._names:
+            claimant = _claim(self._claims, self._names.index(name), _MAIN, _CLAIM_TIMEOUT)
+            if claimant is None:
+                self.close()  # the worker died holding the claims' lock: the main process computes the rest
+            elif claimant == _MAIN:
+                self.taken_over.append(name)
+            else:
+                outcome = self._receive(name)
         if outcome is None or outcome[0] != "ok":
             return compute()
         _, value, caught = outcome
@@ -136,12 +194,13 @@ class Lane:
         started = time.perf_counter()
         while name not in self._outcomes:
             try:
-                got, cpu, outcome = pickle.loads(self._conn.recv_bytes())
+                got, (cpu, began, ended), outcome = pickle.loads(self._conn.recv_bytes())
             except (EOFError, OSError, pickle.UnpicklingError, AttributeError, ImportError):
                 self.close()  # the worker died or sent something unreadable: the main process computes the rest
                 return None
             self._outcomes[got] = outcome
             self.worker_cpu[got] = cpu
+            self.worker_spans[got] = (began, ended)
         self.waited[name] = time.perf_counter() - started
         return self._outcomes.pop(name)
 
@@ -153,6 +212,7 @@ class Lane:
                 process.terminate()
             process.join()
             self._conn.close()
+            gc.unfreeze()
 
     def __enter__(self) -> Lane:
         return self

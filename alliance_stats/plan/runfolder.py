@@ -32,10 +32,35 @@ from alliance_stats.core.errors import AllianceStatsError
 
 
 def sha256_file(path: Path) -> str:
+    """SHA-256 of an input file for the provenance, read when the report is made (after the computations).
+
+    A file that is gone by then (moved, renamed or deleted while the run was under way) or that cannot be read
+    any more raises :class:`~alliance_stats.core.errors.ReadError` naming it: the CLI prints it and exits with
+    status 2, and nothing is written (a provenance must not name a file it could not hash).
+
+    >>> try:
+    ...     sha256_file(Path("no-such-file.csv"))
+    ... except AllianceStatsError as error:
+    ...     print(type(error).__name__, error.file)
+    ReadError no-such-file.csv
+    """
+    from alliance_stats.core.errors import ReadError
+
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
+    try:
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except FileNotFoundError as exc:
+        raise ReadError("the input file is gone: it was moved, renamed or deleted while the run was under way, "
+                        "so its SHA-256 cannot be recorded in the provenance", file=str(path),
+                        fix="put the file back where it was (or give its new path) and run again; "
+                            "nothing was written") from exc
+    except OSError as exc:
+        raise ReadError(f"the input file cannot be read any more ({exc.strerror or type(exc).__name__}), so its "
+                        "SHA-256 cannot be recorded in the provenance", file=str(path),
+                        fix="check the file's permissions and that it is a file, then run again; "
+                            "nothing was written") from exc
     return digest.hexdigest()
 
 

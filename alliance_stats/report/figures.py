@@ -328,18 +328,32 @@ def likert_diverging_bars(
             ax.axvline(0, color="0", linewidth=0.8)
             ax.set_xlim(-100, 100)
             construct = instrument.constructs[code]
-            ax.set_title(f"{construct.label.get(lang, code)} ({code})", loc="left")
+            # y given: where matplotlib's automatic placement puts a title when nothing stands above the panel (no
+            # top ticks, labels or offset text here), without that placement measuring every tick label of the
+            # panel at each draw (about a seventh of this figure's drawing time)
+            ax.set_title(f"{construct.label.get(lang, code)} ({code})", loc="left", y=1.0)
             ax.spines["left"].set_visible(False)
             ax.set_ylim(-0.6, len(distribution) - 0.4)
         axes[-1].xaxis.set_major_locator(MultipleLocator(50))
         axes[-1].xaxis.set_minor_locator(MultipleLocator(25))
         _format_axis(axes[-1].xaxis, lang, percent=True, absolute=True)
         axes[-1].set_xlabel(label("percent_of_answers", lang))
+        _unplaced_empty_labels(axes)
         figure.legend(
             handles=legend_handles, loc="outside lower center", ncol=min(len(legend_handles), 4),
             handlelength=1.6, columnspacing=1.0,
         )
     return figure
+
+
+def _unplaced_empty_labels(axes: Iterable[Any]) -> None:
+    """Leave out of matplotlib's label placement the axis labels that are empty (nothing is drawn for them, and
+    a tight box of no width counts for no layout): the automatic placement measures every tick label of the axis
+    again at each draw to put a label below or beside them."""
+    for ax in axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if not axis.label.get_text():
+                axis.set_label_coords(*axis.label.get_position())
 
 
 # ------------------------------------------------------------------------------------------ scree
@@ -642,13 +656,14 @@ def k_selection_plot(k_selection: pd.DataFrame, lang: str = "en") -> Figure:
                 rows = rows.sort_values("k")
                 ax.plot(rows["k"].to_numpy(dtype=float), rows[criterion].to_numpy(dtype=float),
                         label=None if name is None else str(name), **_series_style(position))
-            ax.set_title(label(str(criterion), lang, default=str(criterion)), loc="left")
+            ax.set_title(label(str(criterion), lang, default=str(criterion)), loc="left", y=1.0)  # see Likert
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             _format_axis(ax.xaxis, lang)
             _format_axis(ax.yaxis, lang)
             ax.set_xlabel(label("number_of_clusters", lang))
         for ax in axes[len(criteria):]:
             ax.set_visible(False)
+        _unplaced_empty_labels(axes)
         if group:
             handles, labels = axes[0].get_legend_handles_labels()
             figure.legend(handles, labels, loc="outside lower center", ncol=min(len(groups), 4))

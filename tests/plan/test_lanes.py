@@ -3,7 +3,9 @@ and errors as when they are computed in the main process."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import time
 import warnings
 from pathlib import Path
 
@@ -23,10 +25,20 @@ def _refused() -> None:
     raise SpecificationError("the pilot is too small", value=12, fix="collect more responses")
 
 
+def _begun(lane: Lane, names: list[str]) -> None:
+    """Wait until the worker has begun ``names`` (the main process computes itself a job the worker has not)."""
+    for _ in range(6000):
+        if set(names) <= set(lane.begun_by_worker()):
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"the worker began only {lane.begun_by_worker()}")
+
+
 def test_worker_results_and_warnings_are_those_of_the_main_process() -> None:
     jobs = {"a": lambda: _noisy(1), "pid": os.getpid, "b": lambda: _noisy(2)}
     with Lane(jobs, workers=2) as lane:
         assert lane.parallel
+        _begun(lane, ["a", "pid", "b"])
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             assert lane.take("b", lambda: _noisy(2)) == 20  # taken out of order: "a" is kept for later
@@ -38,6 +50,24 @@ def test_worker_results_and_warnings_are_those_of_the_main_process() -> None:
     assert set(lane.worker_cpu) == {"a", "pid", "b"}
 
 
+def test_a_job_the_worker_has_not_begun_is_computed_by_the_main_process_and_passed_by() -> None:
+    go_on = multiprocessing.get_context("fork").Event()
+
+    def busy() -> int:  # the worker stays on this job until the main process has taken "late" over
+        go_on.wait(60)
+        return os.getpid()
+
+    with Lane({"busy": busy, "late": os.getpid, "last": os.getpid}, workers=2) as lane:
+        _begun(lane, ["busy"])
+        assert lane.take("late", os.getpid) == os.getpid()  # not begun by the worker: computed here, no wait
+        go_on.set()
+        assert lane.take("busy", busy) != os.getpid()  # begun by the worker: its result
+        _begun(lane, ["last"])  # the worker went on with the next job it had
+        assert lane.take("last", os.getpid) != os.getpid()
+    assert lane.taken_over == ["late"]
+    assert set(lane.worker_cpu) == {"busy", "last"}  # the worker passed "late" by
+
+
 def test_one_worker_computes_in_the_main_process() -> None:
     lane = Lane({"pid": os.getpid}, workers=1)
     assert not lane.parallel
@@ -47,6 +77,7 @@ def test_one_worker_computes_in_the_main_process() -> None:
 
 def test_a_job_that_fails_in_the_worker_raises_the_same_error_in_the_main_process() -> None:
     with Lane({"refused": _refused, "after": lambda: 3}, workers=2) as lane:
+        _begun(lane, ["refused", "after"])
         with pytest.raises(SpecificationError) as error:
             lane.take("refused", _refused)
         assert error.value.value == 12 and error.value.fix == "collect more responses"
@@ -58,12 +89,14 @@ def test_a_result_that_cannot_travel_back_is_computed_again_in_the_main_process(
         return lambda: "a closure"  # pickle refuses local functions
 
     with Lane({"closure": unpicklable, "pid": os.getpid}, workers=2) as lane:
+        _begun(lane, ["closure", "pid"])
         assert lane.take("closure", unpicklable)() == "a closure"
         assert lane.take("pid", os.getpid) != os.getpid()
 
 
 def test_a_worker_that_dies_leaves_the_jobs_to_the_main_process() -> None:
     with Lane({"dies": lambda: os._exit(3), "pid": os.getpid}, workers=2) as lane:
+        _begun(lane, ["dies"])
         assert lane.take("dies", lambda: "computed here") == "computed here"
         assert lane.take("pid", os.getpid) == os.getpid()
 

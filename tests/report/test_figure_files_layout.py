@@ -8,6 +8,7 @@ import io
 
 import matplotlib
 import numpy as np
+import pandas as pd
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from PIL import Image
 
@@ -82,3 +83,25 @@ def test_each_file_is_drawn_once() -> None:
     draws = _draws(figure)
     figure_files(figure)
     assert draws == ["RendererAgg", "MixedModeRenderer"]  # the PNG's Agg drawing, then the SVG's
+
+
+def _automatic_placement(figure):  # noqa: ANN001, ANN202
+    """``figure`` with matplotlib's automatic placement of every title and axis label put back (as before issue 17's
+    shortcut: titles at y = 1 and empty labels left out of the placement)."""
+    for ax in figure.axes:
+        ax._autotitlepos = True
+        ax.xaxis._autolabelpos = ax.yaxis._autolabelpos = True
+    return figure
+
+
+def test_titles_and_empty_labels_placed_ahead_give_the_files_of_the_automatic_placement() -> None:
+    from alliance_stats.report.figures import k_selection_plot
+
+    k_wide = {"k": [1, 2, 3, 4], "silhouette": [np.nan, 0.31, 0.42, 0.38], "bic": [1210.5, 1102.25, 1050.0, 1075.5]}
+    builders = [_figure, lambda: likert_diverging_bars(make_likert_responses(), make_instrument(), "en",
+                                                       constructs=["LINK", "SYM"]),
+                lambda: k_selection_plot(pd.DataFrame(k_wide), "fr")]
+    for build in builders:
+        shortcut = build()
+        assert all(not ax._autotitlepos for ax in shortcut.axes if ax.get_title(loc="left"))  # the shortcut is on
+        assert figure_files(shortcut) == figure_files(_automatic_placement(build()))

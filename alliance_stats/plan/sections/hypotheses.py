@@ -4,28 +4,44 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
-from alliance_stats.plan.context import RunContext
+from alliance_stats.plan.context import RunContext, take
 from alliance_stats.plan.sections.power_context import _hypothesis_values, _power_context, _with_power_column
+
+
+def _mediation(ctx: RunContext, prep: dict[str, Any], hyp: Any) -> Callable[[], Any]:
+    """The bootstrap mediation of hypothesis ``hyp`` on the prepared firms (a job of the run's second lane)."""
+    spec = ctx.plan.models[hyp.model]
+
+    def bootstrap() -> Any:
+        from alliance_stats.models import MediationSettings, mediation
+
+        covariates = [p for p in spec.predictors if p not in (hyp.mediation["x"], hyp.mediation["mediator"])
+                      and p not in spec.categorical]
+        return mediation(prep["firms"], hyp.mediation["x"], hyp.mediation["mediator"], hyp.mediation["outcome"],
+                         covariates=covariates, cluster=spec.cluster,
+                         settings=MediationSettings(seed=ctx.seeds["mediation"]))
+
+    return bootstrap
+
+
+def lane_jobs(ctx: RunContext, prep: dict[str, Any]) -> dict[str, Callable[[], Any]]:
+    """This section's computations that depend only on the prepared data: the mediation bootstraps."""
+    return {f"mediation_{hyp.id}": _mediation(ctx, prep, hyp) for hyp in ctx.plan.hypotheses
+            if hyp.mediation is not None}
 
 
 def _mediations(ctx: RunContext, section: Any, prep: dict[str, Any]) -> list[str]:
     """Exploratory mediation hypotheses: one table each; returns the ids reported."""
-    from alliance_stats.models import MediationSettings, mediation
-
     plan = ctx.plan
     reported = []
     for hyp in plan.hypotheses:
         if hyp.mediation is None:
             continue
-        spec = plan.models[hyp.model]
-        covariates = [p for p in spec.predictors if p not in (hyp.mediation["x"], hyp.mediation["mediator"])
-                      and p not in spec.categorical]
         res = ctx.log.attempt("hypotheses", f"{hyp.id} (exploratory mediation)",
-                              mediation, prep["firms"], hyp.mediation["x"], hyp.mediation["mediator"],
-                              hyp.mediation["outcome"], covariates=covariates, cluster=spec.cluster,
-                              settings=MediationSettings(seed=ctx.seeds["mediation"]))
+                              lambda hyp=hyp: take(prep, f"mediation_{hyp.id}", _mediation(ctx, prep, hyp)))
         if res is None:
             continue
         tab = res.to_tables(ctx.lang)["mediation"]

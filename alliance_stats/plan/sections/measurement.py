@@ -187,14 +187,12 @@ def _likert_figure(ctx: RunContext, prep: dict[str, Any], number: int) -> Callab
 
 
 def lane_jobs(ctx: RunContext, prep: dict[str, Any]) -> dict[str, Callable[[], Any]]:
-    """This section's computations that depend only on the prepared data, in the order the section takes them:
-    the second Likert figure."""
-    # The invariance steps stay in the main process: the worker's chain (figure, cluster check, CMV, nesting,
-    # robustness variants) is the longer one (benchmarks/bench_scale.py --jobs 2 prints the waits).
-    jobs: dict[str, Callable[[], Any]] = {}
-    if len(_likert_groups(ctx)) > 1:  # the first is drawn by the main process meanwhile
-        jobs["likert_1"] = _likert_figure(ctx, prep, 1)
-    return jobs
+    """This section's computations that depend only on the prepared data: the Likert figures, the last one first
+    (the main process draws, in order, those the worker has not begun)."""
+    # The invariance steps stay in the main process: the worker's chain (cluster check, CMV, nesting, robustness
+    # variants) is the longer one (benchmarks/bench_scale.py --jobs 2 prints the waits).
+    return {f"likert_{number}": _likert_figure(ctx, prep, number)
+            for number in reversed(range(len(_likert_groups(ctx))))}
 
 
 def _figures(ctx: RunContext, section: Any, prep: dict[str, Any], pa: Any) -> None:
