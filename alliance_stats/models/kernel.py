@@ -59,7 +59,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
-from scipy.special import expit
+from scipy.special import expit  # noqa: F401 - the doctests use it
 
 from alliance_stats.core.errors import SpecificationError
 
@@ -381,17 +381,6 @@ class FirthBatchFit:
         return np.sqrt(np.clip(np.diagonal(self.cov, axis1=1, axis2=2), 0.0, None))
 
 
-def _penalised(X: np.ndarray, y: np.ndarray, w: np.ndarray, beta: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Penalised log-likelihood and the pieces of the next Fisher-scoring step, for a stack of fits."""
-    eta = _lin(X, beta)
-    mu = expit(eta)
-    v = w * mu * (1.0 - mu)
-    info = _cross(X, v)
-    sign, logdet = np.linalg.slogdet(info)
-    pll = _loglik(eta, y, w) + 0.5 * np.where(sign > 0, logdet, -np.inf)
-    return pll, mu, v, info
-
-
 def _constraint_basis(p: int, R: int, constraints: np.ndarray | None,
                       values: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
     """``beta = offset + N gamma``: ``N`` a basis of the null space of ``L``, ``offset`` (R, p) solving ``L b = c``."""
@@ -449,59 +438,15 @@ def firth_batch(X: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None,
     Schemper, M. (2002). A solution to the problem of separation in logistic regression. Statistics in
     Medicine 21, 2409-2419 (logistf 1.26).
     """
+    from alliance_stats.models.firth_scoring import fisher_scoring
+
     X, y, w = _check_inputs(X, y, weights)
     R, _, p = X.shape
     w = np.ones(y.shape) if w is None else w
     N, offset = _constraint_basis(p, R, constraints, constraint_values)
     q = N.shape[1]
-    gamma = np.zeros((R, q)) if start is None else (np.asarray(start, dtype=float) - offset) @ N
-    beta = offset + gamma @ N.T
-    pll, mu, v, info = _penalised(X, y, w, beta)
-    bad_start = ~np.isfinite(pll)
-    if bad_start.any():  # a start outside the domain of the penalty: restart from 0
-        gamma[bad_start] = 0.0
-        beta = offset + gamma @ N.T
-        pll, mu, v, info = _penalised(X, y, w, beta)
-    converged = np.zeros(R, dtype=bool)
-    n_iter = np.zeros(R, dtype=int)
-    active = np.isfinite(pll)
-    for it in range(1, max_iter + 1):
-        idx = np.flatnonzero(active)
-        if idx.size == 0:
-            break
-        Xa, ya, wa = X[idx], y[idx], w[idx]
-        info_inv, _ = _batched_inverse(info[idx])
-        hat = v[idx] * (np.matmul(Xa, info_inv) * Xa).sum(axis=2)
-        score = _tvec(Xa, wa * (ya - mu[idx]) + hat * (0.5 - mu[idx])) @ N
-        reduced = N.T @ info[idx] @ N
-        try:
-            step = np.linalg.solve(reduced, score[..., None])[..., 0]
-        except np.linalg.LinAlgError:
-            step = np.stack([np.linalg.lstsq(a, b, rcond=None)[0] for a, b in zip(reduced, score, strict=True)])
-        step = np.where(np.isfinite(step), step, 0.0)
-        largest = np.max(np.abs(step), axis=1) if q else np.zeros(idx.size)
-        step *= np.where(largest > 5.0, 5.0 / np.where(largest > 0, largest, 1.0), 1.0)[:, None]
-        trial_gamma = gamma[idx] + step
-        trial = _penalised(Xa, ya, wa, offset[idx] + trial_gamma @ N.T)
-        factor = np.ones(idx.size)
-        for _ in range(40):
-            worse = ~(trial[0] >= pll[idx] - 1e-12 * np.maximum(1.0, np.abs(pll[idx])))
-            if not worse.any():
-                break
-            factor[worse] /= 2.0
-            trial_gamma[worse] = gamma[idx][worse] + factor[worse, None] * step[worse]
-            redo = _penalised(Xa[worse], ya[worse], wa[worse], offset[idx][worse] + trial_gamma[worse] @ N.T)
-            for part, new in zip(trial, redo, strict=True):
-                part[worse] = new
-        accepted = trial[0] >= pll[idx] - 1e-12 * np.maximum(1.0, np.abs(pll[idx]))
-        keep = idx[accepted]
-        gamma[keep] = trial_gamma[accepted]
-        pll[keep], mu[keep], v[keep], info[keep] = (part[accepted] for part in trial)
-        n_iter[idx] = it
-        taken = np.max(np.abs(factor[:, None] * step), axis=1) if q else np.zeros(idx.size)
-        done = accepted & (taken < tol)
-        converged[idx[done]] = True
-        active[idx[done | ~accepted]] = False
+    gamma = np.zeros((R, q)) if start is None else np.ascontiguousarray((np.asarray(start, dtype=float) - offset) @ N)
+    pll, info, converged, n_iter = fisher_scoring(X, y, w, N, offset, gamma, max_iter, tol)
     beta = offset + gamma @ N.T
     cov, _ = _batched_inverse(info)
     eta = _lin(X, beta)
