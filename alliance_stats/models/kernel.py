@@ -60,7 +60,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import sparse
 from scipy.special import expit  # noqa: F401 - the doctests use it
 
 from alliance_stats.core.errors import SpecificationError
@@ -195,10 +194,12 @@ def cluster_sandwich(X: np.ndarray, resid: np.ndarray, bread: np.ndarray, groups
             slot[r, real[r]] = np.unique(codes[r, real[r]], return_inverse=True)[1].ravel()
         span = int(slot.max()) + 1
     key = (np.arange(R)[:, None] * span + slot).ravel()
-    # cluster score sums s_g = sum over the rows of g of w * (y - p) * x, for every replicate at once: one sparse
-    # (replicate-cluster x row) matrix of the weighted residuals times the stacked design (padding rows add 0)
-    aggregate = sparse.csr_matrix(((w * resid).ravel(), (key, np.arange(R * n))), shape=(R * span, R * n))
-    sums = np.asarray(aggregate @ X.reshape(R * n, p)).reshape(R, span, p)
+    # cluster score sums s_g = sum over the rows of g of w * (y - p) * x, for every replicate at once: one
+    # bincount per column over the (replicate, cluster) keys, in row order (padding rows add 0); the sums of a
+    # sparse (replicate-cluster x row) matrix product, without building the matrix
+    scores = (w * resid).ravel()[:, None] * X.reshape(R * n, p)
+    sums = np.stack([np.bincount(key, weights=scores[:, k], minlength=R * span) for k in range(p)],
+                    axis=1).reshape(R, span, p)
     meat = np.matmul(np.swapaxes(sums, 1, 2), sums)
     G = (np.bincount(key, weights=real.ravel().astype(float), minlength=R * span).reshape(R, span) > 0).sum(axis=1)
     G = G.astype(float)
