@@ -315,7 +315,8 @@ def _fast_rows(firms: pd.DataFrame, spec: Any, design: Any, R: int) -> tuple[np.
 
     used = [spec.outcome, *spec.predictors] + ([spec.cluster] if spec.cluster and spec.cluster not in
                                                spec.predictors else [])
-    complete = ~firms[used].isna().any(axis=1).to_numpy()
+    columns = {name: firms[name].to_numpy() for name in dict.fromkeys(used)}  # numpy, not a frame per chunk
+    complete = ~np.logical_or.reduce([pd.isna(values) for values in columns.values()])
     X = design.matrix(firms)
     replicate = firms["replicate"].to_numpy()
     y = firms[spec.outcome].to_numpy(dtype=float)
@@ -326,7 +327,8 @@ def _fast_rows(firms: pd.DataFrame, spec: Any, design: Any, R: int) -> tuple[np.
         ok &= np.bincount(replicate[complete], weights=(y[complete] == value), minlength=R) > 0
     ok &= np.bincount(replicate[complete], weights=~np.isin(y[complete], (0.0, 1.0)), minlength=R) == 0
     for name, coding in design.factors.items():
-        codes, uniques = pd.factorize(firms.loc[complete, name].astype(object))  # -1: missing
+        values = columns[name] if name in columns else firms[name].to_numpy()
+        codes, uniques = pd.factorize(values[complete].astype(object))  # -1: missing
         text = [level_text(u) for u in uniques] + [""]  # level_text of each distinct value, then of missing
         counts = np.bincount(replicate[complete] * len(text) + codes % len(text),
                              minlength=R * len(text)).reshape(R, len(text))  # rows per replicate and value

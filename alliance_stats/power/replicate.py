@@ -222,12 +222,28 @@ def chunk_seeds(seed: int, n_index: int, chunk_index: int) -> tuple[np.random.Se
     return simulation, cluster
 
 
+#: The thread pools (BLAS, OpenMP) of this process, found at the first chunk: ``threadpool_limits`` would look
+#: for them again in every chunk (1.6 ms, scanning the loaded libraries), and a chunk loads no new one (this
+#: module and the modules it calls are imported by then; forked workers inherit it with the libraries).
+_THREADPOOLS: Any = None
+
+
+def _single_thread() -> Any:
+    """``threadpool_limits(limits=1)`` on the thread pools found at the first call (a context manager)."""
+    global _THREADPOOLS
+    if _THREADPOOLS is None:
+        from threadpoolctl import ThreadpoolController
+
+        import alliance_stats.typology.cluster  # noqa: F401 - the modules of a chunk, loaded before the scan
+
+        _THREADPOOLS = ThreadpoolController()
+    return _THREADPOOLS.limit(limits=1)
+
+
 def _run_chunk(task: _Task) -> dict[str, Any]:
     """Simulate and analyse one chunk of replicates (a pure function of ``task``)."""
-    from threadpoolctl import threadpool_limits
-
     simulation, cluster = chunk_seeds(task.seed, task.n_index, task.chunk_index)
-    with threadpool_limits(limits=1), warnings.catch_warnings():
+    with _single_thread(), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         data = simulate_chunk(task.context, task.n_dyads, task.size, simulation)
         return analyse_chunk(task, data, np.random.default_rng(cluster))

@@ -8,6 +8,9 @@ new chain equals the old one in distribution, tests/power/test_distribution.py).
 and starting labels, so it did not depend on the simulator and was kept until session 7, when the EM's exp and
 log were vectorised (typology/cluster/vecmath.py): on its old data 135 of 256 BICs moved, by at most 4.0e-15
 relative, every label and convergence flag the same; it was then regenerated (on a chunk of the current stream).
+chunks.json regenerated in session 7 when firth_batch's Fisher-scoring loop was compiled (models/firth_scoring.py):
+of its 792 finite p values 432 moved, by at most 1.2e-12 (2.5e-12 relative), no Holm decision at alpha = 0.05
+flipped, every other field (cluster check, counts, methods, failures) the same.
 
 Run from the repository root: ``python tests/power/golden/make_golden.py [--gmm]`` (only to regenerate on
 purpose).
