@@ -67,34 +67,41 @@ def _solve(low: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 @numba.njit(cache=True)
-def _penalised(X: np.ndarray, y: np.ndarray, beta: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
-    """Penalised log-likelihood (``-inf`` when ``X'WX`` is singular), fitted probabilities and ``X'WX``."""
+def _penalised(X: np.ndarray, y: np.ndarray, w: np.ndarray, beta: np.ndarray) -> tuple[float, np.ndarray,
+                                                                                      np.ndarray, np.ndarray]:
+    """Penalised log-likelihood with frequency weights ``w`` (1 here; 0 for the padding rows of
+    :mod:`.firth_scoring`) (``-inf`` when ``X'WX`` is not positive definite), fitted probabilities, the
+    weights ``w mu (1 - mu)`` and ``X'WX``."""
     n, p = X.shape
-    mu = np.empty(n)
+    mu = np.full(n, 0.5)
+    v = np.zeros(n)
     info = np.zeros((p, p))
     ll = 0.0
     for i in range(n):
+        if w[i] == 0.0:
+            continue
         eta = 0.0
         for k in range(p):
             eta += X[i, k] * beta[k]
         t = math.exp(-abs(eta))
-        ll += y[i] * eta - (max(eta, 0.0) + math.log1p(t))
+        ll += w[i] * (y[i] * eta - (max(eta, 0.0) + math.log1p(t)))
         m = (1.0 if eta >= 0 else t) / (1.0 + t)
         mu[i] = m
-        v = m * (1.0 - m)
+        vi = w[i] * m * (1.0 - m)
+        v[i] = vi
         for k in range(p):
             for j in range(k + 1):
-                info[k, j] += v * X[i, k] * X[i, j]
+                info[k, j] += vi * X[i, k] * X[i, j]
     for k in range(p):
         for j in range(k):
             info[j, k] = info[k, j]
     low, ok = _cholesky(info)
     if not ok:
-        return -np.inf, mu, info
+        return -np.inf, mu, v, info
     logdet = 0.0
     for k in range(p):
         logdet += 2.0 * math.log(low[k, k])
-    return ll + 0.5 * logdet, mu, info
+    return ll + 0.5 * logdet, mu, v, info
 
 
 @numba.njit(cache=True)
@@ -187,10 +194,11 @@ def _one_start(X: np.ndarray, y: np.ndarray, N: np.ndarray, offset: np.ndarray, 
     ``gamma`` is updated in place."""
     p = X.shape[1]
     Nt = np.ascontiguousarray(N.T)
-    pll, mu, info = _penalised(X, y, offset + N @ gamma)
+    w = np.ones(X.shape[0])
+    pll, mu, _, info = _penalised(X, y, w, offset + N @ gamma)
     if not math.isfinite(pll):  # a start outside the domain of the penalty: restart from 0
         gamma[:] = 0.0
-        pll, mu, info = _penalised(X, y, offset + N @ gamma)
+        pll, mu, _, info = _penalised(X, y, w, offset + N @ gamma)
     if not math.isfinite(pll):
         return pll, np.full(p, np.nan), info, False, 0
     exploring = explore > 0.0
@@ -199,12 +207,12 @@ def _one_start(X: np.ndarray, y: np.ndarray, N: np.ndarray, offset: np.ndarray, 
         step = _step(score, hess, info, N, Nt, not exploring)
         base = pll - 1e-12 * max(1.0, abs(pll))
         factor = 1.0
-        value, mu_t, info_t = _penalised(X, y, offset + N @ (gamma + step))
+        value, mu_t, _, info_t = _penalised(X, y, w, offset + N @ (gamma + step))
         for _ in range(40):
             if value >= base:
                 break
             factor /= 2.0
-            value, mu_t, info_t = _penalised(X, y, offset + N @ (gamma + factor * step))
+            value, mu_t, _, info_t = _penalised(X, y, w, offset + N @ (gamma + factor * step))
         if not value >= base:
             return pll, score, info, False, it
         gamma += factor * step

@@ -24,46 +24,9 @@ import math
 import numba
 import numpy as np
 
-from alliance_stats.models.firth_newton import _cholesky, _solve
+from alliance_stats.models.firth_newton import _cholesky, _penalised, _solve
 
 __all__ = ["fisher_scoring"]
-
-
-@numba.njit(cache=True)
-def _penalised(X: np.ndarray, y: np.ndarray, w: np.ndarray, beta: np.ndarray) -> tuple[float, np.ndarray,
-                                                                                      np.ndarray, np.ndarray]:
-    """Penalised log-likelihood (``-inf`` when ``X'WX`` is not positive definite), fitted probabilities, the
-    weights ``w mu (1 - mu)`` and ``X'WX``."""
-    n, p = X.shape
-    mu = np.full(n, 0.5)
-    v = np.zeros(n)
-    info = np.zeros((p, p))
-    ll = 0.0
-    for i in range(n):
-        if w[i] == 0.0:
-            continue
-        eta = 0.0
-        for k in range(p):
-            eta += X[i, k] * beta[k]
-        t = math.exp(-abs(eta))
-        ll += w[i] * (y[i] * eta - (max(eta, 0.0) + math.log1p(t)))
-        m = (1.0 if eta >= 0 else t) / (1.0 + t)
-        mu[i] = m
-        vi = w[i] * m * (1.0 - m)
-        v[i] = vi
-        for k in range(p):
-            for j in range(k + 1):
-                info[k, j] += vi * X[i, k] * X[i, j]
-    for k in range(p):
-        for j in range(k):
-            info[j, k] = info[k, j]
-    low, ok = _cholesky(info)
-    if not ok:
-        return -np.inf, mu, v, info
-    logdet = 0.0
-    for k in range(p):
-        logdet += 2.0 * math.log(low[k, k])
-    return ll + 0.5 * logdet, mu, v, info
 
 
 @numba.njit(cache=True)

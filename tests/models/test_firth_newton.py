@@ -33,7 +33,8 @@ def _overlapping(seed: int, n: int = 60) -> tuple[np.ndarray, np.ndarray]:
 def test_gradient_and_hessian_equal_finite_differences(seed: int) -> None:
     X, y = _overlapping(seed, 25)
     beta = np.random.default_rng(seed).normal(scale=0.7, size=4)
-    _, mu, info = _penalised(X, y, beta)
+    w = np.ones(len(y))
+    _, mu, _, info = _penalised(X, y, w, beta)
     score, hess = _derivatives(X, y, mu, info, True)
     eps = 1e-5
     grad_num = np.empty(4)
@@ -41,8 +42,8 @@ def test_gradient_and_hessian_equal_finite_differences(seed: int) -> None:
     for k in range(4):
         e = np.zeros(4)
         e[k] = eps
-        grad_num[k] = (_penalised(X, y, beta + e)[0] - _penalised(X, y, beta - e)[0]) / (2 * eps)
-        up, down = (_derivatives(X, y, *_penalised(X, y, b)[1:], False)[0] for b in (beta + e, beta - e))
+        grad_num[k] = (_penalised(X, y, w, beta + e)[0] - _penalised(X, y, w, beta - e)[0]) / (2 * eps)
+        up, down = (_derivatives(X, y, *_penalised(X, y, w, b)[1::2], False)[0] for b in (beta + e, beta - e))
         hess_num[:, k] = (up - down) / (2 * eps)
     assert score == pytest.approx(grad_num, abs=1e-7)
     assert hess == pytest.approx(hess_num, abs=1e-6)
