@@ -193,8 +193,8 @@ def run_plan(
 def _lane_jobs(ctx: RunContext, prep: dict[str, Any], raw: Any, data_path: Path) -> dict[str, Callable[[], Any]]:
     """The computations of the run that depend only on the prepared data, in the order the worker computes those
     the main process has not taken over (:class:`~alliance_stats.plan.lanes.Lane`): the cluster check first (the
-    main process needs it after the measurement section, which takes longer than the check), then the jobs the
-    main process needs last (the checks' jobs in the order the checks section takes them, the mediation
+    main process needs it after the measurement section, which takes longer than the check; its figures are drawn
+    with it), then the jobs the main process needs last (the checks' jobs, the longest first, the mediation
     bootstraps, the instrument's files), then the Likert figures (the main process, which needs them first,
     draws those the worker has not begun)."""
     from alliance_stats.plan.sections import checks, hypotheses, measurement, typology

@@ -44,15 +44,16 @@ def _section_checks(ctx: RunContext, prep: dict[str, Any], raw: Any, data_path: 
 
 
 def lane_jobs(ctx: RunContext, prep: dict[str, Any], raw: Any, data_path: Path) -> dict[str, Callable[[], Any]]:
-    """This section's computations that depend only on the prepared data, in the order the section takes them:
-    the common-method-variance check, the nesting check (when it has no MLR main CFA to reuse) and the robustness
-    variants."""
+    """This section's computations that depend only on the prepared data, the longest first: the nesting check
+    (when it has no MLR main CFA to reuse), the common-method-variance check and the robustness variants. The
+    section takes the CMV check first: when the main process reaches it, the worker is then usually done with the
+    nesting check, and the main process computes the CMV check itself if the worker has not begun it."""
     spec = ctx.plan.robustness
     jobs: dict[str, Callable[[], Any]] = {}
-    if spec.cmv:
-        jobs["cmv"] = _cmv_check(ctx, lambda: _measurement_inputs(ctx, prep, log=False))
     if spec.nesting and ctx.plan.measurement.estimator != "MLR":  # else it reuses the main CFA (not fitted yet)
         jobs["nesting"] = _nesting_check(None, lambda: _measurement_inputs(ctx, prep, log=False))
+    if spec.cmv:
+        jobs["cmv"] = _cmv_check(ctx, lambda: _measurement_inputs(ctx, prep, log=False))
     if spec.conclusions:
         jobs["variants"] = _variants(ctx, prep, raw, data_path)
     return jobs

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from alliance_stats.plan.context import RunContext, _figure, take
+from alliance_stats.plan.context import RunContext, _rendered_figure, rendered_figure, take
 from alliance_stats.plan.suppression import suppress_small_counts
 
 
@@ -30,11 +30,8 @@ _CLUSTER_TABLES = ("cluster_verdict", "cluster_k_picks", "cluster_k_selection", 
                    "cluster_crosstab", "cluster_stability", "cluster_centroids")
 
 
-def _cluster_section(ctx: RunContext, section: Any, table: Any, check: Any) -> None:
-    """The cluster check's tables (small crosstab cells suppressed) and its two figures."""
-    from alliance_stats.report import k_selection_plot
-    from alliance_stats.typology import typology_map
-
+def _cluster_section(ctx: RunContext, section: Any, check: Any, figures: dict[str, Any]) -> None:
+    """The cluster check's tables (small crosstab cells suppressed) and its two figures (rendered with the check)."""
     plan, lang = ctx.plan, ctx.lang
     tables = check.to_tables(lang)
     if "cluster_crosstab" in tables:
@@ -43,23 +40,31 @@ def _cluster_section(ctx: RunContext, section: Any, table: Any, check: Any) -> N
     for key in _CLUSTER_TABLES:
         if key in tables:
             ctx.add_table(section, tables[key])
-    if tuple(plan.typology.cluster.variables) == ("link", "symmetry"):
-        _figure(ctx, section, "typology_map", typology_map(table, check, lang), ctx.tr("typology.section.map_caption"))
-    curves = check.k_selection[["method", "k", "bic", "silhouette", "calinski_harabasz", "gap"]]
-    _figure(ctx, section, "k_selection", k_selection_plot(curves, lang), ctx.tr("typology.section.k_selection_caption"))
+    for key, caption in (("typology_map", "typology.section.map_caption"),
+                         ("k_selection", "typology.section.k_selection_caption")):
+        if key in figures:
+            _rendered_figure(section, key, figures[key], ctx.tr(caption))
 
 
 def _cluster_check(ctx: RunContext, prep: dict[str, Any]) -> Callable[[], Any]:
-    """The cluster check of the plan on the prepared dyads (a job of the run's second lane)."""
+    """The cluster check of the plan on the prepared dyads and its figures, rendered (a job of the run's second
+    lane: the figures are drawn where the check is computed)."""
     spec = ctx.plan.typology
 
-    def check() -> Any:
-        from alliance_stats.typology import cluster_check
+    def check() -> tuple[Any, dict[str, Any]]:
+        from alliance_stats.report import k_selection_plot
+        from alliance_stats.typology import cluster_check, typology_map
 
         table = prep["dyad_table"]
-        theory = table["configuration"] if tuple(spec.cluster.variables) != ("link", "symmetry") else None
+        on_axes = tuple(spec.cluster.variables) == ("link", "symmetry")
         settings = _cluster_settings(spec, _link_scale(ctx.instrument), ctx.seeds["cluster"])
-        return cluster_check(table, settings=settings, theory=theory)
+        result = cluster_check(table, settings=settings, theory=None if on_axes else table["configuration"])
+        figures = {}
+        if on_axes:
+            figures["typology_map"] = rendered_figure(typology_map(table, result, ctx.lang))
+        curves = result.k_selection[["method", "k", "bic", "silhouette", "calinski_harabasz", "gap"]]
+        figures["k_selection"] = rendered_figure(k_selection_plot(curves, ctx.lang))
+        return result, figures
 
     return check
 
@@ -94,12 +99,13 @@ def _section_typology(ctx: RunContext, prep: dict[str, Any]) -> Any:
     suff = ctx.log.run("typology", sufficiency, fuzzy, firms.loc[known, "crossed"],
                        dyad_id=firms.loc[known, "dyad_id"])
     ctx.add_table(section, suff.table("typology_sufficiency", lang))
-    check = ctx.log.attempt("typology", "Cluster check", lambda: take(prep, "cluster", _cluster_check(ctx, prep)))
+    checked = ctx.log.attempt("typology", "Cluster check", lambda: take(prep, "cluster", _cluster_check(ctx, prep)))
+    check, figures = (None, {}) if checked is None else checked
     ctx.values["configurations"] = {str(k): int(v) for k, v in table["configuration"].value_counts().items()}
     ctx.values["cluster_verdict"] = None if check is None else check.verdict
     ctx.values["cluster_ari"] = None if check is None else dict(check.ari)
     if check is not None:
-        _cluster_section(ctx, section, table, check)
+        _cluster_section(ctx, section, check, figures)
     ctx.stage_warnings(section, "typology")
     prep["fuzzy"] = fuzzy
     prep["cluster"] = check
@@ -107,5 +113,5 @@ def _section_typology(ctx: RunContext, prep: dict[str, Any]) -> Any:
 
 
 def lane_jobs(ctx: RunContext, prep: dict[str, Any]) -> dict[str, Callable[[], Any]]:
-    """This section's computation that depends only on the prepared data: the cluster check."""
+    """This section's computation that depends only on the prepared data: the cluster check and its figures."""
     return {"cluster": _cluster_check(ctx, prep)}
