@@ -105,6 +105,56 @@ def _penalised(X: np.ndarray, y: np.ndarray, w: np.ndarray, beta: np.ndarray) ->
 
 
 @numba.njit(cache=True)
+def _capped(step: np.ndarray) -> np.ndarray:
+    """``step`` (in place) with non-finite entries set to 0 and its largest entry capped at 5."""
+    largest = 0.0
+    for k in range(step.size):
+        if not math.isfinite(step[k]):
+            step[k] = 0.0
+        largest = max(largest, abs(step[k]))
+    if largest > 5.0:
+        step *= 5.0 / largest
+    return step
+
+
+@numba.njit(cache=True)
+def _start(X: np.ndarray, y: np.ndarray, w: np.ndarray, N: np.ndarray, offset: np.ndarray,
+           gamma: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_penalised` at ``gamma``, or at 0 (``gamma`` reset in place) when ``gamma`` is outside the domain of
+    the penalty."""
+    pll, mu, v, info = _penalised(X, y, w, offset + N @ gamma)
+    if not math.isfinite(pll):
+        gamma[:] = 0.0
+        pll, mu, v, info = _penalised(X, y, w, offset + N @ gamma)
+    return pll, mu, v, info
+
+
+@numba.njit(cache=True)
+def _halved(X: np.ndarray, y: np.ndarray, w: np.ndarray, N: np.ndarray, offset: np.ndarray, gamma: np.ndarray,
+            step: np.ndarray, pll: float) -> tuple[float, np.ndarray, np.ndarray, np.ndarray, float]:
+    """``step`` halved (at most 40 times) until the penalised log-likelihood does not fall (to 1e-12 relative):
+    (value, mu, weights, X'WX, factor) at ``gamma + factor * step``; the value is below ``pll`` when no halving
+    was accepted."""
+    base = pll - 1e-12 * max(1.0, abs(pll))
+    factor = 1.0
+    value, mu, v, info = _penalised(X, y, w, offset + N @ (gamma + step))
+    for _ in range(40):
+        if value >= base:
+            break
+        factor /= 2.0
+        value, mu, v, info = _penalised(X, y, w, offset + N @ (gamma + factor * step))
+    return value, mu, v, info, factor
+
+
+@numba.njit(cache=True)
+def _largest_change(step: np.ndarray, factor: float) -> float:
+    taken = 0.0
+    for k in range(step.size):
+        taken = max(taken, factor * abs(step[k]))
+    return taken
+
+
+@numba.njit(cache=True)
 def _derivatives(X: np.ndarray, y: np.ndarray, mu: np.ndarray, info: np.ndarray,
                  hessian: bool) -> tuple[np.ndarray, np.ndarray]:
     """Gradient and (when ``hessian``) Hessian of the penalised log-likelihood at the fitted probabilities."""
@@ -176,14 +226,7 @@ def _step(score: np.ndarray, hess: np.ndarray, info: np.ndarray, N: np.ndarray, 
     if not ok:
         low, ok = _cholesky(Nt @ (info @ N))
     step = _solve(low, g) if ok else np.zeros(q)
-    largest = 0.0
-    for k in range(q):
-        if not math.isfinite(step[k]):
-            step[k] = 0.0
-        largest = max(largest, abs(step[k]))
-    if largest > 5.0:
-        step *= 5.0 / largest
-    return step
+    return _capped(step)
 
 
 @numba.njit(cache=True)
@@ -195,31 +238,19 @@ def _one_start(X: np.ndarray, y: np.ndarray, N: np.ndarray, offset: np.ndarray, 
     p = X.shape[1]
     Nt = np.ascontiguousarray(N.T)
     w = np.ones(X.shape[0])
-    pll, mu, _, info = _penalised(X, y, w, offset + N @ gamma)
-    if not math.isfinite(pll):  # a start outside the domain of the penalty: restart from 0
-        gamma[:] = 0.0
-        pll, mu, _, info = _penalised(X, y, w, offset + N @ gamma)
+    pll, mu, _, info = _start(X, y, w, N, offset, gamma)
     if not math.isfinite(pll):
         return pll, np.full(p, np.nan), info, False, 0
     exploring = explore > 0.0
     score, hess = _derivatives(X, y, mu, info, not exploring)
     for it in range(1, max_iter + 1):
         step = _step(score, hess, info, N, Nt, not exploring)
-        base = pll - 1e-12 * max(1.0, abs(pll))
-        factor = 1.0
-        value, mu_t, _, info_t = _penalised(X, y, w, offset + N @ (gamma + step))
-        for _ in range(40):
-            if value >= base:
-                break
-            factor /= 2.0
-            value, mu_t, _, info_t = _penalised(X, y, w, offset + N @ (gamma + factor * step))
-        if not value >= base:
+        value, mu_t, _, info_t, factor = _halved(X, y, w, N, offset, gamma, step, pll)
+        if not value >= pll - 1e-12 * max(1.0, abs(pll)):
             return pll, score, info, False, it
         gamma += factor * step
         pll, mu, info = value, mu_t, info_t
-        taken = 0.0
-        for k in range(step.size):
-            taken = max(taken, factor * abs(step[k]))
+        taken = _largest_change(step, factor)
         if taken < tol:
             return pll, _derivatives(X, y, mu, info, False)[0], info, True, it
         exploring = exploring and taken >= explore

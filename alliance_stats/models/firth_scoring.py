@@ -24,7 +24,7 @@ import math
 import numba
 import numpy as np
 
-from alliance_stats.models.firth_newton import _cholesky, _penalised, _solve
+from alliance_stats.models.firth_newton import _capped, _cholesky, _halved, _largest_change, _solve, _start
 
 __all__ = ["fisher_scoring"]
 
@@ -34,7 +34,6 @@ def _step(X: np.ndarray, y: np.ndarray, w: np.ndarray, mu: np.ndarray, v: np.nda
           N: np.ndarray, Nt: np.ndarray) -> np.ndarray:
     """The Fisher-scoring step in ``gamma`` (non-finite components set to 0, capped at 5 in absolute value)."""
     n, p = X.shape
-    q = N.shape[1]
     low, ok = _cholesky(info)
     B = np.empty((p, p))
     unit = np.zeros(p)
@@ -57,14 +56,7 @@ def _step(X: np.ndarray, y: np.ndarray, w: np.ndarray, mu: np.ndarray, v: np.nda
     reduced = Nt @ (info @ N)
     low_r, ok_r = _cholesky(reduced)
     step = _solve(low_r, g) if ok_r else np.linalg.lstsq(reduced, g)[0]
-    largest = 0.0
-    for k in range(q):
-        if not math.isfinite(step[k]):
-            step[k] = 0.0
-        largest = max(largest, abs(step[k]))
-    if largest > 5.0:
-        step *= 5.0 / largest
-    return step
+    return _capped(step)
 
 
 @numba.njit(cache=True)
@@ -72,30 +64,17 @@ def _one(X: np.ndarray, y: np.ndarray, w: np.ndarray, N: np.ndarray, offset: np.
          max_iter: int, tol: float) -> tuple[float, np.ndarray, bool, int]:
     """One replicate from ``gamma`` (updated in place): (penalised log-likelihood, X'WX, converged, iterations)."""
     Nt = np.ascontiguousarray(N.T)
-    pll, mu, v, info = _penalised(X, y, w, offset + N @ gamma)
-    if not math.isfinite(pll):  # a start outside the domain of the penalty: restart from 0
-        gamma[:] = 0.0
-        pll, mu, v, info = _penalised(X, y, w, offset + N @ gamma)
+    pll, mu, v, info = _start(X, y, w, N, offset, gamma)
     if not math.isfinite(pll):
         return pll, info, False, 0
     for it in range(1, max_iter + 1):
         step = _step(X, y, w, mu, v, info, N, Nt)
-        base = pll - 1e-12 * max(1.0, abs(pll))
-        factor = 1.0
-        value, mu_t, v_t, info_t = _penalised(X, y, w, offset + N @ (gamma + step))
-        for _ in range(40):
-            if value >= base:
-                break
-            factor /= 2.0
-            value, mu_t, v_t, info_t = _penalised(X, y, w, offset + N @ (gamma + factor * step))
-        if not value >= base:
+        value, mu_t, v_t, info_t, factor = _halved(X, y, w, N, offset, gamma, step, pll)
+        if not value >= pll - 1e-12 * max(1.0, abs(pll)):
             return pll, info, False, it
         gamma += factor * step
         pll, mu, v, info = value, mu_t, v_t, info_t
-        taken = 0.0
-        for k in range(step.size):
-            taken = max(taken, factor * abs(step[k]))
-        if taken < tol:
+        if _largest_change(step, factor) < tol:
             return pll, info, True, it
     return pll, info, False, max_iter
 
