@@ -154,15 +154,7 @@ def check_execution(backend: str, scheduler: Any = None, jobs: int = 1) -> None:
     worker_count(jobs, 1, 1)
     if backend != "dask":
         return
-    try:
-        from distributed import Client
-    except ImportError:
-        raise AllianceStatsError("the dask backend needs dask[distributed]", value="dask",
-                                 fix="pip install 'alliance-stats[distributed]', or use --backend local") from None
-    if scheduler is None:
-        raise AllianceStatsError("the dask backend needs the scheduler's address", value="dask",
-                                 fix="pass --scheduler tcp://HOST:PORT (a running dask scheduler)")
-    if not isinstance(scheduler, Client):
+    if not isinstance(scheduler, _distributed(scheduler).Client):
         _probe_scheduler(str(scheduler))
 
 
@@ -307,15 +299,22 @@ def _execute(tasks: list[_Task], jobs: int, backend: str, scheduler: Any,
     return sorted(results, key=lambda res: res["key"])
 
 
-def _execute_dask(tasks: list[_Task], scheduler: Any, done: Callable[[dict[str, Any], int], None]) -> None:
+def _distributed(scheduler: Any) -> Any:
+    """The ``distributed`` module, or the typed error when it is not installed or no scheduler was given."""
     try:
-        from distributed import Client, as_completed
+        import distributed
     except ImportError:
         raise AllianceStatsError("the dask backend needs dask[distributed]", value="dask",
                                  fix="pip install 'alliance-stats[distributed]', or use --backend local") from None
     if scheduler is None:
         raise AllianceStatsError("the dask backend needs the scheduler's address", value="dask",
                                  fix="pass --scheduler tcp://HOST:PORT (a running dask scheduler)")
+    return distributed
+
+
+def _execute_dask(tasks: list[_Task], scheduler: Any, done: Callable[[dict[str, Any], int], None]) -> None:
+    distributed = _distributed(scheduler)
+    Client, as_completed = distributed.Client, distributed.as_completed  # noqa: N806
     own = not isinstance(scheduler, Client)
     try:
         client = Client(scheduler, timeout="10s") if own else scheduler

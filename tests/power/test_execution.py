@@ -59,10 +59,9 @@ def test_every_chunk_once_in_the_grid_order_with_forked_workers(monkeypatch, thr
     assert multiprocessing.active_children() == []
 
 
-@needs_fork
-def test_the_main_process_warms_up_on_the_smallest_chunk_before_forking(monkeypatch, three_cpus):
-    monkeypatch.setattr(E, "_run_chunk", _record)
-    seen = []
+def _forked_sizes(monkeypatch) -> list[tuple[int, int]]:
+    """The (chunks, workers) each forked execution is started with, recorded as it starts."""
+    seen: list[tuple[int, int]] = []
     real = E._Forked.__init__
 
     def spy(self, tasks, workers, done):
@@ -70,6 +69,13 @@ def test_the_main_process_warms_up_on_the_smallest_chunk_before_forking(monkeypa
         real(self, tasks, workers, done)
 
     monkeypatch.setattr(E._Forked, "__init__", spy)
+    return seen
+
+
+@needs_fork
+def test_the_main_process_warms_up_on_the_smallest_chunk_before_forking(monkeypatch, three_cpus):
+    monkeypatch.setattr(E, "_run_chunk", _record)
+    seen = _forked_sizes(monkeypatch)
     records = E._execute(_tasks(), 3, "local", None, None)
     assert seen == [(17, 3)]  # 18 chunks: the smallest ran here, the 17 others were shared by 3 workers
     assert [r["pid"] for r in records if r["key"] == (0, 5)] == [os.getpid()]
@@ -103,14 +109,7 @@ def test_a_worker_that_dies_leaves_its_chunk_to_the_main_process(monkeypatch, th
 @needs_fork
 def test_no_more_workers_than_chunks_left_after_the_warm_up(monkeypatch, three_cpus):
     monkeypatch.setattr(E, "_run_chunk", _record)
-    seen = []
-    real = E._Forked.__init__
-
-    def spy(self, tasks, workers, done):
-        seen.append((len(tasks), workers))
-        real(self, tasks, workers, done)
-
-    monkeypatch.setattr(E._Forked, "__init__", spy)
+    seen = _forked_sizes(monkeypatch)
     tasks = _tasks(sizes=(40,), chunks=2)
     with pytest.warns(UserWarning, match="the 2 chunks of replicates: 2 worker processes are used"):
         records = E._execute(tasks, 3, "local", None, None)
