@@ -1,8 +1,9 @@
 """A second lane for a run: independent computations done ahead by a forked worker process on another core.
 
 Why: the stages of a run are CPU-bound Python and numpy (threads would share one core under the GIL), and on the
-demo about half of the run's time is in computations that depend only on the prepared data (the cluster check,
-a Likert figure, the common-method-variance and nesting checks, the robustness variants). With ``jobs >= 2`` a
+demo about half of the run's time is in computations that depend only on the prepared data (the cluster check
+and its figures, the Likert figures, the common-method-variance and nesting checks, the robustness variants, the
+mediation bootstraps, the instrument's files). With ``jobs >= 2`` a
 forked worker computes them, in a fixed order, while the main process goes on with the rest; the main process
 takes each result (in any order) at the point where the sequential run computes it. Fork (not spawn) shares the
 prepared data with the worker without pickling it; only results travel back. Whoever begins a job first computes

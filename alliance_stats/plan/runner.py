@@ -116,8 +116,9 @@ def run_plan(
         passes the name the user uploaded, since the stored copy has a server-chosen name.
     jobs
         Worker processes: with 2, a forked worker computes ahead, on a second core, the parts that depend only on
-        the prepared data (the cluster check, a Likert figure, the common-method-variance and nesting checks,
-        the robustness variants: :mod:`alliance_stats.plan.lanes`); the results are the same
+        the prepared data (the cluster check and its figures, the Likert figures, the common-method-variance and
+        nesting checks, the robustness variants, the mediation bootstraps, the instrument's files:
+        :mod:`alliance_stats.plan.lanes`); the results are the same
         with 1 or 2. More than 2 is taken as 2.
 
     Returns
