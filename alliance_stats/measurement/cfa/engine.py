@@ -52,7 +52,6 @@ from typing import Any
 
 import numpy as np
 from scipy import optimize
-from scipy.linalg.lapack import dtrtri as _trtri
 
 from alliance_stats.measurement.cfa import fiml
 from alliance_stats.measurement.syntax import MeasurementModel, Modifier
@@ -412,6 +411,11 @@ class _SecondTerms:
     la: np.ndarray  # rows of nu (both orders concatenated)
     flat: np.ndarray  # targets of ll, lp, la terms, concatenated
 
+    @property
+    def arrays(self) -> tuple[np.ndarray, ...]:
+        """The index arrays in the order of :func:`kernels.collect`'s ``second``."""
+        return (*self.ll, *self.lp, self.la, self.flat)
+
 
 @dataclass
 class _GroupSlots:
@@ -530,8 +534,10 @@ def _group_slots(table: ParameterTable, g: int, p: int, m: int, k: int) -> _Grou
     iy = np.concatenate([p + m + c_lam, p + c_psi, c_th]).astype(np.int64)
     cy = np.concatenate([np.ones(r_lam.size), np.where(r_psi == c_psi, 0.5, 1.0), np.where(r_th == c_th, 0.5, 1.0)])
     flat = (slot_param[:, None] * k + slot_param[None, :]).ravel()
-    return _GroupSlots(fixed, free, slot_param, incidence, d_nu, template, pos, par, ix, iy, cy, flat,
-                       _second_terms(free, k))
+    out = _GroupSlots(fixed, free, slot_param.astype(np.int64), incidence, d_nu, template, pos, par, ix, iy, cy,
+                      flat, _second_terms(free, k))
+    _freeze(out)  # read-only from the start, shared or not: the kernels see one array type
+    return out
 
 
 def _key_rows(table: ParameterTable) -> list[tuple[Any, ...]]:
@@ -661,16 +667,11 @@ class CFAModel:
         for g, data in enumerate(self.groups):
             sigma, mu, _ = self.implied(theta, g)
             if data.patterns is None:
-                chol = _cholesky(sigma)
-                if chol is None:
+                ok, value, *_ = _kernels().complete_terms(sigma, mu if self.meanstructure else _EMPTY,
+                                                          (data.cov, data.mean, float(data.n)))
+                if not ok:
                     return math.inf
-                logdet = 2.0 * np.log(np.diagonal(chol)).sum()
-                inv = _chol_inverse(chol)
-                value = logdet + (inv * data.cov).sum() + self.p * LOG_2PI
-                if self.meanstructure:
-                    d = data.mean - mu
-                    value += d @ inv @ d
-                total += data.n * value
+                total += value
             else:
                 assert data.layout is not None
                 terms = fiml.evaluate(data.layout, sigma, mu)
@@ -693,80 +694,52 @@ class CFAModel:
 
     def _gradient_information(self, theta: np.ndarray, with_information: bool,
                               hessian: str) -> tuple[float, np.ndarray, np.ndarray | None]:
-        k = self.k
+        kernels = _kernels()
         observed = hessian == "observed"
         value = 0.0
-        grad = np.zeros(k)
-        info = np.zeros((k, k)) if with_information else None
+        grad = np.zeros(self.k)
+        info = np.zeros((self.k, self.k)) if with_information else None
+        out = (grad, _EMPTY2 if info is None else info)
         for g, data in enumerate(self.groups):
             slots = self._slots[g]
             mats = self.matrices(theta, g)
-            lam = mats["lambda"]
-            lam_psi = lam @ mats["psi"]
+            lam, psi = mats["lambda"], mats["psi"]
+            lam_psi = lam @ psi
             sigma = lam_psi @ lam.T + mats["theta"]
-            mu = mats["nu"] + lam @ mats["alpha"] if self.meanstructure else None  # FIML has a mean structure
-            basis = self.slot_basis(mats, g, lam_psi)
-            d_mu = self.d_mu(mats, g) if self.meanstructure else None
-            acc = _HessianParts(k, basis, slots, d_mu) if info is not None else None
+            mu = mats["nu"] + lam @ mats["alpha"] if self.meanstructure else _EMPTY  # FIML has a mean structure
+            basis = self.slot_basis(mats, g, lam_psi)[0]
+            d_mu, rows = self._mean_rows(mats, g)
+            parts = _hessian_parts(slots.ix.size, rows.size) if info is not None else _NO_PARTS
+            index = (slots.ix, slots.iy, slots.cy, slots.slot_param)
             if data.patterns is None:
-                chol = _cholesky(sigma)
-                if chol is None:
+                ok, part = kernels.complete_group(out, parts, (sigma, mu, lam, psi, basis, d_mu, rows),
+                                                  (data.cov, data.mean, float(data.n)), index, slots.second.arrays,
+                                                  observed)
+                if not ok:
                     return math.inf, grad, info
-                inv = _chol_inverse(chol)
-                part = 2.0 * np.log(np.diagonal(chol)).sum() + (inv * data.cov).sum()
-                if mu is not None:
-                    d = data.mean - mu
-                    part += d @ inv @ d
-                    p_mat = inv @ (data.cov + np.outer(d, d)) @ inv
-                    u = inv @ d
-                    nu = data.n * u
-                else:  # d = 0: the same numbers without the mean terms
-                    p_mat = inv @ data.cov @ inv
-                    u = nu = None
-                value += data.n * (part + self.p * LOG_2PI)
-                w = data.n * (inv - p_mat)
-                if acc is not None:
-                    acc.add(data.n, inv, p_mat, u, observed=observed)
-            else:
-                assert data.layout is not None and mu is not None
-                terms = fiml.evaluate(data.layout, sigma, mu)
-                if terms is None:
-                    return math.inf, grad, info
-                value += terms.value
-                w, nu = terms.w(), terms.nu()
-                if acc is not None and observed:
-                    acc.add_patterns(data.layout, terms)
-                elif acc is not None:
-                    acc.add(data.n, terms.k, terms.k, np.zeros(self.p), observed=False)
-            # gradient: d/d theta_k of -2 log L = sum over slots of 2 x' W y, minus 2 (N u)' d mu
-            x, y = self._slot_vectors(basis[0], g)
-            grad += slots.incidence @ (2.0 * np.sum((x @ w) * y, axis=1))
-            if d_mu is not None:
-                grad -= 2.0 * (d_mu @ nu)
-            if acc is not None and info is not None:
-                info += acc.total()
-                if observed:
-                    info += self._hessian_second(w, nu, mats, g)
+                value += part
+                continue
+            assert data.layout is not None
+            terms = fiml.evaluate(data.layout, sigma, mu)
+            if terms is None:
+                return math.inf, grad, info
+            value += terms.value
+            if info is not None and observed:
+                _add_patterns(parts, data.layout, terms, (basis, slots.ix, slots.iy, slots.cy), d_mu)
+            elif info is not None:  # the scoring metric: the complete-data expected Hessian at Sigma(theta)
+                kernels.block_terms(parts, basis, (terms.k, terms.k, _EMPTY), d_mu, float(data.n), False,
+                                    index[:3])
+            kernels.collect(out, parts, (basis, terms.w(), terms.nu(), lam, psi), (d_mu, rows), index,
+                            slots.second.arrays, observed)
         return float(value), grad, info
 
-    def _hessian_second(self, w: np.ndarray, nu: np.ndarray | None, mats: dict[str, np.ndarray],
-                        g: int) -> np.ndarray:
-        """Second-derivative part of the exact Hessian: tr(W D_kl) - 2 (N u)' m_kl, with W the weighted
-        gradient matrix and D_kl, m_kl the second derivatives of Sigma and mu (non-zero for loading-loading,
-        loading-factor (co)variance and loading-latent mean pairs; :class:`_SecondTerms`)."""
-        k = self.k
-        terms = self._slots[g].second
-        if not terms.flat.size:
-            return np.zeros((k, k))
-        psi, lam = mats["psi"], mats["lambda"]
-        p_rows, p_cols, w_rows, w_cols = terms.ll
-        parts = [(2.0 * psi[p_rows, p_cols] * w[w_rows, w_cols])]
-        if terms.lp[0].size:
-            parts.append(2.0 * (w @ lam)[terms.lp])
-        if terms.la.size:
-            assert nu is not None
-            parts.append(-2.0 * nu[terms.la])
-        return np.bincount(terms.flat, weights=np.concatenate(parts), minlength=k * k).reshape(k, k)
+    def _mean_rows(self, mats: dict[str, np.ndarray], g: int) -> tuple[np.ndarray, np.ndarray]:
+        """The rows of d mu / d theta that are not zero and their parameters (none without a mean structure)."""
+        if not self.meanstructure:
+            return _EMPTY2, _NO_ROWS
+        d_mu = self.d_mu(mats, g)
+        rows = np.flatnonzero(np.any(d_mu != 0.0, axis=1))
+        return d_mu[rows], rows
 
     def observed_information(self, theta: np.ndarray) -> np.ndarray:
         """Exact Hessian of -2 log L (2 x the observed information), used for FIML standard errors (shared
@@ -872,9 +845,9 @@ def _start_psi(s: np.ndarray, lam: np.ndarray) -> np.ndarray:
     return psi
 
 
-class _HessianParts:
-    """Accumulates, over groups' data or missingness patterns, the first-derivative part of the Hessian of
-    -2 log L in slot space.
+def _hessian_parts(n_slots: int, r: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where one group's Hessian terms of -2 log L accumulate in slot space, before :func:`kernels.collect` sums
+    them into parameters: (slot x slot, upper triangle; slot x mean row; mean row x mean row).
 
     For slots s = (x, y), t = (z, w) with D_s = x y' + y x', E = Sigma^-1 (of the observed block) and
     P = E C E (C = S + d d'), the traces reduce to products of small matrices:
@@ -884,76 +857,41 @@ class _HessianParts:
     n [2 tr(E D_t P D_s) - tr(E D_s E D_t)] + 2 n (u' D_s E m_l + u' D_l E m_s) + 2 n m_k' E m_l, u = E d.
 
     Every x and y is a row of the basis V (:meth:`CFAModel.slot_basis`), so the bilinear forms above are entries
-    of ``V E V'`` and ``V P V'``; only the rows of d mu that are not zero enter the mean terms (none without a
-    mean structure: ``d_mu`` is then ``None``)."""
-
-    def __init__(self, k: int, basis: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], group: _GroupSlots,
-                 d_mu: np.ndarray | None) -> None:
-        n_slots = group.slot_param.size
-        self.k = k
-        self.group = group
-        self.slots = np.zeros((n_slots, n_slots))
-        self.basis, self.ix, self.iy, self.cy = basis
-        self.rows = np.flatnonzero(np.any(d_mu != 0.0, axis=1)) if d_mu is not None else np.zeros(0, dtype=int)
-        self.d_mu = d_mu[self.rows] if d_mu is not None else np.zeros((0, self.basis.shape[1]))
-        self.cross = np.zeros((n_slots, k)) if self.rows.size else None
-        self.means = np.zeros((k, k)) if self.rows.size else None
-
-    def add(self, n: int, e: np.ndarray, p_mat: np.ndarray, u: np.ndarray | None, *, observed: bool) -> None:
-        """Add the terms of one block of complete rows (or, for the scoring metric of FIML, of all rows)."""
-        v = self.basis
-        ve = v @ e
-        g_e = ve @ v.T
-        g_p = v @ p_mat @ v.T if observed else g_e
-        _slot_kernel()(self.slots, g_e, g_p, self.ix, self.iy, self.cy, float(n), observed)
-        if self.cross is not None and self.means is not None:
-            d_mu = self.d_mu
-            self.means[np.ix_(self.rows, self.rows)] += 2.0 * n * (d_mu @ e @ d_mu.T)
-            if observed:
-                assert u is not None
-                w = ve @ d_mu.T  # (basis, rows): V E d_mu'
-                vu = v @ u
-                self.cross[:, self.rows] += 2.0 * n * (vu[self.ix][:, None] * (self.cy[:, None] * w[self.iy])
-                                                       + (self.cy * vu[self.iy])[:, None] * w[self.ix])
-
-    def add_patterns(self, lay: fiml.Layout, terms: fiml.Terms) -> None:
-        """Add the terms of every missingness pattern of a FIML group (observed Hessian), from the pieces of
-        :func:`fiml.evaluate` (:func:`fiml.add_hessian_terms`); the mean terms summed over patterns in closed
-        form (``sum n E = N K - K M K``)."""
-        basis = (self.basis, self.ix, self.iy, self.cy)
-        cross = fiml.add_hessian_terms(lay, terms, basis, self.d_mu, self.slots)
-        if self.cross is not None and self.means is not None:
-            self.cross[:, self.rows] += cross
-            k = terms.k
-            e_sum = lay.n * k - k @ terms.weights @ k
-            self.means[np.ix_(self.rows, self.rows)] += 2.0 * (self.d_mu @ e_sum @ self.d_mu.T)
-
-    def total(self) -> np.ndarray:
-        """The parameter x parameter Hessian: slots summed into their parameters (the incidence matrix's
-        product, as sums)."""
-        k = self.k
-        upper = self.slots  # the kernels write the upper triangle of the symmetric slot x slot matrix
-        full = upper + upper.T
-        np.fill_diagonal(full, np.diagonal(upper))
-        slots = np.bincount(self.group.flat, weights=full.ravel(), minlength=k * k).reshape(k, k)
-        if self.cross is None or self.means is None:
-            return slots
-        cross = np.zeros((k, k))
-        np.add.at(cross, self.group.slot_param, self.cross)
-        return slots + cross + cross.T + self.means
+    of ``V E V'`` and ``V P V'`` (:func:`kernels.block_terms`, or :func:`kernels.pattern_terms` pattern by
+    pattern); only the rows of d mu that are not zero enter the mean terms (none without a mean structure)."""
+    return np.zeros((n_slots, n_slots)), np.zeros((n_slots, r)), np.zeros((r, r))
 
 
-def _slot_kernel():  # noqa: ANN202 - a numba dispatcher
-    """The compiled slot x slot accumulation (:func:`kernels.slot_terms`, numba: imported on first use)."""
-    global _SLOT_TERMS
-    if _SLOT_TERMS is None:
+def _add_patterns(parts: tuple[np.ndarray, np.ndarray, np.ndarray], lay: fiml.Layout, terms: fiml.Terms,
+                  basis: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], d_mu: np.ndarray) -> None:
+    """Add the terms of every missingness pattern of a FIML group (observed Hessian), from the pieces of
+    :func:`fiml.evaluate` (:func:`fiml.add_hessian_terms`); the mean terms summed over patterns in closed
+    form (``sum n E = N K - K M K``)."""
+    slots, cross, means = parts
+    cross += fiml.add_hessian_terms(lay, terms, basis, d_mu, slots)
+    if d_mu.shape[0]:
+        k = terms.k
+        e_sum = lay.n * k - k @ terms.weights @ k
+        means += 2.0 * (d_mu @ e_sum @ d_mu.T)
+
+
+_EMPTY = np.zeros(0)
+_EMPTY2 = np.zeros((0, 0))
+_NO_ROWS = np.zeros(0, dtype=np.int64)
+_NO_PARTS = (_EMPTY2, _EMPTY2, _EMPTY2)  # empty, hence never written (and writable: one numba specialization)
+
+
+def _kernels():  # noqa: ANN202 - the module of numba dispatchers
+    """:mod:`.kernels` (numba: imported on first use, the kernels cached on disk)."""
+    global _KERNELS
+    if _KERNELS is None:
         from alliance_stats.measurement.cfa import kernels
 
-        _SLOT_TERMS = kernels.slot_terms
-    return _SLOT_TERMS
+        _KERNELS = kernels
+    return _KERNELS
 
 
-_SLOT_TERMS = None
+_KERNELS = None
 
 
 def _cholesky(matrix: np.ndarray) -> np.ndarray | None:
@@ -961,13 +899,6 @@ def _cholesky(matrix: np.ndarray) -> np.ndarray | None:
         return np.linalg.cholesky(matrix)
     except np.linalg.LinAlgError:
         return None
-
-
-def _chol_inverse(chol: np.ndarray) -> np.ndarray:
-    inv_l, info = _trtri(chol, lower=1)  # the triangular inverse: a third of the work of a general inverse
-    if info != 0:
-        inv_l = np.linalg.inv(chol)
-    return inv_l.T @ inv_l
 
 
 # ------------------------------------------------------------------------------------ optimizer

@@ -143,7 +143,9 @@ def fit_measures(model: engine.CFAModel, outcome: engine.FitOutcome, groups: lis
     m2ll = outcome.minus2logl
     m2ll_h1 = saturated_minus2logl(groups)
     m2ll_base = baseline_minus2logl(groups)
-    chisq = max(m2ll - m2ll_h1, 0.0) if abs(m2ll - m2ll_h1) < 1e-9 * abs(m2ll_h1) else m2ll - m2ll_h1
+    chisq = m2ll - m2ll_h1
+    if abs(chisq) < 1e-9 * abs(m2ll_h1):  # rounding noise of two equal likelihoods: never negative, and exactly 0
+        chisq = 0.0 if df == 0 else max(chisq, 0.0)  # for a just-identified model (it reproduces the moments)
     base_chisq = m2ll_base - m2ll_h1
     base_df = n_groups * (p * (p - 1) // 2)
     logl = -0.5 * m2ll
