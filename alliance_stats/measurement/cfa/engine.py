@@ -711,26 +711,23 @@ class CFAModel:
             d_mu, rows = self._mean_rows(mats, g)
             parts = _hessian_parts(slots.ix.size, rows.size) if info is not None else _NO_PARTS
             index = (slots.ix, slots.iy, slots.cy, slots.slot_param)
+            model = (sigma, mu, lam, psi, basis, d_mu, rows)
             if data.patterns is None:
-                ok, part = kernels.complete_group(out, parts, (sigma, mu, lam, psi, basis, d_mu, rows),
-                                                  (data.cov, data.mean, float(data.n)), index, slots.second.arrays,
-                                                  observed)
-                if not ok:
+                moments = (data.cov, data.mean, float(data.n), _EMPTY2)
+            else:
+                assert data.layout is not None
+                terms = fiml.evaluate(data.layout, sigma, mu)
+                if terms is None:
                     return math.inf, grad, info
-                value += part
-                continue
-            assert data.layout is not None
-            terms = fiml.evaluate(data.layout, sigma, mu)
-            if terms is None:
+                value += terms.value
+                if info is not None and observed:
+                    _add_patterns(parts, data.layout, terms, (basis, slots.ix, slots.iy, slots.cy), d_mu)
+                moments = (terms.k, terms.nu(), float(data.n), terms.w())
+            ok, part = kernels.group_terms(out, parts, model, moments, index, slots.second.arrays,
+                                           (data.patterns is None, observed))
+            if not ok:
                 return math.inf, grad, info
-            value += terms.value
-            if info is not None and observed:
-                _add_patterns(parts, data.layout, terms, (basis, slots.ix, slots.iy, slots.cy), d_mu)
-            elif info is not None:  # the scoring metric: the complete-data expected Hessian at Sigma(theta)
-                kernels.block_terms(parts, basis, (terms.k, terms.k, _EMPTY), d_mu, float(data.n), False,
-                                    index[:3])
-            kernels.collect(out, parts, (basis, terms.w(), terms.nu(), lam, psi), (d_mu, rows), index,
-                            slots.second.arrays, observed)
+            value += part
         return float(value), grad, info
 
     def _mean_rows(self, mats: dict[str, np.ndarray], g: int) -> tuple[np.ndarray, np.ndarray]:

@@ -9,12 +9,13 @@ rows' outer products) would be stacks of thousands of b x b temporaries. Fused l
 each kind in cache per pattern.
 
 The gradient and Hessian of a group (:func:`collect`: slots summed into parameters, mean terms, second-derivative
-terms; :func:`block_terms`: the terms of one block of rows) are the same algebra for every route: complete data
-(:func:`complete_group`, from the sample moments) and FIML (from :func:`fiml.evaluate`'s pieces, the observed
-Hessian pattern by pattern with :func:`pattern_terms`). For complete data the work per evaluation is a few
-p x p products (p = 9 on HolzingerSwineford1939): numpy's per-call cost (about 40 calls of 2-20 us each) was
-three quarters of an evaluation and a third of a first ``cfa()`` call (11 evaluations, issue 17's anchor against
-semopy); one compiled call does the same arithmetic without it.
+terms; :func:`block_terms`: the terms of one block of rows) are the same algebra for every route, called through
+one entry point (:func:`group_terms`): complete data (from the sample moments, :func:`complete_terms`) and FIML
+(from :func:`fiml.evaluate`'s pieces; the observed Hessian pattern by pattern with :func:`pattern_terms`). For
+complete data an evaluation is a few p x p products (p = 9 on HolzingerSwineford1939): numpy's per-call cost
+(about 40 calls of 2-20 us each) was three quarters of an evaluation and a third of a first ``cfa()`` call (11
+evaluations; issue 17's anchor against semopy); one compiled call does the same arithmetic without it. One entry
+point, because numba loads each one from its cache once per process (10-30 ms each).
 """
 
 from __future__ import annotations
@@ -118,17 +119,17 @@ LOG_2PI = math.log(2.0 * math.pi)
 
 
 @numba.njit(cache=True, nogil=True)
-def inverse_logdet(a):  # noqa: ANN001, ANN201
-    """``(ok, A^-1, log|A|)`` of a symmetric matrix by Cholesky (``ok`` False when ``A`` is not positive definite):
-    the factor column by column, its triangular inverse by forward substitution, ``A^-1 = L^-T L^-1``."""
+def cholesky(a):  # noqa: ANN001, ANN201
+    """``(ok, L)``: the lower Cholesky factor of a symmetric matrix, column by column (``ok`` False when ``A`` is not
+    positive definite, or has a NaN)."""
     p = a.shape[0]
     low = np.zeros((p, p))
     for j in range(p):
         s = a[j, j]
         for q in range(j):
             s -= low[j, q] * low[j, q]
-        if not s > 0.0:  # also NaN
-            return False, low, 0.0
+        if not s > 0.0:
+            return False, low
         d = math.sqrt(s)
         low[j, j] = d
         for i in range(j + 1, p):
@@ -136,6 +137,17 @@ def inverse_logdet(a):  # noqa: ANN001, ANN201
             for q in range(j):
                 s -= low[i, q] * low[j, q]
             low[i, j] = s / d
+    return True, low
+
+
+@numba.njit(cache=True, nogil=True)
+def inverse_logdet(a):  # noqa: ANN001, ANN201
+    """``(ok, A^-1, log|A|)`` of a symmetric matrix by :func:`cholesky` (``ok`` False when ``A`` is not positive
+    definite): the factor's triangular inverse by forward substitution, ``A^-1 = L^-T L^-1``."""
+    p = a.shape[0]
+    ok, low = cholesky(a)
+    if not ok:
+        return False, low, 0.0
     logdet = 0.0
     inv_low = np.zeros((p, p))
     for j in range(p):
@@ -273,17 +285,30 @@ def _second_terms(info, w, nu, lam, psi, second):  # noqa: ANN001, ANN201
 
 
 @numba.njit(cache=True, nogil=True)
-def complete_group(out, parts, model, data, index, second, observed):  # noqa: ANN001, ANN201
-    """-2 log L of one group of complete rows (:func:`complete_terms`), its gradient and Hessian added to ``out``
-    (:func:`block_terms`, :func:`collect`): ``model`` = (Sigma, mu, Lambda, Psi, V, d_mu rows, their parameters),
-    ``data`` = (S, mean, n), ``index`` = (ix, iy, cy, slot parameters). Returns ``(ok, value)``."""
+def group_terms(out, parts, model, moments, index, second, flags):  # noqa: ANN001, ANN201
+    """Add one group's gradient and Hessian of -2 log L to ``out`` (:func:`collect`), for every route: the one
+    compiled entry point of the derivatives (numba loads each entry point from its cache once per process).
+
+    ``flags`` = (complete, observed). Complete rows: ``moments`` = (S, mean, n, unused), -2 log L and its weights
+    from :func:`complete_terms`, the block's Hessian terms from :func:`block_terms`; returns ``(ok, value)``. A FIML
+    group: ``moments`` = (K, nu, n, W) from :func:`fiml.evaluate`; the expected Hessian's terms from
+    :func:`block_terms` with E = P = K (the observed Hessian's pattern terms are already in ``parts``, from
+    :func:`pattern_terms`); returns ``(True, 0.0)``. ``model`` = (Sigma, mu, Lambda, Psi, V, d_mu rows, their
+    parameters), ``index`` = (ix, iy, cy, slot parameters)."""
     sigma, mu, lam, psi, v, d_mu, rows = model
-    ok, value, e, p_mat, u, w = complete_terms(sigma, mu, data)
-    if not ok:
-        return False, value
-    n = data[2]
-    nu = n * u
-    if out[1].size:
-        block_terms(parts, v, (e, p_mat, u), d_mu, n, observed, (index[0], index[1], index[2]))
+    first, vector, n, w = moments
+    complete, observed = flags
+    with_info = out[1].size > 0
+    value = 0.0
+    nu = vector
+    if complete:
+        ok, value, e, p_mat, u, w = complete_terms(sigma, mu, (first, vector, n))
+        if not ok:
+            return False, value
+        nu = n * u
+        if with_info:
+            block_terms(parts, v, (e, p_mat, u), d_mu, n, observed, (index[0], index[1], index[2]))
+    elif with_info and not observed:
+        block_terms(parts, v, (first, first, nu), d_mu, n, False, (index[0], index[1], index[2]))
     collect(out, parts, (v, w, nu, lam, psi), (d_mu, rows), index, second, observed)
     return True, value
