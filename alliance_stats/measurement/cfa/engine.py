@@ -52,6 +52,7 @@ from typing import Any
 
 import numpy as np
 from scipy import optimize
+from scipy.linalg.lapack import dposv as _posv
 
 from alliance_stats.measurement.cfa import fiml
 from alliance_stats.measurement.syntax import MeasurementModel, Modifier
@@ -891,11 +892,11 @@ def _kernels():  # noqa: ANN202 - the module of numba dispatchers
 _KERNELS = None
 
 
-def _cholesky(matrix: np.ndarray) -> np.ndarray | None:
-    try:
-        return np.linalg.cholesky(matrix)
-    except np.linalg.LinAlgError:
-        return None
+def _spd_solve(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray | None:
+    """``matrix^-1 vector`` by Cholesky (LAPACK's dposv, without numpy's per-call checks: the scoring steps of a
+    small model are a few microseconds each), ``None`` when ``matrix`` is not positive definite."""
+    _, solution, info = _posv(matrix, vector, lower=1)
+    return solution if info == 0 else None
 
 
 # ------------------------------------------------------------------------------------ optimizer
@@ -936,14 +937,11 @@ def fisher_scoring(model: CFAModel, start: np.ndarray, max_iter: int = 500, tol:
         size = np.max(np.abs(grad)) / n
         if size < (tol * 1e-3 if stalled else tol):
             break
-        step = None
-        if newton:
-            chol = _cholesky(info)
-            if chol is not None:
-                step = np.linalg.solve(info, grad)
+        step = _spd_solve(info, grad)
+        if step is None and newton:  # the exact Hessian is not positive definite here: fall back to the expected one
+            info = model.gradient_information(theta)[2]
+            step = _spd_solve(info, grad)
         if step is None:
-            if newton:  # the exact Hessian is not positive definite here: fall back to the expected one
-                info = model.gradient_information(theta)[2]
             try:
                 step = np.linalg.solve(info, grad)
             except np.linalg.LinAlgError:
