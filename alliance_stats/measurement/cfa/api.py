@@ -122,6 +122,9 @@ def _numeric_items(data: pd.DataFrame, model: MeasurementModel) -> np.ndarray:
     values = np.empty((len(data), len(columns)))
     for j, (item, column) in enumerate(zip(model.items, columns, strict=True)):
         dtype = column.dtype
+        if isinstance(dtype, np.dtype) and dtype.kind in "biuf":  # numpy's numbers and booleans: no NA to map
+            values[:, j] = column.to_numpy()
+            continue
         if pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype):
             values[:, j] = column.to_numpy(dtype=float, na_value=np.nan)
             continue
@@ -155,10 +158,12 @@ def _check_group_sample(values: np.ndarray, items: tuple[str, ...], label: str, 
             fix="collect more responses (at least 5 per free parameter is a common minimum)",
         )
     incomplete = bool(np.isnan(values).any())
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # an item with no answer: NaN
-        low, high = (np.nanmin(values, axis=0), np.nanmax(values, axis=0)) if incomplete else (
-            values.min(axis=0), values.max(axis=0))
+    if incomplete:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # an item with no answer: NaN
+            low, high = np.nanmin(values, axis=0), np.nanmax(values, axis=0)
+    else:
+        low, high = values.min(axis=0), values.max(axis=0)
     for j, item in enumerate(items):
         if not high[j] > low[j]:  # constant (its SD may round to 1e-17 instead of 0), or no answer
             observed = values[~np.isnan(values[:, j]), j]

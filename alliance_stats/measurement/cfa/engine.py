@@ -756,8 +756,6 @@ class CFAModel:
         part of each item's variance left over (at least 10 %), factor covariances from the items'
         covariances, residual covariances 0, intercepts the sample means, latent means 0."""
         table = self.table
-        sums = np.zeros(self.k)
-        counts = np.zeros(self.k)
         targets: list[np.ndarray] = []
         values: list[np.ndarray] = []
         for g, data in enumerate(self.groups):
@@ -781,9 +779,10 @@ class CFAModel:
                     vals = np.zeros(kk.size)
                 targets.append(kk)
                 values.append(vals)
-        # one np.add.at over every group and matrix: the same sums, added in the same order
-        np.add.at(sums, np.concatenate(targets), np.concatenate(values))
-        np.add.at(counts, np.concatenate(targets), 1.0)
+        # one sum over every group and matrix, added in order (np.add.at's sums)
+        where = np.concatenate(targets)
+        sums = np.bincount(where, weights=np.concatenate(values), minlength=self.k)
+        counts = np.bincount(where, minlength=self.k).astype(float)
         start = np.where(counts > 0, sums / np.maximum(counts, 1.0), 0.0)
         # free markers (NA*) with a fixed factor variance: start loadings near the item's SD
         loadings = table.columns["free"][table.columns["matrix"] == 0]
@@ -794,29 +793,32 @@ class CFAModel:
 
 def _start_loadings(s: np.ndarray, fixed: np.ndarray, free: tuple[np.ndarray, np.ndarray, np.ndarray]) -> np.ndarray:
     """Start loadings (:meth:`CFAModel.start_values`): each free loading the least-squares ratio of its item's
-    covariances to the marker's, times the marker's loading (0.7 x the item's SD without a fixed marker)."""
-    lam = fixed.copy()
+    covariances to the marker's, times the marker's loading (0.7 x the item's SD without a fixed marker); in Python
+    floats (these loops over a few items cost more in numpy's calls than in arithmetic)."""
     _, rr, cc = free
-    lam_free = np.zeros(lam.shape, dtype=bool)
-    lam_free[rr, cc] = True
-    for f in range(lam.shape[1]):
-        members = np.flatnonzero((lam[:, f] != 0) | lam_free[:, f]).tolist()
-        fixed_members = [i for i in members if not lam_free[i, f] and lam[i, f] != 0]
-        ref = fixed_members[0] if fixed_members else None
+    is_free = np.zeros(fixed.shape, dtype=bool)
+    is_free[rr, cc] = True
+    sl, lam, free_l = s.tolist(), fixed.tolist(), is_free.tolist()
+    p, m = fixed.shape
+    for f in range(m):
+        members = [i for i in range(p) if lam[i][f] != 0 or free_l[i][f]]
+        ref = next((i for i in members if not free_l[i][f]), None)  # the first fixed (non-zero) loading
         for i in members:
-            if not lam_free[i, f]:
+            if not free_l[i][f]:
                 continue
             if ref is None:
-                lam[i, f] = math.sqrt(max(s[i, i], 1e-8)) * 0.7
+                lam[i][f] = math.sqrt(max(sl[i][i], 1e-8)) * 0.7
                 continue
             # s_ij = (lambda_i / lambda_ref) s_ref,j for every other item j: least squares over j
             # (sign-safe with reverse-keyed items, unlike a ratio of sums)
+            num = den = 0.0
             others = [j for j in members if j not in (i, ref)]
-            s_ref = s[ref, others]
-            den = float(s_ref @ s_ref)
-            ratio = float(s[i, others] @ s_ref) / den if others and den > 1e-12 * s[ref, ref] ** 2 else 1.0
-            lam[i, f] = ratio * lam[ref, f]
-    return lam
+            for j in others:
+                num += sl[i][j] * sl[ref][j]
+                den += sl[ref][j] * sl[ref][j]
+            ratio = num / den if others and den > 1e-12 * sl[ref][ref] ** 2 else 1.0
+            lam[i][f] = ratio * lam[ref][f]
+    return np.array(lam, dtype=float).reshape(p, m)
 
 
 def _start_psi(s: np.ndarray, lam: np.ndarray) -> np.ndarray:
@@ -934,7 +936,7 @@ def fisher_scoring(model: CFAModel, start: np.ndarray, max_iter: int = 500, tol:
     for iteration in range(1, max_iter + 1):  # noqa: B007 - the count is reported
         # after an early hand-over, Newton steps go on to a 1000 times smaller gradient: the estimates are then as
         # exact as the scoring route made them (its last Newton steps land far below tol)
-        size = np.max(np.abs(grad)) / n
+        size = np.abs(grad).max() / n
         if size < (tol * 1e-3 if stalled else tol):
             break
         step = _spd_solve(info, grad)
@@ -974,7 +976,7 @@ def fisher_scoring(model: CFAModel, start: np.ndarray, max_iter: int = 500, tol:
         newton = newton_next
         value, grad, info = full if t == 1.0 and full is not None else model.gradient_information(
             theta, hessian=hessian)
-        if abs(previous - value) < 1e-13 * abs(value) and np.max(np.abs(t * step)) < 1e-10:
+        if abs(previous - value) < 1e-13 * abs(value) and np.abs(t * step).max() < 1e-10:
             break
     else:
         message = f"the maximum number of iterations ({max_iter}) was reached"
