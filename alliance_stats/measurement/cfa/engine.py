@@ -27,7 +27,11 @@ In numpy those gathers and their products cost as much as the matrix products th
 slot x slot temporaries is a pass through memory); the numba kernels (:mod:`.kernels`) fuse them into one
 pass over half the matrix (it is symmetric), six times fewer operations than the products of the slot
 vectors did, and build each pattern's ``V E V'`` (a rank-q update of ``V K V'``) and ``V P V'`` (the sum of its
-rows' ``(V u)(V u)'``) in the same loop. numba is imported and the kernels compiled on first use (cached on disk).
+rows' ``(V u)(V u)'``) in the same loop. The rest of the derivatives (gradient, the slots summed into parameters,
+mean and second-derivative terms) and, for complete data, the objective itself are one compiled call per group
+and evaluation for both routes (:func:`kernels.group_terms`): for a small model numpy's per-call cost was most of
+an evaluation (issue 17's anchor against semopy). numba is imported and the kernels compiled on first use (cached
+on disk).
 
 Shared results (issue 17): a run fits the same model to the same data several times (the main CFA, the
 common-method check's trait model, the nesting check's CFA with and without the dyads, ML and MLR: the same
@@ -401,11 +405,10 @@ def build_parameter_table(model: MeasurementModel, n_groups: int, meanstructure:
 # ----------------------------------------------------------------------------------- the model
 @dataclass
 class _SecondTerms:
-    """Where the second-derivative terms of the exact Hessian go (:meth:`CFAModel._hessian_second`), fixed by
+    """Where the second-derivative terms of the exact Hessian go (:func:`kernels.collect`), fixed by
     the parameter table: each term is ``factor x A[rows, cols]`` of a small matrix ``A`` (Psi, W, W Lambda, or
-    the weighted mean residual), summed into the parameter pair ``flat`` (``k * row + col``) in the order
-    ``np.add.at`` would add them (loading x loading, loading x factor (co)variance and its transpose, loading x
-    latent mean and its transpose), so the sums are the same to the last bit."""
+    the weighted mean residual), added to the parameter pair ``flat`` (``k * row + col``) in this order: loading x
+    loading, loading x factor (co)variance and its transpose, loading x latent mean and its transpose."""
 
     ll: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # psi rows, psi cols, w rows, w cols
     lp: tuple[np.ndarray, np.ndarray]  # rows and cols of W Lambda (both orders concatenated)
