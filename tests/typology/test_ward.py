@@ -32,3 +32,12 @@ def test_ward_tree_of_two_points_and_of_averaged_likert_scores():
                                   linkage(np.array([[0.0, 1.0], [2.0, 1.0]]), method="ward"))
     scores = np.random.default_rng(3).integers(10, 71, (1500, 2)) / 10  # means of ten 1-7 answers
     np.testing.assert_array_equal(ward_tree(scores), linkage(scores, method="ward"))
+
+
+def test_ward_tree_refuses_what_scipy_refuses():
+    with pytest.raises(ValueError, match="finite"):  # distances that overflow: scipy's own message
+        ward_tree(np.array([[1e200, 0.0], [-1e200, 0.0], [0.0, 0.0]]))
+    with pytest.raises(ValueError, match="finite"):
+        ward_tree(np.array([[np.nan, 0.0], [1.0, 0.0], [0.0, 0.0]]))
+    with pytest.raises(ValueError):  # not rows of coordinates
+        ward_tree(np.arange(5.0))
