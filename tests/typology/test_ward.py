@@ -41,3 +41,18 @@ def test_ward_tree_refuses_what_scipy_refuses():
         ward_tree(np.array([[np.nan, 0.0], [1.0, 0.0], [0.0, 0.0]]))
     with pytest.raises(ValueError):  # not rows of coordinates
         ward_tree(np.arange(5.0))
+
+
+def test_the_cut_of_the_cluster_check_is_fclusters():
+    """fitting._ward_labels calls scipy's cut without fcluster's checks: the same labels, ties in height included."""
+    from alliance_stats.typology.cluster.fitting import _ward_labels
+
+    rng = np.random.default_rng(8)
+    for case in range(40):
+        n = int(rng.integers(2, 300))
+        x = rng.normal(4, 1.5, (n, 2))
+        if case % 2 == 0:
+            x = np.round(x * 2) / 2  # a coarse grid: many merges at equal heights
+        tree = ward_tree(x)
+        for k in (1, 2, 3, 4, 8, n - 1, n, n + 3):
+            np.testing.assert_array_equal(_ward_labels(tree, k), fcluster(tree, k, "maxclust") - 1)
