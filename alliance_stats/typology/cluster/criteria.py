@@ -28,6 +28,9 @@ same divisions, numpy's pairwise summation for the mean), so the same number bit
 (tests/typology/test_criteria_silhouette.py). Why: scikit-learn's version makes a bincount call per point and
 checks its inputs on every call; the check asks for 24 silhouettes (3 methods x k = 1..8), 2-3 s of CPU at 3,000
 dyads (issue 17), 0.1 s in the compiled loop.
+The within-cluster sums of squares (the partitions' BIC, the gap statistic's ``W_k``: ~730 per check) are
+compiled the same way (:func:`_within_ss_codes`: numpy's column means and pairwise sum, bit for bit), 2-4x
+faster than the numpy expression's temporaries.
 
 References: Tibshirani, Walther & Hastie (2001), JRSS-B 63, 411-423 (R cluster 2.1.4 ``clusGap``, ``maxSE``);
 Fraley & Raftery (2002) and Scrucca et al. (2016) (R mclust 6.0.0 ``mclustBIC``).
@@ -111,12 +114,42 @@ def max_se(f: Sequence[float], se: Sequence[float], method: str = "firstSEmax", 
 
 
 
-def _within_ss(data: np.ndarray, labels: np.ndarray) -> float:
+@numba.njit(cache=True, error_model="numpy")
+def _within_ss_codes(data, codes, m):  # noqa: ANN001, ANN202
+    """Within-cluster sum of squares of ``data`` (n, p) for cluster codes 0..m-1, cluster by cluster, as numpy
+    computes ``((block - block.mean(axis=0)) ** 2).sum()``: the column means summed row by row in point order,
+    the squares in row-major order added by numpy's pairwise summation."""
+    n, p = data.shape
+    squares = np.empty(n * p)
+    mean = np.empty(p)
     total = 0.0
-    for value in np.unique(labels):
-        block = data[labels == value]
-        total += float(((block - block.mean(axis=0)) ** 2).sum())
+    for c in range(m):
+        mean[:] = 0.0
+        size = 0
+        for i in range(n):
+            if codes[i] == c:
+                size += 1
+                for a in range(p):
+                    mean[a] += data[i, a]
+        for a in range(p):
+            mean[a] = mean[a] / size
+        filled = 0
+        for i in range(n):
+            if codes[i] == c:
+                for a in range(p):
+                    diff = data[i, a] - mean[a]
+                    squares[filled] = diff * diff
+                    filled += 1
+        total += _pairwise_sum(squares, filled)
     return total
+
+
+def _within_ss(data: np.ndarray, labels: np.ndarray) -> float:
+    """Within-cluster sum of squares: ``sum over clusters of ((block - block.mean(axis=0)) ** 2).sum()`` in the
+    clusters' sorted order, bit for bit (compiled: :func:`_within_ss_codes`)."""
+    values, codes = np.unique(labels, return_inverse=True)
+    return float(_within_ss_codes(np.ascontiguousarray(data, dtype=float),
+                                  np.ascontiguousarray(codes.reshape(-1), dtype=np.int64), len(values)))
 
 
 def _partition_bic(data: np.ndarray, labels: np.ndarray) -> float:
