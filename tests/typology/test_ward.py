@@ -32,3 +32,27 @@ def test_ward_tree_of_two_points_and_of_averaged_likert_scores():
                                   linkage(np.array([[0.0, 1.0], [2.0, 1.0]]), method="ward"))
     scores = np.random.default_rng(3).integers(10, 71, (1500, 2)) / 10  # means of ten 1-7 answers
     np.testing.assert_array_equal(ward_tree(scores), linkage(scores, method="ward"))
+
+
+def test_ward_tree_refuses_what_scipy_refuses():
+    with pytest.raises(ValueError, match="finite"):  # distances that overflow: scipy's own message
+        ward_tree(np.array([[1e200, 0.0], [-1e200, 0.0], [0.0, 0.0]]))
+    with pytest.raises(ValueError, match="finite"):
+        ward_tree(np.array([[np.nan, 0.0], [1.0, 0.0], [0.0, 0.0]]))
+    with pytest.raises(ValueError):  # not rows of coordinates
+        ward_tree(np.arange(5.0))
+
+
+def test_the_cut_of_the_cluster_check_is_fclusters():
+    """fitting._ward_labels calls scipy's cut without fcluster's checks: the same labels, ties in height included."""
+    from alliance_stats.typology.cluster.fitting import _ward_labels
+
+    rng = np.random.default_rng(8)
+    for case in range(40):
+        n = int(rng.integers(2, 300))
+        x = rng.normal(4, 1.5, (n, 2))
+        if case % 2 == 0:
+            x = np.round(x * 2) / 2  # a coarse grid: many merges at equal heights
+        tree = ward_tree(x)
+        for k in (1, 2, 3, 4, 8, n - 1, n, n + 3):
+            np.testing.assert_array_equal(_ward_labels(tree, k), fcluster(tree, k, "maxclust") - 1)

@@ -2,7 +2,7 @@
 
 - **k-means**: scikit-learn ``KMeans`` (Lloyd, k-means++ seeding), ``kmeans_n_init`` >= 50 starts.
 - **Ward**: scipy's ``linkage(method="ward")`` on Euclidean distances (R ``hclust(method = "ward.D2")``),
-  cut with ``fcluster(criterion="maxclust")``; deterministic. The tree is grown by :func:`~.ward.ward_tree`
+  cut as ``fcluster(criterion="maxclust")`` cuts; deterministic. The tree is grown by :func:`~.ward.ward_tree`
   (compiled; scipy's linkage matrix bit for bit).
 - **Gaussian mixture**: scikit-learn ``GaussianMixture`` with every covariance type (spherical = mclust VII,
   diag = VVI, tied = EEE, full = VVV), ``gmm_n_init`` k-means initialisations each; at each k the type with
@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from scipy.cluster.hierarchy import fcluster
+from scipy.cluster import _hierarchy
 from sklearn.cluster import KMeans
 from sklearn.exceptions import ConvergenceWarning as SklearnConvergenceWarning
 from sklearn.mixture import GaussianMixture
@@ -38,7 +38,13 @@ __all__ = ["resolution_variance"]
 
 
 def _ward_labels(tree: np.ndarray, k: int) -> np.ndarray:
-    return fcluster(tree, t=k, criterion="maxclust").astype(int) - 1
+    """``fcluster(tree, k, criterion="maxclust") - 1``: scipy's own cut (the routine ``fcluster`` calls), without
+    ``fcluster``'s validation of the linkage matrix, which cost 20 times the cut (0.3 s of the demo's cluster
+    check: 900 cuts of trees that :func:`~.ward.ward_tree` or scipy's ``linkage`` grew, valid by construction)."""
+    n = tree.shape[0] + 1
+    labels = np.zeros(n, dtype=np.intc)
+    _hierarchy.cluster_maxclust_dist(np.ascontiguousarray(tree, dtype=np.float64), labels, n, int(k))
+    return labels.astype(int) - 1
 
 
 def resolution_variance(data: np.ndarray, floor: float = 1e-6) -> float:
