@@ -56,3 +56,15 @@ def test_the_cut_of_the_cluster_check_is_fclusters():
         tree = ward_tree(x)
         for k in (1, 2, 3, 4, 8, n - 1, n, n + 3):
             np.testing.assert_array_equal(_ward_labels(tree, k), fcluster(tree, k, "maxclust") - 1)
+
+
+def test_the_cut_falls_back_to_fcluster_without_scipys_private_routine(monkeypatch) -> None:
+    """A scipy without the private cut (renamed or removed) gives the same labels through fcluster."""
+    from alliance_stats.typology.cluster import fitting
+
+    rng = np.random.default_rng(3)
+    tree = linkage(rng.normal(size=(40, 2)), "ward")
+    expected = [fitting._ward_labels(tree, k) for k in (1, 2, 4, 7)]
+    monkeypatch.setattr(fitting, "_maxclust_cut", None)
+    for k, labels in zip((1, 2, 4, 7), expected, strict=True):
+        np.testing.assert_array_equal(fitting._ward_labels(tree, k), labels)

@@ -21,7 +21,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from scipy.cluster import _hierarchy
+from scipy.cluster import hierarchy
+
+try:  # scipy's own cut, private: if a later scipy renames it, fcluster (public, slower) takes over
+    from scipy.cluster._hierarchy import cluster_maxclust_dist as _maxclust_cut
+except ImportError:  # pragma: no cover - depends on the installed scipy
+    _maxclust_cut = None
 from sklearn.cluster import KMeans
 from sklearn.exceptions import ConvergenceWarning as SklearnConvergenceWarning
 from sklearn.mixture import GaussianMixture
@@ -40,11 +45,19 @@ __all__ = ["resolution_variance"]
 def _ward_labels(tree: np.ndarray, k: int) -> np.ndarray:
     """``fcluster(tree, k, criterion="maxclust") - 1``: scipy's own cut (the routine ``fcluster`` calls), without
     ``fcluster``'s validation of the linkage matrix, which cost 20 times the cut (0.3 s of the demo's cluster
-    check: 900 cuts of trees that :func:`~.ward.ward_tree` or scipy's ``linkage`` grew, valid by construction)."""
+    check: 900 cuts of trees that :func:`~.ward.ward_tree` or scipy's ``linkage`` grew, valid by construction).
+
+    The routine is private to scipy: where it is missing or takes other arguments, ``fcluster`` gives the labels."""
     n = tree.shape[0] + 1
-    labels = np.zeros(n, dtype=np.intc)
-    _hierarchy.cluster_maxclust_dist(np.ascontiguousarray(tree, dtype=np.float64), labels, n, int(k))
-    return labels.astype(int) - 1
+    if _maxclust_cut is not None:
+        labels = np.zeros(n, dtype=np.intc)
+        try:
+            _maxclust_cut(np.ascontiguousarray(tree, dtype=np.float64), labels, n, int(k))
+        except TypeError:  # pragma: no cover - a scipy whose private signature changed
+            pass
+        else:
+            return labels.astype(int) - 1
+    return hierarchy.fcluster(tree, int(k), criterion="maxclust").astype(int) - 1
 
 
 def resolution_variance(data: np.ndarray, floor: float = 1e-6) -> float:
