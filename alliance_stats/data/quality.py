@@ -113,14 +113,9 @@ def longstring(x: np.ndarray | pd.DataFrame) -> np.ndarray:
     arr = np.asarray(x, dtype=float)
     if arr.shape[1] == 0:
         return np.full(arr.shape[0], np.nan)
-    known = ~np.isnan(arr)
-    run = known[:, 0].astype(np.int32)  # the run ending at the current item (0 where it is missing)
-    best = run.copy()
-    for j in range(1, arr.shape[1]):  # vectorised over respondents: one pass over the items
-        # an answer equal to the previous one (neither missing) extends the run; any other answer starts one
-        run = np.where(arr[:, j] == arr[:, j - 1], run + 1, known[:, j])
-        np.maximum(best, run, out=best)
-    return np.where(best > 0, best, np.nan).astype(float)
+    from alliance_stats.data.kernels import longstring_runs
+
+    return longstring_runs(arr)
 
 
 def irv(x: np.ndarray | pd.DataFrame) -> np.ndarray:

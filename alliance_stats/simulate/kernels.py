@@ -54,11 +54,12 @@ def _moved(block: np.ndarray, direction: int, cut: float, scale_min: float, scal
 
 
 @numba.njit(cache=True)
-def _construct_answers(noise: np.ndarray, latent: np.ndarray, loading: float, sd: float, thresholds: np.ndarray,
-                       missing_u: np.ndarray, p_missing: np.ndarray, force: np.ndarray, cut: float,
-                       bounds: np.ndarray, reverse: np.ndarray, rows: np.ndarray, out: np.ndarray) -> None:
+def _construct_answers(noise: np.ndarray, latent: np.ndarray, missing_u: np.ndarray, p_missing: np.ndarray,
+                       force: np.ndarray, settings: np.ndarray, items: np.ndarray, out: np.ndarray) -> None:
+    """``settings``: loading, sd, cut, scale min, scale max, then the thresholds; ``items``: (row, reversed)."""
     m, k = noise.shape
-    scale_min, scale_max = bounds[0], bounds[1]
+    loading, sd, cut, scale_min, scale_max = settings[0], settings[1], settings[2], settings[3], settings[4]
+    thresholds = settings[5:]
     steps = int(scale_max - scale_min)
     keyed = np.empty((m, k))
     for i in range(m):  # respondent by respondent: the moves toward the cut read the respondent's items
@@ -72,8 +73,8 @@ def _construct_answers(noise: np.ndarray, latent: np.ndarray, loading: float, sd
         if force.size and force[i] != 0:
             _moved(keyed[i], force[i], cut, scale_min, scale_max, steps)
     for j in range(k):  # item by item: each item's row of ``out`` written in order
-        row = rows[j]
-        if reverse[j]:
+        row = items[j, 0]
+        if items[j, 1]:
             for i in range(m):
                 out[row, i] = (scale_min + scale_max) - keyed[i, j]
         else:
@@ -81,10 +82,10 @@ def _construct_answers(noise: np.ndarray, latent: np.ndarray, loading: float, sd
                 out[row, i] = keyed[i, j]
 
 
-def construct_answers(noise: np.ndarray, latent: np.ndarray, loading: float, sd: float, thresholds: np.ndarray,
+def construct_answers(noise: np.ndarray, latent: np.ndarray, model: tuple[float, float, np.ndarray],
                       missing: tuple[np.ndarray, np.ndarray], force: tuple[np.ndarray, float] | None,
-                      scale: tuple[int, int], reverse: np.ndarray, rows: np.ndarray, out: np.ndarray) -> None:
-    """One construct's recorded answers, written into rows ``rows`` of ``out`` (steps 6, 9b and reverse keying).
+                      scale: tuple[int, int], layout: tuple[np.ndarray, np.ndarray], out: np.ndarray) -> None:
+    """One construct's recorded answers, written into their rows of ``out`` (steps 6, 9b and reverse keying).
 
     Parameters
     ----------
@@ -92,10 +93,9 @@ def construct_answers(noise: np.ndarray, latent: np.ndarray, loading: float, sd:
         ``(m, k)`` standard normal draws, one per respondent and item.
     latent
         ``(m,)`` each respondent's latent value of the construct.
-    loading, sd
-        The items' loading and residual standard deviation: ``y* = loading * latent + sd * noise``.
-    thresholds
-        Increasing cut points: the keyed answer is ``scale[0]`` plus the number of thresholds below ``y*``.
+    model
+        ``(loading, sd, thresholds)``: ``y* = loading * latent + sd * noise``; the keyed answer is ``scale[0]``
+        plus the number of (increasing) thresholds below ``y*``.
     missing
         ``(missing_u (m, k), p_missing (m,))``: the answer is missing where ``missing_u < p_missing``.
     force
@@ -104,10 +104,9 @@ def construct_answers(noise: np.ndarray, latent: np.ndarray, loading: float, sd:
         least (below) ``cut``.
     scale
         ``(min, max)`` of the response scale.
-    reverse
-        ``(k,)`` booleans: the item is reverse-keyed (written as ``min + max - keyed``).
-    rows
-        ``(k,)`` the items' rows in ``out``.
+    layout
+        ``(reverse (k,), rows (k,))``: whether each item is reverse-keyed (written as ``min + max - keyed``)
+        and its row in ``out``.
     out
         ``(rows, m)`` float array written in place.
 
@@ -123,19 +122,20 @@ def construct_answers(noise: np.ndarray, latent: np.ndarray, loading: float, sd:
     Examples
     --------
     >>> out = np.zeros((2, 1))
-    >>> construct_answers(np.array([[0.0, 0.0]]), np.array([1.0]), 1.0, 1.0, np.array([-0.5, 0.5, 1.5]),
-    ...                   (np.array([[0.5, 0.5]]), np.array([0.0])), None, (1, 4), np.array([False, True]),
-    ...                   np.array([1, 0]), out)
+    >>> construct_answers(np.array([[0.0, 0.0]]), np.array([1.0]), (1.0, 1.0, np.array([-0.5, 0.5, 1.5])),
+    ...                   (np.array([[0.5, 0.5]]), np.array([0.0])), None, (1, 4),
+    ...                   (np.array([False, True]), np.array([1, 0])), out)
     >>> out.ravel().tolist()  # keyed 3 (two thresholds below 1.0); the reversed item gets 1 + 4 - 3
     [2.0, 3.0]
     """
+    loading, sd, thresholds = model
     direction, cut = force if force is not None else (np.zeros(0, dtype=np.int64), 0.0)
+    settings = np.concatenate([[float(loading), float(sd), float(cut), float(scale[0]), float(scale[1])],
+                               np.asarray(thresholds, dtype=float)])
+    items = np.column_stack([np.asarray(layout[1], dtype=np.int64), np.asarray(layout[0], dtype=np.int64)])
     _construct_answers(np.ascontiguousarray(noise, dtype=float), np.ascontiguousarray(latent, dtype=float),
-                       float(loading), float(sd), np.ascontiguousarray(thresholds, dtype=float),
                        np.ascontiguousarray(missing[0], dtype=float), np.ascontiguousarray(missing[1], dtype=float),
-                       np.ascontiguousarray(direction, dtype=np.int64), float(cut),
-                       np.array([float(scale[0]), float(scale[1])]), np.ascontiguousarray(reverse, dtype=np.bool_),
-                       np.ascontiguousarray(rows, dtype=np.int64), out)
+                       np.ascontiguousarray(direction, dtype=np.int64), settings, items, out)
 
 
 @numba.njit(cache=True)

@@ -865,9 +865,10 @@ def _record_answers(p: SimulationParams, lay: _Layout, d: _Draw) -> None:
     thresholds = _thresholds(p, lay.n_options)
     for code in lay.constructs:
         force = (d.force[code], d.cuts[code]) if code in d.force else None
-        construct_answers(d.noise[code], d.latent[code], p.loading_of(code), math.sqrt(p.residual_variance_of(code)),
-                          thresholds, (d.missing_u[code], d.p_missing), force, (lay.scale_min, lay.scale_max),
-                          lay.reverse[code], np.array([row[name] for name in lay.items[code]]), d.recorded)
+        construct_answers(d.noise[code], d.latent[code],
+                          (p.loading_of(code), math.sqrt(p.residual_variance_of(code)), thresholds),
+                          (d.missing_u[code], d.p_missing), force, (lay.scale_min, lay.scale_max),
+                          (lay.reverse[code], np.array([row[name] for name in lay.items[code]])), d.recorded)
     d.noise, d.missing_u = {}, {}
     for name, expected in lay.attention:
         if name in row:

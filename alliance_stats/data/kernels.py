@@ -1,0 +1,126 @@
+"""Compiled passes over the answers of many data sets (numba): the careless-responding indices' longest runs
+and the centring of the pairwise-complete covariance.
+
+Why numba (issue 17): the power analysis applies the careless-responding rules to every replicate, 25 data sets
+of up to 800 respondents x 53 items per chunk. In numpy the longest run (:func:`longstring_runs`) is four
+passes over the respondents per item (compare, extend or restart, maximum) and the centring (:func:`centre`)
+seven passes over the stack (missing mask, zeros for missing, sums, counts, deviations, zeros again, the mask
+as floats): together as long as the covariance products themselves. Compiled, the runs are one pass and the
+centring two (sums and counts, then deviations and masks). The results are the same numbers: runs are
+counts; an item's mean is the sum of its answers in row order divided by their count, which for answers on an
+integer scale (every Likert answer) is exact whatever the order (tests/data/test_pairwise_cov.py,
+tests/data/test_quality.py). The callers allocate the outputs in the input's memory layout, so the products
+that follow see the arrays they saw before.
+
+Reference: careless 1.2.2 ``longstring``; R Core Team, ``stats::cov`` with ``use = "pairwise.complete.obs"``.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+__all__ = ["centre", "longstring_runs"]
+
+
+@numba.njit(cache=True)
+def _longstring_runs(arr: np.ndarray) -> np.ndarray:
+    n, p = arr.shape
+    run = np.empty(n, dtype=np.int64)  # the run ending at the current item (0 where it is missing)
+    best = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        run[i] = 0 if np.isnan(arr[i, 0]) else 1
+        best[i] = run[i]
+    for j in range(1, p):  # item by item (the columns of an item-major stack are contiguous)
+        for i in range(n):
+            # an answer equal to the previous one (neither missing) extends the run; any other answer starts one
+            if arr[i, j] == arr[i, j - 1]:
+                run[i] += 1
+            else:
+                run[i] = 0 if np.isnan(arr[i, j]) else 1
+            best[i] = max(best[i], run[i])
+    out = np.empty(n)
+    for i in range(n):
+        out[i] = best[i] if best[i] > 0 else np.nan
+    return out
+
+
+def longstring_runs(arr: np.ndarray) -> np.ndarray:
+    """:func:`~alliance_stats.data.quality.longstring` of a 2-D array with at least one column.
+
+    Parameters
+    ----------
+    arr
+        Respondents x items, NaN for missing (any memory layout).
+
+    Returns
+    -------
+    numpy.ndarray
+        The longest run of identical consecutive answers per row (NaN when the row has no answer).
+
+    References
+    ----------
+    careless 1.2.2 ``longstring`` (Yentes & Wilhelm 2023).
+
+    Examples
+    --------
+    >>> longstring_runs(np.array([[4.0, 4.0, np.nan, 4.0], [np.nan, np.nan, np.nan, np.nan]])).tolist()
+    [2.0, nan]
+    """
+    return _longstring_runs(arr)
+
+
+
+@numba.njit(cache=True)
+def _centre(x: np.ndarray, centred: np.ndarray, observed: np.ndarray, mask: np.ndarray) -> None:
+    R, n, p = x.shape
+    for r in range(R):
+        for j in range(p):
+            total = 0.0
+            count = 0
+            for i in range(n):
+                value = x[r, i, j]
+                if not np.isnan(value):
+                    total += value
+                    count += 1
+            mean = total / count if count else np.nan
+            for i in range(n):
+                value = x[r, i, j]
+                if np.isnan(value):
+                    centred[r, i, j] = 0.0
+                    observed[r, i, j] = False
+                    mask[r, i, j] = 0.0
+                else:
+                    centred[r, i, j] = value - mean
+                    observed[r, i, j] = True
+                    mask[r, i, j] = 1.0
+
+
+def centre(x: np.ndarray, centred: np.ndarray, observed: np.ndarray, mask: np.ndarray) -> None:
+    """The deviations of :func:`~alliance_stats.data.pairwise_cov.centred_answers` and the answered masks of a
+    stack ``x`` ``(R, n, p)``, written into ``centred``, ``observed`` (booleans) and ``mask`` (floats).
+
+    Parameters
+    ----------
+    x
+        ``R`` data sets of ``n`` rows and ``p`` items, NaN for missing (any memory layout).
+    centred, observed, mask
+        Arrays of ``x``'s shape, filled in place.
+
+    Returns
+    -------
+    None
+
+    References
+    ----------
+    R Core Team, ``stats::cov`` with ``use = "pairwise.complete.obs"`` (the centring of the one-pass formula).
+
+    Examples
+    --------
+    >>> x = np.array([[[1.0, np.nan], [3.0, 4.0]]])
+    >>> centred, observed, mask = np.empty_like(x), np.empty(x.shape, dtype=bool), np.empty_like(x)
+    >>> centre(x, centred, observed, mask)
+    >>> centred.tolist(), mask.tolist()
+    ([[[-1.0, 0.0], [1.0, 0.0]]], [[[1.0, 0.0], [1.0, 1.0]]])
+    """
+    _centre(x, centred, observed, mask)
