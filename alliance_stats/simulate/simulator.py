@@ -583,16 +583,20 @@ def _latent_root(loading: float, residual_variance: float, thresholds: tuple[flo
 
 
 def _truncated_normal(rng: np.random.Generator, mean: np.ndarray, sd: float, bound: np.ndarray,
-                      upper: np.ndarray) -> np.ndarray:
-    """Draw N(mean, sd) truncated to ``>= bound`` where ``upper`` else ``< bound`` (inverse CDF, stable tails)."""
-    a = np.clip((bound - mean) / sd, -30, 30)
-    u = rng.uniform(size=mean.shape)
-    u = np.where(u <= 0, np.finfo(float).tiny, u)
-    # upper tail: P(Z >= z) = Phi(-a) * u ;  lower tail: P(Z < z) = Phi(a) * u
-    z_upper = -ndtri(ndtr(-a) * u)
-    z_lower = ndtri(ndtr(a) * u)
-    z = np.where(upper, np.maximum(z_upper, a), np.minimum(z_lower, a))
-    return mean + sd * z
+                      upper: np.ndarray, used: np.ndarray) -> np.ndarray:
+    """Draw N(mean, sd) truncated to ``>= bound`` where ``upper`` else ``< bound`` (inverse CDF, stable tails);
+    one uniform is drawn per element, the draw computed only where ``used`` (NaN elsewhere)."""
+    u_all = rng.uniform(size=mean.shape)
+    out = np.full(mean.shape, np.nan)
+    for tail in (True, False):
+        at = np.flatnonzero(used & (upper == tail))
+        a = np.clip((bound[at] - mean[at]) / sd, -30, 30)
+        u = u_all[at]
+        u = np.where(u <= 0, np.finfo(float).tiny, u)
+        # upper tail: P(Z >= z) = Phi(-a) * u ;  lower tail: P(Z < z) = Phi(a) * u
+        z = np.maximum(-ndtri(ndtr(-a) * u), a) if tail else np.minimum(ndtri(ndtr(a) * u), a)
+        out[at] = mean[at] + sd * z
+    return out
 
 
 def _seed_sequence(seed: int | np.random.SeedSequence | None) -> np.random.SeedSequence:
@@ -800,23 +804,24 @@ def _condition_on_crossing(p: SimulationParams, lay: _Layout, d: _Draw, rng: np.
     """Step 9 (``sammut``): AWARE and TRANSF latents drawn from their truncated process distributions."""
     m = d.m
     ok_prob = {}
+    pick = np.flatnonzero(be_not_crossed)  # the only firms whose pattern is used (one uniform drawn per firm)
     for code in ("AWARE", "TRANSF"):
         h = latent_cut(p, code, len(lay.items[code]), d.cuts[code], lay.scale_min, lay.scale_max)
         d.latent_cuts[code] = h
-        ok_prob[code] = 1.0 - ndtr((h + p.cut_margin - d.process_mean[code]) / p.process_resid_sd)
+        ok_prob[code] = 1.0 - ndtr((h + p.cut_margin - d.process_mean[code][pick]) / p.process_resid_sd)
     pa, pt = ok_prob["AWARE"], ok_prob["TRANSF"]
     # not crossed but broke even: (A ok, T ok) given not both ok
     w = np.stack([(1 - pa) * (1 - pt), (1 - pa) * pt, pa * (1 - pt)], axis=1)
     w_sum = w.sum(axis=1, keepdims=True)
     w = np.where(w_sum > 0, w / np.where(w_sum > 0, w_sum, 1), 1 / 3)
-    pattern = (rng.uniform(size=(m, 1)) > np.cumsum(w, axis=1)).sum(axis=1)  # 0: both fail, 1: A fails, 2: T
-    a_ok = np.where(be_not_crossed, pattern == 2, True)
-    t_ok = np.where(be_not_crossed, pattern == 1, True)
+    pattern = (rng.uniform(size=(m, 1))[pick] > np.cumsum(w, axis=1)).sum(axis=1)  # 0: both fail, 1: A, 2: T
+    a_ok, t_ok = np.ones(m, dtype=bool), np.ones(m, dtype=bool)
+    a_ok[pick], t_ok[pick] = pattern == 2, pattern == 1
+    constrained = is_crossed | be_not_crossed
     for code, ok in (("AWARE", a_ok), ("TRANSF", t_ok)):
         h = d.latent_cuts[code]
         bound = np.where(ok, h + p.cut_margin, h - p.cut_margin)
-        draw = _truncated_normal(rng, d.process_mean[code], p.process_resid_sd, bound, ok)
-        constrained = is_crossed | be_not_crossed
+        draw = _truncated_normal(rng, d.process_mean[code], p.process_resid_sd, bound, ok, constrained)
         d.latent[code] = np.where(constrained, draw, d.latent[code])
         d.force[code] = np.where(is_crossed, 1, np.where(be_not_crossed & ~ok, -1, 0))
 
