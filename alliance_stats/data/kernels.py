@@ -6,7 +6,9 @@ of up to 800 respondents x 53 items per chunk. In numpy the longest run (:func:`
 passes over the respondents per item (compare, extend or restart, maximum) and the centring (:func:`centre`)
 seven passes over the stack (missing mask, zeros for missing, sums, counts, deviations, zeros again, the mask
 as floats): together as long as the covariance products themselves. Compiled, the runs are one pass and the
-centring two (sums and counts, then deviations and masks). The results are the same numbers: runs are
+centring two (sums and counts, then deviations and masks); likewise the answers off the scale
+(:func:`off_scale_to_nan`: five numpy passes and a masked assignment) and the construct scores
+(:func:`item_means`: three passes per item) are one pass. The results are the same numbers: runs are
 counts; an item's mean is the sum of its answers in row order divided by their count, which for answers on an
 integer scale (every Likert answer) is exact whatever the order (tests/data/test_pairwise_cov.py,
 tests/data/test_quality.py). The callers allocate the outputs in the input's memory layout, so the products
@@ -17,10 +19,12 @@ Reference: careless 1.2.2 ``longstring``; R Core Team, ``stats::cov`` with ``use
 
 from __future__ import annotations
 
+import math
+
 import numba
 import numpy as np
 
-__all__ = ["centre", "longstring_runs"]
+__all__ = ["centre", "item_means", "longstring_runs", "off_scale_to_nan"]
 
 
 @numba.njit(cache=True)
@@ -124,3 +128,88 @@ def centre(x: np.ndarray, centred: np.ndarray, observed: np.ndarray, mask: np.nd
     ([[[-1.0, 0.0], [1.0, 0.0]]], [[[1.0, 0.0], [1.0, 1.0]]])
     """
     _centre(x, centred, observed, mask)
+
+
+@numba.njit(cache=True)
+def _off_scale_to_nan(values: np.ndarray, low: float, high: float) -> None:
+    R, n, p = values.shape
+    for r in range(R):
+        for j in range(p):
+            for i in range(n):
+                value = values[r, i, j]
+                if not (value >= low and value <= high and math.floor(value) == value):
+                    values[r, i, j] = np.nan
+
+
+def off_scale_to_nan(values: np.ndarray, low: float, high: float) -> None:
+    """Set to NaN, in place, every answer of a stack ``(R, n, p)`` that is not an integer from ``low`` to ``high``
+    (declared missing codes, out-of-scale codes; NaN stays NaN).
+
+    Parameters
+    ----------
+    values
+        ``R`` data sets of ``n`` rows and ``p`` items (any memory layout), changed in place.
+    low, high
+        The scale's first and last points (integers).
+
+    Returns
+    -------
+    None
+
+    References
+    ----------
+    careless 1.2.2 (indices computed on the answers on the scale).
+
+    Examples
+    --------
+    >>> x = np.array([[[1.0, 99.0], [2.5, 7.0]]])
+    >>> off_scale_to_nan(x, 1, 7)
+    >>> x.tolist()
+    [[[1.0, nan], [nan, 7.0]]]
+    """
+    _off_scale_to_nan(values, float(low), float(high))
+
+
+@numba.njit(cache=True)
+def _item_means(block: np.ndarray, required: int) -> np.ndarray:
+    R, n, k = block.shape
+    out = np.empty((R, n))
+    for r in range(R):
+        for i in range(n):
+            total = 0.0
+            answered = 0
+            for j in range(k):
+                value = block[r, i, j]
+                if not np.isnan(value):
+                    total += value
+                    answered += 1
+            out[r, i] = total / answered if answered >= required else np.nan
+    return out
+
+
+def item_means(block: np.ndarray, required: int) -> np.ndarray:
+    """Mean of the answered items of each row of a stack ``(R, n, k)``, the answers summed item after item;
+    NaN below ``required`` answers.
+
+    Parameters
+    ----------
+    block
+        ``R`` data sets of ``n`` rows and ``k`` items (any memory layout), NaN for missing.
+    required
+        Fewest answered items for a mean (at least 1).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(R, n)`` means.
+
+    References
+    ----------
+    docs/design.md section 3 (scores are item means).
+
+    Examples
+    --------
+    >>> item_means(np.array([[[1.0, 2.0, np.nan], [np.nan, np.nan, 4.0]]]), 2).tolist()
+    [[1.5, nan]]
+    """
+    return _item_means(block, int(required))

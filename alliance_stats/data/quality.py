@@ -459,16 +459,19 @@ def _on_scale(values: np.ndarray, items: list[Any], instrument: Instrument) -> n
         by_scale.setdefault(var.scale or "", []).append(j)
     for scale, columns in by_scale.items():
         points = [float(x) for x in instrument.scales[scale].points]
-        block = values if len(columns) == values.shape[-1] else values[..., columns]
-        with np.errstate(invalid="ignore"):
-            if points == [float(k) for k in range(int(points[0]), int(points[-1]) + 1)]:
-                off = ~((block >= points[0]) & (block <= points[-1]) & (np.floor(block) == block))
-            else:
-                off = ~np.isin(block, points)
-        if block is values:
-            values[off] = np.nan
+        whole = len(columns) == values.shape[-1]
+        block = values if whole else values[..., columns]  # (a copy when the items are of several scales)
+        if points == [float(k) for k in range(int(points[0]), int(points[-1]) + 1)]:
+            from alliance_stats.data.kernels import off_scale_to_nan
+
+            stack = block.reshape(-1, *block.shape[-2:])  # a view of a 2-D or 3-D block
+            off_scale_to_nan(stack, points[0], points[-1])
+            if not np.shares_memory(stack, block):
+                block[...] = stack.reshape(block.shape)
         else:
-            values[..., columns] = np.where(off, np.nan, block)
+            block[~np.isin(block, points)] = np.nan
+        if not whole:
+            values[..., columns] = block
     return values
 
 

@@ -47,3 +47,34 @@ def test_centred_answers_keep_the_layout_and_equal_the_numpy_formula(item_major:
     np.testing.assert_array_equal(centred, np.where(np.isnan(stack), 0.0, stack - mean))
     np.testing.assert_array_equal(observed, ~np.isnan(stack))
     assert np.argsort(centred.strides).tolist() == np.argsort(x.strides).tolist()
+
+
+@pytest.mark.parametrize("item_major", [False, True])
+def test_off_scale_answers_become_missing_as_the_range_test_says(item_major: bool):
+    from alliance_stats.data.kernels import off_scale_to_nan
+
+    rng = np.random.default_rng(5)
+    stack = rng.choice([np.nan, 0.0, 1.0, 3.0, 3.5, 7.0, 8.0, 99.0, -1.0], size=(2, 40, 5))
+    x = np.moveaxis(np.ascontiguousarray(np.moveaxis(stack, 2, 0)), 0, 2) if item_major else stack.copy()
+    off_scale_to_nan(x, 1, 7)
+    with np.errstate(invalid="ignore"):
+        on = (stack >= 1) & (stack <= 7) & (np.floor(stack) == stack)
+    np.testing.assert_array_equal(x, np.where(on, stack, np.nan))
+
+
+def test_construct_scores_are_the_item_loop_means():
+    from alliance_stats.data.scoring import _construct_score
+
+    rng = np.random.default_rng(6)
+    block = rng.integers(1, 8, (3, 60, 5)).astype(float)
+    block[rng.uniform(size=block.shape) < 0.3] = np.nan
+    answered = np.zeros(block.shape[:-1], dtype=int)
+    total = np.zeros(block.shape[:-1])
+    for j in range(block.shape[-1]):  # the numpy loop the kernel replaced
+        known = ~np.isnan(block[..., j])
+        answered += known
+        total += np.where(known, block[..., j], 0.0)
+    with np.errstate(invalid="ignore"):
+        expected = np.where(answered >= 4, total / answered, np.nan)  # 2/3 of 5 items: 4 answers
+    np.testing.assert_array_equal(_construct_score(block, 2 / 3), expected)
+    np.testing.assert_array_equal(_construct_score(block[1], 2 / 3), expected[1])
