@@ -28,20 +28,21 @@ __all__ = ["centre", "item_means", "longstring_runs", "off_scale_to_nan"]
 
 
 @numba.njit(cache=True)
-def _longstring_runs(arr: np.ndarray) -> np.ndarray:
-    n, p = arr.shape
+def _longstring_runs(answers: np.ndarray) -> np.ndarray:
+    """On the item-major array ``(p, n)`` (contiguous rows for a power chunk's stack: the loops vectorise)."""
+    p, n = answers.shape
     run = np.empty(n, dtype=np.int64)  # the run ending at the current item (0 where it is missing)
     best = np.empty(n, dtype=np.int64)
+    first = answers[0]
     for i in range(n):
-        run[i] = 0 if np.isnan(arr[i, 0]) else 1
+        run[i] = 1 if first[i] == first[i] else 0
         best[i] = run[i]
-    for j in range(1, p):  # item by item (the columns of an item-major stack are contiguous)
+    for j in range(1, p):  # item by item
+        previous, current = answers[j - 1], answers[j]
         for i in range(n):
             # an answer equal to the previous one (neither missing) extends the run; any other answer starts one
-            if arr[i, j] == arr[i, j - 1]:
-                run[i] += 1
-            else:
-                run[i] = 0 if np.isnan(arr[i, j]) else 1
+            value = current[i]
+            run[i] = run[i] + 1 if value == previous[i] else (1 if value == value else 0)
             best[i] = max(best[i], run[i])
     out = np.empty(n)
     for i in range(n):
@@ -71,33 +72,32 @@ def longstring_runs(arr: np.ndarray) -> np.ndarray:
     >>> longstring_runs(np.array([[4.0, 4.0, np.nan, 4.0], [np.nan, np.nan, np.nan, np.nan]])).tolist()
     [2.0, nan]
     """
-    return _longstring_runs(arr)
+    return _longstring_runs(arr.T)
 
 
 
 @numba.njit(cache=True)
 def _centre(x: np.ndarray, centred: np.ndarray, observed: np.ndarray, mask: np.ndarray) -> None:
-    R, n, p = x.shape
-    for r in range(R):
-        for j in range(p):
+    """On item-major arrays ``(p, R, n)`` (contiguous for a power chunk's stack: the loops then vectorise)."""
+    p, R, n = x.shape
+    for j in range(p):
+        for r in range(R):
+            answers = x[j, r]
             total = 0.0
             count = 0
-            for i in range(n):
-                value = x[r, i, j]
-                if not np.isnan(value):
-                    total += value
-                    count += 1
+            for i in range(n):  # the answers in row order (a missing one adds 0.0: the same sum)
+                value = answers[i]
+                known = value == value
+                total += value if known else 0.0
+                count += known
             mean = total / count if count else np.nan
+            out_centred, out_observed, out_mask = centred[j, r], observed[j, r], mask[j, r]
             for i in range(n):
-                value = x[r, i, j]
-                if np.isnan(value):
-                    centred[r, i, j] = 0.0
-                    observed[r, i, j] = False
-                    mask[r, i, j] = 0.0
-                else:
-                    centred[r, i, j] = value - mean
-                    observed[r, i, j] = True
-                    mask[r, i, j] = 1.0
+                value = answers[i]
+                known = value == value
+                out_centred[i] = value - mean if known else 0.0
+                out_observed[i] = known
+                out_mask[i] = 1.0 if known else 0.0
 
 
 def centre(x: np.ndarray, centred: np.ndarray, observed: np.ndarray, mask: np.ndarray) -> None:
@@ -127,18 +127,20 @@ def centre(x: np.ndarray, centred: np.ndarray, observed: np.ndarray, mask: np.nd
     >>> centred.tolist(), mask.tolist()
     ([[[-1.0, 0.0], [1.0, 0.0]]], [[[1.0, 0.0], [1.0, 1.0]]])
     """
-    _centre(x, centred, observed, mask)
+    _centre(*(np.moveaxis(a, -1, 0) for a in (x, centred, observed, mask)))
 
 
 @numba.njit(cache=True)
 def _off_scale_to_nan(values: np.ndarray, low: float, high: float) -> None:
-    R, n, p = values.shape
-    for r in range(R):
-        for j in range(p):
+    """On the item-major array ``(p, R, n)``."""
+    p, R, n = values.shape
+    for j in range(p):
+        for r in range(R):
+            answers = values[j, r]
             for i in range(n):
-                value = values[r, i, j]
+                value = answers[i]
                 if not (value >= low and value <= high and math.floor(value) == value):
-                    values[r, i, j] = np.nan
+                    answers[i] = np.nan
 
 
 def off_scale_to_nan(values: np.ndarray, low: float, high: float) -> None:
@@ -167,23 +169,27 @@ def off_scale_to_nan(values: np.ndarray, low: float, high: float) -> None:
     >>> x.tolist()
     [[[1.0, nan], [nan, 7.0]]]
     """
-    _off_scale_to_nan(values, float(low), float(high))
+    _off_scale_to_nan(np.moveaxis(values, -1, 0), float(low), float(high))
 
 
 @numba.njit(cache=True)
 def _item_means(block: np.ndarray, required: int) -> np.ndarray:
-    R, n, k = block.shape
+    """On the item-major array ``(k, R, n)``: each item added to the running sums in turn."""
+    k, R, n = block.shape
+    total = np.zeros((R, n))
+    answered = np.zeros((R, n), dtype=np.int64)
+    for j in range(k):
+        for r in range(R):
+            answers, sums, counts = block[j, r], total[r], answered[r]
+            for i in range(n):
+                value = answers[i]
+                known = value == value
+                sums[i] += value if known else 0.0
+                counts[i] += known
     out = np.empty((R, n))
     for r in range(R):
         for i in range(n):
-            total = 0.0
-            answered = 0
-            for j in range(k):
-                value = block[r, i, j]
-                if not np.isnan(value):
-                    total += value
-                    answered += 1
-            out[r, i] = total / answered if answered >= required else np.nan
+            out[r, i] = total[r, i] / answered[r, i] if answered[r, i] >= required else np.nan
     return out
 
 
@@ -212,4 +218,4 @@ def item_means(block: np.ndarray, required: int) -> np.ndarray:
     >>> item_means(np.array([[[1.0, 2.0, np.nan], [np.nan, np.nan, 4.0]]]), 2).tolist()
     [[1.5, nan]]
     """
-    return _item_means(block, int(required))
+    return _item_means(np.moveaxis(block, -1, 0), int(required))
