@@ -742,9 +742,11 @@ def _draw_facts(p: SimulationParams, d: _Draw, rng: np.random.Generator) -> None
     sector_draw[role_b & same_sector[dyad_of]] = sector_draw[~role_b & same_sector[dyad_of]]
     resource_u = rng.uniform(size=(m, 6))
     resource_count = 1 + rng.binomial(2, expit(d.latent.get("SAT", np.zeros(m)) * 0.8) * 0.5 + 0.1)
-    d.extra = {"sector_draw": sector_draw, "resource_u": resource_u, "resource_count": resource_count}
+    # the language as text only at assembly (the power analysis's arrays do not read it)
+    d.extra = {"sector_draw": sector_draw, "resource_u": resource_u, "resource_count": resource_count,
+               "lang_fr": lang_fr[dyad_of]}
     d.facts = {
-        "LANG": np.where(lang_fr[dyad_of], "fr", "en").astype(object), "EMPLOYEES": employees,
+        "EMPLOYEES": employees,
         "FOUNDING_YEAR": founding, "FIRST_ORDER_YEAR": first_order, "STARTUP_AT_ALLIANCE": startup.astype(int),
         "ALLIANCE_START_YEAR": alliance_year, **shared, "FOUNDER_AGE": founder_age,
         "FOUNDER_EXPERIENCE": experience,
@@ -1113,7 +1115,7 @@ def _assemble(inst: Instrument, d: _Draw, ids: dict[str, Any], rng: np.random.Ge
               survey_year: int) -> pd.DataFrame:
     """One column per instrument variable (questionnaire order), skip logic applied, canonical dtypes."""
     m = d.m
-    facts = {**ids, **d.facts}
+    facts = {**ids, "LANG": np.where(d.extra["lang_fr"], "fr", "en").astype(object), **d.facts}
     raw: dict[str, Any] = {}
     for var in inst.variables:
         if var.name in d.answers:
