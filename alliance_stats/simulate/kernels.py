@@ -60,26 +60,33 @@ def _construct_answers(noise: np.ndarray, latent: np.ndarray, missing_u: np.ndar
     m, k = noise.shape
     loading, sd, cut, scale_min, scale_max = settings[0], settings[1], settings[2], settings[3], settings[4]
     thresholds = settings[5:]
-    steps = int(scale_max - scale_min)
-    keyed = np.empty((m, k))
-    for i in range(m):  # respondent by respondent: the moves toward the cut read the respondent's items
-        mean_part = loading * latent[i]
-        for j in range(k):
-            y = mean_part + sd * noise[i, j]
-            value = scale_min
-            for t in thresholds:
-                value += 1.0 if y > t else 0.0  # (integers: exact in any order)
-            keyed[i, j] = np.nan if missing_u[i, j] < p_missing[i] else value
-        if force.size and force[i] != 0:
-            _moved(keyed[i], force[i], cut, scale_min, scale_max, steps)
-    for j in range(k):  # item by item: each item's row of ``out`` written in order
-        row = items[j, 0]
-        if items[j, 1]:
+    ystar = np.empty(m)
+    for j in range(k):  # item by item, into the item's row of ``out`` (the loops over respondents vectorise)
+        keyed = out[items[j, 0]]
+        for i in range(m):
+            ystar[i] = loading * latent[i] + sd * noise[i, j]
+            keyed[i] = scale_min
+        for t in thresholds:
             for i in range(m):
-                out[row, i] = (scale_min + scale_max) - keyed[i, j]
-        else:
+                keyed[i] += 1.0 if ystar[i] > t else 0.0  # (integers: exact in any order)
+        for i in range(m):
+            if missing_u[i, j] < p_missing[i]:
+                keyed[i] = np.nan
+    if force.size:  # the firms whose answers must be moved toward the cut, one at a time
+        block = np.empty(k)
+        steps = int(scale_max - scale_min)
+        for i in range(m):
+            if force[i] != 0:
+                for j in range(k):
+                    block[j] = out[items[j, 0], i]
+                _moved(block, force[i], cut, scale_min, scale_max, steps)
+                for j in range(k):
+                    out[items[j, 0], i] = block[j]
+    for j in range(k):
+        if items[j, 1]:  # reverse-keyed
+            answers = out[items[j, 0]]
             for i in range(m):
-                out[row, i] = keyed[i, j]
+                answers[i] = (scale_min + scale_max) - answers[i]
 
 
 def construct_answers(noise: np.ndarray, latent: np.ndarray, model: tuple[float, float, np.ndarray],
