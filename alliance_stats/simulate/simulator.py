@@ -868,7 +868,10 @@ def _record_answers(p: SimulationParams, lay: _Layout, d: _Draw) -> None:
     from alliance_stats.simulate.kernels import construct_answers
 
     row = {name: j for j, name in enumerate(lay.likert_all)}
-    d.recorded = np.full((len(lay.likert_all), d.m), np.nan)
+    d.recorded = np.empty((len(lay.likert_all), d.m))
+    written = {name for code in lay.constructs for name in lay.items[code]} | {name for name, _ in lay.attention}
+    for name in set(row) - written:  # (none with a loaded instrument: every Likert variable is one or the other)
+        d.recorded[row[name]] = np.nan
     thresholds = _thresholds(p, lay.n_options)
     for code in lay.constructs:
         force = (d.force[code], d.cuts[code]) if code in d.force else None
