@@ -266,7 +266,10 @@ def _stack_inverse(cov: np.ndarray) -> np.ndarray:
 def _clearly_definite(cov: np.ndarray, inverse: np.ndarray, usable: np.ndarray) -> np.ndarray:
     """Which covariance matrices are certainly positive definite and far from singular (see the caller)."""
     clear = usable & np.isfinite(inverse).all(axis=(1, 2))
-    try:
+    trace_inverse = np.trace(inverse, axis1=1, axis2=2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        clear &= 1.0 / trace_inverse > 1e-7 * np.trace(cov, axis1=1, axis2=2)
+    try:  # the Cholesky factors only of the matrices the trace test leaves (small samples: few)
         np.linalg.cholesky(cov[clear])
     except np.linalg.LinAlgError:  # one of them is not positive definite: find which
         for r in np.flatnonzero(clear):
@@ -274,9 +277,7 @@ def _clearly_definite(cov: np.ndarray, inverse: np.ndarray, usable: np.ndarray) 
                 np.linalg.cholesky(cov[r])
             except np.linalg.LinAlgError:
                 clear[r] = False
-    trace_inverse = np.trace(inverse, axis1=1, axis2=2)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return clear & (1.0 / trace_inverse > 1e-7 * np.trace(cov, axis1=1, axis2=2))
+    return clear
 
 
 def evenodd(x: np.ndarray | pd.DataFrame, factors: Sequence[int]) -> np.ndarray:
