@@ -1,5 +1,5 @@
-"""Compiled passes over the answers of many data sets (numba): the careless-responding indices' longest runs
-and the centring of the pairwise-complete covariance.
+"""Compiled passes over the answers of many data sets (numba): longest runs, answers off the scale, the centring
+of the pairwise-complete covariance and construct scores.
 
 Why numba (issue 17): the power analysis applies the careless-responding rules to every replicate, 25 data sets
 of up to 800 respondents x 53 items per chunk. In numpy the longest run (:func:`longstring_runs`) is four
@@ -10,9 +10,11 @@ centring two (sums and counts, then deviations and masks); likewise the answers 
 (:func:`off_scale_to_nan`: five numpy passes and a masked assignment) and the construct scores
 (:func:`item_means`: three passes per item) are one pass. The results are the same numbers: runs are
 counts; an item's mean is the sum of its answers in row order divided by their count, which for answers on an
-integer scale (every Likert answer) is exact whatever the order (tests/data/test_pairwise_cov.py,
-tests/data/test_quality.py). The callers allocate the outputs in the input's memory layout, so the products
-that follow see the arrays they saw before.
+integer scale (every Likert answer) is exact whatever the order; a construct score adds the items in their
+order, as the numpy loop did (tests/data/test_kernels.py, test_pairwise_cov.py, test_quality.py). Every pass
+runs on the item-major view of its arrays (items first): a power chunk's stacks are contiguous there, so the
+loops over respondents vectorise; the outputs are allocated in the input's memory layout, so the covariance
+products that follow see the arrays they saw before.
 
 Reference: careless 1.2.2 ``longstring``; R Core Team, ``stats::cov`` with ``use = "pairwise.complete.obs"``.
 """
