@@ -12,6 +12,8 @@ The item analysis and reliability (:func:`alliance_stats.measurement._itemdata.p
 data set; :func:`centred_cov` also gives the centred answers, which the Mahalanobis D2 uses. (Until
 issue 17 a compiled loop computed the two-pass definition with numpy's pairwise summation order, bit for bit,
 ten times slower; the one-pass values differ from it by rounding: 4e-15 relative on the demo's D2.)
+
+The centring (:func:`centred_answers`) is compiled: :mod:`alliance_stats.data.kernels` says why.
 """
 
 from __future__ import annotations
@@ -76,8 +78,7 @@ def centred_cov(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     >>> centred[0, :, 1].round(4).tolist(), int(observed.sum())
     ([-1.6667, 0.0, 1.3333, 0.3333], 7)
     """
-    centred, observed = centred_answers(x)
-    mask = observed.astype(float)
+    centred, observed, mask = _centred(np.asarray(x, dtype=float))
     centred_t = np.swapaxes(centred, 1, 2)
     pairs = np.swapaxes(mask, 1, 2) @ mask
     sums = centred_t @ mask  # sums[j, k]: item j over the rows where k is answered (and j: 0 elsewhere)
@@ -98,7 +99,7 @@ def centred_answers(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     Returns
     -------
     (centred, observed)
-        ``centred`` of ``x``'s shape (0 where missing; NaN for an item without answers) and ``observed`` booleans.
+        ``centred`` of ``x``'s shape (0 where missing) and ``observed`` booleans.
 
     Examples
     --------
@@ -106,7 +107,17 @@ def centred_answers(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     >>> centred.tolist(), observed.tolist()
     ([[-1.0, 0.0], [1.0, 0.0]], [[True, False], [True, True]])
     """
-    observed = ~np.isnan(x)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.where(observed, x, 0.0).sum(axis=-2, keepdims=True) / observed.sum(axis=-2, keepdims=True)
-    return np.where(observed, x - mean, 0.0), observed
+    centred, observed, _ = _centred(np.asarray(x, dtype=float))
+    return centred, observed
+
+
+def _centred(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`centred_answers` and the answered mask as floats, each in ``x``'s memory layout."""
+    stack = x.reshape(-1, *x.shape[-2:])  # a (R, n, p) stack is itself
+    centred = np.empty_like(stack)  # order "K": the same layout (an item-major stack stays item-major)
+    observed = np.empty_like(stack, dtype=bool)
+    mask = np.empty_like(stack)
+    from alliance_stats.data.kernels import centre
+
+    centre(stack, centred, observed, mask)
+    return centred.reshape(x.shape), observed.reshape(x.shape), mask.reshape(x.shape)

@@ -113,14 +113,9 @@ def longstring(x: np.ndarray | pd.DataFrame) -> np.ndarray:
     arr = np.asarray(x, dtype=float)
     if arr.shape[1] == 0:
         return np.full(arr.shape[0], np.nan)
-    known = ~np.isnan(arr)
-    run = known[:, 0].astype(np.int32)  # the run ending at the current item (0 where it is missing)
-    best = run.copy()
-    for j in range(1, arr.shape[1]):  # vectorised over respondents: one pass over the items
-        # an answer equal to the previous one (neither missing) extends the run; any other answer starts one
-        run = np.where(arr[:, j] == arr[:, j - 1], run + 1, known[:, j])
-        np.maximum(best, run, out=best)
-    return np.where(best > 0, best, np.nan).astype(float)
+    from alliance_stats.data.kernels import longstring_runs
+
+    return longstring_runs(arr)
 
 
 def irv(x: np.ndarray | pd.DataFrame) -> np.ndarray:
@@ -271,7 +266,10 @@ def _stack_inverse(cov: np.ndarray) -> np.ndarray:
 def _clearly_definite(cov: np.ndarray, inverse: np.ndarray, usable: np.ndarray) -> np.ndarray:
     """Which covariance matrices are certainly positive definite and far from singular (see the caller)."""
     clear = usable & np.isfinite(inverse).all(axis=(1, 2))
-    try:
+    trace_inverse = np.trace(inverse, axis1=1, axis2=2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        clear &= 1.0 / trace_inverse > 1e-7 * np.trace(cov, axis1=1, axis2=2)
+    try:  # the Cholesky factors only of the matrices the trace test leaves (small samples: few)
         np.linalg.cholesky(cov[clear])
     except np.linalg.LinAlgError:  # one of them is not positive definite: find which
         for r in np.flatnonzero(clear):
@@ -279,9 +277,7 @@ def _clearly_definite(cov: np.ndarray, inverse: np.ndarray, usable: np.ndarray) 
                 np.linalg.cholesky(cov[r])
             except np.linalg.LinAlgError:
                 clear[r] = False
-    trace_inverse = np.trace(inverse, axis1=1, axis2=2)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return clear & (1.0 / trace_inverse > 1e-7 * np.trace(cov, axis1=1, axis2=2))
+    return clear
 
 
 def evenodd(x: np.ndarray | pd.DataFrame, factors: Sequence[int]) -> np.ndarray:
@@ -464,16 +460,19 @@ def _on_scale(values: np.ndarray, items: list[Any], instrument: Instrument) -> n
         by_scale.setdefault(var.scale or "", []).append(j)
     for scale, columns in by_scale.items():
         points = [float(x) for x in instrument.scales[scale].points]
-        block = values if len(columns) == values.shape[-1] else values[..., columns]
-        with np.errstate(invalid="ignore"):
-            if points == [float(k) for k in range(int(points[0]), int(points[-1]) + 1)]:
-                off = ~((block >= points[0]) & (block <= points[-1]) & (np.floor(block) == block))
-            else:
-                off = ~np.isin(block, points)
-        if block is values:
-            values[off] = np.nan
+        whole = len(columns) == values.shape[-1]
+        block = values if whole else values[..., columns]  # (a copy when the items are of several scales)
+        if points == [float(k) for k in range(int(points[0]), int(points[-1]) + 1)]:
+            from alliance_stats.data.kernels import off_scale_to_nan
+
+            stack = block.reshape(-1, *block.shape[-2:])  # a view of a 2-D or 3-D block
+            off_scale_to_nan(stack, points[0], points[-1])
+            if not np.shares_memory(stack, block):
+                block[...] = stack.reshape(block.shape)
         else:
-            values[..., columns] = np.where(off, np.nan, block)
+            block[~np.isin(block, points)] = np.nan
+        if not whole:
+            values[..., columns] = block
     return values
 
 

@@ -333,17 +333,12 @@ def _reverse_keyed(values: np.ndarray, items: list[Any], low: np.ndarray, high: 
 
 def _construct_score(block: np.ndarray, min_share: float) -> np.ndarray:
     """THE construct score: mean of the answered items of ``block`` ``(..., items)``, NaN below ``min_share``
-    (the answers summed item after item, in the items' order, whatever the memory layout of ``block``)."""
-    answered = np.zeros(block.shape[:-1], dtype=np.int64)
-    total = np.zeros(block.shape[:-1])
-    for j in range(block.shape[-1]):
-        column = block[..., j]
-        known = ~np.isnan(column)
-        answered += known
-        total += np.where(known, column, 0.0)
-    with np.errstate(invalid="ignore"):
-        mean = total / answered
-    return np.where(answered >= _required_answers(block.shape[-1], min_share), mean, np.nan)
+    (the answers summed item after item, in the items' order, whatever the memory layout of ``block``;
+    :func:`alliance_stats.data.kernels.item_means`)."""
+    from alliance_stats.data.kernels import item_means
+
+    stack = block.reshape(-1, *block.shape[-2:]) if block.ndim >= 2 else block.reshape(1, 1, -1)
+    return item_means(stack, _required_answers(block.shape[-1], min_share)).reshape(block.shape[:-1])
 
 
 def construct_scores_stack(columns: Mapping[str, np.ndarray], instrument: Instrument,

@@ -27,6 +27,8 @@ tab-separated survey structure (LimeSurvey manual, "Tab Separated Value survey s
 from __future__ import annotations
 
 import warnings
+import weakref
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
@@ -282,6 +284,37 @@ class UnknownVariableError(InstrumentError, KeyError):
         return InstrumentError.__str__(self)
 
 
+@dataclass(frozen=True)
+class _Index:
+    """What :meth:`Instrument.variable`, :meth:`~Instrument.items`, :meth:`~Instrument.likert_items` and
+    :meth:`~Instrument.attention_items` look up, found in one pass over the variables (each used to rescan the
+    list: about 60 microseconds a call, called hundreds of times per chunk of the power analysis)."""
+
+    by_name: dict[str, Variable]
+    items: dict[str, tuple[Variable, ...]]
+    likert: tuple[Variable, ...]
+    attention: tuple[Variable, ...]
+
+    @classmethod
+    def of(cls, variables: list[Variable]) -> _Index:
+        by_name: dict[str, Variable] = {}
+        items: dict[str, list[Variable]] = {}
+        for var in variables:
+            by_name.setdefault(var.name, var)  # the first of a repeated name, as the scan found it
+            if var.is_item:
+                items.setdefault(var.construct or "", []).append(var)
+        return cls(by_name=by_name, items={code: tuple(vs) for code, vs in items.items()},
+                   likert=tuple(var for var in variables if var.is_item),
+                   attention=tuple(var for var in variables if var.attention_expected is not None))
+
+
+#: The :class:`_Index` of each live instrument, by ``id``: (weak reference, the list of variables it was built
+#: from as (id, length), index). Outside the model so that it is neither compared, copied nor serialised with
+#: it. An instrument is not modified once loaded; a list of variables replaced or extended (``inst.variables +=
+#: [...]`` on a copy, as a test does) is noticed and the index rebuilt.
+_INDEXES: dict[int, tuple[weakref.ref[Any], tuple[int, int], _Index]] = {}
+
+
 class Instrument(_Model):
     """The survey instrument.
 
@@ -310,11 +343,21 @@ class Instrument(_Model):
     variables: list[Variable]
     source: str | None = None
 
+    def _index(self) -> _Index:
+        """The variables by name, by construct and by kind (:class:`_Index`), built once per list of variables."""
+        key = (id(self.variables), len(self.variables))
+        entry = _INDEXES.get(id(self))
+        if entry is None or entry[0]() is not self or entry[1] != key:
+            index = _Index.of(self.variables)
+            ref = weakref.ref(self, lambda _, k=id(self): _INDEXES.pop(k, None))
+            _INDEXES[id(self)] = entry = (ref, key, index)
+        return entry[2]
+
     def variable(self, name: str) -> Variable:
         """The variable called ``name``; raises :class:`UnknownVariableError` when there is none."""
-        for var in self.variables:
-            if var.name == name:
-                return var
+        var = self._index().by_name.get(name)
+        if var is not None:
+            return var
         raise UnknownVariableError(
             f"the instrument has no variable {name!r}",
             file=self.source,
@@ -334,11 +377,11 @@ class Instrument(_Model):
                 f"unknown construct {code!r}", file=self.source, value=code,
                 fix=f"use one of {', '.join(self.constructs)}",
             )
-        return [var for var in self.variables if var.is_item and var.construct == code]
+        return list(self._index().items.get(code, ()))
 
     def likert_items(self) -> list[Variable]:
         """Every Likert item of every construct (attention items excluded), in questionnaire order."""
-        return [var for var in self.variables if var.is_item]
+        return list(self._index().likert)
 
     def reverse_keyed_items(self) -> list[str]:
         """Names of the reverse-keyed items (to *reverse the scores*, use
@@ -351,7 +394,7 @@ class Instrument(_Model):
 
     def attention_items(self) -> list[Variable]:
         """The instructed-response items (``attention_expected`` set)."""
-        return [var for var in self.variables if var.attention_expected is not None]
+        return list(self._index().attention)
 
     def construct_codes(self) -> list[str]:
         """Construct codes in the instrument's order."""

@@ -110,9 +110,10 @@ class Design:
             if name in self.factors:
                 coding = self.factors[name]
                 codes, uniques = pd.factorize(values.astype(object))  # level_text once per distinct value
-                text = np.array([level_text(u) for u in uniques] + [None], dtype=object)[codes]  # missing: None
-                for level in coding.levels[1:]:
-                    base[coding.column(level)] = (text == level_text(level)).astype(float)
+                text = [level_text(u) for u in uniques]
+                for level in coding.levels[1:]:  # each distinct value's 0/1, then the rows' (missing, -1: 0)
+                    indicator = np.array([t == level_text(level) for t in text] + [False], dtype=float)
+                    base[coding.column(level)] = indicator[codes]
             else:
                 x = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
                 if name in self.scaling:

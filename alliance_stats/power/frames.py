@@ -26,7 +26,6 @@ functions share their arithmetic with the single-data-set ones, and the rows of 
 
 from __future__ import annotations
 
-import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -81,13 +80,18 @@ def _dyad_columns(scores: dict[str, np.ndarray], kept: np.ndarray, instrument: A
     def pair(values: np.ndarray) -> np.ndarray:
         return np.where(kept, values, np.nan).reshape(R, m // 2, 2)
 
+    def mean_of_pair(values: np.ndarray) -> np.ndarray:  # np.nanmean over the two partners, in fewer passes
+        both = pair(values)
+        known = ~np.isnan(both)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return (np.where(known[..., 0], both[..., 0], 0.0) + np.where(known[..., 1], both[..., 1], 0.0)) / \
+                known.sum(axis=2)
+
     columns: dict[str, np.ndarray] = {"n_partners": kept.reshape(R, m // 2, 2).sum(axis=2)}
     for code, construct in instrument.constructs.items():
         if construct.level != "dyad" or code not in scores:
             continue
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            columns[dyad_column(code)] = np.nanmean(pair(scores[code]), axis=2)
+        columns[dyad_column(code)] = mean_of_pair(scores[code])
     if "DEP" in scores:
         dep = pair(scores["DEP"])
         columns["dep_a"], columns["dep_b"] = dep[..., 0], dep[..., 1]

@@ -38,11 +38,11 @@ from alliance_stats.simulate.simulator import (
     SimulationParams,
     _apply_skip_logic,
     _assemble,
+    _choice_codes,
     _default_instrument,
     _draw_phases,
     _identifiers,
     _layout,
-    _sector,
     _seed_sequence,
     simulate_alliances,
 )
@@ -116,18 +116,19 @@ def _conditions_read(instrument: Instrument, names: Iterable[str]) -> set[str]:
     return out
 
 
-def _numeric_codes(parts: Iterable[np.ndarray]) -> np.ndarray:
-    """Choice codes drawn as text, as numbers where every code is an integer (else the text)."""
-    codes = np.concatenate(list(parts))
-    try:
-        return np.asarray(codes, dtype=object).astype(float)  # float() of each code
-    except (TypeError, ValueError):
-        return codes
-
-
-def _numeric(values: Any) -> np.ndarray | None:
-    arr = np.asarray(values)
-    return arr.astype(float) if arr.dtype.kind in "biuf" else None
+def _numeric_codes(codes: Sequence[str], draws: Iterable[np.ndarray]) -> np.ndarray | None:
+    """The choice codes drawn (``codes[draw % len(codes)]``, as the assembly draws them) as numbers, where every
+    code drawn is a number (``float`` of each code, converted once per code instead of once per answer); else
+    ``None`` (text codes)."""
+    numbers = np.full(len(codes), np.nan)
+    numeric = np.zeros(len(codes), dtype=bool)
+    for k, code in enumerate(codes):
+        try:
+            numbers[k], numeric[k] = float(code), True
+        except (TypeError, ValueError):
+            continue
+    picked = np.concatenate([np.asarray(draw) % len(codes) for draw in draws])
+    return numbers[picked] if numeric[picked].all() else None
 
 
 def simulate_arrays(n_dyads: int, params: SimulationParams | None, seeds: Sequence[np.random.SeedSequence | int],
@@ -211,8 +212,8 @@ def _arrays(inst: Instrument, draws: list[_Draw], n: int, reps: int, frames: Any
 
     raw = {name: column(name) for name in names}
     if "SECTOR" in known and "SECTOR" not in raw:  # drawn with the facts, coded at assembly
-        sector = _numeric(_numeric_codes(_sector(inst.variable("SECTOR"), inst, d.extra["sector_draw"])
-                                         for d in draws))
+        codes = _choice_codes(inst, inst.variable("SECTOR"))
+        sector = _numeric_codes(codes, (d.extra["sector_draw"] for d in draws)) if codes else None
         if sector is not None:
             raw["SECTOR"] = sector
             names.append("SECTOR")

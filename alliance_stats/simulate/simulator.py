@@ -583,16 +583,20 @@ def _latent_root(loading: float, residual_variance: float, thresholds: tuple[flo
 
 
 def _truncated_normal(rng: np.random.Generator, mean: np.ndarray, sd: float, bound: np.ndarray,
-                      upper: np.ndarray) -> np.ndarray:
-    """Draw N(mean, sd) truncated to ``>= bound`` where ``upper`` else ``< bound`` (inverse CDF, stable tails)."""
-    a = np.clip((bound - mean) / sd, -30, 30)
-    u = rng.uniform(size=mean.shape)
-    u = np.where(u <= 0, np.finfo(float).tiny, u)
-    # upper tail: P(Z >= z) = Phi(-a) * u ;  lower tail: P(Z < z) = Phi(a) * u
-    z_upper = -ndtri(ndtr(-a) * u)
-    z_lower = ndtri(ndtr(a) * u)
-    z = np.where(upper, np.maximum(z_upper, a), np.minimum(z_lower, a))
-    return mean + sd * z
+                      upper: np.ndarray, used: np.ndarray) -> np.ndarray:
+    """Draw N(mean, sd) truncated to ``>= bound`` where ``upper`` else ``< bound`` (inverse CDF, stable tails);
+    one uniform is drawn per element, the draw computed only where ``used`` (NaN elsewhere)."""
+    u_all = rng.uniform(size=mean.shape)
+    out = np.full(mean.shape, np.nan)
+    for tail in (True, False):
+        at = np.flatnonzero(used & (upper == tail))
+        a = np.clip((bound[at] - mean[at]) / sd, -30, 30)
+        u = u_all[at]
+        u = np.where(u <= 0, np.finfo(float).tiny, u)
+        # upper tail: P(Z >= z) = Phi(-a) * u ;  lower tail: P(Z < z) = Phi(a) * u
+        z = np.maximum(-ndtri(ndtr(-a) * u), a) if tail else np.minimum(ndtri(ndtr(a) * u), a)
+        out[at] = mean[at] + sd * z
+    return out
 
 
 def _seed_sequence(seed: int | np.random.SeedSequence | None) -> np.random.SeedSequence:
@@ -605,6 +609,9 @@ def _seed_sequence(seed: int | np.random.SeedSequence | None) -> np.random.SeedS
         raise SpecificationError(f"seed must be a non-negative integer, got {seed!r}", value=seed)
     return np.random.SeedSequence(int(seed))
 
+
+#: The careless-responding kinds of the truth table, by code (:func:`.kernels.careless_answers`).
+_CARELESS = np.array(["none", "straightliner", "random"], dtype=object)
 
 _STREAMS = ("configuration", "latent", "facts", "outcome", "items", "missing", "careless")
 
@@ -642,10 +649,12 @@ class _Draw:
     cuts: dict[str, float] = field(default_factory=dict)
     latent_cuts: dict[str, float] = field(default_factory=dict)
     intercept: float = 0.0
-    keyed: dict[str, np.ndarray] = field(default_factory=dict)
+    noise: dict[str, np.ndarray] = field(default_factory=dict)  # the items' standard normal draws
+    missing_u: dict[str, np.ndarray] = field(default_factory=dict)  # the draws that make answers missing
+    p_missing: np.ndarray = field(default_factory=lambda: np.empty(0))  # each respondent's P(missing answer)
     answers: dict[str, np.ndarray] = field(default_factory=dict)
     recorded: np.ndarray = field(default_factory=lambda: np.empty((0, 0)))  # Likert and attention answers
-    careless: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object))
+    careless: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int8))  # 1 straight-liner, 2 random
 
     @property
     def m(self) -> int:
@@ -733,9 +742,11 @@ def _draw_facts(p: SimulationParams, d: _Draw, rng: np.random.Generator) -> None
     sector_draw[role_b & same_sector[dyad_of]] = sector_draw[~role_b & same_sector[dyad_of]]
     resource_u = rng.uniform(size=(m, 6))
     resource_count = 1 + rng.binomial(2, expit(d.latent.get("SAT", np.zeros(m)) * 0.8) * 0.5 + 0.1)
-    d.extra = {"sector_draw": sector_draw, "resource_u": resource_u, "resource_count": resource_count}
+    # the language as text only at assembly (the power analysis's arrays do not read it)
+    d.extra = {"sector_draw": sector_draw, "resource_u": resource_u, "resource_count": resource_count,
+               "lang_fr": lang_fr[dyad_of]}
     d.facts = {
-        "LANG": np.where(lang_fr[dyad_of], "fr", "en").astype(object), "EMPLOYEES": employees,
+        "EMPLOYEES": employees,
         "FOUNDING_YEAR": founding, "FIRST_ORDER_YEAR": first_order, "STARTUP_AT_ALLIANCE": startup.astype(int),
         "ALLIANCE_START_YEAR": alliance_year, **shared, "FOUNDER_AGE": founder_age,
         "FOUNDER_EXPERIENCE": experience,
@@ -795,48 +806,44 @@ def _condition_on_crossing(p: SimulationParams, lay: _Layout, d: _Draw, rng: np.
     """Step 9 (``sammut``): AWARE and TRANSF latents drawn from their truncated process distributions."""
     m = d.m
     ok_prob = {}
+    pick = np.flatnonzero(be_not_crossed)  # the only firms whose pattern is used (one uniform drawn per firm)
     for code in ("AWARE", "TRANSF"):
         h = latent_cut(p, code, len(lay.items[code]), d.cuts[code], lay.scale_min, lay.scale_max)
         d.latent_cuts[code] = h
-        ok_prob[code] = 1.0 - ndtr((h + p.cut_margin - d.process_mean[code]) / p.process_resid_sd)
+        ok_prob[code] = 1.0 - ndtr((h + p.cut_margin - d.process_mean[code][pick]) / p.process_resid_sd)
     pa, pt = ok_prob["AWARE"], ok_prob["TRANSF"]
     # not crossed but broke even: (A ok, T ok) given not both ok
     w = np.stack([(1 - pa) * (1 - pt), (1 - pa) * pt, pa * (1 - pt)], axis=1)
     w_sum = w.sum(axis=1, keepdims=True)
     w = np.where(w_sum > 0, w / np.where(w_sum > 0, w_sum, 1), 1 / 3)
-    pattern = (rng.uniform(size=(m, 1)) > np.cumsum(w, axis=1)).sum(axis=1)  # 0: both fail, 1: A fails, 2: T
-    a_ok = np.where(be_not_crossed, pattern == 2, True)
-    t_ok = np.where(be_not_crossed, pattern == 1, True)
+    pattern = (rng.uniform(size=(m, 1))[pick] > np.cumsum(w, axis=1)).sum(axis=1)  # 0: both fail, 1: A, 2: T
+    a_ok, t_ok = np.ones(m, dtype=bool), np.ones(m, dtype=bool)
+    a_ok[pick], t_ok[pick] = pattern == 2, pattern == 1
+    constrained = is_crossed | be_not_crossed
     for code, ok in (("AWARE", a_ok), ("TRANSF", t_ok)):
         h = d.latent_cuts[code]
         bound = np.where(ok, h + p.cut_margin, h - p.cut_margin)
-        draw = _truncated_normal(rng, d.process_mean[code], p.process_resid_sd, bound, ok)
-        constrained = is_crossed | be_not_crossed
+        draw = _truncated_normal(rng, d.process_mean[code], p.process_resid_sd, bound, ok, constrained)
         d.latent[code] = np.where(constrained, draw, d.latent[code])
         d.force[code] = np.where(is_crossed, 1, np.where(be_not_crossed & ~ok, -1, 0))
 
 
 def _draw_items(p: SimulationParams, lay: _Layout, d: _Draw, rng: np.random.Generator) -> None:
-    """Step 6: each item's answer, cut from ``loading * latent + error`` into the response scale (keyed)."""
-    thresholds = _thresholds(p, lay.n_options)
+    """Step 6: each item's noise (the answers are cut from ``loading * latent + noise`` by
+    :func:`_record_answers`)."""
     for code in lay.constructs:
-        n_items = len(lay.items[code])
-        ystar = p.loading_of(code) * d.latent[code][:, None] + math.sqrt(p.residual_variance_of(code)) * \
-            rng.standard_normal((d.m, n_items))
-        below = np.zeros(ystar.shape, dtype=np.int8)  # number of thresholds below y* (np.searchsorted's
-        for threshold in thresholds:  # count, 10x faster for a few thresholds counted in bytes)
-            below += (ystar > threshold).view(np.int8)
-        d.keyed[code] = below + float(lay.scale_min)
+        d.noise[code] = rng.standard_normal((d.m, len(lay.items[code])))
 
 
 def _remove_missing(p: SimulationParams, lay: _Layout, d: _Draw, rng: np.random.Generator,
                     replicates: int = 1) -> dict[str, np.ndarray]:
-    """Step 10a: careful respondents' missing answers (MCAR or MAR on founder age); returns the uniforms that
-    later decide which missing answers are recorded as the declared "don't know" code. Under MAR founder age is
-    standardised within each data set: the ``replicates`` consecutive blocks of respondents (one for
-    :func:`simulate_alliances`; the power analysis's batches of :mod:`alliance_stats.simulate.batch` hold several)."""
+    """Step 10a: the draws that make careful respondents' answers missing (MCAR or MAR on founder age), applied
+    by :func:`_record_answers`; returns the uniforms that later decide which missing answers are recorded as the
+    declared "don't know" code. Under MAR founder age is standardised within each data set: the ``replicates``
+    consecutive blocks of respondents (one for :func:`simulate_alliances`; the power analysis's batches of
+    :mod:`alliance_stats.simulate.batch` hold several)."""
     m = d.m
-    missing_u = {code: rng.uniform(size=(m, len(lay.items[code]))) for code in lay.constructs}
+    d.missing_u = {code: rng.uniform(size=(m, len(lay.items[code]))) for code in lay.constructs}
     # the last draws of this stream: not drawn when no missing answer becomes "don't know" (the same data)
     dont_know_u = ({code: rng.uniform(size=(m, len(lay.items[code]))) for code in lay.constructs}
                    if p.dont_know_share > 0 else {})
@@ -845,46 +852,34 @@ def _remove_missing(p: SimulationParams, lay: _Layout, d: _Draw, rng: np.random.
         spread = founder_age.std(axis=1, keepdims=True)
         z_age = ((founder_age - founder_age.mean(axis=1, keepdims=True))
                  / np.where(spread > 0, spread, 1.0)).ravel()
-        p_missing = expit(logit(p.missing_rate) + p.mar_strength * z_age) if p.missing_rate > 0 else np.zeros(m)
+        d.p_missing = expit(logit(p.missing_rate) + p.mar_strength * z_age) if p.missing_rate > 0 else np.zeros(m)
     else:
-        p_missing = np.full(m, p.missing_rate)
-    for code in lay.constructs:
-        d.keyed[code][missing_u[code] < p_missing[:, None]] = np.nan
+        d.p_missing = np.full(m, float(p.missing_rate))
     return dont_know_u
 
 
-def _force_definition(lay: _Layout, d: _Draw) -> None:
-    """Step 9b: move keyed answers one point at a time until the definition recovers the latent crossing."""
-    for code, direction in d.force.items():
-        cut = d.cuts[code]
-        block = d.keyed[code]
-        for _ in range(lay.n_options - 1):
-            answered = (~np.isnan(block)).sum(axis=1)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                mean = np.where(answered > 0, np.nansum(block, axis=1) / answered, np.nan)
-            need_up = (direction == 1) & (mean < cut)  # NaN (nothing answered) compares False: left alone
-            need_down = (direction == -1) & (mean >= cut)
-            if not (need_up.any() or need_down.any()):
-                break
-            block[need_up] = np.minimum(block[need_up] + 1, lay.scale_max)
-            block[need_down] = np.maximum(block[need_down] - 1, lay.scale_min)
+def _record_answers(p: SimulationParams, lay: _Layout, d: _Draw) -> None:
+    """Steps 6, 9b and the recording: each item's answer cut from ``loading * latent + error`` into the response
+    scale (keyed), removed where missing, a firm's keyed answers moved one point at a time until the definition
+    of crossing recovers its latent crossing (``d.force``), reverse-keyed items written reversed
+    (:func:`~alliance_stats.simulate.kernels.construct_answers`); attention items answered as instructed. The
+    answers to the Likert and attention items are the rows of one array (``d.recorded``, questionnaire order),
+    which the screening step changes in place."""
+    from alliance_stats.simulate.kernels import construct_answers
 
-
-def _record_answers(lay: _Layout, d: _Draw) -> None:
-    """Reverse-keyed items written reversed; attention items answered as instructed. The answers to the Likert
-    and attention items are the rows of one array (``d.recorded``, questionnaire order), which the screening
-    step changes in place."""
     row = {name: j for j, name in enumerate(lay.likert_all)}
-    d.recorded = np.full((len(lay.likert_all), d.m), np.nan)
+    d.recorded = np.empty((len(lay.likert_all), d.m))
+    written = {name for code in lay.constructs for name in lay.items[code]} | {name for name, _ in lay.attention}
+    for name in set(row) - written:  # (none with a loaded instrument: every Likert variable is one or the other)
+        d.recorded[row[name]] = np.nan
+    thresholds = _thresholds(p, lay.n_options)
     for code in lay.constructs:
-        block = d.keyed[code]
-        if lay.reverse[code].any():
-            block = np.where(lay.reverse[code][None, :], (lay.scale_min + lay.scale_max) - block, block)
-        rows = [row[name] for name in lay.items[code]]
-        if rows == list(range(rows[0], rows[0] + len(rows))):  # the construct's items one after the other
-            d.recorded[rows[0]:rows[0] + len(rows)] = block.T
-        else:
-            d.recorded[rows] = block.T
+        force = (d.force[code], d.cuts[code]) if code in d.force else None
+        construct_answers(d.noise[code], d.latent[code],
+                          (p.loading_of(code), math.sqrt(p.residual_variance_of(code)), thresholds),
+                          (d.missing_u[code], d.p_missing), force, (lay.scale_min, lay.scale_max),
+                          (lay.reverse[code], np.array([row[name] for name in lay.items[code]])), d.recorded)
+    d.noise, d.missing_u = {}, {}
     for name, expected in lay.attention:
         if name in row:
             d.recorded[row[name]] = float(expected)
@@ -897,15 +892,15 @@ def _record_answers(lay: _Layout, d: _Draw) -> None:
 def _screen(p: SimulationParams, lay: _Layout, d: _Draw, rng: np.random.Generator,
             dont_know_u: dict[str, np.ndarray]) -> None:
     """Step 10b: careless respondents (straight-lining, random) and "don't know" codes on missing answers."""
+    from alliance_stats.simulate.kernels import careless_answers
+
     m = d.m
     u_careless = rng.uniform(size=m)
-    straight = u_careless < p.straightliner_share
-    random_resp = (~straight) & (u_careless < p.straightliner_share + p.random_share)
-    straight_value = rng.integers(lay.scale_min, lay.scale_max + 1, size=m).astype(float)
+    straight_value = rng.integers(lay.scale_min, lay.scale_max + 1, size=m)
     random_values = rng.integers(lay.scale_min, lay.scale_max + 1, size=(m, len(lay.likert_all)))
-    d.recorded[:, straight] = straight_value[straight]  # every answer of a careless respondent replaced
-    d.recorded[:, random_resp] = random_values[random_resp].T.astype(float)
-    d.careless = np.where(straight, "straightliner", np.where(random_resp, "random", "none"))
+    # every answer of a careless respondent replaced
+    d.careless = careless_answers(u_careless, (p.straightliner_share, p.random_share), straight_value,
+                                  random_values, d.recorded)
     if p.dont_know_share > 0:
         for code in lay.constructs:
             for j, name in enumerate(lay.items[code]):
@@ -943,7 +938,7 @@ def _truth(p: SimulationParams, lay: _Layout, d: _Draw, seq: np.random.SeedSeque
     })
     firms = pd.DataFrame({
         "resp_id": ids["resp_id"], "dyad_id": ids["dyad_id"], "role": np.where(d.role_b, "b", "a"),
-        "startup": d.startup.astype(int), "careless": d.careless, "p_cross": d.p_cross, "crossed": d.crossed,
+        "startup": d.startup.astype(int), "careless": _CARELESS[d.careless], "p_cross": d.p_cross, "crossed": d.crossed,
         "breakeven": d.breakeven, **{code: d.latent[code] for code in lay.constructs},
     })
     c_off = p.centre_offset()
@@ -1052,8 +1047,7 @@ def _draw_phases(n: int, p: SimulationParams, lay: _Layout, seq: np.random.SeedS
     _draw_outcome(p, lay, d, streams["outcome"])
     _draw_items(p, lay, d, streams["items"])
     dont_know_u = _remove_missing(p, lay, d, streams["missing"], replicates)
-    _force_definition(lay, d)
-    _record_answers(lay, d)
+    _record_answers(p, lay, d)
     _screen(p, lay, d, streams["careless"], dont_know_u)
     return d, streams["facts"]
 
@@ -1124,7 +1118,7 @@ def _assemble(inst: Instrument, d: _Draw, ids: dict[str, Any], rng: np.random.Ge
               survey_year: int) -> pd.DataFrame:
     """One column per instrument variable (questionnaire order), skip logic applied, canonical dtypes."""
     m = d.m
-    facts = {**ids, **d.facts}
+    facts = {**ids, "LANG": np.where(d.extra["lang_fr"], "fr", "en").astype(object), **d.facts}
     raw: dict[str, Any] = {}
     for var in inst.variables:
         if var.name in d.answers:
