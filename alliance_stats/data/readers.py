@@ -536,36 +536,47 @@ def _label_codes(var: Variable, instrument: Instrument) -> dict[str, str]:
 def _convert_numeric(values: list[Any], var: Variable, instrument: Instrument,
                      na_words: list[int] | None = None) -> pd.Series:
     """Numbers and answer labels to codes; the rows of cells holding a missing-value word (``NA``, ``-``, ...)
-    are appended to ``na_words``."""
+    are appended to ``na_words``. A text cell is converted once per distinct text (a column of answers holds a
+    few: the scale's points and blanks)."""
     labels = _label_codes(var, instrument)
     out: list[Any] = []
     text_found = False
+    seen: dict[str, tuple[Any, str]] = {}
     for i, value in enumerate(values):
-        if _is_blank(value):
-            out.append(np.nan)
-            continue
-        number = _number(value)
-        if number is not None:
-            out.append(number)
-            continue
-        if isinstance(value, str):
-            key = _norm_label(value)
-            if key in _NA_TOKENS:
-                out.append(np.nan)
-                if na_words is not None:
-                    na_words.append(i)
-                continue
-            if key in labels and _number(labels[key]) is not None:
-                out.append(float(labels[key]))
-                continue
-            if var.type == "binary" and key in _TRUE_TOKENS | _FALSE_TOKENS:
-                out.append(1.0 if key in _TRUE_TOKENS else 0.0)
-                continue
-        out.append(value.strip() if isinstance(value, str) else _as_text(value))
-        text_found = True
+        if type(value) is str:
+            cell = seen.get(value)
+            if cell is None:
+                cell = seen[value] = _numeric_cell(value, var, labels)
+        else:
+            cell = _numeric_cell(value, var, labels)
+        converted, kind = cell
+        if kind == "na_word" and na_words is not None:
+            na_words.append(i)
+        elif kind == "text":
+            text_found = True
+        out.append(converted)
     if text_found:
         return pd.Series(out, dtype=object)
     return pd.Series(out, dtype="float64")
+
+
+def _numeric_cell(value: Any, var: Variable, labels: dict[str, str]) -> tuple[Any, str]:
+    """One cell of a numeric variable: ``(value, kind)``, kind ``"number"`` (a float or NaN for a blank),
+    ``"na_word"`` (NaN for a missing-value word) or ``"text"`` (the text kept, for check_responses to report)."""
+    if _is_blank(value):
+        return np.nan, "number"
+    number = _number(value)
+    if number is not None:
+        return number, "number"
+    if isinstance(value, str):
+        key = _norm_label(value)
+        if key in _NA_TOKENS:
+            return np.nan, "na_word"
+        if key in labels and _number(labels[key]) is not None:
+            return float(labels[key]), "number"
+        if var.type == "binary" and key in _TRUE_TOKENS | _FALSE_TOKENS:
+            return (1.0 if key in _TRUE_TOKENS else 0.0), "number"
+    return (value.strip() if isinstance(value, str) else _as_text(value)), "text"
 
 
 def _convert_category_text(values: list[Any], var: Variable, instrument: Instrument) -> pd.Series:

@@ -234,13 +234,13 @@ def _render(ctx: RunContext, sections: list[Any], synthetic: bool, data_path: Pa
         "tables": {key: {"title": t.title, "frame": t.frame} for key, t in ctx.tables.items()},
         "warnings": ctx.log.items,
     }
-    summary, first, last = _summary_methods(ctx, plan, provenance, results)
+    summary, first, last, results_json = _summary_methods(ctx, plan, provenance, results)
     report = Report(title=getattr(plan.title, ctx.lang), lang=ctx.lang, synthetic=synthetic,
                     sections=[first, *sections, last], warnings=[], provenance=provenance,
                     subtitle=ctx.tr("plan.subtitle_data", file=data_name), summary=summary)
     files = render_run(report)
     files.update(exports)  # the instrument's files (survey tools, codebook), made by the second lane when there is one
-    files["results.json"] = json_bytes(results)
+    files["results.json"] = results_json  # the results as the summary and the methods read them back
     files["provenance.json"] = json_bytes(provenance)
     files["warnings.txt"] = ctx.log.text(ctx.lang).encode("utf-8")
     return files
@@ -248,9 +248,9 @@ def _render(ctx: RunContext, sections: list[Any], synthetic: bool, data_path: Pa
 
 
 def _summary_methods(ctx: RunContext, plan: Plan, provenance: dict[str, Any],
-                     results: dict[str, Any]) -> tuple[Any, Any, Any]:
+                     results: dict[str, Any]) -> tuple[Any, Any, Any, bytes]:
     """The summary, the methods section and the references section, written from the results as they are read
-    back from results.json (so that every number they print is in that file)."""
+    back from results.json (so that every number they print is in that file), and results.json's bytes."""
     import json
 
     from alliance_stats.plan.sections.methods import methods_facts, methods_paragraphs, references_paragraphs
@@ -259,13 +259,14 @@ def _summary_methods(ctx: RunContext, plan: Plan, provenance: dict[str, Any],
 
     ctx.values["decision_rules"] = dict(SUMMARY_RULES)
     ctx.values["methods"] = methods_facts(plan, ctx.instrument, provenance, ctx.values)
-    data = json.loads(json_bytes(results))
+    results_json = json_bytes(results)
+    data = json.loads(results_json)
     title, blocks = summary_blocks(data, ctx.lang)
     facts = data["values"]["methods"]
     methods = Section("methods", ctx.tr("plan.methods.title"), paragraphs=methods_paragraphs(facts, ctx.lang))
     references = Section("references", ctx.tr("plan.methods.references_title"),
                          paragraphs=references_paragraphs(facts))
-    return Summary(title, blocks), methods, references
+    return Summary(title, blocks), methods, references, results_json
 
 
 def _cluster_subsample(check: Any, seed: int) -> dict[str, Any] | None:

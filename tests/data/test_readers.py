@@ -223,6 +223,22 @@ def test_na_tokens_and_yes_no_words(instrument: Instrument, tmp_path, frame):
     pd.testing.assert_series_equal(got["CONTRACT"], frame["CONTRACT"])
 
 
+def test_a_repeated_word_or_text_is_read_at_every_row(instrument: Instrument, tmp_path, frame):
+    """Each distinct text of a column is converted once (issue 17): a word repeated in several rows is still a
+    missing-value word at each of them, and repeated stray text still keeps the column as text."""
+    edited = frame.astype({"FOUNDER_AGE": object, "EMPLOYEES": object}).copy()
+    edited.loc[[0, 2, 3], "FOUNDER_AGE"] = "NA"
+    edited.loc[[1, 4], "EMPLOYEES"] = "about ten"
+    path = tmp_path / "r.csv"
+    edited.to_csv(path, index=False)
+    got = read_unchanged(instrument, path)
+    assert got.loc[[0, 2, 3], "FOUNDER_AGE"].isna().all()
+    words = [(w["row"], w["column"], w["value"]) for w in got.attrs["missing_words"] if w["column"] == "FOUNDER_AGE"]
+    assert words == [(0, "FOUNDER_AGE", "NA"), (2, "FOUNDER_AGE", "NA"), (3, "FOUNDER_AGE", "NA")]
+    assert got["EMPLOYEES"].dtype == object and list(got.loc[[1, 4], "EMPLOYEES"]) == ["about ten", "about ten"]
+    assert got.loc[5, "EMPLOYEES"] == float(frame.loc[5, "EMPLOYEES"])
+
+
 # ------------------------------------------------------------------------------------------ read errors
 
 
