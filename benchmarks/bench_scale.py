@@ -13,7 +13,8 @@ Run from the repository root::
     .venv/bin/python benchmarks/bench_scale.py --sizes 300 1000  # other sizes
     .venv/bin/python benchmarks/bench_scale.py --huge           # adds 100,000 dyads (goal: <= 4 GB)
     .venv/bin/python benchmarks/bench_scale.py --profile /tmp/prof --sizes 300 1000 3000
-        # also writes a cProfile file per size and prints the 15 functions with the most own+callee time
+        # also writes a cProfile file per size (run_N.prof: the main process; run_N_worker.prof: the second
+        # lane's worker with --jobs 2) and prints the 15 functions with the most own+callee time
     .venv/bin/python benchmarks/bench_scale.py --root ../main   # the same runs on another checkout (before/after)
     .venv/bin/python benchmarks/bench_scale.py --sizes 100000 --plan analyses/scale_no_checks.yaml
         # 100,000 dyads without the CFA-based reviewer's checks and the robustness variants
@@ -124,6 +125,18 @@ def run_one(n_dyads: int, profile: str | None, root: Path, plan_file: str = "ana
     if profile:
         import cProfile
 
+        from alliance_stats.plan import lanes
+
+        worker = lanes._worker
+
+        def profiled_worker(*args: Any) -> None:  # the second lane's worker, profiled in its own file
+            profiler = cProfile.Profile()
+            try:
+                profiler.runcall(worker, *args)
+            finally:
+                profiler.dump_stats(f"{profile}/run_{n_dyads}_worker.prof")
+
+        lanes._worker = profiled_worker
         profiler = cProfile.Profile()
         profiler.runcall(runner.run_plan, plan, workdir / "run", data=data_path, force=True, jobs=jobs)
         profiler.dump_stats(f"{profile}/run_{n_dyads}.prof")
