@@ -210,7 +210,9 @@ class Lane:
         process, self._process = self._process, None
         if process is not None:
             if process.is_alive():
-                process.terminate()
+                # SIGKILL, not SIGTERM: a worker forked a moment before may take SIGTERM with the parent's handler
+                # (which ignores a second one) and then block on a full pipe while we join it; it writes no file
+                process.kill()
             process.join()
             self._conn.close()
             gc.unfreeze()

@@ -247,7 +247,7 @@ class _Forked:
         """Stop the workers still running (after an error here) and release their pipes."""
         for process in self.processes:
             if process.is_alive():
-                process.terminate()
+                process.kill()  # not SIGTERM: see plan/lanes.py Lane.close (a worker writes no file)
             process.join()
         for receiver in self.receivers:
             receiver.close()

@@ -139,3 +139,28 @@ def test_the_cli_refuses_a_bad_jobs_value_before_any_work(tmp_path: Path,
     code, output = cli(["run", "--jobs", "0", "-o", tmp_path / "run"], capsys)
     assert code == 2 and "--jobs" in output
     assert not (tmp_path / "run").exists()
+
+
+def _deaf_to_sigterm_then_large() -> bytes:
+    """What a worker forked a moment before its parent's SIGTERM can be: the signal taken with the parent's
+    handler (which ignores a second one); then a result larger than a pipe holds, that nobody reads."""
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    return b"x" * 2**22
+
+
+def test_closing_stops_a_worker_blocked_on_its_result_even_if_it_does_not_hear_sigterm() -> None:
+    import threading
+
+    lane = Lane({"large": _deaf_to_sigterm_then_large}, workers=2)
+    _begun(lane, ["large"])
+    time.sleep(0.5)  # the worker is now blocked writing to the full pipe
+    process = lane._process
+    closing = threading.Thread(target=lane.close, daemon=True)
+    closing.start()
+    closing.join(60)
+    stopped = not closing.is_alive()
+    if not stopped:  # do not leave the worker behind
+        process.kill()
+    assert stopped and not process.is_alive()
