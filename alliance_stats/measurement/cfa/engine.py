@@ -55,6 +55,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from scipy import optimize
 from scipy.linalg.lapack import dposv as _posv
 
@@ -62,6 +63,7 @@ from alliance_stats.measurement.cfa import fiml
 from alliance_stats.measurement.syntax import MeasurementModel, Modifier
 
 LOG_2PI = math.log(2.0 * math.pi)
+STRING = pd.StringDtype("python", na_value=np.nan)  # pandas' default dtype for text columns
 
 GROUP_EQUAL_KINDS = (
     "loadings",
@@ -299,6 +301,21 @@ class ParameterTable:
         out["value"] = np.array([r.value for r in rows], dtype=float)
         for values in out.values():
             values.setflags(write=False)
+        return out
+
+    @functools.cached_property
+    def text_columns(self) -> dict[str, Any]:
+        """The text columns of the result frames (:func:`solution.parameter_frames`), which depend on the table alone,
+        as pandas ``str`` arrays (:data:`STRING`) built once per table: ``lhs``, ``op``, ``rhs``, ``label`` of every
+        row, ``factor`` and ``item`` of the loading rows, and ``loadings`` (their positions, read-only). Never
+        written: :func:`solution.frame_of_columns` copies them into each frame."""
+        cols = self.columns
+        at = np.flatnonzero(cols["matrix"] == 0)
+        at.setflags(write=False)
+        out: dict[str, Any] = {name: pd.arrays.StringArray(cols[name].copy(), dtype=STRING)
+                               for name in ("lhs", "op", "rhs", "label")}
+        out.update(factor=pd.arrays.StringArray(cols["lhs"][at], dtype=STRING),
+                   item=pd.arrays.StringArray(cols["rhs"][at], dtype=STRING), loadings=at)
         return out
 
     @functools.cached_property

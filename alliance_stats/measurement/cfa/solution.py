@@ -54,7 +54,7 @@ def vcov_of_information(information: np.ndarray) -> tuple[np.ndarray, bool]:
         return np.full_like(sym, np.nan), False
 
 
-_STRING = pd.StringDtype("python", na_value=np.nan)  # pandas' default for text columns
+_STRING = engine.STRING  # pandas' default for text columns
 _PARAMS_COLUMNS = ("lhs", "op", "rhs", "group", "label", "free", "free_index", "est", "se", "z", "pvalue", "ci_lower",
                    "ci_upper", "std_all")
 _LOADINGS_COLUMNS = ("factor", "item", "est", "se", "z", "pvalue", "ci_lower", "ci_upper", "std_est", "fixed")
@@ -74,7 +74,8 @@ def frame_of_columns(columns: dict[str, np.ndarray]) -> pd.DataFrame:
     Parameters
     ----------
     columns
-        Column name -> 1-D array (``object`` arrays hold strings, without missing values).
+        Column name -> 1-D array (``object`` arrays hold strings, without missing values; a ``StringArray`` of
+        pandas' default ``str`` dtype is copied as it is, without checking its strings again).
 
     Returns
     -------
@@ -91,12 +92,14 @@ def frame_of_columns(columns: dict[str, np.ndarray]) -> pd.DataFrame:
     numeric: dict[np.dtype, list[int]] = {}
     names = tuple(columns)
     for i, values in enumerate(columns.values()):
-        if values.dtype == object:
+        if isinstance(values, pd.arrays.StringArray):
+            blocks.append((values.copy(), np.array([i])))
+        elif values.dtype == object:
             blocks.append((pd.arrays.StringArray(values.copy(), dtype=_STRING), np.array([i])))
         else:
             numeric.setdefault(values.dtype, []).append(i)
     for where in numeric.values():
-        blocks.append((np.vstack([columns[names[i]] for i in where]), np.array(where)))
+        blocks.append((np.array([columns[names[i]] for i in where]), np.array(where)))
     n = len(columns[names[0]])
     return create_dataframe_from_blocks(blocks, index=pd.RangeIndex(n), columns=_column_index(names).view())
 
@@ -176,11 +179,12 @@ def parameter_frames(table: engine.ParameterTable, theta: np.ndarray, se_free: n
         "pvalue": np.where(is_free, 2.0 * special.ndtr(-np.abs(z)), np.nan),
         "ci_lower": est - _Z975 * se, "ci_upper": est + _Z975 * se, "std_all": std,
     }
-    params = frame_of_columns(values)
-    at = np.flatnonzero(cols["matrix"] == 0)
+    text = table.text_columns
+    params = frame_of_columns({**values, **{name: text[name] for name in ("lhs", "op", "rhs", "label")}})
+    at = text["loadings"]
     renamed = {"factor": "lhs", "item": "rhs", "std_est": "std_all"}
-    loading_values = {name: values[renamed.get(name, name)][at] for name in _LOADINGS_COLUMNS[:-1]}
-    loading_values["fixed"] = ~is_free[at]
+    loading_values = {name: values[renamed.get(name, name)][at] for name in _LOADINGS_COLUMNS[2:-1]}
+    loading_values = {"factor": text["factor"], "item": text["item"], **loading_values, "fixed": ~is_free[at]}
     if multi:
         loading_values = {"group": values["group"][at], **loading_values}
     return params, frame_of_columns(loading_values)
