@@ -167,6 +167,8 @@ class Memo:
 def _freeze(value: Any) -> None:
     if isinstance(value, np.ndarray):
         value.setflags(write=False)
+    elif type(value) in _SCALARS:  # the values of the optimiser's steps: nothing to freeze, nothing to look into
+        return
     elif isinstance(value, list | tuple):
         for item in value:
             _freeze(item)
@@ -176,6 +178,8 @@ def _freeze(value: Any) -> None:
     elif isinstance(value, Structure):
         _freeze(value.slots)
 
+
+_SCALARS = frozenset((float, int, bool, str, bytes, type(None)))
 
 #: The shared results of this process (see the module docstring).
 MEMO = Memo()
@@ -586,6 +590,15 @@ class Structure:
                                         table.items, table.factors))
 
     @functools.cached_property
+    def buffers(self) -> tuple[list[int], np.ndarray]:
+        """Where each matrix ends in a group's buffer (:meth:`CFAModel.matrices`) and the fixed rows of the slot
+        basis (:meth:`CFAModel.slot_basis`: the unit vectors of the items, zeros below; read-only, copied per use)."""
+        p, m = len(self.table.items), len(self.table.factors)
+        basis = np.vstack([np.eye(p), np.zeros((2 * m, p))])
+        basis.setflags(write=False)
+        return np.cumsum([p * m, p * p, m * m, p, m]).tolist(), basis
+
+    @functools.cached_property
     def start_layout(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Where :meth:`CFAModel.start_values` sums its values: the parameter of each value (group by group, matrix
         by matrix in ``lambda, theta, psi, nu, alpha`` order), the divisor of each parameter's sum (its number of
@@ -629,9 +642,7 @@ class CFAModel:
         # what every result of this model depends on besides its argument (None: data not from group_data_*)
         self.key = None if any(not g.digest for g in groups) else digest(
             "model", built.key, [(g.digest, g.n) for g in groups])
-        p, m = self.p, self.m
-        self._ends = np.cumsum([p * m, p * p, m * m, p, m]).tolist()
-        self._basis0 = np.vstack([np.eye(p), np.zeros((2 * m, p))])
+        self._ends, self._basis0 = built.buffers
         self._slots = built.slots
         self._built = built
 

@@ -10,6 +10,7 @@ Hand-written because they are lavaan's formulas applied to this package's own es
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -164,7 +165,7 @@ def srmr(groups: list[engine.GroupData], implied: list[tuple[np.ndarray, np.ndar
         resid = s - sigma
         scale = 1.0 / np.outer(sd, sd)
         scale[np.abs(resid) < 1e-5] = 1.0
-        r = (resid * scale)[np.tril_indices(len(sd))]
+        r = (resid * scale)[_lower_triangle(len(sd))]
         pieces = [r]
         if meanstructure:
             mres = m - mu
@@ -174,6 +175,15 @@ def srmr(groups: list[engine.GroupData], implied: list[tuple[np.ndarray, np.ndar
         values = np.concatenate(pieces)
         total += data.n / n_total * math.sqrt(np.sum(values**2) / values.size)
     return total
+
+
+@functools.lru_cache(maxsize=16)
+def _lower_triangle(p: int) -> tuple[np.ndarray, np.ndarray]:
+    """``np.tril_indices(p)``, built once per size (read-only)."""
+    rows, cols = np.tril_indices(p)
+    rows.setflags(write=False)
+    cols.setflags(write=False)
+    return rows, cols
 
 
 def baseline_minus2logl(groups: list[engine.GroupData]) -> float:
