@@ -881,7 +881,7 @@ def _start_psi(s: np.ndarray, lam: np.ndarray) -> np.ndarray:
 def _numpy_mean(values: list[float]) -> float:
     """``float(np.mean(values))`` of a list of floats, to the last bit, in Python floats: numpy's pairwise sum (eight
     running sums over blocks of at most 128 values, halves of longer arrays summed separately) divided by the count
-    (checked against numpy in ``tests/measurement/test_cfa_engine.py``); a numpy call costs ten times more here."""
+    (checked against numpy in ``tests/measurement/test_cfa_overhead.py``); a numpy call costs ten times more here."""
     return _pairwise_sum(values) / len(values)
 
 
