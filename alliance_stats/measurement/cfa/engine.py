@@ -175,8 +175,8 @@ def _freeze(value: Any) -> None:
     elif isinstance(value, Pattern | FitOutcome | fiml.Layout | fiml.MissingBlock | _GroupSlots | _SecondTerms):
         for item in vars(value).values():
             _freeze(list(item.values()) if isinstance(item, dict) else item)
-    elif isinstance(value, Structure):
-        _freeze(value.slots)
+    elif isinstance(value, Structure):  # its slots are frozen when built (_group_slots)
+        return
 
 
 _SCALARS = frozenset((float, int, bool, str, bytes, type(None)))
