@@ -48,11 +48,13 @@ switches to Newton steps with the exact Hessian (derivatives written as sums of 
 information costs small matrix products, even under FIML with many missingness patterns), and BLAS runs
 single-threaded on these small matrices. For a small model the cost is Python's, not arithmetic: what depends
 on the model alone (its parse, parameter table and index arrays: :func:`engine.structure`) is built once per
-model, the result tables are assembled from numpy arrays in one step (``solution.frame_of_columns``), and the
-numbers are those of the step-by-step route to the last bit. On HolzingerSwineford1939 the first ``cfa()`` of the
-data (with every fit measure, SE, std.all, omega and AVE) takes about a quarter of semopy's ``Model.fit`` plus
-``calc_stats``, a repeat on the same data (shared results, ``engine.MEMO``) about a seventh
-(``benchmarks/bench_measurement.py``).
+model (with the text columns of its tables), the result tables are assembled from numpy arrays in one step
+(``solution.frame_of_columns``), the items are read from the columns' arrays without their Series, and the RMSEA
+interval's roots are found by Newton steps (:func:`fit.noncentrality`); the numbers are those of the step-by-step
+route (to the last bit, or to rounding: 1e-15). On HolzingerSwineford1939 the first ``cfa()`` of the data (with
+every fit measure, SE, std.all, omega and AVE) takes about a seventh of semopy's ``Model.fit`` plus
+``calc_stats``, a cold one (a model never seen by the process) about a sixth, a repeat on the same data (shared
+results, ``engine.MEMO``) about a tenth (``benchmarks/bench_measurement.py``).
 """
 
 
