@@ -13,8 +13,11 @@ imports the other to get it. Hand-written because these are a few lines of algeb
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
+from pandas.api.internals import create_dataframe_from_blocks
 
 __all__ = ["composite_reliability"]
 
@@ -59,22 +62,25 @@ def composite_reliability(lam: np.ndarray, psi: np.ndarray, sample_cov: np.ndarr
     Raykov, T. (1997). Estimation of composite reliability for congeneric measures. *Applied Psychological
     Measurement*, 21(2), 173-184.
     """
-    nonzero = lam != 0
-    cross = nonzero.sum(axis=1) > 1
-    omega = []
-    ave = []
-    for f, _ in enumerate(factors):
-        idx = np.flatnonzero(nonzero[:, f])
-        if idx.size < 2:  # dropSingle = TRUE
-            omega.append(np.nan)
-            ave.append(np.nan)
-            continue
-        loadings = lam[idx, f]
-        total = sample_cov[np.ix_(idx, idx)]
-        omega.append(float(np.sum(np.outer(loadings, loadings)) * psi[f, f] / np.sum(total)))
-        ave.append(np.nan if cross[idx].any() else float(np.sum(loadings**2) * psi[f, f] / np.trace(total)))
-    return pd.DataFrame(np.array([omega, ave], dtype=float).T, index=pd.Index(list(factors), name="factor"),
-                        columns=_COLUMNS.view())  # the dict constructor's frame (one float block), faster
+    loads = lam != 0
+    members = loads.sum(axis=0)  # items per factor
+    indicator = loads.astype(float)
+    lam_psi = lam.sum(axis=0) ** 2 * np.diagonal(psi)  # (sum_i lambda_if)^2 psi_ff (lambda is 0 off the factor)
+    total = np.einsum("if,ij,jf->f", indicator, sample_cov, indicator)  # 1' S_If 1
+    with np.errstate(invalid="ignore", divide="ignore"):
+        omega = np.where(members >= 2, lam_psi / total, np.nan)  # dropSingle = TRUE
+        ave = (lam**2).sum(axis=0) * np.diagonal(psi) / (indicator.T @ np.diagonal(sample_cov))
+    cross = (loads.sum(axis=1) > 1)[:, None] & loads  # an item of the factor that loads on another one
+    ave = np.where((members >= 2) & ~cross.any(axis=0), ave, np.nan)
+    # the DataFrame constructor's frame (one float block), without its per-call inference
+    return create_dataframe_from_blocks([(np.vstack([omega, ave]), np.arange(2))],
+                                        index=_factor_index(tuple(factors)).view(), columns=_COLUMNS.view())
+
+
+@functools.lru_cache(maxsize=64)
+def _factor_index(factors: tuple[str, ...]) -> pd.Index:
+    """``pd.Index(list(factors), name="factor")``, built once (callers take a ``.view()``)."""
+    return pd.Index(list(factors), name="factor")
 
 
 _COLUMNS = pd.Index(["omega", "ave"])

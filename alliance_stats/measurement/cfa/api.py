@@ -48,11 +48,13 @@ switches to Newton steps with the exact Hessian (derivatives written as sums of 
 information costs small matrix products, even under FIML with many missingness patterns), and BLAS runs
 single-threaded on these small matrices. For a small model the cost is Python's, not arithmetic: what depends
 on the model alone (its parse, parameter table and index arrays: :func:`engine.structure`) is built once per
-model, the result tables are assembled from numpy arrays in one step (``solution.frame_of_columns``), and the
-numbers are those of the step-by-step route to the last bit. On HolzingerSwineford1939 the first ``cfa()`` of the
-data (with every fit measure, SE, std.all, omega and AVE) takes about a quarter of semopy's ``Model.fit`` plus
-``calc_stats``, a repeat on the same data (shared results, ``engine.MEMO``) about a seventh
-(``benchmarks/bench_measurement.py``).
+model (with the text columns of its tables), the result tables are assembled from numpy arrays in one step
+(``solution.frame_of_columns``), the items are read from the columns' arrays without their Series, and the RMSEA
+interval's roots are found by Newton steps (:func:`fit.noncentrality`); the numbers are those of the step-by-step
+route (to the last bit, or to rounding: 1e-15). On HolzingerSwineford1939 the first ``cfa()`` of the data (with
+every fit measure, SE, std.all, omega and AVE) takes about a seventh of semopy's ``Model.fit`` plus
+``calc_stats``, a cold one (a model never seen by the process) about a sixth, a repeat on the same data (shared
+results, ``engine.MEMO``) about a tenth (``benchmarks/bench_measurement.py``).
 """
 
 
@@ -116,15 +118,26 @@ class _single_threaded_blas:  # noqa: N801 - used as a function: ``with _single_
                 lib.set_num_threads(threads)
 
 
+def _column_array(data: pd.DataFrame, name: str) -> object:
+    """The values of column ``name`` (a numpy or extension array) without building its Series (a Series costs about
+    12 microseconds: a fifth of the data preparation of a small model's fit, issue 17's anchor against semopy),
+    through pandas' own accessor of a column's values (``DataFrame._get_column_array``, present since pandas 1.1);
+    ``None`` when the name is not exactly one column or pandas has no such accessor (the caller reads the Series)."""
+    getter = getattr(data, "_get_column_array", None)
+    loc = data.columns.get_loc(name)
+    return getter(loc) if getter is not None and isinstance(loc, int) else None
+
+
 def _numeric_items(data: pd.DataFrame, model: MeasurementModel) -> np.ndarray:
     """The items as a float matrix (NaN for missing); a text or infinite value raises, naming the cell."""
-    columns = [data[item] for item in model.items]  # one Series each: cheaper than data[list] (a new frame)
-    values = np.empty((len(data), len(columns)))
-    for j, (item, column) in enumerate(zip(model.items, columns, strict=True)):
-        dtype = column.dtype
-        if isinstance(dtype, np.dtype) and dtype.kind in "biuf":  # numpy's numbers and booleans: no NA to map
-            values[:, j] = column.to_numpy()
+    values = np.empty((len(data), len(model.items)))
+    for j, item in enumerate(model.items):
+        array = _column_array(data, item)
+        if isinstance(array, np.ndarray) and array.dtype.kind in "biuf":  # numpy's numbers and booleans: no NA
+            values[:, j] = array
             continue
+        column = data[item]
+        dtype = column.dtype
         if pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype):
             values[:, j] = column.to_numpy(dtype=float, na_value=np.nan)
             continue
@@ -213,7 +226,11 @@ def _prepare(data: pd.DataFrame, model: MeasurementModel, missing: str, group: s
         labels_all = None
         keep = np.ones(len(data), dtype=bool)
     # listwise: rows with any missing item go; FIML: only rows with every item missing (as lavaan)
-    usable = ~np.isnan(values).any(axis=1) if missing == "listwise" else ~np.isnan(values).all(axis=1)
+    missed = np.isnan(values)
+    if not missed.any():  # complete data (the usual case): every row usable, without the rows' reductions
+        usable = np.ones(len(values), dtype=bool)
+    else:
+        usable = ~missed.any(axis=1) if missing == "listwise" else ~missed.all(axis=1)
     if missing != "listwise" and not usable.all():
         warn(messages, f"{int((~usable).sum())} row(s) with every item missing were dropped (lavaan does "
               "the same)", DataQualityWarning)
@@ -222,7 +239,7 @@ def _prepare(data: pd.DataFrame, model: MeasurementModel, missing: str, group: s
               "dropped (listwise deletion; missing='fiml' keeps them)", DataQualityWarning)
     keep = keep & usable
     n_dropped = int(len(data) - keep.sum())
-    values = values[keep]
+    values = values[keep] if n_dropped else values  # a new array either way (made by _numeric_items)
     if group is None:
         group_labels: tuple[str, ...] = (SINGLE_GROUP,)
         blocks = [values]

@@ -55,6 +55,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from scipy import optimize
 from scipy.linalg.lapack import dposv as _posv
 
@@ -62,6 +63,7 @@ from alliance_stats.measurement.cfa import fiml
 from alliance_stats.measurement.syntax import MeasurementModel, Modifier
 
 LOG_2PI = math.log(2.0 * math.pi)
+STRING = pd.StringDtype("python", na_value=np.nan)  # pandas' default dtype for text columns
 
 GROUP_EQUAL_KINDS = (
     "loadings",
@@ -165,15 +167,19 @@ class Memo:
 def _freeze(value: Any) -> None:
     if isinstance(value, np.ndarray):
         value.setflags(write=False)
+    elif type(value) in _SCALARS:  # the values of the optimiser's steps: nothing to freeze, nothing to look into
+        return
     elif isinstance(value, list | tuple):
         for item in value:
             _freeze(item)
     elif isinstance(value, Pattern | FitOutcome | fiml.Layout | fiml.MissingBlock | _GroupSlots | _SecondTerms):
         for item in vars(value).values():
             _freeze(list(item.values()) if isinstance(item, dict) else item)
-    elif isinstance(value, Structure):
-        _freeze(value.slots)
+    elif isinstance(value, Structure):  # its slots are frozen when built (_group_slots)
+        return
 
+
+_SCALARS = frozenset((float, int, bool, str, bytes, type(None)))
 
 #: The shared results of this process (see the module docstring).
 MEMO = Memo()
@@ -299,6 +305,21 @@ class ParameterTable:
         out["value"] = np.array([r.value for r in rows], dtype=float)
         for values in out.values():
             values.setflags(write=False)
+        return out
+
+    @functools.cached_property
+    def text_columns(self) -> dict[str, Any]:
+        """The text columns of the result frames (:func:`solution.parameter_frames`), which depend on the table alone,
+        as pandas ``str`` arrays (:data:`STRING`) built once per table: ``lhs``, ``op``, ``rhs``, ``label`` of every
+        row, ``factor`` and ``item`` of the loading rows, and ``loadings`` (their positions, read-only). Never
+        written: :func:`solution.frame_of_columns` copies them into each frame."""
+        cols = self.columns
+        at = np.flatnonzero(cols["matrix"] == 0)
+        at.setflags(write=False)
+        out: dict[str, Any] = {name: pd.arrays.StringArray(cols[name].copy(), dtype=STRING)
+                               for name in ("lhs", "op", "rhs", "label")}
+        out.update(factor=pd.arrays.StringArray(cols["lhs"][at], dtype=STRING),
+                   item=pd.arrays.StringArray(cols["rhs"][at], dtype=STRING), loadings=at)
         return out
 
     @functools.cached_property
@@ -568,6 +589,27 @@ class Structure:
         return cls(table, slots, digest("table", _key_rows(table), table.n_groups, table.meanstructure,
                                         table.items, table.factors))
 
+    @functools.cached_property
+    def buffers(self) -> tuple[list[int], np.ndarray]:
+        """Where each matrix ends in a group's buffer (:meth:`CFAModel.matrices`) and the fixed rows of the slot
+        basis (:meth:`CFAModel.slot_basis`: the unit vectors of the items, zeros below; read-only, copied per use)."""
+        p, m = len(self.table.items), len(self.table.factors)
+        basis = np.vstack([np.eye(p), np.zeros((2 * m, p))])
+        basis.setflags(write=False)
+        return np.cumsum([p * m, p * p, m * m, p, m]).tolist(), basis
+
+    @functools.cached_property
+    def start_layout(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Where :meth:`CFAModel.start_values` sums its values: the parameter of each value (group by group, matrix
+        by matrix in ``lambda, theta, psi, nu, alpha`` order), the divisor of each parameter's sum (its number of
+        values, 1 when it has none) and the parameters that are loadings (built once, read-only)."""
+        where = np.concatenate([slots.free[name][0] for slots in self.slots for name in _MATRICES]).astype(np.int64)
+        counts = np.maximum(np.bincount(where, minlength=self.table.n_free).astype(float), 1.0)
+        loadings = self.table.columns["free"][self.table.columns["matrix"] == 0]
+        out = (where, counts, loadings[loadings >= 0])
+        _freeze(out)
+        return out
+
 
 #: The structures of the last models fitted (:func:`structure`; model-only, so never cleared with the data).
 STRUCTURES = Memo(size=32)
@@ -600,10 +642,9 @@ class CFAModel:
         # what every result of this model depends on besides its argument (None: data not from group_data_*)
         self.key = None if any(not g.digest for g in groups) else digest(
             "model", built.key, [(g.digest, g.n) for g in groups])
-        p, m = self.p, self.m
-        self._ends = np.cumsum([p * m, p * p, m * m, p, m]).tolist()
-        self._basis0 = np.vstack([np.eye(p), np.zeros((2 * m, p))])
+        self._ends, self._basis0 = built.buffers
         self._slots = built.slots
+        self._built = built
 
     # ------------------------------------------------------------------ matrices
     def matrices(self, theta: np.ndarray, g: int) -> dict[str, np.ndarray]:
@@ -758,8 +799,6 @@ class CFAModel:
         ratios with the marker, factor variances from the marker's covariances, residual variances the
         part of each item's variance left over (at least 10 %), factor covariances from the items'
         covariances, residual covariances 0, intercepts the sample means, latent means 0."""
-        table = self.table
-        targets: list[np.ndarray] = []
         values: list[np.ndarray] = []
         for g, data in enumerate(self.groups):
             s = data.cov
@@ -767,29 +806,20 @@ class CFAModel:
             lam = _start_loadings(s, self._slots[g].fixed["lambda"], free["lambda"])
             psi = _start_psi(s, lam)
             common = np.einsum("if,fg,ig->i", lam, psi, lam)
-            resid = np.maximum(np.diag(s) - common, 0.1 * np.diag(s))
-            for name in ("lambda", "theta", "psi", "nu", "alpha"):
-                kk, rr, cc = free[name]
-                if name == "lambda":
-                    vals = lam[rr, cc]
-                elif name == "psi":
-                    vals = psi[rr, cc]
-                elif name == "theta":
-                    vals = np.where(rr == cc, resid[rr], 0.0)
-                elif name == "nu":
-                    vals = data.mean[rr]
-                else:
-                    vals = np.zeros(kk.size)
-                targets.append(kk)
-                values.append(vals)
-        # one sum over every group and matrix, added in order (np.add.at's sums)
-        where = np.concatenate(targets)
-        sums = np.bincount(where, weights=np.concatenate(values), minlength=self.k)
-        counts = np.bincount(where, minlength=self.k).astype(float)
-        start = np.where(counts > 0, sums / np.maximum(counts, 1.0), 0.0)
+            variances = np.diag(s)
+            resid = np.maximum(variances - common, 0.1 * variances)
+            _, rr, cc = free["lambda"]
+            values.append(lam[rr, cc])
+            _, rr, cc = free["theta"]
+            values.append(np.where(rr == cc, resid[rr], 0.0))
+            _, rr, cc = free["psi"]
+            values.append(psi[rr, cc])
+            values.append(data.mean[free["nu"][1]])
+            values.append(np.zeros(free["alpha"][0].size))
+        # one sum over every group and matrix, added in order (np.add.at's sums); 0 for a parameter without values
+        where, counts, loadings = self._built.start_layout
+        start = np.bincount(where, weights=np.concatenate(values), minlength=self.k) / counts
         # free markers (NA*) with a fixed factor variance: start loadings near the item's SD
-        loadings = table.columns["free"][table.columns["matrix"] == 0]
-        loadings = loadings[loadings >= 0]
         start[loadings[start[loadings] == 0.0]] = 0.7
         return start
 
@@ -825,12 +855,12 @@ def _start_loadings(s: np.ndarray, fixed: np.ndarray, free: tuple[np.ndarray, np
 
 
 def _start_psi(s: np.ndarray, lam: np.ndarray) -> np.ndarray:
-    """Start factor (co)variances (:meth:`CFAModel.start_values`), in Python floats (the same IEEE products and
-    sums as numpy's scalars, without their overhead in these double loops)."""
-    m = lam.shape[1]
+    """Start factor (co)variances (:meth:`CFAModel.start_values`), in Python floats (the same IEEE products, sums and
+    means as numpy's, :func:`_numpy_mean`, without their per-call cost in these double loops)."""
+    p, m = lam.shape
     sl, ll = s.tolist(), lam.tolist()
-    members = [np.flatnonzero(lam[:, f] != 0).tolist() for f in range(m)]
-    psi = np.zeros((m, m))
+    members = [[i for i in range(p) if ll[i][f] != 0] for f in range(m)]
+    psi = [[0.0] * m for _ in range(m)]
     for f in range(m):
         num = 0.0
         den = 0.0
@@ -838,14 +868,43 @@ def _start_psi(s: np.ndarray, lam: np.ndarray) -> np.ndarray:
             for j in members[f][a_i + 1:]:
                 num += sl[i][j] * ll[i][f] * ll[j][f]
                 den += (ll[i][f] * ll[j][f]) ** 2
-        psi[f, f] = num / den if den > 0 and num > 0 else 0.05
+        psi[f][f] = num / den if den > 0 and num > 0 else 0.05
     for f in range(m):
         for h in range(f):
             vals = [sl[i][j] / (ll[i][f] * ll[j][h]) for i in members[f] for j in members[h] if i != j]
-            cov = float(np.mean(vals)) if vals else 0.0
-            bound = 0.9 * math.sqrt(psi[f, f] * psi[h, h])
-            psi[f, h] = psi[h, f] = min(max(cov, -bound), bound)
-    return psi
+            cov = _numpy_mean(vals) if vals else 0.0
+            bound = 0.9 * math.sqrt(psi[f][f] * psi[h][h])
+            psi[f][h] = psi[h][f] = min(max(cov, -bound), bound)
+    return np.array(psi, dtype=float).reshape(m, m)
+
+
+def _numpy_mean(values: list[float]) -> float:
+    """``float(np.mean(values))`` of a list of floats, to the last bit, in Python floats: numpy's pairwise sum (eight
+    running sums over blocks of at most 128 values, halves of longer arrays summed separately) divided by the count
+    (checked against numpy in ``tests/measurement/test_cfa_overhead.py``); a numpy call costs ten times more here."""
+    return _pairwise_sum(values) / len(values)
+
+
+def _pairwise_sum(values: list[float]) -> float:
+    n = len(values)
+    if n < 8:
+        total = 0.0
+        for value in values:
+            total += value
+        return total
+    if n > 128:
+        half = n // 2
+        half -= half % 8
+        return _pairwise_sum(values[:half]) + _pairwise_sum(values[half:])
+    r = values[:8]
+    end = n - n % 8
+    for i in range(8, end, 8):
+        for j in range(8):
+            r[j] += values[i + j]
+    total = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
+    for value in values[end:]:
+        total += value
+    return total
 
 
 def _hessian_parts(n_slots: int, r: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -54,7 +54,7 @@ def vcov_of_information(information: np.ndarray) -> tuple[np.ndarray, bool]:
         return np.full_like(sym, np.nan), False
 
 
-_STRING = pd.StringDtype("python", na_value=np.nan)  # pandas' default for text columns
+_STRING = engine.STRING  # pandas' default for text columns
 _PARAMS_COLUMNS = ("lhs", "op", "rhs", "group", "label", "free", "free_index", "est", "se", "z", "pvalue", "ci_lower",
                    "ci_upper", "std_all")
 _LOADINGS_COLUMNS = ("factor", "item", "est", "se", "z", "pvalue", "ci_lower", "ci_upper", "std_est", "fixed")
@@ -74,7 +74,8 @@ def frame_of_columns(columns: dict[str, np.ndarray]) -> pd.DataFrame:
     Parameters
     ----------
     columns
-        Column name -> 1-D array (``object`` arrays hold strings, without missing values).
+        Column name -> 1-D array (``object`` arrays hold strings, without missing values; a ``StringArray`` of
+        pandas' default ``str`` dtype is copied as it is, without checking its strings again).
 
     Returns
     -------
@@ -88,17 +89,35 @@ def frame_of_columns(columns: dict[str, np.ndarray]) -> pd.DataFrame:
     True
     """
     blocks: list[tuple[object, np.ndarray]] = []
-    numeric: dict[np.dtype, list[int]] = {}
+    numeric: dict[str, list[np.ndarray]] = {}
+    places: dict[str, list[int]] = {}
     names = tuple(columns)
     for i, values in enumerate(columns.values()):
-        if values.dtype == object:
-            blocks.append((pd.arrays.StringArray(values.copy(), dtype=_STRING), np.array([i])))
+        if isinstance(values, pd.arrays.StringArray):
+            blocks.append((values.copy(), _place(i)))
+        elif values.dtype.kind == "O":
+            blocks.append((pd.arrays.StringArray(values.copy(), dtype=_STRING), _place(i)))
         else:
-            numeric.setdefault(values.dtype, []).append(i)
-    for where in numeric.values():
-        blocks.append((np.vstack([columns[names[i]] for i in where]), np.array(where)))
+            numeric.setdefault(values.dtype.str, []).append(values)
+            places.setdefault(values.dtype.str, []).append(i)
+    for kind, arrays in numeric.items():
+        blocks.append((np.array(arrays), np.array(places[kind])))
     n = len(columns[names[0]])
-    return create_dataframe_from_blocks(blocks, index=pd.RangeIndex(n), columns=_column_index(names).view())
+    return create_dataframe_from_blocks(blocks, index=_range_index(n).view(), columns=_column_index(names).view())
+
+
+@functools.cache
+def _place(i: int) -> np.ndarray:
+    """The placement ``[i]`` of a one-column block (read-only, shared)."""
+    out = np.array([i])
+    out.setflags(write=False)
+    return out
+
+
+@functools.lru_cache(maxsize=64)
+def _range_index(n: int) -> pd.RangeIndex:
+    """``pd.RangeIndex(n)``, built once (callers take a ``.view()``)."""
+    return pd.RangeIndex(n)
 
 
 def frame_of_matrix(values: np.ndarray, index: pd.Index, columns: pd.Index) -> pd.DataFrame:
@@ -176,11 +195,12 @@ def parameter_frames(table: engine.ParameterTable, theta: np.ndarray, se_free: n
         "pvalue": np.where(is_free, 2.0 * special.ndtr(-np.abs(z)), np.nan),
         "ci_lower": est - _Z975 * se, "ci_upper": est + _Z975 * se, "std_all": std,
     }
-    params = frame_of_columns(values)
-    at = np.flatnonzero(cols["matrix"] == 0)
+    text = table.text_columns
+    params = frame_of_columns({**values, **{name: text[name] for name in ("lhs", "op", "rhs", "label")}})
+    at = text["loadings"]
     renamed = {"factor": "lhs", "item": "rhs", "std_est": "std_all"}
-    loading_values = {name: values[renamed.get(name, name)][at] for name in _LOADINGS_COLUMNS[:-1]}
-    loading_values["fixed"] = ~is_free[at]
+    loading_values = {name: values[renamed.get(name, name)][at] for name in _LOADINGS_COLUMNS[2:-1]}
+    loading_values = {"factor": text["factor"], "item": text["item"], **loading_values, "fixed": ~is_free[at]}
     if multi:
         loading_values = {"group": values["group"][at], **loading_values}
     return params, frame_of_columns(loading_values)
@@ -191,25 +211,29 @@ def check_solution(mats: list[dict[str, np.ndarray]], table: engine.ParameterTab
     """Heywood cases and non-positive-definite matrices, as lavaan's post-fit checks."""
     for g, label in enumerate(group_labels):
         where = f" in group {label!r}" if multi else ""
-        th = mats[g]["theta"]
-        psi = mats[g]["psi"]
-        for i in np.flatnonzero(np.diagonal(th) < 0):
-            warn(messages, f"Heywood case{where}: the residual variance of item {table.items[i]!r} is negative "
-                  f"({th[i, i]:.4g})", HeywoodWarning)
-        for f in np.flatnonzero(np.diagonal(psi) <= 0):
-            warn(messages, f"Heywood case{where}: the variance of factor {table.factors[f]!r} is not positive "
-                  f"({psi[f, f]:.4g})", HeywoodWarning)
-        lam = mats[g]["lambda"]
-        sigma_diag = np.einsum("if,fh,ih->i", lam, psi, lam) + np.diag(th)
+        th, psi, lam = mats[g]["theta"], mats[g]["psi"], mats[g]["lambda"]
+        th_var, psi_var = th.diagonal(), psi.diagonal()
+        negative, not_positive = th_var < 0, psi_var <= 0
+        if negative.any():
+            for i in np.flatnonzero(negative):
+                warn(messages, f"Heywood case{where}: the residual variance of item {table.items[i]!r} is negative "
+                      f"({th[i, i]:.4g})", HeywoodWarning)
+        if not_positive.any():
+            for f in np.flatnonzero(not_positive):
+                warn(messages, f"Heywood case{where}: the variance of factor {table.factors[f]!r} is not positive "
+                      f"({psi[f, f]:.4g})", HeywoodWarning)
+        sigma_diag = np.einsum("if,fh,ih->i", lam, psi, lam) + th_var
         with np.errstate(invalid="ignore", divide="ignore"):
-            std = lam * np.sqrt(np.diag(psi))[None, :] / np.sqrt(sigma_diag)[:, None]
-        for i, f in zip(*np.nonzero(np.isfinite(std) & (np.abs(std) > 1)), strict=True):
-            warn(messages, f"Heywood case{where}: the standardized loading of {table.items[i]!r} on "
-                  f"{table.factors[f]!r} is {std[i, f]:.3f} (above 1 in absolute value)", HeywoodWarning)
-        if np.all(np.diag(psi) > 0) and np.linalg.eigvalsh(psi)[0] < 0:
+            std = lam * np.sqrt(psi_var)[None, :] / np.sqrt(sigma_diag)[:, None]
+        above = np.isfinite(std) & (np.abs(std) > 1)
+        if above.any():
+            for i, f in zip(*np.nonzero(above), strict=True):
+                warn(messages, f"Heywood case{where}: the standardized loading of {table.items[i]!r} on "
+                      f"{table.factors[f]!r} is {std[i, f]:.3f} (above 1 in absolute value)", HeywoodWarning)
+        if (psi_var > 0).all() and np.linalg.eigvalsh(psi)[0] < 0:
             warn(messages, f"the covariance matrix of the factors{where} is not positive definite (a factor "
                   "correlation beyond 1 in absolute value)", HeywoodWarning)
-        diagonal = np.count_nonzero(th) == np.count_nonzero(np.diagonal(th))  # eigenvalues: the diagonal itself
-        if np.all(np.diag(th) >= 0) and not diagonal and np.linalg.eigvalsh(th)[0] < -1e-12:
+        diagonal = np.count_nonzero(th) == np.count_nonzero(th_var)  # eigenvalues: the diagonal itself
+        if not diagonal and (th_var >= 0).all() and np.linalg.eigvalsh(th)[0] < -1e-12:
             warn(messages, f"the residual covariance matrix (theta){where} is not positive definite (a "
                   "residual correlation beyond 1 in absolute value)", HeywoodWarning)
