@@ -24,27 +24,9 @@ import math
 import numba
 import numpy as np
 
+from alliance_stats.core.kernels import cholesky_lower
+
 __all__ = ["newton_restricted"]
-
-
-@numba.njit(cache=True)
-def _cholesky(A: np.ndarray) -> tuple[np.ndarray, bool]:
-    """Lower Cholesky factor of a symmetric matrix and whether it is positive definite."""
-    p = A.shape[0]
-    low = np.zeros((p, p))
-    for j in range(p):
-        s = A[j, j]
-        for k in range(j):
-            s -= low[j, k] * low[j, k]
-        if not s > 0.0:
-            return low, False
-        low[j, j] = math.sqrt(s)
-        for i in range(j + 1, p):
-            t = A[i, j]
-            for k in range(j):
-                t -= low[i, k] * low[j, k]
-            low[i, j] = t / low[j, j]
-    return low, True
 
 
 @numba.njit(cache=True)
@@ -95,7 +77,7 @@ def _penalised(X: np.ndarray, y: np.ndarray, w: np.ndarray, beta: np.ndarray) ->
     for k in range(p):
         for j in range(k):
             info[j, k] = info[k, j]
-    low, ok = _cholesky(info)
+    low, ok = cholesky_lower(info)
     if not ok:
         return -np.inf, mu, v, info
     logdet = 0.0
@@ -159,7 +141,7 @@ def _derivatives(X: np.ndarray, y: np.ndarray, mu: np.ndarray, info: np.ndarray,
                  hessian: bool) -> tuple[np.ndarray, np.ndarray]:
     """Gradient and (when ``hessian``) Hessian of the penalised log-likelihood at the fitted probabilities."""
     n, p = X.shape
-    low, _ = _cholesky(info)
+    low, _ = cholesky_lower(info)
     B = np.empty((p, p))
     unit = np.zeros(p)
     for k in range(p):
@@ -222,9 +204,9 @@ def _step(score: np.ndarray, hess: np.ndarray, info: np.ndarray, N: np.ndarray, 
     g = Nt @ score
     ok = False
     if newton:
-        low, ok = _cholesky(-(Nt @ (hess @ N)))
+        low, ok = cholesky_lower(-(Nt @ (hess @ N)))
     if not ok:
-        low, ok = _cholesky(Nt @ (info @ N))
+        low, ok = cholesky_lower(Nt @ (info @ N))
     step = _solve(low, g) if ok else np.zeros(q)
     return _capped(step)
 

@@ -24,7 +24,8 @@ import math
 import numba
 import numpy as np
 
-from alliance_stats.models.firth_newton import _capped, _cholesky, _halved, _largest_change, _solve, _start
+from alliance_stats.core.kernels import cholesky_lower
+from alliance_stats.models.firth_newton import _capped, _halved, _largest_change, _solve, _start
 
 __all__ = ["fisher_scoring"]
 
@@ -34,7 +35,7 @@ def _step(X: np.ndarray, y: np.ndarray, w: np.ndarray, mu: np.ndarray, v: np.nda
           N: np.ndarray, Nt: np.ndarray) -> np.ndarray:
     """The Fisher-scoring step in ``gamma`` (non-finite components set to 0, capped at 5 in absolute value)."""
     n, p = X.shape
-    low, ok = _cholesky(info)
+    low, ok = cholesky_lower(info)
     B = np.empty((p, p))
     unit = np.zeros(p)
     for k in range(p):
@@ -54,7 +55,7 @@ def _step(X: np.ndarray, y: np.ndarray, w: np.ndarray, mu: np.ndarray, v: np.nda
             score[k] += r * X[i, k]
     g = Nt @ score
     reduced = Nt @ (info @ N)
-    low_r, ok_r = _cholesky(reduced)
+    low_r, ok_r = cholesky_lower(reduced)
     step = _solve(low_r, g) if ok_r else np.linalg.lstsq(reduced, g)[0]
     return _capped(step)
 

@@ -25,6 +25,8 @@ import math
 import numba
 import numpy as np
 
+from alliance_stats.core.kernels import cholesky_lower
+
 
 @numba.njit(cache=True, nogil=True)
 def slot_terms(slots, g_e, g_p, ix, iy, cy, n, observed):  # noqa: ANN001, ANN201
@@ -119,33 +121,12 @@ LOG_2PI = math.log(2.0 * math.pi)
 
 
 @numba.njit(cache=True, nogil=True)
-def cholesky(a):  # noqa: ANN001, ANN201
-    """``(ok, L)``: the lower Cholesky factor of a symmetric matrix, column by column (``ok`` False when ``A`` is not
-    positive definite, or has a NaN)."""
-    p = a.shape[0]
-    low = np.zeros((p, p))
-    for j in range(p):
-        s = a[j, j]
-        for q in range(j):
-            s -= low[j, q] * low[j, q]
-        if not s > 0.0:
-            return False, low
-        d = math.sqrt(s)
-        low[j, j] = d
-        for i in range(j + 1, p):
-            s = a[i, j]
-            for q in range(j):
-                s -= low[i, q] * low[j, q]
-            low[i, j] = s / d
-    return True, low
-
-
-@numba.njit(cache=True, nogil=True)
 def inverse_logdet(a):  # noqa: ANN001, ANN201
-    """``(ok, A^-1, log|A|)`` of a symmetric matrix by :func:`cholesky` (``ok`` False when ``A`` is not positive
-    definite): the factor's triangular inverse by forward substitution, ``A^-1 = L^-T L^-1``."""
+    """``(ok, A^-1, log|A|)`` of a symmetric matrix by :func:`~alliance_stats.core.kernels.cholesky_lower` (``ok``
+    False when ``A`` is not positive definite): the factor's triangular inverse by forward substitution,
+    ``A^-1 = L^-T L^-1``."""
     p = a.shape[0]
-    ok, low = cholesky(a)
+    low, ok = cholesky_lower(a)
     if not ok:
         return False, low, 0.0
     logdet = 0.0
