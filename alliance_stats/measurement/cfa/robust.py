@@ -174,7 +174,7 @@ def observed_information_h1(patterns: list, mu: np.ndarray, sigma: np.ndarray) -
     by_item = inv_s.reshape(p, p, p)  # [x, a, b] = sum inv_xa s_b
     info[:p, p:] = by_item[:, rows, cols] + np.where(rows != cols, by_item[:, cols, rows], 0.0)
     info[p:, :p] = info[:p, p:].T
-    info[p:, p:] = _trace_pairs(inv_q, p) - 0.5 * _trace_pairs(inv_inv, p)
+    info[p:, p:] = _trace_pairs(inv_q - 0.5 * inv_inv, p)  # linear in the products: one pass
     return info
 
 
@@ -367,17 +367,14 @@ def _fiml_corrected_robust(model: engine.CFAModel, groups: list[engine.GroupData
     select = np.zeros((size, 2 * p))  # the independence model's parameters: means and variances
     select[np.arange(p), np.arange(p)] = 1.0
     select[p + np.flatnonzero(rows == cols), p + np.arange(p)] = 1.0
-    blocks_wm, blocks_wc, blocks_wmi, blocks_z = [], [], [], []
+    blocks_wm, blocks_wc, blocks_z = [], [], []
     xx3 = xx3_null = 0.0
     for g, (data, part) in enumerate(zip(groups, parts, strict=True)):
         share = data.n / n_total
-        wc = np.zeros((size, size))
-        wc[:p, :p] = np.linalg.inv(data.cov)
-        wc[p:, p:] = normal_weight(data.cov)
+        wc = _shared(("wc", data.digest), _complete_information, data.cov)
         wm_inv = _shared(("wm_inv", data.digest), inverse_skipping_zero_rows, part.a1)
         blocks_wm.append(share * part.a1)
         blocks_wc.append(share * wc)
-        blocks_wmi.append(wm_inv / share)
         # Gamma = Wm^-1 B1 Wm^-1 / share with B1 = S'S / n (S the scores): Z'Z / (n share) with Z = S Wm^-1, so
         # tr(U M U Gamma) = sum((U M U) * Z'Z) / (n share); Z'Z (rows x size^2 / 2) once for the model and the
         # baseline instead of two size^3 products
@@ -392,20 +389,20 @@ def _fiml_corrected_robust(model: engine.CFAModel, groups: list[engine.GroupData
         return
 
     def sandwiches() -> tuple[np.ndarray, np.ndarray]:  # U M U of the model and of the baseline
-        # M = Wm^-1 Wc Wm^-1 = F F' with F = Wm^-1 L (Wc = L L'), U = Wm - R with R = Wm D (D' Wm D)^-1 D' Wm of
-        # rank k, so U M U = (Wm F)(Wm F)' - X Y - (X Y)' + Y' (D' Wm M Wm D) Y with Y = (D' Wm D)^-1 D' Wm and
-        # X = Wm M Wm D: three size^3 products shared by the model and the baseline instead of six
-        wm_all, wc_all = linalg.block_diag(*blocks_wm), linalg.block_diag(*blocks_wc)
-        f = linalg.block_diag(*blocks_wmi) @ np.linalg.cholesky(wc_all)
-        wf = wm_all @ f
-        base = wf @ wf.T
+        # M = Wm^-1 Wc Wm^-1 and U = Wm - Wm D H^-1 D' Wm (H = D' Wm D), so Wm M Wm = P Wc P =: C (P the identity
+        # but on the all-zero rows of Wm, whose inverse skips them) and U M U = C - X Y - (X Y)' + Y' (D' C D) Y
+        # with Y = H^-1 D' Wm and X = C D: products of size^2 k (k parameters), no size^3 product
+        wm_all, c = linalg.block_diag(*blocks_wm), linalg.block_diag(*blocks_wc)
+        zero = (wm_all == 0).all(axis=0) & (wm_all == 0).all(axis=1)
+        c[zero, :] = 0.0
+        c[:, zero] = 0.0
 
         def sandwich(delta: np.ndarray) -> np.ndarray:
             wd = wm_all @ delta
             y = np.linalg.solve(delta.T @ wd, wd.T)
-            fd = f.T @ wd
-            xy = (wf @ fd) @ y
-            return base - xy - xy.T + y.T @ ((fd.T @ fd) @ y)
+            cd = c @ delta
+            xy = cd @ y
+            return c - xy - xy.T + y.T @ ((delta.T @ cd) @ y)
 
         return (sandwich(np.vstack([part.delta for part in parts])),
                 sandwich(linalg.block_diag(*[select] * len(groups))))
@@ -463,6 +460,15 @@ def _shared(key: tuple, func: Callable[..., Any], *args: Any, nbytes: int = 0) -
     if any(part is None or part == "" for part in key):
         return func(*args)
     return engine.MEMO.get(key, lambda: func(*args), nbytes)
+
+
+def _complete_information(cov: np.ndarray) -> np.ndarray:
+    """``Wc``: the complete-data information of the saturated model at (``cov``, any mean), per observation."""
+    p = cov.shape[0]
+    wc = np.zeros((p + p * (p + 1) // 2,) * 2)
+    wc[:p, :p] = np.linalg.inv(cov)
+    wc[p:, p:] = normal_weight(cov)
+    return wc
 
 
 def _per_observation(information: Callable[..., np.ndarray], patterns: list, mu: np.ndarray,
