@@ -63,10 +63,10 @@ def normal_weight(sigma: np.ndarray) -> np.ndarray:
     """``1/2 D' (Sigma^-1 x Sigma^-1) D`` without forming the Kronecker product."""
     inv = np.linalg.inv(sigma)
     rows, cols = vech_indices(sigma.shape[0])
-    i, j = rows[:, None], cols[:, None]
-    k, l_ = rows[None, :], cols[None, :]
-    value = inv[i, k] * inv[j, l_] + inv[i, l_] * inv[j, k]
-    factor = np.where(i != j, 2.0, 1.0) * np.where(k != l_, 2.0, 1.0) / 2.0
+    by_row, by_col = inv[rows], inv[cols]  # whole rows gathered, then columns: no element-wise 2-d gather
+    value = by_row[:, rows] * by_col[:, cols] + by_row[:, cols] * by_col[:, rows]
+    off = np.where(rows != cols, 2.0, 1.0)
+    factor = off[:, None] * off[None, :] / 2.0
     return 0.5 * value * factor
 
 
@@ -135,14 +135,18 @@ def _trace_pairs(products: np.ndarray, p: int) -> np.ndarray:
     rows, cols = vech_indices(p)
     position = np.empty((p, p), dtype=np.int64)  # of element (x, y) of a symmetric matrix in vech
     position[rows, cols] = position[cols, rows] = np.arange(rows.size)
-    a, b = rows[:, None], cols[:, None]
-    c, d = rows[None, :], cols[None, :]
-
-    def k(x: np.ndarray, y: np.ndarray, z: np.ndarray, w: np.ndarray) -> np.ndarray:  # sum A_xy B_zw
-        return products[position[x, y], position[z, w]]
-
-    value = k(b, c, d, a) + k(b, d, c, a) + k(a, c, d, b) + k(a, d, c, b)
-    return value * np.where(a == b, 0.5, 1.0) * np.where(c == d, 0.5, 1.0)
+    m = rows.size
+    flat = products.ravel()
+    by_row, by_col = position[rows], position[cols]  # [ab, y]: the vech positions of (a, y) and of (b, y)
+    value = np.zeros((m, m))
+    # sum A_xy B_zw = products[position[x, y], position[z, w]], for (x, w) = (b, a) then (a, b) and (y, z) =
+    # (c, d) then (d, c); the flat index from gathers of whole columns of the small tables (a 2-d gather each
+    # of position and products took four times longer)
+    for first, second in ((by_col, by_row), (by_row, by_col)):
+        for y, z in ((rows, cols), (cols, rows)):
+            value += flat[first[:, y] * m + second[:, z]]
+    half = np.where(rows == cols, 0.5, 1.0)
+    return value * half[:, None] * half[None, :]
 
 
 def observed_information_h1(patterns: list, mu: np.ndarray, sigma: np.ndarray) -> np.ndarray:
@@ -371,7 +375,7 @@ def _fiml_corrected_robust(model: engine.CFAModel, groups: list[engine.GroupData
     xx3 = xx3_null = 0.0
     for g, (data, part) in enumerate(zip(groups, parts, strict=True)):
         share = data.n / n_total
-        wc = _shared(("wc", data.digest), _complete_information, data.cov)
+        wc = _complete_information(data.cov)  # (not shared: MEMO keeps few results, a1 and U M U first)
         wm_inv = _shared(("wm_inv", data.digest), inverse_skipping_zero_rows, part.a1)
         blocks_wm.append(share * part.a1)
         blocks_wc.append(share * wc)
