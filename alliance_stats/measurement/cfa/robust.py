@@ -376,14 +376,13 @@ def _fiml_corrected_robust(model: engine.CFAModel, groups: list[engine.GroupData
     for g, (data, part) in enumerate(zip(groups, parts, strict=True)):
         share = data.n / n_total
         wc = _complete_information(data.cov)  # (not shared: MEMO keeps few results, a1 and U M U first)
-        wm_inv = _shared(("wm_inv", data.digest), inverse_skipping_zero_rows, part.a1)
         blocks_wm.append(share * part.a1)
         blocks_wc.append(share * wc)
         # Gamma = Wm^-1 B1 Wm^-1 / share with B1 = S'S / n (S the scores): Z'Z / (n share) with Z = S Wm^-1, so
         # tr(U M U Gamma) = sum((U M U) * Z'Z) / (n share); Z'Z (rows x size^2 / 2) once for the model and the
         # baseline instead of two size^3 products
         if part.zz is None:
-            _trace_scores(part, wm_inv)
+            _trace_scores(part, _shared(("wm_solver", data.digest), _solver, part.a1))
         blocks_z.append((part.zz, data.n * share))
         sigma, mu = implied[g]
         xx3 += _normal_discrepancy(sigma, mu, data.cov, data.mean, data.n)
@@ -429,15 +428,37 @@ def _trace_h1(part: _SaturatedParts, data: engine.GroupData, keep: slice, whole:
     zero_rows = (a1 == 0).all(axis=0) & (a1 == 0).all(axis=1)
     if data.patterns is None or not whole or not np.array_equal(zero_diagonal, zero_rows):
         return trace_solve(a1[keep, keep], part.scores[:, keep].T @ part.scores[:, keep] / data.n)
-    wm_inv = _shared(("wm_inv", data.digest), inverse_skipping_zero_rows, a1)
-    return _trace_scores(part, wm_inv) / data.n
+    return _trace_scores(part, _shared(("wm_solver", data.digest), _solver, a1)) / data.n
 
 
-def _trace_scores(part: _SaturatedParts, wm_inv: np.ndarray) -> float:
-    """``sum((S Wm^-1) * S)`` = ``tr(Wm^-1 S'S)``, and ``Z'Z`` (``Z = S Wm^-1``) in ``part.zz``. With more than
-    twice as many rows as columns through the Gram matrix ``S'S`` (rows x size^2 / 2 + 2 size^3 operations),
-    otherwise through ``Z`` (1.5 rows x size^2)."""
+def _solver(wm: np.ndarray) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """What applies ``Wm^+`` (:func:`inverse_skipping_zero_rows`: the rows and columns all zero left out): the
+    kept rows and the lower Cholesky factor of ``Wm`` on them, or the inverse itself when that block is not
+    positive definite (``None`` in place of the other one). A factor costs a sixth of an inverse."""
+    zero = (wm == 0).all(axis=0) & (wm == 0).all(axis=1)
+    keep = np.flatnonzero(~zero)
+    try:
+        return keep, linalg.cholesky(wm[np.ix_(keep, keep)], lower=True), None
+    except np.linalg.LinAlgError:
+        return keep, None, inverse_skipping_zero_rows(wm)
+
+
+def _trace_scores(part: _SaturatedParts, solver: tuple[np.ndarray, np.ndarray | None, np.ndarray | None]) -> float:
+    """``sum((S Wm^-1) * S)`` = ``tr(Wm^-1 S'S)``, and ``Z'Z`` (``Z = S Wm^-1``) in ``part.zz``, ``Wm^-1`` applied
+    by ``solver`` (:func:`_solver`). With more than twice as many rows as columns through the Gram matrix ``S'S``
+    and the inverse (rows x size^2 / 2 + 2 size^3 operations), otherwise through ``Z`` (two triangular solves
+    and ``Z'Z``: 1.5 rows x size^2)."""
     scores = part.scores
+    keep, lower, wm_inv = solver
+    if lower is not None and scores.shape[0] <= 2 * scores.shape[1]:
+        z = np.zeros_like(scores)
+        z[:, keep] = linalg.cho_solve((lower, True), scores[:, keep].T).T
+        part.zz = z.T @ z
+        return float(np.sum(z * scores))
+    if wm_inv is None:  # the inverse from the factor (LAPACK potri: its lower triangle)
+        inv_lower = linalg.lapack.dpotri(lower, lower=1)[0]
+        wm_inv = np.zeros((scores.shape[1],) * 2)
+        wm_inv[np.ix_(keep, keep)] = np.tril(inv_lower) + np.tril(inv_lower, -1).T
     if scores.shape[0] > 2 * scores.shape[1]:
         gram = scores.T @ scores
         part.zz = wm_inv.T @ gram @ wm_inv
