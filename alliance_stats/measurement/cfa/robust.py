@@ -371,13 +371,14 @@ def _fiml_corrected_robust(model: engine.CFAModel, groups: list[engine.GroupData
     select = np.zeros((size, 2 * p))  # the independence model's parameters: means and variances
     select[np.arange(p), np.arange(p)] = 1.0
     select[p + np.flatnonzero(rows == cols), p + np.arange(p)] = 1.0
-    blocks_wm, blocks_wc, blocks_z = [], [], []
+    blocks_wm: list[np.ndarray] = []
+    blocks_wc: list[tuple[float, np.ndarray]] = []  # (share, covariance) of each group: Wc is made in U M U
+    blocks_z: list[tuple[np.ndarray, float]] = []
     xx3 = xx3_null = 0.0
     for g, (data, part) in enumerate(zip(groups, parts, strict=True)):
         share = data.n / n_total
-        wc = _complete_information(data.cov)  # (not shared: MEMO keeps few results, a1 and U M U first)
         blocks_wm.append(share * part.a1)
-        blocks_wc.append(share * wc)
+        blocks_wc.append((share, data.cov))
         # Gamma = Wm^-1 B1 Wm^-1 / share with B1 = S'S / n (S the scores): Z'Z / (n share) with Z = S Wm^-1, so
         # tr(U M U Gamma) = sum((U M U) * Z'Z) / (n share); Z'Z (rows x size^2 / 2) once for the model and the
         # baseline instead of two size^3 products
@@ -395,7 +396,8 @@ def _fiml_corrected_robust(model: engine.CFAModel, groups: list[engine.GroupData
         # M = Wm^-1 Wc Wm^-1 and U = Wm - Wm D H^-1 D' Wm (H = D' Wm D), so Wm M Wm = P Wc P =: C (P the identity
         # but on the all-zero rows of Wm, whose inverse skips them) and U M U = C - X Y - (X Y)' + Y' (D' C D) Y
         # with Y = H^-1 D' Wm and X = C D: products of size^2 k (k parameters), no size^3 product
-        wm_all, c = linalg.block_diag(*blocks_wm), linalg.block_diag(*blocks_wc)
+        wm_all = linalg.block_diag(*blocks_wm)
+        c = linalg.block_diag(*[share * _complete_information(cov) for share, cov in blocks_wc])
         zero = (wm_all == 0).all(axis=0) & (wm_all == 0).all(axis=1)
         c[zero, :] = 0.0
         c[:, zero] = 0.0
