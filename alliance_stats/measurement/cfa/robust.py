@@ -156,15 +156,15 @@ def observed_information_h1(patterns: list, mu: np.ndarray, sigma: np.ndarray) -
     Per pattern with observed items ``o``, ``inv = Sigma_oo^-1``, ``u_i = inv (x_i - mu_o)``, ``s = sum u_i``
     and ``Q = sum u_i u_i'`` (all zero outside ``o``; the inverses by :mod:`.fiml`): means ``n inv``; means x
     covariance ``inv E_cd s``; covariances ``tr(E_ab inv E_cd Q) - n/2 tr(E_ab inv E_cd inv)``. The sums over
-    patterns go through matrix products: ``sum vec(inv) s'`` and ``sum vech(inv) vech(Q)'``."""
+    patterns go through matrix products: ``sum vec(inv) s'`` and ``sum vech(inv) vech(Q - n/2 inv)'`` (the two
+    traces are linear in the products: one product and one pass of :func:`_trace_pairs`)."""
     p = mu.size
     rows, cols = vech_indices(p)
     size = p + rows.size
     info = np.zeros((size, size))
     lay, terms, u = _pattern_terms(patterns, mu, sigma)
     inv_s = np.zeros((p * p, p))  # sum over patterns of vec(inv) s'
-    inv_q = np.zeros((rows.size, rows.size))  # sum vech(inv) vech(Q)'
-    inv_inv = np.zeros((rows.size, rows.size))  # sum n vech(inv) vech(inv)'
+    inv_q = np.zeros((rows.size, rows.size))  # sum vech(inv) vech(Q - n/2 inv)': both traces in one product
     for chunk_rows, local, counts, inv in engine.fiml.pattern_inverses(lay, terms):
         starts = np.flatnonzero(np.r_[True, local[1:] != local[:-1]])
         chunk_u = u[chunk_rows]
@@ -173,12 +173,12 @@ def observed_information_h1(patterns: list, mu: np.ndarray, sigma: np.ndarray) -
         vech_inv = inv[:, rows, cols]
         info[:p, :p] += np.tensordot(counts, inv, axes=1)
         inv_s += inv.reshape(counts.size, p * p).T @ sums
+        vech_q -= 0.5 * counts[:, None] * vech_inv
         inv_q += vech_inv.T @ vech_q
-        inv_inv += (vech_inv * counts[:, None]).T @ vech_inv
     by_item = inv_s.reshape(p, p, p)  # [x, a, b] = sum inv_xa s_b
     info[:p, p:] = by_item[:, rows, cols] + np.where(rows != cols, by_item[:, cols, rows], 0.0)
     info[p:, :p] = info[:p, p:].T
-    info[p:, p:] = _trace_pairs(inv_q - 0.5 * inv_inv, p)  # linear in the products: one pass
+    info[p:, p:] = _trace_pairs(inv_q, p)
     return info
 
 
