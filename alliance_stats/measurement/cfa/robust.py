@@ -423,8 +423,8 @@ def _fiml_corrected_robust(model: engine.CFAModel, groups: list[engine.GroupData
 
 def _trace_h1(part: _SaturatedParts, data: engine.GroupData, keep: slice, whole: bool) -> float:
     """``tr(A1^-1 B1)`` of the saturated model (:func:`trace_solve`). Under FIML with a mean structure, where the
-    robust indices need ``A1^-1`` anyway, as ``sum((S A1^-1) * S) / n`` (``B1 = S'S / n``): no second
-    size^3 solve."""
+    robust indices need ``S A1^-1`` anyway, as ``sum((S A1^-1) * S) / n`` (``B1 = S'S / n``, ``A1^-1`` applied
+    through its Cholesky factor, :func:`_solver`): no second size^3 solve."""
     a1 = part.a1
     zero_diagonal = np.diag(a1) == 0
     zero_rows = (a1 == 0).all(axis=0) & (a1 == 0).all(axis=1)
