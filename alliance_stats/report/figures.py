@@ -33,6 +33,7 @@ import matplotlib.image
 import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -302,17 +303,14 @@ def likert_diverging_bars(
             for i, point in enumerate(points):
                 distance = abs(i - mid) / max(mid, 1)  # 0 at the neutral point, 1 at the extremes
                 grey = 0.93 - 0.68 * distance
-                disagree = i < mid
                 neutral = n_points % 2 == 1 and i == int(mid)
-                bars = ax.barh(
-                    y, shares[:, i], left=start, height=0.72,
-                    color=str(round(grey, 3)) if not neutral else "white",
-                    edgecolor="0.15", linewidth=0.4,
-                    hatch="/////" if disagree else None,
-                    hatchcolor="0.1" if grey > 0.5 else "white",
-                    label=str(scale.labels.get(point, {}).get(lang, point)) if scale.labels else str(point),
-                )
-                handles.append(bars)
+                style = {"facecolor": str(round(grey, 3)) if not neutral else "white", "edgecolor": "0.15",
+                         "linewidth": 0.4, "hatch": "/////" if i < mid else None,
+                         "hatchcolor": "0.1" if grey > 0.5 else "white"}
+                ax.add_collection(_bars(y, start, shares[:, i], 0.72, style), autolim=False)
+                handles.append(Patch(
+                    **style, label=str(scale.labels.get(point, {}).get(lang, point)) if scale.labels else str(point),
+                ))
                 start = start + shares[:, i]
             if not legend_handles:
                 legend_handles = handles
@@ -344,6 +342,16 @@ def likert_diverging_bars(
             handlelength=1.6, columnspacing=1.0,
         )
     return figure
+
+
+def _bars(y: np.ndarray, left: np.ndarray, width: np.ndarray, height: float, style: dict[str, Any]) -> PolyCollection:
+    """Horizontal bars as one collection: the rectangles ``Axes.barh`` would make (same corners, in the same order,
+    the same edge, fill and hatch), drawn by one call instead of one patch each (a Likert figure has hundreds)."""
+    x0, x1 = left, left + width
+    y0, y1 = y - height / 2, y + height / 2
+    corners = np.stack([np.column_stack(pair) for pair in ((x0, y0), (x1, y0), (x1, y1), (x0, y1))], axis=1)
+    bars = PolyCollection(corners, closed=True, joinstyle="miter", capstyle="butt", **style)
+    return bars
 
 
 def _unplaced_empty_labels(axes: Iterable[Any]) -> None:

@@ -139,16 +139,19 @@ def test_likert_bars_diverge_around_the_neutral_point():
     figure = likert_diverging_bars(responses, make_instrument(), "en", constructs=["SYM"])
     ax = figure.axes[0]
     shares = likert_distribution(responses, make_instrument(), "SYM")
-    containers = ax.containers
-    assert len(containers) == 7
+    bars = ax.collections  # one collection of bars per scale point, item rows in the order of the y axis
+    assert len(bars) == 7 and not ax.patches
+    y = {tick: row for row, tick in enumerate(ax.get_yticks())}
     for row, item in enumerate(shares.index):
-        widths = [container.patches[row].get_width() for container in containers]
+        rectangles = [np.asarray(collection.get_paths()[row].vertices) for collection in bars]
+        assert all(y[round((r[:, 1].min() + r[:, 1].max()) / 2)] == row for r in rectangles)
+        widths = [r[:, 0].max() - r[:, 0].min() for r in rectangles]
         assert sum(widths) == pytest.approx(100.0)
-        left = containers[0].patches[row].get_x()
         disagree = shares.loc[item, [1, 2, 3]].sum() + shares.loc[item, 4] / 2
-        assert left == pytest.approx(-100 * disagree)
+        assert rectangles[0][:, 0].min() == pytest.approx(-100 * disagree)
+        assert widths == pytest.approx(list(100 * shares.loc[item, list(range(1, 8))]))
     # greyscale: the disagree side is hatched, the agree side is not
-    assert [bool(c.patches[0].get_hatch()) for c in containers] == [True] * 3 + [False] * 4
+    assert [bool(c.get_hatch()) for c in bars] == [True] * 3 + [False] * 4
 
 
 def test_likert_needs_items():
