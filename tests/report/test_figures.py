@@ -139,11 +139,11 @@ def test_likert_bars_diverge_around_the_neutral_point():
     figure = likert_diverging_bars(responses, make_instrument(), "en", constructs=["SYM"])
     ax = figure.axes[0]
     shares = likert_distribution(responses, make_instrument(), "SYM")
-    bars = ax.collections  # one collection of bars per scale point, item rows in the order of the y axis
-    assert len(bars) == 7 and not ax.patches
+    bars = ax.patches  # one path of bars per scale point, item rows in the order of the y axis
+    assert len(bars) == 7
     y = {tick: row for row, tick in enumerate(ax.get_yticks())}
     for row, item in enumerate(shares.index):
-        rectangles = [np.asarray(collection.get_paths()[row].vertices) for collection in bars]
+        rectangles = [bar.get_path().vertices.reshape(-1, 5, 2)[row] for bar in bars]
         assert all(y[round((r[:, 1].min() + r[:, 1].max()) / 2)] == row for r in rectangles)
         widths = [r[:, 0].max() - r[:, 0].min() for r in rectangles]
         assert sum(widths) == pytest.approx(100.0)
