@@ -222,11 +222,12 @@ def likert_distribution(responses: pd.DataFrame, instrument: Any, code: str) -> 
             continue
         scale = instrument.scales[item.scale]
         points = list(range(int(scale.min), int(scale.max) + 1))
-        answers = pd.to_numeric(responses[item.name], errors="coerce")
-        answers = answers[answers.isin(points) & ~answers.isin(list(item.missing_codes or []))]
-        counts[item.name] = int(answers.size)
-        shares = answers.value_counts().reindex(points, fill_value=0).astype(float)
-        rows[item.name] = shares / answers.size if answers.size else shares * np.nan
+        answers = pd.to_numeric(responses[item.name], errors="coerce").to_numpy(dtype=float)
+        answers = answers[~np.isin(answers, list(item.missing_codes or []))]
+        tallies = (answers[:, None] == np.asarray(points, dtype=float)).sum(axis=0).astype(float)
+        size = int(tallies.sum())  # the answers on a scale point
+        counts[item.name] = size
+        rows[item.name] = pd.Series(tallies / size if size else tallies * np.nan, index=points)
     table = pd.DataFrame.from_dict(rows, orient="index", columns=points)
     table["n"] = pd.Series(counts, dtype="int64")
     return table

@@ -134,6 +134,18 @@ def test_likert_shares_exclude_missing_codes():
     assert distribution.loc["LINK_2", "n"] == 40
 
 
+def test_likert_shares_leave_out_text_fractions_and_a_missing_code_on_the_scale():
+    instrument = make_instrument()
+    instrument.variables[0].missing_codes = [4, 99]  # LINK_1: 4 declared missing although a scale point
+    responses = pd.DataFrame({"LINK_1": [1, 4, 4, 7, 99, 2], "LINK_2": ["3", "x", 3.5, 2, None, 3],
+                              "LINK_3": [np.nan] * 6})
+    distribution = likert_distribution(responses, instrument, "LINK")
+    assert list(distribution["n"]) == [3, 3, 0]
+    assert list(distribution.loc["LINK_1", range(1, 8)]) == [1 / 3, 1 / 3, 0.0, 0.0, 0.0, 0.0, 1 / 3]
+    assert list(distribution.loc["LINK_2", range(1, 8)]) == [0.0, 1 / 3, 2 / 3, 0.0, 0.0, 0.0, 0.0]
+    assert distribution.loc["LINK_3", range(1, 8)].isna().all()
+
+
 def test_likert_bars_diverge_around_the_neutral_point():
     responses = make_likert_responses()
     figure = likert_diverging_bars(responses, make_instrument(), "en", constructs=["SYM"])
