@@ -35,7 +35,8 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
+from matplotlib.patches import Patch, PathPatch
+from matplotlib.path import Path
 from matplotlib.ticker import FixedLocator, Formatter, MaxNLocator, MultipleLocator, NullFormatter
 from PIL import Image
 from PIL.PngImagePlugin import PngInfo
@@ -221,11 +222,12 @@ def likert_distribution(responses: pd.DataFrame, instrument: Any, code: str) -> 
             continue
         scale = instrument.scales[item.scale]
         points = list(range(int(scale.min), int(scale.max) + 1))
-        answers = pd.to_numeric(responses[item.name], errors="coerce")
-        answers = answers[answers.isin(points) & ~answers.isin(list(item.missing_codes or []))]
-        counts[item.name] = int(answers.size)
-        shares = answers.value_counts().reindex(points, fill_value=0).astype(float)
-        rows[item.name] = shares / answers.size if answers.size else shares * np.nan
+        answers = pd.to_numeric(responses[item.name], errors="coerce").to_numpy(dtype=float)
+        answers = answers[~np.isin(answers, list(item.missing_codes or []))]
+        tallies = (answers[:, None] == np.asarray(points, dtype=float)).sum(axis=0).astype(float)
+        size = int(tallies.sum())  # the answers on a scale point
+        counts[item.name] = size
+        rows[item.name] = pd.Series(tallies / size if size else tallies * np.nan, index=points)
     table = pd.DataFrame.from_dict(rows, orient="index", columns=points)
     table["n"] = pd.Series(counts, dtype="int64")
     return table
@@ -302,17 +304,14 @@ def likert_diverging_bars(
             for i, point in enumerate(points):
                 distance = abs(i - mid) / max(mid, 1)  # 0 at the neutral point, 1 at the extremes
                 grey = 0.93 - 0.68 * distance
-                disagree = i < mid
                 neutral = n_points % 2 == 1 and i == int(mid)
-                bars = ax.barh(
-                    y, shares[:, i], left=start, height=0.72,
-                    color=str(round(grey, 3)) if not neutral else "white",
-                    edgecolor="0.15", linewidth=0.4,
-                    hatch="/////" if disagree else None,
-                    hatchcolor="0.1" if grey > 0.5 else "white",
-                    label=str(scale.labels.get(point, {}).get(lang, point)) if scale.labels else str(point),
-                )
-                handles.append(bars)
+                style = {"facecolor": str(round(grey, 3)) if not neutral else "white", "edgecolor": "0.15",
+                         "linewidth": 0.4, "hatch": "/////" if i < mid else None,
+                         "hatchcolor": "0.1" if grey > 0.5 else "white"}
+                ax.add_patch(_bars(y, start, shares[:, i], 0.72, style))
+                handles.append(Patch(
+                    **style, label=str(scale.labels.get(point, {}).get(lang, point)) if scale.labels else str(point),
+                ))
                 start = start + shares[:, i]
             if not legend_handles:
                 legend_handles = handles
@@ -344,6 +343,23 @@ def likert_diverging_bars(
             handlelength=1.6, columnspacing=1.0,
         )
     return figure
+
+
+def _bars(y: np.ndarray, left: np.ndarray, width: np.ndarray, height: float, style: dict[str, Any]) -> PathPatch:
+    """Horizontal bars as one patch of one path: the rectangles ``Axes.barh`` would make (same corners, in the same
+    order, the same edge, fill and hatch), each a closed subpath.
+
+    One path is filled, hatched and stroked by one drawing call, where one patch per bar (``barh``) or a collection
+    renders Agg's hatch tile again for every bar (half the drawing time of a Likert figure). The bars of one scale
+    point lie in different rows, several pixels apart, so drawing them together leaves every pixel as drawing them
+    one by one (tested against ``barh``).
+    """
+    x0, x1 = left, left + width
+    y0, y1 = y - height / 2, y + height / 2
+    corners = np.stack([np.column_stack(pair) for pair in ((x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0))], axis=1)
+    codes = np.tile([Path.MOVETO, Path.LINETO, Path.LINETO, Path.LINETO, Path.CLOSEPOLY], len(corners))
+    return PathPatch(Path(corners.reshape(-1, 2), codes.astype(Path.code_type)), joinstyle="miter", capstyle="butt",
+                     **style)
 
 
 def _unplaced_empty_labels(axes: Iterable[Any]) -> None:

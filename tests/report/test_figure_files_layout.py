@@ -105,3 +105,44 @@ def test_titles_and_empty_labels_placed_ahead_give_the_files_of_the_automatic_pl
         shortcut = build()
         assert all(not ax._autotitlepos for ax in shortcut.axes if ax.get_title(loc="left"))  # the shortcut is on
         assert figure_files(shortcut) == figure_files(_automatic_placement(build()))
+
+
+def _with_barh_patches(figure):  # noqa: ANN001, ANN202
+    """``figure`` drawn as before issue 17's one path per scale point: each bar a Rectangle of ``Axes.barh`` and the
+    legend made of the bar containers."""
+    from matplotlib.patches import PathPatch
+
+    from alliance_stats.report.figures import STYLE
+
+    with matplotlib.rc_context(STYLE):
+        for ax in figure.axes:
+            for bars in [patch for patch in ax.patches if isinstance(patch, PathPatch)]:
+                corners = bars.get_path().vertices.reshape(-1, 5, 2)
+                left, right = corners[:, 0, 0], corners[:, 1, 0]
+                bottom, top = corners[:, 0, 1], corners[:, 2, 1]
+                bars.remove()
+                ax.barh(np.rint((bottom + top) / 2), right - left, left=left, height=0.72,
+                        color=bars.get_facecolor(), edgecolor=bars.get_edgecolor(), linewidth=0.4,
+                        hatch=bars.get_hatch(), hatchcolor=bars.get_hatchcolor())
+        legend = figure.legends[0]
+        labels = [text.get_text() for text in legend.get_texts()]
+        legend.remove()
+        containers = figure.axes[0].containers
+        for container, text in zip(containers, labels, strict=True):
+            container.set_label(text)
+        figure.legend(handles=containers, loc="outside lower center", ncol=min(len(containers), 4),
+                      handlelength=1.6, columnspacing=1.0)
+    return figure
+
+
+def test_likert_bars_as_one_path_per_scale_point_give_the_pixels_of_barh_patches() -> None:
+    """The bars of a scale point are one path (one patch, one hatch tile) instead of one Rectangle patch per bar
+    (about half the Likert figure's drawing): the PNG's pixels are those of the Rectangles, legend included."""
+    from alliance_stats.report.figures import likert_diverging_bars as bars
+
+    for lang, constructs in (("fr", None), ("en", ["SYM"]), ("en", ["LINK"])):
+        new = figure_files(bars(make_likert_responses(), make_instrument(), lang, constructs=constructs))
+        old = figure_files(_with_barh_patches(bars(make_likert_responses(), make_instrument(), lang,
+                                                   constructs=constructs)))
+        assert np.array_equal(_pixels(new["png"]), _pixels(old["png"]))
+        assert new["svg"] != old["svg"]  # the SVG holds the same shapes, written as one path per scale point

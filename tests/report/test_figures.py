@@ -134,21 +134,36 @@ def test_likert_shares_exclude_missing_codes():
     assert distribution.loc["LINK_2", "n"] == 40
 
 
+def test_likert_shares_leave_out_text_fractions_and_a_missing_code_on_the_scale():
+    instrument = make_instrument()
+    instrument.variables[0].missing_codes = [4, 99]  # LINK_1: 4 declared missing although a scale point
+    responses = pd.DataFrame({"LINK_1": [1, 4, 4, 7, 99, 2], "LINK_2": ["3", "x", 3.5, 2, None, 3],
+                              "LINK_3": [np.nan] * 6})
+    distribution = likert_distribution(responses, instrument, "LINK")
+    assert list(distribution["n"]) == [3, 3, 0]
+    assert list(distribution.loc["LINK_1", range(1, 8)]) == [1 / 3, 1 / 3, 0.0, 0.0, 0.0, 0.0, 1 / 3]
+    assert list(distribution.loc["LINK_2", range(1, 8)]) == [0.0, 1 / 3, 2 / 3, 0.0, 0.0, 0.0, 0.0]
+    assert distribution.loc["LINK_3", range(1, 8)].isna().all()
+
+
 def test_likert_bars_diverge_around_the_neutral_point():
     responses = make_likert_responses()
     figure = likert_diverging_bars(responses, make_instrument(), "en", constructs=["SYM"])
     ax = figure.axes[0]
     shares = likert_distribution(responses, make_instrument(), "SYM")
-    containers = ax.containers
-    assert len(containers) == 7
+    bars = ax.patches  # one path of bars per scale point, item rows in the order of the y axis
+    assert len(bars) == 7
+    y = {tick: row for row, tick in enumerate(ax.get_yticks())}
     for row, item in enumerate(shares.index):
-        widths = [container.patches[row].get_width() for container in containers]
+        rectangles = [bar.get_path().vertices.reshape(-1, 5, 2)[row] for bar in bars]
+        assert all(y[round((r[:, 1].min() + r[:, 1].max()) / 2)] == row for r in rectangles)
+        widths = [r[:, 0].max() - r[:, 0].min() for r in rectangles]
         assert sum(widths) == pytest.approx(100.0)
-        left = containers[0].patches[row].get_x()
         disagree = shares.loc[item, [1, 2, 3]].sum() + shares.loc[item, 4] / 2
-        assert left == pytest.approx(-100 * disagree)
+        assert rectangles[0][:, 0].min() == pytest.approx(-100 * disagree)
+        assert widths == pytest.approx(list(100 * shares.loc[item, list(range(1, 8))]))
     # greyscale: the disagree side is hatched, the agree side is not
-    assert [bool(c.patches[0].get_hatch()) for c in containers] == [True] * 3 + [False] * 4
+    assert [bool(c.get_hatch()) for c in bars] == [True] * 3 + [False] * 4
 
 
 def test_likert_needs_items():
