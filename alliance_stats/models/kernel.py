@@ -121,11 +121,6 @@ def _cross(X: np.ndarray, v: np.ndarray, Xt: np.ndarray | None = None) -> np.nda
     return np.matmul(Xt * v[:, None, :], X)
 
 
-def _tvec(X: np.ndarray, r: np.ndarray) -> np.ndarray:
-    """X' r for a stack of fits: (R, n, p), (R, n) -> (R, p)."""
-    return np.matmul(r[:, None, :], X)[:, 0, :]
-
-
 def _batched_inverse(matrices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Inverses of a stack of matrices; singular ones give NaN. Returns (inverses, ok mask)."""
     out = np.full(matrices.shape, np.nan)

@@ -92,11 +92,6 @@ class Pattern:
         """Index of the observed x observed block of a p x p matrix."""
         return np.ix_(self.observed, self.observed)
 
-    def flat_block(self, p: int) -> tuple[np.ndarray, np.ndarray]:
-        """Index of the (observed pairs) x (observed pairs) block of a p^2 x p^2 matrix (row-major pairs)."""
-        pairs = (self.observed[:, None] * p + self.observed[None, :]).ravel()
-        return np.ix_(pairs, pairs)
-
 
 @dataclass
 class GroupData:
