@@ -11,6 +11,8 @@
    ``--jobs`` worker processes: wall time, CPU time of this process and its workers, the chunks' CPU per
    replicate at each N and the CPU spent around the chunks (plan, context, workers, summary), when the workers
    were forked and how long the summary took (``--chunks 0`` skips part 1).
+1b. With ``--cluster-detail``: stage 6 (the cluster check) by part: k-means seeding, Lloyd iterations, the EM
+   grid, the rest, and the EM of each covariance type alone.
 
 Usage::
 
@@ -123,6 +125,60 @@ def bench_stages(n_dyads: int, chunks: int) -> None:
     print(f"  {'total':34s} {b_w:13.2f} {b_c:12.2f} {a_w:11.2f} {a_c:11.2f} {b_c / max(a_c, 1e-9):8.1f}x")
 
 
+def bench_cluster(n_dyads: int, chunks: int) -> None:
+    """Stage 6 (the cluster check) split into its parts, CPU ms per replicate on ``chunks`` chunks of the plan:
+    the k-means seeding and Lloyd iterations of the starting labels (compiled) and their Python, the EM grid
+    (one compiled call per chunk: 4 covariance types x k = 1..k_max), and the rest (padding, BIC, the agreement
+    table and index); then the EM of each covariance type alone, from the same starting labels (the same fits)."""
+    from threadpoolctl import threadpool_limits
+
+    import alliance_stats.typology.cluster as cluster_api
+    from alliance_stats.power import frames
+    from alliance_stats.power import replicate as pw
+    from alliance_stats.power.replicate import chunk_seeds
+    from alliance_stats.typology.cluster import batch, gmm
+
+    plan, ctx = _context()
+    with threadpool_limits(limits=1), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        data = [(frames.simulate_chunk(ctx, n_dyads, CHUNK, chunk_seeds(plan.seed, 3, j)[0]),
+                 chunk_seeds(plan.seed, 3, j)[1]) for j in range(chunks + 1)]
+        clock = _Clock()
+        grids: list[tuple] = []
+        saved = batch._seed_runs, batch._lloyd_runs, cluster_api.kmeans_batch, gmm._em_grid
+
+        def em_grid(*args: Any) -> Any:
+            grids.append(args)
+            return clock("EM grid (compiled)", saved[3], *args)
+
+        batch._seed_runs = lambda *a: clock("k-means seeding (compiled)", saved[0], *a)
+        batch._lloyd_runs = lambda *a: clock("k-means Lloyd (compiled)", saved[1], *a)
+        cluster_api.kmeans_batch = lambda *a, **k: clock("k-means (all)", saved[2], *a, **k)
+        gmm._em_grid = em_grid
+        try:
+            for j, (chunk, seed) in enumerate(data):
+                if j == 1:  # the first chunk warms up and is not counted
+                    clock.cpu.clear()
+                    grids.clear()
+                clock("stage 6", pw._cluster_criterion, chunk.cluster_data, chunk.theory, ctx.k_target, ctx.k_max,
+                      ctx.cluster.covariance_types, ctx.cluster.ari_threshold, np.random.default_rng(seed))
+        finally:
+            batch._seed_runs, batch._lloyd_runs, cluster_api.kmeans_batch, gmm._em_grid = saved
+        types = ctx.cluster.covariance_types
+        by_type = _Clock()
+        for x, w, inits, ks, kinds, active, settings in grids:
+            for t, name in enumerate(types):
+                by_type(f"EM {name}", saved[3], x, w, inits, ks, kinds[t : t + 1], active, settings)
+    reps = chunks * CHUNK
+    cpu = {name: value / reps * 1e3 for name, value in (clock.cpu + by_type.cpu).items()}
+    cpu["k-means (Python)"] = cpu["k-means (all)"] - cpu["k-means seeding (compiled)"] - cpu["k-means Lloyd (compiled)"]
+    cpu["rest (padding, BIC, agreement)"] = cpu["stage 6"] - cpu["k-means (all)"] - cpu["EM grid (compiled)"]
+    print(f"  N = {n_dyads}, {reps} replicates in chunks of {CHUNK} (CPU ms per replicate)")
+    for name in ("stage 6", "k-means seeding (compiled)", "k-means Lloyd (compiled)", "k-means (Python)",
+                 "EM grid (compiled)", "rest (padding, BIC, agreement)", *(f"EM {t}" for t in types)):
+        print(f"  {name:34s} {cpu[name]:8.3f}")
+
+
 def bench_grid(reps: int, jobs: int) -> float:
     """The whole grid as ``alliance-stats power`` runs it (without the report): wall time, CPU time of this process
     and of its workers, the CPU of the chunks per N and what the execution costs around them."""
@@ -190,11 +246,15 @@ def main() -> None:
     parser.add_argument("--n-dyads", type=int, default=200, help="dyads per replicate for the stage timing")
     parser.add_argument("--grid-reps", type=int, default=1000, help="replicates per N for the grid (0: skip)")
     parser.add_argument("--jobs", type=int, default=2, help="worker processes for the grid")
+    parser.add_argument("--cluster-detail", action="store_true", help="split stage 6 (the cluster check) into parts")
     args = parser.parse_args()
     print(f"bench_power: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
     if args.chunks:
         print("1. per-replicate cost by stage (one process, one thread)")
         bench_stages(args.n_dyads, args.chunks)
+    if args.cluster_detail and args.chunks:
+        print("1b. the cluster check by part (one process, one thread)")
+        bench_cluster(args.n_dyads, args.chunks)
     if args.grid_reps:
         print("2. the whole grid")
         bench_grid(args.grid_reps, args.jobs)
