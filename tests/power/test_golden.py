@@ -1,7 +1,7 @@
 """The power chunks give, bit for bit, the golden outputs of tests/power/golden/chunks.json (p values, the cluster
 check: k chosen, ARI, criterion; counts), written by make_golden.py in session 6 when each chunk came to draw its
-replicates from one stream (issue 17); the compiled mixture EM gives every BIC value and label it gave before
-the session-5 speed work (gmm_bic.json, commit 2476c8b)."""
+replicates from one stream (issue 17); the compiled mixture EM gives every BIC value and label of gmm_bic.json
+(its history, the last time in session 9, is in make_golden.py's docstring)."""
 
 from __future__ import annotations
 
