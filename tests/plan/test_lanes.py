@@ -68,6 +68,15 @@ def test_a_job_the_worker_has_not_begun_is_computed_by_the_main_process_and_pass
     assert set(lane.worker_cpu) == {"busy", "last"}  # the worker passed "late" by
 
 
+def test_a_result_larger_than_the_pipe_does_not_hold_the_worker_until_the_main_process_reads_it() -> None:
+    big = b"x" * (4 << 20)  # far larger than a pipe's buffer (64 KiB on Linux)
+    with Lane({"big": lambda: big, "next": os.getpid}, workers=2) as lane:
+        _begun(lane, ["big", "next"])  # nothing read yet: the worker went on to "next" while "big" waits unread
+        assert lane.take("next", os.getpid) != os.getpid()
+        assert lane.take("big", lambda: b"") == big
+    assert lane.taken_over == []
+
+
 def test_one_worker_computes_in_the_main_process() -> None:
     lane = Lane({"pid": os.getpid}, workers=1)
     assert not lane.parallel
