@@ -219,6 +219,42 @@ class Lane:
             warnings.warn_explicit(message, category, __file__, 0)
         return value
 
+    def take_all(self, jobs: dict[str, Callable[[], Any]]) -> dict[str, Any]:
+        """The results of several jobs, ``{name: result}``, as :meth:`take` gives them one by one in this order
+        (the same values, and the same warnings raised in the same order), computed by the two processes together.
+
+        Taken one by one in the order the worker computes them, the main process would wait for each job the
+        worker is one step ahead on while the jobs after it are left to the worker: the main process first claims
+        and computes the later half of the jobs nobody has begun (its warnings held back), the worker goes on with
+        the earlier ones meanwhile, and then the results are taken in order.
+        """
+        if self._process is None:
+            return {name: self.take(name, compute) for name, compute in jobs.items()}
+        free = [name for name in jobs if name in self._names and self._claims[self._names.index(name)] == _FREE]
+        own: dict[str, tuple[Outcome, list[warnings.WarningMessage]]] = {}
+        for name in free[len(free) // 2:]:  # the later half: the worker is on the earlier ones
+            if _claim(self._claims, self._names.index(name), _MAIN, _CLAIM_TIMEOUT) != _MAIN:
+                continue  # the worker began it meanwhile (or the lock was not had): taken below as usual
+            self.taken_over.append(name)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                try:
+                    own[name] = (("ok", jobs[name]()), caught)
+                except Exception as error:  # noqa: BLE001 - raised below, where the sequential run raises it
+                    own[name] = (("failed", error), caught)
+        results: dict[str, Any] = {}
+        for name, compute in jobs.items():
+            if name not in own:
+                results[name] = self.take(name, compute)
+                continue
+            (status, value), caught = own[name]
+            for w in caught:
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+            if status != "ok":
+                raise value
+            results[name] = value
+        return results
+
     def _receive(self, name: str) -> Outcome | None:
         started = time.perf_counter()
         while name not in self._outcomes:

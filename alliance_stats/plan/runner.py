@@ -13,7 +13,7 @@ from typing import Any
 
 from alliance_stats.measurement.cfa.engine import clear_shared_results
 from alliance_stats.plan.checks import check_plan
-from alliance_stats.plan.context import RunContext, take
+from alliance_stats.plan.context import RunContext, take_all
 from alliance_stats.plan.lanes import Lane, check_jobs
 from alliance_stats.plan.runfolder import (
     TOOL,
@@ -179,8 +179,9 @@ def run_plan(
             sections.append(_section_instrument(ctx))
             if plan.power_run is not None:
                 sections.append(_section_power(ctx, plan.resolve(plan.power_run)))
-            exports = {path: data for fmt in plan.exports for path, data in
-                       take(prepared, f"instrument_{fmt}", _instrument_job(ctx, fmt)).items()}
+            exports = {path: data for files in take_all(prepared, {f"instrument_{fmt}": _instrument_job(ctx, fmt)
+                                                                   for fmt in plan.exports}).values()
+                       for path, data in files.items()}
             say("Report", "report")
             files = _render(ctx, sections, synthetic, data_path, plan, data_name or data_path.name, exports)
     finally:  # the CFA results shared between this run's fits are not kept for the next run (web page)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from alliance_stats.core.errors import AllianceStatsError
-from alliance_stats.plan.context import RunContext, _table, take
+from alliance_stats.plan.context import RunContext, _table, take, take_all
 
 #: Robustness variants, in the order of the table's columns.
 VARIANTS = ("breakeven", "cuts_down", "cuts_up", "no_lone_partners", "no_exclusions", "fuzzy_clear")
@@ -286,8 +286,8 @@ def _variant(ctx: RunContext, prep: dict[str, Any], raw: Any, data_path: Path,
 def _robustness(ctx: RunContext, section: Any, prep: dict[str, Any], raw: Any, data_path: Path) -> dict[str, Any]:
     """Every variant, the flips (a confirmatory verdict that differs from the main run's) and the table."""
     main = {h: v for h, v in ctx.values["verdicts"].items() if v}
-    variants = {variant: take(prep, f"variant_{variant}", _variant(ctx, prep, raw, data_path, variant))
-                for variant in VARIANTS}
+    jobs = {f"variant_{variant}": _variant(ctx, prep, raw, data_path, variant) for variant in VARIANTS}
+    variants = dict(zip(VARIANTS, take_all(prep, jobs).values(), strict=True))
     for variant, out in variants.items():
         if "error" in out:
             ctx.log.add("checks", f"robustness variant {variant} not computed: {out['error']}")
