@@ -125,9 +125,9 @@ def run_one(n_dyads: int, profile: str | None, root: Path, plan_file: str = "ana
     if profile:
         import cProfile
 
-        from alliance_stats.plan import lanes
+        from alliance_stats.plan import lanes as lanes_module
 
-        worker = lanes._worker
+        worker = lanes_module._worker
 
         def profiled_worker(*args: Any) -> None:  # the second lane's worker, profiled in its own file
             profiler = cProfile.Profile()
@@ -136,7 +136,7 @@ def run_one(n_dyads: int, profile: str | None, root: Path, plan_file: str = "ana
             finally:
                 profiler.dump_stats(f"{profile}/run_{n_dyads}_worker.prof")
 
-        lanes._worker = profiled_worker
+        lanes_module._worker = profiled_worker
         profiler = cProfile.Profile()
         profiler.runcall(runner.run_plan, plan, workdir / "run", data=data_path, force=True, jobs=jobs)
         profiler.dump_stats(f"{profile}/run_{n_dyads}.prof")

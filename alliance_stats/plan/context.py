@@ -136,6 +136,13 @@ def take(prep: dict[str, Any], name: str, compute: Callable[[], Any]) -> Any:
     return compute() if lane is None else lane.take(name, compute)
 
 
+def take_all(prep: dict[str, Any], jobs: dict[str, Callable[[], Any]]) -> dict[str, Any]:
+    """``{name: take(prep, name, compute)}`` for every job, in order, with the two processes sharing the jobs the
+    worker has not begun (:meth:`~alliance_stats.plan.lanes.Lane.take_all`)."""
+    lane = prep.get("lane")
+    return {name: compute() for name, compute in jobs.items()} if lane is None else lane.take_all(jobs)
+
+
 def rendered_figure(fig: Any) -> tuple[dict[str, bytes], tuple[float, float]]:
     """The PNG and SVG bytes of a matplotlib figure and its size in inches (a figure made ahead by the run's second
     lane travels back as these)."""

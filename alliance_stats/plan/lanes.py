@@ -31,7 +31,9 @@ import gc
 import multiprocessing
 import os
 import pickle
+import queue
 import signal
+import threading
 import time
 import warnings
 from collections.abc import Callable
@@ -89,25 +91,51 @@ def _claim(claims: Any, index: int, who: int, timeout: float | None = None) -> i
 
 def _worker(jobs: dict[str, Callable[[], Any]], conn: Any, claims: Any) -> None:
     """Compute, in order, every job the main process has not claimed, and send each outcome as soon as it is known
-    (in the forked process)."""
+    (in the forked process).
+
+    The outcomes are written to the pipe by a second thread, so that the worker goes on with its next job at once:
+    a result larger than the pipe's buffer (the cluster check with its figures, ~0.5 MB) would otherwise hold the
+    worker until the main process reads it, which it does only when its sequence reaches that result (0.5 s idle
+    on the demo)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the process group: the main process stops us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    for index, (name, job) in enumerate(jobs.items()):
-        if _claim(claims, index, _WORKER) != _WORKER:
-            continue  # the main process got there first and computes it itself
-        started, began = time.process_time(), time.perf_counter()
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            try:
-                value = job()
-                outcome: Outcome = ("ok", value, [(w.category, str(w.message)) for w in caught])
-                payload = pickle.dumps((name, (time.process_time() - started, began, time.perf_counter()),
-                                        outcome), protocol=pickle.HIGHEST_PROTOCOL)
-            except BaseException:  # noqa: BLE001 - recomputed by the main process, which raises it as usual
-                payload = pickle.dumps((name, (time.process_time() - started, began, time.perf_counter()),
-                                        ("failed",)), protocol=pickle.HIGHEST_PROTOCOL)
-        conn.send_bytes(payload)
-    conn.close()
+    outbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+    sender = threading.Thread(target=_send_all, args=(conn, outbox), name="lane-sender", daemon=True)
+    sender.start()
+    try:
+        for index, (name, job) in enumerate(jobs.items()):
+            if _claim(claims, index, _WORKER) != _WORKER:
+                continue  # the main process got there first and computes it itself
+            outbox.put(_outcome(name, job))
+    finally:
+        outbox.put(None)
+        sender.join()
+        conn.close()
+
+
+def _outcome(name: str, job: Callable[[], Any]) -> bytes:
+    """The pickled ``(name, (cpu, began, ended), outcome)`` of computing ``job`` (in the worker)."""
+    started, began = time.process_time(), time.perf_counter()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            value = job()
+            outcome: Outcome = ("ok", value, [(w.category, str(w.message)) for w in caught])
+            return pickle.dumps((name, (time.process_time() - started, began, time.perf_counter()), outcome),
+                                protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException:  # noqa: BLE001 - recomputed by the main process, which raises it as usual
+            return pickle.dumps((name, (time.process_time() - started, began, time.perf_counter()), ("failed",)),
+                                protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _send_all(conn: Any, outbox: queue.SimpleQueue[bytes | None]) -> None:
+    """Write the worker's outcomes to the pipe in the order they come, until ``None`` (the worker's sending thread:
+    a write blocks only this thread while the main process has not read the previous outcomes)."""
+    while (payload := outbox.get()) is not None:
+        try:
+            conn.send_bytes(payload)
+        except OSError:  # the main process closed its end (the run ended or failed): nothing more is read
+            return
 
 
 class Lane:
@@ -190,6 +218,42 @@ class Lane:
         for category, message in caught:
             warnings.warn_explicit(message, category, __file__, 0)
         return value
+
+    def take_all(self, jobs: dict[str, Callable[[], Any]]) -> dict[str, Any]:
+        """The results of several jobs, ``{name: result}``, as :meth:`take` gives them one by one in this order
+        (the same values, and the same warnings raised in the same order), computed by the two processes together.
+
+        Taken one by one in the order the worker computes them, the main process would wait for each job the
+        worker is one step ahead on while the jobs after it are left to the worker: the main process first claims
+        and computes the later half of the jobs nobody has begun (its warnings held back), the worker goes on with
+        the earlier ones meanwhile, and then the results are taken in order.
+        """
+        if self._process is None:
+            return {name: self.take(name, compute) for name, compute in jobs.items()}
+        free = [name for name in jobs if name in self._names and self._claims[self._names.index(name)] == _FREE]
+        own: dict[str, tuple[Outcome, list[warnings.WarningMessage]]] = {}
+        for name in free[len(free) // 2:]:  # the later half: the worker is on the earlier ones
+            if _claim(self._claims, self._names.index(name), _MAIN, _CLAIM_TIMEOUT) != _MAIN:
+                continue  # the worker began it meanwhile (or the lock was not had): taken below as usual
+            self.taken_over.append(name)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                try:
+                    own[name] = (("ok", jobs[name]()), caught)
+                except Exception as error:  # noqa: BLE001 - raised below, where the sequential run raises it
+                    own[name] = (("failed", error), caught)
+        results: dict[str, Any] = {}
+        for name, compute in jobs.items():
+            if name not in own:
+                results[name] = self.take(name, compute)
+                continue
+            (status, value), caught = own[name]
+            for w in caught:
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+            if status != "ok":
+                raise value
+            results[name] = value
+        return results
 
     def _receive(self, name: str) -> Outcome | None:
         started = time.perf_counter()

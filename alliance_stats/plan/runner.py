@@ -13,7 +13,7 @@ from typing import Any
 
 from alliance_stats.measurement.cfa.engine import clear_shared_results
 from alliance_stats.plan.checks import check_plan
-from alliance_stats.plan.context import RunContext, take
+from alliance_stats.plan.context import RunContext, take_all
 from alliance_stats.plan.lanes import Lane, check_jobs
 from alliance_stats.plan.runfolder import (
     TOOL,
@@ -179,7 +179,9 @@ def run_plan(
             sections.append(_section_instrument(ctx))
             if plan.power_run is not None:
                 sections.append(_section_power(ctx, plan.resolve(plan.power_run)))
-            exports = take(prepared, "instrument_files", lambda: _instrument_files(ctx))
+            exports = {path: data for files in take_all(prepared, {f"instrument_{fmt}": _instrument_job(ctx, fmt)
+                                                                   for fmt in plan.exports}).values()
+                       for path, data in files.items()}
             say("Report", "report")
             files = _render(ctx, sections, synthetic, data_path, plan, data_name or data_path.name, exports)
     finally:  # the CFA results shared between this run's fits are not kept for the next run (web page)
@@ -196,13 +198,21 @@ def _lane_jobs(ctx: RunContext, prep: dict[str, Any], raw: Any, data_path: Path)
     the main process has not taken over (:class:`~alliance_stats.plan.lanes.Lane`): the cluster check first (the
     main process needs it after the measurement section, which takes longer than the check; its figures are drawn
     with it), then the jobs the main process needs last (the checks' jobs, the longest first, the mediation
-    bootstraps, the instrument's files), then the Likert figures (the main process, which needs them first,
+    bootstraps, the instrument's files; one job per robustness variant and one per file, so that the two processes
+    share the end of the run), then the Likert figures (the main process, which needs them first,
     draws those the worker has not begun)."""
     from alliance_stats.plan.sections import checks, hypotheses, measurement, typology
 
     return {**typology.lane_jobs(ctx, prep), **checks.lane_jobs(ctx, prep, raw, data_path),
-            **hypotheses.lane_jobs(ctx, prep), "instrument_files": lambda: _instrument_files(ctx),
+            **hypotheses.lane_jobs(ctx, prep),
+            **{f"instrument_{fmt}": _instrument_job(ctx, fmt) for fmt in ctx.plan.exports},
             **measurement.lane_jobs(ctx, prep)}
+
+
+def _instrument_job(ctx: RunContext, fmt: str) -> Callable[[], dict[str, bytes]]:
+    """The instrument's file in export format ``fmt`` (one job of the run's second lane per format: at the end of
+    the run the two processes share them)."""
+    return lambda: _instrument_files(ctx, (fmt,))
 
 
 def _render(ctx: RunContext, sections: list[Any], synthetic: bool, data_path: Path, plan: Plan,

@@ -68,6 +68,48 @@ def test_a_job_the_worker_has_not_begun_is_computed_by_the_main_process_and_pass
     assert set(lane.worker_cpu) == {"busy", "last"}  # the worker passed "late" by
 
 
+def test_a_result_larger_than_the_pipe_does_not_hold_the_worker_until_the_main_process_reads_it() -> None:
+    big = b"x" * (4 << 20)  # far larger than a pipe's buffer (64 KiB on Linux)
+    with Lane({"big": lambda: big, "next": os.getpid}, workers=2) as lane:
+        _begun(lane, ["big", "next"])  # nothing read yet: the worker went on to "next" while "big" waits unread
+        assert lane.take("next", os.getpid) != os.getpid()
+        assert lane.take("big", lambda: b"") == big
+    assert lane.taken_over == []
+
+
+def test_taking_several_jobs_the_main_process_computes_the_later_half_of_those_not_begun() -> None:
+    go_on = multiprocessing.get_context("fork").Event()
+
+    def busy() -> int:  # the worker stays on this job until the main process has computed its share
+        go_on.wait(60)
+        return os.getpid()
+
+    def job(value: int) -> tuple[int, int]:
+        if value == 4:
+            go_on.set()
+        return _noisy(value), os.getpid()
+
+    jobs = {f"job{v}": (lambda v=v: job(v)) for v in (1, 2, 3, 4)}
+    with Lane({"busy": busy, **jobs}, workers=2) as lane:
+        _begun(lane, ["busy"])
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            results = lane.take_all(jobs)
+        assert lane.take("busy", os.getpid) != os.getpid()
+    assert [value for value, _ in results.values()] == [10, 20, 30, 40]
+    assert results["job3"][1] == results["job4"][1] == os.getpid()  # the later half: the main process's
+    assert {"job3", "job4"} <= set(lane.taken_over)
+    assert [str(w.message) for w in caught] == [f"{which} warning of {v}" for v in (1, 2, 3, 4)
+                                                for which in ("first", "second")]
+
+
+def test_taking_several_jobs_without_a_worker_computes_them_in_order() -> None:
+    order: list[int] = []
+    lane = Lane({"a": lambda: order.append(1), "b": lambda: order.append(2)}, workers=1)
+    lane.take_all({"a": lambda: order.append(1), "b": lambda: order.append(2)})
+    assert order == [1, 2]
+
+
 def test_one_worker_computes_in_the_main_process() -> None:
     lane = Lane({"pid": os.getpid}, workers=1)
     assert not lane.parallel

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from alliance_stats.core.errors import AllianceStatsError
-from alliance_stats.plan.context import RunContext, _table, take
+from alliance_stats.plan.context import RunContext, _table, take, take_all
 
 #: Robustness variants, in the order of the table's columns.
 VARIANTS = ("breakeven", "cuts_down", "cuts_up", "no_lone_partners", "no_exclusions", "fuzzy_clear")
@@ -54,8 +54,8 @@ def lane_jobs(ctx: RunContext, prep: dict[str, Any], raw: Any, data_path: Path) 
         jobs["nesting"] = _nesting_check(None, lambda: _measurement_inputs(ctx, prep, log=False))
     if spec.cmv:
         jobs["cmv"] = _cmv_check(ctx, lambda: _measurement_inputs(ctx, prep, log=False))
-    if spec.conclusions:
-        jobs["variants"] = _variants(ctx, prep, raw, data_path)
+    if spec.conclusions:  # one job per variant: at the end of the run the two processes share them
+        jobs.update({f"variant_{variant}": _variant(ctx, prep, raw, data_path, variant) for variant in VARIANTS})
     return jobs
 
 
@@ -265,19 +265,20 @@ def _run_variant(ctx: RunContext, prep: dict[str, Any], raw: Any, data_path: Pat
     return {"n_firms": int(known.sum()), "events": int((firms["crossed"] == 1).sum()), "hypotheses": hyps}
 
 
-def _variants(ctx: RunContext, prep: dict[str, Any], raw: Any, data_path: Path) -> Callable[[], dict[str, Any]]:
-    """Every robustness variant's models and hypotheses (a job of the run's second lane: the fuzzy memberships
-    are computed again when the typology section has not yet given them)."""
+def _variant(ctx: RunContext, prep: dict[str, Any], raw: Any, data_path: Path,
+             variant: str) -> Callable[[], dict[str, Any]]:
+    """One robustness variant's models and hypotheses (a job of the run's second lane: the fuzzy memberships that
+    ``fuzzy_clear`` needs are computed again when the typology section has not yet given them)."""
 
     def run() -> dict[str, Any]:
         inputs = prep
-        if "fuzzy" not in prep:
+        if variant == "fuzzy_clear" and "fuzzy" not in prep:
             from alliance_stats.plan.sections.typology import fuzzy_memberships
 
             with warnings.catch_warnings():  # the typology section records them
                 warnings.simplefilter("ignore")
                 inputs = {**prep, "fuzzy": fuzzy_memberships(ctx, prep["dyad_table"], log=False)}
-        return {variant: _run_variant(ctx, inputs, raw, data_path, variant) for variant in VARIANTS}
+        return _run_variant(ctx, inputs, raw, data_path, variant)
 
     return run
 
@@ -285,7 +286,8 @@ def _variants(ctx: RunContext, prep: dict[str, Any], raw: Any, data_path: Path) 
 def _robustness(ctx: RunContext, section: Any, prep: dict[str, Any], raw: Any, data_path: Path) -> dict[str, Any]:
     """Every variant, the flips (a confirmatory verdict that differs from the main run's) and the table."""
     main = {h: v for h, v in ctx.values["verdicts"].items() if v}
-    variants = take(prep, "variants", _variants(ctx, prep, raw, data_path))
+    jobs = {f"variant_{variant}": _variant(ctx, prep, raw, data_path, variant) for variant in VARIANTS}
+    variants = dict(zip(VARIANTS, take_all(prep, jobs).values(), strict=True))
     for variant, out in variants.items():
         if "error" in out:
             ctx.log.add("checks", f"robustness variant {variant} not computed: {out['error']}")

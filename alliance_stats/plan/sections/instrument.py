@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from alliance_stats.plan.context import EXPORT_EXTENSIONS, RunContext, _table
@@ -62,12 +63,13 @@ def _seed_cases_table(ctx: RunContext, path: Any) -> Any:
                   {c: "text" for c in out.columns}, lang)
 
 
-def _instrument_files(ctx: RunContext) -> dict[str, bytes]:
+def _instrument_files(ctx: RunContext, formats: Sequence[str] | None = None) -> dict[str, bytes]:
+    """The instrument's files in the plan's export formats (or in ``formats`` only): ``{path: bytes}``."""
     from alliance_stats.instrument.export import export_instrument
 
     files = {}
     stem = "alliance_startup"
-    for fmt in ctx.plan.exports:
+    for fmt in ctx.plan.exports if formats is None else formats:
         # survey-tool files carry both languages; printouts and the SPSS file (one label set per variable) are in
         # the report's language, so that an English report comes with English SPSS labels
         lang = ctx.lang if fmt in ("html", "markdown", "sav") else "both"
