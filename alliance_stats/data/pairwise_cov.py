@@ -1,23 +1,35 @@
 """Pairwise-complete covariance matrices of many data sets at once (the Mahalanobis D2 rule).
 
 :func:`pairwise_cov` is R's ``cov(x, use = "pairwise")``: for each pair of items, the covariance over the
-respondents who answered both, with both means taken over those respondents. It is computed from three
-matrix products of the data centred at the item means (missing answers 0) and of the answered mask: pair counts
-``M'M``, sums ``Z'M`` and cross-products ``Z'Z``, then ``(Z'Z - S S' / N) / (N - 1)`` with ``S = Z'M``. The
-one-pass formula has no cancellation to fear because the data are centred first (each pair's means are then
-close to 0): it differs from the two-pass definition by rounding only (about 1e-14 of the largest entry,
-tests/data/test_pairwise_cov.py), and one BLAS product per term over a stack of ``R`` data sets replaces
-``R * p * (p + 1) / 2`` passes over the respondents (the power analysis applies the rule to every replicate).
-The item analysis and reliability (:func:`alliance_stats.measurement._itemdata.pairwise_cov`) call it on one
-data set; :func:`centred_cov` also gives the centred answers, which the Mahalanobis D2 uses. (Until
-issue 17 a compiled loop computed the two-pass definition with numpy's pairwise summation order, bit for bit,
-ten times slower; the one-pass values differ from it by rounding: 4e-15 relative on the demo's D2.)
+respondents who answered both, with both means taken over those respondents. It is computed from the data ``Z``
+centred at the item means (missing answers 0) and the answered mask ``M``: cross-products ``Z'Z`` and sums
+``S = Z'M`` (``S[j, k]``: item ``j`` over the rows where ``k`` is answered), two matrix products, and the pair
+counts ``N``; then ``(Z'Z - S S' / N) / (N - 1)``. The one-pass formula has no cancellation to fear because the
+data are centred first (each pair's means are then close to 0): it differs from the two-pass definition by
+rounding only (about 1e-14 of the largest entry, tests/data/test_pairwise_cov.py), and one BLAS product per term
+over a stack of ``R`` data sets replaces ``R * p * (p + 1) / 2`` passes over the respondents (the power analysis
+applies the rule to every replicate). The item analysis and reliability
+(:func:`alliance_stats.measurement._itemdata.pairwise_cov`) call it on one data set; :func:`centred_cov` also gives
+the centred answers, which the Mahalanobis D2 uses. (Until issue 17 a compiled loop computed the two-pass
+definition with numpy's pairwise summation order, bit for bit, ten times slower; the one-pass values differ from
+it by rounding: 4e-15 relative on the demo's D2.)
+
+Why compiled (:func:`_pair_terms`, issue 17, session 9): the counts ``N`` were a third product ``M'M`` and the
+formula five element-wise passes over ``(R, p, p)`` arrays in numpy, together 40 % of the covariance's cost in a
+power chunk (25 data sets of 400 respondents x 53 items). The counts only depend on the missing answers:
+``N[j, k] = n - m[j] - m[k] + b[j, k]`` (``m`` missing answers per item, ``b`` rows missing both; integers, exact
+in any order), one pass over the answered mask and a few additions per row that lacks answers; the formula then
+runs in the same loop, with the same operations in the same order, so the covariances are the numpy formula's
+bit for bit (tests/data/test_pairwise_cov.py). (Computing ``S`` from the missing answers too, ``S[j, k] = T[j] -``
+the sum of ``Z[i, j]`` over the rows ``i`` missing ``k``, was tried: a scattered loop over ``p`` items per missing
+answer, as slow as the BLAS product it replaces at 2 % missing answers.)
 
 The centring (:func:`centred_answers`) is compiled: :mod:`alliance_stats.data.kernels` says why.
 """
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 __all__ = ["centred_answers", "centred_cov", "pairwise_cov"]
@@ -80,11 +92,9 @@ def centred_cov(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """
     centred, observed, mask = _centred(np.asarray(x, dtype=float))
     centred_t = np.swapaxes(centred, 1, 2)
-    pairs = np.swapaxes(mask, 1, 2) @ mask
-    sums = centred_t @ mask  # sums[j, k]: item j over the rows where k is answered (and j: 0 elsewhere)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out = (centred_t @ centred - sums * np.swapaxes(sums, 1, 2) / pairs) / (pairs - 1)
-    out[pairs < 2] = np.nan
+    out = centred_t @ centred  # Z'Z (numpy calls syrk: a matrix times its own transpose)
+    sums = centred_t @ mask  # S = Z'M: S[j, k] item j over the rows where k is answered (and j: 0 elsewhere)
+    _pair_terms(np.moveaxis(observed, -1, 0), sums, out)
     return centred, observed, out
 
 
@@ -121,3 +131,34 @@ def _centred(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
     centre(stack, centred, observed, mask)
     return centred.reshape(x.shape), observed.reshape(x.shape), mask.reshape(x.shape)
+
+
+@numba.njit(cache=True)
+def _pair_terms(observed: np.ndarray, sums: np.ndarray, out: np.ndarray) -> None:
+    """``out[r]`` from ``Z'Z`` to the pairwise covariances, in place, with ``sums`` ``(R, p, p)`` = ``S = Z'M``;
+    ``observed`` item-major ``(p, R, n)`` (contiguous for a power chunk's stack)."""
+    p, R, n = observed.shape
+    lacking = np.empty(n, dtype=np.int64)  # the number of items each row lacks
+    items = np.empty((n, p), dtype=np.int64)  # items[i, :lacking[i]]: which
+    missing = np.empty(p, dtype=np.int64)  # m[j]: item j's missing answers
+    both = np.empty((p, p), dtype=np.int64)  # b[j, k]: the rows missing j and k
+    for r in range(R):
+        lacking[:] = 0
+        both[:] = 0
+        for j in range(p):
+            count = 0
+            for i in range(n):
+                if not observed[j, r, i]:
+                    items[i, lacking[i]] = j
+                    lacking[i] += 1
+                    count += 1
+            missing[j] = count
+        for i in range(n):
+            for a in range(lacking[i]):
+                for b in range(lacking[i]):
+                    both[items[i, a], items[i, b]] += 1
+        cross, total = out[r], sums[r]
+        for j in range(p):
+            for k in range(p):
+                size = n - missing[j] - missing[k] + both[j, k]  # N[j, k]: the rows answering j and k
+                cross[j, k] = (cross[j, k] - total[j, k] * total[k, j] / size) / (size - 1) if size >= 2 else np.nan
