@@ -10,6 +10,7 @@ allocations, so the peaks below are deterministic.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import tracemalloc
 
 import numpy as np
@@ -100,3 +101,32 @@ def test_casewise_scores_hold_no_row_copy_of_the_covariance_columns():
     # the scores (N x 90), the rows' layout and u (N x 12 each, a byte per answer for the mask), and blocks of
     # SCORE_ROWS rows (1.75 x the scores); before, N x 78 copies of u[:, rows], u[:, cols] and the inverses (3.3 x)
     assert peak < 2.0 * scores.nbytes, peak / scores.nbytes
+
+
+def _digest_of_copies(*parts: object) -> str:
+    """The shared results' key as it was made, from a copy of each array's bytes."""
+    h = hashlib.sha256()
+    for part in parts:
+        if isinstance(part, np.ndarray):
+            h.update(f"{part.dtype.str}{part.shape}".encode())
+            h.update(np.ascontiguousarray(part).tobytes())
+        else:
+            h.update(repr(part).encode())
+        h.update(b"|")
+    return h.hexdigest()
+
+
+def test_the_digest_reads_a_data_block_in_place_and_keeps_its_keys():
+    values = _data(n=20_000)
+    cases = [(values,), (values.T,), (values[::3, 2:9], "missing", 4), (np.array(2.5),), (np.zeros((0, 3)),),
+             (np.array(["a", "bb"]),), (np.arange(5), True), (np.array(["2024-01-02"], dtype="datetime64[D]"),)]
+    for parts in cases:
+        assert engine.digest(*parts) == _digest_of_copies(*parts)
+    engine.digest(values)
+    tracemalloc.start()
+    try:
+        engine.digest("missing", values)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 0.05 * values.nbytes, peak / values.nbytes  # a copy of the block before
