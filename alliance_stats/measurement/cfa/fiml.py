@@ -151,8 +151,12 @@ def evaluate(lay: Layout, sigma: np.ndarray, mu: np.ndarray) -> Terms | None:
         return None
     k, logdet = first
     p = sigma.shape[0]
-    centred = _centred(lay, mu)
-    shifted = centred.copy()  # d - r (r is zero where answered, d where missing)
+    # D (the centred rows, zero where missing), then, in the same memory, D - R (R is zero where answered, the
+    # missing answers' conditional residuals -r where missing; each row is in one block, read before it is
+    # written), and D again as (D - R) * mask: one N x p array for both (``sum(D * U)`` gets the same terms, a
+    # zero's sign aside)
+    shifted = _centred(lay, mu)
+    centred = shifted
     weights = np.zeros((p, p))
     inverses = []
     logdet_total = lay.n * logdet
@@ -169,8 +173,8 @@ def evaluate(lay: Layout, sigma: np.ndarray, mu: np.ndarray) -> Terms | None:
         r = np.einsum("rij,rj->ri", inv[block.local], y_m)
         shifted[block.rows[:, None], miss] = -r
     u = shifted @ k
-    del shifted
-    # sum(D * U) with the product made in D's memory (D is not needed after it): N x p less at the peak
+    centred *= lay.mask  # D again
+    # sum(D * U) with the product made in D's memory (D is not needed after it)
     value = logdet_total + lay.observed_total * LOG_2PI + float(np.sum(np.multiply(centred, u, out=centred)))
     return Terms(value, k, weights, inverses, u)
 

