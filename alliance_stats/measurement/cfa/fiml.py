@@ -213,13 +213,15 @@ def em_step(lay: Layout, mu: np.ndarray, sigma: np.ndarray) -> tuple[np.ndarray,
     p = sigma.shape[0]
     filled = lay.values.copy()
     conditional = np.zeros((p, p))
-    centred = _centred(lay, mu)
     for block in lay.blocks:
         k_mm = k[block.missing[:, :, None], block.missing[:, None, :]]
         inv = np.linalg.inv(k_mm)  # the conditional covariance of the missing items given the answered ones
         _add_embedded(conditional, block.missing, block.counts[:, None, None] * inv)
         miss = block.missing[block.local]
-        y_m = np.einsum("rqp,rp->rq", k[miss], centred[block.rows])
+        # the centred rows of this block only (those of _centred, element by element): no N x p array
+        centred = lay.values[block.rows] - mu
+        centred *= lay.mask[block.rows]
+        y_m = np.einsum("rqp,rp->rq", k[miss], centred)
         filled[block.rows[:, None], miss] = mu[miss] - np.einsum("rij,rj->ri", inv[block.local], y_m)
     n = lay.n
     mean = filled.sum(axis=0) / n
