@@ -130,3 +130,14 @@ def test_the_digest_reads_a_data_block_in_place_and_keeps_its_keys():
     finally:
         tracemalloc.stop()
     assert peak < 0.05 * values.nbytes, peak / values.nbytes  # a copy of the block before
+
+
+def test_the_variances_scores_are_the_full_scores_columns():
+    values = _data(n=3_000, p=9)
+    patterns = engine.group_data_missing("all", values).patterns
+    sigma, mu = _moments(values)
+    rows, cols = robust.vech_indices(9)
+    select = np.r_[np.arange(9), 9 + np.flatnonzero(rows == cols)]
+    for s in (sigma, np.diag(np.diag(sigma))):  # the independence model's scores are at a diagonal Sigma
+        np.testing.assert_array_equal(robust.casewise_scores(patterns, mu, s, variances_only=True),
+                                      robust.casewise_scores(patterns, mu, s)[:, select])
