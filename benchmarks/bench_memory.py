@@ -13,6 +13,7 @@ Run from the repository root::
     .venv/bin/python benchmarks/bench_memory.py --n 100000              # read, prepare, measurement
     .venv/bin/python benchmarks/bench_memory.py --n 100000 --root ../old  # the same on another checkout
     .venv/bin/python benchmarks/bench_memory.py --n 30000 --until checks  # up to the reviewer's checks
+    .venv/bin/python benchmarks/bench_memory.py --kernels                 # CPU ms of the FIML pieces it changed
 
 The data are simulated as ``bench_scale.py`` does (``simulate_alliances(n, seed=7)``); ``--root`` is the checkout
 whose code runs (it is put first on the path of the child process) and whose plan is read.
@@ -147,6 +148,38 @@ def run_one(data: Path, root: Path, until: str, step_mb: float, simulate: int = 
     return {"stages": record, "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
+def kernels() -> str:
+    """CPU milliseconds per call of the FIML pieces whose memory issue 17 cut (:func:`fiml.evaluate`,
+    :func:`fiml.em_step`, :func:`robust.casewise_scores`, :func:`engine.digest`, the missingness patterns), on 600
+    and 20,000 rows of 53 items (the demo's and 10,000 dyads' sizes), one row in 20 missing one or two answers."""
+    import numpy as np
+
+    from alliance_stats.measurement.cfa import engine, fiml, robust
+
+    def clock(reps: int, func: Any, *args: Any) -> float:
+        func(*args)
+        cpu = time.process_time()
+        for _ in range(reps):
+            func(*args)
+        return (time.process_time() - cpu) / reps * 1e3
+
+    lines = []
+    for n, reps in ((600, 200), (20_000, 6)):
+        rng = np.random.default_rng(5)
+        values = rng.multivariate_normal(np.zeros(53), 0.6 * np.eye(53) + 0.4, size=n)
+        rows = np.flatnonzero(rng.random(n) < 0.05)
+        values[rows, rng.integers(0, 53, rows.size)] = np.nan
+        values[rows[::3], rng.integers(0, 53, rows[::3].size)] = np.nan
+        data = engine.group_data_missing("all", values)
+        lay, patterns, sigma, mu = data.layout, data.patterns, data.cov, data.mean
+        lines.append(f"{n:>6} rows: evaluate {clock(reps, fiml.evaluate, lay, sigma, mu):.2f} ms, em_step "
+                     f"{clock(reps, fiml.em_step, lay, mu, sigma):.2f} ms, casewise_scores "
+                     f"{clock(max(1, reps // 4), robust.casewise_scores, patterns, mu, sigma):.2f} ms, digest "
+                     f"{clock(reps, engine.digest, 'missing', values):.3f} ms, patterns "
+                     f"{clock(max(1, reps // 20), engine._missing_moments, values):.1f} ms")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--make", type=int, default=None, help="simulate this many dyads and write the file")
@@ -156,11 +189,15 @@ def main() -> None:
     parser.add_argument("--step", type=float, default=20.0, help="MB of rise between two recorded stacks")
     parser.add_argument("--simulate", action="store_true",
                         help="simulate the data in the process that runs the plan, as bench_scale.py does")
+    parser.add_argument("--kernels", action="store_true", help="CPU time of the FIML pieces (this process)")
     parser.add_argument("--trim", action="store_true",
                         help="after each stage, collect garbage and return the allocator's free pages (live MB)")
     parser.add_argument("--trail", action="store_true", help="print every recorded rise of the peak")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.kernels:
+        print(kernels())
+        return
     if args.make:
         print(make(args.make))
         return
