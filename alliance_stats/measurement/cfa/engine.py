@@ -118,7 +118,8 @@ def digest(*parts: Any) -> str:
     for part in parts:
         if isinstance(part, np.ndarray):
             h.update(f"{part.dtype.str}{part.shape}".encode())
-            h.update(np.ascontiguousarray(part).tobytes())
+            flat = np.ascontiguousarray(part).reshape(-1)  # the bytes read in place: no copy of a data block
+            h.update(flat.tobytes() if flat.dtype.hasobject else flat.view(np.uint8))
         else:
             h.update(repr(part).encode())
         h.update(b"|")
@@ -215,7 +216,7 @@ def _missing_moments(values: np.ndarray) -> tuple[tuple[Pattern, ...], np.ndarra
     ends = np.cumsum(counts)
     patterns: list[Pattern] = []
     for k, key in enumerate(keys):
-        rows = values[order[ends[k] - counts[k]:ends[k]]][:, key]
+        rows = values[np.ix_(order[ends[k] - counts[k]:ends[k]], np.flatnonzero(key))]  # one copy, not two
         n = rows.shape[0]
         mean = rows.mean(axis=0)
         centred = rows - mean

@@ -196,7 +196,7 @@ def baseline_minus2logl(groups: list[engine.GroupData]) -> float:
             continue
         assert data.layout is not None
         values, mask = data.layout.values, data.layout.mask  # answers (0 where missing) and where answered
-        count = mask.sum(axis=0)
+        count = mask.sum(axis=0, dtype=float)
         mean = values.sum(axis=0) / count
         var = np.sum(mask * (values - mean) ** 2, axis=0) / count
         total += float(np.sum(count * (np.log(var) + 1 + engine.LOG_2PI)))

@@ -109,20 +109,35 @@ def _pattern_terms(patterns: list, mu: np.ndarray, sigma: np.ndarray) -> tuple[e
     return lay, terms, terms.u * lay.mask
 
 
-def casewise_scores(patterns: list, mu: np.ndarray, sigma: np.ndarray) -> np.ndarray:
+#: rows per block of :func:`casewise_scores`' products
+SCORE_ROWS = 256
+
+
+def casewise_scores(patterns: list, mu: np.ndarray, sigma: np.ndarray, variances_only: bool = False) -> np.ndarray:
     """Scores of each row's log-likelihood with respect to (mu, vech(Sigma)) at the given moments: rows in
     pattern order, columns means first then vech (lavaan's order). A covariance element counts once: the score of
     an off-diagonal element is ``u_a u_b - inv_ab``, of a diagonal one ``(u_a^2 - inv_aa) / 2`` (``u = inv d``,
-    ``inv = Sigma_oo^-1`` of the row's pattern, both zero outside its answered items; :mod:`.fiml`)."""
+    ``inv = Sigma_oo^-1`` of the row's pattern, both zero outside its answered items; :mod:`.fiml`). With
+    ``variances_only``, the means' and the variances' columns only (those of the independence model: the same
+    numbers as the full scores' columns, without the N x p(p + 1)/2 array)."""
     p = mu.size
     rows, cols = vech_indices(p)
+    if variances_only:
+        rows = cols = rows[rows == cols]
     lay, terms, u = _pattern_terms(patterns, mu, sigma)
     out = np.empty((lay.n, p + rows.size))
     out[:, :p] = u
     covariances = out[:, p:]
-    np.multiply(u[:, rows], u[:, cols], out=covariances)
+    # u_a u_b, then minus the pattern's inverse, by blocks of rows: gathered blocks of SCORE_ROWS x size instead of
+    # N x size copies (10,000 rows x 1,431 covariances: 114 MB each); the same products and differences
+    for lo in range(0, lay.n, SCORE_ROWS):
+        block = u[lo:lo + SCORE_ROWS]  # (the gathers of a block in cache: 2.5 x faster than of all rows at once)
+        np.multiply(block.take(rows, axis=1), block.take(cols, axis=1), out=covariances[lo:lo + SCORE_ROWS])
     for chunk_rows, local, _, inv in engine.fiml.pattern_inverses(lay, terms):
-        covariances[chunk_rows] -= inv[:, rows, cols][local]
+        vech_inv = inv[:, rows, cols]
+        for lo in range(0, chunk_rows.size, SCORE_ROWS):  # the complete pattern alone has most of the rows
+            block = slice(lo, lo + SCORE_ROWS)
+            covariances[chunk_rows[block]] -= vech_inv[local[block]]
     covariances *= np.where(rows == cols, 0.5, 1.0)
     return out
 
@@ -194,9 +209,7 @@ def baseline_trace_casewise(patterns: list, mean: np.ndarray, var: np.ndarray, m
     """``tr(A0^-1 B0)`` of the independence model (free means, unless ``means`` is false, and variances) at
     ``mean``, ``var``; with ``clusters``, the scores summed within clusters (:func:`cluster_sum`)."""
     p = mean.size
-    rows, cols = vech_indices(p)
-    select = np.r_[np.arange(p), p + np.flatnonzero(rows == cols)]
-    scores = casewise_scores(patterns, mean, np.diag(var))[:, select]
+    scores = casewise_scores(patterns, mean, np.diag(var), variances_only=True)  # means, then variances
     n = scores.shape[0]
     if clusters is not None:
         scores = cluster_sum(scores, clusters, corrected=True)
