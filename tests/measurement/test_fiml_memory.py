@@ -37,6 +37,16 @@ def _moments(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return 0.7 * np.eye(p) + 0.35, np.nanmean(values, axis=0) + 0.05
 
 
+def _traced_peak(compute):
+    """``compute()``'s result and the peak of the memory Python allocated while it ran (tracemalloc, bytes)."""
+    tracemalloc.start()
+    try:
+        result = compute()
+        return result, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
 def test_the_answered_mask_takes_a_byte_per_answer():
     values = _data()
     lay = _layout(values)
@@ -64,12 +74,7 @@ def test_evaluate_holds_two_row_arrays_at_once():
     sigma, mu = _moments(values)
     fiml.evaluate(lay, sigma, mu)  # numpy's and LAPACK's first-call allocations out of the measure
     row_array = values.shape[0] * values.shape[1] * 8
-    tracemalloc.start()
-    try:
-        terms = fiml.evaluate(lay, sigma, mu)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    terms, peak = _traced_peak(lambda: fiml.evaluate(lay, sigma, mu))
     assert terms is not None
     # the centred (then shifted) rows and U (the returned one), and the small blocks of the rows with missing
     # answers (2.07 N x p); 4.04 before (a shifted copy, the sum's product in a new array)
@@ -92,12 +97,7 @@ def test_casewise_scores_hold_no_row_copy_of_the_covariance_columns():
     patterns = engine.group_data_missing("all", values).patterns
     sigma, mu = _moments(values)
     robust.casewise_scores(patterns[:3], mu, sigma)
-    tracemalloc.start()
-    try:
-        scores = robust.casewise_scores(patterns, mu, sigma)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    scores, peak = _traced_peak(lambda: robust.casewise_scores(patterns, mu, sigma))
     # the scores (N x 90), the rows' layout and u (N x 12 each, a byte per answer for the mask), and blocks of
     # SCORE_ROWS rows (1.48 x the scores); before, N x 78 copies of u[:, rows], u[:, cols] and the inverses (3.3 x)
     assert peak < 1.8 * scores.nbytes, peak / scores.nbytes
@@ -123,12 +123,7 @@ def test_the_digest_reads_a_data_block_in_place_and_keeps_its_keys():
     for parts in cases:
         assert engine.digest(*parts) == _digest_of_copies(*parts)
     engine.digest(values)
-    tracemalloc.start()
-    try:
-        engine.digest("missing", values)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    _, peak = _traced_peak(lambda: engine.digest("missing", values))
     assert peak < 0.05 * values.nbytes, peak / values.nbytes  # a copy of the block before
 
 
