@@ -1,9 +1,10 @@
 """Scale of the main job: ``alliance-stats run`` on simulated data at 1,000, 3,000 and 10,000 dyads (issue 17).
 
 Each size runs in a fresh Python process: the data are simulated (``simulate_alliances(n, seed=7)``, as
-``alliance-stats simulate --n-dyads N --seed 7``), then the packaged confirmatory plan is run on them with
-every report section timed (wall and CPU seconds) and the peak resident memory of the process sampled during
-each section (``/proc/self/statm`` every 10 ms; the simulation is done before the run and is not counted).
+``alliance-stats simulate --n-dyads N --seed 7``) in a process of their own, then the packaged confirmatory plan is
+run on them with every report section timed (wall and CPU seconds) and the peak resident memory of the process
+sampled during each section (``/proc/self/statm`` every 10 ms; the simulation, in its own process, is not counted:
+what it leaves in memory, ~160 MB at 100,000 dyads, is not either, as with ``alliance-stats run``).
 The parent prints one table (stage x size: seconds, peak MB) and the exponent ``b`` of ``time = a * n^b``
 fitted by least squares on log time against log size (goal: b <= 1.1; 10,000 dyads <= 120 s and <= 2 GB).
 
@@ -86,18 +87,27 @@ def _timed(name: str, func: Any, record: dict[str, dict[str, float]], sampler: _
     return wrapper
 
 
-def run_one(n_dyads: int, profile: str | None, root: Path, plan_file: str = "analyses/confirmatory.yaml",
-            jobs: int = 1) -> dict[str, Any]:
-    """Simulate ``n_dyads`` dyads and run the confirmatory plan on them; per-stage times and peaks. With
-    ``jobs = 2`` the stages' times are those of the main process, which takes the second lane's results (its
-    waits are in the stages' wall times); the worker's CPU per job and its peak memory are given apart."""
-    import alliance_stats.data as data_pkg
-    from alliance_stats.plan import load_plan, runner
+def simulate_one(n_dyads: int, data_path: Path) -> None:
+    """Write ``simulate_alliances(n_dyads, seed=7)``'s responses to ``data_path`` (in a process of its own, so that
+    the memory the simulation leaves behind is not counted in the run's stages: ~160 MB at 100,000 dyads)."""
     from alliance_stats.simulate import simulate_alliances
 
-    workdir = Path(tempfile.mkdtemp(prefix=f"bench_scale_{n_dyads}_"))
-    data_path = workdir / "responses.csv"
     simulate_alliances(n_dyads, seed=7).responses.to_csv(data_path, index=False)
+
+
+def run_one(n_dyads: int, profile: str | None, root: Path, plan_file: str = "analyses/confirmatory.yaml",
+            jobs: int = 1, data_path: Path | None = None) -> dict[str, Any]:
+    """Run the confirmatory plan on ``n_dyads`` simulated dyads (read from ``data_path`` when given, else
+    simulated here); per-stage times and peaks. With ``jobs = 2`` the stages' times are those of the main process,
+    which takes the second lane's results (its waits are in the stages' wall times); the worker's CPU per job and
+    its peak memory are given apart."""
+    import alliance_stats.data as data_pkg
+    from alliance_stats.plan import load_plan, runner
+
+    workdir = Path(tempfile.mkdtemp(prefix=f"bench_scale_{n_dyads}_"))
+    if data_path is None:
+        data_path = workdir / "responses.csv"
+        simulate_one(n_dyads, data_path)
     record: dict[str, dict[str, float]] = {}
     sampler = _PeakSampler()
     sampler.start()
@@ -183,23 +193,34 @@ def main() -> None:
                         help="plan file, relative to --root (e.g. a copy with robustness switched off)")
     parser.add_argument("--jobs", type=int, default=1, help="worker processes of the run (1 or 2)")
     parser.add_argument("--one", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--simulate", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--data", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     root = args.root.resolve()
+    if args.simulate is not None:
+        simulate_one(args.simulate, args.data)
+        return
     if args.one is not None:
-        print(json.dumps(run_one(args.one, args.profile, root, args.plan, args.jobs)))
+        print(json.dumps(run_one(args.one, args.profile, root, args.plan, args.jobs, args.data)))
         return
     sizes = sorted(set(args.sizes + ([100_000] if args.huge else [])))
     results = []
+    env = {**os.environ, "PYTHONPATH": f"{root}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
     for n_dyads in sizes:
+        data_path = Path(tempfile.mkdtemp(prefix=f"bench_scale_data_{n_dyads}_")) / "responses.csv"
+        subprocess.run([sys.executable, __file__, "--simulate", str(n_dyads), "--data", str(data_path),
+                        "--root", str(root)], check=True, env=env, cwd=root)
         command = [sys.executable, __file__, "--one", str(n_dyads), "--root", str(root), "--plan", args.plan,
-                   "--jobs", str(args.jobs)]
+                   "--jobs", str(args.jobs), "--data", str(data_path)]
         if args.profile:
             Path(args.profile).mkdir(parents=True, exist_ok=True)
             command += ["--profile", args.profile]
-        env = {**os.environ, "PYTHONPATH": f"{root}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
-        done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=root)
+        # the run's own stage lines go to stderr as they happen; its result is the last line of stdout
+        done = subprocess.run(command, stdout=subprocess.PIPE, text=True, env=env, cwd=root)
+        data_path.unlink()
+        data_path.parent.rmdir()
         if done.returncode != 0:
-            print(f"{n_dyads} dyads: failed\n{done.stderr[-3000:]}")
+            print(f"{n_dyads} dyads: failed (its error is above)")
             continue
         results.append(json.loads(done.stdout.strip().splitlines()[-1]))
         _print_one(results[-1])
