@@ -31,6 +31,7 @@ import numpy as np
 
 from alliance_stats.core.constants import DEFAULT_SEED
 from alliance_stats.typology.cluster.gmm import gmm_bic_batch
+from alliance_stats.typology.cluster.vecmath import squared_distances
 
 __all__ = ["gmm_bic_batch", "kmeans_batch"]
 
@@ -202,20 +203,12 @@ def _assign(xt32, c32, labels, best, arg, distance):  # noqa: ANN001, ANN202
     """Nearest centre of every point (``xt32`` (p, n)) in single precision, the first of equal distances (as
     ``argmin``), computed centre by centre over the points (vectorised by the compiler); True if a label moved.
     ``best``, ``arg`` and ``distance`` are work arrays of n values."""
-    p, n = xt32.shape
+    n = xt32.shape[1]
     k = c32.shape[0]
     best[:] = np.float32(np.inf)
     arg[:] = 0
     for c in range(k):
-        centre = c32[c, 0]
-        for i in range(n):
-            diff = xt32[0, i] - centre
-            distance[i] = diff * diff
-        for d in range(1, p):
-            centre = c32[c, d]
-            for i in range(n):
-                diff = xt32[d, i] - centre
-                distance[i] += diff * diff
+        squared_distances(xt32, c32[c], distance)
         for i in range(n):
             if distance[i] < best[i]:
                 best[i] = distance[i]

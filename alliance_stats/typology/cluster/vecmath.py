@@ -1,4 +1,4 @@
-"""``exp`` and ``log`` that the compiler can vectorise: fdlibm's algorithms, written out for numba.
+"""``exp``, ``log`` and squared distances that the compiler can vectorise: fdlibm's algorithms, written out for numba.
 
 The mixtures' EM (:mod:`.gmm`) spends most of its time in ``exp`` (one per point and component at each E-step)
 and ``log`` (one per point). numba compiles ``math.exp`` and ``math.log`` to calls of the C library's scalar
@@ -36,7 +36,7 @@ from numba import types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
-__all__ = ["exp_nonpositive", "log_normal"]
+__all__ = ["exp_nonpositive", "log_normal", "squared_distances"]
 
 _INVLN2 = 1.44269504088896338700e00
 _LN2_HI = 6.93147180369123816490e-01  # ln 2 in two parts: k * _LN2_HI is exact for |k| < 2048
@@ -165,3 +165,21 @@ def log_normal(x):  # noqa: ANN001, ANN201
     hfsq = 0.5 * f * f
     dk = float(k)
     return dk * _LN2_HI - ((hfsq - (s * (hfsq + (t2 + t1)) + dk * _LN2_LO)) - f)
+
+
+@numba.njit(cache=True, inline="always", error_model="numpy")
+def squared_distances(coordinates, centre, out):  # noqa: ANN001, ANN201
+    """``out[b]`` = the squared Euclidean distance from ``centre`` (p values) to point ``b`` of ``coordinates``
+    (p, n), the squared differences summed over the dimensions in order (as scipy's ``pdist``), dimension by
+    dimension over all the points (contiguous rows: the loops are vectorised). In the precision of the arrays
+    (Ward's tree in double, the k-means assignment in single precision, :mod:`.ward`, :mod:`.batch`)."""
+    p, n = coordinates.shape
+    value = centre[0]
+    for b in range(n):
+        diff = coordinates[0, b] - value
+        out[b] = diff * diff
+    for c in range(1, p):
+        value = centre[c]
+        for b in range(n):
+            diff = coordinates[c, b] - value
+            out[b] += diff * diff

@@ -34,6 +34,8 @@ import math
 import numba
 import numpy as np
 
+from alliance_stats.typology.cluster.vecmath import squared_distances
+
 __all__ = ["ward_tree"]
 
 SQUARE_LIMIT = 4000
@@ -61,15 +63,7 @@ def _square(points):  # noqa: ANN001, ANN202
                 bad += not value < np.inf
                 row[b] = value
         else:
-            centre = coordinates[0, a]
-            for b in range(n):
-                diff = coordinates[0, b] - centre
-                row[b] = diff * diff
-            for c in range(1, p):
-                centre = coordinates[c, a]
-                for b in range(n):
-                    diff = coordinates[c, b] - centre
-                    row[b] += diff * diff
+            squared_distances(coordinates, coordinates[:, a], row)
             for b in range(n):
                 value = math.sqrt(row[b])
                 bad += not value < np.inf
