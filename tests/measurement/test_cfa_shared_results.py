@@ -129,3 +129,19 @@ def test_a_run_forgets_the_shared_results_even_when_it_fails(monkeypatch: pytest
         run_plan(load_plan(root / "analyses" / "confirmatory.yaml"), tmp_path / "run")
     assert not engine.MEMO.items and not engine.LAST_GRADIENTS.items
     assert not (tmp_path / "run").exists()
+
+
+def test_the_cluster_fit_computes_again_only_what_depends_on_the_clusters(monkeypatch) -> None:  # noqa: ANN001
+    """The nesting check fits MLR without, then with, the dyads: the second fit finds Delta, the fitted model's
+    scores and the baseline model's estimates, scores and information of the first (all shared in MEMO)."""
+    from alliance_stats.measurement.cfa import robust
+
+    data = _data()
+    engine.MEMO.clear()
+    cfa(data, MODEL, missing="fiml", estimator="MLR")
+    calls: list[str] = []
+    for name in ("_moment_jacobian", "_available_case_moments", "casewise_scores", "observed_information_h1"):
+        original = getattr(robust, name)
+        monkeypatch.setattr(robust, name, lambda *a, _f=original, _n=name, **k: calls.append(_n) or _f(*a, **k))
+    cfa(data, MODEL, missing="fiml", estimator="MLR", cluster="dyad_id")
+    assert calls == []

@@ -178,7 +178,7 @@ def _freeze(value: Any) -> None:
 _SCALARS = frozenset((float, int, bool, str, bytes, type(None)))
 
 #: The shared results of this process (see the module docstring).
-MEMO = Memo()
+MEMO = Memo(size=10)  # the nesting check's two MLR fits share nine results
 #: The last gradients and informations (a separate memo: the optimiser's steps do not push out the data).
 LAST_GRADIENTS = Memo(size=2)
 

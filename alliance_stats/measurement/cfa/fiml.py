@@ -248,10 +248,16 @@ def add_hessian_terms(lay: Layout, terms: Terms, basis: tuple[np.ndarray, np.nda
               np.zeros((1, 0), dtype=np.int64), np.zeros((1, 0, 0)))] if lay.complete.size else []
     parts += [(block.rows, block.starts, block.counts, block.missing, inv)
               for block, inv in zip(lay.blocks, terms.inverses, strict=True)]
-    for rows, starts, counts, missing, inv in parts:
+    for block in parts:  # read-only views: one compiled specialization for every block (numba types the flag)
         kernels.pattern_terms((slots, cross), (g_k, vk, kd, vkd, h),
-                              (rows, starts, counts, missing, np.ascontiguousarray(inv)), (ix, iy, cy))
+                              tuple(_read_only(np.ascontiguousarray(a)) for a in block), (ix, iy, cy))
     return cross
+
+
+def _read_only(array: np.ndarray) -> np.ndarray:
+    view = array.view()
+    view.setflags(write=False)
+    return view
 
 
 #: patterns per chunk of the stacked p x p inverses of :func:`pattern_inverses`

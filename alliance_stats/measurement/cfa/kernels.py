@@ -293,3 +293,49 @@ def group_terms(out, parts, model, moments, index, second, flags):  # noqa: ANN0
         block_terms(parts, v, (first, first, nu), d_mu, n, False, (index[0], index[1], index[2]))
     collect(out, parts, (v, w, nu, lam, psi), (d_mu, rows), index, second, observed)
     return True, value
+
+
+# ------------------------------------------------------------------ the MLR algebra (robust.py)
+# Two element-by-element matrices of size vech x vech (1,431 x 1,431 at 53 items) built by gathers from small
+# tables: in numpy each gather and each partial sum is a pass through a 16 MB temporary (with int64 index arrays
+# of the same size for the trace pairs); one fused loop makes the same products and sums, in the same order (the
+# same numbers to the last bit), without them. Entry points of their own: only the robust estimators load them.
+
+
+@numba.njit(cache=True, nogil=True)
+def normal_weight(inv, rows, cols, out, at, scale):  # noqa: ANN001, ANN201
+    """``scale * W`` written in ``out`` from row and column ``at`` on, with ``W[i, j] = 0.5 (inv_ac inv_bd + inv_ad
+    inv_bc) (o_i o_j / 2)`` for vech elements ``i = (a, b)``, ``j = (c, d)`` (``rows``, ``cols``), ``o`` 2 off the
+    diagonal and 1 on it: ``1/2 D' (Sigma^-1 x Sigma^-1) D`` from ``inv = Sigma^-1`` (:func:`robust.normal_weight`)."""
+    m = rows.size
+    for i in range(m):
+        a, b = rows[i], cols[i]
+        o_i = 2.0 if a != b else 1.0
+        target = out[at + i]
+        for j in range(m):
+            c, d = rows[j], cols[j]
+            o_j = 2.0 if c != d else 1.0
+            value = inv[a, c] * inv[b, d] + inv[a, d] * inv[b, c]
+            target[at + j] = scale * (0.5 * value * (o_i * o_j / 2.0))
+
+
+@numba.njit(cache=True, nogil=True)
+def trace_pairs(products, position, rows, cols):  # noqa: ANN001, ANN201
+    """``value[i, j] = P[bc, ad] + P[bd, ac] + P[ac, bd] + P[ad, bc]`` (added in that order, then halved once for
+    each diagonal element of the pair) for vech elements ``i = (a, b)``, ``j = (c, d)``, ``xy`` the vech position of
+    element (x, y) (``position``), ``P = products`` (:func:`robust._trace_pairs`)."""
+    m = rows.size
+    out = np.empty((m, m))
+    for i in range(m):
+        pos_a, pos_b = position[rows[i]], position[cols[i]]
+        half_i = 0.5 if rows[i] == cols[i] else 1.0
+        target = out[i]
+        for j in range(m):
+            c, d = rows[j], cols[j]
+            acc = 0.0
+            acc += products[pos_b[c], pos_a[d]]
+            acc += products[pos_b[d], pos_a[c]]
+            acc += products[pos_a[c], pos_b[d]]
+            acc += products[pos_a[d], pos_b[c]]
+            target[j] = acc * half_i * (0.5 if c == d else 1.0)
+    return out

@@ -60,14 +60,12 @@ def gamma_adf(values: np.ndarray) -> np.ndarray:
 
 
 def normal_weight(sigma: np.ndarray) -> np.ndarray:
-    """``1/2 D' (Sigma^-1 x Sigma^-1) D`` without forming the Kronecker product."""
-    inv = np.linalg.inv(sigma)
+    """``1/2 D' (Sigma^-1 x Sigma^-1) D`` without forming the Kronecker product, element by element
+    (:func:`kernels.normal_weight`)."""
     rows, cols = vech_indices(sigma.shape[0])
-    by_row, by_col = inv[rows], inv[cols]  # whole rows gathered, then columns: no element-wise 2-d gather
-    value = by_row[:, rows] * by_col[:, cols] + by_row[:, cols] * by_col[:, rows]
-    off = np.where(rows != cols, 2.0, 1.0)
-    factor = off[:, None] * off[None, :] / 2.0
-    return 0.5 * value * factor
+    out = np.empty((rows.size, rows.size))
+    engine._kernels().normal_weight(np.linalg.inv(sigma), rows, cols, out, 0, 1.0)
+    return out
 
 
 def sandwich_parts(delta: np.ndarray, weight: np.ndarray, gamma: np.ndarray) -> tuple[np.ndarray, np.ndarray,
@@ -150,18 +148,9 @@ def _trace_pairs(products: np.ndarray, p: int) -> np.ndarray:
     rows, cols = vech_indices(p)
     position = np.empty((p, p), dtype=np.int64)  # of element (x, y) of a symmetric matrix in vech
     position[rows, cols] = position[cols, rows] = np.arange(rows.size)
-    m = rows.size
-    flat = products.ravel()
-    by_row, by_col = position[rows], position[cols]  # [ab, y]: the vech positions of (a, y) and of (b, y)
-    value = np.zeros((m, m))
     # sum A_xy B_zw = products[position[x, y], position[z, w]], for (x, w) = (b, a) then (a, b) and (y, z) =
-    # (c, d) then (d, c); the flat index from gathers of whole columns of the small tables (a 2-d gather each
-    # of position and products took four times longer)
-    for first, second in ((by_col, by_row), (by_row, by_col)):
-        for y, z in ((rows, cols), (cols, rows)):
-            value += flat[first[:, y] * m + second[:, z]]
-    half = np.where(rows == cols, 0.5, 1.0)
-    return value * half[:, None] * half[None, :]
+    # (c, d) then (d, c), gathered element by element (:func:`kernels.trace_pairs`)
+    return engine._kernels().trace_pairs(np.ascontiguousarray(products), position, rows, cols)
 
 
 def observed_information_h1(patterns: list, mu: np.ndarray, sigma: np.ndarray) -> np.ndarray:
@@ -205,14 +194,26 @@ def trace_solve(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def baseline_trace_casewise(patterns: list, mean: np.ndarray, var: np.ndarray, means: bool = True,
-                            clusters: np.ndarray | None = None) -> float:
+                            clusters: np.ndarray | None = None,
+                            information: tuple[np.ndarray, np.ndarray] | None = None) -> float:
     """``tr(A0^-1 B0)`` of the independence model (free means, unless ``means`` is false, and variances) at
-    ``mean``, ``var``; with ``clusters``, the scores summed within clusters (:func:`cluster_sum`)."""
-    p = mean.size
-    scores = casewise_scores(patterns, mean, np.diag(var), variances_only=True)  # means, then variances
+    ``mean``, ``var``; with ``clusters``, the scores summed within clusters (:func:`cluster_sum`). ``information``:
+    :func:`_baseline_information` at ``mean``, ``var`` when the caller has it."""
+    scores, info = _baseline_information(patterns, mean, var) if information is None else information
     n = scores.shape[0]
     if clusters is not None:
         scores = cluster_sum(scores, clusters, corrected=True)
+    p = mean.size
+    keep = slice(0, None) if means else slice(p, None)
+    scores, info = scores[:, keep], info[keep, keep]
+    return float(np.trace(np.linalg.solve(info / n, scores.T @ scores / n)))
+
+
+def _baseline_information(patterns: list, mean: np.ndarray, var: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The independence model's casewise scores and observed information (means, then variances) at ``mean``,
+    ``var`` (:func:`baseline_trace_casewise`)."""
+    p = mean.size
+    scores = casewise_scores(patterns, mean, np.diag(var), variances_only=True)  # means, then variances
     info = np.zeros((2 * p, 2 * p))
     for pat in patterns:  # the independence model's information: block-diagonal per item
         o = pat.observed
@@ -224,9 +225,7 @@ def baseline_trace_casewise(patterns: list, mean: np.ndarray, var: np.ndarray, m
         info[o, p + o] += inv * s
         info[p + o, o] += inv * s
         info[p + o, p + o] += inv * q - 0.5 * pat.n * inv**2
-    keep = slice(0, None) if means else slice(p, None)
-    scores, info = scores[:, keep], info[keep, keep]
-    return float(np.trace(np.linalg.solve(info / n, scores.T @ scores / n)))
+    return scores, info
 
 
 def cluster_codes(values: np.ndarray, labels: np.ndarray, fiml: bool) -> np.ndarray:
@@ -332,6 +331,7 @@ def yuan_bentler(model: engine.CFAModel, theta: np.ndarray, groups: list[engine.
     # covariances only
     keep = slice(0, None) if model.meanstructure else slice(p, None)
     parts = []
+    theta_key = engine.digest(theta)
     for g, data in enumerate(groups):
         n, share = data.n, data.n / n_total
         patterns = data.patterns or [engine.Pattern(np.arange(p), data.values, n, data.mean, data.cov)]
@@ -342,16 +342,18 @@ def yuan_bentler(model: engine.CFAModel, theta: np.ndarray, groups: list[engine.
         if codes is not None:  # lavaan sums the saturated scores within clusters too (with nC / (nC - 1))
             scores_h1 = cluster_sum(scores_h1, codes, corrected=True)
         a1 = _shared(("a1", data.digest), _per_observation, observed_information_h1, patterns, data.mean, data.cov)
-        part = _SaturatedParts(patterns, a1, _moment_jacobian(model, theta, g),
-                               *_available_case_moments(patterns, p), scores_h1)
-        parts.append(part)
-        trace_h1 = _trace_h1(part, data, keep, model.meanstructure)
-        # h0: the fitted model (observed information, casewise scores at the implied moments)
+        # h0: the fitted model (observed information; d (mu, vech Sigma) / d theta' and the casewise scores at the
+        # implied moments, shared by the fits with and without clusters)
         sigma, mu = implied[g]
         if not model.meanstructure:  # the means are then the sample means, as lavaan's implied means
             mu = data.mean
-        scores_h0 = _shared(("scores_h0", model.key, engine.digest(theta), g), _scores_h0, patterns, mu, sigma,
-                            part.delta)
+        delta, scores_h0 = _shared(("h0", model.key, theta_key, g), _h0_parts, model, theta, g, patterns, mu, sigma)
+        # the baseline (independence) model's estimates (available-case means and variances), casewise scores and
+        # information: the data's alone (shared)
+        baseline = _shared(("baseline", data.digest), _baseline_parts, patterns, p, nbytes=data.n * 2 * p * 8)
+        part = _SaturatedParts(patterns, a1, delta, baseline[0], baseline[1], scores_h1)
+        parts.append(part)
+        trace_h1 = _trace_h1(part, data, keep, model.meanstructure)
         if codes is not None:
             scores_h0 = cluster_sum(scores_h0, codes, corrected=True)
         b0_group = scores_h0.T @ scores_h0 / n
@@ -359,7 +361,7 @@ def yuan_bentler(model: engine.CFAModel, theta: np.ndarray, groups: list[engine.
         trace += trace_h1 - share * float(np.sum(b0_group * e_inv))
         # baseline (independence) model: free means and variances, at their (available-case) estimates
         trace_base += trace_h1 - baseline_trace_casewise(patterns, part.base_mean, part.base_var,
-                                                         model.meanstructure, codes)
+                                                         model.meanstructure, codes, baseline[2:])
     complete = all(d.patterns is None for d in groups)
     scaled_fit(fit, trace, trace_base, n_total, len(groups), robust=complete)
     if not complete:
@@ -409,8 +411,8 @@ def _fiml_corrected_robust(model: engine.CFAModel, groups: list[engine.GroupData
         # M = Wm^-1 Wc Wm^-1 and U = Wm - Wm D H^-1 D' Wm (H = D' Wm D), so Wm M Wm = P Wc P =: C (P the identity
         # but on the all-zero rows of Wm, whose inverse skips them) and U M U = C - X Y - (X Y)' + Y' (D' C D) Y
         # with Y = H^-1 D' Wm and X = C D: products of size^2 k (k parameters), no size^3 product
-        wm_all = linalg.block_diag(*blocks_wm)
-        c = linalg.block_diag(*[share * _complete_information(cov) for share, cov in blocks_wc])
+        wm_all = blocks_wm[0] if len(blocks_wm) == 1 else linalg.block_diag(*blocks_wm)
+        c = _complete_information(blocks_wc)
         zero = (wm_all == 0).all(axis=0) & (wm_all == 0).all(axis=1)
         c[zero, :] = 0.0
         c[:, zero] = 0.0
@@ -452,8 +454,8 @@ def _solver(wm: np.ndarray) -> tuple[np.ndarray, np.ndarray | None, np.ndarray |
     positive definite (``None`` in place of the other one). A factor costs a sixth of an inverse."""
     zero = (wm == 0).all(axis=0) & (wm == 0).all(axis=1)
     keep = np.flatnonzero(~zero)
-    try:
-        return keep, linalg.cholesky(wm[np.ix_(keep, keep)], lower=True), None
+    try:  # (the rows kept gathered only when some are left out: the factor copies its argument anyway)
+        return keep, linalg.cholesky(wm if keep.size == wm.shape[0] else wm[np.ix_(keep, keep)], lower=True), None
     except np.linalg.LinAlgError:
         return keep, None, inverse_skipping_zero_rows(wm)
 
@@ -466,8 +468,13 @@ def _trace_scores(part: _SaturatedParts, solver: tuple[np.ndarray, np.ndarray | 
     scores = part.scores
     keep, lower, wm_inv = solver
     if lower is not None and scores.shape[0] <= 2 * scores.shape[1]:
-        z = np.zeros_like(scores)
-        z[:, keep] = linalg.cho_solve((lower, True), scores[:, keep].T).T
+        # (no finiteness pass over the factor and the scores: the factor's is made by linalg.cholesky, and the
+        # scores are those of finite data at positive definite moments)
+        if keep.size == scores.shape[1]:  # no all-zero row: the columns as they are
+            z = np.ascontiguousarray(linalg.cho_solve((lower, True), scores.T, check_finite=False).T)
+        else:
+            z = np.zeros_like(scores)
+            z[:, keep] = linalg.cho_solve((lower, True), scores[:, keep].T, check_finite=False).T
         part.zz = z.T @ z
         return float(np.sum(z * scores))
     if wm_inv is None:  # the inverse from the factor (LAPACK potri: its lower triangle)
@@ -502,12 +509,19 @@ def _shared(key: tuple, func: Callable[..., Any], *args: Any, nbytes: int = 0) -
     return engine.MEMO.get(key, lambda: func(*args), nbytes)
 
 
-def _complete_information(cov: np.ndarray) -> np.ndarray:
-    """``Wc``: the complete-data information of the saturated model at (``cov``, any mean), per observation."""
-    p = cov.shape[0]
-    wc = np.zeros((p + p * (p + 1) // 2,) * 2)
-    wc[:p, :p] = np.linalg.inv(cov)
-    wc[p:, p:] = normal_weight(cov)
+def _complete_information(blocks: list[tuple[float, np.ndarray]]) -> np.ndarray:
+    """``Wc``: the complete-data information of the saturated model at (``cov``, any mean), per observation, of every
+    group's ``(share, cov)`` in ``blocks``: block-diagonal, each group's block times its share ``N_g / N`` (made in
+    place: no block copied into the whole)."""
+    p = blocks[0][1].shape[0]
+    rows, cols = vech_indices(p)
+    size = p + rows.size
+    wc = np.zeros((size * len(blocks),) * 2)
+    for g, (share, cov) in enumerate(blocks):
+        at = g * size
+        inv = np.linalg.inv(cov)
+        np.multiply(share, inv, out=wc[at:at + p, at:at + p])
+        engine._kernels().normal_weight(inv, rows, cols, wc, at + p, float(share))  # 1/2 D' (inv x inv) D
     return wc
 
 
@@ -516,8 +530,19 @@ def _per_observation(information: Callable[..., np.ndarray], patterns: list, mu:
     return information(patterns, mu, sigma) / sum(pat.n for pat in patterns)
 
 
-def _scores_h0(patterns: list, mu: np.ndarray, sigma: np.ndarray, delta: np.ndarray) -> np.ndarray:
-    return casewise_scores(patterns, mu, sigma) @ delta
+def _h0_parts(model: engine.CFAModel, theta: np.ndarray, g: int, patterns: list, mu: np.ndarray,
+              sigma: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Group ``g``'s ``Delta = d (mu, vech Sigma) / d theta'`` and the fitted model's casewise scores ``S Delta``
+    (``S`` those of the saturated model at the implied moments ``mu``, ``sigma``)."""
+    delta = _moment_jacobian(model, theta, g)
+    return delta, casewise_scores(patterns, mu, sigma) @ delta
+
+
+def _baseline_parts(patterns: list, p: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The independence model's estimates under FIML (:func:`_available_case_moments`) and its casewise scores and
+    information there (:func:`_baseline_information`)."""
+    mean, var = _available_case_moments(patterns, p)
+    return (mean, var, *_baseline_information(patterns, mean, var))
 
 
 def _normal_discrepancy(sigma: np.ndarray, mu: np.ndarray, cov: np.ndarray, mean: np.ndarray, n: int) -> float:
