@@ -265,7 +265,7 @@ def _fit(x, xsq, w, k, n_init, trials, u, tol, max_iter):  # noqa: ANN001, ANN20
 
 
 def _compiled_case(points: np.ndarray, k: int) -> bool:
-    return (points.ndim == 2 and points.shape[1] == 2 and 2 <= k <= points.shape[0]
+    return (points.ndim == 2 and points.shape[1] == 2 and 1 <= k <= points.shape[0]
             and bool(np.isfinite(points).all()))
 
 
