@@ -2,8 +2,9 @@
 
 - On the data (:func:`fit_mixture`, used by :mod:`.fitting`): ``GaussianMixture(k, covariance_type, n_init,
   random_state, max_iter=500, reg_covar)``: each of the ``n_init`` starts from the labels of scikit-learn's
-  ``KMeans(n_init=1)`` drawn from one ``RandomState`` (scikit-learn's ``init_params="kmeans"``), the start with
-  the highest lower bound kept (the first on ties), BIC and labels of its parameters.
+  ``KMeans(n_init=1)`` drawn from one ``RandomState`` (scikit-learn's ``init_params="kmeans"``; run by the compiled
+  copy of :mod:`.sklearn_kmeans`), the start with the highest lower bound kept (the first on ties), BIC and labels
+  of its parameters.
 - On each stability resample (:func:`refit_mixture`, used by :func:`~.stability.bootstrap`): the mixture chosen
   on the data refitted from two starts, as two ``GaussianMixture(n_init=1)`` fits did: the full-data solution (a
   warm start) and ``init_params="k-means++"`` (scikit-learn's ``kmeans_plusplus`` indices for the resample's
