@@ -74,7 +74,7 @@ def test_grid_data_are_fitted_by_the_compiled_loop(monkeypatch, k):
 
 def test_uncertain_fit_falls_back_from_the_same_random_state(monkeypatch):
     """When the compiled loop cannot certify a choice, scikit-learn fits from the state the fit started from."""
-    def uncertain(x, xsq, w, k, n_init, trials, u, tol, max_iter):
+    def uncertain(x, xsq, w, k, n_init, trials, u, tol):
         return np.zeros(len(x), dtype=np.int32), 0.0, np.zeros((k, 2)), False
 
     monkeypatch.setattr(sklearn_kmeans, "_fit", uncertain)

@@ -243,8 +243,9 @@ def _same_clustering(a, b, k):  # noqa: ANN001, ANN202
 
 
 @numba.njit(cache=True, error_model="numpy")
-def _fit(x, xsq, w, k, n_init, trials, u, tol, max_iter):  # noqa: ANN001, ANN202
-    """``KMeans.fit``'s loop over starts on centred data: (labels, inertia, centres, ok)."""
+def _fit(x, xsq, w, k, n_init, trials, u, tol):  # noqa: ANN001, ANN202
+    """``KMeans.fit``'s loop over starts on centred data (``max_iter=300``, scikit-learn's default): (labels,
+    inertia, centres, ok)."""
     per = 1 + (k - 1) * trials
     best_labels = np.zeros(x.shape[0], dtype=np.int32)
     best_centres = np.zeros((k, 2))
@@ -256,7 +257,7 @@ def _fit(x, xsq, w, k, n_init, trials, u, tol, max_iter):  # noqa: ANN001, ANN20
         init = np.empty((k, 2))
         for j in range(k):
             init[j, 0], init[j, 1] = x[indices[j], 0], x[indices[j], 1]
-        labels, inertia, centres, ok = _lloyd(x, w, init, tol, max_iter)
+        labels, inertia, centres, ok = _lloyd(x, w, init, tol, 300)
         if not ok:
             return best_labels, best_inertia, best_centres, False
         if start == 0 or (inertia < best_inertia and not _same_clustering(labels, best_labels, k)):
@@ -320,7 +321,7 @@ def kmeans_fit(data: np.ndarray, k: int, n_init: int, random_state: Any
         trials = 2 + int(np.log(k))
         uniforms = rng.random_sample(n_init * (1 + (k - 1) * trials))
         labels, inertia, centres, ok = _fit(points, norms, np.ones(len(points)), int(k), int(n_init), trials,
-                                            uniforms, tol, 300)
+                                            uniforms, tol)
         if ok:
             centres = centres + mean
             return labels, centres, float(inertia), len(np.unique(labels)) < k
