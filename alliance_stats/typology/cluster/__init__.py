@@ -1,19 +1,20 @@
 """The cluster check of the typology, one module per phase.
 
-==============  ===============================================================================
-``settings``    :class:`ClusterSettings`: every option with its default; the verdict's thresholds
-``prepare``     dyads used, theory labels, canonical row order, random streams
-``fitting``     reference fits: scikit-learn k-means and Gaussian mixtures, scipy Ward
-``batch``       batched k-means and Gaussian mixtures (resamples, gap references, power replicates)
-``criteria``    choice of k: BIC, gap statistic (:func:`gap_statistic`, :func:`max_se`), silhouette
-``agreement``   ARI with permutation p, Hungarian matching (:func:`partition_agreement`)
-``solutions``   each method's solution at k, numbered after matching with the theory
-``stability``   clusterwise Jaccard under resampling, as fpc::clusterboot (:func:`hennig_reading`)
-``verdict``     four checks per method and the verdict with its reasons
-``tables``      the report tables of :class:`ClusterCheck`
-``result``      :class:`ClusterCheck`
-``api``         :func:`cluster_check`
-==============  ===============================================================================
+==================  ===========================================================================
+``settings``        :class:`ClusterSettings`: every option with its default; the verdict's thresholds
+``prepare``         dyads used, theory labels, canonical row order, random streams
+``fitting``         reference fits: scikit-learn k-means and Gaussian mixtures, scipy Ward
+``sklearn_kmeans``  scikit-learn's ``KMeans`` and ``kmeans_plusplus`` (two variables), compiled: the same results
+``batch``           batched k-means and Gaussian mixtures (resamples, gap references, power replicates)
+``criteria``        choice of k: BIC, gap statistic (:func:`gap_statistic`, :func:`max_se`), silhouette
+``agreement``       ARI with permutation p, Hungarian matching (:func:`partition_agreement`)
+``solutions``       each method's solution at k, numbered after matching with the theory
+``stability``       clusterwise Jaccard under resampling, as fpc::clusterboot (:func:`hennig_reading`)
+``verdict``         four checks per method and the verdict with its reasons
+``tables``          the report tables of :class:`ClusterCheck`
+``result``          :class:`ClusterCheck`
+``api``             :func:`cluster_check`
+==================  ===========================================================================
 
 Public names are resolved lazily, so importing this package does not import scikit-learn.
 """

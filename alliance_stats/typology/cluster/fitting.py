@@ -1,6 +1,7 @@
 """The reference fits of the cluster check: k-means, Ward's method and Gaussian mixtures at every k.
 
-- **k-means**: scikit-learn ``KMeans`` (Lloyd, k-means++ seeding), ``kmeans_n_init`` >= 50 starts.
+- **k-means**: scikit-learn ``KMeans`` (Lloyd, k-means++ seeding), ``kmeans_n_init`` >= 50 starts, run by the
+  compiled copy of :mod:`.sklearn_kmeans` (the same labels, centres and inertia).
 - **Ward**: scipy's ``linkage(method="ward")`` on Euclidean distances (R ``hclust(method = "ward.D2")``),
   cut as ``fcluster(criterion="maxclust")`` cuts; deterministic. The tree is grown by :func:`~.ward.ward_tree`
   (compiled; scipy's linkage matrix bit for bit).
@@ -27,13 +28,13 @@ try:  # scipy's own cut, private: if a later scipy renames it, fcluster (public,
     from scipy.cluster._hierarchy import cluster_maxclust_dist as _maxclust_cut
 except ImportError:  # pragma: no cover - depends on the installed scipy
     _maxclust_cut = None
-from sklearn.cluster import KMeans
 from sklearn.exceptions import ConvergenceWarning as SklearnConvergenceWarning
 from sklearn.mixture import GaussianMixture
 
 from alliance_stats.core.errors import ConvergenceWarning, SpecificationError
 from alliance_stats.core.results import warn
 from alliance_stats.typology.cluster.refit import _parameters_of, fit_mixture
+from alliance_stats.typology.cluster.sklearn_kmeans import kmeans_fit
 from alliance_stats.typology.cluster.ward import ward_tree
 
 if TYPE_CHECKING:
@@ -126,13 +127,11 @@ def _fit_kmeans(prep: Prepared, labels: dict[int, np.ndarray]) -> None:
         if k == 1:
             labels[k] = np.zeros(len(z), dtype=int)
             continue
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            model = KMeans(n_clusters=k, n_init=prep.settings.kmeans_n_init, random_state=int(states[position])).fit(z)
-        if any(issubclass(w.category, SklearnConvergenceWarning) for w in caught):
+        fitted, _, _, warned = kmeans_fit(z, k, prep.settings.kmeans_n_init, int(states[position]))
+        if warned:
             warn(prep.messages, f"k-means with k = {k}: fewer distinct clusters than asked (duplicate points)",
                  ConvergenceWarning)
-        labels[k] = model.labels_.astype(int)
+        labels[k] = fitted.astype(int)
 
 
 def _fit_ward(prep: Prepared, labels: dict[int, np.ndarray]) -> None:

@@ -2,8 +2,9 @@
 
 - On the data (:func:`fit_mixture`, used by :mod:`.fitting`): ``GaussianMixture(k, covariance_type, n_init,
   random_state, max_iter=500, reg_covar)``: each of the ``n_init`` starts from the labels of scikit-learn's
-  ``KMeans(n_init=1)`` drawn from one ``RandomState`` (scikit-learn's ``init_params="kmeans"``), the start with
-  the highest lower bound kept (the first on ties), BIC and labels of its parameters.
+  ``KMeans(n_init=1)`` drawn from one ``RandomState`` (scikit-learn's ``init_params="kmeans"``; run by the compiled
+  copy of :mod:`.sklearn_kmeans`), the start with the highest lower bound kept (the first on ties), BIC and labels
+  of its parameters.
 - On each stability resample (:func:`refit_mixture`, used by :func:`~.stability.bootstrap`): the mixture chosen
   on the data refitted from two starts, as two ``GaussianMixture(n_init=1)`` fits did: the full-data solution (a
   warm start) and ``init_params="k-means++"`` (scikit-learn's ``kmeans_plusplus`` indices for the resample's
@@ -31,6 +32,7 @@ import numba
 import numpy as np
 
 from alliance_stats.typology.cluster.gmm import _TYPES, _em, _iterate, _one_hot, _shared
+from alliance_stats.typology.cluster.sklearn_kmeans import kmeans_fit, kmeans_plusplus_indices
 
 __all__ = ["fit_mixture", "refit_mixture"]
 
@@ -106,10 +108,6 @@ def fit_mixture(data: np.ndarray, k: int, covariance_type: str, n_init: int, ran
     >>> bool(abs(ours["bic"] - theirs.bic(x)) < 1e-9), bool((ours["labels"] == theirs.predict(x)).all())
     (True, True)
     """
-    import warnings
-
-    from sklearn.cluster import KMeans
-    from sklearn.exceptions import ConvergenceWarning as SklearnConvergenceWarning
     from sklearn.utils import check_random_state
 
     points = np.ascontiguousarray(data, dtype=float)
@@ -119,10 +117,8 @@ def fit_mixture(data: np.ndarray, k: int, covariance_type: str, n_init: int, ran
     best: tuple | None = None
     warned = False
     for _ in range(n_init):
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            start = KMeans(n_clusters=k, n_init=1, random_state=rng).fit(points).labels_
-        warned = warned or any(issubclass(w.category, SklearnConvergenceWarning) for w in caught)
+        start, _, _, start_warned = kmeans_fit(points, k, 1, rng)
+        warned = warned or start_warned
         fit = _from_labels(xt, np.asarray(start, dtype=np.int64), k, kind, float(reg_covar))
         if fit[4]:
             return None
@@ -190,10 +186,8 @@ def refit_mixture(data: np.ndarray, parameters: tuple[np.ndarray, np.ndarray, np
     >>> bool((labels == model.predict(x[::2])).all())
     True
     """
-    from sklearn.cluster import kmeans_plusplus
-
     points = np.ascontiguousarray(data, dtype=float)
-    _, seeds = kmeans_plusplus(points, len(parameters[0]), random_state=seed)
+    seeds = kmeans_plusplus_indices(points, len(parameters[0]), seed)
     labels, failed = _two_starts(np.ascontiguousarray(points.T), parameters,
                                  np.asarray(seeds, dtype=np.int64), _TYPES[covariance_type], float(reg_covar))
     return None if failed else labels
