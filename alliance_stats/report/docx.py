@@ -8,7 +8,12 @@ below it, above the table, the note under it (APA 7). Tables carry horizontal ru
 below the header, under spanners, and under the last row. Figures are inserted as 200-dpi PNG.
 Each table's ``w:tbl`` is built as one XML string, the XML python-docx's cell-by-cell calls write (40 times faster on
 the demo's 37 tables; ``tests/report/test_docx_table_xml.py`` compares the two routes); paragraph styles are set by
-id (:data:`STYLE_IDS`) rather than looked up by name for each paragraph.
+id (:data:`STYLE_IDS`) rather than looked up by name for each paragraph. The paragraphs around the tables (headings,
+captions, notes, the summary, the contents, the warnings and the provenance) are written the same way, as the XML
+python-docx's ``add_paragraph``, ``add_run`` and formatting properties write, gathered by :class:`_Body` and parsed
+once before each figure and at the end (four times faster than the element-by-element calls; the figures' pictures,
+with their image parts and relationships, are still python-docx's). ``tests/report/test_docx_body_xml.py`` checks
+the whole file against the element-by-element route, byte for byte.
 
 The file is byte-identical for the same report: core properties carry a fixed date and the zip entries
 a fixed time stamp (python-docx would otherwise stamp the current time); the package is written through
@@ -24,13 +29,13 @@ import zipfile
 from xml.sax.saxutils import escape as xml_escape
 
 from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.packuri import PackURI
 from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml.ns import qn
 from docx.shared import Emu, Inches, Pt, RGBColor
-from docx.text.paragraph import Paragraph
+from lxml import etree
 
 from alliance_stats.report.html import check_table_languages, provenance_items
 from alliance_stats.report.labels import label
@@ -48,62 +53,11 @@ RULE_LIGHT = 4
 #: ``tests/report/test_docx.py`` checks them against the template's own look-up.
 STYLE_IDS = {"Title": "Title", "Heading 1": "Heading1", "Caption": "Caption", "List Bullet": "ListBullet"}
 _RUN_BREAKS = re.compile(r"([\t\r\n])")
+#: A block's mark in the serialised document (:class:`_Body`); text in a block is escaped, so never reads as one.
+_MARK = re.compile(r"<!--(\d+)-->")
 
 
 # ------------------------------------------------------------------------------------ low-level XML
-
-
-def _add_field(paragraph: Paragraph, instruction: str, result: str, *, bold: bool = False) -> None:
-    """A complex field (``begin``, instruction, ``separate``, cached result, ``end``) in ``paragraph``."""
-    begin = paragraph.add_run()
-    char = OxmlElement("w:fldChar")
-    char.set(qn("w:fldCharType"), "begin")
-    begin._r.append(char)
-    instr_run = paragraph.add_run()
-    instr = OxmlElement("w:instrText")
-    instr.set(qn("xml:space"), "preserve")
-    instr.text = f" {instruction} "
-    instr_run._r.append(instr)
-    separate = paragraph.add_run()
-    char = OxmlElement("w:fldChar")
-    char.set(qn("w:fldCharType"), "separate")
-    separate._r.append(char)
-    shown = paragraph.add_run(result)
-    shown.bold = bold
-    end = paragraph.add_run()
-    char = OxmlElement("w:fldChar")
-    char.set(qn("w:fldCharType"), "end")
-    end._r.append(char)
-
-
-def _field_char(paragraph: Paragraph, kind: str) -> None:
-    run = paragraph.add_run()
-    char = OxmlElement("w:fldChar")
-    char.set(qn("w:fldCharType"), kind)
-    run._r.append(char)
-
-
-def _paragraph_border(paragraph: Paragraph) -> None:
-    properties = paragraph._p.get_or_add_pPr()
-    borders = OxmlElement("w:pBdr")
-    for side in ("top", "left", "bottom", "right"):
-        element = OxmlElement(f"w:{side}")
-        element.set(qn("w:val"), "single")
-        element.set(qn("w:sz"), "18")
-        element.set(qn("w:space"), "4")
-        element.set(qn("w:color"), "000000")
-        borders.append(element)
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), "EDEDED")
-    later = ("w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct",
-             "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
-             "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection",
-             "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr",
-             "w:sectPr", "w:pPrChange")
-    properties.insert_element_before(shading, *later)
-    properties.insert_element_before(borders, "w:shd", *later)
 
 
 def _set_language(document, lang: str) -> None:
@@ -113,48 +67,43 @@ def _set_language(document, lang: str) -> None:
     properties.insert_element_before(language, "w:eastAsianLayout", "w:specVanish", "w:oMath")
 
 
-def _paragraph(document, text: str, style: str) -> Paragraph:
-    """``document.add_paragraph(text, style)`` without python-docx's look-up of the style by name (XPath searches
-    over every style of the template, a third of the file's time): the same XML, the id from :data:`STYLE_IDS`."""
-    paragraph = document.add_paragraph(text)
-    paragraph._p.style = STYLE_IDS[style]
-    return paragraph
+class _Body:
+    """The body's blocks (paragraphs and tables) as XML strings, parsed with the rest of the document in one go.
 
+    python-docx's ``add_paragraph`` places each block before the body's final ``w:sectPr``; here the blocks added
+    between two figures are kept as one string, its place in the document marked by a comment, and
+    :meth:`finish` serialises the document (the template and the figures' paragraphs, which python-docx adds
+    itself with their image parts), puts each string in its mark's place and parses the whole document once:
+    the same tree as the element-by-element route, without moving tens of thousands of parsed elements (and
+    their namespaces) into the document. No block carries an unqualified ``id`` attribute, so python-docx numbers
+    the figures' drawings (the largest ``@id`` of the document plus one) as it would with the blocks in place.
+    """
 
-def _heading(document, text: str, level: int) -> Paragraph:
-    """``document.add_heading(text, level)`` (``Title`` for level 0) through :func:`_paragraph`."""
-    return _paragraph(document, text, "Title" if level == 0 else f"Heading {level}")
+    def __init__(self, document) -> None:
+        self.document = document
+        self._sect_pr = document.element.body.sectPr
+        self._blocks: list[str] = []
+        self._chunks: list[str] = []
 
+    def add(self, xml: str) -> None:
+        """Append one block's XML (namespace prefixes as declared by the document's root element)."""
+        self._blocks.append(xml)
 
-def _compact(paragraph: Paragraph) -> None:
-    paragraph.paragraph_format.space_before = Pt(0)
-    paragraph.paragraph_format.space_after = Pt(0)
+    def flush(self) -> None:
+        """Mark the place of the blocks added since the last flush (before a figure's paragraph, and at the end)."""
+        if not self._blocks:
+            return
+        self._sect_pr.addprevious(etree.Comment(str(len(self._chunks))))
+        self._chunks.append("".join(self._blocks))
+        self._blocks.clear()
 
-
-# ------------------------------------------------------------------------------------------ blocks
-
-
-def _caption(document, kind: str, number: int, title: str, lang: str) -> None:
-    paragraph = _paragraph(document, "", "Caption")
-    paragraph.paragraph_format.keep_with_next = True
-    word = paragraph.add_run(f"{label(kind, lang)} ")
-    word.bold = True
-    _add_field(paragraph, f"SEQ {label(kind, lang)} \\* ARABIC", str(number), bold=True)
-    paragraph.add_run().add_break(WD_BREAK.LINE)
-    title_run = paragraph.add_run(title)
-    title_run.italic = True
-
-
-def _note(document, note: str, lang: str) -> None:
-    if not note:
-        return
-    paragraph = document.add_paragraph()
-    paragraph.paragraph_format.space_before = Pt(3)
-    lead = paragraph.add_run(label("note", lang) + " ")
-    lead.italic = True
-    lead.font.size = Pt(9.5)
-    body = paragraph.add_run(note)
-    body.font.size = Pt(9.5)
+    def finish(self) -> None:
+        """Replace the document part's element by the document with every block in its place, parsed once (at the
+        end: python-docx's ``Document`` still holds the element it was made with)."""
+        self.flush()
+        pieces = _MARK.split(etree.tostring(self.document.element, encoding="unicode"))
+        pieces[1::2] = [self._chunks[int(index)] for index in pieces[1::2]]
+        self.document.part._element = parse_xml("".join(pieces))
 
 
 def _run_content(text: str) -> str:
@@ -171,6 +120,66 @@ def _run_content(text: str) -> str:
             space = ' xml:space="preserve"' if len(piece.strip()) < len(piece) else ""
             parts.append(f"<w:t{space}>{xml_escape(piece)}</w:t>")
     return "".join(parts)
+
+
+def _run(text: str = "", *, bold: bool = False, italic: bool = False, size: int = 0, font: str = "") -> str:
+    """The ``w:r`` of ``paragraph.add_run(text)`` with ``bold``, ``italic``, ``font.size`` (``size`` half-points)
+    and ``font.name`` set as python-docx sets them (``w:rPr`` children in the schema's order)."""
+    props = (f'<w:rFonts w:ascii="{font}" w:hAnsi="{font}"/>' if font else "") + ("<w:b/>" if bold else "") \
+        + ("<w:i/>" if italic else "") + (f'<w:sz w:val="{size}"/>' if size else "")
+    return f"<w:r>{f'<w:rPr>{props}</w:rPr>' if props else ''}{_run_content(text)}</w:r>"
+
+
+#: ``run.add_break(WD_BREAK.LINE)`` in a run of its own, and the three marks of a complex field.
+_LINE_BREAK = "<w:r><w:br/></w:r>"
+_FIELD_BEGIN, _FIELD_SEPARATE, _FIELD_END = (f'<w:r><w:fldChar w:fldCharType="{kind}"/></w:r>'
+                                             for kind in ("begin", "separate", "end"))
+#: ``paragraph_format.space_before = space_after = Pt(0)``.
+_COMPACT = '<w:spacing w:before="0" w:after="0"/>'
+#: The synthetic-data banner's frame and shading (``w:pBdr`` then ``w:shd``, in the schema's order).
+_BANNER_BORDER = ("<w:pBdr>" + "".join(f'<w:{side} w:val="single" w:sz="18" w:space="4" w:color="000000"/>'
+                                        for side in ("top", "left", "bottom", "right"))
+                  + '</w:pBdr><w:shd w:val="clear" w:color="auto" w:fill="EDEDED"/>')
+
+
+def _instruction(instruction: str) -> str:
+    """The run of a field's instruction (``w:instrText``, white space kept)."""
+    return f'<w:r><w:instrText xml:space="preserve">{xml_escape(instruction)}</w:instrText></w:r>'
+
+
+def _p(runs: str = "", *, style: str = "", keep_next: bool = False, properties: str = "") -> str:
+    """A ``w:p``: paragraph style ``style`` (a name of :data:`STYLE_IDS`), ``keep_with_next``, then ``properties``
+    (later ``w:pPr`` children, in the schema's order), then ``runs``."""
+    props = (f'<w:pStyle w:val="{STYLE_IDS[style]}"/>' if style else "") + ("<w:keepNext/>" if keep_next else "") \
+        + properties
+    return f"<w:p>{f'<w:pPr>{props}</w:pPr>' if props else ''}{runs}</w:p>"
+
+
+def _text_p(text: str, style: str = "") -> str:
+    """``document.add_paragraph(text)`` (styled ``style``): one run, none for empty text."""
+    return _p(_run(text) if text else "", style=style)
+
+
+def _heading(body: _Body, text: str, level: int) -> None:
+    """``document.add_heading(text, level)`` (``Title`` for level 0), the style set by id."""
+    body.add(_text_p(text, "Title" if level == 0 else f"Heading {level}"))
+
+
+# ------------------------------------------------------------------------------------------ blocks
+
+
+def _caption(body: _Body, kind: str, number: int, title: str, lang: str) -> None:
+    word = label(kind, lang)
+    body.add(_p(_run(f"{word} ", bold=True) + _FIELD_BEGIN + _instruction(f" SEQ {word} \\* ARABIC ")
+                + _FIELD_SEPARATE + _run(str(number), bold=True) + _FIELD_END + _LINE_BREAK
+                + _run(title, italic=True), style="Caption", keep_next=True))
+
+
+def _note(body: _Body, note: str, lang: str) -> None:
+    if not note:
+        return
+    body.add(_p(_run(label("note", lang) + " ", italic=True, size=19) + _run(note, size=19),
+                properties='<w:spacing w:before="60"/>'))
 
 
 def _cell_xml(text: str, align: str, width: int, span: int = 1, rule: int = 0) -> str:
@@ -194,7 +203,7 @@ def _table_xml(layout: TableLayout, block_width: int) -> str:
     width = Emu(block_width // n_columns).twips if n_columns else 0
     rule = f'w:val="single" w:sz="{RULE_HEAVY}" w:space="0" w:color="000000"'
     parts = [
-        f"<w:tbl {nsdecls('w')}><w:tblPr>"
+        "<w:tbl><w:tblPr>"
         '<w:tblW w:type="auto" w:w="0"/><w:jc w:val="center"/>'
         f'<w:tblBorders><w:top {rule}/><w:left w:val="nil"/><w:bottom {rule}/><w:right w:val="nil"/>'
         '<w:insideH w:val="nil"/><w:insideV w:val="nil"/></w:tblBorders><w:tblLayout w:type="autofit"/>'
@@ -227,61 +236,71 @@ def _block_width(document) -> int:
     return int(page_width - (section.left_margin or Inches(1)) - (section.right_margin or Inches(1)))
 
 
-def _table(document, layout: TableLayout) -> None:
-    _caption(document, "table", layout.number, layout.title, layout.lang)
-    document.element.body.sectPr.addprevious(parse_xml(_table_xml(layout, _block_width(document))))
-    _note(document, layout.note, layout.lang)
+def _table(body: _Body, layout: TableLayout, block_width: int) -> None:
+    """Caption, table and note (``block_width``: :func:`_block_width`)."""
+    _caption(body, "table", layout.number, layout.title, layout.lang)
+    body.add(_table_xml(layout, block_width))
+    _note(body, layout.note, layout.lang)
 
 
-def _figure(document, number: int, figure: ReportFigure, lang: str) -> None:
-    _caption(document, "figure", number, figure.caption, lang)
+def _figure(body: _Body, number: int, figure: ReportFigure, lang: str) -> None:
+    """Caption, picture (python-docx's ``add_picture``: image part, relationship, drawing id) and note."""
+    _caption(body, "figure", number, figure.caption, lang)
+    body.flush()
     width_inches, height_inches = (float(v) for v in figure.figure.get_size_inches())
     width = min(width_inches, MAX_FIGURE_WIDTH_INCHES, MAX_FIGURE_HEIGHT_INCHES * width_inches / height_inches)
-    document.add_picture(io.BytesIO(figure.files["png"]), width=Inches(width))
-    document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _note(document, figure.note, lang)
+    paragraph = body.document.add_paragraph()  # document.add_picture's paragraph and run
+    paragraph.add_run().add_picture(io.BytesIO(figure.files["png"]), width=Inches(width))
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _note(body, figure.note, lang)
 
 
-def _bullets(document, items: list[str]) -> None:
+def _bullets(body: _Body, items: list[str]) -> None:
     for item in items:
-        _paragraph(document, item, "List Bullet")
+        body.add(_text_p(item, "List Bullet"))
 
 
-def _summary(document, report: Report) -> None:
+def _summary(body: _Body, report: Report) -> None:
     """The results summary: the document's first Heading 1, before the contents."""
     summary = report.summary
     assert summary is not None
-    _heading(document, summary.title, 1)
+    _heading(body, summary.title, 1)
     for heading, lines in summary.blocks:
-        paragraph = document.add_paragraph()
-        paragraph.add_run(f"{heading}.").bold = True
         if len(lines) == 1:
-            paragraph.add_run(f" {lines[0]}")
+            body.add(_p(_run(f"{heading}.", bold=True) + _run(f" {lines[0]}")))
         else:
-            paragraph.paragraph_format.keep_with_next = True
-            _bullets(document, lines)
+            body.add(_p(_run(f"{heading}.", bold=True), keep_next=True))
+            _bullets(body, lines)
 
 
-def _contents(document, report: Report) -> None:
+def _contents(body: _Body, report: Report) -> None:
     """A Word TOC field whose cached result already lists the sections (F9 in Word adds page numbers)."""
-    _heading(document, label("contents", report.lang), 1)
+    _heading(body, label("contents", report.lang), 1)
     entries = ([report.summary.title] if report.summary is not None else [])
     entries += [section.title for section in report.sections]
     entries += [label("warnings", report.lang), label("provenance", report.lang)]
     for index, entry in enumerate(entries):
-        paragraph = document.add_paragraph()
-        _compact(paragraph)
-        if index == 0:
-            _field_char(paragraph, "begin")
-            instr_run = paragraph.add_run()
-            instr = OxmlElement("w:instrText")
-            instr.set(qn("xml:space"), "preserve")
-            instr.text = ' TOC \\o "1-1" \\h \\z \\u '
-            instr_run._r.append(instr)
-            _field_char(paragraph, "separate")
-        paragraph.add_run(entry)
-        if index == len(entries) - 1:
-            _field_char(paragraph, "end")
+        begin = (_FIELD_BEGIN + _instruction(' TOC \\o "1-1" \\h \\z \\u ') + _FIELD_SEPARATE) if index == 0 else ""
+        end = _FIELD_END if index == len(entries) - 1 else ""
+        body.add(_p(begin + _run(entry) + end, properties=_COMPACT))
+
+
+def _banner(lang: str) -> str:
+    """The synthetic-data banner: framed, shaded, its title in capitals."""
+    return _p(_run(label("synthetic_banner_title", lang).upper(), bold=True, size=26) + _LINE_BREAK
+              + _run(label("synthetic_banner", lang), bold=True), properties=_BANNER_BORDER)
+
+
+def _provenance(body: _Body, report: Report) -> None:
+    """One compact paragraph per provenance item: the key in bold, the value in 8.5-point Consolas, a line each."""
+    colon = label("colon", report.lang)
+    for key, text in provenance_items(report.provenance):
+        runs = [_run(f"{key}{colon}", bold=True)]
+        for index, line in enumerate(text.splitlines() or [""]):
+            if index:
+                runs.append(_LINE_BREAK)
+            runs.append(_run(line, size=17, font="Consolas"))
+        body.add(_p("".join(runs), properties=_COMPACT))
 
 
 def _core_properties(document, report: Report) -> None:
@@ -409,54 +428,41 @@ def docx_bytes(report: Report, layouts: dict[int, TableLayout]) -> bytes:
 
     _core_properties(document, report)
 
-    _heading(document, report.title, 0)
+    body = _Body(document)
+    _heading(body, report.title, 0)
     if report.subtitle:
-        document.add_paragraph(report.subtitle)
+        body.add(_text_p(report.subtitle))
     if report.synthetic:
-        banner = document.add_paragraph()
-        _paragraph_border(banner)
-        head = banner.add_run(label("synthetic_banner_title", lang).upper())
-        head.bold = True
-        head.font.size = Pt(13)
-        banner.add_run().add_break(WD_BREAK.LINE)
-        banner.add_run(label("synthetic_banner", lang)).bold = True
+        body.add(_banner(lang))
 
     if report.summary is not None:
-        _summary(document, report)
-    _contents(document, report)
+        _summary(body, report)
+    _contents(body, report)
 
+    block_width = _block_width(document)
     figure_number = {id(figure): number for number, _, figure in report.numbered_figures()}
     for section in report.sections:
-        _heading(document, section.title, 1)
+        _heading(body, section.title, 1)
         for text in section.paragraphs:
-            document.add_paragraph(text)
+            body.add(_text_p(text))
         if section.warnings:
-            heading = document.add_paragraph()
-            heading.add_run(label("section_warnings", lang)).bold = True
-            _bullets(document, section.warnings)
+            body.add(_p(_run(label("section_warnings", lang), bold=True)))
+            _bullets(body, section.warnings)
         for table in section.tables:
-            _table(document, layouts[id(table)])
+            _table(body, layouts[id(table)], block_width)
         for figure in section.figures:
-            _figure(document, figure_number[id(figure)], figure, lang)
+            _figure(body, figure_number[id(figure)], figure, lang)
 
-    _heading(document, label("warnings", lang), 1)
+    _heading(body, label("warnings", lang), 1)
     warnings = report.all_warnings()
     if warnings:
         colon = label("colon", lang)
-        _bullets(document, [f"{origin}{colon}{message}" if origin else message for origin, message in warnings])
+        _bullets(body, [f"{origin}{colon}{message}" if origin else message for origin, message in warnings])
     else:
-        document.add_paragraph(label("no_warnings", lang))
+        body.add(_text_p(label("no_warnings", lang)))
 
-    _heading(document, label("provenance", lang), 1)
-    for key, text in provenance_items(report.provenance):
-        paragraph = document.add_paragraph()
-        _compact(paragraph)
-        paragraph.add_run(f"{key}{label('colon', lang)}").bold = True
-        for index, line in enumerate(text.splitlines() or [""]):
-            if index:
-                paragraph.add_run().add_break(WD_BREAK.LINE)
-            run = paragraph.add_run(line)
-            run.font.name = "Consolas"
-            run.font.size = Pt(8.5)
+    _heading(body, label("provenance", lang), 1)
+    _provenance(body, report)
+    body.finish()
 
     return _save(document)

@@ -8,6 +8,7 @@ and in the file names of the run folder (:func:`alliance_stats.report.render_run
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
@@ -26,17 +27,21 @@ class ReportFigure:
     """A figure with its caption (title, above the figure as in APA 7) and an optional note (below).
 
     The PNG and SVG bytes are rendered once, on first use of :attr:`files`, and shared by the HTML report,
-    the Word report and the run folder.
+    the Word report and the run folder: by ``draw`` when given (a function returning the files of ``figure``,
+    e.g. taken from a run's second lane, which drew them in another process), else from ``figure`` here.
     """
 
     key: str
     figure: Figure
     caption: str
     note: str = ""
+    draw: Callable[[], dict[str, bytes]] | None = field(default=None, repr=False)
 
     @cached_property
     def files(self) -> dict[str, bytes]:
         """``{"png": ..., "svg": ...}`` (PNG at 200 dpi), see :func:`~alliance_stats.report.figures.figure_files`."""
+        if self.draw is not None:
+            return self.draw()
         return figure_files(self.figure, dpi=FIGURE_DPI)
 
 
@@ -214,7 +219,7 @@ def _safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _safe_figure(figure: ReportFigure) -> ReportFigure:
     new = ReportFigure(key=figure.key, figure=figure.figure, caption=xml_safe(figure.caption),
-                       note=xml_safe(figure.note))
+                       note=xml_safe(figure.note), draw=figure.draw)
     if "files" in figure.__dict__:  # rendered already: share the bytes
         new.__dict__["files"] = figure.__dict__["files"]
     return new

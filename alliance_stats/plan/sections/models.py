@@ -1,27 +1,40 @@
 """Report section: the crossing models.
+
+The models are fitted by the main process, which needs them at once (tables, hypotheses); their two figures
+(predicted probabilities and forest plot, ~0.6 s of drawing on the demo) are needed only when the report is
+written: the section adds them unrendered, and their files are taken then from the run's second lane
+(:func:`lane_jobs`: a worker idle at the end of the run fits the models again and draws them) or drawn by the main
+process, the same bytes either way (:class:`~alliance_stats.report.ReportFigure`'s ``draw``).
 """
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Callable
 from typing import Any
 
 from alliance_stats.core.errors import AllianceStatsError
-from alliance_stats.plan.context import RunContext, _figure, _table
+from alliance_stats.plan.context import RunContext, _table, take
+
+#: The second lane's job that draws the models' figures.
+FIGURES_JOB = "models_figures"
+
+
+def _fit(firms: Any, spec: Any) -> Any:
+    """``fit_logit`` of one model of the plan."""
+    from alliance_stats.models import LogitSettings, fit_logit
+
+    return fit_logit(firms, spec.outcome, spec.predictors, categorical=dict(spec.categorical),
+                     interactions=[tuple(p) for p in spec.interactions], method=spec.method, cluster=spec.cluster,
+                     settings=LogitSettings(gee=spec.gee, standardize=tuple(spec.standardize)))
 
 
 def _fit_models(ctx: RunContext, firms: Any) -> dict[str, Any]:
     """Fit every model of the plan; a data problem names the model."""
-    from alliance_stats.models import LogitSettings, fit_logit
-
     results = {}
     for key, spec in ctx.plan.models.items():
-        settings = LogitSettings(gee=spec.gee, standardize=tuple(spec.standardize))
         try:
-            results[key] = ctx.log.run(
-                f"model {key}", fit_logit, firms, spec.outcome, spec.predictors, categorical=dict(spec.categorical),
-                interactions=[tuple(p) for p in spec.interactions], method=spec.method, cluster=spec.cluster,
-                settings=settings,
-            )
+            results[key] = ctx.log.run(f"model {key}", _fit, firms, spec)
         except AllianceStatsError as exc:  # say which confirmatory model the data cannot support
             exc.message = f"model {key}: {exc.message}"
             exc.args = (str(exc),)
@@ -57,23 +70,70 @@ def _term_tests(ctx: RunContext, section: Any, results: dict[str, Any]) -> None:
     ctx.add_table(section, _table("lr_tests", ctx.tr("models.section.tests_title"), lr, note, formats, ctx.lang))
 
 
-def _predictions(ctx: RunContext, section: Any, results: dict[str, Any]) -> None:
-    """Predicted probability by configuration of the first model that has it: table and figure."""
-    from alliance_stats.report import predicted_probabilities_plot
+def _prediction_model(ctx: RunContext) -> str | None:
+    """The first model with the configuration among its predictors (its predictions are shown), if any."""
+    return next((key for key, spec in ctx.plan.models.items() if "configuration" in spec.predictors), None)
 
-    keys = [key for key, spec in ctx.plan.models.items() if "configuration" in spec.predictors]
-    if not keys:
-        return
-    key = keys[0]
-    shown = results[key].predict_by("configuration")
-    ctx.add_table(section, _predicted_table(ctx, shown, key))
-    plot_df = shown.reset_index().rename(columns={shown.index.name or "index": "level"})
-    if "level" not in plot_df.columns:
-        plot_df = plot_df.rename(columns={plot_df.columns[0]: "level"})
-    plot_df["level"] = [_config_label(x, ctx.lang) for x in plot_df["level"]]
-    plot_df = plot_df.rename(columns={"probability": "prob"})
-    _figure(ctx, section, "predicted", predicted_probabilities_plot(plot_df, ctx.lang),
-            ctx.tr("models.section.predicted_caption"))
+
+def _figures(ctx: RunContext, results: dict[str, Any], shown: Any) -> list[tuple[str, Any, str]]:
+    """``(key, figure, caption)`` of the predicted probabilities by configuration (``shown``: the predictions of
+    :func:`_prediction_model`, ``None`` without one) and of the forest plot of every model."""
+    import pandas as pd
+
+    from alliance_stats.report import forest_plot, predicted_probabilities_plot
+
+    figures = []
+    if shown is not None:
+        plot_df = shown.reset_index().rename(columns={shown.index.name or "index": "level"})
+        if "level" not in plot_df.columns:
+            plot_df = plot_df.rename(columns={plot_df.columns[0]: "level"})
+        plot_df["level"] = [_config_label(x, ctx.lang) for x in plot_df["level"]]
+        plot_df = plot_df.rename(columns={"probability": "prob"})
+        figures.append(("predicted", predicted_probabilities_plot(plot_df, ctx.lang),
+                        ctx.tr("models.section.predicted_caption")))
+    forest = forest_frames(results, ctx.lang)
+    if forest:
+        figures.append(("forest", forest_plot(pd.concat(forest), ctx.lang), ctx.tr("models.section.forest_caption")))
+    return figures
+
+
+def _draw(figures: list[tuple[str, Any, str]]) -> dict[str, dict[str, bytes]]:
+    """The PNG and SVG bytes of each figure, by key."""
+    from alliance_stats.report.figures import FIGURE_DPI, figure_files
+
+    return {key: figure_files(figure, dpi=FIGURE_DPI) for key, figure, _ in figures}
+
+
+def lane_jobs(ctx: RunContext, prep: dict[str, Any]) -> dict[str, Callable[[], Any]]:
+    """This section's computation that depends only on the prepared data: its figures' files (the models fitted
+    again and drawn; the main process needs the files only when it writes the report)."""
+
+    def draw() -> dict[str, dict[str, bytes]]:
+        with warnings.catch_warnings():  # the main process records the fits' warnings from its own fits
+            warnings.simplefilter("ignore")
+            results = {key: _fit(prep["firms"], spec) for key, spec in ctx.plan.models.items()}
+            key = _prediction_model(ctx)
+            shown = None if key is None else results[key].predict_by("configuration")
+            return _draw(_figures(ctx, results, shown))
+
+    return {FIGURES_JOB: draw}
+
+
+def _lane_figures(section: Any, prep: dict[str, Any], figures: list[tuple[str, Any, str]]) -> None:
+    """Add ``figures`` to ``section``, unrendered: their files are taken from the second lane's :data:`FIGURES_JOB`
+    when the report first uses them (once for all of them), or drawn here then (:class:`ReportFigure` ``draw``)."""
+    from alliance_stats.report import ReportFigure
+
+    drawn: dict[str, dict[str, dict[str, bytes]]] = {}
+
+    def files(key: str) -> dict[str, bytes]:
+        if not drawn:
+            drawn.update(take(prep, FIGURES_JOB, lambda: _draw(figures)))
+        return drawn[key]
+
+    for key, figure, caption in figures:
+        section.figures.append(ReportFigure(key=key, figure=figure, caption=caption,
+                                            draw=lambda key=key: files(key)))
 
 
 def forest_frames(results: dict[str, Any], lang: str) -> list[Any]:
@@ -93,21 +153,18 @@ def forest_frames(results: dict[str, Any], lang: str) -> list[Any]:
 
 def _section_models(ctx: RunContext, prep: dict[str, Any]) -> Any:
     """Crossing models M1-M3 side by side, LR tests, predicted probabilities, forest plot."""
-    import pandas as pd
-
     from alliance_stats.models import models_side_by_side
-    from alliance_stats.report import forest_plot
 
     section = ctx.section("models", ctx.tr("models.section.title"))
     results = _fit_models(ctx, prep["firms"])
     if results:
         ctx.add_table(section, models_side_by_side(results, ctx.lang))
     _term_tests(ctx, section, results)
-    _predictions(ctx, section, results)
-    forest = forest_frames(results, ctx.lang)
-    if forest:
-        _figure(ctx, section, "forest", forest_plot(pd.concat(forest), ctx.lang),
-                ctx.tr("models.section.forest_caption"))
+    key = _prediction_model(ctx)
+    shown = None if key is None else results[key].predict_by("configuration")
+    if shown is not None:
+        ctx.add_table(section, _predicted_table(ctx, shown, key))
+    _lane_figures(section, prep, _figures(ctx, results, shown))
     for key in results:
         ctx.stage_warnings(section, f"model {key}")
     prep["models"] = results
