@@ -117,7 +117,8 @@ def run_plan(
     jobs
         Worker processes: with 2, a forked worker computes ahead, on a second core, the parts that depend only on
         the prepared data (the cluster check and its figures, the Likert figures, the common-method-variance and
-        nesting checks, the robustness variants, the mediation bootstraps, the instrument's files:
+        nesting checks, the robustness variants, the mediation bootstraps, the instrument's files, the crossing models'
+        figures:
         :mod:`alliance_stats.plan.lanes`); the results are the same
         with 1 or 2. More than 2 is taken as 2.
 
@@ -199,14 +200,14 @@ def _lane_jobs(ctx: RunContext, prep: dict[str, Any], raw: Any, data_path: Path)
     main process needs it after the measurement section, which takes longer than the check; its figures are drawn
     with it), then the jobs the main process needs last (the checks' jobs, the longest first, the mediation
     bootstraps, the instrument's files; one job per robustness variant and one per file, so that the two processes
-    share the end of the run), then the Likert figures (the main process, which needs them first,
+    share the end of the run), then the crossing models' figures (needed only by the report), then the Likert figures (the main process, which needs them first,
     draws those the worker has not begun)."""
-    from alliance_stats.plan.sections import checks, hypotheses, measurement, typology
+    from alliance_stats.plan.sections import checks, hypotheses, measurement, models, typology
 
     return {**typology.lane_jobs(ctx, prep), **checks.lane_jobs(ctx, prep, raw, data_path),
             **hypotheses.lane_jobs(ctx, prep),
             **{f"instrument_{fmt}": _instrument_job(ctx, fmt) for fmt in ctx.plan.exports},
-            **measurement.lane_jobs(ctx, prep)}
+            **models.lane_jobs(ctx, prep), **measurement.lane_jobs(ctx, prep)}
 
 
 def _instrument_job(ctx: RunContext, fmt: str) -> Callable[[], dict[str, bytes]]:
