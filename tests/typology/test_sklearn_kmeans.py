@@ -92,3 +92,33 @@ def test_duplicate_points_warn_as_scikit_learn():
     """Fewer distinct points than clusters: scikit-learn's warning (and its fit) is reproduced."""
     x = np.repeat(np.array([[1.0, 1.0], [2.0, 2.0], [5.0, 1.0]]), 10, axis=0)
     _assert_same_fit(x, 4, 2, 0)
+
+
+def test_a_start_with_a_point_between_two_centres_runs_scikit_learns_lloyd(monkeypatch):
+    """A point as near two centres as rounding can tell (exact ties on a grid: which one wins depends on how the
+    BLAS kernel rounds, so on the machine) sends that start, and only it, to scikit-learn's own Lloyd iterations
+    from the same initial centres: the fit is still scikit-learn's, bit for bit."""
+    from sklearn.cluster import _kmeans
+
+    lloyd, whole = _kmeans._kmeans_single_lloyd, sklearn_kmeans._sklearn_fit
+    sent = 0
+    for seed in range(12):
+        x, k = _data(0, 300, seed), 6 + seed % 3
+        runs = []
+
+        def counted(*args, runs=runs, **kwargs):  # noqa: ANN002, ANN003, ANN202
+            runs.append(args[2].copy())
+            return lloyd(*args, **kwargs)
+
+        ours_rng, their_rng = np.random.RandomState(seed), np.random.RandomState(seed)
+        with monkeypatch.context() as patch, threadpool_limits(limits=1):
+            patch.setattr(_kmeans, "_kmeans_single_lloyd", counted)
+            patch.setattr(sklearn_kmeans, "_sklearn_fit", lambda *args, runs=runs: runs.append(None) or whole(*args))
+            labels, centres, inertia, _ = kmeans_fit(x, k, 4, ours_rng)
+        their_labels, their_centres, their_inertia, _ = _scikit_learn(x, k, 4, their_rng)
+        np.testing.assert_array_equal(labels, their_labels)
+        np.testing.assert_array_equal(centres, their_centres)
+        assert inertia == their_inertia and ours_rng.random_sample() == their_rng.random_sample()
+        if not any(run is None for run in runs):  # (a k-means++ draw too close to call sends the whole fit to scikit-learn)
+            sent += len(runs)
+    assert sent  # scores on a 0.1 grid put a point midway between two centres in some starts

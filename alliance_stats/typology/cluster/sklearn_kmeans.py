@@ -24,12 +24,16 @@ distances, ``closest @ weights``, whose order is the BLAS kernel's) are summed h
 a choice among candidates that such a rounding difference could change (a uniform within the error bound of a
 boundary of ``cumsum``, two candidates' potentials within their bounds, ``n eps`` relative) makes the whole fit
 fall back to scikit-learn from the same random state. So do an empty cluster during Lloyd's iterations
-(scikit-learn's relocation uses ``argpartition``) and any data that are not two finite columns: scikit-learn's
+(scikit-learn's relocation uses ``argpartition``), a point whose two nearest centres are within rounding of
+each other in Lloyd's iterations (the distances' fused multiply-adds are the BLAS kernel's, which differ between
+machines), and any data that are not two finite columns: scikit-learn's
 operation order was read off (tests/typology/test_sklearn_kmeans.py) for two variables, the typology's two axes.
 
-The fused multiply-adds are those of OpenBLAS's double-precision kernels (numpy's and scipy's, 0.3.31); the tests
-compare labels, centres and inertia with scikit-learn fit by fit, so another BLAS that rounds otherwise shows up
-there.
+The fused multiply-adds copied are those of OpenBLAS 0.3.31's double-precision kernels on the machine kind they
+were read on (Haswell kernels); every decision a distance's last bit could change is guarded as above, and the
+centres and the inertia come from sums in point order (scikit-learn's own loops, not BLAS), so on a kernel that
+rounds otherwise the labels, centres and inertia are still scikit-learn's. The tests compare them with
+scikit-learn fit by fit.
 
 Reference: scikit-learn 1.9 ``sklearn.cluster.KMeans`` (``_kmeans_plusplus``, ``_kmeans_single_lloyd``,
 ``_k_means_lloyd.pyx``, ``_k_means_common.pyx``); Arthur, D. & Vassilvitskii, S. (2007), k-means++, SODA;
@@ -152,7 +156,10 @@ def _plusplus(x, xsq, w, k, trials, u):  # noqa: ANN001, ANN202
 @numba.njit(cache=True, error_model="numpy")
 def _estep(x, w, centres, labels, sums, weights, update):  # noqa: ANN001, ANN202
     """One pass of ``lloyd_iter_chunked_dense`` (one thread): labels of the nearest centre and, with ``update``,
-    the per-cluster weighted sums and weights in point order."""
+    the per-cluster weighted sums and weights in point order. False when a point's two nearest centres are
+    within the distances' rounding error of each other (``16 eps`` of the terms' magnitude): there the choice
+    could depend on how a BLAS kernel rounds (the fused multiply-adds differ between kernels and machines),
+    so the caller lets scikit-learn decide; every other label is the same with any rounding of the kernel."""
     n, k = x.shape[0], centres.shape[0]
     norms = np.empty(k)
     for j in range(k):
@@ -163,23 +170,33 @@ def _estep(x, w, centres, labels, sums, weights, update):  # noqa: ANN001, ANN20
     for i in range(n):
         x0, x1 = x[i, 0], x[i, 1]
         best = norms[0] + -2.0 * _fma(x1, centres[0, 1], x0 * centres[0, 0])
+        scale = norms[0] + 2.0 * (abs(x0 * centres[0, 0]) + abs(x1 * centres[0, 1]))
+        second = np.inf
         label = 0
         for j in range(1, k):
             d = norms[j] + -2.0 * _fma(x1, centres[j, 1], x0 * centres[j, 0])
+            scale = max(scale, norms[j] + 2.0 * (abs(x0 * centres[j, 0]) + abs(x1 * centres[j, 1])))
             if d < best:
+                second = best
                 best = d
                 label = j
+            elif d < second:
+                second = d
+        if second - best <= 16.0 * _EPS * scale:
+            return False
         labels[i] = label
         if update:
             weights[label] += w[i]
             sums[label, 0] += x0 * w[i]
             sums[label, 1] += x1 * w[i]
+    return True
 
 
 @numba.njit(cache=True, error_model="numpy")
 def _lloyd(x, w, centres_init, tol, max_iter):  # noqa: ANN001, ANN202
     """``_kmeans_single_lloyd`` with one thread: (labels, inertia, centres, ok); ok is False when a cluster empties
-    (scikit-learn relocates it; the caller falls back to scikit-learn)."""
+    (scikit-learn relocates it) or a point is as near two centres as rounding can tell (:func:`_estep`): the
+    caller falls back to scikit-learn."""
     n, k = x.shape[0], centres_init.shape[0]
     centres = centres_init.copy()
     new = np.zeros((k, 2))
@@ -191,7 +208,8 @@ def _lloyd(x, w, centres_init, tol, max_iter):  # noqa: ANN001, ANN202
     old = labels.copy()
     strict = False
     for _ in range(max_iter):
-        _estep(x, w, centres, labels, sums, weights, True)
+        if not _estep(x, w, centres, labels, sums, weights, True):
+            return labels, 0.0, centres, False
         for j in range(k):
             if weights[j] == 0.0:
                 return labels, 0.0, centres, False
@@ -217,8 +235,8 @@ def _lloyd(x, w, centres_init, tol, max_iter):  # noqa: ANN001, ANN202
         if _pairwise_sum(squares, k) <= tol:
             break
         old[:] = labels
-    if not strict:
-        _estep(x, w, centres, labels, sums, weights, False)
+    if not strict and not _estep(x, w, centres, labels, sums, weights, False):
+        return labels, 0.0, centres, False
     inertia = 0.0
     for i in range(n):
         j = labels[i]
@@ -243,25 +261,41 @@ def _same_clustering(a, b, k):  # noqa: ANN001, ANN202
 
 
 @numba.njit(cache=True, error_model="numpy")
-def _fit(x, xsq, w, k, n_init, trials, u, tol):  # noqa: ANN001, ANN202
-    """``KMeans.fit``'s loop over starts on centred data (``max_iter=300``, scikit-learn's default): (labels,
-    inertia, centres, ok)."""
+def _start(x, xsq, w, k, trials, u, tol):  # noqa: ANN001, ANN202
+    """One start of ``KMeans.fit`` on centred data (``max_iter=300``, scikit-learn's default): k-means++ from the
+    uniforms ``u``, then Lloyd's iterations. (seeded, init, labels, inertia, centres, ok): ``seeded`` False when a
+    draw was too close to call (the caller refits all with scikit-learn), ``ok`` False when Lloyd's iterations
+    were (the caller runs scikit-learn's Lloyd from ``init``)."""
+    init = np.empty((k, 2))
+    indices, seeded = _plusplus(x, xsq, w, k, trials, u)
+    if not seeded:
+        return False, init, np.zeros(x.shape[0], dtype=np.int32), 0.0, init, False
+    for j in range(k):
+        init[j, 0], init[j, 1] = x[indices[j], 0], x[indices[j], 1]
+    labels, inertia, centres, ok = _lloyd(x, w, init, tol, 300)
+    return True, init, labels, inertia, centres, ok
+
+
+def _fit(x: np.ndarray, xsq: np.ndarray, w: np.ndarray, k: int, n_init: int, trials: int, u: np.ndarray,
+         tol: float) -> tuple[np.ndarray, float, np.ndarray, bool]:
+    """``KMeans.fit``'s loop over starts on centred data: (labels, inertia, centres, ok); ok is False when a
+    k-means++ draw could not be decided (the caller refits with scikit-learn from the same random state). A
+    start whose Lloyd iterations cannot be decided here (an emptied cluster, a point as near two centres as
+    rounding can tell) is run by scikit-learn's own ``_kmeans_single_lloyd`` from the same initial centres, as
+    ``KMeans.fit`` runs it: the other starts stay compiled."""
     per = 1 + (k - 1) * trials
-    best_labels = np.zeros(x.shape[0], dtype=np.int32)
-    best_centres = np.zeros((k, 2))
-    best_inertia = np.inf
+    best_labels, best_inertia, best_centres = np.zeros(len(x), dtype=np.int32), np.inf, np.zeros((k, 2))
     for start in range(n_init):
-        indices, ok = _plusplus(x, xsq, w, k, trials, u[start * per:(start + 1) * per])
-        if not ok:
+        seeded, init, labels, inertia, centres, ok = _start(x, xsq, w, k, trials, u[start * per:(start + 1) * per],
+                                                            tol)
+        if not seeded:
             return best_labels, best_inertia, best_centres, False
-        init = np.empty((k, 2))
-        for j in range(k):
-            init[j, 0], init[j, 1] = x[indices[j], 0], x[indices[j], 1]
-        labels, inertia, centres, ok = _lloyd(x, w, init, tol, 300)
         if not ok:
-            return best_labels, best_inertia, best_centres, False
+            from sklearn.cluster._kmeans import _kmeans_single_lloyd
+
+            labels, inertia, centres, _ = _kmeans_single_lloyd(x, w, init, max_iter=300, tol=tol, n_threads=1)
         if start == 0 or (inertia < best_inertia and not _same_clustering(labels, best_labels, k)):
-            best_labels, best_inertia, best_centres = labels, inertia, centres
+            best_labels, best_inertia, best_centres = labels, float(inertia), centres
     return best_labels, best_inertia, best_centres, True
 
 
