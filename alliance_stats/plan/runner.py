@@ -200,8 +200,8 @@ def _lane_jobs(ctx: RunContext, prep: dict[str, Any], raw: Any, data_path: Path)
     main process needs it after the measurement section, which takes longer than the check; its figures are drawn
     with it), then the jobs the main process needs last (the checks' jobs, the longest first, the mediation
     bootstraps, the instrument's files; one job per robustness variant and one per file, so that the two processes
-    share the end of the run), then the crossing models' figures (needed only by the report), then the Likert figures (the main process, which needs them first,
-    draws those the worker has not begun)."""
+    share the end of the run), then the crossing models' figures (needed only by the report), then the Likert
+    figures (the main process, which needs them first, draws those the worker has not begun)."""
     from alliance_stats.plan.sections import checks, hypotheses, measurement, models, typology
 
     return {**typology.lane_jobs(ctx, prep), **checks.lane_jobs(ctx, prep, raw, data_path),

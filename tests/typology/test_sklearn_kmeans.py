@@ -119,6 +119,6 @@ def test_a_start_with_a_point_between_two_centres_runs_scikit_learns_lloyd(monke
         np.testing.assert_array_equal(labels, their_labels)
         np.testing.assert_array_equal(centres, their_centres)
         assert inertia == their_inertia and ours_rng.random_sample() == their_rng.random_sample()
-        if not any(run is None for run in runs):  # (a k-means++ draw too close to call sends the whole fit to scikit-learn)
+        if not any(run is None for run in runs):  # (a k-means++ draw too close to call: the whole fit sent)
             sent += len(runs)
     assert sent  # scores on a 0.1 grid put a point midway between two centres in some starts
