@@ -30,7 +30,6 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from alliance_stats import __version__
 from alliance_stats.core.errors import AllianceStatsError
 from alliance_stats.core.safetext import escape_terminal
 from alliance_stats.plan.runfolder import (  # the one atomic writer
@@ -101,6 +100,8 @@ class ExportFormat(StrEnum):
 
 def _version_callback(value: bool) -> None:
     if value:
+        from alliance_stats import __version__
+
         typer.echo(f"alliance-stats {__version__}")
         raise typer.Exit()
 
@@ -165,20 +166,29 @@ def run(
     ] = None,
 ) -> None:
     """Run an analysis plan end to end and write the report into a run folder."""
-    from alliance_stats.plan import load_plan, run_plan
-    from alliance_stats.plan.lanes import default_jobs
-    from alliance_stats.plan.templates import default_plan_path
+    # Start-up (the run's modules, the plan) makes objects that stay alive and no garbage: the cyclic collector is
+    # off until the run's data are prepared, when the run turns it on (plan.runner._collector_for_run: turned on
+    # here instead, it would first pass over every object made meanwhile).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        from alliance_stats.plan import load_plan, run_plan
+        from alliance_stats.plan.lanes import default_jobs
+        from alliance_stats.plan.templates import default_plan_path
 
-    parsed = load_plan(default_plan_path() if plan is None else plan)
-    folder = run_plan(
-        parsed,
-        output=output,
-        lang=None if lang is None else lang.value,
-        force=force,
-        data=data,
-        console=err_console,
-        jobs=default_jobs() if jobs is None else jobs,
-    )
+        parsed = load_plan(default_plan_path() if plan is None else plan)
+        folder = run_plan(
+            parsed,
+            output=output,
+            lang=None if lang is None else lang.value,
+            force=force,
+            data=data,
+            console=err_console,
+            jobs=default_jobs() if jobs is None else jobs,
+        )
+    finally:
+        if collecting:
+            gc.enable()
     out_console.print(f"Run folder: {folder}")
 
 
