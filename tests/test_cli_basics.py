@@ -123,3 +123,15 @@ def test_the_run_command_loads_the_plan_with_the_cyclic_collector_off(monkeypatc
     code, out = _run(["run", str(tmp_path / "plan.yaml")], capsys)
     assert (code, seen, gc.isenabled()) == (2, [False], True)
     assert "stopped by the test" in out
+
+
+def test_the_commands_annotations_are_evaluated_once_at_import():
+    """typer reads the commands' parameters from their annotations at each start: kept as text (postponed
+    evaluation) they would be evaluated again then, every command's."""
+    import inspect
+
+    from alliance_stats import cli
+
+    commands = [f for f in vars(cli).values() if inspect.isfunction(f) and f.__module__ == cli.__name__]
+    assert len(commands) > 8
+    assert not [f.__name__ for f in commands if any(isinstance(a, str) for a in f.__annotations__.values())]
