@@ -61,9 +61,9 @@ def _collector_for_run() -> Iterator[Callable[[], None]]:
 
     While a run starts (the instrument parsed, the data read and prepared, and most of the ~2,000 modules a run
     needs imported along the way) it makes objects that stay alive and almost no garbage (about 1,800 objects in
-    cycles, holding no memory, at 300 as at 10,000 dyads), but the collector passes over the growing heap again
-    and again: 0.15 to 0.3 s CPU of the demo's start-up (on a busy machine more), every one of them a second of
-    wall time (only one core is busy before the second lane's worker is forked). So the collector is off
+    cycles, holding no memory, at 300 as at 10,000 dyads), but the collector passed over the growing heap 400
+    times: 0.2 to 0.5 s CPU of the demo's start-up (the more, the busier the machine), every one of them a second
+    of wall time (only one core is busy before the second lane's worker is forked). So the collector is off
     (:func:`gc.disable`) until the function this yields is called, once the data are prepared (before the fork).
     From then on the objects alive (modules, plan, instrument, prepared data) are frozen, that is, left out of the
     collector's passes (:func:`gc.freeze`; as Python's documentation advises before a fork, so that neither
