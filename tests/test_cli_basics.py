@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -91,3 +92,46 @@ def test_flags_show_no_value_type_in_the_help(capsys):
             main(argv)
         out = capsys.readouterr().out
         assert "--help" in out and "<bool>" not in out, out
+
+
+def test_the_command_line_starts_without_the_analysis_libraries():
+    """Importing the command line (``alliance-stats --help``, and every command before its own imports) loads
+    neither the analysis libraries nor the package metadata: each command imports what it uses."""
+    heavy = ["importlib.metadata", "matplotlib", "numpy", "pandas", "pydantic", "scipy", "yaml"]
+    code = f"import sys, alliance_stats.cli; print(sorted(set({heavy!r}) & set(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                            cwd=Path(__file__).resolve().parents[1])
+    assert result.stdout.strip() == "[]"
+
+
+def test_the_run_command_loads_the_plan_with_the_cyclic_collector_off(monkeypatch, tmp_path, capsys):
+    """The run's start (its modules, the plan) makes no garbage worth collecting: the collector is off then (the
+    run turns it on once its data are prepared: tests/plan/test_runner.py), and as it was after the command."""
+    import gc
+
+    from alliance_stats.core.errors import PlanError
+    from alliance_stats.plan import schema
+
+    seen = []
+
+    def load_plan(path):
+        seen.append(gc.isenabled())
+        raise PlanError("stopped by the test", file=str(path))
+
+    monkeypatch.setattr(schema, "load_plan", load_plan)
+    assert gc.isenabled()
+    code, out = _run(["run", str(tmp_path / "plan.yaml")], capsys)
+    assert (code, seen, gc.isenabled()) == (2, [False], True)
+    assert "stopped by the test" in out
+
+
+def test_the_commands_annotations_are_evaluated_once_at_import():
+    """typer reads the commands' parameters from their annotations at each start: kept as text (postponed
+    evaluation) they would be evaluated again then, every command's."""
+    import inspect
+
+    from alliance_stats import cli
+
+    commands = [f for f in vars(cli).values() if inspect.isfunction(f) and f.__module__ == cli.__name__]
+    assert len(commands) > 8
+    assert not [f.__name__ for f in commands if any(isinstance(a, str) for a in f.__annotations__.values())]

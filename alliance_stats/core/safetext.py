@@ -28,9 +28,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported where a frame is mapped: the command line's start needs only the text
+    import pandas as pd
 
 __all__ = [
     "FORMULA_PREFIXES",
@@ -122,6 +123,8 @@ def _neutralise_value(value: Any) -> Any:
 
 
 def _map_labels(index: pd.Index, func: Callable[[Any], Any]) -> pd.Index:
+    import pandas as pd
+
     if isinstance(index, pd.MultiIndex):
         return pd.MultiIndex.from_tuples([tuple(func(v) for v in key) for key in index], names=index.names)
     if index.dtype == object or pd.api.types.is_string_dtype(index.dtype):
@@ -134,9 +137,12 @@ def map_text_frame(frame: pd.DataFrame, func: Callable[[Any], Any]) -> pd.DataFr
     labels (numeric columns untouched); the one traversal behind :func:`neutralise_frame` and the report's
     XML-safe copy.
 
+    >>> import pandas as pd
     >>> map_text_frame(pd.DataFrame({"a": ["x"], "n": [1]}, index=["r"]), str.upper).to_dict()
     {'A': {'R': 'X'}, 'N': {'R': 1}}
     """
+    import pandas as pd
+
     out = frame.copy()
     for position in range(out.shape[1]):
         column = out.iloc[:, position]
@@ -169,6 +175,7 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
+    >>> import pandas as pd
     >>> out = neutralise_frame(pd.DataFrame({"id": ["=1+1", "r2"], "x": [-1.5, 2.0], "ll": ["-218.72", "-1+1"]},
     ...                                     index=["@a", "b"]))
     >>> out.to_csv(lineterminator="\\n").splitlines()

@@ -24,7 +24,6 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +64,8 @@ def sha256_file(path: Path) -> str:
 
 
 def dependency_versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version  # not at the command line's start (--help)
+
     names = ["alliance-stats", "numpy", "scipy", "pandas", "statsmodels", "scikit-learn", "pingouin", "semopy",
              "firthmodels", "matplotlib", "pydantic", "PyYAML", "openpyxl", "pyreadstat", "python-docx", "jinja2"]
     out: dict[str, str] = {"python": platform.python_version()}

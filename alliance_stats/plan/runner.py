@@ -55,25 +55,42 @@ RUN_GC_THRESHOLD = 10_000
 
 
 @contextmanager
-def _collector_for_run() -> Iterator[None]:
-    """The cyclic garbage collector made lighter for the length of a run, then put back as it was.
+def _collector_for_run() -> Iterator[Callable[[], None]]:
+    """The cyclic garbage collector for the length of a run: off while the run starts, then lighter; put back as
+    it was at the end. Yields the function that turns it on (once the data are prepared).
 
-    The objects alive when the run starts (modules, plan, instrument) are frozen, that is, left out of the
-    collector's passes (:func:`gc.freeze`; the second lane freezes again before it forks, as Python's
-    documentation advises, so that neither process copies the pages of the objects they share by touching them),
-    and a collection of the youngest objects waits for 10,000 allocations instead of 700: on the demo, the
-    collector's time in the main process went from 0.6 to 0.25 s CPU and in the worker from 0.2 to 0.02 s. Only
-    the time of collection changes (what is garbage is garbage either way), so results are the same; the frozen
-    objects are unfrozen when the run ends (the local web page runs many in one process).
+    While a run starts (the instrument parsed, the data read and prepared, and most of the ~2,000 modules a run
+    needs imported along the way) it makes objects that stay alive and almost no garbage (about 1,800 objects in
+    cycles, holding no memory, at 300 as at 10,000 dyads), but the collector passed over the growing heap 400
+    times: 0.2 to 0.5 s CPU of the demo's start-up (the more, the busier the machine), every one of them a second
+    of wall time (only one core is busy before the second lane's worker is forked). So the collector is off
+    (:func:`gc.disable`) until the function this yields is called, once the data are prepared (before the fork).
+    From then on the objects alive (modules, plan, instrument, prepared data) are frozen, that is, left out of the
+    collector's passes (:func:`gc.freeze`; as Python's documentation advises before a fork, so that neither
+    process copies the pages of the objects they share by touching them), the collector is on whatever it was
+    when the run began (the command line keeps it off while it starts, too), and a collection of the youngest
+    objects waits for 10,000 allocations instead of 700: on the demo, the collector's time in the main process
+    went from 0.6 to 0.25 s CPU and in the worker from 0.2 to 0.02 s. Only the time of collection changes (what
+    is garbage is garbage either way), so results are the same; at the end the frozen objects are unfrozen and
+    the collector is put back as it was (the local web page runs many runs in one process).
     """
-    thresholds = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(max(thresholds[0], RUN_GC_THRESHOLD), *thresholds[1:])
+    enabled, thresholds = gc.isenabled(), gc.get_threshold()
+    gc.disable()
+
+    def start() -> None:
+        gc.freeze()
+        gc.set_threshold(max(thresholds[0], RUN_GC_THRESHOLD), *thresholds[1:])
+        gc.enable()
+
     try:
-        yield
+        yield start
     finally:
         gc.set_threshold(*thresholds)
         gc.unfreeze()
+        if enabled:
+            gc.enable()
+        else:
+            gc.disable()
 
 
 def run_plan(
@@ -136,8 +153,6 @@ def run_plan(
     target = Path(output) if output is not None else Path("reports") / (plan.path.stem if plan.path else "run")
     jobs = check_jobs(jobs)
     check_run_folder(target, force)  # before any computation: nothing of the user's is replaced
-    instrument = load_instrument(plan.resolve(plan.instrument))
-    check_plan(plan, instrument)
     data_path = Path(data).resolve() if data is not None else plan.resolve(plan.data)
     synthetic = plan.synthetic and data is None
 
@@ -149,42 +164,47 @@ def run_plan(
         if console is not None:
             console.print(f"[{time.perf_counter() - started:6.1f} s] {message}", highlight=False, markup=False)
 
-    ctx = RunContext(plan, lang, instrument)
     lane = None
-    # One BLAS/OpenMP thread: the matrices are small (tens of items), and threaded OpenBLAS on stacks of them
-    # (parallel analysis) ran 100 times slower on a busy 2-core machine. The libraries are loaded by now.
     try:
-        with threadpool_limits(limits=1), _collector_for_run():
-            say(f"Reading {data_path}", "read")
-            responses = read_responses(data_path, instrument)
-            prepared = _prepare(ctx, responses, data_path)
-            workers = jobs if len(responses) <= LANE_MAX_ROWS else 1
-            if workers < jobs:
-                say(f"{len(responses)} respondents: one process (a second one would need too much memory)", "read")
-            if workers >= 2:
-                for name in SHARED_MODULES:
-                    importlib.import_module(name)
-            lane = prepared["lane"] = Lane(_lane_jobs(ctx, prepared, responses, data_path), workers=workers)
-            say("Measurement", "measurement")
-            sections = [prepared.pop("section")]
-            sections.append(_section_measurement(ctx, prepared))
-            sections.insert(1, _section_descriptives(ctx, prepared))  # after the sample; alphas from measurement
-            say("Typology", "typology")
-            sections.append(_section_typology(ctx, prepared))
-            ctx.values["cluster_subsample"] = _cluster_subsample(prepared.get("cluster"), ctx.seeds["cluster"])
-            say("Crossing models", "models")
-            sections.append(_section_models(ctx, prepared))
-            sections.append(_section_hypotheses(ctx, prepared))
-            say("Reviewer's checks", "checks")
-            sections.append(_section_checks(ctx, prepared, responses, data_path))
-            sections.append(_section_instrument(ctx))
-            if plan.power_run is not None:
-                sections.append(_section_power(ctx, plan.resolve(plan.power_run)))
-            exports = {path: data for files in take_all(prepared, {f"instrument_{fmt}": _instrument_job(ctx, fmt)
-                                                                   for fmt in plan.exports}).values()
-                       for path, data in files.items()}
-            say("Report", "report")
-            files = _render(ctx, sections, synthetic, data_path, plan, data_name or data_path.name, exports)
+        with _collector_for_run() as start_collector:  # off until the data are prepared
+            instrument = load_instrument(plan.resolve(plan.instrument))
+            check_plan(plan, instrument)
+            ctx = RunContext(plan, lang, instrument)
+            # One BLAS/OpenMP thread: the matrices are small (tens of items), and threaded OpenBLAS on stacks of
+            # them (parallel analysis) ran 100 times slower on a busy 2-core machine. The libraries are loaded now.
+            with threadpool_limits(limits=1):
+                say(f"Reading {data_path}", "read")
+                responses = read_responses(data_path, instrument)
+                prepared = _prepare(ctx, responses, data_path)
+                workers = jobs if len(responses) <= LANE_MAX_ROWS else 1
+                if workers < jobs:
+                    say(f"{len(responses)} respondents: one process (a second one would need too much memory)",
+                        "read")
+                if workers >= 2:
+                    for name in SHARED_MODULES:
+                        importlib.import_module(name)
+                start_collector()
+                lane = prepared["lane"] = Lane(_lane_jobs(ctx, prepared, responses, data_path), workers=workers)
+                say("Measurement", "measurement")
+                sections = [prepared.pop("section")]
+                sections.append(_section_measurement(ctx, prepared))
+                sections.insert(1, _section_descriptives(ctx, prepared))  # after the sample; alphas: measurement
+                say("Typology", "typology")
+                sections.append(_section_typology(ctx, prepared))
+                ctx.values["cluster_subsample"] = _cluster_subsample(prepared.get("cluster"), ctx.seeds["cluster"])
+                say("Crossing models", "models")
+                sections.append(_section_models(ctx, prepared))
+                sections.append(_section_hypotheses(ctx, prepared))
+                say("Reviewer's checks", "checks")
+                sections.append(_section_checks(ctx, prepared, responses, data_path))
+                sections.append(_section_instrument(ctx))
+                if plan.power_run is not None:
+                    sections.append(_section_power(ctx, plan.resolve(plan.power_run)))
+                exports = {path: data for files in take_all(prepared, {f"instrument_{fmt}": _instrument_job(ctx, fmt)
+                                                                       for fmt in plan.exports}).values()
+                           for path, data in files.items()}
+                say("Report", "report")
+                files = _render(ctx, sections, synthetic, data_path, plan, data_name or data_path.name, exports)
     finally:  # the CFA results shared between this run's fits are not kept for the next run (web page)
         if lane is not None:
             lane.close()
