@@ -1,0 +1,76 @@
+"""Ticks only where they can be drawn (issue 17): every figure's locators are :class:`InViewLocator`, which leaves
+out the locations beyond the axis's view; the files are those of the plain locators, byte for byte."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+from matplotlib.ticker import MultipleLocator
+
+from alliance_stats.report.figures import DecimalFormatter, InViewLocator, figure_files, ticks_in_view
+from tests.report.test_figures import all_figures
+
+
+def _plain(figure: Figure) -> Figure:
+    """``figure`` with each InViewLocator replaced by the locator it wraps (what the figures had before)."""
+    for ax in figure.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            for which in ("major", "minor"):
+                locator = getattr(axis, f"get_{which}_locator")()
+                if isinstance(locator, InViewLocator):
+                    getattr(axis, f"set_{which}_locator")(locator.locator)
+    return figure
+
+
+def _tick_counts(figure: Figure) -> list[tuple[int, int]]:
+    """(tick objects made, ticks drawn) of every axis, the figure drawn."""
+    return [(len(axis.majorTicks) + len(axis.minorTicks), len(axis._update_ticks()))
+            for ax in figure.axes for axis in (ax.xaxis, ax.yaxis)]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_files_are_those_of_the_plain_locators(lang: str) -> None:
+    made, plain = all_figures(lang), all_figures(lang)
+    for name, figure in made.items():
+        assert any(isinstance(ax.xaxis.get_major_locator(), InViewLocator) for ax in figure.axes), name
+        assert figure_files(figure) == figure_files(_plain(plain[name])), name
+
+
+def test_no_tick_is_made_beyond_the_view() -> None:
+    """A MultipleLocator adds a location beyond each end of the view, a log axis's minor locator a decade: a tick
+    object each (five texts and lines, styled, labelled and placed at every pass) that is never drawn."""
+    for name, figure in all_figures("en").items():
+        figure_files(figure)
+        plain = _plain(all_figures("en")[name])
+        figure_files(plain)
+        counts, plain_counts = _tick_counts(figure), _tick_counts(plain)
+        assert [drawn for _, drawn in counts] == [drawn for _, drawn in plain_counts], name  # the same ticks drawn
+        assert all(made <= plain_made for (made, _), (plain_made, _) in zip(counts, plain_counts, strict=True)), name
+        if name in ("likert", "forest"):
+            # one tick beyond those drawn at most (matplotlib's first minor tick, made even when there is none); an
+            # automatic locator may have made more at the first pass, on the axes' size before the layout
+            assert all(made <= drawn + 1 for made, drawn in counts), (name, counts)
+        if name in ("likert", "forest", "k", "scree"):
+            assert sum(made for made, _ in counts) < sum(made for made, _ in plain_counts), name
+
+
+def test_decimals_are_counted_on_every_location_made() -> None:
+    """One location in view (1.0) of a 0.5 step: its label keeps the decimal the left-out 0.5 and 1.5 need."""
+    figure = Figure()
+    ax = figure.subplots()
+    ax.set_xlim(0.9, 1.1)
+    ax.xaxis.set_major_locator(MultipleLocator(0.5))
+    ax.xaxis.set_major_formatter(DecimalFormatter("fr"))
+    ticks_in_view([ax])
+    shown = ax.xaxis._update_ticks()
+    assert [tick.get_loc() for tick in shown] == [1.0]
+    assert [tick.label1.get_text() for tick in shown] == ["1,0"]
+    assert np.allclose(ax.xaxis.get_major_locator().made, [0.5, 1.0, 1.5])
+
+
+def test_in_view_locator_keeps_the_wrapped_locators_limits() -> None:
+    locator = InViewLocator(MultipleLocator(0.5))
+    assert locator.view_limits(0.2, 1.3) == MultipleLocator(0.5).view_limits(0.2, 1.3)
+    assert locator.nonsingular(1.0, 1.0) == MultipleLocator(0.5).nonsingular(1.0, 1.0)
+    assert list(locator.tick_values(0.2, 1.3)) == list(MultipleLocator(0.5).tick_values(0.2, 1.3))
