@@ -624,6 +624,7 @@ def forest_plot(estimates: pd.DataFrame, lang: str = "en", drop_intercept: bool 
         ax.tick_params(axis="y", length=0)
         ax.spines["left"].set_visible(False)
         ax.set_xlabel(label("odds_ratio_ci", lang))
+        _unplaced_empty_labels([ax])
         if models != [None]:
             figure.legend(handles=handles, loc="outside lower center", ncol=min(len(models), 4),
                           title=label("model", lang))
