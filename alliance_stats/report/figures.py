@@ -13,6 +13,9 @@ Conventions
   installed system locale and is not used).
 - Deterministic files: SVG ids are salted with a fixed ``svg.hashsalt`` and carry no date; PNG metadata
   carry no date either, so two renders of the same figure are byte-identical.
+- Ticks only where they can be drawn: every figure's locators are wrapped in :class:`InViewLocator` (matplotlib
+  makes, labels and places a tick object for each location, drawn or not), and titles and empty axis labels are
+  placed ahead where matplotlib's automatic placement would put them; the files are those of the plain figure.
 - PNG files of grey figures are 8-bit greyscale (every pixel as matplotlib's RGBA rendering has it, half the
   bytes); a figure with colour keeps matplotlib's RGBA PNG.
 
