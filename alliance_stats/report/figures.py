@@ -142,7 +142,8 @@ class DecimalFormatter(Formatter):
         """Remember the decimals that all ticks of the axis need (called by matplotlib before drawing): those of
         every location the locator made, the ones :class:`InViewLocator` left out included."""
         locator = self.axis.get_major_locator() if self.axis is not None else None
-        if isinstance(locator, InViewLocator) and locator.made is not None:
+        if isinstance(locator, InViewLocator) and locator.made is not None and {float(v) for v in locs} <= set(
+                locator.made):  # the locations this locator kept (not those of a minor locator)
             locs = locator.made
         values = [abs(float(v)) if self.absolute else float(v) for v in locs]
         self._shared_decimals = _decimals_needed(values) if values else None

@@ -74,3 +74,17 @@ def test_in_view_locator_keeps_the_wrapped_locators_limits() -> None:
     assert locator.view_limits(0.2, 1.3) == MultipleLocator(0.5).view_limits(0.2, 1.3)
     assert locator.nonsingular(1.0, 1.0) == MultipleLocator(0.5).nonsingular(1.0, 1.0)
     assert list(locator.tick_values(0.2, 1.3)) == list(MultipleLocator(0.5).tick_values(0.2, 1.3))
+
+
+def test_a_minor_formatter_counts_its_own_locations() -> None:
+    """DecimalFormatter takes the locations of the axis's major InViewLocator only when given those it kept."""
+    figure = Figure()
+    ax = figure.subplots()
+    ax.set_xlim(0.0, 1.0)
+    ax.xaxis.set_major_locator(MultipleLocator(1.0))
+    ax.xaxis.set_minor_locator(MultipleLocator(0.25))
+    ax.xaxis.set_minor_formatter(DecimalFormatter("fr"))
+    ticks_in_view([ax])
+    ax.xaxis._update_ticks()
+    minor = ax.xaxis.get_minor_ticks()
+    assert [tick.label1.get_text() for tick in minor[:3]] == ["0,25", "0,50", "0,75"]
