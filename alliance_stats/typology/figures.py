@@ -26,7 +26,6 @@ from matplotlib.ticker import FuncFormatter, MultipleLocator
 from alliance_stats.core.errors import SpecificationError
 from alliance_stats.core.i18n import check_lang, fmt_number, tr
 from alliance_stats.core.typology import CONFIGURATIONS, QUADRANTS
-from alliance_stats.report.figures import ticks_in_view
 from alliance_stats.typology.classification import classify, dyad_frame, resolve_cuts
 from alliance_stats.typology.cluster.result import ClusterCheck
 
@@ -249,5 +248,4 @@ def typology_map(
     legend_ax.legend(handles=handles, title=tr("typology.theory", lang), loc="upper left", fontsize=7,
                      title_fontsize=7.5, frameon=False, alignment="left", borderaxespad=0.0)
     _finish_axes(ax, low, high, lang)
-    ticks_in_view([ax])
     return figure

@@ -4,12 +4,46 @@ out the locations beyond the axis's view; the files are those of the plain locat
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 from matplotlib.ticker import MultipleLocator
 
-from alliance_stats.report.figures import DecimalFormatter, InViewLocator, figure_files, ticks_in_view
-from tests.report.test_figures import all_figures
+from alliance_stats.report.figures import (
+    DecimalFormatter,
+    InViewLocator,
+    figure_files,
+    forest_plot,
+    k_selection_plot,
+    likert_diverging_bars,
+    power_curves_plot,
+    predicted_probabilities_plot,
+    scree_plot,
+    ticks_in_view,
+)
+from tests.report.builders import make_instrument, make_likert_responses
+
+
+def all_figures(lang: str) -> dict[str, Figure]:
+    """One figure of each kind, with an automatic locator (scree, k, power), a fixed one (Likert, predicted) and a
+    log axis (forest)."""
+    estimates = pd.DataFrame({"model": ["M1", "M1", "M2", "M2"], "term": ["survie", "link", "link", "symmetry"],
+                              "odds_ratio": [0.3, 1.8, 1.6, 1.2], "ci_low": [0.12, 1.2, 1.1, 0.8],
+                              "ci_high": [0.7, 2.7, 2.4, 1.8]})
+    predictions = pd.DataFrame({"level": ["entraide", "survie"], "prob": [0.62, 0.25], "ci_low": [0.5, 0.15],
+                                "ci_high": [0.73, 0.38]})
+    k_wide = pd.DataFrame({"k": [2, 3, 4, 5], "silhouette": [0.31, 0.35, 0.41, 0.33],
+                           "bic": [-1200.5, -1180.0, -1150.2, -1160.8]})
+    power = pd.DataFrame({"n": [100, 200, 300], "target": ["link"] * 3, "power": [0.31, 0.56, 0.74],
+                          "mcse": [0.015] * 3})
+    return {
+        "likert": likert_diverging_bars(make_likert_responses(), make_instrument(), lang),
+        "scree": scree_plot({"observed": [3.2, 1.6, 1.05, 0.7, 0.5], "simulated": [1.4, 1.25, 1.12, 1.0, 0.9]}, lang),
+        "forest": forest_plot(estimates, lang),
+        "predicted": predicted_probabilities_plot(predictions, lang),
+        "k": k_selection_plot(k_wide, lang),
+        "power": power_curves_plot(power, lang),
+    }
 
 
 def _plain(figure: Figure) -> Figure:
