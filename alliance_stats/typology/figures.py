@@ -143,7 +143,9 @@ def _draw_clusters(ax: Any, check: ClusterCheck, method: str, columns: tuple[str
     handles.append(Line2D([], [], marker="X", linestyle="", markersize=10, markerfacecolor="0.8",
                           markeredgecolor="black", color="black", label=tr("typology.centroid", lang)))
     method_name = tr(f"typology.{method}", lang)
-    ax.set_title(f"{tr('typology.map_title', lang)} ({method_name}, k = {check.k})", loc="left", fontsize=9)
+    # y given: where matplotlib's automatic placement puts a title when nothing stands above the map (no top ticks,
+    # labels or offset text), without that placement measuring the axes' tick labels at each pass and draw
+    ax.set_title(f"{tr('typology.map_title', lang)} ({method_name}, k = {check.k})", loc="left", fontsize=9, y=1.0)
     return handles
 
 
@@ -238,7 +240,7 @@ def typology_map(
     if check is not None and method is not None:
         handles += _draw_clusters(ax, check, method, columns, n_clusters, colour_of, lang)
     else:
-        ax.set_title(tr("typology.map_title", lang), loc="left", fontsize=9)
+        ax.set_title(tr("typology.map_title", lang), loc="left", fontsize=9, y=1.0)  # see _draw_clusters
     cut_text = ", ".join(f"{tr(key, lang).lower()} {fmt_number(value, 'f2', lang)}" for key, value in cuts.items()
                          if key in ("link", "symmetry"))
     handles.append(Line2D([], [], color="0.2", linestyle="--", linewidth=0.8,

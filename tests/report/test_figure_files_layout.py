@@ -95,15 +95,19 @@ def _automatic_placement(figure):  # noqa: ANN001, ANN202
 
 
 def test_titles_and_empty_labels_placed_ahead_give_the_files_of_the_automatic_placement() -> None:
-    from alliance_stats.report.figures import k_selection_plot
+    from alliance_stats.report.figures import forest_plot, k_selection_plot
+
+    estimates = pd.DataFrame({"term": ["Intercept", "survie", "link"], "odds_ratio": [0.5, 0.3, 1.8],
+                              "ci_low": [0.2, 0.12, 1.2], "ci_high": [1.0, 0.7, 2.7]})
 
     k_wide = {"k": [1, 2, 3, 4], "silhouette": [np.nan, 0.31, 0.42, 0.38], "bic": [1210.5, 1102.25, 1050.0, 1075.5]}
     builders = [_figure, lambda: likert_diverging_bars(make_likert_responses(), make_instrument(), "en",
                                                        constructs=["LINK", "SYM"]),
-                lambda: k_selection_plot(pd.DataFrame(k_wide), "fr")]
+                lambda: k_selection_plot(pd.DataFrame(k_wide), "fr"), lambda: forest_plot(estimates, "fr")]
     for build in builders:
         shortcut = build()
         assert all(not ax._autotitlepos for ax in shortcut.axes if ax.get_title(loc="left"))  # the shortcut is on
+        assert all(ax.yaxis._autolabelpos == bool(ax.get_ylabel()) for ax in shortcut.axes)  # empty: left out
         assert figure_files(shortcut) == figure_files(_automatic_placement(build()))
 
 
