@@ -39,6 +39,9 @@ from alliance_stats.plan.sections.typology import _section_typology
 #: prepared data copy-on-write but adds its own working set (the robustness variants prepare the data again), on
 #: top of the main process's 2.3 GB at 100,000 dyads.
 LANE_MAX_ROWS = 60_000
+# Above this many respondents the collector makes one full pass before the start-up's objects are frozen (a pass
+# costs ~0.1-0.5 s, nothing next to such a run; the demo's start-up makes ~1,800 objects in cycles, no memory).
+COLLECT_BEFORE_FREEZE_ROWS = 5_000
 
 #: Modules that both processes of a two-process run would import after the fork (the main process for its
 #: sections and to read the worker's results back, the worker for its jobs): imported once, before the fork, and
@@ -64,7 +67,8 @@ def _collector_for_run() -> Iterator[Callable[[], None]]:
     cycles, holding no memory, at 300 as at 10,000 dyads), but the collector passed over the growing heap 400
     times: 0.2 to 0.5 s CPU of the demo's start-up (the more, the busier the machine), every one of them a second
     of wall time (only one core is busy before the second lane's worker is forked). So the collector is off
-    (:func:`gc.disable`) until the function this yields is called, once the data are prepared (before the fork).
+    (:func:`gc.disable`) until the function this yields is called, once the data are prepared (before the fork;
+    with ``collect=True``, for large data, after one full collection, so that no garbage is frozen).
     From then on the objects alive (modules, plan, instrument, prepared data) are frozen, that is, left out of the
     collector's passes (:func:`gc.freeze`; as Python's documentation advises before a fork, so that neither
     process copies the pages of the objects they share by touching them), the collector is on whatever it was
@@ -77,7 +81,9 @@ def _collector_for_run() -> Iterator[Callable[[], None]]:
     enabled, thresholds = gc.isenabled(), gc.get_threshold()
     gc.disable()
 
-    def start() -> None:
+    def start(collect: bool = False) -> None:
+        if collect:  # a large data file: one full pass first, so that no cycle made while starting stays frozen
+            gc.collect()
         gc.freeze()
         gc.set_threshold(max(thresholds[0], RUN_GC_THRESHOLD), *thresholds[1:])
         gc.enable()
@@ -183,7 +189,7 @@ def run_plan(
                 if workers >= 2:
                     for name in SHARED_MODULES:
                         importlib.import_module(name)
-                start_collector()
+                start_collector(collect=len(responses) > COLLECT_BEFORE_FREEZE_ROWS)
                 lane = prepared["lane"] = Lane(_lane_jobs(ctx, prepared, responses, data_path), workers=workers)
                 say("Measurement", "measurement")
                 sections = [prepared.pop("section")]
