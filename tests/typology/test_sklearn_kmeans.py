@@ -122,3 +122,14 @@ def test_a_start_with_a_point_between_two_centres_runs_scikit_learns_lloyd(monke
         if not any(run is None for run in runs):  # (a k-means++ draw too close to call: the whole fit sent)
             sent += len(runs)
     assert sent  # scores on a 0.1 grid put a point midway between two centres in some starts
+
+
+def test_another_scikit_learn_release_fits_everything_itself(monkeypatch):
+    """The copy follows one release's operation order: with another release installed, scikit-learn fits."""
+    import sklearn
+
+    fits = []
+    monkeypatch.setattr(sklearn, "__version__", "1.10.0")
+    monkeypatch.setattr(sklearn_kmeans, "_sklearn_fit", lambda *args: fits.append(args) or (None,) * 4)
+    kmeans_fit(_data(0, 50, 1), 3, 2, 4)
+    assert len(fits) == 1

@@ -27,7 +27,9 @@ fall back to scikit-learn from the same random state. So do an empty cluster dur
 (scikit-learn's relocation uses ``argpartition``), a point whose two nearest centres are within rounding of
 each other in Lloyd's iterations (the distances' fused multiply-adds are the BLAS kernel's, which differ between
 machines), and any data that are not two finite columns: scikit-learn's
-operation order was read off (tests/typology/test_sklearn_kmeans.py) for two variables, the typology's two axes.
+operation order was read off (tests/typology/test_sklearn_kmeans.py) for two variables, the typology's two axes. With a
+scikit-learn release other than the one copied (``COPIED_RELEASE``, 1.9) every fit is scikit-learn's own, since
+another release may order its operations otherwise.
 
 The fused multiply-adds copied are those of OpenBLAS 0.3.31's double-precision kernels on the machine kind they
 were read on (Haswell kernels); every decision a distance's last bit could change is guarded as above, and the
@@ -299,8 +301,18 @@ def _fit(x: np.ndarray, xsq: np.ndarray, w: np.ndarray, k: int, n_init: int, tri
     return best_labels, best_inertia, best_centres, True
 
 
+#: The scikit-learn release whose operation order this module copies; with another one every fit is scikit-learn's.
+COPIED_RELEASE = "1.9"
+
+
+def _copied_release() -> bool:
+    from sklearn import __version__
+
+    return __version__.split(".")[:2] == COPIED_RELEASE.split(".")
+
+
 def _compiled_case(points: np.ndarray, k: int) -> bool:
-    return (points.ndim == 2 and points.shape[1] == 2 and 1 <= k <= points.shape[0]
+    return (_copied_release() and points.ndim == 2 and points.shape[1] == 2 and 1 <= k <= points.shape[0]
             and bool(np.isfinite(points).all()))
 
 
