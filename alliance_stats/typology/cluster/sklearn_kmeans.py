@@ -26,10 +26,10 @@ boundary of ``cumsum``, two candidates' potentials within their bounds, ``n eps`
 fall back to scikit-learn from the same random state. So do an empty cluster during Lloyd's iterations
 (scikit-learn's relocation uses ``argpartition``), a point whose two nearest centres are within rounding of
 each other in Lloyd's iterations (the distances' fused multiply-adds are the BLAS kernel's, which differ between
-machines), and any data that are not two finite columns: scikit-learn's
-operation order was read off (tests/typology/test_sklearn_kmeans.py) for two variables, the typology's two axes. With a
-scikit-learn release other than the one copied (``COPIED_RELEASE``, 1.9) every fit is scikit-learn's own, since
-another release may order its operations otherwise.
+machines), and any data that are not two finite columns: scikit-learn's operation order was read off
+(tests/typology/test_sklearn_kmeans.py) for two variables, the typology's two axes. With a scikit-learn release
+other than the one copied (``COPIED_RELEASE``, 1.9) every fit is scikit-learn's own, since another release may
+order its operations otherwise.
 
 The fused multiply-adds copied are those of OpenBLAS 0.3.31's double-precision kernels on the machine kind they
 were read on (Haswell kernels); every decision a distance's last bit could change is guarded as above, and the
