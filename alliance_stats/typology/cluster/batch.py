@@ -107,22 +107,6 @@ def _pairwise_sum(a, n):  # noqa: ANN001, ANN202
 
 
 @numba.njit(cache=True, nogil=True)
-def _distances_to(xt, point, out):  # noqa: ANN001, ANN202
-    """``out[i]``: squared distance of point ``i`` of ``xt`` (p, n) to ``point``, summed over the dimensions in
-    order (as numpy's ``((x - point) ** 2).sum(axis=-1)``), one dimension at a time over the points."""
-    p, n = xt.shape
-    centre = point[0]
-    for i in range(n):
-        diff = xt[0, i] - centre
-        out[i] = diff * diff
-    for d in range(1, p):
-        centre = point[d]
-        for i in range(n):
-            diff = xt[d, i] - centre
-            out[i] += diff * diff
-
-
-@numba.njit(cache=True, nogil=True)
 def _cumulative(mass, weights, cum):  # noqa: ANN001, ANN202
     """Running sums of ``mass`` (of ``weights`` when every mass is 0) into ``cum``; returns the total."""
     n = mass.shape[0]
@@ -174,7 +158,7 @@ def _seed_runs(data_t, weights, starts, u_first, u_cand, rows, skip):  # noqa: A
         first = _search(cum, _cumulative(w, w, cum), u_first[q], row)
         point[:] = xt[:, first]
         centres[q, 0] = point
-        _distances_to(xt, point, closest)
+        squared_distances(xt, point, closest)
         for j in range(1, k):
             for i in range(n):
                 mass[i] = closest[i] * w[i]
@@ -183,7 +167,7 @@ def _seed_runs(data_t, weights, starts, u_first, u_cand, rows, skip):  # noqa: A
             for t in range(trials):
                 chosen[t] = _search(cum, total, u_cand[q, j - 1, t], row)
                 point[:] = xt[:, chosen[t]]
-                _distances_to(xt, point, distance[t])
+                squared_distances(xt, point, distance[t])
                 for i in range(n):
                     v = distance[t, i]
                     scratch[i] = (closest[i] if closest[i] <= v else v) * w[i]

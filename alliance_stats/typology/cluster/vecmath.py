@@ -172,7 +172,8 @@ def squared_distances(coordinates, centre, out):  # noqa: ANN001, ANN201
     """``out[b]`` = the squared Euclidean distance from ``centre`` (p values) to point ``b`` of ``coordinates``
     (p, n), the squared differences summed over the dimensions in order (as scipy's ``pdist``), dimension by
     dimension over all the points (contiguous rows: the loops are vectorised). In the precision of the arrays
-    (Ward's tree in double, the k-means assignment in single precision, :mod:`.ward`, :mod:`.batch`)."""
+    (Ward's tree and the batched k-means++ seeding in double, the batched k-means assignment in single
+    precision: :mod:`.ward`, :mod:`.batch`)."""
     p, n = coordinates.shape
     value = centre[0]
     for b in range(n):
